@@ -1,0 +1,5 @@
+"""``python -m artpipe``."""
+
+from artpipe.cli import main
+
+main()

@@ -1,0 +1,162 @@
+"""The command line: parse, call the API, print, map errors to exit codes (0 ok, 1 some inputs failed, 2 config)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from artpipe import __version__
+from artpipe.api import render_job
+from artpipe.errors import ArtpipeError, ConfigError
+from artpipe.jobs import load_job, missing_inputs
+from artpipe.report import Outcome
+from artpipe.template.load import bundled_templates, load_template, template_file
+from artpipe.yamlsrc import YMap, load_yaml
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+
+def _fail_config(exc: ConfigError) -> None:
+    for problem in exc.problems:
+        click.echo(str(problem), err=True)
+    n = len(exc.problems)
+    click.echo(f"error: {n} problem{'s' if n != 1 else ''}; nothing was rendered", err=True)
+    sys.exit(EXIT_CONFIG)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="artpipe")
+def main() -> None:
+    """artpipe turns merchant product photos into finished store art.
+
+    \b
+    Example:
+      artpipe render samples/jobs/spring-sale.yaml -o out/
+    """
+
+
+@main.command()
+@click.argument("job", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Folder the outputs go to.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="JSON report file.  [default: OUTPUT/report.json]")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes.  [default: all cores]")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar; only the summary line.")
+def render(job: Path, out_dir: Path, report: Path | None, jobs: int | None, quiet: bool) -> None:
+    """Render every product x template x size of a JOB file (YAML).
+
+    \b
+    Example:
+      artpipe render samples/jobs/spring-sale.yaml -o out/
+    Exit codes: 0 all rendered, 1 some inputs rejected or failed, 2 the job or a template is wrong.
+    """
+    try:
+        loaded = load_job(job)
+    except ConfigError as exc:
+        _fail_config(exc)
+    show = not quiet and sys.stderr.isatty()
+    with click.progressbar(length=len(loaded.products), label="rendering", file=sys.stderr,
+                           show_pos=True, show_eta=True, hidden=not show) as bar:
+        def step(outcome: Outcome) -> None:
+            bar.update(1)
+            if outcome.status not in ("ok", "ignored"):
+                click.echo(f"\n{outcome.status}: {outcome.input}: {outcome.message}", err=True)
+        try:
+            result = render_job(loaded, out_dir, report=report, jobs=jobs, progress=step)
+        except ConfigError as exc:
+            _fail_config(exc)
+    s = result.summary
+    failed = s["rejected"] + s["failed"]
+    click.echo(f"rendered {s['outputs']} outputs from {s['ok']} of {len(result.outcomes)} products; "
+               f"failed {failed}, skipped {s['ignored'] + s['duplicate']}; {result.seconds:.1f} s; "
+               f"report: {result.report}")
+    sys.exit(EXIT_OK if result.ok else EXIT_FAILED)
+
+
+def _validate_one(path: Path) -> tuple[str, list[str]]:
+    """(what it is, problems) for one template or job file."""
+    target = template_file(path)
+    try:
+        data = load_yaml(target)
+        if isinstance(data, YMap) and "layers" in data:
+            t = load_template(target)
+            n = sum(len(v) for v in t.layers.values()) // max(1, len(t.sizes))
+            return f"template {t.name}: {len(t.sizes)} sizes, {n} layers", []
+        job = load_job(target)
+        problems = [str(p) for p in missing_inputs(job)]
+        outputs = sum(len(jt.sizes) for jt in job.templates) * len(job.products)
+        return f"job {job.name}: {len(job.products)} products, {outputs} outputs", problems
+    except ConfigError as exc:
+        return "", [str(p) for p in exc.problems]
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Check template and job FILES; print every problem as file:line:col.
+
+    \b
+    Example:
+      artpipe validate templates/promo-banner samples/jobs/spring-sale.yaml
+    Exit codes: 0 all valid, 1 problems found.
+    """
+    total = 0
+    for path in files:
+        what, problems = _validate_one(path)
+        for line in problems:
+            click.echo(line, err=True)
+        total += len(problems)
+        if not problems:
+            click.echo(f"ok: {path} ({what})")
+    if total:
+        click.echo(f"error: {total} problem{'s' if total != 1 else ''} in {len(files)} file(s)", err=True)
+        sys.exit(EXIT_FAILED)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def templates(as_json: bool) -> None:
+    """List the bundled templates with their sizes and fields.
+
+    \b
+    Example:
+      artpipe templates --json
+    """
+    rows = []
+    for name, path in bundled_templates().items():
+        try:
+            t = load_template(path)
+        except ConfigError as exc:
+            rows.append({"name": name, "error": str(exc.problems[0])})
+            continue
+        rows.append({
+            "name": name, "description": t.description,
+            "sizes": {s.name: f"{s.width}x{s.height}" for s in t.sizes},
+            "fields": {f.name: f.type + ("*" if f.required else "") for f in t.fields.values()}})
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        if "error" in row:
+            click.echo(f"{row['name']}  (broken: {row['error']})")
+            continue
+        click.echo(f"{row['name']} - {row['description']}")
+        sizes = row["sizes"]
+        fields = row["fields"]
+        assert isinstance(sizes, dict) and isinstance(fields, dict)
+        click.echo("  sizes:  " + ", ".join(f"{k} {v}" for k, v in sizes.items()))
+        click.echo("  fields: " + ", ".join(f"{k}:{v}" for k, v in fields.items()) + "   (* required)")
+
+
+def run() -> None:
+    """Entry point that turns any expected error into one line and exit 2."""
+    try:
+        main(standalone_mode=True)
+    except ArtpipeError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)

@@ -1,0 +1,122 @@
+"""Safe open: sniff by content, refuse what Pillow must not decode, decode fully, classify failures.
+
+This is the only imaging module that touches the disk. Every failure becomes an ``InputError`` with a
+reason class from ``errors.REJECT_REASONS`` and a message that says what to do.
+"""
+
+from __future__ import annotations
+
+import struct
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from artpipe.defaults import setting
+from artpipe.errors import InputError
+
+# Pillow would hand these to Ghostscript; never let it (CVE-prone, and not product photos anyway).
+_REFUSED_MAGIC = {b"%!PS": "PostScript", b"\xc5\xd0\xd3\xc6": "EPS", b"%PDF": "PDF"}
+# Pixels per byte of file above which a huge image is a decompression bomb rather than a big photo.
+_BOMB_PIXELS_PER_BYTE = 100
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A fully decoded first frame and what the file said about itself."""
+
+    image: Image.Image
+    path: str
+    format: str
+    file_bytes: int
+    icc: bytes | None
+    orientation: int = 1  # EXIF orientation 1-8 (1 = upright); applied by the normalize pipeline
+    warnings: tuple[str, ...] = ()
+
+
+def _classify_decode_error(exc: BaseException) -> tuple[str, str]:
+    text = str(exc)
+    if "truncated" in text or isinstance(exc, EOFError) or "broken data stream" in text:
+        return "truncated", "the file is cut short (an unfinished copy or download?); send it again"
+    return "corrupt", f"the image data is damaged ({text or type(exc).__name__}); re-export it from the source"
+
+
+def open_image(path: Path, *, max_pixels: int | None = None, max_file_bytes: int | None = None) -> Decoded:
+    """Open and fully decode ``path``'s first frame, or raise InputError with a reason class."""
+    name = str(path)
+    max_pixels = max_pixels or setting("image", "max_pixels")
+    max_file_bytes = max_file_bytes or setting("image", "max_file_bytes")
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError(name, "missing", "no such file; check the path in the job") from None
+    except OSError as exc:
+        raise InputError(name, "missing", f"cannot read it ({exc.strerror}); check permissions") from None
+    if size == 0:
+        raise InputError(name, "empty", "the file is empty (0 bytes); copy it again")
+    if size > max_file_bytes:
+        raise InputError(name, "too_large", f"{size} bytes is more than the {max_file_bytes} allowed; "
+                         "export a smaller file")
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    for magic, kind in _REFUSED_MAGIC.items():
+        if head.startswith(magic):
+            raise InputError(name, "unsupported", f"{kind} files are not accepted; export a JPEG or PNG")
+    allowed = list(setting("formats", "allowed"))
+    with warnings.catch_warnings():
+        # A DecompressionBombWarning is an error here: it means a bomb-sized image slipped under Pillow's limit.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            im = Image.open(path, formats=allowed)
+        except UnidentifiedImageError:
+            raise InputError(name, "unsupported", "not an image artpipe reads (JPEG, PNG, WebP, GIF, TIFF, "
+                             "BMP, AVIF); export one of those") from None
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise InputError(name, "bomb", "the image claims a huge pixel size for its file size "
+                             "(decompression bomb); it was not decoded") from None
+        except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
+            reason, message = _classify_decode_error(exc)
+            raise InputError(name, reason, message) from None
+        with im:
+            return _decode(im, name, size, max_pixels)
+
+
+def _decode(im: Image.Image, name: str, size: int, max_pixels: int) -> Decoded:
+    w, h = im.size
+    if w * h > max_pixels:
+        if w * h > size * _BOMB_PIXELS_PER_BYTE:
+            raise InputError(name, "bomb", f"{w}x{h} pixels from a {size}-byte file is a decompression "
+                             "bomb; it was not decoded")
+        raise InputError(name, "too_large", f"{w}x{h} is more than the {max_pixels} pixels allowed; "
+                         "downsize it first")
+    notes: list[str] = []
+    if getattr(im, "n_frames", 1) > 1:
+        notes.append("multi_frame")
+        im.seek(0)
+    fmt = im.format or "unknown"
+    icc = im.info.get("icc_profile")
+    try:
+        im.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InputError(name, "bomb", "decompression bomb; it was not decoded") from None
+    except (OSError, SyntaxError, ValueError, struct.error, EOFError, IndexError, TypeError) as exc:
+        reason, message = _classify_decode_error(exc)
+        raise InputError(name, reason, message) from None
+    orientation = _orientation(im, notes)
+    image = im.copy()
+    image.info = {k: v for k, v in im.info.items() if k in ("transparency", "icc_profile")}
+    return Decoded(image, name, fmt, size, icc if isinstance(icc, bytes) else None, orientation, tuple(notes))
+
+
+def _orientation(im: Image.Image, notes: list[str]) -> int:
+    """EXIF orientation, or 1 with an ``exif_invalid`` note when the EXIF block is unreadable or out of range."""
+    try:
+        value = im.getexif().get(0x0112, 1)
+    except (OSError, SyntaxError, ValueError, struct.error, EOFError, IndexError, TypeError, KeyError):
+        notes.append("exif_invalid")
+        return 1
+    if not isinstance(value, int) or not 1 <= value <= 8:
+        notes.append("exif_invalid")
+        return 1
+    return value

@@ -1,0 +1,197 @@
+"""What every layer kind shares: the render scene, the painted result, and parsers for common values."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from PIL import Image, ImageFilter
+
+from artpipe.colors import RGBA, is_color, parse_color
+from artpipe.imaging.normalize import Asset
+from artpipe.schema import Reader
+from artpipe.template.fields import references, single_reference
+from artpipe.template.model import Box, Field, Length, Shadow, Size, Template
+
+BOX_KEYS = ("left", "right", "width", "top", "bottom", "height", "aspect")
+_EDGE_KEYS = BOX_KEYS[:6]
+_LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(%|px)?\s*$")
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everything a layer may draw from at one size: field values and decoded images."""
+
+    template: Template
+    size: Size
+    values: dict[str, str]  # text and colour fields, defaults applied
+    images: dict[str, Asset]  # image fields by name, template files by "file:<relative path>"
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A painted layer: an RGBA image to composite at (x, y), plus warnings for the report."""
+
+    image: Image.Image
+    x: int
+    y: int
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class LoadContext:
+    """What a layer parser needs to know about its template while loading."""
+
+    root: Path
+    fields: dict[str, Field]
+    assets: list[str] = field(default_factory=list)
+
+
+def parse_length(value: Any) -> Length | None:
+    """``120``, ``"120px"``, ``"12.5%"`` -> Length; None when it is not a length."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return Length(float(value))
+    if isinstance(value, str):
+        m = _LENGTH.match(value)
+        if m:
+            return Length(float(m.group(1)), m.group(2) == "%")
+    return None
+
+
+def read_length(r: Reader, key: str, default: Length | None = None) -> Length | None:
+    """A length key, recording a problem when it is not one."""
+    if not r.has(key):
+        return default
+    length = parse_length(r.raw(key))
+    if length is None:
+        r.problem(key, f"'{r.raw(key)}' is not a length", "use pixels like 120 or a percentage like \"25%\"")
+        return default
+    return length
+
+
+def read_box(r: Reader) -> Box:
+    """The ``box`` mapping: at most two lengths per axis."""
+    box = r.mapping("box")
+    if box is None:
+        return Box()
+    box.check_keys(BOX_KEYS)
+    values = {k: read_length(box, k) for k in _EDGE_KEYS}
+    for axis in (("left", "right", "width"), ("top", "bottom", "height")):
+        if all(values[k] is not None for k in axis):
+            box.problem(None, f"{', '.join(axis)} are all given; an axis takes at most two",
+                        f"drop one of {', '.join(axis)}")
+    aspect = box.number("aspect", None, minimum=0.01, maximum=100)
+    if aspect is not None and all(values[k] is not None for k in ("width", "height")):
+        box.problem("aspect", "aspect needs width or height left out", "drop width or height")
+    return Box(**values, aspect=aspect)
+
+
+def read_color(r: Reader, key: str, ctx: LoadContext, default: str | None = None) -> str | None:
+    """A colour or a ``$field`` of type color/text (checked when rendering)."""
+    value = r.text(key, default)
+    if value is None or not r.has(key):
+        return value
+    ref = single_reference(value)
+    if ref is not None:
+        if ref not in ctx.fields:
+            r.problem(key, f"unknown field ${ref}", _field_hint(ref, ctx))
+        return value
+    if not is_color(value):
+        r.problem(key, f"'{value}' is not a colour", "use #rrggbb, #rrggbbaa or a CSS name like white")
+        return default
+    return value
+
+
+def check_refs(r: Reader, key: str, text: str, ctx: LoadContext) -> None:
+    """Every ``$field`` in ``text`` must be a declared field."""
+    for ref in references(text):
+        if ref not in ctx.fields:
+            r.problem(key, f"unknown field ${ref}", _field_hint(ref, ctx))
+
+
+def _field_hint(ref: str, ctx: LoadContext) -> str:
+    from artpipe.schema import suggest
+    return suggest(ref, ctx.fields) or (f"declare it under fields (known: {', '.join(ctx.fields)})"
+                                        if ctx.fields else "declare it under fields")
+
+
+def read_asset(r: Reader, key: str, ctx: LoadContext) -> str | None:
+    """A template-relative file that must stay inside the template's folder (no absolute, no .., no escape)."""
+    value = r.text(key, None)
+    if value is None:
+        return None
+    pure = PurePosixPath(value.replace("\\", "/"))
+    if pure.is_absolute() or ".." in pure.parts or (value[1:3] == ":/" or value[1:3] == ":\\"):
+        r.problem(key, f"'{value}' must be a path inside the template's folder",
+                  "no absolute paths and no '..'; copy the file next to the template")
+        return None
+    path = (ctx.root / pure).resolve()
+    if not path.is_relative_to(ctx.root.resolve()):
+        r.problem(key, f"'{value}' leads outside the template's folder (a link?)", "copy the file instead")
+        return None
+    if not path.is_file():
+        r.problem(key, f"file '{value}' not found next to the template")
+        return None
+    rel = pure.as_posix()
+    if rel not in ctx.assets:
+        ctx.assets.append(rel)
+    return rel
+
+
+def read_shadow(r: Reader, key: str, ctx: LoadContext) -> Shadow | None:
+    """``shadow: true`` for the default soft shadow, or a mapping of dx, dy, blur, color."""
+    raw = r.raw(key)
+    if raw is None or raw is False:
+        return None
+    if raw is True:
+        return Shadow()
+    s = r.mapping(key)
+    if s is None:
+        return None
+    s.check_keys(("dx", "dy", "blur", "color"))
+    return Shadow(
+        dx=s.number("dx", 0, integer=True), dy=s.number("dy", 8, integer=True),
+        blur=s.number("blur", 16, minimum=0, maximum=200, integer=True),
+        color=read_color(s, "color", ctx, "#00000055") or "#00000055")
+
+
+def resolve_color(value: str, scene: Scene, origin: str) -> RGBA:
+    """A colour value with ``$field`` references resolved; a bad field value is a render error."""
+    from artpipe.errors import RenderError
+    ref = single_reference(value)
+    text = scene.values.get(ref, "") if ref else value
+    try:
+        return parse_color(text)
+    except ValueError as exc:
+        raise RenderError(origin, f"field ${ref}: {exc}" if ref else str(exc)) from None
+
+
+def with_opacity(im: Image.Image, opacity: float) -> Image.Image:
+    """Scale an RGBA image's alpha by ``opacity`` (0-1)."""
+    if opacity >= 1:
+        return im
+    alpha = im.getchannel("A").point(lambda a: round(a * opacity))
+    out = im.copy()
+    out.putalpha(alpha)
+    return out
+
+
+def drop_shadow(im: Image.Image, shadow: Shadow, color: RGBA) -> tuple[Image.Image, int, int]:
+    """An RGBA image of ``im``'s shadow under ``im``; returns (image, dx, dy) of its top-left vs ``im``."""
+    pad = shadow.blur * 2 + max(abs(shadow.dx), abs(shadow.dy))
+    w, h = im.size
+    canvas = Image.new("RGBA", (w + 2 * pad, h + 2 * pad), (0, 0, 0, 0))
+    alpha = Image.new("L", canvas.size, 0)
+    src_alpha = im.getchannel("A").point(lambda a: a * color[3] // 255)
+    alpha.paste(src_alpha, (pad + shadow.dx, pad + shadow.dy))
+    if shadow.blur:
+        alpha = alpha.filter(ImageFilter.GaussianBlur(shadow.blur / 2))
+    shade = Image.new("RGBA", canvas.size, (*color[:3], 0))
+    shade.putalpha(alpha)
+    canvas = Image.alpha_composite(canvas, shade)
+    canvas.alpha_composite(im, (pad, pad))
+    return canvas, -pad, -pad

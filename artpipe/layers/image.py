@@ -1,0 +1,198 @@
+"""Image layers: a product photo (``$field``) or a template file, fitted into its box."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
+
+from artpipe.defaults import setting
+from artpipe.errors import RenderError
+from artpipe.layers.base import (LoadContext, Placed, Scene, drop_shadow, read_asset, read_color, read_length,
+                                 read_shadow, resolve_color, with_opacity)
+from artpipe.schema import Reader
+from artpipe.template.fields import single_reference
+from artpipe.template.layout import anchor_offset, crop_window, fit_size
+from artpipe.template.model import ANCHORS, FITS, Layer, Length, Rect, Shadow
+
+KEYS = ("source", "fit", "anchor", "shadow", "trim", "padding", "matte", "radius", "inset")
+_SUPERSAMPLE = 4
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImageLayer(Layer):
+    """A picture in a box."""
+
+    source: str  # "$field" or "file:<template-relative path>"
+    fit: str = "contain"
+    anchor: str = "center"
+    shadow: Shadow | None = None
+    trim: bool = False  # crop to the subject box found by normalization before fitting
+    padding: float = 0.0  # fraction of the subject size kept around it when trimming
+    matte: str | None = None  # "auto" (the photo's own backdrop, white for cut-outs) or a colour: a card
+    radius: Length = Length(0)  # corner radius of the matte card
+    inset: Length = Length(0)  # space between the matte card's edge and the picture
+
+
+def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> ImageLayer:
+    """Read an image layer's own keys."""
+    raw = r.text("source")
+    source = ""
+    if isinstance(raw, str):
+        ref = single_reference(raw)
+        if ref is not None:
+            if ref not in ctx.fields:
+                r.problem("source", f"unknown field ${ref}", "declare it under fields with type: image")
+            elif ctx.fields[ref].type != "image":
+                r.problem("source", f"field ${ref} is a {ctx.fields[ref].type} field, not an image")
+            source = f"${ref}"
+        else:
+            asset = read_asset(r, "source", ctx)
+            source = f"file:{asset}" if asset else ""
+    return ImageLayer(
+        **common,  # type: ignore[arg-type]
+        source=source,
+        fit=r.choice("fit", FITS, "contain"),
+        anchor=r.choice("anchor", ANCHORS, "center"),
+        shadow=read_shadow(r, "shadow", ctx),
+        trim=r.flag("trim", False),
+        padding=r.number("padding", 0.0, minimum=0, maximum=1),
+        matte=_matte(r, ctx),
+        radius=read_length(r, "radius", Length(0)) or Length(0),
+        inset=read_length(r, "inset", Length(0)) or Length(0),
+    )
+
+
+def _matte(r: Reader, ctx: LoadContext) -> str | None:
+    if r.raw("matte") == "auto":
+        return "auto"
+    return read_color(r, "matte", ctx) if r.has("matte") else None
+
+
+def _source(layer: ImageLayer, scene: Scene) -> Image.Image | None:
+    key = layer.source[1:] if layer.source.startswith("$") else layer.source
+    asset = scene.images.get(key)
+    if asset is None:
+        if layer.source.startswith("$"):
+            return None  # an optional image field left empty: nothing to draw
+        raise RenderError(layer.origin, f"template file {layer.source[5:]} was not loaded")
+    im = asset.image
+    if layer.trim:
+        left, top, right, bottom = asset.subject
+        pad_x, pad_y = int((right - left) * layer.padding), int((bottom - top) * layer.padding)
+        im = im.crop((max(0, left - pad_x), max(0, top - pad_y), min(im.width, right + pad_x),
+                      min(im.height, bottom + pad_y)))
+    return im
+
+
+def _focus(layer: ImageLayer, scene: Scene, im: Image.Image) -> tuple[float, float]:
+    asset = scene.images.get(layer.source[1:]) if layer.source.startswith("$") else None
+    if asset is None or layer.trim:
+        return 0.5, 0.5
+    left, top, right, bottom = asset.subject
+    return (left + right) / 2 / im.width, (top + bottom) / 2 / im.height
+
+
+def fitted(im: Image.Image, w: int, h: int, fit: str, focus: tuple[float, float]) -> Image.Image:
+    """``im`` scaled for the box: contain (inside), cover (cropped around ``focus``), fill (stretched)."""
+    tw, th = fit_size(im.width, im.height, w, h, fit)
+    if fit == "cover":
+        # Crop in source pixels first, then resize once: cheaper and sharper than resize-then-crop.
+        src_w, src_h = max(1, round(w * im.width / tw)), max(1, round(h * im.height / th))
+        x, y = crop_window(im.width, im.height, src_w, src_h, focus)
+        return im.resize((w, h), Image.Resampling.LANCZOS, box=(x, y, x + src_w, y + src_h),
+                         reducing_gap=3.0)
+    if (tw, th) == im.size:
+        return im
+    return im.resize((tw, th), Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def rounded_mask(w: int, h: int, radius: int) -> Image.Image:
+    """An anti-aliased rounded-rectangle mask (drawn large, then shrunk: Pillow does not anti-alias)."""
+    k = _SUPERSAMPLE
+    big = Image.new("L", (w * k, h * k), 0)
+    ImageDraw.Draw(big).rounded_rectangle((0, 0, w * k - 1, h * k - 1), radius=radius * k, fill=255)
+    return big.resize((w, h), Image.Resampling.LANCZOS)
+
+
+def extend_edges(pic: Image.Image, w: int, h: int, x: int, y: int) -> Image.Image:
+    """A w x h image with ``pic`` at (x, y) and its edge pixels stretched out to every side.
+
+    A studio backdrop is a smooth sweep, so continuing its outermost pixels (averaged a few pixels deep
+    and blurred along the edge, so sensor noise does not turn into streaks) hides where the photo ends.
+    """
+    pw, ph = pic.size
+    out = Image.new("RGBA", (w, h))
+    depth = max(1, min(pw, ph) // 100)
+    blur = ImageFilter.GaussianBlur(max(2, min(pw, ph) // 60))
+
+    def strip(box: tuple[int, int, int, int], size: tuple[int, int]) -> Image.Image:
+        return pic.crop(box).resize(size, Image.Resampling.BOX).filter(blur)
+
+    left, right = strip((0, 0, depth, ph), (1, ph)), strip((pw - depth, 0, pw, ph), (1, ph))
+    top, bottom = strip((0, 0, pw, depth), (pw, 1)), strip((0, ph - depth, pw, ph), (pw, 1))
+    if x > 0:
+        out.paste(left.resize((x, ph)), (0, y))
+    if w - x - pw > 0:
+        out.paste(right.resize((w - x - pw, ph)), (x + pw, y))
+    if y > 0:
+        out.paste(top.resize((pw, y)), (x, 0))
+    if h - y - ph > 0:
+        out.paste(bottom.resize((pw, h - y - ph)), (x, y + ph))
+    corners = ((0, 0, x, y, (0, 0)), (x + pw, 0, w, y, (pw - 1, 0)), (0, y + ph, x, h, (0, ph - 1)),
+               (x + pw, y + ph, w, h, (pw - 1, ph - 1)))
+    for x0, y0, x1, y1, (px, py) in corners:
+        if x1 > x0 and y1 > y0:
+            out.paste(pic.getpixel((px, py)), (x0, y0, x1, y1))  # type: ignore[arg-type]
+    out.paste(pic, (x, y))
+    return out
+
+
+def _on_matte(layer: ImageLayer, pic: Image.Image, rect: Rect, scene: Scene) -> Image.Image:
+    """The picture contained inside a card (its own backdrop continued, or a colour), corners rounded."""
+    asset = scene.images.get(layer.source[1:]) if layer.source.startswith("$") else None
+    x, y = anchor_offset(pic.width, pic.height, rect.w, rect.h, layer.anchor)
+    x, y = max(x, 0), max(y, 0)
+    pic = pic.convert("RGBA")
+    if layer.matte == "auto" and asset is not None and asset.backdrop:
+        card = extend_edges(pic, rect.w, rect.h, x, y)
+    else:
+        color = resolve_color(layer.matte, scene, layer.origin) if layer.matte not in (None, "auto") \
+            else (255, 255, 255, 255)
+        card = Image.new("RGBA", (rect.w, rect.h), color)
+        card.alpha_composite(pic, (x, y))
+    radius = layer.radius.pixels(min(rect.w, rect.h))
+    if radius > 0:
+        card.putalpha(ImageChops.multiply(card.getchannel("A"), rounded_mask(rect.w, rect.h, radius)))
+    return card
+
+
+def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
+    """Fit the picture into ``rect`` and anchor it (on a matte card when one is set)."""
+    im = _source(layer, scene)
+    if im is None or rect.w <= 0 or rect.h <= 0:
+        return None
+    inset = layer.inset.pixels(min(rect.w, rect.h))
+    inner_w, inner_h = max(1, rect.w - 2 * inset), max(1, rect.h - 2 * inset)
+    pic = fitted(im, inner_w, inner_h, layer.fit, _focus(layer, scene, im))
+    notes = _upscale_note(layer, im, pic, scene)
+    if layer.matte is not None:
+        out = _on_matte(layer, pic, rect, scene)
+        x, y = 0, 0
+    else:
+        out = pic.convert("RGBA")
+        x, y = anchor_offset(out.width, out.height, inner_w, inner_h, layer.anchor)
+        x, y = x + inset, y + inset
+    out = with_opacity(out, layer.opacity)
+    if layer.shadow is not None:
+        out, dx, dy = drop_shadow(out, layer.shadow, resolve_color(layer.shadow.color, scene, layer.origin))
+        x, y = x + dx, y + dy
+    return Placed(out, rect.x + x, rect.y + y, notes)
+
+
+def _upscale_note(layer: ImageLayer, src: Image.Image, out: Image.Image, scene: Scene) -> tuple[str, ...]:
+    """Warn when a picture is blown up noticeably (it will look soft)."""
+    factor = max(out.width / src.width, out.height / src.height)
+    if layer.source.startswith("$") and factor > setting("image", "upscale_warn"):
+        return (f"upscaled:{layer.name}@{scene.size.name}:x{factor:.1f}",)
+    return ()

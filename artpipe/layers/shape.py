@@ -1,0 +1,140 @@
+"""Shape layers: rect, rounded rect, ellipse and corner ribbon, with an optional centred label (a badge)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PIL import Image, ImageDraw
+
+from artpipe.layers.base import LoadContext, Placed, Scene, check_refs, read_color, read_length, resolve_color
+from artpipe.layers.text import STYLE_KEYS, TextStyle, draw_block, layout_text, parse_style
+from artpipe.schema import Reader
+from artpipe.template.fields import substitute
+from artpipe.template.model import Layer, Length, Rect
+
+SHAPES = ("rect", "rounded", "ellipse", "ribbon")
+CORNERS = ("top-right", "top-left", "bottom-right", "bottom-left")
+KEYS = ("shape", "fill", "stroke", "radius", "corner", "band", "text", "padding",
+        *(k for k in STYLE_KEYS if k != "color"), "text_color")
+_SUPERSAMPLE = 4  # Pillow draws curves without anti-aliasing; draw big and shrink
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShapeLayer(Layer):
+    """A filled shape, optionally with a label fitted inside it."""
+
+    shape: str = "rect"
+    fill: str | None = "#ff3b30"
+    stroke: str | None = None
+    stroke_width: int = 0
+    radius: Length = Length(16)
+    corner: str = "top-right"
+    band: Length = Length(28, percent=True)
+    text: str = ""
+    padding: Length = Length(10, percent=True)
+    style: TextStyle = TextStyle()
+
+
+def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> ShapeLayer:
+    """Read a shape layer's own keys."""
+    stroke, stroke_width = None, 0
+    s = r.mapping("stroke")
+    if s is not None:
+        s.check_keys(("color", "width"))
+        stroke = read_color(s, "color", ctx, "#000000")
+        stroke_width = s.number("width", 2, minimum=0, maximum=200, integer=True)
+    text = r.text("text", "") or ""
+    check_refs(r, "text", text, ctx)
+    fill = None if r.raw("fill", "") is None else read_color(r, "fill", ctx, "#ff3b30")
+    return ShapeLayer(
+        **common,  # type: ignore[arg-type]
+        shape=r.choice("shape", SHAPES, "rect"), fill=fill, stroke=stroke, stroke_width=stroke_width,
+        radius=read_length(r, "radius", Length(16)) or Length(16),
+        corner=r.choice("corner", CORNERS, "top-right"),
+        band=read_length(r, "band", Length(28, percent=True)) or Length(28, percent=True),
+        text=text, padding=read_length(r, "padding", Length(10, percent=True)) or Length(10, percent=True),
+        style=parse_style(r, ctx, color_key="text_color", align="center", valign="middle"),
+    )
+
+
+def _ribbon_band(side: int, band: int) -> tuple[int, int]:
+    """Distances from the corner, along both edges, of the band's outer and inner edges."""
+    middle = side * 0.55
+    return round(middle - band / 2), round(middle + band / 2)
+
+
+def _ribbon_polygon(w: int, h: int, s1: int, s2: int, corner: str) -> list[tuple[int, int]]:
+    pts = [(w - s2, 0), (w - s1, 0), (w, s1), (w, s2)]  # top-right; others mirror it
+    if "left" in corner:
+        pts = [(w - x, y) for x, y in pts]
+    if "bottom" in corner:
+        pts = [(x, h - y) for x, y in pts]
+    return pts
+
+
+def _body(layer: ShapeLayer, w: int, h: int, scene: Scene) -> Image.Image:
+    k = 1 if layer.shape == "rect" else _SUPERSAMPLE
+    im = Image.new("RGBA", (w * k, h * k), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(im)
+    fill = resolve_color(layer.fill, scene, layer.origin) if layer.fill else None
+    outline = resolve_color(layer.stroke, scene, layer.origin) if layer.stroke else None
+    width = layer.stroke_width * k
+    box = (0, 0, w * k - 1, h * k - 1)
+    if layer.shape == "rect":
+        draw.rectangle(box, fill=fill, outline=outline, width=width)
+    elif layer.shape == "rounded":
+        radius = min(layer.radius.pixels(min(w, h)), min(w, h) // 2) * k
+        draw.rounded_rectangle(box, radius=radius, fill=fill, outline=outline, width=width)
+    elif layer.shape == "ellipse":
+        draw.ellipse(box, fill=fill, outline=outline, width=width)
+    else:
+        s1, s2 = _ribbon_band(min(w, h) * k, layer.band.pixels(min(w, h)) * k)
+        draw.polygon(_ribbon_polygon(w * k, h * k, s1, s2, layer.corner), fill=fill, outline=outline,
+                     width=width)
+    return im if k == 1 else im.resize((w, h), Image.Resampling.LANCZOS)
+
+
+def _label(layer: ShapeLayer, w: int, h: int, scene: Scene) -> tuple[Image.Image, int, int, tuple[str, ...]] | None:
+    text = substitute(layer.text, scene.values).strip()
+    if not text:
+        return None
+    where = f"layer {layer.name} at size {scene.size.name}"
+    color = resolve_color(layer.style.color, scene, layer.origin)
+    if layer.shape == "ribbon":
+        side = min(w, h)
+        s1, s2 = _ribbon_band(side, layer.band.pixels(side))
+        tw, th = int(s1 * math.sqrt(2) * 0.92), int((s2 - s1) / math.sqrt(2) * 0.78)
+        block = layout_text(text, layer.style, tw, th, scene, layer.origin, where)
+        flat = draw_block(block, layer.style, tw, th, color, 1.0)
+        angle = -45 if layer.corner in ("top-right", "bottom-left") else 45
+        turned = flat.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True)
+        mid = (s1 + s2) / 4  # centre of the band's mid-line, measured from the corner along each edge
+        cx = w - mid if "right" in layer.corner else mid
+        cy = h - mid if "bottom" in layer.corner else mid
+        return turned, round(cx - turned.width / 2), round(cy - turned.height / 2), ()
+    pad = layer.padding.pixels(min(w, h))
+    iw, ih = w - 2 * pad, h - 2 * pad
+    if layer.shape == "ellipse":
+        # The largest rectangle inside an ellipse of this aspect is 1/sqrt(2) of each axis.
+        iw, ih = int(w / math.sqrt(2)) - pad, int(h / math.sqrt(2)) - pad
+    if iw <= 0 or ih <= 0:
+        return None
+    block = layout_text(text, layer.style, iw, ih, scene, layer.origin, where)
+    notes = (f"text_truncated:{layer.name}@{scene.size.name}",) if block.truncated else ()
+    return draw_block(block, layer.style, iw, ih, color, 1.0), (w - iw) // 2, (h - ih) // 2, notes
+
+
+def paint(layer: ShapeLayer, rect: Rect, scene: Scene) -> Placed | None:
+    """Draw the shape in its box, then its label."""
+    if rect.w <= 0 or rect.h <= 0:
+        return None
+    im = _body(layer, rect.w, rect.h, scene)
+    notes: tuple[str, ...] = ()
+    label = _label(layer, rect.w, rect.h, scene)
+    if label is not None:
+        text_im, x, y, notes = label
+        im.alpha_composite(text_im, (max(x, 0), max(y, 0)), (max(-x, 0), max(-y, 0)))
+    if layer.opacity < 1:
+        im.putalpha(im.getchannel("A").point(lambda a: round(a * layer.opacity)))
+    return Placed(im, rect.x, rect.y, notes)

@@ -1,0 +1,146 @@
+"""Text layers: field-filled text wrapped by UAX #14 and fitted into its box with the bundled fonts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PIL import Image, ImageDraw
+
+from artpipe.defaults import setting
+from artpipe.errors import RenderError
+from artpipe.layers.base import LoadContext, Placed, Scene, check_refs, read_color, read_length, resolve_color
+from artpipe.schema import Reader
+from artpipe.template.fields import substitute
+from artpipe.template.model import FontSpec, Layer, Length, Rect
+from artpipe.text import fonts
+from artpipe.text.fit import OVERFLOWS, TextBlock, TextDoesNotFit, fit_text
+
+ALIGNS = ("left", "center", "right")
+VALIGNS = ("top", "middle", "bottom")
+FONT_KEYS = ("family", "weight", "size", "min_size")
+STYLE_KEYS = ("font", "color", "align", "valign", "max_lines", "overflow", "line_height", "balance")
+KEYS = ("text", *STYLE_KEYS)
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """How text is set: font, colour, alignment and what to do when it does not fit."""
+
+    font: FontSpec = FontSpec()
+    size: Length = Length(32)
+    min_size: Length | None = None
+    color: str = "#222222"
+    align: str = "left"
+    valign: str = "top"
+    max_lines: int | None = None
+    overflow: str = "shrink"
+    line_height: float = 1.25
+    balance: bool = False  # even out line lengths (headlines)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TextLayer(Layer):
+    """Text in a box."""
+
+    text: str
+    style: TextStyle
+
+
+def parse_style(r: Reader, ctx: LoadContext, *, color_key: str = "color", align: str = "left",
+                valign: str = "top") -> TextStyle:
+    """Read the font and setting keys shared by text layers and shape labels."""
+    family, weight = "sans", "regular"
+    size, min_size = Length(32), None
+    f = r.mapping("font")
+    if f is not None:
+        f.check_keys(FONT_KEYS)
+        family = f.text("family", "sans")
+        weight = str(f.text("weight", "regular"))
+        if not fonts.has_face(family, "regular"):
+            f.problem("family", f"no bundled font family '{family}'", f"use one of {', '.join(fonts.families())}")
+            family = "sans"
+        elif weight.lower() not in fonts.WEIGHTS:
+            f.problem("weight", f"'{weight}' is not one of regular, bold")
+            weight = "regular"
+        size = read_length(f, "size", Length(32)) or Length(32)
+        min_size = read_length(f, "min_size")
+    style = TextStyle(
+        font=FontSpec(family=family, weight=weight.lower()),
+        size=size, min_size=min_size,
+        color=read_color(r, color_key, ctx, "#222222") or "#222222",
+        align=r.choice("align", ALIGNS, align),
+        valign=r.choice("valign", VALIGNS, valign),
+        max_lines=r.number("max_lines", None, minimum=1, maximum=50, integer=True),
+        overflow=r.choice("overflow", OVERFLOWS, "shrink"),
+        line_height=r.number("line_height", setting("text", "line_height"), minimum=0.6, maximum=4),
+        balance=r.flag("balance", False),
+    )
+    return style
+
+
+def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> TextLayer:
+    """Read a text layer's own keys."""
+    text = r.text("text")
+    if isinstance(text, str):
+        check_refs(r, "text", text, ctx)
+    return TextLayer(**common, text=text or "", style=parse_style(r, ctx))  # type: ignore[arg-type]
+
+
+def _pixels(length: Length, scene: Scene) -> int:
+    # Percent font sizes are of the canvas height, so one design scales across a banner set.
+    return max(1, length.pixels(scene.size.height))
+
+
+def layout_text(text: str, style: TextStyle, w: int, h: int, scene: Scene, origin: str, where: str) -> TextBlock:
+    """Check glyph coverage and fit ``text`` into w x h; problems become RenderErrors at ``origin``."""
+    family, weight = style.font.family, style.font.weight
+    missing = fonts.missing_chars(text, family, weight)
+    if missing:
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
+        msg = (f"{where}: the font has no glyph for {shown}; replace the character(s) "
+               "or add a font that covers them")
+        raise RenderError(origin, msg)
+    size = _pixels(style.size, scene)
+    min_size = _pixels(style.min_size, scene) if style.min_size else size
+
+    def measure(s: str, px: int) -> float:
+        return fonts.get_font(family, weight, px).getlength(s)
+
+    try:
+        return fit_text(text, w, h, size=size, min_size=min_size, max_lines=style.max_lines,
+                        overflow=style.overflow, line_height=style.line_height, measure=measure,
+                        ellipsis=setting("text", "ellipsis"), balance=style.balance)
+    except TextDoesNotFit as exc:
+        short = text if len(text) <= 40 else text[:39] + "…"
+        raise RenderError(origin, f"{where}: {exc}: \"{short}\" "
+                          "(shorten the text, lower font.min_size or use overflow: ellipsis)") from None
+
+
+def draw_block(block: TextBlock, style: TextStyle, w: int, h: int, color: tuple[int, int, int, int],
+               opacity: float) -> Image.Image:
+    """Draw fitted lines on a transparent w x h image."""
+    out = Image.new("RGBA", (w, h), (*color[:3], 0))
+    draw = ImageDraw.Draw(out)
+    font = fonts.get_font(style.font.family, style.font.weight, block.size)
+    top = {"top": 0, "middle": (h - block.height) // 2, "bottom": h - block.height}[style.valign]
+    baseline = round(block.size * setting("text", "baseline"))
+    for i, (line, width) in enumerate(zip(block.lines, block.widths, strict=True)):
+        x = {"left": 0, "center": (w - width) / 2, "right": w - width}[style.align]
+        draw.text((x, top + i * block.pitch + baseline), line, font=font, fill=(*color[:3], 255), anchor="ls")
+    alpha = color[3] / 255 * opacity
+    if alpha < 1:
+        out.putalpha(out.getchannel("A").point(lambda a: round(a * alpha)))
+    return out
+
+
+def paint(layer: TextLayer, rect: Rect, scene: Scene) -> Placed | None:
+    """Fit and draw the layer's text in its box; empty text draws nothing."""
+    text = substitute(layer.text, scene.values).strip()
+    if not text or rect.w <= 0 or rect.h <= 0:
+        return None
+    where = f"layer {layer.name} at size {scene.size.name}"
+    block = layout_text(text, layer.style, rect.w, rect.h, scene, layer.origin, where)
+    color = resolve_color(layer.style.color, scene, layer.origin)
+    im = draw_block(block, layer.style, rect.w, rect.h, color, layer.opacity)
+    warnings = (f"text_truncated:{layer.name}@{scene.size.name}",) if block.truncated else ()
+    return Placed(im, rect.x, rect.y, warnings)

@@ -1,0 +1,77 @@
+"""render(template, size, values, images) -> RGBA image: background, then each layer in order. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from PIL import Image
+
+from artpipe.imaging.gradient import linear_gradient
+from artpipe.imaging.normalize import Asset
+from artpipe.layers import KINDS, Placed, Scene
+from artpipe.layers.base import resolve_color
+from artpipe.layers.image import fitted
+from artpipe.template.layout import resolve_box
+from artpipe.template.model import Layer, Template
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A finished canvas (RGBA) and the warnings its layers raised."""
+
+    image: Image.Image
+    warnings: tuple[str, ...] = ()
+
+
+def field_values(template: Template, supplied: Mapping[str, str]) -> dict[str, str]:
+    """Text and colour values with the template's defaults filled in."""
+    values = {name: f.default for name, f in template.fields.items() if f.default is not None and f.type != "image"}
+    values.update({k: v for k, v in supplied.items() if v != ""})
+    return values
+
+
+def _background(scene: Scene) -> Image.Image:
+    bg = scene.template.background
+    w, h = scene.size.width, scene.size.height
+    origin = str(scene.template.path)
+    if bg.gradient is not None:
+        colors = [resolve_color(c, scene, origin) for c in bg.gradient.colors]
+        return linear_gradient(w, h, colors, bg.gradient.angle)
+    if bg.image is not None:
+        asset = scene.images[f"file:{bg.image}"]
+        return fitted(asset.image, w, h, bg.fit, (0.5, 0.5)).convert("RGBA")
+    return Image.new("RGBA", (w, h), resolve_color(bg.color or "#ffffff", scene, origin))
+
+
+def _visible(layer: Layer, scene: Scene) -> bool:
+    if layer.visible_if is None:
+        return True
+    return bool(scene.values.get(layer.visible_if, "").strip()) or layer.visible_if in scene.images
+
+
+def composite(canvas: Image.Image, placed: Placed) -> None:
+    """Alpha-composite a painted layer onto the canvas in place, clipping whatever falls off the edges."""
+    x, y, im = placed.x, placed.y, placed.image
+    left, top = max(0, -x), max(0, -y)
+    right, bottom = min(im.width, canvas.width - x), min(im.height, canvas.height - y)
+    if right <= left or bottom <= top:
+        return
+    canvas.alpha_composite(im, (x + left, y + top), (left, top, right, bottom))
+
+
+def render(template: Template, size_name: str, values: Mapping[str, str], images: Mapping[str, Asset]) -> Rendered:
+    """Compose ``template`` at size ``size_name``; RenderError when a layer cannot be drawn."""
+    size = template.size(size_name)
+    scene = Scene(template, size, field_values(template, values), dict(images))
+    canvas = _background(scene)
+    warnings: list[str] = []
+    for layer in template.layers[size_name]:
+        if not _visible(layer, scene):
+            continue
+        rect = resolve_box(layer.box, size.width, size.height)
+        placed = KINDS[layer.type].paint(layer, rect, scene)
+        if placed is not None:
+            composite(canvas, placed)
+            warnings.extend(placed.warnings)
+    return Rendered(canvas, tuple(warnings))

@@ -1,0 +1,148 @@
+"""Templates as immutable data: what a YAML template says, validated and resolved per size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FIELD_TYPES = ("image", "text", "color")
+ROLES = ("product", "promo", "price", "logo", "decoration")
+FITS = ("contain", "cover", "fill")
+ANCHORS = ("center", "top", "bottom", "left", "right", "top-left", "top-right", "bottom-left", "bottom-right")
+
+
+@dataclass(frozen=True)
+class Length:
+    """A length in pixels, or a percentage of the canvas side it runs along."""
+
+    value: float
+    percent: bool = False
+
+    def pixels(self, total: int) -> int:
+        """Resolve against the canvas side ``total`` (pixels), rounding half away from zero."""
+        raw = total * self.value / 100 if self.percent else self.value
+        return int(raw + 0.5) if raw >= 0 else -int(-raw + 0.5)
+
+
+@dataclass(frozen=True)
+class Box:
+    """Any two of left/right/width and any two of top/bottom/height (see layout.resolve_box).
+
+    ``aspect`` (width / height) derives a missing width from the height or a missing height from the
+    width, so a round badge stays round in every size.
+    """
+
+    left: Length | None = None
+    right: Length | None = None
+    width: Length | None = None
+    top: Length | None = None
+    bottom: Length | None = None
+    height: Length | None = None
+    aspect: float | None = None
+
+
+@dataclass(frozen=True)
+class Rect:
+    """A resolved box in canvas pixels."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+
+
+@dataclass(frozen=True)
+class Size:
+    """A named output size; the first size of a template is its design size."""
+
+    name: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Field:
+    """Data a job supplies: an image path, a text or a colour."""
+
+    name: str
+    type: str
+    required: bool = False
+    default: str | None = None
+    example: str | None = None
+
+
+@dataclass(frozen=True)
+class Gradient:
+    """A linear gradient: colours spread evenly along ``angle`` degrees (0 = left to right, 90 = top down)."""
+
+    colors: tuple[str, ...]
+    angle: float = 0.0
+
+
+@dataclass(frozen=True)
+class Background:
+    """Exactly one of colour, gradient or image (a template-relative file)."""
+
+    color: str | None = None
+    gradient: Gradient | None = None
+    image: str | None = None
+    fit: str = "cover"
+
+
+@dataclass(frozen=True)
+class Shadow:
+    """A soft drop shadow: offset, blur radius (pixels) and colour (with alpha)."""
+
+    dx: int = 0
+    dy: int = 8
+    blur: int = 16
+    color: str = "#00000055"
+
+
+@dataclass(frozen=True)
+class FontSpec:
+    """Which bundled face and how large: shrinks from ``size`` toward ``min_size`` to fit."""
+
+    family: str = "sans"
+    weight: str = "regular"
+    size: int = 32
+    min_size: int = 32
+
+
+@dataclass(frozen=True, kw_only=True)
+class Layer:
+    """What every layer kind has; kinds subclass this (see artpipe.layers)."""
+
+    name: str
+    type: str
+    box: Box
+    role: str = "decoration"
+    visible_if: str | None = None
+    opacity: float = 1.0
+    origin: str = ""  # "file:line" of the layer in its YAML, for render-time messages
+
+
+@dataclass(frozen=True)
+class Template:
+    """A loaded template: sizes, fields, background and its layers resolved per size (overrides applied)."""
+
+    name: str
+    description: str
+    path: Path
+    root: Path
+    sizes: tuple[Size, ...]
+    fields: dict[str, Field]
+    background: Background
+    layers: dict[str, tuple[Layer, ...]] = field(default_factory=dict)
+    assets: tuple[str, ...] = ()  # template-relative files the layers and background use
+
+    def size(self, name: str) -> Size:
+        """The size called ``name`` (KeyError if there is none)."""
+        for size in self.sizes:
+            if size.name == name:
+                return size
+        raise KeyError(name)
+
+    @property
+    def size_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.sizes)

@@ -1,0 +1,144 @@
+"""Parse YAML safely, remembering where every key and value came from.
+
+Templates and jobs are shared between merchants and agencies, so YAML is treated as hostile input:
+only the safe tags, no anchors or aliases (alias bombs), no duplicate keys (PyYAML silently keeps the
+last one), bounded size and depth. Mappings come back as ``YMap`` and lists as ``YList``: plain
+``dict``/``list`` subclasses that also carry the file and the (line, col) of each entry, so errors
+found much later still point at the exact spot.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from artpipe.defaults import setting
+from artpipe.errors import ConfigError, Problem
+
+Mark = tuple[int, int]
+
+
+class YMap(dict[str, Any]):
+    """A YAML mapping with the position of each key and value (1-based line, col)."""
+
+    def __init__(self, file: str, mark: Mark) -> None:
+        super().__init__()
+        self.file = file
+        self.mark = mark
+        self.key_marks: dict[str, Mark] = {}
+        self.value_marks: dict[str, Mark] = {}
+
+    def merged(self, other: YMap) -> YMap:
+        """Return a copy with ``other``'s entries laid over this one's (marks travel along)."""
+        out = YMap(self.file, self.mark)
+        for src in (self, other):
+            for key, value in src.items():
+                out[key] = value
+                out.key_marks[key] = src.key_marks.get(key, src.mark)
+                out.value_marks[key] = src.value_marks.get(key, src.mark)
+        return out
+
+
+class YList(list[Any]):
+    """A YAML sequence with the position of each item."""
+
+    def __init__(self, file: str, mark: Mark) -> None:
+        super().__init__()
+        self.file = file
+        self.mark = mark
+        self.item_marks: list[Mark] = []
+
+
+def _mark(node: yaml.Node) -> Mark:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases while composing."""
+
+    def __init__(self, stream: str, file: str) -> None:
+        super().__init__(stream)
+        self.file = file
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            line, col = event.start_mark.line + 1, event.start_mark.column + 1
+            raise ConfigError([Problem(self.file, line, col, "", "YAML anchors and aliases (&name, *name) are "
+                                       "not allowed", "write the value out in full")])
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+def _convert(node: yaml.Node, loader: _Loader, depth: int) -> Any:
+    file = loader.file
+    if depth > setting("yaml", "max_depth"):
+        line, col = _mark(node)
+        raise ConfigError([Problem(file, line, col, "", "nesting is too deep", "flatten the file")])
+    if isinstance(node, yaml.MappingNode):
+        out = YMap(file, _mark(node))
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                line, col = _mark(key_node)
+                raise ConfigError([Problem(file, line, col, "", "a key must be plain text")])
+            # The raw text, so keys like `800`, `on` or `no` stay strings instead of YAML 1.1 ints/bools.
+            key = str(key_node.value)
+            if key in out:
+                line, col = _mark(key_node)
+                first = out.key_marks[key][0]
+                raise ConfigError([Problem(file, line, col, key, f"duplicate key (first defined at line {first})",
+                                           "keep one of them")])
+            out[key] = _convert(value_node, loader, depth + 1)
+            out.key_marks[key] = _mark(key_node)
+            out.value_marks[key] = _mark(value_node)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        seq = YList(file, _mark(node))
+        for item in node.value:
+            seq.append(_convert(item, loader, depth + 1))
+            seq.item_marks.append(_mark(item))
+        return seq
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as exc:
+        line, col = _mark(node)
+        raise ConfigError([Problem(file, line, col, "", f"unsupported YAML tag {node.tag}",
+                                   "use plain values")]) from exc
+
+
+def parse_yaml(text: str, file: str) -> Any:
+    """Parse YAML text into YMap/YList/scalars; raise ConfigError with file:line on any problem."""
+    loader = _Loader(text, file)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return YMap(file, (1, 1))
+        return _convert(node, loader, 0)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        raise ConfigError([Problem(file, line, col, "", f"YAML syntax: {exc.problem or exc.context}",
+                                   "check indentation and quotes")]) from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError([Problem(file, 0, 0, "", f"YAML error: {exc}")]) from exc
+    finally:
+        loader.dispose()
+
+
+def load_yaml(path: Path, display: str | None = None) -> Any:
+    """Read and parse a YAML file with the size limit applied before reading."""
+    file = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > setting("yaml", "max_bytes"):
+            raise ConfigError([Problem(file, 0, 0, "", f"file is {size} bytes, more than the "
+                                       f"{setting('yaml', 'max_bytes')} allowed", "split it up")])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError([Problem(file, 0, 0, "", f"cannot read: {exc.strerror or exc}")]) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError([Problem(file, 0, 0, "", "not UTF-8 text", "save the file as UTF-8")]) from exc
+    return parse_yaml(text, file)
