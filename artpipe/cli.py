@@ -127,7 +127,7 @@ def templates(as_json: bool) -> None:
     Example:
       artpipe templates --json
     """
-    rows = []
+    rows: list[dict[str, object]] = []
     for name, path in bundled_templates().items():
         try:
             t = load_template(path)
@@ -148,7 +148,8 @@ def templates(as_json: bool) -> None:
         click.echo(f"{row['name']} - {row['description']}")
         sizes = row["sizes"]
         fields = row["fields"]
-        assert isinstance(sizes, dict) and isinstance(fields, dict)
+        assert isinstance(sizes, dict)
+        assert isinstance(fields, dict)
         click.echo("  sizes:  " + ", ".join(f"{k} {v}" for k, v in sizes.items()))
         click.echo("  fields: " + ", ".join(f"{k}:{v}" for k, v in fields.items()) + "   (* required)")
 

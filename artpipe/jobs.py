@@ -14,9 +14,9 @@ from artpipe.defaults import setting
 from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.encode import EXTENSIONS, SUBSAMPLING, EncodeOptions
 from artpipe.schema import Problems, Reader, suggest
-from artpipe.template.load import find_template, load_template
+from artpipe.template.load import bundled_templates, find_template, load_template
 from artpipe.template.model import Template
-from artpipe.yamlsrc import YMap, load_yaml
+from artpipe.yamlsrc import Mark, YList, YMap, load_yaml
 
 JOB_KEYS = ("name", "templates", "sizes", "output", "format", "defaults", "products", "csv")
 ENTRY_KEYS = ("template", "sizes")
@@ -43,7 +43,17 @@ class Product:
     sku: str
     values: dict[str, str]
     images: dict[str, Path]
-    origin: str  # "file:line"
+    file: str  # the job or CSV file the product comes from
+    line: int
+
+    @property
+    def origin(self) -> str:
+        """``file:line`` of the product, for messages."""
+        return f"{self.file}:{self.line}"
+
+    def problem(self, where: str, what: str, hint: str = "") -> Problem:
+        """A problem located at this product."""
+        return Problem(self.file, self.line, 1, where, what, hint)
 
 
 @dataclass(frozen=True)
@@ -78,17 +88,20 @@ class Task:
     encode: EncodeOptions
 
 
-def _entries(r: Reader, job_dir: Path) -> list[tuple[str, Reader | None, int]]:
+def _entries(r: Reader) -> list[tuple[str, Reader | None, Mark, int]]:
+    """(template reference, its entry's reader when it is a mapping, its position, index) per entry."""
     seq = r.sequence("templates", required=True)
-    out = []
-    for i, item in enumerate(seq or []):
+    out: list[tuple[str, Reader | None, Mark, int]] = []
+    if seq is None:
+        return out
+    for i, item in enumerate(seq):
         if isinstance(item, str):
-            out.append((item, None, i))
+            out.append((item, None, seq.item_marks[i], i))
             continue
-        er = r.item(seq, i, f"templates[{i}]") if seq is not None else None
+        er = r.item(seq, i, f"templates[{i}]")
         if er is not None:
             er.check_keys(ENTRY_KEYS, ("template",))
-            out.append((er.text("template", "") or "", er, i))
+            out.append((er.text("template", "") or "", er, seq.item_marks[i], i))
     return out
 
 
@@ -111,12 +124,9 @@ def _sizes(r: Reader | None, key: str, template: Template, default: object) -> t
 
 def _templates(r: Reader, job_dir: Path, problems: Problems) -> list[JobTemplate]:
     out = []
-    seq = r.node.get("templates")
-    for ref, er, i in _entries(r, job_dir):
+    for ref, er, (line, col), i in _entries(r):
         path = find_template(ref, [job_dir, Path.cwd()])
         if path is None:
-            from artpipe.template.load import bundled_templates
-            line, col = seq.item_marks[i] if hasattr(seq, "item_marks") else r.mark("templates")
             hint = suggest(ref, bundled_templates()) or "give a path to a template file or folder"
             problems.add(Problem(r.file, line, col, f"templates[{i}]", f"no template '{ref}'", hint))
             continue
@@ -182,7 +192,7 @@ def _csv_rows(path: Path, display: str, problems: Problems) -> list[tuple[dict[s
         problems.add(Problem(display, 0, 0, "", "not UTF-8 text", "save the CSV as UTF-8"))
         return []
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    rows = []
+    rows: list[tuple[dict[str, str], int]] = []
     for row in reader:
         if len(rows) >= setting("csv", "max_rows"):
             problems.add(Problem(display, reader.line_num, 1, "", "too many rows", "split it into several jobs"))
@@ -219,7 +229,7 @@ def _product(index: int, raw: dict[str, object], origin: tuple[str, int, int], b
                 problems.add(Problem(file, line, col, f"products[{index}]",
                                      f"missing '{name}', required by template {jt.template.name}"))
     sku = _value(raw.get("sku")) or f"{index + 1:04d}"
-    return Product(index, sku, values, images, f"{file}:{line}")
+    return Product(index, sku, values, images, file, line)
 
 
 def _products(r: Reader, job_dir: Path, templates: list[JobTemplate], problems: Problems) -> list[Product]:
@@ -236,19 +246,18 @@ def _products(r: Reader, job_dir: Path, templates: list[JobTemplate], problems: 
         for i, (row, line) in enumerate(_csv_rows(path, display, problems)):
             out.append(_product(i, dict(row), (display, line, 1), path.parent, templates, defaults, problems))
     else:
-        seq = r.sequence("products") or []
-        for i, item in enumerate(seq):
-            pr = r.item(seq, i, f"products[{i}]")  # type: ignore[arg-type]
+        seq = r.sequence("products") or YList(r.file, r.mark())
+        for i in range(len(seq)):
+            pr = r.item(seq, i, f"products[{i}]")
             if pr is None:
                 continue
-            line, col = seq.item_marks[i]  # type: ignore[attr-defined]
+            line, col = seq.item_marks[i]
             out.append(_product(i, dict(pr.node), (r.file, line, col), job_dir, templates, defaults, problems))
     seen: dict[str, str] = {}
     for p in out:
         if p.sku in seen:
-            file, line = p.origin.rsplit(":", 1)
-            problems.add(Problem(file, int(line), 1, f"products[{p.index}].sku",
-                                 f"duplicate sku '{p.sku}' (first at {seen[p.sku]})", "skus must be unique"))
+            problems.add(p.problem(f"products[{p.index}].sku", f"duplicate sku '{p.sku}' (first at {seen[p.sku]})",
+                                   "skus must be unique"))
         seen.setdefault(p.sku, p.origin)
     if not out and not problems.items:
         r.problem(None, "the job has no products")
@@ -295,8 +304,7 @@ def missing_inputs(job: Job) -> list[Problem]:
     for p in job.products:
         for name, img in p.images.items():
             if not img.is_file():
-                file, line = p.origin.rsplit(":", 1)
-                out.append(Problem(file, int(line), 1, f"products[{p.index}].{name}", f"no file {img}"))
+                out.append(p.problem(f"products[{p.index}].{name}", f"no file {img}"))
     return out
 
 
@@ -329,9 +337,8 @@ def plan(job: Job, out_dir: Path) -> list[Task]:
                 target = out_dir / name
                 key = str(target)
                 if key in seen:
-                    file, line = product.origin.rsplit(":", 1)
-                    problems.add(Problem(file, int(line), 1, "output", f"'{name}' is also written for "
-                                         f"{seen[key]}", "add {sku} or {index} to the output pattern"))
+                    problems.add(product.problem("output", f"'{name}' is also written for {seen[key]}",
+                                                 "add {sku} or {index} to the output pattern"))
                 seen.setdefault(key, f"{product.sku} ({jt.template.name}, {size})")
                 renders.append(RenderSpec(t_index, size, target))
         tasks.append(Task(product.index, product, tuple(jt.template for jt in job.templates), tuple(renders),

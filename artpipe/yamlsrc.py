@@ -62,13 +62,14 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self.file = file
 
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:  # type: ignore[override]
-        event = self.peek_event()
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             line, col = event.start_mark.line + 1, event.start_mark.column + 1
             raise ConfigError([Problem(self.file, line, col, "", "YAML anchors and aliases (&name, *name) are "
                                        "not allowed", "write the value out in full")])
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        node: yaml.Node | None = super().compose_node(parent, index)
+        return node
 
 
 def _convert(node: yaml.Node, loader: _Loader, depth: int) -> Any:

@@ -29,7 +29,8 @@ def vertical_gradient(w: int, h: int, top: tuple[int, int, int], bottom: tuple[i
     return Image.composite(Image.new("RGB", (w, h), bottom), Image.new("RGB", (w, h), top), ramp)
 
 
-def horizontal_shade(w: int, h: int, base: tuple[int, int, int], light: float = 0.35, dark: float = 0.45) -> Image.Image:
+def horizontal_shade(w: int, h: int, base: tuple[int, int, int], light: float = 0.35,
+                     dark: float = 0.45) -> Image.Image:
     """A cylinder-like shading: dark edges, a highlight left of centre."""
     row = Image.new("RGB", (w, 1))
     px = []

@@ -19,8 +19,16 @@ def srgb_profile() -> ImageCms.ImageCmsProfile:
 
 @cache
 def srgb_icc_bytes() -> bytes:
-    """The sRGB profile as bytes, for tagging outputs."""
-    return bytes(srgb_profile().tobytes())
+    """The sRGB profile as bytes, for tagging outputs; identical in every process and run.
+
+    LittleCMS stamps the creation time into the header (bytes 24-35) and derives the profile ID
+    (bytes 84-99) from it, so two workers would embed different bytes; both are zeroed (an all-zero
+    ID means "not computed", which the ICC spec allows).
+    """
+    data = bytearray(srgb_profile().tobytes())
+    data[24:36] = bytes(12)
+    data[84:100] = bytes(16)
+    return bytes(data)
 
 
 def _is_srgb(profile: ImageCms.ImageCmsProfile) -> bool:

@@ -63,7 +63,8 @@ def open_image(path: Path, *, max_pixels: int | None = None, max_file_bytes: int
     for magic, kind in _REFUSED_MAGIC.items():
         if head.startswith(magic):
             raise InputError(name, "unsupported", f"{kind} files are not accepted; export a JPEG or PNG")
-    allowed = list(setting("formats", "allowed"))
+    Image.init()  # register every plugin, so the allow-list can name formats like MPO and AVIF
+    allowed = [f for f in setting("formats", "allowed") if f in Image.OPEN]
     with warnings.catch_warnings():
         # A DecompressionBombWarning is an error here: it means a bomb-sized image slipped under Pillow's limit.
         warnings.simplefilter("error", Image.DecompressionBombWarning)

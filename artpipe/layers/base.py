@@ -92,7 +92,7 @@ def read_box(r: Reader) -> Box:
 
 def read_color(r: Reader, key: str, ctx: LoadContext, default: str | None = None) -> str | None:
     """A colour or a ``$field`` of type color/text (checked when rendering)."""
-    value = r.text(key, default)
+    value: str | None = r.text(key, default)
     if value is None or not r.has(key):
         return value
     ref = single_reference(value)
@@ -121,7 +121,7 @@ def _field_hint(ref: str, ctx: LoadContext) -> str:
 
 def read_asset(r: Reader, key: str, ctx: LoadContext) -> str | None:
     """A template-relative file that must stay inside the template's folder (no absolute, no .., no escape)."""
-    value = r.text(key, None)
+    value: str | None = r.text(key, None)
     if value is None:
         return None
     pure = PurePosixPath(value.replace("\\", "/"))

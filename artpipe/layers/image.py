@@ -8,8 +8,18 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from artpipe.defaults import setting
 from artpipe.errors import RenderError
-from artpipe.layers.base import (LoadContext, Placed, Scene, drop_shadow, read_asset, read_color, read_length,
-                                 read_shadow, resolve_color, with_opacity)
+from artpipe.layers.base import (
+    LoadContext,
+    Placed,
+    Scene,
+    drop_shadow,
+    read_asset,
+    read_color,
+    read_length,
+    read_shadow,
+    resolve_color,
+    with_opacity,
+)
 from artpipe.schema import Reader
 from artpipe.template.fields import single_reference
 from artpipe.template.layout import anchor_offset, crop_window, fit_size
@@ -43,7 +53,7 @@ def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> ImageLayer:
         if ref is not None:
             if ref not in ctx.fields:
                 r.problem("source", f"unknown field ${ref}", "declare it under fields with type: image")
-            elif ctx.fields[ref].type != "image":
+            elif ctx.fields[ref].type in ("text", "color"):
                 r.problem("source", f"field ${ref} is a {ctx.fields[ref].type} field, not an image")
             source = f"${ref}"
         else:
@@ -115,19 +125,26 @@ def rounded_mask(w: int, h: int, radius: int) -> Image.Image:
     return big.resize((w, h), Image.Resampling.LANCZOS)
 
 
-def extend_edges(pic: Image.Image, w: int, h: int, x: int, y: int) -> Image.Image:
+def extend_edges(pic: Image.Image, w: int, h: int, x: int, y: int, backdrop: tuple[int, int, int]) -> Image.Image:
     """A w x h image with ``pic`` at (x, y) and its edge pixels stretched out to every side.
 
     A studio backdrop is a smooth sweep, so continuing its outermost pixels (averaged a few pixels deep
     and blurred along the edge, so sensor noise does not turn into streaks) hides where the photo ends.
+    An edge that is not backdrop (the product touches it) is continued with the plain backdrop colour
+    instead, so the product is never smeared outward.
     """
     pw, ph = pic.size
-    out = Image.new("RGBA", (w, h))
+    out = Image.new("RGBA", (w, h), (*backdrop, 255))
     depth = max(1, min(pw, ph) // 100)
     blur = ImageFilter.GaussianBlur(max(2, min(pw, ph) // 60))
+    tolerance = setting("analyze", "backdrop_tolerance")
 
     def strip(box: tuple[int, int, int, int], size: tuple[int, int]) -> Image.Image:
-        return pic.crop(box).resize(size, Image.Resampling.BOX).filter(blur)
+        band = pic.crop(box).convert("RGB")
+        extrema = ImageChops.difference(band, Image.new("RGB", band.size, backdrop)).getextrema()
+        if max(int(channel[1]) for channel in extrema if isinstance(channel, tuple)) > tolerance:
+            return Image.new("RGBA", size, (*backdrop, 255))
+        return band.convert("RGBA").resize(size, Image.Resampling.BOX).filter(blur)
 
     left, right = strip((0, 0, depth, ph), (1, ph)), strip((pw - depth, 0, pw, ph), (1, ph))
     top, bottom = strip((0, 0, pw, depth), (pw, 1)), strip((0, ph - depth, pw, ph), (pw, 1))
@@ -142,8 +159,11 @@ def extend_edges(pic: Image.Image, w: int, h: int, x: int, y: int) -> Image.Imag
     corners = ((0, 0, x, y, (0, 0)), (x + pw, 0, w, y, (pw - 1, 0)), (0, y + ph, x, h, (0, ph - 1)),
                (x + pw, y + ph, w, h, (pw - 1, ph - 1)))
     for x0, y0, x1, y1, (px, py) in corners:
-        if x1 > x0 and y1 > y0:
-            out.paste(pic.getpixel((px, py)), (x0, y0, x1, y1))  # type: ignore[arg-type]
+        corner = pic.getpixel((px, py))
+        near = isinstance(corner, tuple) and max(abs(a - b) for a, b in zip(corner[:3], backdrop, strict=True)) \
+            <= tolerance
+        if x1 > x0 and y1 > y0 and near:
+            out.paste(corner, (x0, y0, x1, y1))  # type: ignore[arg-type]
     out.paste(pic, (x, y))
     return out
 
@@ -155,7 +175,7 @@ def _on_matte(layer: ImageLayer, pic: Image.Image, rect: Rect, scene: Scene) -> 
     x, y = max(x, 0), max(y, 0)
     pic = pic.convert("RGBA")
     if layer.matte == "auto" and asset is not None and asset.backdrop:
-        card = extend_edges(pic, rect.w, rect.h, x, y)
+        card = extend_edges(pic, rect.w, rect.h, x, y, asset.backdrop)
     else:
         color = resolve_color(layer.matte, scene, layer.origin) if layer.matte not in (None, "auto") \
             else (255, 255, 255, 255)

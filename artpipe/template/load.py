@@ -10,7 +10,17 @@ from artpipe.errors import ConfigError, Problem
 from artpipe.layers import COMMON_KEYS, KINDS, LoadContext
 from artpipe.layers.base import read_asset, read_box, read_color
 from artpipe.schema import Problems, Reader, suggest
-from artpipe.template.model import FIELD_TYPES, FITS, ROLES, Background, Field, Gradient, Layer, Size, Template
+from artpipe.template.model import (
+    FIELD_TYPES,
+    FITS,
+    ROLES,
+    Background,
+    Field,
+    Gradient,
+    Layer,
+    Size,
+    Template,
+)
 from artpipe.yamlsrc import YList, YMap, load_yaml
 
 TOP_KEYS = ("name", "description", "sizes", "fields", "background", "layers", "overrides")
@@ -102,7 +112,7 @@ def _fields(r: Reader) -> dict[str, Field]:
             continue
         fr = Reader(value, node.path(name), r.problems)
         fr.check_keys(FIELD_KEYS, ("type",))
-        kind = fr.choice("type", FIELD_TYPES, "text")
+        kind = fr.choice("type", FIELD_TYPES, None) or str(fr.raw("type"))
         required = fr.flag("required", False)
         default = fr.text("default", None)
         if required and default is not None:
@@ -144,7 +154,7 @@ def _background(r: Reader, ctx: LoadContext) -> Background:
 
 def _layer(node: YMap, where: str, problems: Problems, ctx: LoadContext) -> Layer | None:
     r = Reader(node, where, problems)
-    kind = r.choice("type", tuple(KINDS))
+    kind = r.choice("type", tuple(KINDS), None)
     if kind not in KINDS:
         return None
     r.check_keys((*COMMON_KEYS, *KINDS[kind].keys), ("name", "type"))
@@ -238,7 +248,7 @@ def load_template(path: Path, display: str | None = None) -> Template:
         layers = []
         for layer, name, node, where in base:
             if name in changes:
-                layer = _layer(_merge(node, changes[name]), f"overrides.{size.name}.{name}", problems, ctx)
+                layer = _layer(_merge(node, changes[name]), where, problems, ctx)
             if layer is not None:
                 layers.append(layer)
         by_size[size.name] = tuple(layers)

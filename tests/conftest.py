@@ -1,0 +1,68 @@
+"""Shared fixtures: synthetic product photos and golden-image comparison with a tolerance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageDraw
+
+GOLDEN = Path(__file__).parent / "golden"
+FAILURES = Path(__file__).parent / "golden-failures"
+# A golden matches when at most 0.1 % of pixels differ by more than 16 (any channel) and the mean
+# difference stays under 1.0: enough slack for FreeType/zlib version drift, none for layout changes.
+MAX_OFF_SHARE = 0.001
+OFF_LEVEL = 16
+MAX_MEAN = 1.0
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", help="rewrite golden images (look at each one!)")
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+def product_photo(size: tuple[int, int] = (600, 450), backdrop: tuple[int, int, int] = (236, 236, 236)) -> Image.Image:
+    """A product-like test photo: a blue body with a red stripe on a plain backdrop (made in code)."""
+    w, h = size
+    im = Image.new("RGB", size, backdrop)
+    d = ImageDraw.Draw(im)
+    d.rounded_rectangle((w * 0.3, h * 0.2, w * 0.7, h * 0.85), radius=int(w * 0.04), fill=(30, 80, 170))
+    d.rectangle((w * 0.3, h * 0.45, w * 0.7, h * 0.55), fill=(220, 50, 40))
+    return im
+
+
+def difference_stats(a: Image.Image, b: Image.Image) -> tuple[float, float]:
+    """(share of pixels off by more than OFF_LEVEL, mean absolute difference) of two same-size images."""
+    diff = ImageChops.difference(a.convert("RGB"), b.convert("RGB"))
+    r, g, b_ = diff.split()
+    worst = ImageChops.lighter(ImageChops.lighter(r, g), b_)
+    hist = worst.histogram()
+    total = a.width * a.height
+    off = sum(hist[OFF_LEVEL + 1:]) / total
+    mean = sum(i * n for i, n in enumerate(hist)) / total
+    return off, mean
+
+
+def assert_matches_golden(actual: Image.Image, name: str, update: bool) -> None:
+    """Compare with tests/golden/<name>.png; on failure write expected/actual/amplified diff images."""
+    path = GOLDEN / f"{name}.png"
+    if update:
+        GOLDEN.mkdir(exist_ok=True)
+        actual.convert("RGB").save(path, optimize=True)
+        return
+    assert path.is_file(), f"missing golden {path}; run pytest --update-goldens and look at it"
+    with Image.open(path) as stored:
+        expected = stored.convert("RGB")
+    assert expected.size == actual.size, f"{name}: size {actual.size} != golden {expected.size}"
+    off, mean = difference_stats(expected, actual)
+    if off > MAX_OFF_SHARE or mean > MAX_MEAN:
+        FAILURES.mkdir(exist_ok=True)
+        expected.save(FAILURES / f"{name}-expected.png")
+        actual.convert("RGB").save(FAILURES / f"{name}-actual.png")
+        amplified = ImageChops.difference(expected, actual.convert("RGB")).point(lambda v: min(255, v * 8))
+        amplified.save(FAILURES / f"{name}-diff.png")
+        pytest.fail(f"{name}: {off:.4%} of pixels off by >{OFF_LEVEL}, mean {mean:.2f}; see {FAILURES}")

@@ -1,0 +1,57 @@
+"""The architecture's boundaries, enforced by reading imports and calls (see DESIGN.md)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PKG = Path(__file__).resolve().parent.parent / "artpipe"
+PURE = [
+    "colors.py", "render.py", "template/layout.py", "template/fields.py", "template/model.py",
+    "text/breaking.py", "text/fit.py", "imaging/normalize.py", "imaging/color.py", "imaging/analyze.py",
+    "imaging/encode.py", "imaging/gradient.py", *[f"layers/{p.name}" for p in (PKG / "layers").glob("*.py")],
+]
+FORBIDDEN_MODULES = {"click", "watchdog", "logging", "subprocess", "shutil", "tempfile", "sqlite3", "multiprocessing",
+                     "concurrent", "artpipe.files", "artpipe.run", "artpipe.cli", "artpipe.api", "artpipe.jobs"}
+WRITE_CALLS = {"write_text", "write_bytes", "unlink", "mkdir", "touch", "rename", "rmdir", "symlink_to", "chmod"}
+
+
+def imported(tree: ast.AST) -> set[str]:
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("rel", PURE)
+def test_pure_modules_do_no_io(rel: str) -> None:
+    tree = ast.parse((PKG / rel).read_text(encoding="utf-8"))
+    bad = {m for m in imported(tree) if any(m == f or m.startswith(f + ".") for f in FORBIDDEN_MODULES)}
+    assert not bad, f"{rel} imports {bad}"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            assert not (isinstance(func, ast.Name) and func.id == "open"), f"{rel}:{node.lineno} calls open()"
+            assert not (isinstance(func, ast.Attribute) and func.attr in WRITE_CALLS), \
+                f"{rel}:{node.lineno} calls .{func.attr}()"
+
+
+def test_only_effect_modules_write() -> None:
+    writers = set()
+    for path in PKG.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if any(isinstance(n, ast.Attribute) and n.attr in ("replace", "fsync") and isinstance(n.value, ast.Name)
+               and n.value.id == "os" for n in ast.walk(tree)):
+            writers.add(str(path.relative_to(PKG)))
+    assert writers == {"files.py"}
+
+
+def test_core_never_imports_click() -> None:
+    users = {str(p.relative_to(PKG)) for p in PKG.rglob("*.py")
+             if "click" in imported(ast.parse(p.read_text(encoding="utf-8")))}
+    assert users == {"cli.py"}

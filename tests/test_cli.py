@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import product_photo
+from PIL import Image
+
+from artpipe.cli import main
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    (tmp_path / "photos").mkdir()
+    product_photo().save(tmp_path / "photos" / "good.jpg")
+    (tmp_path / "photos" / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 this is not really a jpeg")
+    (tmp_path / "job.yaml").write_text("""\
+templates:
+  - template: promo-banner
+    sizes: [mobile]
+products:
+  - sku: good
+    product: photos/good.jpg
+    headline: 春季大促
+  - sku: broken
+    product: photos/broken.jpg
+    headline: Spring
+""", encoding="utf-8")
+    return tmp_path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_bad_input_fails_alone_and_exit_is_1(workdir: Path) -> None:
+    code, out, err = run("render", str(workdir / "job.yaml"), "-o", str(workdir / "out"), "-j", "1")
+    assert code == 1
+    assert "rendered 1 outputs from 1 of 2 products; failed 1" in out
+    assert f"rejected: {workdir / 'photos' / 'broken.jpg'}: the image data is damaged" in err or \
+        f"rejected: {workdir / 'photos' / 'broken.jpg'}: the file is cut short" in err
+    with Image.open(workdir / "out" / "good" / "promo-banner-mobile.jpg") as good:
+        assert good.size == (750, 390)
+        assert good.format == "JPEG"
+    assert not (workdir / "out" / "broken").exists()
+    report = json.loads((workdir / "out" / "report.json").read_text())
+    items = {i["sku"]: i for i in report["items"]}
+    assert set(items["good"]) >= {"input", "status", "reason", "message", "outputs", "warnings"}
+    assert items["good"]["status"] == "ok"
+    assert len(items["good"]["outputs"]) == 1
+    assert items["broken"]["status"] == "rejected"
+    assert items["broken"]["reason"] in ("corrupt", "truncated")
+    assert report["summary"]["rejected"] == 1
+    assert report["summary"]["outputs"] == 1
+
+
+def test_config_error_exits_2_with_file_line(workdir: Path) -> None:
+    job = workdir / "job.yaml"
+    job.write_text(job.read_text().replace("sizes: [mobile]", "sizes: [mobil]"))
+    code, out, err = run("render", str(job), "-o", str(workdir / "out"))
+    assert code == 2
+    assert err.splitlines() == [
+        f"{job}:3:12: templates[0].sizes: template promo-banner has no size 'mobil' (did you mean mobile?)",
+        "error: 1 problem; nothing was rendered"]
+    assert not (workdir / "out").exists()
+
+
+def test_validate_points_at_the_line(workdir: Path) -> None:
+    bad = workdir / "t.yaml"
+    bad.write_text("name: t\nsizes: {s: 10x10}\nlayers:\n  - name: a\n    type: shape\n    shape: circle\n")
+    code, out, err = run("validate", str(bad), str(workdir / "job.yaml"))
+    assert code == 1
+    assert f"{bad}:6:12: layers[0] (a).shape: 'circle' is not one of rect, rounded, ellipse, ribbon" in err
+    assert f"ok: {workdir / 'job.yaml'} (job job: 2 products, 2 outputs)" in out
+
+
+def test_validate_lists_missing_images(workdir: Path) -> None:
+    (workdir / "photos" / "good.jpg").unlink()
+    code, _, err = run("validate", str(workdir / "job.yaml"))
+    assert code == 1
+    assert "products[0].product: no file" in err
+
+
+def test_validate_ok_exit_0() -> None:
+    code, out, _ = run("validate", str(SAMPLES / "jobs" / "spring-sale.yaml"), "templates/promo-banner")
+    assert code == 0
+    assert "(job spring-sale: 6 products, 54 outputs)" in out
+    assert "ok: templates/promo-banner (template promo-banner: 3 sizes" in out
+
+
+def test_templates_lists_bundled() -> None:
+    code, out, _ = run("templates", "--json")
+    assert code == 0
+    rows = {r["name"]: r for r in json.loads(out)}
+    assert rows["promo-banner"]["sizes"] == {"wide": "1920x600", "mobile": "750x390", "square": "800x800"}
+    assert rows["product-main"]["fields"] == {"product": "image*"}
+
+
+@pytest.mark.parametrize("command", [[], ["render"], ["validate"], ["templates"]])
+def test_help_has_an_example(command: list[str]) -> None:
+    code, out, _ = run(*command, "--help")
+    assert code == 0
+    assert "Example:" in out
+
+
+def test_parallel_output_is_identical_to_serial(tmp_path: Path) -> None:
+    job = tmp_path / "jobs" / "job.yaml"
+    shutil.copytree(SAMPLES / "photos", tmp_path / "photos")
+    job.parent.mkdir()
+    rows = "".join(f"  - {{sku: p{i}, product: ../photos/{p.name}, headline: 春季大促 Spring sale, price: ¥{i}9}}\n"
+                   for i, p in enumerate(sorted((SAMPLES / "photos").iterdir())))
+    job.write_text(f"templates: [product-main, promo-banner]\nproducts:\n{rows}", encoding="utf-8")
+    assert run("render", str(job), "-o", str(tmp_path / "one"), "-j", "1", "-q")[0] == 0
+    assert run("render", str(job), "-o", str(tmp_path / "two"), "-j", "2", "-q")[0] == 0
+    one = sorted(p.relative_to(tmp_path / "one") for p in (tmp_path / "one").rglob("*.jpg"))
+    two = sorted(p.relative_to(tmp_path / "two") for p in (tmp_path / "two").rglob("*.jpg"))
+    assert one == two
+    assert len(one) == 6 * 5
+    for rel in one:
+        assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes(), rel

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import product_photo
+
+from artpipe.errors import ConfigError
+from artpipe.jobs import load_job, missing_inputs, plan, safe_part
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    (tmp_path / "photos").mkdir()
+    product_photo().save(tmp_path / "photos" / "a.jpg")
+    product_photo((300, 300)).save(tmp_path / "photos" / "b.png")
+    return tmp_path
+
+
+def job(workdir: Path, body: str) -> Path:
+    path = workdir / "job.yaml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        load_job(path)
+    return [str(p) for p in info.value.problems]
+
+
+GOOD = """\
+templates:
+  - product-main
+  - template: promo-banner
+    sizes: [wide, mobile]
+output: "{sku}/{template}-{size}.jpg"
+products:
+  - sku: a
+    product: photos/a.jpg
+    headline: 春季大促
+  - sku: b
+    product: photos/b.png
+    headline: Spring sale
+"""
+
+
+def test_good_job_plans_every_output(workdir: Path) -> None:
+    loaded = load_job(job(workdir, GOOD))
+    assert [jt.sizes for jt in loaded.templates] == [("square", "large"), ("wide", "mobile")]
+    assert loaded.products[0].images["product"] == workdir / "photos" / "a.jpg"
+    tasks = plan(loaded, workdir / "out")
+    assert [str(r.output.relative_to(workdir / "out")) for r in tasks[1].renders] == [
+        "b/product-main-square.jpg", "b/product-main-large.jpg", "b/promo-banner-wide.jpg",
+        "b/promo-banner-mobile.jpg"]
+    assert loaded.encode.format == "JPEG"
+    assert loaded.encode.quality == 90
+
+
+def test_job_mistakes_point_at_lines(workdir: Path) -> None:
+    body = GOOD.replace("  - product-main", "  - product-mian").replace("[wide, mobile]", "[wide, mobil]")
+    body = body.replace("headline: Spring sale", "headlin: Spring sale")
+    body = body.replace('"{sku}/', '"{skuu}/')
+    found = problems(job(workdir, body))
+    jobfile = str(workdir / "job.yaml")
+    assert f"{jobfile}:2:5: templates[0]: no template 'product-mian' (did you mean product-main?)" in found
+    assert f"{jobfile}:4:12: templates[1].sizes: template promo-banner has no size 'mobil' " \
+           "(did you mean mobile?)" in found
+    assert f"{jobfile}:5:9: output: unknown placeholder {{skuu}} (did you mean sku?)" in found
+    assert f"{jobfile}:10:5: products[1].headlin: not a field of any template (did you mean headline?)" in found
+    assert f"{jobfile}:10:5: products[1]: missing 'headline', required by template promo-banner" in found
+
+
+def test_duplicate_sku_and_colliding_outputs(workdir: Path) -> None:
+    body = GOOD.replace("sku: b", "sku: a")
+    assert any("duplicate sku 'a'" in p for p in problems(job(workdir, body)))
+    body = GOOD.replace('"{sku}/{template}-{size}.jpg"', '"{template}-{size}.jpg"')
+    with pytest.raises(ConfigError, match=r"'product-main-square.jpg' is also written for a \(product-main, square\)"):
+        plan(load_job(job(workdir, body)), workdir / "out")
+
+
+def test_csv_rows_have_their_own_line_numbers(workdir: Path) -> None:
+    (workdir / "p.csv").write_text("sku,product,headline,colour\nx,photos/a.jpg,Hi,red\ny,photos/b.png,,\n",
+                                   encoding="utf-8")
+    body = "templates: [promo-banner]\ncsv: p.csv\n"
+    found = problems(job(workdir, body))
+    csv = str(workdir / "p.csv")
+    assert any(p.startswith(f"{csv}:2:1: products[0].colour: not a field of any template (fields: accent,")
+               for p in found)
+    assert f"{csv}:3:1: products[1]: missing 'headline', required by template promo-banner" in found
+
+
+def test_csv_images_are_relative_to_the_csv(workdir: Path) -> None:
+    (workdir / "data").mkdir()
+    (workdir / "data" / "p.csv").write_text("sku,product\nx,../photos/a.jpg\n", encoding="utf-8")
+    loaded = load_job(job(workdir, "templates: [product-main]\ncsv: data/p.csv\n"))
+    assert loaded.products[0].images["product"].resolve() == (workdir / "photos" / "a.jpg").resolve()
+
+
+def test_missing_images_are_listed_for_validate(workdir: Path) -> None:
+    loaded = load_job(job(workdir, GOOD.replace("photos/b.png", "photos/nope.png")))
+    (problem,) = missing_inputs(loaded)
+    assert problem.where == "products[1].product"
+    assert "nope.png" in problem.what
+
+
+def test_format_follows_extension_unless_told(workdir: Path) -> None:
+    assert load_job(job(workdir, GOOD.replace(".jpg\"", ".webp\""))).encode.format == "WEBP"
+    body = GOOD.replace(".jpg\"", ".png\"") + "format: {type: jpeg, quality: 70, background: '#000000'}\n"
+    enc = load_job(job(workdir, body)).encode
+    assert (enc.format, enc.quality, enc.background) == ("JPEG", 70, (0, 0, 0))
+    assert any("cannot tell the format from '.gif'" in p
+               for p in problems(job(workdir, GOOD.replace(".jpg\"", ".gif\""))))
+
+
+@pytest.mark.parametrize(("value", "expected"), [("a/b", "a_b"), ("..", "_"), ("春季 sale", "春季 sale"),
+                                                 ("x:y*?", "x_y_")])
+def test_values_in_file_names_are_made_safe(value: str, expected: str) -> None:
+    assert safe_part(value) == expected

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+
+from artpipe.template.layout import anchor_offset, crop_window, fit_size, resolve_axis, resolve_box
+from artpipe.template.model import Box, Length, Rect
+
+PX, PCT = Length, lambda v: Length(v, percent=True)  # noqa: E731
+
+
+@pytest.mark.parametrize(("start", "end", "extent", "total", "expected"), [
+    (PX(10), None, PX(100), 1000, (10, 100)),
+    (None, PX(10), PX(100), 1000, (890, 100)),
+    (PX(10), PX(20), None, 1000, (10, 970)),
+    (None, None, PX(100), 1000, (450, 100)),       # extent alone: centred
+    (PX(30), None, None, 1000, (30, 970)),         # start alone: to the far edge
+    (None, PX(30), None, 1000, (0, 970)),          # end alone: from 0
+    (None, None, None, 1000, (0, 1000)),
+    (PCT(5), None, PCT(40), 1920, (96, 768)),
+    (None, PCT(5), PCT(40), 750, (750 - 38 - 300, 300)),  # 5 % of 750 = 37.5 rounds to 38
+    (PCT(12.5), PCT(12.5), None, 800, (100, 600)),
+])
+def test_resolve_axis(start: Length | None, end: Length | None, extent: Length | None, total: int,
+                      expected: tuple[int, int]) -> None:
+    assert resolve_axis(start, end, extent, total) == expected
+
+
+@pytest.mark.parametrize(("w", "h", "expected"), [
+    (1920, 600, Rect(1642, 60, 240, 240)),
+    (750, 390, Rect(579, 39, 156, 156)),
+    (800, 800, Rect(688, 80, 96, 96)),
+])
+def test_edge_pinned_badge_with_aspect_adapts_to_every_size(w: int, h: int, expected: Rect) -> None:
+    # pinned 2 % from the right, 10 % from the top, 40 %/12 % high, square
+    box = Box(right=PCT(2), top=PCT(10), height=PCT(40 if h < 700 else 12), aspect=1.0)
+    assert resolve_box(box, w, h) == expected
+
+
+def test_aspect_derives_height_from_width() -> None:
+    assert resolve_box(Box(left=PX(0), width=PX(300), aspect=1.5), 1000, 1000) == Rect(0, 400, 300, 200)
+
+
+def test_negative_lengths_are_clamped() -> None:
+    assert resolve_box(Box(left=PX(900), right=PX(200)), 1000, 100) == Rect(900, 0, 0, 100)
+
+
+@pytest.mark.parametrize(("src", "box", "fit", "expected"), [
+    ((1000, 500), (400, 400), "contain", (400, 200)),
+    ((500, 1000), (400, 400), "contain", (200, 400)),
+    ((1000, 500), (400, 400), "cover", (800, 400)),
+    ((500, 1000), (400, 400), "cover", (400, 800)),
+    ((1000, 500), (400, 400), "fill", (400, 400)),
+    ((333, 333), (100, 50), "contain", (50, 50)),
+])
+def test_fit_size(src: tuple[int, int], box: tuple[int, int], fit: str, expected: tuple[int, int]) -> None:
+    assert fit_size(*src, *box, fit) == expected
+
+
+@pytest.mark.parametrize(("anchor", "expected"), [
+    ("center", (50, 25)), ("top-left", (0, 0)), ("bottom-right", (100, 50)), ("top", (50, 0)), ("left", (0, 25)),
+])
+def test_anchor_offset(anchor: str, expected: tuple[int, int]) -> None:
+    assert anchor_offset(100, 50, 200, 100, anchor) == expected
+
+
+def test_crop_window_centres_on_focus_and_clamps() -> None:
+    assert crop_window(1000, 500, 400, 500, (0.5, 0.5)) == (300, 0)
+    assert crop_window(1000, 500, 400, 500, (0.95, 0.5)) == (600, 0)
+    assert crop_window(1000, 500, 400, 500, (0.0, 0.5)) == (0, 0)

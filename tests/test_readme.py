@@ -1,0 +1,45 @@
+"""The README's main command, end to end, on the bundled samples."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from pathlib import Path
+
+from click.testing import CliRunner
+from PIL import Image
+
+from artpipe.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_readme_main_command_renders_every_output(tmp_path: Path, monkeypatch: object) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = re.search(r"^pip install [^\n]*&& (artpipe render [^\n]+)$", readme, re.M)
+    assert command, "README must start with: pip install ... && artpipe render ..."
+    args = shlex.split(command.group(1))[1:]
+    out = tmp_path / "out"
+    args[args.index("-o") + 1] = str(out)
+    args = [str(ROOT / a) if a.endswith(".yaml") else a for a in args]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["summary"]["ok"] == 6
+    assert report["summary"]["outputs"] == 54
+    sizes = {"product-main-square": (800, 800), "product-main-large": (2000, 2000),
+             "promo-banner-wide": (1920, 600), "promo-banner-mobile": (750, 390), "promo-banner-square": (800, 800),
+             "detail-header-taobao": (750, 560), "detail-header-tmall": (790, 560),
+             "sale-badge-tile-square": (800, 800), "sale-badge-tile-small": (480, 480)}
+    for item in report["items"]:
+        assert len(item["outputs"]) == 9
+        for output in item["outputs"]:
+            with Image.open(output) as im:
+                assert im.size == sizes[Path(output).stem]
+                assert im.format == "JPEG"
+                assert im.mode == "RGB"
+    cmyk = next(i for i in report["items"] if "cmyk" in i["input"])
+    assert "cmyk_converted" in cmyk["warnings"]
+    small = next(i for i in report["items"] if "small" in i["input"])
+    assert any(w.startswith("upscaled:product@large") for w in small["warnings"])

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import assert_matches_golden, product_photo
+from PIL import Image
+
+from artpipe.errors import RenderError
+from artpipe.imaging.analyze import find_subject
+from artpipe.imaging.normalize import Asset, Work, to_rgb
+from artpipe.layers.text import TextLayer
+from artpipe.render import render
+from artpipe.template.layout import resolve_box
+from artpipe.template.load import bundled_templates, load_template
+from artpipe.template.model import Template
+
+GOLDEN_SIDE = 320  # goldens are stored small; layout changes still show, the repo stays lean
+
+
+def asset_of(im: Image.Image) -> Asset:
+    im = to_rgb(Work(im)).image
+    subject, backdrop = find_subject(im)
+    return Asset(im, "test", "PNG", im.size, subject, backdrop)
+
+
+def example_values(t: Template) -> dict[str, str]:
+    return {n: f.example for n, f in t.fields.items() if f.example and f.type != "image"}
+
+
+def images_for(t: Template, asset: Asset) -> dict[str, Asset]:
+    return {n: asset for n, f in t.fields.items() if f.type == "image"}
+
+
+CASES = [(name, size.name) for name, path in bundled_templates().items() for size in load_template(path).sizes]
+
+
+@pytest.mark.parametrize(("name", "size"), CASES)
+def test_shipped_templates_match_goldens(name: str, size: str, update_goldens: bool) -> None:
+    t = load_template(bundled_templates()[name])
+    out = render(t, size, example_values(t), images_for(t, asset_of(product_photo()))).image
+    assert out.size == (t.size(size).width, t.size(size).height)
+    small = out.convert("RGB")
+    small.thumbnail((GOLDEN_SIDE, GOLDEN_SIDE), Image.Resampling.LANCZOS)
+    assert_matches_golden(small, f"{name}-{size}", update_goldens)
+
+
+def text_template(tmp_path: Path, text: str, overflow: str = "shrink") -> Template:
+    (tmp_path / "t.yaml").write_text(f"""\
+name: t
+sizes: {{wide: 1200x300, square: 400x400, sign: 990x120}}
+fields: {{headline: {{type: text}}}}
+background: "#00000000"
+layers:
+  - name: headline
+    type: text
+    text: $headline
+    font: {{weight: bold, size: 30%, min_size: 5%}}
+    color: "#000000"
+    max_lines: 2
+    overflow: {overflow}
+    box: {{left: 10%, right: 20%, top: 15%, bottom: 15%}}
+""", encoding="utf-8")
+    return load_template(tmp_path / "t.yaml")
+
+
+@pytest.mark.parametrize("text", [
+    "春季焕新大促全场五折起，领券再减五十元，限时三天先到先得",
+    "Spring refresh sale — everything up to fifty percent off, three days only",
+    "W" * 60, "限时¥39.90 Free shipping 包邮 " * 4,
+])
+def test_text_ink_stays_inside_its_box_at_every_size(tmp_path: Path, text: str) -> None:
+    t = text_template(tmp_path, text, overflow="ellipsis")
+    for size in t.sizes:
+        out = render(t, size.name, {"headline": text}, {}).image
+        layer = t.layers[size.name][0]
+        assert isinstance(layer, TextLayer)
+        box = resolve_box(layer.box, size.width, size.height)
+        ink = out.getchannel("A").getbbox()
+        assert ink is not None, size.name
+        left, top, right, bottom = ink
+        assert box.x <= left, (size.name, ink, box)
+        assert right <= box.x + box.w, (size.name, ink, box)
+        assert box.y <= top, (size.name, ink, box)
+        assert bottom <= box.y + box.h, (size.name, ink, box)
+
+
+def test_text_that_cannot_fit_is_a_render_error_naming_layer_and_size(tmp_path: Path) -> None:
+    t = text_template(tmp_path, "x", overflow="shrink")
+    with pytest.raises(RenderError) as info:
+        render(t, "sign", {"headline": "一二三四五六七八九十" * 30}, {})
+    msg = str(info.value)
+    assert msg.startswith(f"{tmp_path / 't.yaml'}:6: layer headline at size sign: text does not fit the 693x84 px")
+    assert "(shorten the text, lower font.min_size or use overflow: ellipsis)" in msg
+
+
+def test_uncovered_character_is_an_error_not_a_blank(tmp_path: Path) -> None:
+    t = text_template(tmp_path, "x")
+    with pytest.raises(RenderError, match=r"the font has no glyph for '龘' \(U\+9F98\)"):
+        render(t, "wide", {"headline": "龘龘大促"}, {})
+
+
+def test_visible_if_hides_layers_with_empty_fields(tmp_path: Path) -> None:
+    t = text_template(tmp_path, "x")
+    out = render(t, "wide", {"headline": ""}, {}).image
+    assert out.getchannel("A").getbbox() is None
+
+
+def test_product_main_centres_the_trimmed_product() -> None:
+    t = load_template(bundled_templates()["product-main"])
+    photo = product_photo((900, 600), backdrop=(255, 255, 255))
+    out = render(t, "square", {}, {"product": asset_of(photo)}).image.convert("RGB")
+    # the product (blue body) is found, trimmed and centred: its box is symmetric within 2 px
+    blue = out.point(lambda v: 255 if v < 200 else 0).convert("L").getbbox()
+    assert blue is not None
+    left, top, right, bottom = blue
+    assert abs(left - (800 - right)) <= 2
+    assert abs(top - (800 - bottom)) <= 2
+    assert max(right - left, bottom - top) == pytest.approx(800 * 0.86, abs=4)
+    assert out.getpixel((2, 2)) == (255, 255, 255)
