@@ -30,6 +30,15 @@ def linear_gradient(w: int, h: int, colors: list[RGBA], angle: float) -> Image.I
     # Draw a 256-step ramp once, then rotate and stretch it over the canvas: exact, and fast at any size.
     ramp = Image.new("RGBA", (256, 1))
     ramp.putdata(_ramp(colors, 256))
+    turns = angle / 90
+    if turns == int(turns):
+        # Axis-aligned (the common case): stretch the ramp, no rotation needed.
+        quarter = int(turns) % 4
+        strip = ramp.transpose(Image.Transpose.FLIP_LEFT_RIGHT) if quarter in (2, 3) else ramp
+        if quarter in (1, 3):
+            return strip.transpose(Image.Transpose.ROTATE_270).resize((1, h), Image.Resampling.BILINEAR) \
+                .resize((w, h), Image.Resampling.NEAREST)
+        return strip.resize((w, 1), Image.Resampling.BILINEAR).resize((w, h), Image.Resampling.NEAREST)
     rad = math.radians(angle)
     # Length of the canvas projected on the gradient direction, so the ramp spans corner to corner.
     span = abs(w * math.cos(rad)) + abs(h * math.sin(rad))

@@ -122,7 +122,7 @@ def rounded_mask(w: int, h: int, radius: int) -> Image.Image:
     k = _SUPERSAMPLE
     big = Image.new("L", (w * k, h * k), 0)
     ImageDraw.Draw(big).rounded_rectangle((0, 0, w * k - 1, h * k - 1), radius=radius * k, fill=255)
-    return big.resize((w, h), Image.Resampling.LANCZOS)
+    return big.reduce(k)
 
 
 def extend_edges(pic: Image.Image, w: int, h: int, x: int, y: int, backdrop: tuple[int, int, int]) -> Image.Image:

@@ -7,6 +7,8 @@ paragraphs on hard line breaks first.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from uniseg.linebreak import line_break_units
 
 
@@ -15,8 +17,12 @@ def paragraphs(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def break_units(paragraph: str) -> list[str]:
-    """The unbreakable units of one paragraph; trailing spaces stay on the unit before them."""
+@lru_cache(maxsize=4096)
+def break_units(paragraph: str) -> tuple[str, ...]:
+    """The unbreakable units of one paragraph; trailing spaces stay on the unit before them.
+
+    Cached: fitting wraps the same text at many sizes, and the algorithm is pure Python.
+    """
     if not paragraph:
-        return []
-    return [str(u) for u in line_break_units(paragraph)]
+        return ()
+    return tuple(str(u) for u in line_break_units(paragraph))

@@ -59,7 +59,7 @@ def wrap(text: str, width: int, size: int, measure: Measure, *, char_break: bool
     """
     lines: list[str] = []
     for para in paragraphs(text):
-        units = phrase_units(para) if phrases else break_units(para)
+        units = phrase_units(para) if phrases else list(break_units(para))
         if not char_break and any(measure(u.rstrip(), size) > width for u in units):
             return None
         if char_break:
