@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.encode import EXTENSIONS, SUBSAMPLING, EncodeOptions
 from artpipe.schema import Problems, Reader, suggest
 from artpipe.template.load import bundled_templates, find_template, load_template
-from artpipe.template.model import Template
+from artpipe.template.model import Field, Template
 from artpipe.yamlsrc import Mark, YList, YMap, load_yaml
 
 JOB_KEYS = ("name", "templates", "sizes", "output", "format", "defaults", "products", "csv")
@@ -45,6 +46,7 @@ class Product:
     images: dict[str, Path]
     file: str  # the job or CSV file the product comes from
     line: int
+    primary: Path | None = None  # the input this product is reported under: the first image its row names
 
     @property
     def origin(self) -> str:
@@ -204,24 +206,43 @@ def _csv_rows(path: Path, display: str, problems: Problems) -> list[tuple[dict[s
     return rows
 
 
-def _product(index: int, raw: dict[str, object], origin: tuple[str, int, int], base: Path,
-             templates: list[JobTemplate], defaults: dict[str, str], problems: Problems) -> Product:
-    file, line, col = origin
-    fields = {name: f for jt in templates for name, f in jt.template.fields.items()}
-    values, images = dict(defaults), {}
+Values = tuple[dict[str, str], dict[str, Path]]  # (text and colour values, image paths)
+
+
+def _classify(raw: dict[str, object], base: Path, fields: dict[str, Field],
+              unknown: Callable[[str], None]) -> Values:
+    """Split a row into text/colour values and image paths (resolved against ``base``)."""
+    values: dict[str, str] = {}
+    images: dict[str, Path] = {}
     for key, value in raw.items():
         if key == "sku":
             continue
         if key not in fields:
-            problems.add(Problem(file, line, col, f"products[{index}].{key}", "not a field of any template",
-                                 suggest(key, fields) or f"fields: {', '.join(sorted(fields))}"))
+            unknown(key)
             continue
         text = _value(value)
-        if fields[key].type == "image":
-            if text:
-                images[key] = (base / text) if not Path(text).is_absolute() else Path(text)
-        else:
+        if fields[key].type != "image":
             values[key] = text
+        elif text:
+            images[key] = (base / text) if not Path(text).is_absolute() else Path(text)
+    return values, images
+
+
+def _all_fields(templates: list[JobTemplate]) -> dict[str, Field]:
+    return {name: f for jt in templates for name, f in jt.template.fields.items()}
+
+
+def _product(index: int, raw: dict[str, object], origin: tuple[str, int, int], base: Path,
+             templates: list[JobTemplate], defaults: Values, problems: Problems) -> Product:
+    file, line, col = origin
+    fields = _all_fields(templates)
+
+    def unknown(key: str) -> None:
+        problems.add(Problem(file, line, col, f"products[{index}].{key}", "not a field of any template",
+                             suggest(key, fields) or f"fields: {', '.join(sorted(fields))}"))
+    own_values, own_images = _classify(raw, base, fields, unknown)
+    values = {**defaults[0], **own_values}
+    images = {**defaults[1], **own_images}
     for jt in templates:
         for name, f in jt.template.fields.items():
             given = images.get(name) if f.type == "image" else values.get(name, "").strip()
@@ -229,12 +250,24 @@ def _product(index: int, raw: dict[str, object], origin: tuple[str, int, int], b
                 problems.add(Problem(file, line, col, f"products[{index}]",
                                      f"missing '{name}', required by template {jt.template.name}"))
     sku = _value(raw.get("sku")) or f"{index + 1:04d}"
-    return Product(index, sku, values, images, file, line)
+    primary = next(iter(own_images.values()), next(iter(images.values()), None))
+    return Product(index, sku, values, images, file, line, primary)
+
+
+def _defaults(r: Reader, job_dir: Path, templates: list[JobTemplate]) -> Values:
+    """The ``defaults`` mapping: values every product starts from (image paths relative to the job)."""
+    d = r.mapping("defaults")
+    if d is None:
+        return {}, {}
+    fields = _all_fields(templates)
+
+    def unknown(key: str) -> None:
+        d.problem(key, "not a field of any template", suggest(key, fields), at_key=True)
+    return _classify(dict(d.node), job_dir, fields, unknown)
 
 
 def _products(r: Reader, job_dir: Path, templates: list[JobTemplate], problems: Problems) -> list[Product]:
-    d = r.mapping("defaults")
-    defaults = {k: _value(v) for k, v in (d.node.items() if d else [])}
+    defaults = _defaults(r, job_dir, templates)
     if r.has("products") == r.has("csv"):
         r.problem(None, "give products (a list) or csv (a file), exactly one")
         return []
@@ -328,7 +361,7 @@ def plan(job: Job, out_dir: Path) -> list[Task]:
     problems = Problems()
     for product in job.products:
         renders = []
-        first_image = next(iter(product.images.values()), None)
+        first_image = product.primary
         for t_index, jt in enumerate(job.templates):
             for size in jt.sizes:
                 parts = {**product.values, "sku": product.sku, "template": jt.template.name, "size": size,

@@ -55,8 +55,7 @@ def process_task(task: Task) -> Outcome:
     """Render one product into all its outputs; never raises for an expected failure."""
     started = time.perf_counter()
     product = task.product
-    first = next(iter(product.images.values()), None)
-    name = _display(first) if first else product.sku
+    name = _display(product.primary) if product.primary else product.sku
     extra: dict[str, object] = {"sku": product.sku}
     images: dict[str, Asset] = {}
     warnings: list[str] = []

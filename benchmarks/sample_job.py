@@ -33,7 +33,8 @@ def outputs() -> list[tuple[Path, tuple[int, int]]]:
     job = load_job(JOB)
     pairs = []
     for task in plan(job, Path(tempfile.gettempdir())):
-        src = next(iter(task.product.images.values()))
+        src = task.product.primary
+        assert src is not None
         for spec in task.renders:
             size = task.templates[spec.template].size(spec.size)
             pairs.append((src, (size.width, size.height)))

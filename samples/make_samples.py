@@ -11,6 +11,7 @@ shot, and carries one problem real merchants send:
     bag-cutout.png         an RGBA cut-out with soft alpha edges
     watch-small.jpg        a 360 x 360 thumbnail (too small for large outputs)
     headphones-palette.png a palette PNG whose transparent index is magenta (must never show)
+    logo-maison.png        a merchant's logo: a wordmark on transparency
 """
 
 from __future__ import annotations
@@ -167,6 +168,16 @@ def headphones() -> Image.Image:
     return pal
 
 
+def logo() -> Image.Image:
+    w, h = 520 * SS, 140 * SS
+    im = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    d = ImageDraw.Draw(im)
+    d.ellipse((6 * SS, 10 * SS, 126 * SS, 130 * SS), fill=(33, 37, 41, 255))
+    d.polygon([(40 * SS, 100 * SS), (66 * SS, 36 * SS), (92 * SS, 100 * SS)], fill=(255, 196, 0, 255))
+    d.text((146 * SS, 22 * SS), "MAISON", fill=(33, 37, 41, 255), font_size=86 * SS)
+    return im.resize((w // SS, h // SS), Image.Resampling.LANCZOS)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     random.seed(7)
@@ -180,7 +191,8 @@ def main() -> None:
     watch().save(OUT / "watch-small.jpg", quality=88)
     hp = headphones()
     hp.save(OUT / "headphones-palette.png", transparency=hp.info["transparency"], optimize=True)
-    for path in sorted(OUT.iterdir()):
+    logo().save(OUT.parent / "logo-maison.png", optimize=True)
+    for path in [*sorted(OUT.iterdir()), OUT.parent / "logo-maison.png"]:
         print(f"{path.name:28} {path.stat().st_size // 1024:5d} KB")
 
 

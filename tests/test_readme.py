@@ -39,6 +39,9 @@ def test_readme_main_command_renders_every_output(tmp_path: Path, monkeypatch: o
                 assert im.size == sizes[Path(output).stem]
                 assert im.format == "JPEG"
                 assert im.mode == "RGB"
+    assert [Path(i["input"]).name for i in report["items"]] == [
+        "mug-sideways.jpg", "sneaker-cmyk.jpg", "bottle-grey.jpg", "bag-cutout.png", "watch-small.jpg",
+        "headphones-palette.png"]
     cmyk = next(i for i in report["items"] if "cmyk" in i["input"])
     assert "cmyk_converted" in cmyk["warnings"]
     small = next(i for i in report["items"] if "small" in i["input"])

@@ -29,7 +29,7 @@ def example_values(t: Template) -> dict[str, str]:
 
 
 def images_for(t: Template, asset: Asset) -> dict[str, Asset]:
-    return {n: asset for n, f in t.fields.items() if f.type == "image"}
+    return {n: asset for n, f in t.fields.items() if f.type == "image" and f.required}
 
 
 CASES = [(name, size.name) for name, path in bundled_templates().items() for size in load_template(path).sizes]
