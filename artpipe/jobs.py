@@ -326,7 +326,8 @@ def load_job(path: Path, display: str | None = None) -> Job:
     output = r.text("output", DEFAULT_OUTPUT) or DEFAULT_OUTPUT
     _check_pattern(r, output, templates)
     encode = _encode(r, output)
-    products = _products(r, job_dir, templates, problems)
+    # Without every template, product fields cannot be checked; their problems would only be noise.
+    products = _products(r, job_dir, templates, problems) if not problems.items else []
     problems.raise_if_any()
     return Job(path, r.text("name", path.stem) or path.stem, tuple(templates), output, encode, tuple(products))
 

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import product_photo
 from PIL import Image
 
 from artpipe.cli import main
+
+from conftest import product_photo
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

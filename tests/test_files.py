@@ -4,11 +4,12 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import product_photo
 
 from artpipe.files import TEMP_PREFIX, clean_temp_files, write_atomic
 from artpipe.jobs import load_job, plan
 from artpipe.run import process_task
+
+from conftest import product_photo
 
 
 def test_write_atomic_replaces_whole(tmp_path: Path) -> None:

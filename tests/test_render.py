@@ -3,7 +3,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import assert_matches_golden, product_photo
 from PIL import Image
 
 from artpipe.errors import RenderError
@@ -14,6 +13,8 @@ from artpipe.render import render
 from artpipe.template.layout import resolve_box
 from artpipe.template.load import bundled_templates, load_template
 from artpipe.template.model import Template
+
+from conftest import assert_matches_golden, product_photo
 
 GOLDEN_SIDE = 320  # goldens are stored small; layout changes still show, the repo stays lean
 

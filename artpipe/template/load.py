@@ -63,10 +63,10 @@ def find_template(ref: str, search: list[Path]) -> Path | None:
     looks_like_path = "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml"))
     for base in search:
         candidate = base / ref
-        if looks_like_path and candidate.exists():
+        if template_file(candidate).is_file():
             return template_file(candidate)
         for name in (ref, f"{ref}.yaml"):
-            if not looks_like_path and (base / "templates" / name).exists():
+            if not looks_like_path and template_file(base / "templates" / name).is_file():
                 return template_file(base / "templates" / name)
     if not looks_like_path:
         return bundled_templates().get(ref)
