@@ -1,0 +1,33 @@
+"""Render the pictures in docs/images/ from the example templates in docs/examples/.
+
+    python docs/make_pictures.py
+
+Each example renders at every size with samples/photos as the product; the PNGs are what
+docs/templates.md shows, so the docs always show what the code really draws.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from artpipe import load_asset, load_template, render
+
+DOCS = Path(__file__).resolve().parent
+PHOTOS = DOCS.parent / "samples" / "photos"
+PRODUCT = {"fit": "mug-sideways.jpg", "matte": "bottle-grey.jpg"}
+
+
+def main() -> None:
+    for path in sorted((DOCS / "examples").glob("*.yaml")):
+        template = load_template(path)
+        images = {}
+        if template.name in PRODUCT:
+            images["product"] = load_asset(PHOTOS / PRODUCT[template.name])
+        for size in template.sizes:
+            out = DOCS / "images" / f"{template.name}-{size.name}.png"
+            render(template, size.name, {}, images).image.convert("RGB").save(out, optimize=True)
+            print(out.relative_to(DOCS.parent))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""Every template and job key a user can write is documented (a key added without docs fails here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from artpipe.errors import REJECT_REASONS
+from artpipe.jobs import ENTRY_KEYS, FORMAT_KEYS, JOB_KEYS, PATTERN_KEYS
+from artpipe.layers import COMMON_KEYS, KINDS
+from artpipe.layers.base import BOX_KEYS
+from artpipe.layers.text import FONT_KEYS
+from artpipe.report import STATUSES
+from artpipe.template.load import FIELD_KEYS, TOP_KEYS
+from artpipe.template.model import ANCHORS, FIELD_TYPES, FITS, ROLES
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+TEMPLATES_MD = (DOCS / "templates.md").read_text(encoding="utf-8")
+CLI_MD = (DOCS / "cli.md").read_text(encoding="utf-8")
+
+TEMPLATE_WORDS = sorted({*TOP_KEYS, *FIELD_KEYS, *COMMON_KEYS, *BOX_KEYS, *FONT_KEYS, *KINDS, *FIELD_TYPES, *FITS,
+                         *ROLES, *ANCHORS, *(k for kind in KINDS.values() for k in kind.keys)})
+CLI_WORDS = sorted({*JOB_KEYS, *ENTRY_KEYS, *FORMAT_KEYS, *STATUSES, *REJECT_REASONS,
+                    *(f"{{{k}}}" for k in PATTERN_KEYS)})
+
+
+@pytest.mark.parametrize("word", TEMPLATE_WORDS)
+def test_template_key_is_documented(word: str) -> None:
+    assert f"`{word}`" in TEMPLATES_MD
+
+
+@pytest.mark.parametrize("word", CLI_WORDS)
+def test_job_and_report_word_is_documented(word: str) -> None:
+    assert f"`{word}`" in CLI_MD
+
+
+def test_every_picture_exists() -> None:
+    for line in TEMPLATES_MD.splitlines():
+        for part in line.split("](")[1:]:
+            target = part.split(")")[0]
+            if target.startswith("images/"):
+                assert (DOCS / target).is_file(), target
