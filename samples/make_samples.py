@@ -66,13 +66,19 @@ def shadow(size: tuple[int, int], box: tuple[int, int, int, int], blur: int, str
     return mask.filter(ImageFilter.GaussianBlur(blur))
 
 
+def rounded_body(size: tuple[int, int], color: tuple[int, int, int], radius: int) -> tuple[Image.Image, Image.Image]:
+    """A shaded cylinder-like body and its rounded-rectangle mask."""
+    body = horizontal_shade(size[0], size[1], color)
+    mask = Image.new("L", body.size, 0)
+    ImageDraw.Draw(mask).rounded_rectangle((0, 0, body.width - 1, body.height - 1), radius=radius, fill=255)
+    return body, mask
+
+
 def mug() -> Image.Image:
     w, h = 1400 * SS, 1100 * SS
     im = backdrop(w, h, (238, 236, 232), (214, 211, 205))
     im.paste((120, 110, 100), (0, 0), shadow((w, h), (420 * SS, 900 * SS, 1050 * SS, 990 * SS), 30 * SS, 120))
-    body = horizontal_shade(460 * SS, 560 * SS, (38, 92, 168))
-    mask = Image.new("L", body.size, 0)
-    ImageDraw.Draw(mask).rounded_rectangle((0, 0, body.width - 1, body.height - 1), radius=40 * SS, fill=255)
+    body, mask = rounded_body((460 * SS, 560 * SS), (38, 92, 168), 40 * SS)
     im.paste(body, (470 * SS, 380 * SS), mask)
     d = ImageDraw.Draw(im)
     d.arc((860 * SS, 470 * SS, 1090 * SS, 800 * SS), -80, 80, fill=(30, 74, 140), width=46 * SS)
@@ -104,9 +110,7 @@ def bottle() -> Image.Image:
     w, h = 1100 * SS, 1400 * SS
     im = backdrop(w, h, (168, 170, 172), (140, 142, 145))
     im.paste((70, 70, 72), (0, 0), shadow((w, h), (330 * SS, 1190 * SS, 800 * SS, 1290 * SS), 26 * SS, 150))
-    body = horizontal_shade(340 * SS, 760 * SS, (46, 139, 87))
-    mask = Image.new("L", body.size, 0)
-    ImageDraw.Draw(mask).rounded_rectangle((0, 0, body.width - 1, body.height - 1), radius=70 * SS, fill=255)
+    body, mask = rounded_body((340 * SS, 760 * SS), (46, 139, 87), 70 * SS)
     im.paste(body, (380 * SS, 480 * SS), mask)
     neck = horizontal_shade(120 * SS, 200 * SS, (46, 139, 87))
     im.paste(neck, (490 * SS, 300 * SS))
