@@ -152,3 +152,13 @@ def test_find_template_prefers_paths_then_workspace_then_bundled(tmp_path: Path)
     assert find_template("product-main", [tmp_path]) == bundled_templates()["product-main"]
     assert find_template("templates/promo-banner.yaml", [tmp_path]) == local
     assert find_template("nope", [tmp_path]) is None
+
+
+def test_bundled_dir_prefers_the_installed_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from artpipe.template import load
+    (tmp_path / "bundled" / "x").mkdir(parents=True)
+    monkeypatch.setattr(load, "files", lambda _: tmp_path)
+    assert load.bundled_dir() == tmp_path / "bundled"
+    (tmp_path / "bundled" / "x").rmdir()
+    (tmp_path / "bundled").rmdir()
+    assert load.bundled_dir() == Path(load.__file__).resolve().parents[2] / "templates"

@@ -33,11 +33,13 @@ _DEEP_MERGE = ("font", "stroke", "shadow")
 
 def bundled_dir() -> Path:
     """The folder of templates shipped with artpipe (the repo's templates/ in a source checkout)."""
-    try:
-        return Path(str(files("artpipe.bundled")))
-    except ModuleNotFoundError:
-        # Editable installs do not map the templates/ folder into the package; use the source tree.
-        return Path(__file__).resolve().parents[2] / "templates"
+    # Installed: templates/ is packaged as artpipe/bundled (see pyproject.toml). Ask the regular
+    # artpipe package for it: files() on the namespace package would give a MultiplexedPath.
+    installed = Path(str(files("artpipe").joinpath("bundled")))
+    if installed.is_dir():
+        return installed
+    # Editable installs and source checkouts do not map templates/ into the package.
+    return Path(__file__).resolve().parents[2] / "templates"
 
 
 def template_file(path: Path) -> Path:
