@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from artpipe.api import RunResult, iter_job, render_job, run_job  # noqa: E402
-from artpipe.errors import ArtpipeError, ConfigError, InputError, RenderError  # noqa: E402
-from artpipe.imaging.normalize import Asset, normalize  # noqa: E402
-from artpipe.imaging.open import open_image  # noqa: E402
-from artpipe.jobs import load_job, plan  # noqa: E402
-from artpipe.render import render  # noqa: E402
-from artpipe.run import load_asset  # noqa: E402
-from artpipe.template.load import bundled_templates, load_template  # noqa: E402
+from artpipe.api import RunResult, iter_job, render_job, run_job
+from artpipe.errors import ArtpipeError, ConfigError, InputError, RenderError
+from artpipe.imaging.normalize import Asset, normalize
+from artpipe.imaging.open import open_image
+from artpipe.jobs import load_job, plan
+from artpipe.render import render
+from artpipe.run import load_asset
+from artpipe.template.load import bundled_templates, load_template
+from artpipe.version import __version__
 
 __all__ = [
     "ArtpipeError", "Asset", "ConfigError", "InputError", "RenderError", "RunResult", "__version__",

@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from artpipe import __version__
 from artpipe.jobs import Job, load_job, plan
 from artpipe.report import Outcome, summarize, write_report
 from artpipe.run import run_tasks
+from artpipe.version import __version__
 
 
 @dataclass

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from artpipe import __version__
 from artpipe.api import render_job
-from artpipe.errors import ArtpipeError, ConfigError
+from artpipe.errors import ConfigError
 from artpipe.jobs import load_job, missing_inputs
 from artpipe.report import Outcome
 from artpipe.template.load import bundled_templates, load_template, template_file
+from artpipe.version import __version__
 from artpipe.yamlsrc import YMap, load_yaml
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -153,11 +153,3 @@ def templates(as_json: bool) -> None:
         click.echo("  sizes:  " + ", ".join(f"{k} {v}" for k, v in sizes.items()))
         click.echo("  fields: " + ", ".join(f"{k}:{v}" for k, v in fields.items()) + "   (* required)")
 
-
-def run() -> None:
-    """Entry point that turns any expected error into one line and exit 2."""
-    try:
-        main(standalone_mode=True)
-    except ArtpipeError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_CONFIG)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from artpipe.colors import is_color
+from artpipe.colors import is_color, parse_color
 from artpipe.defaults import setting
 from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.encode import EXTENSIONS, SUBSAMPLING, EncodeOptions
@@ -162,7 +162,6 @@ def _encode(r: Reader, output: str) -> EncodeOptions:
     if not is_color(str(background)):
         f.problem("background", f"'{background}' is not a colour")
         background = "#ffffff"
-    from artpipe.colors import parse_color
     bg = parse_color(str(background))
     default_q = setting("encode", "webp_quality" if fmt == "WEBP" else "jpeg_quality")
     return EncodeOptions(

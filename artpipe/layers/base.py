@@ -10,8 +10,9 @@ from typing import Any
 from PIL import Image, ImageFilter
 
 from artpipe.colors import RGBA, is_color, parse_color
+from artpipe.errors import RenderError
 from artpipe.imaging.normalize import Asset
-from artpipe.schema import Reader
+from artpipe.schema import Reader, suggest
 from artpipe.template.fields import references, single_reference
 from artpipe.template.model import Box, Field, Length, Shadow, Size, Template
 
@@ -114,7 +115,6 @@ def check_refs(r: Reader, key: str, text: str, ctx: LoadContext) -> None:
 
 
 def _field_hint(ref: str, ctx: LoadContext) -> str:
-    from artpipe.schema import suggest
     return suggest(ref, ctx.fields) or (f"declare it under fields (known: {', '.join(ctx.fields)})"
                                         if ctx.fields else "declare it under fields")
 
@@ -161,7 +161,6 @@ def read_shadow(r: Reader, key: str, ctx: LoadContext) -> Shadow | None:
 
 def resolve_color(value: str, scene: Scene, origin: str) -> RGBA:
     """A colour value with ``$field`` references resolved; a bad field value is a render error."""
-    from artpipe.errors import RenderError
     ref = single_reference(value)
     text = scene.values.get(ref, "") if ref else value
     try:
