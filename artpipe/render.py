@@ -9,9 +9,9 @@ from PIL import Image
 
 from artpipe.imaging.gradient import linear_gradient
 from artpipe.imaging.normalize import Asset
+from artpipe.imaging.place import fitted
 from artpipe.layers import KINDS, Placed, Scene
 from artpipe.layers.base import resolve_color
-from artpipe.layers.image import fitted
 from artpipe.template.layout import resolve_box
 from artpipe.template.model import Layer, Template
 

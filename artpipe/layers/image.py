@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PIL import Image, ImageChops, ImageDraw, ImageFilter
+from PIL import Image, ImageChops
 
 from artpipe.defaults import setting
 from artpipe.errors import RenderError
+from artpipe.imaging.place import crop_to_subject, extend_edges, fitted, rounded_mask
 from artpipe.layers.base import (
     LoadContext,
     Placed,
@@ -22,11 +23,10 @@ from artpipe.layers.base import (
 )
 from artpipe.schema import Reader
 from artpipe.template.fields import single_reference
-from artpipe.template.layout import anchor_offset, crop_window, fit_size
+from artpipe.template.layout import anchor_offset
 from artpipe.template.model import ANCHORS, FITS, Layer, Length, Rect, Shadow
 
 KEYS = ("source", "fit", "anchor", "shadow", "trim", "padding", "matte", "radius", "inset")
-_SUPERSAMPLE = 4
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,13 +86,7 @@ def _source(layer: ImageLayer, scene: Scene) -> Image.Image | None:
         if layer.source.startswith("$"):
             return None  # an optional image field left empty: nothing to draw
         raise RenderError(layer.origin, f"template file {layer.source[5:]} was not loaded")
-    im = asset.image
-    if layer.trim:
-        left, top, right, bottom = asset.subject
-        pad_x, pad_y = int((right - left) * layer.padding), int((bottom - top) * layer.padding)
-        im = im.crop((max(0, left - pad_x), max(0, top - pad_y), min(im.width, right + pad_x),
-                      min(im.height, bottom + pad_y)))
-    return im
+    return crop_to_subject(asset.image, asset.subject, layer.padding) if layer.trim else asset.image
 
 
 def _focus(layer: ImageLayer, scene: Scene, im: Image.Image) -> tuple[float, float]:
@@ -103,79 +97,15 @@ def _focus(layer: ImageLayer, scene: Scene, im: Image.Image) -> tuple[float, flo
     return (left + right) / 2 / im.width, (top + bottom) / 2 / im.height
 
 
-def fitted(im: Image.Image, w: int, h: int, fit: str, focus: tuple[float, float]) -> Image.Image:
-    """``im`` scaled for the box: contain (inside), cover (cropped around ``focus``), fill (stretched)."""
-    tw, th = fit_size(im.width, im.height, w, h, fit)
-    if fit == "cover":
-        # Crop in source pixels first, then resize once: cheaper and sharper than resize-then-crop.
-        src_w, src_h = max(1, round(w * im.width / tw)), max(1, round(h * im.height / th))
-        x, y = crop_window(im.width, im.height, src_w, src_h, focus)
-        return im.resize((w, h), Image.Resampling.LANCZOS, box=(x, y, x + src_w, y + src_h),
-                         reducing_gap=3.0)
-    if (tw, th) == im.size:
-        return im
-    return im.resize((tw, th), Image.Resampling.LANCZOS, reducing_gap=3.0)
-
-
-def rounded_mask(w: int, h: int, radius: int) -> Image.Image:
-    """An anti-aliased rounded-rectangle mask (drawn large, then shrunk: Pillow does not anti-alias)."""
-    k = _SUPERSAMPLE
-    big = Image.new("L", (w * k, h * k), 0)
-    ImageDraw.Draw(big).rounded_rectangle((0, 0, w * k - 1, h * k - 1), radius=radius * k, fill=255)
-    return big.reduce(k)
-
-
-def extend_edges(pic: Image.Image, w: int, h: int, x: int, y: int, backdrop: tuple[int, int, int]) -> Image.Image:
-    """A w x h image with ``pic`` at (x, y) and its edge pixels stretched out to every side.
-
-    A studio backdrop is a smooth sweep, so continuing its outermost pixels (averaged a few pixels deep
-    and blurred along the edge, so sensor noise does not turn into streaks) hides where the photo ends.
-    An edge that is not backdrop (the product touches it) is continued with the plain backdrop colour
-    instead, so the product is never smeared outward.
-    """
-    pw, ph = pic.size
-    out = Image.new("RGBA", (w, h), (*backdrop, 255))
-    depth = max(1, min(pw, ph) // 100)
-    blur = ImageFilter.GaussianBlur(max(2, min(pw, ph) // 60))
-    tolerance = setting("analyze", "backdrop_tolerance")
-
-    def strip(box: tuple[int, int, int, int], size: tuple[int, int]) -> Image.Image:
-        band = pic.crop(box).convert("RGB")
-        extrema = ImageChops.difference(band, Image.new("RGB", band.size, backdrop)).getextrema()
-        if max(int(channel[1]) for channel in extrema if isinstance(channel, tuple)) > tolerance:
-            return Image.new("RGBA", size, (*backdrop, 255))
-        return band.convert("RGBA").resize(size, Image.Resampling.BOX).filter(blur)
-
-    left, right = strip((0, 0, depth, ph), (1, ph)), strip((pw - depth, 0, pw, ph), (1, ph))
-    top, bottom = strip((0, 0, pw, depth), (pw, 1)), strip((0, ph - depth, pw, ph), (pw, 1))
-    if x > 0:
-        out.paste(left.resize((x, ph)), (0, y))
-    if w - x - pw > 0:
-        out.paste(right.resize((w - x - pw, ph)), (x + pw, y))
-    if y > 0:
-        out.paste(top.resize((pw, y)), (x, 0))
-    if h - y - ph > 0:
-        out.paste(bottom.resize((pw, h - y - ph)), (x, y + ph))
-    corners = ((0, 0, x, y, (0, 0)), (x + pw, 0, w, y, (pw - 1, 0)), (0, y + ph, x, h, (0, ph - 1)),
-               (x + pw, y + ph, w, h, (pw - 1, ph - 1)))
-    for x0, y0, x1, y1, (px, py) in corners:
-        corner = pic.getpixel((px, py))
-        near = isinstance(corner, tuple) and max(abs(a - b) for a, b in zip(corner[:3], backdrop, strict=True)) \
-            <= tolerance
-        if x1 > x0 and y1 > y0 and near:
-            out.paste(corner, (x0, y0, x1, y1))  # type: ignore[arg-type]
-    out.paste(pic, (x, y))
-    return out
-
-
 def _on_matte(layer: ImageLayer, pic: Image.Image, rect: Rect, scene: Scene) -> Image.Image:
     """The picture contained inside a card (its own backdrop continued, or a colour), corners rounded."""
     asset = scene.images.get(layer.source[1:]) if layer.source.startswith("$") else None
-    x, y = anchor_offset(pic.width, pic.height, rect.w, rect.h, layer.anchor)
-    x, y = max(x, 0), max(y, 0)
+    inset = layer.inset.pixels(min(rect.w, rect.h))
+    x, y = anchor_offset(pic.width, pic.height, rect.w - 2 * inset, rect.h - 2 * inset, layer.anchor)
+    x, y = max(x, 0) + inset, max(y, 0) + inset
     pic = pic.convert("RGBA")
     if layer.matte == "auto" and asset is not None and asset.backdrop:
-        card = extend_edges(pic, rect.w, rect.h, x, y, asset.backdrop)
+        card = extend_edges(pic, rect.w, rect.h, x, y, asset.backdrop, setting("analyze", "backdrop_tolerance"))
     else:
         color = resolve_color(layer.matte, scene, layer.origin) if layer.matte not in (None, "auto") \
             else (255, 255, 255, 255)

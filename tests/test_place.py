@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import pytest
+from PIL import Image, ImageDraw
+
+from artpipe.imaging.place import crop_to_subject, extend_edges, fitted, rounded_mask
+
+
+@pytest.mark.parametrize(("padding", "expected"), [(0.0, (100, 50)), (0.1, (120, 60)), (1.0, (200, 100))])
+def test_crop_to_subject_keeps_padding_and_stays_in_frame(padding: float, expected: tuple[int, int]) -> None:
+    im = Image.new("RGB", (200, 100))
+    assert crop_to_subject(im, (50, 25, 150, 75), padding).size == expected
+
+
+@pytest.mark.parametrize(("fit", "size"), [("contain", (100, 50)), ("cover", (100, 100)), ("fill", (100, 100))])
+def test_fitted_sizes(fit: str, size: tuple[int, int]) -> None:
+    assert fitted(Image.new("RGB", (400, 200)), 100, 100, fit, (0.5, 0.5)).size == size
+
+
+def test_cover_crops_around_the_focus() -> None:
+    im = Image.new("RGB", (400, 100), (255, 255, 255))
+    im.paste((255, 0, 0), (300, 0, 400, 100))  # the product sits at the right end
+    out = fitted(im, 100, 100, "cover", (0.875, 0.5))
+    assert out.getpixel((50, 50)) == (255, 0, 0)
+    assert fitted(im, 100, 100, "cover", (0.5, 0.5)).getpixel((50, 50)) == (255, 255, 255)
+
+
+def test_extend_edges_continues_a_gradient_backdrop() -> None:
+    pic = Image.linear_gradient("L").resize((60, 60)).convert("RGBA")  # a vertical sweep, black to white
+    out = extend_edges(pic, 200, 100, 70, 20, (128, 128, 128), tolerance=255)
+    # to the left and right, each row continues the sweep at that height
+    for y in (25, 50, 75):
+        assert abs(out.getpixel((5, y))[0] - pic.getpixel((0, y - 20))[0]) <= 12
+        assert abs(out.getpixel((195, y))[0] - pic.getpixel((59, y - 20))[0]) <= 12
+
+
+def test_extend_edges_never_smears_the_product() -> None:
+    pic = Image.new("RGBA", (60, 60), (240, 240, 240, 255))
+    ImageDraw.Draw(pic).rectangle((30, 10, 59, 50), fill=(200, 0, 0, 255))  # product touches the right edge
+    out = extend_edges(pic, 200, 100, 70, 20, (240, 240, 240), tolerance=20)
+    assert out.getpixel((190, 50)) == (240, 240, 240, 255)   # right: plain backdrop, not red streaks
+    assert out.getpixel((10, 50))[:3] == (240, 240, 240)       # left: continued backdrop
+
+
+def test_rounded_mask_is_anti_aliased() -> None:
+    mask = rounded_mask(100, 60, 20)
+    assert mask.getpixel((0, 0)) == 0
+    assert mask.getpixel((50, 30)) == 255
+    corner = mask.crop((0, 0, 20, 20)).getcolors(256) or []
+    assert any(0 < value < 255 for _, value in corner)  # a soft, not jagged, edge
