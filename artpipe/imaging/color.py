@@ -7,9 +7,6 @@ from functools import cache
 
 from PIL import Image, ImageCms
 
-# Perceptual intent keeps out-of-gamut colours (CMYK, wide-gamut camera files) smooth rather than clipped.
-_INTENT = ImageCms.Intent.PERCEPTUAL
-
 
 @cache
 def srgb_profile() -> ImageCms.ImageCmsProfile:
@@ -36,29 +33,40 @@ def _is_srgb(profile: ImageCms.ImageCmsProfile) -> bool:
     return "srgb" in desc and "linear" not in desc
 
 
-def to_srgb_image(im: Image.Image, icc: bytes | None) -> tuple[Image.Image, str | None, tuple[str, ...]]:
-    """Return (image, step name or None when nothing was done, warnings)."""
+def to_srgb_image(im: Image.Image, icc: bytes | None, *, cmyk_fallback: ImageCms.ImageCmsProfile,
+                  intent: ImageCms.Intent = ImageCms.Intent.PERCEPTUAL,
+                  ) -> tuple[Image.Image, str | None, tuple[str, ...]]:
+    """Return (image, step name or None when nothing was done, warnings).
+
+    Never a bare ``convert("RGB")`` on tagged or CMYK pixels: an embedded profile is honoured, and CMYK
+    without one is read through ``cmyk_fallback`` (a press profile) with a ``cmyk_converted`` warning.
+    The perceptual intent keeps out-of-gamut colours (CMYK, wide-gamut camera files) smooth, not clipped.
+    """
+    warns: tuple[str, ...] = ()
     if icc:
         try:
             src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         except (OSError, ImageCms.PyCMSError):
-            src = None
+            src, warns = None, ("profile_invalid",)
         if src is not None and not (_is_srgb(src) and im.mode in ("RGB", "RGBA")):
-            converted = _convert_with(im, src)
+            converted = _convert_with(im, src, intent)
             if converted is not None:
-                warns = ("cmyk_converted",) if im.mode == "CMYK" else ("profile_converted",)
-                return converted, f"to_srgb:icc:{im.mode}", warns
+                kind = "cmyk_converted" if im.mode == "CMYK" else "profile_converted"
+                return converted, f"to_srgb:icc:{im.mode}", (kind,)
+            warns = ("profile_invalid",)
     if im.mode == "CMYK":
-        # No usable profile: Pillow's plain CMYK->RGB formula; colours may be off, so the designer is told.
-        return im.convert("RGB"), "to_srgb:cmyk_untagged", ("cmyk_converted",)
-    return im, None, ()
+        converted = _convert_with(im, cmyk_fallback, intent)
+        if converted is not None:
+            return converted, "to_srgb:cmyk_fallback", (*warns, "cmyk_converted")
+        return im.convert("RGB"), "to_srgb:cmyk_formula", (*warns, "cmyk_converted")
+    return im, ("to_srgb:profile_ignored" if warns else None), warns
 
 
-def _convert_with(im: Image.Image, src: ImageCms.ImageCmsProfile) -> Image.Image | None:
+def _convert_with(im: Image.Image, src: ImageCms.ImageCmsProfile, intent: ImageCms.Intent) -> Image.Image | None:
     alpha = im.getchannel("A") if im.mode in ("RGBA", "LA") else None
     base = im.convert("RGB" if im.mode == "RGBA" else "L") if alpha is not None else im
     try:
-        out = ImageCms.profileToProfile(base, src, srgb_profile(), renderingIntent=_INTENT, outputMode="RGB")
+        out = ImageCms.profileToProfile(base, src, srgb_profile(), renderingIntent=intent, outputMode="RGB")
     except (ImageCms.PyCMSError, ValueError, OSError):
         return None  # a profile that does not match the pixels (e.g. an RGB profile on CMYK data)
     assert out is not None

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from PIL import Image
 
+from artpipe.imaging import profiles
 from artpipe.imaging.analyze import find_subject
 from artpipe.imaging.color import to_srgb_image
 from artpipe.imaging.open import Decoded
@@ -87,7 +88,8 @@ def unpalette(work: Work) -> Work:
 
 def to_srgb(work: Work) -> Work:
     """Convert from the embedded ICC profile (or CMYK without one) to sRGB."""
-    image, step, warns = to_srgb_image(work.image, work.icc)
+    image, step, warns = to_srgb_image(work.image, work.icc, cmyk_fallback=profiles.cmyk_fallback(),
+                                       intent=profiles.intent())
     if step is None:
         return work
     return work.did(image, step, *warns, icc=None)
