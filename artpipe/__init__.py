@@ -8,7 +8,7 @@ from artpipe.imaging.normalize import Asset, normalize
 from artpipe.imaging.open import open_image
 from artpipe.jobs import load_job, plan
 from artpipe.render import render
-from artpipe.run import load_asset
+from artpipe.tasks import load_asset
 from artpipe.template.load import bundled_templates, load_template
 from artpipe.version import __version__
 

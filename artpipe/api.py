@@ -10,6 +10,7 @@ from pathlib import Path
 from artpipe.jobs import Job, load_job, plan
 from artpipe.report import Outcome, summarize, write_report
 from artpipe.run import run_tasks
+from artpipe.tasks import render_product
 from artpipe.version import __version__
 
 
@@ -32,7 +33,7 @@ class RunResult:
 
 def iter_job(job: Job, out_dir: Path, *, jobs: int | None = None) -> Iterator[Outcome]:
     """Render a loaded job, yielding each product's outcome as it finishes."""
-    for _, outcome in run_tasks(plan(job, out_dir), jobs):
+    for _, outcome in run_tasks(plan(job, out_dir), render_product, jobs):
         yield outcome
 
 
@@ -49,7 +50,7 @@ def render_job(job: Job, out_dir: Path, *, report: Path | None = None, jobs: int
     job_file = job.path
     tasks = plan(job, out_dir)
     indexed: list[tuple[int, Outcome]] = []
-    for task, outcome in run_tasks(tasks, jobs):
+    for task, outcome in run_tasks(tasks, render_product, jobs):
         indexed.append((task.index, outcome))
         if progress is not None:
             progress(outcome)

@@ -15,7 +15,8 @@ PURE = [
     *[f"layers/{p.name}" for p in (PKG / "layers").glob("*.py")],
 ]
 FORBIDDEN_MODULES = {"click", "watchdog", "logging", "subprocess", "shutil", "tempfile", "sqlite3", "multiprocessing",
-                     "concurrent", "artpipe.files", "artpipe.run", "artpipe.cli", "artpipe.api", "artpipe.jobs"}
+                     "concurrent", "artpipe.files", "artpipe.run", "artpipe.tasks", "artpipe.cli", "artpipe.api",
+                     "artpipe.jobs"}
 WRITE_CALLS = {"write_text", "write_bytes", "unlink", "mkdir", "touch", "rename", "rmdir", "symlink_to", "chmod"}
 
 

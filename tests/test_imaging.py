@@ -9,7 +9,22 @@ from PIL import Image, ImageCms
 from artpipe.errors import InputError
 from artpipe.imaging.color import srgb_icc_bytes
 from artpipe.imaging.encode import EncodeOptions, encode, flatten
-from artpipe.imaging.normalize import NORMALIZE, normalize, orient, to_8bit, to_rgb, to_srgb, unpalette
+from artpipe.imaging.normalize import (
+    NORMALIZE,
+    NormalizeOptions,
+    analyze,
+    assess,
+    limit_size,
+    normalize,
+    orient,
+    steps_for,
+    to_8bit,
+    to_rgb,
+    to_srgb,
+    trim,
+    unpalette,
+    whiten_backdrop,
+)
 from artpipe.imaging.open import open_image
 
 QUADS = {"tl": (255, 0, 0), "tr": (0, 255, 0), "bl": (0, 0, 255), "br": (255, 255, 0)}
@@ -32,7 +47,13 @@ def close(a: tuple[int, ...], b: tuple[int, ...], tol: int = 40) -> bool:
 
 
 def test_pipeline_order_is_pinned() -> None:
-    assert NORMALIZE == (orient, to_8bit, unpalette, to_srgb, to_rgb)
+    assert NORMALIZE == (orient, to_8bit, unpalette, to_srgb, to_rgb, analyze)
+    full = steps_for(NormalizeOptions(trim=True, max_size=100, white_backdrop=True))
+    names = [getattr(s, "func", s).__name__ for s in full]
+    assert names == ["orient", "to_8bit", "unpalette", "to_srgb", "to_rgb", "analyze", "whiten_backdrop", "trim",
+                     "limit_size", "assess"]
+    assert steps_for(NormalizeOptions())[-1] is assess
+    assert {trim, limit_size, whiten_backdrop}.isdisjoint(steps_for(NormalizeOptions()))
 
 
 @pytest.mark.parametrize("orientation", range(1, 9))

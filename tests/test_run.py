@@ -7,7 +7,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from artpipe.jobs import load_job, plan
-from artpipe.run import process_task, run_tasks
+from artpipe.run import run_tasks
+from artpipe.tasks import render_product
 
 from conftest import product_photo
 
@@ -38,7 +39,7 @@ def test_template_files_are_loaded_and_drawn(tmp_path: Path) -> None:
     (tmp_path / "job.yaml").write_text("templates: [brand-frame/template.yaml]\noutput: '{sku}.png'\n"
                                        "products: [{sku: x, product: p.jpg}]\n", encoding="utf-8")
     (task,) = plan(load_job(tmp_path / "job.yaml"), tmp_path / "out")
-    outcome = process_task(task)
+    outcome = render_product(task)
     assert outcome.status == "ok", outcome.message
     with Image.open(tmp_path / "out" / "x.png") as out:
         assert out.size == (400, 200)
@@ -53,7 +54,7 @@ def test_a_broken_template_file_fails_the_item_with_a_reason(tmp_path: Path) -> 
     (tmp_path / "job.yaml").write_text("templates: [brand-frame]\nproducts: [{sku: x, product: p.jpg}]\n")
     (task,) = plan(load_job(tmp_path / "job.yaml"), tmp_path / "out")
     (folder / "stamp.png").write_bytes(b"")  # emptied after validation
-    outcome = process_task(task)
+    outcome = render_product(task)
     assert outcome.status == "failed"
     assert outcome.reason == "render"
     assert "stamp.png: the file is empty" in outcome.message
@@ -65,7 +66,7 @@ def test_outcomes_stream_from_the_pool(tmp_path: Path) -> None:
     rows = "".join(f"  - {{sku: s{i}, product: p{i}.jpg}}\n" for i in range(3))
     (tmp_path / "job.yaml").write_text(f"templates: [product-main]\nproducts:\n{rows}")
     tasks = plan(load_job(tmp_path / "job.yaml"), tmp_path / "out")
-    results = list(run_tasks(tasks, jobs=2))
+    results = list(run_tasks(tasks, render_product, jobs=2))
     assert sorted(t.index for t, _ in results) == [0, 1, 2]
     assert all(o.status == "ok" and len(o.outputs) == 2 for _, o in results)
 

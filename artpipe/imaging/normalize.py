@@ -1,22 +1,29 @@
 """The normalize pipeline: ordered pure steps from a decoded image to an sRGB RGB/RGBA ``Asset``.
 
-    NORMALIZE = (orient, to_8bit, unpalette, to_srgb, to_rgb)
+    NORMALIZE = (orient, to_8bit, unpalette, to_srgb, to_rgb, analyze)
+    then, as asked:  whiten_backdrop, trim, limit_size
+    and always last: assess (low_resolution, blurry, dark)
 
-Each step takes and returns a ``Work`` (image + what was done + warnings) and returns its input
-unchanged when it does not apply; a test pins the order. Analysis (subject box, backdrop) runs last.
+Each step takes and returns a ``Work`` (image + what was learned + what was done + warnings) and
+returns its input unchanged when it does not apply; a test pins the order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 from PIL import Image
 
+from artpipe.defaults import setting
 from artpipe.imaging import profiles
 from artpipe.imaging.analyze import find_subject
+from artpipe.imaging.backdrop import whiten
 from artpipe.imaging.color import to_srgb_image
 from artpipe.imaging.open import Decoded
+from artpipe.imaging.place import crop_to_subject
+from artpipe.imaging.quality import assess as assess_image
 
 # EXIF orientation -> the transpose that makes the picture upright (same table as ImageOps.exif_transpose).
 _ORIENT = {
@@ -33,6 +40,8 @@ class Work:
     image: Image.Image
     icc: bytes | None = None
     orientation: int = 1
+    subject: tuple[int, int, int, int] | None = None  # set by analyze
+    backdrop: tuple[int, int, int] | None = None
     steps: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
@@ -109,15 +118,81 @@ def to_rgb(work: Work) -> Work:
     return work.did(im, f"to_rgb:{work.image.mode}")
 
 
-Step = Callable[[Work], Work]
-NORMALIZE: tuple[Step, ...] = (orient, to_8bit, unpalette, to_srgb, to_rgb)
-
-
-def normalize(decoded: Decoded, steps: tuple[Step, ...] = NORMALIZE) -> Asset:
-    """Run the pipeline on a decoded image and analyse the result into an Asset."""
-    work = Work(decoded.image, decoded.icc, decoded.orientation, warnings=decoded.warnings)
-    for step in steps:
-        work = step(work)
+def analyze(work: Work) -> Work:
+    """Find the subject box and a plain backdrop colour (used by trim, cover and mattes)."""
     subject, backdrop = find_subject(work.image)
-    return Asset(work.image, decoded.path, decoded.format, decoded.image.size, subject, backdrop,
+    return replace(work, subject=subject, backdrop=backdrop, steps=(*work.steps, "analyze"))
+
+
+def whiten_backdrop(work: Work) -> Work:
+    """Make a light, plain backdrop pure white, leaving the product and its soft shadow alone."""
+    if work.backdrop is None or work.image.mode != "RGB" or min(work.backdrop) < setting("analyze", "whiten_min"):
+        return work
+    image = whiten(work.image, work.backdrop, setting("analyze", "backdrop_tolerance"))
+    return work.did(image, "whiten_backdrop", backdrop=(255, 255, 255))
+
+
+def trim(work: Work, margin: float) -> Work:
+    """Crop to the subject box plus ``margin`` (a fraction of its size)."""
+    if work.subject is None or work.subject == (0, 0, *work.image.size):
+        return work
+    image = crop_to_subject(work.image, work.subject, margin)
+    left, top, right, bottom = work.subject
+    x0, y0 = max(0, left - int((right - left) * margin)), max(0, top - int((bottom - top) * margin))
+    return work.did(image, f"trim:{image.width}x{image.height}", subject=(left - x0, top - y0, right - x0, bottom - y0))
+
+
+def limit_size(work: Work, max_side: int) -> Work:
+    """Downscale so the longest side is at most ``max_side`` (never upscale)."""
+    w, h = work.image.size
+    if max(w, h) <= max_side:
+        return work
+    k = max_side / max(w, h)
+    size = (max(1, round(w * k)), max(1, round(h * k)))
+    # reducing_gap lets Pillow shrink by an integer factor first (fast), then finish with LANCZOS.
+    image = work.image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    subject = tuple(round(v * k) for v in work.subject) if work.subject else None
+    return work.did(image, f"resize:{size[0]}x{size[1]}", subject=subject)
+
+
+def assess(work: Work) -> Work:
+    """Add the warnings a designer should see (low resolution, blur, darkness)."""
+    found = assess_image(work.image, min_side=setting("quality", "min_side"),
+                         blur_edge=setting("quality", "blur_edge"), dark_mean=setting("quality", "dark_mean"))
+    return replace(work, warnings=(*work.warnings, *found)) if found else work
+
+
+Step = Callable[[Work], Work]
+NORMALIZE: tuple[Step, ...] = (orient, to_8bit, unpalette, to_srgb, to_rgb, analyze)
+
+
+@dataclass(frozen=True)
+class NormalizeOptions:
+    """What ``artpipe normalize`` may add to the pipeline."""
+
+    trim: bool = False
+    max_size: int | None = None
+    white_backdrop: bool = False
+
+
+def steps_for(options: NormalizeOptions) -> tuple[Step, ...]:
+    """The full, ordered pipeline for these options."""
+    steps: list[Step] = list(NORMALIZE)
+    if options.white_backdrop:
+        steps.append(whiten_backdrop)
+    if options.trim:
+        steps.append(partial(trim, margin=setting("normalize", "trim_margin")))
+    if options.max_size:
+        steps.append(partial(limit_size, max_side=options.max_size))
+    steps.append(assess)
+    return tuple(steps)
+
+
+def normalize(decoded: Decoded, options: NormalizeOptions = NormalizeOptions()) -> Asset:
+    """Run the pipeline on a decoded image; the Asset records every step and warning."""
+    work = Work(decoded.image, decoded.icc, decoded.orientation, warnings=decoded.warnings)
+    for step in steps_for(options):
+        work = step(work)
+    subject = work.subject or (0, 0, *work.image.size)
+    return Asset(work.image, decoded.path, decoded.format, decoded.original_size, subject, work.backdrop,
                  work.steps, work.warnings)

@@ -6,6 +6,7 @@ reason class from ``errors.REJECT_REASONS`` and a message that says what to do.
 
 from __future__ import annotations
 
+import math
 import struct
 import warnings
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ class Decoded:
     icc: bytes | None
     orientation: int = 1  # EXIF orientation 1-8 (1 = upright); applied by the normalize pipeline
     warnings: tuple[str, ...] = ()
+    original_size: tuple[int, int] = (0, 0)  # as stored in the file, before any draft scaling
 
 
 def _classify_decode_error(exc: BaseException) -> tuple[str, str]:
@@ -42,8 +44,13 @@ def _classify_decode_error(exc: BaseException) -> tuple[str, str]:
     return "corrupt", f"the image data is damaged ({text or type(exc).__name__}); re-export it from the source"
 
 
-def open_image(path: Path, *, max_pixels: int | None = None, max_file_bytes: int | None = None) -> Decoded:
-    """Open and fully decode ``path``'s first frame, or raise InputError with a reason class."""
+def open_image(path: Path, *, max_pixels: int | None = None, max_file_bytes: int | None = None,
+               draft_side: int | None = None) -> Decoded:
+    """Open and fully decode ``path``'s first frame, or raise InputError with a reason class.
+
+    ``draft_side``: the result only needs to cover this many pixels on its longest side, so a JPEG is
+    decoded at the smallest DCT scale (1/2, 1/4, 1/8) that still does: far less work than a full decode.
+    """
     name = str(path)
     max_pixels = max_pixels or setting("image", "max_pixels")
     max_file_bytes = max_file_bytes or setting("image", "max_file_bytes")
@@ -80,10 +87,10 @@ def open_image(path: Path, *, max_pixels: int | None = None, max_file_bytes: int
             reason, message = _classify_decode_error(exc)
             raise InputError(name, reason, message) from None
         with im:
-            return _decode(im, name, size, max_pixels)
+            return _decode(im, name, size, max_pixels, draft_side)
 
 
-def _decode(im: Image.Image, name: str, size: int, max_pixels: int) -> Decoded:
+def _decode(im: Image.Image, name: str, size: int, max_pixels: int, draft_side: int | None) -> Decoded:
     w, h = im.size
     if w * h > max_pixels:
         if w * h > size * _BOMB_PIXELS_PER_BYTE:
@@ -97,6 +104,11 @@ def _decode(im: Image.Image, name: str, size: int, max_pixels: int) -> Decoded:
         im.seek(0)
     fmt = im.format or "unknown"
     icc = im.info.get("icc_profile")
+    if draft_side and fmt == "JPEG" and max(w, h) > draft_side:
+        # draft() keeps both axes at least as large as asked; ask for the aspect-true size whose longest
+        # side is draft_side (EXIF rotation later swaps axes but not which one is longest).
+        k = draft_side / max(w, h)
+        im.draft(im.mode, (math.ceil(w * k), math.ceil(h * k)))
     try:
         im.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -107,7 +119,8 @@ def _decode(im: Image.Image, name: str, size: int, max_pixels: int) -> Decoded:
     orientation = _orientation(im, notes)
     image = im.copy()
     image.info = {k: v for k, v in im.info.items() if k in ("transparency", "icc_profile")}
-    return Decoded(image, name, fmt, size, icc if isinstance(icc, bytes) else None, orientation, tuple(notes))
+    return Decoded(image, name, fmt, size, icc if isinstance(icc, bytes) else None, orientation, tuple(notes),
+                   (w, h))
 
 
 def _orientation(im: Image.Image, notes: list[str]) -> int:

@@ -1,0 +1,54 @@
+"""Warnings a designer should see about an input: too small, blurry, too dark. Pure; thresholds are data."""
+
+from __future__ import annotations
+
+from PIL import Image, ImageFilter, ImageStat
+
+_LAPLACIAN = ImageFilter.Kernel((3, 3), [0, 1, 0, 1, -4, 1, 0, 1, 0], scale=1, offset=128)
+_SAMPLE_SIDE = 512
+
+
+def edge_strength(im: Image.Image) -> int:
+    """The 99.5th percentile of |Laplacian| on a 512 px grey copy: how sharp the sharpest edges are.
+
+    A plain product shot is mostly flat backdrop, so the mean (the usual "variance of the Laplacian")
+    calls every clean studio photo blurry; the sharpest edges tell focus apart from flatness.
+    """
+    flat = im
+    if im.mode == "RGBA":
+        # Judge a cut-out as it will be seen, on white: the colour under transparent pixels is arbitrary.
+        flat = Image.new("RGB", im.size, (255, 255, 255))
+        flat.paste(im, (0, 0), im.getchannel("A"))
+    grey = flat.convert("L")
+    grey.thumbnail((_SAMPLE_SIDE, _SAMPLE_SIDE), Image.Resampling.BOX)
+    if min(grey.size) < 3:
+        return 255
+    # Pillow's kernel filters copy the outermost pixels unfiltered; drop that frame.
+    lap = grey.filter(_LAPLACIAN).crop((1, 1, grey.width - 1, grey.height - 1))
+    # |v - 128| folded into one histogram of magnitudes.
+    hist = lap.histogram()
+    magnitude = [0] * 129
+    for value, count in enumerate(hist):
+        magnitude[min(abs(value - 128), 128)] += count
+    total, seen = sum(magnitude), 0
+    for level in range(128, -1, -1):
+        seen += magnitude[level]
+        if seen >= total * 0.005:
+            return level
+    return 0
+
+
+def assess(im: Image.Image, *, min_side: int, blur_edge: int, dark_mean: int) -> tuple[str, ...]:
+    """``low_resolution``, ``blurry`` and ``dark`` warnings, with the measured value after a colon."""
+    warnings = []
+    if max(im.size) < min_side:
+        warnings.append(f"low_resolution:{im.width}x{im.height}<{min_side}")
+    edges = edge_strength(im)
+    if edges < blur_edge:
+        warnings.append(f"blurry:edge_{edges}<{blur_edge}")
+    rgb = im.convert("RGB") if im.mode != "RGBA" else im.convert("RGB")
+    mask = im.getchannel("A").point(lambda a: 255 if a > 8 else 0) if im.mode == "RGBA" else None
+    mean = ImageStat.Stat(rgb.convert("L"), mask).mean[0] if mask is None or mask.getbbox() else 255.0
+    if mean < dark_mean:
+        warnings.append(f"dark:mean_{mean:.0f}<{dark_mean}")
+    return tuple(warnings)

@@ -1,0 +1,69 @@
+"""Turn the paths a user names (files and folders) into the inputs to process, in a stable order.
+
+Folders are walked recursively with the ignore rules. Links are never followed out of the folder
+being walked, and a dangling link is reported, not a crash.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from artpipe.ignore import ignored
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input: where to read it, how to name it, and any verdict reached without opening it."""
+
+    path: Path
+    rel: PurePosixPath  # path below the folder it was found in (just the name for a file given directly)
+    status: str | None = None  # "ignored" or "rejected" when decided already
+    reason: str | None = None
+    message: str = ""
+
+
+def _link_verdict(path: Path, root: Path, rel: PurePosixPath) -> Source | None:
+    """A Source for a link that must not be read, or None when it may be."""
+    if not path.is_symlink():
+        return None
+    target = Path(os.path.realpath(path))
+    if not target.exists():
+        return Source(path, rel, "rejected", "missing", "a link to a file that does not exist; copy the file itself")
+    if not target.is_relative_to(root.resolve()):
+        return Source(path, rel, "rejected", "unsupported",
+                      "a link pointing outside the folder is not followed; copy the file in instead")
+    return None
+
+
+def _walk(root: Path) -> Iterator[Source]:
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        here = Path(folder)
+        # Prune ignored folders in place so os.walk does not descend into them; keep a stable order.
+        dirs[:] = sorted(d for d in dirs if not ignored(d, folder=True) and not (here / d).is_symlink())
+        for name in sorted(names):
+            path = here / name
+            rel = PurePosixPath(path.relative_to(root).as_posix())
+            why = ignored(name)
+            if why:
+                yield Source(path, rel, "ignored", None, f"{why}; not processed")
+                continue
+            yield _link_verdict(path, root, rel) or Source(path, rel)
+
+
+def walk_sources(paths: Sequence[Path]) -> Iterator[Source]:
+    """Every input below ``paths``: files as given, folders walked recursively."""
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            yield from _walk(path)
+            continue
+        rel = PurePosixPath(path.name)
+        why = ignored(path.name)
+        if why:
+            yield Source(path, rel, "ignored", None, f"{why}; not processed")
+        elif path.is_symlink() and not path.exists():
+            yield Source(path, rel, "rejected", "missing", "a link to a file that does not exist")
+        else:
+            yield Source(path, rel)

@@ -1,0 +1,134 @@
+"""What one worker does with one input: render a product into all its outputs, or normalize a file.
+
+Both decode the input once, never raise for an expected failure (the outcome says what went wrong),
+and write every output atomically.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from artpipe.errors import InputError, RenderError
+from artpipe.files import write_atomic
+from artpipe.imaging.encode import EncodeOptions, encode, flatten
+from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
+from artpipe.imaging.open import open_image
+from artpipe.jobs import Task
+from artpipe.render import render
+from artpipe.report import Outcome
+from artpipe.template.model import Template
+
+
+def load_asset(path: Path) -> Asset:
+    """Safe-open and normalize one file (InputError when it is rejected)."""
+    return normalize(open_image(path))
+
+
+@lru_cache(maxsize=64)
+def _template_file(path: str, mtime_ns: int) -> Asset:
+    return load_asset(Path(path))
+
+
+def template_assets(template: Template) -> dict[str, Asset]:
+    """The template's own files (logo, background), decoded once per process."""
+    out = {}
+    for rel in template.assets:
+        path = template.root / rel
+        out[f"file:{rel}"] = _template_file(str(path), path.stat().st_mtime_ns)
+    return out
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def render_product(task: Task) -> Outcome:
+    """Render one product into all its outputs; never raises for an expected failure."""
+    started = time.perf_counter()
+    product = task.product
+    name = _display(product.primary) if product.primary else product.sku
+    extra: dict[str, object] = {"sku": product.sku}
+    images: dict[str, Asset] = {}
+    warnings: list[str] = []
+    try:
+        for field, path in product.images.items():
+            asset = load_asset(path)
+            images[field] = asset
+            warnings.extend(w for w in asset.warnings if w not in warnings)
+    except InputError as exc:
+        return Outcome(_display(Path(exc.path)), "rejected", exc.reason, exc.message, extra=extra)
+    outputs: list[str] = []
+    errors: list[str] = []
+    for spec in task.renders:
+        template = task.templates[spec.template]
+        try:
+            rendered = render(template, spec.size, product.values, {**template_assets(template), **images})
+        except RenderError as exc:
+            errors.append(str(exc))
+            continue
+        except InputError as exc:
+            errors.append(f"{template.path}: template file {exc.path}: {exc.message}")
+            continue
+        try:
+            write_atomic(spec.output, encode(rendered.image, task.encode))
+        except OSError as exc:
+            errors.append(f"{_display(spec.output)}: cannot write ({exc.strerror or exc}); check space and "
+                          "permissions of the output folder")
+            continue
+        outputs.append(_display(spec.output))
+        warnings.extend(w for w in rendered.warnings if w not in warnings)
+    extra["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    if errors:
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        return Outcome(name, "failed", "render", errors[0] + more, tuple(outputs), tuple(warnings),
+                       {**extra, "errors": errors})
+    return Outcome(name, "ok", None, f"{len(outputs)} outputs", tuple(outputs), tuple(warnings), extra)
+
+
+@dataclass(frozen=True)
+class NormalizeTask:
+    """One file for ``artpipe normalize``: where it is, where its result goes, and how."""
+
+    index: int
+    source: Path
+    output: Path  # the suffix is replaced when the format is chosen per image ("auto")
+    options: NormalizeOptions
+    format: str  # "auto", "png", "jpeg" or "webp"
+    quality: int
+
+
+_SUFFIX = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
+
+
+def normalize_file(task: NormalizeTask) -> Outcome:
+    """Normalize one file and write the result; inputs are only ever read."""
+    started = time.perf_counter()
+    name = _display(task.source)
+    try:
+        asset = normalize(open_image(task.source, draft_side=task.options.max_size), task.options)
+    except InputError as exc:
+        return Outcome(name, "rejected", exc.reason, exc.message)
+    image, warnings = asset.image, list(asset.warnings)
+    fmt = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}.get(task.format)
+    if fmt is None:
+        fmt = "PNG" if image.mode == "RGBA" else "JPEG"
+    if fmt == "JPEG" and image.mode == "RGBA":
+        image = flatten(image, (255, 255, 255))
+        warnings.append("alpha_flattened")
+    output = task.output.with_suffix(_SUFFIX[fmt])
+    try:
+        write_atomic(output, encode(image, EncodeOptions(format=fmt, quality=task.quality)))
+    except OSError as exc:
+        return Outcome(name, "failed", "write", f"{_display(output)}: cannot write ({exc.strerror or exc}); "
+                       "check space and permissions of the output folder", (), tuple(warnings))
+    extra = {"format": fmt, "size": list(image.size), "original_size": list(asset.original_size),
+             "subject": list(asset.subject), "steps": list(asset.steps),
+             "elapsed_ms": round((time.perf_counter() - started) * 1000, 1)}
+    return Outcome(name, "ok", None, f"{image.width}x{image.height} {fmt}", (_display(output),), tuple(warnings),
+                   extra)
