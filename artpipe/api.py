@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from artpipe.defaults import setting
+from artpipe.errors import ConfigError, InputError, Problem
+from artpipe.imaging.color import profile_name
+from artpipe.imaging.normalize import NormalizeOptions, normalize
+from artpipe.imaging.open import open_image
 from artpipe.jobs import Job, load_job, plan
+from artpipe.naming import Namer
 from artpipe.report import Outcome, summarize, write_report
 from artpipe.run import run_tasks
-from artpipe.tasks import render_product
+from artpipe.sources import Source, walk_sources
+from artpipe.tasks import NormalizeTask, display, normalize_file, render_product
 from artpipe.version import __version__
 
 
@@ -61,3 +69,110 @@ def render_job(job: Job, out_dir: Path, *, report: Path | None = None, jobs: int
         "artpipe": __version__, "command": "render", "job": str(job_file), "output": str(out_dir),
         "seconds": round(result.seconds, 3)})
     return result
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _check_output_folder(paths: list[Path], out_dir: Path) -> None:
+    """Refuse an output folder that would overwrite inputs."""
+    out = out_dir.resolve()
+    for path in paths:
+        folder = path.resolve() if path.is_dir() else path.resolve().parent
+        if folder == out:
+            raise ConfigError([Problem(str(out_dir), 0, 0, "", "the output folder is also a source folder, so "
+                                       "inputs could be overwritten", "choose another folder with -o")])
+
+
+@dataclass(frozen=True)
+class NormalizePlan:
+    """What ``normalize`` will do: tasks for the inputs to open, outcomes already known for the rest."""
+
+    paths: list[Path]
+    out_dir: Path
+    options: NormalizeOptions
+    fmt: str
+    tasks: list[NormalizeTask]
+    known: list[tuple[int, Outcome]]  # (input index, outcome): ignored, duplicates, bad links
+
+    @property
+    def total(self) -> int:
+        return len(self.tasks) + len(self.known)
+
+
+def plan_normalize(paths: list[Path], out_dir: Path, options: NormalizeOptions, fmt: str = "auto",
+                   quality: int | None = None) -> NormalizePlan:
+    """Walk ``paths`` and decide what happens to each input (ConfigError when outputs would hit inputs)."""
+    quality = quality or setting("encode", "jpeg_quality")
+    _check_output_folder(paths, out_dir)
+    namer = Namer(setting("normalize", "max_name_bytes"))
+    tasks: list[NormalizeTask] = []
+    known: list[tuple[int, Outcome]] = []
+    seen: dict[str, str] = {}
+    for index, source in enumerate(walk_sources(paths, exclude=out_dir)):
+        shown = _shown(source)
+        if source.status is not None:
+            known.append((index, Outcome(shown, source.status, source.reason, source.message)))
+            continue
+        try:
+            digest = _digest(source.path)
+        except OSError as exc:
+            known.append((index, Outcome(shown, "rejected", "missing", f"cannot read it ({exc.strerror})")))
+            continue
+        if digest in seen:
+            known.append((index, Outcome(shown, "duplicate", None, f"same bytes as {seen[digest]}; processed once")))
+            continue
+        seen[digest] = shown
+        output = out_dir / namer.name(source.rel, ".png")
+        tasks.append(NormalizeTask(index, source.path, output, options, fmt, quality))
+    return NormalizePlan(paths, out_dir, options, fmt, tasks, known)
+
+
+def _shown(source: Source) -> str:
+    return display(source.path)
+
+
+def normalize_files(plan: NormalizePlan, *, report: Path | None = None, jobs: int | None = None,
+                    progress: Callable[[Outcome], None] | None = None) -> RunResult:
+    """Carry out a normalize plan and write the report (default ``out_dir/report.json``)."""
+    started = time.perf_counter()
+    paths, out_dir, options, fmt = plan.paths, plan.out_dir, plan.options, plan.fmt
+    indexed = list(plan.known)
+    for outcome in (o for _, o in plan.known):
+        if progress is not None:
+            progress(outcome)
+    for task, outcome in run_tasks(plan.tasks, normalize_file, jobs):
+        indexed.append((task.index, outcome))
+        if progress is not None:
+            progress(outcome)
+    result = RunResult([o for _, o in sorted(indexed, key=lambda pair: pair[0])])
+    result.seconds = time.perf_counter() - started
+    result.report = report or out_dir / "report.json"
+    write_report(result.report, result.outcomes, {
+        "artpipe": __version__, "command": "normalize", "sources": [str(p) for p in paths],
+        "output": str(out_dir), "seconds": round(result.seconds, 3),
+        "options": {"trim": options.trim, "max_size": options.max_size, "white_backdrop": options.white_backdrop,
+                    "format": fmt}})
+    return result
+
+
+def inspect_file(path: Path) -> dict[str, object]:
+    """What artpipe sees in one file: format, size, mode, profile, orientation, subject, warnings."""
+    try:
+        decoded = open_image(path)
+    except InputError as exc:
+        return {"input": display(path), "status": "rejected", "reason": exc.reason, "message": exc.message}
+    asset = normalize(decoded)
+    return {
+        "input": display(path), "status": "ok", "format": decoded.format,
+        "size": list(decoded.original_size), "mode": decoded.image.mode,
+        "profile": profile_name(decoded.icc), "orientation": decoded.orientation,
+        "alpha": asset.image.mode == "RGBA", "subject": list(asset.subject),
+        "backdrop": "#{:02x}{:02x}{:02x}".format(*asset.backdrop) if asset.backdrop else None,
+        "steps": list(asset.steps), "warnings": list(asset.warnings),
+    }

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from artpipe.api import render_job
+from artpipe.api import RunResult, inspect_file, normalize_files, plan_normalize, render_job
 from artpipe.errors import ConfigError
+from artpipe.imaging.normalize import NormalizeOptions
 from artpipe.jobs import load_job, missing_inputs
 from artpipe.report import Outcome
 from artpipe.template.load import bundled_templates, load_template, template_file
@@ -59,23 +61,91 @@ def render(job: Path, out_dir: Path, report: Path | None, jobs: int | None, quie
         loaded = load_job(job)
     except ConfigError as exc:
         _fail_config(exc)
+    result = _with_progress(len(loaded.products), "rendering", quiet,
+                            lambda step: render_job(loaded, out_dir, report=report, jobs=jobs, progress=step))
+    s = result.summary
+    click.echo(f"rendered {s['outputs']} outputs from {s['ok']} of {len(result.outcomes)} products; "
+               f"failed {s['rejected'] + s['failed']}, skipped {s['ignored'] + s['duplicate']}; "
+               f"{result.seconds:.1f} s; report: {result.report}")
+    sys.exit(EXIT_OK if result.ok else EXIT_FAILED)
+
+
+def _with_progress(total: int, label: str, quiet: bool,
+                   run: Callable[[Callable[[Outcome], None]], RunResult]) -> RunResult:
+    """Run with a progress bar on a terminal; problems are printed as they happen, one line each."""
     show = not quiet and sys.stderr.isatty()
-    with click.progressbar(length=len(loaded.products), label="rendering", file=sys.stderr,
-                           show_pos=True, show_eta=True, hidden=not show) as bar:
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True,
+                           hidden=not show) as bar:
         def step(outcome: Outcome) -> None:
             bar.update(1)
-            if outcome.status not in ("ok", "ignored"):
-                click.echo(f"\n{outcome.status}: {outcome.input}: {outcome.message}", err=True)
+            if outcome.status in ("rejected", "failed"):
+                click.echo(f"\n{outcome.status}: {outcome.input}: {outcome.message}" if show else
+                           f"{outcome.status}: {outcome.input}: {outcome.message}", err=True)
         try:
-            result = render_job(loaded, out_dir, report=report, jobs=jobs, progress=step)
+            return run(step)
         except ConfigError as exc:
             _fail_config(exc)
+    raise AssertionError  # unreachable: _fail_config exits
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder the normalized images go to (never one of the sources).")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="JSON report file.  [default: OUTPUT/report.json]")
+@click.option("--trim/--no-trim", default=False, show_default=True, help="Crop to the product plus a margin.")
+@click.option("--max-size", type=click.IntRange(min=16), default=None, help="Longest side in pixels (never upscales).")
+@click.option("--format", "fmt", type=click.Choice(["auto", "png", "jpeg", "webp"]), default="auto", show_default=True,
+              help="auto: PNG when the image has transparency, JPEG otherwise.")
+@click.option("--white-backdrop", is_flag=True, help="Clean a light plain backdrop to pure white.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes.  [default: all cores]")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar; only the summary line.")
+def normalize(sources: tuple[Path, ...], out_dir: Path, report: Path | None, trim: bool, max_size: int | None,
+              fmt: str, white_backdrop: bool, jobs: int | None, quiet: bool) -> None:
+    """Turn SOURCES (files or folders) into clean sRGB images in OUTPUT.
+
+    \b
+    Example:
+      artpipe normalize samples/photos -o out/normalized --trim --max-size 2000
+    Inputs are only read. Temporary and system files are ignored; byte-identical copies are reported as
+    duplicates. Exit codes: 0 all accepted, 1 some inputs rejected, 2 usage error.
+    """
+    options = NormalizeOptions(trim=trim, max_size=max_size, white_backdrop=white_backdrop)
+    try:
+        plan = plan_normalize(list(sources), out_dir, options, fmt)
+    except ConfigError as exc:
+        _fail_config(exc)
+    result = _with_progress(plan.total, "normalizing", quiet,
+                            lambda step: normalize_files(plan, report=report, jobs=jobs, progress=step))
     s = result.summary
-    failed = s["rejected"] + s["failed"]
-    click.echo(f"rendered {s['outputs']} outputs from {s['ok']} of {len(result.outcomes)} products; "
-               f"failed {failed}, skipped {s['ignored'] + s['duplicate']}; {result.seconds:.1f} s; "
-               f"report: {result.report}")
+    click.echo(f"normalized {s['ok']} of {len(result.outcomes)} inputs; rejected {s['rejected']}, "
+               f"failed {s['failed']}, ignored {s['ignored']}, duplicates {s['duplicate']}; "
+               f"{result.seconds:.1f} s; report: {result.report}")
     sys.exit(EXIT_OK if result.ok else EXIT_FAILED)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def inspect(files: tuple[Path, ...], as_json: bool) -> None:
+    """Show what artpipe sees in each of FILES: format, size, colour, orientation, product box, warnings.
+
+    \b
+    Example:
+      artpipe inspect samples/photos/mug-sideways.jpg --json
+    Exit codes: 0 all readable, 1 some rejected.
+    """
+    rows = [inspect_file(path) for path in files]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for row in rows:
+            click.echo(str(row.pop("input")))
+            for key, value in row.items():
+                shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+                click.echo(f"  {key:12} {shown if shown not in (None, '') else '-'}")
+    sys.exit(EXIT_OK if all(r["status"] == "ok" for r in rows) else EXIT_FAILED)
 
 
 def _validate_one(path: Path) -> tuple[str, list[str]]:

@@ -38,11 +38,12 @@ def _link_verdict(path: Path, root: Path, rel: PurePosixPath) -> Source | None:
     return None
 
 
-def _walk(root: Path) -> Iterator[Source]:
+def _walk(root: Path, exclude: Path | None) -> Iterator[Source]:
     for folder, dirs, names in os.walk(root, followlinks=False):
         here = Path(folder)
-        # Prune ignored folders in place so os.walk does not descend into them; keep a stable order.
-        dirs[:] = sorted(d for d in dirs if not ignored(d, folder=True) and not (here / d).is_symlink())
+        # Prune ignored folders (and the output folder) in place so os.walk does not descend into them.
+        dirs[:] = sorted(d for d in dirs if not ignored(d, folder=True) and not (here / d).is_symlink()
+                         and (exclude is None or (here / d).resolve() != exclude))
         for name in sorted(names):
             path = here / name
             rel = PurePosixPath(path.relative_to(root).as_posix())
@@ -53,11 +54,12 @@ def _walk(root: Path) -> Iterator[Source]:
             yield _link_verdict(path, root, rel) or Source(path, rel)
 
 
-def walk_sources(paths: Sequence[Path]) -> Iterator[Source]:
-    """Every input below ``paths``: files as given, folders walked recursively."""
+def walk_sources(paths: Sequence[Path], exclude: Path | None = None) -> Iterator[Source]:
+    """Every input below ``paths``: files as given, folders walked recursively (skipping ``exclude``)."""
+    skip = exclude.resolve() if exclude is not None else None
     for path in paths:
         if path.is_dir() and not path.is_symlink():
-            yield from _walk(path)
+            yield from _walk(path, skip)
             continue
         rel = PurePosixPath(path.name)
         why = ignored(path.name)

@@ -41,7 +41,8 @@ def template_assets(template: Template) -> dict[str, Asset]:
     return out
 
 
-def _display(path: Path) -> str:
+def display(path: Path) -> str:
+    """A path as the report shows it: relative to the working folder when below it."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
@@ -52,7 +53,7 @@ def render_product(task: Task) -> Outcome:
     """Render one product into all its outputs; never raises for an expected failure."""
     started = time.perf_counter()
     product = task.product
-    name = _display(product.primary) if product.primary else product.sku
+    name = display(product.primary) if product.primary else product.sku
     extra: dict[str, object] = {"sku": product.sku}
     images: dict[str, Asset] = {}
     warnings: list[str] = []
@@ -62,7 +63,7 @@ def render_product(task: Task) -> Outcome:
             images[field] = asset
             warnings.extend(w for w in asset.warnings if w not in warnings)
     except InputError as exc:
-        return Outcome(_display(Path(exc.path)), "rejected", exc.reason, exc.message, extra=extra)
+        return Outcome(display(Path(exc.path)), "rejected", exc.reason, exc.message, extra=extra)
     outputs: list[str] = []
     errors: list[str] = []
     for spec in task.renders:
@@ -78,10 +79,10 @@ def render_product(task: Task) -> Outcome:
         try:
             write_atomic(spec.output, encode(rendered.image, task.encode))
         except OSError as exc:
-            errors.append(f"{_display(spec.output)}: cannot write ({exc.strerror or exc}); check space and "
+            errors.append(f"{display(spec.output)}: cannot write ({exc.strerror or exc}); check space and "
                           "permissions of the output folder")
             continue
-        outputs.append(_display(spec.output))
+        outputs.append(display(spec.output))
         warnings.extend(w for w in rendered.warnings if w not in warnings)
     extra["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
     if errors:
@@ -109,9 +110,12 @@ _SUFFIX = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
 def normalize_file(task: NormalizeTask) -> Outcome:
     """Normalize one file and write the result; inputs are only ever read."""
     started = time.perf_counter()
-    name = _display(task.source)
+    name = display(task.source)
     try:
-        asset = normalize(open_image(task.source, draft_side=task.options.max_size), task.options)
+        # Decode at a reduced DCT scale only when the whole frame is kept: a trim crops after decoding,
+        # and the product would lose pixels it needs.
+        draft = task.options.max_size if not task.options.trim else None
+        asset = normalize(open_image(task.source, draft_side=draft), task.options)
     except InputError as exc:
         return Outcome(name, "rejected", exc.reason, exc.message)
     image, warnings = asset.image, list(asset.warnings)
@@ -125,10 +129,10 @@ def normalize_file(task: NormalizeTask) -> Outcome:
     try:
         write_atomic(output, encode(image, EncodeOptions(format=fmt, quality=task.quality)))
     except OSError as exc:
-        return Outcome(name, "failed", "write", f"{_display(output)}: cannot write ({exc.strerror or exc}); "
+        return Outcome(name, "failed", "write", f"{display(output)}: cannot write ({exc.strerror or exc}); "
                        "check space and permissions of the output folder", (), tuple(warnings))
     extra = {"format": fmt, "size": list(image.size), "original_size": list(asset.original_size),
              "subject": list(asset.subject), "steps": list(asset.steps),
              "elapsed_ms": round((time.perf_counter() - started) * 1000, 1)}
-    return Outcome(name, "ok", None, f"{image.width}x{image.height} {fmt}", (_display(output),), tuple(warnings),
+    return Outcome(name, "ok", None, f"{image.width}x{image.height} {fmt}", (display(output),), tuple(warnings),
                    extra)

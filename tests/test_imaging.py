@@ -47,12 +47,12 @@ def close(a: tuple[int, ...], b: tuple[int, ...], tol: int = 40) -> bool:
 
 
 def test_pipeline_order_is_pinned() -> None:
-    assert NORMALIZE == (orient, to_8bit, unpalette, to_srgb, to_rgb, analyze)
+    assert NORMALIZE == (orient, to_8bit, unpalette, to_srgb, to_rgb, analyze, assess)
     full = steps_for(NormalizeOptions(trim=True, max_size=100, white_backdrop=True))
     names = [getattr(s, "func", s).__name__ for s in full]
-    assert names == ["orient", "to_8bit", "unpalette", "to_srgb", "to_rgb", "analyze", "whiten_backdrop", "trim",
-                     "limit_size", "assess"]
-    assert steps_for(NormalizeOptions())[-1] is assess
+    assert names == ["orient", "to_8bit", "unpalette", "to_srgb", "to_rgb", "analyze", "assess", "whiten_backdrop",
+                     "trim", "limit_size"]
+    assert steps_for(NormalizeOptions()) == NORMALIZE
     assert {trim, limit_size, whiten_backdrop}.isdisjoint(steps_for(NormalizeOptions()))
 
 

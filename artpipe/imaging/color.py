@@ -28,6 +28,16 @@ def srgb_icc_bytes() -> bytes:
     return bytes(data)
 
 
+def profile_name(icc: bytes | None) -> str | None:
+    """The description of an embedded profile, "invalid" when unreadable, None when there is none."""
+    if not icc:
+        return None
+    try:
+        return (ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(icc))) or "").strip() or "unnamed"
+    except (OSError, ImageCms.PyCMSError):
+        return "invalid"
+
+
 def _is_srgb(profile: ImageCms.ImageCmsProfile) -> bool:
     desc = (ImageCms.getProfileDescription(profile) or "").lower()
     return "srgb" in desc and "linear" not in desc

@@ -1,8 +1,9 @@
 """The normalize pipeline: ordered pure steps from a decoded image to an sRGB RGB/RGBA ``Asset``.
 
-    NORMALIZE = (orient, to_8bit, unpalette, to_srgb, to_rgb, analyze)
-    then, as asked:  whiten_backdrop, trim, limit_size
-    and always last: assess (low_resolution, blurry, dark)
+    NORMALIZE = (orient, to_8bit, unpalette, to_srgb, to_rgb, analyze, assess)
+    then, as asked: whiten_backdrop, trim, limit_size
+
+``assess`` judges the input (low_resolution, blurry, dark) before any trim or resize of ours.
 
 Each step takes and returns a ``Work`` (image + what was learned + what was done + warnings) and
 returns its input unchanged when it does not apply; a test pins the order.
@@ -42,6 +43,7 @@ class Work:
     orientation: int = 1
     subject: tuple[int, int, int, int] | None = None  # set by analyze
     backdrop: tuple[int, int, int] | None = None
+    source_size: tuple[int, int] = (0, 0)  # the input's upright size before any draft, trim or resize
     steps: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
@@ -156,14 +158,14 @@ def limit_size(work: Work, max_side: int) -> Work:
 
 
 def assess(work: Work) -> Work:
-    """Add the warnings a designer should see (low resolution, blur, darkness)."""
-    found = assess_image(work.image, min_side=setting("quality", "min_side"),
+    """Add the warnings a designer should see about the input (low resolution, blur, darkness)."""
+    found = assess_image(work.image, size=work.source_size or work.image.size, min_side=setting("quality", "min_side"),
                          blur_edge=setting("quality", "blur_edge"), dark_mean=setting("quality", "dark_mean"))
     return replace(work, warnings=(*work.warnings, *found)) if found else work
 
 
 Step = Callable[[Work], Work]
-NORMALIZE: tuple[Step, ...] = (orient, to_8bit, unpalette, to_srgb, to_rgb, analyze)
+NORMALIZE: tuple[Step, ...] = (orient, to_8bit, unpalette, to_srgb, to_rgb, analyze, assess)
 
 
 @dataclass(frozen=True)
@@ -184,13 +186,14 @@ def steps_for(options: NormalizeOptions) -> tuple[Step, ...]:
         steps.append(partial(trim, margin=setting("normalize", "trim_margin")))
     if options.max_size:
         steps.append(partial(limit_size, max_side=options.max_size))
-    steps.append(assess)
     return tuple(steps)
 
 
 def normalize(decoded: Decoded, options: NormalizeOptions = NormalizeOptions()) -> Asset:
     """Run the pipeline on a decoded image; the Asset records every step and warning."""
-    work = Work(decoded.image, decoded.icc, decoded.orientation, warnings=decoded.warnings)
+    w, h = decoded.original_size or decoded.image.size
+    upright = (h, w) if decoded.orientation in (5, 6, 7, 8) else (w, h)
+    work = Work(decoded.image, decoded.icc, decoded.orientation, warnings=decoded.warnings, source_size=upright)
     for step in steps_for(options):
         work = step(work)
     subject = work.subject or (0, 0, *work.image.size)

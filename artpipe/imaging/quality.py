@@ -6,6 +6,7 @@ from PIL import Image, ImageFilter, ImageStat
 
 _LAPLACIAN = ImageFilter.Kernel((3, 3), [0, 1, 0, 1, -4, 1, 0, 1, 0], scale=1, offset=128)
 _SAMPLE_SIDE = 512
+_FLAT_STDDEV = 3.0  # grey levels; below this an image has nothing to be sharp or blurry about
 
 
 def edge_strength(im: Image.Image) -> int:
@@ -38,15 +39,18 @@ def edge_strength(im: Image.Image) -> int:
     return 0
 
 
-def assess(im: Image.Image, *, min_side: int, blur_edge: int, dark_mean: int) -> tuple[str, ...]:
-    """``low_resolution``, ``blurry`` and ``dark`` warnings, with the measured value after a colon."""
+def assess(im: Image.Image, *, size: tuple[int, int], min_side: int, blur_edge: int,
+           dark_mean: int) -> tuple[str, ...]:
+    """``low_resolution`` (judged on the input's real ``size``), ``blurry`` and ``dark`` warnings."""
     warnings = []
-    if max(im.size) < min_side:
-        warnings.append(f"low_resolution:{im.width}x{im.height}<{min_side}")
+    if max(size) < min_side:
+        warnings.append(f"low_resolution:{size[0]}x{size[1]}<{min_side}")
     edges = edge_strength(im)
-    if edges < blur_edge:
+    # A flat image (a colour swatch, an empty frame) has no edges to be sharp; that is not blur.
+    flat = max(ImageStat.Stat(im.convert("L")).stddev) < _FLAT_STDDEV
+    if edges < blur_edge and not flat:
         warnings.append(f"blurry:edge_{edges}<{blur_edge}")
-    rgb = im.convert("RGB") if im.mode != "RGBA" else im.convert("RGB")
+    rgb = im.convert("RGB")
     mask = im.getchannel("A").point(lambda a: 255 if a > 8 else 0) if im.mode == "RGBA" else None
     mean = ImageStat.Stat(rgb.convert("L"), mask).mean[0] if mask is None or mask.getbbox() else 255.0
     if mean < dark_mean:

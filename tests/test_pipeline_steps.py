@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import pytest
+from PIL import Image, ImageDraw, ImageFilter
+
+from artpipe.imaging.backdrop import edge_connected, whiten
+from artpipe.imaging.normalize import Work, analyze, limit_size, trim
+from artpipe.imaging.quality import assess, edge_strength
+
+
+def white_mug_on_off_white() -> Image.Image:
+    """The hard case: a white product on an off-white backdrop, separated only by its shaded outline."""
+    im = Image.new("RGB", (400, 300), (236, 234, 230))
+    d = ImageDraw.Draw(im)
+    d.rounded_rectangle((120, 60, 280, 250), radius=20, fill=(250, 250, 250), outline=(170, 170, 172), width=4)
+    d.ellipse((130, 255, 270, 275), fill=(200, 198, 194))  # a soft floor shadow
+    return im
+
+
+def test_whiten_cleans_the_backdrop_and_keeps_a_light_product_whole() -> None:
+    im = white_mug_on_off_white()
+    out = whiten(im, (236, 234, 230), tolerance=28)
+    assert out.getpixel((5, 5)) == (255, 255, 255)
+    assert out.getpixel((395, 150)) == (255, 255, 255)
+    assert out.getpixel((200, 150)) == (250, 250, 250)  # the mug's white body is not backdrop
+    assert out.getpixel((122, 150)) == (170, 170, 172)  # nor its outline
+    shadow = out.getpixel((200, 265))
+    assert isinstance(shadow, tuple)
+    assert shadow[0] < 235  # the floor shadow stays a shadow
+
+
+def test_edge_connected_ignores_enclosed_regions() -> None:
+    near = Image.new("L", (10, 10), 255)
+    ImageDraw.Draw(near).rectangle((2, 2, 7, 7), outline=0)  # a closed ring; its inside is 255 too
+    out = edge_connected(near)
+    assert out.getpixel((0, 0)) == 255
+    assert out.getpixel((5, 5)) == 0
+
+
+def test_trim_moves_the_subject_box() -> None:
+    work = analyze(Work(white_mug_on_off_white()))
+    assert work.subject is not None
+    trimmed = trim(work, margin=0.0)
+    assert trimmed.subject == (0, 0, *trimmed.image.size)
+
+
+def test_limit_size_never_upscales_and_scales_the_subject() -> None:
+    work = analyze(Work(white_mug_on_off_white()))
+    assert limit_size(work, 1000) is work
+    half = limit_size(work, 200)
+    assert half.image.size == (200, 150)
+    assert work.subject is not None
+    assert half.subject == tuple(round(v / 2) for v in work.subject)
+
+
+def test_quality_warnings() -> None:
+    sharp = white_mug_on_off_white()
+    assert assess(sharp, size=(4000, 3000), min_side=800, blur_edge=14, dark_mean=45) == ()
+    assert assess(sharp, size=(400, 300), min_side=800, blur_edge=14, dark_mean=45) == ("low_resolution:400x300<800",)
+    soft = sharp.filter(ImageFilter.GaussianBlur(4))
+    assert edge_strength(soft) < 14 <= edge_strength(sharp)
+    assert any(w.startswith("blurry:") for w in assess(soft, size=(4000, 3000), min_side=800, blur_edge=14,
+                                                        dark_mean=45))
+    dark = Image.eval(sharp, lambda v: v // 8)
+    assert any(w.startswith("dark:") for w in assess(dark, size=(4000, 3000), min_side=800, blur_edge=14,
+                                                      dark_mean=45))
+
+
+@pytest.mark.parametrize("colour", [(0, 0, 0), (128, 128, 128), (255, 255, 255)])
+def test_flat_images_are_not_blurry(colour: tuple[int, int, int]) -> None:
+    flat = Image.new("RGB", (300, 300), colour)
+    assert not any(w.startswith("blurry") for w in assess(flat, size=(3000, 3000), min_side=800, blur_edge=14,
+                                                            dark_mean=45))
