@@ -65,30 +65,31 @@ def render_product(task: Task) -> Outcome:
     except InputError as exc:
         return Outcome(display(Path(exc.path)), "rejected", exc.reason, exc.message, extra=extra)
     outputs: list[str] = []
-    errors: list[str] = []
+    errors: list[tuple[str, str]] = []  # (reason, message)
     for spec in task.renders:
         template = task.templates[spec.template]
         try:
             rendered = render(template, spec.size, product.values, {**template_assets(template), **images})
         except RenderError as exc:
-            errors.append(str(exc))
+            errors.append(("render", str(exc)))
             continue
         except InputError as exc:
-            errors.append(f"{template.path}: template file {exc.path}: {exc.message}")
+            errors.append(("render", f"{template.path}: template file {exc.path}: {exc.message}"))
             continue
         try:
             write_atomic(spec.output, encode(rendered.image, task.encode))
         except OSError as exc:
-            errors.append(f"{display(spec.output)}: cannot write ({exc.strerror or exc}); check space and "
-                          "permissions of the output folder")
+            errors.append(("write", f"{display(spec.output)}: cannot write ({exc.strerror or exc}); "
+                           "check space and permissions of the output folder"))
             continue
         outputs.append(display(spec.output))
         warnings.extend(w for w in rendered.warnings if w not in warnings)
     extra["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
     if errors:
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-        return Outcome(name, "failed", "render", errors[0] + more, tuple(outputs), tuple(warnings),
-                       {**extra, "errors": errors})
+        reason, message = errors[0]
+        return Outcome(name, "failed", reason, message + more, tuple(outputs), tuple(warnings),
+                       {**extra, "errors": [m for _, m in errors]})
     return Outcome(name, "ok", None, f"{len(outputs)} outputs", tuple(outputs), tuple(warnings), extra)
 
 

@@ -42,7 +42,7 @@ def test_encoding_failure_writes_nothing(tmp_path: Path, monkeypatch: pytest.Mon
         raise OSError(5, "encoder exploded")
     monkeypatch.setattr("artpipe.tasks.encode", broken)
     outcome = render_product(tasks[0])
-    assert outcome.status == "failed"
+    assert (outcome.status, outcome.reason) == ("failed", "write")
     assert "cannot write (encoder exploded)" in outcome.message
     assert [p for p in (tmp_path / "out").rglob("*") if p.is_file()] == []
 
@@ -54,3 +54,12 @@ def test_clean_temp_files(tmp_path: Path) -> None:
     (tmp_path / "d" / "keep.jpg").write_bytes(b"x")
     assert clean_temp_files(tmp_path) == [stale]
     assert [p.name for p in (tmp_path / "d").iterdir()] == ["keep.jpg"]
+
+
+def test_outputs_get_ordinary_permissions(tmp_path: Path) -> None:
+    umask = os.umask(0)
+    os.umask(umask)
+    target = tmp_path / "shared.jpg"
+    write_atomic(target, b"x")
+    # what a plain open() would give; mkstemp alone leaves 0600, unreadable for colleagues on a share
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
