@@ -71,3 +71,16 @@ def test_flat_images_are_not_blurry(colour: tuple[int, int, int]) -> None:
     flat = Image.new("RGB", (300, 300), colour)
     assert not any(w.startswith("blurry") for w in assess(flat, size=(3000, 3000), min_side=800, blur_edge=14,
                                                             dark_mean=45))
+
+
+def test_subject_box_holds_a_light_product_and_its_shadow() -> None:
+    work = analyze(Work(white_mug_on_off_white()))
+    assert work.backdrop is not None
+    assert max(abs(a - b) for a, b in zip(work.backdrop, (236, 234, 230), strict=True)) <= 2
+    assert work.subject is not None
+    left, top, right, bottom = work.subject
+    # the mug spans 120..280 x 60..250 and its floor shadow reaches 275: all inside, with little slack
+    assert 110 <= left <= 120
+    assert 281 <= right <= 292
+    assert 50 <= top <= 60
+    assert 270 <= bottom <= 285
