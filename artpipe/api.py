@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from artpipe.defaults import setting
@@ -51,24 +52,30 @@ def run_job(job_file: Path, out_dir: Path, *, report: Path | None = None, jobs: 
     return render_job(load_job(job_file), out_dir, report=report, jobs=jobs, progress=progress)
 
 
+def _collect(known: list[tuple[int, Outcome]], stream: Iterable[tuple[int, Outcome]],
+             progress: Callable[[Outcome], None] | None, report: Path, meta: dict[str, object]) -> RunResult:
+    """Gather outcomes (reporting each as it comes), order them by input, write the report.
+
+    ``known`` holds outcomes decided without running anything (ignored files, duplicates).
+    """
+    started = time.perf_counter()
+    indexed: list[tuple[int, Outcome]] = []
+    for index, outcome in chain(known, stream):
+        indexed.append((index, outcome))
+        if progress is not None:
+            progress(outcome)
+    result = RunResult([o for _, o in sorted(indexed, key=lambda pair: pair[0])], report=report)
+    result.seconds = time.perf_counter() - started
+    write_report(report, result.outcomes, {"artpipe": __version__, **meta, "seconds": round(result.seconds, 3)})
+    return result
+
+
 def render_job(job: Job, out_dir: Path, *, report: Path | None = None, jobs: int | None = None,
                progress: Callable[[Outcome], None] | None = None) -> RunResult:
     """Render a loaded job into ``out_dir`` and write its JSON report (default ``out_dir/report.json``)."""
-    started = time.perf_counter()
-    job_file = job.path
-    tasks = plan(job, out_dir)
-    indexed: list[tuple[int, Outcome]] = []
-    for task, outcome in run_tasks(tasks, render_product, jobs):
-        indexed.append((task.index, outcome))
-        if progress is not None:
-            progress(outcome)
-    result = RunResult([o for _, o in sorted(indexed, key=lambda pair: pair[0])])
-    result.seconds = time.perf_counter() - started
-    result.report = report or out_dir / "report.json"
-    write_report(result.report, result.outcomes, {
-        "artpipe": __version__, "command": "render", "job": str(job_file), "output": str(out_dir),
-        "seconds": round(result.seconds, 3)})
-    return result
+    stream = ((task.index, outcome) for task, outcome in run_tasks(plan(job, out_dir), render_product, jobs))
+    return _collect([], stream, progress, report or out_dir / "report.json",
+                    {"command": "render", "job": str(job.path), "output": str(out_dir)})
 
 
 def _digest(path: Path) -> str:
@@ -140,25 +147,12 @@ def _shown(source: Source) -> str:
 def normalize_files(plan: NormalizePlan, *, report: Path | None = None, jobs: int | None = None,
                     progress: Callable[[Outcome], None] | None = None) -> RunResult:
     """Carry out a normalize plan and write the report (default ``out_dir/report.json``)."""
-    started = time.perf_counter()
-    paths, out_dir, options, fmt = plan.paths, plan.out_dir, plan.options, plan.fmt
-    indexed = list(plan.known)
-    for outcome in (o for _, o in plan.known):
-        if progress is not None:
-            progress(outcome)
-    for task, outcome in run_tasks(plan.tasks, normalize_file, jobs):
-        indexed.append((task.index, outcome))
-        if progress is not None:
-            progress(outcome)
-    result = RunResult([o for _, o in sorted(indexed, key=lambda pair: pair[0])])
-    result.seconds = time.perf_counter() - started
-    result.report = report or out_dir / "report.json"
-    write_report(result.report, result.outcomes, {
-        "artpipe": __version__, "command": "normalize", "sources": [str(p) for p in paths],
-        "output": str(out_dir), "seconds": round(result.seconds, 3),
+    options = plan.options
+    stream = ((task.index, outcome) for task, outcome in run_tasks(plan.tasks, normalize_file, jobs))
+    return _collect(plan.known, stream, progress, report or plan.out_dir / "report.json", {
+        "command": "normalize", "sources": [str(p) for p in plan.paths], "output": str(plan.out_dir),
         "options": {"trim": options.trim, "max_size": options.max_size, "white_backdrop": options.white_backdrop,
-                    "format": fmt}})
-    return result
+                    "format": plan.fmt}})
 
 
 def inspect_file(path: Path) -> dict[str, object]:
