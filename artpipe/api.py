@@ -9,17 +9,24 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
+from PIL import Image, ImageDraw
+
 from artpipe.defaults import setting
 from artpipe.errors import ConfigError, InputError, Problem
 from artpipe.imaging.color import profile_name
-from artpipe.imaging.normalize import NormalizeOptions, normalize
-from artpipe.imaging.open import open_image
+from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
+from artpipe.imaging.open import Decoded, open_image
 from artpipe.jobs import Job, load_job, plan
 from artpipe.naming import Namer
+from artpipe.proof import draw_boxes
+from artpipe.render import render
 from artpipe.report import Outcome, summarize, write_report
 from artpipe.run import run_tasks
+from artpipe.schema import suggest
 from artpipe.sources import Source, walk_sources
-from artpipe.tasks import NormalizeTask, display, normalize_file, render_product
+from artpipe.tasks import NormalizeTask, display, load_asset, normalize_file, render_product, template_assets
+from artpipe.template.load import load_template
+from artpipe.text.fonts import get_font
 from artpipe.version import __version__
 
 
@@ -170,3 +177,47 @@ def inspect_file(path: Path) -> dict[str, object]:
         "backdrop": "#{:02x}{:02x}{:02x}".format(*asset.backdrop) if asset.backdrop else None,
         "steps": list(asset.steps), "warnings": list(asset.warnings),
     }
+
+
+def placeholder_product(label: str) -> Asset:
+    """A stand-in product photo for previews of templates whose image fields have no example."""
+    im = Image.new("RGB", (900, 900), (238, 238, 236))
+    draw = ImageDraw.Draw(im)
+    draw.rounded_rectangle((250, 170, 650, 760), radius=60, fill=(120, 140, 170))
+    draw.ellipse((330, 250, 570, 490), fill=(235, 238, 244))
+    draw.text((450, 630), label, font=get_font("sans", "bold", 56), fill=(255, 255, 255), anchor="mm")
+    return normalize(Decoded(im, f"<{label}>", "PNG", 0, None, original_size=im.size))
+
+
+def preview_template(path: Path, sizes: list[str] | None = None, values: dict[str, str] | None = None,
+                     *, boxes: bool = False) -> list[tuple[str, Image.Image]]:
+    """Render a template with its example data (``values`` override) at ``sizes`` (default: all)."""
+    template = load_template(path)
+    supplied = {n: f.example for n, f in template.fields.items() if f.example is not None}
+    supplied.update(values or {})
+    images: dict[str, Asset] = {}
+    texts: dict[str, str] = {}
+    for name, value in supplied.items():
+        field_ = template.fields.get(name)
+        if field_ is None:
+            raise ConfigError([Problem(str(template.path), 0, 0, "", f"--set {name}: no such field",
+                                       suggest(name, template.fields))])
+        if field_.type == "image":
+            images[name] = load_asset(template.root / value if not Path(value).is_absolute() else Path(value))
+        else:
+            texts[name] = value
+    for name, field_ in template.fields.items():
+        if field_.type == "image" and field_.required and name not in images:
+            images[name] = placeholder_product(name)
+    images.update(template_assets(template))
+    out = []
+    for size in sizes or list(template.size_names):
+        if size not in template.size_names:
+            raise ConfigError([Problem(str(template.path), 0, 0, "", f"no size '{size}'",
+                                       suggest(size, template.size_names) or ", ".join(template.size_names))])
+        image = render(template, size, texts, images).image
+        if boxes:
+            image = draw_boxes(image, template, size)
+        s = template.size(size)
+        out.append((f"{template.name} / {size} ({s.width}x{s.height})", image))
+    return out

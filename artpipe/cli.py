@@ -9,10 +9,12 @@ from pathlib import Path
 
 import click
 
-from artpipe.api import RunResult, inspect_file, normalize_files, plan_normalize, render_job
-from artpipe.errors import ConfigError
+from artpipe.api import RunResult, inspect_file, normalize_files, plan_normalize, preview_template, render_job
+from artpipe.errors import ConfigError, RenderError
+from artpipe.files import write_png
 from artpipe.imaging.normalize import NormalizeOptions
 from artpipe.jobs import load_job, missing_inputs
+from artpipe.proof import contact_sheet
 from artpipe.report import Outcome
 from artpipe.template.load import bundled_templates, load_template, template_file
 from artpipe.version import __version__
@@ -186,6 +188,41 @@ def validate(files: tuple[Path, ...]) -> None:
     if total:
         click.echo(f"error: {total} problem{'s' if total != 1 else ''} in {len(files)} file(s)", err=True)
         sys.exit(EXIT_FAILED)
+
+
+@main.command()
+@click.argument("template", type=click.Path(exists=True, path_type=Path))
+@click.option("--size", "size", default="all", show_default=True, help="A size name, or all.")
+@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
+              help="Field values instead of the template's examples (image paths are relative to the template).")
+@click.option("--boxes", is_flag=True, help="Outline every layer's box and name over the art.")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("preview.png"),
+              show_default=True, help="PNG to write; several sizes are stacked on one sheet.")
+def preview(template: Path, size: str, sets: tuple[str, ...], boxes: bool, out: Path) -> None:
+    """Render TEMPLATE with its example data, to check a layout while writing it.
+
+    \b
+    Example:
+      artpipe preview templates/promo-banner --boxes -o banner.png
+      artpipe preview templates/promo-banner --size mobile --set headline="限时 五折" -o m.png
+    """
+    values = {}
+    for item in sets:
+        if "=" not in item:
+            msg = f"'{item}' is not FIELD=VALUE"
+            raise click.BadParameter(msg, param_hint="--set")
+        key, value = item.split("=", 1)
+        values[key.strip()] = value
+    try:
+        renders = preview_template(template, None if size == "all" else [size], values, boxes=boxes)
+    except ConfigError as exc:
+        _fail_config(exc)
+    except RenderError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    image = renders[0][1] if len(renders) == 1 else contact_sheet(renders)
+    write_png(out, image)
+    click.echo(f"wrote {out} ({', '.join(label for label, _ in renders)})")
 
 
 @main.command()

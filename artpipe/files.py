@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import tempfile
 from pathlib import Path
+
+from PIL import Image
 
 TEMP_PREFIX = ".artpipe-"
 TEMP_SUFFIX = ".tmp"
@@ -57,3 +60,10 @@ def clean_temp_files(folder: Path) -> list[Path]:
                 tmp.unlink()
                 removed.append(tmp)
     return removed
+
+
+def write_png(path: Path, image: Image.Image) -> None:
+    """Write an image as PNG, atomically (previews and sheets)."""
+    buf = io.BytesIO()
+    image.save(buf, "PNG", optimize=False)
+    write_atomic(path, buf.getvalue())
