@@ -35,9 +35,9 @@ def _template_file(path: str, mtime_ns: int) -> Asset:
 def template_assets(template: Template) -> dict[str, Asset]:
     """The template's own files (logo, background), decoded once per process."""
     out = {}
-    for rel in template.assets:
-        path = template.root / rel
-        out[f"file:{rel}"] = _template_file(str(path), path.stat().st_mtime_ns)
+    for name in template.assets:
+        path = Path(name)
+        out[f"file:{name}"] = _template_file(name, path.stat().st_mtime_ns)
     return out
 
 

@@ -21,23 +21,34 @@ Mark = tuple[int, int]
 
 
 class YMap(dict[str, Any]):
-    """A YAML mapping with the position of each key and value (1-based line, col)."""
+    """A YAML mapping with the position of each key and value (1-based line, col).
 
-    def __init__(self, file: str, mark: Mark) -> None:
+    ``folder`` is the directory of the file it was read from: paths written in it are relative to that
+    folder, which matters once a template extends another one in a different folder.
+    """
+
+    def __init__(self, file: str, mark: Mark, folder: Path | None = None) -> None:
         super().__init__()
         self.file = file
         self.mark = mark
+        self.folder = folder
         self.key_marks: dict[str, Mark] = {}
         self.value_marks: dict[str, Mark] = {}
+        self.value_folders: dict[str, Path | None] = {}  # differs per key once two files are merged
 
-    def merged(self, other: YMap) -> YMap:
-        """Return a copy with ``other``'s entries laid over this one's (marks travel along)."""
-        out = YMap(self.file, self.mark)
+    def merged(self, other: YMap, *, origin: YMap | None = None) -> YMap:
+        """A copy with ``other``'s entries laid over this one's; marks and folders travel with each value.
+
+        The result says it comes from ``origin`` (default: this mapping), for messages about it as a whole.
+        """
+        origin = origin or self
+        out = YMap(origin.file, origin.mark, origin.folder)
         for src in (self, other):
             for key, value in src.items():
                 out[key] = value
                 out.key_marks[key] = src.key_marks.get(key, src.mark)
                 out.value_marks[key] = src.value_marks.get(key, src.mark)
+                out.value_folders[key] = src.value_folders.get(key, src.folder)
         return out
 
 
@@ -58,9 +69,10 @@ def _mark(node: yaml.Node) -> Mark:
 class _Loader(yaml.SafeLoader):
     """SafeLoader that refuses anchors and aliases while composing."""
 
-    def __init__(self, stream: str, file: str) -> None:
+    def __init__(self, stream: str, file: str, folder: Path | None) -> None:
         super().__init__(stream)
         self.file = file
+        self.folder = folder
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         event = self.peek_event()  # type: ignore[no-untyped-call]
@@ -78,7 +90,7 @@ def _convert(node: yaml.Node, loader: _Loader, depth: int) -> Any:
         line, col = _mark(node)
         raise ConfigError([Problem(file, line, col, "", "nesting is too deep", "flatten the file")])
     if isinstance(node, yaml.MappingNode):
-        out = YMap(file, _mark(node))
+        out = YMap(file, _mark(node), loader.folder)
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 line, col = _mark(key_node)
@@ -93,6 +105,7 @@ def _convert(node: yaml.Node, loader: _Loader, depth: int) -> Any:
             out[key] = _convert(value_node, loader, depth + 1)
             out.key_marks[key] = _mark(key_node)
             out.value_marks[key] = _mark(value_node)
+            out.value_folders[key] = loader.folder
         return out
     if isinstance(node, yaml.SequenceNode):
         seq = YList(file, _mark(node))
@@ -108,13 +121,13 @@ def _convert(node: yaml.Node, loader: _Loader, depth: int) -> Any:
                                    "use plain values")]) from exc
 
 
-def parse_yaml(text: str, file: str) -> Any:
+def parse_yaml(text: str, file: str, folder: Path | None = None) -> Any:
     """Parse YAML text into YMap/YList/scalars; raise ConfigError with file:line on any problem."""
-    loader = _Loader(text, file)
+    loader = _Loader(text, file, folder)
     try:
         node = loader.get_single_node()
         if node is None:
-            return YMap(file, (1, 1))
+            return YMap(file, (1, 1), folder)
         return _convert(node, loader, 0)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -142,4 +155,4 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError([Problem(file, 0, 0, "", "not UTF-8 text", "save the file as UTF-8")]) from exc
-    return parse_yaml(text, file)
+    return parse_yaml(text, file, path.resolve().parent)

@@ -28,7 +28,7 @@ class Scene:
     template: Template
     size: Size
     values: dict[str, str]  # text and colour fields, defaults applied
-    images: dict[str, Asset]  # image fields by name, template files by "file:<relative path>"
+    images: dict[str, Asset]  # image fields by name, template files by "file:<absolute path>"
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,8 @@ def _field_hint(ref: str, ctx: LoadContext) -> str:
 
 
 def read_asset(r: Reader, key: str, ctx: LoadContext) -> str | None:
-    """A template-relative file that must stay inside the template's folder (no absolute, no .., no escape)."""
+    """A file named relative to its template, which must stay inside that template's folder (no absolute
+    path, no .., no link escaping it); returned as an absolute path."""
     value: str | None = r.text(key, None)
     if value is None:
         return None
@@ -129,17 +130,18 @@ def read_asset(r: Reader, key: str, ctx: LoadContext) -> str | None:
         r.problem(key, f"'{value}' must be a path inside the template's folder",
                   "no absolute paths and no '..'; copy the file next to the template")
         return None
-    path = (ctx.root / pure).resolve()
-    if not path.is_relative_to(ctx.root.resolve()):
+    # The folder of the file that wrote this value: a parent template's files live beside the parent.
+    folder = (r.node.value_folders.get(key) or r.node.folder or ctx.root).resolve()
+    path = (folder / pure).resolve()
+    if not path.is_relative_to(folder):
         r.problem(key, f"'{value}' leads outside the template's folder (a link?)", "copy the file instead")
         return None
     if not path.is_file():
         r.problem(key, f"file '{value}' not found next to the template")
         return None
-    rel = pure.as_posix()
-    if rel not in ctx.assets:
-        ctx.assets.append(rel)
-    return rel
+    if str(path) not in ctx.assets:
+        ctx.assets.append(str(path))
+    return str(path)
 
 
 def read_shadow(r: Reader, key: str, ctx: LoadContext) -> Shadow | None:

@@ -33,7 +33,7 @@ KEYS = ("source", "fit", "anchor", "shadow", "trim", "padding", "matte", "radius
 class ImageLayer(Layer):
     """A picture in a box."""
 
-    source: str  # "$field" or "file:<template-relative path>"
+    source: str  # "$field" or "file:<absolute path of a template file>"
     fit: str = "contain"
     anchor: str = "center"
     shadow: Shadow | None = None

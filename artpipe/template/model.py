@@ -134,7 +134,7 @@ class Template:
     fields: dict[str, Field]
     background: Background
     layers: dict[str, tuple[Layer, ...]] = field(default_factory=dict)
-    assets: tuple[str, ...] = ()  # template-relative files the layers and background use
+    assets: tuple[str, ...] = ()  # absolute paths of the template files the layers and background use
 
     def size(self, name: str) -> Size:
         """The size called ``name`` (KeyError if there is none)."""
