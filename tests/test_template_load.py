@@ -81,7 +81,7 @@ def test_good_template_loads_with_overrides(tmp_path: Path) -> None:
      "t.yaml:12:28: layers[0] (product).box.width: 'wide' is not a length (use pixels like 120 or a "
      "percentage like \"25%\")"),
     (("    type: text", "    type: txt"),
-     "t.yaml:14:11: layers[1] (headline).type: 'txt' is not one of image, text, shape (did you mean text?)"),
+     "t.yaml:14:11: layers[1] (headline).type: 'txt' is not one of image, text, shape, price (did you mean text?)"),
     (("  square:\n    headline", "  sqare:\n    headline"),
      "t.yaml:19:3: overrides.sqare: no size 'sqare' (did you mean square?)"),
     (("square: 600x600", "square: huge"),

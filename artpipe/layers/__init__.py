@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from artpipe.layers import image, shape, text
+from artpipe.layers import image, price, shape, text
 from artpipe.layers.base import LoadContext, Placed, Scene
 from artpipe.schema import Reader
 from artpipe.template.model import Layer, Rect
@@ -27,6 +27,7 @@ KINDS: dict[str, LayerKind] = {
     "image": LayerKind(image.KEYS, image.parse, image.paint),
     "text": LayerKind(text.KEYS, text.parse, text.paint),
     "shape": LayerKind(shape.KEYS, shape.parse, shape.paint),
+    "price": LayerKind(price.KEYS, price.parse, price.paint),
 }
 
 __all__ = ["COMMON_KEYS", "KINDS", "LayerKind", "LoadContext", "Placed", "Scene"]
