@@ -145,7 +145,8 @@ def _draw(layer: PriceLayer, runs: list[tuple[str, int, bool]], big: int, rect: 
     out = Image.new("RGBA", (rect.w, rect.h), (0, 0, 0, 0))
     draw = ImageDraw.Draw(out)
     width = round(_width(layer, runs))
-    x, y = anchor_offset(width, big, rect.w, rect.h, layer.anchor)
+    left, y = anchor_offset(width, big, rect.w, rect.h, layer.anchor)
+    x = float(left)
     baseline = y + round(big * setting("text", "baseline"))
     color, was_color = (resolve_color(c, scene, layer.origin) for c in (layer.color, layer.was_color))
     for text, px, struck in runs:
