@@ -54,7 +54,7 @@ def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> ShapeLayer:
         corner=r.choice("corner", CORNERS, "top-right"),
         band=read_length(r, "band", Length(28, percent=True)) or Length(28, percent=True),
         text=text, padding=read_length(r, "padding", Length(10, percent=True)) or Length(10, percent=True),
-        style=parse_style(r, ctx, color_key="text_color", align="center", valign="middle"),
+        style=parse_style(r, ctx, color_key="text_color", align="center", valign="middle", effects=False),
     )
 
 

@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image, ImageDraw
 
 from artpipe.defaults import setting
 from artpipe.errors import RenderError
-from artpipe.layers.base import LoadContext, Placed, Scene, check_refs, read_color, read_length, resolve_color
+from artpipe.layers.base import (
+    LoadContext,
+    Placed,
+    Scene,
+    check_refs,
+    drop_shadow,
+    read_color,
+    read_length,
+    read_shadow,
+    resolve_color,
+)
 from artpipe.schema import Reader
 from artpipe.template.fields import substitute
-from artpipe.template.model import FontSpec, Layer, Length, Rect
+from artpipe.template.model import FontSpec, Layer, Length, Rect, Shadow
 from artpipe.text import fonts
 from artpipe.text.fit import OVERFLOWS, TextBlock, TextDoesNotFit, fit_text
 
 ALIGNS = ("left", "center", "right")
 VALIGNS = ("top", "middle", "bottom")
 FONT_KEYS = ("family", "weight", "size", "min_size")
-STYLE_KEYS = ("font", "color", "align", "valign", "max_lines", "overflow", "line_height", "balance")
-KEYS = ("text", *STYLE_KEYS)
+STYLE_KEYS = ("font", "color", "align", "valign", "max_lines", "overflow", "line_height", "balance",
+              "letter_spacing")
+EFFECT_KEYS = ("stroke", "shadow")  # text layers only: on a shape these words mean the shape's own
+KEYS = ("text", *STYLE_KEYS, *EFFECT_KEYS)
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,10 @@ class TextStyle:
     overflow: str = "shrink"
     line_height: float = 1.25
     balance: bool = False  # even out line lengths (headlines)
+    letter_spacing: Length = Length(0)  # extra space between characters; a percentage is of the font size
+    stroke: str | None = None  # outline colour
+    stroke_width: int = 0
+    shadow: Shadow | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,7 +64,7 @@ class TextLayer(Layer):
 
 
 def parse_style(r: Reader, ctx: LoadContext, *, color_key: str = "color", align: str = "left",
-                valign: str = "top") -> TextStyle:
+                valign: str = "top", effects: bool = True) -> TextStyle:
     """Read the font and setting keys shared by text layers and shape labels."""
     family, weight = "sans", "regular"
     size, min_size = Length(32), None
@@ -74,8 +91,20 @@ def parse_style(r: Reader, ctx: LoadContext, *, color_key: str = "color", align:
         overflow=r.choice("overflow", OVERFLOWS, "shrink"),
         line_height=r.number("line_height", setting("text", "line_height"), minimum=0.6, maximum=4),
         balance=r.flag("balance", False),
+        letter_spacing=read_length(r, "letter_spacing", Length(0)) or Length(0),
+        shadow=read_shadow(r, "shadow", ctx) if effects else None,
+        **(_stroke(r, ctx) if effects else {}),
     )
     return style
+
+
+def _stroke(r: Reader, ctx: LoadContext) -> dict[str, Any]:
+    s = r.mapping("stroke")
+    if s is None:
+        return {}
+    s.check_keys(("color", "width"))
+    return {"stroke": read_color(s, "color", ctx, "#ffffff"),
+            "stroke_width": s.number("width", 2, minimum=0, maximum=50, integer=True)}
 
 
 def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> TextLayer:
@@ -104,8 +133,10 @@ def layout_text(text: str, style: TextStyle, w: int, h: int, scene: Scene, origi
     min_size = _pixels(style.min_size, scene) if style.min_size else size
 
     def measure(s: str, px: int) -> float:
-        return fonts.get_font(family, weight, px).getlength(s)
+        return fonts.get_font(family, weight, px).getlength(s) + spacing(style, px) * max(0, len(s) - 1)
 
+    # An outline grows every glyph by its width on each side: fit inside the box less the outline.
+    w, h = w - 2 * style.stroke_width, h - 2 * style.stroke_width
     try:
         return fit_text(text, w, h, size=size, min_size=min_size, max_lines=style.max_lines,
                         overflow=style.overflow, line_height=style.line_height, measure=measure,
@@ -116,17 +147,37 @@ def layout_text(text: str, style: TextStyle, w: int, h: int, scene: Scene, origi
                           "(shorten the text, lower font.min_size or use overflow: ellipsis)") from None
 
 
+def spacing(style: TextStyle, px: int) -> float:
+    """Letter spacing in pixels at font size ``px``."""
+    ls = style.letter_spacing
+    return px * ls.value / 100 if ls.percent else ls.value
+
+
 def draw_block(block: TextBlock, style: TextStyle, w: int, h: int, color: tuple[int, int, int, int],
-               opacity: float) -> Image.Image:
-    """Draw fitted lines on a transparent w x h image."""
+               opacity: float, stroke: tuple[int, int, int, int] | None = None) -> Image.Image:
+    """Draw fitted lines on a transparent w x h image (with the style's outline when ``stroke`` is given)."""
     out = Image.new("RGBA", (w, h), (*color[:3], 0))
     draw = ImageDraw.Draw(out)
     font = fonts.get_font(style.font.family, style.font.weight, block.size)
-    top = {"top": 0, "middle": (h - block.height) // 2, "bottom": h - block.height}[style.valign]
+    sw = style.stroke_width if stroke is not None else 0
+    inner_w, inner_h = w - 2 * style.stroke_width, h - 2 * style.stroke_width
+    top = style.stroke_width + {"top": 0, "middle": (inner_h - block.height) // 2,
+                                "bottom": inner_h - block.height}[style.valign]
     baseline = round(block.size * setting("text", "baseline"))
+    gap = spacing(style, block.size)
+
+    def put(x: float, y: int, s: str) -> None:
+        draw.text((x, y), s, font=font, fill=(*color[:3], 255), anchor="ls", stroke_width=sw, stroke_fill=stroke)
+
     for i, (line, width) in enumerate(zip(block.lines, block.widths, strict=True)):
-        x = {"left": 0, "center": (w - width) / 2, "right": w - width}[style.align]
-        draw.text((x, top + i * block.pitch + baseline), line, font=font, fill=(*color[:3], 255), anchor="ls")
+        x = style.stroke_width + {"left": 0, "center": (inner_w - width) / 2, "right": inner_w - width}[style.align]
+        y = top + i * block.pitch + baseline
+        if not gap:
+            put(x, y, line)
+            continue
+        for ch in line:  # tracked text: each character placed by hand (kerning gives way to the spacing)
+            put(x, y, ch)
+            x += font.getlength(ch) + gap
     alpha = color[3] / 255 * opacity
     if alpha < 1:
         out.putalpha(out.getchannel("A").point(lambda a: round(a * alpha)))
@@ -140,7 +191,13 @@ def paint(layer: TextLayer, rect: Rect, scene: Scene) -> Placed | None:
         return None
     where = f"layer {layer.name} at size {scene.size.name}"
     block = layout_text(text, layer.style, rect.w, rect.h, scene, layer.origin, where)
-    color = resolve_color(layer.style.color, scene, layer.origin)
-    im = draw_block(block, layer.style, rect.w, rect.h, color, layer.opacity)
+    style = layer.style
+    color = resolve_color(style.color, scene, layer.origin)
+    stroke = resolve_color(style.stroke, scene, layer.origin) if style.stroke and style.stroke_width else None
+    im = draw_block(block, style, rect.w, rect.h, color, layer.opacity, stroke)
     warnings = (f"text_truncated:{layer.name}@{scene.size.name}",) if block.truncated else ()
-    return Placed(im, rect.x, rect.y, warnings)
+    x, y = rect.x, rect.y
+    if style.shadow is not None:
+        im, dx, dy = drop_shadow(im, style.shadow, resolve_color(style.shadow.color, scene, layer.origin))
+        x, y = x + dx, y + dy
+    return Placed(im, x, y, warnings)
