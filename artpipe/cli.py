@@ -12,6 +12,7 @@ import click
 from artpipe.api import RunResult, inspect_file, normalize_files, plan_normalize, preview_template, render_job
 from artpipe.errors import ConfigError, RenderError
 from artpipe.files import write_png
+from artpipe.fitcheck import test_fit
 from artpipe.imaging.normalize import NormalizeOptions
 from artpipe.jobs import load_job, missing_inputs
 from artpipe.proof import contact_sheet
@@ -160,9 +161,15 @@ def _validate_one(path: Path) -> tuple[str, list[str]]:
             n = sum(len(v) for v in t.layers.values()) // max(1, len(t.sizes))
             return f"template {t.name}: {len(t.sizes)} sizes, {n} layers", []
         job = load_job(target)
-        problems = [str(p) for p in missing_inputs(job)]
+        notes = test_fit(job)
+        for note in notes:
+            if note.kind == "truncated":
+                click.echo(str(note), err=True)
+        problems = [str(p) for p in missing_inputs(job)] + [str(n) for n in notes if n.kind == "fails"]
         outputs = sum(len(jt.sizes) for jt in job.templates) * len(job.products)
-        return f"job {job.name}: {len(job.products)} products, {outputs} outputs", problems
+        cut = sum(1 for n in notes if n.kind == "truncated")
+        fit = f"{cut} text(s) cut with an ellipsis" if cut else "every text fits"
+        return f"job {job.name}: {len(job.products)} products, {outputs} outputs, {fit}", problems
     except ConfigError as exc:
         return "", [str(p) for p in exc.problems]
 
@@ -171,6 +178,9 @@ def _validate_one(path: Path) -> tuple[str, list[str]]:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
     """Check template and job FILES; print every problem as file:line:col.
+
+    For jobs it also lists missing images and test-fits every text into every size with the real fonts:
+    what would be cut with an ellipsis or fail is listed before anything renders.
 
     \b
     Example:

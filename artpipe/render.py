@@ -44,10 +44,12 @@ def _background(scene: Scene) -> Image.Image:
     return Image.new("RGBA", (w, h), resolve_color(bg.color or "#ffffff", scene, origin))
 
 
-def _visible(layer: Layer, scene: Scene) -> bool:
+def visible(layer: Layer, scene: Scene, image_fields: Mapping[str, object] | None = None) -> bool:
+    """False when the layer's ``visible_if`` field is empty (``image_fields``: images given, if not loaded)."""
     if layer.visible_if is None:
         return True
-    return bool(scene.values.get(layer.visible_if, "").strip()) or layer.visible_if in scene.images
+    images = scene.images if image_fields is None else image_fields
+    return bool(scene.values.get(layer.visible_if, "").strip()) or layer.visible_if in images
 
 
 def composite(canvas: Image.Image, placed: Placed) -> None:
@@ -67,7 +69,7 @@ def render(template: Template, size_name: str, values: Mapping[str, str], images
     canvas = _background(scene)
     warnings: list[str] = []
     for layer in template.layers[size_name]:
-        if not _visible(layer, scene):
+        if not visible(layer, scene):
             continue
         rect = resolve_box(layer.box, size.width, size.height)
         placed = KINDS[layer.type].paint(layer, rect, scene)

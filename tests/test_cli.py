@@ -78,7 +78,7 @@ def test_validate_points_at_the_line(workdir: Path) -> None:
     code, out, err = run("validate", str(bad), str(workdir / "job.yaml"))
     assert code == 1
     assert f"{bad}:6:12: layers[0] (a).shape: 'circle' is not one of rect, rounded, ellipse, ribbon" in err
-    assert f"ok: {workdir / 'job.yaml'} (job job: 2 products, 2 outputs)" in out
+    assert f"ok: {workdir / 'job.yaml'} (job job: 2 products, 2 outputs, every text fits)" in out
 
 
 def test_validate_lists_missing_images(workdir: Path) -> None:
@@ -91,7 +91,7 @@ def test_validate_lists_missing_images(workdir: Path) -> None:
 def test_validate_ok_exit_0() -> None:
     code, out, _ = run("validate", str(SAMPLES / "jobs" / "spring-sale.yaml"), "templates/promo-banner")
     assert code == 0
-    assert "(job spring-sale: 6 products, 54 outputs)" in out
+    assert "(job spring-sale: 6 products, 54 outputs, every text fits)" in out
     assert "ok: templates/promo-banner (template promo-banner: 3 sizes" in out
 
 
@@ -125,3 +125,18 @@ def test_parallel_output_is_identical_to_serial(tmp_path: Path) -> None:
     assert len(one) == 6 * 5
     for rel in one:
         assert (tmp_path / "one" / rel).read_bytes() == (tmp_path / "two" / rel).read_bytes(), rel
+
+
+def test_validate_test_fits_every_text(workdir: Path) -> None:
+    job = workdir / "job.yaml"
+    long_headline = "北欧简约陶瓷马克杯 早春新品 限时特惠 领券再减五十元 满三百包邮 品质保证 七天无理由退换"
+    job.write_text(job.read_text(encoding="utf-8").replace("headline: 春季大促", f"headline: {long_headline}")
+                   .replace("photos/broken.jpg", "photos/good.jpg")
+                   + "    subline: 这是一段非常非常长的副标题文字，用来测试省略号是否会出现在这里而不是溢出边界之外\n",
+                   encoding="utf-8")
+    code, out, err = run("validate", str(job))
+    assert code == 1
+    assert f"{job}:5: good: promo-banner: layer headline at size mobile: text does not fit the 315x156 px box " \
+           "within 2 lines even at 27 px" in err
+    assert f"warning: {job}:8: broken: promo-banner: layer subline at size mobile: cut with an ellipsis" in err
+    assert "1 problem" in err
