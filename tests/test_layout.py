@@ -67,3 +67,20 @@ def test_crop_window_centres_on_focus_and_clamps() -> None:
     assert crop_window(1000, 500, 400, 500, (0.5, 0.5)) == (300, 0)
     assert crop_window(1000, 500, 400, 500, (0.95, 0.5)) == (600, 0)
     assert crop_window(1000, 500, 400, 500, (0.0, 0.5)) == (0, 0)
+
+
+@pytest.mark.parametrize(("src", "win", "lo", "hi", "expected"), [
+    (1000, 400, 450, 550, 300),   # centred on the subject
+    (1000, 400, 800, 950, 600),   # clamped to the image's end, subject still inside
+    (1000, 400, 0, 100, 0),
+    (1000, 400, 300, 750, None),  # subject wider than the window
+    (300, 400, 0, 100, None),     # window wider than the image
+])
+def test_window_around_keeps_the_subject_inside(src: int, win: int, lo: int, hi: int,
+                                                 expected: int | None) -> None:
+    from artpipe.template.layout import window_around
+    x = window_around(src, win, lo, hi)
+    assert x == expected
+    if x is not None:
+        assert x <= lo
+        assert hi <= x + win

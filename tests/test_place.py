@@ -48,3 +48,28 @@ def test_rounded_mask_is_anti_aliased() -> None:
     assert mask.getpixel((50, 30)) == 255
     corner = mask.crop((0, 0, 20, 20)).getcolors(256) or []
     assert any(0 < value < 255 for _, value in corner)  # a soft, not jagged, edge
+
+
+def test_cover_moves_the_window_to_hold_the_product() -> None:
+    from artpipe.imaging.place import cover_subject
+    im = Image.new("RGB", (800, 200), (240, 240, 240))
+    ImageDraw.Draw(im).rectangle((600, 20, 790, 180), fill=(200, 0, 0))  # product near the right edge
+    out = cover_subject(im, 200, 200, (600, 20, 791, 181), (240, 240, 240), 20)
+    assert out.size == (200, 200)
+    product = out.convert("RGB").split()[1].point(lambda g: 255 if g < 100 else 0)  # red: no green
+    box = product.getbbox()
+    assert box is not None
+    assert box[0] > 0
+    assert box[2] < 200  # the whole product is in view, not cut at either side
+
+
+def test_cover_zooms_out_when_the_product_is_too_big() -> None:
+    from artpipe.imaging.place import cover_subject
+    im = Image.new("RGB", (800, 200), (240, 240, 240))
+    ImageDraw.Draw(im).rectangle((100, 20, 700, 180), fill=(200, 0, 0))  # wider than any square window
+    out = cover_subject(im, 200, 200, (100, 20, 701, 181), (240, 240, 240), 20).convert("RGB")
+    assert out.getpixel((100, 100)) == (200, 0, 0)
+    for xy in ((2, 100), (100, 10), (100, 190)):  # backdrop continued left, above and below, not product
+        pixel = out.getpixel(xy)
+        assert isinstance(pixel, tuple)
+        assert max(abs(a - 240) for a in pixel) <= 15, xy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-from artpipe.template.layout import crop_window, fit_size
+from artpipe.template.layout import crop_window, fit_size, window_around
 
 _SUPERSAMPLE = 4  # Pillow draws curves without anti-aliasing; masks are drawn 4x and reduced
 
@@ -80,4 +80,28 @@ def extend_edges(pic: Image.Image, w: int, h: int, x: int, y: int, backdrop: tup
         if x1 > x0 and y1 > y0 and near:
             out.paste(corner, (x0, y0, x1, y1))  # type: ignore[arg-type]
     out.paste(pic, (x, y))
+    return out
+
+
+def cover_subject(im: Image.Image, w: int, h: int, subject: tuple[int, int, int, int],
+                  backdrop: tuple[int, int, int] | None, tolerance: int) -> Image.Image:
+    """Fill a w x h box like ``cover``, but never crop through the product (``subject``).
+
+    The crop window is moved to hold the whole product; when the product is larger than any window,
+    the picture is zoomed out to show it whole and the photo's backdrop is continued to fill the box
+    (transparent around a cut-out).
+    """
+    tw, th = fit_size(im.width, im.height, w, h, "cover")
+    src_w, src_h = max(1, round(w * im.width / tw)), max(1, round(h * im.height / th))
+    left, top, right, bottom = subject
+    x = window_around(im.width, src_w, left, right)
+    y = window_around(im.height, src_h, top, bottom)
+    if x is not None and y is not None:
+        return im.resize((w, h), Image.Resampling.LANCZOS, box=(x, y, x + src_w, y + src_h), reducing_gap=3.0)
+    pic = fitted(crop_to_subject(im, subject, 0.04), w, h, "contain", (0.5, 0.5)).convert("RGBA")
+    px, py = (w - pic.width) // 2, (h - pic.height) // 2
+    if backdrop is not None:
+        return extend_edges(pic, w, h, px, py, backdrop, tolerance)
+    out = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    out.alpha_composite(pic, (px, py))
     return out

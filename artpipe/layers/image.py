@@ -8,7 +8,7 @@ from PIL import Image, ImageChops
 
 from artpipe.defaults import setting
 from artpipe.errors import RenderError
-from artpipe.imaging.place import crop_to_subject, extend_edges, fitted, rounded_mask
+from artpipe.imaging.place import cover_subject, crop_to_subject, extend_edges, fitted, rounded_mask
 from artpipe.layers.base import (
     LoadContext,
     Placed,
@@ -89,14 +89,6 @@ def _source(layer: ImageLayer, scene: Scene) -> Image.Image | None:
     return crop_to_subject(asset.image, asset.subject, layer.padding) if layer.trim else asset.image
 
 
-def _focus(layer: ImageLayer, scene: Scene, im: Image.Image) -> tuple[float, float]:
-    asset = scene.images.get(layer.source[1:]) if layer.source.startswith("$") else None
-    if asset is None or layer.trim:
-        return 0.5, 0.5
-    left, top, right, bottom = asset.subject
-    return (left + right) / 2 / im.width, (top + bottom) / 2 / im.height
-
-
 def _on_matte(layer: ImageLayer, pic: Image.Image, rect: Rect, scene: Scene) -> Image.Image:
     """The picture contained inside a card (its own backdrop continued, or a colour), corners rounded."""
     asset = scene.images.get(layer.source[1:]) if layer.source.startswith("$") else None
@@ -124,7 +116,12 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
         return None
     inset = layer.inset.pixels(min(rect.w, rect.h))
     inner_w, inner_h = max(1, rect.w - 2 * inset), max(1, rect.h - 2 * inset)
-    pic = fitted(im, inner_w, inner_h, layer.fit, _focus(layer, scene, im))
+    asset = scene.images.get(layer.source[1:]) if layer.source.startswith("$") else None
+    if layer.fit == "cover" and asset is not None and not layer.trim:
+        pic = cover_subject(im, inner_w, inner_h, asset.subject, asset.backdrop,
+                            setting("analyze", "backdrop_tolerance"))
+    else:
+        pic = fitted(im, inner_w, inner_h, layer.fit, (0.5, 0.5))
     notes = _upscale_note(layer, im, pic, scene)
     if layer.matte is not None:
         out = _on_matte(layer, pic, rect, scene)

@@ -75,3 +75,11 @@ def crop_window(src_w: int, src_h: int, win_w: int, win_h: int, focus: tuple[flo
     x = int(focus[0] * src_w - win_w / 2 + 0.5)
     y = int(focus[1] * src_h - win_h / 2 + 0.5)
     return min(max(x, 0), max(src_w - win_w, 0)), min(max(y, 0), max(src_h - win_h, 0))
+
+
+def window_around(src: int, win: int, lo: int, hi: int) -> int | None:
+    """Start of a ``win``-long window in ``src`` that holds [lo, hi), as centred on it as possible; None if none can."""
+    if hi - lo > win or win > src:
+        return None
+    ideal = (lo + hi - win) // 2
+    return min(max(ideal, hi - win, 0), lo, src - win)
