@@ -15,6 +15,7 @@ from artpipe.layers.base import (
     Scene,
     check_refs,
     drop_shadow,
+    read_asset,
     read_color,
     read_length,
     read_shadow,
@@ -25,6 +26,7 @@ from artpipe.template.fields import substitute
 from artpipe.template.model import FontSpec, Layer, Length, Rect, Shadow
 from artpipe.text import fonts
 from artpipe.text.fit import OVERFLOWS, TextBlock, TextDoesNotFit, fit_text
+from artpipe.yamlsrc import YMap
 
 ALIGNS = ("left", "center", "right")
 VALIGNS = ("top", "middle", "bottom")
@@ -66,23 +68,21 @@ class TextLayer(Layer):
 def parse_style(r: Reader, ctx: LoadContext, *, color_key: str = "color", align: str = "left",
                 valign: str = "top", effects: bool = True) -> TextStyle:
     """Read the font and setting keys shared by text layers and shape labels."""
-    family, weight = "sans", "regular"
+    chain: tuple[str, ...] = ("sans",)
+    weight = "regular"
     size, min_size = Length(32), None
     f = r.mapping("font")
     if f is not None:
         f.check_keys(FONT_KEYS)
-        family = f.text("family", "sans")
+        chain = read_families(f, ctx)
         weight = str(f.text("weight", "regular"))
-        if not fonts.has_face(family, "regular"):
-            f.problem("family", f"no bundled font family '{family}'", f"use one of {', '.join(fonts.families())}")
-            family = "sans"
-        elif weight.lower() not in fonts.WEIGHTS:
+        if weight.lower() not in fonts.WEIGHTS:
             f.problem("weight", f"'{weight}' is not one of regular, bold")
             weight = "regular"
         size = read_length(f, "size", Length(32)) or Length(32)
         min_size = read_length(f, "min_size")
     style = TextStyle(
-        font=FontSpec(family=family, weight=weight.lower()),
+        font=FontSpec(family=chain, weight=weight.lower()),
         size=size, min_size=min_size,
         color=read_color(r, color_key, ctx, "#222222") or "#222222",
         align=r.choice("align", ALIGNS, align),
@@ -105,6 +105,37 @@ def _stroke(r: Reader, ctx: LoadContext) -> dict[str, Any]:
     s.check_keys(("color", "width"))
     return {"stroke": read_color(s, "color", ctx, "#ffffff"),
             "stroke_width": s.number("width", 2, minimum=0, maximum=50, integer=True)}
+
+
+def read_families(f: Reader, ctx: LoadContext) -> tuple[str, ...]:
+    """``family``: one name or a list, each a bundled family or a font file beside the template, in fallback
+    order. The bundled face always ends the list, so Chinese still renders behind a Latin brand font."""
+    raw = f.raw("family", "sans")
+    names = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, list) else None
+    if names is None or not all(isinstance(n, str) for n in names):
+        f.problem("family", "must be a font name, a font file or a list of them")
+        return ("sans",)
+    chain: list[str] = []
+    for name in names:
+        if fonts.is_font_file(name):
+            path = read_asset(Reader(_single(f, "family", name), f.where, f.problems), "family", ctx)
+            if path is not None:
+                chain.append(path)
+        elif fonts.has_face(name, "regular"):
+            chain.append(name)
+        else:
+            f.problem("family", f"no bundled font family '{name}'",
+                      f"use one of {', '.join(fonts.families())}, or a .ttf/.otf file beside the template")
+    return tuple(dict.fromkeys([*chain, "sans"]))
+
+
+def _single(f: Reader, key: str, value: str) -> YMap:
+    """A one-key mapping at ``key``'s position, so a list item can be checked like a value."""
+    node = YMap(f.node.file, f.mark(key), f.node.value_folders.get(key) or f.node.folder)
+    node[key] = value
+    node.value_marks[key] = f.mark(key)
+    node.value_folders[key] = node.folder
+    return node
 
 
 def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> TextLayer:
@@ -133,7 +164,7 @@ def layout_text(text: str, style: TextStyle, w: int, h: int, scene: Scene, origi
     min_size = _pixels(style.min_size, scene) if style.min_size else size
 
     def measure(s: str, px: int) -> float:
-        return fonts.get_font(family, weight, px).getlength(s) + spacing(style, px) * max(0, len(s) - 1)
+        return fonts.measure_runs(s, family, weight, px) + spacing(style, px) * max(0, len(s) - 1)
 
     # An outline grows every glyph by its width on each side: fit inside the box less the outline.
     w, h = w - 2 * style.stroke_width, h - 2 * style.stroke_width
@@ -158,7 +189,7 @@ def draw_block(block: TextBlock, style: TextStyle, w: int, h: int, color: tuple[
     """Draw fitted lines on a transparent w x h image (with the style's outline when ``stroke`` is given)."""
     out = Image.new("RGBA", (w, h), (*color[:3], 0))
     draw = ImageDraw.Draw(out)
-    font = fonts.get_font(style.font.family, style.font.weight, block.size)
+    chain, weight = style.font.family, style.font.weight
     sw = style.stroke_width if stroke is not None else 0
     inner_w, inner_h = w - 2 * style.stroke_width, h - 2 * style.stroke_width
     top = style.stroke_width + {"top": 0, "middle": (inner_h - block.height) // 2,
@@ -166,8 +197,14 @@ def draw_block(block: TextBlock, style: TextStyle, w: int, h: int, color: tuple[
     baseline = round(block.size * setting("text", "baseline"))
     gap = spacing(style, block.size)
 
-    def put(x: float, y: int, s: str) -> None:
-        draw.text((x, y), s, font=font, fill=(*color[:3], 255), anchor="ls", stroke_width=sw, stroke_fill=stroke)
+    def put(x: float, y: int, s: str) -> float:
+        """Draw ``s`` from x on baseline y, each run in its face; return where the next character goes."""
+        for family, piece in fonts.runs(s, chain, weight):
+            font = fonts.get_font(family, weight, block.size)
+            draw.text((x, y), piece, font=font, fill=(*color[:3], 255), anchor="ls", stroke_width=sw,
+                      stroke_fill=stroke)
+            x += font.getlength(piece)
+        return x
 
     for i, (line, width) in enumerate(zip(block.lines, block.widths, strict=True)):
         x = style.stroke_width + {"left": 0, "center": (inner_w - width) / 2, "right": inner_w - width}[style.align]
@@ -176,8 +213,7 @@ def draw_block(block: TextBlock, style: TextStyle, w: int, h: int, color: tuple[
             put(x, y, line)
             continue
         for ch in line:  # tracked text: each character placed by hand (kerning gives way to the spacing)
-            put(x, y, ch)
-            x += font.getlength(ch) + gap
+            x = put(x, y, ch) + gap
     alpha = color[3] / 255 * opacity
     if alpha < 1:
         out.putalpha(out.getchannel("A").point(lambda a: round(a * alpha)))

@@ -101,9 +101,9 @@ class Shadow:
 
 @dataclass(frozen=True)
 class FontSpec:
-    """Which bundled face and how large: shrinks from ``size`` toward ``min_size`` to fit."""
+    """Which faces, in fallback order (bundled family names or absolute font-file paths), and which weight."""
 
-    family: str = "sans"
+    family: tuple[str, ...] = ("sans",)
     weight: str = "regular"
     size: int = 32
     min_size: int = 32

@@ -31,8 +31,18 @@ def families() -> list[str]:
     return sorted(_catalogue())
 
 
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
+
+
+def is_font_file(family: str) -> bool:
+    """True when ``family`` names a font file (a template's own brand font) rather than a bundled family."""
+    return family.lower().endswith(FONT_SUFFIXES)
+
+
 def face_path(family: str, weight: str) -> Path:
-    """The file of a bundled face; KeyError names what is unknown."""
+    """The file of a face: a font file as given, or a bundled family's face; KeyError names what is unknown."""
+    if is_font_file(family):
+        return Path(family)  # a brand font file has one weight: it is used for every weight asked
     faces = _catalogue()[family.lower()]
     file = faces[WEIGHTS[str(weight).lower()]]
     return Path(str(files("artpipe.fonts").joinpath(file)))
@@ -59,11 +69,40 @@ def coverage(family: str, weight: str) -> frozenset[int]:
     return read_cmap(face_path(family, weight))
 
 
-def missing_chars(text: str, family: str, weight: str) -> list[str]:
-    """Characters of ``text`` the face cannot draw (line breaks and tabs are layout, not glyphs)."""
-    covered = coverage(family, weight)
+def missing_chars(text: str, family: str | tuple[str, ...], weight: str) -> list[str]:
+    """Characters of ``text`` that no face of the list can draw (line breaks and tabs are layout, not glyphs)."""
+    chain = (family,) if isinstance(family, str) else family
+    covered = [coverage(f, weight) for f in chain]
     seen: list[str] = []
     for ch in text:
-        if ch not in "\n\r\t" and ord(ch) not in covered and ch not in seen:
+        if ch not in "\n\r\t" and not any(ord(ch) in c for c in covered) and ch not in seen:
             seen.append(ch)
     return seen
+
+
+def runs(text: str, chain: tuple[str, ...], weight: str) -> list[tuple[str, str]]:
+    """``text`` split into (family, piece) runs: each character in the first face of ``chain`` that has it.
+
+    Spaces and marks that every face has stay in the current run, so a Latin brand font keeps its own spaces.
+    """
+    covered = [coverage(f, weight) for f in chain]
+    out: list[tuple[str, str]] = []
+    for ch in text:
+        code = ord(ch)
+        current = out[-1][0] if out else None
+        if current is not None and code in covered[chain.index(current)] and (ch.isspace() or not ch.isalnum()):
+            choice = current
+        else:
+            choice = next((f for f, c in zip(chain, covered, strict=True) if code in c), chain[-1])
+        if out and out[-1][0] == choice:
+            out[-1] = (choice, out[-1][1] + ch)
+        else:
+            out.append((choice, ch))
+    return out
+
+
+def measure_runs(text: str, chain: tuple[str, ...], weight: str, size: int) -> float:
+    """Advance width of ``text`` set with font fallback."""
+    if len(chain) == 1:
+        return get_font(chain[0], weight, size).getlength(text)
+    return sum(get_font(f, weight, size).getlength(piece) for f, piece in runs(text, chain, weight))

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from artpipe.errors import ConfigError, RenderError
+from artpipe.render import render
+from artpipe.template.load import load_template
+from artpipe.text import fonts
+
+BRAND = Path(__file__).parent / "data" / "brand-latin.ttf"
+
+
+def template(tmp_path: Path, family: str) -> Path:
+    shutil.copy(BRAND, tmp_path / "brand.ttf")
+    (tmp_path / "t.yaml").write_text(f"""\
+name: t
+sizes: {{s: 800x200}}
+fields: {{headline: {{type: text}}}}
+background: "#ffffff"
+layers:
+  - {{name: h, type: text, text: $headline, font: {{family: {family}, size: 60, min_size: 20}}, color: "#000000",
+     valign: middle, box: {{left: 20, right: 20, top: 20, bottom: 20}}}}
+""", encoding="utf-8")
+    return tmp_path / "t.yaml"
+
+
+def test_runs_pick_the_first_face_that_has_each_character() -> None:
+    chain = (str(BRAND), "sans")
+    # a space stays in the run it follows: every face has one
+    assert fonts.runs("Sale 大促 now", chain, "bold") == [(str(BRAND), "Sale "), ("sans", "大促 "),
+                                                          (str(BRAND), "now")]
+
+
+def test_brand_font_for_latin_bundled_font_for_chinese(tmp_path: Path) -> None:
+    t = load_template(template(tmp_path, "brand.ttf"))
+    layer = t.layers["s"][0]
+    assert layer.style.font.family == (str((tmp_path / "brand.ttf").resolve()), "sans")  # type: ignore[attr-defined]
+    mixed = render(t, "s", {"headline": "Sale 大促"}, {}).image.convert("L")
+    assert mixed.point(lambda v: 255 if v < 128 else 0).getbbox() is not None
+    # The Latin part is drawn in the brand face: it differs from the same word in the bundled face.
+    plain = render(load_template(template(tmp_path, "sans")), "s", {"headline": "Sale 大促"}, {}).image.convert("L")
+    assert mixed.crop((20, 0, 200, 200)).tobytes() != plain.crop((20, 0, 200, 200)).tobytes()
+
+
+def test_a_character_no_face_has_is_an_error(tmp_path: Path) -> None:
+    t = load_template(template(tmp_path, "[brand.ttf, sans]"))
+    with pytest.raises(RenderError, match=r"the font has no glyph for '龘' \(U\+9F98\)"):
+        render(t, "s", {"headline": "Sale 龘"}, {})
+
+
+@pytest.mark.parametrize(("family", "message"), [
+    ("../brand.ttf", "'../brand.ttf' must be a path inside the template's folder"),
+    ("missing.ttf", "file 'missing.ttf' not found next to the template"),
+    ("Helvetica", "no bundled font family 'Helvetica'"),
+])
+def test_bad_families_are_reported(tmp_path: Path, family: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_template(template(tmp_path, family))
+
+
+def test_measure_runs_adds_up_the_faces() -> None:
+    chain = (str(BRAND), "sans")
+    whole = fonts.measure_runs("Sale 大促", chain, "bold", 40)
+    latin = fonts.get_font(str(BRAND), "bold", 40).getlength("Sale ")
+    parts = latin + fonts.get_font("sans", "bold", 40).getlength("大促")
+    assert whole == pytest.approx(parts)
