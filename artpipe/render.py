@@ -7,11 +7,10 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from artpipe.imaging.gradient import linear_gradient
 from artpipe.imaging.normalize import Asset
 from artpipe.imaging.place import fitted
 from artpipe.layers import KINDS, Placed, Scene
-from artpipe.layers.base import resolve_color
+from artpipe.layers.base import gradient_fill, resolve_color
 from artpipe.template.layout import resolve_box
 from artpipe.template.model import Layer, Template
 
@@ -36,8 +35,7 @@ def _background(scene: Scene) -> Image.Image:
     w, h = scene.size.width, scene.size.height
     origin = str(scene.template.path)
     if bg.gradient is not None:
-        colors = [resolve_color(c, scene, origin) for c in bg.gradient.colors]
-        return linear_gradient(w, h, colors, bg.gradient.angle)
+        return gradient_fill(bg.gradient, w, h, scene, origin)
     if bg.image is not None:
         asset = scene.images[f"file:{bg.image}"]
         return fitted(asset.image, w, h, bg.fit, (0.5, 0.5)).convert("RGBA")

@@ -192,5 +192,15 @@ class Reader:
         return Reader(value, where, self.problems)
 
 
+def single(like: YMap, key: str, value: Any, mark: Mark) -> YMap:
+    """A one-key mapping holding ``value`` at ``mark``, so a list item can be read like a mapping's value."""
+    node = YMap(like.file, mark, like.folder)
+    node[key] = value
+    node.value_marks[key] = mark
+    node.key_marks[key] = mark
+    node.value_folders[key] = like.folder
+    return node
+
+
 def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
     return kind if isinstance(kind, tuple) else (kind,)

@@ -11,10 +11,12 @@ from PIL import Image, ImageFilter
 
 from artpipe.colors import RGBA, is_color, parse_color
 from artpipe.errors import RenderError
+from artpipe.imaging.gradient import linear_gradient, radial_gradient
 from artpipe.imaging.normalize import Asset
-from artpipe.schema import Reader, suggest
+from artpipe.schema import Reader, single, suggest
 from artpipe.template.fields import references, single_reference
-from artpipe.template.model import Box, Field, Length, Shadow, Size, Template
+from artpipe.template.model import Box, Field, Gradient, Length, Shadow, Size, Template
+from artpipe.yamlsrc import YList
 
 BOX_KEYS = ("left", "right", "width", "top", "bottom", "height", "aspect")
 _EDGE_KEYS = BOX_KEYS[:6]
@@ -107,6 +109,22 @@ def read_color(r: Reader, key: str, ctx: LoadContext, default: str | None = None
     return value
 
 
+GRADIENT_KINDS = ("linear", "radial")
+
+
+def read_gradient(g: Reader, ctx: LoadContext) -> Gradient:
+    """``{colors: [...], angle, type: linear|radial}``."""
+    g.check_keys(("colors", "angle", "type"), ("colors",))
+    colors = g.sequence("colors") or YList(g.file, g.mark())
+    parsed = []
+    for i, value in enumerate(colors):
+        item = Reader(single(g.node, f"colors[{i}]", value, colors.item_marks[i]), g.where, g.problems)
+        parsed.append(read_color(item, f"colors[{i}]", ctx, "#ffffff") or "#ffffff")
+    if len(colors) < 2:
+        g.problem("colors", "a gradient needs at least two colours")
+    return Gradient(tuple(parsed), g.number("angle", 0.0), g.choice("type", GRADIENT_KINDS, "linear"))
+
+
 def check_refs(r: Reader, key: str, text: str, ctx: LoadContext) -> None:
     """Every ``$field`` in ``text`` must be a declared field."""
     for ref in references(text):
@@ -159,6 +177,14 @@ def read_shadow(r: Reader, key: str, ctx: LoadContext) -> Shadow | None:
         dx=s.number("dx", 0, integer=True), dy=s.number("dy", 8, integer=True),
         blur=s.number("blur", 16, minimum=0, maximum=200, integer=True),
         color=read_color(s, "color", ctx, "#00000055") or "#00000055")
+
+
+def gradient_fill(gradient: Gradient, w: int, h: int, scene: Scene, origin: str) -> Image.Image:
+    """The gradient drawn at w x h, its ``$field`` colours resolved."""
+    colors = [resolve_color(c, scene, origin) for c in gradient.colors]
+    if gradient.kind == "radial":
+        return radial_gradient(w, h, colors)
+    return linear_gradient(w, h, colors, gradient.angle)
 
 
 def resolve_color(value: str, scene: Scene, origin: str) -> RGBA:

@@ -5,17 +5,27 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw
 
-from artpipe.layers.base import LoadContext, Placed, Scene, check_refs, read_color, read_length, resolve_color
+from artpipe.layers.base import (
+    LoadContext,
+    Placed,
+    Scene,
+    check_refs,
+    gradient_fill,
+    read_color,
+    read_gradient,
+    read_length,
+    resolve_color,
+)
 from artpipe.layers.text import STYLE_KEYS, TextStyle, draw_block, layout_text, parse_style
 from artpipe.schema import Reader
 from artpipe.template.fields import substitute
-from artpipe.template.model import Layer, Length, Rect
+from artpipe.template.model import Gradient, Layer, Length, Rect
 
-SHAPES = ("rect", "rounded", "ellipse", "ribbon")
+SHAPES = ("rect", "rounded", "ellipse", "ribbon", "burst")
 CORNERS = ("top-right", "top-left", "bottom-right", "bottom-left")
-KEYS = ("shape", "fill", "stroke", "radius", "corner", "band", "text", "padding",
+KEYS = ("shape", "fill", "stroke", "radius", "corner", "band", "points", "depth", "text", "padding",
         *(k for k in STYLE_KEYS if k != "color"), "text_color")
 _SUPERSAMPLE = 4  # Pillow draws curves without anti-aliasing; draw big and shrink
 
@@ -26,11 +36,14 @@ class ShapeLayer(Layer):
 
     shape: str = "rect"
     fill: str | None = "#ff3b30"
+    fill_gradient: Gradient | None = None
     stroke: str | None = None
     stroke_width: int = 0
     radius: Length = Length(16)
     corner: str = "top-right"
     band: Length = Length(28, percent=True)
+    points: int = 14  # a burst's number of points
+    depth: float = 0.8  # a burst's inner radius as a fraction of its outer radius
     text: str = ""
     padding: Length = Length(10, percent=True)
     style: TextStyle = TextStyle()
@@ -46,16 +59,45 @@ def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> ShapeLayer:
         stroke_width = s.number("width", 2, minimum=0, maximum=200, integer=True)
     text = r.text("text", "") or ""
     check_refs(r, "text", text, ctx)
-    fill = None if r.raw("fill", "") is None else read_color(r, "fill", ctx, "#ff3b30")
+    fill, fill_gradient = _fill(r, ctx)
     return ShapeLayer(
         **common,  # type: ignore[arg-type]
         shape=r.choice("shape", SHAPES, "rect"), fill=fill, stroke=stroke, stroke_width=stroke_width,
         radius=read_length(r, "radius", Length(16)) or Length(16),
         corner=r.choice("corner", CORNERS, "top-right"),
         band=read_length(r, "band", Length(28, percent=True)) or Length(28, percent=True),
+        points=r.number("points", 14, minimum=3, maximum=64, integer=True),
+        depth=r.number("depth", 0.8, minimum=0.2, maximum=0.98),
+        fill_gradient=fill_gradient,
         text=text, padding=read_length(r, "padding", Length(10, percent=True)) or Length(10, percent=True),
         style=parse_style(r, ctx, color_key="text_color", align="center", valign="middle", effects=False),
     )
+
+
+def _fill(r: Reader, ctx: LoadContext) -> tuple[str | None, Gradient | None]:
+    """``fill``: a colour, ``null`` for none, or ``{gradient: {...}}``."""
+    raw = r.raw("fill", "")
+    if raw is None:
+        return None, None
+    if isinstance(raw, dict):
+        f = r.mapping("fill")
+        if f is None:
+            return None, None
+        f.check_keys(("gradient",), ("gradient",))
+        g = f.mapping("gradient")
+        return None, read_gradient(g, ctx) if g is not None else None
+    return read_color(r, "fill", ctx, "#ff3b30"), None
+
+
+def burst_polygon(w: int, h: int, points: int, depth: float) -> list[tuple[float, float]]:
+    """A star-burst inscribed in a w x h box: ``points`` tips, valleys at ``depth`` of the radius."""
+    cx, cy = w / 2, h / 2
+    out = []
+    for i in range(points * 2):
+        angle = math.pi * i / points - math.pi / 2
+        k = 1.0 if i % 2 == 0 else depth
+        out.append((cx + cx * k * math.cos(angle), cy + cy * k * math.sin(angle)))
+    return out
 
 
 def _ribbon_band(side: int, band: int) -> tuple[int, int]:
@@ -92,6 +134,8 @@ def _mask(shape: str, w: int, h: int, layer: ShapeLayer, *, outline: int = 0) ->
         draw.rounded_rectangle(box, radius=radius, fill=fill, outline=ring, width=width)
     elif shape == "ellipse":
         draw.ellipse(box, fill=fill, outline=ring, width=width)
+    elif shape == "burst":
+        draw.polygon(burst_polygon(w * k, h * k, layer.points, layer.depth), fill=fill, outline=ring, width=width)
     else:
         s1, s2 = _ribbon_band(min(w, h) * k, layer.band.pixels(min(w, h)) * k)
         draw.polygon(_ribbon_polygon(w * k, h * k, s1, s2, layer.corner), fill=fill, outline=ring, width=width)
@@ -100,7 +144,11 @@ def _mask(shape: str, w: int, h: int, layer: ShapeLayer, *, outline: int = 0) ->
 
 def _body(layer: ShapeLayer, w: int, h: int, scene: Scene) -> Image.Image:
     im = Image.new("RGBA", (w, h), (0, 0, 0, 0))
-    if layer.fill:
+    if layer.fill_gradient is not None:
+        paint = gradient_fill(layer.fill_gradient, w, h, scene, layer.origin)
+        paint.putalpha(ImageChops.multiply(paint.getchannel("A"), _mask(layer.shape, w, h, layer)))
+        im = paint
+    elif layer.fill:
         color = resolve_color(layer.fill, scene, layer.origin)
         im = _paint_mask(im, _mask(layer.shape, w, h, layer), color)
     if layer.stroke and layer.stroke_width:
@@ -138,9 +186,11 @@ def _label(layer: ShapeLayer, w: int, h: int, scene: Scene) -> tuple[Image.Image
         return turned, round(cx - turned.width / 2), round(cy - turned.height / 2), ()
     pad = layer.padding.pixels(min(w, h))
     iw, ih = w - 2 * pad, h - 2 * pad
-    if layer.shape == "ellipse":
-        # The largest rectangle inside an ellipse of this aspect is 1/sqrt(2) of each axis.
-        iw, ih = int(w / math.sqrt(2)) - pad, int(h / math.sqrt(2)) - pad
+    if layer.shape in ("ellipse", "burst"):
+        # The largest rectangle inside an ellipse of this aspect is 1/sqrt(2) of each axis; a burst's
+        # valleys shrink that circle to its depth.
+        k = 1 / math.sqrt(2) * (layer.depth if layer.shape == "burst" else 1)
+        iw, ih = int(w * k) - pad, int(h * k) - pad
     if iw <= 0 or ih <= 0:
         return None
     block = layout_text(text, layer.style, iw, ih, scene, layer.origin, where)

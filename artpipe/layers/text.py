@@ -21,12 +21,11 @@ from artpipe.layers.base import (
     read_shadow,
     resolve_color,
 )
-from artpipe.schema import Reader
+from artpipe.schema import Reader, single
 from artpipe.template.fields import substitute
 from artpipe.template.model import FontSpec, Layer, Length, Rect, Shadow
 from artpipe.text import fonts
 from artpipe.text.fit import OVERFLOWS, TextBlock, TextDoesNotFit, fit_text
-from artpipe.yamlsrc import YMap
 
 ALIGNS = ("left", "center", "right")
 VALIGNS = ("top", "middle", "bottom")
@@ -118,7 +117,9 @@ def read_families(f: Reader, ctx: LoadContext) -> tuple[str, ...]:
     chain: list[str] = []
     for name in names:
         if fonts.is_font_file(name):
-            path = read_asset(Reader(_single(f, "family", name), f.where, f.problems), "family", ctx)
+            item = single(f.node, "family", name, f.mark("family"))
+            item.value_folders["family"] = f.node.value_folders.get("family") or f.node.folder
+            path = read_asset(Reader(item, f.where, f.problems), "family", ctx)
             if path is not None:
                 chain.append(path)
         elif fonts.has_face(name, "regular"):
@@ -127,15 +128,6 @@ def read_families(f: Reader, ctx: LoadContext) -> tuple[str, ...]:
             f.problem("family", f"no bundled font family '{name}'",
                       f"use one of {', '.join(fonts.families())}, or a .ttf/.otf file beside the template")
     return tuple(dict.fromkeys([*chain, "sans"]))
-
-
-def _single(f: Reader, key: str, value: str) -> YMap:
-    """A one-key mapping at ``key``'s position, so a list item can be checked like a value."""
-    node = YMap(f.node.file, f.mark(key), f.node.value_folders.get(key) or f.node.folder)
-    node[key] = value
-    node.value_marks[key] = f.mark(key)
-    node.value_folders[key] = node.folder
-    return node
 
 
 def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> TextLayer:

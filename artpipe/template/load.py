@@ -8,7 +8,7 @@ from pathlib import Path
 
 from artpipe.errors import ConfigError, Problem
 from artpipe.layers import COMMON_KEYS, KINDS, LoadContext
-from artpipe.layers.base import read_asset, read_box, read_color
+from artpipe.layers.base import read_asset, read_box, read_color, read_gradient
 from artpipe.schema import Problems, Reader, suggest
 from artpipe.template.model import (
     FIELD_TYPES,
@@ -16,7 +16,6 @@ from artpipe.template.model import (
     ROLES,
     Background,
     Field,
-    Gradient,
     Layer,
     Size,
     Template,
@@ -137,20 +136,8 @@ def _background(r: Reader, ctx: LoadContext) -> Background:
     given = [k for k in ("color", "gradient", "image") if b.has(k)]
     if len(given) != 1:
         b.problem(None, "give exactly one of color, gradient, image")
-    gradient = None
     g = b.mapping("gradient")
-    if g is not None:
-        g.check_keys(("colors", "angle"), ("colors",))
-        colors = g.sequence("colors") or YList(g.file, g.mark())
-        parsed = []
-        for i, _ in enumerate(colors):
-            item = YMap(g.file, colors.item_marks[i])
-            item[f"colors[{i}]"] = colors[i]
-            item.value_marks[f"colors[{i}]"] = colors.item_marks[i]
-            parsed.append(read_color(Reader(item, g.where, r.problems), f"colors[{i}]", ctx, "#ffffff"))
-        if len(colors) < 2:
-            g.problem("colors", "a gradient needs at least two colours")
-        gradient = Gradient(tuple(c or "#ffffff" for c in parsed), g.number("angle", 0.0))
+    gradient = read_gradient(g, ctx) if g is not None else None
     return Background(color=read_color(b, "color", ctx) if b.has("color") else None, gradient=gradient,
                       image=read_asset(b, "image", ctx), fit=b.choice("fit", FITS, "cover"))
 

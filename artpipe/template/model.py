@@ -73,10 +73,12 @@ class Field:
 
 @dataclass(frozen=True)
 class Gradient:
-    """A linear gradient: colours spread evenly along ``angle`` degrees (0 = left to right, 90 = top down)."""
+    """Colours spread evenly: along ``angle`` degrees (linear; 0 = left to right, 90 = top down), or from the
+    centre outwards (radial)."""
 
     colors: tuple[str, ...]
     angle: float = 0.0
+    kind: str = "linear"
 
 
 @dataclass(frozen=True)
