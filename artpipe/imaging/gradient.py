@@ -55,9 +55,9 @@ def linear_gradient(w: int, h: int, colors: list[RGBA], angle: float) -> Image.I
 
 def radial_gradient(w: int, h: int, colors: list[RGBA]) -> Image.Image:
     """An RGBA w x h image running through ``colors`` from the centre out to the corners (elliptical)."""
-    # Pillow's radial_gradient is 256 x 256, 0 at the centre and 255 at the middle of each edge; scaled by
-    # 1/sqrt(2) about the centre's value so the last colour lands in the corners, not at the edges.
-    distance = Image.radial_gradient("L").point(lambda v: min(255, round(v / math.sqrt(2))))
+    # Pillow's radial_gradient is 256 x 256 with 0 at the centre and 255 exactly in the corners (181 at the
+    # edge midpoints), so stretched to w x h the last colour lands in the corners.
+    distance = Image.radial_gradient("L")
     ramp = _ramp(colors, 256)
     channels = [distance.point([c[i] for c in ramp]) for i in range(4)]
     return Image.merge("RGBA", channels).resize((w, h), Image.Resampling.BICUBIC)
