@@ -140,3 +140,10 @@ def test_validate_test_fits_every_text(workdir: Path) -> None:
            "within 2 lines even at 27 px" in err
     assert f"warning: {job}:8: broken: promo-banner: layer subline at size mobile: cut with an ellipsis" in err
     assert "1 problem" in err
+
+
+@pytest.mark.parametrize("job", sorted((SAMPLES / "jobs").glob("*.yaml")), ids=lambda p: p.name)
+def test_every_sample_job_validates(job: Path) -> None:
+    code, out, err = run("validate", str(job))
+    assert code == 0, err
+    assert "every text fits" in out
