@@ -43,11 +43,21 @@ def _background(scene: Scene) -> Image.Image:
 
 
 def visible(layer: Layer, scene: Scene, image_fields: Mapping[str, object] | None = None) -> bool:
-    """False when the layer's ``visible_if`` field is empty (``image_fields``: images given, if not loaded)."""
-    if layer.visible_if is None:
+    """Whether ``visible_if`` allows the layer here (``image_fields``: the images given, when not loaded)."""
+    rule = layer.visible_if
+    if rule is None:
+        return True
+    w, h = scene.size.width, scene.size.height
+    if rule.sizes and scene.size.name not in rule.sizes:
+        return False
+    if w < rule.min_width or h < rule.min_height:
+        return False
+    if (rule.max_width is not None and w > rule.max_width) or (rule.max_height is not None and h > rule.max_height):
+        return False
+    if rule.field is None:
         return True
     images = scene.images if image_fields is None else image_fields
-    return bool(scene.values.get(layer.visible_if, "").strip()) or layer.visible_if in images
+    return bool(scene.values.get(rule.field, "").strip()) or rule.field in images
 
 
 def composite(canvas: Image.Image, placed: Placed) -> None:

@@ -12,15 +12,15 @@ from artpipe.layers import COMMON_KEYS, KINDS
 from artpipe.layers.base import BOX_KEYS
 from artpipe.layers.text import FONT_KEYS
 from artpipe.report import STATUSES
-from artpipe.template.load import FIELD_KEYS, TOP_KEYS
+from artpipe.template.load import FIELD_KEYS, TOP_KEYS, VISIBILITY_KEYS
 from artpipe.template.model import ANCHORS, FIELD_TYPES, FITS, ROLES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 TEMPLATES_MD = (DOCS / "templates.md").read_text(encoding="utf-8")
 CLI_MD = (DOCS / "cli.md").read_text(encoding="utf-8")
 
-TEMPLATE_WORDS = sorted({*TOP_KEYS, *FIELD_KEYS, *COMMON_KEYS, *BOX_KEYS, *FONT_KEYS, *KINDS, *FIELD_TYPES, *FITS,
-                         *ROLES, *ANCHORS, *(k for kind in KINDS.values() for k in kind.keys)})
+TEMPLATE_WORDS = sorted({*TOP_KEYS, *FIELD_KEYS, *VISIBILITY_KEYS, *COMMON_KEYS, *BOX_KEYS, *FONT_KEYS, *KINDS,
+                         *FIELD_TYPES, *FITS, *ROLES, *ANCHORS, *(k for kind in KINDS.values() for k in kind.keys)})
 CLI_WORDS = sorted({*JOB_KEYS, *ENTRY_KEYS, *FORMAT_KEYS, *STATUSES, *REJECT_REASONS,
                     *(f"{{{k}}}" for k in PATTERN_KEYS)})
 

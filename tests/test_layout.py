@@ -84,3 +84,14 @@ def test_window_around_keeps_the_subject_inside(src: int, win: int, lo: int, hi:
     if x is not None:
         assert x <= lo
         assert hi <= x + win
+
+
+@pytest.mark.parametrize(("box", "expected"), [
+    (Box(left=PX(10), width=PCT(90), max_width=PX(400)), Rect(10, 0, 400, 100)),      # pinned left: keeps left
+    (Box(right=PX(10), width=PCT(90), max_width=PX(400)), Rect(590, 0, 400, 100)),    # pinned right: keeps right
+    (Box(width=PCT(90), max_width=PX(400)), Rect(300, 0, 400, 100)),                  # centred: stays centred
+    (Box(left=PX(0), width=PX(50), min_width=PCT(10)), Rect(0, 0, 100, 100)),         # grows to the minimum
+    (Box(top=PX(0), height=PCT(100), max_height=PX(60)), Rect(0, 0, 1000, 60)),
+])
+def test_box_limits_keep_the_pinned_edge(box: Box, expected: Rect) -> None:
+    assert resolve_box(box, 1000, 100) == expected

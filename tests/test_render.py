@@ -119,3 +119,37 @@ def test_product_main_centres_the_trimmed_product() -> None:
     assert abs(top - (800 - bottom)) <= 2
     assert max(right - left, bottom - top) == pytest.approx(800 * 0.86, abs=4)
     assert out.getpixel((2, 2)) == (255, 255, 255)
+
+
+def test_visible_if_can_test_the_canvas(tmp_path: Path) -> None:
+    (tmp_path / "v.yaml").write_text("""\
+name: v
+sizes: {big: 400x400, sign: 400x120}
+fields: {sub: {type: text}}
+background: "#ffffff"
+layers:
+  - {name: bar, type: shape, fill: "#ff0000", visible_if: {field: sub, min_height: 200}, box: {}}
+  - {name: only-big, type: shape, fill: "#0000ff", visible_if: {sizes: [big]},
+     box: {left: 0, top: 0, width: 10, height: 10}}
+""", encoding="utf-8")
+    t = load_template(tmp_path / "v.yaml")
+    assert render(t, "big", {"sub": "x"}, {}).image.getpixel((200, 60))[:3] == (255, 0, 0)
+    assert render(t, "big", {}, {}).image.getpixel((200, 60))[:3] == (255, 255, 255)  # field empty
+    assert render(t, "sign", {"sub": "x"}, {}).image.getpixel((200, 60))[:3] == (255, 255, 255)  # too low
+    assert render(t, "big", {}, {}).image.getpixel((5, 5))[:3] == (0, 0, 255)
+    assert render(t, "sign", {}, {}).image.getpixel((5, 5))[:3] == (255, 255, 255)
+
+
+def test_circle_mask_cuts_the_picture(tmp_path: Path) -> None:
+    (tmp_path / "m.yaml").write_text("""\
+name: m
+sizes: {s: 200x200}
+fields: {product: {type: image, required: true}}
+background: "#ffffff"
+layers:
+  - {name: p, type: image, source: $product, fit: fill, mask: circle, box: {}}
+""", encoding="utf-8")
+    red = asset_of(Image.new("RGB", (50, 50), (255, 0, 0)))
+    out = render(load_template(tmp_path / "m.yaml"), "s", {}, {"product": red}).image
+    assert out.getpixel((100, 100))[:3] == (255, 0, 0)
+    assert out.getpixel((3, 3))[:3] == (255, 255, 255)  # a corner: outside the circle

@@ -39,6 +39,14 @@ def rounded_mask(w: int, h: int, radius: int) -> Image.Image:
     return big.reduce(k)
 
 
+def ellipse_mask(w: int, h: int) -> Image.Image:
+    """An anti-aliased ellipse filling w x h."""
+    k = _SUPERSAMPLE
+    big = Image.new("L", (w * k, h * k), 0)
+    ImageDraw.Draw(big).ellipse((0, 0, w * k - 1, h * k - 1), fill=255)
+    return big.reduce(k)
+
+
 def extend_edges(pic: Image.Image, w: int, h: int, x: int, y: int, backdrop: tuple[int, int, int],
                  tolerance: int) -> Image.Image:
     """A w x h image with ``pic`` at (x, y) and its edge pixels stretched out to every side.

@@ -18,8 +18,10 @@ from artpipe.template.fields import references, single_reference
 from artpipe.template.model import Box, Field, Gradient, Length, Shadow, Size, Template
 from artpipe.yamlsrc import YList
 
-BOX_KEYS = ("left", "right", "width", "top", "bottom", "height", "aspect")
+BOX_KEYS = ("left", "right", "width", "top", "bottom", "height", "aspect", "min_width", "max_width", "min_height",
+            "max_height")
 _EDGE_KEYS = BOX_KEYS[:6]
+_LIMIT_KEYS = BOX_KEYS[7:]
 _LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(%|px)?\s*$")
 
 
@@ -90,7 +92,8 @@ def read_box(r: Reader) -> Box:
     aspect = box.number("aspect", None, minimum=0.01, maximum=100)
     if aspect is not None and all(values[k] is not None for k in ("width", "height")):
         box.problem("aspect", "aspect needs width or height left out", "drop width or height")
-    return Box(**values, aspect=aspect)
+    limits = {k: read_length(box, k) for k in _LIMIT_KEYS}
+    return Box(**values, aspect=aspect, **limits)
 
 
 def read_color(r: Reader, key: str, ctx: LoadContext, default: str | None = None) -> str | None:

@@ -8,7 +8,7 @@ from PIL import Image, ImageChops
 
 from artpipe.defaults import setting
 from artpipe.errors import RenderError
-from artpipe.imaging.place import cover_subject, crop_to_subject, extend_edges, fitted, rounded_mask
+from artpipe.imaging.place import cover_subject, crop_to_subject, ellipse_mask, extend_edges, fitted, rounded_mask
 from artpipe.layers.base import (
     LoadContext,
     Placed,
@@ -26,7 +26,8 @@ from artpipe.template.fields import single_reference
 from artpipe.template.layout import anchor_offset
 from artpipe.template.model import ANCHORS, FITS, Layer, Length, Rect, Shadow
 
-KEYS = ("source", "fit", "anchor", "shadow", "trim", "padding", "matte", "radius", "inset")
+KEYS = ("source", "fit", "anchor", "shadow", "trim", "padding", "matte", "radius", "inset", "mask")
+MASKS = ("none", "rounded", "circle")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,6 +43,7 @@ class ImageLayer(Layer):
     matte: str | None = None  # "auto" (the photo's own backdrop, white for cut-outs) or a colour: a card
     radius: Length = Length(0)  # corner radius of the matte card
     inset: Length = Length(0)  # space between the matte card's edge and the picture
+    mask: str = "none"  # cut the picture (or its card) to a rounded rectangle (radius) or an ellipse
 
 
 def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> ImageLayer:
@@ -70,6 +72,7 @@ def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> ImageLayer:
         matte=_matte(r, ctx),
         radius=read_length(r, "radius", Length(0)) or Length(0),
         inset=read_length(r, "inset", Length(0)) or Length(0),
+        mask=r.choice("mask", MASKS, "none"),
     )
 
 
@@ -130,11 +133,22 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
         out = pic.convert("RGBA")
         x, y = anchor_offset(out.width, out.height, inner_w, inner_h, layer.anchor)
         x, y = x + inset, y + inset
+    if layer.mask != "none":
+        out = _masked(out, layer.mask, layer.radius.pixels(min(out.size)))
     out = with_opacity(out, layer.opacity)
     if layer.shadow is not None:
         out, dx, dy = drop_shadow(out, layer.shadow, resolve_color(layer.shadow.color, scene, layer.origin))
         x, y = x + dx, y + dy
     return Placed(out, rect.x + x, rect.y + y, notes)
+
+
+def _masked(im: Image.Image, mask: str, radius: int) -> Image.Image:
+    """``im`` cut to a circle (an ellipse in a non-square box) or a rounded rectangle."""
+    w, h = im.size
+    shape = ellipse_mask(w, h) if mask == "circle" else rounded_mask(w, h, max(radius, 1))
+    out = im.convert("RGBA")
+    out.putalpha(ImageChops.multiply(out.getchannel("A"), shape))
+    return out
 
 
 def _upscale_note(layer: ImageLayer, src: Image.Image, out: Image.Image, scene: Scene) -> tuple[str, ...]:

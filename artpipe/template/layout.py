@@ -40,10 +40,29 @@ def _pinned(start: Length | None, end: Length | None, extent: Length | None) -> 
     return extent is not None or (start is not None and end is not None)
 
 
+def limit_axis(pos: int, length: int, start: Length | None, end: Length | None, lo: Length | None,
+               hi: Length | None, total: int) -> tuple[int, int]:
+    """Clamp a span's length to [lo, hi] keeping the edge it is pinned to (the start, else the end, else its centre)."""
+    limited = length
+    if hi is not None:
+        limited = min(limited, hi.pixels(total))
+    if lo is not None:
+        limited = max(limited, lo.pixels(total))
+    if limited == length:
+        return pos, length
+    if start is not None:
+        return pos, limited
+    if end is not None:
+        return pos + length - limited, limited
+    return pos + (length - limited) // 2, limited
+
+
 def resolve_box(box: Box, width: int, height: int) -> Rect:
     """Resolve a box on a canvas of ``width`` x ``height``; lengths never go below zero."""
     x, w = resolve_axis(box.left, box.right, box.width, width)
     y, h = resolve_axis(box.top, box.bottom, box.height, height)
+    x, w = limit_axis(x, w, box.left, box.right, box.min_width, box.max_width, width)
+    y, h = limit_axis(y, h, box.top, box.bottom, box.min_height, box.max_height, height)
     if box.aspect:
         h_pinned = _pinned(box.top, box.bottom, box.height)
         if not _pinned(box.left, box.right, box.width) and h_pinned:

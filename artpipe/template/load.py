@@ -19,6 +19,7 @@ from artpipe.template.model import (
     Layer,
     Size,
     Template,
+    Visibility,
 )
 from artpipe.yamlsrc import YList, YMap, load_yaml
 
@@ -148,9 +149,7 @@ def _layer(node: YMap, where: str, problems: Problems, ctx: LoadContext) -> Laye
     if kind not in KINDS:
         return None
     r.check_keys((*COMMON_KEYS, *KINDS[kind].keys), ("name", "type"))
-    visible_if = r.text("visible_if", None)
-    if visible_if is not None and visible_if not in ctx.fields:
-        r.problem("visible_if", f"unknown field '{visible_if}'", suggest(visible_if, ctx.fields))
+    visible_if = _visibility(r, ctx)
     common: dict[str, object] = {
         "name": r.text("name", "") or "", "type": kind, "box": read_box(r),
         "role": r.choice("role", ROLES, "decoration"), "visible_if": visible_if,
@@ -159,6 +158,30 @@ def _layer(node: YMap, where: str, problems: Problems, ctx: LoadContext) -> Laye
     if not r.flag("visible", True):
         return None
     return KINDS[kind].parse(r, common, ctx)
+
+
+VISIBILITY_KEYS = ("field", "sizes", "min_width", "min_height", "max_width", "max_height")
+
+
+def _visibility(r: Reader, ctx: LoadContext) -> Visibility | None:
+    """``visible_if: FIELD``, or a mapping that may also test the canvas (sizes, min/max width/height in px)."""
+    if not r.has("visible_if"):
+        return None
+    raw = r.raw("visible_if")
+    v = r.mapping("visible_if") if isinstance(raw, dict) else None
+    field_ = v.text("field", None) if v is not None else r.text("visible_if", None)
+    if field_ is not None and field_ not in ctx.fields:
+        (v or r).problem("field" if v else "visible_if", f"unknown field '{field_}'", suggest(field_, ctx.fields))
+    if v is None:
+        return Visibility(field=field_)
+    v.check_keys(VISIBILITY_KEYS)
+    sizes: list[object] = list(v.sequence("sizes") or [])
+    return Visibility(
+        field=field_, sizes=tuple(str(s) for s in sizes),
+        min_width=v.number("min_width", 0, minimum=0, integer=True),
+        min_height=v.number("min_height", 0, minimum=0, integer=True),
+        max_width=v.number("max_width", None, minimum=0, integer=True),
+        max_height=v.number("max_height", None, minimum=0, integer=True))
 
 
 def _merge(base: YMap, override: YMap, *, origin: YMap | None = None) -> YMap:

@@ -39,6 +39,22 @@ class Box:
     bottom: Length | None = None
     height: Length | None = None
     aspect: float | None = None
+    min_width: Length | None = None
+    max_width: Length | None = None
+    min_height: Length | None = None
+    max_height: Length | None = None
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """When a layer is drawn: its field is not empty, and the canvas is one of these sizes or within limits."""
+
+    field: str | None = None
+    sizes: tuple[str, ...] = ()
+    min_width: int = 0
+    min_height: int = 0
+    max_width: int | None = None
+    max_height: int | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +135,7 @@ class Layer:
     type: str
     box: Box
     role: str = "decoration"
-    visible_if: str | None = None
+    visible_if: Visibility | None = None
     opacity: float = 1.0
     origin: str = ""  # "file:line" of the layer in its YAML, for render-time messages
 
