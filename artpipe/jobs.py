@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import string
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from artpipe.template.load import bundled_templates, find_template, load_templat
 from artpipe.template.model import Field, Template
 from artpipe.yamlsrc import Mark, YList, YMap, load_yaml
 
-JOB_KEYS = ("name", "templates", "sizes", "output", "format", "defaults", "products", "csv")
+JOB_KEYS = ("name", "templates", "sizes", "output", "format", "brand", "defaults", "products", "csv")
 ENTRY_KEYS = ("template", "sizes")
 FORMAT_KEYS = ("type", "quality", "background", "progressive", "subsampling", "lossless")
 FORMAT_TYPES = {"jpeg": "JPEG", "jpg": "JPEG", "png": "PNG", "webp": "WEBP"}
@@ -253,16 +254,50 @@ def _product(index: int, raw: dict[str, object], origin: tuple[str, int, int], b
     return Product(index, sku, values, images, file, line, primary)
 
 
-def _defaults(r: Reader, job_dir: Path, templates: list[JobTemplate]) -> Values:
-    """The ``defaults`` mapping: values every product starts from (image paths relative to the job)."""
-    d = r.mapping("defaults")
-    if d is None:
-        return {}, {}
+def _values_of(d: Reader, base: Path, templates: list[JobTemplate], *, shared: bool = False) -> Values:
+    """A mapping of field values (brand kit or defaults); image paths relative to ``base``.
+
+    ``shared`` (a brand kit, used by jobs with other templates): a key no template here uses is fine,
+    unless it looks like a typo of one that is.
+    """
     fields = _all_fields(templates)
 
     def unknown(key: str) -> None:
-        d.problem(key, "not a field of any template", suggest(key, fields), at_key=True)
-    return _classify(dict(d.node), job_dir, fields, unknown)
+        # In a shared kit only a near miss is suspicious: "acent" for accent, not "slogan" beside logo.
+        hint = suggest(key, fields, cutoff=0.85 if shared else 0.6)
+        if hint or not shared:
+            d.problem(key, "not a field of any template", hint, at_key=True)
+    return _classify(dict(d.node), base, fields, unknown)
+
+
+def _brand(r: Reader, job_dir: Path, templates: list[JobTemplate]) -> Values:
+    """``brand``: a merchant's kit (logo, colours, shop name...) as a YAML file or inline; paths in a brand
+    file are relative to that file, so one kit serves every job."""
+    raw = r.raw("brand")
+    if raw is None:
+        return {}, {}
+    if isinstance(raw, str):
+        path = job_dir / raw
+        if not path.is_file():
+            r.problem("brand", f"no brand file '{raw}'", "give a YAML file of field values, relative to the job")
+            return {}, {}
+        data = load_yaml(path, os.path.normpath(Path(r.file).parent / raw))
+        if not isinstance(data, YMap):
+            r.problem("brand", f"'{raw}' must be a mapping of field values")
+            return {}, {}
+        return _values_of(Reader(data, "", r.problems), path.parent, templates, shared=True)
+    b = r.mapping("brand")
+    return _values_of(b, job_dir, templates, shared=True) if b is not None else ({}, {})
+
+
+def _defaults(r: Reader, job_dir: Path, templates: list[JobTemplate]) -> Values:
+    """What every product starts from: the brand kit, then the job's ``defaults`` (paths relative to the job)."""
+    values, images = _brand(r, job_dir, templates)
+    d = r.mapping("defaults")
+    if d is not None:
+        own_values, own_images = _values_of(d, job_dir, templates)
+        values, images = {**values, **own_values}, {**images, **own_images}
+    return values, images
 
 
 def _products(r: Reader, job_dir: Path, templates: list[JobTemplate], problems: Problems) -> list[Product]:

@@ -38,9 +38,9 @@ class Problems:
             raise ConfigError(self.items)
 
 
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """Return a "did you mean X?" hint, or "" when nothing is close."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+def suggest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
+    """Return a "did you mean X?" hint, or "" when nothing is close enough (difflib ratio >= ``cutoff``)."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
     return f"did you mean {close[0]}?" if close else ""
 
 

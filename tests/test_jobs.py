@@ -125,3 +125,28 @@ def test_format_follows_extension_unless_told(workdir: Path) -> None:
                                                  ("x:y*?", "x_y_")])
 def test_values_in_file_names_are_made_safe(value: str, expected: str) -> None:
     assert safe_part(value) == expected
+
+
+def test_brand_kit_values_layer_under_defaults_and_products(workdir: Path) -> None:
+    (workdir / "brands").mkdir()
+    (workdir / "brands" / "logo.png").write_bytes(b"png")
+    (workdir / "brands" / "acme.yaml").write_text(
+        "logo: logo.png\naccent: '#111111'\nbadge: 新品\nshop: ACME 旗舰店\n", encoding="utf-8")
+    body = GOOD.replace("templates:", "brand: brands/acme.yaml\ndefaults: {badge: 限时}\ntemplates:")
+    body = body.replace("    headline: Spring sale", "    headline: Spring sale\n    accent: '#222222'")
+    loaded = load_job(job(workdir, body))
+    first, second = loaded.products
+    assert first.images["logo"] == workdir / "brands" / "logo.png"  # relative to the brand file
+    assert first.values["accent"] == "#111111"  # from the kit
+    assert second.values["accent"] == "#222222"  # the product wins
+    assert first.values["badge"] == "限时"  # the job's defaults win over the kit
+    assert "shop" not in first.values  # a kit may carry fields these templates do not use
+
+
+def test_brand_kit_typos_are_caught(workdir: Path) -> None:
+    (workdir / "kit.yaml").write_text("acent: '#111111'\n", encoding="utf-8")
+    found = problems(job(workdir, "brand: kit.yaml\n" + GOOD))
+    assert found == [f"{workdir / 'kit.yaml'}:1:1: acent: not a field of any template (did you mean accent?)"]
+    assert problems(job(workdir, "brand: nope.yaml\n" + GOOD)) == [
+        f"{workdir / 'job.yaml'}:1:8: brand: no brand file 'nope.yaml' (give a YAML file of field values, "
+        "relative to the job)"]
