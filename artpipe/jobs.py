@@ -221,10 +221,15 @@ def _classify(raw: dict[str, object], base: Path, fields: dict[str, Field],
             unknown(key)
             continue
         text = _value(value)
-        if fields[key].type != "image":
+        kind = fields[key].type
+        if kind == "image":
+            if text:
+                images[key] = (base / text) if not Path(text).is_absolute() else Path(text)
+        elif kind == "font":
+            # A font file travels as a value (an absolute path), found relative to the file naming it.
+            values[key] = str(((base / text) if not Path(text).is_absolute() else Path(text)).resolve()) if text else ""
+        else:
             values[key] = text
-        elif text:
-            images[key] = (base / text) if not Path(text).is_absolute() else Path(text)
     return values, images
 
 
@@ -332,7 +337,8 @@ def _products(r: Reader, job_dir: Path, templates: list[JobTemplate], problems: 
 
 
 def _check_pattern(r: Reader, pattern: str, templates: list[JobTemplate]) -> None:
-    known = set(PATTERN_KEYS) | {n for jt in templates for n, f in jt.template.fields.items() if f.type != "image"}
+    known = set(PATTERN_KEYS) | {n for jt in templates for n, f in jt.template.fields.items()
+                                 if f.type in ("text", "color")}
     try:
         names = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
     except ValueError as exc:
@@ -367,12 +373,14 @@ def load_job(path: Path, display: str | None = None) -> Job:
 
 
 def missing_inputs(job: Job) -> list[Problem]:
-    """Image paths in a job that do not exist (for ``validate``; ``render`` rejects them per item)."""
+    """Image and font files a job names that do not exist (for ``validate``; ``render`` reports them per item)."""
     out = []
+    fonts = {n for jt in job.templates for n, f in jt.template.fields.items() if f.type == "font"}
     for p in job.products:
-        for name, img in p.images.items():
-            if not img.is_file():
-                out.append(p.problem(f"products[{p.index}].{name}", f"no file {img}"))
+        named = {**p.images, **{n: Path(v) for n, v in p.values.items() if n in fonts and v}}
+        for name, path in named.items():
+            if not path.is_file():
+                out.append(p.problem(f"products[{p.index}].{name}", f"no file {path}"))
     return out
 
 

@@ -67,3 +67,45 @@ def test_measure_runs_adds_up_the_faces() -> None:
     latin = fonts.get_font(str(BRAND), "bold", 40).getlength("Sale ")
     parts = latin + fonts.get_font("sans", "bold", 40).getlength("大促")
     assert whole == pytest.approx(parts)
+
+
+def test_a_brand_font_field_from_a_job(tmp_path: Path) -> None:
+    from artpipe.jobs import load_job, plan
+    from artpipe.tasks import render_product
+    shutil.copy(BRAND, tmp_path / "maison.ttf")
+    (tmp_path / "t.yaml").write_text("""\
+name: t
+sizes: {s: 600x200}
+fields: {headline: {type: text}, brand_font: {type: font}}
+background: "#ffffff"
+layers:
+  - {name: h, type: text, text: $headline, font: {family: [$brand_font, sans], size: 60, min_size: 20},
+     color: "#000000", box: {left: 20, right: 20, top: 20, bottom: 20}}
+  - {name: b, type: shape, text: $headline, font: {family: $brand_font, size: 30, min_size: 10},
+     box: {left: 0, top: 0, width: 200, height: 40}}
+""", encoding="utf-8")
+    (tmp_path / "kit.yaml").write_text("brand_font: maison.ttf\n", encoding="utf-8")
+    (tmp_path / "job.yaml").write_text("brand: kit.yaml\ntemplates: [t.yaml]\noutput: '{sku}.png'\n"
+                                       "products: [{sku: a, headline: Sale 大促}]\n", encoding="utf-8")
+    job = load_job(tmp_path / "job.yaml")
+    assert job.products[0].values["brand_font"] == str((tmp_path / "maison.ttf").resolve())
+    (task,) = plan(job, tmp_path / "out")
+    outcome = render_product(task)
+    assert outcome.status == "ok", outcome.message
+    with_brand = (tmp_path / "out" / "a.png").read_bytes()
+    (tmp_path / "kit.yaml").write_text("brand_font: ''\n", encoding="utf-8")  # no brand font: bundled only
+    (task,) = plan(load_job(tmp_path / "job.yaml"), tmp_path / "out")
+    assert render_product(task).status == "ok"
+    assert (tmp_path / "out" / "a.png").read_bytes() != with_brand
+
+
+def test_a_family_field_must_be_a_font_field(tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text("""\
+name: t
+sizes: {s: 600x200}
+fields: {headline: {type: text}}
+layers:
+  - {name: h, type: text, text: $headline, font: {family: $headline}}
+""", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"font.family: \$headline must be a field of type font"):
+        load_template(tmp_path / "t.yaml")

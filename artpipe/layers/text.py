@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageDraw
@@ -22,7 +23,7 @@ from artpipe.layers.base import (
     resolve_color,
 )
 from artpipe.schema import Reader, single
-from artpipe.template.fields import substitute
+from artpipe.template.fields import single_reference, substitute
 from artpipe.template.model import FontSpec, Layer, Length, Rect, Shadow
 from artpipe.text import fonts
 from artpipe.text.fit import OVERFLOWS, TextBlock, TextDoesNotFit, fit_text
@@ -116,7 +117,13 @@ def read_families(f: Reader, ctx: LoadContext) -> tuple[str, ...]:
         return ("sans",)
     chain: list[str] = []
     for name in names:
-        if fonts.is_font_file(name):
+        ref = single_reference(name)
+        if ref is not None:
+            if ref not in ctx.fields or ctx.fields[ref].type != "font":
+                f.problem("family", f"${ref} must be a field of type font", "declare it: {type: font}")
+            else:
+                chain.append(f"${ref}")
+        elif fonts.is_font_file(name):
             item = single(f.node, "family", name, f.mark("family"))
             item.value_folders["family"] = f.node.value_folders.get("family") or f.node.folder
             path = read_asset(Reader(item, f.where, f.problems), "family", ctx)
@@ -143,9 +150,32 @@ def _pixels(length: Length, scene: Scene) -> int:
     return max(1, length.pixels(scene.size.height))
 
 
+def font_chain(style: TextStyle, scene: Scene, origin: str) -> tuple[str, ...]:
+    """The family list with ``$field`` fonts resolved (an empty font field is skipped)."""
+    chain = []
+    for family in style.font.family:
+        if not family.startswith("$"):
+            chain.append(family)
+            continue
+        path = scene.values.get(family[1:], "")
+        if not path:
+            continue
+        if not fonts.is_font_file(path) or not Path(path).is_file():
+            raise RenderError(origin, f"field {family}: '{path}' is not a .ttf/.otf font file that exists")
+        chain.append(path)
+    return tuple(chain)
+
+
+def resolved_style(style: TextStyle, scene: Scene, origin: str) -> TextStyle:
+    """The style with its ``$field`` fonts replaced by the files they name here."""
+    if not any(f.startswith("$") for f in style.font.family):
+        return style
+    return replace(style, font=replace(style.font, family=font_chain(style, scene, origin)))
+
+
 def layout_text(text: str, style: TextStyle, w: int, h: int, scene: Scene, origin: str, where: str) -> TextBlock:
     """Check glyph coverage and fit ``text`` into w x h; problems become RenderErrors at ``origin``."""
-    family, weight = style.font.family, style.font.weight
+    family, weight = font_chain(style, scene, origin), style.font.weight
     missing = fonts.missing_chars(text, family, weight)
     if missing:
         shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
@@ -218,8 +248,8 @@ def paint(layer: TextLayer, rect: Rect, scene: Scene) -> Placed | None:
     if not text or rect.w <= 0 or rect.h <= 0:
         return None
     where = f"layer {layer.name} at size {scene.size.name}"
-    block = layout_text(text, layer.style, rect.w, rect.h, scene, layer.origin, where)
-    style = layer.style
+    style = resolved_style(layer.style, scene, layer.origin)
+    block = layout_text(text, style, rect.w, rect.h, scene, layer.origin, where)
     color = resolve_color(style.color, scene, layer.origin)
     stroke = resolve_color(style.stroke, scene, layer.origin) if style.stroke and style.stroke_width else None
     im = draw_block(block, style, rect.w, rect.h, color, layer.opacity, stroke)

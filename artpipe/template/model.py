@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FIELD_TYPES = ("image", "text", "color")
+FIELD_TYPES = ("image", "text", "color", "font")
 ROLES = ("product", "promo", "price", "logo", "decoration")
 FITS = ("contain", "cover", "fill")
 ANCHORS = ("center", "top", "bottom", "left", "right", "top-left", "top-right", "bottom-left", "bottom-right")
@@ -78,7 +78,7 @@ class Size:
 
 @dataclass(frozen=True)
 class Field:
-    """Data a job supplies: an image path, a text or a colour."""
+    """Data a job supplies: an image path, a text, a colour or a font file (a merchant's brand font)."""
 
     name: str
     type: str
