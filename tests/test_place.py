@@ -73,3 +73,22 @@ def test_cover_zooms_out_when_the_product_is_too_big() -> None:
         pixel = out.getpixel(xy)
         assert isinstance(pixel, tuple)
         assert max(abs(a - 240) for a in pixel) <= 15, xy
+
+
+def test_cover_follows_a_focus_but_keeps_the_product() -> None:
+    from artpipe.imaging.place import cover_subject
+    im = Image.new("RGB", (800, 200), (240, 240, 240))
+    ImageDraw.Draw(im).rectangle((350, 50, 450, 150), fill=(200, 0, 0))  # product in the middle
+    ImageDraw.Draw(im).rectangle((0, 0, 20, 200), fill=(0, 0, 200))      # a blue post at the far left
+    left = cover_subject(im, 200, 200, (350, 50, 451, 151), (240, 240, 240), 20, focus=(0.0, 0.5))
+    # the window moves left as far as it can while still holding the whole product: x = 451 - 200 = 251
+    assert left.getpixel((199, 100)) == (200, 0, 0)  # the product's right edge, at x 450, ends the window
+    assert left.getpixel((98, 100)) == (240, 240, 240)  # its left edge, at x 350, is 99 px in
+    assert left.getpixel((50, 100)) == (240, 240, 240)  # not at the post: that would cut the product
+
+
+@pytest.mark.parametrize(("text", "point"), [("0.5,0.3", (0.5, 0.3)), ("50%, 30%", (0.5, 0.3)), ("2,0", None),
+                                             ("x", None), ("", None)])
+def test_parse_focus(text: str, point: tuple[float, float] | None) -> None:
+    from artpipe.layers.image import parse_focus
+    assert parse_focus(text) == point

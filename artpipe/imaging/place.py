@@ -92,18 +92,20 @@ def extend_edges(pic: Image.Image, w: int, h: int, x: int, y: int, backdrop: tup
 
 
 def cover_subject(im: Image.Image, w: int, h: int, subject: tuple[int, int, int, int],
-                  backdrop: tuple[int, int, int] | None, tolerance: int) -> Image.Image:
+                  backdrop: tuple[int, int, int] | None, tolerance: int,
+                  focus: tuple[float, float] | None = None) -> Image.Image:
     """Fill a w x h box like ``cover``, but never crop through the product (``subject``).
 
-    The crop window is moved to hold the whole product; when the product is larger than any window,
+    The crop window is moved to hold the whole product (as near as it can to ``focus``, fractions of the
+    picture, when given); when the product is larger than any window,
     the picture is zoomed out to show it whole and the photo's backdrop is continued to fill the box
     (transparent around a cut-out).
     """
     tw, th = fit_size(im.width, im.height, w, h, "cover")
     src_w, src_h = max(1, round(w * im.width / tw)), max(1, round(h * im.height / th))
     left, top, right, bottom = subject
-    x = window_around(im.width, src_w, left, right)
-    y = window_around(im.height, src_h, top, bottom)
+    x = window_around(im.width, src_w, left, right, focus[0] * im.width if focus else None)
+    y = window_around(im.height, src_h, top, bottom, focus[1] * im.height if focus else None)
     if x is not None and y is not None:
         return im.resize((w, h), Image.Resampling.LANCZOS, box=(x, y, x + src_w, y + src_h), reducing_gap=3.0)
     pic = fitted(crop_to_subject(im, subject, 0.04), w, h, "contain", (0.5, 0.5)).convert("RGBA")

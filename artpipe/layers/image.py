@@ -26,7 +26,7 @@ from artpipe.template.fields import single_reference
 from artpipe.template.layout import anchor_offset
 from artpipe.template.model import ANCHORS, FITS, Layer, Length, Rect, Shadow
 
-KEYS = ("source", "fit", "anchor", "shadow", "trim", "padding", "matte", "radius", "inset", "mask")
+KEYS = ("source", "fit", "anchor", "shadow", "trim", "padding", "matte", "radius", "inset", "mask", "focus")
 MASKS = ("none", "rounded", "circle")
 
 
@@ -44,6 +44,7 @@ class ImageLayer(Layer):
     radius: Length = Length(0)  # corner radius of the matte card
     inset: Length = Length(0)  # space between the matte card's edge and the picture
     mask: str = "none"  # cut the picture (or its card) to a rounded rectangle (radius) or an ellipse
+    focus: str | None = None  # "$field" holding "x,y" (fractions or percentages): where cover centres
 
 
 def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> ImageLayer:
@@ -73,7 +74,31 @@ def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> ImageLayer:
         radius=read_length(r, "radius", Length(0)) or Length(0),
         inset=read_length(r, "inset", Length(0)) or Length(0),
         mask=r.choice("mask", MASKS, "none"),
+        focus=_focus_field(r, ctx),
     )
+
+
+def _focus_field(r: Reader, ctx: LoadContext) -> str | None:
+    raw = r.text("focus", None)
+    if raw is None:
+        return None
+    ref = single_reference(raw)
+    if ref is None or ref not in ctx.fields or ctx.fields[ref].type != "text":
+        r.problem("focus", f"'{raw}' must be a $field of type text holding x,y", "e.g. focus: $focus with 0.5,0.3")
+        return None
+    return ref
+
+
+def parse_focus(text: str) -> tuple[float, float] | None:
+    """``"0.5,0.3"`` or ``"50%,30%"`` -> (0.5, 0.3); None when empty or not a point inside the picture."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 2:
+        return None
+    try:
+        x, y = (float(p[:-1]) / 100 if p.endswith("%") else float(p) for p in parts)
+    except ValueError:
+        return None
+    return (x, y) if 0 <= x <= 1 and 0 <= y <= 1 else None
 
 
 def _matte(r: Reader, ctx: LoadContext) -> str | None:
@@ -121,8 +146,14 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
     inner_w, inner_h = max(1, rect.w - 2 * inset), max(1, rect.h - 2 * inset)
     asset = scene.images.get(layer.source[1:]) if layer.source.startswith("$") else None
     if layer.fit == "cover" and asset is not None and not layer.trim:
+        focus = None
+        if layer.focus and scene.values.get(layer.focus, "").strip():
+            focus = parse_focus(scene.values[layer.focus])
+            if focus is None:
+                raise RenderError(layer.origin, f"field ${layer.focus}: '{scene.values[layer.focus]}' is not a "
+                                  "point (write x,y as fractions like 0.5,0.3 or percentages like 50%,30%)")
         pic = cover_subject(im, inner_w, inner_h, asset.subject, asset.backdrop,
-                            setting("analyze", "backdrop_tolerance"))
+                            setting("analyze", "backdrop_tolerance"), focus)
     else:
         pic = fitted(im, inner_w, inner_h, layer.fit, (0.5, 0.5))
     notes = _upscale_note(layer, im, pic, scene)

@@ -96,9 +96,10 @@ def crop_window(src_w: int, src_h: int, win_w: int, win_h: int, focus: tuple[flo
     return min(max(x, 0), max(src_w - win_w, 0)), min(max(y, 0), max(src_h - win_h, 0))
 
 
-def window_around(src: int, win: int, lo: int, hi: int) -> int | None:
-    """Start of a ``win``-long window in ``src`` that holds [lo, hi), as centred on it as possible; None if none can."""
+def window_around(src: int, win: int, lo: int, hi: int, centre: float | None = None) -> int | None:
+    """Start of a ``win``-long window in ``src`` that holds [lo, hi), centred as near as it can be on ``centre``
+    (default: the middle of [lo, hi)); None when no window can hold it."""
     if hi - lo > win or win > src:
         return None
-    ideal = (lo + hi - win) // 2
+    ideal = (lo + hi - win) // 2 if centre is None else round(centre - win / 2)
     return min(max(ideal, hi - win, 0), lo, src - win)
