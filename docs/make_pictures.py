@@ -14,7 +14,7 @@ from artpipe import load_asset, load_template, render
 
 DOCS = Path(__file__).resolve().parent
 PHOTOS = DOCS.parent / "samples" / "photos"
-PRODUCT = {"fit": "mug-sideways.jpg", "matte": "bottle-grey.jpg"}
+PRODUCT = {"fit": "mug-sideways.jpg", "matte": "bottle-grey.jpg", "masks": "mug-sideways.jpg"}
 
 
 def main() -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 
 from artpipe.errors import RenderError
 from artpipe.imaging.analyze import find_subject
@@ -153,3 +153,22 @@ layers:
     out = render(load_template(tmp_path / "m.yaml"), "s", {}, {"product": red}).image
     assert out.getpixel((100, 100))[:3] == (255, 0, 0)
     assert out.getpixel((3, 3))[:3] == (255, 255, 255)  # a corner: outside the circle
+
+
+def test_circular_card_keeps_the_product_inside_the_circle(tmp_path: Path) -> None:
+    from artpipe.imaging.place import ellipse_mask
+    (tmp_path / "c.yaml").write_text("""\
+name: c
+sizes: {s: 300x300}
+fields: {product: {type: image, required: true}}
+background: "#ffffff"
+layers:
+  - {name: p, type: image, source: $product, trim: true, matte: auto, mask: circle, box: {}}
+""", encoding="utf-8")
+    photo = Image.new("RGB", (400, 400), (236, 236, 236))
+    photo.paste((220, 0, 0), (80, 80, 320, 320))  # a square product: its corners are what a circle cuts
+    out = render(load_template(tmp_path / "c.yaml"), "s", {}, {"product": asset_of(photo)}).image.convert("RGB")
+    red = out.split()[1].point(lambda g: 255 if g < 60 else 0)
+    assert red.getbbox() is not None
+    outside = ImageChops.subtract(red, ellipse_mask(300, 300).point(lambda a: 255 if a > 0 else 0))
+    assert outside.getbbox() is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PIL import Image, ImageChops
@@ -120,7 +121,7 @@ def _source(layer: ImageLayer, scene: Scene) -> Image.Image | None:
 def _on_matte(layer: ImageLayer, pic: Image.Image, rect: Rect, scene: Scene) -> Image.Image:
     """The picture contained inside a card (its own backdrop continued, or a colour), corners rounded."""
     asset = scene.images.get(layer.source[1:]) if layer.source.startswith("$") else None
-    inset = layer.inset.pixels(min(rect.w, rect.h))
+    inset = _inset(layer, rect)
     x, y = anchor_offset(pic.width, pic.height, rect.w - 2 * inset, rect.h - 2 * inset, layer.anchor)
     x, y = max(x, 0) + inset, max(y, 0) + inset
     pic = pic.convert("RGBA")
@@ -142,7 +143,7 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
     im = _source(layer, scene)
     if im is None or rect.w <= 0 or rect.h <= 0:
         return None
-    inset = layer.inset.pixels(min(rect.w, rect.h))
+    inset = _inset(layer, rect)
     inner_w, inner_h = max(1, rect.w - 2 * inset), max(1, rect.h - 2 * inset)
     asset = scene.images.get(layer.source[1:]) if layer.source.startswith("$") else None
     if layer.fit == "cover" and asset is not None and not layer.trim:
@@ -171,6 +172,15 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
         out, dx, dy = drop_shadow(out, layer.shadow, resolve_color(layer.shadow.color, scene, layer.origin))
         x, y = x + dx, y + dy
     return Placed(out, rect.x + x, rect.y + y, notes)
+
+
+def _inset(layer: ImageLayer, rect: Rect) -> int:
+    """The room around the picture; on a circular card at least enough to keep a product's box inside the
+    circle (the inscribed square leaves (1 - 1/sqrt 2) / 2 of the side on each edge)."""
+    inset = layer.inset.pixels(min(rect.w, rect.h))
+    if layer.mask == "circle" and layer.matte is not None:
+        inset = max(inset, math.ceil(min(rect.w, rect.h) * (1 - 1 / math.sqrt(2)) / 2))
+    return inset
 
 
 def _masked(im: Image.Image, mask: str, radius: int) -> Image.Image:
