@@ -9,7 +9,8 @@ from artpipe.imaging.open import open_image
 from artpipe.jobs import load_job, plan
 from artpipe.render import render
 from artpipe.tasks import load_asset
-from artpipe.template.load import bundled_templates, load_template
+from artpipe.template.find import bundled_templates
+from artpipe.template.load import load_template
 from artpipe.version import __version__
 
 __all__ = [

@@ -17,7 +17,8 @@ from artpipe.imaging.normalize import NormalizeOptions
 from artpipe.jobs import load_job, missing_inputs
 from artpipe.proof import contact_sheet
 from artpipe.report import Outcome
-from artpipe.template.load import bundled_templates, load_template, template_file
+from artpipe.template.find import bundled_templates, template_file
+from artpipe.template.load import load_template
 from artpipe.version import __version__
 from artpipe.yamlsrc import YMap, load_yaml
 

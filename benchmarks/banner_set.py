@@ -16,7 +16,8 @@ from pathlib import Path
 
 from artpipe.render import render
 from artpipe.tasks import load_asset, template_assets
-from artpipe.template.load import bundled_templates, load_template
+from artpipe.template.find import bundled_templates
+from artpipe.template.load import load_template
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,8 +7,9 @@ from PIL import Image, ImageChops
 
 from artpipe.api import preview_template
 from artpipe.cli import main
+from artpipe.template.find import bundled_templates
 from artpipe.template.layout import resolve_box
-from artpipe.template.load import bundled_templates, load_template
+from artpipe.template.load import load_template
 
 BANNER = bundled_templates()["promo-banner"]
 

@@ -10,8 +10,9 @@ from artpipe.imaging.analyze import find_subject
 from artpipe.imaging.normalize import Asset, Work, to_rgb
 from artpipe.layers.text import TextLayer
 from artpipe.render import render
+from artpipe.template.find import bundled_templates
 from artpipe.template.layout import resolve_box
-from artpipe.template.load import bundled_templates, load_template
+from artpipe.template.load import load_template
 from artpipe.template.model import Template
 
 from conftest import assert_matches_golden, product_photo

@@ -8,7 +8,8 @@ import pytest
 from artpipe.errors import ConfigError
 from artpipe.layers.image import ImageLayer
 from artpipe.layers.text import TextLayer
-from artpipe.template.load import bundled_templates, find_template, load_template
+from artpipe.template.find import bundled_templates, find_template
+from artpipe.template.load import load_template
 from artpipe.template.model import Length
 
 GOOD = """\
@@ -155,10 +156,10 @@ def test_find_template_prefers_paths_then_workspace_then_bundled(tmp_path: Path)
 
 
 def test_bundled_dir_prefers_the_installed_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from artpipe.template import load
+    from artpipe.template import find
     (tmp_path / "bundled" / "x").mkdir(parents=True)
-    monkeypatch.setattr(load, "files", lambda _: tmp_path)
-    assert load.bundled_dir() == tmp_path / "bundled"
+    monkeypatch.setattr(find, "files", lambda _: tmp_path)
+    assert find.bundled_dir() == tmp_path / "bundled"
     (tmp_path / "bundled" / "x").rmdir()
     (tmp_path / "bundled").rmdir()
-    assert load.bundled_dir() == Path(load.__file__).resolve().parents[2] / "templates"
+    assert find.bundled_dir() == Path(find.__file__).resolve().parents[2] / "templates"

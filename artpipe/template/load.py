@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from importlib.resources import files
 from pathlib import Path
 
 from artpipe.errors import ConfigError, Problem
 from artpipe.layers import COMMON_KEYS, KINDS, LoadContext
 from artpipe.layers.base import read_asset, read_box, read_color, read_gradient
 from artpipe.schema import Problems, Reader, suggest
+from artpipe.template.find import merge_layer, template_file
+from artpipe.template.inherit import with_parents
 from artpipe.template.model import (
     FIELD_TYPES,
     FITS,
@@ -21,59 +22,12 @@ from artpipe.template.model import (
     Template,
     Visibility,
 )
-from artpipe.yamlsrc import YList, YMap, load_yaml
+from artpipe.yamlsrc import YMap, load_yaml
 
 TOP_KEYS = ("name", "description", "extends", "sizes", "fields", "background", "layers", "overrides")
-MAX_EXTENDS = 8  # how deep inheritance may go
 FIELD_KEYS = ("type", "required", "default", "example", "description")
 MAX_SIDE_PX = 20000
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-# Keys whose mappings an override merges into (others, like box, are replaced whole).
-_DEEP_MERGE = ("font", "stroke", "shadow")
-
-
-def bundled_dir() -> Path:
-    """The folder of templates shipped with artpipe (the repo's templates/ in a source checkout)."""
-    # Installed: templates/ is packaged as artpipe/bundled (see pyproject.toml). Ask the regular
-    # artpipe package for it: files() on the namespace package would give a MultiplexedPath.
-    installed = Path(str(files("artpipe").joinpath("bundled")))
-    if installed.is_dir():
-        return installed
-    # Editable installs and source checkouts do not map templates/ into the package.
-    return Path(__file__).resolve().parents[2] / "templates"
-
-
-def template_file(path: Path) -> Path:
-    """A template is a YAML file, or a folder holding ``template.yaml``."""
-    return path / "template.yaml" if path.is_dir() else path
-
-
-def bundled_templates() -> dict[str, Path]:
-    """Name -> file of every bundled template, sorted by name."""
-    root = bundled_dir()
-    found: dict[str, Path] = {}
-    if root.is_dir():
-        for entry in sorted(root.iterdir()):
-            if entry.is_dir() and (entry / "template.yaml").is_file():
-                found[entry.name] = entry / "template.yaml"
-            elif entry.suffix in (".yaml", ".yml"):
-                found[entry.stem] = entry
-    return found
-
-
-def find_template(ref: str, search: list[Path]) -> Path | None:
-    """Resolve a template reference: a path, else a name in each ``search`` folder, else a bundled name."""
-    looks_like_path = "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml"))
-    for base in search:
-        candidate = base / ref
-        if template_file(candidate).is_file():
-            return template_file(candidate)
-        for name in (ref, f"{ref}.yaml"):
-            if not looks_like_path and template_file(base / "templates" / name).is_file():
-                return template_file(base / "templates" / name)
-    if not looks_like_path:
-        return bundled_templates().get(ref)
-    return None
 
 
 def _sizes(r: Reader) -> tuple[Size, ...]:
@@ -184,14 +138,6 @@ def _visibility(r: Reader, ctx: LoadContext) -> Visibility | None:
         max_height=v.number("max_height", None, minimum=0, integer=True))
 
 
-def _merge(base: YMap, override: YMap, *, origin: YMap | None = None) -> YMap:
-    merged = base.merged(override, origin=origin)
-    for key in _DEEP_MERGE:
-        if isinstance(base.get(key), YMap) and isinstance(override.get(key), YMap):
-            merged[key] = base[key].merged(override[key])
-    return merged
-
-
 def _layer_nodes(r: Reader) -> list[tuple[str, YMap, str]]:
     """(name, node, display path) of each layer, checking names are present and unique."""
     seq = r.sequence("layers", required=True)
@@ -237,83 +183,6 @@ def _overrides(r: Reader, sizes: tuple[Size, ...], names: list[str]) -> dict[str
     return out
 
 
-def _copy_list(items: YList, like: YList) -> YList:
-    out = YList(like.file, like.mark)
-    out.extend(items)
-    out.item_marks.extend(items.item_marks)
-    return out
-
-
-def _merge_layers(parent: YList, child: YList) -> YList:
-    """The parent's layers with the child's merged in by name; new child layers go on top (at the end)."""
-    out = _copy_list(parent, child)
-    index = {item.get("name"): i for i, item in enumerate(out) if isinstance(item, YMap)}
-    for item, mark in zip(child, child.item_marks, strict=True):
-        name = item.get("name") if isinstance(item, YMap) else None
-        if isinstance(item, YMap) and name in index and isinstance(out[index[name]], YMap):
-            # A child layer may leave out its type: it changes the parent's layer of that name, and
-            # messages about the layer point at the child, where the change was made.
-            out[index[name]] = _merge(out[index[name]], item, origin=item)
-            out.item_marks[index[name]] = mark
-        else:
-            out.append(item)
-            out.item_marks.append(mark)
-    return out
-
-
-def _merge_overrides(parent: YMap, child: YMap) -> YMap:
-    out = parent.merged(child)
-    for size, per in child.items():
-        if isinstance(per, YMap) and isinstance(parent.get(size), YMap):
-            merged = parent[size].merged(per)
-            for layer, change in per.items():
-                if isinstance(change, YMap) and isinstance(parent[size].get(layer), YMap):
-                    merged[layer] = _merge(parent[size][layer], change)
-            out[size] = merged
-    return out
-
-
-def merge_templates(parent: YMap, child: YMap) -> YMap:
-    """``child`` laid over ``parent``: sizes and fields by name, layers by name, overrides by size and
-    layer; other keys (name, description, background) replaced. Every value keeps its own file:line."""
-    out = parent.merged(child, origin=child)
-    for key in ("sizes", "fields"):
-        if isinstance(parent.get(key), YMap) and isinstance(child.get(key), YMap):
-            out[key] = parent[key].merged(child[key])
-    if isinstance(parent.get("layers"), YList) and isinstance(child.get("layers"), YList):
-        out["layers"] = _merge_layers(parent["layers"], child["layers"])
-    if isinstance(parent.get("overrides"), YMap) and isinstance(child.get("overrides"), YMap):
-        out["overrides"] = _merge_overrides(parent["overrides"], child["overrides"])
-    out.pop("extends", None)
-    return out
-
-
-def _with_parents(data: YMap, file: Path, seen: tuple[Path, ...] = ()) -> YMap:
-    """Resolve ``extends`` (recursively): the parent is a template beside this one, or a bundled one."""
-    if "extends" not in data:
-        return data
-    ref, (line, col) = data["extends"], data.value_marks["extends"]
-    if not isinstance(ref, str) or not ref:
-        raise ConfigError([Problem(data.file, line, col, "extends", "must be a template name or path")])
-    parent = find_template(ref, [file.parent, file.parent.parent])
-    if parent is None:
-        hint = suggest(ref, bundled_templates()) or "name a template beside this one, or a bundled one"
-        raise ConfigError([Problem(data.file, line, col, "extends", f"no template '{ref}'", hint)])
-    parent = parent.resolve()
-    if parent in seen or parent == file.resolve():
-        raise ConfigError([Problem(data.file, line, col, "extends", f"'{ref}' extends this template again "
-                                   "(a loop)", "break the chain of extends")])
-    if len(seen) >= MAX_EXTENDS:
-        raise ConfigError([Problem(data.file, line, col, "extends", f"more than {MAX_EXTENDS} levels of extends")])
-    parent_data = load_yaml(parent)
-    if not isinstance(parent_data, YMap):
-        raise ConfigError([Problem(str(parent), 1, 1, "", "a template must be a mapping of keys")])
-    merged = merge_templates(_with_parents(parent_data, parent, (*seen, file.resolve())), data)
-    if "name" not in data:
-        merged["name"] = file.parent.name if file.name == "template.yaml" else file.stem
-    return merged
-
-
 def load_template(path: Path, display: str | None = None) -> Template:
     """Load and validate a template file (or folder); raise ConfigError listing every problem."""
     file = template_file(path)
@@ -323,7 +192,7 @@ def load_template(path: Path, display: str | None = None) -> Template:
     problems = Problems()
     if not isinstance(data, YMap):
         raise ConfigError([Problem(display, 1, 1, "", "a template must be a mapping of keys")])
-    data = _with_parents(data, file)
+    data = with_parents(data, file)
     r = Reader(data, "", problems)
     r.check_keys(TOP_KEYS, ("name", "sizes", "layers"))
     sizes = _sizes(r)
@@ -339,7 +208,7 @@ def load_template(path: Path, display: str | None = None) -> Template:
         layers = []
         for layer, name, node, where in base:
             if name in changes:
-                layer = _layer(_merge(node, changes[name]), where, problems, ctx)
+                layer = _layer(merge_layer(node, changes[name]), where, problems, ctx)
             if layer is not None:
                 layers.append(layer)
         by_size[size.name] = tuple(layers)

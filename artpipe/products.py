@@ -1,0 +1,205 @@
+"""Product rows of a job: inline or from a CSV, over the job's defaults and the merchant's brand kit.
+
+Every value is checked against the fields of the job's templates; image and font paths resolve against
+the file that names them (the job, the CSV or the brand kit).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from artpipe.defaults import setting
+from artpipe.errors import Problem
+from artpipe.schema import Problems, Reader, suggest
+from artpipe.template.model import Field, Template
+from artpipe.yamlsrc import YList, YMap, load_yaml
+
+
+@dataclass(frozen=True)
+class Product:
+    """One row of a job: its text/colour values and image paths (resolved against the file naming them)."""
+
+    index: int
+    sku: str
+    values: dict[str, str]
+    images: dict[str, Path]
+    file: str  # the job or CSV file the product comes from
+    line: int
+    primary: Path | None = None  # the input this product is reported under: the first image its row names
+
+    @property
+    def origin(self) -> str:
+        """``file:line`` of the product, for messages."""
+        return f"{self.file}:{self.line}"
+
+    def problem(self, where: str, what: str, hint: str = "") -> Problem:
+        """A problem located at this product."""
+        return Problem(self.file, self.line, 1, where, what, hint)
+
+
+def _value(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _csv_rows(path: Path, display: str, problems: Problems) -> list[tuple[dict[str, str], int]]:
+    try:
+        if path.stat().st_size > setting("csv", "max_bytes"):
+            problems.add(Problem(display, 0, 0, "", "the CSV is too large", "split it into several jobs"))
+            return []
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        problems.add(Problem(display, 0, 0, "", f"cannot read: {exc.strerror or exc}"))
+        return []
+    except UnicodeDecodeError:
+        problems.add(Problem(display, 0, 0, "", "not UTF-8 text", "save the CSV as UTF-8"))
+        return []
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows: list[tuple[dict[str, str], int]] = []
+    for row in reader:
+        if len(rows) >= setting("csv", "max_rows"):
+            problems.add(Problem(display, reader.line_num, 1, "", "too many rows", "split it into several jobs"))
+            break
+        if None in row:
+            problems.add(Problem(display, reader.line_num, 1, "", "more cells than header columns"))
+            continue
+        rows.append(({k.strip(): (v or "").strip() for k, v in row.items() if k}, reader.line_num))
+    return rows
+
+
+Values = tuple[dict[str, str], dict[str, Path]]  # (text and colour values, image paths)
+def _classify(raw: dict[str, object], base: Path, fields: dict[str, Field],
+              unknown: Callable[[str], None]) -> Values:
+    """Split a row into text/colour values and image paths (resolved against ``base``)."""
+    values: dict[str, str] = {}
+    images: dict[str, Path] = {}
+    for key, value in raw.items():
+        if key == "sku":
+            continue
+        if key not in fields:
+            unknown(key)
+            continue
+        text = _value(value)
+        kind = fields[key].type
+        if kind == "image":
+            if text:
+                images[key] = (base / text) if not Path(text).is_absolute() else Path(text)
+        elif kind == "font":
+            # A font file travels as a value (an absolute path), found relative to the file naming it.
+            values[key] = str(((base / text) if not Path(text).is_absolute() else Path(text)).resolve()) if text else ""
+        else:
+            values[key] = text
+    return values, images
+
+
+def _all_fields(templates: list[Template]) -> dict[str, Field]:
+    return {name: f for t in templates for name, f in t.fields.items()}
+
+
+def _product(index: int, raw: dict[str, object], origin: tuple[str, int, int], base: Path,
+             templates: list[Template], defaults: Values, problems: Problems) -> Product:
+    file, line, col = origin
+    fields = _all_fields(templates)
+
+    def unknown(key: str) -> None:
+        problems.add(Problem(file, line, col, f"products[{index}].{key}", "not a field of any template",
+                             suggest(key, fields) or f"fields: {', '.join(sorted(fields))}"))
+    own_values, own_images = _classify(raw, base, fields, unknown)
+    values = {**defaults[0], **own_values}
+    images = {**defaults[1], **own_images}
+    for t in templates:
+        for name, f in t.fields.items():
+            given = images.get(name) if f.type == "image" else values.get(name, "").strip()
+            if f.required and not given:
+                problems.add(Problem(file, line, col, f"products[{index}]",
+                                     f"missing '{name}', required by template {t.name}"))
+    sku = _value(raw.get("sku")) or f"{index + 1:04d}"
+    primary = next(iter(own_images.values()), next(iter(images.values()), None))
+    return Product(index, sku, values, images, file, line, primary)
+
+
+def _values_of(d: Reader, base: Path, templates: list[Template], *, shared: bool = False) -> Values:
+    """A mapping of field values (brand kit or defaults); image paths relative to ``base``.
+
+    ``shared`` (a brand kit, used by jobs with other templates): a key no template here uses is fine,
+    unless it looks like a typo of one that is.
+    """
+    fields = _all_fields(templates)
+
+    def unknown(key: str) -> None:
+        # In a shared kit only a near miss is suspicious: "acent" for accent, not "slogan" beside logo.
+        hint = suggest(key, fields, cutoff=0.85 if shared else 0.6)
+        if hint or not shared:
+            d.problem(key, "not a field of any template", hint, at_key=True)
+    return _classify(dict(d.node), base, fields, unknown)
+
+
+def _brand(r: Reader, job_dir: Path, templates: list[Template]) -> Values:
+    """``brand``: a merchant's kit (logo, colours, shop name...) as a YAML file or inline; paths in a brand
+    file are relative to that file, so one kit serves every job."""
+    raw = r.raw("brand")
+    if raw is None:
+        return {}, {}
+    if isinstance(raw, str):
+        path = job_dir / raw
+        if not path.is_file():
+            r.problem("brand", f"no brand file '{raw}'", "give a YAML file of field values, relative to the job")
+            return {}, {}
+        data = load_yaml(path, os.path.normpath(Path(r.file).parent / raw))
+        if not isinstance(data, YMap):
+            r.problem("brand", f"'{raw}' must be a mapping of field values")
+            return {}, {}
+        return _values_of(Reader(data, "", r.problems), path.parent, templates, shared=True)
+    b = r.mapping("brand")
+    return _values_of(b, job_dir, templates, shared=True) if b is not None else ({}, {})
+
+
+def _defaults(r: Reader, job_dir: Path, templates: list[Template]) -> Values:
+    """What every product starts from: the brand kit, then the job's ``defaults`` (paths relative to the job)."""
+    values, images = _brand(r, job_dir, templates)
+    d = r.mapping("defaults")
+    if d is not None:
+        own_values, own_images = _values_of(d, job_dir, templates)
+        values, images = {**values, **own_values}, {**images, **own_images}
+    return values, images
+
+
+def read_products(r: Reader, job_dir: Path, templates: list[Template], problems: Problems) -> list[Product]:
+    defaults = _defaults(r, job_dir, templates)
+    if r.has("products") == r.has("csv"):
+        r.problem(None, "give products (a list) or csv (a file), exactly one")
+        return []
+    out: list[Product] = []
+    if r.has("csv"):
+        rel = r.text("csv") or ""
+        path = job_dir / rel
+        display = str(Path(r.file).parent / rel)
+        for i, (row, line) in enumerate(_csv_rows(path, display, problems)):
+            out.append(_product(i, dict(row), (display, line, 1), path.parent, templates, defaults, problems))
+    else:
+        seq = r.sequence("products") or YList(r.file, r.mark())
+        for i in range(len(seq)):
+            pr = r.item(seq, i, f"products[{i}]")
+            if pr is None:
+                continue
+            line, col = seq.item_marks[i]
+            out.append(_product(i, dict(pr.node), (r.file, line, col), job_dir, templates, defaults, problems))
+    seen: dict[str, str] = {}
+    for p in out:
+        if p.sku in seen:
+            problems.add(p.problem(f"products[{p.index}].sku", f"duplicate sku '{p.sku}' (first at {seen[p.sku]})",
+                                   "skus must be unique"))
+        seen.setdefault(p.sku, p.origin)
+    if not out and not problems.items:
+        r.problem(None, "the job has no products")
+    return out
