@@ -67,3 +67,27 @@ def write_png(path: Path, image: Image.Image) -> None:
     buf = io.BytesIO()
     image.save(buf, "PNG", optimize=False)
     write_atomic(path, buf.getvalue())
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a folder's entries (new names, renames) durable, not just the files' bytes."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def move_into(src: Path, dest_root: Path, rel: Path) -> Path:
+    """Move ``src`` to ``dest_root/rel`` (never over an existing file: ``-2``, ``-3``... are added) and make
+    the move durable. The inbox uses it to archive or fail inputs after their outputs are on disk."""
+    dest = dest_root / rel
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    n = 1
+    while dest.exists():
+        n += 1
+        dest = dest_root / rel.parent / f"{rel.stem}-{n}{rel.suffix}"
+    os.replace(src, dest)
+    fsync_dir(dest.parent)
+    fsync_dir(src.parent)
+    return dest

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hostile import build, jpeg_bytes, photo, png_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
@@ -18,6 +17,8 @@ from artpipe.errors import REJECT_REASONS, ConfigError, InputError
 from artpipe.imaging.color import srgb_icc_bytes
 from artpipe.imaging.normalize import NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
+
+from hostile import build, jpeg_bytes, photo, png_bytes
 
 
 def digests(folder: Path) -> dict[str, str]:

@@ -1,0 +1,131 @@
+"""The workspace: ``artpipe.yaml`` names the folders, the routes and how the inbox behaves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from artpipe.errors import ConfigError, Problem
+from artpipe.schema import Problems, Reader
+from artpipe.yamlsrc import YMap, load_yaml
+
+CONFIG_NAME = "artpipe.yaml"
+TOP_KEYS = ("folders", "settle_seconds", "sidecar_wait_seconds", "duplicates", "output", "routes")
+FOLDER_KEYS = ("inbox", "outbox", "archive", "failed")
+ROUTE_KEYS = ("match", "templates", "sizes", "defaults")
+DUPLICATES = ("skip", "render")
+
+EXAMPLE = """\
+# artpipe workspace. Drop photos into inbox/<merchant>/...; results appear in outbox/, inputs move to
+# archive/ (or failed/, with <name>.error.json saying why).
+folders: {inbox: inbox, outbox: outbox, archive: archive, failed: failed}
+settle_seconds: 1.5         # a file must stay unchanged this long before it is processed
+sidecar_wait_seconds: 3     # how long an image waits for its sidecar (mug.yaml beside mug.jpg)
+duplicates: skip            # a byte-identical re-drop: skip (archive it as a duplicate) or render again
+output: "{template}-{size}.jpg"   # inside outbox/<same folder>/<photo name>/
+routes:                     # the first route whose pattern matches the path inside inbox/ wins
+  - match: "*/banners/**"
+    templates: [promo-banner]
+    sizes: all
+  - match: "**"
+    templates: [product-main]
+"""
+
+
+@dataclass(frozen=True)
+class Route:
+    """Which templates and sizes a file matching ``match`` (a glob on its path inside the inbox) gets."""
+
+    match: str
+    templates: tuple[str, ...]
+    sizes: str | tuple[str, ...] = "all"
+    defaults: tuple[tuple[str, str], ...] = ()
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A loaded workspace: absolute folders and the inbox's rules."""
+
+    root: Path
+    config: Path
+    inbox: Path
+    outbox: Path
+    archive: Path
+    failed: Path
+    settle_seconds: float
+    sidecar_wait_seconds: float
+    duplicates: str
+    output: str
+    routes: tuple[Route, ...]
+
+    @property
+    def state(self) -> Path:
+        """Where the ledger lives (inside the workspace, never inside the inbox)."""
+        return self.root / ".artpipe"
+
+
+def init_workspace(root: Path) -> Path:
+    """Create the folders and an example ``artpipe.yaml``; an existing config is never overwritten."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in FOLDER_KEYS:
+        (root / name).mkdir(exist_ok=True)
+    config = root / CONFIG_NAME
+    if not config.exists():
+        config.write_text(EXAMPLE, encoding="utf-8")
+    return config
+
+
+def _routes(r: Reader) -> tuple[Route, ...]:
+    seq = r.sequence("routes", required=True)
+    out = []
+    for i in range(len(seq or [])):
+        rr = r.item(seq, i, f"routes[{i}]") if seq is not None else None
+        if rr is None:
+            continue
+        rr.check_keys(ROUTE_KEYS, ("match", "templates"))
+        templates = rr.raw("templates")
+        names = [templates] if isinstance(templates, str) else templates if isinstance(templates, list) else []
+        if not names:
+            rr.problem("templates", "must be a template name or a list of them")
+        sizes = rr.raw("sizes", "all")
+        d = rr.mapping("defaults")
+        out.append(Route(match=rr.text("match", "**") or "**", templates=tuple(str(n) for n in names),
+                         sizes=sizes if isinstance(sizes, str) else tuple(str(s) for s in sizes),
+                         defaults=tuple((k, str(v)) for k, v in (d.node.items() if d else [])),
+                         origin=rr.origin()))
+    return tuple(out)
+
+
+def load_workspace(config: Path) -> Workspace:
+    """Load ``artpipe.yaml`` (or the folder holding it); ConfigError lists every problem."""
+    path = config / CONFIG_NAME if config.is_dir() else config
+    if not path.is_file():
+        raise ConfigError([Problem(str(path), 0, 0, "", "no workspace config here",
+                                   "create one with: artpipe init WORKSPACE")])
+    data = load_yaml(path)
+    if not isinstance(data, YMap):
+        raise ConfigError([Problem(str(path), 1, 1, "", "the config must be a mapping of keys")])
+    problems = Problems()
+    r = Reader(data, "", problems)
+    r.check_keys(TOP_KEYS, ("routes",))
+    root = path.parent.resolve()
+    f = r.mapping("folders")
+    folders = {}
+    for name in FOLDER_KEYS:
+        rel = (f.text(name, name) if f is not None else name) or name
+        folder = (root / rel).resolve()
+        if not folder.is_relative_to(root):
+            (f or r).problem(name, f"'{rel}' leads outside the workspace", "keep every folder inside it")
+        folders[name] = folder
+    if f is not None:
+        f.check_keys(FOLDER_KEYS)
+    workspace = Workspace(
+        root=root, config=path, **folders,
+        settle_seconds=r.number("settle_seconds", 1.5, minimum=0, maximum=600),
+        sidecar_wait_seconds=r.number("sidecar_wait_seconds", 3, minimum=0, maximum=600),
+        duplicates=r.choice("duplicates", DUPLICATES, "skip"),
+        output=r.text("output", "{template}-{size}.jpg") or "{template}-{size}.jpg",
+        routes=_routes(r))
+    problems.raise_if_any()
+    return workspace

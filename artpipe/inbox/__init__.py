@@ -1,0 +1,1 @@
+"""The watched inbox: settle, route, process, move; accounted for in a ledger."""

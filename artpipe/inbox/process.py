@@ -1,0 +1,175 @@
+"""One inbox file from stable to accounted for: route it, render it, then archive it or fail it.
+
+The dropped photo fills the templates' ``product`` field; ``merchant.yaml`` in the merchant's folder
+(``inbox/<merchant>/``) works as a brand kit and a sidecar (``mug.yaml`` beside ``mug.jpg``) gives the
+product's own fields. Outputs go to ``outbox/<same folder>/<stem>/``; the input moves to ``archive/`` only
+after they are durable, or to ``failed/`` with ``<name>.error.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from artpipe.config import Workspace
+from artpipe.errors import ConfigError, Problem
+from artpipe.files import fsync_dir, move_into, write_text_atomic
+from artpipe.imaging.encode import EXTENSIONS, EncodeOptions
+from artpipe.inbox.ledger import Ledger
+from artpipe.inbox.routes import route_for
+from artpipe.jobs import RenderSpec, Task, safe_part
+from artpipe.products import Product
+from artpipe.report import Outcome
+from artpipe.template.find import find_template
+from artpipe.template.load import load_template
+from artpipe.template.model import Template
+from artpipe.yamlsrc import YMap, load_yaml
+
+MERCHANT_FILE = "merchant.yaml"
+SIDECAR_SUFFIXES = (".yaml", ".yml")
+PHOTO_FIELD = "product"
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A stable input, prepared for rendering."""
+
+    path: Path
+    rel: PurePosixPath
+    row: int
+    task: Task | None  # None when it was settled without rendering (a duplicate, no route, an error)
+    sidecar: Path | None
+    stable_at: float
+    error: tuple[str, str] | None = None  # (reason, message) found while preparing
+
+
+def digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def merchant_values(path: Path) -> dict[str, str]:
+    """Field values from a merchant file or a sidecar; file and image paths made absolute beside it."""
+    data = load_yaml(path)
+    if not isinstance(data, YMap):
+        raise ConfigError([Problem(str(path), 1, 1, "", "must be a mapping of field values")])
+    out = {}
+    for key, value in data.items():
+        text = "" if value is None else str(value)
+        candidate = path.parent / text
+        out[key] = str(candidate.resolve()) if text and "/" not in key and candidate.is_file() else text
+    return out
+
+
+def sidecar_of(path: Path) -> Path | None:
+    """``mug.yaml`` beside ``mug.jpg``, if there is one."""
+    return next((path.with_suffix(s) for s in SIDECAR_SUFFIXES if path.with_suffix(s).is_file()), None)
+
+
+class Processor:
+    """Prepares inbox files as render tasks and accounts for their outcomes."""
+
+    def __init__(self, workspace: Workspace, ledger: Ledger) -> None:
+        self.ws = workspace
+        self.ledger = ledger
+        self.templates: dict[str, Template] = {}
+
+    def _template(self, name: str) -> Template:
+        if name not in self.templates:
+            path = find_template(name, [self.ws.root])
+            if path is None:
+                msg = f"no template '{name}' (routes in {self.ws.config})"
+                raise FileNotFoundError(msg)
+            self.templates[name] = load_template(path)
+        return self.templates[name]
+
+    def prepare(self, path: Path, stable_at: float) -> Pending:
+        """Record the input in the ledger and build its render task (None when it needs no rendering)."""
+        rel = PurePosixPath(path.relative_to(self.ws.inbox).as_posix())
+        sha = digest(path)
+        row = self.ledger.begin(rel.as_posix(), sha)
+        sidecar = sidecar_of(path)
+        try:
+            return self._prepare(path, rel, sha, row, sidecar, stable_at)
+        except ConfigError as exc:  # a broken merchant.yaml or sidecar fails this file, not the watcher
+            return Pending(path, rel, row, None, sidecar, stable_at, ("config", str(exc).splitlines()[0]))
+        except FileNotFoundError as exc:
+            return Pending(path, rel, row, None, sidecar, stable_at, ("route", str(exc)))
+
+    def _prepare(self, path: Path, rel: PurePosixPath, sha: str, row: int, sidecar: Path | None,
+                 stable_at: float) -> Pending:
+        earlier = self.ledger.done_with(sha)
+        if earlier is not None and earlier.id != row and self.ws.duplicates == "skip":
+            return Pending(path, rel, row, None, sidecar, stable_at)
+        route = route_for(rel, self.ws.routes)
+        if route is None:
+            return Pending(path, rel, row, None, sidecar, stable_at)
+        values: dict[str, str] = dict(route.defaults)
+        merchant = self.ws.inbox / rel.parts[0] / MERCHANT_FILE if len(rel.parts) > 1 else None
+        for extra in (merchant, sidecar):
+            if extra is not None and extra.is_file():
+                values.update(merchant_values(extra))
+        templates = tuple(self._template(n) for n in route.templates)
+        images = {PHOTO_FIELD: path, **{k: Path(v) for k, v in values.items() if _is_image_field(k, templates)}}
+        texts = {k: v for k, v in values.items() if k not in images}
+        product = Product(0, path.stem, texts, images, str(path), 0, path)
+        out_dir = self.ws.outbox / rel.parent / safe_part(path.stem)
+        renders = []
+        for i, template in enumerate(templates):
+            sizes = template.size_names if route.sizes == "all" else tuple(route.sizes)
+            for size in sizes:
+                name = self.ws.output.format(template=template.name, size=size, sku=path.stem, stem=path.stem)
+                renders.append(RenderSpec(i, size, out_dir / name))
+        fmt = EXTENSIONS.get(Path(self.ws.output).suffix.lower(), "JPEG")
+        task = Task(row, product, templates, tuple(renders), EncodeOptions(format=fmt))
+        return Pending(path, rel, row, task, sidecar, stable_at)
+
+    def settle(self, item: Pending, outcome: Outcome | None) -> str:
+        """Archive or fail the input after its outputs are durable; returns a log line."""
+        started = item.stable_at
+        if item.error is not None:
+            return self._fail(item, item.error[0], item.error[1], "fix it, then: artpipe retry")
+        if item.task is None:
+            if route_for(item.rel, self.ws.routes) is None:
+                return self._fail(item, "route", f"no route in {self.ws.config.name} matches {item.rel}",
+                                  "add a route for this folder")
+            dest = move_into(item.path, self.ws.archive, Path(item.rel))
+            self._move_sidecar(item, self.ws.archive)
+            self.ledger.finish(item.row, "duplicate", message="same bytes as an earlier input; not rendered again",
+                               moved_to=str(dest))
+            return f"duplicate: {item.rel} (same bytes as an earlier input; archived)"
+        assert outcome is not None
+        if outcome.status != "ok":
+            return self._fail(item, outcome.reason or "render", outcome.message, "fix it, then: artpipe retry")
+        for folder in {Path(o).parent for o in outcome.outputs}:
+            fsync_dir(folder if folder.is_absolute() else Path.cwd() / folder)
+        latency = (time.time() - started) * 1000
+        dest = move_into(item.path, self.ws.archive, Path(item.rel))
+        self._move_sidecar(item, self.ws.archive)
+        self.ledger.finish(item.row, "done", outputs=list(outcome.outputs), moved_to=str(dest), latency_ms=latency,
+                           message=", ".join(outcome.warnings))
+        return f"rendered: {item.rel}: {len(outcome.outputs)} outputs in {latency:.0f} ms"
+
+    def _fail(self, item: Pending, reason: str, message: str, todo: str) -> str:
+        dest = move_into(item.path, self.ws.failed, Path(item.rel))
+        self._move_sidecar(item, self.ws.failed)
+        report = {"input": item.rel.as_posix(), "reason": reason, "message": message, "what_to_do": todo,
+                  "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        write_text_atomic(dest.with_name(dest.name + ".error.json"),
+                          json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        self.ledger.finish(item.row, "failed", reason=reason, message=message, moved_to=str(dest))
+        return f"failed: {item.rel}: {reason}: {message}"
+
+    def _move_sidecar(self, item: Pending, root: Path) -> None:
+        if item.sidecar is not None and item.sidecar.exists():
+            move_into(item.sidecar, root, Path(item.rel).with_suffix(item.sidecar.suffix))
+
+
+def _is_image_field(name: str, templates: tuple[Template, ...]) -> bool:
+    return any(t.fields.get(name) is not None and t.fields[name].type == "image" for t in templates)

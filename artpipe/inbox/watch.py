@@ -1,0 +1,167 @@
+"""The watch loop: rescan, settle, render on the worker pool, account for every file.
+
+watchdog only wakes the loop early (its handler enqueues nothing but a wake-up; a "created" event never
+means "complete"); every decision comes from a rescan of the inbox, so files that arrived while artpipe
+was down, or whose events were dropped, are processed all the same.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
+from artpipe.config import Workspace
+from artpipe.errors import ConfigError
+from artpipe.files import clean_temp_files, move_into, write_text_atomic
+from artpipe.inbox.ledger import Ledger
+from artpipe.inbox.process import MERCHANT_FILE, SIDECAR_SUFFIXES, Pending, Processor, merchant_values, sidecar_of
+from artpipe.inbox.settle import Settler
+from artpipe.run import run_tasks
+from artpipe.sources import walk_sources
+from artpipe.tasks import render_product
+
+RESCAN_SECONDS = 1.0
+
+
+class _Wake(FileSystemEventHandler):
+    """Any event in the inbox: look again soon. Nothing else happens on the observer's thread."""
+
+    def __init__(self, event: threading.Event) -> None:
+        self.event = event
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        self.event.set()
+
+
+def kit_files(ws: Workspace) -> set[Path]:
+    """Files a ``merchant.yaml`` names (its logo, its font): the merchant's kit, never inputs themselves."""
+    found: set[Path] = set()
+    for merchant in ws.inbox.glob(f"*/{MERCHANT_FILE}"):
+        try:
+            values = merchant_values(merchant)
+        except ConfigError:
+            continue
+        found.update(Path(v) for v in values.values() if Path(v).is_absolute())
+    return found
+
+
+def candidates(ws: Workspace) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Inputs in the inbox (ignored names, merchant/sidecar YAML and kit files left alone), links to refuse."""
+    files, refused = [], []
+    kit = kit_files(ws)
+    for source in walk_sources([ws.inbox]):
+        if source.status == "ignored" or source.path.name == MERCHANT_FILE or source.path.resolve() in kit:
+            continue
+        if source.path.suffix.lower() in SIDECAR_SUFFIXES:
+            continue
+        if source.status == "rejected":
+            refused.append((source.path, source.message))
+        else:
+            files.append(source.path)
+    return files, refused
+
+
+class Watcher:
+    """Runs the inbox until stopped (or, with ``once``, until nothing is left to do)."""
+
+    def __init__(self, ws: Workspace, *, workers: int | None = None, log: Callable[[str], None] = print) -> None:
+        self.ws = ws
+        self.workers = workers
+        self.log = log
+        self.stop = threading.Event()
+        self.wake = threading.Event()
+        self.ledger = Ledger(ws.state / "ledger.db")
+        self.processor = Processor(ws, self.ledger)
+        self.settler = Settler(ws.settle_seconds)
+        self.stable_since: dict[Path, float] = {}
+        self.failures = 0
+
+    def recover(self) -> None:
+        """After a crash: drop half-written temp files, reopen inputs that were being processed."""
+        for folder in (self.ws.outbox, self.ws.archive, self.ws.failed):
+            for tmp in clean_temp_files(folder):
+                self.log(f"removed an unfinished temp file: {tmp}")
+        for entry in self.ledger.unfinished():
+            self.ledger.abandon(entry.id)
+            self.log(f"resuming: {entry.rel} was interrupted; it is processed again")
+
+    def _ready(self, now: float) -> list[Path]:
+        files, refused = candidates(self.ws)
+        for path, message in refused:
+            rel = path.relative_to(self.ws.inbox)
+            dest = move_into(path, self.ws.failed, rel)
+            error = {"input": rel.as_posix(), "reason": "unsupported", "message": message,
+                     "what_to_do": "copy the file itself into the inbox"}
+            write_text_atomic(dest.with_name(dest.name + ".error.json"), json.dumps(error, ensure_ascii=False) + "\n")
+            self.failures += 1
+            self.log(f"failed: {rel}: {message}")
+        ready = []
+        for path in files:
+            if not self.settler.observe(path, now):
+                self.stable_since.pop(path, None)
+                continue
+            first = self.stable_since.setdefault(path, now)
+            # Give a sidecar (mug.yaml) a moment to arrive after its image.
+            if sidecar_of(path) is None and now - first < self.ws.sidecar_wait_seconds:
+                continue
+            ready.append(path)
+        self.pending = len(files) - len(ready)
+        return ready
+
+    def step(self) -> int:
+        """One pass: process every ready file; returns how many were handled."""
+        ready = self._ready(time.time())
+        if not ready:
+            return 0
+        items = [self.processor.prepare(p, self.stable_since.get(p, time.time())) for p in ready]
+        for p in ready:
+            self.settler.forget(p)
+            self.stable_since.pop(p, None)
+        by_row: dict[int, Pending] = {i.row: i for i in items}
+        for item in (i for i in items if i.task is None):
+            self._report(self.processor.settle(item, None))
+        tasks = [i.task for i in items if i.task is not None]
+        for task, outcome in run_tasks(tasks, render_product, self.workers):
+            self._report(self.processor.settle(by_row[task.index], outcome))
+        return len(items)
+
+    def _report(self, line: str) -> None:
+        if line.startswith("failed"):
+            self.failures += 1
+        self.log(line)
+
+    def run(self, *, once: bool = False, polling: bool = False) -> int:
+        """Watch until stopped; ``once``: until the inbox holds nothing but files still being written."""
+        self.recover()
+        observer = None
+        if not once:
+            observer = (PollingObserver if polling else Observer)()
+            observer.schedule(_Wake(self.wake), str(self.ws.inbox), recursive=True)
+            observer.start()
+        self.pending = 0
+        try:
+            while not self.stop.is_set():
+                handled = self.step()
+                if once and not handled and self.pending == 0:
+                    break
+                if observer is not None and not observer.is_alive():
+                    # An exception in a handler thread kills the observer; rescans keep working, restart it.
+                    self.log("the file-system observer stopped; restarting it")
+                    observer = (PollingObserver if polling else Observer)()
+                    observer.schedule(_Wake(self.wake), str(self.ws.inbox), recursive=True)
+                    observer.start()
+                self.wake.wait(0.2 if once else RESCAN_SECONDS)
+                self.wake.clear()
+        finally:
+            if observer is not None:
+                observer.stop()
+                observer.join(timeout=5)
+            self.ledger.close()
+        return self.failures

@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path, PurePosixPath
+
+import pytest
+from click.testing import CliRunner
+
+from artpipe.cli import main
+from artpipe.config import Route, init_workspace, load_workspace
+from artpipe.errors import ConfigError
+from artpipe.files import TEMP_PREFIX, TEMP_SUFFIX
+from artpipe.inbox.ledger import Ledger
+from artpipe.inbox.routes import route_for
+from artpipe.inbox.watch import Watcher
+
+from hostile import jpeg_bytes, photo
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def workspace(tmp_path: Path, extra: str = "") -> Path:
+    root = tmp_path / "studio"
+    config = init_workspace(root)
+    text = config.read_text().replace("settle_seconds: 1.5", "settle_seconds: 0.2") \
+        .replace("sidecar_wait_seconds: 3", "sidecar_wait_seconds: 0")
+    config.write_text(text + extra)
+    return root
+
+
+def everything(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and ".artpipe" not in p.parts}
+
+
+def run_once(root: Path) -> tuple[int, list[str]]:
+    lines: list[str] = []
+    watcher = Watcher(load_workspace(root), workers=1, log=lines.append)
+    return watcher.run(once=True), lines
+
+
+@pytest.mark.parametrize(("rel", "expected"), [
+    ("acme/banners/mug.jpg", "*/banners/**"), ("acme/banners/x/y.png", "*/banners/**"), ("acme/mug.jpg", "**"),
+    ("mug.jpg", "**")])
+def test_routes_first_match_wins(rel: str, expected: str) -> None:
+    routes = (Route("*/banners/**", ("promo-banner",)), Route("**", ("product-main",)))
+    route = route_for(PurePosixPath(rel), routes)
+    assert route is not None
+    assert route.match == expected
+
+
+def test_every_file_is_accounted_for(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    inbox = root / "inbox" / "acme"
+    (inbox / "banners").mkdir(parents=True)
+    shutil.copy(SAMPLES / "photos" / "bag-cutout.png", inbox / "banners" / "bag.png")
+    (inbox / "banners" / "bag.yaml").write_text("headline: 真皮托特包\nprice: ¥459\n", encoding="utf-8")
+    shutil.copy(SAMPLES / "logo-maison.png", inbox / "logo.png")
+    (inbox / "merchant.yaml").write_text("logo: logo.png\n", encoding="utf-8")
+    (inbox / "mug.jpg").write_bytes(jpeg_bytes(photo()))
+    (inbox / "broken.jpg").write_bytes(b"<html>")
+    (inbox / "half.jpg.crdownload").write_bytes(b"\xff\xd8partial")
+    (inbox / ".DS_Store").write_bytes(b"\x00")
+    failures, lines = run_once(root)
+    assert failures == 1
+    assert everything(root) == {
+        "artpipe.yaml",
+        "inbox/acme/merchant.yaml", "inbox/acme/logo.png",  # the merchant's kit stays
+        "inbox/acme/half.jpg.crdownload", "inbox/acme/.DS_Store",  # ignored: untouched
+        "archive/acme/banners/bag.png", "archive/acme/banners/bag.yaml", "archive/acme/mug.jpg",
+        "failed/acme/broken.jpg", "failed/acme/broken.jpg.error.json",
+        "outbox/acme/banners/bag/promo-banner-wide.jpg", "outbox/acme/banners/bag/promo-banner-mobile.jpg",
+        "outbox/acme/banners/bag/promo-banner-square.jpg",
+        "outbox/acme/mug/product-main-square.jpg", "outbox/acme/mug/product-main-large.jpg",
+    }
+    error = json.loads((root / "failed" / "acme" / "broken.jpg.error.json").read_text())
+    assert (error["input"], error["reason"]) == ("acme/broken.jpg", "unsupported")
+    assert error["message"].startswith("not an image artpipe reads")
+    assert error["what_to_do"]
+    assert any(line.startswith("rendered: acme/mug.jpg: 2 outputs in") for line in lines)
+    ledger = Ledger(root / ".artpipe" / "ledger.db")
+    assert ledger.counts() == {"seen": 0, "stable": 0, "processing": 0, "done": 2, "failed": 1, "duplicate": 0}
+    ledger.close()
+
+
+def test_a_redropped_identical_file_is_a_duplicate(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    data = jpeg_bytes(photo())
+    (root / "inbox" / "mug.jpg").write_bytes(data)
+    run_once(root)
+    (root / "inbox" / "mug.jpg").write_bytes(data)
+    failures, lines = run_once(root)
+    assert failures == 0
+    assert lines[-1] == "duplicate: mug.jpg (same bytes as an earlier input; archived)"
+    assert {"archive/mug.jpg", "archive/mug-2.jpg"} <= everything(root)
+
+
+def test_a_crash_mid_file_is_finished_once_on_restart(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    (root / "inbox" / "mug.jpg").write_bytes(jpeg_bytes(photo()))
+    ledger = Ledger(root / ".artpipe" / "ledger.db")
+    ledger.begin("mug.jpg", "abc")  # the crash happened while rendering
+    ledger.close()
+    (root / "outbox" / "mug").mkdir(parents=True)
+    (root / "outbox" / "mug" / f"{TEMP_PREFIX}x{TEMP_SUFFIX}").write_bytes(b"half")  # a half-written output
+    failures, lines = run_once(root)
+    assert failures == 0
+    assert lines[0] == f"removed an unfinished temp file: {root / 'outbox' / 'mug' / (TEMP_PREFIX + 'x' + TEMP_SUFFIX)}"
+    assert lines[1] == "resuming: mug.jpg was interrupted; it is processed again"
+    assert everything(root) == {"artpipe.yaml", "archive/mug.jpg", "outbox/mug/product-main-square.jpg",
+                                "outbox/mug/product-main-large.jpg"}
+
+
+def test_retry_and_status(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    (root / "inbox" / "bad.jpg").write_bytes(b"")
+    run_once(root)
+    status = CliRunner().invoke(main, ["status", "--config", str(root)])
+    assert "failed:      1" in status.stdout
+    assert "failed: bad.jpg: empty: the file is empty (0 bytes); copy it again" in status.stdout
+    (root / "failed" / "bad.jpg").write_bytes(jpeg_bytes(photo()))  # fixed by hand
+    retried = CliRunner().invoke(main, ["retry", "--config", str(root)])
+    assert retried.exit_code == 0
+    assert "back in the inbox: bad.jpg" in retried.stdout
+    assert not (root / "failed" / "bad.jpg.error.json").exists()
+    assert run_once(root)[0] == 0
+    assert (root / "archive" / "bad.jpg").is_file()
+
+
+def test_a_broken_config_is_reported(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    (root / "artpipe.yaml").write_text("folders: {inbox: ../elsewhere}\nroutes: []\n")
+    with pytest.raises(ConfigError, match="'../elsewhere' leads outside the workspace"):
+        load_workspace(root)
+
+
+def watch_process(root: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "artpipe", "watch", "--config", str(root), "--workers", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for(predicate: object, seconds: float) -> bool:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if predicate():  # type: ignore[operator]
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_slowly_written_file_is_processed_once_complete(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    proc = watch_process(root)
+    try:
+        data = jpeg_bytes(photo((1200, 900)))
+        target = root / "inbox" / "slow.jpg"
+        with target.open("wb") as fh:  # a slow copy: half, a pause longer than the settle window, the rest
+            fh.write(data[: len(data) // 2])
+            fh.flush()
+            time.sleep(0.8)
+            assert not (root / "archive" / "slow.jpg").exists()  # never taken while incomplete
+            fh.write(data[len(data) // 2:])
+        assert wait_for(lambda: (root / "archive" / "slow.jpg").exists(), 30)
+        # rsync-style: a hidden temp name, then a rename into place
+        tmp = root / "inbox" / ".other.jpg.Xy12Ab"
+        tmp.write_bytes(jpeg_bytes(photo((300, 200))))
+        os.replace(tmp, root / "inbox" / "other.jpg")
+        assert wait_for(lambda: (root / "archive" / "other.jpg").exists(), 30)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert err.count("rendered: slow.jpg") == 1
+    assert err.count("rendered: other.jpg") == 1
+    assert everything(root) >= {"archive/slow.jpg", "archive/other.jpg", "outbox/slow/product-main-square.jpg"}
+
+
+def test_kill_9_mid_batch_then_restart_loses_nothing(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    names = [f"p{i:02d}.jpg" for i in range(8)]
+    for i, name in enumerate(names):
+        (root / "inbox" / name).write_bytes(jpeg_bytes(photo((1400 + i, 1000))))
+    time.sleep(0.3)
+    proc = watch_process(root)
+    assert wait_for(lambda: any((root / "archive").iterdir()), 60)
+    proc.kill()  # SIGKILL, somewhere in the middle of the batch
+    proc.communicate(timeout=30)
+    failures, _ = run_once(root)
+    assert failures == 0
+    files = everything(root)
+    for name in names:
+        stem = name[:-4]
+        assert f"archive/{name}" in files
+        assert f"outbox/{stem}/product-main-square.jpg" in files
+        assert f"outbox/{stem}/product-main-large.jpg" in files
+    assert not any(n.startswith("inbox/") for n in files)
+    assert not any(TEMP_PREFIX in n for n in files)
