@@ -10,7 +10,7 @@ from artpipe.schema import Problems, Reader
 from artpipe.yamlsrc import YMap, load_yaml
 
 CONFIG_NAME = "artpipe.yaml"
-TOP_KEYS = ("folders", "settle_seconds", "sidecar_wait_seconds", "duplicates", "output", "routes")
+TOP_KEYS = ("folders", "settle_seconds", "sidecar_wait_seconds", "timeout_seconds", "duplicates", "output", "routes")
 FOLDER_KEYS = ("inbox", "outbox", "archive", "failed")
 ROUTE_KEYS = ("match", "templates", "sizes", "defaults")
 DUPLICATES = ("skip", "render")
@@ -21,6 +21,7 @@ EXAMPLE = """\
 folders: {inbox: inbox, outbox: outbox, archive: archive, failed: failed}
 settle_seconds: 1.5         # a file must stay unchanged this long before it is processed
 sidecar_wait_seconds: 3     # how long an image waits for its sidecar (mug.yaml beside mug.jpg)
+timeout_seconds: 120        # a file whose rendering takes longer (a hostile file hanging a decoder) fails
 duplicates: skip            # a byte-identical re-drop: skip (archive it as a duplicate) or render again
 output: "{template}-{size}.jpg"   # inside outbox/<same folder>/<photo name>/
 routes:                     # the first route whose pattern matches the path inside inbox/ wins
@@ -55,6 +56,7 @@ class Workspace:
     failed: Path
     settle_seconds: float
     sidecar_wait_seconds: float
+    timeout_seconds: float
     duplicates: str
     output: str
     routes: tuple[Route, ...]
@@ -124,6 +126,7 @@ def load_workspace(config: Path) -> Workspace:
         root=root, config=path, **folders,
         settle_seconds=r.number("settle_seconds", 1.5, minimum=0, maximum=600),
         sidecar_wait_seconds=r.number("sidecar_wait_seconds", 3, minimum=0, maximum=600),
+        timeout_seconds=r.number("timeout_seconds", 120, minimum=1, maximum=3600),
         duplicates=r.choice("duplicates", DUPLICATES, "skip"),
         output=r.text("output", "{template}-{size}.jpg") or "{template}-{size}.jpg",
         routes=_routes(r))

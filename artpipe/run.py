@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 from artpipe.report import Outcome
@@ -48,3 +51,57 @@ def run_tasks(tasks: Sequence[T], worker: Callable[[T], Outcome],
                 nxt = next(queue, None)
                 if nxt is not None:
                     pending[pool.submit(worker, nxt)] = nxt
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool whose worker hangs: kill its processes (a hung decoder ignores polite requests)."""
+    for proc in list(getattr(pool, "_processes", {}).values()):
+        proc.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def run_guarded(tasks: Sequence[T], worker: Callable[[T], Outcome], jobs: int, timeout: float,
+                lost: Callable[[T, str], Outcome]) -> Iterator[tuple[T, Outcome]]:
+    """Like run_tasks, but a task that hangs past ``timeout`` seconds or kills its worker process costs only
+    its own outcome (``lost(task, why)``), and everything else still runs.
+
+    When a worker dies the culprit is unknown, so the tasks that were running are each run again alone;
+    the one that breaks its pool alone is the culprit.
+    """
+    queue: deque[T] = deque(tasks)
+    solo: deque[T] = deque()
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    while queue or solo:
+        alone = bool(solo)
+        source: deque[T] = deque([solo.popleft()]) if alone else queue
+        width = 1 if alone else max(1, jobs)
+        pool = ProcessPoolExecutor(max_workers=width, mp_context=multiprocessing.get_context(method))
+        running: dict[Future[Outcome], tuple[T, float]] = {}
+        broken = False
+        while (source or running) and not broken:
+            while source and len(running) < width:
+                task = source.popleft()
+                running[pool.submit(worker, task)] = (task, time.monotonic())
+            done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in done:
+                task, _started = running.pop(future)
+                try:
+                    outcome = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    if alone:
+                        yield task, lost(task, "it stopped the worker process (a decoder crash?)")
+                    else:
+                        solo.append(task)
+                    continue
+                yield task, outcome
+            for future, (task, started) in list(running.items()):
+                if time.monotonic() - started > timeout:
+                    del running[future]
+                    broken = True
+                    yield task, lost(task, f"it took longer than {timeout:g} s (a hung decoder?)")
+        if broken:
+            _kill(pool)
+            solo.extend(task for task, _ in running.values())  # killed with the pool: run again, alone
+        else:
+            pool.shutdown(wait=True)

@@ -35,7 +35,8 @@ def workspace(tmp_path: Path, extra: str = "") -> Path:
 
 
 def everything(root: Path) -> set[str]:
-    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and ".artpipe" not in p.parts}
+    return {p.relative_to(root).as_posix() for p in root.rglob("*")
+            if p.is_file() and ".artpipe" not in p.parts and p.name != "watch.log"}
 
 
 def run_once(root: Path) -> tuple[int, list[str]]:
@@ -140,8 +141,10 @@ def test_a_broken_config_is_reported(tmp_path: Path) -> None:
 
 
 def watch_process(root: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "artpipe", "watch", "--config", str(root), "--workers", "1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # A log file, not a pipe: after a kill -9, orphaned render workers may keep a pipe open for a while.
+    with (root / "watch.log").open("a") as log:  # the child keeps its own copy of the handle
+        return subprocess.Popen([sys.executable, "-m", "artpipe", "watch", "--config", str(root), "--workers", "1"],
+                                stdout=log, stderr=log, text=True)
 
 
 def wait_for(predicate: object, seconds: float) -> bool:
@@ -173,7 +176,8 @@ def test_a_slowly_written_file_is_processed_once_complete(tmp_path: Path) -> Non
         assert wait_for(lambda: (root / "archive" / "other.jpg").exists(), 30)
     finally:
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
+    err = (root / "watch.log").read_text()
     assert proc.returncode == 0, err
     assert err.count("rendered: slow.jpg") == 1
     assert err.count("rendered: other.jpg") == 1
@@ -189,7 +193,7 @@ def test_kill_9_mid_batch_then_restart_loses_nothing(tmp_path: Path) -> None:
     proc = watch_process(root)
     assert wait_for(lambda: any((root / "archive").iterdir()), 60)
     proc.kill()  # SIGKILL, somewhere in the middle of the batch
-    proc.communicate(timeout=30)
+    proc.wait(timeout=30)
     failures, _ = run_once(root)
     assert failures == 0
     files = everything(root)
@@ -200,3 +204,21 @@ def test_kill_9_mid_batch_then_restart_loses_nothing(tmp_path: Path) -> None:
         assert f"outbox/{stem}/product-main-large.jpg" in files
     assert not any(n.startswith("inbox/") for n in files)
     assert not any(TEMP_PREFIX in n for n in files)
+
+
+def test_a_write_failure_pauses_instead_of_failing_the_file(tmp_path: Path) -> None:
+    from artpipe.inbox.process import Processor
+    from artpipe.report import Outcome
+    root = workspace(tmp_path)
+    (root / "inbox" / "mug.jpg").write_bytes(jpeg_bytes(photo()))
+    ws = load_workspace(root)
+    ledger = Ledger(ws.state / "ledger.db")
+    item = Processor(ws, ledger).prepare(ws.inbox / "mug.jpg", time.time())
+    full = Outcome("mug.jpg", "failed", "write", "outbox/mug/product-main-square.jpg: cannot write (No space left "
+                   "on device); check space and permissions of the output folder")
+    line = Processor(ws, ledger).settle(item, full)
+    assert line.startswith("paused: outbox/mug/product-main-square.jpg: cannot write (No space left on device)")
+    assert (root / "inbox" / "mug.jpg").is_file()  # not failed: tried again once there is room
+    assert not (root / "failed").exists() or not any((root / "failed").iterdir())
+    assert ledger.counts()["processing"] == 0
+    ledger.close()

@@ -145,6 +145,10 @@ class Processor:
                                moved_to=str(dest))
             return f"duplicate: {item.rel} (same bytes as an earlier input; archived)"
         assert outcome is not None
+        if outcome.reason == "write":
+            # Not the file's fault (disk full, outbox gone): keep it in the inbox and pause.
+            self.ledger.abandon(item.row)
+            return f"paused: {outcome.message}; {item.rel} stays in the inbox and is tried again"
         if outcome.status != "ok":
             return self._fail(item, outcome.reason or "render", outcome.message, "fix it, then: artpipe retry")
         for folder in {Path(o).parent for o in outcome.outputs}:

@@ -23,11 +23,14 @@ from artpipe.files import clean_temp_files, move_into, write_text_atomic
 from artpipe.inbox.ledger import Ledger
 from artpipe.inbox.process import MERCHANT_FILE, SIDECAR_SUFFIXES, Pending, Processor, merchant_values, sidecar_of
 from artpipe.inbox.settle import Settler
-from artpipe.run import run_tasks
+from artpipe.jobs import Task
+from artpipe.report import Outcome
+from artpipe.run import default_jobs, run_guarded
 from artpipe.sources import walk_sources
 from artpipe.tasks import render_product
 
 RESCAN_SECONDS = 1.0
+PAUSE_SECONDS = 5.0
 
 
 class _Wake(FileSystemEventHandler):
@@ -82,6 +85,7 @@ class Watcher:
         self.settler = Settler(ws.settle_seconds)
         self.stable_since: dict[Path, float] = {}
         self.failures = 0
+        self.paused = False
 
     def recover(self) -> None:
         """After a crash: drop half-written temp files, reopen inputs that were being processed."""
@@ -128,13 +132,20 @@ class Watcher:
         for item in (i for i in items if i.task is None):
             self._report(self.processor.settle(item, None))
         tasks = [i.task for i in items if i.task is not None]
-        for task, outcome in run_tasks(tasks, render_product, self.workers):
+
+        def lost(task: Task, why: str) -> Outcome:
+            return Outcome(str(task.product.primary), "failed", "corrupt",
+                           f"{why}; the file may be damaged or hostile, re-export it")
+        for task, outcome in run_guarded(tasks, render_product, self.workers or default_jobs(),
+                                         self.ws.timeout_seconds, lost):
             self._report(self.processor.settle(by_row[task.index], outcome))
         return len(items)
 
     def _report(self, line: str) -> None:
         if line.startswith("failed"):
             self.failures += 1
+        if line.startswith("paused"):
+            self.paused = True
         self.log(line)
 
     def run(self, *, once: bool = False, polling: bool = False) -> int:
@@ -148,7 +159,12 @@ class Watcher:
         self.pending = 0
         try:
             while not self.stop.is_set():
+                self.paused = False
                 handled = self.step()
+                if self.paused:
+                    # Outputs cannot be written (disk full, share gone): wait, then try the same files again.
+                    self.stop.wait(PAUSE_SECONDS)
+                    continue
                 if once and not handled and self.pending == 0:
                     break
                 if observer is not None and not observer.is_alive():
