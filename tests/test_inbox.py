@@ -222,3 +222,17 @@ def test_a_write_failure_pauses_instead_of_failing_the_file(tmp_path: Path) -> N
     assert not (root / "failed").exists() or not any((root / "failed").iterdir())
     assert ledger.counts()["processing"] == 0
     ledger.close()
+
+
+def test_unicode_spaces_and_long_names(tmp_path: Path) -> None:
+    import unicodedata
+    root = workspace(tmp_path)
+    names = ["商品 主图.jpg", unicodedata.normalize("NFD", "Café crème.jpg"), "x" * 246 + ".jpg"]  # 250 bytes
+    for i, name in enumerate(names):
+        (root / "inbox" / name).write_bytes(jpeg_bytes(photo((300 + i, 200))))
+    assert run_once(root)[0] == 0
+    archived = {p.name for p in (root / "archive").iterdir()}
+    assert archived == set(names)  # inputs keep their exact names
+    outputs = [p for p in (root / "outbox").rglob("*.jpg")]
+    assert len(outputs) == 6
+    assert all(len(p.parent.name.encode()) <= 250 for p in outputs)

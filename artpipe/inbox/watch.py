@@ -31,6 +31,7 @@ from artpipe.tasks import render_product
 
 RESCAN_SECONDS = 1.0
 PAUSE_SECONDS = 5.0
+SUMMARY_SECONDS = 60.0
 
 
 class _Wake(FileSystemEventHandler):
@@ -157,10 +158,16 @@ class Watcher:
             observer.schedule(_Wake(self.wake), str(self.ws.inbox), recursive=True)
             observer.start()
         self.pending = 0
+        last_summary = time.monotonic()
         try:
             while not self.stop.is_set():
                 self.paused = False
                 handled = self.step()
+                if not once and time.monotonic() - last_summary >= SUMMARY_SECONDS:
+                    counts = self.ledger.counts()
+                    self.log(f"summary: {counts['done']} rendered, {counts['failed']} failed, "
+                             f"{counts['duplicate']} duplicates, {self.pending} waiting")
+                    last_summary = time.monotonic()
                 if self.paused:
                     # Outputs cannot be written (disk full, share gone): wait, then try the same files again.
                     self.stop.wait(PAUSE_SECONDS)
