@@ -236,3 +236,80 @@ def test_unicode_spaces_and_long_names(tmp_path: Path) -> None:
     outputs = [p for p in (root / "outbox").rglob("*.jpg")]
     assert len(outputs) == 6
     assert all(len(p.parent.name.encode()) <= 250 for p in outputs)
+
+
+def test_real_copy_tools_each_produce_one_processing(tmp_path: Path) -> None:
+    if shutil.which("rsync") is None:
+        pytest.skip("rsync is not installed (.ci/run installs it)")
+    root = workspace(tmp_path)
+    staging = tmp_path / "staging"  # same filesystem as the inbox, for mv
+    staging.mkdir()
+    for i, name in enumerate(("by-cp.jpg", "by-mv.jpg", "by-rsync.jpg")):
+        (staging / name).write_bytes(jpeg_bytes(photo((900 + i, 700))))  # distinct bytes: no duplicates
+    proc = watch_process(root)
+    try:
+        inbox = root / "inbox"
+        subprocess.run(["cp", str(staging / "by-cp.jpg"), str(inbox)], check=True)
+        subprocess.run(["mv", str(staging / "by-mv.jpg"), str(inbox)], check=True)
+        subprocess.run(["rsync", str(staging / "by-rsync.jpg"), str(inbox)], check=True)  # temp name, then rename
+        download = inbox / "by-browser.jpg.crdownload"  # a browser downloads under a temp name, then renames
+        download.write_bytes(jpeg_bytes(photo((640, 480)))[:2000])
+        time.sleep(0.5)
+        download.write_bytes(jpeg_bytes(photo((640, 480))))
+        os.replace(download, inbox / "by-browser.jpg")
+        names = ["by-cp.jpg", "by-mv.jpg", "by-rsync.jpg", "by-browser.jpg"]
+        assert wait_for(lambda: all((root / "archive" / n).exists() for n in names), 60)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    log = (root / "watch.log").read_text()
+    for name in names:
+        assert log.count(f"rendered: {name}:") == 1, log
+    assert "crdownload" not in log
+
+
+def test_polling_observer_sees_drops(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    with (root / "watch.log").open("a") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "artpipe", "watch", "--config", str(root), "--polling",
+                                 "--workers", "1"], stdout=log, stderr=log)
+    try:
+        (root / "inbox" / "share.jpg").write_bytes(jpeg_bytes(photo()))
+        assert wait_for(lambda: (root / "archive" / "share.jpg").exists(), 30)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    assert proc.returncode == 0
+
+
+def test_a_dead_observer_is_restarted(tmp_path: Path) -> None:
+    import threading
+    root = workspace(tmp_path)
+    lines: list[str] = []
+    watcher = Watcher(load_workspace(root), workers=1, log=lines.append)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        assert wait_for(lambda: watcher.observer is not None and watcher.observer.is_alive(), 10)
+        assert watcher.observer is not None
+        watcher.observer.stop()  # as if a handler had raised and killed its thread
+        assert wait_for(lambda: "the file-system observer stopped; restarting it" in lines, 10)
+        (root / "inbox" / "after.jpg").write_bytes(jpeg_bytes(photo()))
+        assert wait_for(lambda: (root / "archive" / "after.jpg").exists(), 30)
+    finally:
+        watcher.stop.set()
+        thread.join(timeout=30)
+
+
+def test_a_burst_of_500_files_is_all_processed(tmp_path: Path) -> None:
+    root = workspace(tmp_path, "")
+    config = root / "artpipe.yaml"
+    config.write_text(config.read_text().replace("templates: [product-main]",
+                                                 "templates: [product-main]\n    sizes: [square]"))
+    for i in range(500):
+        (root / "inbox" / f"b{i:03d}.jpg").write_bytes(jpeg_bytes(photo((120 + i % 7, 90))))
+    failures, lines = run_once(root)
+    assert failures == 0
+    assert len(list((root / "archive").iterdir())) == 500
+    assert len(list((root / "outbox").rglob("*.jpg"))) == 500
+    assert not list((root / "inbox").iterdir())

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from artpipe.config import Workspace
@@ -81,12 +82,11 @@ class Watcher:
         self.log = log
         self.stop = threading.Event()
         self.wake = threading.Event()
-        self.ledger = Ledger(ws.state / "ledger.db")
-        self.processor = Processor(ws, self.ledger)
         self.settler = Settler(ws.settle_seconds)
         self.stable_since: dict[Path, float] = {}
         self.failures = 0
         self.paused = False
+        self.observer: BaseObserver | None = None
 
     def recover(self) -> None:
         """After a crash: drop half-written temp files, reopen inputs that were being processed."""
@@ -149,14 +149,21 @@ class Watcher:
             self.paused = True
         self.log(line)
 
+    def _observe(self, polling: bool) -> BaseObserver:
+        observer = (PollingObserver if polling else Observer)()
+        observer.schedule(_Wake(self.wake), str(self.ws.inbox), recursive=True)
+        observer.start()
+        return observer
+
     def run(self, *, once: bool = False, polling: bool = False) -> int:
         """Watch until stopped; ``once``: until the inbox holds nothing but files still being written."""
+        # The ledger's connection belongs to the thread that runs the loop.
+        self.ledger = Ledger(self.ws.state / "ledger.db")
+        self.processor = Processor(self.ws, self.ledger)
         self.recover()
-        observer = None
+        self.observer = None
         if not once:
-            observer = (PollingObserver if polling else Observer)()
-            observer.schedule(_Wake(self.wake), str(self.ws.inbox), recursive=True)
-            observer.start()
+            self.observer = self._observe(polling)
         self.pending = 0
         last_summary = time.monotonic()
         try:
@@ -174,17 +181,15 @@ class Watcher:
                     continue
                 if once and not handled and self.pending == 0:
                     break
-                if observer is not None and not observer.is_alive():
+                if self.observer is not None and not self.observer.is_alive():
                     # An exception in a handler thread kills the observer; rescans keep working, restart it.
                     self.log("the file-system observer stopped; restarting it")
-                    observer = (PollingObserver if polling else Observer)()
-                    observer.schedule(_Wake(self.wake), str(self.ws.inbox), recursive=True)
-                    observer.start()
+                    self.observer = self._observe(polling)
                 self.wake.wait(0.2 if once else RESCAN_SECONDS)
                 self.wake.clear()
         finally:
-            if observer is not None:
-                observer.stop()
-                observer.join(timeout=5)
+            if self.observer is not None:
+                self.observer.stop()
+                self.observer.join(timeout=5)
             self.ledger.close()
         return self.failures
