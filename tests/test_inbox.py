@@ -307,9 +307,35 @@ def test_a_burst_of_500_files_is_all_processed(tmp_path: Path) -> None:
     config.write_text(config.read_text().replace("templates: [product-main]",
                                                  "templates: [product-main]\n    sizes: [square]"))
     for i in range(500):
-        (root / "inbox" / f"b{i:03d}.jpg").write_bytes(jpeg_bytes(photo((120 + i % 7, 90))))
+        (root / "inbox" / f"b{i:03d}.jpg").write_bytes(jpeg_bytes(photo((120 + i, 90))))  # 500 distinct photos
+    for i in range(5):  # and five byte-identical re-drops, in the same burst
+        shutil.copy(root / "inbox" / f"b{i:03d}.jpg", root / "inbox" / f"z-copy{i}.jpg")
     failures, lines = run_once(root)
     assert failures == 0
-    assert len(list((root / "archive").iterdir())) == 500
-    assert len(list((root / "outbox").rglob("*.jpg"))) == 500
+    assert len(list((root / "archive").iterdir())) == 505
+    assert len(list((root / "outbox").rglob("*.jpg"))) == 500  # every photo rendered once, no copy rendered
+    assert sorted(line.split(" ")[1] for line in lines if line.startswith("duplicate:")) == \
+        [f"z-copy{i}.jpg" for i in range(5)]
     assert not list((root / "inbox").iterdir())
+
+
+def test_a_file_that_cannot_be_moved_is_retried_and_reported(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import artpipe.inbox.process as process
+    root = workspace(tmp_path)
+    (root / "inbox" / "locked.jpg").write_bytes(jpeg_bytes(photo()))
+    real = process.move_into
+    calls = {"n": 0}
+
+    def flaky_move(src: Path, dest_root: Path, rel: Path) -> Path:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise PermissionError(13, "Permission denied")
+        return real(src, dest_root, rel)
+    monkeypatch.setattr(process, "move_into", flaky_move)
+    failures, lines = run_once(root)
+    assert failures == 0
+    assert "received: locked.jpg" in lines
+    assert "retrying: locked.jpg: cannot move it (Permission denied); it stays in the inbox for now" in lines
+    assert any(line.startswith("rendered: locked.jpg") for line in lines)
+    assert (root / "archive" / "locked.jpg").is_file()

@@ -79,6 +79,7 @@ class Processor:
         self.ws = workspace
         self.ledger = ledger
         self.templates: dict[str, Template] = {}
+        self.this_pass: set[str] = set()  # contents being rendered in the current pass
 
     def _template(self, name: str) -> Template:
         if name not in self.templates:
@@ -105,8 +106,10 @@ class Processor:
     def _prepare(self, path: Path, rel: PurePosixPath, sha: str, row: int, sidecar: Path | None,
                  stable_at: float) -> Pending:
         earlier = self.ledger.done_with(sha)
-        if earlier is not None and earlier.id != row and self.ws.duplicates == "skip":
+        # A copy in the same pass counts too, so which file is the duplicate does not depend on batching.
+        if self.ws.duplicates == "skip" and ((earlier is not None and earlier.id != row) or sha in self.this_pass):
             return Pending(path, rel, row, None, sidecar, stable_at)
+        self.this_pass.add(sha)
         route = route_for(rel, self.ws.routes)
         if route is None:
             return Pending(path, rel, row, None, sidecar, stable_at)

@@ -109,6 +109,8 @@ class Watcher:
             self.log(f"failed: {rel}: {message}")
         ready = []
         for path in files:
+            if path not in self.settler.seen:
+                self.log(f"received: {path.relative_to(self.ws.inbox)}")
             if not self.settler.observe(path, now):
                 self.stable_since.pop(path, None)
                 continue
@@ -125,13 +127,14 @@ class Watcher:
         ready = self._ready(time.time())
         if not ready:
             return 0
-        items = [self.processor.prepare(p, self.stable_since.get(p, time.time())) for p in ready]
+        self.processor.this_pass.clear()
+        items = [self.processor.prepare(p, self.stable_since.get(p, time.time())) for p in sorted(ready)]
         for p in ready:
             self.settler.forget(p)
             self.stable_since.pop(p, None)
         by_row: dict[int, Pending] = {i.row: i for i in items}
         for item in (i for i in items if i.task is None):
-            self._report(self.processor.settle(item, None))
+            self._report(self._settle(item, None))
         tasks = [i.task for i in items if i.task is not None]
 
         def lost(task: Task, why: str) -> Outcome:
@@ -139,8 +142,16 @@ class Watcher:
                            f"{why}; the file may be damaged or hostile, re-export it")
         for task, outcome in run_guarded(tasks, render_product, self.workers or default_jobs(),
                                          self.ws.timeout_seconds, lost):
-            self._report(self.processor.settle(by_row[task.index], outcome))
+            self._report(self._settle(by_row[task.index], outcome))
         return len(items)
+
+    def _settle(self, item: Pending, outcome: Outcome | None) -> str:
+        """Account for an item; a move that fails (permissions, a locked file) is retried on a later pass."""
+        try:
+            return self.processor.settle(item, outcome)
+        except OSError as exc:
+            self.ledger.abandon(item.row)
+            return f"retrying: {item.rel}: cannot move it ({exc.strerror or exc}); it stays in the inbox for now"
 
     def _report(self, line: str) -> None:
         if line.startswith("failed"):
