@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,13 +10,12 @@ from pathlib import Path
 import click
 
 from artpipe.api import RunResult, inspect_file, normalize_files, plan_normalize, preview_template, render_job
-from artpipe.config import Workspace, init_workspace, load_workspace
+from artpipe.cli_common import EXIT_FAILED, EXIT_OK, fail_config
+from artpipe.cli_inbox import COMMANDS
 from artpipe.errors import ConfigError, RenderError
-from artpipe.files import move_into, write_png
+from artpipe.files import write_png
 from artpipe.fitcheck import test_fit
 from artpipe.imaging.normalize import NormalizeOptions
-from artpipe.inbox.ledger import Ledger
-from artpipe.inbox.watch import Watcher, candidates
 from artpipe.jobs import load_job, missing_inputs
 from artpipe.proof import contact_sheet
 from artpipe.report import Outcome
@@ -25,16 +23,6 @@ from artpipe.template.find import bundled_templates, template_file
 from artpipe.template.load import load_template
 from artpipe.version import __version__
 from artpipe.yamlsrc import YMap, load_yaml
-
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
-
-
-def _fail_config(exc: ConfigError) -> None:
-    for problem in exc.problems:
-        click.echo(str(problem), err=True)
-    n = len(exc.problems)
-    click.echo(f"error: {n} problem{'s' if n != 1 else ''}; nothing was rendered", err=True)
-    sys.exit(EXIT_CONFIG)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -68,7 +56,7 @@ def render(job: Path, out_dir: Path, report: Path | None, jobs: int | None, quie
     try:
         loaded = load_job(job)
     except ConfigError as exc:
-        _fail_config(exc)
+        fail_config(exc)
     result = _with_progress(len(loaded.products), "rendering", quiet,
                             lambda step: render_job(loaded, out_dir, report=report, jobs=jobs, progress=step))
     s = result.summary
@@ -92,8 +80,7 @@ def _with_progress(total: int, label: str, quiet: bool,
         try:
             return run(step)
         except ConfigError as exc:
-            _fail_config(exc)
-    raise AssertionError  # unreachable: _fail_config exits
+            fail_config(exc)
 
 
 @main.command()
@@ -123,7 +110,7 @@ def normalize(sources: tuple[Path, ...], out_dir: Path, report: Path | None, tri
     try:
         plan = plan_normalize(list(sources), out_dir, options, fmt)
     except ConfigError as exc:
-        _fail_config(exc)
+        fail_config(exc)
     result = _with_progress(plan.total, "normalizing", quiet,
                             lambda step: normalize_files(plan, report=report, jobs=jobs, progress=step))
     s = result.summary
@@ -231,113 +218,13 @@ def preview(template: Path, size: str, sets: tuple[str, ...], boxes: bool, out: 
     try:
         renders = preview_template(template, None if size == "all" else [size], values, boxes=boxes)
     except ConfigError as exc:
-        _fail_config(exc)
+        fail_config(exc)
     except RenderError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_FAILED)
     image = renders[0][1] if len(renders) == 1 else contact_sheet(renders)
     write_png(out, image)
     click.echo(f"wrote {out} ({', '.join(label for label, _ in renders)})")
-
-
-def _workspace(config: Path) -> Workspace:
-    try:
-        return load_workspace(config)
-    except ConfigError as exc:
-        _fail_config(exc)
-    raise AssertionError  # unreachable: _fail_config exits
-
-
-CONFIG_OPTION = click.option("--config", "config", type=click.Path(exists=True, path_type=Path), default=Path("."),
-                             show_default=True, help="The workspace folder or its artpipe.yaml.")
-
-
-@main.command()
-@click.argument("workspace", type=click.Path(file_okay=False, path_type=Path))
-def init(workspace: Path) -> None:
-    """Create a WORKSPACE: artpipe.yaml with example routes, and inbox/ outbox/ archive/ failed/.
-
-    \b
-    Example:
-      artpipe init studio && artpipe watch --config studio
-    An existing artpipe.yaml is kept as it is.
-    """
-    config = init_workspace(workspace)
-    click.echo(f"workspace ready: {config} (drop photos into {workspace / 'inbox'}/<merchant>/)")
-
-
-@main.command()
-@CONFIG_OPTION
-@click.option("--once", is_flag=True, help="Process what is in the inbox, then exit (cron, CI).")
-@click.option("--polling", is_flag=True, help="Poll instead of OS events (network shares).")
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="Render processes.  [default: all cores]")
-def watch(config: Path, once: bool, polling: bool, workers: int | None) -> None:
-    """Watch the workspace's inbox: render each completely written file, then archive it (or fail it).
-
-    \b
-    Example:
-      artpipe watch --config studio            # until Ctrl-C
-      artpipe watch --config studio --once     # what is there now, then exit
-    Exit codes: 0 all fine, 1 some files went to failed/, 2 the workspace config is wrong.
-    """
-    ws = _workspace(config)
-    watcher = Watcher(ws, workers=workers, log=lambda line: click.echo(line, err=True))
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: watcher.stop.set())
-    click.echo(f"watching {ws.inbox}" + (" (once)" if once else "; Ctrl-C to stop"), err=True)
-    failures = watcher.run(once=once, polling=polling)
-    sys.exit(EXIT_FAILED if failures else EXIT_OK)
-
-
-@main.command()
-@CONFIG_OPTION
-def status(config: Path) -> None:
-    """What the inbox holds and what the ledger says: waiting, done, failed.
-
-    \b
-    Example:
-      artpipe status --config studio
-    """
-    ws = _workspace(config)
-    waiting, _ = candidates(ws)
-    ledger = Ledger(ws.state / "ledger.db")
-    counts, latencies = ledger.counts(), sorted(ledger.latency_ms())
-    failed = ledger.failed()
-    ledger.close()
-    click.echo(f"waiting in inbox: {len(waiting)}")
-    for state in ("processing", "done", "duplicate", "failed"):
-        click.echo(f"{state + ':':12} {counts[state]}")
-    if latencies:
-        p50, p95 = latencies[len(latencies) // 2], latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]
-        click.echo(f"latency (stable to outputs): p50 {p50:.0f} ms, p95 {p95:.0f} ms")
-    for entry in failed[-10:]:
-        click.echo(f"  failed: {entry.rel}: {entry.reason}: {entry.message}")
-
-
-@main.command()
-@CONFIG_OPTION
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-def retry(config: Path, files: tuple[Path, ...]) -> None:
-    """Move failed inputs back into the inbox for another try (all of failed/ when no FILES are named).
-
-    \b
-    Example:
-      artpipe retry --config studio studio/failed/acme/mug.jpg
-    """
-    ws = _workspace(config)
-    chosen = [f.resolve() for f in files] or [p for p in sorted(ws.failed.rglob("*"))
-                                               if p.is_file() and not p.name.endswith(".error.json")]
-    moved = 0
-    for path in chosen:
-        if not path.is_relative_to(ws.failed) or not path.is_file():
-            click.echo(f"error: {path}: not a file in {ws.failed}", err=True)
-            continue
-        rel = path.relative_to(ws.failed)
-        path.with_name(path.name + ".error.json").unlink(missing_ok=True)
-        dest = move_into(path, ws.inbox, rel)
-        click.echo(f"back in the inbox: {dest.relative_to(ws.inbox)}")
-        moved += 1
-    sys.exit(EXIT_OK if moved == len(chosen) else EXIT_FAILED)
 
 
 @main.command()
@@ -375,3 +262,6 @@ def templates(as_json: bool) -> None:
         click.echo("  sizes:  " + ", ".join(f"{k} {v}" for k, v in sizes.items()))
         click.echo("  fields: " + ", ".join(f"{k}:{v}" for k, v in fields.items()) + "   (* required)")
 
+
+for _command in COMMANDS:
+    main.add_command(_command)

@@ -1,0 +1,118 @@
+"""The watched-inbox commands: init, watch, status, retry."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+
+import click
+
+from artpipe.cli_common import EXIT_FAILED, EXIT_OK, fail_config
+from artpipe.config import Workspace, init_workspace, load_workspace
+from artpipe.errors import ConfigError
+from artpipe.files import move_into
+from artpipe.inbox.ledger import Ledger
+from artpipe.inbox.watch import Watcher, candidates
+
+
+def _workspace(config: Path) -> Workspace:
+    try:
+        return load_workspace(config)
+    except ConfigError as exc:
+        fail_config(exc)
+
+
+CONFIG_OPTION = click.option("--config", "config", type=click.Path(exists=True, path_type=Path), default=Path("."),
+                             show_default=True, help="The workspace folder or its artpipe.yaml.")
+
+
+@click.command()
+@click.argument("workspace", type=click.Path(file_okay=False, path_type=Path))
+def init(workspace: Path) -> None:
+    """Create a WORKSPACE: artpipe.yaml with example routes, and inbox/ outbox/ archive/ failed/.
+
+    \b
+    Example:
+      artpipe init studio && artpipe watch --config studio
+    An existing artpipe.yaml is kept as it is.
+    """
+    config = init_workspace(workspace)
+    click.echo(f"workspace ready: {config} (drop photos into {workspace / 'inbox'}/<merchant>/)")
+
+
+@click.command()
+@CONFIG_OPTION
+@click.option("--once", is_flag=True, help="Process what is in the inbox, then exit (cron, CI).")
+@click.option("--polling", is_flag=True, help="Poll instead of OS events (network shares).")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Render processes.  [default: all cores]")
+def watch(config: Path, once: bool, polling: bool, workers: int | None) -> None:
+    """Watch the workspace's inbox: render each completely written file, then archive it (or fail it).
+
+    \b
+    Example:
+      artpipe watch --config studio            # until Ctrl-C
+      artpipe watch --config studio --once     # what is there now, then exit
+    Exit codes: 0 all fine, 1 some files went to failed/, 2 the workspace config is wrong.
+    """
+    ws = _workspace(config)
+    watcher = Watcher(ws, workers=workers, log=lambda line: click.echo(line, err=True))
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: watcher.stop.set())
+    click.echo(f"watching {ws.inbox}" + (" (once)" if once else "; Ctrl-C to stop"), err=True)
+    failures = watcher.run(once=once, polling=polling)
+    sys.exit(EXIT_FAILED if failures else EXIT_OK)
+
+
+@click.command()
+@CONFIG_OPTION
+def status(config: Path) -> None:
+    """What the inbox holds and what the ledger says: waiting, done, failed.
+
+    \b
+    Example:
+      artpipe status --config studio
+    """
+    ws = _workspace(config)
+    waiting, _ = candidates(ws)
+    ledger = Ledger(ws.state / "ledger.db")
+    counts, latencies = ledger.counts(), sorted(ledger.latency_ms())
+    failed = ledger.failed()
+    ledger.close()
+    click.echo(f"waiting in inbox: {len(waiting)}")
+    for state in ("processing", "done", "duplicate", "failed"):
+        click.echo(f"{state + ':':12} {counts[state]}")
+    if latencies:
+        p50, p95 = latencies[len(latencies) // 2], latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]
+        click.echo(f"latency (stable to outputs): p50 {p50:.0f} ms, p95 {p95:.0f} ms")
+    for entry in failed[-10:]:
+        click.echo(f"  failed: {entry.rel}: {entry.reason}: {entry.message}")
+
+
+@click.command()
+@CONFIG_OPTION
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+def retry(config: Path, files: tuple[Path, ...]) -> None:
+    """Move failed inputs back into the inbox for another try (all of failed/ when no FILES are named).
+
+    \b
+    Example:
+      artpipe retry --config studio studio/failed/acme/mug.jpg
+    """
+    ws = _workspace(config)
+    chosen = [f.resolve() for f in files] or [p for p in sorted(ws.failed.rglob("*"))
+                                               if p.is_file() and not p.name.endswith(".error.json")]
+    moved = 0
+    for path in chosen:
+        if not path.is_relative_to(ws.failed) or not path.is_file():
+            click.echo(f"error: {path}: not a file in {ws.failed}", err=True)
+            continue
+        rel = path.relative_to(ws.failed)
+        path.with_name(path.name + ".error.json").unlink(missing_ok=True)
+        dest = move_into(path, ws.inbox, rel)
+        click.echo(f"back in the inbox: {dest.relative_to(ws.inbox)}")
+        moved += 1
+    sys.exit(EXIT_OK if moved == len(chosen) else EXIT_FAILED)
+
+
+COMMANDS = (init, watch, status, retry)
