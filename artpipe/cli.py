@@ -11,7 +11,8 @@ import click
 
 from artpipe.api import RunResult, inspect_file, normalize_files, plan_normalize, preview_template, render_job
 from artpipe.cli_common import EXIT_FAILED, EXIT_OK, fail_config
-from artpipe.cli_inbox import COMMANDS
+from artpipe.cli_inbox import COMMANDS as INBOX_COMMANDS
+from artpipe.cli_presets import COMMANDS as PRESET_COMMANDS
 from artpipe.errors import ConfigError, RenderError
 from artpipe.files import write_png
 from artpipe.fitcheck import test_fit
@@ -263,5 +264,5 @@ def templates(as_json: bool) -> None:
         click.echo("  fields: " + ", ".join(f"{k}:{v}" for k, v in fields.items()) + "   (* required)")
 
 
-for _command in COMMANDS:
+for _command in (*INBOX_COMMANDS, *PRESET_COMMANDS):
     main.add_command(_command)

@@ -11,7 +11,7 @@ PKG = Path(__file__).resolve().parent.parent / "artpipe"
 PURE = [
     "colors.py", "render.py", "template/layout.py", "template/fields.py", "template/model.py",
     "text/breaking.py", "text/fit.py", "imaging/normalize.py", "imaging/color.py", "imaging/analyze.py",
-    "imaging/encode.py", "imaging/gradient.py", "imaging/place.py",
+    "imaging/encode.py", "imaging/gradient.py", "imaging/place.py", "imaging/checks.py",
     *[f"layers/{p.name}" for p in (PKG / "layers").glob("*.py")],
 ]
 FORBIDDEN_MODULES = {"click", "watchdog", "logging", "subprocess", "shutil", "tempfile", "sqlite3", "multiprocessing",
@@ -56,4 +56,4 @@ def test_only_effect_modules_write() -> None:
 def test_core_never_imports_click() -> None:
     users = {str(p.relative_to(PKG)) for p in PKG.rglob("*.py")
              if "click" in imported(ast.parse(p.read_text(encoding="utf-8")))}
-    assert users == {"cli.py", "cli_common.py", "cli_inbox.py"}
+    assert users == {"cli.py", "cli_common.py", "cli_inbox.py", "cli_presets.py"}

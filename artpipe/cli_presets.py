@@ -1,0 +1,90 @@
+"""Marketplace commands: list the presets, check files against one."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from artpipe.cli_common import EXIT_FAILED, EXIT_OK, fail_config
+from artpipe.errors import ConfigError
+from artpipe.imaging.checks import check_bytes, num
+from artpipe.presets import Preset, load_presets
+from artpipe.schema import suggest
+
+PRESETS_OPTION = click.option("--presets", "extra", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                              default=None, help="An agency's presets file laid over the bundled ones.")
+
+
+def _load(extra: Path | None) -> tuple[dict[str, Preset], dict[str, tuple[str, ...]]]:
+    try:
+        return load_presets(extra)
+    except ConfigError as exc:
+        fail_config(exc)
+
+
+@click.command()
+@PRESETS_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def presets(extra: Path | None, as_json: bool) -> None:
+    """List the marketplace presets: the size artpipe renders, the rules checked, and how sure each is.
+
+    \\b
+    Example:
+      artpipe presets
+      artpipe presets --presets agency-presets.yaml --json
+    """
+    known, platforms = _load(extra)
+    if as_json:
+        click.echo(json.dumps({
+            "presets": {n: {"title": p.title, "render": {"width": p.width, "height": p.height, "format": p.format},
+                            "rules": {r.kind: {**r.params, "source": r.source, "confidence": r.confidence}
+                                      for r in p.rules}} for n, p in known.items()},
+            "platforms": platforms}, ensure_ascii=False, indent=2, default=list))
+        return
+    for name, p in known.items():
+        click.echo(f"{name} - {p.title}: renders {p.width}x{p.height} {p.format}")
+        for r in p.rules:
+            values = ", ".join(f"{k} {', '.join(v) if isinstance(v, tuple) else num(v)}" for k, v in r.params.items())
+            click.echo(f"  {r.kind:17} {values or '-':34} [{r.confidence}: {r.source}]")
+    click.echo("platforms: " + "; ".join(f"{k}: {', '.join(v)}" for k, v in platforms.items()))
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--preset", "name", required=True, help="A preset name (artpipe presets lists them).")
+@PRESETS_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def check(files: tuple[Path, ...], name: str, extra: Path | None, as_json: bool) -> None:
+    """Check encoded FILES against a marketplace preset's rules; each failure names the rule, the measured
+    value, the limit and its source.
+
+    \\b
+    Example:
+      artpipe check out/mug-01/product-main-square.jpg --preset tmall.white_bg
+    Exit codes: 0 every file passes, 1 some rule fails, 2 unknown preset.
+    """
+    known, _ = _load(extra)
+    if name not in known:
+        click.echo(f"error: no preset '{name}' ({suggest(name, known) or 'artpipe presets lists them'})", err=True)
+        sys.exit(2)
+    preset = known[name]
+    failed = False
+    report = []
+    for path in files:
+        results = check_bytes(path.read_bytes(), preset)
+        failed = failed or not all(r.ok for r in results)
+        report.append({"file": str(path), "preset": name, "pass": all(r.ok for r in results),
+                       "rules": [r.__dict__ for r in results]})
+        if not as_json:
+            click.echo(f"{path}: {name}: {'pass' if all(r.ok for r in results) else 'FAIL'}")
+            for r in results:
+                click.echo(f"  {r}")
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+COMMANDS = (presets, check)

@@ -1,0 +1,118 @@
+"""Marketplace rules checked on the encoded file (after JPEG encoding: ringing or chroma subsampling can turn
+a pure 255 border into 254, so a file is judged as the platform will see it). Pure: bytes in, results out."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageChops, UnidentifiedImageError
+
+from artpipe.imaging.analyze import find_subject
+from artpipe.imaging.color import profile_name
+from artpipe.presets import Preset, Rule
+
+RENDER_TIME = ("no_overlays",)  # enforced when rendering into the preset, not visible in pixels
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One rule's verdict: what was measured, against what limit, on whose word."""
+
+    rule: str
+    ok: bool
+    measured: str
+    limit: str
+    source: str
+    confidence: str
+
+    def __str__(self) -> str:
+        verdict = "pass" if self.ok else "FAIL"
+        return f"{verdict} {self.rule}: {self.measured} (limit {self.limit}; {self.confidence}: {self.source})"
+
+
+def num(value: float) -> str:
+    """A rule's number as people write it: 10000000, 0.85, 38000."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _between(value: float, params: dict[str, float], unit: str) -> tuple[bool, str]:
+    lo, hi = params.get("min"), params.get("max")
+    ok = (lo is None or value >= lo) and (hi is None or value <= hi)
+    if lo is not None and hi is not None:
+        limit = num(lo) if lo == hi else f"{num(lo)}-{num(hi)}"
+    else:
+        limit = f">= {num(lo)}" if lo is not None else f"<= {num(hi or 0)}"
+    return ok, f"{limit}{unit}"
+
+
+def border_white_share(im: Image.Image) -> float:
+    """Share of the one-pixel frame that is exactly (255, 255, 255)."""
+    rgb = im.convert("RGB")
+    w, h = rgb.size
+    mask = Image.new("L", (w, h), 0)
+    mask.paste(255, (0, 0, w, h))
+    if w > 2 and h > 2:
+        mask.paste(0, (1, 1, w - 1, h - 1))
+    r, g, b = (c.point(lambda v: 255 if v == 255 else 0) for c in rgb.split())
+    white = ImageChops.multiply(ImageChops.multiply(ImageChops.multiply(r, g), b), mask)
+    frame = mask.histogram()[255]
+    return white.histogram()[255] / frame if frame else 0.0
+
+
+def _measure(rule: Rule, im: Image.Image, data: bytes) -> tuple[bool, str, str]:
+    """(ok, measured, limit) for one rule."""
+    w, h = im.size
+    p = rule.params
+    if rule.kind == "size":
+        return (w, h) == (p["width"], p["height"]), f"{w}x{h}", f"{num(p['width'])}x{num(p['height'])}"
+    if rule.kind in ("width", "height", "long_side", "pixels"):
+        value = {"width": w, "height": h, "long_side": max(w, h), "pixels": w * h}[rule.kind]
+        ok, limit = _between(value, p, " px")
+        return ok, f"{value} px", limit
+    if rule.kind == "square":
+        return w == h, f"{w}x{h}", "width = height"
+    if rule.kind == "formats":
+        return (im.format or "") in p["allowed"], im.format or "unknown", ", ".join(p["allowed"])
+    if rule.kind == "srgb":
+        name = profile_name(im.info.get("icc_profile"))
+        ok = name is None or "srgb" in name.lower()
+        return ok, name or "untagged (read as sRGB)", "sRGB"
+    if rule.kind == "bytes":
+        ok, limit = _between(len(data), p, " bytes")
+        return ok, f"{len(data)} bytes", limit
+    if rule.kind == "white_background":
+        share = border_white_share(im)
+        return share >= p["share"], f"{share:.2%} of the border is pure white", f">= {p['share']:.0%}"
+    left, top, right, bottom = find_subject(im.convert("RGB"))[0]
+    sw, sh = right - left, bottom - top
+    if rule.kind == "fill":
+        fill = max(sw, sh) / max(w, h)
+        return fill >= p["min"], f"product fills {fill:.0%}", f">= {p['min']:.0%}"
+    if rule.kind == "edge_margin":
+        gaps = (left, w - right) if sw / w >= sh / h else (top, h - bottom)
+        return max(gaps) <= p["max_px"], f"{max(gaps)} px from the edge", f"<= {num(p['max_px'])} px"
+    if rule.kind == "subject":
+        return min(sw, sh) > p["min_px"], f"product {sw}x{sh} px", f"> {num(p['min_px'])} px"
+    msg = f"unknown rule {rule.kind}"
+    raise ValueError(msg)
+
+
+def check_bytes(data: bytes, preset: Preset) -> list[CheckResult]:
+    """Every pixel- and file-level rule of ``preset`` on an encoded image."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data))
+            im.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning) as exc:
+        return [CheckResult("decode", False, f"cannot be read ({exc})", "a readable image", "artpipe", "official")]
+    out = []
+    for rule in preset.rules:
+        if rule.kind in RENDER_TIME:
+            continue
+        ok, measured, limit = _measure(rule, im, data)
+        out.append(CheckResult(rule.kind, ok, measured, limit, rule.source, rule.confidence))
+    return out

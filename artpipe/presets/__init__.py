@@ -1,0 +1,127 @@
+"""Marketplace presets: data (presets.yaml beside this file), read once and validated like templates.
+
+An agency can add presets or change any number with its own YAML file of the same shape (``extra``):
+a preset it names replaces or adds rules by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from artpipe.errors import ConfigError, Problem
+from artpipe.schema import Problems, Reader, suggest
+from artpipe.yamlsrc import YMap, load_yaml
+
+CONFIDENCE = ("official", "secondary", "unverified")
+# rule kind -> the numeric or list keys it takes
+RULES: dict[str, tuple[str, ...]] = {
+    "size": ("width", "height"), "width": ("min", "max"), "height": ("min", "max"), "long_side": ("min", "max"),
+    "pixels": ("max",), "square": (), "formats": ("allowed",), "srgb": (), "bytes": ("min", "max"),
+    "white_background": ("share",), "fill": ("min",), "edge_margin": ("max_px",), "subject": ("min_px",),
+    "no_overlays": ("roles",),
+}
+FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One platform rule: its numbers, where they come from and how sure we are."""
+
+    kind: str
+    params: dict[str, Any]
+    source: str
+    confidence: str
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A marketplace image slot: what to render and the rules its file must pass."""
+
+    name: str
+    title: str
+    width: int
+    height: int
+    format: str
+    rules: tuple[Rule, ...]
+
+    def rule(self, kind: str) -> Rule | None:
+        return next((r for r in self.rules if r.kind == kind), None)
+
+
+def _rule(r: Reader, kind: str) -> Rule | None:
+    rr = r.mapping(kind)
+    if rr is None:
+        return None
+    rr.check_keys((*RULES[kind], "source", "confidence"), ("source", "confidence"))
+    params: dict[str, Any] = {}
+    for key in RULES[kind]:
+        if not rr.has(key):
+            continue
+        if key == "allowed":
+            allowed = [str(v).upper() for v in (rr.sequence(key) or [])]
+            for fmt in allowed:
+                if fmt not in FORMATS:
+                    rr.problem(key, f"'{fmt}' is not one of {', '.join(FORMATS)}")
+            params[key] = tuple(allowed)
+        elif key == "roles":
+            params[key] = tuple(str(v) for v in (rr.sequence(key) or []))
+        else:
+            params[key] = rr.number(key, 0, minimum=0)
+    return Rule(kind, params, rr.text("source", "") or "", rr.choice("confidence", CONFIDENCE, "unverified"))
+
+
+def _preset(name: str, r: Reader, base: Preset | None) -> Preset:
+    r.check_keys(("title", "render", "rules"), () if base else ("title", "render", "rules"))
+    render = r.mapping("render")
+    width, height, fmt = (base.width, base.height, base.format) if base else (800, 800, "JPEG")
+    if render is not None:
+        render.check_keys(("width", "height", "format"))
+        width = render.number("width", width, minimum=1, maximum=20000, integer=True)
+        height = render.number("height", height, minimum=1, maximum=20000, integer=True)
+        fmt = str(render.choice("format", FORMATS, fmt))
+    rules = {rule.kind: rule for rule in (base.rules if base else ())}
+    rr = r.mapping("rules")
+    if rr is not None:
+        rr.check_keys(RULES)
+        for kind in rr.node:
+            if kind in RULES:
+                rule = _rule(rr, kind)
+                if rule is not None:
+                    rules[kind] = rule
+    return Preset(name, r.text("title", base.title if base else name) or name, width, height, fmt,
+                  tuple(rules.values()))
+
+
+def _read(path: Path, known: dict[str, Preset], platforms: dict[str, tuple[str, ...]]) -> None:
+    data = load_yaml(path)
+    if not isinstance(data, YMap):
+        raise ConfigError([Problem(str(path), 1, 1, "", "must be a mapping with presets and platforms")])
+    problems = Problems()
+    r = Reader(data, "", problems)
+    r.check_keys(("presets", "platforms"))
+    p = r.mapping("presets")
+    for name in (p.node if p is not None else {}):
+        pr = p.mapping(name) if p is not None else None
+        if pr is not None:
+            known[name] = _preset(name, pr, known.get(name))
+    sets = r.mapping("platforms")
+    for platform in (sets.node if sets is not None else {}):
+        names = [str(n) for n in (sets.sequence(platform) or [])] if sets is not None else []
+        for n in names:
+            if n not in known and sets is not None:
+                sets.problem(platform, f"no preset '{n}'", suggest(n, known))
+        platforms[platform] = tuple(names)
+    problems.raise_if_any()
+
+
+def load_presets(extra: Path | None = None) -> tuple[dict[str, Preset], dict[str, tuple[str, ...]]]:
+    """The bundled presets and platform sets, with an agency's file laid over them."""
+    presets: dict[str, Preset] = {}
+    platforms: dict[str, tuple[str, ...]] = {}
+    _read(Path(str(files("artpipe.presets").joinpath("presets.yaml"))), presets, platforms)
+    if extra is not None:
+        _read(extra, presets, platforms)
+    return presets, platforms

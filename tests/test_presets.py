@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image, ImageDraw
+
+from artpipe.cli import main
+from artpipe.errors import ConfigError
+from artpipe.imaging.checks import check_bytes
+from artpipe.presets import CONFIDENCE, load_presets
+
+DATA = Path(__file__).parent / "data"
+NAMES = {"amazon.main", "amazon.secondary", "shopify.product", "ebay.photo", "gmc.image", "taobao.main",
+         "tmall.white_bg", "taobao.main_3x4", "taobao.detail", "tmall.detail", "taobao.shop_sign",
+         "tmall.shop_sign", "tmall.poster", "mobile.banner", "jd.main", "lazada.main", "etsy.listing"}
+
+
+def test_every_preset_is_data_with_sources() -> None:
+    presets, platforms = load_presets()
+    assert set(presets) == NAMES
+    for p in presets.values():
+        assert p.rules, p.name
+        for rule in p.rules:
+            assert rule.source, (p.name, rule.kind)
+            assert rule.confidence in CONFIDENCE
+    assert all(n in presets for names in platforms.values() for n in names)
+    assert presets["tmall.white_bg"].rule("bytes").params == {"min": 38000, "max": 300000}  # type: ignore[union-attr]
+
+
+def test_an_agency_file_overrides_and_adds(tmp_path: Path) -> None:
+    extra = tmp_path / "agency.yaml"
+    extra.write_text("""\
+presets:
+  tmall.white_bg:
+    rules:
+      bytes: {min: 50000, max: 250000, source: "our Tmall account manager", confidence: secondary}
+  acme.square:
+    title: ACME shop square
+    render: {width: 1000, height: 1000, format: JPEG}
+    rules:
+      square: {source: house style, confidence: official}
+platforms:
+  acme: [acme.square, tmall.white_bg]
+""", encoding="utf-8")
+    presets, platforms = load_presets(extra)
+    white = presets["tmall.white_bg"]
+    assert white.rule("bytes").params == {"min": 50000, "max": 250000}  # type: ignore[union-attr]
+    assert white.rule("white_background") is not None  # the other rules stay
+    assert platforms["acme"] == ("acme.square", "tmall.white_bg")
+    extra.write_text("presets:\n  tmall.white_bg:\n    rules:\n      byts: {max: 1, source: x, confidence: official}\n")
+    message = r"agency.yaml:4:7: presets.tmall.white_bg.rules.byts: unknown key \(did you mean bytes\?\)"
+    with pytest.raises(ConfigError, match=message):
+        load_presets(extra)
+
+
+def encoded(im: Image.Image, fmt: str = "PNG", **kw: object) -> bytes:
+    buf = io.BytesIO()
+    im.save(buf, fmt, **kw)
+    return buf.getvalue()
+
+
+def on_white(size: tuple[int, int], box: tuple[int, int, int, int],
+             border: tuple[int, int, int] = (255, 255, 255)) -> Image.Image:
+    im = Image.new("RGB", size, border)
+    ImageDraw.Draw(im).rectangle(box, fill=(30, 80, 170))
+    return im
+
+
+def verdicts(data: bytes, preset: str) -> dict[str, bool]:
+    return {r.rule: r.ok for r in check_bytes(data, load_presets()[0][preset])}
+
+
+def test_white_background_is_judged_on_exact_255() -> None:
+    good = encoded(on_white((800, 800), (100, 100, 700, 700)))
+    off = encoded(on_white((800, 800), (100, 100, 700, 700), border=(254, 255, 255)))
+    assert verdicts(good, "tmall.white_bg")["white_background"] is True
+    assert verdicts(off, "tmall.white_bg")["white_background"] is False
+
+
+def test_fill_ratio_amazon_and_lazada() -> None:
+    big = encoded(on_white((1000, 1000), (40, 40, 960, 960)))  # 92 %
+    small = encoded(on_white((1000, 1000), (200, 200, 800, 800)))  # 60 %
+    assert verdicts(big, "amazon.main")["fill"] is True
+    assert verdicts(small, "amazon.main")["fill"] is False
+    assert verdicts(encoded(on_white((1000, 1000), (90, 300, 910, 700))), "lazada.main")["fill"] is True  # 82 %
+
+
+def test_jd_edge_margin() -> None:
+    near = encoded(on_white((800, 800), (5, 200, 795, 600)))
+    far = encoded(on_white((800, 800), (100, 200, 700, 600)))
+    assert verdicts(near, "jd.main")["edge_margin"] is True
+    assert verdicts(far, "jd.main")["edge_margin"] is False
+
+
+def test_tmall_subject_size_and_byte_floor() -> None:
+    tiny = encoded(on_white((800, 800), (350, 350, 450, 450)), "JPEG", quality=90)
+    result = {r.rule: r for r in check_bytes(tiny, load_presets()[0]["tmall.white_bg"])}
+    assert result["subject"].ok is False
+    assert result["subject"].measured.startswith("product ")
+    assert result["bytes"].ok is False  # a flat JPEG is far under the 38 KB floor
+    assert result["bytes"].limit == "38000-300000 bytes"
+    assert str(result["bytes"]).startswith("FAIL bytes: ")
+
+
+def test_size_format_and_srgb() -> None:
+    icc = (DATA / "adobe-rgb-compatible.icc").read_bytes()
+    wrong = encoded(on_white((640, 480), (10, 10, 600, 400)), "PNG", icc_profile=icc)
+    v = verdicts(wrong, "tmall.white_bg")
+    assert v["size"] is False
+    assert v["formats"] is False
+    assert verdicts(wrong, "amazon.secondary")["srgb"] is False
+
+
+def test_check_command_exit_codes(tmp_path: Path) -> None:
+    good = tmp_path / "good.jpg"
+    on_white((800, 800), (60, 60, 740, 740)).save(good, "JPEG", quality=100, subsampling=0)
+    result = CliRunner().invoke(main, ["check", str(good), "--preset", "amazon.secondary"])
+    assert result.exit_code == 1  # 800 px is under Amazon's 1000 px zoom minimum
+    expected = "FAIL long_side: 800 px (limit 1000-10000 px; official: sellercentral help G9FUUH87RBNXGKB7)"
+    assert expected in result.stdout
+    ok = CliRunner().invoke(main, ["check", str(good), "--preset", "taobao.main"])
+    assert ok.exit_code == 0, ok.stdout
+    unknown = CliRunner().invoke(main, ["check", str(good), "--preset", "tmall.whitebg"])
+    assert unknown.exit_code == 2
+    assert "no preset 'tmall.whitebg' (did you mean tmall.white_bg?)" in unknown.stderr
+    listing = CliRunner().invoke(main, ["presets"])
+    assert "tmall.white_bg - Tmall white-background image (白底图): renders 800x800 JPEG" in listing.stdout
