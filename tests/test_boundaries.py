@@ -57,3 +57,11 @@ def test_core_never_imports_click() -> None:
     users = {str(p.relative_to(PKG)) for p in PKG.rglob("*.py")
              if "click" in imported(ast.parse(p.read_text(encoding="utf-8")))}
     assert users == {"cli.py", "cli_common.py", "cli_inbox.py", "cli_presets.py"}
+
+
+def test_every_subpackage_is_packaged() -> None:
+    import tomllib
+    config = tomllib.loads((PKG.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(PKG.parent).parts) for p in PKG.rglob("__init__.py")}
+    assert found <= listed, f"add to pyproject.toml packages: {sorted(found - listed)}"
