@@ -20,7 +20,8 @@ from artpipe.yamlsrc import Mark, YMap, load_yaml
 
 JOB_KEYS = ("name", "templates", "sizes", "output", "format", "brand", "defaults", "products", "csv")
 ENTRY_KEYS = ("template", "sizes")
-FORMAT_KEYS = ("type", "quality", "background", "progressive", "subsampling", "lossless")
+FORMAT_KEYS = ("type", "quality", "background", "progressive", "subsampling", "lossless", "min_bytes", "max_bytes",
+               "min_side")
 FORMAT_TYPES = {"jpeg": "JPEG", "jpg": "JPEG", "png": "PNG", "webp": "WEBP"}
 PATTERN_KEYS = ("sku", "template", "size", "index", "stem")
 DEFAULT_OUTPUT = "{sku}/{template}-{size}.jpg"
@@ -144,7 +145,10 @@ def _encode(r: Reader, output: str) -> EncodeOptions:
     return EncodeOptions(
         format=fmt, quality=f.number("quality", default_q, minimum=1, maximum=100, integer=True),
         background=(bg[0], bg[1], bg[2]), progressive=f.flag("progressive", False),
-        subsampling=f.choice("subsampling", SUBSAMPLING, "4:2:0"), lossless=f.flag("lossless", False))
+        subsampling=f.choice("subsampling", SUBSAMPLING, "4:2:0"), lossless=f.flag("lossless", False),
+        min_bytes=f.number("min_bytes", None, minimum=1, integer=True),
+        max_bytes=f.number("max_bytes", None, minimum=1, integer=True),
+        min_side=f.number("min_side", 0, minimum=0, integer=True))
 
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from artpipe.errors import InputError, RenderError
 from artpipe.files import write_atomic
+from artpipe.imaging.budget import Budget, BudgetError, encode_within
 from artpipe.imaging.encode import EncodeOptions, encode, flatten
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
@@ -66,6 +67,7 @@ def render_product(task: Task) -> Outcome:
         return Outcome(display(Path(exc.path)), "rejected", exc.reason, exc.message, extra=extra)
     outputs: list[str] = []
     errors: list[tuple[str, str]] = []  # (reason, message)
+    encoded: list[dict[str, object]] = []  # where byte budgets landed
     for spec in task.renders:
         template = task.templates[spec.template]
         try:
@@ -76,15 +78,25 @@ def render_product(task: Task) -> Outcome:
         except InputError as exc:
             errors.append(("render", f"{template.path}: template file {exc.path}: {exc.message}"))
             continue
+        opts = task.encode
         try:
-            write_atomic(spec.output, encode(rendered.image, task.encode))
+            landed = encode_within(rendered.image, opts, Budget(opts.min_bytes, opts.max_bytes, opts.min_side))
+            write_atomic(spec.output, landed.data)
+        except BudgetError as exc:
+            errors.append(("budget", f"{display(spec.output)}: {exc}; widen the byte budget or lower min_side"))
+            continue
         except OSError as exc:
             errors.append(("write", f"{display(spec.output)}: cannot write ({exc.strerror or exc}); "
                            "check space and permissions of the output folder"))
             continue
+        if opts.min_bytes is not None or opts.max_bytes is not None:
+            encoded.append({"output": display(spec.output), "bytes": len(landed.data), "quality": landed.quality,
+                            "size": list(landed.size)})
         outputs.append(display(spec.output))
         warnings.extend(w for w in rendered.warnings if w not in warnings)
     extra["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    if encoded:
+        extra["encoded"] = encoded
     if errors:
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
         reason, message = errors[0]

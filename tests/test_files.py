@@ -40,7 +40,7 @@ def test_encoding_failure_writes_nothing(tmp_path: Path, monkeypatch: pytest.Mon
 
     def broken(*_: object) -> bytes:
         raise OSError(5, "encoder exploded")
-    monkeypatch.setattr("artpipe.tasks.encode", broken)
+    monkeypatch.setattr("artpipe.tasks.encode_within", broken)
     outcome = render_product(tasks[0])
     assert (outcome.status, outcome.reason) == ("failed", "write")
     assert "cannot write (encoder exploded)" in outcome.message

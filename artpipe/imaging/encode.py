@@ -27,6 +27,9 @@ class EncodeOptions:
     progressive: bool = False
     subsampling: str = "4:2:0"
     lossless: bool = False  # WebP only
+    min_bytes: int | None = None  # a byte budget (see budget.encode_within): a floor...
+    max_bytes: int | None = None  # ...and a cap
+    min_side: int = 0  # the budget may shrink the image, never below this long side
 
 
 def flatten(im: Image.Image, background: tuple[int, int, int]) -> Image.Image:

@@ -1,0 +1,123 @@
+"""Encode inside a byte budget: a cap (``max_bytes``) and a floor (``min_bytes``, e.g. Tmall's 38 KB). Pure.
+
+JPEG and WebP: binary search on quality between a floor and a ceiling; over the cap at the lowest quality,
+chroma subsampling 4:2:0, then smaller sizes in 10 % steps, never below ``min_side``. Under the floor,
+quality goes up (and subsampling off). PNG: palette quantization, then smaller sizes. Failing to land is an
+error that says how close it got, never a silent oversize file.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, replace
+
+from PIL import Image
+
+from artpipe.imaging.color import srgb_icc_bytes
+from artpipe.imaging.encode import EncodeOptions, encode
+
+QUALITY_FLOOR, QUALITY_CEILING = 50, 100
+SHRINK_STEP = 0.9
+
+
+class BudgetError(Exception):
+    """The image cannot be encoded inside the budget."""
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Bytes allowed, and the smallest long side the image may be shrunk to."""
+
+    min_bytes: int | None = None
+    max_bytes: int | None = None
+    min_side: int = 0
+
+
+@dataclass(frozen=True)
+class Landed:
+    """Where the encoder landed."""
+
+    data: bytes
+    quality: int
+    subsampling: str
+    size: tuple[int, int]
+
+
+def _fits(n: int, budget: Budget) -> bool:
+    return (budget.min_bytes is None or n >= budget.min_bytes) and (budget.max_bytes is None or n <= budget.max_bytes)
+
+
+def _search(im: Image.Image, options: EncodeOptions, lo: int, hi: int, budget: Budget) -> Landed | None:
+    """The highest quality in [lo, hi] that fits (size grows with quality, so binary search)."""
+    best = None
+    while lo <= hi:
+        q = (lo + hi) // 2
+        data = encode(im, replace(options, quality=q))
+        if budget.max_bytes is not None and len(data) > budget.max_bytes:
+            hi = q - 1
+        elif budget.min_bytes is not None and len(data) < budget.min_bytes:
+            lo = q + 1
+        else:
+            best = Landed(data, q, options.subsampling, im.size)
+            lo = q + 1
+    return best
+
+
+def _lossy(im: Image.Image, options: EncodeOptions, budget: Budget) -> Landed:
+    first = encode(im, options)
+    if _fits(len(first), budget):
+        return Landed(first, options.quality, options.subsampling, im.size)
+    if budget.min_bytes is not None and len(first) < budget.min_bytes:
+        # Too small: more quality, then full chroma resolution.
+        for opts in (options, replace(options, subsampling="4:4:4")):
+            found = _search(im, opts, options.quality, QUALITY_CEILING, budget)
+            if found is not None:
+                return found
+        best = len(encode(im, replace(options, quality=QUALITY_CEILING, subsampling="4:4:4")))
+        msg = f"even at quality {QUALITY_CEILING} the file is {best} bytes, under the {budget.min_bytes} floor"
+        raise BudgetError(msg)
+    current = im
+    while True:
+        for opts in (options, replace(options, subsampling="4:2:0")):
+            found = _search(current, opts, QUALITY_FLOOR, options.quality, budget)
+            if found is not None:
+                return found
+        smaller = (round(current.width * SHRINK_STEP), round(current.height * SHRINK_STEP))
+        if max(smaller) < budget.min_side or min(smaller) < 1:
+            size = len(encode(current, replace(options, quality=QUALITY_FLOOR, subsampling="4:2:0")))
+            msg = (f"even at quality {QUALITY_FLOOR} and {current.width}x{current.height} px the file is "
+                   f"{size} bytes, over the {budget.max_bytes} cap")
+            raise BudgetError(msg)
+        current = current.resize(smaller, Image.Resampling.LANCZOS)
+
+
+def _png(im: Image.Image, options: EncodeOptions, budget: Budget) -> Landed:
+    current = im
+    while True:
+        full = encode(current, options)
+        if _fits(len(full), budget):
+            return Landed(full, 0, "", current.size)
+        if budget.min_bytes is not None and len(full) < budget.min_bytes:
+            msg = f"a lossless PNG of this image is {len(full)} bytes, under the {budget.min_bytes} floor; use JPEG"
+            raise BudgetError(msg)
+        # 256 colours keep flat art and most banners looking the same at a fraction of the bytes.
+        palette = current.quantize(256, method=Image.Quantize.FASTOCTREE)
+        buf = io.BytesIO()
+        palette.save(buf, "PNG", optimize=True, icc_profile=srgb_icc_bytes())
+        if _fits(len(buf.getvalue()), budget):
+            return Landed(buf.getvalue(), 0, "", current.size)
+        smaller = (round(current.width * SHRINK_STEP), round(current.height * SHRINK_STEP))
+        if max(smaller) < budget.min_side or min(smaller) < 1:
+            msg = (f"even with 256 colours at {current.width}x{current.height} px the PNG is over the "
+                   f"{budget.max_bytes} cap")
+            raise BudgetError(msg)
+        current = current.resize(smaller, Image.Resampling.LANCZOS)
+
+
+def encode_within(im: Image.Image, options: EncodeOptions, budget: Budget) -> Landed:
+    """Encode ``im`` so its size lands in the budget; BudgetError when it cannot."""
+    if budget.min_bytes is None and budget.max_bytes is None:
+        return Landed(encode(im, options), options.quality, options.subsampling, im.size)
+    if options.format == "PNG":
+        return _png(im, options, budget)
+    return _lossy(im, options, budget)
