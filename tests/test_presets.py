@@ -128,3 +128,25 @@ def test_check_command_exit_codes(tmp_path: Path) -> None:
     assert "no preset 'tmall.whitebg' (did you mean tmall.white_bg?)" in unknown.stderr
     listing = CliRunner().invoke(main, ["presets"])
     assert "tmall.white_bg - Tmall white-background image (白底图): renders 800x800 JPEG" in listing.stdout
+
+
+def test_product_main_on_a_light_backdrop_passes_the_white_background_rules(tmp_path: Path) -> None:
+    from artpipe.jobs import load_job, plan
+    from artpipe.tasks import render_product
+    photo = Image.new("RGB", (1200, 1000), (236, 234, 230))  # an off-white studio backdrop
+    mask = Image.new("L", photo.size, 0)
+    ImageDraw.Draw(mask).rounded_rectangle((350, 150, 850, 900), radius=40, fill=255)
+    grain = Image.effect_noise(photo.size, 60).convert("RGB")
+    texture = Image.blend(Image.new("RGB", photo.size, (30, 80, 170)), grain, 0.3)  # surface detail, as photos have
+    photo.paste(texture, (0, 0), mask)
+    photo.save(tmp_path / "p.jpg", quality=92)
+    (tmp_path / "job.yaml").write_text("templates: [product-main]\nformat: {quality: 92, min_bytes: 38000, "
+                                       "max_bytes: 300000}\nproducts: [{sku: a, product: p.jpg}]\n")
+    (task,) = plan(load_job(tmp_path / "job.yaml"), tmp_path / "out")
+    assert render_product(task).status == "ok"
+    data = (tmp_path / "out" / "a" / "product-main-square.jpg").read_bytes()
+    results = {r.rule: r for r in check_bytes(data, load_presets()[0]["tmall.white_bg"])}
+    assert all(r.ok for r in results.values()), [str(r) for r in results.values()]
+    amazon = {r.rule: r for r in check_bytes(data, load_presets()[0]["amazon.main"])}
+    assert amazon["white_background"].ok
+    assert amazon["fill"].ok, str(amazon["fill"])

@@ -9,6 +9,8 @@ from PIL import Image, ImageChops
 
 from artpipe.defaults import setting
 from artpipe.errors import RenderError
+from artpipe.imaging.backdrop import whiten
+from artpipe.imaging.normalize import Asset
 from artpipe.imaging.place import cover_subject, crop_to_subject, ellipse_mask, extend_edges, fitted, rounded_mask
 from artpipe.layers.base import (
     LoadContext,
@@ -27,7 +29,8 @@ from artpipe.template.fields import single_reference
 from artpipe.template.layout import anchor_offset
 from artpipe.template.model import ANCHORS, FITS, Layer, Length, Rect, Shadow
 
-KEYS = ("source", "fit", "anchor", "shadow", "trim", "padding", "matte", "radius", "inset", "mask", "focus")
+KEYS = ("source", "fit", "anchor", "shadow", "trim", "padding", "matte", "radius", "inset", "mask", "focus",
+        "whiten")
 MASKS = ("none", "rounded", "circle")
 
 
@@ -46,6 +49,7 @@ class ImageLayer(Layer):
     inset: Length = Length(0)  # space between the matte card's edge and the picture
     mask: str = "none"  # cut the picture (or its card) to a rounded rectangle (radius) or an ellipse
     focus: str | None = None  # "$field" holding "x,y" (fractions or percentages): where cover centres
+    whiten: bool = False  # clean a light plain backdrop to pure white (marketplace main images)
 
 
 def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> ImageLayer:
@@ -76,7 +80,14 @@ def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> ImageLayer:
         inset=read_length(r, "inset", Length(0)) or Length(0),
         mask=r.choice("mask", MASKS, "none"),
         focus=_focus_field(r, ctx),
+        whiten=r.flag("whiten", False),
     )
+
+
+def _whitened(layer: ImageLayer, asset: Asset) -> bool:
+    """Whether this layer cleans this photo's backdrop to white (only a light, plain one can be)."""
+    return (layer.whiten and asset.backdrop is not None and asset.image.mode == "RGB"
+            and min(asset.backdrop) >= setting("analyze", "whiten_min"))
 
 
 def _focus_field(r: Reader, ctx: LoadContext) -> str | None:
@@ -115,7 +126,10 @@ def _source(layer: ImageLayer, scene: Scene) -> Image.Image | None:
         if layer.source.startswith("$"):
             return None  # an optional image field left empty: nothing to draw
         raise RenderError(layer.origin, f"template file {layer.source[5:]} was not loaded")
-    return crop_to_subject(asset.image, asset.subject, layer.padding) if layer.trim else asset.image
+    im = asset.image
+    if _whitened(layer, asset) and asset.backdrop is not None:
+        im = whiten(im, asset.backdrop, setting("analyze", "backdrop_tolerance"))
+    return crop_to_subject(im, asset.subject, layer.padding) if layer.trim else im
 
 
 def _on_matte(layer: ImageLayer, pic: Image.Image, rect: Rect, scene: Scene) -> Image.Image:
@@ -125,7 +139,7 @@ def _on_matte(layer: ImageLayer, pic: Image.Image, rect: Rect, scene: Scene) -> 
     x, y = anchor_offset(pic.width, pic.height, rect.w - 2 * inset, rect.h - 2 * inset, layer.anchor)
     x, y = max(x, 0) + inset, max(y, 0) + inset
     pic = pic.convert("RGBA")
-    if layer.matte == "auto" and asset is not None and asset.backdrop:
+    if layer.matte == "auto" and asset is not None and asset.backdrop and not _whitened(layer, asset):
         card = extend_edges(pic, rect.w, rect.h, x, y, asset.backdrop, setting("analyze", "backdrop_tolerance"))
     else:
         color = resolve_color(layer.matte, scene, layer.origin) if layer.matte not in (None, "auto") \
