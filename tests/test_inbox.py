@@ -39,9 +39,9 @@ def everything(root: Path) -> set[str]:
             if p.is_file() and ".artpipe" not in p.parts and p.name != "watch.log"}
 
 
-def run_once(root: Path) -> tuple[int, list[str]]:
+def run_once(root: Path, workers: int = 1) -> tuple[int, list[str]]:
     lines: list[str] = []
-    watcher = Watcher(load_workspace(root), workers=1, log=lines.append)
+    watcher = Watcher(load_workspace(root), workers=workers, log=lines.append)
     return watcher.run(once=True), lines
 
 
@@ -310,7 +310,7 @@ def test_a_burst_of_500_files_is_all_processed(tmp_path: Path) -> None:
         (root / "inbox" / f"b{i:03d}.jpg").write_bytes(jpeg_bytes(photo((120 + i, 90))))  # 500 distinct photos
     for i in range(5):  # and five byte-identical re-drops, in the same burst
         shutil.copy(root / "inbox" / f"b{i:03d}.jpg", root / "inbox" / f"z-copy{i}.jpg")
-    failures, lines = run_once(root)
+    failures, lines = run_once(root, workers=2)
     assert failures == 0
     assert len(list((root / "archive").iterdir())) == 505
     assert len(list((root / "outbox").rglob("*.jpg"))) == 500  # every photo rendered once, no copy rendered
