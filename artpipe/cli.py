@@ -159,7 +159,7 @@ def _validate_one(path: Path) -> tuple[str, list[str]]:
             if note.kind == "truncated":
                 click.echo(str(note), err=True)
         problems = [str(p) for p in missing_inputs(job)] + [str(n) for n in notes if n.kind == "fails"]
-        outputs = sum(len(jt.sizes) for jt in job.templates) * len(job.products)
+        outputs = sum(len(jt.sizes) + len(jt.presets) for jt in job.templates) * len(job.products)
         cut = sum(1 for n in notes if n.kind == "truncated")
         fit = f"{cut} text(s) cut with an ellipsis" if cut else "every text fits"
         return f"job {job.name}: {len(job.products)} products, {outputs} outputs, {fit}", problems

@@ -11,6 +11,7 @@ from artpipe.colors import is_color, parse_color
 from artpipe.defaults import setting
 from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.encode import EXTENSIONS, SUBSAMPLING, EncodeOptions
+from artpipe.presets import Preset, load_presets
 from artpipe.products import Product, read_products
 from artpipe.schema import Problems, Reader, suggest
 from artpipe.template.find import bundled_templates, find_template
@@ -19,12 +20,13 @@ from artpipe.template.model import Template
 from artpipe.yamlsrc import Mark, YMap, load_yaml
 
 JOB_KEYS = ("name", "templates", "sizes", "output", "format", "brand", "defaults", "products", "csv")
-ENTRY_KEYS = ("template", "sizes")
+ENTRY_KEYS = ("template", "sizes", "presets")
 FORMAT_KEYS = ("type", "quality", "background", "progressive", "subsampling", "lossless", "min_bytes", "max_bytes",
                "min_side")
 FORMAT_TYPES = {"jpeg": "JPEG", "jpg": "JPEG", "png": "PNG", "webp": "WEBP"}
 PATTERN_KEYS = ("sku", "template", "size", "index", "stem")
 DEFAULT_OUTPUT = "{sku}/{template}-{size}.jpg"
+PRESET_SUFFIX = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif", "BMP": ".bmp", "TIFF": ".tif"}
 _UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")
 
 
@@ -34,6 +36,7 @@ class JobTemplate:
 
     template: Template
     sizes: tuple[str, ...]
+    presets: tuple[Preset, ...] = ()  # marketplace slots to render into, besides (or instead of) sizes
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,9 @@ class RenderSpec:
     """One output of a task."""
 
     template: int  # index into Job.templates
-    size: str
+    size: str  # the template size whose layers are drawn
     output: Path
+    preset: Preset | None = None  # when set: drawn at the preset's size, its rules applied and checked
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,23 @@ def _sizes(r: Reader | None, key: str, template: Template, default: object) -> t
     return tuple(good)
 
 
+def _presets(er: Reader) -> tuple[Preset, ...]:
+    """``presets:`` preset names or platform names (a platform stands for its presets)."""
+    known, platforms = load_presets()
+    raw = er.raw("presets")
+    names = [raw] if isinstance(raw, str) else [str(n) for n in raw] if isinstance(raw, list) else []
+    out: list[Preset] = []
+    for name in names:
+        if name in platforms:
+            out.extend(known[n] for n in platforms[name] if known[n] not in out)
+        elif name in known:
+            if known[name] not in out:
+                out.append(known[name])
+        else:
+            er.problem("presets", f"no preset or platform '{name}'", suggest(name, [*known, *platforms]))
+    return tuple(out)
+
+
 def _templates(r: Reader, job_dir: Path, problems: Problems) -> list[JobTemplate]:
     out = []
     for ref, er, (line, col), i in _entries(r):
@@ -115,9 +136,12 @@ def _templates(r: Reader, job_dir: Path, problems: Problems) -> list[JobTemplate
         except ConfigError as exc:
             problems.extend(exc.problems)
             continue
-        sizes = _sizes(er, "sizes", template, r.raw("sizes", "all")) if er is not None and er.has("sizes") \
-            else _sizes(r, "sizes", template, "all")
-        out.append(JobTemplate(template, sizes))
+        presets = _presets(er) if er is not None and er.has("presets") else ()
+        if er is not None and er.has("sizes"):
+            sizes = _sizes(er, "sizes", template, r.raw("sizes", "all"))
+        else:  # an entry naming presets renders just those unless it names sizes too
+            sizes = () if presets else _sizes(r, "sizes", template, "all")
+        out.append(JobTemplate(template, sizes, presets))
     return out
 
 
@@ -224,17 +248,21 @@ def plan(job: Job, out_dir: Path) -> list[Task]:
         renders = []
         first_image = product.primary
         for t_index, jt in enumerate(job.templates):
-            for size in jt.sizes:
+            slots = [(size, None) for size in jt.sizes] + [(p.name, p) for p in jt.presets]
+            for size, preset in slots:
                 parts = {**product.values, "sku": product.sku, "template": jt.template.name, "size": size,
                          "index": f"{product.index + 1:04d}", "stem": first_image.stem if first_image else ""}
                 name = job.output.format_map(_Parts({k: safe_part(v) for k, v in parts.items()}))
+                if preset is not None:  # the preset decides the format; the name follows it
+                    name = str(Path(name).with_suffix(PRESET_SUFFIX[preset.format]))
                 target = out_dir / name
                 key = str(target)
                 if key in seen:
                     problems.add(product.problem("output", f"'{name}' is also written for {seen[key]}",
                                                  "add {sku} or {index} to the output pattern"))
                 seen.setdefault(key, f"{product.sku} ({jt.template.name}, {size})")
-                renders.append(RenderSpec(t_index, size, target))
+                base = size if preset is None else jt.template.size_names[0]
+                renders.append(RenderSpec(t_index, base, target, preset))
         tasks.append(Task(product.index, product, tuple(jt.template for jt in job.templates), tuple(renders),
                           job.encode))
     problems.raise_if_any()

@@ -12,7 +12,7 @@ from artpipe.imaging.place import fitted
 from artpipe.layers import KINDS, Placed, Scene
 from artpipe.layers.base import gradient_fill, resolve_color
 from artpipe.template.layout import resolve_box
-from artpipe.template.model import Layer, Template
+from artpipe.template.model import Layer, Size, Template
 
 
 @dataclass(frozen=True)
@@ -70,18 +70,27 @@ def composite(canvas: Image.Image, placed: Placed) -> None:
     canvas.alpha_composite(im, (x + left, y + top), (left, top, right, bottom))
 
 
-def render(template: Template, size_name: str, values: Mapping[str, str], images: Mapping[str, Asset]) -> Rendered:
-    """Compose ``template`` at size ``size_name``; RenderError when a layer cannot be drawn."""
-    size = template.size(size_name)
+def render(template: Template, size_name: str, values: Mapping[str, str], images: Mapping[str, Asset], *,
+           canvas: Size | None = None, drop_roles: tuple[str, ...] = ()) -> Rendered:
+    """Compose ``template`` at size ``size_name``; RenderError when a layer cannot be drawn.
+
+    ``canvas``: draw the layers of ``size_name`` on a canvas of another size (a marketplace preset's); the
+    boxes are resolved against it. ``drop_roles``: leave out layers of these roles (a slot that forbids
+    promotional overlays).
+    """
+    size = canvas or template.size(size_name)
     scene = Scene(template, size, field_values(template, values), dict(images))
-    canvas = _background(scene)
+    out = _background(scene)
     warnings: list[str] = []
     for layer in template.layers[size_name]:
         if not visible(layer, scene):
             continue
+        if layer.role in drop_roles:
+            warnings.append(f"dropped:{layer.name}@{size.name}")
+            continue
         rect = resolve_box(layer.box, size.width, size.height)
         placed = KINDS[layer.type].paint(layer, rect, scene)
         if placed is not None:
-            composite(canvas, placed)
+            composite(out, placed)
             warnings.extend(placed.warnings)
-    return Rendered(canvas, tuple(warnings))
+    return Rendered(out, tuple(warnings))

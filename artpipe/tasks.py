@@ -7,20 +7,23 @@ and write every output atomically.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from artpipe.errors import InputError, RenderError
 from artpipe.files import write_atomic
 from artpipe.imaging.budget import Budget, BudgetError, encode_within
+from artpipe.imaging.checks import check_bytes
 from artpipe.imaging.encode import EncodeOptions, encode, flatten
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
 from artpipe.jobs import Task
+from artpipe.presets import Preset
 from artpipe.render import render
 from artpipe.report import Outcome
-from artpipe.template.model import Template
+from artpipe.template.model import Size, Template
 
 
 def load_asset(path: Path) -> Asset:
@@ -50,6 +53,24 @@ def display(path: Path) -> str:
         return str(path)
 
 
+def _preset_canvas(preset: Preset | None) -> dict[str, Any]:
+    """render() options for a preset: its canvas size, and the roles its no_overlays rule leaves out."""
+    if preset is None:
+        return {}
+    rule = preset.rule("no_overlays")
+    return {"canvas": Size(preset.name, preset.width, preset.height),
+            "drop_roles": tuple(rule.params.get("roles", ())) if rule else ()}
+
+
+def _preset_encoding(options: EncodeOptions, preset: Preset) -> EncodeOptions:
+    """The job's encoding with the preset's format and byte rule; never shrunk below the preset's size."""
+    rule = preset.rule("bytes")
+    return replace(options, format=preset.format if preset.format in ("JPEG", "PNG", "WEBP") else "JPEG",
+                   min_bytes=(rule.params.get("min") if rule else None) or options.min_bytes,
+                   max_bytes=(rule.params.get("max") if rule else None) or options.max_bytes,
+                   min_side=max(preset.width, preset.height))
+
+
 def render_product(task: Task) -> Outcome:
     """Render one product into all its outputs; never raises for an expected failure."""
     started = time.perf_counter()
@@ -62,23 +83,28 @@ def render_product(task: Task) -> Outcome:
         for field, path in product.images.items():
             asset = load_asset(path)
             images[field] = asset
-            warnings.extend(w for w in asset.warnings if w not in warnings)
+            # Warnings about other pictures (a brand logo) say which field they are about.
+            own = path == product.primary
+            warnings.extend(w if own else f"{field}:{w}" for w in asset.warnings if w not in warnings)
     except InputError as exc:
         return Outcome(display(Path(exc.path)), "rejected", exc.reason, exc.message, extra=extra)
     outputs: list[str] = []
     errors: list[tuple[str, str]] = []  # (reason, message)
     encoded: list[dict[str, object]] = []  # where byte budgets landed
+    checks: list[dict[str, object]] = []  # marketplace rules on outputs rendered into presets
     for spec in task.renders:
         template = task.templates[spec.template]
+        preset = spec.preset
         try:
-            rendered = render(template, spec.size, product.values, {**template_assets(template), **images})
+            rendered = render(template, spec.size, product.values, {**template_assets(template), **images},
+                              **_preset_canvas(preset))
         except RenderError as exc:
             errors.append(("render", str(exc)))
             continue
         except InputError as exc:
             errors.append(("render", f"{template.path}: template file {exc.path}: {exc.message}"))
             continue
-        opts = task.encode
+        opts = task.encode if preset is None else _preset_encoding(task.encode, preset)
         try:
             landed = encode_within(rendered.image, opts, Budget(opts.min_bytes, opts.max_bytes, opts.min_side))
             write_atomic(spec.output, landed.data)
@@ -94,9 +120,16 @@ def render_product(task: Task) -> Outcome:
                             "size": list(landed.size)})
         outputs.append(display(spec.output))
         warnings.extend(w for w in rendered.warnings if w not in warnings)
+        if preset is not None:
+            results = check_bytes(landed.data, preset)
+            checks.append({"output": display(spec.output), "preset": preset.name,
+                           "pass": all(r.ok for r in results), "rules": [r.__dict__ for r in results]})
+            warnings.extend(f"check_failed:{preset.name}:{r.rule}" for r in results if not r.ok)
     extra["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
     if encoded:
         extra["encoded"] = encoded
+    if checks:
+        extra["checks"] = checks
     if errors:
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
         reason, message = errors[0]

@@ -150,3 +150,43 @@ def test_product_main_on_a_light_backdrop_passes_the_white_background_rules(tmp_
     amazon = {r.rule: r for r in check_bytes(data, load_presets()[0]["amazon.main"])}
     assert amazon["white_background"].ok
     assert amazon["fill"].ok, str(amazon["fill"])
+
+
+def test_a_job_renders_into_presets_and_checks_them(tmp_path: Path) -> None:
+    import json
+    photo = Image.new("RGB", (1200, 1000), (236, 234, 230))
+    mask = Image.new("L", photo.size, 0)
+    ImageDraw.Draw(mask).rounded_rectangle((350, 150, 850, 900), radius=40, fill=255)
+    photo.paste(Image.blend(Image.new("RGB", photo.size, (30, 80, 170)),
+                            Image.effect_noise(photo.size, 60).convert("RGB"), 0.3), (0, 0), mask)
+    photo.save(tmp_path / "p.jpg", quality=92)
+    (tmp_path / "job.yaml").write_text("""\
+templates:
+  - template: product-main
+    presets: [tmall.white_bg]
+  - template: promo-banner
+    presets: [jd]
+products: [{sku: a, product: p.jpg, headline: 春季大促, price: ¥39}]
+""", encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(tmp_path / "job.yaml"), "-o", str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    with Image.open(tmp_path / "out" / "a" / "product-main-tmall.white_bg.jpg") as im:
+        assert im.size == (800, 800)
+    with Image.open(tmp_path / "out" / "a" / "promo-banner-jd.main.jpg") as im:
+        assert im.size == (800, 800)  # the platform name stood for its preset
+    item = json.loads((tmp_path / "out" / "report.json").read_text())["items"][0]
+    checks = {c["preset"]: c for c in item["checks"]}
+    assert checks["tmall.white_bg"]["pass"] is True
+    assert 38000 <= (tmp_path / "out" / "a" / "product-main-tmall.white_bg.jpg").stat().st_size <= 300000
+    assert "dropped:headline@jd.main" in item["warnings"]  # no promotional overlays in JD's main image
+    assert "dropped:price@jd.main" in item["warnings"]
+    assert checks["jd.main"]["pass"] is False  # a banner's gradient is not a white background: reported
+    assert "check_failed:jd.main:white_background" in item["warnings"]
+
+
+def test_unknown_presets_in_a_job(tmp_path: Path) -> None:
+    (tmp_path / "job.yaml").write_text("templates:\n  - template: product-main\n    presets: [tmall.whitebg]\n"
+                                       "products: [{sku: a, product: p.jpg}]\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "job.yaml")])
+    assert result.exit_code == 1
+    assert "presets: no preset or platform 'tmall.whitebg' (did you mean tmall.white_bg?)" in result.stderr
