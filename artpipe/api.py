@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from artpipe.render import render
 from artpipe.report import Outcome, summarize, write_report
 from artpipe.run import run_tasks
 from artpipe.schema import suggest
-from artpipe.sources import Source, walk_sources
+from artpipe.sources import Source, digest, walk_sources
 from artpipe.tasks import NormalizeTask, display, load_asset, normalize_file, render_product, template_assets
 from artpipe.template.load import load_template
 from artpipe.text.fonts import get_font
@@ -85,14 +84,6 @@ def render_job(job: Job, out_dir: Path, *, report: Path | None = None, jobs: int
                     {"command": "render", "job": str(job.path), "output": str(out_dir)})
 
 
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _check_output_folder(paths: list[Path], out_dir: Path) -> None:
     """Refuse an output folder that would overwrite inputs."""
     out = out_dir.resolve()
@@ -134,14 +125,14 @@ def plan_normalize(paths: list[Path], out_dir: Path, options: NormalizeOptions, 
             known.append((index, Outcome(shown, source.status, source.reason, source.message)))
             continue
         try:
-            digest = _digest(source.path)
+            content = digest(source.path)
         except OSError as exc:
             known.append((index, Outcome(shown, "rejected", "missing", f"cannot read it ({exc.strerror})")))
             continue
-        if digest in seen:
-            known.append((index, Outcome(shown, "duplicate", None, f"same bytes as {seen[digest]}; processed once")))
+        if content in seen:
+            known.append((index, Outcome(shown, "duplicate", None, f"same bytes as {seen[content]}; processed once")))
             continue
-        seen[digest] = shown
+        seen[content] = shown
         output = out_dir / namer.name(source.rel, ".png")
         tasks.append(NormalizeTask(index, source.path, output, options, fmt, quality))
     return NormalizePlan(paths, out_dir, options, fmt, tasks, known)

@@ -6,6 +6,7 @@ being walked, and a dangling link is reported, not a crash.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,15 @@ class Source:
     status: str | None = None  # "ignored" or "rejected" when decided already
     reason: str | None = None
     message: str = ""
+
+
+def digest(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in 1 MiB blocks (how byte-identical copies are recognized)."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def _link_verdict(path: Path, root: Path, rel: PurePosixPath) -> Source | None:

@@ -8,7 +8,6 @@ after they are durable, or to ``failed/`` with ``<name>.error.json``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from artpipe.inbox.routes import route_for
 from artpipe.jobs import RenderSpec, Task, safe_part
 from artpipe.products import Product
 from artpipe.report import Outcome
+from artpipe.sources import digest
 from artpipe.template.find import find_template
 from artpipe.template.load import load_template
 from artpipe.template.model import Template
@@ -44,14 +44,6 @@ class Pending:
     sidecar: Path | None
     stable_at: float
     error: tuple[str, str] | None = None  # (reason, message) found while preparing
-
-
-def digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def merchant_values(path: Path) -> dict[str, str]:
