@@ -12,14 +12,16 @@ from PIL import Image, ImageDraw
 
 from artpipe.defaults import setting
 from artpipe.errors import ConfigError, InputError, Problem
+from artpipe.files import write_png, write_text_atomic
 from artpipe.imaging.color import profile_name
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
 from artpipe.imaging.open import Decoded, open_image
 from artpipe.jobs import Job, load_job, plan
 from artpipe.naming import Namer
-from artpipe.proof import draw_boxes
+from artpipe.proof import draw_boxes, proof_html, proof_sheet
 from artpipe.render import render
 from artpipe.report import Outcome, summarize, write_report
+from artpipe.requests import load_request
 from artpipe.run import run_tasks
 from artpipe.schema import suggest
 from artpipe.sources import Source, digest, walk_sources
@@ -212,3 +214,15 @@ def preview_template(path: Path, sizes: list[str] | None = None, values: dict[st
         s = template.size(size)
         out.append((f"{template.name} / {size} ({s.width}x{s.height})", image))
     return out
+
+
+def run_request(path: Path, out_dir: Path, *, jobs: int | None = None,
+                progress: Callable[[Outcome], None] | None = None) -> tuple[RunResult, Path]:
+    """Render a request into ``out_dir/<campaign>/``: outputs, report.json, proof.html and proof.png."""
+    request = load_request(path)
+    root = out_dir / request.campaign
+    result = render_job(request.job, root, jobs=jobs, progress=progress)
+    write_text_atomic(root / "proof.html",
+                      proof_html(request.campaign, request.merchant, request.deadline, result.outcomes, root))
+    write_png(root / "proof.png", proof_sheet(result.outcomes))
+    return result, root

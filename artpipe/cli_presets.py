@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from artpipe.api import run_request
 from artpipe.cli_common import EXIT_FAILED, EXIT_OK, fail_config
 from artpipe.errors import ConfigError
 from artpipe.imaging.checks import check_bytes, num
@@ -87,4 +88,30 @@ def check(files: tuple[Path, ...], name: str, extra: Path | None, as_json: bool)
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
 
-COMMANDS = (presets, check)
+@click.command()
+@click.argument("request_file", metavar="REQUEST", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Folder the campaign folder is made in.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes.  [default: all cores]")
+def request(request_file: Path, out_dir: Path, jobs: int | None) -> None:
+    """Render an operator's REQUEST (campaign, merchant, platforms, products) for every preset, check each
+    file, and write a proof page to send the merchant.
+
+    \b
+    Example:
+      artpipe request samples/requests/double11.yaml -o out/requests
+    Writes OUT/<campaign>/<platform>/<preset>/<sku>.jpg, report.json, proof.html and proof.png.
+    Exit codes: 0 everything rendered and passed, 1 a product failed or a file fails a rule, 2 the request is wrong.
+    """
+    try:
+        result, root = run_request(request_file, out_dir, jobs=jobs)
+    except ConfigError as exc:
+        fail_config(exc)
+    checks = [c for o in result.outcomes for c in o.extra.get("checks", [])]
+    failing = sum(1 for c in checks if not c["pass"])
+    click.echo(f"{root}: {result.summary['outputs']} files for {len(result.outcomes)} products, {failing} failing a "
+               f"rule; proof: {root / 'proof.html'}")
+    sys.exit(EXIT_OK if result.ok and not failing else EXIT_FAILED)
+
+
+COMMANDS = (presets, check, request)

@@ -24,7 +24,7 @@ ENTRY_KEYS = ("template", "sizes", "presets")
 FORMAT_KEYS = ("type", "quality", "background", "progressive", "subsampling", "lossless", "min_bytes", "max_bytes",
                "min_side")
 FORMAT_TYPES = {"jpeg": "JPEG", "jpg": "JPEG", "png": "PNG", "webp": "WEBP"}
-PATTERN_KEYS = ("sku", "template", "size", "index", "stem")
+PATTERN_KEYS = ("sku", "template", "size", "index", "stem", "preset", "platform")
 DEFAULT_OUTPUT = "{sku}/{template}-{size}.jpg"
 PRESET_SUFFIX = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif", "BMP": ".bmp", "TIFF": ".tif"}
 _UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")
@@ -193,10 +193,12 @@ def _check_pattern(r: Reader, pattern: str, templates: list[JobTemplate]) -> Non
         r.problem("output", "the pattern must stay inside the output folder", "no absolute paths or '..'")
 
 
-def load_job(path: Path, display: str | None = None) -> Job:
-    """Load and validate a job file; raise ConfigError listing every problem (templates' included)."""
+def load_job(path: Path, display: str | None = None, *, data: YMap | None = None) -> Job:
+    """Load and validate a job file (or ``data`` read from ``path`` already, as a request builds it); raise
+    ConfigError listing every problem (templates' included)."""
     display = display or str(path)
-    data = load_yaml(path, display)
+    if data is None:
+        data = load_yaml(path, display)
     if not isinstance(data, YMap):
         raise ConfigError([Problem(display, 1, 1, "", "a job must be a mapping of keys")])
     problems = Problems()
@@ -251,7 +253,9 @@ def plan(job: Job, out_dir: Path) -> list[Task]:
             slots = [(size, None) for size in jt.sizes] + [(p.name, p) for p in jt.presets]
             for size, preset in slots:
                 parts = {**product.values, "sku": product.sku, "template": jt.template.name, "size": size,
-                         "index": f"{product.index + 1:04d}", "stem": first_image.stem if first_image else ""}
+                         "index": f"{product.index + 1:04d}", "stem": first_image.stem if first_image else "",
+                         "preset": preset.name if preset else size,
+                         "platform": preset.name.split(".")[0] if preset else ""}
                 name = job.output.format_map(_Parts({k: safe_part(v) for k, v in parts.items()}))
                 if preset is not None:  # the preset decides the format; the name follows it
                     name = str(Path(name).with_suffix(PRESET_SUFFIX[preset.format]))

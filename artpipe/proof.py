@@ -1,9 +1,17 @@
-"""Pictures for people to check: layer boxes drawn over a render, and contact sheets of several renders. Pure."""
+"""What people look at to approve: layer boxes over a render, contact sheets, the proof page of a request.
+
+The proof page and sheet read the finished outputs (to show and measure them); they write nothing.
+"""
 
 from __future__ import annotations
 
+import html
+from pathlib import Path
+from typing import Any
+
 from PIL import Image, ImageDraw
 
+from artpipe.report import Outcome
 from artpipe.template.layout import resolve_box
 from artpipe.template.model import Template
 from artpipe.text.fonts import get_font
@@ -53,4 +61,84 @@ def contact_sheet(items: list[tuple[str, Image.Image]], *, max_width: int = 1600
         draw.text((gap, y), label, font=font, fill=(60, 60, 64))
         sheet.paste(im, (gap, y + caption))
         y += im.height + caption + gap
+    return sheet
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _checks(outcome: Outcome) -> dict[str, dict[str, Any]]:
+    """The marketplace checks recorded for each output of an outcome."""
+    return {str(c["output"]): c for c in outcome.extra.get("checks", [])}
+
+
+_STYLE = """body{font-family:sans-serif;margin:24px;color:#222}h1{margin:0}.meta{color:#666;margin:4px 0 24px}
+section{margin-bottom:32px}figure{display:inline-block;vertical-align:top;margin:0 16px 16px 0;max-width:320px}
+img{max-width:320px;max-height:320px;border:1px solid #ddd;background:#f6f6f6}figcaption{font-size:13px}
+.pass{background:#1f9d55;color:#fff;padding:1px 6px;border-radius:4px}
+.fail{background:#e4393c;color:#fff;padding:1px 6px;border-radius:4px}.warn{color:#a15c00;font-size:13px}
+@media print{figure{break-inside:avoid}}"""
+
+
+def _figure(output: str, check: dict[str, Any], root: Path) -> str:
+    path = Path(output)
+    ok = bool(check.get("pass", True))
+    failing = [f"{r['rule']}: {r['measured']} (limit {r['limit']})" for r in check.get("rules", []) if not r["ok"]]
+    with Image.open(path) as im:
+        size = f"{im.width}x{im.height}"
+    rel = path.resolve().relative_to(root.resolve()).as_posix()
+    badge = f'<span class="{"pass" if ok else "fail"}">{"PASS" if ok else "FAIL"}</span>'
+    notes = "".join(f"<br>{_esc(f)}" for f in failing)
+    return (f'<figure><img src="{_esc(rel)}" alt="{_esc(rel)}"><figcaption><b>'
+            f"{_esc(check.get('preset', path.parent.name))}</b> · {size} · {path.stat().st_size // 1024} KB · "
+            f"{badge}{notes}</figcaption></figure>")
+
+
+def proof_html(campaign: str, merchant: str, deadline: str, outcomes: list[Outcome], root: Path) -> str:
+    """A self-contained proof page: every output grouped by product and platform, each labelled with its
+    preset, size, bytes and a pass/fail badge with the failing rules; images are linked relative to ``root``."""
+    parts = [f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{_esc(campaign)} proof</title>'
+             f"<style>{_STYLE}</style></head><body><h1>{_esc(campaign)}</h1>"
+             f'<p class="meta">{_esc(merchant)} · deadline {_esc(deadline or "-")}</p>']
+    for outcome in outcomes:
+        checks = _checks(outcome)
+        parts.append(f"<section><h2>{_esc(outcome.extra.get('sku', outcome.input))}</h2>")
+        if outcome.status != "ok":
+            parts.append(f'<p class="fail">{_esc(outcome.status)}: {_esc(outcome.message)}</p>')
+        by_platform: dict[str, list[str]] = {}
+        for output in outcome.outputs:
+            by_platform.setdefault(Path(output).parent.parent.name, []).append(output)
+        for platform, outputs in by_platform.items():
+            parts.append(f"<h3>{_esc(platform)}</h3>")
+            parts.extend(_figure(o, checks.get(o, {}), root) for o in outputs)
+        warnings = [w for w in outcome.warnings if not w.startswith("check_failed")]
+        if warnings:
+            parts.append(f'<p class="warn">warnings: {_esc(", ".join(warnings))}</p>')
+        parts.append("</section>")
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+def proof_sheet(outcomes: list[Outcome], *, thumb: int = 260) -> Image.Image:
+    """A contact sheet for chat apps: every output as a captioned thumbnail (PASS/FAIL when checked)."""
+    tiles: list[tuple[str, Image.Image]] = []
+    for outcome in outcomes:
+        checks = _checks(outcome)
+        for output in outcome.outputs:
+            with Image.open(output) as opened:
+                small = opened.convert("RGB")
+            small.thumbnail((thumb, thumb))
+            verdict = "" if output not in checks else (" PASS" if checks[output]["pass"] else " FAIL")
+            tiles.append((f"{outcome.extra.get('sku', '')} · {Path(output).parent.name}{verdict}", small))
+    font = get_font("sans", "regular", 14)
+    cols = max(1, min(6, len(tiles)))
+    cell_w, cell_h = thumb + 16, thumb + 40
+    rows = max(1, (len(tiles) + cols - 1) // cols)
+    sheet = Image.new("RGB", (cols * cell_w + 16, rows * cell_h + 16), _SHEET_BACKGROUND)
+    draw = ImageDraw.Draw(sheet)
+    for i, (label, im) in enumerate(tiles):
+        x, y = 16 + (i % cols) * cell_w, 16 + (i // cols) * cell_h
+        sheet.paste(im, (x + (thumb - im.width) // 2, y + (thumb - im.height) // 2))
+        draw.text((x, y + thumb + 6), label, font=font, fill=(228, 57, 60) if label.endswith("FAIL") else (60, 60, 64))
     return sheet

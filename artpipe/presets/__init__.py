@@ -46,6 +46,7 @@ class Preset:
     height: int
     format: str
     rules: tuple[Rule, ...]
+    template: str | None = None  # the shipped template a request renders into this slot by default
 
     def rule(self, kind: str) -> Rule | None:
         return next((r for r in self.rules if r.kind == kind), None)
@@ -74,7 +75,7 @@ def _rule(r: Reader, kind: str) -> Rule | None:
 
 
 def _preset(name: str, r: Reader, base: Preset | None) -> Preset:
-    r.check_keys(("title", "render", "rules"), () if base else ("title", "render", "rules"))
+    r.check_keys(("title", "template", "render", "rules"), () if base else ("title", "render", "rules"))
     render = r.mapping("render")
     width, height, fmt = (base.width, base.height, base.format) if base else (800, 800, "JPEG")
     if render is not None:
@@ -92,7 +93,7 @@ def _preset(name: str, r: Reader, base: Preset | None) -> Preset:
                 if rule is not None:
                     rules[kind] = rule
     return Preset(name, r.text("title", base.title if base else name) or name, width, height, fmt,
-                  tuple(rules.values()))
+                  tuple(rules.values()), r.text("template", base.template if base else None))
 
 
 def _read(path: Path, known: dict[str, Preset], platforms: dict[str, tuple[str, ...]]) -> None:

@@ -1,0 +1,89 @@
+"""Operators' requests: "the Double 11 set for this merchant on Tmall and JD", as a job over presets.
+
+A request names a campaign, a brand kit, the platforms (or presets) and the products; each preset is rendered
+with the template given for it, or its default, into ``<campaign>/<platform>/<preset>/<sku>.<ext>``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from artpipe.errors import ConfigError, Problem
+from artpipe.jobs import Job, JobTemplate, load_job, safe_part
+from artpipe.presets import Preset, load_presets
+from artpipe.schema import Problems, Reader, suggest
+from artpipe.yamlsrc import YList, YMap, load_yaml
+
+REQUEST_KEYS = ("campaign", "merchant", "brand", "platforms", "presets", "templates", "defaults", "products", "csv",
+                "deadline", "format")
+DEFAULT_OUTPUT = "{platform}/{preset}/{sku}.jpg"
+
+
+@dataclass(frozen=True)
+class Request:
+    """A loaded request: its campaign and the job that renders it."""
+
+    campaign: str
+    merchant: str
+    deadline: str
+    job: Job
+
+
+def _chosen(r: Reader) -> list[Preset]:
+    known, platforms = load_presets()
+    names: list[str] = []
+    for key in ("platforms", "presets"):
+        raw = r.raw(key)
+        names += [raw] if isinstance(raw, str) else [str(n) for n in raw] if isinstance(raw, list) else []
+    if not names:
+        r.problem(None, "name the platforms (tmall, jd...) or presets to render for")
+    out: list[Preset] = []
+    for name in names:
+        picks = [known[n] for n in platforms[name]] if name in platforms else [known[name]] if name in known else []
+        if not picks:
+            r.problem("platforms" if r.has("platforms") else "presets", f"no platform or preset '{name}'",
+                      suggest(name, [*platforms, *known]))
+        out.extend(p for p in picks if p not in out)
+    return out
+
+
+def load_request(path: Path) -> Request:
+    """Validate a request and build its job (ConfigError lists every problem with file:line)."""
+    data = load_yaml(path)
+    if not isinstance(data, YMap):
+        raise ConfigError([Problem(str(path), 1, 1, "", "a request must be a mapping of keys")])
+    problems = Problems()
+    r = Reader(data, "", problems)
+    r.check_keys(REQUEST_KEYS, ("campaign",))
+    presets = _chosen(r)
+    chosen_templates = r.mapping("templates")  # optional: preset -> template name
+    by_template: dict[str, list[Preset]] = {}
+    for preset in presets:
+        name = (chosen_templates.text(preset.name, None) if chosen_templates else None) or preset.template
+        if name is None:
+            r.problem(None, f"preset {preset.name} has no default template", "name one under templates")
+            continue
+        by_template.setdefault(name, []).append(preset)
+    problems.raise_if_any()
+    # The products, brand, defaults and format read exactly like a job's; the templates come from the presets.
+    body = YMap(data.file, data.mark, data.folder)
+    for key in ("brand", "defaults", "products", "csv", "format"):
+        if key in data:
+            body[key] = data[key]
+            body.key_marks[key], body.value_marks[key] = data.key_marks[key], data.value_marks[key]
+            body.value_folders[key] = data.value_folders.get(key)
+    names = YList(data.file, data.mark)
+    for name in by_template:
+        names.append(name)
+        names.item_marks.append(data.value_marks.get("platforms", data.mark))
+    body["templates"] = names
+    body["output"] = DEFAULT_OUTPUT
+    job = load_job(path, data=body)
+    templates = []
+    for jt in job.templates:
+        templates.append(JobTemplate(jt.template, (), tuple(by_template[jt.template.name])))
+    campaign = safe_part(str(r.text("campaign", path.stem) or path.stem))
+    return Request(campaign, r.text("merchant", "") or "", r.text("deadline", "") or "",
+                   replace(job, name=campaign, templates=tuple(templates)))
+
