@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from artpipe.approval import STATES, Change, approved, compare
 from artpipe.defaults import setting
 from artpipe.errors import ConfigError, InputError, Problem
 from artpipe.files import write_png, write_text_atomic
@@ -216,13 +217,49 @@ def preview_template(path: Path, sizes: list[str] | None = None, values: dict[st
     return out
 
 
-def run_request(path: Path, out_dir: Path, *, jobs: int | None = None,
-                progress: Callable[[Outcome], None] | None = None) -> tuple[RunResult, Path]:
-    """Render a request into ``out_dir/<campaign>/``: outputs, report.json, proof.html and proof.png."""
-    request = load_request(path)
+@dataclass
+class CampaignResult:
+    """A rendered request: the run, its folder, and what changed since the campaign was approved."""
+
+    run: RunResult
+    root: Path
+    changes: list[Change] | None  # None when the campaign was never approved
+    approved_at: str = ""
+
+
+def _with_approval(outcomes: list[Outcome], changes: list[Change], root: Path) -> list[Outcome]:
+    """Each outcome with the approval state of each of its outputs (``approval`` in the report item)."""
+    by_output = {c.output: c for c in changes}
+    out = []
+    for outcome in outcomes:
+        states = []
+        for output in outcome.outputs:
+            change = by_output.get(Path(output).resolve().relative_to(root.resolve()).as_posix())
+            if change is not None:
+                states.append({"output": output, "state": change.state, "diff": change.diff})
+        out.append(replace(outcome, extra={**outcome.extra, "approval": states}))
+    return out
+
+
+def run_request(path: Path, out_dir: Path, *, jobs: int | None = None, presets: Path | None = None,
+                progress: Callable[[Outcome], None] | None = None) -> CampaignResult:
+    """Render a request into ``out_dir/<campaign>/``: outputs, report.json, proof.html and proof.png; when the
+    campaign was approved, what changed since (with a visual diff of each change in ``changes/``). ``presets``:
+    an agency's presets file laid over the bundled ones."""
+    request = load_request(path, presets)
     root = out_dir / request.campaign
     result = render_job(request.job, root, jobs=jobs, progress=progress)
-    write_text_atomic(root / "proof.html",
-                      proof_html(request.campaign, request.merchant, request.deadline, result.outcomes, root))
+    record = approved(root)
+    changes = compare(root)
+    meta: dict[str, object] = {"artpipe": __version__, "command": "request", "request": str(path),
+                               "campaign": request.campaign, "output": str(root), "seconds": round(result.seconds, 3)}
+    if changes is not None and record is not None:
+        result.outcomes = _with_approval(result.outcomes, changes, root)
+        meta["approval"] = {"approved_at": record[0], **{state: [c.output for c in changes if c.state == state]
+                                                          for state in STATES if state != "unchanged"},
+                            "unchanged": sum(1 for c in changes if c.state == "unchanged")}
+    write_report(root / "report.json", result.outcomes, meta)
+    write_text_atomic(root / "proof.html", proof_html(request.campaign, request.merchant, request.deadline,
+                                                      result.outcomes, root, changes, record[0] if record else ""))
     write_png(root / "proof.png", proof_sheet(result.outcomes))
-    return result, root
+    return CampaignResult(result, root, changes, record[0] if record else "")

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from artpipe.api import RunResult, inspect_file, normalize_files, plan_normalize, preview_template, render_job
-from artpipe.cli_common import EXIT_FAILED, EXIT_OK, fail_config
+from artpipe.cli_common import EXIT_FAILED, EXIT_OK, PRESETS_OPTION, fail_config
 from artpipe.cli_inbox import COMMANDS as INBOX_COMMANDS
 from artpipe.cli_presets import COMMANDS as PRESET_COMMANDS
 from artpipe.errors import ConfigError, RenderError
@@ -18,8 +18,10 @@ from artpipe.files import write_png
 from artpipe.fitcheck import test_fit
 from artpipe.imaging.normalize import NormalizeOptions
 from artpipe.jobs import load_job, missing_inputs
+from artpipe.presets import load_presets
 from artpipe.proof import contact_sheet
 from artpipe.report import Outcome
+from artpipe.requests import load_request
 from artpipe.template.find import bundled_templates, template_file
 from artpipe.template.load import load_template
 from artpipe.version import __version__
@@ -46,7 +48,8 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes.  [default: all cores]")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; only the summary line.")
-def render(job: Path, out_dir: Path, report: Path | None, jobs: int | None, quiet: bool) -> None:
+@PRESETS_OPTION
+def render(job: Path, out_dir: Path, report: Path | None, jobs: int | None, quiet: bool, extra: Path | None) -> None:
     """Render every product x template x size of a JOB file (YAML).
 
     \b
@@ -55,7 +58,7 @@ def render(job: Path, out_dir: Path, report: Path | None, jobs: int | None, quie
     Exit codes: 0 all rendered, 1 some inputs rejected or failed, 2 the job or a template is wrong.
     """
     try:
-        loaded = load_job(job)
+        loaded = load_job(job, presets=load_presets(extra))
     except ConfigError as exc:
         fail_config(exc)
     result = _with_progress(len(loaded.products), "rendering", quiet,
@@ -144,8 +147,8 @@ def inspect(files: tuple[Path, ...], as_json: bool) -> None:
     sys.exit(EXIT_OK if all(r["status"] == "ok" for r in rows) else EXIT_FAILED)
 
 
-def _validate_one(path: Path) -> tuple[str, list[str]]:
-    """(what it is, problems) for one template or job file."""
+def _validate_one(path: Path, extra: Path | None) -> tuple[str, list[str]]:
+    """(what it is, problems) for one template, job or request file."""
     target = template_file(path)
     try:
         data = load_yaml(target)
@@ -153,7 +156,8 @@ def _validate_one(path: Path) -> tuple[str, list[str]]:
             t = load_template(target)
             n = sum(len(v) for v in t.layers.values()) // max(1, len(t.sizes))
             return f"template {t.name}: {len(t.sizes)} sizes, {n} layers", []
-        job = load_job(target)
+        is_request = isinstance(data, YMap) and "campaign" in data
+        job = load_request(target, extra).job if is_request else load_job(target, presets=load_presets(extra))
         notes = test_fit(job)
         for note in notes:
             if note.kind == "truncated":
@@ -162,27 +166,29 @@ def _validate_one(path: Path) -> tuple[str, list[str]]:
         outputs = sum(len(jt.sizes) + len(jt.presets) for jt in job.templates) * len(job.products)
         cut = sum(1 for n in notes if n.kind == "truncated")
         fit = f"{cut} text(s) cut with an ellipsis" if cut else "every text fits"
-        return f"job {job.name}: {len(job.products)} products, {outputs} outputs, {fit}", problems
+        kind = "request" if is_request else "job"
+        return f"{kind} {job.name}: {len(job.products)} products, {outputs} outputs, {fit}", problems
     except ConfigError as exc:
         return "", [str(p) for p in exc.problems]
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-def validate(files: tuple[Path, ...]) -> None:
-    """Check template and job FILES; print every problem as file:line:col.
+@PRESETS_OPTION
+def validate(files: tuple[Path, ...], extra: Path | None) -> None:
+    """Check template, job and request FILES; print every problem as file:line:col.
 
-    For jobs it also lists missing images and test-fits every text into every size with the real fonts:
-    what would be cut with an ellipsis or fail is listed before anything renders.
+    For jobs and requests it also lists missing images and test-fits every text into every size and preset
+    with the real fonts: what would be cut with an ellipsis or fail is listed before anything renders.
 
     \b
     Example:
-      artpipe validate templates/promo-banner samples/jobs/spring-sale.yaml
+      artpipe validate templates/promo-banner samples/jobs/spring-sale.yaml samples/requests/double11.yaml
     Exit codes: 0 all valid, 1 problems found.
     """
     total = 0
     for path in files:
-        what, problems = _validate_one(path)
+        what, problems = _validate_one(path, extra)
         for line in problems:
             click.echo(line, err=True)
         total += len(problems)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 import click
@@ -10,6 +11,9 @@ import click
 from artpipe.errors import ConfigError
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+PRESETS_OPTION = click.option("--presets", "extra", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                              default=None, help="An agency's presets file laid over the bundled ones.")
 
 
 def fail_config(exc: ConfigError) -> NoReturn:
@@ -19,3 +23,8 @@ def fail_config(exc: ConfigError) -> NoReturn:
     n = len(exc.problems)
     click.echo(f"error: {n} problem{'s' if n != 1 else ''}; nothing was rendered", err=True)
     sys.exit(EXIT_CONFIG)
+
+
+def count(n: int, noun: str) -> str:
+    """``1 file``, ``12 files``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -1,4 +1,4 @@
-"""Marketplace commands: list the presets, check files against one."""
+"""Marketplace commands: list the presets, check files against one, render and approve operators' requests."""
 
 from __future__ import annotations
 
@@ -9,17 +9,16 @@ from pathlib import Path
 import click
 
 from artpipe.api import run_request
-from artpipe.cli_common import EXIT_FAILED, EXIT_OK, fail_config
+from artpipe.approval import APPROVED
+from artpipe.approval import approve as approve_campaign
+from artpipe.cli_common import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, PRESETS_OPTION, count, fail_config
 from artpipe.errors import ConfigError
 from artpipe.imaging.checks import check_bytes, num
-from artpipe.presets import Preset, load_presets
+from artpipe.presets import Catalog, load_presets
 from artpipe.schema import suggest
 
-PRESETS_OPTION = click.option("--presets", "extra", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                              default=None, help="An agency's presets file laid over the bundled ones.")
 
-
-def _load(extra: Path | None) -> tuple[dict[str, Preset], dict[str, tuple[str, ...]]]:
+def _load(extra: Path | None) -> Catalog:
     try:
         return load_presets(extra)
     except ConfigError as exc:
@@ -93,7 +92,8 @@ def check(files: tuple[Path, ...], name: str, extra: Path | None, as_json: bool)
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
               show_default=True, help="Folder the campaign folder is made in.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes.  [default: all cores]")
-def request(request_file: Path, out_dir: Path, jobs: int | None) -> None:
+@PRESETS_OPTION
+def request(request_file: Path, out_dir: Path, jobs: int | None, extra: Path | None) -> None:
     """Render an operator's REQUEST (campaign, merchant, platforms, products) for every preset, check each
     file, and write a proof page to send the merchant.
 
@@ -104,14 +104,45 @@ def request(request_file: Path, out_dir: Path, jobs: int | None) -> None:
     Exit codes: 0 everything rendered and passed, 1 a product failed or a file fails a rule, 2 the request is wrong.
     """
     try:
-        result, root = run_request(request_file, out_dir, jobs=jobs)
+        campaign = run_request(request_file, out_dir, jobs=jobs, presets=extra)
     except ConfigError as exc:
         fail_config(exc)
+    result, root = campaign.run, campaign.root
     checks = [c for o in result.outcomes for c in o.extra.get("checks", [])]
     failing = sum(1 for c in checks if not c["pass"])
-    click.echo(f"{root}: {result.summary['outputs']} files for {len(result.outcomes)} products, {failing} failing a "
-               f"rule; proof: {root / 'proof.html'}")
+    for outcome in result.outcomes:
+        if outcome.status != "ok":
+            click.echo(f"{outcome.status}: {outcome.input}: {outcome.message}", err=True)
+    click.echo(f"{root}: {count(result.summary['outputs'], 'file')} for {count(len(result.outcomes), 'product')}, "
+               f"{failing} failing a rule; proof: {root / 'proof.html'}")
+    if campaign.changes is not None:
+        moved = [c for c in campaign.changes if c.state != "unchanged"]
+        click.echo(f"since approval ({campaign.approved_at}): "
+                   + (f"{len(moved)} of {len(campaign.changes)} changed" if moved else "nothing changed"))
+        for c in moved:
+            click.echo(f"  {c.state}: {c.output}" + (f" (diff: {root / c.diff})" if c.diff else ""))
     sys.exit(EXIT_OK if result.ok and not failing else EXIT_FAILED)
 
 
-COMMANDS = (presets, check, request)
+@click.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def approve(folder: Path) -> None:
+    """Record every output of a campaign FOLDER (written by artpipe request) as approved: its content hash
+    goes into FOLDER/approved.json and a copy into FOLDER/approved/. Re-running the request then lists what
+    changed since, with a visual diff of each change in FOLDER/changes/.
+
+    \b
+    Example:
+      artpipe approve out/requests/double11
+    Exit codes: 0 approved, 2 not a campaign folder.
+    """
+    try:
+        hashes = approve_campaign(folder)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(EXIT_CONFIG)
+    click.echo(f"{folder}: approved {count(len(hashes), 'file')} ({folder / APPROVED})")
+
+
+COMMANDS = (presets, check, request, approve)

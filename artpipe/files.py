@@ -62,6 +62,12 @@ def clean_temp_files(folder: Path) -> list[Path]:
     return removed
 
 
+def remove_output(path: Path) -> None:
+    """Remove a file artpipe wrote that no longer applies (a stale diff); never used on inputs."""
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
 def write_png(path: Path, image: Image.Image) -> None:
     """Write an image as PNG, atomically (previews and sheets)."""
     buf = io.BytesIO()

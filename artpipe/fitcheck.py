@@ -1,4 +1,4 @@
-"""Test-fit a job's texts into every size before rendering: what will be cut with an ellipsis or fail.
+"""Test-fit a job's texts into every size (and preset) before rendering: what will be cut with an ellipsis or fail.
 
 Only the layers that set text (text layers, shape labels, prices) are painted, with the renderer's own
 rules, so the verdict is exact; photos are never opened.
@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from artpipe.errors import RenderError
 from artpipe.jobs import Job
 from artpipe.layers import KINDS, Scene
+from artpipe.presets import overlay_roles
 from artpipe.render import field_values, visible
 from artpipe.template.layout import resolve_box
+from artpipe.template.model import Size
 
 TEXT_KINDS = ("text", "shape", "price")
 
@@ -43,14 +45,23 @@ def test_fit(job: Job) -> list[FitNote]:
         for jt in job.templates:
             template = jt.template
             values = field_values(template, product.values)
-            for size_name in jt.sizes:
-                size = template.size(size_name)
+            # A preset draws the template's first size's layers on its own canvas, dropping (or refusing) the
+            # roles it forbids.
+            slots = [(name, template.size(name), (), ()) for name in jt.sizes] + [
+                (template.size_names[0], Size(p.name, p.width, p.height), *overlay_roles(p)) for p in jt.presets]
+            for size_name, size, dropped, refused in slots:
                 scene = Scene(template, size, values, {})
                 for layer in template.layers[size_name]:
-                    if layer.type not in TEXT_KINDS or not visible(layer, scene, product.images):
+                    if layer.role in dropped or not visible(layer, scene, product.images):
+                        continue
+                    where = (product.origin, product.sku, template.name, size.name, layer.name)
+                    if layer.role in refused:
+                        notes.append(FitNote(*where, "fails", f"{layer.origin}: layer '{layer.name}' is a "
+                                             f"{layer.role} overlay, which {size.name} does not allow"))
+                        continue
+                    if layer.type not in TEXT_KINDS:
                         continue
                     rect = resolve_box(layer.box, size.width, size.height)
-                    where = (product.origin, product.sku, template.name, size_name, layer.name)
                     try:
                         placed = KINDS[layer.type].paint(layer, rect, scene)
                     except RenderError as exc:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 import string
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from artpipe.colors import is_color, parse_color
 from artpipe.defaults import setting
 from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.encode import EXTENSIONS, SUBSAMPLING, EncodeOptions
-from artpipe.presets import Preset, load_presets
+from artpipe.presets import Catalog, Preset, expand, load_presets, platform_of
 from artpipe.products import Product, read_products
 from artpipe.schema import Problems, Reader, suggest
 from artpipe.template.find import bundled_templates, find_template
@@ -37,6 +38,7 @@ class JobTemplate:
     template: Template
     sizes: tuple[str, ...]
     presets: tuple[Preset, ...] = ()  # marketplace slots to render into, besides (or instead of) sizes
+    platforms: Mapping[str, str] = field(default_factory=dict)  # preset name -> the platform it was asked for
 
 
 @dataclass(frozen=True)
@@ -106,24 +108,17 @@ def _sizes(r: Reader | None, key: str, template: Template, default: object) -> t
     return tuple(good)
 
 
-def _presets(er: Reader) -> tuple[Preset, ...]:
+def _presets(er: Reader, catalog: Catalog) -> dict[str, tuple[Preset, str]]:
     """``presets:`` preset names or platform names (a platform stands for its presets)."""
-    known, platforms = load_presets()
-    raw = er.raw("presets")
-    names = [raw] if isinstance(raw, str) else [str(n) for n in raw] if isinstance(raw, list) else []
-    out: list[Preset] = []
-    for name in names:
-        if name in platforms:
-            out.extend(known[n] for n in platforms[name] if known[n] not in out)
-        elif name in known:
-            if known[name] not in out:
-                out.append(known[name])
-        else:
-            er.problem("presets", f"no preset or platform '{name}'", suggest(name, [*known, *platforms]))
-    return tuple(out)
+    known, platforms = catalog
+    chosen, unknown = expand(er.names("presets", "a preset or platform name or a list of them") or [],
+                             known, platforms)
+    for name in unknown:
+        er.problem("presets", f"no preset or platform '{name}'", suggest(name, [*known, *platforms]))
+    return chosen
 
 
-def _templates(r: Reader, job_dir: Path, problems: Problems) -> list[JobTemplate]:
+def _templates(r: Reader, job_dir: Path, problems: Problems, catalog: Catalog) -> list[JobTemplate]:
     out = []
     for ref, er, (line, col), i in _entries(r):
         path = find_template(ref, [job_dir, Path.cwd()])
@@ -136,12 +131,13 @@ def _templates(r: Reader, job_dir: Path, problems: Problems) -> list[JobTemplate
         except ConfigError as exc:
             problems.extend(exc.problems)
             continue
-        presets = _presets(er) if er is not None and er.has("presets") else ()
+        chosen = _presets(er, catalog) if er is not None else {}
         if er is not None and er.has("sizes"):
             sizes = _sizes(er, "sizes", template, r.raw("sizes", "all"))
         else:  # an entry naming presets renders just those unless it names sizes too
-            sizes = () if presets else _sizes(r, "sizes", template, "all")
-        out.append(JobTemplate(template, sizes, presets))
+            sizes = () if chosen else _sizes(r, "sizes", template, "all")
+        out.append(JobTemplate(template, sizes, tuple(p for p, _ in chosen.values()),
+                               {name: platform for name, (_, platform) in chosen.items()}))
     return out
 
 
@@ -193,9 +189,11 @@ def _check_pattern(r: Reader, pattern: str, templates: list[JobTemplate]) -> Non
         r.problem("output", "the pattern must stay inside the output folder", "no absolute paths or '..'")
 
 
-def load_job(path: Path, display: str | None = None, *, data: YMap | None = None) -> Job:
+def load_job(path: Path, display: str | None = None, *, data: YMap | None = None,
+             presets: Catalog | None = None) -> Job:
     """Load and validate a job file (or ``data`` read from ``path`` already, as a request builds it); raise
-    ConfigError listing every problem (templates' included)."""
+    ConfigError listing every problem (templates' included). ``presets``: the marketplace presets its entries
+    may name (the bundled ones by default; an agency's with ``load_presets(extra)``)."""
     display = display or str(path)
     if data is None:
         data = load_yaml(path, display)
@@ -205,7 +203,7 @@ def load_job(path: Path, display: str | None = None, *, data: YMap | None = None
     r = Reader(data, "", problems)
     r.check_keys(JOB_KEYS, ("templates",))
     job_dir = path.parent
-    templates = _templates(r, job_dir, problems)
+    templates = _templates(r, job_dir, problems, presets or load_presets())
     output = r.text("output", DEFAULT_OUTPUT) or DEFAULT_OUTPUT
     _check_pattern(r, output, templates)
     encode = _encode(r, output)
@@ -255,7 +253,7 @@ def plan(job: Job, out_dir: Path) -> list[Task]:
                 parts = {**product.values, "sku": product.sku, "template": jt.template.name, "size": size,
                          "index": f"{product.index + 1:04d}", "stem": first_image.stem if first_image else "",
                          "preset": preset.name if preset else size,
-                         "platform": preset.name.split(".")[0] if preset else ""}
+                         "platform": jt.platforms.get(preset.name, platform_of(preset)) if preset else ""}
                 name = job.output.format_map(_Parts({k: safe_part(v) for k, v in parts.items()}))
                 if preset is not None:  # the preset decides the format; the name follows it
                     name = str(Path(name).with_suffix(PRESET_SUFFIX[preset.format]))

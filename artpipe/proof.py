@@ -11,6 +11,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
+from artpipe.approval import Change
 from artpipe.report import Outcome
 from artpipe.template.layout import resolve_box
 from artpipe.template.model import Template
@@ -78,10 +79,16 @@ section{margin-bottom:32px}figure{display:inline-block;vertical-align:top;margin
 img{max-width:320px;max-height:320px;border:1px solid #ddd;background:#f6f6f6}figcaption{font-size:13px}
 .pass{background:#1f9d55;color:#fff;padding:1px 6px;border-radius:4px}
 .fail{background:#e4393c;color:#fff;padding:1px 6px;border-radius:4px}.warn{color:#a15c00;font-size:13px}
+.changed{background:#ffb400;color:#222;padding:1px 6px;border-radius:4px}.same{color:#1f9d55}
+figure.missing figcaption::before{content:"image missing";display:block;color:#e4393c;font-weight:bold}
 @media print{figure{break-inside:avoid}}"""
 
 
-def _figure(output: str, check: dict[str, Any], root: Path) -> str:
+_APPROVAL_BADGES = {"changed": ("changed", "CHANGED since approval"), "new": ("changed", "NEW since approval"),
+                    "unchanged": ("same", "as approved")}
+
+
+def _figure(output: str, check: dict[str, Any], root: Path, change: Change | None) -> str:
     path = Path(output)
     ok = bool(check.get("pass", True))
     failing = [f"{r['rule']}: {r['measured']} (limit {r['limit']})" for r in check.get("rules", []) if not r["ok"]]
@@ -90,17 +97,36 @@ def _figure(output: str, check: dict[str, Any], root: Path) -> str:
     rel = path.resolve().relative_to(root.resolve()).as_posix()
     badge = f'<span class="{"pass" if ok else "fail"}">{"PASS" if ok else "FAIL"}</span>'
     notes = "".join(f"<br>{_esc(f)}" for f in failing)
-    return (f'<figure><img src="{_esc(rel)}" alt="{_esc(rel)}"><figcaption><b>'
-            f"{_esc(check.get('preset', path.parent.name))}</b> · {size} · {path.stat().st_size // 1024} KB · "
-            f"{badge}{notes}</figcaption></figure>")
+    if change is not None and change.state in _APPROVAL_BADGES:
+        css, text = _APPROVAL_BADGES[change.state]
+        label = f'<a href="{_esc(change.diff)}">{text}</a>' if change.diff else text
+        notes += f'<br><span class="{css}">{label}</span>'
+    return (f'<figure><img src="{_esc(rel)}" alt="{_esc(rel)}" onerror="this.parentNode.classList.add(\'missing\')">'
+            f"<figcaption><b>{_esc(check.get('preset', path.parent.name))}</b> · {size} · "
+            f"{path.stat().st_size // 1024} KB · {badge}{notes}</figcaption></figure>")
 
 
-def proof_html(campaign: str, merchant: str, deadline: str, outcomes: list[Outcome], root: Path) -> str:
+def _approval_summary(changes: list[Change], approved_at: str) -> str:
+    counts = {state: [c for c in changes if c.state == state] for state in ("changed", "new", "gone")}
+    if not any(counts.values()):
+        return f'<p class="meta">approved {_esc(approved_at)}: <span class="same">nothing changed since</span></p>'
+    parts = [f"{len(v)} {k}" for k, v in counts.items() if v]
+    listed = "".join(f"<li>{_esc(c.state)}: {_esc(c.output)}</li>" for v in counts.values() for c in v)
+    return (f'<p class="meta">approved {_esc(approved_at)}: <span class="changed">{", ".join(parts)}'
+            f" since approval</span> - send only these:</p><ul>{listed}</ul>")
+
+
+def proof_html(campaign: str, merchant: str, deadline: str, outcomes: list[Outcome], root: Path,
+               changes: list[Change] | None = None, approved_at: str = "") -> str:
     """A self-contained proof page: every output grouped by product and platform, each labelled with its
-    preset, size, bytes and a pass/fail badge with the failing rules; images are linked relative to ``root``."""
+    preset, size, bytes and a pass/fail badge with the failing rules (and, once the campaign was approved,
+    whether it changed since, linked to its visual diff); images are linked relative to ``root``."""
     parts = [f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{_esc(campaign)} proof</title>'
              f"<style>{_STYLE}</style></head><body><h1>{_esc(campaign)}</h1>"
              f'<p class="meta">{_esc(merchant)} · deadline {_esc(deadline or "-")}</p>']
+    if changes is not None:
+        parts.append(_approval_summary(changes, approved_at))
+    by_rel = {c.output: c for c in changes or []}
     for outcome in outcomes:
         checks = _checks(outcome)
         parts.append(f"<section><h2>{_esc(outcome.extra.get('sku', outcome.input))}</h2>")
@@ -111,7 +137,9 @@ def proof_html(campaign: str, merchant: str, deadline: str, outcomes: list[Outco
             by_platform.setdefault(Path(output).parent.parent.name, []).append(output)
         for platform, outputs in by_platform.items():
             parts.append(f"<h3>{_esc(platform)}</h3>")
-            parts.extend(_figure(o, checks.get(o, {}), root) for o in outputs)
+            parts.extend(_figure(o, checks.get(o, {}), root,
+                                 by_rel.get(Path(o).resolve().relative_to(root.resolve()).as_posix()))
+                         for o in outputs)
         warnings = [w for w in outcome.warnings if not w.startswith("check_failed")]
         if warnings:
             parts.append(f'<p class="warn">warnings: {_esc(", ".join(warnings))}</p>')

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from artpipe.errors import RenderError
 from artpipe.imaging.normalize import Asset
 from artpipe.imaging.place import fitted
 from artpipe.layers import KINDS, Placed, Scene
@@ -71,12 +72,13 @@ def composite(canvas: Image.Image, placed: Placed) -> None:
 
 
 def render(template: Template, size_name: str, values: Mapping[str, str], images: Mapping[str, Asset], *,
-           canvas: Size | None = None, drop_roles: tuple[str, ...] = ()) -> Rendered:
+           canvas: Size | None = None, drop_roles: tuple[str, ...] = (),
+           refuse_roles: tuple[str, ...] = ()) -> Rendered:
     """Compose ``template`` at size ``size_name``; RenderError when a layer cannot be drawn.
 
     ``canvas``: draw the layers of ``size_name`` on a canvas of another size (a marketplace preset's); the
     boxes are resolved against it. ``drop_roles``: leave out layers of these roles (a slot that forbids
-    promotional overlays).
+    promotional overlays); ``refuse_roles``: a RenderError when a visible layer has one of these roles.
     """
     size = canvas or template.size(size_name)
     scene = Scene(template, size, field_values(template, values), dict(images))
@@ -85,6 +87,10 @@ def render(template: Template, size_name: str, values: Mapping[str, str], images
     for layer in template.layers[size_name]:
         if not visible(layer, scene):
             continue
+        if layer.role in refuse_roles:
+            raise RenderError(layer.origin, f"layer '{layer.name}' is a {layer.role} overlay, which {size.name} "
+                              "does not allow; use a template without it, or let the preset drop it "
+                              "(no_overlays: {action: drop})")
         if layer.role in drop_roles:
             warnings.append(f"dropped:{layer.name}@{size.name}")
             continue

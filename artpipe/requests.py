@@ -11,7 +11,7 @@ from pathlib import Path
 
 from artpipe.errors import ConfigError, Problem
 from artpipe.jobs import Job, JobTemplate, load_job, safe_part
-from artpipe.presets import Preset, load_presets
+from artpipe.presets import Catalog, Preset, expand, load_presets
 from artpipe.schema import Problems, Reader, suggest
 from artpipe.yamlsrc import YList, YMap, load_yaml
 
@@ -30,36 +30,34 @@ class Request:
     job: Job
 
 
-def _chosen(r: Reader) -> list[Preset]:
-    known, platforms = load_presets()
-    names: list[str] = []
+def _chosen(r: Reader, catalog: Catalog) -> dict[str, tuple[Preset, str]]:
+    known, platforms = catalog
+    names = []
     for key in ("platforms", "presets"):
-        raw = r.raw(key)
-        names += [raw] if isinstance(raw, str) else [str(n) for n in raw] if isinstance(raw, list) else []
+        names += r.names(key, "a name or a list of names") or []
     if not names:
         r.problem(None, "name the platforms (tmall, jd...) or presets to render for")
-    out: list[Preset] = []
-    for name in names:
-        picks = [known[n] for n in platforms[name]] if name in platforms else [known[name]] if name in known else []
-        if not picks:
-            r.problem("platforms" if r.has("platforms") else "presets", f"no platform or preset '{name}'",
-                      suggest(name, [*platforms, *known]))
-        out.extend(p for p in picks if p not in out)
-    return out
+    chosen, unknown = expand(names, known, platforms)
+    for name in unknown:
+        r.problem("platforms" if r.has("platforms") else "presets", f"no platform or preset '{name}'",
+                  suggest(name, [*platforms, *known]))
+    return chosen
 
 
-def load_request(path: Path) -> Request:
-    """Validate a request and build its job (ConfigError lists every problem with file:line)."""
+def load_request(path: Path, presets: Path | None = None) -> Request:
+    """Validate a request and build its job (ConfigError lists every problem with file:line); ``presets``:
+    an agency's presets file laid over the bundled ones."""
+    catalog = load_presets(presets)
     data = load_yaml(path)
     if not isinstance(data, YMap):
         raise ConfigError([Problem(str(path), 1, 1, "", "a request must be a mapping of keys")])
     problems = Problems()
     r = Reader(data, "", problems)
     r.check_keys(REQUEST_KEYS, ("campaign",))
-    presets = _chosen(r)
+    chosen = _chosen(r, catalog)
     chosen_templates = r.mapping("templates")  # optional: preset -> template name
     by_template: dict[str, list[Preset]] = {}
-    for preset in presets:
+    for preset, _ in chosen.values():
         name = (chosen_templates.text(preset.name, None) if chosen_templates else None) or preset.template
         if name is None:
             r.problem(None, f"preset {preset.name} has no default template", "name one under templates")
@@ -79,10 +77,11 @@ def load_request(path: Path) -> Request:
         names.item_marks.append(data.value_marks.get("platforms", data.mark))
     body["templates"] = names
     body["output"] = DEFAULT_OUTPUT
-    job = load_job(path, data=body)
+    job = load_job(path, data=body, presets=catalog)
     templates = []
     for jt in job.templates:
-        templates.append(JobTemplate(jt.template, (), tuple(by_template[jt.template.name])))
+        mine = by_template[jt.template.name]
+        templates.append(JobTemplate(jt.template, (), tuple(mine), {p.name: chosen[p.name][1] for p in mine}))
     campaign = safe_part(str(r.text("campaign", path.stem) or path.stem))
     return Request(campaign, r.text("merchant", "") or "", r.text("deadline", "") or "",
                    replace(job, name=campaign, templates=tuple(templates)))

@@ -158,6 +158,18 @@ class Reader:
             return default if default is not _MISSING else choices[0]
         return value
 
+    def names(self, key: str, what: str, default: Any = None) -> list[str] | None:
+        """One name or a list of names (``platforms: tmall`` or ``[tmall, jd]``); None when absent.
+        Anything else is recorded as '<key> must be <what>' and reads as an empty list."""
+        raw = self.node.get(key, default)
+        if raw is None:
+            return None
+        names = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, list) else None
+        if names is None or not all(isinstance(n, str) for n in names):
+            self.problem(key, f"must be {what}")
+            return []
+        return names
+
     def mapping(self, key: str, *, required: bool = False) -> Reader | None:
         """A nested mapping as a Reader, or None when absent (or wrong, which is recorded)."""
         if key not in self.node:

@@ -20,7 +20,7 @@ from artpipe.imaging.encode import EncodeOptions, encode, flatten
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
 from artpipe.jobs import Task
-from artpipe.presets import Preset
+from artpipe.presets import Preset, overlay_roles
 from artpipe.render import render
 from artpipe.report import Outcome
 from artpipe.template.model import Size, Template
@@ -54,12 +54,13 @@ def display(path: Path) -> str:
 
 
 def _preset_canvas(preset: Preset | None) -> dict[str, Any]:
-    """render() options for a preset: its canvas size, and the roles its no_overlays rule leaves out."""
+    """render() options for a preset: its canvas size, and the roles its no_overlays rule leaves out (or,
+    with ``action: refuse``, refuses to render)."""
     if preset is None:
         return {}
-    rule = preset.rule("no_overlays")
-    return {"canvas": Size(preset.name, preset.width, preset.height),
-            "drop_roles": tuple(rule.params.get("roles", ())) if rule else ()}
+    dropped, refused = overlay_roles(preset)
+    return {"canvas": Size(preset.name, preset.width, preset.height), "drop_roles": dropped,
+            "refuse_roles": refused}
 
 
 def _preset_encoding(options: EncodeOptions, preset: Preset) -> EncodeOptions:
@@ -106,7 +107,8 @@ def render_product(task: Task) -> Outcome:
             continue
         opts = task.encode if preset is None else _preset_encoding(task.encode, preset)
         try:
-            landed = encode_within(rendered.image, opts, Budget(opts.min_bytes, opts.max_bytes, opts.min_side))
+            white = preset is not None and preset.rule("white_background") is not None
+            landed = encode_within(rendered.image, opts, Budget(opts.min_bytes, opts.max_bytes, opts.min_side, white))
             write_atomic(spec.output, landed.data)
         except BudgetError as exc:
             errors.append(("budget", f"{display(spec.output)}: {exc}; widen the byte budget or lower min_side"))
@@ -117,7 +119,7 @@ def render_product(task: Task) -> Outcome:
             continue
         if opts.min_bytes is not None or opts.max_bytes is not None:
             encoded.append({"output": display(spec.output), "bytes": len(landed.data), "quality": landed.quality,
-                            "size": list(landed.size)})
+                            "subsampling": landed.subsampling, "size": list(landed.size)})
         outputs.append(display(spec.output))
         warnings.extend(w for w in rendered.warnings if w not in warnings)
         if preset is not None:

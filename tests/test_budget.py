@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+
 import pytest
 from PIL import Image, ImageDraw
 
@@ -80,3 +82,29 @@ def test_a_job_with_a_byte_budget(tmp_path: object) -> None:
     item = json.loads((root / "out2" / "report.json").read_text())["items"][0]
     assert (item["status"], item["reason"]) == ("failed", "budget")
     assert "over the 500 cap" in item["message"]
+
+
+def near_the_edge(border: tuple[int, int, int] = (255, 255, 255)) -> Image.Image:
+    """A saturated product 9 px from the edge of a white canvas: 4:2:0 chroma blocks reach into the border."""
+    im = Image.new("RGB", (800, 800), border)
+    ImageDraw.Draw(im).rectangle((9, 9, 790, 790), fill=(228, 57, 60))
+    return im
+
+
+def border_is_white(data: bytes) -> bool:
+    from artpipe.imaging.analyze import border_white_share
+    with Image.open(io.BytesIO(data)) as im:
+        return border_white_share(im) == 1.0
+
+
+def test_a_white_border_stays_exactly_white() -> None:
+    options = EncodeOptions(quality=90, subsampling="4:2:0")
+    plain = encode_within(near_the_edge(), options, Budget(max_bytes=300_000))
+    assert not border_is_white(plain.data)  # chroma subsampling bleeds red into the white frame
+    kept = encode_within(near_the_edge(), options, Budget(max_bytes=300_000, white_border=True))
+    assert border_is_white(kept.data)
+    assert kept.subsampling == "4:4:4"
+    assert len(kept.data) <= 300_000
+    # a canvas whose border was never white is left as the budget landed it
+    grey = encode_within(near_the_edge((240, 240, 240)), options, Budget(max_bytes=300_000, white_border=True))
+    assert grey.subsampling == "4:2:0"

@@ -190,3 +190,72 @@ def test_unknown_presets_in_a_job(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(tmp_path / "job.yaml")])
     assert result.exit_code == 1
     assert "presets: no preset or platform 'tmall.whitebg' (did you mean tmall.white_bg?)" in result.stderr
+
+
+AGENCY = """\
+presets:
+  tmall.white_bg:
+    rules:
+      no_overlays: {roles: [promo, price], action: refuse, source: "our Tmall account manager", confidence: secondary}
+  acme.square:
+    title: ACME shop square
+    template: product-main
+    render: {width: 600, height: 600, format: JPEG}
+    rules:
+      square: {source: house style, confidence: official}
+platforms:
+  acme: [acme.square]
+"""
+
+
+def test_an_agency_file_is_used_by_render_validate_and_request(tmp_path: Path) -> None:
+    (tmp_path / "agency.yaml").write_text(AGENCY, encoding="utf-8")
+    Image.new("RGB", (900, 700), (200, 60, 40)).save(tmp_path / "p.jpg")
+    (tmp_path / "job.yaml").write_text("templates:\n  - template: promo-banner\n    presets: [tmall.white_bg]\n"
+                                       "  - template: product-main\n    presets: [acme]\n"
+                                       "products: [{sku: a, product: p.jpg, headline: 春季大促, price: ¥39}]\n",
+                                       encoding="utf-8")
+    agency = ["--presets", str(tmp_path / "agency.yaml")]
+    plain = CliRunner().invoke(main, ["validate", str(tmp_path / "job.yaml")])
+    assert "no preset or platform 'acme'" in plain.stderr  # only the agency's file knows it
+    checked = CliRunner().invoke(main, ["validate", str(tmp_path / "job.yaml"), *agency])
+    assert checked.exit_code == 1
+    assert "layer 'headline' is a promo overlay, which tmall.white_bg does not allow" in checked.stderr
+    rendered = CliRunner().invoke(main, ["render", str(tmp_path / "job.yaml"), "-o", str(tmp_path / "out"),
+                                         "-j", "1", *agency])
+    assert rendered.exit_code == 1  # refused, not silently dropped
+    import json
+    item = json.loads((tmp_path / "out" / "report.json").read_text())["items"][0]
+    assert item["status"] == "failed"
+    assert item["reason"] == "render"
+    assert "is a promo overlay, which tmall.white_bg does not allow" in item["message"]
+    with Image.open(tmp_path / "out" / "a" / "product-main-acme.square.jpg") as im:
+        assert im.size == (600, 600)  # the agency's own preset rendered
+    assert not (tmp_path / "out" / "a" / "promo-banner-tmall.white_bg.jpg").exists()
+    (tmp_path / "r.yaml").write_text("campaign: c\nplatforms: acme\nproducts: [{sku: a, product: p.jpg}]\n",
+                                     encoding="utf-8")
+    request = CliRunner().invoke(main, ["request", str(tmp_path / "r.yaml"), "-o", str(tmp_path / "req"), *agency])
+    assert request.exit_code == 0, request.output
+    assert (tmp_path / "req" / "c" / "acme" / "acme.square" / "a.jpg").is_file()
+
+
+def test_overlay_roles_must_be_layer_roles(tmp_path: Path) -> None:
+    (tmp_path / "agency.yaml").write_text(
+        "presets:\n  jd.main:\n    rules:\n      no_overlays: {roles: [promos], action: hide, source: x, "
+        "confidence: official}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_presets(tmp_path / "agency.yaml")
+    text = str(caught.value)
+    assert "'promos' is not a layer role" in text
+    assert "did you mean promo?" in text
+    assert "'hide' is not one of drop, refuse" in text
+
+
+def test_validate_test_fits_texts_into_preset_sizes(tmp_path: Path) -> None:
+    (tmp_path / "p.jpg").write_bytes(b"")
+    (tmp_path / "job.yaml").write_text(
+        "templates:\n  - template: promo-banner\n    presets: [tmall.poster]\n"
+        "products: [{sku: a, product: p.jpg, headline: " + "很长的标题" * 30 + "}]\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "job.yaml")])
+    assert result.exit_code == 1
+    assert "a: promo-banner: layer headline at size tmall.poster" in result.stderr  # the preset's own canvas

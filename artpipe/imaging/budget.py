@@ -4,6 +4,10 @@ JPEG and WebP: binary search on quality between a floor and a ceiling; over the 
 chroma subsampling 4:2:0, then smaller sizes in 10 % steps, never below ``min_side``. Under the floor,
 quality goes up (and subsampling off). PNG: palette quantization, then smaller sizes. Failing to land is an
 error that says how close it got, never a silent oversize file.
+
+A budget may also ask for a pure white border (marketplace main images): when the canvas's border is exactly
+white but 4:2:0 chroma subsampling bleeds the product into it (254, 253...), the image is landed again with
+full chroma resolution, so the file is fixed here rather than shipped failing.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from dataclasses import dataclass, replace
 
 from PIL import Image
 
+from artpipe.imaging.analyze import border_white_share
 from artpipe.imaging.color import srgb_icc_bytes
-from artpipe.imaging.encode import EncodeOptions, encode
+from artpipe.imaging.encode import EncodeOptions, encode, flatten
 
 QUALITY_FLOOR, QUALITY_CEILING = 50, 100
 SHRINK_STEP = 0.9
@@ -31,6 +36,7 @@ class Budget:
     min_bytes: int | None = None
     max_bytes: int | None = None
     min_side: int = 0
+    white_border: bool = False  # keep an exactly white border exactly white through JPEG encoding
 
 
 @dataclass(frozen=True)
@@ -114,10 +120,27 @@ def _png(im: Image.Image, options: EncodeOptions, budget: Budget) -> Landed:
         current = current.resize(smaller, Image.Resampling.LANCZOS)
 
 
-def encode_within(im: Image.Image, options: EncodeOptions, budget: Budget) -> Landed:
-    """Encode ``im`` so its size lands in the budget; BudgetError when it cannot."""
+def _land(im: Image.Image, options: EncodeOptions, budget: Budget) -> Landed:
     if budget.min_bytes is None and budget.max_bytes is None:
         return Landed(encode(im, options), options.quality, options.subsampling, im.size)
     if options.format == "PNG":
         return _png(im, options, budget)
     return _lossy(im, options, budget)
+
+
+def _white_border(data: bytes) -> bool:
+    with Image.open(io.BytesIO(data)) as im:
+        return border_white_share(im) == 1.0
+
+
+def encode_within(im: Image.Image, options: EncodeOptions, budget: Budget) -> Landed:
+    """Encode ``im`` so its size lands in the budget; BudgetError when it cannot."""
+    landed = _land(im, options, budget)
+    if (not budget.white_border or options.format != "JPEG" or landed.subsampling == "4:4:4"
+            or _white_border(landed.data) or border_white_share(flatten(im, options.background)) < 1.0):
+        return landed
+    try:
+        full = _land(im, replace(options, subsampling="4:4:4"), budget)
+    except BudgetError:
+        return landed  # the check on the file reports the border
+    return full if _white_border(full.data) else landed

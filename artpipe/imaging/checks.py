@@ -7,9 +7,9 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageChops, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
-from artpipe.imaging.analyze import find_subject
+from artpipe.imaging.analyze import border_white_share, find_subject
 from artpipe.imaging.color import profile_name
 from artpipe.presets import Preset, Rule
 
@@ -47,20 +47,6 @@ def _between(value: float, params: dict[str, float], unit: str) -> tuple[bool, s
     return ok, f"{limit}{unit}"
 
 
-def border_white_share(im: Image.Image) -> float:
-    """Share of the one-pixel frame that is exactly (255, 255, 255)."""
-    rgb = im.convert("RGB")
-    w, h = rgb.size
-    mask = Image.new("L", (w, h), 0)
-    mask.paste(255, (0, 0, w, h))
-    if w > 2 and h > 2:
-        mask.paste(0, (1, 1, w - 1, h - 1))
-    r, g, b = (c.point(lambda v: 255 if v == 255 else 0) for c in rgb.split())
-    white = ImageChops.multiply(ImageChops.multiply(ImageChops.multiply(r, g), b), mask)
-    frame = mask.histogram()[255]
-    return white.histogram()[255] / frame if frame else 0.0
-
-
 def _measure(rule: Rule, im: Image.Image, data: bytes) -> tuple[bool, str, str]:
     """(ok, measured, limit) for one rule."""
     w, h = im.size
@@ -85,7 +71,7 @@ def _measure(rule: Rule, im: Image.Image, data: bytes) -> tuple[bool, str, str]:
     if rule.kind == "white_background":
         share = border_white_share(im)
         return share >= p["share"], f"{share:.2%} of the border is pure white", f">= {p['share']:.0%}"
-    left, top, right, bottom = find_subject(im.convert("RGB"))[0]
+    left, top, right, bottom = find_subject(im.convert("RGB"), max_side=max(w, h))[0]
     sw, sh = right - left, bottom - top
     if rule.kind == "fill":
         fill = max(sw, sh) / max(w, h)

@@ -110,10 +110,8 @@ def _stroke(r: Reader, ctx: LoadContext) -> dict[str, Any]:
 def read_families(f: Reader, ctx: LoadContext) -> tuple[str, ...]:
     """``family``: one name or a list, each a bundled family or a font file beside the template, in fallback
     order. The bundled face always ends the list, so Chinese still renders behind a Latin brand font."""
-    raw = f.raw("family", "sans")
-    names = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, list) else None
-    if names is None or not all(isinstance(n, str) for n in names):
-        f.problem("family", "must be a font name, a font file or a list of them")
+    names = f.names("family", "a font name, a font file or a list of them", "sans")
+    if not names:
         return ("sans",)
     chain: list[str] = []
     for name in names:

@@ -13,6 +13,7 @@ from typing import Any
 
 from artpipe.errors import ConfigError, Problem
 from artpipe.schema import Problems, Reader, suggest
+from artpipe.template.model import ROLES
 from artpipe.yamlsrc import YMap, load_yaml
 
 CONFIDENCE = ("official", "secondary", "unverified")
@@ -21,8 +22,9 @@ RULES: dict[str, tuple[str, ...]] = {
     "size": ("width", "height"), "width": ("min", "max"), "height": ("min", "max"), "long_side": ("min", "max"),
     "pixels": ("max",), "square": (), "formats": ("allowed",), "srgb": (), "bytes": ("min", "max"),
     "white_background": ("share",), "fill": ("min",), "edge_margin": ("max_px",), "subject": ("min_px",),
-    "no_overlays": ("roles",),
+    "no_overlays": ("roles", "action"),
 }
+OVERLAY_ACTIONS = ("drop", "refuse")  # no_overlays: leave such layers out (the default), or refuse the render
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
 
 
@@ -69,6 +71,11 @@ def _rule(r: Reader, kind: str) -> Rule | None:
             params[key] = tuple(allowed)
         elif key == "roles":
             params[key] = tuple(str(v) for v in (rr.sequence(key) or []))
+            for role in params[key]:
+                if role not in ROLES:
+                    rr.problem(key, f"'{role}' is not a layer role ({', '.join(ROLES)})", suggest(role, ROLES))
+        elif key == "action":
+            params[key] = rr.choice(key, OVERLAY_ACTIONS, "drop")
         else:
             params[key] = rr.number(key, 0, minimum=0)
     return Rule(kind, params, rr.text("source", "") or "", rr.choice("confidence", CONFIDENCE, "unverified"))
@@ -118,7 +125,10 @@ def _read(path: Path, known: dict[str, Preset], platforms: dict[str, tuple[str, 
     problems.raise_if_any()
 
 
-def load_presets(extra: Path | None = None) -> tuple[dict[str, Preset], dict[str, tuple[str, ...]]]:
+Catalog = tuple[dict[str, Preset], dict[str, tuple[str, ...]]]  # presets by name, platform sets
+
+
+def load_presets(extra: Path | None = None) -> Catalog:
     """The bundled presets and platform sets, with an agency's file laid over them."""
     presets: dict[str, Preset] = {}
     platforms: dict[str, tuple[str, ...]] = {}
@@ -126,3 +136,33 @@ def load_presets(extra: Path | None = None) -> tuple[dict[str, Preset], dict[str
     if extra is not None:
         _read(extra, presets, platforms)
     return presets, platforms
+
+
+def overlay_roles(preset: Preset) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The layer roles a preset's ``no_overlays`` rule forbids: (left out, refused), by its ``action``."""
+    rule = preset.rule("no_overlays")
+    roles = tuple(rule.params.get("roles", ())) if rule else ()
+    return ((), roles) if rule is not None and rule.params.get("action") == "refuse" else (roles, ())
+
+
+def platform_of(preset: Preset) -> str:
+    """The platform a preset belongs to by its name (``tmall.white_bg`` -> ``tmall``)."""
+    return preset.name.split(".")[0]
+
+
+def expand(names: list[str], known: dict[str, Preset], platforms: dict[str, tuple[str, ...]],
+           ) -> tuple[dict[str, tuple[Preset, str]], list[str]]:
+    """Preset or platform names (a platform stands for its presets) -> {preset name: (preset, the platform it
+    was asked through)}, each preset once, in order; and the names that are neither."""
+    out: dict[str, tuple[Preset, str]] = {}
+    unknown = []
+    for name in names:
+        if name in platforms:
+            for n in platforms[name]:
+                out.setdefault(n, (known[n], name))
+        elif name in known:
+            out.setdefault(name, (known[name], platform_of(known[name])))
+        else:
+            unknown.append(name)
+    return out, unknown
+
