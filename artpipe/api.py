@@ -23,10 +23,18 @@ from artpipe.proof import draw_boxes, proof_html, proof_sheet
 from artpipe.render import render
 from artpipe.report import Outcome, summarize, write_report
 from artpipe.requests import load_request
-from artpipe.run import run_tasks
+from artpipe.run import default_jobs, run_guarded, run_tasks
 from artpipe.schema import suggest
 from artpipe.sources import Source, digest, walk_sources
-from artpipe.tasks import NormalizeTask, display, load_asset, normalize_file, render_product, template_assets
+from artpipe.tasks import (
+    NormalizeTask,
+    display,
+    load_asset,
+    lost_product,
+    normalize_file,
+    render_product,
+    template_assets,
+)
 from artpipe.template.load import load_template
 from artpipe.text.fonts import get_font
 from artpipe.version import __version__
@@ -80,9 +88,15 @@ def _collect(known: list[tuple[int, Outcome]], stream: Iterable[tuple[int, Outco
 
 
 def render_job(job: Job, out_dir: Path, *, report: Path | None = None, jobs: int | None = None,
-               progress: Callable[[Outcome], None] | None = None) -> RunResult:
-    """Render a loaded job into ``out_dir`` and write its JSON report (default ``out_dir/report.json``)."""
-    stream = ((task.index, outcome) for task, outcome in run_tasks(plan(job, out_dir), render_product, jobs))
+               progress: Callable[[Outcome], None] | None = None, timeout: float | None = None) -> RunResult:
+    """Render a loaded job into ``out_dir`` and write its JSON report (default ``out_dir/report.json``).
+
+    ``timeout``: a product whose rendering takes longer (a hostile file hanging a decoder), or that kills its
+    worker, fails alone (the watched inbox runs requests this way)."""
+    tasks = plan(job, out_dir)
+    runs = run_tasks(tasks, render_product, jobs) if timeout is None else \
+        run_guarded(tasks, render_product, jobs or default_jobs(), timeout, lost_product)
+    stream = ((task.index, outcome) for task, outcome in runs)
     return _collect([], stream, progress, report or out_dir / "report.json",
                     {"command": "render", "job": str(job.path), "output": str(out_dir)})
 
@@ -242,13 +256,13 @@ def _with_approval(outcomes: list[Outcome], changes: list[Change], root: Path) -
 
 
 def run_request(path: Path, out_dir: Path, *, jobs: int | None = None, presets: Path | None = None,
-                progress: Callable[[Outcome], None] | None = None) -> CampaignResult:
+                progress: Callable[[Outcome], None] | None = None, timeout: float | None = None) -> CampaignResult:
     """Render a request into ``out_dir/<campaign>/``: outputs, report.json, proof.html and proof.png; when the
     campaign was approved, what changed since (with a visual diff of each change in ``changes/``). ``presets``:
     an agency's presets file laid over the bundled ones."""
     request = load_request(path, presets)
     root = out_dir / request.campaign
-    result = render_job(request.job, root, jobs=jobs, progress=progress)
+    result = render_job(request.job, root, jobs=jobs, progress=progress, timeout=timeout)
     record = approved(root)
     changes = compare(root)
     meta: dict[str, object] = {"artpipe": __version__, "command": "request", "request": str(path),

@@ -23,8 +23,3 @@ def fail_config(exc: ConfigError) -> NoReturn:
     n = len(exc.problems)
     click.echo(f"error: {n} problem{'s' if n != 1 else ''}; nothing was rendered", err=True)
     sys.exit(EXIT_CONFIG)
-
-
-def count(n: int, noun: str) -> str:
-    """``1 file``, ``12 files``."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"

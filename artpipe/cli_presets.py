@@ -11,10 +11,11 @@ import click
 from artpipe.api import run_request
 from artpipe.approval import APPROVED
 from artpipe.approval import approve as approve_campaign
-from artpipe.cli_common import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, PRESETS_OPTION, count, fail_config
+from artpipe.cli_common import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, PRESETS_OPTION, fail_config
 from artpipe.errors import ConfigError
 from artpipe.imaging.checks import check_bytes, num
 from artpipe.presets import Catalog, load_presets
+from artpipe.report import count
 from artpipe.schema import suggest
 
 

@@ -10,7 +10,8 @@ from artpipe.schema import Problems, Reader
 from artpipe.yamlsrc import YMap, load_yaml
 
 CONFIG_NAME = "artpipe.yaml"
-TOP_KEYS = ("folders", "settle_seconds", "sidecar_wait_seconds", "timeout_seconds", "duplicates", "output", "routes")
+TOP_KEYS = ("folders", "settle_seconds", "sidecar_wait_seconds", "timeout_seconds", "duplicates", "output", "routes",
+            "presets")
 FOLDER_KEYS = ("inbox", "outbox", "archive", "failed")
 ROUTE_KEYS = ("match", "templates", "sizes", "defaults")
 DUPLICATES = ("skip", "render")
@@ -24,6 +25,7 @@ sidecar_wait_seconds: 3     # how long an image waits for its sidecar (mug.yaml 
 timeout_seconds: 120        # a file whose rendering takes longer (a hostile file hanging a decoder) fails
 duplicates: skip            # a byte-identical re-drop: skip (archive it as a duplicate) or render again
 output: "{template}-{size}.jpg"   # inside outbox/<same folder>/<photo name>/
+# presets: agency-presets.yaml     # marketplace presets laid over the bundled ones (for inbox/requests/*.yaml)
 routes:                     # the first route whose pattern matches the path inside inbox/ wins
   - match: "*/banners/**"
     templates: [promo-banner]
@@ -60,6 +62,7 @@ class Workspace:
     duplicates: str
     output: str
     routes: tuple[Route, ...]
+    presets: Path | None = None  # an agency's presets file, for requests dropped into inbox/requests/
 
     @property
     def state(self) -> Path:
@@ -86,10 +89,9 @@ def _routes(r: Reader) -> tuple[Route, ...]:
         if rr is None:
             continue
         rr.check_keys(ROUTE_KEYS, ("match", "templates"))
-        templates = rr.raw("templates")
-        names = [templates] if isinstance(templates, str) else templates if isinstance(templates, list) else []
-        if not names:
-            rr.problem("templates", "must be a template name or a list of them")
+        names = rr.names("templates", "a template name or a list of them") or []
+        if not names and rr.has("templates"):
+            rr.problem("templates", "must name at least one template")
         sizes = rr.raw("sizes", "all")
         d = rr.mapping("defaults")
         out.append(Route(match=rr.text("match", "**") or "**", templates=tuple(str(n) for n in names),
@@ -97,6 +99,16 @@ def _routes(r: Reader) -> tuple[Route, ...]:
                          defaults=tuple((k, str(v)) for k, v in (d.node.items() if d else [])),
                          origin=rr.origin()))
     return tuple(out)
+
+
+def _presets_file(r: Reader, root: Path) -> Path | None:
+    name = r.text("presets", None)
+    if not name:
+        return None
+    path = (root / str(name)).resolve()
+    if not path.is_file():
+        r.problem("presets", f"no file {path}", "give the agency presets file, relative to the workspace")
+    return Path(path)
 
 
 def load_workspace(config: Path) -> Workspace:
@@ -129,6 +141,6 @@ def load_workspace(config: Path) -> Workspace:
         timeout_seconds=r.number("timeout_seconds", 120, minimum=1, maximum=3600),
         duplicates=r.choice("duplicates", DUPLICATES, "skip"),
         output=r.text("output", "{template}-{size}.jpg") or "{template}-{size}.jpg",
-        routes=_routes(r))
+        routes=_routes(r), presets=_presets_file(r, root))
     problems.raise_if_any()
     return workspace

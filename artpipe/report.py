@@ -38,6 +38,11 @@ class Outcome:
         return data
 
 
+def count(n: int, noun: str) -> str:
+    """``1 file``, ``12 files``: for summary lines."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def summarize(outcomes: Iterable[Outcome]) -> dict[str, int]:
     """Counts per status plus the number of files written."""
     items = list(outcomes)

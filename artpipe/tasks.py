@@ -140,6 +140,13 @@ def render_product(task: Task) -> Outcome:
     return Outcome(name, "ok", None, f"{len(outputs)} outputs", tuple(outputs), tuple(warnings), extra)
 
 
+def lost_product(task: Task, why: str) -> Outcome:
+    """The outcome of a product whose worker hung or died (run_guarded's ``lost``)."""
+    name = display(task.product.primary) if task.product.primary else task.product.sku
+    return Outcome(name, "failed", "corrupt", f"{why}; the file may be damaged or hostile, re-export it",
+                   extra={"sku": task.product.sku})
+
+
 @dataclass(frozen=True)
 class NormalizeTask:
     """One file for ``artpipe normalize``: where it is, where its result goes, and how."""

@@ -339,3 +339,56 @@ def test_a_file_that_cannot_be_moved_is_retried_and_reported(tmp_path: Path,
     assert "retrying: locked.jpg: cannot move it (Permission denied); it stays in the inbox for now" in lines
     assert any(line.startswith("rendered: locked.jpg") for line in lines)
     assert (root / "archive" / "locked.jpg").is_file()
+
+
+def test_a_request_dropped_into_the_inbox_becomes_a_campaign(tmp_path: Path) -> None:
+    root = workspace(tmp_path, "presets: agency.yaml\n")
+    (root / "agency.yaml").write_text("presets:\n  acme.square:\n    title: ACME square\n    template: product-main\n"
+                                      "    render: {width: 500, height: 500, format: JPEG}\n    rules:\n"
+                                      "      square: {source: house style, confidence: official}\n", encoding="utf-8")
+    requests = root / "inbox" / "requests"
+    (requests / "photos").mkdir(parents=True)
+    shutil.copy(SAMPLES / "photos" / "mug-sideways.jpg", requests / "photos" / "mug.jpg")
+    (requests / "spring.yaml").write_text(
+        "campaign: spring\npresets: [tmall.white_bg, acme.square]\n"
+        "products: [{sku: mug-01, product: photos/mug.jpg}]\n", encoding="utf-8")
+    (requests / "broken.yaml").write_text("campaign: broken\nplatforms: [tmal]\nproducts: []\n", encoding="utf-8")
+    failures, lines = run_once(root)
+    assert failures == 1
+    assert everything(root) == {
+        "artpipe.yaml", "agency.yaml",
+        "inbox/requests/photos/mug.jpg",  # the request's own photo: material, not an input
+        "archive/requests/spring.yaml",
+        "failed/requests/broken.yaml", "failed/requests/broken.yaml.error.json",
+        "outbox/requests/spring/tmall/tmall.white_bg/mug-01.jpg",
+        "outbox/requests/spring/acme/acme.square/mug-01.jpg",  # the workspace's agency preset
+        "outbox/requests/spring/report.json", "outbox/requests/spring/proof.html",
+        "outbox/requests/spring/proof.png",
+    }
+    error = json.loads((root / "failed" / "requests" / "broken.yaml.error.json").read_text())
+    assert error["reason"] == "config"
+    assert "no platform or preset 'tmal' (did you mean tmall?)" in error["message"]
+    assert any(line.startswith("request: requests/spring.yaml: 2 files for 1 product, 0 failed, "
+                               "0 failing a rule; proof: ") for line in lines)
+    # approved, then dropped again: the same request runs again (never a duplicate) and says what changed
+    assert CliRunner().invoke(main, ["approve", str(root / "outbox" / "requests" / "spring")]).exit_code == 0
+    shutil.copy(root / "archive" / "requests" / "spring.yaml", requests / "spring.yaml")
+    failures, lines = run_once(root)
+    assert failures == 0
+    assert any("0 of 2 changed since approval" in line for line in lines)
+    assert (root / "archive" / "requests" / "spring-2.yaml").is_file()
+
+
+def test_a_request_with_nothing_to_render_fails_with_the_reason(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    requests = root / "inbox" / "requests"
+    (requests / "photos").mkdir(parents=True)
+    (requests / "photos" / "bad.jpg").write_bytes(b"<html>")
+    (requests / "x.yaml").write_text("campaign: x\npresets: tmall.white_bg\n"
+                                     "products: [{sku: a, product: photos/bad.jpg}]\n", encoding="utf-8")
+    failures, _ = run_once(root)
+    assert failures == 1
+    error = json.loads((root / "failed" / "requests" / "x.yaml.error.json").read_text())
+    assert error["reason"] == "unsupported"
+    assert "bad.jpg: not an image artpipe reads" in error["message"]
+    assert (root / "inbox" / "requests" / "photos" / "bad.jpg").is_file()  # the request's material stays

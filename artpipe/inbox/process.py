@@ -3,7 +3,8 @@
 The dropped photo fills the templates' ``product`` field; ``merchant.yaml`` in the merchant's folder
 (``inbox/<merchant>/``) works as a brand kit and a sidecar (``mug.yaml`` beside ``mug.jpg``) gives the
 product's own fields. Outputs go to ``outbox/<same folder>/<stem>/``; the input moves to ``archive/`` only
-after they are durable, or to ``failed/`` with ``<name>.error.json``.
+after they are durable, or to ``failed/`` with ``<name>.error.json``. Operators' requests dropped into
+``inbox/requests/`` are rendered as campaigns into ``outbox/requests/<campaign>/`` and accounted for the same way.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from artpipe.api import run_request
 from artpipe.config import Workspace
 from artpipe.errors import ConfigError, Problem
 from artpipe.files import fsync_dir, move_into, write_text_atomic
@@ -21,7 +23,7 @@ from artpipe.inbox.ledger import Ledger
 from artpipe.inbox.routes import route_for
 from artpipe.jobs import RenderSpec, Task, safe_part
 from artpipe.products import Product
-from artpipe.report import Outcome
+from artpipe.report import Outcome, count
 from artpipe.sources import digest
 from artpipe.template.find import find_template
 from artpipe.template.load import load_template
@@ -31,6 +33,17 @@ from artpipe.yamlsrc import YMap, load_yaml
 MERCHANT_FILE = "merchant.yaml"
 SIDECAR_SUFFIXES = (".yaml", ".yml")
 PHOTO_FIELD = "product"
+REQUESTS = "requests"  # inbox/requests/*.yaml are operators' requests; outputs go to outbox/requests/<campaign>/
+
+
+def is_request(rel: PurePosixPath) -> bool:
+    """An operator's request: a YAML file directly in ``inbox/requests/``."""
+    return len(rel.parts) == 2 and rel.parts[0] == REQUESTS and rel.suffix.lower() in SIDECAR_SUFFIXES
+
+
+def is_request_material(rel: PurePosixPath) -> bool:
+    """Anything else below ``inbox/requests/`` (the requests' photos and CSVs): used by them, never an input."""
+    return rel.parts[0] == REQUESTS and not is_request(rel)
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,7 @@ class Pending:
     sidecar: Path | None
     stable_at: float
     error: tuple[str, str] | None = None  # (reason, message) found while preparing
+    request: bool = False  # an operator's request (rendered with run_request), not a photo
 
 
 def merchant_values(path: Path) -> dict[str, str]:
@@ -87,6 +101,8 @@ class Processor:
         rel = PurePosixPath(path.relative_to(self.ws.inbox).as_posix())
         sha = digest(path)
         row = self.ledger.begin(rel.as_posix(), sha)
+        if is_request(rel):  # dropped again means "run it again" (photos changed): never a duplicate
+            return Pending(path, rel, row, None, None, stable_at, request=True)
         sidecar = sidecar_of(path)
         try:
             return self._prepare(path, rel, sha, row, sidecar, stable_at)
@@ -124,6 +140,37 @@ class Processor:
         fmt = EXTENSIONS.get(Path(self.ws.output).suffix.lower(), "JPEG")
         task = Task(row, product, templates, tuple(renders), EncodeOptions(format=fmt))
         return Pending(path, rel, row, task, sidecar, stable_at)
+
+    def run_request(self, item: Pending, workers: int) -> str:
+        """Render a request into ``outbox/requests/<campaign>/``, then archive it (or fail it when it is wrong
+        or nothing could be rendered); returns a log line."""
+        try:
+            campaign = run_request(item.path, self.ws.outbox / REQUESTS, jobs=workers, presets=self.ws.presets,
+                                   timeout=self.ws.timeout_seconds)
+        except ConfigError as exc:
+            more = f" (+{len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+            return self._fail(item, "config", f"{exc.problems[0]}{more}",
+                              "fix the request (artpipe validate shows every problem), then: artpipe retry")
+        result = campaign.run
+        outputs = [o for outcome in result.outcomes for o in outcome.outputs]
+        if not outputs:
+            first = next((o for o in result.outcomes if o.status != "ok"), None)
+            reason, message = (first.reason or "render", f"{first.input}: {first.message}") if first else \
+                ("render", "the request has no products")
+            return self._fail(item, reason, message, "fix the request or its photos, then: artpipe retry")
+        failing = sum(1 for o in result.outcomes for c in o.extra.get("checks", []) if not c["pass"])
+        not_ok = [o for o in result.outcomes if o.status != "ok"]
+        summary = (f"{count(len(outputs), 'file')} for {count(len(result.outcomes), 'product')}, "
+                   f"{len(not_ok)} failed, {failing} failing a rule; proof: {campaign.root / 'proof.html'}")
+        if campaign.changes is not None:
+            moved = sum(1 for c in campaign.changes if c.state != "unchanged")
+            summary += f"; {moved} of {len(campaign.changes)} changed since approval"
+        for folder in {Path(o).parent for o in outputs} | {campaign.root}:
+            fsync_dir(folder if folder.is_absolute() else Path.cwd() / folder)
+        dest = move_into(item.path, self.ws.archive, Path(item.rel))
+        self.ledger.finish(item.row, "done", outputs=outputs, moved_to=str(dest), message=summary,
+                           latency_ms=(time.time() - item.stable_at) * 1000)
+        return f"request: {item.rel}: {summary}"
 
     def settle(self, item: Pending, outcome: Outcome | None) -> str:
         """Archive or fail the input after its outputs are durable; returns a log line."""

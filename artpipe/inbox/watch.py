@@ -11,7 +11,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -22,13 +22,21 @@ from artpipe.config import Workspace
 from artpipe.errors import ConfigError
 from artpipe.files import clean_temp_files, move_into, write_text_atomic
 from artpipe.inbox.ledger import Ledger
-from artpipe.inbox.process import MERCHANT_FILE, SIDECAR_SUFFIXES, Pending, Processor, merchant_values, sidecar_of
+from artpipe.inbox.process import (
+    MERCHANT_FILE,
+    SIDECAR_SUFFIXES,
+    Pending,
+    Processor,
+    is_request,
+    is_request_material,
+    merchant_values,
+    sidecar_of,
+)
 from artpipe.inbox.settle import Settler
-from artpipe.jobs import Task
 from artpipe.report import Outcome
 from artpipe.run import default_jobs, run_guarded
 from artpipe.sources import walk_sources
-from artpipe.tasks import render_product
+from artpipe.tasks import lost_product, render_product
 
 RESCAN_SECONDS = 1.0
 PAUSE_SECONDS = 5.0
@@ -64,7 +72,8 @@ def candidates(ws: Workspace) -> tuple[list[Path], list[tuple[Path, str]]]:
     for source in walk_sources([ws.inbox]):
         if source.status == "ignored" or source.path.name == MERCHANT_FILE or source.path.resolve() in kit:
             continue
-        if source.path.suffix.lower() in SIDECAR_SUFFIXES:
+        rel = PurePosixPath(source.path.relative_to(ws.inbox).as_posix())
+        if is_request_material(rel) or (source.path.suffix.lower() in SIDECAR_SUFFIXES and not is_request(rel)):
             continue
         if source.status == "rejected":
             refused.append((source.path, source.message))
@@ -116,7 +125,8 @@ class Watcher:
                 continue
             first = self.stable_since.setdefault(path, now)
             # Give a sidecar (mug.yaml) a moment to arrive after its image.
-            if sidecar_of(path) is None and now - first < self.ws.sidecar_wait_seconds:
+            request = is_request(PurePosixPath(path.relative_to(self.ws.inbox).as_posix()))
+            if not request and sidecar_of(path) is None and now - first < self.ws.sidecar_wait_seconds:
                 continue
             ready.append(path)
         self.pending = len(files) - len(ready)
@@ -133,21 +143,21 @@ class Watcher:
             self.settler.forget(p)
             self.stable_since.pop(p, None)
         by_row: dict[int, Pending] = {i.row: i for i in items}
-        for item in (i for i in items if i.task is None):
+        for item in (i for i in items if i.task is None and not i.request):
             self._report(self._settle(item, None))
         tasks = [i.task for i in items if i.task is not None]
-
-        def lost(task: Task, why: str) -> Outcome:
-            return Outcome(str(task.product.primary), "failed", "corrupt",
-                           f"{why}; the file may be damaged or hostile, re-export it")
         for task, outcome in run_guarded(tasks, render_product, self.workers or default_jobs(),
-                                         self.ws.timeout_seconds, lost):
+                                         self.ws.timeout_seconds, lost_product):
             self._report(self._settle(by_row[task.index], outcome))
+        for item in (i for i in items if i.request):
+            self._report(self._settle(item, None))
         return len(items)
 
     def _settle(self, item: Pending, outcome: Outcome | None) -> str:
         """Account for an item; a move that fails (permissions, a locked file) is retried on a later pass."""
         try:
+            if item.request:
+                return self.processor.run_request(item, self.workers or default_jobs())
             return self.processor.settle(item, outcome)
         except OSError as exc:
             self.ledger.abandon(item.row)
