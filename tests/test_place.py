@@ -3,7 +3,14 @@ from __future__ import annotations
 import pytest
 from PIL import Image, ImageDraw
 
-from artpipe.imaging.place import crop_to_subject, extend_edges, fitted, rounded_mask
+from artpipe.imaging.place import (
+    crop_to_subject,
+    extend_edges,
+    fitted,
+    matte_from_photo,
+    rounded_mask,
+    subject_window,
+)
 
 
 @pytest.mark.parametrize(("padding", "expected"), [(0.0, (100, 50)), (0.1, (120, 60)), (1.0, (200, 100))])
@@ -92,3 +99,28 @@ def test_cover_follows_a_focus_but_keeps_the_product() -> None:
 def test_parse_focus(text: str, point: tuple[float, float] | None) -> None:
     from artpipe.layers.image import parse_focus
     assert parse_focus(text) == point
+
+
+def gradient_photo() -> Image.Image:
+    """A 400x600 studio shot: a backdrop sweeping from 185 (top) to 135 (bottom) grey, a product touching the
+    sides of its own box."""
+    im = Image.linear_gradient("L").resize((400, 600)).point(lambda v: 185 - v * 50 // 255).convert("RGB")
+    im.paste((30, 140, 60), (150, 100, 250, 500))
+    return im
+
+
+def test_a_trimmed_photo_on_an_auto_matte_shows_its_own_surroundings() -> None:
+    im = gradient_photo()
+    window = subject_window(im.size, (150, 100, 250, 500), 0.0)
+    pic = im.crop(window)  # 100 x 400, shown at scale 1 in the middle of a 500 x 500 card
+    card = matte_from_photo(im, window, pic.size, 500, 500, 200, 50, (160, 160, 160), 28).convert("RGB")
+    # card (x, y) shows photo (x - 50, y + 50): the real backdrop beside the product, not a flat colour
+    for x, y in [(60, 300), (140, 300), (400, 120), (300, 480)]:
+        expected = im.getpixel((x - 50, y + 50))[0]
+        assert abs(card.getpixel((x, y))[0] - expected) <= 3
+    # beyond the photo (its left 50 px of the card) its edge is continued: no band where the photo ends
+    assert abs(card.getpixel((10, 300))[0] - card.getpixel((60, 300))[0]) <= 3
+    assert card.getpixel((250, 250)) == (30, 140, 60)  # the product in place
+    # what continuing the tight crop's edges alone gives: the product touches them, so flat backdrop bands
+    flat = extend_edges(pic.convert("RGBA"), 500, 500, 200, 50, (160, 160, 160), 28).convert("RGB")
+    assert abs(flat.getpixel((60, 480))[0] - im.getpixel((10, 530))[0]) > 12

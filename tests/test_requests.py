@@ -10,6 +10,8 @@ from click.testing import CliRunner
 from PIL import Image
 
 from artpipe.cli import main
+from artpipe.imaging.checks import check_bytes
+from artpipe.presets import load_presets
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -42,6 +44,10 @@ def test_a_request_end_to_end(tmp_path: Path) -> None:
     report = json.loads((root / "report.json").read_text(encoding="utf-8"))
     checks = {(c["preset"], Path(c["output"]).stem): c for i in report["items"] for c in i["checks"]}
     assert all(c["pass"] for c in checks.values())
+    known = load_presets()[0]
+    for (preset, _), c in checks.items():  # "pass" is the verdict on the very bytes on disk
+        results = check_bytes(Path(c["output"]).read_bytes(), known[preset])
+        assert all(r.ok for r in results), [str(r) for r in results]
     jd = {r["rule"]: r for r in checks[("jd.main", "mug-01")]["rules"]}
     margin = int(jd["edge_margin"]["measured"].split()[0])  # product-edge: the long side reaches the edge
     assert 0 < margin <= 10

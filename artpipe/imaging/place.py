@@ -9,12 +9,34 @@ from artpipe.template.layout import crop_window, fit_size, window_around
 _SUPERSAMPLE = 4  # Pillow draws curves without anti-aliasing; masks are drawn 4x and reduced
 
 
-def crop_to_subject(im: Image.Image, subject: tuple[int, int, int, int], padding: float) -> Image.Image:
-    """``im`` cropped to the subject box, keeping ``padding`` (a fraction of the subject's size) around it."""
+def subject_window(size: tuple[int, int], subject: tuple[int, int, int, int],
+                   padding: float) -> tuple[int, int, int, int]:
+    """The subject box with ``padding`` (a fraction of the subject's size) around it, inside the picture."""
     left, top, right, bottom = subject
     pad_x, pad_y = int((right - left) * padding), int((bottom - top) * padding)
-    return im.crop((max(0, left - pad_x), max(0, top - pad_y), min(im.width, right + pad_x),
-                    min(im.height, bottom + pad_y)))
+    return max(0, left - pad_x), max(0, top - pad_y), min(size[0], right + pad_x), min(size[1], bottom + pad_y)
+
+
+def crop_to_subject(im: Image.Image, subject: tuple[int, int, int, int], padding: float) -> Image.Image:
+    """``im`` cropped to the subject box, keeping ``padding`` (a fraction of the subject's size) around it."""
+    return im.crop(subject_window(im.size, subject, padding))
+
+
+def matte_from_photo(im: Image.Image, window: tuple[int, int, int, int], pic_size: tuple[int, int], w: int, h: int,
+                     x: int, y: int, backdrop: tuple[int, int, int], tolerance: int) -> Image.Image:
+    """A w x h card for a trimmed picture (``window`` of ``im``, scaled to ``pic_size`` and placed at (x, y)):
+    around it the photo's own surroundings at the same scale, as far as the photo reaches, and only beyond
+    that its edges continued (``extend_edges``). A studio sweep with a gradient or vignette then reads as one
+    backdrop, where continuing the tight crop's edges would leave visible bands."""
+    left, top, right, bottom = window
+    kx, ky = pic_size[0] / (right - left), pic_size[1] / (bottom - top)
+    sx0, sy0 = left - x / kx, top - y / ky  # the card's corner in the photo's pixels
+    ax0, ay0 = max(0.0, sx0), max(0.0, sy0)
+    ax1, ay1 = min(float(im.width), sx0 + w / kx), min(float(im.height), sy0 + h / ky)
+    dx0, dy0 = round((ax0 - sx0) * kx), round((ay0 - sy0) * ky)
+    dw, dh = max(1, round((ax1 - sx0) * kx) - dx0), max(1, round((ay1 - sy0) * ky) - dy0)
+    region = im.resize((dw, dh), Image.Resampling.LANCZOS, box=(ax0, ay0, ax1, ay1), reducing_gap=3.0)
+    return extend_edges(region.convert("RGBA"), w, h, dx0, dy0, backdrop, tolerance)
 
 
 def fitted(im: Image.Image, w: int, h: int, fit: str, focus: tuple[float, float]) -> Image.Image:

@@ -11,7 +11,16 @@ from artpipe.defaults import setting
 from artpipe.errors import RenderError
 from artpipe.imaging.backdrop import whiten
 from artpipe.imaging.normalize import Asset
-from artpipe.imaging.place import cover_subject, crop_to_subject, ellipse_mask, extend_edges, fitted, rounded_mask
+from artpipe.imaging.place import (
+    cover_subject,
+    crop_to_subject,
+    ellipse_mask,
+    extend_edges,
+    fitted,
+    matte_from_photo,
+    rounded_mask,
+    subject_window,
+)
 from artpipe.layers.base import (
     LoadContext,
     Placed,
@@ -139,8 +148,13 @@ def _on_matte(layer: ImageLayer, pic: Image.Image, rect: Rect, scene: Scene) -> 
     x, y = anchor_offset(pic.width, pic.height, rect.w - 2 * inset, rect.h - 2 * inset, layer.anchor)
     x, y = max(x, 0) + inset, max(y, 0) + inset
     pic = pic.convert("RGBA")
+    tolerance = setting("analyze", "backdrop_tolerance")
     if layer.matte == "auto" and asset is not None and asset.backdrop and not _whitened(layer, asset):
-        card = extend_edges(pic, rect.w, rect.h, x, y, asset.backdrop, setting("analyze", "backdrop_tolerance"))
+        if layer.trim:  # the photo has more backdrop than the trimmed picture shows: use it first
+            window = subject_window(asset.image.size, asset.subject, layer.padding)
+            card = matte_from_photo(asset.image, window, pic.size, rect.w, rect.h, x, y, asset.backdrop, tolerance)
+        else:
+            card = extend_edges(pic, rect.w, rect.h, x, y, asset.backdrop, tolerance)
     else:
         color = resolve_color(layer.matte, scene, layer.origin) if layer.matte not in (None, "auto") \
             else (255, 255, 255, 255)
