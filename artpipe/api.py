@@ -18,7 +18,9 @@ from artpipe.imaging.color import profile_name
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
 from artpipe.imaging.open import Decoded, open_image
 from artpipe.jobs import Job, load_job, plan
+from artpipe.main_images import plan_main_images
 from artpipe.naming import Namer
+from artpipe.presets import load_presets
 from artpipe.proof import draw_boxes, proof_html, proof_sheet
 from artpipe.render import render
 from artpipe.report import Outcome, summarize, write_report
@@ -229,6 +231,18 @@ def preview_template(path: Path, sizes: list[str] | None = None, values: dict[st
         s = template.size(size)
         out.append((f"{template.name} / {size} ({s.width}x{s.height})", image))
     return out
+
+
+def main_images(paths: list[Path], out_dir: Path, presets: list[str], *, extra: Path | None = None,
+                jobs: int | None = None, report: Path | None = None,
+                progress: Callable[[Outcome], None] | None = None) -> RunResult:
+    """Render product photos straight into main-image presets (``OUT/<platform>/<preset>/<name>.jpg``), each
+    checked on its bytes; the report lists every photo (ignored, duplicate and rejected ones too)."""
+    _check_output_folder(paths, out_dir)
+    planned = plan_main_images(paths, out_dir, presets, load_presets(extra))
+    stream = ((task.index, outcome) for task, outcome in run_tasks(plan(planned.job, out_dir), render_product, jobs))
+    return _collect(planned.known, stream, progress, report or out_dir / "report.json",
+                    {"command": "main-image", "presets": presets, "output": str(out_dir)})
 
 
 @dataclass

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
-from artpipe.imaging.backdrop import edge_connected, whiten
+from artpipe.imaging.backdrop import edge_connected
 
 
 def flood_reference(near: Image.Image) -> Image.Image:
@@ -23,12 +23,3 @@ def test_scanline_fill_matches_a_flood_fill(w: int, h: int, density: float, rnd:
     near = Image.new("L", (w, h))
     near.putdata([255 if rnd.random() < density else 0 for _ in range(w * h)])  # type: ignore[attr-defined]
     assert edge_connected(near).tobytes() == flood_reference(near).tobytes()
-
-
-def test_a_light_product_enclosed_by_its_outline_keeps_its_colour() -> None:
-    im = Image.new("RGB", (300, 300), (238, 236, 232))  # an off-white sweep
-    draw = ImageDraw.Draw(im)
-    draw.rectangle((80, 80, 220, 220), fill=(242, 240, 236), outline=(90, 90, 90), width=3)  # a white box
-    out = whiten(im, (238, 236, 232), 28)
-    assert out.getpixel((10, 10)) == (255, 255, 255)  # the backdrop, connected to the edge
-    assert out.getpixel((150, 150)) == (242, 240, 236)  # the product's face, as light but enclosed

@@ -1,0 +1,114 @@
+"""Main-image mode: product photos straight into marketplace main-image slots, without writing a job.
+
+Each photo (files, or folders walked like ``normalize`` does: ignored names, duplicates and links accounted
+for) becomes a product whose ``product`` field is the photo; each preset is rendered with its default
+template (``product-main``: whitened backdrop, trimmed, centred at about 86 % of the square; ``product-edge``
+for JD), encoded inside its byte rule and checked on the written bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from artpipe.defaults import setting
+from artpipe.errors import ConfigError, Problem
+from artpipe.imaging.encode import EncodeOptions
+from artpipe.jobs import Job, JobTemplate
+from artpipe.naming import Namer
+from artpipe.presets import Catalog, Preset, platform_of
+from artpipe.products import Product
+from artpipe.report import Outcome
+from artpipe.schema import suggest
+from artpipe.sources import digest, walk_sources
+from artpipe.template.find import bundled_templates
+from artpipe.template.load import load_template
+from artpipe.template.model import Template
+
+PHOTO_FIELD = "product"
+OUTPUT = "{platform}/{preset}/{sku}.jpg"
+
+
+@dataclass(frozen=True)
+class MainImagePlan:
+    """The job that renders the photos, and the outcomes decided without rendering (ignored, duplicates...)."""
+
+    job: Job
+    known: list[tuple[int, Outcome]]
+
+
+def _templates(names: list[str], catalog: Catalog) -> list[JobTemplate]:
+    """The main-image slots asked for: presets by name, or a platform's presets that a photo alone fills."""
+    known, platforms = catalog
+    problems: list[Problem] = []
+    loaded: dict[str, Template | str] = {}  # template name -> the template, or why it is no main image
+    chosen: dict[str, tuple[Preset, str]] = {}
+    for name in names:
+        picks = [(known[n], name) for n in platforms[name]] if name in platforms else \
+            [(known[name], platform_of(known[name]))] if name in known else []
+        if not picks:
+            problems.append(Problem("--preset", 0, 0, "", f"no preset or platform '{name}'",
+                                    suggest(name, [*known, *platforms]) or "artpipe presets lists them"))
+        usable = []
+        for preset, platform in picks:
+            ref = preset.template or "product-main"
+            if ref not in loaded:
+                loaded[ref] = _main_template(ref)
+            if isinstance(loaded[ref], Template):
+                usable.append((preset, platform))
+            elif name in known:  # named on its own: say why it cannot be made from a photo alone
+                problems.append(Problem("--preset", 0, 0, "", f"{name} is not a main-image slot ({loaded[ref]})",
+                                        "render it with artpipe request, which takes the texts"))
+        if picks and not usable and name in platforms:
+            problems.append(Problem("--preset", 0, 0, "", f"platform {name} has no main-image slot",
+                                    "artpipe presets lists every preset with its template"))
+        for preset, platform in usable:
+            chosen.setdefault(preset.name, (preset, platform))
+    if problems:
+        raise ConfigError(problems)
+    by_template: dict[str, list[Preset]] = {}
+    for preset, _ in chosen.values():
+        by_template.setdefault(preset.template or "product-main", []).append(preset)
+    templates = {ref: t for ref, t in loaded.items() if isinstance(t, Template)}
+    return [JobTemplate(templates[ref], (), tuple(ps), {p.name: chosen[p.name][1] for p in ps})
+            for ref, ps in by_template.items()]
+
+
+def _main_template(name: str) -> Template | str:
+    """The bundled template ``name`` if a photo alone fills it (a main image, not a banner needing texts);
+    otherwise why not."""
+    path = bundled_templates().get(name)
+    if path is None:
+        return f"no bundled template {name}"
+    template = load_template(path)
+    needs = [f for f, spec in template.fields.items() if spec.required and f != PHOTO_FIELD]
+    if PHOTO_FIELD not in template.fields or needs:
+        return f"its template {name} needs {', '.join(needs) or 'no photo'}"
+    return template
+
+
+def plan_main_images(paths: list[Path], out_dir: Path, names: list[str], catalog: Catalog) -> MainImagePlan:
+    """Photos x main-image presets as a job (ConfigError for a preset that is unknown or not a main image)."""
+    templates = _templates(names, catalog)
+    namer = Namer(setting("normalize", "max_name_bytes"))
+    known: list[tuple[int, Outcome]] = []
+    products: list[Product] = []
+    seen: dict[str, str] = {}
+    for index, source in enumerate(walk_sources(paths, exclude=out_dir)):
+        shown = str(source.path)
+        if source.status is not None:
+            known.append((index, Outcome(shown, source.status, source.reason, source.message)))
+            continue
+        try:
+            content = digest(source.path)
+        except OSError as exc:
+            known.append((index, Outcome(shown, "rejected", "missing", f"cannot read it ({exc.strerror})")))
+            continue
+        if content in seen:
+            known.append((index, Outcome(shown, "duplicate", None, f"same bytes as {seen[content]}; processed once")))
+            continue
+        seen[content] = shown
+        sku = namer.name(source.rel, "").as_posix().replace("/", "_")
+        products.append(Product(index, sku, {}, {PHOTO_FIELD: source.path}, shown, 0, source.path))
+    job = Job(out_dir / "main-images", "main-images", tuple(templates), OUTPUT, EncodeOptions(), tuple(products))
+    return MainImagePlan(job, known)
