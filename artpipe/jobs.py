@@ -61,6 +61,7 @@ class RenderSpec:
     size: str  # the template size whose layers are drawn
     output: Path
     preset: Preset | None = None  # when set: drawn at the preset's size, its rules applied and checked
+    platform: str = ""  # the platform the preset was asked for
 
 
 @dataclass(frozen=True)
@@ -250,10 +251,10 @@ def plan(job: Job, out_dir: Path) -> list[Task]:
         for t_index, jt in enumerate(job.templates):
             slots = [(size, None) for size in jt.sizes] + [(p.name, p) for p in jt.presets]
             for size, preset in slots:
+                platform = jt.platforms.get(preset.name, platform_of(preset)) if preset else ""
                 parts = {**product.values, "sku": product.sku, "template": jt.template.name, "size": size,
                          "index": f"{product.index + 1:04d}", "stem": first_image.stem if first_image else "",
-                         "preset": preset.name if preset else size,
-                         "platform": jt.platforms.get(preset.name, platform_of(preset)) if preset else ""}
+                         "preset": preset.name if preset else size, "platform": platform}
                 name = job.output.format_map(_Parts({k: safe_part(v) for k, v in parts.items()}))
                 if preset is not None:  # the preset decides the format; the name follows it
                     name = str(Path(name).with_suffix(PRESET_SUFFIX[preset.format]))
@@ -264,7 +265,7 @@ def plan(job: Job, out_dir: Path) -> list[Task]:
                                                  "add {sku} or {index} to the output pattern"))
                 seen.setdefault(key, f"{product.sku} ({jt.template.name}, {size})")
                 base = size if preset is None else jt.template.size_names[0]
-                renders.append(RenderSpec(t_index, base, target, preset))
+                renders.append(RenderSpec(t_index, base, target, preset, platform))
         tasks.append(Task(product.index, product, tuple(jt.template for jt in job.templates), tuple(renders),
                           job.encode))
     problems.raise_if_any()

@@ -134,7 +134,8 @@ def proof_html(campaign: str, merchant: str, deadline: str, outcomes: list[Outco
             parts.append(f'<p class="fail">{_esc(outcome.status)}: {_esc(outcome.message)}</p>')
         by_platform: dict[str, list[str]] = {}
         for output in outcome.outputs:
-            by_platform.setdefault(Path(output).parent.parent.name, []).append(output)
+            by_platform.setdefault(checks.get(output, {}).get("platform") or Path(output).parent.parent.name,
+                                   []).append(output)
         for platform, outputs in by_platform.items():
             parts.append(f"<h3>{_esc(platform)}</h3>")
             parts.extend(_figure(o, checks.get(o, {}), root,
@@ -158,7 +159,8 @@ def proof_sheet(outcomes: list[Outcome], *, thumb: int = 260) -> Image.Image:
                 small = opened.convert("RGB")
             small.thumbnail((thumb, thumb))
             verdict = "" if output not in checks else (" PASS" if checks[output]["pass"] else " FAIL")
-            tiles.append((f"{outcome.extra.get('sku', '')} · {Path(output).parent.name}{verdict}", small))
+            slot = checks[output]["preset"] if output in checks else Path(output).parent.name
+            tiles.append((f"{outcome.extra.get('sku', '')} · {slot}{verdict}", small))
     font = get_font("sans", "regular", 14)
     cols = max(1, min(6, len(tiles)))
     cell_w, cell_h = thumb + 16, thumb + 40

@@ -16,7 +16,7 @@ from artpipe.schema import Problems, Reader, suggest
 from artpipe.yamlsrc import YList, YMap, load_yaml
 
 REQUEST_KEYS = ("campaign", "merchant", "brand", "platforms", "presets", "templates", "defaults", "products", "csv",
-                "deadline", "format")
+                "deadline", "format", "output")
 DEFAULT_OUTPUT = "{platform}/{preset}/{sku}.jpg"
 
 
@@ -66,7 +66,7 @@ def load_request(path: Path, presets: Path | None = None) -> Request:
     problems.raise_if_any()
     # The products, brand, defaults and format read exactly like a job's; the templates come from the presets.
     body = YMap(data.file, data.mark, data.folder)
-    for key in ("brand", "defaults", "products", "csv", "format"):
+    for key in ("brand", "defaults", "products", "csv", "format", "output"):
         if key in data:
             body[key] = data[key]
             body.key_marks[key], body.value_marks[key] = data.key_marks[key], data.value_marks[key]
@@ -76,7 +76,7 @@ def load_request(path: Path, presets: Path | None = None) -> Request:
         names.append(name)
         names.item_marks.append(data.value_marks.get("platforms", data.mark))
     body["templates"] = names
-    body["output"] = DEFAULT_OUTPUT
+    body.setdefault("output", DEFAULT_OUTPUT)  # file names inside the campaign folder; the preset picks the format
     job = load_job(path, data=body, presets=catalog)
     templates = []
     for jt in job.templates:

@@ -124,7 +124,7 @@ def render_product(task: Task) -> Outcome:
         warnings.extend(w for w in rendered.warnings if w not in warnings)
         if preset is not None:
             results = check_bytes(landed.data, preset)
-            checks.append({"output": display(spec.output), "preset": preset.name,
+            checks.append({"output": display(spec.output), "preset": preset.name, "platform": spec.platform,
                            "pass": all(r.ok for r in results), "rules": [r.__dict__ for r in results]})
             warnings.extend(f"check_failed:{preset.name}:{r.rule}" for r in results if not r.ok)
     extra["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)

@@ -81,3 +81,19 @@ def test_a_bad_request_is_reported(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["request", str(tmp_path / "r.yaml"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "platforms: no platform or preset 'tmal' (did you mean tmall?)" in result.stderr
+
+
+def test_request_file_names_are_configurable(tmp_path: Path) -> None:
+    shutil.copytree(SAMPLES, tmp_path / "samples")
+    request = tmp_path / "samples" / "requests" / "named.yaml"
+    request.write_text("campaign: named\npresets: [tmall.white_bg, jd.main]\noutput: \"{sku}/{preset}.png\"\n"
+                       "products:\n  - {sku: mug-01, product: ../photos/mug-sideways.jpg}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["request", str(request), "-o", str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    root = tmp_path / "out" / "named"
+    # the pattern places the files; each preset's format still decides the type (both are JPEG slots)
+    assert {p.relative_to(root).as_posix() for p in root.rglob("*.jpg")} == {"mug-01/tmall.white_bg.jpg",
+                                                                              "mug-01/jd.main.jpg"}
+    page = (root / "proof.html").read_text(encoding="utf-8")
+    assert "<h3>tmall</h3>" in page
+    assert "<h3>jd</h3>" in page
