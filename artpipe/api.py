@@ -17,6 +17,7 @@ from artpipe.files import write_png, write_text_atomic
 from artpipe.imaging.color import profile_name
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
 from artpipe.imaging.open import Decoded, open_image
+from artpipe.incremental import Cache, Decision
 from artpipe.jobs import Job, load_job, plan
 from artpipe.main_images import plan_main_images
 from artpipe.naming import Namer
@@ -90,17 +91,34 @@ def _collect(known: list[tuple[int, Outcome]], stream: Iterable[tuple[int, Outco
 
 
 def render_job(job: Job, out_dir: Path, *, report: Path | None = None, jobs: int | None = None,
-               progress: Callable[[Outcome], None] | None = None, timeout: float | None = None) -> RunResult:
+               progress: Callable[[Outcome], None] | None = None, timeout: float | None = None,
+               cache: Path | None = None, force: bool = False) -> RunResult:
     """Render a loaded job into ``out_dir`` and write its JSON report (default ``out_dir/report.json``).
 
     ``timeout``: a product whose rendering takes longer (a hostile file hanging a decoder), or that kills its
-    worker, fails alone (the watched inbox runs requests this way)."""
+    worker, fails alone (the watched inbox runs requests this way). ``cache``: render incrementally, keeping
+    records there (see incremental.py); ``force`` renders everything again and renews the records."""
     tasks = plan(job, out_dir)
+    records = Cache(cache) if cache is not None else None
+    kept: list[tuple[int, Outcome]] = []
+    full = {task.index: task for task in tasks}
+    if records is not None:
+        tasks, kept, _ = records.split(tasks, force)
     runs = run_tasks(tasks, render_product, jobs) if timeout is None else \
         run_guarded(tasks, render_product, jobs or default_jobs(), timeout, lost_product)
-    stream = ((task.index, outcome) for task, outcome in runs)
-    return _collect([], stream, progress, report or out_dir / "report.json",
-                    {"command": "render", "job": str(job.path), "output": str(out_dir)})
+    stream = ((task.index, outcome if records is None else records.finish(full[task.index], task, outcome))
+              for task, outcome in runs)
+    result = _collect(kept, stream, progress, report or out_dir / "report.json",
+                      {"command": "render", "job": str(job.path), "output": str(out_dir),
+                       "cached": len(kept)})
+    if records is not None:
+        records.save()
+    return result
+
+
+def plan_render(job: Job, out_dir: Path, cache: Path, *, force: bool = False) -> list[Decision]:
+    """What ``render_job`` with this cache would render, output by output, and why (nothing is written)."""
+    return Cache(cache).split(plan(job, out_dir), force)[2]
 
 
 def _check_output_folder(paths: list[Path], out_dir: Path) -> None:

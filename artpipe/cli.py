@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from artpipe.api import RunResult, inspect_file, normalize_files, plan_normalize, preview_template, render_job
+from artpipe.api import (
+    RunResult,
+    inspect_file,
+    normalize_files,
+    plan_normalize,
+    plan_render,
+    preview_template,
+    render_job,
+)
 from artpipe.cli_common import EXIT_FAILED, EXIT_OK, PRESETS_OPTION, fail_config
 from artpipe.cli_inbox import COMMANDS as INBOX_COMMANDS
 from artpipe.cli_presets import COMMANDS as PRESET_COMMANDS
@@ -17,6 +26,7 @@ from artpipe.errors import ConfigError, RenderError
 from artpipe.files import write_png
 from artpipe.fitcheck import test_fit
 from artpipe.imaging.normalize import NormalizeOptions
+from artpipe.incremental import CACHE_DIR
 from artpipe.jobs import load_job, missing_inputs
 from artpipe.presets import load_presets
 from artpipe.proof import contact_sheet
@@ -48,43 +58,82 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes.  [default: all cores]")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; only the summary line.")
+@click.option("--force", is_flag=True, help="Render everything again, even what is up to date.")
+@click.option("--plan", "show_plan", is_flag=True, help="Print what would be rendered and why; render nothing.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the records of what was rendered are kept.  [default: OUTPUT/.artpipe-cache]")
 @PRESETS_OPTION
-def render(job: Path, out_dir: Path, report: Path | None, jobs: int | None, quiet: bool, extra: Path | None) -> None:
-    """Render every product x template x size of a JOB file (YAML).
+def render(job: Path, out_dir: Path, report: Path | None, jobs: int | None, quiet: bool, force: bool,
+           show_plan: bool, cache_dir: Path | None, extra: Path | None) -> None:
+    """Render every product x template x size of a JOB file (YAML), incrementally: outputs whose inputs,
+    template, fields and settings are unchanged since they were written are kept.
 
     \b
     Example:
       artpipe render samples/jobs/spring-sale.yaml -o out/
+      artpipe render samples/jobs/spring-sale.yaml -o out/ --plan
     Exit codes: 0 all rendered, 1 some inputs rejected or failed, 2 the job or a template is wrong.
     """
     try:
         loaded = load_job(job, presets=load_presets(extra))
     except ConfigError as exc:
         fail_config(exc)
+    cache = cache_dir or out_dir / CACHE_DIR
+    if show_plan:
+        decisions = plan_render(loaded, out_dir, cache, force=force)
+        for d in decisions:
+            click.echo(f"{'render' if d.render else 'keep  '} {d.output}: {d.reason}")
+        todo = sum(1 for d in decisions if d.render)
+        click.echo(f"plan: {todo} to render, {len(decisions) - todo} up to date")
+        sys.exit(EXIT_OK)
     result = _with_progress(len(loaded.products), "rendering", quiet,
-                            lambda step: render_job(loaded, out_dir, report=report, jobs=jobs, progress=step))
+                            lambda step: render_job(loaded, out_dir, report=report, jobs=jobs, progress=step,
+                                                    cache=cache, force=force))
     s = result.summary
-    click.echo(f"rendered {s['outputs']} outputs from {s['ok']} of {len(result.outcomes)} products; "
+    kept = sum(1 for o in result.outcomes if o.extra.get("cached"))
+    click.echo(f"rendered {s['outputs']} outputs from {s['ok']} of {len(result.outcomes)} products"
+               f"{f' ({kept} up to date, kept)' if kept else ''}; "
                f"failed {s['rejected'] + s['failed']}, skipped {s['ignored'] + s['duplicate']}; "
                f"{result.seconds:.1f} s; report: {result.report}")
     sys.exit(EXIT_OK if result.ok else EXIT_FAILED)
 
 
+PROGRESS_LINE_SECONDS = 10.0  # when stderr is not a terminal (CI logs): a plain line this often
+
+
 def _with_progress(total: int, label: str, quiet: bool,
                    run: Callable[[Callable[[Outcome], None]], RunResult]) -> RunResult:
-    """Run with a progress bar on a terminal; problems are printed as they happen, one line each."""
+    """Run with a progress bar (rate and ETA) on a terminal, plain periodic lines elsewhere (CI logs), neither
+    with ``quiet``; problems are printed as they happen, one line each."""
     show = not quiet and sys.stderr.isatty()
+    lines = not quiet and not show
+    started = last = time.monotonic()
+    done = 0
     with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True,
                            hidden=not show) as bar:
         def step(outcome: Outcome) -> None:
+            nonlocal done, last
             bar.update(1)
+            done += 1
             if outcome.status in ("rejected", "failed"):
                 click.echo(f"\n{outcome.status}: {outcome.input}: {outcome.message}" if show else
                            f"{outcome.status}: {outcome.input}: {outcome.message}", err=True)
+            now = time.monotonic()
+            if lines and (now - last >= PROGRESS_LINE_SECONDS or done == total):
+                last = now
+                click.echo(progress_line(label, done, total, now - started), err=True)
         try:
             return run(step)
         except ConfigError as exc:
             fail_config(exc)
+
+
+def progress_line(label: str, done: int, total: int, seconds: float) -> str:
+    """``rendering: 120/500 (24%), 3.1/s, ETA 2m03s``."""
+    rate = done / seconds if seconds > 0 else 0.0
+    left = (total - done) / rate if rate > 0 else 0.0
+    eta = f"{int(left // 60)}m{int(left % 60):02d}s"
+    return f"{label}: {done}/{total} ({done * 100 // max(total, 1)}%), {rate:.1f}/s, ETA {eta}"
 
 
 @main.command()

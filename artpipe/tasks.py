@@ -6,29 +6,56 @@ and write every output atomically.
 
 from __future__ import annotations
 
+import math
+import resource
 import time
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from artpipe.errors import InputError, RenderError
 from artpipe.files import write_atomic
+from artpipe.imaging.analyze import find_subject
 from artpipe.imaging.budget import Budget, BudgetError, encode_within
 from artpipe.imaging.checks import check_bytes
 from artpipe.imaging.encode import EncodeOptions, encode, flatten
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
-from artpipe.jobs import Task
+from artpipe.jobs import RenderSpec, Task
 from artpipe.presets import Preset, overlay_roles
 from artpipe.render import render
 from artpipe.report import Outcome
 from artpipe.template.model import Size, Template
 
 
-def load_asset(path: Path) -> Asset:
-    """Safe-open and normalize one file (InputError when it is rejected)."""
-    return normalize(open_image(path))
+def load_asset(path: Path, cover: int | None = None) -> Asset:
+    """Safe-open and normalize one file (InputError when it is rejected).
+
+    ``cover``: the most pixels the product must span in any output (the largest canvas side). A large JPEG
+    is then decoded at the smallest DCT scale at which its product still spans that many: a glance at 1/8
+    scale finds the product, so a trimmed product is never decoded too small."""
+    return normalize(open_image(path, draft_side=_draft_side(path, cover) if cover else None))
+
+
+def _draft_side(path: Path, cover: int) -> int | None:
+    """The longest side a JPEG must be decoded at for its product to span ``cover`` pixels (None: in full)."""
+    try:
+        with Image.open(path) as im:  # the header only: format and size
+            fmt, (w, h) = im.format, im.size
+    except Exception:  # noqa: BLE001 - the safe open that follows classifies any problem
+        return None
+    if fmt != "JPEG" or max(w, h) < 2 * cover:  # no DCT scale of 1/2 or less could do
+        return None
+    try:
+        glance = open_image(path, draft_side=1).image  # the smallest DCT scale: 1/8
+    except InputError:
+        return None
+    left, top, right, bottom = find_subject(glance.convert("RGB"))[0]
+    share = max(right - left, bottom - top) / max(glance.size)  # the product's span, as a share of the frame
+    return min(max(w, h), math.ceil(cover / max(share, 1e-3)))
 
 
 @lru_cache(maxsize=64)
@@ -45,12 +72,25 @@ def template_assets(template: Template) -> dict[str, Asset]:
     return out
 
 
+def peak_rss_mb() -> float:
+    """The most memory this process has held so far (the worker's high-water mark)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux reports KiB
+
+
 def display(path: Path) -> str:
     """A path as the report shows it: relative to the working folder when below it."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def _canvas(task: Task, spec: RenderSpec) -> tuple[int, int]:
+    """The pixel size of one output."""
+    if spec.preset is not None:
+        return spec.preset.width, spec.preset.height
+    size = task.templates[spec.template].size(spec.size)
+    return size.width, size.height
 
 
 def _preset_canvas(preset: Preset | None) -> dict[str, Any]:
@@ -80,9 +120,10 @@ def render_product(task: Task) -> Outcome:
     extra: dict[str, object] = {"sku": product.sku}
     images: dict[str, Asset] = {}
     warnings: list[str] = []
+    cover = max((max(_canvas(task, spec)) for spec in task.renders), default=None)
     try:
         for field, path in product.images.items():
-            asset = load_asset(path)
+            asset = load_asset(path, cover)
             images[field] = asset
             # Warnings about other pictures (a brand logo) say which field they are about.
             own = path == product.primary
@@ -128,6 +169,7 @@ def render_product(task: Task) -> Outcome:
                            "pass": all(r.ok for r in results), "rules": [r.__dict__ for r in results]})
             warnings.extend(f"check_failed:{preset.name}:{r.rule}" for r in results if not r.ok)
     extra["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    extra["peak_rss_mb"] = peak_rss_mb()
     if encoded:
         extra["encoded"] = encoded
     if checks:

@@ -259,3 +259,28 @@ def test_encode_formats(fmt: str, mode: str) -> None:
     assert out.format == fmt
     assert out.mode == mode
     assert out.size == (16, 16)
+
+
+def _shot(path: Path, product: tuple[int, int, int, int]) -> None:
+    im = Image.new("RGB", (4000, 3000), (236, 234, 230))
+    im.paste((40, 90, 170), product)
+    im.save(path, quality=90)
+
+
+def test_a_large_jpeg_is_decoded_only_as_large_as_its_outputs_need(tmp_path: Path) -> None:
+    from artpipe.tasks import load_asset
+    _shot(tmp_path / "small.jpg", (1700, 1200, 2300, 1800))  # the product spans 600 of 4000 px
+    _shot(tmp_path / "large.jpg", (400, 100, 3600, 2900))  # the product spans 3200 px
+    cases = [("small.jpg", 200, (2000, 1500)),  # DCT 1/2: the product still spans 300 >= 200 px
+             ("small.jpg", 400, (4000, 3000)),  # at 1/2 it would span 300 < 400: decoded in full
+             ("large.jpg", 200, (500, 375)),  # DCT 1/8: the product spans 400 px
+             ("large.jpg", 3000, (4000, 3000))]
+    for name, cover, size in cases:
+        asset = load_asset(tmp_path / name, cover=cover)
+        assert asset.image.size == size, (name, cover)
+        assert asset.original_size == (4000, 3000)  # quality judged on the file's real size
+        span = max(asset.subject[2] - asset.subject[0], asset.subject[3] - asset.subject[1])
+        assert span >= min(cover, 3200)  # never decoded so small that the product must be enlarged
+    png = tmp_path / "cut.png"
+    Image.new("RGB", (4000, 3000), (236, 234, 230)).save(png)
+    assert load_asset(png, cover=200).image.size == (4000, 3000)  # only JPEG has DCT scaling

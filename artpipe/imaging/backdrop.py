@@ -65,14 +65,26 @@ def edge_connected(near: Image.Image) -> Image.Image:
     return Image.frombytes("L", (w, h), bytes(out))
 
 
-def whiten(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> Image.Image:
-    """``im`` (RGB) with its edge-connected backdrop made pure white."""
+def backdrop_region(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> Image.Image:
+    """Where ``im``'s backdrop is (255) at most 512 px on the long side: pixels near the backdrop colour
+    that are connected to the frame's edge."""
     scale = min(1.0, _ANALYSIS_SIDE / max(im.size))
     small = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))), Image.Resampling.BOX)
-    near = _distance(small, backdrop).point(lambda v: 255 if v <= tolerance else 0)
-    region = edge_connected(near).resize(im.size, Image.Resampling.BILINEAR)
+    return edge_connected(_distance(small, backdrop).point(lambda v: 255 if v <= tolerance else 0))
+
+
+def apply_white(im: Image.Image, region: Image.Image, backdrop: tuple[int, int, int], tolerance: int,
+                box: tuple[float, float, float, float] | None = None) -> Image.Image:
+    """``im`` (RGB) with the backdrop in ``region`` made pure white. ``box``: the part of ``region`` that
+    ``im`` shows (in region pixels), when ``im`` is a crop or a scaled copy of the analysed picture."""
+    mask = region.resize(im.size, Image.Resampling.BILINEAR, box=box)
     # Full strength up to half the tolerance, fading to nothing at the tolerance: soft edges, kept shadows.
     half = max(1, tolerance // 2)
     ramp = _distance(im, backdrop).point(lambda v: 255 if v <= half else max(0, 255 - (v - half) * 255 // half))
-    alpha = ImageChops.multiply(region, ramp)
+    alpha = ImageChops.multiply(mask, ramp)
     return Image.composite(Image.new("RGB", im.size, (255, 255, 255)), im, alpha)
+
+
+def whiten(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> Image.Image:
+    """``im`` (RGB) with its edge-connected backdrop made pure white."""
+    return apply_white(im, backdrop_region(im, backdrop, tolerance), backdrop, tolerance)

@@ -36,6 +36,8 @@ def flatten(im: Image.Image, background: tuple[int, int, int]) -> Image.Image:
     """Composite an RGBA image over a solid colour (premultiplied edges, so no dark halo)."""
     if im.mode != "RGBA":
         return im.convert("RGB")
+    if im.getchannel("A").getextrema()[0] == 255:  # opaque already (most canvases): nothing to composite
+        return im.convert("RGB")
     base = Image.new("RGBA", im.size, (*background, 255))
     return Image.alpha_composite(base, im).convert("RGB")
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from weakref import finalize
 
 from PIL import Image, ImageChops
 
 from artpipe.defaults import setting
 from artpipe.errors import RenderError
-from artpipe.imaging.backdrop import whiten
+from artpipe.imaging.backdrop import apply_white, backdrop_region
 from artpipe.imaging.normalize import Asset
 from artpipe.imaging.place import (
     cover_subject,
-    crop_to_subject,
     ellipse_mask,
     extend_edges,
     fitted,
@@ -35,7 +35,7 @@ from artpipe.layers.base import (
 )
 from artpipe.schema import Reader
 from artpipe.template.fields import single_reference
-from artpipe.template.layout import anchor_offset
+from artpipe.template.layout import anchor_offset, fit_size
 from artpipe.template.model import ANCHORS, FITS, Layer, Length, Rect, Shadow
 
 KEYS = ("source", "fit", "anchor", "shadow", "trim", "padding", "matte", "radius", "inset", "mask", "focus",
@@ -128,38 +128,65 @@ def _matte(r: Reader, ctx: LoadContext) -> str | None:
     return read_color(r, "matte", ctx) if r.has("matte") else None
 
 
-def _source(layer: ImageLayer, scene: Scene) -> Image.Image | None:
+def _asset(layer: ImageLayer, scene: Scene) -> Asset | None:
     key = layer.source[1:] if layer.source.startswith("$") else layer.source
     asset = scene.images.get(key)
-    if asset is None:
-        if layer.source.startswith("$"):
-            return None  # an optional image field left empty: nothing to draw
+    if asset is None and not layer.source.startswith("$"):
         raise RenderError(layer.origin, f"template file {layer.source[5:]} was not loaded")
-    im = asset.image
-    if _whitened(layer, asset) and asset.backdrop is not None:
-        im = whiten(im, asset.backdrop, setting("analyze", "backdrop_tolerance"))
-    return crop_to_subject(im, asset.subject, layer.padding) if layer.trim else im
+    return asset  # None: an optional image field left empty, nothing to draw
 
 
-def _on_matte(layer: ImageLayer, pic: Image.Image, rect: Rect, scene: Scene) -> Image.Image:
-    """The picture contained inside a card (its own backdrop continued, or a colour), corners rounded."""
+# The backdrop region of each photo, found once however many outputs whiten it, and forgotten with the photo
+# (images compare by value, so they cannot be dictionary keys themselves).
+_REGIONS: dict[int, Image.Image] = {}
+
+
+def _region(asset: Asset) -> Image.Image:
+    assert asset.backdrop is not None
+    key = id(asset.image)
+    if key not in _REGIONS:
+        _REGIONS[key] = backdrop_region(asset.image, asset.backdrop, setting("analyze", "backdrop_tolerance"))
+        finalize(asset.image, _REGIONS.pop, key, None)
+    return _REGIONS[key]
+
+
+def _white_fitted(pic: Image.Image, asset: Asset, window: tuple[int, int, int, int]) -> Image.Image:
+    """``pic`` (``window`` of the photo, at any scale) with its backdrop made white, the region found on the
+    whole photo (only backdrop connected to the photo's own edge)."""
+    assert asset.backdrop is not None
+    region = _region(asset)
+    k = region.width / asset.image.width
+    box = (window[0] * k, window[1] * k, window[2] * k, window[3] * k)
+    return apply_white(pic.convert("RGB"), region, asset.backdrop, setting("analyze", "backdrop_tolerance"), box)
+
+
+def _photo_card(layer: ImageLayer, asset: Asset | None, white: bool) -> bool:
+    """Whether the matte card comes from the photo itself (it then holds the picture too)."""
+    return (layer.matte == "auto" and layer.trim and layer.fit != "cover" and asset is not None
+            and asset.backdrop is not None and not white)
+
+
+def _on_matte(layer: ImageLayer, pic: Image.Image | None, size: tuple[int, int], rect: Rect,
+              scene: Scene) -> Image.Image:
+    """The picture (``size`` pixels) inside a card: its own backdrop continued, or a colour; corners rounded.
+    ``pic`` is None when the card comes from the photo, which draws the picture as part of it."""
     asset = scene.images.get(layer.source[1:]) if layer.source.startswith("$") else None
     inset = _inset(layer, rect)
-    x, y = anchor_offset(pic.width, pic.height, rect.w - 2 * inset, rect.h - 2 * inset, layer.anchor)
+    x, y = anchor_offset(size[0], size[1], rect.w - 2 * inset, rect.h - 2 * inset, layer.anchor)
     x, y = max(x, 0) + inset, max(y, 0) + inset
-    pic = pic.convert("RGBA")
     tolerance = setting("analyze", "backdrop_tolerance")
-    if layer.matte == "auto" and asset is not None and asset.backdrop and not _whitened(layer, asset):
-        if layer.trim:  # the photo has more backdrop than the trimmed picture shows: use it first
-            window = subject_window(asset.image.size, asset.subject, layer.padding)
-            card = matte_from_photo(asset.image, window, pic.size, rect.w, rect.h, x, y, asset.backdrop, tolerance)
-        else:
-            card = extend_edges(pic, rect.w, rect.h, x, y, asset.backdrop, tolerance)
+    if pic is None:  # the photo has more backdrop than the trimmed picture shows: use it first
+        assert asset is not None
+        assert asset.backdrop is not None
+        window = subject_window(asset.image.size, asset.subject, layer.padding)
+        card = matte_from_photo(asset.image, window, size, rect.w, rect.h, x, y, asset.backdrop, tolerance)
+    elif layer.matte == "auto" and asset is not None and asset.backdrop and not _whitened(layer, asset):
+        card = extend_edges(pic.convert("RGBA"), rect.w, rect.h, x, y, asset.backdrop, tolerance)
     else:
         color = resolve_color(layer.matte, scene, layer.origin) if layer.matte not in (None, "auto") \
             else (255, 255, 255, 255)
         card = Image.new("RGBA", (rect.w, rect.h), color)
-        card.alpha_composite(pic, (x, y))
+        card.alpha_composite(pic.convert("RGBA"), (x, y))
     radius = layer.radius.pixels(min(rect.w, rect.h))
     if radius > 0:
         card.putalpha(ImageChops.multiply(card.getchannel("A"), rounded_mask(rect.w, rect.h, radius)))
@@ -168,12 +195,18 @@ def _on_matte(layer: ImageLayer, pic: Image.Image, rect: Rect, scene: Scene) -> 
 
 def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
     """Fit the picture into ``rect`` and anchor it (on a matte card when one is set)."""
-    im = _source(layer, scene)
-    if im is None or rect.w <= 0 or rect.h <= 0:
+    source = _asset(layer, scene)
+    if source is None or rect.w <= 0 or rect.h <= 0:
         return None
+    white = _whitened(layer, source)
+    window = subject_window(source.image.size, source.subject, layer.padding) if layer.trim else \
+        (0, 0, *source.image.size)
+    im = source.image.crop(window) if layer.trim else source.image
     inset = _inset(layer, rect)
     inner_w, inner_h = max(1, rect.w - 2 * inset), max(1, rect.h - 2 * inset)
-    asset = scene.images.get(layer.source[1:]) if layer.source.startswith("$") else None
+    asset = source if layer.source.startswith("$") else None
+    if white and layer.fit == "cover":  # cover crops inside the picture: clean it before, at its own size
+        im = _white_fitted(im, source, window)
     if layer.fit == "cover" and asset is not None and not layer.trim:
         focus = None
         if layer.focus and scene.values.get(layer.focus, "").strip():
@@ -183,13 +216,19 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
                                   "point (write x,y as fractions like 0.5,0.3 or percentages like 50%,30%)")
         pic = cover_subject(im, inner_w, inner_h, asset.subject, asset.backdrop,
                             setting("analyze", "backdrop_tolerance"), focus)
+    elif _photo_card(layer, asset, white):
+        pic = None  # the card drawn from the photo holds the picture: no separate resize
     else:
         pic = fitted(im, inner_w, inner_h, layer.fit, (0.5, 0.5))
-    notes = _upscale_note(layer, im, pic, scene)
+        if white and layer.fit != "cover":  # cleaned at the output's size: far fewer pixels than the photo's
+            pic = _white_fitted(pic, source, window)
+    size = pic.size if pic is not None else fit_size(im.width, im.height, inner_w, inner_h, layer.fit)
+    notes = _upscale_note(layer, im, size, scene)
     if layer.matte is not None:
-        out = _on_matte(layer, pic, rect, scene)
+        out = _on_matte(layer, pic, size, rect, scene)
         x, y = 0, 0
     else:
+        assert pic is not None  # a picture without a matte card is always drawn
         out = pic.convert("RGBA")
         x, y = anchor_offset(out.width, out.height, inner_w, inner_h, layer.anchor)
         x, y = x + inset, y + inset
@@ -220,9 +259,9 @@ def _masked(im: Image.Image, mask: str, radius: int) -> Image.Image:
     return out
 
 
-def _upscale_note(layer: ImageLayer, src: Image.Image, out: Image.Image, scene: Scene) -> tuple[str, ...]:
+def _upscale_note(layer: ImageLayer, src: Image.Image, size: tuple[int, int], scene: Scene) -> tuple[str, ...]:
     """Warn when a picture is blown up noticeably (it will look soft)."""
-    factor = max(out.width / src.width, out.height / src.height)
+    factor = max(size[0] / src.width, size[1] / src.height)
     if layer.source.startswith("$") and factor > setting("image", "upscale_warn"):
         return (f"upscaled:{layer.name}@{scene.size.name}:x{factor:.1f}",)
     return ()

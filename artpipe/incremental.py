@@ -1,0 +1,189 @@
+"""Incremental rendering: an output is rendered again only when something it is made from changed.
+
+Each written output gets a record in the cache folder (``OUT/.artpipe-cache/`` unless told otherwise) with
+the fingerprints of what made it: the input files' bytes, the template (every key and value as loaded,
+plus the bytes of its own files), the product's field values, and the settings (size, preset, encoder,
+output name, artpipe version). On the next run an output whose fingerprints all match, and whose file is
+still the one written, is skipped; a product with nothing to do is not even decoded, and its last outcome
+is reported again. Input fingerprints are remembered by size and modification time, so an unchanged input is
+not read again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from artpipe.files import write_text_atomic
+from artpipe.jobs import RenderSpec, Task
+from artpipe.report import Outcome
+from artpipe.sources import digest
+from artpipe.template.model import Template
+from artpipe.version import __version__
+
+CACHE_DIR = ".artpipe-cache"
+PARTS = ("input", "template", "fields", "settings")  # in the order a reason is given
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether one output is rendered, and why."""
+
+    task: int
+    output: Path
+    render: bool
+    reason: str  # "up to date", "new", "input changed", "template changed", ..., "forced"
+
+
+class Cache:
+    """The records of one output folder's cache."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._inputs_file = root / "inputs.json"
+        self._inputs: dict[str, list[Any]] = self._load(self._inputs_file) or {}
+        self._templates: dict[int, str] = {}
+
+    @staticmethod
+    def _load(path: Path) -> Any:
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None  # no record, or a damaged one: render again
+
+    # fingerprints ------------------------------------------------------------------------------------------------
+
+    def input_digest(self, path: Path) -> str:
+        """SHA-256 of an input, read again only when its size or modification time changed."""
+        try:
+            st = path.stat()
+        except OSError:
+            return "missing"
+        known = self._inputs.get(str(path))
+        if known is not None and known[:2] == [st.st_size, st.st_mtime_ns]:
+            return str(known[2])
+        sha = digest(path)
+        self._inputs[str(path)] = [st.st_size, st.st_mtime_ns, sha]
+        return sha
+
+    def _template(self, template: Template) -> str:
+        key = id(template)
+        if key not in self._templates:
+            files = "".join(self.input_digest(Path(a)) for a in template.assets)
+            self._templates[key] = _sha(repr(template) + files)
+        return self._templates[key]
+
+    def parts(self, task: Task, spec: RenderSpec) -> dict[str, str]:
+        """The fingerprints of one output."""
+        product = task.product
+        inputs = "".join(f"{k}={self.input_digest(p)};" for k, p in sorted(product.images.items()))
+        settings = repr((spec.size, spec.preset, spec.platform, task.encode, spec.output.name, __version__))
+        return {"input": _sha(inputs), "template": self._template(task.templates[spec.template]),
+                "fields": _sha(json.dumps(product.values, sort_keys=True, ensure_ascii=False)),
+                "settings": _sha(settings)}
+
+    # records -----------------------------------------------------------------------------------------------------
+
+    def _record_path(self, output: Path) -> Path:
+        return self.root / "outputs" / f"{_sha(str(output.resolve()))[:32]}.json"
+
+    def _task_path(self, task: Task) -> Path:
+        key = "\0".join([task.product.sku, *sorted(str(s.output.resolve()) for s in task.renders)])
+        return self.root / "products" / f"{_sha(key)[:32]}.json"
+
+    def decide(self, task: Task, spec: RenderSpec, force: bool) -> Decision:
+        """Render this output, or keep it (and why)."""
+        if force:
+            return Decision(task.index, spec.output, True, "forced")
+        record = self._load(self._record_path(spec.output))
+        if record is None:
+            return Decision(task.index, spec.output, True, "new")
+        try:
+            st = spec.output.stat()
+        except OSError:
+            return Decision(task.index, spec.output, True, "output missing")
+        if [st.st_size, st.st_mtime_ns] != record.get("file"):
+            return Decision(task.index, spec.output, True, "output changed on disk")
+        now = self.parts(task, spec)
+        for part in PARTS:
+            if record.get("parts", {}).get(part) != now[part]:
+                return Decision(task.index, spec.output, True, f"{part} changed")
+        return Decision(task.index, spec.output, False, "up to date")
+
+    def split(self, tasks: list[Task], force: bool) -> tuple[list[Task], list[tuple[int, Outcome]], list[Decision]]:
+        """(tasks with only the outputs to render, outcomes of products with nothing to do, every decision)."""
+        todo: list[Task] = []
+        kept: list[tuple[int, Outcome]] = []
+        decisions: list[Decision] = []
+        for task in tasks:
+            mine = [self.decide(task, spec, force) for spec in task.renders]
+            decisions.extend(mine)
+            stale = tuple(spec for spec, d in zip(task.renders, mine, strict=True) if d.render)
+            last = None if stale else self._load(self._task_path(task))
+            if last is not None:
+                kept.append((task.index, _outcome(last, cached=True)))
+            else:
+                todo.append(task if len(stale) == len(task.renders) or not stale else replace(task, renders=stale))
+        return todo, kept, decisions
+
+    def finish(self, full: Task, ran: Task, outcome: Outcome) -> Outcome:
+        """Record what a (possibly partial) task wrote; return its outcome for the whole product."""
+        written = set(outcome.outputs)
+        for spec in ran.renders:
+            shown = _shown(spec.output, outcome)
+            if shown not in written:
+                continue
+            st = spec.output.stat()
+            write_text_atomic(self._record_path(spec.output), json.dumps(
+                {"output": str(spec.output), "file": [st.st_size, st.st_mtime_ns], "parts": self.parts(full, spec)}))
+        if ran is not full:
+            outcome = _merge(self._load(self._task_path(full)), outcome, full)
+        if outcome.status == "ok":
+            write_text_atomic(self._task_path(full), json.dumps(outcome.to_json(), ensure_ascii=False))
+        return outcome
+
+    def save(self) -> None:
+        """Keep the input fingerprints for the next run."""
+        write_text_atomic(self._inputs_file, json.dumps(self._inputs))
+
+
+def _shown(output: Path, outcome: Outcome) -> str:
+    """How ``outcome`` lists ``output`` (outputs are shown relative to the working folder when below it)."""
+    resolved = output.resolve()
+    return next((o for o in outcome.outputs if Path(o).resolve() == resolved), str(output))
+
+
+def _outcome(data: dict[str, Any], *, cached: bool) -> Outcome:
+    core = {k: data.get(k) for k in ("input", "status", "reason", "message")}
+    extra = {k: v for k, v in data.items() if k not in (*core, "outputs", "warnings")}
+    if cached:
+        extra["cached"] = True
+    return Outcome(str(core["input"]), str(core["status"]), core["reason"], str(core["message"] or ""),
+                   tuple(data.get("outputs", [])), tuple(data.get("warnings", [])), extra)
+
+
+def _merge(last: dict[str, Any] | None, new: Outcome, full: Task) -> Outcome:
+    """The outcome of a product of which only some outputs were rendered again: the kept outputs (and their
+    checks) from its last run, the new ones from this run, in the job's order."""
+    if last is None:
+        return new
+    fresh = {str(Path(o).resolve()) for o in new.outputs}
+    kept = [o for o in last.get("outputs", []) if str(Path(o).resolve()) not in fresh]
+    order = {str(s.output.resolve()): i for i, s in enumerate(full.renders)}
+    outputs = sorted([*kept, *new.outputs], key=lambda o: order.get(str(Path(o).resolve()), len(order)))
+    extra = dict(new.extra)
+    for key in ("checks", "encoded"):
+        old = [e for e in last.get(key, []) if e.get("output") in kept]
+        if old or key in extra:
+            extra[key] = sorted([*old, *extra.get(key, [])], key=lambda e: outputs.index(e["output"])
+                                if e["output"] in outputs else len(outputs))
+    warnings = list(dict.fromkeys([*last.get("warnings", []), *new.warnings]))
+    message = f"{len(outputs)} outputs" if new.status == "ok" else new.message
+    return replace(new, outputs=tuple(outputs), warnings=tuple(warnings), message=message, extra=extra)
