@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 from artpipe.approval import STATES, Change, approved, compare
 from artpipe.defaults import setting
 from artpipe.errors import ConfigError, InputError, Problem
+from artpipe.executors import Executor, LocalExecutor
 from artpipe.files import write_png, write_text_atomic
 from artpipe.imaging.color import profile_name
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
@@ -26,14 +27,13 @@ from artpipe.proof import draw_boxes, proof_html, proof_sheet
 from artpipe.render import render
 from artpipe.report import Outcome, summarize, write_report
 from artpipe.requests import load_request
-from artpipe.run import default_jobs, run_guarded, run_tasks
+from artpipe.run import run_tasks
 from artpipe.schema import suggest
 from artpipe.sources import Source, digest, walk_sources
 from artpipe.tasks import (
     NormalizeTask,
     display,
     load_asset,
-    lost_product,
     normalize_file,
     render_product,
     template_assets,
@@ -92,20 +92,20 @@ def _collect(known: list[tuple[int, Outcome]], stream: Iterable[tuple[int, Outco
 
 def render_job(job: Job, out_dir: Path, *, report: Path | None = None, jobs: int | None = None,
                progress: Callable[[Outcome], None] | None = None, timeout: float | None = None,
-               cache: Path | None = None, force: bool = False) -> RunResult:
+               cache: Path | None = None, force: bool = False, executor: Executor | None = None) -> RunResult:
     """Render a loaded job into ``out_dir`` and write its JSON report (default ``out_dir/report.json``).
 
     ``timeout``: a product whose rendering takes longer (a hostile file hanging a decoder), or that kills its
     worker, fails alone (the watched inbox runs requests this way). ``cache``: render incrementally, keeping
-    records there (see incremental.py); ``force`` renders everything again and renews the records."""
+    records there (see incremental.py); ``force`` renders everything again and renews the records.
+    ``executor``: where the tasks run (default: this machine's ``jobs`` processes; or a Dask cluster)."""
     tasks = plan(job, out_dir)
     records = Cache(cache) if cache is not None else None
     kept: list[tuple[int, Outcome]] = []
     full = {task.index: task for task in tasks}
     if records is not None:
         tasks, kept, _ = records.split(tasks, force)
-    runs = run_tasks(tasks, render_product, jobs) if timeout is None else \
-        run_guarded(tasks, render_product, jobs or default_jobs(), timeout, lost_product)
+    runs = (executor or LocalExecutor(jobs, timeout)).map(tasks, render_product)
     stream = ((task.index, outcome if records is None else records.finish(full[task.index], task, outcome))
               for task, outcome in runs)
     result = _collect(kept, stream, progress, report or out_dir / "report.json",

@@ -7,8 +7,11 @@ and write every output atomically.
 from __future__ import annotations
 
 import math
+import os
 import resource
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -63,12 +66,27 @@ def _template_file(path: str, mtime_ns: int) -> Asset:
     return load_asset(Path(path))
 
 
+# Where files named by absolute path are read from instead, while a worker renders a task whose files were
+# shipped to it (executors.run_shipped); empty otherwise.
+_SHIPPED: dict[str, str] = {}
+
+
+@contextmanager
+def shipped_files(local: dict[str, str]) -> Iterator[None]:
+    """Read the files named in ``local`` (absolute path -> local copy) from their copies, for one task."""
+    _SHIPPED.update(local)
+    try:
+        yield
+    finally:
+        _SHIPPED.clear()
+
+
 def template_assets(template: Template) -> dict[str, Asset]:
     """The template's own files (logo, background), decoded once per process."""
     out = {}
     for name in template.assets:
-        path = Path(name)
-        out[f"file:{name}"] = _template_file(name, path.stat().st_mtime_ns)
+        path = Path(_SHIPPED.get(name, name))
+        out[f"file:{name}"] = _template_file(str(path), path.stat().st_mtime_ns)
     return out
 
 
@@ -78,11 +96,11 @@ def peak_rss_mb() -> float:
 
 
 def display(path: Path) -> str:
-    """A path as the report shows it: relative to the working folder when below it."""
+    """A path as the report shows it: relative to the working folder when below it, else absolute."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        return os.path.abspath(path)  # "..", "." folded away, links kept as named
 
 
 def _canvas(task: Task, spec: RenderSpec) -> tuple[int, int]:

@@ -1,0 +1,223 @@
+"""Where render tasks run: the local process pool (the default, nothing to start) or a Dask cluster.
+
+An executor takes the tasks and the worker function and yields ``(task, outcome)`` as tasks finish; the
+outcomes, the report and the cache rules are the same whichever runs them.
+
+With Dask (``pip install 'artpipe[dask]'``) the inputs and outputs either live on storage every worker sees
+at the same absolute paths (the default), or travel with the tasks (``ship_bytes``): the client sends each
+task's input files, the worker renders into a temporary folder and sends the encoded files back, and the
+client writes them atomically where the job says.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Protocol
+
+from artpipe.errors import ConfigError, Problem
+from artpipe.files import write_atomic
+from artpipe.jobs import Task
+from artpipe.products import Product
+from artpipe.report import Outcome
+from artpipe.run import default_jobs, run_guarded, run_tasks
+from artpipe.tasks import display, lost_product, shipped_files
+
+Worker = Callable[[Task], Outcome]
+IN_FLIGHT_PER_WORKER = 4  # tasks submitted ahead of the cluster, so memory stays flat for large batches
+
+
+class Executor(Protocol):
+    """Runs render tasks somewhere and reports each outcome as it arrives."""
+
+    def map(self, tasks: Sequence[Task], worker: Worker) -> Iterator[tuple[Task, Outcome]]: ...
+
+
+@dataclass(frozen=True)
+class LocalExecutor:
+    """This machine's cores (``jobs``); with ``timeout``, a hung or crashing task fails alone."""
+
+    jobs: int | None = None
+    timeout: float | None = None
+
+    def map(self, tasks: Sequence[Task], worker: Worker) -> Iterator[tuple[Task, Outcome]]:
+        if self.timeout is None:
+            return run_tasks(tasks, worker, self.jobs)
+        return run_guarded(tasks, worker, self.jobs or default_jobs(), self.timeout, lost_product)
+
+
+@dataclass(frozen=True)
+class DaskExecutor:
+    """A Dask distributed cluster at ``scheduler`` (``tcp://host:8786``). A task whose worker dies is run
+    again on another one (``retries`` times, besides the scheduler's own rescheduling)."""
+
+    scheduler: str
+    ship_bytes: bool = False
+    retries: int = 2
+    connect_timeout: float = 30.0
+
+    def map(self, tasks: Sequence[Task], worker: Worker) -> Iterator[tuple[Task, Outcome]]:
+        try:
+            import distributed  # noqa: PLC0415 - an optional dependency
+        except ImportError:
+            raise ConfigError([Problem("--executor", 0, 0, "", "the dask executor needs the distributed package",
+                                       "pip install 'artpipe[dask]'")]) from None
+        dask: Any = distributed  # untyped
+        try:
+            client = dask.Client(self.scheduler, timeout=self.connect_timeout)
+        except OSError as exc:
+            raise ConfigError([Problem("--scheduler", 0, 0, "", f"cannot reach {self.scheduler} ({exc})",
+                                       "start one with: dask scheduler, and workers with: dask worker ADDRESS")]) \
+                from None
+        with client:
+            width = max(1, sum(client.nthreads().values())) * IN_FLIGHT_PER_WORKER
+            queue = iter(tasks)
+            pending: dict[Any, Task] = {}
+
+            def submit(task: Task) -> Any:
+                if self.ship_bytes:
+                    future = client.submit(run_shipped, worker, task, pack(task), pure=False, retries=self.retries)
+                else:
+                    future = client.submit(run_shared, worker, absolute(task), pure=False, retries=self.retries)
+                pending[future] = task
+                return future
+
+            running = dask.as_completed([submit(t) for t, _ in zip(queue, range(width), strict=False)])
+            for future in running:
+                task = pending.pop(future)
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # noqa: BLE001 - a cluster failure costs this product, not the batch
+                    outcome = lost_product(task, f"the cluster could not render it ({type(exc).__name__}: {exc})")
+                else:
+                    outcome = unpack(outcome) if self.ship_bytes else localize(outcome)
+                nxt = next(queue, None)
+                if nxt is not None:
+                    running.add(submit(nxt))
+                yield task, outcome
+
+
+# shared storage ----------------------------------------------------------------------------------------------------
+
+def absolute(task: Task) -> Task:
+    """The task with every path absolute, as the workers must see them on shared storage."""
+    product = task.product
+    product = replace(product, images={k: p.resolve() for k, p in product.images.items()},
+                      primary=product.primary.resolve() if product.primary else None)
+    return replace(task, product=product, renders=tuple(replace(s, output=s.output.resolve()) for s in task.renders))
+
+
+def _absolute_outcome(outcome: Outcome) -> Outcome:
+    """Paths in an outcome made absolute on the worker (its working folder is not the client's)."""
+    def fix(path: str) -> str:
+        return str(Path(path).resolve())
+    extra = dict(outcome.extra)
+    for key in ("checks", "encoded"):
+        if key in extra:
+            extra[key] = [{**e, "output": fix(e["output"])} for e in extra[key]]
+    return replace(outcome, input=fix(outcome.input) if os.sep in outcome.input or Path(outcome.input).exists()
+                   else outcome.input, outputs=tuple(fix(o) for o in outcome.outputs), extra=extra)
+
+
+def localize(outcome: Outcome) -> Outcome:
+    """Absolute paths from a worker shown as the client shows paths (relative to its working folder)."""
+    extra = dict(outcome.extra)
+    for key in ("checks", "encoded"):
+        if key in extra:
+            extra[key] = [{**e, "output": display(Path(e["output"]))} for e in extra[key]]
+    shown = display(Path(outcome.input)) if Path(outcome.input).is_absolute() else outcome.input
+    return replace(outcome, input=shown, outputs=tuple(display(Path(o)) for o in outcome.outputs), extra=extra)
+
+
+def run_shared(worker: Worker, task: Task) -> Outcome:
+    """On a worker: render a task whose files are on shared storage."""
+    return _absolute_outcome(worker(task))
+
+
+# shipped bytes -----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Shipment:
+    """A task's input files (by absolute path) going out; its encoded outputs (by absolute path) coming back."""
+
+    files: dict[str, bytes]
+
+
+def pack(task: Task) -> Shipment:
+    """Every file a task reads: its images, font fields given as files, and its templates' own files."""
+    paths = [p.resolve() for p in task.product.images.values()]
+    for template in task.templates:
+        paths += [Path(a) for a in template.assets]
+        fonts = [n for n, f in template.fields.items() if f.type == "font"]
+        paths += [Path(task.product.values[n]).resolve() for n in fonts if task.product.values.get(n)]
+    files = {}
+    for path in paths:
+        try:
+            files[str(path)] = path.read_bytes()
+        except OSError:
+            pass  # missing or unreadable: the worker reports it like a local run does
+    return Shipment(files)
+
+
+def run_shipped(worker: Worker, task: Task, shipment: Shipment) -> tuple[Outcome, dict[str, bytes]]:
+    """On a worker: lay the shipped files out in a temporary folder, render there, send the outputs back."""
+    with tempfile.TemporaryDirectory(prefix="artpipe-") as tmp:
+        root = Path(tmp).resolve()
+        local: dict[str, str] = {}
+        for i, (name, content) in enumerate(shipment.files.items()):
+            path = root / "in" / str(i) / Path(name).name
+            path.parent.mkdir(parents=True)
+            path.write_bytes(content)
+            local[name] = str(path)
+        product = task.product
+        moved = {k: Path(local.get(str(p.resolve()), str(p.resolve()))) for k, p in product.images.items()}
+        values = {k: local.get(str(Path(v).resolve()), v) if v and k in _font_fields(task) else v
+                  for k, v in product.values.items()}
+        primary = Path(local[str(product.primary.resolve())]) if product.primary and \
+            str(product.primary.resolve()) in local else product.primary
+        outputs = {str(root / "out" / f"{i}{s.output.suffix}"): str(s.output.resolve())
+                   for i, s in enumerate(task.renders)}
+        back = {v: k for k, v in outputs.items()}
+        local_task = replace(task, product=_product(product, moved, values, primary),
+                             renders=tuple(replace(s, output=Path(back[str(s.output.resolve())]))
+                                           for s in task.renders))
+        with shipped_files(local):
+            outcome = _absolute_outcome(worker(local_task))
+        names = {**{v: k for k, v in local.items()}, **outputs}
+        data = {names[o]: Path(o).read_bytes() for o in outcome.outputs if o in names}
+        return _rename(outcome, names), data
+
+
+def _font_fields(task: Task) -> set[str]:
+    return {n for t in task.templates for n, f in t.fields.items() if f.type == "font"}
+
+
+def _product(product: Product, images: dict[str, Path], values: dict[str, str], primary: Path | None) -> Product:
+    return replace(product, images=images, values=values, primary=primary)
+
+
+def _rename(outcome: Outcome, names: dict[str, str]) -> Outcome:
+    """Worker-side temporary paths in an outcome replaced by the client's paths."""
+    def fix(text: str) -> str:
+        for tmp, real in names.items():
+            text = text.replace(tmp, real)
+        return text
+    extra = dict(outcome.extra)
+    for key in ("checks", "encoded"):
+        if key in extra:
+            extra[key] = [{**e, "output": fix(e["output"])} for e in extra[key]]
+    if "errors" in extra:
+        extra["errors"] = [fix(m) for m in extra["errors"]]
+    return replace(outcome, input=fix(outcome.input), message=fix(outcome.message),
+                   outputs=tuple(fix(o) for o in outcome.outputs), extra=extra)
+
+
+def unpack(result: tuple[Outcome, dict[str, bytes]]) -> Outcome:
+    """On the client: write the outputs a worker sent back, atomically, and show its paths as a local run does."""
+    outcome, files = result
+    for path, data in files.items():
+        write_atomic(Path(path), data)
+    return localize(outcome)

@@ -1,0 +1,98 @@
+"""Rendering on a real Dask cluster (two worker processes): the same files, the same report, and a worker
+killed mid-batch costs nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from artpipe.api import render_job
+from artpipe.cli import main
+from artpipe.errors import ConfigError
+from artpipe.executors import DaskExecutor
+from artpipe.jobs import Task, load_job, plan
+from artpipe.report import Outcome
+from artpipe.tasks import render_product
+
+distributed = pytest.importorskip("distributed")
+cloudpickle = pytest.importorskip("cloudpickle")
+pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+              pytest.mark.filterwarnings("ignore::ResourceWarning"),
+              pytest.mark.filterwarnings("ignore::UserWarning"),
+              pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")]
+
+JOB = Path(__file__).resolve().parent.parent / "samples" / "jobs" / "spring-sale.yaml"
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # the workers cannot import this test module
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("local")
+    render_job(load_job(JOB), out, jobs=1)
+    return out
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.jpg"))}
+
+
+def items(out: Path) -> list[tuple[object, ...]]:
+    """Report items without what depends on the run (times, memory) or the folder's name."""
+    rows = json.loads((out / "report.json").read_text(encoding="utf-8"))["items"]
+    return [(i["input"], i["status"], i["reason"], i["message"], [Path(o).relative_to(out).as_posix()
+             for o in i["outputs"]], i["warnings"]) for i in rows]
+
+
+@pytest.mark.parametrize("ship", [False, True], ids=["shared storage", "shipped bytes"])
+def test_a_cluster_renders_the_sample_job_identically(scheduler: str, local: Path, tmp_path: Path,
+                                                      ship: bool) -> None:
+    out = tmp_path / "out"
+    result = render_job(load_job(JOB), out, executor=DaskExecutor(scheduler, ship_bytes=ship))
+    assert result.summary["outputs"] == 54
+    assert files(out) == files(local)  # byte for byte
+    assert items(out) == items(local)
+
+
+def killed_once(task: Task) -> Outcome:
+    """Kills its worker process the first time it meets the tea photo, then renders normally."""
+    marker = task.renders[0].output.parent.parent / "killed-a-worker"
+    if task.product.sku == "tea-03" and not marker.exists():
+        marker.touch()
+        os._exit(1)  # as an out-of-memory kill or a lost machine would
+    return render_product(task)
+
+
+def test_a_worker_killed_mid_batch_has_its_task_run_elsewhere(scheduler: str, local: Path,
+                                                              tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    tasks = plan(load_job(JOB), out)
+    outcomes = list(DaskExecutor(scheduler).map(tasks, killed_once))
+    assert (out / "killed-a-worker").exists()  # a worker did die
+    assert sorted(o.status for _, o in outcomes) == ["ok"] * 6
+    assert files(out) == files(local)
+
+
+def test_the_command_line_and_its_mistakes(scheduler: str, tmp_path: Path) -> None:
+    ok = CliRunner().invoke(main, ["render", str(JOB), "-o", str(tmp_path / "o"), "--executor", "dask",
+                                   "--scheduler", scheduler, "-q"])
+    assert ok.exit_code == 0, ok.output
+    assert "rendered 54 outputs from 6 of 6 products" in ok.stdout
+    missing = CliRunner().invoke(main, ["render", str(JOB), "-o", str(tmp_path / "p"), "--executor", "dask"])
+    assert missing.exit_code == 2
+    assert "--executor dask needs --scheduler ADDRESS" in missing.output
+    with pytest.raises(ConfigError, match="cannot reach tcp://127.0.0.1:1"):
+        list(DaskExecutor("tcp://127.0.0.1:1", connect_timeout=2).map(plan(load_job(JOB), tmp_path / "q"),
+                                                                     render_product))
