@@ -19,11 +19,10 @@ from artpipe.api import (
     preview_template,
     render_job,
 )
-from artpipe.cli_common import EXIT_FAILED, EXIT_OK, PRESETS_OPTION, fail_config
+from artpipe.cli_common import EXIT_FAILED, EXIT_OK, PRESETS_OPTION, executor_from, executor_options, fail_config
 from artpipe.cli_inbox import COMMANDS as INBOX_COMMANDS
 from artpipe.cli_presets import COMMANDS as PRESET_COMMANDS
 from artpipe.errors import ConfigError, RenderError
-from artpipe.executors import DaskExecutor
 from artpipe.files import write_png
 from artpipe.fitcheck import test_fit
 from artpipe.imaging.normalize import NormalizeOptions
@@ -63,12 +62,7 @@ def main() -> None:
 @click.option("--plan", "show_plan", is_flag=True, help="Print what would be rendered and why; render nothing.")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the records of what was rendered are kept.  [default: OUTPUT/.artpipe-cache]")
-@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="Where to render: this machine's cores, or a Dask distributed cluster.")
-@click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="The Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask).")
-@click.option("--ship-bytes", is_flag=True,
-              help="Send input files to the Dask workers and outputs back (no shared storage needed).")
+@executor_options
 @PRESETS_OPTION
 def render(job: Path, out_dir: Path, report: Path | None, jobs: int | None, quiet: bool, force: bool,
            show_plan: bool, cache_dir: Path | None, executor: str, scheduler: str | None, ship_bytes: bool,
@@ -82,18 +76,12 @@ def render(job: Path, out_dir: Path, report: Path | None, jobs: int | None, quie
       artpipe render samples/jobs/spring-sale.yaml -o out/ --plan
     Exit codes: 0 all rendered, 1 some inputs rejected or failed, 2 the job or a template is wrong.
     """
-    if executor == "dask" and not scheduler:
-        msg = "--executor dask needs --scheduler ADDRESS (tcp://host:8786)"
-        raise click.UsageError(msg)
-    if executor == "local" and (scheduler or ship_bytes):
-        msg = "--scheduler and --ship-bytes go with --executor dask"
-        raise click.UsageError(msg)
+    runner = executor_from(executor, scheduler, ship_bytes)
     try:
         loaded = load_job(job, presets=load_presets(extra))
     except ConfigError as exc:
         fail_config(exc)
     cache = cache_dir or out_dir / CACHE_DIR
-    runner = DaskExecutor(scheduler, ship_bytes) if executor == "dask" and scheduler else None
     if show_plan:
         decisions = plan_render(loaded, out_dir, cache, force=force)
         for d in decisions:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from artpipe.cli_common import EXIT_FAILED, EXIT_OK, fail_config
+from artpipe.cli_common import EXIT_FAILED, EXIT_OK, executor_from, executor_options, fail_config
 from artpipe.config import Workspace, init_workspace, load_workspace
 from artpipe.errors import ConfigError
 from artpipe.files import move_into
@@ -46,7 +46,9 @@ def init(workspace: Path) -> None:
 @click.option("--once", is_flag=True, help="Process what is in the inbox, then exit (cron, CI).")
 @click.option("--polling", is_flag=True, help="Poll instead of OS events (network shares).")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Render processes.  [default: all cores]")
-def watch(config: Path, once: bool, polling: bool, workers: int | None) -> None:
+@executor_options
+def watch(config: Path, once: bool, polling: bool, workers: int | None, executor: str, scheduler: str | None,
+          ship_bytes: bool) -> None:
     """Watch the workspace's inbox: render each completely written file, then archive it (or fail it).
 
     \b
@@ -55,8 +57,9 @@ def watch(config: Path, once: bool, polling: bool, workers: int | None) -> None:
       artpipe watch --config studio --once     # what is there now, then exit
     Exit codes: 0 all fine, 1 some files went to failed/, 2 the workspace config is wrong.
     """
+    runner = executor_from(executor, scheduler, ship_bytes)
     ws = _workspace(config)
-    watcher = Watcher(ws, workers=workers, log=lambda line: click.echo(line, err=True))
+    watcher = Watcher(ws, workers=workers, log=lambda line: click.echo(line, err=True), executor=runner)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: watcher.stop.set())
     click.echo(f"watching {ws.inbox}" + (" (once)" if once else "; Ctrl-C to stop"), err=True)

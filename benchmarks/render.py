@@ -108,6 +108,8 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=default_jobs())
+    parser.add_argument("--artpipe-only", action="store_true",
+                        help="skip the floor, naive and ImageMagick runs (for memory scaling on many photos)")
     args = parser.parse_args()
     photos = workload(args.count)
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -123,6 +125,12 @@ def main() -> None:
                 return render_job(job, out, jobs=jobs, cache=out / CACHE_DIR)
             return run
 
+        if args.artpipe_only:
+            t_all = best(artpipe(args.jobs), args.repeat)
+            rss_all = peak_rss_mb(tmp / f"out{args.jobs}" / "report.json")
+            print(f"workload: {len(photos)} photos of 12 MP -> {n} outputs; artpipe --jobs {args.jobs}: "
+                  f"{t_all:.2f} s, {t_all / n * 1000:.1f} ms/output; peak RSS of a worker {rss_all:.0f} MB")
+            return
         t_one = best(artpipe(1), args.repeat)
         rss_one = peak_rss_mb(tmp / "out1" / "report.json")
         t_all = best(artpipe(args.jobs), args.repeat)

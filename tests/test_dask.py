@@ -96,3 +96,22 @@ def test_the_command_line_and_its_mistakes(scheduler: str, tmp_path: Path) -> No
     with pytest.raises(ConfigError, match="cannot reach tcp://127.0.0.1:1"):
         list(DaskExecutor("tcp://127.0.0.1:1", connect_timeout=2).map(plan(load_job(JOB), tmp_path / "q"),
                                                                      render_product))
+
+
+def test_the_watched_inbox_hands_its_work_to_the_cluster(scheduler: str, tmp_path: Path) -> None:
+    from artpipe.config import init_workspace, load_workspace
+    from artpipe.inbox.watch import Watcher
+    root = tmp_path / "studio"
+    config = init_workspace(root)
+    config.write_text(config.read_text().replace("settle_seconds: 1.5", "settle_seconds: 0.2")
+                      .replace("sidecar_wait_seconds: 3", "sidecar_wait_seconds: 0"))
+    photos = JOB.parent.parent / "photos"
+    (root / "inbox" / "acme").mkdir()
+    for name in ("mug-sideways.jpg", "bag-cutout.png"):
+        (root / "inbox" / "acme" / name).write_bytes((photos / name).read_bytes())
+    lines: list[str] = []
+    failures = Watcher(load_workspace(root), log=lines.append, executor=DaskExecutor(scheduler)).run(once=True)
+    assert failures == 0, lines
+    assert sorted(p.name for p in (root / "archive" / "acme").iterdir()) == ["bag-cutout.png", "mug-sideways.jpg"]
+    assert len(list((root / "outbox" / "acme").rglob("*.jpg"))) == 4  # product-main, two sizes each
+    assert not list((root / "inbox" / "acme").iterdir())

@@ -20,6 +20,7 @@ from watchdog.observers.polling import PollingObserver
 
 from artpipe.config import Workspace
 from artpipe.errors import ConfigError
+from artpipe.executors import Executor
 from artpipe.files import clean_temp_files, move_into, write_text_atomic
 from artpipe.inbox.ledger import Ledger
 from artpipe.inbox.process import (
@@ -85,9 +86,11 @@ def candidates(ws: Workspace) -> tuple[list[Path], list[tuple[Path, str]]]:
 class Watcher:
     """Runs the inbox until stopped (or, with ``once``, until nothing is left to do)."""
 
-    def __init__(self, ws: Workspace, *, workers: int | None = None, log: Callable[[str], None] = print) -> None:
+    def __init__(self, ws: Workspace, *, workers: int | None = None, log: Callable[[str], None] = print,
+                 executor: Executor | None = None) -> None:
         self.ws = ws
         self.workers = workers
+        self.executor = executor  # None: this machine's worker processes, with timeouts
         self.log = log
         self.stop = threading.Event()
         self.wake = threading.Event()
@@ -146,8 +149,9 @@ class Watcher:
         for item in (i for i in items if i.task is None and not i.request):
             self._report(self._settle(item, None))
         tasks = [i.task for i in items if i.task is not None]
-        for task, outcome in run_guarded(tasks, render_product, self.workers or default_jobs(),
-                                         self.ws.timeout_seconds, lost_product):
+        runs = self.executor.map(tasks, render_product) if self.executor is not None else \
+            run_guarded(tasks, render_product, self.workers or default_jobs(), self.ws.timeout_seconds, lost_product)
+        for task, outcome in runs:
             self._report(self._settle(by_row[task.index], outcome))
         for item in (i for i in items if i.request):
             self._report(self._settle(item, None))
