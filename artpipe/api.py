@@ -29,7 +29,7 @@ from artpipe.report import Outcome, summarize, write_report
 from artpipe.requests import load_request
 from artpipe.run import run_tasks
 from artpipe.schema import suggest
-from artpipe.sources import Source, digest, walk_sources
+from artpipe.sources import first_copies
 from artpipe.tasks import (
     NormalizeTask,
     display,
@@ -155,28 +155,13 @@ def plan_normalize(paths: list[Path], out_dir: Path, options: NormalizeOptions, 
     namer = Namer(setting("normalize", "max_name_bytes"))
     tasks: list[NormalizeTask] = []
     known: list[tuple[int, Outcome]] = []
-    seen: dict[str, str] = {}
-    for index, source in enumerate(walk_sources(paths, exclude=out_dir)):
-        shown = _shown(source)
-        if source.status is not None:
-            known.append((index, Outcome(shown, source.status, source.reason, source.message)))
+    for index, source, decided in first_copies(paths, out_dir, display):
+        if decided is not None:
+            known.append((index, decided))
             continue
-        try:
-            content = digest(source.path)
-        except OSError as exc:
-            known.append((index, Outcome(shown, "rejected", "missing", f"cannot read it ({exc.strerror})")))
-            continue
-        if content in seen:
-            known.append((index, Outcome(shown, "duplicate", None, f"same bytes as {seen[content]}; processed once")))
-            continue
-        seen[content] = shown
         output = out_dir / namer.name(source.rel, ".png")
         tasks.append(NormalizeTask(index, source.path, output, options, fmt, quality))
     return NormalizePlan(paths, out_dir, options, fmt, tasks, known)
-
-
-def _shown(source: Source) -> str:
-    return display(source.path)
 
 
 def normalize_files(plan: NormalizePlan, *, report: Path | None = None, jobs: int | None = None,

@@ -20,7 +20,8 @@ from artpipe.presets import Catalog, Preset, platform_of
 from artpipe.products import Product
 from artpipe.report import Outcome
 from artpipe.schema import suggest
-from artpipe.sources import digest, walk_sources
+from artpipe.sources import first_copies
+from artpipe.tasks import display
 from artpipe.template.find import bundled_templates
 from artpipe.template.load import load_template
 from artpipe.template.model import Template
@@ -93,22 +94,11 @@ def plan_main_images(paths: list[Path], out_dir: Path, names: list[str], catalog
     namer = Namer(setting("normalize", "max_name_bytes"))
     known: list[tuple[int, Outcome]] = []
     products: list[Product] = []
-    seen: dict[str, str] = {}
-    for index, source in enumerate(walk_sources(paths, exclude=out_dir)):
-        shown = str(source.path)
-        if source.status is not None:
-            known.append((index, Outcome(shown, source.status, source.reason, source.message)))
+    for index, source, decided in first_copies(paths, out_dir, display):
+        if decided is not None:
+            known.append((index, decided))
             continue
-        try:
-            content = digest(source.path)
-        except OSError as exc:
-            known.append((index, Outcome(shown, "rejected", "missing", f"cannot read it ({exc.strerror})")))
-            continue
-        if content in seen:
-            known.append((index, Outcome(shown, "duplicate", None, f"same bytes as {seen[content]}; processed once")))
-            continue
-        seen[content] = shown
         sku = namer.name(source.rel, "").as_posix().replace("/", "_")
-        products.append(Product(index, sku, {}, {PHOTO_FIELD: source.path}, shown, 0, source.path))
+        products.append(Product(index, sku, {}, {PHOTO_FIELD: source.path}, display(source.path), 0, source.path))
     job = Job(out_dir / "main-images", "main-images", tuple(templates), OUTPUT, EncodeOptions(), tuple(products))
     return MainImagePlan(job, known)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from artpipe.ignore import ignored
+from artpipe.report import Outcome
 
 
 @dataclass(frozen=True)
@@ -79,3 +80,27 @@ def walk_sources(paths: Sequence[Path], exclude: Path | None = None) -> Iterator
             yield Source(path, rel, "rejected", "missing", "a link to a file that does not exist")
         else:
             yield Source(path, rel)
+
+
+def first_copies(paths: Sequence[Path], exclude: Path | None,
+                 show: Callable[[Path], str]) -> Iterator[tuple[int, Source, Outcome | None]]:
+    """Every input below ``paths`` in order, with its index and, when it is not to be processed, the outcome
+    that says why: ignored, rejected without opening it, unreadable, or a byte-identical copy of an earlier one
+    (shown with ``show``)."""
+    seen: dict[str, str] = {}
+    for index, source in enumerate(walk_sources(paths, exclude=exclude)):
+        shown = show(source.path)
+        if source.status is not None:
+            yield index, source, Outcome(shown, source.status, source.reason, source.message)
+            continue
+        try:
+            content = digest(source.path)
+        except OSError as exc:
+            yield index, source, Outcome(shown, "rejected", "missing", f"cannot read it ({exc.strerror})")
+            continue
+        if content in seen:
+            yield index, source, Outcome(shown, "duplicate", None, f"same bytes as {seen[content]}; processed once")
+            continue
+        seen[content] = shown
+        yield index, source, None
+

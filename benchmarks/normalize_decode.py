@@ -14,10 +14,10 @@ from __future__ import annotations
 import argparse
 import random
 import tempfile
-import time
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
+from timing import best
 
 from artpipe.imaging.normalize import NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
@@ -57,15 +57,6 @@ def artpipe(paths: list[Path]) -> None:
         assert max(asset.image.size) == SIDE
 
 
-def best(fn: object, paths: list[Path], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn(paths)  # type: ignore[operator]
-        times.append(time.perf_counter() - started)
-    return min(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=6)
@@ -75,8 +66,8 @@ def main() -> None:
         paths = [Path(tmp) / f"cam{i}.jpg" for i in range(args.count)]
         for i, path in enumerate(paths):
             camera_photo(path, i)
-        t_naive = best(naive, paths, args.repeat)
-        t_art = best(artpipe, paths, args.repeat)
+        t_naive = best(lambda: naive(paths), args.repeat)
+        t_art = best(lambda: artpipe(paths), args.repeat)
     n = len(paths)
     print(f"{n} JPEGs of 4032x3024 -> {SIDE} px assets")
     print(f"naive (full decode + LANCZOS):        {t_naive / n * 1000:7.1f} ms/image")

@@ -24,13 +24,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image, ImageOps
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import best  # noqa: E402
 from workload import workload  # noqa: E402
 
 from artpipe.api import render_job  # noqa: E402
@@ -87,15 +87,6 @@ def imagemagick(cmd: list[str], photos: list[Path], out: Path) -> None:
             subprocess.run([*cmd, str(src), "-auto-orient", "-colorspace", "sRGB", "-resize", f"{w}x{h}",
                             "-background", "white", "-gravity", "center", "-extent", f"{w}x{h}", "-quality", "90",
                             str(out / f"{k}-{j}.jpg")], check=True)
-
-
-def best(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def peak_rss_mb(report: Path) -> float:

@@ -18,11 +18,10 @@ import json
 import os
 import shutil
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image
+from timing import best
 
 from artpipe.api import run_request
 from artpipe.proof import proof_html, proof_sheet
@@ -54,15 +53,6 @@ def floor(inputs: list[Path], finals: list[tuple[Image.Image, int]]) -> None:
             im.load()
     for image, quality in finals:
         image.save(io.BytesIO(), "JPEG", quality=quality, optimize=True)
-
-
-def best(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def main() -> None:

@@ -15,10 +15,10 @@ import argparse
 import io
 import os
 import tempfile
-import time
 from pathlib import Path
 
 from PIL import Image, ImageOps
+from timing import best
 
 from artpipe.api import render_job
 from artpipe.jobs import load_job, plan
@@ -66,15 +66,6 @@ def naive(pairs: list[tuple[Path, tuple[int, int]]], out: Path) -> None:
             canvas = Image.new("RGB", size, (255, 255, 255))
             canvas.paste(picture, ((size[0] - picture.width) // 2, (size[1] - picture.height) // 2))
             canvas.save(out / f"{k}.jpg", quality=90, optimize=True)
-
-
-def best(fn: object, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()  # type: ignore[operator]
-        times.append(time.perf_counter() - started)
-    return min(times)
 
 
 def main() -> None:
