@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from weakref import finalize
 
@@ -136,18 +137,41 @@ def _asset(layer: ImageLayer, scene: Scene) -> Asset | None:
     return asset  # None: an optional image field left empty, nothing to draw
 
 
-# The backdrop region of each photo, found once however many outputs whiten it, and forgotten with the photo
-# (images compare by value, so they cannot be dictionary keys themselves).
-_REGIONS: dict[int, Image.Image] = {}
+# Things derived from a photo (its backdrop region, smaller copies), made once however many outputs use them
+# and forgotten with the photo. Images compare by value, so they cannot be dictionary keys themselves.
+_DERIVED: dict[tuple[int, str], Image.Image] = {}
+_MAX_LEVEL = 8
+
+
+def _derived(image: Image.Image, what: str, make: Callable[[], Image.Image]) -> Image.Image:
+    key = (id(image), what)
+    if key not in _DERIVED:
+        _DERIVED[key] = make()
+        finalize(image, _DERIVED.pop, key, None)
+    return _DERIVED[key]
 
 
 def _region(asset: Asset) -> Image.Image:
-    assert asset.backdrop is not None
-    key = id(asset.image)
-    if key not in _REGIONS:
-        _REGIONS[key] = backdrop_region(asset.image, asset.backdrop, setting("analyze", "backdrop_tolerance"))
-        finalize(asset.image, _REGIONS.pop, key, None)
-    return _REGIONS[key]
+    backdrop = asset.backdrop
+    assert backdrop is not None
+    return _derived(asset.image, "region",
+                    lambda: backdrop_region(asset.image, backdrop, setting("analyze", "backdrop_tolerance")))
+
+
+def _level(image: Image.Image, window: tuple[int, int, int, int], w: int, h: int,
+           ) -> tuple[Image.Image, tuple[int, int, int, int], int]:
+    """A copy of ``image`` box-reduced by 2, 4 or 8 when ``window`` of it is shown at most half that size in a
+    ``w`` x ``h`` box (so a large downscale starts from far fewer pixels, and still ends with a proper LANCZOS
+    of at least 2x); with the window in that copy's pixels, and the factor."""
+    k = min(w / max(1, window[2] - window[0]), h / max(1, window[3] - window[1]))
+    f = 1
+    while f < _MAX_LEVEL and k * f * 2 <= 0.5:
+        f *= 2
+    if f == 1:
+        return image, window, 1
+    base = _derived(image, f"level{f}", lambda: image.reduce(f))
+    scaled = (window[0] // f, window[1] // f, min(base.width, -(-window[2] // f)), min(base.height, -(-window[3] // f)))
+    return base, scaled, f
 
 
 def _white_fitted(pic: Image.Image, asset: Asset, window: tuple[int, int, int, int]) -> Image.Image:
@@ -166,20 +190,23 @@ def _photo_card(layer: ImageLayer, asset: Asset | None, white: bool) -> bool:
             and asset.backdrop is not None and not white)
 
 
-def _on_matte(layer: ImageLayer, pic: Image.Image | None, size: tuple[int, int], rect: Rect,
+Photo = tuple[Image.Image, tuple[int, int, int, int]]  # a picture and the window of it a layer shows
+
+
+def _on_matte(layer: ImageLayer, pic: Image.Image | Photo, size: tuple[int, int], rect: Rect,
               scene: Scene) -> Image.Image:
     """The picture (``size`` pixels) inside a card: its own backdrop continued, or a colour; corners rounded.
-    ``pic`` is None when the card comes from the photo, which draws the picture as part of it."""
+    ``pic`` is a (photo, window) pair when the card comes from the photo, which draws the picture as part of it."""
     asset = scene.images.get(layer.source[1:]) if layer.source.startswith("$") else None
     inset = _inset(layer, rect)
     x, y = anchor_offset(size[0], size[1], rect.w - 2 * inset, rect.h - 2 * inset, layer.anchor)
     x, y = max(x, 0) + inset, max(y, 0) + inset
     tolerance = setting("analyze", "backdrop_tolerance")
-    if pic is None:  # the photo has more backdrop than the trimmed picture shows: use it first
+    if isinstance(pic, tuple):  # the photo has more backdrop than the trimmed picture shows: use it first
         assert asset is not None
         assert asset.backdrop is not None
-        window = subject_window(asset.image.size, asset.subject, layer.padding)
-        card = matte_from_photo(asset.image, window, size, rect.w, rect.h, x, y, asset.backdrop, tolerance)
+        photo, window = pic
+        card = matte_from_photo(photo, window, size, rect.w, rect.h, x, y, asset.backdrop, tolerance)
     elif layer.matte == "auto" and asset is not None and asset.backdrop and not _whitened(layer, asset):
         card = extend_edges(pic.convert("RGBA"), rect.w, rect.h, x, y, asset.backdrop, tolerance)
     else:
@@ -201,9 +228,14 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
     white = _whitened(layer, source)
     window = subject_window(source.image.size, source.subject, layer.padding) if layer.trim else \
         (0, 0, *source.image.size)
-    im = source.image.crop(window) if layer.trim else source.image
     inset = _inset(layer, rect)
     inner_w, inner_h = max(1, rect.w - 2 * inset), max(1, rect.h - 2 * inset)
+    src_size = (window[2] - window[0], window[3] - window[1])
+    base, base_window, f = _level(source.image, window, inner_w, inner_h) if layer.fit != "cover" else \
+        (source.image, window, 1)
+    window = (base_window[0] * f, base_window[1] * f, min(source.image.width, base_window[2] * f),
+              min(source.image.height, base_window[3] * f))  # the photo's pixels the picture shows
+    im = base.crop(base_window) if base_window != (0, 0, *base.size) else base
     asset = source if layer.source.startswith("$") else None
     if white and layer.fit == "cover":  # cover crops inside the picture: clean it before, at its own size
         im = _white_fitted(im, source, window)
@@ -223,9 +255,9 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
         if white and layer.fit != "cover":  # cleaned at the output's size: far fewer pixels than the photo's
             pic = _white_fitted(pic, source, window)
     size = pic.size if pic is not None else fit_size(im.width, im.height, inner_w, inner_h, layer.fit)
-    notes = _upscale_note(layer, im, size, scene)
+    notes = _upscale_note(layer, src_size, size, scene)
     if layer.matte is not None:
-        out = _on_matte(layer, pic, size, rect, scene)
+        out = _on_matte(layer, pic if pic is not None else (base, base_window), size, rect, scene)
         x, y = 0, 0
     else:
         assert pic is not None  # a picture without a matte card is always drawn
@@ -259,9 +291,9 @@ def _masked(im: Image.Image, mask: str, radius: int) -> Image.Image:
     return out
 
 
-def _upscale_note(layer: ImageLayer, src: Image.Image, size: tuple[int, int], scene: Scene) -> tuple[str, ...]:
-    """Warn when a picture is blown up noticeably (it will look soft)."""
-    factor = max(size[0] / src.width, size[1] / src.height)
+def _upscale_note(layer: ImageLayer, src: tuple[int, int], size: tuple[int, int], scene: Scene) -> tuple[str, ...]:
+    """Warn when a picture (``src`` pixels of the photo) is blown up noticeably (it will look soft)."""
+    factor = max(size[0] / src[0], size[1] / src[1])
     if layer.source.startswith("$") and factor > setting("image", "upscale_warn"):
         return (f"upscaled:{layer.name}@{scene.size.name}:x{factor:.1f}",)
     return ()
