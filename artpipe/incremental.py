@@ -124,13 +124,17 @@ class Cache:
         decisions: list[Decision] = []
         for task in tasks:
             mine = [self.decide(task, spec, force) for spec in task.renders]
+            last = self._load(self._task_path(task))
+            if last is None:  # no report of the product's last run to keep outputs under: render it all
+                mine = [d if d.render else replace(d, render=True, reason="product not recorded") for d in mine]
             decisions.extend(mine)
             stale = tuple(spec for spec, d in zip(task.renders, mine, strict=True) if d.render)
-            last = None if stale else self._load(self._task_path(task))
-            if last is not None:
+            if last is None:
+                todo.append(task)
+            elif not stale:
                 kept.append((task.index, _outcome(last, cached=True)))
             else:
-                todo.append(task if len(stale) == len(task.renders) or not stale else replace(task, renders=stale))
+                todo.append(task if len(stale) == len(task.renders) else replace(task, renders=stale))
         return todo, kept, decisions
 
     def finish(self, full: Task, ran: Task, outcome: Outcome) -> Outcome:

@@ -119,3 +119,15 @@ def test_force_renders_everything(tmp_path: Path) -> None:
     assert "up to date" not in forced.stdout
     after = stamps(tmp_path / "out")
     assert all(after[name] != before[name] for name in before)
+
+
+def test_a_product_that_failed_is_rendered_whole_next_time(tmp_path: Path) -> None:
+    job = setup(tmp_path)
+    job.write_text(JOB.replace("真皮托特包", "真皮托特包" * 40), encoding="utf-8")  # too long for the banner
+    assert render(job).exit_code == 1
+    assert (tmp_path / "out" / "bag" / "product-main-square.jpg").exists()  # what could be made was made
+    assert plan(job)["bag/product-main-square.jpg"] == "product not recorded"
+    job.write_text(JOB, encoding="utf-8")
+    assert render(job).exit_code == 0
+    items = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["items"]
+    assert [len(i["outputs"]) for i in items] == [4, 4]
