@@ -92,12 +92,14 @@ def _collect(known: list[tuple[int, Outcome]], stream: Iterable[tuple[int, Outco
 
 def render_job(job: Job, out_dir: Path, *, report: Path | None = None, jobs: int | None = None,
                progress: Callable[[Outcome], None] | None = None, timeout: float | None = None,
-               cache: Path | None = None, force: bool = False, executor: Executor | None = None) -> RunResult:
+               cache: Path | None = None, force: bool = False, executor: Executor | None = None,
+               keep_photos: bool = False) -> RunResult:
     """Render a loaded job into ``out_dir`` and write its JSON report (default ``out_dir/report.json``).
 
     ``timeout``: a product whose rendering takes longer (a hostile file hanging a decoder), or that kills its
     worker, fails alone (the watched inbox runs requests this way). ``cache``: render incrementally, keeping
     records there (see incremental.py); ``force`` renders everything again and renews the records.
+    ``keep_photos``: also keep the normalized photos in ``cache/photos`` (see assetcache.py).
     ``executor``: where the tasks run (default: this machine's ``jobs`` processes; or a Dask cluster)."""
     tasks = plan(job, out_dir)
     records = Cache(cache) if cache is not None else None
@@ -105,6 +107,8 @@ def render_job(job: Job, out_dir: Path, *, report: Path | None = None, jobs: int
     full = {task.index: task for task in tasks}
     if records is not None:
         tasks, kept, _ = records.split(tasks, force)
+        if keep_photos and cache is not None:
+            tasks = [replace(t, assets=cache / "photos") for t in tasks]
     runs = (executor or LocalExecutor(jobs, timeout)).map(tasks, render_product)
     stream = ((task.index, outcome if records is None else records.finish(full[task.index], task, outcome))
               for task, outcome in runs)

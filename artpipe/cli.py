@@ -62,11 +62,13 @@ def main() -> None:
 @click.option("--plan", "show_plan", is_flag=True, help="Print what would be rendered and why; render nothing.")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the records of what was rendered are kept.  [default: OUTPUT/.artpipe-cache]")
+@click.option("--keep-photos", is_flag=True, help="Also keep the normalized photos in the cache (3-4 bytes a "
+              "pixel), so re-rendering after a template change skips decoding them.")
 @executor_options
 @PRESETS_OPTION
 def render(job: Path, out_dir: Path, report: Path | None, jobs: int | None, quiet: bool, force: bool,
-           show_plan: bool, cache_dir: Path | None, executor: str, scheduler: str | None, ship_bytes: bool,
-           extra: Path | None) -> None:
+           show_plan: bool, cache_dir: Path | None, keep_photos: bool, executor: str, scheduler: str | None,
+           ship_bytes: bool, extra: Path | None) -> None:
     """Render every product x template x size of a JOB file (YAML), incrementally: outputs whose inputs,
     template, fields and settings are unchanged since they were written are kept.
 
@@ -91,7 +93,8 @@ def render(job: Path, out_dir: Path, report: Path | None, jobs: int | None, quie
         sys.exit(EXIT_OK)
     result = _with_progress(len(loaded.products), "rendering", quiet,
                             lambda step: render_job(loaded, out_dir, report=report, jobs=jobs, progress=step,
-                                                    cache=cache, force=force, executor=runner))
+                                                    cache=cache, force=force, executor=runner,
+                                                    keep_photos=keep_photos))
     s = result.summary
     kept = sum(1 for o in result.outcomes if o.extra.get("cached"))
     click.echo(f"rendered {s['outputs']} outputs from {s['ok']} of {len(result.outcomes)} products"

@@ -79,7 +79,9 @@ class DaskExecutor:
 
             def submit(task: Task) -> Any:
                 if self.ship_bytes:
-                    future = client.submit(run_shipped, worker, task, pack(task), pure=False, retries=self.retries)
+                    # the client's photo cache is not the worker's: a shipped task decodes on the worker
+                    future = client.submit(run_shipped, worker, replace(task, assets=None), pack(task), pure=False,
+                                           retries=self.retries)
                 else:
                     future = client.submit(run_shared, worker, absolute(task), pure=False, retries=self.retries)
                 pending[future] = task

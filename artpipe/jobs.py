@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from artpipe.colors import is_color, parse_color
@@ -73,6 +73,20 @@ class Task:
     templates: tuple[Template, ...]
     renders: tuple[RenderSpec, ...]
     encode: EncodeOptions
+    cover: int = 0  # the largest canvas side among all the product's outputs (0: from ``renders``); decoding
+    #                 depends on it, so a task left with fewer renders still decodes as the whole product would
+    assets: Path | None = None  # a folder of normalized photos to reuse (incremental runs), or None
+
+    def canvas(self, spec: RenderSpec) -> tuple[int, int]:
+        """The pixel size of one output."""
+        if spec.preset is not None:
+            return spec.preset.width, spec.preset.height
+        size = self.templates[spec.template].size(spec.size)
+        return size.width, size.height
+
+    def largest_side(self) -> int:
+        """The most pixels any of the product's outputs spans."""
+        return self.cover or max((max(self.canvas(spec)) for spec in self.renders), default=0)
 
 
 def _entries(r: Reader) -> list[tuple[str, Reader | None, Mark, int]]:
@@ -266,7 +280,7 @@ def plan(job: Job, out_dir: Path) -> list[Task]:
                 seen.setdefault(key, f"{product.sku} ({jt.template.name}, {size})")
                 base = size if preset is None else jt.template.size_names[0]
                 renders.append(RenderSpec(t_index, base, target, preset, platform))
-        tasks.append(Task(product.index, product, tuple(jt.template for jt in job.templates), tuple(renders),
-                          job.encode))
+        task = Task(product.index, product, tuple(jt.template for jt in job.templates), tuple(renders), job.encode)
+        tasks.append(replace(task, cover=task.largest_side()))
     problems.raise_if_any()
     return tasks

@@ -19,6 +19,7 @@ from typing import Any
 
 from PIL import Image
 
+from artpipe.assetcache import asset_key, load_cached, save_cached
 from artpipe.errors import InputError, RenderError
 from artpipe.files import write_atomic
 from artpipe.imaging.analyze import find_subject
@@ -27,20 +28,29 @@ from artpipe.imaging.checks import check_bytes
 from artpipe.imaging.encode import EncodeOptions, encode, flatten
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
-from artpipe.jobs import RenderSpec, Task
+from artpipe.jobs import Task
 from artpipe.presets import Preset, overlay_roles
 from artpipe.render import render
 from artpipe.report import Outcome
 from artpipe.template.model import Size, Template
 
 
-def load_asset(path: Path, cover: int | None = None) -> Asset:
+def load_asset(path: Path, cover: int | None = None, cache: Path | None = None) -> Asset:
     """Safe-open and normalize one file (InputError when it is rejected).
 
     ``cover``: the most pixels the product must span in any output (the largest canvas side). A large JPEG
     is then decoded at the smallest DCT scale at which its product still spans that many: a glance at 1/8
-    scale finds the product, so a trimmed product is never decoded too small."""
-    return normalize(open_image(path, draft_side=_draft_side(path, cover) if cover else None))
+    scale finds the product, so a trimmed product is never decoded too small. ``cache``: a folder of
+    normalized photos to reuse and fill (see assetcache.py)."""
+    key = asset_key(path, cover) if cache is not None and path.is_file() else None
+    if cache is not None and key is not None:
+        hit = load_cached(cache, key, str(path))
+        if hit is not None:
+            return hit
+    asset = normalize(open_image(path, draft_side=_draft_side(path, cover) if cover else None))
+    if cache is not None and key is not None:
+        save_cached(cache, key, asset)
+    return asset
 
 
 def _draft_side(path: Path, cover: int) -> int | None:
@@ -103,14 +113,6 @@ def display(path: Path) -> str:
         return os.path.abspath(path)  # "..", "." folded away, links kept as named
 
 
-def _canvas(task: Task, spec: RenderSpec) -> tuple[int, int]:
-    """The pixel size of one output."""
-    if spec.preset is not None:
-        return spec.preset.width, spec.preset.height
-    size = task.templates[spec.template].size(spec.size)
-    return size.width, size.height
-
-
 def _preset_canvas(preset: Preset | None) -> dict[str, Any]:
     """render() options for a preset: its canvas size, and the roles its no_overlays rule leaves out (or,
     with ``action: refuse``, refuses to render)."""
@@ -138,10 +140,10 @@ def render_product(task: Task) -> Outcome:
     extra: dict[str, object] = {"sku": product.sku}
     images: dict[str, Asset] = {}
     warnings: list[str] = []
-    cover = max((max(_canvas(task, spec)) for spec in task.renders), default=None)
+    cover = task.largest_side() or None
     try:
         for field, path in product.images.items():
-            asset = load_asset(path, cover)
+            asset = load_asset(path, cover, task.assets)
             images[field] = asset
             # Warnings about other pictures (a brand logo) say which field they are about.
             own = path == product.primary

@@ -7,6 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from artpipe.cli import main
@@ -131,3 +132,24 @@ def test_a_product_that_failed_is_rendered_whole_next_time(tmp_path: Path) -> No
     assert render(job).exit_code == 0
     items = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))["items"]
     assert [len(i["outputs"]) for i in items] == [4, 4]
+
+
+def test_kept_photos_are_not_decoded_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    job = setup(tmp_path)
+    assert render(job, "--keep-photos").exit_code == 0
+    out = tmp_path / "out"
+    photos = list((out / ".artpipe-cache" / "photos").glob("*.px"))
+    assert len(photos) == 2
+    (tmp_path / "banner.yaml").write_text("extends: promo-banner\nname: banner\nfields:\n"
+                                          "  accent: {type: color, default: \"#1f9d55\"}\n", encoding="utf-8")
+
+    def no_decoding(*_: object, **__: object) -> None:
+        msg = "a kept photo was decoded again"
+        raise AssertionError(msg)
+    monkeypatch.setattr("artpipe.tasks.open_image", no_decoding)
+    again = render(job, "--keep-photos")
+    assert again.exit_code == 0, again.output
+    monkeypatch.undo()
+    fresh = tmp_path / "fresh"
+    CliRunner().invoke(main, ["render", str(job), "-o", str(fresh), "-j", "1"])
+    assert {n: (out / n).read_bytes() for n in stamps(out)} == {n: (fresh / n).read_bytes() for n in stamps(fresh)}

@@ -1,0 +1,54 @@
+"""Normalized photos kept between runs, so re-rendering after a template change skips decoding.
+
+An entry is keyed by content: the input's bytes, how large the outputs need it (decoding depends on that),
+every normalization setting and the artpipe version. It is the raw pixels (``<key>.px``) and what
+normalization learned (``<key>.json``): reading it back is a copy from disk, far cheaper than decoding a
+camera JPEG and converting its colours again; the price is disk space (3 bytes per pixel, 4 with alpha).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from PIL import Image
+
+from artpipe.defaults import defaults
+from artpipe.files import write_atomic, write_text_atomic
+from artpipe.imaging.normalize import Asset
+from artpipe.sources import digest
+from artpipe.version import __version__
+
+
+def asset_key(path: Path, cover: int | None) -> str:
+    """The cache key of ``path`` normalized for outputs spanning at most ``cover`` pixels."""
+    settings = json.dumps(defaults(), sort_keys=True, default=str)
+    return hashlib.sha256(f"{digest(path)}|{cover}|{settings}|{__version__}".encode()).hexdigest()
+
+
+def load_cached(folder: Path, key: str, source: str) -> Asset | None:
+    """The asset stored under ``key`` (reported as coming from ``source``), or None."""
+    try:
+        meta = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+        data = (folder / f"{key}.px").read_bytes()
+        image = Image.frombytes(meta["mode"], tuple(meta["size"]), data)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # absent or damaged: normalize again
+    backdrop = tuple(meta["backdrop"]) if meta["backdrop"] is not None else None
+    return Asset(image, source, meta["format"], tuple(meta["original_size"]), tuple(meta["subject"]),
+                 backdrop, tuple(meta["steps"]), tuple(meta["warnings"]))
+
+
+def save_cached(folder: Path, key: str, asset: Asset) -> None:
+    """Keep ``asset`` under ``key`` (pixels first: an entry counts only once its description is written).
+    A cache that cannot be written (a full disk) costs speed on the next run, never this render."""
+    meta = {"mode": asset.image.mode, "size": list(asset.image.size), "format": asset.format,
+            "original_size": list(asset.original_size), "subject": list(asset.subject),
+            "backdrop": list(asset.backdrop) if asset.backdrop is not None else None,
+            "steps": list(asset.steps), "warnings": list(asset.warnings)}
+    try:
+        write_atomic(folder / f"{key}.px", asset.image.tobytes())
+        write_text_atomic(folder / f"{key}.json", json.dumps(meta))
+    except OSError:
+        pass
