@@ -11,7 +11,6 @@ client writes them atomically where the job says.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -24,7 +23,7 @@ from artpipe.jobs import Task
 from artpipe.products import Product
 from artpipe.report import Outcome
 from artpipe.run import default_jobs, run_guarded, run_tasks
-from artpipe.tasks import display, lost_product, shipped_files
+from artpipe.tasks import absolute_paths, display, lost_product, shipped_files
 
 Worker = Callable[[Task], Outcome]
 IN_FLIGHT_PER_WORKER = 4  # tasks submitted ahead of the cluster, so memory stays flat for large batches
@@ -112,18 +111,6 @@ def absolute(task: Task) -> Task:
     return replace(task, product=product, renders=tuple(replace(s, output=s.output.resolve()) for s in task.renders))
 
 
-def _absolute_outcome(outcome: Outcome) -> Outcome:
-    """Paths in an outcome made absolute on the worker (its working folder is not the client's)."""
-    def fix(path: str) -> str:
-        return str(Path(path).resolve())
-    extra = dict(outcome.extra)
-    for key in ("checks", "encoded"):
-        if key in extra:
-            extra[key] = [{**e, "output": fix(e["output"])} for e in extra[key]]
-    return replace(outcome, input=fix(outcome.input) if os.sep in outcome.input or Path(outcome.input).exists()
-                   else outcome.input, outputs=tuple(fix(o) for o in outcome.outputs), extra=extra)
-
-
 def localize(outcome: Outcome) -> Outcome:
     """Absolute paths from a worker shown as the client shows paths (relative to its working folder)."""
     extra = dict(outcome.extra)
@@ -135,8 +122,9 @@ def localize(outcome: Outcome) -> Outcome:
 
 
 def run_shared(worker: Worker, task: Task) -> Outcome:
-    """On a worker: render a task whose files are on shared storage."""
-    return _absolute_outcome(worker(task))
+    """On a worker: render a task whose files are on shared storage (its outcome's paths absolute)."""
+    with absolute_paths():
+        return worker(task)
 
 
 # shipped bytes -----------------------------------------------------------------------------------------------------
@@ -186,8 +174,8 @@ def run_shipped(worker: Worker, task: Task, shipment: Shipment) -> tuple[Outcome
         local_task = replace(task, product=_product(product, moved, values, primary),
                              renders=tuple(replace(s, output=Path(back[str(s.output.resolve())]))
                                            for s in task.renders))
-        with shipped_files(local):
-            outcome = _absolute_outcome(worker(local_task))
+        with shipped_files(local), absolute_paths():
+            outcome = worker(local_task)
         names = {**{v: k for k, v in local.items()}, **outputs}
         data = {names[o]: Path(o).read_bytes() for o in outcome.outputs if o in names}
         return _rename(outcome, names), data

@@ -105,12 +105,27 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux reports KiB
 
 
+_ABSOLUTE: list[bool] = []  # set while a cluster worker renders: its working folder is not the client's
+
+
+@contextmanager
+def absolute_paths() -> Iterator[None]:
+    """Report every path absolute (the client shows them relative to its own working folder)."""
+    _ABSOLUTE.append(True)
+    try:
+        yield
+    finally:
+        _ABSOLUTE.pop()
+
+
 def display(path: Path) -> str:
     """A path as the report shows it: relative to the working folder when below it, else absolute."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return os.path.abspath(path)  # "..", "." folded away, links kept as named
+    if not _ABSOLUTE:
+        try:
+            return str(path.resolve().relative_to(Path.cwd()))
+        except ValueError:
+            pass
+    return os.path.abspath(path)  # "..", "." folded away, links kept as named
 
 
 def _preset_canvas(preset: Preset | None) -> dict[str, Any]:
