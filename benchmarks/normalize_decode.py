@@ -16,8 +16,8 @@ import random
 import tempfile
 from pathlib import Path
 
+from baselines import best
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
-from timing import best
 
 from artpipe.imaging.normalize import NormalizeOptions, normalize
 from artpipe.imaging.open import open_image

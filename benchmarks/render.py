@@ -28,10 +28,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from timing import best  # noqa: E402
+from baselines import best, naive  # noqa: E402
 from workload import workload  # noqa: E402
 
 from artpipe.api import render_job  # noqa: E402
@@ -60,17 +60,6 @@ def floor(photos: list[Path], cover: int, finals: list[Image.Image]) -> None:
         open_image(path, draft_side=_draft_side(path, cover))
     for im in finals:
         im.save(io.BytesIO(), "JPEG", quality=90, optimize=True)
-
-
-def naive(photos: list[Path], out: Path) -> None:
-    for k, src in enumerate(photos):
-        for j, size in enumerate(SIZES):
-            with Image.open(src) as im:
-                im = ImageOps.exif_transpose(im).convert("RGB")
-                pic = ImageOps.contain(im, size, Image.Resampling.LANCZOS)
-                canvas = Image.new("RGB", size, (255, 255, 255))
-                canvas.paste(pic, ((size[0] - pic.width) // 2, (size[1] - pic.height) // 2))
-                canvas.save(out / f"{k}-{j}.jpg", quality=90, optimize=True)
 
 
 def magick() -> list[str] | None:
@@ -148,7 +137,7 @@ def main() -> None:
                 finals.append(im.convert("RGB"))
         t_floor = best(lambda: floor(photos, cover, finals), args.repeat)
         (tmp / "naive").mkdir()
-        t_naive = best(lambda: naive(photos, tmp / "naive"), args.repeat)
+        t_naive = best(lambda: naive([(p, s) for p in photos for s in SIZES], tmp / "naive"), args.repeat)
         cmd = magick()
         t_magick = None
         if cmd is not None:

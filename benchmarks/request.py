@@ -20,8 +20,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from baselines import best
 from PIL import Image
-from timing import best
 
 from artpipe.api import run_request
 from artpipe.proof import proof_html, proof_sheet

@@ -17,8 +17,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from PIL import Image, ImageOps
-from timing import best
+from baselines import best, naive
+from PIL import Image
 
 from artpipe.api import render_job
 from artpipe.jobs import load_job, plan
@@ -56,16 +56,6 @@ def floor(inputs: list[Path], canvases: list[Image.Image]) -> None:
             im.load()
     for canvas in canvases:
         canvas.save(io.BytesIO(), "JPEG", quality=90, optimize=True)
-
-
-def naive(pairs: list[tuple[Path, tuple[int, int]]], out: Path) -> None:
-    for k, (src, size) in enumerate(pairs):
-        with Image.open(src) as im:
-            im = ImageOps.exif_transpose(im).convert("RGB")
-            picture = ImageOps.contain(im, size, Image.Resampling.LANCZOS)
-            canvas = Image.new("RGB", size, (255, 255, 255))
-            canvas.paste(picture, ((size[0] - picture.width) // 2, (size[1] - picture.height) // 2))
-            canvas.save(out / f"{k}.jpg", quality=90, optimize=True)
 
 
 def main() -> None:
