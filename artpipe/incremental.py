@@ -81,13 +81,15 @@ class Cache:
         return self._templates[key]
 
     def parts(self, task: Task, spec: RenderSpec) -> dict[str, str]:
-        """The fingerprints of one output."""
-        product = task.product
-        inputs = "".join(f"{k}={self.input_digest(p)};" for k, p in sorted(product.images.items()))
+        """The fingerprints of one output: only the fields (and photos) its template uses count, so a new
+        headline renders the banners again but not the main image."""
+        product, template = task.product, task.templates[spec.template]
+        used = template.fields
+        inputs = "".join(f"{k}={self.input_digest(p)};" for k, p in sorted(product.images.items()) if k in used)
+        values = {k: v for k, v in product.values.items() if k in used}
         settings = repr((spec.size, spec.preset, spec.platform, task.encode, spec.output.name, __version__))
-        return {"input": _sha(inputs), "template": self._template(task.templates[spec.template]),
-                "fields": _sha(json.dumps(product.values, sort_keys=True, ensure_ascii=False)),
-                "settings": _sha(settings)}
+        return {"input": _sha(inputs), "template": self._template(template),
+                "fields": _sha(json.dumps(values, sort_keys=True, ensure_ascii=False)), "settings": _sha(settings)}
 
     # records -----------------------------------------------------------------------------------------------------
 
