@@ -7,7 +7,7 @@ from pathlib import Path
 
 from artpipe.errors import ConfigError, Problem
 from artpipe.schema import Problems, Reader
-from artpipe.yamlsrc import YMap, load_yaml
+from artpipe.yamlsrc import load_mapping
 
 CONFIG_NAME = "artpipe.yaml"
 TOP_KEYS = ("folders", "settle_seconds", "sidecar_wait_seconds", "timeout_seconds", "duplicates", "output", "routes",
@@ -117,9 +117,7 @@ def load_workspace(config: Path) -> Workspace:
     if not path.is_file():
         raise ConfigError([Problem(str(path), 0, 0, "", "no workspace config here",
                                    "create one with: artpipe init WORKSPACE")])
-    data = load_yaml(path)
-    if not isinstance(data, YMap):
-        raise ConfigError([Problem(str(path), 1, 1, "", "the config must be a mapping of keys")])
+    data = load_mapping(path, "the config")
     problems = Problems()
     r = Reader(data, "", problems)
     r.check_keys(TOP_KEYS, ("routes",))

@@ -18,7 +18,7 @@ from artpipe.schema import Problems, Reader, suggest
 from artpipe.template.find import bundled_templates, find_template
 from artpipe.template.load import load_template
 from artpipe.template.model import Template
-from artpipe.yamlsrc import Mark, YMap, load_yaml
+from artpipe.yamlsrc import Mark, YMap, load_mapping
 
 JOB_KEYS = ("name", "templates", "sizes", "output", "format", "brand", "defaults", "products", "csv")
 ENTRY_KEYS = ("template", "sizes", "presets")
@@ -211,9 +211,7 @@ def load_job(path: Path, display: str | None = None, *, data: YMap | None = None
     may name (the bundled ones by default; an agency's with ``load_presets(extra)``)."""
     display = display or str(path)
     if data is None:
-        data = load_yaml(path, display)
-    if not isinstance(data, YMap):
-        raise ConfigError([Problem(display, 1, 1, "", "a job must be a mapping of keys")])
+        data = load_mapping(path, "a job", display)
     problems = Problems()
     r = Reader(data, "", problems)
     r.check_keys(JOB_KEYS, ("templates",))

@@ -9,11 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from artpipe.errors import ConfigError, Problem
 from artpipe.jobs import Job, JobTemplate, load_job, safe_part
 from artpipe.presets import Catalog, Preset, expand, load_presets
 from artpipe.schema import Problems, Reader, suggest
-from artpipe.yamlsrc import YList, YMap, load_yaml
+from artpipe.yamlsrc import YList, YMap, load_mapping
 
 REQUEST_KEYS = ("campaign", "merchant", "brand", "platforms", "presets", "templates", "defaults", "products", "csv",
                 "deadline", "format", "output")
@@ -48,9 +47,7 @@ def load_request(path: Path, presets: Path | None = None) -> Request:
     """Validate a request and build its job (ConfigError lists every problem with file:line); ``presets``:
     an agency's presets file laid over the bundled ones."""
     catalog = load_presets(presets)
-    data = load_yaml(path)
-    if not isinstance(data, YMap):
-        raise ConfigError([Problem(str(path), 1, 1, "", "a request must be a mapping of keys")])
+    data = load_mapping(path, "a request")
     problems = Problems()
     r = Reader(data, "", problems)
     r.check_keys(REQUEST_KEYS, ("campaign",))

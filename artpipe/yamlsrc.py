@@ -156,3 +156,13 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
     except UnicodeDecodeError as exc:
         raise ConfigError([Problem(file, 0, 0, "", "not UTF-8 text", "save the file as UTF-8")]) from exc
     return parse_yaml(text, file, path.resolve().parent)
+
+
+def load_mapping(path: Path, what: str, display: str | None = None) -> YMap:
+    """A YAML file whose top level must be a mapping (a job, a template, a config...); ``what`` names it in
+    the error: '<file>:1:1: a job must be a mapping of keys'."""
+    data = load_yaml(path, display)
+    if not isinstance(data, YMap):
+        raise ConfigError([Problem(display or str(path), 1, 1, "", f"{what} must be a mapping of keys")])
+    return data
+

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from artpipe.api import run_request
 from artpipe.config import Workspace
-from artpipe.errors import ConfigError, Problem
+from artpipe.errors import ConfigError
 from artpipe.files import fsync_dir, move_into, write_text_atomic
 from artpipe.imaging.encode import EXTENSIONS, EncodeOptions
 from artpipe.inbox.ledger import Ledger
@@ -28,7 +28,7 @@ from artpipe.sources import digest
 from artpipe.template.find import find_template
 from artpipe.template.load import load_template
 from artpipe.template.model import Template
-from artpipe.yamlsrc import YMap, load_yaml
+from artpipe.yamlsrc import load_mapping
 
 MERCHANT_FILE = "merchant.yaml"
 SIDECAR_SUFFIXES = (".yaml", ".yml")
@@ -62,9 +62,7 @@ class Pending:
 
 def merchant_values(path: Path) -> dict[str, str]:
     """Field values from a merchant file or a sidecar; file and image paths made absolute beside it."""
-    data = load_yaml(path)
-    if not isinstance(data, YMap):
-        raise ConfigError([Problem(str(path), 1, 1, "", "must be a mapping of field values")])
+    data = load_mapping(path, "a file of field values")
     out = {}
     for key, value in data.items():
         text = "" if value is None else str(value)

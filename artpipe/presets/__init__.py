@@ -11,10 +11,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from artpipe.errors import ConfigError, Problem
 from artpipe.schema import Problems, Reader, suggest
 from artpipe.template.model import ROLES
-from artpipe.yamlsrc import YMap, load_yaml
+from artpipe.yamlsrc import load_mapping
 
 CONFIDENCE = ("official", "secondary", "unverified")
 # rule kind -> the numeric or list keys it takes
@@ -104,9 +103,7 @@ def _preset(name: str, r: Reader, base: Preset | None) -> Preset:
 
 
 def _read(path: Path, known: dict[str, Preset], platforms: dict[str, tuple[str, ...]]) -> None:
-    data = load_yaml(path)
-    if not isinstance(data, YMap):
-        raise ConfigError([Problem(str(path), 1, 1, "", "must be a mapping with presets and platforms")])
+    data = load_mapping(path, "a presets file")
     problems = Problems()
     r = Reader(data, "", problems)
     r.check_keys(("presets", "platforms"))

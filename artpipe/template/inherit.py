@@ -11,7 +11,7 @@ from pathlib import Path
 from artpipe.errors import ConfigError, Problem
 from artpipe.schema import suggest
 from artpipe.template.find import bundled_templates, find_template, merge_layer
-from artpipe.yamlsrc import YList, YMap, load_yaml
+from artpipe.yamlsrc import YList, YMap, load_mapping
 
 MAX_EXTENDS = 8  # how deep inheritance may go
 
@@ -84,9 +84,7 @@ def with_parents(data: YMap, file: Path, seen: tuple[Path, ...] = ()) -> YMap:
                                    "(a loop)", "break the chain of extends")])
     if len(seen) >= MAX_EXTENDS:
         raise ConfigError([Problem(data.file, line, col, "extends", f"more than {MAX_EXTENDS} levels of extends")])
-    parent_data = load_yaml(parent)
-    if not isinstance(parent_data, YMap):
-        raise ConfigError([Problem(str(parent), 1, 1, "", "a template must be a mapping of keys")])
+    parent_data = load_mapping(parent, "a template")
     merged = merge_templates(with_parents(parent_data, parent, (*seen, file.resolve())), data)
     if "name" not in data:
         merged["name"] = file.parent.name if file.name == "template.yaml" else file.stem

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from artpipe.errors import ConfigError, Problem
 from artpipe.layers import COMMON_KEYS, KINDS, LoadContext
 from artpipe.layers.base import read_asset, read_box, read_color, read_gradient
 from artpipe.schema import Problems, Reader, suggest
@@ -22,7 +21,7 @@ from artpipe.template.model import (
     Template,
     Visibility,
 )
-from artpipe.yamlsrc import YMap, load_yaml
+from artpipe.yamlsrc import YMap, load_mapping
 
 TOP_KEYS = ("name", "description", "extends", "sizes", "fields", "background", "layers", "overrides")
 FIELD_KEYS = ("type", "required", "default", "example", "description")
@@ -188,10 +187,8 @@ def load_template(path: Path, display: str | None = None) -> Template:
     file = template_file(path)
     display = display or str(file)
     root = file.parent
-    data = load_yaml(file, display)
+    data = load_mapping(file, "a template", display)
     problems = Problems()
-    if not isinstance(data, YMap):
-        raise ConfigError([Problem(display, 1, 1, "", "a template must be a mapping of keys")])
     data = with_parents(data, file)
     r = Reader(data, "", problems)
     r.check_keys(TOP_KEYS, ("name", "sizes", "layers"))
