@@ -1,9 +1,10 @@
 """Normalized photos kept between runs, so re-rendering after a template change skips decoding.
 
 An entry is keyed by content: the input's bytes, how large the outputs need it (decoding depends on that),
-every normalization setting and the artpipe version. It is the raw pixels (``<key>.px``) and what
-normalization learned (``<key>.json``): reading it back is a copy from disk, far cheaper than decoding a
-camera JPEG and converting its colours again; the price is disk space (3 bytes per pixel, 4 with alpha).
+every normalization setting, how the product is isolated and the artpipe version. It is the raw pixels, then the
+product mask when the model made one (``<key>.px``), and what normalization learned (``<key>.json``): reading it
+back is a copy from disk, far cheaper than decoding a camera JPEG, converting its colours and running the model
+again; the price is disk space (3 bytes per pixel, 4 with alpha or a mask).
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from artpipe.sources import digest
 from artpipe.version import __version__
 
 
-def asset_key(path: Path, cover: int | None) -> str:
-    """The cache key of ``path`` normalized for outputs spanning at most ``cover`` pixels."""
+def asset_key(path: Path, cover: int | None, isolation: str = "") -> str:
+    """The cache key of ``path`` normalized for outputs spanning at most ``cover`` pixels, its product isolated
+    as ``isolation`` says (mode and model)."""
     settings = json.dumps(defaults(), sort_keys=True, default=str)
-    return hashlib.sha256(f"{digest(path)}|{cover}|{settings}|{__version__}".encode()).hexdigest()
+    return hashlib.sha256(f"{digest(path)}|{cover}|{isolation}|{settings}|{__version__}".encode()).hexdigest()
 
 
 def load_cached(folder: Path, key: str, source: str) -> Asset | None:
@@ -32,12 +34,15 @@ def load_cached(folder: Path, key: str, source: str) -> Asset | None:
     try:
         meta = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
         data = (folder / f"{key}.px").read_bytes()
-        image = Image.frombytes(meta["mode"], tuple(meta["size"]), data)
+        size = tuple(meta["size"])
+        pixels = size[0] * size[1] * len(meta["mode"])
+        image = Image.frombytes(meta["mode"], size, data[:pixels])
+        mask = Image.frombytes("L", size, data[pixels:]) if meta.get("mask") else None
     except (OSError, ValueError, KeyError, TypeError):
         return None  # absent or damaged: normalize again
     backdrop = tuple(meta["backdrop"]) if meta["backdrop"] is not None else None
     return Asset(image, source, meta["format"], tuple(meta["original_size"]), tuple(meta["subject"]),
-                 backdrop, tuple(meta["steps"]), tuple(meta["warnings"]))
+                 backdrop, tuple(meta["steps"]), tuple(meta["warnings"]), mask, meta.get("isolation", "none"))
 
 
 def save_cached(folder: Path, key: str, asset: Asset) -> None:
@@ -46,9 +51,11 @@ def save_cached(folder: Path, key: str, asset: Asset) -> None:
     meta = {"mode": asset.image.mode, "size": list(asset.image.size), "format": asset.format,
             "original_size": list(asset.original_size), "subject": list(asset.subject),
             "backdrop": list(asset.backdrop) if asset.backdrop is not None else None,
-            "steps": list(asset.steps), "warnings": list(asset.warnings)}
+            "steps": list(asset.steps), "warnings": list(asset.warnings), "mask": asset.mask is not None,
+            "isolation": asset.isolation}
+    pixels = asset.image.tobytes() + (asset.mask.tobytes() if asset.mask is not None else b"")
     try:
-        write_atomic(folder / f"{key}.px", asset.image.tobytes())
+        write_atomic(folder / f"{key}.px", pixels)
         write_text_atomic(folder / f"{key}.json", json.dumps(meta))
     except OSError:
         pass

@@ -153,10 +153,13 @@ def progress_line(label: str, done: int, total: int, seconds: float) -> str:
 @click.option("--format", "fmt", type=click.Choice(["auto", "png", "jpeg", "webp"]), default="auto", show_default=True,
               help="auto: PNG when the image has transparency, JPEG otherwise.")
 @click.option("--white-backdrop", is_flag=True, help="Clean a light plain backdrop to pure white.")
+@click.option("--cutout", type=click.Choice(["never", "auto", "model"]), default="never", show_default=True,
+              help="Isolate the product: auto (a light plain backdrop by colour, others by the segmentation model) "
+                   "or model; a cut-out is written as a transparent PNG (on white with --white-backdrop).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes.  [default: all cores]")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; only the summary line.")
 def normalize(sources: tuple[Path, ...], out_dir: Path, report: Path | None, trim: bool, max_size: int | None,
-              fmt: str, white_backdrop: bool, jobs: int | None, quiet: bool) -> None:
+              fmt: str, white_backdrop: bool, cutout: str, jobs: int | None, quiet: bool) -> None:
     """Turn SOURCES (files or folders) into clean sRGB images in OUTPUT.
 
     \b
@@ -165,7 +168,7 @@ def normalize(sources: tuple[Path, ...], out_dir: Path, report: Path | None, tri
     Inputs are only read. Temporary and system files are ignored; byte-identical copies are reported as
     duplicates. Exit codes: 0 all accepted, 1 some inputs rejected, 2 usage error.
     """
-    options = NormalizeOptions(trim=trim, max_size=max_size, white_backdrop=white_backdrop)
+    options = NormalizeOptions(trim=trim, max_size=max_size, white_backdrop=white_backdrop, cutout=cutout)
     try:
         plan = plan_normalize(list(sources), out_dir, options, fmt)
     except ConfigError as exc:

@@ -20,7 +20,8 @@ from artpipe.template.load import load_template
 from artpipe.template.model import Template
 from artpipe.yamlsrc import Mark, YMap, load_mapping
 
-JOB_KEYS = ("name", "templates", "sizes", "output", "format", "brand", "defaults", "products", "csv")
+JOB_KEYS = ("name", "templates", "sizes", "output", "format", "brand", "defaults", "products", "csv", "cutout")
+CUTOUT_MODES = ("auto", "model", "never")
 ENTRY_KEYS = ("template", "sizes", "presets")
 FORMAT_KEYS = ("type", "quality", "background", "progressive", "subsampling", "lossless", "min_bytes", "max_bytes",
                "min_side")
@@ -29,6 +30,15 @@ PATTERN_KEYS = ("sku", "template", "size", "index", "stem", "preset", "platform"
 DEFAULT_OUTPUT = "{sku}/{template}-{size}.jpg"
 PRESET_SUFFIX = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif", "BMP": ".bmp", "TIFF": ".tif"}
 _UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")
+
+
+@dataclass(frozen=True)
+class Isolate:
+    """How product photos are cut out: ``mode`` auto (plain light backdrops by colour, others by the model),
+    model (always the model) or never (the photo as it is); ``model``: an ONNX file instead of the bundled one."""
+
+    mode: str = "auto"
+    model: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,7 @@ class Job:
     output: str
     encode: EncodeOptions
     products: tuple[Product, ...]
+    isolation: Isolate = Isolate()
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,7 @@ class Task:
     cover: int = 0  # the largest canvas side among all the product's outputs (0: from ``renders``); decoding
     #                 depends on it, so a task left with fewer renders still decodes as the whole product would
     assets: Path | None = None  # a folder of normalized photos to reuse (incremental runs), or None
+    isolation: Isolate = Isolate()  # how product photos are cut out (the job's ``cutout``)
 
     def canvas(self, spec: RenderSpec) -> tuple[int, int]:
         """The pixel size of one output."""
@@ -83,6 +95,32 @@ class Task:
             return spec.preset.width, spec.preset.height
         size = self.templates[spec.template].size(spec.size)
         return size.width, size.height
+
+    def _product_layers(self) -> list[tuple[str, str]]:
+        """(image field, cutout) of every layer of role ``product`` that draws a photo field."""
+        out = []
+        for t in self.templates:
+            for layers in t.layers.values():
+                for layer in layers:
+                    source = str(getattr(layer, "source", ""))
+                    if layer.role == "product" and source.startswith("$"):
+                        out.append((source[1:], str(getattr(layer, "cutout", "auto"))))
+        return out
+
+    def product_fields(self) -> set[str]:
+        """The image fields drawn by layers of role ``product`` (the photos whose product is isolated)."""
+        return {name for name, _ in self._product_layers()}
+
+    def product_isolation(self) -> Isolate:
+        """The job's ``cutout``, made ``model`` when a product layer asks for the model and ``never`` when
+        every product layer shows the photo as it is."""
+        modes = {cutout for _, cutout in self._product_layers()}
+        mode = self.isolation.mode
+        if mode == "auto" and "model" in modes:
+            mode = "model"
+        elif mode != "never" and modes == {"never"}:
+            mode = "never"
+        return replace(self.isolation, mode=mode)
 
     def largest_side(self) -> int:
         """The most pixels any of the product's outputs spans."""
@@ -204,6 +242,25 @@ def _check_pattern(r: Reader, pattern: str, templates: list[JobTemplate]) -> Non
         r.problem("output", "the pattern must stay inside the output folder", "no absolute paths or '..'")
 
 
+def _isolation(r: Reader, job_dir: Path) -> Isolate:
+    """``cutout: auto | model | never`` or ``cutout: {mode: ..., model: path/to/model.onnx}``."""
+    if not r.has("cutout"):
+        return Isolate()
+    if isinstance(r.raw("cutout"), str):
+        return Isolate(r.choice("cutout", CUTOUT_MODES, "auto"))
+    c = r.mapping("cutout")
+    if c is None:
+        return Isolate()
+    c.check_keys(("mode", "model"))
+    model = c.text("model", None)
+    if model is not None:
+        path = (job_dir / model).resolve()
+        if not path.is_file():
+            c.problem("model", f"no model file {model}", "name an ONNX file, relative to this job file")
+        model = str(path)
+    return Isolate(c.choice("mode", CUTOUT_MODES, "auto"), model)
+
+
 def load_job(path: Path, display: str | None = None, *, data: YMap | None = None,
              presets: Catalog | None = None) -> Job:
     """Load and validate a job file (or ``data`` read from ``path`` already, as a request builds it); raise
@@ -220,11 +277,13 @@ def load_job(path: Path, display: str | None = None, *, data: YMap | None = None
     output = r.text("output", DEFAULT_OUTPUT) or DEFAULT_OUTPUT
     _check_pattern(r, output, templates)
     encode = _encode(r, output)
+    isolation = _isolation(r, job_dir)
     # Without every template, product fields cannot be checked; their problems would only be noise.
     products = read_products(r, job_dir, [jt.template for jt in templates], problems) \
         if not problems.items else []
     problems.raise_if_any()
-    return Job(path, r.text("name", path.stem) or path.stem, tuple(templates), output, encode, tuple(products))
+    return Job(path, r.text("name", path.stem) or path.stem, tuple(templates), output, encode, tuple(products),
+               isolation)
 
 
 def missing_inputs(job: Job) -> list[Problem]:
@@ -278,7 +337,8 @@ def plan(job: Job, out_dir: Path) -> list[Task]:
                 seen.setdefault(key, f"{product.sku} ({jt.template.name}, {size})")
                 base = size if preset is None else jt.template.size_names[0]
                 renders.append(RenderSpec(t_index, base, target, preset, platform))
-        task = Task(product.index, product, tuple(jt.template for jt in job.templates), tuple(renders), job.encode)
+        task = Task(product.index, product, tuple(jt.template for jt in job.templates), tuple(renders), job.encode,
+                    isolation=job.isolation)
         tasks.append(replace(task, cover=task.largest_side()))
     problems.raise_if_any()
     return tasks

@@ -22,6 +22,7 @@ class Rendered:
 
     image: Image.Image
     warnings: tuple[str, ...] = ()
+    upscale: float = 0.0  # the most a product photo was enlarged (0: none drawn)
 
 
 def field_values(template: Template, supplied: Mapping[str, str]) -> dict[str, str]:
@@ -73,7 +74,7 @@ def composite(canvas: Image.Image, placed: Placed) -> None:
 
 def render(template: Template, size_name: str, values: Mapping[str, str], images: Mapping[str, Asset], *,
            canvas: Size | None = None, drop_roles: tuple[str, ...] = (),
-           refuse_roles: tuple[str, ...] = ()) -> Rendered:
+           refuse_roles: tuple[str, ...] = (), min_subject_px: int = 0) -> Rendered:
     """Compose ``template`` at size ``size_name``; RenderError when a layer cannot be drawn.
 
     ``canvas``: draw the layers of ``size_name`` on a canvas of another size (a marketplace preset's); the
@@ -81,9 +82,10 @@ def render(template: Template, size_name: str, values: Mapping[str, str], images
     promotional overlays); ``refuse_roles``: a RenderError when a visible layer has one of these roles.
     """
     size = canvas or template.size(size_name)
-    scene = Scene(template, size, field_values(template, values), dict(images))
+    scene = Scene(template, size, field_values(template, values), dict(images), min_subject_px)
     out = _background(scene)
     warnings: list[str] = []
+    upscale = 0.0
     for layer in template.layers[size_name]:
         if not visible(layer, scene):
             continue
@@ -99,4 +101,6 @@ def render(template: Template, size_name: str, values: Mapping[str, str], images
         if placed is not None:
             composite(out, placed)
             warnings.extend(placed.warnings)
-    return Rendered(out, tuple(warnings))
+            if layer.role == "product":
+                upscale = max(upscale, placed.upscale)
+    return Rendered(out, tuple(warnings), upscale)

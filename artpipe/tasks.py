@@ -24,30 +24,35 @@ from artpipe.errors import InputError, RenderError
 from artpipe.files import write_atomic
 from artpipe.imaging.analyze import find_subject
 from artpipe.imaging.budget import Budget, BudgetError, encode_within
-from artpipe.imaging.checks import check_bytes
+from artpipe.imaging.checks import CheckResult, check_bytes, num
 from artpipe.imaging.encode import EncodeOptions, encode, flatten
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
-from artpipe.jobs import Task
+from artpipe.jobs import Isolate, Task
 from artpipe.presets import Preset, overlay_roles
-from artpipe.render import render
+from artpipe.render import Rendered, render
 from artpipe.report import Outcome
 from artpipe.template.model import Size, Template
 
 
-def load_asset(path: Path, cover: int | None = None, cache: Path | None = None) -> Asset:
+def load_asset(path: Path, cover: int | None = None, cache: Path | None = None,
+               isolation: Isolate | None = None) -> Asset:
     """Safe-open and normalize one file (InputError when it is rejected).
 
     ``cover``: the most pixels the product must span in any output (the largest canvas side). A large JPEG
     is then decoded at the smallest DCT scale at which its product still spans that many: a glance at 1/8
     scale finds the product, so a trimmed product is never decoded too small. ``cache``: a folder of
-    normalized photos to reuse and fill (see assetcache.py)."""
-    key = asset_key(path, cover) if cache is not None and path.is_file() else None
+    normalized photos to reuse and fill (see assetcache.py). ``isolation``: how the product is cut out (not at
+    all by default: a logo or a template's own file)."""
+    isolation = isolation or Isolate("never")
+    key = asset_key(path, cover, f"{isolation.mode}|{isolation.model}") if cache is not None and path.is_file() \
+        else None
     if cache is not None and key is not None:
         hit = load_cached(cache, key, str(path))
         if hit is not None:
             return hit
-    asset = normalize(open_image(path, draft_side=_draft_side(path, cover) if cover else None))
+    options = NormalizeOptions(cutout=isolation.mode, model=isolation.model)
+    asset = normalize(open_image(path, draft_side=_draft_side(path, cover) if cover else None), options)
     if cache is not None and key is not None:
         save_cached(cache, key, asset)
     return asset
@@ -128,23 +133,65 @@ def display(path: Path) -> str:
     return os.path.abspath(path)  # "..", "." folded away, links kept as named
 
 
+def _low_resolution(rendered: Rendered, preset: Preset) -> list[CheckResult]:
+    """The preset's ``low_resolution`` rule, judged while rendering: how much the product was enlarged."""
+    rule = preset.rule("low_resolution")
+    if rule is None or not rendered.upscale:
+        return []
+    most = float(rule.params.get("max_upscale", 2))
+    ok = rendered.upscale <= most
+    measured = f"the product was enlarged {rendered.upscale:.1f}x" + ("" if ok else
+                                                                     ": send a larger photo of the product")
+    return [CheckResult("low_resolution", ok, measured, f"<= {num(most)}x", rule.source, rule.confidence)]
+
+
 def _preset_canvas(preset: Preset | None) -> dict[str, Any]:
     """render() options for a preset: its canvas size, and the roles its no_overlays rule leaves out (or,
     with ``action: refuse``, refuses to render)."""
     if preset is None:
         return {}
     dropped, refused = overlay_roles(preset)
+    subject = preset.rule("subject")
     return {"canvas": Size(preset.name, preset.width, preset.height), "drop_roles": dropped,
-            "refuse_roles": refused}
+            "refuse_roles": refused, "min_subject_px": int(subject.params.get("min_px", 0)) if subject else 0}
 
 
-def _preset_encoding(options: EncodeOptions, preset: Preset) -> EncodeOptions:
-    """The job's encoding with the preset's format and byte rule; never shrunk below the preset's size."""
+def _preset_encoding(options: EncodeOptions, preset: Preset, size: tuple[int, int]) -> EncodeOptions:
+    """The job's encoding with the preset's format and byte rule; never shrunk below the rendered ``size``."""
     rule = preset.rule("bytes")
     return replace(options, format=preset.format if preset.format in ("JPEG", "PNG", "WEBP") else "JPEG",
                    min_bytes=(rule.params.get("min") if rule else None) or options.min_bytes,
                    max_bytes=(rule.params.get("max") if rule else None) or options.max_bytes,
-                   min_side=max(preset.width, preset.height))
+                   min_side=max(size))
+
+
+def _smallest_side(preset: Preset) -> int | None:
+    """How small a square preset may be rendered (its width/height/long-side minimums); None when its size is
+    fixed (a ``size`` rule) or it is not square."""
+    if preset.rule("size") is not None or preset.width != preset.height:
+        return None
+    floors = [int(r.params["min"]) for r in preset.rules if r.kind in ("width", "height", "long_side")
+              and r.params.get("min")]
+    return max(floors) if floors else None
+
+
+def _render_output(template: Template, size: str, values: dict[str, str], images: dict[str, Asset],
+                   preset: Preset | None) -> Rendered:
+    """Render one output; a square preset whose ``low_resolution`` rule the product would break at the preset's
+    size is rendered smaller instead, as far as the preset's own minimum size allows (a photo of 800 px makes
+    a sharp 1700 px Amazon image rather than a soft 2000 px one)."""
+    rendered = render(template, size, values, images, **_preset_canvas(preset))
+    rule = preset.rule("low_resolution") if preset is not None else None
+    floor = _smallest_side(preset) if preset is not None else None
+    if preset is None or rule is None or floor is None:
+        return rendered
+    most = float(rule.params.get("max_upscale", 2))
+    if rendered.upscale <= most or floor >= preset.width:
+        return rendered
+    side = max(floor, int(preset.width * most / rendered.upscale))
+    smaller = replace(preset, width=side, height=side)
+    return replace(render(template, size, values, images, **_preset_canvas(smaller)),
+                   warnings=(*rendered.warnings, f"smaller:{preset.name}:{side}x{side}"))
 
 
 def render_product(task: Task) -> Outcome:
@@ -156,12 +203,15 @@ def render_product(task: Task) -> Outcome:
     images: dict[str, Asset] = {}
     warnings: list[str] = []
     cover = task.largest_side() or None
+    isolation, product_fields = task.product_isolation(), task.product_fields()
     try:
         for field, path in product.images.items():
-            asset = load_asset(path, cover, task.assets)
+            asset = load_asset(path, cover, task.assets, isolation if field in product_fields else None)
             images[field] = asset
             # Warnings about other pictures (a brand logo) say which field they are about.
             own = path == product.primary
+            if own:
+                extra["steps"] = list(asset.steps)
             warnings.extend(w if own else f"{field}:{w}" for w in asset.warnings if w not in warnings)
     except InputError as exc:
         return Outcome(display(Path(exc.path)), "rejected", exc.reason, exc.message, extra=extra)
@@ -173,15 +223,15 @@ def render_product(task: Task) -> Outcome:
         template = task.templates[spec.template]
         preset = spec.preset
         try:
-            rendered = render(template, spec.size, product.values, {**template_assets(template), **images},
-                              **_preset_canvas(preset))
+            rendered = _render_output(template, spec.size, product.values, {**template_assets(template), **images},
+                                      preset)
         except RenderError as exc:
             errors.append(("render", str(exc)))
             continue
         except InputError as exc:
             errors.append(("render", f"{template.path}: template file {exc.path}: {exc.message}"))
             continue
-        opts = task.encode if preset is None else _preset_encoding(task.encode, preset)
+        opts = task.encode if preset is None else _preset_encoding(task.encode, preset, rendered.image.size)
         try:
             white = preset is not None and preset.rule("white_background") is not None
             landed = encode_within(rendered.image, opts, Budget(opts.min_bytes, opts.max_bytes, opts.min_side, white))
@@ -199,7 +249,7 @@ def render_product(task: Task) -> Outcome:
         outputs.append(display(spec.output))
         warnings.extend(w for w in rendered.warnings if w not in warnings)
         if preset is not None:
-            results = check_bytes(landed.data, preset)
+            results = check_bytes(landed.data, preset) + _low_resolution(rendered, preset)
             checks.append({"output": display(spec.output), "preset": preset.name, "platform": spec.platform,
                            "pass": all(r.ok for r in results), "rules": [r.__dict__ for r in results]})
             warnings.extend(f"check_failed:{preset.name}:{r.rule}" for r in results if not r.ok)
@@ -250,7 +300,7 @@ def normalize_file(task: NormalizeTask) -> Outcome:
         asset = normalize(open_image(task.source, draft_side=draft), task.options)
     except InputError as exc:
         return Outcome(name, "rejected", exc.reason, exc.message)
-    image, warnings = asset.image, list(asset.warnings)
+    image, warnings = asset.cutout(), list(asset.warnings)  # the product alone when the model isolated it
     fmt = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}.get(task.format)
     if fmt is None:
         fmt = "PNG" if image.mode == "RGBA" else "JPEG"

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 from click.testing import CliRunner
 from PIL import Image, ImageDraw, ImageFilter
 
@@ -56,18 +57,28 @@ def test_a_white_mug_on_off_white_becomes_compliant_main_images(tmp_path: Path) 
     assert statuses == ["duplicate", "ignored", "ok"]
 
 
-def test_a_grey_backdrop_fails_visibly(tmp_path: Path) -> None:
+def test_a_grey_backdrop_is_cut_out_onto_white(tmp_path: Path) -> None:
+    """The grey-sweep bottle (too dark for the colour path) is isolated by the model: on pure white, whole,
+    without the photo's own floor shadow, and every Amazon rule passes on the written file."""
     samples = Path(__file__).resolve().parent.parent / "samples" / "photos"
     result = CliRunner().invoke(main, ["main-image", str(samples / "bottle-grey.jpg"), "-o", str(tmp_path / "o"),
                                        "-p", "amazon.main", "-j", "1"])
-    assert result.exit_code == 1
-    assert ("amazon.main: white_background: 0.00% of the border is pure white (limit >= 100%)"
-            in result.stderr)
+    assert result.exit_code == 0, result.output
+    out = Image.open(tmp_path / "o" / "amazon" / "amazon.main" / "bottle-grey.jpg").convert("RGB")
+    w, h = out.size
+    assert out.getpixel((w // 2, h // 2))[1] > out.getpixel((w // 2, h // 2))[0] + 40  # the green bottle
+    # no grey floor: below the bottle's box the canvas is white
+    box = out.point(lambda v: 255 if v < 200 else 0).convert("L").getbbox()
+    assert box is not None
+    strip = out.crop((0, min(h - 1, box[3] + 4), w, h)).convert("L")
+    assert strip.getextrema()[0] >= 245
+    steps = json.loads((tmp_path / "o" / "report.json").read_text())["items"][0]["steps"]
+    assert any(s.startswith("cutout:model:") for s in steps)
 
 
 def test_slots_that_need_texts_are_refused_or_skipped(tmp_path: Path) -> None:
     photo = tmp_path / "p.jpg"
-    white_mug_photo().resize((800, 600)).save(photo)
+    white_mug_photo().resize((1600, 1200)).save(photo)
     refused = CliRunner().invoke(main, ["main-image", str(photo), "-o", str(tmp_path / "a"), "-p", "tmall.poster"])
     assert refused.exit_code == 2
     assert "tmall.poster is not a main-image slot (its template promo-banner needs headline)" in refused.stderr
@@ -76,3 +87,106 @@ def test_slots_that_need_texts_are_refused_or_skipped(tmp_path: Path) -> None:
     assert platform.exit_code == 0, platform.output  # the platform's banner slot is skipped, its main image made
     assert {p.relative_to(tmp_path / "b").as_posix() for p in (tmp_path / "b").rglob("*.jpg")} == \
         {"amazon/amazon.main/p.jpg"}
+
+
+def run_main(photo: Path, out: Path, *presets: str) -> tuple[int, dict[str, dict[str, object]], str]:
+    """main-image on one photo: exit code, {preset: check entry}, the CLI's output."""
+    args = ["main-image", str(photo), "-o", str(out), "-j", "1"]
+    for p in presets:
+        args += ["-p", p]
+    result = CliRunner().invoke(main, args)
+    item = json.loads((out / "report.json").read_text())["items"][0]
+    return result.exit_code, {c["preset"]: c for c in item.get("checks", [])}, result.output
+
+
+def test_a_product_on_a_busy_cloth_becomes_a_product_on_white(tmp_path: Path) -> None:
+    from test_isolate import mug_on_teal
+
+    photo = tmp_path / "mug.jpg"
+    mug_on_teal((1800, 1400)).save(photo, quality=92)
+    code, checks, output = run_main(photo, tmp_path / "o", "amazon.main", "tmall.white_bg", "jd")
+    assert code == 0, output
+    for preset, entry in checks.items():
+        assert entry["pass"], (preset, entry)
+        with Image.open(Path(str(entry["output"]))) as im:
+            rgb = im.convert("RGB")
+        px = np.asarray(rgb, dtype=np.int16)
+        teal = int((px[..., 1] > px[..., 0] + 60).sum())  # none of the cloth is left: at most a fringe pixel
+        assert teal < px.shape[0] * px.shape[1] * 0.0005, preset  # here and there along the mug's edge
+
+
+def test_a_small_photo_is_rendered_smaller_or_fails_low_resolution(tmp_path: Path) -> None:
+    from conftest import product_photo
+
+    small = tmp_path / "small.png"
+    product_photo((1400, 1050), backdrop=(255, 255, 255)).save(small)  # the product 680 px tall: 2.5x at 2000
+    code, checks, _ = run_main(small, tmp_path / "a", "amazon.main")
+    entry = checks["amazon.main"]
+    assert code == 0
+    assert entry["pass"]
+    with Image.open(Path(str(entry["output"]))) as im:
+        assert 1000 <= im.width < 2000
+        assert im.width == im.height
+    tiny = tmp_path / "tiny.png"
+    product_photo((240, 180), backdrop=(255, 255, 255)).save(tiny)
+    code, checks, output = run_main(tiny, tmp_path / "b", "amazon.main", "tmall.white_bg")
+    assert code == 1
+    rules = {r["rule"]: r for r in checks["tmall.white_bg"]["rules"]}  # type: ignore[union-attr]
+    assert rules["low_resolution"]["ok"] is False
+    assert rules["low_resolution"]["measured"].endswith("send a larger photo of the product")
+    assert "low_resolution: the product was enlarged" in output
+
+
+def test_tmall_grows_a_tall_narrow_product_to_its_minimum(tmp_path: Path) -> None:
+    im = Image.new("RGB", (1200, 1600), (255, 255, 255))
+    # a tall product (2.5:1): fitted at 86 % its short side is 276 px, under Tmall's 300; it can grow to 309
+    ImageDraw.Draw(im).rounded_rectangle((320, 100, 880, 1500), radius=40, fill=(40, 40, 50))
+    im = Image.blend(im, Image.effect_noise(im.size, 40).convert("RGB"), 0.15)  # a real photo's grain: bytes
+    photo = tmp_path / "phone.jpg"
+    im.save(photo, quality=95)
+    code, checks, output = run_main(photo, tmp_path / "o", "tmall.white_bg")
+    rules = {r["rule"]: r for r in checks["tmall.white_bg"]["rules"]}  # type: ignore[union-attr]
+    assert rules["subject"]["ok"], rules["subject"]
+    assert code == 0, output
+
+
+def test_jd_measures_the_product_as_its_check_does(tmp_path: Path) -> None:
+    """A cut-out with a soft shadow: the layout ignores what a check cannot see, so the product lands 8 px
+    from the edge, not 8 px plus the shadow."""
+    cut = Image.new("RGBA", (1200, 1200), (0, 0, 0, 0))
+    d = ImageDraw.Draw(cut)
+    d.ellipse((300, 1000, 900, 1150), fill=(0, 0, 0, 30))  # a faint shadow
+    d.rounded_rectangle((450, 150, 750, 1050), radius=60, fill=(30, 140, 60, 255))
+    photo = tmp_path / "bottle.png"
+    cut.save(photo)
+    code, checks, output = run_main(photo, tmp_path / "o", "jd")
+    rules = {r["rule"]: r for r in checks["jd.main"]["rules"]}  # type: ignore[union-attr]
+    assert rules["edge_margin"]["ok"], rules["edge_margin"]
+    assert code == 0, output
+
+
+def test_heic_phone_photos_render_upright(tmp_path: Path) -> None:
+    """An iPhone HEIC whose rotation is stored in the file (irot, EXIF 6) is read and turned exactly once."""
+    import pillow_heif
+
+    im = Image.new("RGB", (900, 600), (255, 255, 255))
+    ImageDraw.Draw(im).rectangle((100, 250, 800, 350), fill=(200, 30, 30))  # a wide bar: tall once turned
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    photo = tmp_path / "IMG_0001.HEIC"
+    pillow_heif.from_pillow(im).save(photo, exif=exif.tobytes(), quality=90)
+    code, checks, output = run_main(photo, tmp_path / "o", "amazon.main")
+    assert code == 0, output
+    with Image.open(Path(str(checks["amazon.main"]["output"]))) as out:
+        box = out.convert("L").point(lambda v: 255 if v < 200 else 0).getbbox()
+    assert box is not None
+    assert (box[3] - box[1]) > 3 * (box[2] - box[0])
+
+
+def test_other_formats_say_how_to_export_jpeg(tmp_path: Path) -> None:
+    odd = tmp_path / "scan.xyz"
+    odd.write_bytes(b"\x00\x01not an image at all" * 10)
+    result = CliRunner().invoke(main, ["main-image", str(odd), "-o", str(tmp_path / "o"), "-p", "amazon.main"])
+    assert result.exit_code == 1
+    assert "HEIC/HEIF" in result.output + result.stderr
+    assert "Most Compatible" in result.output + result.stderr

@@ -64,8 +64,9 @@ def encoded(im: Image.Image, fmt: str = "PNG", **kw: object) -> bytes:
 
 def on_white(size: tuple[int, int], box: tuple[int, int, int, int],
              border: tuple[int, int, int] = (255, 255, 255)) -> Image.Image:
+    """A product-like shape (an ellipse: a product's silhouette leaves its box's corners white) on white."""
     im = Image.new("RGB", size, border)
-    ImageDraw.Draw(im).rectangle(box, fill=(30, 80, 170))
+    ImageDraw.Draw(im).ellipse(box, fill=(30, 80, 170))
     return im
 
 
@@ -259,3 +260,52 @@ def test_validate_test_fits_texts_into_preset_sizes(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(tmp_path / "job.yaml")])
     assert result.exit_code == 1
     assert "a: promo-banner: layer headline at size tmall.poster" in result.stderr  # the preset's own canvas
+
+
+def framed(size: tuple[int, int], box: tuple[int, int, int, int]) -> Image.Image:
+    """A photo (a product on a busy, dark-to-light scene) shrunk into a white frame, as a main image whose
+    backdrop was never removed looks."""
+    im = Image.new("RGB", size, (255, 255, 255))
+    w, h = box[2] - box[0], box[3] - box[1]
+    scene = Image.linear_gradient("L").resize((w, h)).convert("RGB")
+    ImageDraw.Draw(scene).ellipse((w * 0.3, h * 0.2, w * 0.7, h * 0.8), fill=(200, 40, 40))
+    im.paste(scene, box[:2])
+    return im
+
+
+def test_a_photo_in_a_white_frame_is_no_product_on_white() -> None:
+    data = encoded(framed((1000, 1000), (60, 60, 940, 940)))
+    results = {r.rule: r for r in check_bytes(data, load_presets()[0]["amazon.main"])}
+    assert results["white_background"].measured.startswith("100.00% of the border is pure white")  # the border...
+    assert results["isolated_product"].ok is False  # ...but the file shows a photo in a frame
+    assert results["isolated_product"].measured.startswith("the background was not removed")
+    assert "use a cut-out or re-shoot on white" in results["isolated_product"].measured
+    assert results["fill"].ok is False
+    assert results["fill"].measured == "no product isolated (a framed photo)"
+    jd = {r.rule: r.ok for r in check_bytes(data, load_presets()[0]["jd.main"])}
+    assert jd["isolated_product"] is False
+    assert jd["edge_margin"] is False
+    product = {r.rule: r.ok for r in check_bytes(encoded(on_white((1000, 1000), (60, 60, 940, 940))),
+                                                   load_presets()[0]["amazon.main"])}
+    assert product["isolated_product"] is True
+    assert product["fill"] is True
+
+
+def test_a_framed_photo_with_light_parts_whitened_is_still_framed() -> None:
+    """Light parts of a scene merge into the white frame, yet the photo's dark corners stay square."""
+    im = framed((1000, 1000), (60, 60, 940, 940))
+    ImageDraw.Draw(im).rectangle((500, 60, 940, 500), fill=(255, 255, 255))  # one corner whitened away
+    results = {r.rule: r.ok for r in check_bytes(encoded(im), load_presets()[0]["tmall.white_bg"])}
+    assert results["isolated_product"] is False
+
+
+def test_a_grey_box_around_the_product_is_not_a_white_background() -> None:
+    im = Image.new("RGB", (800, 800), (255, 255, 255))
+    ImageDraw.Draw(im).rounded_rectangle((40, 40, 760, 760), radius=200, fill=(238, 238, 238))  # within 28 of white
+    ImageDraw.Draw(im).ellipse((250, 150, 550, 650), fill=(30, 80, 170))
+    result = {r.rule: r for r in check_bytes(encoded(im), load_presets()[0]["tmall.white_bg"])}
+    assert result["white_background"].ok is False
+    assert "off-white (a grey box or floor around the product)" in result["white_background"].measured
+    white_shirt = on_white((800, 800), (100, 100, 700, 700))
+    ImageDraw.Draw(white_shirt).ellipse((200, 200, 600, 600), fill=(246, 246, 246))  # a white product's body
+    assert verdicts(encoded(white_shirt), "tmall.white_bg")["white_background"] is True

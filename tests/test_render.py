@@ -118,7 +118,8 @@ def test_product_main_centres_the_trimmed_product() -> None:
     left, top, right, bottom = blue
     assert abs(left - (800 - right)) <= 2
     assert abs(top - (800 - bottom)) <= 2
-    assert max(right - left, bottom - top) == pytest.approx(800 * 0.86, abs=4)
+    # inset 5.5 % each side and 1.5 % padding around the product's exact box: (800 - 88) / 1.03 = 691 px
+    assert max(right - left, bottom - top) == pytest.approx(691, abs=6)
     assert out.getpixel((2, 2)) == (255, 255, 255)
 
 

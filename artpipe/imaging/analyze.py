@@ -6,6 +6,9 @@ from PIL import Image, ImageChops, ImageStat
 
 from artpipe.defaults import setting
 
+_CORNER_FILLED = 0.9  # a corner patch this full is a photo's square corner
+_SIDE_STRAIGHT = 0.6  # a side covered along this share of its length runs straight
+
 
 def _scale_box(box: tuple[int, int, int, int], fx: float, fy: float, w: int, h: int) -> tuple[int, int, int, int]:
     left, top, right, bottom = box
@@ -41,6 +44,33 @@ def border_color(im: Image.Image) -> tuple[tuple[int, int, int], float]:
     return (r, g, b), max(stat.stddev)
 
 
+def visible_box(im: Image.Image, mask: Image.Image | None, tolerance: int, max_side: int = 2048,
+                backdrop: tuple[int, int, int] = (255, 255, 255)) -> tuple[int, int, int, int] | None:
+    """The box of what stays visible when ``im`` (its alpha, or ``mask`` as alpha) is put on pure white: pixels
+    differing from white by more than ``tolerance``. This is how a check sees a product on a finished white
+    image, so a layout that trusts this box and the check agree (a faint shadow counts for neither)."""
+    alpha = mask if mask is not None else im.getchannel("A") if im.mode == "RGBA" else None
+    w, h = im.size
+    k = min(1.0, max_side / max(w, h))
+    size = (max(1, round(w * k)), max(1, round(h * k)))
+    flat = Image.new("RGB", size, backdrop)
+    rgb = im.convert("RGB")
+    if alpha is None:
+        flat = rgb.resize(size, Image.Resampling.BOX) if k < 1 else rgb
+    else:
+        flat.paste(rgb.resize(size, Image.Resampling.BOX) if k < 1 else rgb, (0, 0),
+                   alpha.resize(size, Image.Resampling.BOX) if k < 1 else alpha)
+    box = ink(flat, backdrop, tolerance).getbbox()
+    return _scale_box(box, w / size[0], h / size[1], w, h) if box else None
+
+
+def ink(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> Image.Image:
+    """255 where ``im`` (RGB) differs from ``backdrop`` by more than ``tolerance`` in any channel, else 0."""
+    r, g, b = ImageChops.difference(im, Image.new("RGB", im.size, backdrop)).split()
+    strongest = ImageChops.lighter(ImageChops.lighter(r, g), b)
+    return strongest.point(lambda v: 255 if v > tolerance else 0)
+
+
 def find_subject(im: Image.Image, max_side: int | None = None,
                  ) -> tuple[tuple[int, int, int, int], tuple[int, int, int] | None]:
     """Return (subject box, backdrop colour or None). The whole frame when no subject stands out.
@@ -62,9 +92,48 @@ def find_subject(im: Image.Image, max_side: int | None = None,
     backdrop, spread = border_color(rgb)
     if spread > setting("analyze", "border_spread"):
         return full, None
-    diff = ImageChops.difference(rgb, Image.new("RGB", rgb.size, backdrop))
-    r, g, b = diff.split()
-    strongest = ImageChops.lighter(ImageChops.lighter(r, g), b)
-    tol = setting("analyze", "backdrop_tolerance")
-    box = strongest.point(lambda v: 255 if v > tol else 0).getbbox()
+    box = ink(rgb, backdrop, setting("analyze", "backdrop_tolerance")).getbbox()
     return (_scale_box(box, fx, fy, w, h) if box else full), backdrop
+
+
+def off_backdrop_share(im: Image.Image, region: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> float:
+    """Of the backdrop ``region`` (255 where backdrop, any size), the share further than ``tolerance`` from the
+    ``backdrop`` colour: a grey box, a floor or a gradient left around a product."""
+    small = im.convert("RGB").resize(region.size, Image.Resampling.BOX) if im.size != region.size else im
+    off = ImageChops.multiply(ink(small.convert("RGB"), backdrop, tolerance), region)
+    return off.histogram()[255] / max(1, region.histogram()[255])
+
+
+def framed_photo(im: Image.Image, tolerance: int, max_side: int = 1024) -> tuple[bool, str]:
+    """Whether what stands on white in ``im`` is a photo pasted in a frame rather than a product: the box of
+    everything that is not white has filled, square corners (two or more; or one whose two sides run straight
+    along most of their length). A product's silhouette leaves its box's corners white (rounded corners, a
+    bag's handles, a garment's shoulders), while a photo keeps its corners even where parts of its scene were
+    light enough to be whitened. Returns (framed, what was seen)."""
+    rgb = im.convert("RGB")
+    k = min(1.0, max_side / max(rgb.size))
+    if k < 1:
+        rgb = rgb.resize((max(1, round(rgb.width * k)), max(1, round(rgb.height * k))), Image.Resampling.BOX)
+    marks = ink(rgb, (255, 255, 255), tolerance)
+    box = marks.getbbox()
+    if box is None:
+        return False, "nothing but white"
+    inside = marks.crop(box)
+    w, h = inside.size
+    if w < 8 or h < 8:
+        return False, "a tiny mark"
+
+    def covered(b: tuple[int, int, int, int]) -> float:
+        return inside.crop(b).histogram()[255] / max(1, (b[2] - b[0]) * (b[3] - b[1]))
+
+    d = max(2, min(w, h) // 100)  # a few pixels in, past a JPEG's soft edge
+    top, bottom = covered((0, d, w, 2 * d)), covered((0, h - 2 * d, w, h - d))
+    left, right = covered((d, 0, 2 * d, h)), covered((w - 2 * d, 0, w - d, h))
+    c = max(2, min(w, h) // 40)  # corner patches
+    corners = [((top, left), covered((0, 0, c, c))), ((top, right), covered((w - c, 0, w, c))),
+               ((bottom, left), covered((0, h - c, c, h))), ((bottom, right), covered((w - c, h - c, w, h)))]
+    square = [sides for sides, filled in corners if filled >= _CORNER_FILLED]
+    framed = len(square) >= 2 or any(min(sides) >= _SIDE_STRAIGHT for sides in square)
+    seen = f"{len(square)} square corner(s); sides covered {min(top, bottom, left, right):.0%}-" \
+           f"{max(top, bottom, left, right):.0%}"
+    return framed, seen

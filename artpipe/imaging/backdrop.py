@@ -14,6 +14,7 @@ from PIL import Image, ImageChops
 
 _ANALYSIS_SIDE = 512
 _RUN = re.compile(rb"\xff+")
+_OPAQUE = 250  # alpha from here up is the product itself, never cleared
 
 
 def _distance(im: Image.Image, color: tuple[int, int, int]) -> Image.Image:
@@ -88,3 +89,20 @@ def apply_white(im: Image.Image, region: Image.Image, backdrop: tuple[int, int, 
 def whiten(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> Image.Image:
     """``im`` (RGB) with its edge-connected backdrop made pure white."""
     return apply_white(im, backdrop_region(im, backdrop, tolerance), backdrop, tolerance)
+
+
+def clear_faint(im: Image.Image, tolerance: int) -> Image.Image:
+    """A cut-out (RGBA) with its faint, see-through surroundings (a soft shadow, a grey floor, a fringe: partly
+    transparent pixels that are nearly white on white) made transparent, fading in up to ``tolerance``: on
+    white it then shows only what a check counts as product. Opaque pixels stay, so a white product keeps its
+    body."""
+    alpha = im.getchannel("A")
+    flat = Image.new("RGB", im.size, (255, 255, 255))
+    flat.paste(im.convert("RGB"), (0, 0), alpha)
+    half = max(1, tolerance // 2)
+    faint = _distance(flat, (255, 255, 255)).point(
+        lambda v: 255 if v <= half else max(0, 255 - (v - half) * 255 // half))
+    see_through = alpha.point(lambda a: 255 if a < _OPAQUE else 0)
+    out = im.copy()
+    out.putalpha(ImageChops.subtract(alpha, ImageChops.multiply(faint, see_through)))
+    return out

@@ -9,11 +9,17 @@ from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
 
-from artpipe.imaging.analyze import border_white_share, find_subject
+from artpipe.imaging.analyze import border_white_share, find_subject, framed_photo, ink, off_backdrop_share
+from artpipe.imaging.backdrop import backdrop_region
 from artpipe.imaging.color import profile_name
 from artpipe.presets import Preset, Rule
 
-RENDER_TIME = ("no_overlays",)  # enforced when rendering into the preset, not visible in pixels
+RENDER_TIME = ("no_overlays", "low_resolution")  # judged while rendering into the preset, not from the file
+_TOLERANCE = 28  # how far from pure white a pixel must be to count as product (the analysis's backdrop tolerance)
+_WHITE = (255, 255, 255)
+_OFF_WHITE = 4  # a background pixel further than this from white (any channel, after JPEG) is off-white
+_FRAMED = ("the background was not removed: a photo in a white frame, not a product on white; use a cut-out "
+           "or re-shoot on white")
 
 
 @dataclass(frozen=True)
@@ -47,8 +53,8 @@ def _between(value: float, params: dict[str, float], unit: str) -> tuple[bool, s
     return ok, f"{limit}{unit}"
 
 
-def _measure(rule: Rule, im: Image.Image, data: bytes) -> tuple[bool, str, str]:
-    """(ok, measured, limit) for one rule."""
+def _measure(rule: Rule, im: Image.Image, data: bytes, framed: tuple[bool, str]) -> tuple[bool, str, str]:
+    """(ok, measured, limit) for one rule; ``framed``: whether the image is a framed photo, and what was seen."""
     w, h = im.size
     p = rule.params
     if rule.kind == "size":
@@ -70,7 +76,17 @@ def _measure(rule: Rule, im: Image.Image, data: bytes) -> tuple[bool, str, str]:
         return ok, f"{len(data)} bytes", limit
     if rule.kind == "white_background":
         share = border_white_share(im)
-        return share >= p["share"], f"{share:.2%} of the border is pure white", f">= {p['share']:.0%}"
+        off = _off_white_around(im.convert("RGB"))
+        most = p.get("max_off_white", 0.2)
+        ok = share >= p["share"] and off <= most
+        measured = f"{share:.2%} of the border is pure white, {off:.0%} of the background off-white" + \
+            ("" if off <= most else " (a grey box or floor around the product)")
+        return ok, measured, f">= {p['share']:.0%} pure border, <= {most:.0%} off-white"
+    if rule.kind == "isolated_product":
+        return not framed[0], _FRAMED if framed[0] else f"a product on white ({framed[1]})", \
+            "the product alone, not a framed photo"
+    if framed[0]:  # fill, margins and size of a frame say nothing about the product
+        return False, "no product isolated (a framed photo)", _limit(rule)
     left, top, right, bottom = find_subject(im.convert("RGB"), max_side=max(w, h))[0]
     sw, sh = right - left, bottom - top
     if rule.kind == "fill":
@@ -85,6 +101,25 @@ def _measure(rule: Rule, im: Image.Image, data: bytes) -> tuple[bool, str, str]:
     raise ValueError(msg)
 
 
+def _off_white_around(rgb: Image.Image) -> float:
+    """The share of the background around the product (near-white pixels connected to the edge, outside the box
+    of what is clearly product) that is not pure white: a grey box or floor left around a cut-out. Inside the
+    product's box near-white pixels may be the product itself (a white shirt), so they are not counted."""
+    region = backdrop_region(rgb, _WHITE, _TOLERANCE)
+    small = rgb.resize(region.size, Image.Resampling.BOX) if region.size != rgb.size else rgb
+    box = ink(small, _WHITE, _TOLERANCE).getbbox()
+    if box is not None:
+        region = region.copy()
+        region.paste(0, box)
+    return off_backdrop_share(small, region, _WHITE, _OFF_WHITE)
+
+
+def _limit(rule: Rule) -> str:
+    p = rule.params
+    return {"fill": f">= {p.get('min', 0):.0%}", "edge_margin": f"<= {num(p.get('max_px', 0))} px",
+            "subject": f"> {num(p.get('min_px', 0))} px"}.get(rule.kind, "")
+
+
 def check_bytes(data: bytes, preset: Preset) -> list[CheckResult]:
     """Every pixel- and file-level rule of ``preset`` on an encoded image."""
     try:
@@ -96,9 +131,11 @@ def check_bytes(data: bytes, preset: Preset) -> list[CheckResult]:
             Image.DecompressionBombWarning) as exc:
         return [CheckResult("decode", False, f"cannot be read ({exc})", "a readable image", "artpipe", "official")]
     out = []
+    pixel_rules = {"isolated_product", "fill", "edge_margin", "subject"}
+    framed = framed_photo(im, _TOLERANCE) if any(r.kind in pixel_rules for r in preset.rules) else (False, "")
     for rule in preset.rules:
         if rule.kind in RENDER_TIME:
             continue
-        ok, measured, limit = _measure(rule, im, data)
+        ok, measured, limit = _measure(rule, im, data, framed)
         out.append(CheckResult(rule.kind, ok, measured, limit, rule.source, rule.confidence))
     return out

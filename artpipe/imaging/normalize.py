@@ -1,7 +1,7 @@
 """The normalize pipeline: ordered pure steps from a decoded image to an sRGB RGB/RGBA ``Asset``.
 
     NORMALIZE = (orient, to_8bit, unpalette, to_srgb, to_rgb, analyze, assess)
-    then, as asked: whiten_backdrop, trim, limit_size
+    then, as asked: isolate_product, whiten_backdrop, trim, limit_size
 
 ``assess`` judges the input (low_resolution, blurry, dark) before any trim or resize of ours.
 
@@ -19,9 +19,11 @@ from PIL import Image
 
 from artpipe.defaults import setting
 from artpipe.imaging import profiles
-from artpipe.imaging.analyze import find_subject
+from artpipe.imaging.analyze import find_subject, visible_box
 from artpipe.imaging.backdrop import whiten
 from artpipe.imaging.color import to_srgb_image
+from artpipe.imaging.isolate import is_cutout, isolate
+from artpipe.imaging.matting import cut_sides
 from artpipe.imaging.open import Decoded
 from artpipe.imaging.place import crop_to_subject
 from artpipe.imaging.quality import assess as assess_image
@@ -44,6 +46,8 @@ class Work:
     subject: tuple[int, int, int, int] | None = None  # set by analyze
     backdrop: tuple[int, int, int] | None = None
     source_size: tuple[int, int] = (0, 0)  # the input's upright size before any draft, trim or resize
+    mask: Image.Image | None = None  # the product (L, 255 = product) when a model isolated it
+    isolation: str = "none"  # how the product was isolated: alpha, color, model or none
     steps: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
@@ -65,6 +69,16 @@ class Asset:
     backdrop: tuple[int, int, int] | None  # plain backdrop colour, None for cut-outs and busy photos
     steps: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    mask: Image.Image | None = None  # the product (L, 255 = product) found by the segmentation model
+    isolation: str = "none"  # alpha (a cut-out), color (plain light backdrop), model, or none
+
+    def cutout(self) -> Image.Image:
+        """The product alone: the photo as RGBA with the model's mask as alpha (the image itself otherwise)."""
+        if self.mask is None:
+            return self.image
+        out = self.image.convert("RGBA")
+        out.putalpha(self.mask)
+        return out
 
 
 def orient(work: Work) -> Work:
@@ -126,8 +140,48 @@ def analyze(work: Work) -> Work:
     return replace(work, subject=subject, backdrop=backdrop, steps=(*work.steps, "analyze"))
 
 
+def _model(name: str | None, im: Image.Image) -> tuple[Image.Image, float, str]:
+    from artpipe.imaging.segment import load_segmenter, saliency  # onnxruntime only when a photo needs it
+
+    model = load_segmenter(name)
+    mask, ms = saliency(im, model)
+    return mask, ms, model.name
+
+
+def _flatten_stray_alpha(work: Work) -> Work:
+    """A photo with a stray transparent index (a palette PNG's tRNS) is judged as the opaque photo it is."""
+    if work.image.mode != "RGBA" or is_cutout(work.image, setting("analyze", "alpha_threshold")):
+        return work
+    flat = Image.new("RGB", work.image.size, (255, 255, 255))
+    flat.paste(work.image, (0, 0), work.image.getchannel("A"))
+    subject, backdrop = find_subject(flat)
+    return work.did(flat, "to_rgb:stray_alpha_flattened", subject=subject, backdrop=backdrop)
+
+
+def isolate_product(work: Work, mode: str, model: str | None = None) -> Work:
+    """Isolate the product (``mode``: auto, model or never): a cut-out keeps its alpha, a plain light backdrop
+    is left to the colour path, anything else gets the segmentation model's mask; the subject box then comes
+    from the mask. Warns ``no_subject`` / ``scene_photo`` when nothing could be isolated."""
+    if mode != "never":
+        work = _flatten_stray_alpha(work)
+    found = isolate(work.image, work.backdrop, mode, light_min=setting("analyze", "color_path_min"),
+                    tolerance=setting("analyze", "backdrop_tolerance"), model=partial(_model, model))
+    step = f"cutout:{found.how}" + (f":{found.note}" if found.note else "")
+    shape = found.mask if found.mask is not None else work.image.getchannel("A") if found.how == "alpha" else None
+    cut = cut_sides(shape) if shape is not None else ()
+    warns = (*found.warnings, *((f"product_cropped:{'+'.join(cut)}",) if cut else ()))
+    if found.mask is None:
+        return work.did(work.image, step, *warns, isolation=found.how)
+    subject = visible_box(work.image, found.mask, setting("analyze", "backdrop_tolerance")) or work.subject
+    return work.did(work.image, step, *warns, mask=found.mask, isolation="model", subject=subject)
+
+
 def whiten_backdrop(work: Work) -> Work:
     """Make a light, plain backdrop pure white, leaving the product and its soft shadow alone."""
+    if work.mask is not None:  # the model isolated the product: everything else becomes white
+        white = Image.new("RGB", work.image.size, (255, 255, 255))
+        white.paste(work.image, (0, 0), work.mask)
+        return work.did(white, "whiten_backdrop:mask", backdrop=(255, 255, 255))
     if work.backdrop is None or work.image.mode != "RGB" or min(work.backdrop) < setting("analyze", "whiten_min"):
         return work
     image = whiten(work.image, work.backdrop, setting("analyze", "backdrop_tolerance"))
@@ -139,9 +193,11 @@ def trim(work: Work, margin: float) -> Work:
     if work.subject is None or work.subject == (0, 0, *work.image.size):
         return work
     image = crop_to_subject(work.image, work.subject, margin)
+    mask = crop_to_subject(work.mask, work.subject, margin) if work.mask is not None else None
     left, top, right, bottom = work.subject
     x0, y0 = max(0, left - int((right - left) * margin)), max(0, top - int((bottom - top) * margin))
-    return work.did(image, f"trim:{image.width}x{image.height}", subject=(left - x0, top - y0, right - x0, bottom - y0))
+    return work.did(image, f"trim:{image.width}x{image.height}", subject=(left - x0, top - y0, right - x0, bottom - y0),
+                    mask=mask)
 
 
 def limit_size(work: Work, max_side: int) -> Work:
@@ -153,8 +209,9 @@ def limit_size(work: Work, max_side: int) -> Work:
     size = (max(1, round(w * k)), max(1, round(h * k)))
     # reducing_gap lets Pillow shrink by an integer factor first (fast), then finish with LANCZOS.
     image = work.image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    mask = work.mask.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0) if work.mask is not None else None
     subject = tuple(round(v * k) for v in work.subject) if work.subject else None
-    return work.did(image, f"resize:{size[0]}x{size[1]}", subject=subject)
+    return work.did(image, f"resize:{size[0]}x{size[1]}", subject=subject, mask=mask)
 
 
 def assess(work: Work) -> Work:
@@ -175,11 +232,15 @@ class NormalizeOptions:
     trim: bool = False
     max_size: int | None = None
     white_backdrop: bool = False
+    cutout: str = "never"  # auto, model or never: isolate the product (see isolate.py)
+    model: str | None = None  # an ONNX segmentation model's path; None for the bundled one
 
 
 def steps_for(options: NormalizeOptions) -> tuple[Step, ...]:
     """The full, ordered pipeline for these options."""
     steps: list[Step] = list(NORMALIZE)
+    if options.cutout != "never":
+        steps.append(partial(isolate_product, mode=options.cutout, model=options.model))
     if options.white_backdrop:
         steps.append(whiten_backdrop)
     if options.trim:
@@ -198,4 +259,4 @@ def normalize(decoded: Decoded, options: NormalizeOptions = NormalizeOptions()) 
         work = step(work)
     subject = work.subject or (0, 0, *work.image.size)
     return Asset(work.image, decoded.path, decoded.format, decoded.original_size, subject, work.backdrop,
-                 work.steps, work.warnings)
+                 work.steps, work.warnings, work.mask, work.isolation)

@@ -10,6 +10,7 @@ import math
 import struct
 import warnings
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
@@ -35,6 +36,23 @@ class Decoded:
     orientation: int = 1  # EXIF orientation 1-8 (1 = upright); applied by the normalize pipeline
     warnings: tuple[str, ...] = ()
     original_size: tuple[int, int] = (0, 0)  # as stored in the file, before any draft scaling
+
+
+UNSUPPORTED = ("not an image artpipe reads (JPEG, PNG, WebP, HEIC/HEIF, AVIF, GIF, TIFF, BMP); export it as JPEG "
+               "(on an iPhone: Settings > Camera > Formats > Most Compatible; in Photoshop: File > Export > JPEG)")
+
+
+@cache
+def register_plugins() -> None:
+    """Register every Pillow plugin and pillow-heif's HEIF opener (iPhone photos), once per process, so the
+    allow-list can name formats like MPO, AVIF and HEIF. libheif applies a HEIC's rotation (irot/imir) while
+    decoding and pillow-heif then reports EXIF orientation 1, so the orientation step never turns it twice."""
+    Image.init()
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError:  # a build without it reads everything else; HEIC files are then `unsupported`
+        return
+    register_heif_opener()
 
 
 def _classify_decode_error(exc: BaseException) -> tuple[str, str]:
@@ -70,7 +88,7 @@ def open_image(path: Path, *, max_pixels: int | None = None, max_file_bytes: int
     for magic, kind in _REFUSED_MAGIC.items():
         if head.startswith(magic):
             raise InputError(name, "unsupported", f"{kind} files are not accepted; export a JPEG or PNG")
-    Image.init()  # register every plugin, so the allow-list can name formats like MPO and AVIF
+    register_plugins()
     allowed = [f for f in setting("formats", "allowed") if f in Image.OPEN]
     with warnings.catch_warnings():
         # A DecompressionBombWarning is an error here: it means a bomb-sized image slipped under Pillow's limit.
@@ -78,8 +96,7 @@ def open_image(path: Path, *, max_pixels: int | None = None, max_file_bytes: int
         try:
             im = Image.open(path, formats=allowed)
         except UnidentifiedImageError:
-            raise InputError(name, "unsupported", "not an image artpipe reads (JPEG, PNG, WebP, GIF, TIFF, "
-                             "BMP, AVIF); export one of those") from None
+            raise InputError(name, "unsupported", UNSUPPORTED) from None
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise InputError(name, "bomb", "the image claims a huge pixel size for its file size "
                              "(decompression bomb); it was not decoded") from None

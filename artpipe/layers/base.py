@@ -33,6 +33,7 @@ class Scene:
     size: Size
     values: dict[str, str]  # text and colour fields, defaults applied
     images: dict[str, Asset]  # image fields by name, template files by "file:<absolute path>"
+    min_subject_px: int = 0  # a marketplace's minimum product size: product pictures grow to it where room allows
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Placed:
     x: int
     y: int
     warnings: tuple[str, ...] = ()
+    upscale: float = 0.0  # how much a product photo was enlarged (0: no product photo drawn)
 
 
 @dataclass

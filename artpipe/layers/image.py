@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TypeVar, cast
 from weakref import finalize
 
 from PIL import Image, ImageChops
 
 from artpipe.defaults import setting
 from artpipe.errors import RenderError
-from artpipe.imaging.backdrop import apply_white, backdrop_region
+from artpipe.imaging.analyze import visible_box
+from artpipe.imaging.backdrop import apply_white, backdrop_region, clear_faint
 from artpipe.imaging.normalize import Asset
 from artpipe.imaging.place import (
     cover_subject,
@@ -40,7 +42,8 @@ from artpipe.template.layout import anchor_offset, fit_size
 from artpipe.template.model import ANCHORS, FITS, Layer, Length, Rect, Shadow
 
 KEYS = ("source", "fit", "anchor", "shadow", "trim", "padding", "matte", "radius", "inset", "mask", "focus",
-        "whiten")
+        "whiten", "cutout")
+CUTOUTS = ("auto", "model", "never")  # use the product's cut-out when one was made / always make one / the photo
 MASKS = ("none", "rounded", "circle")
 
 
@@ -60,6 +63,7 @@ class ImageLayer(Layer):
     mask: str = "none"  # cut the picture (or its card) to a rounded rectangle (radius) or an ellipse
     focus: str | None = None  # "$field" holding "x,y" (fractions or percentages): where cover centres
     whiten: bool = False  # clean a light plain backdrop to pure white (marketplace main images)
+    cutout: str = "auto"  # auto: the product alone where it was isolated; model: always isolate it; never: the photo
 
 
 def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> ImageLayer:
@@ -91,6 +95,7 @@ def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> ImageLayer:
         mask=r.choice("mask", MASKS, "none"),
         focus=_focus_field(r, ctx),
         whiten=r.flag("whiten", False),
+        cutout=r.choice("cutout", CUTOUTS, "auto"),
     )
 
 
@@ -139,16 +144,36 @@ def _asset(layer: ImageLayer, scene: Scene) -> Asset | None:
 
 # Things derived from a photo (its backdrop region, smaller copies), made once however many outputs use them
 # and forgotten with the photo. Images compare by value, so they cannot be dictionary keys themselves.
-_DERIVED: dict[tuple[int, str], Image.Image] = {}
+_DERIVED: dict[tuple[int, str], object] = {}
 _MAX_LEVEL = 8
+T = TypeVar("T")
 
 
-def _derived(image: Image.Image, what: str, make: Callable[[], Image.Image]) -> Image.Image:
+def _derived(image: Image.Image, what: str, make: Callable[[], T]) -> T:
     key = (id(image), what)
     if key not in _DERIVED:
         _DERIVED[key] = make()
         finalize(image, _DERIVED.pop, key, None)
-    return _DERIVED[key]
+    return cast(T, _DERIVED[key])
+
+
+def _shown(layer: ImageLayer, asset: Asset) -> Asset:
+    """The picture this layer draws: the product alone (an RGBA cut-out) when the photo's product was isolated
+    by the model and the layer does not ask for the photo; on a white-background layer a cut-out's faint
+    pixels (its own grey floor, a soft shadow) are cleared, so what remains is what a check sees."""
+    cut = asset.mask is not None and layer.cutout != "never" and layer.source.startswith("$")
+    if not cut and not (layer.whiten and asset.image.mode == "RGBA"):
+        return asset
+    tolerance = setting("analyze", "backdrop_tolerance")
+    what = f"cutout{'-white' if layer.whiten else ''}{'' if cut else '-alpha'}"
+
+    def make() -> Image.Image:
+        image = asset.cutout() if cut else asset.image
+        return clear_faint(image, tolerance) if layer.whiten else image
+
+    image = _derived(asset.image, what, make)
+    subject = _derived(image, "visible", lambda: visible_box(image, None, tolerance)) if layer.whiten else None
+    return replace(asset, image=image, subject=subject or asset.subject, backdrop=None, mask=None)
 
 
 def _region(asset: Asset) -> Image.Image:
@@ -179,8 +204,8 @@ def _white_fitted(pic: Image.Image, asset: Asset, window: tuple[int, int, int, i
     whole photo (only backdrop connected to the photo's own edge)."""
     assert asset.backdrop is not None
     region = _region(asset)
-    k = region.width / asset.image.width
-    box = (window[0] * k, window[1] * k, window[2] * k, window[3] * k)
+    kx, ky = region.width / asset.image.width, region.height / asset.image.height  # rounded apart: two factors
+    box = (window[0] * kx, window[1] * ky, min(region.width, window[2] * kx), min(region.height, window[3] * ky))
     return apply_white(pic.convert("RGB"), region, asset.backdrop, setting("analyze", "backdrop_tolerance"), box)
 
 
@@ -194,11 +219,11 @@ Photo = tuple[Image.Image, tuple[int, int, int, int]]  # a picture and the windo
 
 
 def _on_matte(layer: ImageLayer, pic: Image.Image | Photo, size: tuple[int, int], rect: Rect,
-              scene: Scene) -> Image.Image:
+              scene: Scene, asset: Asset | None, inset: int) -> Image.Image:
     """The picture (``size`` pixels) inside a card: its own backdrop continued, or a colour; corners rounded.
-    ``pic`` is a (photo, window) pair when the card comes from the photo, which draws the picture as part of it."""
-    asset = scene.images.get(layer.source[1:]) if layer.source.startswith("$") else None
-    inset = _inset(layer, rect)
+    ``pic`` is a (photo, window) pair when the card comes from the photo, which draws the picture as part of it;
+    ``asset``: the product photo as shown (its cut-out when isolated), None for a template file; ``inset``: the
+    room kept around the picture."""
     x, y = anchor_offset(size[0], size[1], rect.w - 2 * inset, rect.h - 2 * inset, layer.anchor)
     x, y = max(x, 0) + inset, max(y, 0) + inset
     tolerance = setting("analyze", "backdrop_tolerance")
@@ -225,12 +250,15 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
     source = _asset(layer, scene)
     if source is None or rect.w <= 0 or rect.h <= 0:
         return None
+    source = _shown(layer, source)
     white = _whitened(layer, source)
-    window = subject_window(source.image.size, source.subject, layer.padding) if layer.trim else \
+    subject = _white_subject(source) if white and layer.trim else source.subject
+    window = subject_window(source.image.size, subject, layer.padding) if layer.trim else \
         (0, 0, *source.image.size)
-    inset = _inset(layer, rect)
-    inner_w, inner_h = max(1, rect.w - 2 * inset), max(1, rect.h - 2 * inset)
     src_size = (window[2] - window[0], window[3] - window[1])
+    inset = _grown_inset(layer, rect, src_size, scene.min_subject_px) if layer.role == "product" \
+        and layer.trim and scene.min_subject_px else _inset(layer, rect)
+    inner_w, inner_h = max(1, rect.w - 2 * inset), max(1, rect.h - 2 * inset)
     base, base_window, f = _level(source.image, window, inner_w, inner_h) if layer.fit != "cover" else \
         (source.image, window, 1)
     window = (base_window[0] * f, base_window[1] * f, min(source.image.width, base_window[2] * f),
@@ -255,9 +283,10 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
         if white and layer.fit != "cover":  # cleaned at the output's size: far fewer pixels than the photo's
             pic = _white_fitted(pic, source, window)
     size = pic.size if pic is not None else fit_size(im.width, im.height, inner_w, inner_h, layer.fit)
-    notes = _upscale_note(layer, src_size, size, scene)
+    factor = max(size[0] / src_size[0], size[1] / src_size[1])
+    notes = _upscale_note(layer, factor, scene)
     if layer.matte is not None:
-        out = _on_matte(layer, pic if pic is not None else (base, base_window), size, rect, scene)
+        out = _on_matte(layer, pic if pic is not None else (base, base_window), size, rect, scene, asset, inset)
         x, y = 0, 0
     else:
         assert pic is not None  # a picture without a matte card is always drawn
@@ -270,7 +299,33 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
     if layer.shadow is not None:
         out, dx, dy = drop_shadow(out, layer.shadow, resolve_color(layer.shadow.color, scene, layer.origin))
         x, y = x + dx, y + dy
-    return Placed(out, rect.x + x, rect.y + y, notes)
+    return Placed(out, rect.x + x, rect.y + y, notes, factor if layer.source.startswith("$") else 0.0)
+
+
+def _white_subject(asset: Asset) -> tuple[int, int, int, int]:
+    """The box of what stays of a light backdrop's product once it is whitened (measured as a check measures a
+    finished file: pixels further than the tolerance from the backdrop), at up to 2048 px."""
+    assert asset.backdrop is not None
+    backdrop = asset.backdrop
+    tolerance = setting("analyze", "backdrop_tolerance")
+    box = _derived(asset.image, "white-subject", lambda: visible_box(asset.image, None, tolerance, backdrop=backdrop))
+    return box or asset.subject
+
+
+def _grown_inset(layer: ImageLayer, rect: Rect, src: tuple[int, int], min_px: int) -> int:
+    """The inset that lets a product whose short side would stay under a marketplace's minimum (``min_px``,
+    with 3 % to spare) grow to it, as far as a 1 % margin allows; the layer's own inset otherwise."""
+    inset = _inset(layer, rect)
+    inner = (max(1, rect.w - 2 * inset), max(1, rect.h - 2 * inset))
+    tw, th = fit_size(src[0], src[1], inner[0], inner[1], "contain")
+    short = min(tw, th) * (1 - 2 * layer.padding / (1 + 2 * layer.padding))  # the product inside its padding
+    if short >= min_px * 1.03 or short <= 0:
+        return inset
+    margin = max(2, round(min(rect.w, rect.h) * 0.01))
+    k = min(min_px * 1.03 / short, (rect.w - 2 * margin) / tw, (rect.h - 2 * margin) / th)
+    if k <= 1:
+        return inset
+    return max(margin, round((min(rect.w, rect.h) - k * min(inner)) / 2))
 
 
 def _inset(layer: ImageLayer, rect: Rect) -> int:
@@ -291,9 +346,8 @@ def _masked(im: Image.Image, mask: str, radius: int) -> Image.Image:
     return out
 
 
-def _upscale_note(layer: ImageLayer, src: tuple[int, int], size: tuple[int, int], scene: Scene) -> tuple[str, ...]:
-    """Warn when a picture (``src`` pixels of the photo) is blown up noticeably (it will look soft)."""
-    factor = max(size[0] / src[0], size[1] / src[1])
+def _upscale_note(layer: ImageLayer, factor: float, scene: Scene) -> tuple[str, ...]:
+    """Warn when a picture is blown up noticeably (it will look soft)."""
     if layer.source.startswith("$") and factor > setting("image", "upscale_warn"):
         return (f"upscaled:{layer.name}@{scene.size.name}:x{factor:.1f}",)
     return ()

@@ -20,8 +20,9 @@ CONFIDENCE = ("official", "secondary", "unverified")
 RULES: dict[str, tuple[str, ...]] = {
     "size": ("width", "height"), "width": ("min", "max"), "height": ("min", "max"), "long_side": ("min", "max"),
     "pixels": ("max",), "square": (), "formats": ("allowed",), "srgb": (), "bytes": ("min", "max"),
-    "white_background": ("share",), "fill": ("min",), "edge_margin": ("max_px",), "subject": ("min_px",),
-    "no_overlays": ("roles", "action"),
+    "white_background": ("share", "max_off_white"), "fill": ("min",), "edge_margin": ("max_px",),
+    "subject": ("min_px",),
+    "no_overlays": ("roles", "action"), "isolated_product": (), "low_resolution": ("max_upscale",),
 }
 OVERLAY_ACTIONS = ("drop", "refuse")  # no_overlays: leave such layers out (the default), or refuse the render
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")

@@ -1,0 +1,113 @@
+"""Deciding how a photo's product is isolated: its own alpha, the fast colour path, or the segmentation model.
+
+    auto:  a cut-out keeps its alpha; a plain light backdrop whose product stands out solidly takes the colour
+           path (whitened at output size, no model); anything else (coloured, dark, gradient or busy backdrops,
+           white products on white) goes to the model.
+    model: the model for every photo without alpha.
+    never: the photo as it is.
+
+Pure: the model is handed in as a function from an image to its coarse mask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PIL import Image, ImageChops, ImageFilter
+
+from artpipe.imaging.analyze import border_strip, ink, off_backdrop_share
+from artpipe.imaging.backdrop import backdrop_region
+from artpipe.imaging.matting import mask_facts, refine
+
+MODES = ("auto", "model", "never")
+_MIN_SHARE = 0.004  # a product smaller than this share of the frame was not found
+_MAX_SHARE = 0.92  # a "product" covering more than this is the whole scene
+_MIN_SURE = 0.96  # below this share of clearly decided pixels the model is guessing (props, clutter)
+_SOLID = 0.55  # the colour path's product must keep this share of its area when eroded by 2 px (at 512 px)
+_ERODE = 5  # MinFilter size for that test: 2 px each way
+_CLEAN_BORDER = 0.9  # the colour path needs this share of the frame's edge to be backdrop
+_UNEVEN = 0.2  # a backdrop with more than this share further than half the tolerance from its colour is uneven
+_HOLES = 0.01  # enclosed backdrop-coloured areas over this share of the frame need the model
+_HOLE_MATCH = 6  # how close (max channel) an enclosed area must be to the backdrop colour to look like a hole
+_WHITE_ENOUGH = 250  # on a backdrop this light, holes are white already and need no model
+_CUTOUT_BORDER = 0.5  # an RGBA image is a cut-out when this share of its edge is transparent
+
+
+@dataclass(frozen=True)
+class Isolation:
+    """What isolating the product found: a mask (None: none was made), how, and what to tell the designer."""
+
+    how: str  # "alpha", "color", "model" or "none"
+    mask: Image.Image | None = None
+    warnings: tuple[str, ...] = ()
+    note: str = ""  # for the steps trail, e.g. "model:u2netp.onnx:412ms"
+
+
+def color_path_holds(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> bool:
+    """Whether cleaning the backdrop by colour keeps the product whole: the part not connected to the frame's
+    edge must be a solid shape. A white product on white leaks into the backdrop through its faint edges and
+    would keep only an outline, which erosion wipes out."""
+    region = backdrop_region(im, backdrop, tolerance)
+    if _border_share(region, 255) < _CLEAN_BORDER:  # the scene runs out of the frame: not a clean backdrop
+        return False
+    if off_backdrop_share(im, region, backdrop, tolerance // 2) > _UNEVEN:  # a sweep or a box, not one colour
+        return False
+    if min(backdrop) < _WHITE_ENOUGH and _hole_share(im, region, backdrop) > _HOLES:
+        return False  # backdrop seen through the product (inside a handle) would stay grey: the model tells
+    product = region.point(lambda v: 0 if v else 255)
+    area = product.histogram()[255]
+    if area < _MIN_SHARE * product.width * product.height:
+        return False
+    kept = product.filter(ImageFilter.MinFilter(_ERODE)).histogram()[255]
+    return kept >= _SOLID * area
+
+
+def _hole_share(im: Image.Image, region: Image.Image, backdrop: tuple[int, int, int]) -> float:
+    """The share of the frame that has the backdrop's colour but is enclosed by the product (not in ``region``,
+    the edge-connected backdrop): seen through a handle, or a product's own light part."""
+    small = im.convert("RGB").resize(region.size, Image.Resampling.BOX)
+    near = ink(small, backdrop, _HOLE_MATCH).point(lambda v: 0 if v else 255)
+    holes = ImageChops.subtract(near, region).filter(ImageFilter.MinFilter(3)).filter(ImageFilter.MaxFilter(3))
+    return holes.histogram()[255] / max(1, region.width * region.height)
+
+
+def _border_share(mask: Image.Image, value: int) -> float:
+    """The share of ``mask``'s one-pixel edge that has ``value``."""
+    return border_strip(mask).histogram()[value] / max(1, 2 * (mask.width + mask.height))
+
+
+def is_cutout(im: Image.Image, threshold: int) -> bool:
+    """Whether an RGBA image is a real cut-out (most of its edge transparent), not a photo with stray alpha."""
+    alpha = im.getchannel("A").point(lambda a: 255 if a <= threshold else 0)
+    return _border_share(alpha, 255) >= _CUTOUT_BORDER
+
+
+def judge_mask(mask: Image.Image) -> tuple[str, ...]:
+    """Warnings when a model's mask isolates nothing usable (empty, the whole scene, or unsure)."""
+    share, sure = mask_facts(mask)
+    if share < _MIN_SHARE:
+        return ("no_subject",)
+    if share > _MAX_SHARE or sure < _MIN_SURE:
+        return ("scene_photo",)
+    return ()
+
+
+def isolate(im: Image.Image, backdrop: tuple[int, int, int] | None, mode: str, *, light_min: int, tolerance: int,
+            model: Callable[[Image.Image], tuple[Image.Image, float, str]]) -> Isolation:
+    """How the product of ``im`` (RGB or RGBA, sRGB) is isolated under ``mode``. ``model`` returns the coarse
+    mask, the milliseconds it took and the model's name."""
+    if mode == "never":
+        return Isolation("none")
+    if im.mode == "RGBA":
+        return Isolation("alpha")
+    light = backdrop is not None and min(backdrop) >= light_min
+    if mode == "auto" and light and backdrop is not None and color_path_holds(im, backdrop, tolerance):
+        return Isolation("color")
+    coarse, ms, name = model(im)
+    mask = refine(im, coarse)
+    note = f"model:{name}:{ms:.0f}ms"
+    bad = judge_mask(mask)
+    if bad:
+        return Isolation("none", None, bad, note)
+    return Isolation("model", mask, (), note)

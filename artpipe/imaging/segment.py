@@ -1,0 +1,81 @@
+"""Salient-object segmentation with an ONNX model (U²-Net family) on the CPU: a photo in, a soft mask out.
+
+The bundled model is ``artpipe/models/u2netp.onnx`` (see the README beside it); a larger ONNX model of the same
+kind (one RGB input of a fixed square size, a saliency map as its first output) can be named by path instead.
+A loaded model is kept per process, so a worker pays for loading once.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import as_file, files
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from artpipe.errors import InputError
+
+BUNDLED = "u2netp.onnx"
+# ImageNet statistics, which U²-Net, IS-Net and BiRefNet were trained with.
+_MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
+_STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Segmenter:
+    """A loaded model: its session, input name and the square size it takes."""
+
+    name: str
+    session: Any  # onnxruntime.InferenceSession
+    input_name: str
+    side: int
+
+
+def model_path(name: str | None) -> Path:
+    """The ONNX file for ``name``: the bundled model for None or its name, else a path."""
+    if not name or name == BUNDLED:
+        with as_file(files("artpipe.models").joinpath(BUNDLED)) as path:
+            return Path(path)
+    return Path(name)
+
+
+@lru_cache(maxsize=4)
+def load_segmenter(name: str | None = None) -> Segmenter:
+    """Load a segmentation model once per process (one thread: the worker pool uses every core already)."""
+    import onnxruntime as ort  # imported here: loading it costs ~0.2 s, and most photos never need it
+
+    path = model_path(name)
+    if not path.is_file():
+        raise InputError(str(path), "missing", "no such segmentation model; name an ONNX file or leave "
+                         "cutout.model unset for the bundled one")
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3  # errors only: the model's unused side outputs are not worth a warning
+    try:
+        session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own untyped errors for a bad file
+        raise InputError(str(path), "corrupt", f"not a usable ONNX model ({str(exc)[:120]})") from None
+    first = session.get_inputs()[0]
+    shape = first.shape
+    side = shape[-1] if isinstance(shape[-1], int) else 320
+    return Segmenter(path.name, session, first.name, side)
+
+
+def saliency(im: Image.Image, model: Segmenter) -> tuple[Image.Image, float]:
+    """The model's mask of ``im`` at the model's own size (L, 0-255, stretched to the full range), and the
+    milliseconds inference took."""
+    started = time.perf_counter()
+    small = im.convert("RGB").resize((model.side, model.side), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    x = (np.asarray(small, dtype=np.float32) / 255.0 - _MEAN) / _STD
+    batch = x.transpose(2, 0, 1)[np.newaxis].astype(np.float32)
+    out = model.session.run(None, {model.input_name: batch})[0]
+    pred = np.asarray(out, dtype=np.float32).reshape(out.shape[-2:])
+    lo, hi = float(pred.min()), float(pred.max())
+    scaled = (pred - lo) / (hi - lo) if hi > lo else np.zeros_like(pred)
+    mask = Image.fromarray(np.round(scaled * 255).astype(np.uint8), "L")
+    return mask, (time.perf_counter() - started) * 1000

@@ -1,0 +1,1 @@
+"""Bundled model files (see README.md beside this file)."""

