@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from artpipe.assetcache import load_cached, save_cached
 from artpipe.errors import InputError
 from artpipe.imaging.isolate import color_path_holds, is_cutout, isolate
-from artpipe.imaging.matting import cut_sides, guided_filter, refine
+from artpipe.imaging.matting import _box, cut_sides, decontaminate, guided_filter, refine
 from artpipe.imaging.normalize import NORMALIZE, Asset, NormalizeOptions, normalize, steps_for
 from artpipe.imaging.open import Decoded
 from artpipe.imaging.segment import load_segmenter, model_path, saliency
@@ -98,6 +98,28 @@ def test_guided_filter_snaps_a_blurry_mask_to_the_photo_edge() -> None:
     assert out[:, 36:].mean() > 0.85
     assert out[:, :28].mean() < 0.15
     assert refine(Image.new("RGB", (40, 30)), Image.new("L", (10, 10), 255)).size == (40, 30)
+
+
+@pytest.mark.parametrize(("shape", "radius"), [((17, 23), 3), ((5, 40), 6), ((30, 30), 1), ((8, 8), 10)])
+def test_box_mean_matches_a_brute_force_window(shape: tuple[int, int], radius: int) -> None:
+    a = np.random.default_rng(1).random(shape).astype(np.float32)
+    expected = np.array([[a[max(0, i - radius):i + radius + 1, max(0, j - radius):j + radius + 1].mean()
+                          for j in range(shape[1])] for i in range(shape[0])])
+    assert np.abs(_box(a, radius) - expected).max() < 1e-5
+
+
+def test_soft_edges_take_the_product_colour_not_the_backdrop() -> None:
+    photo = Image.new("RGB", (200, 100), (0, 200, 200))  # teal
+    ImageDraw.Draw(photo).rectangle((0, 0, 99, 99), fill=(200, 0, 0))  # red product, left half
+    edge = photo.copy()
+    ImageDraw.Draw(edge).rectangle((100, 0, 103, 99), fill=(100, 100, 100))  # a blended edge band
+    mask = Image.new("L", (200, 100), 0)
+    ImageDraw.Draw(mask).rectangle((0, 0, 99, 99), fill=255)
+    ImageDraw.Draw(mask).rectangle((100, 0, 103, 99), fill=128)
+    out = decontaminate(edge, mask)
+    assert out.getpixel((101, 50)) == (200, 0, 0)  # the edge band is red again; alpha does the blending
+    assert out.getpixel((50, 50)) == (200, 0, 0)
+    assert out.getpixel((150, 50)) == (0, 200, 200)  # outside the product: untouched
 
 
 def test_paths_taken_by_kind_of_photo() -> None:

@@ -44,7 +44,7 @@ def border_color(im: Image.Image) -> tuple[tuple[int, int, int], float]:
     return (r, g, b), max(stat.stddev)
 
 
-def visible_box(im: Image.Image, mask: Image.Image | None, tolerance: int, max_side: int = 2048,
+def visible_box(im: Image.Image, mask: Image.Image | None, tolerance: int, max_side: int = 1024,
                 backdrop: tuple[int, int, int] = (255, 255, 255)) -> tuple[int, int, int, int] | None:
     """The box of what stays visible when ``im`` (its alpha, or ``mask`` as alpha) is put on pure white: pixels
     differing from white by more than ``tolerance``. This is how a check sees a product on a finished white

@@ -23,7 +23,7 @@ from artpipe.imaging.analyze import find_subject, visible_box
 from artpipe.imaging.backdrop import whiten
 from artpipe.imaging.color import to_srgb_image
 from artpipe.imaging.isolate import is_cutout, isolate
-from artpipe.imaging.matting import cut_sides
+from artpipe.imaging.matting import cut_sides, decontaminate
 from artpipe.imaging.open import Decoded
 from artpipe.imaging.place import crop_to_subject
 from artpipe.imaging.quality import assess as assess_image
@@ -76,7 +76,7 @@ class Asset:
         """The product alone: the photo as RGBA with the model's mask as alpha (the image itself otherwise)."""
         if self.mask is None:
             return self.image
-        out = self.image.convert("RGBA")
+        out = decontaminate(self.image, self.mask).convert("RGBA")  # no fringe of the old backdrop
         out.putalpha(self.mask)
         return out
 

@@ -304,7 +304,7 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
 
 def _white_subject(asset: Asset) -> tuple[int, int, int, int]:
     """The box of what stays of a light backdrop's product once it is whitened (measured as a check measures a
-    finished file: pixels further than the tolerance from the backdrop), at up to 2048 px."""
+    finished file: pixels further than the tolerance from the backdrop), at up to 1024 px."""
     assert asset.backdrop is not None
     backdrop = asset.backdrop
     tolerance = setting("analyze", "backdrop_tolerance")
