@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from artpipe.errors import ConfigError, Problem
+from artpipe.naming import check_output_pattern
 from artpipe.schema import Problems, Reader
 from artpipe.yamlsrc import load_mapping
 
@@ -111,6 +112,19 @@ def _presets_file(r: Reader, root: Path) -> Path | None:
     return Path(path)
 
 
+INBOX_PATTERN_KEYS = {"template", "size", "sku", "stem"}
+
+
+def _output(r: Reader) -> str:
+    """The inbox's output name pattern, checked as a job's is: known placeholders only, inside the folder."""
+    pattern = r.text("output", "{template}-{size}.jpg") or "{template}-{size}.jpg"
+    check_output_pattern(r, pattern, INBOX_PATTERN_KEYS)
+    if Path(pattern).suffix.lower() not in (".jpg", ".jpeg", ".png", ".webp"):
+        r.problem("output", f"cannot tell the format from '{Path(pattern).suffix or 'no extension'}'",
+                  "end the pattern in .jpg, .png or .webp")
+    return pattern
+
+
 def load_workspace(config: Path) -> Workspace:
     """Load ``artpipe.yaml`` (or the folder holding it); ConfigError lists every problem."""
     path = config / CONFIG_NAME if config.is_dir() else config
@@ -138,7 +152,7 @@ def load_workspace(config: Path) -> Workspace:
         sidecar_wait_seconds=r.number("sidecar_wait_seconds", 3, minimum=0, maximum=600),
         timeout_seconds=r.number("timeout_seconds", 120, minimum=1, maximum=3600),
         duplicates=r.choice("duplicates", DUPLICATES, "skip"),
-        output=r.text("output", "{template}-{size}.jpg") or "{template}-{size}.jpg",
+        output=_output(r),
         routes=_routes(r), presets=_presets_file(r, root))
     problems.raise_if_any()
     return workspace

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -12,6 +10,7 @@ from artpipe.colors import is_color, parse_color
 from artpipe.defaults import setting
 from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.encode import EXTENSIONS, SUBSAMPLING, EncodeOptions
+from artpipe.naming import check_output_pattern, output_name
 from artpipe.presets import Catalog, Preset, expand, load_presets, platform_of
 from artpipe.products import Product, read_products
 from artpipe.schema import Problems, Reader, suggest
@@ -29,7 +28,6 @@ FORMAT_TYPES = {"jpeg": "JPEG", "jpg": "JPEG", "png": "PNG", "webp": "WEBP"}
 PATTERN_KEYS = ("sku", "template", "size", "index", "stem", "preset", "platform")
 DEFAULT_OUTPUT = "{sku}/{template}-{size}.jpg"
 PRESET_SUFFIX = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif", "BMP": ".bmp", "TIFF": ".tif"}
-_UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")
 
 
 @dataclass(frozen=True)
@@ -229,17 +227,7 @@ def _encode(r: Reader, output: str) -> EncodeOptions:
 def _check_pattern(r: Reader, pattern: str, templates: list[JobTemplate]) -> None:
     known = set(PATTERN_KEYS) | {n for jt in templates for n, f in jt.template.fields.items()
                                  if f.type in ("text", "color")}
-    try:
-        names = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
-    except ValueError as exc:
-        r.problem("output", f"bad pattern: {exc}", "use {sku}, {template}, {size}, {index} or a field")
-        return
-    for name in names:
-        if name not in known:
-            r.problem("output", f"unknown placeholder {{{name}}}", suggest(name, known) or
-                      f"use one of {', '.join(sorted(known))}")
-    if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
-        r.problem("output", "the pattern must stay inside the output folder", "no absolute paths or '..'")
+    check_output_pattern(r, pattern, known)
 
 
 def _isolation(r: Reader, job_dir: Path) -> Isolate:
@@ -298,19 +286,6 @@ def missing_inputs(job: Job) -> list[Problem]:
     return out
 
 
-class _Parts(dict[str, str]):
-    """Pattern values; a field this product leaves empty becomes "_" rather than a KeyError."""
-
-    def __missing__(self, key: str) -> str:
-        return "_"
-
-
-def safe_part(value: str) -> str:
-    """A field value made safe as part of a file name (no separators, no leading dots)."""
-    cleaned = _UNSAFE.sub("_", value).strip().lstrip(".")
-    return cleaned[:120] or "_"
-
-
 def plan(job: Job, out_dir: Path) -> list[Task]:
     """One task per product with every output path; ConfigError when two outputs would collide."""
     tasks: list[Task] = []
@@ -326,7 +301,7 @@ def plan(job: Job, out_dir: Path) -> list[Task]:
                 parts = {**product.values, "sku": product.sku, "template": jt.template.name, "size": size,
                          "index": f"{product.index + 1:04d}", "stem": first_image.stem if first_image else "",
                          "preset": preset.name if preset else size, "platform": platform}
-                name = job.output.format_map(_Parts({k: safe_part(v) for k, v in parts.items()}))
+                name = output_name(job.output, parts)
                 if preset is not None:  # the preset decides the format; the name follows it
                     name = str(Path(name).with_suffix(PRESET_SUFFIX[preset.format]))
                 target = out_dir / name

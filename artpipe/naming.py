@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
-from pathlib import PurePosixPath
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+
+from artpipe.schema import Reader, suggest
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"\\|?*]')
+_UNSAFE_PART = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")  # a value inside a name: separators go too
 
 
 def safe_stem(stem: str, max_bytes: int) -> str:
@@ -34,3 +39,43 @@ class Namer:
             candidate = parent / f"{stem}-{n}{suffix}"
         self.used.add(candidate.as_posix().lower())
         return candidate
+
+
+class _Parts(dict[str, str]):
+    """Pattern values; a field this product leaves empty becomes "_" rather than a KeyError."""
+
+    def __missing__(self, key: str) -> str:
+        return "_"
+
+
+def safe_part(value: str) -> str:
+    """A field value made safe as part of a file name (no separators, no leading dots)."""
+    cleaned = _UNSAFE_PART.sub("_", value).strip().lstrip(".")
+    return cleaned[:120] or "_"
+
+
+def output_name(pattern: str, parts: Mapping[str, str]) -> str:
+    """The relative output path ``pattern`` makes from ``parts``, every value made safe as a file-name part (a
+    template named "../../x" stays one name); a placeholder without a value becomes "_"."""
+    return pattern.format_map(_Parts({k: safe_part(v) for k, v in parts.items()}))
+
+
+def check_output_pattern(r: Reader, pattern: str, known: set[str]) -> None:
+    """An output pattern's problems: bad syntax, a placeholder not in ``known``, a way out of the output folder
+    (absolute, ``..``), or a format spec (``{sku:>999999999}`` would build a gigabyte-long name)."""
+    if "\x00" in pattern:
+        r.problem("output", "the pattern contains a NUL character", "write a plain file name pattern")
+        return
+    try:
+        names = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
+    except ValueError as exc:
+        r.problem("output", f"bad pattern: {exc}", "use {sku}, {template}, {size}, {index} or a field")
+        return
+    for name in names:
+        if name not in known:
+            r.problem("output", f"unknown placeholder {{{name}}}", suggest(name, known) or
+                      f"use one of {', '.join(sorted(known))}")
+    if any(spec or conv for _, f, spec, conv in string.Formatter().parse(pattern) if f is not None):
+        r.problem("output", "placeholders take no format spec or conversion", "write {sku}, not {sku:>10}")
+    if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+        r.problem("output", "the pattern must stay inside the output folder", "no absolute paths or '..'")

@@ -119,16 +119,27 @@ def _convert(node: yaml.Node, loader: _Loader, depth: int) -> Any:
         line, col = _mark(node)
         raise ConfigError([Problem(file, line, col, "", f"unsupported YAML tag {node.tag}",
                                    "use plain values")]) from exc
+    except ValueError as exc:  # Python refuses to read integers of more than 4300 digits
+        line, col = _mark(node)
+        raise ConfigError([Problem(file, line, col, "", "a number too long to read",
+                                   "write it with fewer digits, or quote it as text")]) from exc
 
 
 def parse_yaml(text: str, file: str, folder: Path | None = None) -> Any:
-    """Parse YAML text into YMap/YList/scalars; raise ConfigError with file:line on any problem."""
-    loader = _Loader(text, file, folder)
+    """Parse YAML text into YMap/YList/scalars; raise ConfigError with file:line on any problem (a hostile
+    file too: control characters, thousands of nested brackets, numbers of thousands of digits)."""
+    try:
+        loader = _Loader(text, file, folder)  # the reader refuses control characters right here
+    except yaml.YAMLError as exc:
+        raise ConfigError([Problem(file, 0, 0, "", f"not plain YAML text ({str(exc).splitlines()[0]})",
+                                   "remove control characters from the file")]) from exc
     try:
         node = loader.get_single_node()
         if node is None:
             return YMap(file, (1, 1), folder)
         return _convert(node, loader, 0)
+    except RecursionError as exc:  # PyYAML composes nested brackets recursively, before our depth check
+        raise ConfigError([Problem(file, 0, 0, "", "nesting is too deep", "flatten the file")]) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)

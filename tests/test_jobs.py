@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from artpipe.errors import ConfigError
-from artpipe.jobs import load_job, missing_inputs, plan, safe_part
+from artpipe.jobs import load_job, missing_inputs, plan
+from artpipe.naming import safe_part
 
 from conftest import product_photo
 

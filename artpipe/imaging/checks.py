@@ -4,14 +4,15 @@ a pure 255 border into 254, so a file is judged as the platform will see it). Pu
 from __future__ import annotations
 
 import io
-import warnings
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
+from artpipe.errors import InputError
 from artpipe.imaging.analyze import border_white_share, find_subject, framed_photo, ink, off_backdrop_share
 from artpipe.imaging.backdrop import backdrop_region
 from artpipe.imaging.color import profile_name
+from artpipe.imaging.open import bomb_guard, open_untrusted
 from artpipe.presets import Preset, Rule
 
 RENDER_TIME = ("no_overlays", "low_resolution")  # judged while rendering into the preset, not from the file
@@ -123,13 +124,15 @@ def _limit(rule: Rule) -> str:
 def check_bytes(data: bytes, preset: Preset) -> list[CheckResult]:
     """Every pixel- and file-level rule of ``preset`` on an encoded image."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            im = Image.open(io.BytesIO(data))
+        with bomb_guard():  # the same safe open as every input: no Ghostscript, only the allowed formats
+            im = open_untrusted(io.BytesIO(data), "the file")
             im.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as exc:
-        return [CheckResult("decode", False, f"cannot be read ({exc})", "a readable image", "artpipe", "official")]
+    except InputError as exc:
+        return [CheckResult("decode", False, f"cannot be read: {exc.reason}: {exc.message}", "a readable image",
+                            "artpipe", "official")]
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        return [CheckResult("decode", False, f"cannot be read: the image data is damaged ({exc})",
+                            "a readable image", "artpipe", "official")]
     out = []
     pixel_rules = {"isolated_product", "fill", "edge_margin", "subject"}
     framed = framed_photo(im, _TOLERANCE) if any(r.kind in pixel_rules for r in preset.rules) else (False, "")

@@ -26,7 +26,8 @@ _MAX_SHARE = 0.92  # a "product" covering more than this is the whole scene
 _MIN_SURE = 0.96  # below this share of clearly decided pixels the model is guessing (props, clutter)
 _SOLID = 0.55  # the colour path's product must keep this share of its area when eroded by 2 px (at 512 px)
 _ERODE = 5  # MinFilter size for that test: 2 px each way
-_CLEAN_BORDER = 0.9  # the colour path needs this share of the frame's edge to be backdrop
+_CLEAN_BORDER = 0.98  # the colour path needs this share of the frame edge to be backdrop (a product cut by the
+#                      frame lets the fill leak in where it is light: a white shirt at the top edge)
 _UNEVEN = 0.2  # a backdrop with more than this share further than half the tolerance from its colour is uneven
 _HOLES = 0.01  # enclosed backdrop-coloured areas over this share of the frame need the model
 _HOLE_MATCH = 6  # how close (max channel) an enclosed area must be to the backdrop colour to look like a hole

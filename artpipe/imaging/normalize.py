@@ -164,7 +164,7 @@ def isolate_product(work: Work, mode: str, model: str | None = None) -> Work:
     from the mask. Warns ``no_subject`` / ``scene_photo`` when nothing could be isolated."""
     if mode != "never":
         work = _flatten_stray_alpha(work)
-    found = isolate(work.image, work.backdrop, mode, light_min=setting("analyze", "color_path_min"),
+    found = isolate(work.image, work.backdrop, mode, light_min=setting("analyze", "whiten_min"),
                     tolerance=setting("analyze", "backdrop_tolerance"), model=partial(_model, model))
     step = f"cutout:{found.how}" + (f":{found.note}" if found.note else "")
     shape = found.mask if found.mask is not None else work.image.getchannel("A") if found.how == "alpha" else None

@@ -9,9 +9,12 @@ from __future__ import annotations
 import math
 import struct
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import IO
 
 from PIL import Image, UnidentifiedImageError
 
@@ -83,28 +86,45 @@ def open_image(path: Path, *, max_pixels: int | None = None, max_file_bytes: int
     if size > max_file_bytes:
         raise InputError(name, "too_large", f"{size} bytes is more than the {max_file_bytes} allowed; "
                          "export a smaller file")
-    with path.open("rb") as fh:
-        head = fh.read(16)
+    with bomb_guard():
+        im = open_untrusted(path, name)
+        with im:
+            return _decode(im, name, size, max_pixels, draft_side)
+
+
+@contextmanager
+def bomb_guard() -> Iterator[None]:
+    """Pillow's DecompressionBombWarning raised as an error: a bomb-sized image slipped under its limit."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        yield
+
+
+def open_untrusted(source: Path | IO[bytes], name: str) -> Image.Image:
+    """Open (not yet decode) untrusted bytes, a file or an in-memory one, the only way artpipe opens them:
+    PostScript, EPS and PDF refused by content (Pillow would run Ghostscript), only the allowed formats tried,
+    every failure an InputError with a reason class. Use it inside ``bomb_guard``."""
+    if isinstance(source, Path):
+        with source.open("rb") as fh:
+            head = fh.read(16)
+    else:
+        head = source.read(16)
+        source.seek(0)
     for magic, kind in _REFUSED_MAGIC.items():
         if head.startswith(magic):
             raise InputError(name, "unsupported", f"{kind} files are not accepted; export a JPEG or PNG")
     register_plugins()
     allowed = [f for f in setting("formats", "allowed") if f in Image.OPEN]
-    with warnings.catch_warnings():
-        # A DecompressionBombWarning is an error here: it means a bomb-sized image slipped under Pillow's limit.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            im = Image.open(path, formats=allowed)
-        except UnidentifiedImageError:
-            raise InputError(name, "unsupported", UNSUPPORTED) from None
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise InputError(name, "bomb", "the image claims a huge pixel size for its file size "
-                             "(decompression bomb); it was not decoded") from None
-        except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
-            reason, message = _classify_decode_error(exc)
-            raise InputError(name, reason, message) from None
-        with im:
-            return _decode(im, name, size, max_pixels, draft_side)
+    try:
+        return Image.open(source, formats=allowed)
+    except UnidentifiedImageError:
+        raise InputError(name, "unsupported", UNSUPPORTED) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InputError(name, "bomb", "the image claims a huge pixel size for its file size "
+                         "(decompression bomb); it was not decoded") from None
+    except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
+        reason, message = _classify_decode_error(exc)
+        raise InputError(name, reason, message) from None
 
 
 def _decode(im: Image.Image, name: str, size: int, max_pixels: int, draft_side: int | None) -> Decoded:

@@ -9,6 +9,7 @@ after they are durable, or to ``failed/`` with ``<name>.error.json``. Operators'
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -16,19 +17,21 @@ from pathlib import Path, PurePosixPath
 
 from artpipe.api import run_request
 from artpipe.config import Workspace
-from artpipe.errors import ConfigError
+from artpipe.errors import ConfigError, Problem
 from artpipe.files import fsync_dir, move_into, write_text_atomic
 from artpipe.imaging.encode import EXTENSIONS, EncodeOptions
 from artpipe.inbox.ledger import Ledger
 from artpipe.inbox.routes import route_for
-from artpipe.jobs import RenderSpec, Task, safe_part
+from artpipe.jobs import RenderSpec, Task
+from artpipe.naming import output_name, safe_part
+from artpipe.paths import UnsafePath, inside
 from artpipe.products import Product
 from artpipe.report import Outcome, count
 from artpipe.sources import digest
 from artpipe.template.find import find_template
 from artpipe.template.load import load_template
 from artpipe.template.model import Template
-from artpipe.yamlsrc import load_mapping
+from artpipe.yamlsrc import YMap, load_mapping
 
 MERCHANT_FILE = "merchant.yaml"
 SIDECAR_SUFFIXES = (".yaml", ".yml")
@@ -60,15 +63,39 @@ class Pending:
     request: bool = False  # an operator's request (rendered with run_request), not a photo
 
 
-def merchant_values(path: Path) -> dict[str, str]:
-    """Field values from a merchant file or a sidecar; file and image paths made absolute beside it."""
+def merchant_values(path: Path, root: Path, file_keys: set[str] | None = None) -> dict[str, str]:
+    """Field values from a merchant file or a sidecar (ConfigError when it is broken). ``product`` is the dropped
+    photo and never a field here. Values of ``file_keys`` (image and font fields) must name files inside the
+    merchant's folder ``root`` (no absolute path, no ``..``, no link out) and become absolute paths; with
+    ``file_keys`` None, any value naming a file inside ``root`` does (to find the kit's files)."""
     data = load_mapping(path, "a file of field values")
+    if PHOTO_FIELD in data:
+        raise ConfigError([_problem(path, data, PHOTO_FIELD, "the product is the dropped photo, not a field",
+                                    f"remove '{PHOTO_FIELD}' from this file")])
     out = {}
     for key, value in data.items():
         text = "" if value is None else str(value)
-        candidate = path.parent / text
-        out[key] = str(candidate.resolve()) if text and "/" not in key and candidate.is_file() else text
+        out[key] = text
+        if not text or (file_keys is not None and key not in file_keys):
+            continue
+        try:
+            target = inside(root, text, path.parent)
+        except UnsafePath as exc:
+            if file_keys is None:
+                continue
+            raise ConfigError([_problem(path, data, key, str(exc),
+                                        "keep the merchant's files in the merchant's folder")]) from None
+        if target.is_file():
+            out[key] = str(target)
+        elif file_keys is not None:
+            raise ConfigError([_problem(path, data, key, f"no file '{text}' in the merchant's folder",
+                                        "put the file beside this one")])
     return out
+
+
+def _problem(path: Path, data: YMap, key: str, what: str, hint: str) -> Problem:
+    line, col = data.value_marks.get(key, data.key_marks.get(key, (0, 0)))
+    return Problem(str(path), line, col, key, what, hint)
 
 
 def sidecar_of(path: Path) -> Path | None:
@@ -97,7 +124,7 @@ class Processor:
     def prepare(self, path: Path, stable_at: float) -> Pending:
         """Record the input in the ledger and build its render task (None when it needs no rendering)."""
         rel = PurePosixPath(path.relative_to(self.ws.inbox).as_posix())
-        sha = digest(path)
+        sha = self._duplicate_key(path, rel)
         row = self.ledger.begin(rel.as_posix(), sha)
         if is_request(rel):  # dropped again means "run it again" (photos changed): never a duplicate
             return Pending(path, rel, row, None, None, stable_at, request=True)
@@ -109,23 +136,36 @@ class Processor:
         except FileNotFoundError as exc:
             return Pending(path, rel, row, None, sidecar, stable_at, ("route", str(exc)))
 
+    def _duplicate_key(self, path: Path, rel: PurePosixPath) -> str:
+        """What makes two inputs the same render: the photo's bytes, the merchant, the route and the bytes of the
+        merchant file and sidecar that give its fields. The same photo dropped by two merchants, or with another
+        sidecar, is rendered for each."""
+        merchant = rel.parts[0] if len(rel.parts) > 1 else ""
+        route = route_for(rel, self.ws.routes)
+        fields = [self.ws.inbox / merchant / MERCHANT_FILE if merchant else None, sidecar_of(path)]
+        parts = [digest(path), merchant, route.match if route else "",
+                 *(digest(f) if f is not None and f.is_file() else "" for f in fields)]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
     def _prepare(self, path: Path, rel: PurePosixPath, sha: str, row: int, sidecar: Path | None,
                  stable_at: float) -> Pending:
         earlier = self.ledger.done_with(sha)
         # A copy in the same pass counts too, so which file is the duplicate does not depend on batching.
         if self.ws.duplicates == "skip" and ((earlier is not None and earlier.id != row) or sha in self.this_pass):
             return Pending(path, rel, row, None, sidecar, stable_at)
-        self.this_pass.add(sha)
         route = route_for(rel, self.ws.routes)
         if route is None:
             return Pending(path, rel, row, None, sidecar, stable_at)
         values: dict[str, str] = dict(route.defaults)
-        merchant = self.ws.inbox / rel.parts[0] / MERCHANT_FILE if len(rel.parts) > 1 else None
+        root = self.ws.inbox / rel.parts[0] if len(rel.parts) > 1 else self.ws.inbox  # the merchant's folder
+        merchant = root / MERCHANT_FILE if len(rel.parts) > 1 else None
+        templates = tuple(self._template(n) for n in route.templates)
+        file_keys = {name for t in templates for name, f in t.fields.items() if f.type in ("image", "font")}
         for extra in (merchant, sidecar):
             if extra is not None and extra.is_file():
-                values.update(merchant_values(extra))
-        templates = tuple(self._template(n) for n in route.templates)
-        images = {PHOTO_FIELD: path, **{k: Path(v) for k, v in values.items() if _is_image_field(k, templates)}}
+                values.update(merchant_values(extra, root, file_keys))
+        images = {**{k: Path(v) for k, v in values.items() if _is_image_field(k, templates) and v},
+                  PHOTO_FIELD: path}  # the dropped photo, whatever the files say
         texts = {k: v for k, v in values.items() if k not in images}
         product = Product(0, path.stem, texts, images, str(path), 0, path)
         out_dir = self.ws.outbox / rel.parent / safe_part(path.stem)
@@ -133,10 +173,12 @@ class Processor:
         for i, template in enumerate(templates):
             sizes = template.size_names if route.sizes == "all" else tuple(route.sizes)
             for size in sizes:
-                name = self.ws.output.format(template=template.name, size=size, sku=path.stem, stem=path.stem)
+                name = output_name(self.ws.output, {"template": template.name, "size": size, "sku": path.stem,
+                                                    "stem": path.stem})
                 renders.append(RenderSpec(i, size, out_dir / name))
         fmt = EXTENSIONS.get(Path(self.ws.output).suffix.lower(), "JPEG")
         task = Task(row, product, templates, tuple(renders), EncodeOptions(format=fmt))
+        self.this_pass.add(sha)  # only once it is really rendered: a failed file makes no later copy a duplicate
         return Pending(path, rel, row, task, sidecar, stable_at)
 
     def run_request(self, item: Pending, workers: int) -> str:

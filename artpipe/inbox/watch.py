@@ -59,10 +59,11 @@ def kit_files(ws: Workspace) -> set[Path]:
     found: set[Path] = set()
     for merchant in ws.inbox.glob(f"*/{MERCHANT_FILE}"):
         try:
-            values = merchant_values(merchant)
+            values = merchant_values(merchant, merchant.parent)
         except ConfigError:
             continue
-        found.update(Path(v) for v in values.values() if Path(v).is_absolute())
+        own = merchant.parent.resolve()
+        found.update(Path(v) for v in values.values() if Path(v).is_absolute() and Path(v).is_relative_to(own))
     return found
 
 

@@ -168,10 +168,11 @@ def _shown(layer: ImageLayer, asset: Asset) -> Asset:
     what = f"cutout{'-white' if layer.whiten else ''}{'' if cut else '-alpha'}"
 
     def make() -> Image.Image:
-        image = asset.cutout() if cut else asset.image
+        image = _derived(asset.image, "cutout", asset.cutout) if cut else asset.image
         return clear_faint(image, tolerance) if layer.whiten else image
 
-    image = _derived(asset.image, what, make)
+    image = _derived(asset.image, what, make) if layer.whiten or not cut else \
+        _derived(asset.image, "cutout", asset.cutout)  # made once per photo, whatever the outputs
     subject = _derived(image, "visible", lambda: visible_box(image, None, tolerance)) if layer.whiten else None
     return replace(asset, image=image, subject=subject or asset.subject, backdrop=None, mask=None)
 

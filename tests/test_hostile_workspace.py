@@ -1,0 +1,170 @@
+"""Hostile merchants in the watched inbox: their files fail alone, nothing leaves their folder, the rest renders."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_inbox import SAMPLES, everything, run_once, workspace
+
+from artpipe.cli import main
+from artpipe.paths import UnsafePath, inside
+
+from hostile import jpeg_bytes, photo
+
+
+def two_merchants(tmp_path: Path) -> Path:
+    """A workspace where bravo drops a plain photo (which must always render) and acme is the hostile one."""
+    root = workspace(tmp_path)
+    (root / "inbox" / "acme").mkdir(parents=True)
+    (root / "inbox" / "bravo").mkdir(parents=True)
+    (root / "inbox" / "bravo" / "bottle.jpg").write_bytes(jpeg_bytes(photo()))
+    return root
+
+
+def error_of(root: Path, rel: str) -> dict[str, str]:
+    data: dict[str, str] = json.loads((root / "failed" / f"{rel}.error.json").read_text())
+    return data
+
+
+@pytest.mark.parametrize(("value", "why"), [
+    ("/etc/hostname", "is an absolute path"), ("../bravo/bottle.jpg", "climbs out of the folder"),
+    ("C:\\\\secret.jpg", "is an absolute path"), ("~/secret.jpg", "is an absolute path")])
+def test_inside_refuses_every_way_out(tmp_path: Path, value: str, why: str) -> None:
+    with pytest.raises(UnsafePath, match=why):
+        inside(tmp_path, value)
+    (tmp_path / "ok.png").write_bytes(b"x")
+    assert inside(tmp_path, "ok.png") == (tmp_path / "ok.png").resolve()
+
+
+def test_a_link_out_of_the_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "merchant").mkdir()
+    (tmp_path / "secret.jpg").write_bytes(b"x")
+    (tmp_path / "merchant" / "logo.jpg").symlink_to(tmp_path / "secret.jpg")
+    with pytest.raises(UnsafePath, match="through a link"):
+        inside(tmp_path / "merchant", "logo.jpg")
+
+
+def test_a_sidecar_cannot_replace_the_product(tmp_path: Path) -> None:
+    root = two_merchants(tmp_path)
+    secret = tmp_path / "secret.jpg"
+    secret.write_bytes(jpeg_bytes(photo((300, 300))))
+    (root / "inbox" / "acme" / "mug.jpg").write_bytes(jpeg_bytes(photo()))
+    (root / "inbox" / "acme" / "mug.yaml").write_text(f"product: {secret}\n", encoding="utf-8")
+    failures, _ = run_once(root)
+    assert failures == 1
+    error = error_of(root, "acme/mug.jpg")
+    assert error["reason"] == "config"
+    assert "the product is the dropped photo, not a field" in error["message"]
+    assert not (root / "outbox" / "acme").exists()
+    assert (root / "outbox" / "bravo" / "bottle" / "product-main-square.jpg").is_file()  # bravo unaffected
+
+
+@pytest.mark.parametrize("where", ["sidecar", "merchant"])
+@pytest.mark.parametrize(("value", "why"), [("/SECRET", "is an absolute path"),
+                                            ("../bravo/bottle.jpg", "climbs out of the folder")])
+def test_kit_and_sidecar_files_stay_in_the_merchants_folder(tmp_path: Path, where: str, value: str, why: str) -> None:
+    root = two_merchants(tmp_path)
+    secret = tmp_path / "secret.png"
+    shutil.copy(SAMPLES / "logo-maison.png", secret)
+    value = value.replace("/SECRET", str(secret))
+    (root / "inbox" / "acme" / "banners").mkdir()
+    (root / "inbox" / "acme" / "banners" / "mug.jpg").write_bytes(jpeg_bytes(photo()))
+    text = f"logo: {value}\nheadline: 新品\n"
+    target = root / "inbox" / "acme" / ("banners/mug.yaml" if where == "sidecar" else "merchant.yaml")
+    target.write_text(text, encoding="utf-8")
+    with (root / "artpipe.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("")
+    failures, _ = run_once(root)
+    assert failures == 1
+    error = error_of(root, "acme/banners/mug.jpg")
+    assert error["reason"] == "config"
+    assert why in error["message"]
+    assert (root / "outbox" / "bravo" / "bottle" / "product-main-square.jpg").is_file()
+    assert (root / "archive" / "bravo" / "bottle.jpg").is_file()  # never hidden as acme's "kit file"
+
+
+@pytest.mark.parametrize("content", ["headline: \"a\x01b\"\n", "headline: " + "[" * 1000 + "]" * 1000 + "\n",
+                                     "headline: " + "9" * 4500 + "\n"])
+@pytest.mark.parametrize("where", ["sidecar", "merchant"])
+def test_a_hostile_yaml_fails_its_file_and_nothing_else(tmp_path: Path, content: str, where: str) -> None:
+    root = two_merchants(tmp_path)
+    (root / "inbox" / "acme" / "mug.jpg").write_bytes(jpeg_bytes(photo()))
+    name = "mug.yaml" if where == "sidecar" else "merchant.yaml"
+    (root / "inbox" / "acme" / name).write_text(content, encoding="utf-8")
+    failures, _ = run_once(root)
+    assert failures == 1
+    assert error_of(root, "acme/mug.jpg")["reason"] == "config"
+    assert (root / "outbox" / "bravo" / "bottle" / "product-main-square.jpg").is_file()
+    status = CliRunner().invoke(main, ["status", "--config", str(root)])
+    assert status.exit_code == 0, status.output
+    files = everything(root)
+    assert "archive/bravo/bottle.jpg" in files
+    assert "failed/acme/mug.jpg" in files
+
+
+@pytest.mark.parametrize("content", ["a: \"\x01\"\n", "a: " + "[" * 1000 + "]" * 1000 + "\n", "a: " + "9" * 4500])
+def test_validate_reports_hostile_yaml_in_one_line(tmp_path: Path, content: str) -> None:
+    job = tmp_path / "job.yaml"
+    job.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(job)])
+    assert result.exit_code == 1  # validate: 1 when a file has problems
+    assert "Traceback" not in result.output
+    assert str(job) in result.output + result.stderr
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    (b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n",
+     "unsupported: PostScript files are not accepted"),
+    (b"\xc5\xd0\xd3\xc6" + b"\x00" * 64, "unsupported: EPS files are not accepted"),
+    (b"<html>not an image</html>", "unsupported: not an image artpipe reads"),
+])
+def test_check_opens_files_only_through_the_safe_open(tmp_path: Path, data: bytes, expected: str) -> None:
+    """`artpipe check` never hands PostScript to Ghostscript, even renamed .jpg, and says what is wrong."""
+    path = tmp_path / "main.jpg"
+    path.write_bytes(data)
+    result = CliRunner().invoke(main, ["check", str(path), "--preset", "amazon.main"])
+    assert result.exit_code == 1
+    assert f"FAIL decode: cannot be read: {expected}" in result.output
+    assert "BytesIO" not in result.output
+
+
+@pytest.mark.parametrize(("pattern", "why"), [
+    ("../../{template}-{size}.jpg", "the pattern must stay inside the output folder"),
+    ("/tmp/{template}.jpg", "the pattern must stay inside the output folder"),
+    ("{headline}-{size}.jpg", "unknown placeholder {headline}"),
+    ("{sku:>999999999}.jpg", "placeholders take no format spec or conversion"),
+])
+def test_a_bad_inbox_output_pattern_is_refused_at_load(tmp_path: Path, pattern: str, why: str) -> None:
+    root = workspace(tmp_path)
+    config = root / "artpipe.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('output: "{template}-{size}.jpg"', f'output: "{pattern}"'), encoding="utf-8")
+    (root / "inbox" / "mug.jpg").write_bytes(jpeg_bytes(photo()))
+    result = CliRunner().invoke(main, ["watch", "--config", str(root), "--once"])
+    assert result.exit_code == 2
+    assert why in result.output + result.stderr
+    assert (root / "inbox" / "mug.jpg").is_file()  # nothing touched
+
+
+def test_a_template_name_cannot_lead_out_of_the_outbox(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    folder = root / "escape"
+    folder.mkdir()
+    (folder / "template.yaml").write_text(
+        'name: "../../../escaped"\nsizes: {square: {width: 200, height: 200}}\n'
+        "fields: {product: {type: image}}\nlayers:\n  - {name: p, type: image, source: $product}\n",
+        encoding="utf-8")
+    config = root / "artpipe.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("templates: [product-main]", "templates: [escape]", 1), encoding="utf-8")
+    (root / "inbox" / "mug.jpg").write_bytes(jpeg_bytes(photo()))
+    failures, _ = run_once(root)
+    assert failures == 0
+    outputs = [p for p in tmp_path.rglob("*.jpg") if "outbox" in p.parts]
+    assert len(outputs) == 1
+    assert outputs[0].resolve().is_relative_to((root / "outbox").resolve())
+    assert not list(tmp_path.rglob("escaped*"))
