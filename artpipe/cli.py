@@ -22,7 +22,7 @@ from artpipe.api import (
 from artpipe.cli_common import EXIT_FAILED, EXIT_OK, PRESETS_OPTION, executor_from, executor_options, fail_config
 from artpipe.cli_inbox import COMMANDS as INBOX_COMMANDS
 from artpipe.cli_presets import COMMANDS as PRESET_COMMANDS
-from artpipe.errors import ConfigError, RenderError
+from artpipe.errors import ConfigError, InputError, RenderError
 from artpipe.files import write_png
 from artpipe.fitcheck import test_fit
 from artpipe.imaging.normalize import NormalizeOptions
@@ -286,6 +286,9 @@ def preview(template: Path, size: str, sets: tuple[str, ...], boxes: bool, out: 
         fail_config(exc)
     except RenderError as exc:
         click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    except InputError as exc:  # a --set image that is missing, cut short or not an image
+        click.echo(f"error: {exc.path}: {exc.reason}: {exc.message}", err=True)
         sys.exit(EXIT_FAILED)
     image = renders[0][1] if len(renders) == 1 else contact_sheet(renders)
     write_png(out, image)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -86,7 +87,8 @@ class DaskExecutor:
                 pending[future] = task
                 return future
 
-            running = dask.as_completed([submit(t) for t, _ in zip(queue, range(width), strict=False)])
+            # islice takes exactly ``width`` tasks; zip(queue, range(width)) would pull one more and drop it
+            running = dask.as_completed([submit(t) for t in islice(queue, width)])
             for future in running:
                 task = pending.pop(future)
                 try:

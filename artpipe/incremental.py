@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from artpipe.errors import ConfigError, Problem
 from artpipe.files import write_text_atomic
 from artpipe.jobs import RenderSpec, Task
 from artpipe.report import Outcome
@@ -46,17 +47,26 @@ class Cache:
     """The records of one output folder's cache."""
 
     def __init__(self, root: Path) -> None:
+        if root.exists() and not root.is_dir():
+            raise ConfigError([Problem(str(root), 0, 0, "", "the cache folder is a file",
+                                       "move the file away, or name another folder with --cache")])
         self.root = root
         self._inputs_file = root / "inputs.json"
-        self._inputs: dict[str, list[Any]] = self._load(self._inputs_file) or {}
+        loaded = self._load(self._inputs_file) or {}
+        # Entries of another shape (a hand-edited or foreign file) are dropped: those inputs are read again.
+        self._inputs: dict[str, list[Any]] = {
+            k: v for k, v in loaded.items() if isinstance(v, list) and len(v) == 3
+            and isinstance(v[0], int) and isinstance(v[1], int) and isinstance(v[2], str)}
         self._templates: dict[int, str] = {}
 
     @staticmethod
-    def _load(path: Path) -> Any:
+    def _load(path: Path) -> dict[str, Any] | None:
+        """A record, or None when there is none or it is damaged or of another shape: render again."""
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None  # no record, or a damaged one: render again
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError):
+            return None
+        return data if isinstance(data, dict) else None
 
     # fingerprints ------------------------------------------------------------------------------------------------
 
@@ -114,8 +124,11 @@ class Cache:
         if [st.st_size, st.st_mtime_ns] != record.get("file"):
             return Decision(task.index, spec.output, True, "output changed on disk")
         now = self.parts(task, spec)
+        parts = record.get("parts")
+        if not isinstance(parts, dict):
+            return Decision(task.index, spec.output, True, "new")
         for part in PARTS:
-            if record.get("parts", {}).get(part) != now[part]:
+            if parts.get(part) != now[part]:
                 return Decision(task.index, spec.output, True, f"{part} changed")
         return Decision(task.index, spec.output, False, "up to date")
 
@@ -126,7 +139,7 @@ class Cache:
         decisions: list[Decision] = []
         for task in tasks:
             mine = [self.decide(task, spec, force) for spec in task.renders]
-            last = self._load(self._task_path(task))
+            last = _product_record(self._load(self._task_path(task)))
             if last is None:  # no report of the product's last run to keep outputs under: render it all
                 mine = [d if d.render else replace(d, render=True, reason="product not recorded") for d in mine]
             decisions.extend(mine)
@@ -150,7 +163,7 @@ class Cache:
             write_text_atomic(self._record_path(spec.output), json.dumps(
                 {"output": str(spec.output), "file": [st.st_size, st.st_mtime_ns], "parts": self.parts(full, spec)}))
         if ran is not full:
-            outcome = _merge(self._load(self._task_path(full)), outcome, full)
+            outcome = _merge(_product_record(self._load(self._task_path(full))), outcome, full)
         if outcome.status == "ok":
             write_text_atomic(self._task_path(full), json.dumps(outcome.to_json(), ensure_ascii=False))
         return outcome
@@ -158,6 +171,20 @@ class Cache:
     def save(self) -> None:
         """Keep the input fingerprints for the next run."""
         write_text_atomic(self._inputs_file, json.dumps(self._inputs))
+
+
+def _product_record(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A product's last report item, when it has the shape one has (else None: the product renders whole)."""
+    if data is None or not isinstance(data.get("input"), str) or not isinstance(data.get("status"), str):
+        return None
+    lists = [data.get(k, []) for k in ("outputs", "warnings")]
+    if not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in lists):
+        return None
+    entries = [data.get(k, []) for k in ("checks", "encoded")]
+    if not all(isinstance(v, list) and all(isinstance(e, dict) and isinstance(e.get("output"), str) for e in v)
+               for v in entries):
+        return None
+    return data
 
 
 def _shown(output: Path, outcome: Outcome) -> str:

@@ -291,6 +291,7 @@ def plan(job: Job, out_dir: Path) -> list[Task]:
     tasks: list[Task] = []
     seen: dict[str, str] = {}
     problems = Problems()
+    inputs = {path.resolve() for product in job.products for path in product.images.values()}
     for product in job.products:
         renders = []
         first_image = product.primary
@@ -310,6 +311,9 @@ def plan(job: Job, out_dir: Path) -> list[Task]:
                     problems.add(product.problem("output", f"'{name}' is also written for {seen[key]}",
                                                  "add {sku} or {index} to the output pattern"))
                 seen.setdefault(key, f"{product.sku} ({jt.template.name}, {size})")
+                if target.resolve() in inputs:
+                    problems.add(product.problem("output", f"'{name}' would overwrite the input {target}",
+                                                 "write into another folder with -o, or change the output pattern"))
                 base = size if preset is None else jt.template.size_names[0]
                 renders.append(RenderSpec(t_index, base, target, preset, platform))
         task = Task(product.index, product, tuple(jt.template for jt in job.templates), tuple(renders), job.encode,

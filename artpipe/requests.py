@@ -77,8 +77,9 @@ def load_request(path: Path, presets: Path | None = None) -> Request:
     body.setdefault("output", DEFAULT_OUTPUT)  # file names inside the campaign folder; the preset picks the format
     job = load_job(path, data=body, presets=catalog)
     templates = []
-    for jt in job.templates:
-        mine = by_template[jt.template.name]
+    # By position: the job has one entry per reference in by_template's order (a template folder may carry
+    # another ``name:`` than the reference that found it, so names cannot be the key).
+    for mine, jt in zip(by_template.values(), job.templates, strict=True):
         templates.append(JobTemplate(jt.template, (), tuple(mine), {p.name: chosen[p.name][1] for p in mine}))
     campaign = safe_part(str(r.text("campaign", path.stem) or path.stem))
     return Request(campaign, r.text("merchant", "") or "", r.text("deadline", "") or "",

@@ -8,6 +8,7 @@ returns a usable value (the default on error) and records a ``Problem`` instead 
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -135,6 +136,9 @@ class Reader:
         """A number within [minimum, maximum]."""
         kind: tuple[type, ...] = (int,) if integer else (int, float)
         value = self.typed(key, kind, "a whole number" if integer else "a number", default)
+        if isinstance(value, float) and not math.isfinite(value) and key in self.node:  # .nan, .inf in YAML
+            self.problem(key, f"{value} is not a finite number", "write a plain number")
+            return default if default is not _MISSING else (minimum or 0)
         if isinstance(value, int | float) and not isinstance(value, bool) and key in self.node:
             if minimum is not None and value < minimum:
                 self.problem(key, f"{value} is below the minimum {minimum:g}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -49,6 +50,18 @@ def _link_verdict(path: Path, root: Path, rel: PurePosixPath) -> Source | None:
     return None
 
 
+def _special(path: Path, rel: PurePosixPath) -> Source | None:
+    """A Source refusing a pipe, socket or device: opening a FIFO would wait for a writer for ever."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # gone or unreadable: the safe open says which
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return Source(path, rel, "rejected", "unsupported", "not a regular file (a pipe, socket or device); "
+                  "copy the image file itself")
+
+
 def _walk(root: Path, exclude: Path | None) -> Iterator[Source]:
     for folder, dirs, names in os.walk(root, followlinks=False):
         here = Path(folder)
@@ -62,7 +75,7 @@ def _walk(root: Path, exclude: Path | None) -> Iterator[Source]:
             if why:
                 yield Source(path, rel, "ignored", None, f"{why}; not processed")
                 continue
-            yield _link_verdict(path, root, rel) or Source(path, rel)
+            yield _link_verdict(path, root, rel) or _special(path, rel) or Source(path, rel)
 
 
 def walk_sources(paths: Sequence[Path], exclude: Path | None = None) -> Iterator[Source]:
@@ -79,7 +92,7 @@ def walk_sources(paths: Sequence[Path], exclude: Path | None = None) -> Iterator
         elif path.is_symlink() and not path.exists():
             yield Source(path, rel, "rejected", "missing", "a link to a file that does not exist")
         else:
-            yield Source(path, rel)
+            yield _special(path, rel) or Source(path, rel)
 
 
 def first_copies(paths: Sequence[Path], exclude: Path | None,

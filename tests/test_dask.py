@@ -66,6 +66,16 @@ def test_a_cluster_renders_the_sample_job_identically(scheduler: str, local: Pat
     assert items(out) == items(local)
 
 
+def test_a_window_narrower_than_the_batch_drops_no_product(scheduler: str, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import artpipe.executors
+
+    monkeypatch.setattr(artpipe.executors, "IN_FLIGHT_PER_WORKER", 1)  # 2 in flight for 6 products
+    result = render_job(load_job(JOB), tmp_path / "out", executor=DaskExecutor(scheduler))
+    assert result.summary["outputs"] == 54
+    assert len(result.outcomes) == 6
+
+
 def killed_once(task: Task) -> Outcome:
     """Kills its worker process the first time it meets the tea photo, then renders normally."""
     marker = task.renders[0].output.parent.parent / "killed-a-worker"

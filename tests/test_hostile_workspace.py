@@ -168,3 +168,170 @@ def test_a_template_name_cannot_lead_out_of_the_outbox(tmp_path: Path) -> None:
     assert len(outputs) == 1
     assert outputs[0].resolve().is_relative_to((root / "outbox").resolve())
     assert not list(tmp_path.rglob("escaped*"))
+
+
+def test_a_fifo_in_the_inbox_fails_alone_and_never_blocks(tmp_path: Path) -> None:
+    import os
+
+    root = two_merchants(tmp_path)
+    os.mkfifo(root / "inbox" / "acme" / "pipe.jpg")
+    failures, lines = run_once(root)
+    assert failures == 1
+    assert any(line.startswith("failed: acme/pipe.jpg: not a regular file") for line in lines)
+    assert (root / "outbox" / "bravo" / "bottle" / "product-main-square.jpg").is_file()
+
+
+def test_a_fifo_given_to_normalize_is_rejected(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.jpg"
+    os.mkfifo(fifo)
+    result = CliRunner().invoke(main, ["normalize", str(fifo), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "not a regular file" in result.output + result.stderr
+
+
+def test_a_file_deleted_while_queued_is_skipped_and_the_rest_render(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from artpipe.inbox.process import Processor
+
+    root = two_merchants(tmp_path)
+    victim = root / "inbox" / "acme" / "gone.jpg"
+    victim.write_bytes(jpeg_bytes(photo((500, 400))))
+    original = Processor.prepare
+
+    def vanishing(self: Processor, path: Path, stable_at: float) -> object:
+        if path == victim:
+            path.unlink()  # deleted by the merchant between settling and processing
+        return original(self, path, stable_at)
+
+    monkeypatch.setattr(Processor, "prepare", vanishing)
+    failures, lines = run_once(root)
+    assert failures == 0
+    assert "gone: acme/gone.jpg (moved or deleted before it was processed)" in lines
+    assert (root / "outbox" / "bravo" / "bottle" / "product-main-square.jpg").is_file()
+
+
+def test_photos_with_one_name_never_overwrite_each_other(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    inbox = root / "inbox" / "acme"
+    inbox.mkdir(parents=True)
+    names = ["mug.jpg", "mug.JPG", "mug.png", "mug:1.jpg", "mug?1.jpg"]
+    for i, name in enumerate(names):
+        im = photo((400 + 40 * i, 300))  # each a different photo
+        (inbox / name).write_bytes(jpeg_bytes(im))
+    failures, _ = run_once(root)
+    assert failures == 0
+    folders = sorted(p.name for p in (root / "outbox" / "acme").iterdir())
+    assert len(folders) == len(names), folders  # one folder each
+    assert len({f.casefold() for f in folders}) == len(names)  # even on a case-blind share
+    for folder in folders:
+        assert (root / "outbox" / "acme" / folder / "product-main-square.jpg").is_file()
+
+
+def test_render_never_overwrites_its_inputs(tmp_path: Path) -> None:
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    original = jpeg_bytes(photo())
+    (photos / "mug.jpg").write_bytes(original)
+    job = tmp_path / "job.yaml"
+    job.write_text('templates: [product-main]\nsizes: [square]\noutput: "{stem}.jpg"\n'
+                   "products:\n  - {sku: mug, product: photos/mug.jpg}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(job), "-o", str(photos)])
+    assert result.exit_code == 2
+    assert "would overwrite the input" in result.output + result.stderr
+    assert (photos / "mug.jpg").read_bytes() == original
+
+
+@pytest.mark.parametrize("key", ["opacity", "padding", "aspect"])
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_non_finite_numbers_in_a_template_are_problems(tmp_path: Path, key: str, value: str) -> None:
+    where = {"opacity": "opacity", "padding": "padding", "aspect": "box: {aspect: VALUE}"}[key]
+    line = f"{where}: VALUE" if key != "aspect" else where
+    (tmp_path / "t.yaml").write_text(
+        "name: t\nsizes: {s: {width: 100, height: 100}}\nfields: {product: {type: image}}\nlayers:\n"
+        f"  - name: p\n    type: image\n    source: $product\n    {line.replace('VALUE', value)}\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "t.yaml")])
+    assert result.exit_code == 1
+    assert "is not a finite number" in result.output + result.stderr
+
+
+def test_macos_safe_save_temporaries_are_ignored(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    (root / "inbox" / "photo.jpg.sb-1a2b3c4d-XyZ123").write_bytes(jpeg_bytes(photo()))
+    failures, _ = run_once(root)
+    assert failures == 0
+    assert (root / "inbox" / "photo.jpg.sb-1a2b3c4d-XyZ123").is_file()  # untouched, not rendered
+    assert not (root / "outbox").exists() or not any((root / "outbox").iterdir())
+
+
+def test_a_95_megapixel_photo_is_no_bomb_under_a_120_megapixel_limit(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from artpipe.imaging.open import open_image
+
+    path = tmp_path / "huge.jpg"
+    Image.new("L", (10000, 9500), 200).save(path, quality=50)
+    decoded = open_image(path, draft_side=1250)  # a DCT-scaled decode: the test stays light
+    assert decoded.original_size == (10000, 9500)
+
+
+@pytest.mark.parametrize("value", ["/etc/hostname", "missing.jpg"])
+def test_preview_with_a_bad_photo_says_so_in_one_line(tmp_path: Path, value: str) -> None:
+    root = Path(__file__).resolve().parent.parent
+    result = CliRunner().invoke(main, ["preview", str(root / "templates" / "product-main"), "--set",
+                                       f"product={value}", "-o", str(tmp_path / "p.png")])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert result.stderr.startswith("error: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def small_job(tmp_path: Path) -> Path:
+    (tmp_path / "mug.jpg").write_bytes(jpeg_bytes(photo()))
+    job = tmp_path / "job.yaml"
+    job.write_text("templates: [product-main]\nsizes: [square]\nproducts:\n  - {sku: mug, product: mug.jpg}\n",
+                   encoding="utf-8")
+    return job
+
+
+@pytest.mark.parametrize("content", ["[]", '{"a": 1}', '"text"', '{"x": [1, 2]}',
+                                     '{"input": "x", "status": "ok", "outputs": 5}'])
+def test_a_cache_of_the_wrong_shape_is_rebuilt(tmp_path: Path, content: str) -> None:
+    job = small_job(tmp_path)
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["render", str(job), "-o", str(out)]).exit_code == 0
+    for record in (out / ".artpipe-cache").rglob("*.json"):
+        record.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(job), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "mug" / "product-main-square.jpg").is_file()
+    assert json.loads((out / "report.json").read_text())["items"][0]["status"] == "ok"
+
+
+def test_a_cache_that_is_a_file_is_a_one_line_error(tmp_path: Path) -> None:
+    job = small_job(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".artpipe-cache").write_text("not a folder", encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(job), "-o", str(out)])
+    assert result.exit_code == 2
+    assert "the cache folder is a file" in result.stderr
+    assert (out / ".artpipe-cache").read_text(encoding="utf-8") == "not a folder"  # never deleted
+
+
+def test_a_request_template_folder_with_another_name_renders(tmp_path: Path) -> None:
+    folder = tmp_path / "my-main"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "templates" / "product-main", folder)
+    text = (folder / "template.yaml").read_text(encoding="utf-8").replace("name: product-main", "name: other-name")
+    (folder / "template.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "mug.jpg").write_bytes(jpeg_bytes(photo((1200, 1000))))
+    request = tmp_path / "req.yaml"
+    request.write_text("campaign: c\npresets: [amazon.main]\ntemplates: {amazon.main: ./my-main}\n"
+                       "products:\n  - {sku: mug, product: mug.jpg}\n", encoding="utf-8")
+    for args in (["validate", str(request)], ["request", str(request), "-o", str(tmp_path / "out"), "-j", "1"]):
+        result = CliRunner().invoke(main, args)
+        assert "Traceback" not in result.output
+        assert result.exit_code in (0, 1), result.output
+    assert list((tmp_path / "out").rglob("mug.jpg"))

@@ -7,6 +7,7 @@ reason class from ``errors.REJECT_REASONS`` and a message that says what to do.
 from __future__ import annotations
 
 import math
+import stat
 import struct
 import warnings
 from collections.abc import Iterator
@@ -76,7 +77,11 @@ def open_image(path: Path, *, max_pixels: int | None = None, max_file_bytes: int
     max_pixels = max_pixels or setting("image", "max_pixels")
     max_file_bytes = max_file_bytes or setting("image", "max_file_bytes")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        size = info.st_size
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block open() until someone writes to it
+            raise InputError(name, "unsupported", "not a regular file (a pipe, socket or device); "
+                             "copy the image file itself")
     except FileNotFoundError:
         raise InputError(name, "missing", "no such file; check the path in the job") from None
     except OSError as exc:
@@ -114,6 +119,9 @@ def open_untrusted(source: Path | IO[bytes], name: str) -> Image.Image:
         if head.startswith(magic):
             raise InputError(name, "unsupported", f"{kind} files are not accepted; export a JPEG or PNG")
     register_plugins()
+    # Pillow warns above its own default (89.5 MP) and refuses at twice that: follow the configured limit
+    # instead, so a 95 MP photo under a 120 MP limit opens (our own check in _decode enforces the limit).
+    Image.MAX_IMAGE_PIXELS = setting("image", "max_pixels")
     allowed = [f for f in setting("formats", "allowed") if f in Image.OPEN]
     try:
         return Image.open(source, formats=allowed)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -147,6 +149,28 @@ class Processor:
                  *(digest(f) if f is not None and f.is_file() else "" for f in fields)]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
+    def _output_folder(self, rel: PurePosixPath) -> str:
+        """The outbox folder of the photo at ``rel``: its name without the extension, unless another photo of the
+        same folder (waiting or archived) would get the same one (mug.jpg, mug.JPG, mug.png; mug:1 and mug?1,
+        which become one safe name; Mug and mug on a case-blind share): then the extension is kept, and a short
+        hash of the whole name when even that collides. Outputs of one photo never overwrite another's."""
+        def folder_name(name: str) -> str:
+            return unicodedata.normalize("NFC", safe_part(PurePosixPath(name).stem)).casefold()
+
+        mine = folder_name(rel.name)
+        others = {n for base in (self.ws.inbox, self.ws.archive) if (base / rel.parent).is_dir()
+                  for n in os.listdir(base / rel.parent)
+                  if n != rel.name and not n.endswith(".error.json") and Path(n).suffix.lower() not in SIDECAR_SUFFIXES
+                  and folder_name(n) == mine}
+        stem = safe_part(PurePosixPath(rel.name).stem)
+        if not others:
+            return stem
+        with_ext = f"{stem}-{safe_part(PurePosixPath(rel.name).suffix.lstrip('.')) or 'none'}"
+        if any(folder_name(n) == mine and n.casefold().endswith(PurePosixPath(rel.name).suffix.casefold())
+               for n in others):
+            return f"{with_ext}-{hashlib.sha256(rel.name.encode()).hexdigest()[:6]}"
+        return with_ext
+
     def _prepare(self, path: Path, rel: PurePosixPath, sha: str, row: int, sidecar: Path | None,
                  stable_at: float) -> Pending:
         earlier = self.ledger.done_with(sha)
@@ -168,7 +192,7 @@ class Processor:
                   PHOTO_FIELD: path}  # the dropped photo, whatever the files say
         texts = {k: v for k, v in values.items() if k not in images}
         product = Product(0, path.stem, texts, images, str(path), 0, path)
-        out_dir = self.ws.outbox / rel.parent / safe_part(path.stem)
+        out_dir = self.ws.outbox / rel.parent / self._output_folder(rel)
         renders = []
         for i, template in enumerate(templates):
             sizes = template.size_names if route.sizes == "all" else tuple(route.sizes)
@@ -215,6 +239,9 @@ class Processor:
     def settle(self, item: Pending, outcome: Outcome | None) -> str:
         """Archive or fail the input after its outputs are durable; returns a log line."""
         started = item.stable_at
+        if not item.path.exists():  # deleted or renamed while it was being rendered: nothing left to move
+            self.ledger.finish(item.row, "failed", reason="missing", message="moved or deleted while processed")
+            return f"gone: {item.rel} (moved or deleted while it was processed; its outputs, if any, are kept)"
         if item.error is not None:
             return self._fail(item, item.error[0], item.error[1], "fix it, then: artpipe retry")
         if item.task is None:

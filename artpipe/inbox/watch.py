@@ -142,7 +142,12 @@ class Watcher:
         if not ready:
             return 0
         self.processor.this_pass.clear()
-        items = [self.processor.prepare(p, self.stable_since.get(p, time.time())) for p in sorted(ready)]
+        items = []
+        for p in sorted(ready):
+            try:
+                items.append(self.processor.prepare(p, self.stable_since.get(p, time.time())))
+            except FileNotFoundError:  # deleted or renamed after it settled: nothing to account for here
+                self.log(f"gone: {p.relative_to(self.ws.inbox)} (moved or deleted before it was processed)")
         for p in ready:
             self.settler.forget(p)
             self.stable_since.pop(p, None)
