@@ -14,7 +14,7 @@ from artpipe.approval import STATES, Change, approved, compare
 from artpipe.defaults import setting
 from artpipe.errors import ConfigError, InputError, Problem
 from artpipe.executors import Executor, LocalExecutor
-from artpipe.files import write_png, write_text_atomic
+from artpipe.files import writable_folder, write_png, write_text_atomic
 from artpipe.imaging.color import profile_name
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
 from artpipe.imaging.open import Decoded, open_image
@@ -34,6 +34,8 @@ from artpipe.tasks import (
     NormalizeTask,
     display,
     load_asset,
+    lost_normalized,
+    lost_product,
     normalize_file,
     render_product,
     template_assets,
@@ -62,7 +64,7 @@ class RunResult:
 
 def iter_job(job: Job, out_dir: Path, *, jobs: int | None = None) -> Iterator[Outcome]:
     """Render a loaded job, yielding each product's outcome as it finishes."""
-    for _, outcome in run_tasks(plan(job, out_dir), render_product, jobs):
+    for _, outcome in run_tasks(plan(job, out_dir), render_product, jobs, lost_product):
         yield outcome
 
 
@@ -86,8 +88,20 @@ def _collect(known: list[tuple[int, Outcome]], stream: Iterable[tuple[int, Outco
             progress(outcome)
     result = RunResult([o for _, o in sorted(indexed, key=lambda pair: pair[0])], report=report)
     result.seconds = time.perf_counter() - started
-    write_report(report, result.outcomes, {"artpipe": __version__, **meta, "seconds": round(result.seconds, 3)})
+    try:
+        write_report(report, result.outcomes, {"artpipe": __version__, **meta, "seconds": round(result.seconds, 3)})
+    except OSError as exc:
+        raise ConfigError([Problem(str(report), 0, 0, "", f"cannot write the report ({exc.strerror or exc})",
+                                   "free some space or fix the folder's permissions, then run again")]) from None
     return result
+
+
+def _check_writable(out_dir: Path) -> None:
+    """A one-line error before any work when nothing can be written into ``out_dir``."""
+    why = writable_folder(out_dir)
+    if why is not None:
+        raise ConfigError([Problem(str(out_dir), 0, 0, "", f"cannot write into the output folder ({why})",
+                                   "check its space and permissions, or choose another folder with -o")])
 
 
 def render_job(job: Job, out_dir: Path, *, report: Path | None = None, jobs: int | None = None,
@@ -102,6 +116,7 @@ def render_job(job: Job, out_dir: Path, *, report: Path | None = None, jobs: int
     ``keep_photos``: also keep the normalized photos in ``cache/photos`` (see assetcache.py).
     ``executor``: where the tasks run (default: this machine's ``jobs`` processes; or a Dask cluster)."""
     tasks = plan(job, out_dir)
+    _check_writable(out_dir)
     records = Cache(cache) if cache is not None else None
     kept: list[tuple[int, Outcome]] = []
     full = {task.index: task for task in tasks}
@@ -156,6 +171,7 @@ def plan_normalize(paths: list[Path], out_dir: Path, options: NormalizeOptions, 
     """Walk ``paths`` and decide what happens to each input (ConfigError when outputs would hit inputs)."""
     quality = quality or setting("encode", "jpeg_quality")
     _check_output_folder(paths, out_dir)
+    _check_writable(out_dir)
     namer = Namer(setting("normalize", "max_name_bytes"))
     tasks: list[NormalizeTask] = []
     known: list[tuple[int, Outcome]] = []
@@ -172,7 +188,8 @@ def normalize_files(plan: NormalizePlan, *, report: Path | None = None, jobs: in
                     progress: Callable[[Outcome], None] | None = None) -> RunResult:
     """Carry out a normalize plan and write the report (default ``out_dir/report.json``)."""
     options = plan.options
-    stream = ((task.index, outcome) for task, outcome in run_tasks(plan.tasks, normalize_file, jobs))
+    stream = ((task.index, outcome) for task, outcome in run_tasks(plan.tasks, normalize_file, jobs,
+                                                                               lost_normalized))
     return _collect(plan.known, stream, progress, report or plan.out_dir / "report.json", {
         "command": "normalize", "sources": [str(p) for p in plan.paths], "output": str(plan.out_dir),
         "options": {"trim": options.trim, "max_size": options.max_size, "white_backdrop": options.white_backdrop,
@@ -246,8 +263,10 @@ def main_images(paths: list[Path], out_dir: Path, presets: list[str], *, extra: 
     """Render product photos straight into main-image presets (``OUT/<platform>/<preset>/<name>.jpg``), each
     checked on its bytes; the report lists every photo (ignored, duplicate and rejected ones too)."""
     _check_output_folder(paths, out_dir)
+    _check_writable(out_dir)
     planned = plan_main_images(paths, out_dir, presets, load_presets(extra))
-    stream = ((task.index, outcome) for task, outcome in run_tasks(plan(planned.job, out_dir), render_product, jobs))
+    stream = ((task.index, outcome) for task, outcome in run_tasks(plan(planned.job, out_dir), render_product, jobs,
+                                                                               lost_product))
     return _collect(planned.known, stream, progress, report or out_dir / "report.json",
                     {"command": "main-image", "presets": presets, "output": str(out_dir)})
 

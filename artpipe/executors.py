@@ -45,7 +45,7 @@ class LocalExecutor:
 
     def map(self, tasks: Sequence[Task], worker: Worker) -> Iterator[tuple[Task, Outcome]]:
         if self.timeout is None:
-            return run_tasks(tasks, worker, self.jobs)
+            return run_tasks(tasks, worker, self.jobs, lost_product)  # a dead worker costs only its product
         return run_guarded(tasks, worker, self.jobs or default_jobs(), self.timeout, lost_product)
 
 

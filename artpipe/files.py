@@ -46,6 +46,19 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def writable_folder(folder: Path) -> str | None:
+    """Create ``folder`` if needed and prove a file can be written in it; None when fine, else why not (a
+    read-only share, a full disk, a path through a file), in words for a one-line error."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
+        os.close(fd)
+        os.unlink(probe)  # our own empty probe file, never anybody's data
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write UTF-8 text atomically."""
     write_atomic(path, text.encode("utf-8"))

@@ -160,17 +160,26 @@ class Cache:
             if shown not in written:
                 continue
             st = spec.output.stat()
-            write_text_atomic(self._record_path(spec.output), json.dumps(
+            _keep(self._record_path(spec.output), json.dumps(
                 {"output": str(spec.output), "file": [st.st_size, st.st_mtime_ns], "parts": self.parts(full, spec)}))
         if ran is not full:
             outcome = _merge(_product_record(self._load(self._task_path(full))), outcome, full)
         if outcome.status == "ok":
-            write_text_atomic(self._task_path(full), json.dumps(outcome.to_json(), ensure_ascii=False))
+            _keep(self._task_path(full), json.dumps(outcome.to_json(), ensure_ascii=False))
         return outcome
 
     def save(self) -> None:
-        """Keep the input fingerprints for the next run."""
-        write_text_atomic(self._inputs_file, json.dumps(self._inputs))
+        """Keep the input fingerprints for the next run (a full disk costs the next run speed, not this one)."""
+        _keep(self._inputs_file, json.dumps(self._inputs))
+
+
+def _keep(path: Path, text: str) -> None:
+    """Write a record; one that cannot be written (a full disk, a read-only folder) only means that output is
+    rendered again next time."""
+    try:
+        write_text_atomic(path, text)
+    except OSError:
+        pass
 
 
 def _product_record(data: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -6,6 +6,7 @@ finish, with a bounded number in flight so memory stays flat for large batches.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import time
@@ -25,13 +26,18 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def run_tasks(tasks: Sequence[T], worker: Callable[[T], Outcome],
-              jobs: int | None = None) -> Iterator[tuple[T, Outcome]]:
-    """Yield (task, outcome) as tasks finish; ``jobs`` processes (default: all cores), inline for 1."""
+def run_tasks(tasks: Sequence[T], worker: Callable[[T], Outcome], jobs: int | None = None,
+              lost: Callable[[T, str], Outcome] | None = None) -> Iterator[tuple[T, Outcome]]:
+    """Yield (task, outcome) as tasks finish; ``jobs`` processes (default: all cores), inline for 1. With
+    ``lost``, a worker process that dies (the OOM killer, a decoder crash) fails only its own task: the pool is
+    replaced (see run_guarded) instead of the whole batch ending without a report."""
     jobs = max(1, min(jobs or default_jobs(), len(tasks) or 1))
     if jobs == 1:
         for task in tasks:
             yield task, worker(task)
+        return
+    if lost is not None:
+        yield from run_guarded(tasks, worker, jobs, math.inf, lost)
         return
     # forkserver: workers start clean (no inherited threads or locks) but cheaper than spawn.
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"

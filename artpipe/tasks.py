@@ -215,6 +215,9 @@ def render_product(task: Task) -> Outcome:
             warnings.extend(w if own else f"{field}:{w}" for w in asset.warnings if w not in warnings)
     except InputError as exc:
         return Outcome(display(Path(exc.path)), "rejected", exc.reason, exc.message, extra=extra)
+    except MemoryError:  # a huge photo under a memory limit: this product fails, the batch goes on
+        return Outcome(name, "rejected", "too_large", "ran out of memory decoding it; export a smaller image",
+                       extra=extra)
     outputs: list[str] = []
     errors: list[tuple[str, str]] = []  # (reason, message)
     encoded: list[dict[str, object]] = []  # where byte budgets landed
@@ -289,6 +292,12 @@ class NormalizeTask:
 _SUFFIX = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
 
 
+def lost_normalized(task: NormalizeTask, why: str) -> Outcome:
+    """The outcome of a normalize task whose worker died (the OOM killer, a decoder crash)."""
+    return Outcome(display(task.source), "failed", "corrupt", f"{why}; the file may be damaged or hostile, "
+                   "re-export it")
+
+
 def normalize_file(task: NormalizeTask) -> Outcome:
     """Normalize one file and write the result; inputs are only ever read."""
     started = time.perf_counter()
@@ -300,6 +309,8 @@ def normalize_file(task: NormalizeTask) -> Outcome:
         asset = normalize(open_image(task.source, draft_side=draft), task.options)
     except InputError as exc:
         return Outcome(name, "rejected", exc.reason, exc.message)
+    except MemoryError:
+        return Outcome(name, "rejected", "too_large", "ran out of memory decoding it; export a smaller image")
     image, warnings = asset.cutout(), list(asset.warnings)  # the product alone when the model isolated it
     fmt = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}.get(task.format)
     if fmt is None:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from artpipe.report import Outcome
+
 Expected = tuple[str, str | None]
 
 
@@ -105,3 +107,15 @@ def _save(im: Image.Image, fmt: str) -> bytes:
     buf = io.BytesIO()
     im.save(buf, fmt)
     return buf.getvalue()
+
+
+def dies_on_three(task: int) -> Outcome:
+    """A worker that kills its own process on task 3, as the OOM killer would (module level: pool workers
+    import it)."""
+    if task == 3:
+        os._exit(9)
+    return Outcome(str(task), "ok")
+
+
+def lost_number(task: int, why: str) -> Outcome:
+    return Outcome(str(task), "failed", "corrupt", why)

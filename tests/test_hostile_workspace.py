@@ -335,3 +335,50 @@ def test_a_request_template_folder_with_another_name_renders(tmp_path: Path) -> 
         assert "Traceback" not in result.output
         assert result.exit_code in (0, 1), result.output
     assert list((tmp_path / "out").rglob("mug.jpg"))
+
+
+def test_a_worker_killed_mid_batch_fails_only_its_task() -> None:
+    from artpipe.run import run_tasks
+
+    from hostile import dies_on_three, lost_number
+
+    results = {int(task): outcome for task, outcome in run_tasks(list(range(6)), dies_on_three, 2, lost_number)}
+    assert sorted(results) == [0, 1, 2, 3, 4, 5]
+    assert results[3].status == "failed"
+    assert "stopped the worker process" in results[3].message
+    assert all(results[i].status == "ok" for i in (0, 1, 2, 4, 5))
+
+
+def test_an_output_folder_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+    job = small_job(tmp_path)
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(job), "-o", str(blocker / "out")])
+    assert result.exit_code == 2
+    assert "cannot write into the output folder" in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 2
+
+
+def test_a_full_disk_while_rendering_still_ends_with_a_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outputs and cache records fail with ENOSPC: every product is reported failed (reason write), the run
+    ends with its report and exit 1, not a traceback."""
+    import errno
+
+    import artpipe.files
+    import artpipe.tasks
+
+    job = small_job(tmp_path)
+    real = artpipe.files.write_atomic
+
+    def full(path: Path, data: bytes) -> None:
+        if path.suffix == ".jpg" or ".artpipe-cache" in path.parts:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, data)
+
+    monkeypatch.setattr(artpipe.tasks, "write_atomic", full)
+    monkeypatch.setattr(artpipe.files, "write_atomic", full)
+    result = CliRunner().invoke(main, ["render", str(job), "-o", str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 1, result.output
+    item = json.loads((tmp_path / "out" / "report.json").read_text())["items"][0]
+    assert (item["status"], item["reason"]) == ("failed", "write")
+    assert "No space left on device" in item["message"]
