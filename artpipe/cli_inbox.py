@@ -63,7 +63,10 @@ def watch(config: Path, once: bool, polling: bool, workers: int | None, executor
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: watcher.stop.set())
     click.echo(f"watching {ws.inbox}" + (" (once)" if once else "; Ctrl-C to stop"), err=True)
-    failures = watcher.run(once=once, polling=polling)
+    try:
+        failures = watcher.run(once=once, polling=polling)
+    except ConfigError as exc:
+        fail_config(exc)
     sys.exit(EXIT_FAILED if failures else EXIT_OK)
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 from PIL import Image
 
 TEMP_PREFIX = ".artpipe-"
+_NAME_BYTES = 255  # the longest file name ext4, APFS and NTFS take
 TEMP_SUFFIX = ".tmp"
 
 
@@ -57,6 +60,18 @@ def writable_folder(folder: Path) -> str | None:
     except OSError as exc:
         return exc.strerror or str(exc)
     return None
+
+
+def write_error_report(failed: Path, error: dict[str, str]) -> Path:
+    """Write ``<name>.error.json`` beside a file moved to failed/ (the one place it is written). A name too
+    long for the suffix (names are limited to 255 bytes) is shortened, with a hash of the whole name kept."""
+    name = f"{failed.name}.error.json"
+    if len(name.encode("utf-8")) > _NAME_BYTES:
+        short = failed.name.encode("utf-8")[:_NAME_BYTES - 40].decode("utf-8", errors="ignore")
+        name = f"{short}-{hashlib.sha256(failed.name.encode('utf-8')).hexdigest()[:12]}.error.json"
+    path = failed.with_name(name)
+    write_text_atomic(path, json.dumps(error, ensure_ascii=False, indent=2) + "\n")
+    return path
 
 
 def write_text_atomic(path: Path, text: str) -> None:

@@ -10,7 +10,7 @@ from artpipe.colors import is_color, parse_color
 from artpipe.defaults import setting
 from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.encode import EXTENSIONS, SUBSAMPLING, EncodeOptions
-from artpipe.naming import check_output_pattern, output_name
+from artpipe.naming import check_output_pattern, name_key, output_name
 from artpipe.presets import Catalog, Preset, expand, load_presets, platform_of
 from artpipe.products import Product, read_products
 from artpipe.schema import Problems, Reader, suggest
@@ -306,7 +306,7 @@ def plan(job: Job, out_dir: Path) -> list[Task]:
                 if preset is not None:  # the preset decides the format; the name follows it
                     name = str(Path(name).with_suffix(PRESET_SUFFIX[preset.format]))
                 target = out_dir / name
-                key = str(target)
+                key = name_key(str(target))  # Mug and mug, café and café: one file on macOS and Windows shares
                 if key in seen:
                     problems.add(product.problem("output", f"'{name}' is also written for {seen[key]}",
                                                  "add {sku} or {index} to the output pattern"))

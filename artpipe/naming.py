@@ -11,6 +11,8 @@ from pathlib import Path, PurePosixPath
 from artpipe.schema import Reader, suggest
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"\\|?*]')
+_PART_BYTES = 120
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _UNSAFE_PART = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")  # a value inside a name: separators go too
 
 
@@ -49,9 +51,20 @@ class _Parts(dict[str, str]):
 
 
 def safe_part(value: str) -> str:
-    """A field value made safe as part of a file name (no separators, no leading dots)."""
-    cleaned = _UNSAFE_PART.sub("_", value).strip().lstrip(".")
-    return cleaned[:120] or "_"
+    """A field value made safe as part of a file name on every filesystem: NFC (macOS would otherwise store
+    café twice), no separators or control characters, no leading dots, no trailing dots or spaces, not a
+    Windows device name (CON, nul.txt...), and at most 120 bytes of UTF-8 (120 CJK characters are 360)."""
+    cleaned = _UNSAFE_PART.sub("_", unicodedata.normalize("NFC", value)).strip().lstrip(".")
+    cleaned = cleaned.encode("utf-8")[:_PART_BYTES].decode("utf-8", errors="ignore").rstrip(". ")
+    if cleaned.split(".")[0].upper() in _RESERVED:
+        cleaned = f"{cleaned}_"
+    return cleaned or "_"
+
+
+def name_key(path: str) -> str:
+    """How a file system that ignores case and Unicode form sees a name (macOS, Windows, SMB shares): two
+    outputs with one key would overwrite each other there."""
+    return unicodedata.normalize("NFC", path).casefold()
 
 
 def output_name(pattern: str, parts: Mapping[str, str]) -> str:

@@ -382,3 +382,70 @@ def test_a_full_disk_while_rendering_still_ends_with_a_report(tmp_path: Path, mo
     item = json.loads((tmp_path / "out" / "report.json").read_text())["items"][0]
     assert (item["status"], item["reason"]) == ("failed", "write")
     assert "No space left on device" in item["message"]
+
+
+def test_a_second_watcher_on_one_workspace_is_refused(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    root = workspace(tmp_path)
+    first = subprocess.Popen([sys.executable, "-m", "artpipe", "watch", "--config", str(root)],
+                             stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while not (root / ".artpipe" / "watch.lock").is_file() or \
+                not (root / ".artpipe" / "watch.lock").read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, "the first watcher did not start"
+            time.sleep(0.1)
+        result = CliRunner().invoke(main, ["watch", "--config", str(root), "--once"])
+        assert result.exit_code == 2
+        assert f"another artpipe watch is already running on this workspace (pid {first.pid})" in result.stderr
+    finally:
+        first.terminate()
+        first.wait(timeout=20)
+    again = CliRunner().invoke(main, ["watch", "--config", str(root), "--once"])
+    assert again.exit_code == 0, again.stderr  # the lock went with the first watcher
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("CON", "CON_"), ("nul.txt", "nul.txt_"), ("trailing. . ", "trailing"), ("cafe\u0301", "caf\u00e9"),
+    ("爆" * 120, "爆" * 40)])
+def test_name_parts_are_safe_on_every_filesystem(value: str, expected: str) -> None:
+    from artpipe.naming import safe_part
+
+    assert safe_part(value) == expected
+
+
+def test_names_that_collide_on_case_blind_shares_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "mug.jpg").write_bytes(jpeg_bytes(photo()))
+    job = tmp_path / "job.yaml"
+    job.write_text("templates: [product-main]\nsizes: [square]\noutput: \"{sku}.jpg\"\nproducts:\n"
+                   "  - {sku: Mug, product: mug.jpg}\n  - {sku: mug, product: mug.jpg}\n"
+                   "  - {sku: \"caf\u00e9\", product: mug.jpg}\n  - {sku: \"cafe\u0301\", product: mug.jpg}\n",
+                   encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(job), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.stderr.count("is also written for") == 2
+
+
+def test_long_cjk_skus_render(tmp_path: Path) -> None:
+    (tmp_path / "mug.jpg").write_bytes(jpeg_bytes(photo()))
+    job = tmp_path / "job.yaml"
+    sku = "爆" * 120
+    job.write_text(f"templates: [product-main]\nsizes: [square]\nproducts:\n  - {{sku: {sku}, product: mug.jpg}}\n",
+                   encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(job), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_long_named_failure_keeps_its_error_report(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    name = "坏" * 82 + ".jpg"  # 250 bytes: room for the name, not for the .error.json after it
+    (root / "inbox" / name).write_bytes(b"<html>not an image</html>")
+    failures, _ = run_once(root)
+    assert failures == 1
+    reports = list((root / "failed").glob("*.error.json"))
+    assert len(reports) == 1
+    assert json.loads(reports[0].read_text())["input"] == name
+    assert (root / "failed" / name).is_file()

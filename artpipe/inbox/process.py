@@ -10,7 +10,6 @@ after they are durable, or to ``failed/`` with ``<name>.error.json``. Operators'
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
 import unicodedata
@@ -20,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from artpipe.api import run_request
 from artpipe.config import Workspace
 from artpipe.errors import ConfigError, Problem
-from artpipe.files import fsync_dir, move_into, write_text_atomic
+from artpipe.files import fsync_dir, move_into, write_error_report
 from artpipe.imaging.encode import EXTENSIONS, EncodeOptions
 from artpipe.inbox.ledger import Ledger
 from artpipe.inbox.routes import route_for
@@ -274,8 +273,7 @@ class Processor:
         self._move_sidecar(item, self.ws.failed)
         report = {"input": item.rel.as_posix(), "reason": reason, "message": message, "what_to_do": todo,
                   "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-        write_text_atomic(dest.with_name(dest.name + ".error.json"),
-                          json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+        write_error_report(dest, report)
         self.ledger.finish(item.row, "failed", reason=reason, message=message, moved_to=str(dest))
         return f"failed: {item.rel}: {reason}: {message}"
 

@@ -7,10 +7,12 @@ was down, or whose events were dropped, are processed all the same.
 
 from __future__ import annotations
 
-import json
+import fcntl
+import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -19,9 +21,9 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from artpipe.config import Workspace
-from artpipe.errors import ConfigError
+from artpipe.errors import ConfigError, Problem
 from artpipe.executors import Executor
-from artpipe.files import clean_temp_files, move_into, write_text_atomic
+from artpipe.files import clean_temp_files, move_into, write_error_report
 from artpipe.inbox.ledger import Ledger
 from artpipe.inbox.process import (
     MERCHANT_FILE,
@@ -84,6 +86,30 @@ def candidates(ws: Workspace) -> tuple[list[Path], list[tuple[Path, str]]]:
     return files, refused
 
 
+@contextmanager
+def _only_watcher(ws: Workspace) -> Iterator[None]:
+    """Hold the workspace's watch lock (an advisory lock the kernel drops when the process dies, so a crash
+    leaves no stale lock): two watchers would render every file twice and fight over the moves."""
+    ws.state.mkdir(parents=True, exist_ok=True)
+    with (ws.state / "watch.lock").open("a+", encoding="utf-8") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.seek(0)
+            holder = fh.read().strip() or "unknown"
+            raise ConfigError([Problem(str(ws.config), 0, 0, "", f"another artpipe watch is already running on "
+                                       f"this workspace (pid {holder})", "stop it first; one watcher per "
+                                       "workspace uses every core already")]) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 class Watcher:
     """Runs the inbox until stopped (or, with ``once``, until nothing is left to do)."""
 
@@ -117,7 +143,7 @@ class Watcher:
             dest = move_into(path, self.ws.failed, rel)
             error = {"input": rel.as_posix(), "reason": "unsupported", "message": message,
                      "what_to_do": "copy the file itself into the inbox"}
-            write_text_atomic(dest.with_name(dest.name + ".error.json"), json.dumps(error, ensure_ascii=False) + "\n")
+            write_error_report(dest, error)
             self.failures += 1
             self.log(f"failed: {rel}: {message}")
         ready = []
@@ -187,7 +213,12 @@ class Watcher:
         return observer
 
     def run(self, *, once: bool = False, polling: bool = False) -> int:
-        """Watch until stopped; ``once``: until the inbox holds nothing but files still being written."""
+        """Watch until stopped; ``once``: until the inbox holds nothing but files still being written.
+        ConfigError when another watcher already runs on this workspace."""
+        with _only_watcher(self.ws):
+            return self._run(once=once, polling=polling)
+
+    def _run(self, *, once: bool, polling: bool) -> int:
         # The ledger's connection belongs to the thread that runs the loop.
         self.ledger = Ledger(self.ws.state / "ledger.db")
         self.processor = Processor(self.ws, self.ledger)
