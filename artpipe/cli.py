@@ -24,7 +24,7 @@ from artpipe.cli_inbox import COMMANDS as INBOX_COMMANDS
 from artpipe.cli_presets import COMMANDS as PRESET_COMMANDS
 from artpipe.errors import ConfigError, InputError, RenderError
 from artpipe.files import write_png
-from artpipe.fitcheck import test_fit
+from artpipe.fitcheck import fit_texts
 from artpipe.imaging.normalize import NormalizeOptions
 from artpipe.incremental import CACHE_DIR
 from artpipe.jobs import load_job, missing_inputs
@@ -216,7 +216,8 @@ def _validate_one(path: Path, extra: Path | None) -> tuple[str, list[str]]:
             return f"template {t.name}: {len(t.sizes)} sizes, {n} layers", []
         is_request = isinstance(data, YMap) and "campaign" in data
         job = load_request(target, extra).job if is_request else load_job(target, presets=load_presets(extra))
-        notes = test_fit(job)
+        notes = fit_texts(job, lambda done, total: click.echo(f"test-fitting texts: {done}/{total} products",
+                                                              err=True))
         for note in notes:
             if note.kind == "truncated":
                 click.echo(str(note), err=True)

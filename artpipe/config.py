@@ -12,7 +12,7 @@ from artpipe.yamlsrc import load_mapping
 
 CONFIG_NAME = "artpipe.yaml"
 TOP_KEYS = ("folders", "settle_seconds", "sidecar_wait_seconds", "timeout_seconds", "duplicates", "output", "routes",
-            "presets")
+            "presets", "incomplete_seconds")
 FOLDER_KEYS = ("inbox", "outbox", "archive", "failed")
 ROUTE_KEYS = ("match", "templates", "sizes", "defaults")
 DUPLICATES = ("skip", "render")
@@ -23,6 +23,7 @@ EXAMPLE = """\
 folders: {inbox: inbox, outbox: outbox, archive: archive, failed: failed}
 settle_seconds: 1.5         # a file must stay unchanged this long before it is processed
 sidecar_wait_seconds: 3     # how long an image waits for its sidecar (mug.yaml beside mug.jpg)
+incomplete_seconds: 300     # a file unchanged this long but still incomplete (no JPEG end marker) fails: truncated
 timeout_seconds: 120        # a file whose rendering takes longer (a hostile file hanging a decoder) fails
 duplicates: skip            # a byte-identical re-drop: skip (archive it as a duplicate) or render again
 output: "{template}-{size}.jpg"   # inside outbox/<same folder>/<photo name>/
@@ -64,6 +65,7 @@ class Workspace:
     output: str
     routes: tuple[Route, ...]
     presets: Path | None = None  # an agency's presets file, for requests dropped into inbox/requests/
+    incomplete_seconds: float = 300.0  # unchanged this long yet incomplete: processed anyway (and so truncated)
 
     @property
     def state(self) -> Path:
@@ -150,6 +152,7 @@ def load_workspace(config: Path) -> Workspace:
         root=root, config=path, **folders,
         settle_seconds=r.number("settle_seconds", 1.5, minimum=0, maximum=600),
         sidecar_wait_seconds=r.number("sidecar_wait_seconds", 3, minimum=0, maximum=600),
+        incomplete_seconds=r.number("incomplete_seconds", 300, minimum=0, maximum=86400),
         timeout_seconds=r.number("timeout_seconds", 120, minimum=1, maximum=3600),
         duplicates=r.choice("duplicates", DUPLICATES, "skip"),
         output=_output(r),

@@ -6,6 +6,7 @@ rules, so the verdict is exact; photos are never opened.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from artpipe.errors import RenderError
@@ -13,10 +14,12 @@ from artpipe.jobs import Job
 from artpipe.layers import KINDS, Scene
 from artpipe.presets import overlay_roles
 from artpipe.render import field_values, visible
+from artpipe.template.fields import references
 from artpipe.template.layout import resolve_box
-from artpipe.template.model import Size
+from artpipe.template.model import Layer, Size
 
 TEXT_KINDS = ("text", "shape", "price")
+PROGRESS_EVERY = 1000
 
 
 @dataclass(frozen=True)
@@ -38,10 +41,23 @@ class FitNote:
                f"{self.message}"
 
 
-def test_fit(job: Job) -> list[FitNote]:
-    """Every text of every product, template and size that is cut or fails."""
+def _fields_of(layer: Layer, known: dict[int, tuple[str, ...]]) -> tuple[str, ...]:
+    """The fields a layer reads anywhere (its text, a label, a colour): its verdict depends on nothing else."""
+    if id(layer) not in known:
+        known[id(layer)] = tuple(sorted(set(references(repr(layer)))))
+    return known[id(layer)]
+
+
+def fit_texts(job: Job, progress: Callable[[int, int], None] | None = None) -> list[FitNote]:
+    """Every text of every product, template and size that is cut or fails. A layer is test-fitted once per
+    distinct set of the values it reads: a CSV of 100,000 products sharing a badge paints that badge once.
+    ``progress(done, total)`` is called every 1,000 products."""
     notes: list[FitNote] = []
-    for product in job.products:
+    fields: dict[int, tuple[str, ...]] = {}
+    verdicts: dict[tuple[object, ...], tuple[str, str] | None] = {}
+    for done, product in enumerate(job.products, 1):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, len(job.products))
         for jt in job.templates:
             template = jt.template
             values = field_values(template, product.values)
@@ -61,12 +77,22 @@ def test_fit(job: Job) -> list[FitNote]:
                         continue
                     if layer.type not in TEXT_KINDS:
                         continue
-                    rect = resolve_box(layer.box, size.width, size.height)
-                    try:
-                        placed = KINDS[layer.type].paint(layer, rect, scene)
-                    except RenderError as exc:
-                        notes.append(FitNote(*where, "fails", exc.message))
-                        continue
-                    if placed is not None and any(w.startswith("text_truncated") for w in placed.warnings):
-                        notes.append(FitNote(*where, "truncated", "cut with an ellipsis"))
+                    key = (id(layer), size, tuple(values.get(f, "") for f in _fields_of(layer, fields)))
+                    if key not in verdicts:
+                        verdicts[key] = _verdict(layer, size, scene)
+                    found = verdicts[key]
+                    if found is not None:
+                        notes.append(FitNote(*where, *found))
     return notes
+
+
+def _verdict(layer: Layer, size: Size, scene: Scene) -> tuple[str, str] | None:
+    """("fails" | "truncated", message) for one text layer at one size, or None when it fits."""
+    rect = resolve_box(layer.box, size.width, size.height)
+    try:
+        placed = KINDS[layer.type].paint(layer, rect, scene)
+    except RenderError as exc:
+        return "fails", exc.message
+    if placed is not None and any(w.startswith("text_truncated") for w in placed.warnings):
+        return "truncated", "cut with an ellipsis"
+    return None

@@ -66,14 +66,18 @@ def _csv_rows(path: Path, display: str, problems: Problems) -> list[tuple[dict[s
         return []
     reader = csv.DictReader(io.StringIO(text, newline=""))
     rows: list[tuple[dict[str, str], int]] = []
-    for row in reader:
-        if len(rows) >= setting("csv", "max_rows"):
-            problems.add(Problem(display, reader.line_num, 1, "", "too many rows", "split it into several jobs"))
-            break
-        if None in row:
-            problems.add(Problem(display, reader.line_num, 1, "", "more cells than header columns"))
-            continue
-        rows.append(({k.strip(): (v or "").strip() for k, v in row.items() if k}, reader.line_num))
+    try:
+        for row in reader:
+            if len(rows) >= setting("csv", "max_rows"):
+                problems.add(Problem(display, reader.line_num, 1, "", "too many rows", "split it into several jobs"))
+                break
+            if None in row:
+                problems.add(Problem(display, reader.line_num, 1, "", "more cells than header columns"))
+                continue
+            rows.append(({k.strip(): (v or "").strip() for k, v in row.items() if k}, reader.line_num))
+    except csv.Error as exc:  # a cell over the csv module's 131072-character limit, a NUL byte...
+        problems.add(Problem(display, reader.line_num, 1, "", f"unreadable CSV ({exc})",
+                             "check for very long cells, NUL bytes or unclosed quotes"))
     return rows
 
 

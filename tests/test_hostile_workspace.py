@@ -449,3 +449,109 @@ def test_a_long_named_failure_keeps_its_error_report(tmp_path: Path) -> None:
     assert len(reports) == 1
     assert json.loads(reports[0].read_text())["input"] == name
     assert (root / "failed" / name).is_file()
+
+
+def test_a_huge_csv_cell_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "rows.csv").write_text("sku,product\n" + "a" * 140_000 + ",mug.jpg\n", encoding="utf-8")
+    job = tmp_path / "job.yaml"
+    job.write_text("templates: [product-main]\ncsv: rows.csv\n", encoding="utf-8")
+    for command in ("validate", "render"):
+        args = [command, str(job)] + (["-o", str(tmp_path / "out")] if command == "render" else [])
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code in (1, 2)
+        assert "unreadable CSV (field larger than field limit" in result.output + result.stderr
+
+
+def test_validate_fits_each_distinct_text_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long CSV with few distinct texts paints each once (validate stays linear in distinct texts) and says
+    how far it is."""
+    from artpipe.layers import KINDS
+
+    (tmp_path / "mug.jpg").write_bytes(jpeg_bytes(photo()))
+    rows = ["sku,product,headline"] + [f"s{i},mug.jpg,新品 {i % 3}" for i in range(2500)]
+    (tmp_path / "rows.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    job = tmp_path / "job.yaml"
+    job.write_text("templates: [promo-banner]\ncsv: rows.csv\n", encoding="utf-8")
+    painted: list[str] = []
+    text_kind = KINDS["text"]
+    original = text_kind.paint
+
+    def counting(layer: object, rect: object, scene: object) -> object:
+        painted.append(getattr(layer, "name", ""))
+        return original(layer, rect, scene)  # type: ignore[arg-type]
+
+    from dataclasses import replace
+
+    monkeypatch.setitem(KINDS, "text", replace(text_kind, paint=counting))
+    result = CliRunner().invoke(main, ["validate", str(job)])
+    assert result.exit_code == 0, result.output
+    assert painted.count("headline") == 3 * 3  # three distinct headlines x three sizes, not 2500 x 3
+    assert "test-fitting texts: 2000/2500 products" in result.stderr
+
+
+def test_once_gives_up_on_files_it_can_never_finish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read-only archive (every move fails): --once ends with exit 1 and the reason, the photo stays."""
+    import errno
+
+    import artpipe.inbox.process
+
+    root = two_merchants(tmp_path)
+
+    def read_only(src: Path, dest_root: Path, rel: Path) -> Path:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(artpipe.inbox.process, "move_into", read_only)
+    failures, lines = run_once(root)
+    assert failures == 1
+    assert any(line.startswith("retrying: bravo/bottle.jpg: cannot move it (Read-only file system)") for line in lines)
+    assert lines[-1].startswith("gave up: bravo/bottle.jpg: could not be finished after 3 tries")
+    assert (root / "inbox" / "bravo" / "bottle.jpg").is_file()
+
+
+def test_once_gives_up_when_the_outbox_stays_unwritable(tmp_path: Path) -> None:
+    root = two_merchants(tmp_path)
+    (root / "outbox").mkdir(exist_ok=True)
+    (root / "outbox" / "bravo").write_text("a file where the merchant's folder should be", encoding="utf-8")
+    failures, lines = run_once(root)
+    assert failures == 1
+    assert any(line.startswith("paused: ") for line in lines)
+    assert lines[-1].startswith("gave up: bravo/bottle.jpg")
+    assert (root / "inbox" / "bravo" / "bottle.jpg").is_file()
+
+
+def test_a_copy_that_stopped_half_way_fails_as_truncated(tmp_path: Path) -> None:
+    import os
+    import time
+
+    root = workspace(tmp_path)
+    config = root / "artpipe.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("incomplete_seconds: 300", "incomplete_seconds: 1"),
+                      encoding="utf-8")
+    data = jpeg_bytes(photo())
+    half = root / "inbox" / "half.jpg"
+    half.write_bytes(data[: len(data) // 2])  # no end marker, and nothing more will come
+    old = time.time() - 5
+    os.utime(half, (old, old))
+    failures, _ = run_once(root)
+    assert failures == 1
+    assert error_of(root, "half.jpg")["reason"] == "truncated"
+
+
+@pytest.mark.parametrize("fmt", ["WEBP", "BMP"])
+def test_webp_and_bmp_wait_until_their_declared_length(tmp_path: Path, fmt: str) -> None:
+    import io
+
+    from PIL import Image
+
+    from artpipe.inbox.settle import looks_complete
+
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 10, 10)).save(buf, fmt)
+    data = buf.getvalue()
+    path = tmp_path / f"p.{fmt.lower()}"
+    path.write_bytes(data[: len(data) - 10])
+    assert looks_complete(path) is False
+    path.write_bytes(data)
+    assert looks_complete(path) is True
+    (tmp_path / "p.tif").write_bytes(b"II*\x00" + b"\x00" * 32)
+    assert looks_complete(tmp_path / "p.tif") is None  # unknown: a longer quiet period decides

@@ -43,6 +43,8 @@ from artpipe.tasks import lost_product, render_product
 
 RESCAN_SECONDS = 1.0
 PAUSE_SECONDS = 5.0
+ONCE_PAUSE_SECONDS = 1.0
+ONCE_TRIES = 3  # with --once, a file that cannot be finished this many times fails the run
 SUMMARY_SECONDS = 60.0
 
 
@@ -121,10 +123,11 @@ class Watcher:
         self.log = log
         self.stop = threading.Event()
         self.wake = threading.Event()
-        self.settler = Settler(ws.settle_seconds)
+        self.settler = Settler(ws.settle_seconds, ws.incomplete_seconds)
         self.stable_since: dict[Path, float] = {}
         self.failures = 0
         self.paused = False
+        self.stuck: dict[PurePosixPath, int] = {}  # inputs whose outputs or move failed, and how often
         self.observer: BaseObserver | None = None
 
     def recover(self) -> None:
@@ -191,13 +194,26 @@ class Watcher:
 
     def _settle(self, item: Pending, outcome: Outcome | None) -> str:
         """Account for an item; a move that fails (permissions, a locked file) is retried on a later pass."""
+        if outcome is not None and outcome.reason == "write":  # the outbox cannot be written: paused
+            self.stuck[item.rel] = self.stuck.get(item.rel, 0) + 1
         try:
             if item.request:
                 return self.processor.run_request(item, self.workers or default_jobs())
             return self.processor.settle(item, outcome)
         except OSError as exc:
             self.ledger.abandon(item.row)
+            self.stuck[item.rel] = self.stuck.get(item.rel, 0) + 1
             return f"retrying: {item.rel}: cannot move it ({exc.strerror or exc}); it stays in the inbox for now"
+
+    def _give_up(self) -> bool:
+        """``--once``: files that could not be finished ONCE_TRIES times are failures of this run (a read-only
+        archive or outbox would otherwise keep it going for ever); True when some were given up."""
+        hopeless = [rel for rel, tries in self.stuck.items() if tries >= ONCE_TRIES]
+        for rel in hopeless:
+            self.log(f"gave up: {rel}: could not be finished after {ONCE_TRIES} tries (see above); it stays in "
+                     "the inbox")
+        self.failures += len(hopeless)
+        return bool(hopeless)
 
     def _report(self, line: str) -> None:
         if line.startswith("failed"):
@@ -237,9 +253,11 @@ class Watcher:
                     self.log(f"summary: {counts['done']} rendered, {counts['failed']} failed, "
                              f"{counts['duplicate']} duplicates, {self.pending} waiting")
                     last_summary = time.monotonic()
+                if once and self._give_up():
+                    break
                 if self.paused:
                     # Outputs cannot be written (disk full, share gone): wait, then try the same files again.
-                    self.stop.wait(PAUSE_SECONDS)
+                    self.stop.wait(ONCE_PAUSE_SECONDS if once else PAUSE_SECONDS)
                     continue
                 if once and not handled and self.pending == 0:
                     break
