@@ -82,6 +82,8 @@ def status(config: Path) -> None:
     ws = _workspace(config)
     waiting, _ = candidates(ws)
     ledger = Ledger(ws.state / "ledger.db")
+    if ledger.recovered is not None:
+        click.echo(f"the ledger was damaged: moved aside to {ledger.recovered} and started anew", err=True)
     counts, latencies = ledger.counts(), sorted(ledger.latency_ms())
     failed = ledger.failed()
     ledger.close()

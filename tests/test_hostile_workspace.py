@@ -555,3 +555,34 @@ def test_webp_and_bmp_wait_until_their_declared_length(tmp_path: Path, fmt: str)
     assert looks_complete(path) is True
     (tmp_path / "p.tif").write_bytes(b"II*\x00" + b"\x00" * 32)
     assert looks_complete(tmp_path / "p.tif") is None  # unknown: a longer quiet period decides
+
+
+def test_a_damaged_ledger_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:
+    root = two_merchants(tmp_path)
+    (root / ".artpipe").mkdir(exist_ok=True)
+    (root / ".artpipe" / "ledger.db").write_bytes(b"SQLite format 3\x00" + b"\xde\xad" * 2000)
+    status = CliRunner().invoke(main, ["status", "--config", str(root)])
+    assert status.exit_code == 0, status.output
+    assert "the ledger was damaged: moved aside to" in status.stderr
+    assert list((root / ".artpipe").glob("ledger.db.damaged-*"))  # kept, never deleted
+    failures, _ = run_once(root)
+    assert failures == 0
+    assert (root / "outbox" / "bravo" / "bottle" / "product-main-square.jpg").is_file()
+
+
+def test_a_full_disk_under_the_ledger_pauses_the_watcher(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from artpipe.inbox.ledger import Ledger
+
+    root = two_merchants(tmp_path)
+
+    def full(self: Ledger, rel: str, sha256: str) -> int:
+        msg = "database or disk is full"
+        raise sqlite3.OperationalError(msg)
+
+    monkeypatch.setattr(Ledger, "begin", full)
+    failures, lines = run_once(root)
+    assert failures == 1  # --once gives up after its tries
+    assert any(line.startswith("paused: the ledger cannot be written (database or disk is full)") for line in lines)
+    assert (root / "inbox" / "bravo" / "bottle.jpg").is_file()  # nothing lost

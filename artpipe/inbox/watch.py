@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -237,6 +238,9 @@ class Watcher:
     def _run(self, *, once: bool, polling: bool) -> int:
         # The ledger's connection belongs to the thread that runs the loop.
         self.ledger = Ledger(self.ws.state / "ledger.db")
+        if self.ledger.recovered is not None:
+            self.log(f"the ledger was damaged: moved aside to {self.ledger.recovered.name} and started anew; "
+                     "files still in the inbox are processed again, archive/ and failed/ are as they were")
         self.processor = Processor(self.ws, self.ledger)
         self.recover()
         self.observer = None
@@ -247,7 +251,13 @@ class Watcher:
         try:
             while not self.stop.is_set():
                 self.paused = False
-                handled = self.step()
+                try:
+                    handled = self.step()
+                except sqlite3.OperationalError as exc:  # "database or disk is full": pause, never die
+                    self.log(f"paused: the ledger cannot be written ({exc}); free some space, nothing is lost")
+                    self.paused, handled = True, 0
+                    self.stuck[PurePosixPath(".artpipe/ledger.db")] = \
+                        self.stuck.get(PurePosixPath(".artpipe/ledger.db"), 0) + 1
                 if not once and time.monotonic() - last_summary >= SUMMARY_SECONDS:
                     counts = self.ledger.counts()
                     self.log(f"summary: {counts['done']} rendered, {counts['failed']} failed, "
