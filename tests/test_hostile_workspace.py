@@ -586,3 +586,53 @@ def test_a_full_disk_under_the_ledger_pauses_the_watcher(tmp_path: Path, monkeyp
     assert failures == 1  # --once gives up after its tries
     assert any(line.startswith("paused: the ledger cannot be written (database or disk is full)") for line in lines)
     assert (root / "inbox" / "bravo" / "bottle.jpg").is_file()  # nothing lost
+
+
+def _decode_verdict(path: Path) -> tuple[str, str]:
+    from artpipe.errors import InputError
+    from artpipe.imaging.open import open_image
+
+    try:
+        decoded = open_image(path)
+    except InputError as exc:
+        return exc.reason, exc.message
+    return "ok", ",".join(decoded.warnings)
+
+
+def test_damaged_files_get_the_right_reason(tmp_path: Path) -> None:
+    import io
+    import warnings
+    import zlib
+
+    from PIL import Image
+
+    data = jpeg_bytes(photo())
+    padded = tmp_path / "padded.jpg"
+    padded.write_bytes(data[: len(data) // 3] + b"\x00" * len(data) + b"\xff\xd9")
+    assert _decode_verdict(padded)[0] == "corrupt"
+    assert "zero padding" in _decode_verdict(padded)[1]
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (9, 9, 9)).save(buf, "PNG")
+    png = bytearray(buf.getvalue())
+    ihdr_crc = 8 + 8 + 13  # the IHDR chunk's CRC follows its 13 data bytes
+    png[ihdr_crc:ihdr_crc + 4] = (zlib.crc32(b"nonsense") & 0xFFFFFFFF).to_bytes(4, "big")
+    (tmp_path / "crc.png").write_bytes(bytes(png))
+    assert _decode_verdict(tmp_path / "crc.png")[0] == "corrupt"
+
+    buf = io.BytesIO()
+    photo((200, 150)).save(buf, "WEBP")
+    (tmp_path / "cut.webp").write_bytes(buf.getvalue()[:-200])
+    assert _decode_verdict(tmp_path / "cut.webp")[0] == "truncated"
+
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    raw = exif.tobytes()
+    broken = raw[:10] + b"\xff" * 4 + raw[14:]  # an IFD offset pointing nowhere
+    bad_exif = tmp_path / "exif.jpg"
+    photo().save(bad_exif, "JPEG", exif=broken)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing may leak to the user's terminal
+        verdict = _decode_verdict(bad_exif)
+    assert verdict[0] == "ok"
+    assert "exif_invalid" in verdict[1]

@@ -24,6 +24,11 @@ from artpipe.errors import InputError
 
 # Pillow would hand these to Ghostscript; never let it (CVE-prone, and not product photos anyway).
 _REFUSED_MAGIC = {b"%!PS": "PostScript", b"\xc5\xd0\xd3\xc6": "EPS", b"%PDF": "PDF"}
+# First bytes of the formats artpipe reads: a file that has them but fails to open is damaged, not foreign.
+_KNOWN_MAGIC = ((b"\xff\xd8\xff", "JPEG"), (b"\x89PNG\r\n\x1a\n", "PNG"), (b"GIF8", "GIF"), (b"BM", "BMP"),
+                (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"))
+EXIF_WARNING = "artpipe.exif_warning"  # set in a just-opened image's info when Pillow warned about its EXIF
+_PADDING_SHARE = 0.25  # a JPEG whose tail is this much zeros is a damaged copy
 # Pixels per byte of file above which a huge image is a decompression bomb rather than a big photo.
 _BOMB_PIXELS_PER_BYTE = 100
 
@@ -91,10 +96,47 @@ def open_image(path: Path, *, max_pixels: int | None = None, max_file_bytes: int
     if size > max_file_bytes:
         raise InputError(name, "too_large", f"{size} bytes is more than the {max_file_bytes} allowed; "
                          "export a smaller file")
+    short = _declared_length_missing(path, size)
+    if short:
+        raise InputError(name, "truncated", f"the file is {short} bytes shorter than its header says (an "
+                         "unfinished copy or download?); send it again")
     with bomb_guard():
         im = open_untrusted(path, name)
         with im:
-            return _decode(im, name, size, max_pixels, draft_side)
+            decoded = _decode(im, name, size, max_pixels, draft_side)
+    if decoded.format == "JPEG" and _zero_tail(path, size) >= _PADDING_SHARE * size:
+        # A copy cut short and padded with zeros up to an end marker decodes "fine" to flat grey.
+        raise InputError(name, "corrupt", "most of the file is zero padding (a damaged copy); send the original "
+                         "again")
+    return decoded
+
+
+def _declared_length_missing(path: Path, size: int) -> int:
+    """How many bytes a RIFF (WebP) or BMP file lacks of the length its header declares (0: none)."""
+    with path.open("rb") as fh:
+        head = fh.read(12)
+    declared = 0
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        declared = struct.unpack("<I", head[4:8])[0] + 8
+    elif head[:2] == b"BM" and len(head) >= 6:
+        declared = struct.unpack("<I", head[2:6])[0]
+    return max(0, declared - size)
+
+
+def _zero_tail(path: Path, size: int) -> int:
+    """How many zero bytes come right before a file's last two bytes (its end marker)."""
+    zeros, end = 0, max(0, size - 2)
+    with path.open("rb") as fh:
+        while end > 0:
+            start = max(0, end - (1 << 16))
+            fh.seek(start)
+            block = fh.read(end - start)
+            kept = block.rstrip(b"\x00")
+            zeros += len(block) - len(kept)
+            if kept:
+                break
+            end = start
+    return zeros
 
 
 @contextmanager
@@ -124,8 +166,20 @@ def open_untrusted(source: Path | IO[bytes], name: str) -> Image.Image:
     Image.MAX_IMAGE_PIXELS = setting("image", "max_pixels")
     allowed = [f for f in setting("formats", "allowed") if f in Image.OPEN]
     try:
-        return Image.open(source, formats=allowed)
+        with warnings.catch_warnings(record=True) as caught:
+            # Pillow warns (to stderr) about a damaged EXIF block while sniffing a JPEG for MPO: keep it as a
+            # note for the report instead; bomb warnings stay errors.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.filterwarnings("always", category=UserWarning)
+            im = Image.open(source, formats=allowed)
+        if any("EXIF" in str(w.message) for w in caught):
+            im.info[EXIF_WARNING] = True
+        return im
     except UnidentifiedImageError:
+        ours = next((k for magic, k in _KNOWN_MAGIC if head.startswith(magic)), None)
+        if ours is not None:  # it is one of ours by its first bytes, yet no reader took it: damaged
+            raise InputError(name, "corrupt", f"a {ours} by its first bytes, but its data is damaged (a bad "
+                             "checksum or header); re-export it from the source") from None
         raise InputError(name, "unsupported", UNSUPPORTED) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise InputError(name, "bomb", "the image claims a huge pixel size for its file size "
@@ -143,7 +197,7 @@ def _decode(im: Image.Image, name: str, size: int, max_pixels: int, draft_side: 
                              "bomb; it was not decoded")
         raise InputError(name, "too_large", f"{w}x{h} is more than the {max_pixels} pixels allowed; "
                          "downsize it first")
-    notes: list[str] = []
+    notes: list[str] = ["exif_invalid"] if im.info.pop(EXIF_WARNING, False) else []
     if getattr(im, "n_frames", 1) > 1:
         notes.append("multi_frame")
         im.seek(0)
@@ -170,11 +224,15 @@ def _decode(im: Image.Image, name: str, size: int, max_pixels: int, draft_side: 
 
 def _orientation(im: Image.Image, notes: list[str]) -> int:
     """EXIF orientation, or 1 with an ``exif_invalid`` note when the EXIF block is unreadable or out of range."""
-    try:
-        value = im.getexif().get(0x0112, 1)
-    except (OSError, SyntaxError, ValueError, struct.error, EOFError, IndexError, TypeError, KeyError):
+    with warnings.catch_warnings(record=True) as caught:  # Pillow warns (to stderr) about some bad EXIF blocks
+        warnings.simplefilter("always")
+        try:
+            value = im.getexif().get(0x0112, 1)
+        except (OSError, SyntaxError, ValueError, struct.error, EOFError, IndexError, TypeError, KeyError):
+            notes.append("exif_invalid")
+            return 1
+    if caught and "exif_invalid" not in notes:
         notes.append("exif_invalid")
-        return 1
     if not isinstance(value, int) or not 1 <= value <= 8:
         notes.append("exif_invalid")
         return 1
