@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -32,7 +33,14 @@ def executor_from(executor: str, scheduler: str | None, ship_bytes: bool) -> Das
     if executor == "local" and (scheduler or ship_bytes):
         msg = "--scheduler and --ship-bytes go with --executor dask"
         raise click.UsageError(msg)
+    if scheduler and not SCHEDULER_ADDRESS.fullmatch(scheduler):
+        msg = f"'{scheduler}' is not a scheduler address; write tcp://HOST:PORT (e.g. tcp://10.0.0.5:8786)"
+        raise click.UsageError(msg)
     return DaskExecutor(scheduler, ship_bytes) if scheduler else None
+
+
+# tcp:// or tls:// to a host name, an IPv4 address or a bracketed IPv6 address, with a port
+SCHEDULER_ADDRESS = re.compile(r"(tcp|tls)://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}")
 
 
 PRESETS_OPTION = click.option("--presets", "extra", type=click.Path(exists=True, dir_okay=False, path_type=Path),

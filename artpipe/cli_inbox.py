@@ -59,6 +59,11 @@ def watch(config: Path, once: bool, polling: bool, workers: int | None, executor
     """
     runner = executor_from(executor, scheduler, ship_bytes)
     ws = _workspace(config)
+    if runner is not None:
+        try:
+            runner.check()  # an unreachable cluster is a usage error before any file is touched
+        except ConfigError as exc:
+            fail_config(exc)
     watcher = Watcher(ws, workers=workers, log=lambda line: click.echo(line, err=True), executor=runner)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: watcher.stop.set())

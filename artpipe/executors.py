@@ -11,6 +11,7 @@ client writes them atomically where the job says.
 
 from __future__ import annotations
 
+import socket
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -36,6 +37,25 @@ class Executor(Protocol):
     def map(self, tasks: Sequence[Task], worker: Worker) -> Iterator[tuple[Task, Outcome]]: ...
 
 
+def _not_a_scheduler(address: str, timeout: float) -> str | None:
+    """Why a plain-TCP ``address`` is no Dask scheduler, or None when it may be one. A scheduler greets every new
+    connection at once; something else on the port (an HTTP server) waits for us to speak, and distributed's
+    own handshake would then wait for ever."""
+    if not address.startswith("tcp://"):
+        return None  # TLS: the client speaks first; the connect timeout covers it
+    host, _, port = address[len("tcp://"):].rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout) as conn:
+            conn.settimeout(timeout)
+            if not conn.recv(1):
+                return "the connection was closed at once"
+    except TimeoutError:
+        return f"something answers there but says nothing within {timeout:g} s: not a Dask scheduler"
+    except (OSError, ValueError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
 @dataclass(frozen=True)
 class LocalExecutor:
     """This machine's cores (``jobs``); with ``timeout``, a hung or crashing task fails alone."""
@@ -59,19 +79,35 @@ class DaskExecutor:
     retries: int = 2
     connect_timeout: float = 30.0
 
+    def check(self) -> None:
+        """ConfigError unless a Dask scheduler answers at the address (before any file is touched)."""
+        silent = _not_a_scheduler(self.scheduler, self.connect_timeout)
+        if silent is not None:
+            raise ConfigError([Problem("--scheduler", 0, 0, "", f"cannot reach a Dask scheduler at {self.scheduler} "
+                                       f"({silent})", "start one with: dask scheduler, and workers with: dask "
+                                       "worker ADDRESS")])
+
     def map(self, tasks: Sequence[Task], worker: Worker) -> Iterator[tuple[Task, Outcome]]:
         try:
             import distributed  # noqa: PLC0415 - an optional dependency
+            from dask import config as dask_settings  # noqa: PLC0415
         except ImportError:
             raise ConfigError([Problem("--executor", 0, 0, "", "the dask executor needs the distributed package",
                                        "pip install 'artpipe[dask]'")]) from None
-        dask: Any = distributed  # untyped
+        dask_config: Any = dask_settings  # untyped
+        dask: Any = distributed
+        self.check()
         try:
-            client = dask.Client(self.scheduler, timeout=self.connect_timeout)
-        except OSError as exc:
-            raise ConfigError([Problem("--scheduler", 0, 0, "", f"cannot reach {self.scheduler} ({exc})",
-                                       "start one with: dask scheduler, and workers with: dask worker ADDRESS")]) \
-                from None
+            # Every comm step gets the deadline too: a port that answers something else (an HTTP server)
+            # accepts the connection and would leave the handshake waiting for ever.
+            seconds = f"{self.connect_timeout:g}s"
+            with dask_config.set({"distributed.comm.timeouts.connect": seconds,
+                                  "distributed.comm.timeouts.tcp": seconds}):
+                client = dask.Client(self.scheduler, timeout=self.connect_timeout)
+        except (OSError, ValueError, TypeError) as exc:
+            raise ConfigError([Problem("--scheduler", 0, 0, "", f"cannot reach a Dask scheduler at {self.scheduler} "
+                                       f"({type(exc).__name__}: {exc})", "start one with: dask scheduler, and "
+                                       "workers with: dask worker ADDRESS")]) from None
         with client:
             width = max(1, sum(client.nthreads().values())) * IN_FLIGHT_PER_WORKER
             queue = iter(tasks)

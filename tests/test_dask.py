@@ -103,9 +103,38 @@ def test_the_command_line_and_its_mistakes(scheduler: str, tmp_path: Path) -> No
     missing = CliRunner().invoke(main, ["render", str(JOB), "-o", str(tmp_path / "p"), "--executor", "dask"])
     assert missing.exit_code == 2
     assert "--executor dask needs --scheduler ADDRESS" in missing.output
-    with pytest.raises(ConfigError, match="cannot reach tcp://127.0.0.1:1"):
+    with pytest.raises(ConfigError, match="cannot reach a Dask scheduler at tcp://127.0.0.1:1"):
         list(DaskExecutor("tcp://127.0.0.1:1", connect_timeout=2).map(plan(load_job(JOB), tmp_path / "q"),
                                                                      render_product))
+
+
+@pytest.mark.parametrize("address", ["nonsense", "http://127.0.0.1:8786", "tcp://[::1", "tcp://host"])
+def test_malformed_scheduler_addresses_are_usage_errors(tmp_path: Path, address: str) -> None:
+    result = CliRunner().invoke(main, ["render", str(JOB), "-o", str(tmp_path / "o"), "--executor", "dask",
+                                       "--scheduler", address])
+    assert result.exit_code == 2
+    assert f"'{address}' is not a scheduler address; write tcp://HOST:PORT" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_port_that_is_not_a_scheduler_fails_within_the_timeout(tmp_path: Path) -> None:
+    """An HTTP server on the port: the handshake must not wait for ever."""
+    import http.server
+    import threading
+    import time
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(ConfigError, match="cannot reach a Dask scheduler"):
+            list(DaskExecutor(f"tcp://127.0.0.1:{server.server_port}", connect_timeout=3).map(
+                plan(load_job(JOB), tmp_path / "q"), render_product))
+        assert time.monotonic() - started < 30
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_the_watched_inbox_hands_its_work_to_the_cluster(scheduler: str, tmp_path: Path) -> None:
@@ -125,3 +154,17 @@ def test_the_watched_inbox_hands_its_work_to_the_cluster(scheduler: str, tmp_pat
     assert sorted(p.name for p in (root / "archive" / "acme").iterdir()) == ["bag-cutout.png", "mug-sideways.jpg"]
     assert len(list((root / "outbox" / "acme").rglob("*.jpg"))) == 4  # product-main, two sizes each
     assert not list((root / "inbox" / "acme").iterdir())
+
+
+def test_watch_with_an_unreachable_scheduler_touches_nothing(tmp_path: Path) -> None:
+    from artpipe.config import init_workspace
+
+    root = tmp_path / "studio"
+    init_workspace(root)
+    (root / "inbox" / "mug.jpg").write_bytes((JOB.parent.parent / "photos" / "mug-sideways.jpg").read_bytes())
+    result = CliRunner().invoke(main, ["watch", "--config", str(root), "--once", "--executor", "dask",
+                                       "--scheduler", "tcp://127.0.0.1:1"])
+    assert result.exit_code == 2
+    assert "cannot reach a Dask scheduler at tcp://127.0.0.1:1" in result.stderr
+    assert (root / "inbox" / "mug.jpg").is_file()
+    assert not (root / ".artpipe" / "ledger.db").exists()  # no row left 'processing'
