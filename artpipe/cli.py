@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -47,6 +48,13 @@ def main() -> None:
     Example:
       artpipe render samples/jobs/spring-sale.yaml -o out/
     """
+    # SIGTERM (a service manager, a timeout) unwinds like Ctrl-C instead of killing this process outright,
+    # so worker pools are stopped with it rather than left behind; watch installs its own graceful handler.
+    signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 @main.command()

@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
@@ -41,7 +41,9 @@ def run_tasks(tasks: Sequence[T], worker: Callable[[T], Outcome], jobs: int | No
         return
     # forkserver: workers start clean (no inherited threads or locks) but cheaper than spawn.
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+    finished = False
+    try:
         # Keep a bounded window of tasks in flight so memory stays flat for very large batches.
         pending: dict[Future[Outcome], T] = {}
         queue = iter(tasks)
@@ -57,6 +59,12 @@ def run_tasks(tasks: Sequence[T], worker: Callable[[T], Outcome], jobs: int | No
                 nxt = next(queue, None)
                 if nxt is not None:
                     pending[pool.submit(worker, nxt)] = nxt
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:  # interrupted (Ctrl-C, SIGTERM) or abandoned: stop the workers now, leave none behind
+            _kill(pool)
 
 
 def _kill(pool: ProcessPoolExecutor) -> None:
@@ -83,31 +91,44 @@ def run_guarded(tasks: Sequence[T], worker: Callable[[T], Outcome], jobs: int, t
         width = 1 if alone else max(1, jobs)
         pool = ProcessPoolExecutor(max_workers=width, mp_context=multiprocessing.get_context(method))
         running: dict[Future[Outcome], tuple[T, float]] = {}
-        broken = False
-        while (source or running) and not broken:
-            while source and len(running) < width:
-                task = source.popleft()
-                running[pool.submit(worker, task)] = (task, time.monotonic())
-            done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
-            for future in done:
-                task, _started = running.pop(future)
-                try:
-                    outcome = future.result()
-                except BrokenProcessPool:
-                    broken = True
-                    if alone:
-                        yield task, lost(task, "it stopped the worker process (a decoder crash?)")
-                    else:
-                        solo.append(task)
-                    continue
-                yield task, outcome
-            for future, (task, started) in list(running.items()):
-                if time.monotonic() - started > timeout:
-                    del running[future]
-                    broken = True
-                    yield task, lost(task, f"it took longer than {timeout:g} s (a hung decoder?)")
+        try:
+            broken = yield from _drain(pool, worker, source, running, width, timeout, alone, solo, lost)
+        except BaseException:  # interrupted (Ctrl-C, SIGTERM) or abandoned: stop the workers now
+            _kill(pool)
+            raise
         if broken:
             _kill(pool)
             solo.extend(task for task, _ in running.values())  # killed with the pool: run again, alone
         else:
             pool.shutdown(wait=True)
+
+
+def _drain(pool: ProcessPoolExecutor, worker: Callable[[T], Outcome], source: deque[T],
+           running: dict[Future[Outcome], tuple[T, float]], width: int, timeout: float, alone: bool,
+           solo: deque[T], lost: Callable[[T, str], Outcome]) -> Generator[tuple[T, Outcome], None, bool]:
+    """Run ``source`` on ``pool`` until it is empty or the pool breaks (a worker died or hung); returns
+    whether it broke. Tasks a broken pool took with it go to ``solo``, to be run again alone."""
+    broken = False
+    while (source or running) and not broken:
+        while source and len(running) < width:
+            task = source.popleft()
+            running[pool.submit(worker, task)] = (task, time.monotonic())
+        done, _ = wait(running, timeout=0.2, return_when=FIRST_COMPLETED)
+        for future in done:
+            task, _started = running.pop(future)
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                broken = True
+                if alone:
+                    yield task, lost(task, "it stopped the worker process (a decoder crash?)")
+                else:
+                    solo.append(task)
+                continue
+            yield task, outcome
+        for future, (task, started) in list(running.items()):
+            if time.monotonic() - started > timeout:
+                del running[future]
+                broken = True
+                yield task, lost(task, f"it took longer than {timeout:g} s (a hung decoder?)")
+    return broken

@@ -636,3 +636,35 @@ def test_damaged_files_get_the_right_reason(tmp_path: Path) -> None:
         verdict = _decode_verdict(bad_exif)
     assert verdict[0] == "ok"
     assert "exif_invalid" in verdict[1]
+
+
+def test_sigterm_to_render_leaves_no_process_behind(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    photo_path = tmp_path / "mug.jpg"
+    photo((2400, 1800)).save(photo_path, quality=90)
+    rows = "".join(f"  - {{sku: p{i}, product: mug.jpg, headline: 新品}}\n" for i in range(200))
+    job = tmp_path / "job.yaml"
+    job.write_text(f"templates: [product-main, promo-banner]\nproducts:\n{rows}", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "artpipe", "render", str(job), "-o", str(tmp_path / "out"),
+                             "-j", "2", "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        parent = psutil.Process(proc.pid)
+        deadline = time.monotonic() + 60
+        while len(parent.children(recursive=True)) < 3 and time.monotonic() < deadline:  # forkserver + workers
+            time.sleep(0.2)
+        family = parent.children(recursive=True)
+        assert len(family) >= 3
+        time.sleep(1)
+        proc.terminate()
+        assert proc.wait(timeout=60) == 128 + 15
+        gone, alive = psutil.wait_procs(family, timeout=30)
+        assert not alive, [p.pid for p in alive]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
