@@ -66,10 +66,11 @@ def edge_connected(near: Image.Image) -> Image.Image:
     return Image.frombytes("L", (w, h), bytes(out))
 
 
-def backdrop_region(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> Image.Image:
-    """Where ``im``'s backdrop is (255) at most 512 px on the long side: pixels near the backdrop colour
+def backdrop_region(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int,
+                    side: int = _ANALYSIS_SIDE) -> Image.Image:
+    """Where ``im``'s backdrop is (255) at most ``side`` px on the long side: pixels near the backdrop colour
     that are connected to the frame's edge."""
-    scale = min(1.0, _ANALYSIS_SIDE / max(im.size))
+    scale = min(1.0, side / max(im.size))
     small = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))), Image.Resampling.BOX)
     return edge_connected(_distance(small, backdrop).point(lambda v: 255 if v <= tolerance else 0))
 

@@ -24,8 +24,9 @@ MODES = ("auto", "model", "never")
 _MIN_SHARE = 0.004  # a product smaller than this share of the frame was not found
 _MAX_SHARE = 0.92  # a "product" covering more than this is the whole scene
 _MIN_SURE = 0.96  # below this share of clearly decided pixels the model is guessing (props, clutter)
-_SOLID = 0.55  # the colour path's product must keep this share of its area when eroded by 2 px (at 512 px)
-_ERODE = 5  # MinFilter size for that test: 2 px each way
+_SOLID = 0.55  # the colour path's product must keep this share of its area when eroded
+_ERODE = 3  # MinFilter size for that test: 1 px each way at 256 px (2 at the 512 px it was tuned on)
+_DECIDE_SIDE = 256  # the colour path's tests run on a copy this small: they judge shapes, not edges
 _CLEAN_BORDER = 0.98  # the colour path needs this share of the frame edge to be backdrop (a product cut by the
 #                      frame lets the fill leak in where it is light: a white shirt at the top edge)
 _UNEVEN = 0.2  # a backdrop with more than this share further than half the tolerance from its colour is uneven
@@ -49,7 +50,7 @@ def color_path_holds(im: Image.Image, backdrop: tuple[int, int, int], tolerance:
     """Whether cleaning the backdrop by colour keeps the product whole: the part not connected to the frame's
     edge must be a solid shape. A white product on white leaks into the backdrop through its faint edges and
     would keep only an outline, which erosion wipes out."""
-    region = backdrop_region(im, backdrop, tolerance)
+    region = backdrop_region(im, backdrop, tolerance, _DECIDE_SIDE)
     if _border_share(region, 255) < _CLEAN_BORDER:  # the scene runs out of the frame: not a clean backdrop
         return False
     if off_backdrop_share(im, region, backdrop, tolerance // 2) > _UNEVEN:  # a sweep or a box, not one colour

@@ -1,4 +1,4 @@
-"""When a file is completely written: unchanged for a while and, for JPEG and PNG, structurally whole.
+"""When a file is completely written: unchanged for a while and, where the format says how, structurally whole.
 
 A watchdog "created" event only means a file has begun to exist; copies over Samba, slow ``cp`` and
 browser downloads write for a long time after it. Pure bookkeeping plus two small reads of the file.
@@ -10,6 +10,7 @@ import os
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 _JPEG_END = b"\xff\xd9"
 _PNG_END = b"IEND\xaeB`\x82"
@@ -18,8 +19,8 @@ UNKNOWN_FACTOR = 4  # formats without a readable end wait this many quiet window
 
 def looks_complete(path: Path) -> bool | None:
     """Whether the file is structurally whole: JPEG ends with its end-of-image marker, PNG with IEND, WebP
-    (RIFF) and BMP are as long as their headers say. None for other formats (TIFF, HEIC...): only a longer quiet
-    period tells."""
+    (RIFF) and BMP are as long as their headers say, a TIFF's pages and strips all lie inside it. None for other
+    formats (HEIC, AVIF...): only a longer quiet period tells."""
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
@@ -38,7 +39,64 @@ def looks_complete(path: Path) -> bool | None:
     if head[:2] == b"BM" and len(head) >= 6:
         declared: int = struct.unpack("<I", head[2:6])[0]
         return size >= declared if declared else None
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return _tiff_complete(path, size)
     return None
+
+
+_TIFF_DATA = {273: 279, 324: 325}  # StripOffsets -> StripByteCounts, TileOffsets -> TileByteCounts
+_TIFF_TYPES = {3: ("H", 2), 4: ("I", 4)}  # SHORT, LONG: the types offsets and counts come in
+_TIFF_MAX_PAGES = 1000
+
+
+def _tiff_complete(path: Path, size: int) -> bool | None:
+    """Walk a classic TIFF's pages: every page header and every strip or tile must lie inside the file
+    (a multi-page TIFF copied half-way has its first pages whole and the rest beyond the end)."""
+    try:
+        with path.open("rb") as fh:
+            order = "<" if fh.read(2) == b"II" else ">"
+            fh.seek(4)
+            offset = struct.unpack(order + "I", fh.read(4))[0]
+            for _ in range(_TIFF_MAX_PAGES):
+                if offset == 0:
+                    return True
+                if offset + 2 > size:
+                    return False
+                fh.seek(offset)
+                count = struct.unpack(order + "H", fh.read(2))[0]
+                if offset + 2 + 12 * count + 4 > size:
+                    return False
+                entries = {}
+                for _ in range(count):
+                    tag, kind, n, value = struct.unpack(order + "HHI4s", fh.read(12))
+                    entries[tag] = (kind, n, value)
+                nxt = struct.unpack(order + "I", fh.read(4))[0]
+                for where_tag, length_tag in _TIFF_DATA.items():
+                    if where_tag in entries and length_tag in entries:
+                        ends = [a + b for a, b in zip(_tiff_values(fh, order, entries[where_tag], size),
+                                                      _tiff_values(fh, order, entries[length_tag], size),
+                                                      strict=False)]
+                        if not ends or max(ends) > size:
+                            return False
+                offset = nxt
+    except (OSError, struct.error):
+        return False
+    return None  # more pages than we walk: let the quiet period decide
+
+
+def _tiff_values(fh: BinaryIO, order: str, entry: tuple[int, int, bytes], size: int) -> list[int]:
+    """The numbers of a SHORT or LONG TIFF field, inline or at its offset ([] when they lie past ``size``)."""
+    kind, n, raw = entry
+    if kind not in _TIFF_TYPES:
+        return []
+    code, width = _TIFF_TYPES[kind]
+    if n * width <= 4:
+        return list(struct.unpack(order + code * n, raw[:n * width]))
+    at = struct.unpack(order + "I", raw)[0]
+    if at + n * width > size:
+        return []
+    fh.seek(at)
+    return list(struct.unpack(order + code * n, fh.read(n * width)))
 
 
 @dataclass
