@@ -145,6 +145,18 @@ def _low_resolution(rendered: Rendered, preset: Preset) -> list[CheckResult]:
     return [CheckResult("low_resolution", ok, measured, f"<= {num(most)}x", rule.source, rule.confidence)]
 
 
+def _whole_product(cut: tuple[str, ...], preset: Preset) -> list[CheckResult]:
+    """The preset's ``whole_product`` rule, judged while rendering: the isolated product must not run out of
+    its photo (``cut``: the sides where it does). A file alone cannot tell a cut hem from a straight one."""
+    rule = preset.rule("whole_product")
+    if rule is None:
+        return []
+    measured = f"what was isolated (the product, or the model wearing it) runs out of the photo at the " \
+        f"{' and '.join(cut)}: use a photo that shows the whole product" if cut else "the whole product is in the photo"
+    return [CheckResult("whole_product", not cut, measured, "the product entirely in frame", rule.source,
+                        rule.confidence)]
+
+
 def _preset_canvas(preset: Preset | None) -> dict[str, Any]:
     """render() options for a preset: its canvas size, and the roles its no_overlays rule leaves out (or,
     with ``action: refuse``, refuses to render)."""
@@ -218,6 +230,8 @@ def render_product(task: Task) -> Outcome:
     except MemoryError:  # a huge photo under a memory limit: this product fails, the batch goes on
         return Outcome(name, "rejected", "too_large", "ran out of memory decoding it; export a smaller image",
                        extra=extra)
+    cut = tuple(side for f in product_fields if f in images for w in images[f].warnings
+                if w.startswith("product_cropped:") for side in w.split(":", 1)[1].split("+"))
     outputs: list[str] = []
     errors: list[tuple[str, str]] = []  # (reason, message)
     encoded: list[dict[str, object]] = []  # where byte budgets landed
@@ -252,7 +266,8 @@ def render_product(task: Task) -> Outcome:
         outputs.append(display(spec.output))
         warnings.extend(w for w in rendered.warnings if w not in warnings)
         if preset is not None:
-            results = check_bytes(landed.data, preset) + _low_resolution(rendered, preset)
+            results = check_bytes(landed.data, preset) + _low_resolution(rendered, preset) + \
+                _whole_product(cut, preset)
             checks.append({"output": display(spec.output), "preset": preset.name, "platform": spec.platform,
                            "pass": all(r.ok for r in results), "rules": [r.__dict__ for r in results]})
             warnings.extend(f"check_failed:{preset.name}:{r.rule}" for r in results if not r.ok)

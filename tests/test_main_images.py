@@ -190,3 +190,20 @@ def test_other_formats_say_how_to_export_jpeg(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "HEIC/HEIF" in result.output + result.stderr
     assert "Most Compatible" in result.output + result.stderr
+
+
+def test_a_product_cut_by_its_photo_is_not_a_whole_product(tmp_path: Path) -> None:
+    cut = Image.new("RGBA", (1200, 1200), (0, 0, 0, 0))
+    ImageDraw.Draw(cut).rounded_rectangle((400, 300, 800, 1199), radius=60, fill=(40, 90, 160, 255))  # runs out
+    photo = tmp_path / "cut.png"
+    cut.save(photo)
+    code, checks, output = run_main(photo, tmp_path / "o", "amazon.main")
+    rules = {r["rule"]: r for r in checks["amazon.main"]["rules"]}  # type: ignore[union-attr]
+    assert code == 1
+    assert rules["whole_product"]["ok"] is False
+    assert "runs out of the photo at the bottom" in rules["whole_product"]["measured"]
+    whole = Image.new("RGBA", (1200, 1200), (0, 0, 0, 0))
+    ImageDraw.Draw(whole).rounded_rectangle((400, 300, 800, 1000), radius=60, fill=(40, 90, 160, 255))
+    whole.save(photo)
+    _, checks, _ = run_main(photo, tmp_path / "p", "amazon.main")
+    assert {r["rule"]: r["ok"] for r in checks["amazon.main"]["rules"]}["whole_product"] is True  # type: ignore[union-attr]

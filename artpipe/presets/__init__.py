@@ -23,6 +23,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "white_background": ("share", "max_off_white"), "fill": ("min",), "edge_margin": ("max_px",),
     "subject": ("min_px",),
     "no_overlays": ("roles", "action"), "isolated_product": (), "low_resolution": ("max_upscale",),
+    "whole_product": (),
 }
 OVERLAY_ACTIONS = ("drop", "refuse")  # no_overlays: leave such layers out (the default), or refuse the render
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
