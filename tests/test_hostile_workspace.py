@@ -687,3 +687,32 @@ def test_sigterm_to_render_leaves_no_process_behind(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_a_duplicate_is_the_same_photo_in_the_same_context(tmp_path: Path) -> None:
+    """The same bytes from two merchants, or with another sidecar, render for each; a true re-drop does not."""
+    root = workspace(tmp_path)
+    data = jpeg_bytes(photo())
+    for merchant in ("acme", "bravo"):
+        (root / "inbox" / merchant / "banners").mkdir(parents=True)
+        (root / "inbox" / merchant / "banners" / "mug.jpg").write_bytes(data)
+        (root / "inbox" / merchant / "banners" / "mug.yaml").write_text(f"headline: {merchant} 新品\n",
+                                                                         encoding="utf-8")
+    (root / "inbox" / "acme" / "banners" / "mug-2.jpg").write_bytes(data)
+    (root / "inbox" / "acme" / "banners" / "mug-2.yaml").write_text("headline: 另一个标题\n", encoding="utf-8")
+    failures, lines = run_once(root)
+    assert failures == 0
+    assert not [line for line in lines if line.startswith("duplicate:")]
+    for folder in ("acme/banners/mug", "bravo/banners/mug", "acme/banners/mug-2"):
+        assert (root / "outbox" / folder / "promo-banner-wide.jpg").is_file(), folder
+    (root / "inbox" / "acme" / "banners" / "mug.jpg").write_bytes(data)  # dropped again, same sidecar
+    (root / "inbox" / "acme" / "banners" / "mug.yaml").write_text("headline: acme 新品\n", encoding="utf-8")
+    failures, lines = run_once(root)
+    assert failures == 0
+    assert any(line.startswith("duplicate: acme/banners/mug.jpg") for line in lines)
+
+
+def test_a_damaged_heic_is_corrupt_not_unsupported(tmp_path: Path) -> None:
+    path = tmp_path / "IMG_0002.HEIC"
+    path.write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x13\x37" * 200)
+    assert _decode_verdict(path)[0] == "corrupt"

@@ -176,7 +176,8 @@ def open_untrusted(source: Path | IO[bytes], name: str) -> Image.Image:
             im.info[EXIF_WARNING] = True
         return im
     except UnidentifiedImageError:
-        ours = next((k for magic, k in _KNOWN_MAGIC if head.startswith(magic)), None)
+        ours = next((k for magic, k in _KNOWN_MAGIC if head.startswith(magic)), None) or \
+            ("HEIC/AVIF" if head[4:8] == b"ftyp" else None)  # ISO media files carry their brand at byte 4
         if ours is not None:  # it is one of ours by its first bytes, yet no reader took it: damaged
             raise InputError(name, "corrupt", f"a {ours} by its first bytes, but its data is damaged (a bad "
                              "checksum or header); re-export it from the source") from None
