@@ -48,9 +48,10 @@ def test_a_white_mug_on_off_white_becomes_compliant_main_images(tmp_path: Path) 
         with Image.open(path) as im:
             rgb = im.convert("RGB")
             w, h = rgb.size
-            body = rgb.getpixel((w * 45 // 100, h // 2))
-            assert isinstance(body, tuple)
-            assert 244 <= min(body) <= 254  # the white mug keeps its own white: not eaten by the cleaning
+            # The photo's grain is random (effect_noise takes no seed): judge a patch of the body, not a pixel.
+            patch = rgb.crop((w * 43 // 100, h * 48 // 100, w * 47 // 100, h * 52 // 100)).convert("L")
+            body = sum(i * n for i, n in enumerate(patch.histogram())) / (patch.width * patch.height)
+            assert 238 <= body <= 253  # the white mug keeps its own white: not eaten by the cleaning
             assert rgb.getpixel((3, 3)) == (255, 255, 255)
     assert 38_000 <= (out / "tmall" / "tmall.white_bg" / "mug.jpg").stat().st_size <= 300_000
     statuses = sorted(i["status"] for i in json.loads((out / "report.json").read_text())["items"])
