@@ -11,7 +11,8 @@ PKG = Path(__file__).resolve().parent.parent / "artpipe"
 PURE = [
     "colors.py", "render.py", "template/layout.py", "template/fields.py", "template/model.py",
     "text/breaking.py", "text/fit.py", "imaging/normalize.py", "imaging/color.py", "imaging/analyze.py",
-    "imaging/encode.py", "imaging/gradient.py", "imaging/place.py", "imaging/checks.py",
+    "imaging/encode.py", "imaging/gradient.py", "imaging/place.py", "imaging/checks.py", "imaging/isolate.py",
+    "imaging/matting.py", "imaging/backdrop.py", "paths.py", "naming.py",
     *[f"layers/{p.name}" for p in (PKG / "layers").glob("*.py")],
 ]
 FORBIDDEN_MODULES = {"click", "watchdog", "logging", "subprocess", "shutil", "tempfile", "sqlite3", "multiprocessing",
