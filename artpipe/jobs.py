@@ -110,9 +110,10 @@ class Task:
         return {name for name, _ in self._product_layers()}
 
     def product_isolation(self) -> Isolate:
-        """The job's ``cutout``, made ``model`` when a product layer asks for the model and ``never`` when
-        every product layer shows the photo as it is."""
-        modes = {cutout for _, cutout in self._product_layers()}
+        """The job's ``cutout``, made ``model`` when a product layer or a preset asks for the model and ``never``
+        when every product layer shows the photo as it is."""
+        modes = {cutout for _, cutout in self._product_layers()} | \
+            {spec.preset.cutout for spec in self.renders if spec.preset is not None and spec.preset.cutout}
         mode = self.isolation.mode
         if mode == "auto" and "model" in modes:
             mode = "model"

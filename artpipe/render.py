@@ -74,7 +74,7 @@ def composite(canvas: Image.Image, placed: Placed) -> None:
 
 def render(template: Template, size_name: str, values: Mapping[str, str], images: Mapping[str, Asset], *,
            canvas: Size | None = None, drop_roles: tuple[str, ...] = (),
-           refuse_roles: tuple[str, ...] = (), min_subject_px: int = 0) -> Rendered:
+           refuse_roles: tuple[str, ...] = (), min_subject_px: int = 0, cutout: str | None = None) -> Rendered:
     """Compose ``template`` at size ``size_name``; RenderError when a layer cannot be drawn.
 
     ``canvas``: draw the layers of ``size_name`` on a canvas of another size (a marketplace preset's); the
@@ -82,7 +82,7 @@ def render(template: Template, size_name: str, values: Mapping[str, str], images
     promotional overlays); ``refuse_roles``: a RenderError when a visible layer has one of these roles.
     """
     size = canvas or template.size(size_name)
-    scene = Scene(template, size, field_values(template, values), dict(images), min_subject_px)
+    scene = Scene(template, size, field_values(template, values), dict(images), min_subject_px, cutout)
     out = _background(scene)
     warnings: list[str] = []
     upscale = 0.0

@@ -165,7 +165,8 @@ def _preset_canvas(preset: Preset | None) -> dict[str, Any]:
     dropped, refused = overlay_roles(preset)
     subject = preset.rule("subject")
     return {"canvas": Size(preset.name, preset.width, preset.height), "drop_roles": dropped,
-            "refuse_roles": refused, "min_subject_px": int(subject.params.get("min_px", 0)) if subject else 0}
+            "refuse_roles": refused, "min_subject_px": int(subject.params.get("min_px", 0)) if subject else 0,
+            "cutout": preset.cutout}
 
 
 def _preset_encoding(options: EncodeOptions, preset: Preset, size: tuple[int, int]) -> EncodeOptions:

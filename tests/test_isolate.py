@@ -220,3 +220,26 @@ def test_banners_show_the_product_not_the_cloth() -> None:
     assert tealness(render(t, "wide", values, {"product": a}).image) < 0.005
     photo = asset(mug_on_teal(), "never")
     assert tealness(render(t, "wide", values, {"product": photo}).image) > 0.05
+
+
+def test_a_preset_can_force_how_its_slot_shows_the_photo(tmp_path: Path) -> None:
+    """render.cutout: never draws the photo as it is in that slot; model isolates even a plain-backdrop photo."""
+    from click.testing import CliRunner
+
+    from artpipe.cli import main
+
+    mug_on_teal((1800, 1400)).save(tmp_path / "mug.jpg", quality=92)
+    (tmp_path / "agency.yaml").write_text(
+        "presets:\n  shop.scene:\n    title: Scene slot\n    template: product-main\n"
+        "    render: {width: 800, height: 800, format: JPEG, cutout: never}\n"
+        "    rules:\n      square: {source: house style, confidence: official}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["main-image", str(tmp_path / "mug.jpg"), "-o", str(tmp_path / "o"),
+                                       "--presets", str(tmp_path / "agency.yaml"), "-p", "shop.scene",
+                                       "-p", "amazon.main", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    def teal_share(path: Path) -> float:
+        px = np.asarray(Image.open(path).convert("RGB"), dtype=np.int16)
+        return float((px[..., 1] > px[..., 0] + 60).mean())
+
+    assert teal_share(next((tmp_path / "o").rglob("shop.scene/mug.jpg"))) > 0.05  # the cloth is there
+    assert teal_share(next((tmp_path / "o").rglob("amazon.main/mug.jpg"))) < 0.0001  # and not here

@@ -34,6 +34,7 @@ class Scene:
     values: dict[str, str]  # text and colour fields, defaults applied
     images: dict[str, Asset]  # image fields by name, template files by "file:<absolute path>"
     min_subject_px: int = 0  # a marketplace's minimum product size: product pictures grow to it where room allows
+    cutout: str | None = None  # a marketplace slot's cutout (auto, model, never), over the layers' own
 
 
 @dataclass(frozen=True)

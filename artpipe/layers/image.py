@@ -157,11 +157,12 @@ def _derived(image: Image.Image, what: str, make: Callable[[], T]) -> T:
     return cast(T, _DERIVED[key])
 
 
-def _shown(layer: ImageLayer, asset: Asset) -> Asset:
+def _shown(layer: ImageLayer, asset: Asset, forced: str | None = None) -> Asset:
     """The picture this layer draws: the product alone (an RGBA cut-out) when the photo's product was isolated
-    by the model and the layer does not ask for the photo; on a white-background layer a cut-out's faint
-    pixels (its own grey floor, a soft shadow) are cleared, so what remains is what a check sees."""
-    cut = asset.mask is not None and layer.cutout != "never" and layer.source.startswith("$")
+    by the model and the layer (or ``forced``, a marketplace slot's own cutout) does not ask for the photo; on a
+    white-background layer a cut-out's faint pixels (its own grey floor, a soft shadow) are cleared, so what
+    remains is what a check sees."""
+    cut = asset.mask is not None and (forced or layer.cutout) != "never" and layer.source.startswith("$")
     if not cut and not (layer.whiten and asset.image.mode == "RGBA"):
         return asset
     tolerance = setting("analyze", "backdrop_tolerance")
@@ -251,7 +252,7 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
     source = _asset(layer, scene)
     if source is None or rect.w <= 0 or rect.h <= 0:
         return None
-    source = _shown(layer, source)
+    source = _shown(layer, source, scene.cutout)
     white = _whitened(layer, source)
     subject = _white_subject(source) if white and layer.trim else source.subject
     window = subject_window(source.image.size, subject, layer.padding) if layer.trim else \

@@ -25,6 +25,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "no_overlays": ("roles", "action"), "isolated_product": (), "low_resolution": ("max_upscale",),
     "whole_product": (),
 }
+CUTOUTS = ("auto", "model", "never")  # render.cutout: force how a slot shows product photos
 OVERLAY_ACTIONS = ("drop", "refuse")  # no_overlays: leave such layers out (the default), or refuse the render
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
 
@@ -50,6 +51,7 @@ class Preset:
     format: str
     rules: tuple[Rule, ...]
     template: str | None = None  # the shipped template a request renders into this slot by default
+    cutout: str | None = None  # auto, model or never: how this slot shows product photos (None: as layers say)
 
     def rule(self, kind: str) -> Rule | None:
         return next((r for r in self.rules if r.kind == kind), None)
@@ -86,11 +88,13 @@ def _preset(name: str, r: Reader, base: Preset | None) -> Preset:
     r.check_keys(("title", "template", "render", "rules"), () if base else ("title", "render", "rules"))
     render = r.mapping("render")
     width, height, fmt = (base.width, base.height, base.format) if base else (800, 800, "JPEG")
+    cutout = base.cutout if base else None
     if render is not None:
-        render.check_keys(("width", "height", "format"))
+        render.check_keys(("width", "height", "format", "cutout"))
         width = render.number("width", width, minimum=1, maximum=20000, integer=True)
         height = render.number("height", height, minimum=1, maximum=20000, integer=True)
         fmt = str(render.choice("format", FORMATS, fmt))
+        cutout = render.choice("cutout", CUTOUTS, cutout)
     rules = {rule.kind: rule for rule in (base.rules if base else ())}
     rr = r.mapping("rules")
     if rr is not None:
@@ -101,7 +105,7 @@ def _preset(name: str, r: Reader, base: Preset | None) -> Preset:
                 if rule is not None:
                     rules[kind] = rule
     return Preset(name, r.text("title", base.title if base else name) or name, width, height, fmt,
-                  tuple(rules.values()), r.text("template", base.template if base else None))
+                  tuple(rules.values()), r.text("template", base.template if base else None), cutout)
 
 
 def _read(path: Path, known: dict[str, Preset], platforms: dict[str, tuple[str, ...]]) -> None:
