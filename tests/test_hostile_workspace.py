@@ -76,8 +76,6 @@ def test_kit_and_sidecar_files_stay_in_the_merchants_folder(tmp_path: Path, wher
     text = f"logo: {value}\nheadline: 新品\n"
     target = root / "inbox" / "acme" / ("banners/mug.yaml" if where == "sidecar" else "merchant.yaml")
     target.write_text(text, encoding="utf-8")
-    with (root / "artpipe.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("")
     failures, _ = run_once(root)
     assert failures == 1
     error = error_of(root, "acme/banners/mug.jpg")
