@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from artpipe.cutout import Isolate, read_cutout
 from artpipe.errors import ConfigError, Problem
 from artpipe.naming import check_output_pattern
 from artpipe.schema import Problems, Reader
@@ -12,9 +13,9 @@ from artpipe.yamlsrc import load_mapping
 
 CONFIG_NAME = "artpipe.yaml"
 TOP_KEYS = ("folders", "settle_seconds", "sidecar_wait_seconds", "timeout_seconds", "duplicates", "output", "routes",
-            "presets", "incomplete_seconds")
+            "presets", "incomplete_seconds", "cutout")
 FOLDER_KEYS = ("inbox", "outbox", "archive", "failed")
-ROUTE_KEYS = ("match", "templates", "sizes", "defaults")
+ROUTE_KEYS = ("match", "templates", "sizes", "defaults", "cutout")
 DUPLICATES = ("skip", "render")
 
 EXAMPLE = """\
@@ -27,6 +28,7 @@ incomplete_seconds: 300     # a file unchanged this long but still incomplete (n
 timeout_seconds: 120        # a file whose rendering takes longer (a hostile file hanging a decoder) fails
 duplicates: skip            # a byte-identical re-drop: skip (archive it as a duplicate) or render again
 output: "{template}-{size}.jpg"   # inside outbox/<same folder>/<photo name>/
+cutout: auto                # product isolation: auto | model | never, or {mode: auto, model: models/isnet.onnx}
 # presets: agency-presets.yaml     # marketplace presets laid over the bundled ones (for inbox/requests/*.yaml)
 routes:                     # the first route whose pattern matches the path inside inbox/ wins
   - match: "*/banners/**"
@@ -46,6 +48,7 @@ class Route:
     sizes: str | tuple[str, ...] = "all"
     defaults: tuple[tuple[str, str], ...] = ()
     origin: str = ""
+    cutout: Isolate | None = None  # None: the workspace's
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class Workspace:
     routes: tuple[Route, ...]
     presets: Path | None = None  # an agency's presets file, for requests dropped into inbox/requests/
     incomplete_seconds: float = 300.0  # unchanged this long yet incomplete: processed anyway (and so truncated)
+    cutout: Isolate = Isolate()  # how product photos are cut out, unless a route says otherwise
 
     @property
     def state(self) -> Path:
@@ -84,7 +88,7 @@ def init_workspace(root: Path) -> Path:
     return config
 
 
-def _routes(r: Reader) -> tuple[Route, ...]:
+def _routes(r: Reader, root: Path, cutout: Isolate) -> tuple[Route, ...]:
     seq = r.sequence("routes", required=True)
     out = []
     for i in range(len(seq or [])):
@@ -100,7 +104,8 @@ def _routes(r: Reader) -> tuple[Route, ...]:
         out.append(Route(match=rr.text("match", "**") or "**", templates=tuple(str(n) for n in names),
                          sizes=sizes if isinstance(sizes, str) else tuple(str(s) for s in sizes),
                          defaults=tuple((k, str(v)) for k, v in (d.node.items() if d else [])),
-                         origin=rr.origin()))
+                         origin=rr.origin(),
+                         cutout=read_cutout(rr, root, cutout, "the workspace") if rr.has("cutout") else None))
     return tuple(out)
 
 
@@ -148,14 +153,15 @@ def load_workspace(config: Path) -> Workspace:
         folders[name] = folder
     if f is not None:
         f.check_keys(FOLDER_KEYS)
+    cutout = read_cutout(r, root, Isolate(), "the workspace")
     workspace = Workspace(
-        root=root, config=path, **folders,
+        root=root, config=path, **folders, cutout=cutout,
         settle_seconds=r.number("settle_seconds", 1.5, minimum=0, maximum=600),
         sidecar_wait_seconds=r.number("sidecar_wait_seconds", 3, minimum=0, maximum=600),
         incomplete_seconds=r.number("incomplete_seconds", 300, minimum=0, maximum=86400),
         timeout_seconds=r.number("timeout_seconds", 120, minimum=1, maximum=3600),
         duplicates=r.choice("duplicates", DUPLICATES, "skip"),
         output=_output(r),
-        routes=_routes(r), presets=_presets_file(r, root))
+        routes=_routes(r, root, cutout), presets=_presets_file(r, root))
     problems.raise_if_any()
     return workspace

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from artpipe.colors import is_color, parse_color
+from artpipe.cutout import Isolate, read_cutout
 from artpipe.defaults import setting
 from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.encode import EXTENSIONS, SUBSAMPLING, EncodeOptions
@@ -20,7 +21,6 @@ from artpipe.template.model import Template
 from artpipe.yamlsrc import Mark, YMap, load_mapping
 
 JOB_KEYS = ("name", "templates", "sizes", "output", "format", "brand", "defaults", "products", "csv", "cutout")
-CUTOUT_MODES = ("auto", "model", "never")
 ENTRY_KEYS = ("template", "sizes", "presets")
 FORMAT_KEYS = ("type", "quality", "background", "progressive", "subsampling", "lossless", "min_bytes", "max_bytes",
                "min_side")
@@ -28,15 +28,6 @@ FORMAT_TYPES = {"jpeg": "JPEG", "jpg": "JPEG", "png": "PNG", "webp": "WEBP"}
 PATTERN_KEYS = ("sku", "template", "size", "index", "stem", "preset", "platform")
 DEFAULT_OUTPUT = "{sku}/{template}-{size}.jpg"
 PRESET_SUFFIX = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif", "BMP": ".bmp", "TIFF": ".tif"}
-
-
-@dataclass(frozen=True)
-class Isolate:
-    """How product photos are cut out: ``mode`` auto (plain light backdrops by colour, others by the model),
-    model (always the model) or never (the photo as it is); ``model``: an ONNX file instead of the bundled one."""
-
-    mode: str = "auto"
-    model: str | None = None
 
 
 @dataclass(frozen=True)
@@ -231,25 +222,6 @@ def _check_pattern(r: Reader, pattern: str, templates: list[JobTemplate]) -> Non
     check_output_pattern(r, pattern, known)
 
 
-def _isolation(r: Reader, job_dir: Path) -> Isolate:
-    """``cutout: auto | model | never`` or ``cutout: {mode: ..., model: path/to/model.onnx}``."""
-    if not r.has("cutout"):
-        return Isolate()
-    if isinstance(r.raw("cutout"), str):
-        return Isolate(r.choice("cutout", CUTOUT_MODES, "auto"))
-    c = r.mapping("cutout")
-    if c is None:
-        return Isolate()
-    c.check_keys(("mode", "model"))
-    model = c.text("model", None)
-    if model is not None:
-        path = (job_dir / model).resolve()
-        if not path.is_file():
-            c.problem("model", f"no model file {model}", "name an ONNX file, relative to this job file")
-        model = str(path)
-    return Isolate(c.choice("mode", CUTOUT_MODES, "auto"), model)
-
-
 def load_job(path: Path, display: str | None = None, *, data: YMap | None = None,
              presets: Catalog | None = None) -> Job:
     """Load and validate a job file (or ``data`` read from ``path`` already, as a request builds it); raise
@@ -266,7 +238,7 @@ def load_job(path: Path, display: str | None = None, *, data: YMap | None = None
     output = r.text("output", DEFAULT_OUTPUT) or DEFAULT_OUTPUT
     _check_pattern(r, output, templates)
     encode = _encode(r, output)
-    isolation = _isolation(r, job_dir)
+    isolation = read_cutout(r, job_dir, Isolate(), "this job file")
     # Without every template, product fields cannot be checked; their problems would only be noise.
     products = read_products(r, job_dir, [jt.template for jt in templates], problems) \
         if not problems.items else []

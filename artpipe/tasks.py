@@ -20,6 +20,7 @@ from typing import Any
 from PIL import Image
 
 from artpipe.assetcache import asset_key, load_cached, save_cached
+from artpipe.cutout import Isolate
 from artpipe.errors import InputError, RenderError
 from artpipe.files import write_atomic
 from artpipe.imaging.analyze import find_subject
@@ -28,7 +29,7 @@ from artpipe.imaging.checks import CheckResult, check_bytes, num
 from artpipe.imaging.encode import EncodeOptions, encode, flatten
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
-from artpipe.jobs import Isolate, Task
+from artpipe.jobs import Task
 from artpipe.presets import Preset, overlay_roles
 from artpipe.render import Rendered, render
 from artpipe.report import Outcome

@@ -5,7 +5,8 @@
 On one core (as each worker runs), best of --repeat, measured in the same run:
   decode+normalize   the workload's 12 MP photos (benchmarks/workload.py) normalized as before (cutout never)
   + isolation        the same with cutout auto: which path each photo took, and the added time per photo
-  model alone        inference of the bundled model at its 320 px input, and the guided-filter refinement
+  model alone        inference of the bundled model at its 320 px input, and the guided-filter refinement,
+                     both from the 1024 px copy of the photo they work on
   busy 12 MP photo   a product on a striped coloured cloth (always the model): normalize with and without
 And as ratios: the isolation's added time to the sample job's render time (--jobs 1) per product, and to the
 workload's render time per photo (5 outputs each).
@@ -23,7 +24,8 @@ from PIL import Image, ImageDraw
 from workload import workload
 
 from artpipe.api import render_job
-from artpipe.imaging.matting import refine
+from artpipe.imaging.analyze import shrunk
+from artpipe.imaging.matting import WORK_SIDE, refine
 from artpipe.imaging.normalize import NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
 from artpipe.imaging.segment import load_segmenter, saliency
@@ -72,7 +74,7 @@ def main() -> None:
         auto_s, paths = per_photo(photos, "auto", args.repeat)
         busy_plain, _ = per_photo([busy], "never", args.repeat)
         busy_auto, busy_path = per_photo([busy], "auto", args.repeat)
-        im = open_image(busy).image.convert("RGB")
+        im = shrunk(open_image(busy).image, WORK_SIDE).convert("RGB")  # what the model and refinement see
         model = load_segmenter(None)
         infer = best(lambda: saliency(im, model), args.repeat)
         coarse, _ = saliency(im, model)
@@ -87,8 +89,8 @@ def main() -> None:
     print(f"  + isolation (auto)    {auto_s * 1000:7.0f} ms/photo  (+{(auto_s - plain_s) * 1000:.0f} ms)")
     print(f"busy 12 MP photo ({busy_path[0]}): {busy_plain * 1000:.0f} -> {busy_auto * 1000:.0f} ms "
           f"(+{(busy_auto - busy_plain) * 1000:.0f} ms)")
-    print(f"  model inference (320 px)  {infer * 1000:6.0f} ms")
-    print(f"  guided-filter refinement  {refining * 1000:6.0f} ms")
+    print(f"  model inference ({model.name}, 320 px)  {infer * 1000:6.0f} ms")
+    print(f"  guided-filter refinement (at {max(im.size)} px)  {refining * 1000:6.0f} ms")
     added = busy_auto - busy_plain
     print(f"sample job, --jobs 1: {sample_per_product * 1000:.0f} ms per product (9 outputs each)")
     print(f"ratios: model photo's isolation / sample product render = {added / sample_per_product:.2f}; "

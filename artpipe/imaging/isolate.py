@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops, ImageFilter
 
-from artpipe.imaging.analyze import border_strip, ink, off_backdrop_share
+from artpipe.imaging.analyze import border_strip, ink, off_backdrop_share, scale_box, shrunk, visible_box
 from artpipe.imaging.backdrop import backdrop_region
-from artpipe.imaging.matting import mask_facts, refine
+from artpipe.imaging.matting import WORK_SIDE, mask_facts, refine
 
 MODES = ("auto", "model", "never")
 _MIN_SHARE = 0.004  # a product smaller than this share of the frame was not found
@@ -43,13 +43,15 @@ class Isolation:
     how: str  # "alpha", "color", "model" or "none"
     mask: Image.Image | None = None
     warnings: tuple[str, ...] = ()
-    note: str = ""  # for the steps trail, e.g. "model:u2netp.onnx:412ms"
+    note: str = ""  # for the steps trail, e.g. "model:u2netp-int8.onnx:190ms"
+    subject: tuple[int, int, int, int] | None = None  # what the mask leaves visible on white (photo pixels)
 
 
 def color_path_holds(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> bool:
     """Whether cleaning the backdrop by colour keeps the product whole: the part not connected to the frame's
     edge must be a solid shape. A white product on white leaks into the backdrop through its faint edges and
     would keep only an outline, which erosion wipes out."""
+    im = shrunk(im, _DECIDE_SIDE).convert("RGB")  # once: every test below runs on this small copy
     region = backdrop_region(im, backdrop, tolerance, _DECIDE_SIDE)
     if _border_share(region, 255) < _CLEAN_BORDER:  # the scene runs out of the frame: not a clean backdrop
         return False
@@ -68,7 +70,7 @@ def color_path_holds(im: Image.Image, backdrop: tuple[int, int, int], tolerance:
 def _hole_share(im: Image.Image, region: Image.Image, backdrop: tuple[int, int, int]) -> float:
     """The share of the frame that has the backdrop's colour but is enclosed by the product (not in ``region``,
     the edge-connected backdrop): seen through a handle, or a product's own light part."""
-    small = im.convert("RGB").resize(region.size, Image.Resampling.BOX)
+    small = im.convert("RGB").resize(region.size, Image.Resampling.BOX) if im.size != region.size else im
     near = ink(small, backdrop, _HOLE_MATCH).point(lambda v: 0 if v else 255)
     holes = ImageChops.subtract(near, region).filter(ImageFilter.MinFilter(3)).filter(ImageFilter.MaxFilter(3))
     return holes.histogram()[255] / max(1, region.width * region.height)
@@ -106,10 +108,14 @@ def isolate(im: Image.Image, backdrop: tuple[int, int, int] | None, mode: str, *
     light = backdrop is not None and min(backdrop) >= light_min
     if mode == "auto" and light and backdrop is not None and color_path_holds(im, backdrop, tolerance):
         return Isolation("color")
-    coarse, ms, name = model(im)
-    mask = refine(im, coarse)
+    small = shrunk(im, WORK_SIDE).convert("RGB")  # the model and the refinement both work on this copy
+    coarse, ms, name = model(small)
+    small_mask = refine(small, coarse)
     note = f"model:{name}:{ms:.0f}ms"
-    bad = judge_mask(mask)
+    bad = judge_mask(small_mask)
     if bad:
         return Isolation("none", None, bad, note)
-    return Isolation("model", mask, (), note)
+    mask = small_mask.resize(im.size, Image.Resampling.BILINEAR) if small.size != im.size else small_mask
+    box = visible_box(small, small_mask, tolerance)
+    subject = scale_box(box, im.width / small.width, im.height / small.height, *im.size) if box else None
+    return Isolation("model", mask, (), note, subject)

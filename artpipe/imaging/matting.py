@@ -4,8 +4,8 @@ The model sees the photo at 320 px, so its mask is soft and blocky at full size.
 Tang, "Guided Image Filtering", 2010/2013) makes the mask follow the photo's own edges: inside each small window
 the mask is fitted as a linear function of the photo's brightness, so a mask edge snaps to the nearest image edge
 and thin gaps (between a stroller's wheels, under a handle) open where the photo shows backdrop. It runs at a
-working size of about 1024 px (the "fast guided filter" of He and Sun 2015: the coefficients are smooth, so they
-are computed small and only the final blend is full size).
+guide of about 1024 px (the "fast guided filter" of He and Sun 2015: the coefficients are smooth, so they are
+fitted at 512 px and only the final blend is made at 1024 px).
 """
 
 from __future__ import annotations
@@ -13,7 +13,10 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageFilter
 
-_WORK_SIDE = 1024
+from artpipe.imaging.analyze import shrunk
+
+WORK_SIDE = 1024  # the guide's long side
+_FIT_SIDE = 512  # where the coefficients are fitted
 _RADIUS_SHARE = 0.006  # the filter window's radius as a share of the working image's long side
 _EPS = 1e-3  # regularization: lower follows weaker edges
 _SOLID_ALPHA = 250  # from here up a mask pixel is the product itself
@@ -21,46 +24,66 @@ _LOW, _HIGH = 0.3, 0.7  # refined values below _LOW are backdrop, above _HIGH pr
 
 
 def _box(a: np.ndarray, r: int) -> np.ndarray:
-    """Mean over a (2r+1)^2 window (shrunk at the borders), by cumulative sums: O(1) per pixel."""
+    """Mean over a (2r+1)^2 window (shrunk at the borders) of the last two axes (a stack of images at once),
+    by cumulative sums: O(1) per pixel."""
     def along(x: np.ndarray, axis: int) -> np.ndarray:
-        x = np.moveaxis(x, axis, 0)
-        n = x.shape[0]
-        c = np.zeros((n + 1, *x.shape[1:]), dtype=np.float32)
-        np.cumsum(x, axis=0, dtype=np.float32, out=c[1:])
-        # window [i - r, i + r] clipped to [0, n): sums from the cumulative sums at its clipped ends
-        hi = np.concatenate([c[r + 1:], np.repeat(c[-1:], min(r, n), axis=0)])[:n]
-        lo = np.concatenate([np.repeat(c[:1], min(r, n), axis=0), c[:n - r if n > r else 1]])[:n]
+        n = x.shape[axis]
+        pad = [(0, 0)] * x.ndim
+        pad[axis] = (r + 1, r)
+        c = np.cumsum(np.pad(x, pad), axis=axis, dtype=np.float32)
+        # the window [i - r, i + r], clipped to [0, n) by the zero padding: c[i + 2r + 1] - c[i]
+        hi, lo = [slice(None)] * x.ndim, [slice(None)] * x.ndim
+        hi[axis], lo[axis] = slice(2 * r + 1, 2 * r + 1 + n), slice(0, n)
         count = (np.minimum(np.arange(n) + r + 1, n) - np.maximum(np.arange(n) - r, 0)).astype(np.float32)
-        out: np.ndarray = (hi - lo) / count.reshape((n,) + (1,) * (x.ndim - 1))
-        return np.moveaxis(out, 0, axis)
+        shape = [1] * x.ndim
+        shape[axis] = n
+        out: np.ndarray = (c[tuple(hi)] - c[tuple(lo)]) / count.reshape(shape)
+        return out
 
-    return along(along(a, 0), 1)
+    return along(along(a, a.ndim - 2), a.ndim - 1)
+
+
+def coefficients(guide: np.ndarray, src: np.ndarray, radius: int, eps: float) -> tuple[np.ndarray, np.ndarray]:
+    """The guided filter's smoothed linear coefficients (a, b): the filtered ``src`` is ``a * guide + b``."""
+    mean_i, mean_p, mean_ii, mean_ip = _box(np.stack([guide, src, guide * guide, guide * src]), radius)
+    a = (mean_ip - mean_i * mean_p) / (mean_ii - mean_i * mean_i + eps)
+    b = mean_p - a * mean_i
+    mean_a, mean_b = _box(np.stack([a, b]), radius)
+    return mean_a, mean_b
 
 
 def guided_filter(guide: np.ndarray, src: np.ndarray, radius: int, eps: float) -> np.ndarray:
     """Edge-preserving smoothing of ``src`` steered by ``guide`` (both float arrays in 0-1, same shape)."""
-    mean_i, mean_p = _box(guide, radius), _box(src, radius)
-    var_i = _box(guide * guide, radius) - mean_i * mean_i
-    cov_ip = _box(guide * src, radius) - mean_i * mean_p
-    a = cov_ip / (var_i + eps)
-    b = mean_p - a * mean_i
-    out: np.ndarray = _box(a, radius) * guide + _box(b, radius)
+    a, b = coefficients(guide, src, radius, eps)
+    out: np.ndarray = a * guide + b
     return out
 
 
+def _scaled(size: tuple[int, int], side: int) -> tuple[int, int]:
+    k = min(1.0, side / max(size))
+    return max(1, round(size[0] * k)), max(1, round(size[1] * k))
+
+
+def _float(im: Image.Image) -> np.ndarray:
+    return np.asarray(im, dtype=np.float32) / 255.0
+
+
+def _upsampled(a: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    return np.asarray(Image.fromarray(a, "F").resize(size, Image.Resampling.BILINEAR), dtype=np.float32)
+
+
 def refine(photo: Image.Image, coarse: Image.Image) -> Image.Image:
-    """The product mask (L, photo's size): ``coarse`` (any size) fitted to ``photo``'s edges."""
-    w, h = photo.size
-    k = min(1.0, _WORK_SIDE / max(w, h))
-    size = (max(1, round(w * k)), max(1, round(h * k)))
-    # An integer box reduction first (fast, in C), then the last step and the grey conversion on few pixels.
-    factor = max(1, int(1 / k))
-    small = photo.reduce(factor) if factor > 1 else photo
-    guide_im = (small.resize(size, Image.Resampling.BOX) if small.size != size else small).convert("L")
-    guide = np.asarray(guide_im, dtype=np.float32) / 255.0
-    src = np.asarray(coarse.resize(size, Image.Resampling.BILINEAR), dtype=np.float32) / 255.0
-    radius = max(2, round(max(size) * _RADIUS_SHARE))
-    q = guided_filter(guide, src, radius, _EPS)
+    """The product mask (L, photo's size): ``coarse`` (any size) fitted to ``photo``'s edges. The coefficients
+    are fitted at up to 512 px, then applied to a guide of up to 1024 px."""
+    guide_im = shrunk(photo, WORK_SIDE).convert("L")
+    size = guide_im.size
+    fit = _scaled(size, _FIT_SIDE)
+    fit_guide = guide_im.resize(fit, Image.Resampling.BOX) if fit != size else guide_im
+    radius = max(2, round(max(fit) * _RADIUS_SHARE))
+    a, b = coefficients(_float(fit_guide), _float(coarse.resize(fit, Image.Resampling.BILINEAR)), radius, _EPS)
+    if fit != size:
+        a, b = _upsampled(a, size), _upsampled(b, size)
+    q = a * _float(guide_im) + b
     alpha = np.clip((q - _LOW) / (_HIGH - _LOW), 0.0, 1.0)
     mask = Image.fromarray(np.round(alpha * 255).astype(np.uint8), "L")
     return mask.resize(photo.size, Image.Resampling.BILINEAR) if size != photo.size else mask
@@ -68,8 +91,7 @@ def refine(photo: Image.Image, coarse: Image.Image) -> Image.Image:
 
 def mask_facts(mask: Image.Image) -> tuple[float, float]:
     """(share of the frame that is product, how sure the mask is: the share of pixels clearly in or out)."""
-    small = mask.resize((min(mask.width, 256), min(mask.height, 256)), Image.Resampling.BOX)
-    m = np.asarray(small, dtype=np.float32) / 255.0
+    m = np.asarray(shrunk(mask, 256), dtype=np.float32) / 255.0
     share = float((m > 0.5).mean())
     sure = float(((m < 0.1) | (m > 0.9)).mean())
     return share, sure
@@ -95,19 +117,36 @@ def decontaminate(photo: Image.Image, mask: Image.Image) -> Image.Image:
     (a teal halo around a red mug). The estimate is a normalized convolution (the product's opaque pixels,
     box-blurred, divided by how many there were), made at up to 1024 px: it only has to be right near edges,
     where it is smooth; edges with no opaque product near keep their colour."""
-    rgb = photo.convert("RGB")
-    w, h = rgb.size
-    k = min(1.0, _WORK_SIDE / max(w, h))
-    size = (max(1, round(w * k)), max(1, round(h * k)))
-    small_rgb = rgb.resize(size, Image.Resampling.BOX) if k < 1 else rgb
-    small_mask = mask.resize(size, Image.Resampling.BOX) if k < 1 else mask
+    out = photo.convert("RGB") if photo.mode != "RGB" else photo.copy()
+    _paste_edge_colours(out, photo, mask)
+    return out
+
+
+def cut_out(photo: Image.Image, mask: Image.Image) -> Image.Image:
+    """The product alone: ``photo`` as RGBA with ``mask`` as its alpha and its edges decontaminated (one pass
+    over the full image; the rest works on the edge's box)."""
+    out = photo.convert("RGBA")
+    _paste_edge_colours(out, photo, mask)
+    out.putalpha(mask)
+    return out
+
+
+def _paste_edge_colours(out: Image.Image, photo: Image.Image, mask: Image.Image) -> None:
+    """Paste into ``out`` (``photo``'s size) the product's own colour where ``mask`` is soft (see decontaminate)."""
+    edge = mask.point(lambda a: 255 if 0 < a < _SOLID_ALPHA else 0)
+    box = edge.getbbox()
+    if box is None:
+        return
+    small_rgb, small_mask = shrunk(photo, WORK_SIDE).convert("RGB"), shrunk(mask, WORK_SIDE)
+    size = small_rgb.size
     solid = small_mask.point(lambda a: 255 if a >= _SOLID_ALPHA else 0)
     spread = ImageFilter.BoxBlur(max(2, round(max(size) * 0.006)))
     colour = np.asarray(Image.composite(small_rgb, Image.new("RGB", size), solid).filter(spread), dtype=np.float32)
     weight = np.asarray(solid.filter(spread), dtype=np.float32)[..., np.newaxis]
     estimate = np.where(weight > 8, colour * 255.0 / np.maximum(weight, 1.0), np.asarray(small_rgb, np.float32))
     guess = Image.fromarray(np.clip(estimate, 0, 255).astype(np.uint8), "RGB")
-    edge = mask.point(lambda a: 255 if 0 < a < _SOLID_ALPHA else 0)
-    if edge.getbbox() is None:
-        return rgb
-    return Image.composite(guess.resize((w, h), Image.Resampling.BILINEAR) if k < 1 else guess, rgb, edge)
+    kx, ky = size[0] / photo.width, size[1] / photo.height
+    part = guess.resize((box[2] - box[0], box[3] - box[1]), Image.Resampling.BILINEAR,
+                        box=(box[0] * kx, box[1] * ky, box[2] * kx, box[3] * ky)) if size != photo.size \
+        else guess.crop(box)
+    out.paste(part.convert(out.mode) if out.mode != "RGB" else part, box[:2], edge.crop(box))

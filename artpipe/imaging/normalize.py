@@ -19,11 +19,11 @@ from PIL import Image
 
 from artpipe.defaults import setting
 from artpipe.imaging import profiles
-from artpipe.imaging.analyze import find_subject, visible_box
+from artpipe.imaging.analyze import find_subject
 from artpipe.imaging.backdrop import whiten
 from artpipe.imaging.color import to_srgb_image
 from artpipe.imaging.isolate import is_cutout, isolate
-from artpipe.imaging.matting import cut_sides, decontaminate
+from artpipe.imaging.matting import cut_out, cut_sides
 from artpipe.imaging.open import Decoded
 from artpipe.imaging.place import crop_to_subject
 from artpipe.imaging.quality import assess as assess_image
@@ -76,9 +76,7 @@ class Asset:
         """The product alone: the photo as RGBA with the model's mask as alpha (the image itself otherwise)."""
         if self.mask is None:
             return self.image
-        out = decontaminate(self.image, self.mask).convert("RGBA")  # no fringe of the old backdrop
-        out.putalpha(self.mask)
-        return out
+        return cut_out(self.image, self.mask)  # decontaminated: no fringe of the old backdrop
 
 
 def orient(work: Work) -> Work:
@@ -172,8 +170,7 @@ def isolate_product(work: Work, mode: str, model: str | None = None) -> Work:
     warns = (*found.warnings, *((f"product_cropped:{'+'.join(cut)}",) if cut else ()))
     if found.mask is None:
         return work.did(work.image, step, *warns, isolation=found.how)
-    subject = visible_box(work.image, found.mask, setting("analyze", "backdrop_tolerance")) or work.subject
-    return work.did(work.image, step, *warns, mask=found.mask, isolation="model", subject=subject)
+    return work.did(work.image, step, *warns, mask=found.mask, isolation="model", subject=found.subject or work.subject)
 
 
 def whiten_backdrop(work: Work) -> Work:

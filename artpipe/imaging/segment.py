@@ -1,8 +1,9 @@
 """Salient-object segmentation with an ONNX model (U²-Net family) on the CPU: a photo in, a soft mask out.
 
-The bundled model is ``artpipe/models/u2netp.onnx`` (see the README beside it); a larger ONNX model of the same
-kind (one RGB input of a fixed square size, a saliency map as its first output) can be named by path instead.
-A loaded model is kept per process, so a worker pays for loading once.
+Two models are bundled in ``artpipe/models`` (see the README beside them): ``u2netp-int8.onnx``, the default, and
+``u2netp.onnx``, the float model it was quantized from (slower, for comparison or when a mask needs it). A
+larger ONNX model of the same kind (one RGB input of a fixed square size, a saliency map as its first output) can
+be named by path instead. A loaded model is kept per process, so a worker pays for loading once.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ import numpy as np
 from PIL import Image
 
 from artpipe.errors import InputError
+from artpipe.imaging.analyze import shrunk
 
-BUNDLED = "u2netp.onnx"
+BUNDLED = "u2netp-int8.onnx"  # ~2x faster than the float model on a CPU; masks agree (IoU 0.99)
+BUNDLED_FLOAT = "u2netp.onnx"
 # ImageNet statistics, which U²-Net, IS-Net and BiRefNet were trained with.
 _MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
 _STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
@@ -33,12 +36,13 @@ class Segmenter:
     session: Any  # onnxruntime.InferenceSession
     input_name: str
     side: int
+    outputs: list[str]  # only the saliency map is fetched
 
 
 def model_path(name: str | None) -> Path:
-    """The ONNX file for ``name``: the bundled model for None or its name, else a path."""
-    if not name or name == BUNDLED:
-        with as_file(files("artpipe.models").joinpath(BUNDLED)) as path:
+    """The ONNX file for ``name``: the default bundled model for None, a bundled model by its name, else a path."""
+    if not name or name in (BUNDLED, BUNDLED_FLOAT):
+        with as_file(files("artpipe.models").joinpath(name or BUNDLED)) as path:
             return Path(path)
     return Path(name)
 
@@ -63,17 +67,21 @@ def load_segmenter(name: str | None = None) -> Segmenter:
     first = session.get_inputs()[0]
     shape = first.shape
     side = shape[-1] if isinstance(shape[-1], int) else 320
-    return Segmenter(path.name, session, first.name, side)
+    return Segmenter(path.name, session, first.name, side, [session.get_outputs()[0].name])
+
+
+def model_input(im: Image.Image, side: int) -> np.ndarray:
+    """``im`` as the model takes it: RGB at side x side, normalized, channels first, a batch of one."""
+    small = shrunk(im, 2 * side).convert("RGB").resize((side, side), Image.Resampling.BILINEAR)
+    x = (np.asarray(small, dtype=np.float32) / 255.0 - _MEAN) / _STD
+    return x.transpose(2, 0, 1)[np.newaxis].astype(np.float32)
 
 
 def saliency(im: Image.Image, model: Segmenter) -> tuple[Image.Image, float]:
     """The model's mask of ``im`` at the model's own size (L, 0-255, stretched to the full range), and the
     milliseconds inference took."""
     started = time.perf_counter()
-    small = im.convert("RGB").resize((model.side, model.side), Image.Resampling.BILINEAR, reducing_gap=2.0)
-    x = (np.asarray(small, dtype=np.float32) / 255.0 - _MEAN) / _STD
-    batch = x.transpose(2, 0, 1)[np.newaxis].astype(np.float32)
-    out = model.session.run(None, {model.input_name: batch})[0]
+    out = model.session.run(model.outputs, {model.input_name: model_input(im, model.side)})[0]
     pred = np.asarray(out, dtype=np.float32).reshape(out.shape[-2:])
     lo, hi = float(pred.min()), float(pred.max())
     scaled = (pred - lo) / (hi - lo) if hi > lo else np.zeros_like(pred)

@@ -200,7 +200,8 @@ class Processor:
                                                     "stem": path.stem})
                 renders.append(RenderSpec(i, size, out_dir / name))
         fmt = EXTENSIONS.get(Path(self.ws.output).suffix.lower(), "JPEG")
-        task = Task(row, product, templates, tuple(renders), EncodeOptions(format=fmt))
+        task = Task(row, product, templates, tuple(renders), EncodeOptions(format=fmt),
+                    isolation=route.cutout or self.ws.cutout)
         self.this_pass.add(sha)  # only once it is really rendered: a failed file makes no later copy a duplicate
         return Pending(path, rel, row, task, sidecar, stable_at)
 

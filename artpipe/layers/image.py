@@ -174,7 +174,10 @@ def _shown(layer: ImageLayer, asset: Asset, forced: str | None = None) -> Asset:
 
     image = _derived(asset.image, what, make) if layer.whiten or not cut else \
         _derived(asset.image, "cutout", asset.cutout)  # made once per photo, whatever the outputs
-    subject = _derived(image, "visible", lambda: visible_box(image, None, tolerance)) if layer.whiten else None
+    # The model's cut-out was measured with its mask already (what stays visible on white); a real cut-out is
+    # measured as it will show.
+    subject = None if not layer.whiten else asset.subject if cut else \
+        _derived(image, "visible", lambda: visible_box(image, None, tolerance))
     return replace(asset, image=image, subject=subject or asset.subject, backdrop=None, mask=None)
 
 

@@ -1,0 +1,46 @@
+"""How product photos are cut out, as a job, a workspace or a route says it: ``cutout: auto | model | never`` or
+``cutout: {mode: ..., model: path/to/model.onnx}``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from artpipe.schema import Reader
+
+CUTOUT_MODES = ("auto", "model", "never")
+
+
+@dataclass(frozen=True)
+class Isolate:
+    """How product photos are cut out: ``mode`` auto (plain light backdrops by colour, others by the model),
+    model (always the model) or never (the photo as it is); ``model``: an ONNX file instead of the bundled one."""
+
+    mode: str = "auto"
+    model: str | None = None
+
+
+def read_cutout(r: Reader, base: Path, default: Isolate, relative_to: str) -> Isolate:
+    """The ``cutout`` key of ``r`` (``default`` without one); a model file is resolved from ``base`` (the folder
+    of the file being read, named ``relative_to`` in the message) and must exist. A bundled model is named bare."""
+    if not r.has("cutout"):
+        return default
+    if isinstance(r.raw("cutout"), str):
+        return Isolate(r.choice("cutout", CUTOUT_MODES, "auto"), default.model)
+    c = r.mapping("cutout")
+    if c is None:
+        return default
+    c.check_keys(("mode", "model"))
+    model = c.text("model", None)
+    if model is not None and not _bundled(model):
+        path = (base / model).resolve()
+        if not path.is_file():
+            c.problem("model", f"no model file {model}", f"name an ONNX file, relative to {relative_to}")
+        model = str(path)
+    return Isolate(c.choice("mode", CUTOUT_MODES, default.mode), model if model is not None else default.model)
+
+
+def _bundled(name: str) -> bool:
+    from artpipe.imaging.segment import BUNDLED, BUNDLED_FLOAT
+
+    return name in (BUNDLED, BUNDLED_FLOAT)
