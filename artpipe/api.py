@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -40,6 +41,7 @@ from artpipe.tasks import (
     render_product,
     template_assets,
 )
+from artpipe.template.find import bundled_templates, find_template
 from artpipe.template.load import load_template
 from artpipe.text.fonts import get_font
 from artpipe.version import __version__
@@ -223,10 +225,36 @@ def placeholder_product(label: str) -> Asset:
     return normalize(Decoded(im, f"<{label}>", "PNG", 0, None, original_size=im.size))
 
 
+def locate_template(ref: str | Path) -> Path:
+    """A template named by path (a YAML file or its folder) or by name (in ./templates, then bundled)."""
+    found = find_template(str(ref), [Path.cwd()])
+    if found is None:
+        raise ConfigError([Problem(str(ref), 0, 0, "", "no such template",
+                                   f"give a template file or folder, or one of: {', '.join(bundled_templates())}")])
+    return found
+
+
+def copy_template(ref: str, dest: Path) -> Path:
+    """Copy a template (its folder with every file it uses) to ``dest/<name>`` to edit; never overwrites."""
+    source = locate_template(ref)
+    folder = source.parent if source.name == "template.yaml" else None
+    target = dest / (folder.name if folder else source.stem)
+    if target.exists() or (folder is None and (dest / source.name).exists()):
+        raise ConfigError([Problem(str(target), 0, 0, "", "already exists",
+                                   "choose another folder; a copy never overwrites")])
+    dest.mkdir(parents=True, exist_ok=True)
+    if folder is None:
+        shutil.copy2(source, dest / source.name)
+        return dest / source.name
+    shutil.copytree(folder, target)
+    return target
+
+
 def preview_template(path: Path, sizes: list[str] | None = None, values: dict[str, str] | None = None,
                      *, boxes: bool = False) -> list[tuple[str, Image.Image]]:
-    """Render a template with its example data (``values`` override) at ``sizes`` (default: all)."""
-    template = load_template(path)
+    """Render a template (a path, or a bundled name) with its example data (``values`` override) at ``sizes``
+    (default: all)."""
+    template = load_template(locate_template(path))
     supplied = {n: f.example for n, f in template.fields.items() if f.example is not None}
     supplied.update(values or {})
     images: dict[str, Asset] = {}

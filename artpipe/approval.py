@@ -18,6 +18,7 @@ from PIL import Image, ImageChops, ImageDraw
 
 from artpipe.errors import ConfigError, Problem
 from artpipe.files import remove_output, write_atomic, write_png, write_text_atomic
+from artpipe.imaging.formats import IMAGE_EXTENSIONS
 from artpipe.sources import digest
 from artpipe.text.fonts import get_font
 
@@ -26,7 +27,6 @@ COPIES = "approved"
 CHANGES = "changes"
 REPORT = "report.json"
 _SHEETS = ("proof.png",)
-_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff")
 STATES = ("unchanged", "changed", "new", "gone")
 
 
@@ -44,7 +44,7 @@ def campaign_outputs(root: Path) -> list[Path]:
     skip = {root / COPIES, root / CHANGES}
     out = []
     for path in sorted(root.rglob("*")):
-        if not path.is_file() or path.suffix.lower() not in _IMAGE_SUFFIXES or path.name.startswith("."):
+        if not path.is_file() or path.suffix.lower() not in IMAGE_EXTENSIONS or path.name.startswith("."):
             continue
         if any(parent in skip for parent in path.parents) or (path.parent == root and path.name in _SHEETS):
             continue

@@ -13,7 +13,9 @@ import click
 
 from artpipe.api import (
     RunResult,
+    copy_template,
     inspect_file,
+    locate_template,
     normalize_files,
     plan_normalize,
     plan_render,
@@ -26,6 +28,7 @@ from artpipe.cli_presets import COMMANDS as PRESET_COMMANDS
 from artpipe.errors import ConfigError, InputError, RenderError
 from artpipe.files import write_png
 from artpipe.fitcheck import fit_texts
+from artpipe.imaging.formats import WRITTEN
 from artpipe.imaging.normalize import NormalizeOptions
 from artpipe.incremental import CACHE_DIR
 from artpipe.jobs import load_job, missing_inputs
@@ -158,8 +161,8 @@ def progress_line(label: str, done: int, total: int, seconds: float) -> str:
               help="JSON report file.  [default: OUTPUT/report.json]")
 @click.option("--trim/--no-trim", default=False, show_default=True, help="Crop to the product plus a margin.")
 @click.option("--max-size", type=click.IntRange(min=16), default=None, help="Longest side in pixels (never upscales).")
-@click.option("--format", "fmt", type=click.Choice(["auto", "png", "jpeg", "webp"]), default="auto", show_default=True,
-              help="auto: PNG when the image has transparency, JPEG otherwise.")
+@click.option("--format", "fmt", type=click.Choice(["auto", *(name.lower() for name in WRITTEN)]), default="auto",
+              show_default=True, help="auto: PNG when the image has transparency, JPEG otherwise.")
 @click.option("--white-backdrop", is_flag=True, help="Clean a light plain backdrop to pure white.")
 @click.option("--cutout", type=click.Choice(["never", "auto", "model"]), default="never", show_default=True,
               help="Isolate the product: auto (a light plain backdrop by colour, others by the segmentation model) "
@@ -267,19 +270,20 @@ def validate(files: tuple[Path, ...], extra: Path | None) -> None:
 
 
 @main.command()
-@click.argument("template", type=click.Path(exists=True, path_type=Path))
+@click.argument("template")
 @click.option("--size", "size", default="all", show_default=True, help="A size name, or all.")
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
               help="Field values instead of the template's examples (image paths are relative to the template).")
 @click.option("--boxes", is_flag=True, help="Outline every layer's box and name over the art.")
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("preview.png"),
               show_default=True, help="PNG to write; several sizes are stacked on one sheet.")
-def preview(template: Path, size: str, sets: tuple[str, ...], boxes: bool, out: Path) -> None:
-    """Render TEMPLATE with its example data, to check a layout while writing it.
+def preview(template: str, size: str, sets: tuple[str, ...], boxes: bool, out: Path) -> None:
+    """Render TEMPLATE (a file, a folder or a bundled template's name) with its example data, to check a layout
+    while writing it.
 
     \b
     Example:
-      artpipe preview templates/promo-banner --boxes -o banner.png
+      artpipe preview promo-banner --boxes -o banner.png
       artpipe preview templates/promo-banner --size mobile --set headline="限时 五折" -o m.png
     """
     values = {}
@@ -290,7 +294,7 @@ def preview(template: Path, size: str, sets: tuple[str, ...], boxes: bool, out: 
         key, value = item.split("=", 1)
         values[key.strip()] = value
     try:
-        renders = preview_template(template, None if size == "all" else [size], values, boxes=boxes)
+        renders = preview_template(Path(template), None if size == "all" else [size], values, boxes=boxes)
     except ConfigError as exc:
         fail_config(exc)
     except RenderError as exc:
@@ -304,15 +308,50 @@ def preview(template: Path, size: str, sets: tuple[str, ...], boxes: bool, out: 
     click.echo(f"wrote {out} ({', '.join(label for label, _ in renders)})")
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-def templates(as_json: bool) -> None:
-    """List the bundled templates with their sizes and fields.
+@click.pass_context
+def templates(ctx: click.Context, as_json: bool) -> None:
+    """List the bundled templates with their sizes and fields; show or copy one to edit.
 
     \b
     Example:
       artpipe templates --json
+      artpipe templates show promo-banner
+      artpipe templates copy promo-banner my-templates/
     """
+    if ctx.invoked_subcommand is None:
+        _list_templates(as_json)
+
+
+@templates.command("show")
+@click.argument("name")
+def show_template(name: str) -> None:
+    """Print template NAME's YAML (a bundled name, or a path) and the files beside it."""
+    try:
+        path = locate_template(name)
+    except ConfigError as exc:
+        fail_config(exc, "nothing to show")
+    click.echo(f"# {path}")
+    click.echo(path.read_text(encoding="utf-8").rstrip("\n"))
+    if path.name == "template.yaml":
+        for extra in sorted(p for p in path.parent.rglob("*") if p.is_file() and p != path):
+            click.echo(f"# beside it: {extra.relative_to(path.parent).as_posix()}")
+
+
+@templates.command("copy")
+@click.argument("name")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+def copy_template_command(name: str, dest: Path) -> None:
+    """Copy template NAME (with the files it uses) into folder DEST, to edit it; never overwrites."""
+    try:
+        target = copy_template(name, dest)
+    except ConfigError as exc:
+        fail_config(exc, "nothing was copied")
+    click.echo(f"copied {name} to {target}; edit it, then: artpipe preview {target}")
+
+
+def _list_templates(as_json: bool) -> None:
     rows: list[dict[str, object]] = []
     for name, path in bundled_templates().items():
         try:

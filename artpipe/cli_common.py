@@ -47,10 +47,10 @@ PRESETS_OPTION = click.option("--presets", "extra", type=click.Path(exists=True,
                               default=None, help="An agency's presets file laid over the bundled ones.")
 
 
-def fail_config(exc: ConfigError) -> NoReturn:
-    """Print every problem (file:line:col) and exit 2."""
+def fail_config(exc: ConfigError, nothing: str = "nothing was rendered") -> NoReturn:
+    """Print every problem (file:line:col) and exit 2; ``nothing`` says what was not done."""
     for problem in exc.problems:
         click.echo(str(problem), err=True)
     n = len(exc.problems)
-    click.echo(f"error: {n} problem{'s' if n != 1 else ''}; nothing was rendered", err=True)
+    click.echo(f"error: {n} problem{'s' if n != 1 else ''}; {nothing}", err=True)
     sys.exit(EXIT_CONFIG)

@@ -32,7 +32,7 @@ def _load(extra: Path | None) -> Catalog:
 def presets(extra: Path | None, as_json: bool) -> None:
     """List the marketplace presets: the size artpipe renders, the rules checked, and how sure each is.
 
-    \\b
+    \b
     Example:
       artpipe presets
       artpipe presets --presets agency-presets.yaml --json
@@ -62,7 +62,7 @@ def check(files: tuple[Path, ...], name: str, extra: Path | None, as_json: bool)
     """Check encoded FILES against a marketplace preset's rules; each failure names the rule, the measured
     value, the limit and its source.
 
-    \\b
+    \b
     Example:
       artpipe check out/mug-01/product-main-square.jpg --preset tmall.white_bg
     Exit codes: 0 every file passes, 1 some rule fails, 2 unknown preset.

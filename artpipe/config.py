@@ -7,6 +7,7 @@ from pathlib import Path
 
 from artpipe.cutout import Isolate, read_cutout
 from artpipe.errors import ConfigError, Problem
+from artpipe.imaging.formats import written_by_extension, written_list
 from artpipe.naming import check_output_pattern
 from artpipe.schema import Problems, Reader
 from artpipe.yamlsrc import load_mapping
@@ -126,9 +127,9 @@ def _output(r: Reader) -> str:
     """The inbox's output name pattern, checked as a job's is: known placeholders only, inside the folder."""
     pattern = r.text("output", "{template}-{size}.jpg") or "{template}-{size}.jpg"
     check_output_pattern(r, pattern, INBOX_PATTERN_KEYS)
-    if Path(pattern).suffix.lower() not in (".jpg", ".jpeg", ".png", ".webp"):
+    if written_by_extension(Path(pattern).suffix) is None:
         r.problem("output", f"cannot tell the format from '{Path(pattern).suffix or 'no extension'}'",
-                  "end the pattern in .jpg, .png or .webp")
+                  f"end the pattern in the extension of {written_list()}")
     return pattern
 
 

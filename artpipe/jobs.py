@@ -10,7 +10,8 @@ from artpipe.colors import is_color, parse_color
 from artpipe.cutout import Isolate, read_cutout
 from artpipe.defaults import setting
 from artpipe.errors import ConfigError, Problem
-from artpipe.imaging.encode import EXTENSIONS, SUBSAMPLING, EncodeOptions
+from artpipe.imaging.encode import SUBSAMPLING, EncodeOptions
+from artpipe.imaging.formats import SPELLINGS, suffix, written_by_extension, written_list
 from artpipe.naming import check_output_pattern, name_key, output_name
 from artpipe.presets import Catalog, Preset, expand, load_presets, platform_of
 from artpipe.products import Product, read_products
@@ -24,10 +25,8 @@ JOB_KEYS = ("name", "templates", "sizes", "output", "format", "brand", "defaults
 ENTRY_KEYS = ("template", "sizes", "presets")
 FORMAT_KEYS = ("type", "quality", "background", "progressive", "subsampling", "lossless", "min_bytes", "max_bytes",
                "min_side")
-FORMAT_TYPES = {"jpeg": "JPEG", "jpg": "JPEG", "png": "PNG", "webp": "WEBP"}
 PATTERN_KEYS = ("sku", "template", "size", "index", "stem", "preset", "platform")
 DEFAULT_OUTPUT = "{sku}/{template}-{size}.jpg"
-PRESET_SUFFIX = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif", "BMP": ".bmp", "TIFF": ".tif"}
 
 
 @dataclass(frozen=True)
@@ -187,15 +186,15 @@ def _templates(r: Reader, job_dir: Path, problems: Problems, catalog: Catalog) -
 def _encode(r: Reader, output: str) -> EncodeOptions:
     f = r.mapping("format")
     ext = Path(output).suffix.lower()
-    fmt = EXTENSIONS.get(ext)
+    fmt = written_by_extension(ext)
     if f is None:
         if fmt is None:
             r.problem("output", f"cannot tell the format from '{ext or 'no extension'}'",
-                      "end the pattern in .jpg, .png or .webp")
+                      f"end the pattern in the extension of {written_list()}")
         return EncodeOptions(format=fmt or "JPEG", quality=setting("encode", "jpeg_quality"))
     f.check_keys(FORMAT_KEYS)
-    kind = f.choice("type", tuple(FORMAT_TYPES), None)
-    fmt = FORMAT_TYPES[kind] if kind else fmt
+    kind = f.choice("type", tuple(SPELLINGS), None)
+    fmt = SPELLINGS[kind] if kind else fmt
     if fmt is None:
         f.problem(None, f"cannot tell the format from '{ext or 'no extension'}'", "set format.type")
         fmt = "JPEG"
@@ -277,7 +276,7 @@ def plan(job: Job, out_dir: Path) -> list[Task]:
                          "preset": preset.name if preset else size, "platform": platform}
                 name = output_name(job.output, parts)
                 if preset is not None:  # the preset decides the format; the name follows it
-                    name = str(Path(name).with_suffix(PRESET_SUFFIX[preset.format]))
+                    name = str(Path(name).with_suffix(suffix(preset.format)))
                 target = out_dir / name
                 key = name_key(str(target))  # Mug and mug, café and café: one file on macOS and Windows shares
                 if key in seen:

@@ -27,6 +27,7 @@ from artpipe.imaging.analyze import find_subject
 from artpipe.imaging.budget import Budget, BudgetError, encode_within
 from artpipe.imaging.checks import CheckResult, check_bytes, num
 from artpipe.imaging.encode import EncodeOptions, encode, flatten
+from artpipe.imaging.formats import SPELLINGS, suffix
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
 from artpipe.jobs import Task
@@ -98,9 +99,9 @@ def shipped_files(local: dict[str, str]) -> Iterator[None]:
 
 
 def template_assets(template: Template) -> dict[str, Asset]:
-    """The template's own files (logo, background), decoded once per process."""
+    """The template's own images (logo, background), decoded once per process; its fonts are not images."""
     out = {}
-    for name in template.assets:
+    for name in template.images:
         path = Path(_SHIPPED.get(name, name))
         out[f"file:{name}"] = _template_file(str(path), path.stat().st_mtime_ns)
     return out
@@ -173,7 +174,7 @@ def _preset_canvas(preset: Preset | None) -> dict[str, Any]:
 def _preset_encoding(options: EncodeOptions, preset: Preset, size: tuple[int, int]) -> EncodeOptions:
     """The job's encoding with the preset's format and byte rule; never shrunk below the rendered ``size``."""
     rule = preset.rule("bytes")
-    return replace(options, format=preset.format if preset.format in ("JPEG", "PNG", "WEBP") else "JPEG",
+    return replace(options, format=preset.format,  # a preset names only formats artpipe writes
                    min_bytes=(rule.params.get("min") if rule else None) or options.min_bytes,
                    max_bytes=(rule.params.get("max") if rule else None) or options.max_bytes,
                    min_side=max(size))
@@ -306,7 +307,6 @@ class NormalizeTask:
     quality: int
 
 
-_SUFFIX = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp"}
 
 
 def lost_normalized(task: NormalizeTask, why: str) -> Outcome:
@@ -329,13 +329,13 @@ def normalize_file(task: NormalizeTask) -> Outcome:
     except MemoryError:
         return Outcome(name, "rejected", "too_large", "ran out of memory decoding it; export a smaller image")
     image, warnings = asset.cutout(), list(asset.warnings)  # the product alone when the model isolated it
-    fmt = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP"}.get(task.format)
+    fmt = SPELLINGS.get(task.format)
     if fmt is None:
         fmt = "PNG" if image.mode == "RGBA" else "JPEG"
     if fmt == "JPEG" and image.mode == "RGBA":
         image = flatten(image, (255, 255, 255))
         warnings.append("alpha_flattened")
-    output = task.output.with_suffix(_SUFFIX[fmt])
+    output = task.output.with_suffix(suffix(fmt))
     try:
         write_atomic(output, encode(image, EncodeOptions(format=fmt, quality=task.quality)))
     except OSError as exc:

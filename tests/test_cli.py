@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from PIL import Image
@@ -155,3 +157,45 @@ def test_progress_is_plain_lines_off_a_terminal_and_quiet_silences_it(workdir: P
     assert ", ETA 0m00s" in err
     _, _, quiet = run("render", str(workdir / "job.yaml"), "-o", str(workdir / "out2"), "-j", "1", "-q")
     assert "rendering:" not in quiet
+
+
+def test_every_help_page_is_clean() -> None:
+    """No literal escape (a ``\\b`` written as two characters) on any command's help page."""
+    def walk(command: click.Command, path: list[str]) -> Iterator[list[str]]:
+        yield path
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                yield from walk(sub, [*path, name])
+
+    for path in walk(main, []):
+        result = CliRunner().invoke(main, [*path, "--help"])
+        assert result.exit_code == 0, path
+        assert "\\b" not in result.output, path
+        assert "\b" not in result.output, path
+
+
+def test_templates_by_name_preview_show_and_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no templates/ folder here: names are the bundled templates
+    runner = CliRunner()
+    result = runner.invoke(main, ["preview", "shop-sign", "--size", "tmall", "-o", "sign.png"])
+    assert result.exit_code == 0, result.output
+    with Image.open(tmp_path / "sign.png") as im:
+        assert im.size == (990, 120)
+    shown = runner.invoke(main, ["templates", "show", "shop-sign"])
+    assert shown.exit_code == 0
+    assert "name: shop-sign" in shown.output
+    copied = runner.invoke(main, ["templates", "copy", "shop-sign", "mine"])
+    assert copied.exit_code == 0, copied.output
+    assert (tmp_path / "mine" / "shop-sign" / "template.yaml").is_file()
+    (tmp_path / "mine" / "shop-sign" / "template.yaml").write_text("edited", encoding="utf-8")
+    again = runner.invoke(main, ["templates", "copy", "shop-sign", "mine"])
+    assert again.exit_code == 2
+    assert "already exists" in again.output
+    assert "nothing was copied" in again.output
+    assert (tmp_path / "mine" / "shop-sign" / "template.yaml").read_text(encoding="utf-8") == "edited"
+    listed = runner.invoke(main, ["templates", "--json"])
+    assert "shop-sign" in {row["name"] for row in json.loads(listed.output)}
+    missing = runner.invoke(main, ["preview", "nope", "-o", "x.png"])
+    assert missing.exit_code == 2
+    assert "nope: no such template" in missing.output
+    assert "promo-banner" in missing.output

@@ -109,3 +109,28 @@ layers:
 """, encoding="utf-8")
     with pytest.raises(ConfigError, match=r"font.family: \$headline must be a field of type font"):
         load_template(tmp_path / "t.yaml")
+
+
+def test_a_font_beside_the_template_is_shipped_not_decoded_as_an_image(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from artpipe.cli import main
+    from artpipe.tasks import template_assets
+
+    path = template(tmp_path, "[brand.ttf, sans]")
+    t = load_template(path)
+    font = str((tmp_path / "brand.ttf").resolve())
+    assert t.assets == (font,)  # shipped to cluster workers and digested by incremental runs
+    assert t.fonts == (font,)
+    assert t.images == ()
+    assert template_assets(t) == {}
+    out = tmp_path / "p.png"
+    result = CliRunner().invoke(main, ["preview", str(path), "--set", "headline=Sale", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.is_file()
+    job = tmp_path / "job.yaml"
+    job.write_text(f"templates: [{path}]\noutput: '{{sku}}.png'\nproducts: [{{sku: a, headline: Sale}}]\n",
+                   encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(job), "-o", str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "a.png").is_file()

@@ -56,6 +56,39 @@ platforms:
         load_presets(extra)
 
 
+def test_a_preset_renders_only_formats_artpipe_writes(tmp_path: Path) -> None:
+    extra = tmp_path / "agency.yaml"
+    extra.write_text("presets:\n  acme.gif:\n    title: Animated slot\n    render: {width: 400, height: 400, format: GIF}\n"
+                     "    rules:\n      formats: {allowed: [GIF, JPEG], source: house, confidence: official}\n",
+                     encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_presets(extra)
+    problem = str(caught.value.problems[0])
+    assert "agency.yaml" in problem
+    assert "render.format: artpipe does not write GIF" in problem
+    assert "render this preset as JPEG, PNG or WEBP" in problem
+    extra.write_text(extra.read_text(encoding="utf-8").replace("format: GIF", "format: WEBP"), encoding="utf-8")
+    preset = load_presets(extra)[0]["acme.gif"]  # a formats rule may still allow GIF
+    assert preset.format == "WEBP"
+    assert preset.rule("formats").params["allowed"] == ("GIF", "JPEG")  # type: ignore[union-attr]
+
+
+def test_one_format_registry_names_every_table() -> None:
+    from artpipe.imaging import formats
+    from artpipe.imaging.encode import EXTENSIONS, EncodeOptions, encode
+
+    assert formats.WRITTEN == ("JPEG", "PNG", "WEBP")
+    assert EXTENSIONS == {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+    assert formats.SPELLINGS == {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "jpg": "JPEG"}
+    assert formats.suffix("TIFF") == ".tif"
+    assert ".heic" in formats.IMAGE_EXTENSIONS
+    for name in formats.WRITTEN:  # every format artpipe writes encodes, and reads back as itself
+        data = encode(Image.new("RGBA", (8, 8), (10, 20, 30, 128)), EncodeOptions(format=name))
+        with Image.open(io.BytesIO(data)) as back:
+            assert back.format == name
+            assert (back.mode in ("RGBA", "RGBa")) == formats.BY_NAME[name].alpha
+
+
 def encoded(im: Image.Image, fmt: str = "PNG", **kw: object) -> bytes:
     buf = io.BytesIO()
     im.save(buf, fmt, **kw)

@@ -46,3 +46,15 @@ def test_readme_main_command_renders_every_output(tmp_path: Path, monkeypatch: o
     assert "cmyk_converted" in cmyk["warnings"]
     small = next(i for i in report["items"] if "small" in i["input"])
     assert any(w.startswith("upscaled:product@large") for w in small["warnings"])
+
+
+def test_the_licence_pyproject_names_is_in_the_repo() -> None:
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["license"] == "MIT"
+    assert project["license-files"] == ["LICENSE"]
+    text = (root / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License")
+    assert "Permission is hereby granted, free of charge" in text

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from PIL import Image
 
 from artpipe.imaging.color import srgb_icc_bytes
+from artpipe.imaging.formats import WRITTEN_EXTENSIONS
 
-EXTENSIONS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+EXTENSIONS = WRITTEN_EXTENSIONS  # the older name
 SUBSAMPLING = ("4:2:0", "4:2:2", "4:4:4")
 
 
@@ -21,7 +22,7 @@ SUBSAMPLING = ("4:2:0", "4:2:2", "4:4:4")
 class EncodeOptions:
     """How to write one output."""
 
-    format: str = "JPEG"  # JPEG, PNG or WEBP
+    format: str = "JPEG"  # one of formats.WRITTEN
     quality: int = 90
     background: tuple[int, int, int] = (255, 255, 255)  # what transparency becomes in JPEG
     progressive: bool = False

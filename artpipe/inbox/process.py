@@ -20,7 +20,8 @@ from artpipe.api import run_request
 from artpipe.config import Workspace
 from artpipe.errors import ConfigError, Problem
 from artpipe.files import fsync_dir, move_into, write_error_report
-from artpipe.imaging.encode import EXTENSIONS, EncodeOptions
+from artpipe.imaging.encode import EncodeOptions
+from artpipe.imaging.formats import written_by_extension
 from artpipe.inbox.ledger import Ledger
 from artpipe.inbox.routes import route_for
 from artpipe.jobs import RenderSpec, Task
@@ -199,7 +200,7 @@ class Processor:
                 name = output_name(self.ws.output, {"template": template.name, "size": size, "sku": path.stem,
                                                     "stem": path.stem})
                 renders.append(RenderSpec(i, size, out_dir / name))
-        fmt = EXTENSIONS.get(Path(self.ws.output).suffix.lower(), "JPEG")
+        fmt = written_by_extension(Path(self.ws.output).suffix) or "JPEG"
         task = Task(row, product, templates, tuple(renders), EncodeOptions(format=fmt),
                     isolation=route.cutout or self.ws.cutout)
         self.this_pass.add(sha)  # only once it is really rendered: a failed file makes no later copy a duplicate

@@ -54,7 +54,8 @@ class LoadContext:
 
     root: Path
     fields: dict[str, Field]
-    assets: list[str] = field(default_factory=list)
+    assets: list[str] = field(default_factory=list)  # every file the template uses (shipped, digested)
+    fonts: list[str] = field(default_factory=list)  # those of them that are fonts (never decoded as images)
 
 
 def parse_length(value: Any) -> Length | None:
@@ -143,9 +144,9 @@ def _field_hint(ref: str, ctx: LoadContext) -> str:
                                         if ctx.fields else "declare it under fields")
 
 
-def read_asset(r: Reader, key: str, ctx: LoadContext) -> str | None:
+def read_asset(r: Reader, key: str, ctx: LoadContext, *, font: bool = False) -> str | None:
     """A file named relative to its template, which must stay inside that template's folder (no absolute
-    path, no .., no link escaping it); returned as an absolute path."""
+    path, no .., no link escaping it); returned as an absolute path. ``font``: it is a font, not an image."""
     value: str | None = r.text(key, None)
     if value is None:
         return None
@@ -165,6 +166,8 @@ def read_asset(r: Reader, key: str, ctx: LoadContext) -> str | None:
         return None
     if str(path) not in ctx.assets:
         ctx.assets.append(str(path))
+    if font and str(path) not in ctx.fonts:
+        ctx.fonts.append(str(path))
     return str(path)
 
 

@@ -124,7 +124,7 @@ def read_families(f: Reader, ctx: LoadContext) -> tuple[str, ...]:
         elif fonts.is_font_file(name):
             item = single(f.node, "family", name, f.mark("family"))
             item.value_folders["family"] = f.node.value_folders.get("family") or f.node.folder
-            path = read_asset(Reader(item, f.where, f.problems), "family", ctx)
+            path = read_asset(Reader(item, f.where, f.problems), "family", ctx, font=True)
             if path is not None:
                 chain.append(path)
         elif fonts.has_face(name, "regular"):

@@ -11,6 +11,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from artpipe.imaging.formats import NAMES, WRITTEN, written_list
 from artpipe.schema import Problems, Reader, suggest
 from artpipe.template.model import ROLES
 from artpipe.yamlsrc import load_mapping
@@ -27,7 +28,7 @@ RULES: dict[str, tuple[str, ...]] = {
 }
 CUTOUTS = ("auto", "model", "never")  # render.cutout: force how a slot shows product photos
 OVERLAY_ACTIONS = ("drop", "refuse")  # no_overlays: leave such layers out (the default), or refuse the render
-FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
+FORMATS = NAMES  # what a formats rule may allow (artpipe writes only formats.WRITTEN)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,9 @@ def _preset(name: str, r: Reader, base: Preset | None) -> Preset:
         width = render.number("width", width, minimum=1, maximum=20000, integer=True)
         height = render.number("height", height, minimum=1, maximum=20000, integer=True)
         fmt = str(render.choice("format", FORMATS, fmt))
+        if fmt not in WRITTEN:
+            render.problem("format", f"artpipe does not write {fmt}", f"render this preset as {written_list()} "
+                           "(its formats rule may still allow other formats)")
         cutout = render.choice("cutout", CUTOUTS, cutout)
     rules = {rule.kind: rule for rule in (base.rules if base else ())}
     rr = r.mapping("rules")

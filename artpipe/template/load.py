@@ -214,4 +214,4 @@ def load_template(path: Path, display: str | None = None) -> Template:
     problems.raise_if_any()
     return Template(name=r.text("name", file.stem) or file.stem, description=r.text("description", "") or "",
                     path=file, root=root, sizes=sizes, fields=fields, background=background,
-                    layers=by_size, assets=tuple(ctx.assets))
+                    layers=by_size, assets=tuple(ctx.assets), fonts=tuple(ctx.fonts))

@@ -153,6 +153,12 @@ class Template:
     background: Background
     layers: dict[str, tuple[Layer, ...]] = field(default_factory=dict)
     assets: tuple[str, ...] = ()  # absolute paths of the template files the layers and background use
+    fonts: tuple[str, ...] = ()  # those of them that are fonts
+
+    @property
+    def images(self) -> tuple[str, ...]:
+        """The template's own image files (logo, background): its files that are not fonts."""
+        return tuple(a for a in self.assets if a not in self.fonts)
 
     def size(self, name: str) -> Size:
         """The size called ``name`` (KeyError if there is none)."""
