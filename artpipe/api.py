@@ -16,11 +16,12 @@ from artpipe.defaults import setting
 from artpipe.errors import ConfigError, InputError, Problem
 from artpipe.executors import Executor, LocalExecutor
 from artpipe.files import writable_folder, write_png, write_text_atomic
+from artpipe.fitcheck import fit_texts
 from artpipe.imaging.color import profile_name
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
 from artpipe.imaging.open import Decoded, open_image
 from artpipe.incremental import Cache, Decision
-from artpipe.jobs import Job, load_job, plan
+from artpipe.jobs import Job, load_job, missing_inputs, plan
 from artpipe.main_images import plan_main_images
 from artpipe.naming import Namer
 from artpipe.presets import load_presets
@@ -41,10 +42,11 @@ from artpipe.tasks import (
     render_product,
     template_assets,
 )
-from artpipe.template.find import bundled_templates, find_template
+from artpipe.template.find import bundled_templates, find_template, template_file
 from artpipe.template.load import load_template
 from artpipe.text.fonts import get_font
 from artpipe.version import __version__
+from artpipe.yamlsrc import YMap, load_yaml
 
 
 @dataclass
@@ -223,6 +225,51 @@ def placeholder_product(label: str) -> Asset:
     draw.ellipse((330, 250, 570, 490), fill=(235, 238, 244))
     draw.text((450, 630), label, font=get_font("sans", "bold", 56), fill=(255, 255, 255), anchor="mm")
     return normalize(Decoded(im, f"<{label}>", "PNG", 0, None, original_size=im.size))
+
+
+@dataclass(frozen=True)
+class Validation:
+    """What ``validate_file`` found in one template, job or request file."""
+
+    path: str
+    kind: str  # template, job or request; "" when the file could not be read as any
+    summary: str  # e.g. "job spring-sale: 6 products, 54 outputs, every text fits"
+    problems: tuple[str, ...] = ()  # file:line:col: what is wrong (what to do)
+    cut: tuple[str, ...] = ()  # texts that would be cut with an ellipsis (allowed, but worth a look)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict[str, object]:
+        return {"file": self.path, "kind": self.kind, "ok": self.ok, "summary": self.summary,
+                "problems": list(self.problems), "cut": list(self.cut)}
+
+
+def validate_file(path: Path, extra: Path | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> Validation:
+    """Check one template, job or request file without rendering: every problem, the missing images, and a
+    test-fit of every text into every size and preset with the real fonts."""
+    target = template_file(path)
+    if not target.is_file():
+        return Validation(str(path), "", "", (f"{path}: no such file (give a template, job or request file)",))
+    try:
+        data = load_yaml(target)
+        if isinstance(data, YMap) and "layers" in data:
+            t = load_template(target)
+            n = sum(len(v) for v in t.layers.values()) // max(1, len(t.sizes))
+            return Validation(str(path), "template", f"template {t.name}: {len(t.sizes)} sizes, {n} layers")
+        kind = "request" if isinstance(data, YMap) and "campaign" in data else "job"
+        job = load_request(target, extra).job if kind == "request" else load_job(target, presets=load_presets(extra))
+        notes = fit_texts(job, progress)
+    except ConfigError as exc:
+        return Validation(str(path), "", "", tuple(str(p) for p in exc.problems))
+    problems = [str(p) for p in missing_inputs(job)] + [str(n) for n in notes if n.kind == "fails"]
+    cut = tuple(str(n) for n in notes if n.kind == "truncated")
+    outputs = sum(len(jt.sizes) + len(jt.presets) for jt in job.templates) * len(job.products)
+    fit = f"{len(cut)} text(s) cut with an ellipsis" if cut else "every text fits"
+    return Validation(str(path), kind, f"{kind} {job.name}: {len(job.products)} products, {outputs} outputs, {fit}",
+                      tuple(problems), cut)
 
 
 def locate_template(ref: str | Path) -> Path:

@@ -21,25 +21,23 @@ from artpipe.api import (
     plan_render,
     preview_template,
     render_job,
+    validate_file,
 )
 from artpipe.cli_common import EXIT_FAILED, EXIT_OK, PRESETS_OPTION, executor_from, executor_options, fail_config
 from artpipe.cli_inbox import COMMANDS as INBOX_COMMANDS
 from artpipe.cli_presets import COMMANDS as PRESET_COMMANDS
 from artpipe.errors import ConfigError, InputError, RenderError
 from artpipe.files import write_png
-from artpipe.fitcheck import fit_texts
 from artpipe.imaging.formats import WRITTEN
 from artpipe.imaging.normalize import NormalizeOptions
 from artpipe.incremental import CACHE_DIR
-from artpipe.jobs import load_job, missing_inputs
+from artpipe.jobs import load_job
 from artpipe.presets import load_presets
 from artpipe.proof import contact_sheet
 from artpipe.report import Outcome
-from artpipe.requests import load_request
-from artpipe.template.find import bundled_templates, template_file
+from artpipe.template.find import bundled_templates
 from artpipe.template.load import load_template
 from artpipe.version import __version__
-from artpipe.yamlsrc import YMap, load_yaml
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -216,36 +214,11 @@ def inspect(files: tuple[Path, ...], as_json: bool) -> None:
     sys.exit(EXIT_OK if all(r["status"] == "ok" for r in rows) else EXIT_FAILED)
 
 
-def _validate_one(path: Path, extra: Path | None) -> tuple[str, list[str]]:
-    """(what it is, problems) for one template, job or request file."""
-    target = template_file(path)
-    try:
-        data = load_yaml(target)
-        if isinstance(data, YMap) and "layers" in data:
-            t = load_template(target)
-            n = sum(len(v) for v in t.layers.values()) // max(1, len(t.sizes))
-            return f"template {t.name}: {len(t.sizes)} sizes, {n} layers", []
-        is_request = isinstance(data, YMap) and "campaign" in data
-        job = load_request(target, extra).job if is_request else load_job(target, presets=load_presets(extra))
-        notes = fit_texts(job, lambda done, total: click.echo(f"test-fitting texts: {done}/{total} products",
-                                                              err=True))
-        for note in notes:
-            if note.kind == "truncated":
-                click.echo(str(note), err=True)
-        problems = [str(p) for p in missing_inputs(job)] + [str(n) for n in notes if n.kind == "fails"]
-        outputs = sum(len(jt.sizes) + len(jt.presets) for jt in job.templates) * len(job.products)
-        cut = sum(1 for n in notes if n.kind == "truncated")
-        fit = f"{cut} text(s) cut with an ellipsis" if cut else "every text fits"
-        kind = "request" if is_request else "job"
-        return f"{kind} {job.name}: {len(job.products)} products, {outputs} outputs, {fit}", problems
-    except ConfigError as exc:
-        return "", [str(p) for p in exc.problems]
-
-
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @PRESETS_OPTION
-def validate(files: tuple[Path, ...], extra: Path | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per file for scripts.")
+def validate(files: tuple[Path, ...], extra: Path | None, as_json: bool) -> None:
     """Check template, job and request FILES; print every problem as file:line:col.
 
     For jobs and requests it also lists missing images and test-fits every text into every size and preset
@@ -254,18 +227,24 @@ def validate(files: tuple[Path, ...], extra: Path | None) -> None:
     \b
     Example:
       artpipe validate templates/promo-banner samples/jobs/spring-sale.yaml samples/requests/double11.yaml
-    Exit codes: 0 all valid, 1 problems found.
+    Exit codes: 0 all valid, 1 problems found (a missing file is one; the others are still checked).
     """
-    total = 0
-    for path in files:
-        what, problems = _validate_one(path, extra)
-        for line in problems:
+    def progress(done: int, total: int) -> None:
+        if not as_json:
+            click.echo(f"test-fitting texts: {done}/{total} products", err=True)
+
+    results = [validate_file(path, extra, progress) for path in files]
+    total = sum(len(r.problems) for r in results)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
+    for r in results if not as_json else ():
+        for line in (*r.cut, *r.problems):
             click.echo(line, err=True)
-        total += len(problems)
-        if not problems:
-            click.echo(f"ok: {path} ({what})")
-    if total:
+        if r.ok:
+            click.echo(f"ok: {r.path} ({r.summary})")
+    if total and not as_json:
         click.echo(f"error: {total} problem{'s' if total != 1 else ''} in {len(files)} file(s)", err=True)
+    if total:
         sys.exit(EXIT_FAILED)
 
 

@@ -58,8 +58,9 @@ platforms:
 
 def test_a_preset_renders_only_formats_artpipe_writes(tmp_path: Path) -> None:
     extra = tmp_path / "agency.yaml"
-    extra.write_text("presets:\n  acme.gif:\n    title: Animated slot\n    render: {width: 400, height: 400, format: GIF}\n"
-                     "    rules:\n      formats: {allowed: [GIF, JPEG], source: house, confidence: official}\n",
+    extra.write_text("presets:\n  acme.gif:\n    title: Animated slot\n"
+                     "    render: {width: 400, height: 400, format: GIF}\n    rules:\n"
+                     "      formats: {allowed: [GIF, JPEG], source: house, confidence: official}\n",
                      encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_presets(extra)

@@ -7,6 +7,7 @@ import re
 import shlex
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from PIL import Image
 
@@ -58,3 +59,31 @@ def test_the_licence_pyproject_names_is_in_the_repo() -> None:
     text = (root / "LICENSE").read_text(encoding="utf-8")
     assert text.startswith("MIT License")
     assert "Permission is hereby granted, free of charge" in text
+
+
+def test_readme_request_and_approve_work_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    request = re.search(r"`(artpipe request [^`]+)`", readme)
+    approve = re.search(r"`(artpipe approve [^`]+)`", readme)
+    assert request
+    assert approve
+    (tmp_path / "samples").symlink_to(ROOT / "samples")  # run from a checkout's root, as the README does
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    first = runner.invoke(main, shlex.split(request.group(1))[1:])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(main, shlex.split(approve.group(1))[1:])
+    assert second.exit_code == 0, second.output
+    assert (tmp_path / "out" / "double11" / "approved.json").is_file()
+
+
+def test_validate_reports_a_missing_file_and_checks_the_others(tmp_path: Path) -> None:
+    missing = tmp_path / "my-banner.yaml"
+    result = CliRunner().invoke(main, ["validate", str(missing), str(ROOT / "samples" / "jobs" / "spring-sale.yaml")])
+    assert result.exit_code == 1
+    assert f"{missing}: no such file" in result.output
+    assert "ok: " in result.output
+    assert "job spring-sale: 6 products, 54 outputs" in result.output
+    as_json = CliRunner().invoke(main, ["validate", "--json", str(missing)])
+    assert as_json.exit_code == 1
+    assert json.loads(as_json.stdout)[0]["ok"] is False
