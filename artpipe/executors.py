@@ -115,9 +115,7 @@ class DaskExecutor:
 
             def submit(task: Task) -> Any:
                 if self.ship_bytes:
-                    # the client's photo cache is not the worker's: a shipped task decodes on the worker
-                    future = client.submit(run_shipped, worker, replace(task, assets=None), pack(task), pure=False,
-                                           retries=self.retries)
+                    future = client.submit(run_shipped, worker, *ship(task), pure=False, retries=self.retries)
                 else:
                     future = client.submit(run_shared, worker, absolute(task), pure=False, retries=self.retries)
                 pending[future] = task
@@ -142,10 +140,13 @@ class DaskExecutor:
 # shared storage ----------------------------------------------------------------------------------------------------
 
 def absolute(task: Task) -> Task:
-    """The task with every path absolute, as the workers must see them on shared storage."""
+    """The task with every path absolute as the client sees it (resolved here, never on a worker, whose working
+    folder is not the client's): images, font files named by fields, outputs."""
     product = task.product
+    fonts = _font_fields(task)
     product = replace(product, images={k: p.resolve() for k, p in product.images.items()},
-                      primary=product.primary.resolve() if product.primary else None)
+                      primary=product.primary.resolve() if product.primary else None,
+                      values={k: str(Path(v).resolve()) if k in fonts and v else v for k, v in product.values.items()})
     return replace(task, product=product, renders=tuple(replace(s, output=s.output.resolve()) for s in task.renders))
 
 
@@ -174,13 +175,21 @@ class Shipment:
     files: dict[str, bytes]
 
 
+def ship(task: Task) -> tuple[Task, Shipment]:
+    """A task as it travels with its files: every path absolute (made so on the client), no photo cache (the
+    client's is not the worker's: a shipped task decodes on the worker), and the bytes of every file it reads."""
+    shipped = absolute(replace(task, assets=None))
+    return shipped, pack(shipped)
+
+
 def pack(task: Task) -> Shipment:
-    """Every file a task reads: its images, font fields given as files, and its templates' own files."""
-    paths = [p.resolve() for p in task.product.images.values()]
+    """Every file an absolute task (see ``absolute``) reads: its images, font fields given as files, and its
+    templates' own files, keyed by the path the task names them by."""
+    paths = list(task.product.images.values())
     for template in task.templates:
         paths += [Path(a) for a in template.assets]
         fonts = [n for n, f in template.fields.items() if f.type == "font"]
-        paths += [Path(task.product.values[n]).resolve() for n in fonts if task.product.values.get(n)]
+        paths += [Path(task.product.values[n]) for n in fonts if task.product.values.get(n)]
     files = {}
     for path in paths:
         try:
@@ -191,7 +200,8 @@ def pack(task: Task) -> Shipment:
 
 
 def run_shipped(worker: Worker, task: Task, shipment: Shipment) -> tuple[Outcome, dict[str, bytes]]:
-    """On a worker: lay the shipped files out in a temporary folder, render there, send the outputs back."""
+    """On a worker: lay the shipped files out in a temporary folder, render there, send the outputs back.
+    ``task``'s paths are the client's, absolute (see ``ship``): nothing is resolved against this machine."""
     with tempfile.TemporaryDirectory(prefix="artpipe-") as tmp:
         root = Path(tmp).resolve()
         local: dict[str, str] = {}
@@ -201,17 +211,13 @@ def run_shipped(worker: Worker, task: Task, shipment: Shipment) -> tuple[Outcome
             path.write_bytes(content)
             local[name] = str(path)
         product = task.product
-        moved = {k: Path(local.get(str(p.resolve()), str(p.resolve()))) for k, p in product.images.items()}
-        values = {k: local.get(str(Path(v).resolve()), v) if v and k in _font_fields(task) else v
-                  for k, v in product.values.items()}
-        primary = Path(local[str(product.primary.resolve())]) if product.primary and \
-            str(product.primary.resolve()) in local else product.primary
-        outputs = {str(root / "out" / f"{i}{s.output.suffix}"): str(s.output.resolve())
-                   for i, s in enumerate(task.renders)}
+        moved = {k: Path(local.get(str(p), str(p))) for k, p in product.images.items()}
+        values = {k: local.get(v, v) if v and k in _font_fields(task) else v for k, v in product.values.items()}
+        primary = Path(local.get(str(product.primary), str(product.primary))) if product.primary else None
+        outputs = {str(root / "out" / f"{i}{s.output.suffix}"): str(s.output) for i, s in enumerate(task.renders)}
         back = {v: k for k, v in outputs.items()}
         local_task = replace(task, product=_product(product, moved, values, primary),
-                             renders=tuple(replace(s, output=Path(back[str(s.output.resolve())]))
-                                           for s in task.renders))
+                             renders=tuple(replace(s, output=Path(back[str(s.output)])) for s in task.renders))
         with shipped_files(local), absolute_paths():
             outcome = worker(local_task)
         names = {**{v: k for k, v in local.items()}, **outputs}

@@ -168,3 +168,28 @@ def test_watch_with_an_unreachable_scheduler_touches_nothing(tmp_path: Path) -> 
     assert "cannot reach a Dask scheduler at tcp://127.0.0.1:1" in result.stderr
     assert (root / "inbox" / "mug.jpg").is_file()
     assert not (root / ".artpipe" / "ledger.db").exists()  # no row left 'processing'
+
+
+def test_shipped_paths_are_the_clients_whatever_the_workers_folder(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A job named by relative paths, shipped to a worker whose working folder is another: the worker finds
+    every input and the outputs come back under the client's folder (resolved on the client, not the worker)."""
+    import shutil
+
+    from artpipe.executors import run_shipped, ship
+
+    client, worker = tmp_path / "client", tmp_path / "worker"
+    worker.mkdir()
+    shutil.copytree(JOB.parent.parent, client / "samples")
+    monkeypatch.chdir(client)
+    job = load_job(Path("samples/jobs/spring-sale.yaml"))
+    task = plan(job, Path("out"))[0]
+    assert not task.renders[0].output.is_absolute()
+    shipped, shipment = ship(task)
+    monkeypatch.chdir(worker)  # the worker's own folder
+    outcome, data = run_shipped(render_product, shipped, shipment)
+    assert outcome.status == "ok", outcome.message
+    assert len(data) == len(task.renders)
+    for name in data:
+        assert Path(name).is_relative_to(client / "out"), name
+    assert not (worker / "out").exists()
