@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -12,8 +14,8 @@ from artpipe.cli_common import EXIT_FAILED, EXIT_OK, executor_from, executor_opt
 from artpipe.config import Workspace, init_workspace, load_workspace
 from artpipe.errors import ConfigError
 from artpipe.files import move_into
-from artpipe.inbox.ledger import Ledger
-from artpipe.inbox.watch import Watcher, candidates
+from artpipe.inbox.status import inbox_status
+from artpipe.inbox.watch import Watcher
 
 
 def _workspace(config: Path) -> Workspace:
@@ -45,7 +47,8 @@ def init(workspace: Path) -> None:
 @CONFIG_OPTION
 @click.option("--once", is_flag=True, help="Process what is in the inbox, then exit (cron, CI).")
 @click.option("--polling", is_flag=True, help="Poll instead of OS events (network shares).")
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="Render processes.  [default: all cores]")
+@click.option("-j", "--jobs", "--workers", "workers", type=click.IntRange(min=1), default=None,
+              help="Render processes, as for render (--workers is the older spelling).  [default: all cores]")
 @executor_options
 def watch(config: Path, once: bool, polling: bool, workers: int | None, executor: str, scheduler: str | None,
           ship_bytes: bool) -> None:
@@ -64,7 +67,7 @@ def watch(config: Path, once: bool, polling: bool, workers: int | None, executor
             runner.check()  # an unreachable cluster is a usage error before any file is touched
         except ConfigError as exc:
             fail_config(exc)
-    watcher = Watcher(ws, workers=workers, log=lambda line: click.echo(line, err=True), executor=runner)
+    watcher = Watcher(ws, workers=workers, log=_stamped, executor=runner)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: watcher.stop.set())
     click.echo(f"watching {ws.inbox}" + (" (once)" if once else "; Ctrl-C to stop"), err=True)
@@ -75,31 +78,39 @@ def watch(config: Path, once: bool, polling: bool, workers: int | None, executor
     sys.exit(EXIT_FAILED if failures else EXIT_OK)
 
 
+def _stamped(line: str) -> None:
+    """A watch log line with the local date and time it happened (a watcher runs for days)."""
+    click.echo(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}", err=True)
+
+
 @click.command()
 @CONFIG_OPTION
-def status(config: Path) -> None:
-    """What the inbox holds and what the ledger says: waiting, done, failed.
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts: waiting files and why, counts, "
+              "latency, recent failures.")
+def status(config: Path, as_json: bool) -> None:
+    """What the inbox holds and what the ledger says: each waiting file and why it waits, done, failed.
 
     \b
     Example:
       artpipe status --config studio
+      artpipe status --config studio --json
     """
-    ws = _workspace(config)
-    waiting, _ = candidates(ws)
-    ledger = Ledger(ws.state / "ledger.db")
-    if ledger.recovered is not None:
-        click.echo(f"the ledger was damaged: moved aside to {ledger.recovered} and started anew", err=True)
-    counts, latencies = ledger.counts(), sorted(ledger.latency_ms())
-    failed = ledger.failed()
-    ledger.close()
-    click.echo(f"waiting in inbox: {len(waiting)}")
-    for state in ("processing", "done", "duplicate", "failed"):
-        click.echo(f"{state + ':':12} {counts[state]}")
-    if latencies:
-        p50, p95 = latencies[len(latencies) // 2], latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]
-        click.echo(f"latency (stable to outputs): p50 {p50:.0f} ms, p95 {p95:.0f} ms")
-    for entry in failed[-10:]:
-        click.echo(f"  failed: {entry.rel}: {entry.reason}: {entry.message}")
+    state = inbox_status(_workspace(config))
+    if as_json:
+        click.echo(json.dumps(state.as_dict(), ensure_ascii=False, indent=2))
+        return
+    if state.ledger_recovered is not None:
+        click.echo(f"the ledger was damaged: moved aside to {state.ledger_recovered} and started anew", err=True)
+    click.echo(f"waiting in inbox: {len(state.waiting)}")
+    for item in state.waiting:
+        click.echo(f"  {item.file}: {item.why}")
+    for name in ("processing", "done", "duplicate", "failed"):
+        click.echo(f"{name + ':':12} {state.counts[name]}")
+    if state.latency_ms:
+        click.echo(f"latency (stable to outputs): p50 {state.latency_ms['p50']:.0f} ms, "
+                   f"p95 {state.latency_ms['p95']:.0f} ms")
+    for entry in state.failed:
+        click.echo(f"  failed: {entry.file}: {entry.reason}: {entry.message}")
 
 
 @click.command()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -216,8 +217,10 @@ def test_a_write_failure_pauses_instead_of_failing_the_file(tmp_path: Path) -> N
     item = Processor(ws, ledger).prepare(ws.inbox / "mug.jpg", time.time())
     full = Outcome("mug.jpg", "failed", "write", "outbox/mug/product-main-square.jpg: cannot write (No space left "
                    "on device); check space and permissions of the output folder")
-    line = Processor(ws, ledger).settle(item, full)
-    assert line.startswith("paused: outbox/mug/product-main-square.jpg: cannot write (No space left on device)")
+    settled = Processor(ws, ledger).settle(item, full)
+    assert settled.fate == "paused"
+    assert str(settled).startswith("paused: outbox/mug/product-main-square.jpg: cannot write (No space left on "
+                                   "device)")
     assert (root / "inbox" / "mug.jpg").is_file()  # not failed: tried again once there is room
     assert not (root / "failed").exists() or not any((root / "failed").iterdir())
     assert ledger.counts()["processing"] == 0
@@ -392,3 +395,56 @@ def test_a_request_with_nothing_to_render_fails_with_the_reason(tmp_path: Path) 
     assert error["reason"] == "unsupported"
     assert "bad.jpg: not an image artpipe reads" in error["message"]
     assert (root / "inbox" / "requests" / "photos" / "bad.jpg").is_file()  # the request's material stays
+
+
+def test_the_watcher_counts_what_became_of_each_input_not_its_log_line(tmp_path: Path) -> None:
+    from artpipe.inbox.process import Fate, Settled
+
+    lines: list[str] = []
+    watcher = Watcher(load_workspace(workspace(tmp_path)), workers=1, log=lines.append)
+    rel = PurePosixPath("acme/failed-order.jpg")
+    watcher._report(Settled(Fate.RENDERED, rel, "failed-order.jpg rendered"))  # a line that reads like a failure
+    watcher._report(Settled(Fate.FAILED, rel, "acme/failed-order.jpg: corrupt"))
+    watcher._report(Settled(Fate.PAUSED, rel, "the outbox is full"))
+    assert watcher.failures == 1
+    assert watcher.paused
+    assert lines == ["failed-order.jpg rendered", "acme/failed-order.jpg: corrupt", "the outbox is full"]
+
+
+def test_status_names_each_waiting_file_and_why(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    config = root / "artpipe.yaml"
+    config.write_text(config.read_text().replace("settle_seconds: 0.2", "settle_seconds: 30")
+                      .replace("sidecar_wait_seconds: 0", "sidecar_wait_seconds: 600"))
+    inbox = root / "inbox" / "acme"
+    inbox.mkdir(parents=True)
+    (inbox / "fresh.jpg").write_bytes(jpeg_bytes(photo()))
+    (inbox / "cut.jpg").write_bytes(jpeg_bytes(photo())[:-200])  # no end marker
+    (inbox / "lonely.jpg").write_bytes(jpeg_bytes(photo()))
+    (inbox / "paired.jpg").write_bytes(jpeg_bytes(photo()))
+    (inbox / "paired.yaml").write_text("headline: x\n", encoding="utf-8")
+    old = time.time() - 60
+    for name in ("cut.jpg", "lonely.jpg", "paired.jpg", "paired.yaml"):
+        os.utime(inbox / name, (old, old))
+    result = CliRunner().invoke(main, ["status", "--config", str(root), "--json"])
+    assert result.exit_code == 0, result.output
+    state = json.loads(result.stdout)
+    why = {w["file"]: w["why"] for w in state["waiting"]}
+    assert why["acme/fresh.jpg"].startswith("still being written")
+    assert why["acme/cut.jpg"].startswith("incomplete (its end is missing)")
+    assert why["acme/lonely.jpg"] == "waiting up to 600 s for its sidecar (lonely.yaml)"
+    assert why["acme/paired.jpg"].startswith("no watcher is running: start one with artpipe watch --config")
+    assert state["watcher_running"] is False
+    assert state["counts"]["failed"] == 0
+    text = CliRunner().invoke(main, ["status", "--config", str(root)])
+    assert "waiting in inbox: 4" in text.stdout
+    assert "  acme/lonely.jpg: waiting up to 600 s for its sidecar (lonely.yaml)" in text.stdout
+
+
+def test_watch_takes_jobs_like_render_and_stamps_its_lines(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    (root / "inbox" / "mug.jpg").write_bytes(jpeg_bytes(photo()))
+    result = CliRunner().invoke(main, ["watch", "--config", str(root), "--once", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.stderr.splitlines() if "rendered: mug.jpg" in x)
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d rendered: mug.jpg: 2 outputs in \d+ ms", line), line

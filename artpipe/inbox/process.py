@@ -14,6 +14,7 @@ import os
 import time
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
 from artpipe.api import run_request
@@ -49,6 +50,30 @@ def is_request(rel: PurePosixPath) -> bool:
 def is_request_material(rel: PurePosixPath) -> bool:
     """Anything else below ``inbox/requests/`` (the requests' photos and CSVs): used by them, never an input."""
     return rel.parts[0] == REQUESTS and not is_request(rel)
+
+
+class Fate(StrEnum):
+    """What became of one input in the inbox."""
+
+    RENDERED = "rendered"  # archived, its outputs in the outbox
+    REQUEST = "request"  # a request rendered into outbox/requests/, archived
+    DUPLICATE = "duplicate"  # the same bytes as an earlier input: archived, not rendered again
+    FAILED = "failed"  # moved to failed/ with its .error.json
+    GONE = "gone"  # moved or deleted by someone else while it was processed
+    PAUSED = "paused"  # the outbox cannot be written: it stays in the inbox
+    RETRYING = "retrying"  # it could not be moved: it stays in the inbox for a later pass
+
+
+@dataclass(frozen=True)
+class Settled:
+    """One input accounted for: what became of it, and the line the watcher logs."""
+
+    fate: Fate
+    rel: PurePosixPath
+    line: str  # "rendered: acme/mug.jpg: 2 outputs in 812 ms"
+
+    def __str__(self) -> str:
+        return self.line
 
 
 @dataclass(frozen=True)
@@ -206,9 +231,9 @@ class Processor:
         self.this_pass.add(sha)  # only once it is really rendered: a failed file makes no later copy a duplicate
         return Pending(path, rel, row, task, sidecar, stable_at)
 
-    def run_request(self, item: Pending, workers: int) -> str:
+    def render_request(self, item: Pending, workers: int) -> Settled:
         """Render a request into ``outbox/requests/<campaign>/``, then archive it (or fail it when it is wrong
-        or nothing could be rendered); returns a log line."""
+        or nothing could be rendered)."""
         try:
             campaign = run_request(item.path, self.ws.outbox / REQUESTS, jobs=workers, presets=self.ws.presets,
                                    timeout=self.ws.timeout_seconds)
@@ -235,14 +260,15 @@ class Processor:
         dest = move_into(item.path, self.ws.archive, Path(item.rel))
         self.ledger.finish(item.row, "done", outputs=outputs, moved_to=str(dest), message=summary,
                            latency_ms=(time.time() - item.stable_at) * 1000)
-        return f"request: {item.rel}: {summary}"
+        return Settled(Fate.REQUEST, item.rel, f"request: {item.rel}: {summary}")
 
-    def settle(self, item: Pending, outcome: Outcome | None) -> str:
-        """Archive or fail the input after its outputs are durable; returns a log line."""
+    def settle(self, item: Pending, outcome: Outcome | None) -> Settled:
+        """Archive or fail the input after its outputs are durable."""
         started = item.stable_at
         if not item.path.exists():  # deleted or renamed while it was being rendered: nothing left to move
             self.ledger.finish(item.row, "failed", reason="missing", message="moved or deleted while processed")
-            return f"gone: {item.rel} (moved or deleted while it was processed; its outputs, if any, are kept)"
+            return Settled(Fate.GONE, item.rel, f"gone: {item.rel} (moved or deleted while it was processed; its "
+                           "outputs, if any, are kept)")
         if item.error is not None:
             return self._fail(item, item.error[0], item.error[1], "fix it, then: artpipe retry")
         if item.task is None:
@@ -253,12 +279,14 @@ class Processor:
             self._move_sidecar(item, self.ws.archive)
             self.ledger.finish(item.row, "duplicate", message="same bytes as an earlier input; not rendered again",
                                moved_to=str(dest))
-            return f"duplicate: {item.rel} (same bytes as an earlier input; archived)"
+            return Settled(Fate.DUPLICATE, item.rel,
+                           f"duplicate: {item.rel} (same bytes as an earlier input; archived)")
         assert outcome is not None
         if outcome.reason == "write":
             # Not the file's fault (disk full, outbox gone): keep it in the inbox and pause.
             self.ledger.abandon(item.row)
-            return f"paused: {outcome.message}; {item.rel} stays in the inbox and is tried again"
+            return Settled(Fate.PAUSED, item.rel,
+                           f"paused: {outcome.message}; {item.rel} stays in the inbox and is tried again")
         if outcome.status != "ok":
             return self._fail(item, outcome.reason or "render", outcome.message, "fix it, then: artpipe retry")
         for folder in {Path(o).parent for o in outcome.outputs}:
@@ -268,16 +296,17 @@ class Processor:
         self._move_sidecar(item, self.ws.archive)
         self.ledger.finish(item.row, "done", outputs=list(outcome.outputs), moved_to=str(dest), latency_ms=latency,
                            message=", ".join(outcome.warnings))
-        return f"rendered: {item.rel}: {len(outcome.outputs)} outputs in {latency:.0f} ms"
+        return Settled(Fate.RENDERED, item.rel,
+                       f"rendered: {item.rel}: {len(outcome.outputs)} outputs in {latency:.0f} ms")
 
-    def _fail(self, item: Pending, reason: str, message: str, todo: str) -> str:
+    def _fail(self, item: Pending, reason: str, message: str, todo: str) -> Settled:
         dest = move_into(item.path, self.ws.failed, Path(item.rel))
         self._move_sidecar(item, self.ws.failed)
         report = {"input": item.rel.as_posix(), "reason": reason, "message": message, "what_to_do": todo,
                   "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         write_error_report(dest, report)
         self.ledger.finish(item.row, "failed", reason=reason, message=message, moved_to=str(dest))
-        return f"failed: {item.rel}: {reason}: {message}"
+        return Settled(Fate.FAILED, item.rel, f"failed: {item.rel}: {reason}: {message}")
 
     def _move_sidecar(self, item: Pending, root: Path) -> None:
         if item.sidecar is not None and item.sidecar.exists():

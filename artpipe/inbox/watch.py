@@ -29,8 +29,10 @@ from artpipe.inbox.ledger import Ledger
 from artpipe.inbox.process import (
     MERCHANT_FILE,
     SIDECAR_SUFFIXES,
+    Fate,
     Pending,
     Processor,
+    Settled,
     is_request,
     is_request_material,
     merchant_values,
@@ -193,18 +195,19 @@ class Watcher:
             self._report(self._settle(item, None))
         return len(items)
 
-    def _settle(self, item: Pending, outcome: Outcome | None) -> str:
+    def _settle(self, item: Pending, outcome: Outcome | None) -> Settled:
         """Account for an item; a move that fails (permissions, a locked file) is retried on a later pass."""
         if outcome is not None and outcome.reason == "write":  # the outbox cannot be written: paused
             self.stuck[item.rel] = self.stuck.get(item.rel, 0) + 1
         try:
             if item.request:
-                return self.processor.run_request(item, self.workers or default_jobs())
+                return self.processor.render_request(item, self.workers or default_jobs())
             return self.processor.settle(item, outcome)
         except OSError as exc:
             self.ledger.abandon(item.row)
             self.stuck[item.rel] = self.stuck.get(item.rel, 0) + 1
-            return f"retrying: {item.rel}: cannot move it ({exc.strerror or exc}); it stays in the inbox for now"
+            return Settled(Fate.RETRYING, item.rel, f"retrying: {item.rel}: cannot move it ({exc.strerror or exc}); it "
+                           "stays in the inbox for now")
 
     def _give_up(self) -> bool:
         """``--once``: files that could not be finished ONCE_TRIES times are failures of this run (a read-only
@@ -216,12 +219,13 @@ class Watcher:
         self.failures += len(hopeless)
         return bool(hopeless)
 
-    def _report(self, line: str) -> None:
-        if line.startswith("failed"):
+    def _report(self, settled: Settled) -> None:
+        """Count an input by what became of it (never by its log line), then log it."""
+        if settled.fate is Fate.FAILED:
             self.failures += 1
-        if line.startswith("paused"):
+        if settled.fate is Fate.PAUSED:
             self.paused = True
-        self.log(line)
+        self.log(str(settled))
 
     def _observe(self, polling: bool) -> BaseObserver:
         observer = (PollingObserver if polling else Observer)()
