@@ -109,8 +109,8 @@ def request(request_file: Path, out_dir: Path, jobs: int | None, extra: Path | N
     except ConfigError as exc:
         fail_config(exc)
     result, root = campaign.run, campaign.root
-    checks = [c for o in result.outcomes for c in o.extra.get("checks", [])]
-    failing = sum(1 for c in checks if not c["pass"])
+    checks = [c for o in result.outcomes for c in o.checks]
+    failing = sum(1 for c in checks if not c.passed)
     for outcome in result.outcomes:
         if outcome.status != "ok":
             click.echo(f"{outcome.status}: {outcome.input}: {outcome.message}", err=True)
@@ -154,12 +154,11 @@ def main_image(sources: tuple[Path, ...], out_dir: Path, names: tuple[str, ...],
     for outcome in result.outcomes:
         if outcome.status in ("rejected", "failed"):
             click.echo(f"{outcome.status}: {outcome.input}: {outcome.message}", err=True)
-        for c in outcome.extra.get("checks", []):
-            if not c["pass"]:
+        for c in outcome.checks:
+            if not c.passed:
                 failing += 1
-                rules = "; ".join(f"{r['rule']}: {r['measured']} (limit {r['limit']})" for r in c["rules"]
-                                  if not r["ok"])
-                click.echo(f"FAIL {c['output']}: {c['preset']}: {rules}", err=True)
+                rules = "; ".join(f"{r.rule}: {r.measured} (limit {r.limit})" for r in c.failing)
+                click.echo(f"FAIL {c.output}: {c.preset}: {rules}", err=True)
     s = result.summary
     click.echo(f"main images: {count(s['outputs'], 'file')} from {s['ok']} of {count(len(result.outcomes), 'photo')}, "
                f"{failing} failing a rule; report: {result.report}")

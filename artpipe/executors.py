@@ -152,12 +152,8 @@ def absolute(task: Task) -> Task:
 
 def localize(outcome: Outcome) -> Outcome:
     """Absolute paths from a worker shown as the client shows paths (relative to its working folder)."""
-    extra = dict(outcome.extra)
-    for key in ("checks", "encoded"):
-        if key in extra:
-            extra[key] = [{**e, "output": display(Path(e["output"]))} for e in extra[key]]
     shown = display(Path(outcome.input)) if Path(outcome.input).is_absolute() else outcome.input
-    return replace(outcome, input=shown, outputs=tuple(display(Path(o)) for o in outcome.outputs), extra=extra)
+    return replace(outcome.shown(lambda o: display(Path(o))), input=shown)
 
 
 def run_shared(worker: Worker, task: Task) -> Outcome:
@@ -239,14 +235,10 @@ def _rename(outcome: Outcome, names: dict[str, str]) -> Outcome:
         for tmp, real in names.items():
             text = text.replace(tmp, real)
         return text
-    extra = dict(outcome.extra)
-    for key in ("checks", "encoded"):
-        if key in extra:
-            extra[key] = [{**e, "output": fix(e["output"])} for e in extra[key]]
-    if "errors" in extra:
-        extra["errors"] = [fix(m) for m in extra["errors"]]
-    return replace(outcome, input=fix(outcome.input), message=fix(outcome.message),
-                   outputs=tuple(fix(o) for o in outcome.outputs), extra=extra)
+    outputs = {tmp: real for tmp, real in names.items()}
+    # paths: looked up; messages (written on the worker, naming its files): the worker's names replaced
+    return replace(outcome.shown(lambda o: outputs.get(o, fix(o))), input=fix(outcome.input),
+                   message=fix(outcome.message), errors=tuple(fix(m) for m in outcome.errors))
 
 
 def unpack(result: tuple[Outcome, dict[str, bytes]]) -> Outcome:

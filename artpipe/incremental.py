@@ -15,12 +15,13 @@ import hashlib
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from artpipe.errors import ConfigError, Problem
 from artpipe.files import write_text_atomic
 from artpipe.jobs import RenderSpec, Task
 from artpipe.report import Outcome
+from artpipe.results import Encoded, OutputCheck
 from artpipe.sources import digest
 from artpipe.template.model import Template
 from artpipe.version import __version__
@@ -203,12 +204,15 @@ def _shown(output: Path, outcome: Outcome) -> str:
 
 
 def _outcome(data: dict[str, Any], *, cached: bool) -> Outcome:
-    core = {k: data.get(k) for k in ("input", "status", "reason", "message")}
-    extra = {k: v for k, v in data.items() if k not in (*core, "outputs", "warnings")}
-    if cached:
-        extra["cached"] = True
-    return Outcome(str(core["input"]), str(core["status"]), core["reason"], str(core["message"] or ""),
-                   tuple(data.get("outputs", [])), tuple(data.get("warnings", [])), extra)
+    return Outcome.from_json(data, **({"cached": True} if cached else {}))
+
+
+E = TypeVar("E", Encoded, OutputCheck)
+
+
+def _in_order(entries: list[E], outputs: list[str]) -> tuple[E, ...]:
+    """``entries`` in the order of the outputs they are about."""
+    return tuple(sorted(entries, key=lambda e: outputs.index(e.output) if e.output in outputs else len(outputs)))
 
 
 def _merge(last: dict[str, Any] | None, new: Outcome, full: Task) -> Outcome:
@@ -220,12 +224,10 @@ def _merge(last: dict[str, Any] | None, new: Outcome, full: Task) -> Outcome:
     kept = [o for o in last.get("outputs", []) if str(Path(o).resolve()) not in fresh]
     order = {str(s.output.resolve()): i for i, s in enumerate(full.renders)}
     outputs = sorted([*kept, *new.outputs], key=lambda o: order.get(str(Path(o).resolve()), len(order)))
-    extra = dict(new.extra)
-    for key in ("checks", "encoded"):
-        old = [e for e in last.get(key, []) if e.get("output") in kept]
-        if old or key in extra:
-            extra[key] = sorted([*old, *extra.get(key, [])], key=lambda e: outputs.index(e["output"])
-                                if e["output"] in outputs else len(outputs))
+    before = Outcome.from_json(last)
+    encoded = _in_order([*(e for e in before.encoded if e.output in kept), *new.encoded], outputs)
+    checks = _in_order([*(c for c in before.checks if c.output in kept), *new.checks], outputs)
     warnings = list(dict.fromkeys([*last.get("warnings", []), *new.warnings]))
     message = f"{len(outputs)} outputs" if new.status == "ok" else new.message
-    return replace(new, outputs=tuple(outputs), warnings=tuple(warnings), message=message, extra=extra)
+    return replace(new, outputs=tuple(outputs), warnings=tuple(warnings), message=message, encoded=encoded,
+                   checks=checks)

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
 
 from PIL import Image, ImageDraw
 
 from artpipe.approval import Change
 from artpipe.report import Outcome
+from artpipe.results import OutputCheck
 from artpipe.template.layout import resolve_box
 from artpipe.template.model import Template
 from artpipe.text.fonts import get_font
@@ -69,9 +69,9 @@ def _esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _checks(outcome: Outcome) -> dict[str, dict[str, Any]]:
+def _checks(outcome: Outcome) -> dict[str, OutputCheck]:
     """The marketplace checks recorded for each output of an outcome."""
-    return {str(c["output"]): c for c in outcome.extra.get("checks", [])}
+    return {c.output: c for c in outcome.checks}
 
 
 _STYLE = """body{font-family:sans-serif;margin:24px;color:#222}h1{margin:0}.meta{color:#666;margin:4px 0 24px}
@@ -88,10 +88,10 @@ _APPROVAL_BADGES = {"changed": ("changed", "CHANGED since approval"), "new": ("c
                     "unchanged": ("same", "as approved")}
 
 
-def _figure(output: str, check: dict[str, Any], root: Path, change: Change | None) -> str:
+def _figure(output: str, check: OutputCheck | None, root: Path, change: Change | None) -> str:
     path = Path(output)
-    ok = bool(check.get("pass", True))
-    failing = [f"{r['rule']}: {r['measured']} (limit {r['limit']})" for r in check.get("rules", []) if not r["ok"]]
+    ok = check is None or check.passed
+    failing = [f"{r.rule}: {r.measured} (limit {r.limit})" for r in check.failing] if check else []
     with Image.open(path) as im:
         size = f"{im.width}x{im.height}"
     rel = path.resolve().relative_to(root.resolve()).as_posix()
@@ -102,7 +102,7 @@ def _figure(output: str, check: dict[str, Any], root: Path, change: Change | Non
         label = f'<a href="{_esc(change.diff)}">{text}</a>' if change.diff else text
         notes += f'<br><span class="{css}">{label}</span>'
     return (f'<figure><img src="{_esc(rel)}" alt="{_esc(rel)}" onerror="this.parentNode.classList.add(\'missing\')">'
-            f"<figcaption><b>{_esc(check.get('preset', path.parent.name))}</b> · {size} · "
+            f"<figcaption><b>{_esc(check.preset if check else path.parent.name)}</b> · {size} · "
             f"{path.stat().st_size // 1024} KB · {badge}{notes}</figcaption></figure>")
 
 
@@ -134,11 +134,11 @@ def proof_html(campaign: str, merchant: str, deadline: str, outcomes: list[Outco
             parts.append(f'<p class="fail">{_esc(outcome.status)}: {_esc(outcome.message)}</p>')
         by_platform: dict[str, list[str]] = {}
         for output in outcome.outputs:
-            by_platform.setdefault(checks.get(output, {}).get("platform") or Path(output).parent.parent.name,
-                                   []).append(output)
+            platform = checks[output].platform if output in checks else ""
+            by_platform.setdefault(platform or Path(output).parent.parent.name, []).append(output)
         for platform, outputs in by_platform.items():
             parts.append(f"<h3>{_esc(platform)}</h3>")
-            parts.extend(_figure(o, checks.get(o, {}), root,
+            parts.extend(_figure(o, checks.get(o), root,
                                  by_rel.get(Path(o).resolve().relative_to(root.resolve()).as_posix()))
                          for o in outputs)
         warnings = [w for w in outcome.warnings if not w.startswith("check_failed")]
@@ -158,8 +158,8 @@ def proof_sheet(outcomes: list[Outcome], *, thumb: int = 260) -> Image.Image:
             with Image.open(output) as opened:
                 small = opened.convert("RGB")
             small.thumbnail((thumb, thumb))
-            verdict = "" if output not in checks else (" PASS" if checks[output]["pass"] else " FAIL")
-            slot = checks[output]["preset"] if output in checks else Path(output).parent.name
+            verdict = "" if output not in checks else (" PASS" if checks[output].passed else " FAIL")
+            slot = checks[output].preset if output in checks else Path(output).parent.name
             tiles.append((f"{outcome.extra.get('sku', '')} · {slot}{verdict}", small))
     font = get_font("sans", "regular", 14)
     cols = max(1, min(6, len(tiles)))

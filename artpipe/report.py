@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from artpipe.files import write_text_atomic
+from artpipe.results import Encoded, OutputCheck, Status, renamed
 
-# Item statuses; part of the report contract (extend, never rename). "failed": the input was fine but
-# a template could not be rendered with its fields (reason "render").
-STATUSES = ("ok", "rejected", "ignored", "duplicate", "failed")
+STATUSES = tuple(str(s) for s in Status)  # item statuses, part of the report contract (see results.Status)
 
 
 @dataclass(frozen=True)
@@ -26,16 +25,40 @@ class Outcome:
     message: str = ""
     outputs: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)  # e.g. sku, elapsed_ms
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. sku, steps, elapsed_ms
+    encoded: tuple[Encoded, ...] = ()  # where the outputs with a byte budget landed
+    checks: tuple[OutputCheck, ...] = ()  # marketplace rules on the outputs rendered into presets
+    errors: tuple[str, ...] = ()  # every output that could not be made, when there were several
 
     def to_json(self) -> dict[str, Any]:
         """The item as written in the report."""
-        data = asdict(self)
-        extra = data.pop("extra")
-        data["outputs"] = list(self.outputs)
-        data["warnings"] = list(self.warnings)
-        data.update(extra)
+        data: dict[str, Any] = {"input": self.input, "status": str(self.status), "reason": self.reason,
+                                "message": self.message, "outputs": list(self.outputs),
+                                "warnings": list(self.warnings), **self.extra}
+        if self.encoded:
+            data["encoded"] = [e.to_json() for e in self.encoded]
+        if self.checks:
+            data["checks"] = [c.to_json() for c in self.checks]
+        if self.errors:
+            data["errors"] = list(self.errors)
         return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], **extra: Any) -> Outcome:
+        """An item read back from a report (``extra`` added, e.g. cached=True)."""
+        typed = ("input", "status", "reason", "message", "outputs", "warnings", "encoded", "checks", "errors")
+        rest = {k: v for k, v in data.items() if k not in typed}
+        return cls(str(data["input"]), str(data["status"]), data.get("reason"), str(data.get("message") or ""),
+                   tuple(data.get("outputs", [])), tuple(data.get("warnings", [])), {**rest, **extra},
+                   tuple(Encoded.from_json(e) for e in data.get("encoded", [])),
+                   tuple(OutputCheck.from_json(c) for c in data.get("checks", [])),
+                   tuple(str(m) for m in data.get("errors", [])))
+
+    def shown(self, name: Callable[[str], str]) -> Outcome:
+        """The outcome with every output path (outputs, encoded, checks) shown through ``name``."""
+        return replace(self, outputs=tuple(name(o) for o in self.outputs),
+                       encoded=tuple(renamed(e, name) for e in self.encoded),
+                       checks=tuple(renamed(c, name) for c in self.checks))
 
 
 def count(n: int, noun: str) -> str:

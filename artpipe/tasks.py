@@ -24,16 +24,17 @@ from artpipe.cutout import Isolate
 from artpipe.errors import InputError, RenderError
 from artpipe.files import write_atomic
 from artpipe.imaging.analyze import find_subject
-from artpipe.imaging.budget import Budget, BudgetError, encode_within
+from artpipe.imaging.budget import Budget, BudgetError, Landed, encode_within
 from artpipe.imaging.checks import CheckResult, check_bytes, num
 from artpipe.imaging.encode import EncodeOptions, encode, flatten
 from artpipe.imaging.formats import SPELLINGS, suffix
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
-from artpipe.jobs import Task
+from artpipe.jobs import RenderSpec, Task
 from artpipe.presets import Preset, overlay_roles
 from artpipe.render import Rendered, render
 from artpipe.report import Outcome
+from artpipe.results import Encoded, OutputCheck
 from artpipe.template.model import Size, Template
 
 
@@ -209,83 +210,115 @@ def _render_output(template: Template, size: str, values: dict[str, str], images
                    warnings=(*rendered.warnings, f"smaller:{preset.name}:{side}x{side}"))
 
 
+@dataclass(frozen=True)
+class OutputResult:
+    """One output of a product: written (where its byte budget landed, its preset's verdict) or why not."""
+
+    spec: RenderSpec
+    error: tuple[str, str] | None = None  # (reason, message) when it could not be made
+    warnings: tuple[str, ...] = ()  # the render's own (a text cut, a layer dropped by a preset)
+    encoded: Encoded | None = None  # when the output has a byte budget
+    check: OutputCheck | None = None  # when it was rendered into a marketplace preset
+
+
+def fit_budget(rendered: Rendered, options: EncodeOptions, preset: Preset | None) -> Landed:
+    """The rendered canvas encoded within the output's byte budget (a white-background preset keeps an exactly
+    white border white). BudgetError when no quality or size lands in it."""
+    white = preset is not None and preset.rule("white_background") is not None
+    return encode_within(rendered.image, options, Budget(options.min_bytes, options.max_bytes, options.min_side, white))
+
+
+def check_output(data: bytes, rendered: Rendered, preset: Preset, cut: tuple[str, ...], output: Path,
+                 platform: str) -> OutputCheck:
+    """The preset's rules on the written bytes, plus the rules only rendering can judge (enlargement, a product
+    cut by its photo's frame)."""
+    results = check_bytes(data, preset) + _low_resolution(rendered, preset) + _whole_product(cut, preset)
+    return OutputCheck(display(output), preset.name, platform, tuple(results))
+
+
+def render_output(task: Task, spec: RenderSpec, images: dict[str, Asset], cut: tuple[str, ...]) -> OutputResult:
+    """One output, step by step: render, fit the byte budget, write atomically, check. A failed step ends the
+    output with its reason; it never stops the product's other outputs."""
+    template, preset = task.templates[spec.template], spec.preset
+    try:
+        rendered = _render_output(template, spec.size, task.product.values, {**template_assets(template), **images},
+                                  preset)
+    except RenderError as exc:
+        return OutputResult(spec, ("render", str(exc)))
+    except InputError as exc:
+        return OutputResult(spec, ("render", f"{template.path}: template file {exc.path}: {exc.message}"))
+    options = task.encode if preset is None else _preset_encoding(task.encode, preset, rendered.image.size)
+    try:
+        landed = fit_budget(rendered, options, preset)
+        write_atomic(spec.output, landed.data)
+    except BudgetError as exc:
+        return OutputResult(spec, ("budget", f"{display(spec.output)}: {exc}; widen the byte budget or lower "
+                                             "min_side"))
+    except OSError as exc:  # the encoder's temp files or the output's folder: nothing is written either way
+        return OutputResult(spec, ("write", f"{display(spec.output)}: cannot write ({exc.strerror or exc}); "
+                                            "check space and permissions of the output folder"))
+    budgeted = options.min_bytes is not None or options.max_bytes is not None
+    encoded = Encoded(display(spec.output), len(landed.data), landed.quality, landed.subsampling,
+                      landed.size) if budgeted else None
+    check = check_output(landed.data, rendered, preset, cut, spec.output, spec.platform) if preset else None
+    return OutputResult(spec, None, rendered.warnings, encoded, check)
+
+
+def _load_images(task: Task) -> tuple[dict[str, Asset], list[str], list[str]]:
+    """Every image of the product, normalized (product photos isolated as the task says): the assets by field,
+    the warnings (about other pictures prefixed with their field) and the primary photo's steps."""
+    product = task.product
+    cover = task.largest_side() or None
+    isolation, product_fields = task.product_isolation(), task.product_fields()
+    images: dict[str, Asset] = {}
+    warnings: list[str] = []
+    steps: list[str] = []
+    for field, path in product.images.items():
+        asset = load_asset(path, cover, task.assets, isolation if field in product_fields else None)
+        images[field] = asset
+        own = path == product.primary
+        if own:
+            steps = list(asset.steps)
+        warnings.extend(w if own else f"{field}:{w}" for w in asset.warnings if w not in warnings)
+    return images, warnings, steps
+
+
 def render_product(task: Task) -> Outcome:
     """Render one product into all its outputs; never raises for an expected failure."""
     started = time.perf_counter()
     product = task.product
     name = display(product.primary) if product.primary else product.sku
     extra: dict[str, object] = {"sku": product.sku}
-    images: dict[str, Asset] = {}
-    warnings: list[str] = []
-    cover = task.largest_side() or None
-    isolation, product_fields = task.product_isolation(), task.product_fields()
     try:
-        for field, path in product.images.items():
-            asset = load_asset(path, cover, task.assets, isolation if field in product_fields else None)
-            images[field] = asset
-            # Warnings about other pictures (a brand logo) say which field they are about.
-            own = path == product.primary
-            if own:
-                extra["steps"] = list(asset.steps)
-            warnings.extend(w if own else f"{field}:{w}" for w in asset.warnings if w not in warnings)
+        images, warnings, steps = _load_images(task)
     except InputError as exc:
         return Outcome(display(Path(exc.path)), "rejected", exc.reason, exc.message, extra=extra)
     except MemoryError:  # a huge photo under a memory limit: this product fails, the batch goes on
         return Outcome(name, "rejected", "too_large", "ran out of memory decoding it; export a smaller image",
                        extra=extra)
+    if steps:
+        extra["steps"] = steps
+    product_fields = task.product_fields()
     cut = tuple(side for f in product_fields if f in images for w in images[f].warnings
                 if w.startswith("product_cropped:") for side in w.split(":", 1)[1].split("+"))
-    outputs: list[str] = []
-    errors: list[tuple[str, str]] = []  # (reason, message)
-    encoded: list[dict[str, object]] = []  # where byte budgets landed
-    checks: list[dict[str, object]] = []  # marketplace rules on outputs rendered into presets
-    for spec in task.renders:
-        template = task.templates[spec.template]
-        preset = spec.preset
-        try:
-            rendered = _render_output(template, spec.size, product.values, {**template_assets(template), **images},
-                                      preset)
-        except RenderError as exc:
-            errors.append(("render", str(exc)))
-            continue
-        except InputError as exc:
-            errors.append(("render", f"{template.path}: template file {exc.path}: {exc.message}"))
-            continue
-        opts = task.encode if preset is None else _preset_encoding(task.encode, preset, rendered.image.size)
-        try:
-            white = preset is not None and preset.rule("white_background") is not None
-            landed = encode_within(rendered.image, opts, Budget(opts.min_bytes, opts.max_bytes, opts.min_side, white))
-            write_atomic(spec.output, landed.data)
-        except BudgetError as exc:
-            errors.append(("budget", f"{display(spec.output)}: {exc}; widen the byte budget or lower min_side"))
-            continue
-        except OSError as exc:
-            errors.append(("write", f"{display(spec.output)}: cannot write ({exc.strerror or exc}); "
-                           "check space and permissions of the output folder"))
-            continue
-        if opts.min_bytes is not None or opts.max_bytes is not None:
-            encoded.append({"output": display(spec.output), "bytes": len(landed.data), "quality": landed.quality,
-                            "subsampling": landed.subsampling, "size": list(landed.size)})
-        outputs.append(display(spec.output))
-        warnings.extend(w for w in rendered.warnings if w not in warnings)
-        if preset is not None:
-            results = check_bytes(landed.data, preset) + _low_resolution(rendered, preset) + \
-                _whole_product(cut, preset)
-            checks.append({"output": display(spec.output), "preset": preset.name, "platform": spec.platform,
-                           "pass": all(r.ok for r in results), "rules": [r.__dict__ for r in results]})
-            warnings.extend(f"check_failed:{preset.name}:{r.rule}" for r in results if not r.ok)
+    results = [render_output(task, spec, images, cut) for spec in task.renders]
+    made = [r for r in results if r.error is None]
+    for r in made:
+        warnings.extend(w for w in r.warnings if w not in warnings)
+        if r.check is not None:
+            warnings.extend(f"check_failed:{r.check.preset}:{c.rule}" for c in r.check.failing)
     extra["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
     extra["peak_rss_mb"] = peak_rss_mb()
-    if encoded:
-        extra["encoded"] = encoded
-    if checks:
-        extra["checks"] = checks
+    outputs = tuple(display(r.spec.output) for r in made)
+    encoded = tuple(r.encoded for r in made if r.encoded is not None)
+    checks = tuple(r.check for r in made if r.check is not None)
+    errors = [r.error for r in results if r.error is not None]
     if errors:
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
         reason, message = errors[0]
-        return Outcome(name, "failed", reason, message + more, tuple(outputs), tuple(warnings),
-                       {**extra, "errors": [m for _, m in errors]})
-    return Outcome(name, "ok", None, f"{len(outputs)} outputs", tuple(outputs), tuple(warnings), extra)
+        return Outcome(name, "failed", reason, message + more, outputs, tuple(warnings), extra, encoded, checks,
+                       tuple(m for _, m in errors))
+    return Outcome(name, "ok", None, f"{len(outputs)} outputs", outputs, tuple(warnings), extra, encoded, checks)
 
 
 def lost_product(task: Task, why: str) -> Outcome:

@@ -248,7 +248,7 @@ class Processor:
             reason, message = (first.reason or "render", f"{first.input}: {first.message}") if first else \
                 ("render", "the request has no products")
             return self._fail(item, reason, message, "fix the request or its photos, then: artpipe retry")
-        failing = sum(1 for o in result.outcomes for c in o.extra.get("checks", []) if not c["pass"])
+        failing = sum(1 for o in result.outcomes for c in o.checks if not c.passed)
         not_ok = [o for o in result.outcomes if o.status != "ok"]
         summary = (f"{count(len(outputs), 'file')} for {count(len(result.outcomes), 'product')}, "
                    f"{len(not_ok)} failed, {failing} failing a rule; proof: {campaign.root / 'proof.html'}")

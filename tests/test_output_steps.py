@@ -1,0 +1,98 @@
+"""A product's outputs step by step (render, fit the byte budget, write, check), each step alone, and the
+typed results they make, as the report writes and reads them back."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from artpipe.imaging.budget import BudgetError
+from artpipe.imaging.encode import EncodeOptions
+from artpipe.jobs import Task, load_job, plan
+from artpipe.presets import load_presets
+from artpipe.render import Rendered
+from artpipe.report import Outcome
+from artpipe.results import Encoded, OutputCheck
+from artpipe.tasks import _load_images, check_output, fit_budget, render_output, render_product
+
+from conftest import product_photo
+
+
+def rendered(image: Image.Image, upscale: float = 1.0) -> Rendered:
+    return Rendered(image, (), upscale)
+
+
+def task(tmp_path: Path, extra: str = "") -> Task:
+    product_photo().save(tmp_path / "p.jpg", quality=92)
+    (tmp_path / "job.yaml").write_text("templates:\n  - template: product-main\n    presets: [tmall.white_bg]\n"
+                                       f"products:\n  - {{sku: x, product: p.jpg}}\n{extra}", encoding="utf-8")
+    return plan(load_job(tmp_path / "job.yaml"), tmp_path / "out")[0]
+
+
+def test_fit_budget_lands_inside_a_cap_or_says_why() -> None:
+    photo = product_photo().convert("RGB").resize((600, 600))
+    full = fit_budget(rendered(photo), EncodeOptions(quality=95, min_side=600), None)
+    cap = len(full.data) * 3 // 4
+    landed = fit_budget(rendered(photo), EncodeOptions(quality=95, max_bytes=cap, min_side=600), None)
+    assert len(landed.data) <= cap
+    assert landed.quality < 95
+    assert landed.size == (600, 600)
+    with pytest.raises(BudgetError, match="over the 500 cap"):
+        fit_budget(rendered(photo), EncodeOptions(quality=95, max_bytes=500, min_side=600), None)
+
+
+def test_check_output_judges_the_bytes_and_what_rendering_knows(tmp_path: Path) -> None:
+    preset = load_presets()[0]["tmall.white_bg"]
+    white = Image.new("RGB", (800, 800), "white")
+    white.paste((200, 30, 30), (200, 150, 600, 650))
+    buf = io.BytesIO()
+    white.save(buf, "JPEG", quality=95)
+    sharp = check_output(buf.getvalue(), rendered(white), preset, (), tmp_path / "a.jpg", "tmall")
+    assert (sharp.preset, sharp.platform) == ("tmall.white_bg", "tmall")
+    assert {r.rule for r in sharp.results} >= {"white_background", "low_resolution", "whole_product"}
+    soft = check_output(buf.getvalue(), rendered(white, upscale=4.0), preset, ("bottom",), tmp_path / "a.jpg", "")
+    assert {r.rule for r in soft.failing} >= {"low_resolution", "whole_product"}
+    assert not soft.passed
+
+
+def test_render_output_writes_checks_and_stops_at_a_failed_step(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    t = task(tmp_path)
+    images, _, _ = _load_images(t)
+    spec = next(s for s in t.renders if s.preset is not None)
+    done = render_output(t, spec, images, ())
+    assert done.error is None
+    assert spec.output.is_file()
+    assert done.check is not None
+    assert done.check.preset == "tmall.white_bg"
+    assert done.encoded is not None  # Tmall has a byte rule
+    assert done.encoded.bytes == spec.output.stat().st_size
+    spec.output.unlink()
+
+    def refuse(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr("artpipe.tasks.write_atomic", refuse)
+    failed = render_output(t, spec, images, ())
+    assert failed.error is not None
+    assert failed.error[0] == "write"
+    assert "cannot write (No space left on device)" in failed.error[1]
+    assert (failed.check, failed.encoded) == (None, None)
+    assert not spec.output.exists()
+
+
+def test_a_report_item_reads_back_as_the_same_typed_outcome(tmp_path: Path) -> None:
+    outcome = render_product(task(tmp_path))
+    assert outcome.status == "ok"
+    assert all(isinstance(c, OutputCheck) for c in outcome.checks)
+    assert all(isinstance(e, Encoded) for e in outcome.encoded)
+    item = json.loads(json.dumps(outcome.to_json()))
+    assert item["checks"][0]["pass"] == outcome.checks[0].passed
+    assert {"input", "status", "reason", "message", "outputs", "warnings"} <= set(item)
+    back = Outcome.from_json(item)
+    assert back.to_json() == item
+    assert back.checks == outcome.checks
+    assert back.encoded == outcome.encoded
