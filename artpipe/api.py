@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import shutil
-import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
-from itertools import chain
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from artpipe.approval import STATES, Change, approved, compare
+from artpipe.batch import CampaignResult as CampaignResult
+from artpipe.batch import RunResult as RunResult
+from artpipe.batch import check_writable, collect
+from artpipe.batch import render_job as render_job
+from artpipe.batch import run_request as run_request
 from artpipe.defaults import setting
 from artpipe.errors import ConfigError, InputError, Problem
-from artpipe.executors import Executor, LocalExecutor
-from artpipe.files import writable_folder, write_png, write_text_atomic
 from artpipe.fitcheck import fit_texts
 from artpipe.imaging.color import profile_name
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
@@ -25,9 +25,9 @@ from artpipe.jobs import Job, load_job, missing_inputs, plan
 from artpipe.main_images import plan_main_images
 from artpipe.naming import Namer
 from artpipe.presets import load_presets
-from artpipe.proof import draw_boxes, proof_html, proof_sheet
+from artpipe.proof import draw_boxes
 from artpipe.render import render
-from artpipe.report import Outcome, summarize, write_report
+from artpipe.report import Outcome
 from artpipe.requests import load_request
 from artpipe.run import run_tasks
 from artpipe.schema import suggest
@@ -45,25 +45,7 @@ from artpipe.tasks import (
 from artpipe.template.find import bundled_templates, find_template, template_file
 from artpipe.template.load import load_template
 from artpipe.text.fonts import get_font
-from artpipe.version import __version__
 from artpipe.yamlsrc import YMap, load_yaml
-
-
-@dataclass
-class RunResult:
-    """What a finished run produced."""
-
-    outcomes: list[Outcome] = field(default_factory=list)
-    seconds: float = 0.0
-    report: Path | None = None
-
-    @property
-    def summary(self) -> dict[str, int]:
-        return summarize(self.outcomes)
-
-    @property
-    def ok(self) -> bool:
-        return all(o.status in ("ok", "ignored", "duplicate") for o in self.outcomes)
 
 
 def iter_job(job: Job, out_dir: Path, *, jobs: int | None = None) -> Iterator[Outcome]:
@@ -76,67 +58,6 @@ def run_job(job_file: Path, out_dir: Path, *, report: Path | None = None, jobs: 
             progress: Callable[[Outcome], None] | None = None) -> RunResult:
     """Load, render and report a job file; the report lists items in job order."""
     return render_job(load_job(job_file), out_dir, report=report, jobs=jobs, progress=progress)
-
-
-def _collect(known: list[tuple[int, Outcome]], stream: Iterable[tuple[int, Outcome]],
-             progress: Callable[[Outcome], None] | None, report: Path, meta: dict[str, object]) -> RunResult:
-    """Gather outcomes (reporting each as it comes), order them by input, write the report.
-
-    ``known`` holds outcomes decided without running anything (ignored files, duplicates).
-    """
-    started = time.perf_counter()
-    indexed: list[tuple[int, Outcome]] = []
-    for index, outcome in chain(known, stream):
-        indexed.append((index, outcome))
-        if progress is not None:
-            progress(outcome)
-    result = RunResult([o for _, o in sorted(indexed, key=lambda pair: pair[0])], report=report)
-    result.seconds = time.perf_counter() - started
-    try:
-        write_report(report, result.outcomes, {"artpipe": __version__, **meta, "seconds": round(result.seconds, 3)})
-    except OSError as exc:
-        raise ConfigError([Problem(str(report), 0, 0, "", f"cannot write the report ({exc.strerror or exc})",
-                                   "free some space or fix the folder's permissions, then run again")]) from None
-    return result
-
-
-def _check_writable(out_dir: Path) -> None:
-    """A one-line error before any work when nothing can be written into ``out_dir``."""
-    why = writable_folder(out_dir)
-    if why is not None:
-        raise ConfigError([Problem(str(out_dir), 0, 0, "", f"cannot write into the output folder ({why})",
-                                   "check its space and permissions, or choose another folder with -o")])
-
-
-def render_job(job: Job, out_dir: Path, *, report: Path | None = None, jobs: int | None = None,
-               progress: Callable[[Outcome], None] | None = None, timeout: float | None = None,
-               cache: Path | None = None, force: bool = False, executor: Executor | None = None,
-               keep_photos: bool = False) -> RunResult:
-    """Render a loaded job into ``out_dir`` and write its JSON report (default ``out_dir/report.json``).
-
-    ``timeout``: a product whose rendering takes longer (a hostile file hanging a decoder), or that kills its
-    worker, fails alone (the watched inbox runs requests this way). ``cache``: render incrementally, keeping
-    records there (see incremental.py); ``force`` renders everything again and renews the records.
-    ``keep_photos``: also keep the normalized photos in ``cache/photos`` (see assetcache.py).
-    ``executor``: where the tasks run (default: this machine's ``jobs`` processes; or a Dask cluster)."""
-    tasks = plan(job, out_dir)
-    _check_writable(out_dir)
-    records = Cache(cache) if cache is not None else None
-    kept: list[tuple[int, Outcome]] = []
-    full = {task.index: task for task in tasks}
-    if records is not None:
-        tasks, kept, _ = records.split(tasks, force)
-        if keep_photos and cache is not None:
-            tasks = [replace(t, assets=cache / "photos") for t in tasks]
-    runs = (executor or LocalExecutor(jobs, timeout)).map(tasks, render_product)
-    stream = ((task.index, outcome if records is None else records.finish(full[task.index], task, outcome))
-              for task, outcome in runs)
-    result = _collect(kept, stream, progress, report or out_dir / "report.json",
-                      {"command": "render", "job": str(job.path), "output": str(out_dir),
-                       "cached": len(kept)})
-    if records is not None:
-        records.save()
-    return result
 
 
 def plan_render(job: Job, out_dir: Path, cache: Path, *, force: bool = False) -> list[Decision]:
@@ -175,7 +96,7 @@ def plan_normalize(paths: list[Path], out_dir: Path, options: NormalizeOptions, 
     """Walk ``paths`` and decide what happens to each input (ConfigError when outputs would hit inputs)."""
     quality = quality or setting("encode", "jpeg_quality")
     _check_output_folder(paths, out_dir)
-    _check_writable(out_dir)
+    check_writable(out_dir)
     namer = Namer(setting("normalize", "max_name_bytes"))
     tasks: list[NormalizeTask] = []
     known: list[tuple[int, Outcome]] = []
@@ -194,7 +115,7 @@ def normalize_files(plan: NormalizePlan, *, report: Path | None = None, jobs: in
     options = plan.options
     stream = ((task.index, outcome) for task, outcome in run_tasks(plan.tasks, normalize_file, jobs,
                                                                                lost_normalized))
-    return _collect(plan.known, stream, progress, report or plan.out_dir / "report.json", {
+    return collect(plan.known, stream, progress, report or plan.out_dir / "report.json", {
         "command": "normalize", "sources": [str(p) for p in plan.paths], "output": str(plan.out_dir),
         "options": {"trim": options.trim, "max_size": options.max_size, "white_backdrop": options.white_backdrop,
                     "format": plan.fmt}})
@@ -338,57 +259,9 @@ def main_images(paths: list[Path], out_dir: Path, presets: list[str], *, extra: 
     """Render product photos straight into main-image presets (``OUT/<platform>/<preset>/<name>.jpg``), each
     checked on its bytes; the report lists every photo (ignored, duplicate and rejected ones too)."""
     _check_output_folder(paths, out_dir)
-    _check_writable(out_dir)
+    check_writable(out_dir)
     planned = plan_main_images(paths, out_dir, presets, load_presets(extra))
     stream = ((task.index, outcome) for task, outcome in run_tasks(plan(planned.job, out_dir), render_product, jobs,
                                                                                lost_product))
-    return _collect(planned.known, stream, progress, report or out_dir / "report.json",
+    return collect(planned.known, stream, progress, report or out_dir / "report.json",
                     {"command": "main-image", "presets": presets, "output": str(out_dir)})
-
-
-@dataclass
-class CampaignResult:
-    """A rendered request: the run, its folder, and what changed since the campaign was approved."""
-
-    run: RunResult
-    root: Path
-    changes: list[Change] | None  # None when the campaign was never approved
-    approved_at: str = ""
-
-
-def _with_approval(outcomes: list[Outcome], changes: list[Change], root: Path) -> list[Outcome]:
-    """Each outcome with the approval state of each of its outputs (``approval`` in the report item)."""
-    by_output = {c.output: c for c in changes}
-    out = []
-    for outcome in outcomes:
-        states = []
-        for output in outcome.outputs:
-            change = by_output.get(Path(output).resolve().relative_to(root.resolve()).as_posix())
-            if change is not None:
-                states.append({"output": output, "state": change.state, "diff": change.diff})
-        out.append(replace(outcome, extra={**outcome.extra, "approval": states}))
-    return out
-
-
-def run_request(path: Path, out_dir: Path, *, jobs: int | None = None, presets: Path | None = None,
-                progress: Callable[[Outcome], None] | None = None, timeout: float | None = None) -> CampaignResult:
-    """Render a request into ``out_dir/<campaign>/``: outputs, report.json, proof.html and proof.png; when the
-    campaign was approved, what changed since (with a visual diff of each change in ``changes/``). ``presets``:
-    an agency's presets file laid over the bundled ones."""
-    request = load_request(path, presets)
-    root = out_dir / request.campaign
-    result = render_job(request.job, root, jobs=jobs, progress=progress, timeout=timeout)
-    record = approved(root)
-    changes = compare(root)
-    meta: dict[str, object] = {"artpipe": __version__, "command": "request", "request": str(path),
-                               "campaign": request.campaign, "output": str(root), "seconds": round(result.seconds, 3)}
-    if changes is not None and record is not None:
-        result.outcomes = _with_approval(result.outcomes, changes, root)
-        meta["approval"] = {"approved_at": record[0], **{state: [c.output for c in changes if c.state == state]
-                                                          for state in STATES if state != "unchanged"},
-                            "unchanged": sum(1 for c in changes if c.state == "unchanged")}
-    write_report(root / "report.json", result.outcomes, meta)
-    write_text_atomic(root / "proof.html", proof_html(request.campaign, request.merchant, request.deadline,
-                                                      result.outcomes, root, changes, record[0] if record else ""))
-    write_png(root / "proof.png", proof_sheet(result.outcomes))
-    return CampaignResult(result, root, changes, record[0] if record else "")

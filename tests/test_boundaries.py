@@ -12,7 +12,7 @@ PURE = [
     "colors.py", "render.py", "template/layout.py", "template/fields.py", "template/model.py",
     "text/breaking.py", "text/fit.py", "imaging/normalize.py", "imaging/color.py", "imaging/analyze.py",
     "imaging/encode.py", "imaging/gradient.py", "imaging/place.py", "imaging/checks.py", "imaging/isolate.py",
-    "imaging/matting.py", "imaging/backdrop.py", "paths.py", "naming.py",
+    "imaging/matting.py", "imaging/backdrop.py", "imaging/geometry.py", "imaging/formats.py", "paths.py", "naming.py",
     *[f"layers/{p.name}" for p in (PKG / "layers").glob("*.py")],
 ]
 FORBIDDEN_MODULES = {"click", "watchdog", "logging", "subprocess", "shutil", "tempfile", "sqlite3", "multiprocessing",
@@ -66,3 +66,20 @@ def test_every_subpackage_is_packaged() -> None:
     listed = set(config["tool"]["setuptools"]["packages"])
     found = {".".join(p.parent.relative_to(PKG.parent).parts) for p in PKG.rglob("__init__.py")}
     assert found <= listed, f"add to pyproject.toml packages: {sorted(found - listed)}"
+
+
+def test_only_the_command_line_calls_the_api_facade() -> None:
+    """The API is the top: components (the inbox, the executors, ...) never call up into it."""
+    users = {str(p.relative_to(PKG)) for p in PKG.rglob("*.py")
+             if "artpipe.api" in imported(ast.parse(p.read_text(encoding="utf-8")))}
+    assert users == {"__init__.py", "cli.py", "cli_presets.py"}
+
+
+def test_imaging_depends_on_nothing_above_it() -> None:
+    """Image functions take marketplace rules, templates and jobs as data; they never import them."""
+    below = {"artpipe.imaging", "artpipe.errors", "artpipe.defaults", "artpipe.files", "artpipe.colors"}
+    for path in (PKG / "imaging").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        above = {m for m in imported(tree) if m.startswith("artpipe") and not any(
+            m == b or m.startswith(b + ".") for b in below)}
+        assert not above, f"imaging/{path.name} imports {above}"

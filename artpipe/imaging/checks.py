@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from PIL import Image
 
@@ -13,7 +14,6 @@ from artpipe.imaging.analyze import border_white_share, find_subject, framed_pho
 from artpipe.imaging.backdrop import backdrop_region
 from artpipe.imaging.color import profile_name
 from artpipe.imaging.open import bomb_guard, open_untrusted
-from artpipe.presets import Preset, Rule
 
 # Judged while rendering into the preset (what a layer is, how much the photo was enlarged, whether the product
 # ran out of its photo), not from the file.
@@ -23,6 +23,23 @@ _WHITE = (255, 255, 255)
 _OFF_WHITE = 4  # a background pixel further than this from white (any channel, after JPEG) is off-white
 _FRAMED = ("the background was not removed: a photo in a white frame, not a product on white; use a cut-out "
            "or re-shoot on white")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One platform rule as data: its kind, its numbers, where they come from and how sure we are."""
+
+    kind: str
+    params: dict[str, Any]
+    source: str
+    confidence: str
+
+
+class RuleSet(Protocol):
+    """Anything carrying rules (a marketplace preset): the checks read them and nothing else."""
+
+    @property
+    def rules(self) -> tuple[Rule, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -123,8 +140,9 @@ def _limit(rule: Rule) -> str:
             "subject": f"> {num(p.get('min_px', 0))} px"}.get(rule.kind, "")
 
 
-def check_bytes(data: bytes, preset: Preset) -> list[CheckResult]:
-    """Every pixel- and file-level rule of ``preset`` on an encoded image."""
+def check_bytes(data: bytes, preset: RuleSet) -> list[CheckResult]:
+    """Every pixel- and file-level rule of ``preset`` (a marketplace preset, or any set of rules) on an encoded
+    image."""
     try:
         with bomb_guard():  # the same safe open as every input: no Ghostscript, only the allowed formats
             im = open_untrusted(io.BytesIO(data), "the file")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-from artpipe.template.layout import crop_window, fit_size, window_around
+from artpipe.imaging.geometry import crop_window, fit_size, window_around
 
 _SUPERSAMPLE = 4  # Pillow draws curves without anti-aliasing; masks are drawn 4x and reduced
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
-from artpipe.api import run_request
+from artpipe.batch import run_request
 from artpipe.config import Workspace
 from artpipe.errors import ConfigError, Problem
 from artpipe.files import fsync_dir, move_into, write_error_report

@@ -11,6 +11,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from artpipe.imaging.checks import Rule as Rule
 from artpipe.imaging.formats import NAMES, WRITTEN, written_list
 from artpipe.schema import Problems, Reader, suggest
 from artpipe.template.model import ROLES
@@ -29,16 +30,6 @@ RULES: dict[str, tuple[str, ...]] = {
 CUTOUTS = ("auto", "model", "never")  # render.cutout: force how a slot shows product photos
 OVERLAY_ACTIONS = ("drop", "refuse")  # no_overlays: leave such layers out (the default), or refuse the render
 FORMATS = NAMES  # what a formats rule may allow (artpipe writes only formats.WRITTEN)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One platform rule: its numbers, where they come from and how sure we are."""
-
-    kind: str
-    params: dict[str, Any]
-    source: str
-    confidence: str
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,149 @@
+"""Running a loaded job or a request to the end: every product on the executor, the outcomes in input order,
+the JSON report; for a request also its proof page and what changed since approval. The API and the watched
+inbox both run work through here."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from itertools import chain
+from pathlib import Path
+
+from artpipe.approval import STATES, Change, approved, compare
+from artpipe.errors import ConfigError, Problem
+from artpipe.executors import Executor, LocalExecutor
+from artpipe.files import writable_folder, write_png, write_text_atomic
+from artpipe.incremental import Cache
+from artpipe.jobs import Job, plan
+from artpipe.proof import proof_html, proof_sheet
+from artpipe.report import Outcome, summarize, write_report
+from artpipe.requests import load_request
+from artpipe.tasks import render_product
+from artpipe.version import __version__
+
+
+@dataclass
+class RunResult:
+    """What a finished run produced."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+    report: Path | None = None
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return summarize(self.outcomes)
+
+    @property
+    def ok(self) -> bool:
+        return all(o.status in ("ok", "ignored", "duplicate") for o in self.outcomes)
+
+
+def collect(known: list[tuple[int, Outcome]], stream: Iterable[tuple[int, Outcome]],
+             progress: Callable[[Outcome], None] | None, report: Path, meta: dict[str, object]) -> RunResult:
+    """Gather outcomes (reporting each as it comes), order them by input, write the report.
+
+    ``known`` holds outcomes decided without running anything (ignored files, duplicates).
+    """
+    started = time.perf_counter()
+    indexed: list[tuple[int, Outcome]] = []
+    for index, outcome in chain(known, stream):
+        indexed.append((index, outcome))
+        if progress is not None:
+            progress(outcome)
+    result = RunResult([o for _, o in sorted(indexed, key=lambda pair: pair[0])], report=report)
+    result.seconds = time.perf_counter() - started
+    try:
+        write_report(report, result.outcomes, {"artpipe": __version__, **meta, "seconds": round(result.seconds, 3)})
+    except OSError as exc:
+        raise ConfigError([Problem(str(report), 0, 0, "", f"cannot write the report ({exc.strerror or exc})",
+                                   "free some space or fix the folder's permissions, then run again")]) from None
+    return result
+
+
+def check_writable(out_dir: Path) -> None:
+    """A one-line error before any work when nothing can be written into ``out_dir``."""
+    why = writable_folder(out_dir)
+    if why is not None:
+        raise ConfigError([Problem(str(out_dir), 0, 0, "", f"cannot write into the output folder ({why})",
+                                   "check its space and permissions, or choose another folder with -o")])
+
+
+def render_job(job: Job, out_dir: Path, *, report: Path | None = None, jobs: int | None = None,
+               progress: Callable[[Outcome], None] | None = None, timeout: float | None = None,
+               cache: Path | None = None, force: bool = False, executor: Executor | None = None,
+               keep_photos: bool = False) -> RunResult:
+    """Render a loaded job into ``out_dir`` and write its JSON report (default ``out_dir/report.json``).
+
+    ``timeout``: a product whose rendering takes longer (a hostile file hanging a decoder), or that kills its
+    worker, fails alone (the watched inbox runs requests this way). ``cache``: render incrementally, keeping
+    records there (see incremental.py); ``force`` renders everything again and renews the records.
+    ``keep_photos``: also keep the normalized photos in ``cache/photos`` (see assetcache.py).
+    ``executor``: where the tasks run (default: this machine's ``jobs`` processes; or a Dask cluster)."""
+    tasks = plan(job, out_dir)
+    check_writable(out_dir)
+    records = Cache(cache) if cache is not None else None
+    kept: list[tuple[int, Outcome]] = []
+    full = {task.index: task for task in tasks}
+    if records is not None:
+        tasks, kept, _ = records.split(tasks, force)
+        if keep_photos and cache is not None:
+            tasks = [replace(t, assets=cache / "photos") for t in tasks]
+    runs = (executor or LocalExecutor(jobs, timeout)).map(tasks, render_product)
+    stream = ((task.index, outcome if records is None else records.finish(full[task.index], task, outcome))
+              for task, outcome in runs)
+    result = collect(kept, stream, progress, report or out_dir / "report.json",
+                      {"command": "render", "job": str(job.path), "output": str(out_dir),
+                       "cached": len(kept)})
+    if records is not None:
+        records.save()
+    return result
+
+
+@dataclass
+class CampaignResult:
+    """A rendered request: the run, its folder, and what changed since the campaign was approved."""
+
+    run: RunResult
+    root: Path
+    changes: list[Change] | None  # None when the campaign was never approved
+    approved_at: str = ""
+
+
+def _with_approval(outcomes: list[Outcome], changes: list[Change], root: Path) -> list[Outcome]:
+    """Each outcome with the approval state of each of its outputs (``approval`` in the report item)."""
+    by_output = {c.output: c for c in changes}
+    out = []
+    for outcome in outcomes:
+        states = []
+        for output in outcome.outputs:
+            change = by_output.get(Path(output).resolve().relative_to(root.resolve()).as_posix())
+            if change is not None:
+                states.append({"output": output, "state": change.state, "diff": change.diff})
+        out.append(replace(outcome, extra={**outcome.extra, "approval": states}))
+    return out
+
+
+def run_request(path: Path, out_dir: Path, *, jobs: int | None = None, presets: Path | None = None,
+                progress: Callable[[Outcome], None] | None = None, timeout: float | None = None) -> CampaignResult:
+    """Render a request into ``out_dir/<campaign>/``: outputs, report.json, proof.html and proof.png; when the
+    campaign was approved, what changed since (with a visual diff of each change in ``changes/``). ``presets``:
+    an agency's presets file laid over the bundled ones."""
+    request = load_request(path, presets)
+    root = out_dir / request.campaign
+    result = render_job(request.job, root, jobs=jobs, progress=progress, timeout=timeout)
+    record = approved(root)
+    changes = compare(root)
+    meta: dict[str, object] = {"artpipe": __version__, "command": "request", "request": str(path),
+                               "campaign": request.campaign, "output": str(root), "seconds": round(result.seconds, 3)}
+    if changes is not None and record is not None:
+        result.outcomes = _with_approval(result.outcomes, changes, root)
+        meta["approval"] = {"approved_at": record[0], **{state: [c.output for c in changes if c.state == state]
+                                                          for state in STATES if state != "unchanged"},
+                            "unchanged": sum(1 for c in changes if c.state == "unchanged")}
+    write_report(root / "report.json", result.outcomes, meta)
+    write_text_atomic(root / "proof.html", proof_html(request.campaign, request.merchant, request.deadline,
+                                                      result.outcomes, root, changes, record[0] if record else ""))
+    write_png(root / "proof.png", proof_sheet(result.outcomes))
+    return CampaignResult(result, root, changes, record[0] if record else "")
