@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 import signal
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from artpipe.api import (
-    RunResult,
     copy_template,
     inspect_file,
     locate_template,
@@ -23,7 +20,16 @@ from artpipe.api import (
     render_job,
     validate_file,
 )
-from artpipe.cli_common import EXIT_FAILED, EXIT_OK, PRESETS_OPTION, executor_from, executor_options, fail_config
+from artpipe.cli_common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    JOBS_OPTION,
+    PRESETS_OPTION,
+    executor_from,
+    executor_options,
+    fail_config,
+    with_progress,
+)
 from artpipe.cli_inbox import COMMANDS as INBOX_COMMANDS
 from artpipe.cli_presets import COMMANDS as PRESET_COMMANDS
 from artpipe.errors import ConfigError, InputError, RenderError
@@ -34,7 +40,7 @@ from artpipe.incremental import CACHE_DIR
 from artpipe.jobs import load_job
 from artpipe.presets import load_presets
 from artpipe.proof import contact_sheet
-from artpipe.report import Outcome
+from artpipe.report import warnings_note
 from artpipe.template.find import bundled_templates
 from artpipe.template.load import load_template
 from artpipe.version import __version__
@@ -64,12 +70,12 @@ def _terminated(signum: int, frame: object) -> None:
               show_default=True, help="Folder the outputs go to.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="JSON report file.  [default: OUTPUT/report.json]")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes.  [default: all cores]")
+@JOBS_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; only the summary line.")
 @click.option("--force", is_flag=True, help="Render everything again, even what is up to date.")
 @click.option("--plan", "show_plan", is_flag=True, help="Print what would be rendered and why; render nothing.")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              envvar="ARTPIPE_CACHE",
               help="Where the records of what was rendered are kept.  [default: OUTPUT/.artpipe-cache]")
 @click.option("--keep-photos", is_flag=True, help="Also keep the normalized photos in the cache (3-4 bytes a "
               "pixel), so re-rendering after a template change skips decoding them.")
@@ -100,7 +106,7 @@ def render(job: Path, out_dir: Path, report: Path | None, jobs: int | None, quie
         todo = sum(1 for d in decisions if d.render)
         click.echo(f"plan: {todo} to render, {len(decisions) - todo} up to date")
         sys.exit(EXIT_OK)
-    result = _with_progress(len(loaded.products), "rendering", quiet,
+    result = with_progress(len(loaded.products), "rendering", quiet,
                             lambda step: render_job(loaded, out_dir, report=report, jobs=jobs, progress=step,
                                                     cache=cache, force=force, executor=runner,
                                                     keep_photos=keep_photos))
@@ -108,47 +114,9 @@ def render(job: Path, out_dir: Path, report: Path | None, jobs: int | None, quie
     kept = sum(1 for o in result.outcomes if o.extra.get("cached"))
     click.echo(f"rendered {s['outputs']} outputs from {s['ok']} of {len(result.outcomes)} products"
                f"{f' ({kept} up to date, kept)' if kept else ''}; "
-               f"failed {s['rejected'] + s['failed']}, skipped {s['ignored'] + s['duplicate']}; "
-               f"{result.seconds:.1f} s; report: {result.report}")
+               f"failed {s['rejected'] + s['failed']}, skipped {s['ignored'] + s['duplicate']}"
+               f"{warnings_note(result.outcomes)}; {result.seconds:.1f} s; report: {result.report}")
     sys.exit(EXIT_OK if result.ok else EXIT_FAILED)
-
-
-PROGRESS_LINE_SECONDS = 10.0  # when stderr is not a terminal (CI logs): a plain line this often
-
-
-def _with_progress(total: int, label: str, quiet: bool,
-                   run: Callable[[Callable[[Outcome], None]], RunResult]) -> RunResult:
-    """Run with a progress bar (rate and ETA) on a terminal, plain periodic lines elsewhere (CI logs), neither
-    with ``quiet``; problems are printed as they happen, one line each."""
-    show = not quiet and sys.stderr.isatty()
-    lines = not quiet and not show
-    started = last = time.monotonic()
-    done = 0
-    with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True,
-                           hidden=not show) as bar:
-        def step(outcome: Outcome) -> None:
-            nonlocal done, last
-            bar.update(1)
-            done += 1
-            if outcome.status in ("rejected", "failed"):
-                click.echo(f"\n{outcome.status}: {outcome.input}: {outcome.message}" if show else
-                           f"{outcome.status}: {outcome.input}: {outcome.message}", err=True)
-            now = time.monotonic()
-            if lines and (now - last >= PROGRESS_LINE_SECONDS or done == total):
-                last = now
-                click.echo(progress_line(label, done, total, now - started), err=True)
-        try:
-            return run(step)
-        except ConfigError as exc:
-            fail_config(exc)
-
-
-def progress_line(label: str, done: int, total: int, seconds: float) -> str:
-    """``rendering: 120/500 (24%), 3.1/s, ETA 2m03s``."""
-    rate = done / seconds if seconds > 0 else 0.0
-    left = (total - done) / rate if rate > 0 else 0.0
-    eta = f"{int(left // 60)}m{int(left % 60):02d}s"
-    return f"{label}: {done}/{total} ({done * 100 // max(total, 1)}%), {rate:.1f}/s, ETA {eta}"
 
 
 @main.command()
@@ -165,7 +133,7 @@ def progress_line(label: str, done: int, total: int, seconds: float) -> str:
 @click.option("--cutout", type=click.Choice(["never", "auto", "model"]), default="never", show_default=True,
               help="Isolate the product: auto (a light plain backdrop by colour, others by the segmentation model) "
                    "or model; a cut-out is written as a transparent PNG (on white with --white-backdrop).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes.  [default: all cores]")
+@JOBS_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; only the summary line.")
 def normalize(sources: tuple[Path, ...], out_dir: Path, report: Path | None, trim: bool, max_size: int | None,
               fmt: str, white_backdrop: bool, cutout: str, jobs: int | None, quiet: bool) -> None:
@@ -182,7 +150,7 @@ def normalize(sources: tuple[Path, ...], out_dir: Path, report: Path | None, tri
         plan = plan_normalize(list(sources), out_dir, options, fmt)
     except ConfigError as exc:
         fail_config(exc)
-    result = _with_progress(plan.total, "normalizing", quiet,
+    result = with_progress(plan.total, "normalizing", quiet,
                             lambda step: normalize_files(plan, report=report, jobs=jobs, progress=step))
     s = result.summary
     click.echo(f"normalized {s['ok']} of {len(result.outcomes)} inputs; rejected {s['rejected']}, "

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from artpipe.errors import ConfigError
 from artpipe.executors import DaskExecutor
+from artpipe.report import Outcome
+
+T = TypeVar("T")
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
@@ -20,13 +25,18 @@ def executor_options(command: Callable[..., Any]) -> Callable[..., Any]:
     command = click.option("--ship-bytes", is_flag=True, help="Send input files to the Dask workers and "
                            "outputs back (no shared storage needed).")(command)
     command = click.option("--scheduler", default=None, metavar="ADDRESS",
-                           help="The Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask).")(command)
+                           help="The Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --executor dask; "
+                           "default: $ARTPIPE_SCHEDULER).")(command)
     return click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+                        envvar="ARTPIPE_EXECUTOR",
                         help="Where to render: this machine's cores, or a Dask distributed cluster.")(command)
 
 
 def executor_from(executor: str, scheduler: str | None, ship_bytes: bool) -> DaskExecutor | None:
-    """The Dask executor the options ask for (None: this machine), or a usage error."""
+    """The Dask executor the options ask for (None: this machine), or a usage error. ``$ARTPIPE_SCHEDULER`` is
+    the scheduler when --executor dask names none (and is ignored for local runs)."""
+    if executor == "dask" and not scheduler:
+        scheduler = os.environ.get("ARTPIPE_SCHEDULER") or None
     if executor == "dask" and not scheduler:
         msg = "--executor dask needs --scheduler ADDRESS (tcp://host:8786)"
         raise click.UsageError(msg)
@@ -43,8 +53,26 @@ def executor_from(executor: str, scheduler: str | None, ship_bytes: bool) -> Das
 SCHEDULER_ADDRESS = re.compile(r"(tcp|tls)://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}")
 
 
-PRESETS_OPTION = click.option("--presets", "extra", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                              default=None, help="An agency's presets file laid over the bundled ones.")
+JOBS_OPTION = click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, envvar="ARTPIPE_JOBS",
+                           help="Worker processes.  [default: $ARTPIPE_JOBS, else all cores]")
+
+
+def _presets_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """``--presets FILE``; a preset's name given here instead of a file gets a hint, not just "no such file"."""
+    if value is None or value.is_file():
+        return value
+    name = str(value)
+    if not value.exists() and "/" not in name and value.suffix.lower() not in (".yaml", ".yml"):
+        msg = (f"'{name}' is not a file; it looks like a preset or platform name: name those with -p/--preset "
+               "(--presets takes an agency's presets FILE)")
+    else:
+        msg = f"no presets file '{name}'"
+    raise click.BadParameter(msg, ctx=ctx, param=param)
+
+
+PRESETS_OPTION = click.option("--presets", "extra", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                              callback=_presets_file, help="An agency's presets file laid over the bundled ones.")
+
 
 
 def fail_config(exc: ConfigError, nothing: str = "nothing was rendered") -> NoReturn:
@@ -54,3 +82,42 @@ def fail_config(exc: ConfigError, nothing: str = "nothing was rendered") -> NoRe
     n = len(exc.problems)
     click.echo(f"error: {n} problem{'s' if n != 1 else ''}; {nothing}", err=True)
     sys.exit(EXIT_CONFIG)
+
+
+PROGRESS_LINE_SECONDS = 10.0  # when stderr is not a terminal (CI logs): a plain line this often
+
+
+def with_progress(total: int | None, label: str, quiet: bool, run: Callable[[Callable[[Outcome], None]], T]) -> T:
+    """Run with a progress bar (rate and ETA) on a terminal, plain periodic lines elsewhere (CI logs), neither
+    with ``quiet``; problems are printed as they happen, one line each. ``total`` None: not known beforehand
+    (lines only, with the count so far)."""
+    show = not quiet and sys.stderr.isatty() and total is not None
+    lines = not quiet and not show
+    started = last = time.monotonic()
+    done = 0
+    with click.progressbar(length=total or 1, label=label, file=sys.stderr, show_pos=True, show_eta=True,
+                           hidden=not show) as bar:
+        def step(outcome: Outcome) -> None:
+            nonlocal done, last
+            bar.update(1)
+            done += 1
+            if outcome.status in ("rejected", "failed"):
+                click.echo(f"\n{outcome.status}: {outcome.input}: {outcome.message}" if show else
+                           f"{outcome.status}: {outcome.input}: {outcome.message}", err=True)
+            now = time.monotonic()
+            if lines and (now - last >= PROGRESS_LINE_SECONDS or done == total):
+                last = now
+                click.echo(progress_line(label, done, total, now - started) if total is not None else
+                           f"{label}: {done} done, {done / max(now - started, 1e-9):.1f}/s", err=True)
+        try:
+            return run(step)
+        except ConfigError as exc:
+            fail_config(exc)
+
+
+def progress_line(label: str, done: int, total: int, seconds: float) -> str:
+    """``rendering: 120/500 (24%), 3.1/s, ETA 2m03s``."""
+    rate = done / seconds if seconds > 0 else 0.0
+    left = (total - done) / rate if rate > 0 else 0.0
+    eta = f"{int(left // 60)}m{int(left % 60):02d}s"
+    return f"{label}: {done}/{total} ({done * 100 // max(total, 1)}%), {rate:.1f}/s, ETA {eta}"

@@ -47,8 +47,9 @@ def init(workspace: Path) -> None:
 @CONFIG_OPTION
 @click.option("--once", is_flag=True, help="Process what is in the inbox, then exit (cron, CI).")
 @click.option("--polling", is_flag=True, help="Poll instead of OS events (network shares).")
-@click.option("-j", "--jobs", "--workers", "workers", type=click.IntRange(min=1), default=None,
-              help="Render processes, as for render (--workers is the older spelling).  [default: all cores]")
+@click.option("-j", "--jobs", "--workers", "workers", type=click.IntRange(min=1), default=None, envvar="ARTPIPE_JOBS",
+              help="Render processes, as for render (--workers is the older spelling).  [default: $ARTPIPE_JOBS, else "
+              "all cores]")
 @executor_options
 def watch(config: Path, once: bool, polling: bool, workers: int | None, executor: str, scheduler: str | None,
           ship_bytes: bool) -> None:

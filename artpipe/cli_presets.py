@@ -11,12 +11,19 @@ import click
 from artpipe.api import main_images, run_request
 from artpipe.approval import APPROVED
 from artpipe.approval import approve as approve_campaign
-from artpipe.cli_common import EXIT_CONFIG, EXIT_FAILED, EXIT_OK, PRESETS_OPTION, fail_config
+from artpipe.cli_common import (
+    EXIT_CONFIG,
+    EXIT_FAILED,
+    EXIT_OK,
+    JOBS_OPTION,
+    PRESETS_OPTION,
+    fail_config,
+    with_progress,
+)
 from artpipe.errors import ConfigError
 from artpipe.imaging.checks import check_bytes, num
-from artpipe.presets import Catalog, load_presets
-from artpipe.report import count
-from artpipe.schema import suggest
+from artpipe.presets import Catalog, expand, load_presets, unknown_preset_hint
+from artpipe.report import count, warnings_note
 
 
 def _load(extra: Path | None) -> Catalog:
@@ -55,34 +62,39 @@ def presets(extra: Path | None, as_json: bool) -> None:
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--preset", "name", required=True, help="A preset name (artpipe presets lists them).")
+@click.option("-p", "--preset", "names", multiple=True, required=True,
+              help="A preset or a platform (its presets), repeatable; artpipe presets lists them.")
 @PRESETS_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-def check(files: tuple[Path, ...], name: str, extra: Path | None, as_json: bool) -> None:
+def check(files: tuple[Path, ...], names: tuple[str, ...], extra: Path | None, as_json: bool) -> None:
     """Check encoded FILES against a marketplace preset's rules; each failure names the rule, the measured
     value, the limit and its source.
 
     \b
     Example:
       artpipe check out/mug-01/product-main-square.jpg --preset tmall.white_bg
+      artpipe check main.jpg -p amazon -p jd          # a platform stands for its presets
     Exit codes: 0 every file passes, 1 some rule fails, 2 unknown preset.
     """
-    known, _ = _load(extra)
-    if name not in known:
-        click.echo(f"error: no preset '{name}' ({suggest(name, known) or 'artpipe presets lists them'})", err=True)
-        sys.exit(2)
-    preset = known[name]
+    known, platforms = _load(extra)
+    chosen, unknown = expand(list(names), known, platforms)
+    for name in unknown:
+        click.echo(f"error: no preset or platform '{name}' ({unknown_preset_hint(name, [*known, *platforms])})",
+                   err=True)
+    if unknown:
+        sys.exit(EXIT_CONFIG)
     failed = False
     report = []
     for path in files:
-        results = check_bytes(path.read_bytes(), preset)
-        failed = failed or not all(r.ok for r in results)
-        report.append({"file": str(path), "preset": name, "pass": all(r.ok for r in results),
-                       "rules": [r.__dict__ for r in results]})
-        if not as_json:
-            click.echo(f"{path}: {name}: {'pass' if all(r.ok for r in results) else 'FAIL'}")
-            for r in results:
-                click.echo(f"  {r}")
+        for name, (preset, _) in chosen.items():
+            results = check_bytes(path.read_bytes(), preset)
+            failed = failed or not all(r.ok for r in results)
+            report.append({"file": str(path), "preset": name, "pass": all(r.ok for r in results),
+                           "rules": [r.__dict__ for r in results]})
+            if not as_json:
+                click.echo(f"{path}: {name}: {'pass' if all(r.ok for r in results) else 'FAIL'}")
+                for r in results:
+                    click.echo(f"  {r}")
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
@@ -92,9 +104,10 @@ def check(files: tuple[Path, ...], name: str, extra: Path | None, as_json: bool)
 @click.argument("request_file", metavar="REQUEST", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
               show_default=True, help="Folder the campaign folder is made in.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes.  [default: all cores]")
+@JOBS_OPTION
+@click.option("-q", "--quiet", is_flag=True, help="No progress; only the summary.")
 @PRESETS_OPTION
-def request(request_file: Path, out_dir: Path, jobs: int | None, extra: Path | None) -> None:
+def request(request_file: Path, out_dir: Path, jobs: int | None, quiet: bool, extra: Path | None) -> None:
     """Render an operator's REQUEST (campaign, merchant, platforms, products) for every preset, check each
     file, and write a proof page to send the merchant.
 
@@ -104,18 +117,13 @@ def request(request_file: Path, out_dir: Path, jobs: int | None, extra: Path | N
     Writes OUT/<campaign>/<platform>/<preset>/<sku>.jpg, report.json, proof.html and proof.png.
     Exit codes: 0 everything rendered and passed, 1 a product failed or a file fails a rule, 2 the request is wrong.
     """
-    try:
-        campaign = run_request(request_file, out_dir, jobs=jobs, presets=extra)
-    except ConfigError as exc:
-        fail_config(exc)
+    campaign = with_progress(None, "rendering", quiet, lambda step: run_request(
+        request_file, out_dir, jobs=jobs, presets=extra, progress=step))
     result, root = campaign.run, campaign.root
     checks = [c for o in result.outcomes for c in o.checks]
     failing = sum(1 for c in checks if not c.passed)
-    for outcome in result.outcomes:
-        if outcome.status != "ok":
-            click.echo(f"{outcome.status}: {outcome.input}: {outcome.message}", err=True)
     click.echo(f"{root}: {count(result.summary['outputs'], 'file')} for {count(len(result.outcomes), 'product')}, "
-               f"{failing} failing a rule; proof: {root / 'proof.html'}")
+               f"{failing} failing a rule{warnings_note(result.outcomes)}; proof: {root / 'proof.html'}")
     if campaign.changes is not None:
         moved = [c for c in campaign.changes if c.state != "unchanged"]
         click.echo(f"since approval ({campaign.approved_at}): "
@@ -133,10 +141,11 @@ def request(request_file: Path, out_dir: Path, jobs: int | None, extra: Path | N
               help="A main-image preset or platform (repeatable): amazon.main, tmall.white_bg, jd, lazada...")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="JSON report file.  [default: OUTPUT/report.json]")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes.  [default: all cores]")
+@JOBS_OPTION
+@click.option("-q", "--quiet", is_flag=True, help="No progress; only the failures and the summary.")
 @PRESETS_OPTION
 def main_image(sources: tuple[Path, ...], out_dir: Path, names: tuple[str, ...], report: Path | None,
-               jobs: int | None, extra: Path | None) -> None:
+               jobs: int | None, quiet: bool, extra: Path | None) -> None:
     """Turn product photos (SOURCES: files or folders) into marketplace main images: backdrop cleaned to pure
     white, product trimmed and centred (edge to edge for JD), encoded inside the preset's byte rule and checked.
 
@@ -146,14 +155,10 @@ def main_image(sources: tuple[Path, ...], out_dir: Path, names: tuple[str, ...],
     Exit codes: 0 every photo made and every file passes, 1 a photo was rejected or a file fails a rule,
     2 unknown preset or not a main-image slot.
     """
-    try:
-        result = main_images(list(sources), out_dir, list(names), extra=extra, jobs=jobs, report=report)
-    except ConfigError as exc:
-        fail_config(exc)
+    result = with_progress(None, "main images", quiet, lambda step: main_images(
+        list(sources), out_dir, list(names), extra=extra, jobs=jobs, report=report, progress=step))
     failing = 0
     for outcome in result.outcomes:
-        if outcome.status in ("rejected", "failed"):
-            click.echo(f"{outcome.status}: {outcome.input}: {outcome.message}", err=True)
         for c in outcome.checks:
             if not c.passed:
                 failing += 1
@@ -161,7 +166,7 @@ def main_image(sources: tuple[Path, ...], out_dir: Path, names: tuple[str, ...],
                 click.echo(f"FAIL {c.output}: {c.preset}: {rules}", err=True)
     s = result.summary
     click.echo(f"main images: {count(s['outputs'], 'file')} from {s['ok']} of {count(len(result.outcomes), 'photo')}, "
-               f"{failing} failing a rule; report: {result.report}")
+               f"{failing} failing a rule{warnings_note(result.outcomes)}; report: {result.report}")
     sys.exit(EXIT_OK if result.ok and not failing else EXIT_FAILED)
 
 

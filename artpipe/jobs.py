@@ -13,7 +13,7 @@ from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.encode import SUBSAMPLING, EncodeOptions
 from artpipe.imaging.formats import SPELLINGS, suffix, written_by_extension, written_list
 from artpipe.naming import check_output_pattern, name_key, output_name
-from artpipe.presets import Catalog, Preset, expand, load_presets, platform_of
+from artpipe.presets import Catalog, Preset, expand, load_presets, platform_of, unknown_preset_hint
 from artpipe.products import Product, read_products
 from artpipe.schema import Problems, Reader, suggest
 from artpipe.template.find import bundled_templates, find_template
@@ -156,7 +156,7 @@ def _presets(er: Reader, catalog: Catalog) -> dict[str, tuple[Preset, str]]:
     chosen, unknown = expand(er.names("presets", "a preset or platform name or a list of them") or [],
                              known, platforms)
     for name in unknown:
-        er.problem("presets", f"no preset or platform '{name}'", suggest(name, [*known, *platforms]))
+        er.problem("presets", f"no preset or platform '{name}'", unknown_preset_hint(name, [*known, *platforms]))
     return chosen
 
 

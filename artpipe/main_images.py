@@ -16,10 +16,9 @@ from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.encode import EncodeOptions
 from artpipe.jobs import Job, JobTemplate
 from artpipe.naming import Namer
-from artpipe.presets import Catalog, Preset, platform_of
+from artpipe.presets import Catalog, Preset, platform_of, unknown_preset_hint
 from artpipe.products import Product
 from artpipe.report import Outcome
-from artpipe.schema import suggest
 from artpipe.sources import first_copies
 from artpipe.tasks import display
 from artpipe.template.find import bundled_templates
@@ -49,7 +48,7 @@ def _templates(names: list[str], catalog: Catalog) -> list[JobTemplate]:
             [(known[name], platform_of(known[name]))] if name in known else []
         if not picks:
             problems.append(Problem("--preset", 0, 0, "", f"no preset or platform '{name}'",
-                                    suggest(name, [*known, *platforms]) or "artpipe presets lists them"))
+                                    unknown_preset_hint(name, [*known, *platforms])))
         usable = []
         for preset, platform in picks:
             ref = preset.template or "product-main"

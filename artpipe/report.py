@@ -66,6 +66,12 @@ def count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def warnings_note(outcomes: Iterable[Outcome]) -> str:
+    """For a summary line: ``, 16 warnings (see the report)``, or nothing when there are none."""
+    n = sum(len(o.warnings) for o in outcomes)
+    return f", {count(n, 'warning')} (see the report)" if n else ""
+
+
 def summarize(outcomes: Iterable[Outcome]) -> dict[str, int]:
     """Counts per status plus the number of files written."""
     items = list(outcomes)

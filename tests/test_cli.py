@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -199,3 +200,34 @@ def test_templates_by_name_preview_show_and_copy(tmp_path: Path, monkeypatch: py
     assert missing.exit_code == 2
     assert "nope: no such template" in missing.output
     assert "promo-banner" in missing.output
+
+
+def test_settings_people_set_per_machine_come_from_the_environment(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    job = Path(__file__).resolve().parent.parent / "samples" / "jobs" / "spring-sale.yaml"
+    monkeypatch.setenv("ARTPIPE_JOBS", "0")
+    bad = CliRunner().invoke(main, ["render", str(job), "-o", str(tmp_path / "out")])
+    assert bad.exit_code == 2
+    assert "Invalid value for '-j' / '--jobs'" in bad.output
+    monkeypatch.setenv("ARTPIPE_JOBS", "1")
+    monkeypatch.setenv("ARTPIPE_CACHE", str(tmp_path / "records"))
+    monkeypatch.setenv("ARTPIPE_SCHEDULER", "tcp://127.0.0.1:1")  # ignored by local runs
+    ok = CliRunner().invoke(main, ["render", str(job), "-o", str(tmp_path / "out"), "-q"])
+    assert ok.exit_code == 0, ok.output
+    assert (tmp_path / "records").is_dir()
+    assert re.search(r"rendered 54 outputs from 6 of 6 products; failed 0, skipped 0(, \d+ warnings? \(see the "
+                     r"report\))?; ", ok.stdout)
+    monkeypatch.setenv("ARTPIPE_SCHEDULER", "not-an-address")
+    dask = CliRunner().invoke(main, ["render", str(job), "-o", str(tmp_path / "out2"), "--executor", "dask"])
+    assert dask.exit_code == 2
+    assert "'not-an-address' is not a scheduler address" in dask.output
+
+
+def test_summary_lines_count_warnings(tmp_path: Path) -> None:
+    photos = Path(__file__).resolve().parent.parent / "samples" / "photos"
+    result = CliRunner().invoke(main, ["main-image", str(photos / "watch-small.jpg"), "-o", str(tmp_path / "m"),
+                                       "-p", "amazon.main", "-q"])
+    report = json.loads((tmp_path / "m" / "report.json").read_text(encoding="utf-8"))
+    n = sum(len(i["warnings"]) for i in report["items"])
+    assert n > 0  # a small photo: enlarged, and the check fails
+    assert f", {n} warning{'s' if n != 1 else ''} (see the report); report: " in result.stdout

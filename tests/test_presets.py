@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -160,7 +161,17 @@ def test_check_command_exit_codes(tmp_path: Path) -> None:
     assert ok.exit_code == 0, ok.stdout
     unknown = CliRunner().invoke(main, ["check", str(good), "--preset", "tmall.whitebg"])
     assert unknown.exit_code == 2
-    assert "no preset 'tmall.whitebg' (did you mean tmall.white_bg?)" in unknown.stderr
+    assert "no preset or platform 'tmall.whitebg' (did you mean tmall.white_bg?)" in unknown.stderr
+    both = CliRunner().invoke(main, ["check", str(good), "-p", "tmall", "-p", "taobao.main", "--json"])
+    checked = [(row["preset"], row["pass"]) for row in json.loads(both.stdout)]
+    assert [name for name, _ in checked][-1] == "taobao.main"
+    assert {"tmall.white_bg", "taobao.main"} <= {name for name, _ in checked}  # a platform stands for its presets
+    mixed = CliRunner().invoke(main, ["check", str(good), "--presets", "tmall.white_bg"])
+    assert mixed.exit_code == 2
+    assert "it looks like a preset or platform name: name those with -p/--preset" in mixed.output
+    swapped = CliRunner().invoke(main, ["check", str(good), "-p", "agency-presets.yaml"])
+    assert swapped.exit_code == 2
+    assert "that looks like a presets file: pass it with --presets FILE" in swapped.stderr
     listing = CliRunner().invoke(main, ["presets"])
     assert "tmall.white_bg - Tmall white-background image (白底图): renders 800x800 JPEG" in listing.stdout
 

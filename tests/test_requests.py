@@ -34,7 +34,7 @@ def test_a_request_end_to_end(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["request", str(request), "-o", str(tmp_path / "out"), "-j", "1"])
     root = tmp_path / "out" / "double11"
     assert result.exit_code == 0, result.output
-    assert "12 files for 2 products, 0 failing a rule; proof:" in result.stdout
+    assert "12 files for 2 products, 0 failing a rule, 2 warnings (see the report); proof:" in result.stdout
     expected = {f"{platform}/{preset}/{sku}.jpg" for sku in ("mug-01", "bag-04") for platform, preset in [
         ("tmall", "tmall.white_bg"), ("tmall", "tmall.detail"), ("tmall", "tmall.shop_sign"),
         ("tmall", "tmall.poster"), ("tmall", "mobile.banner"), ("jd", "jd.main")]}

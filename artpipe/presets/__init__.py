@@ -148,6 +148,13 @@ def platform_of(preset: Preset) -> str:
     return preset.name.split(".")[0]
 
 
+def unknown_preset_hint(name: str, known: list[str]) -> str:
+    """What to say about a preset name nobody knows: a near name, or that a presets FILE goes with --presets."""
+    if name.endswith((".yaml", ".yml")) or "/" in name:
+        return "that looks like a presets file: pass it with --presets FILE, and name presets with -p"
+    return suggest(name, known) or "artpipe presets lists them"
+
+
 def expand(names: list[str], known: dict[str, Preset], platforms: dict[str, tuple[str, ...]],
            ) -> tuple[dict[str, tuple[Preset, str]], list[str]]:
     """Preset or platform names (a platform stands for its presets) -> {preset name: (preset, the platform it
