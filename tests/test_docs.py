@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from artpipe.errors import REJECT_REASONS
 from artpipe.jobs import ENTRY_KEYS, FORMAT_KEYS, JOB_KEYS, PATTERN_KEYS
@@ -41,3 +42,25 @@ def test_every_picture_exists() -> None:
             target = part.split(")")[0]
             if target.startswith("images/"):
                 assert (DOCS / target).is_file(), target
+
+
+def test_the_pictures_in_the_docs_are_what_the_code_draws() -> None:
+    import importlib.util
+
+    from PIL import ImageChops
+
+    spec = importlib.util.spec_from_file_location("make_pictures", DOCS / "make_pictures.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    drawn = dict(module.pictures())
+    committed = {p.name for p in (DOCS / "images").glob("*.png")}
+    assert set(drawn) <= committed
+    for name, picture in drawn.items():
+        with Image.open(DOCS / "images" / name) as im:
+            assert im.size == picture.size, name
+            r, g, b = ImageChops.difference(im.convert("RGB"), picture).split()
+            off = ImageChops.lighter(ImageChops.lighter(r, g), b).histogram()[9:]  # more than 8 levels apart
+            share = sum(off) / (picture.width * picture.height)
+            assert share < 0.001, f"{name}: {share:.2%} of it differs; run python docs/make_pictures.py and look"
