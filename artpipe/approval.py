@@ -60,7 +60,7 @@ def approve(root: Path) -> dict[str, str]:
     """Record every output of the campaign folder ``root`` as approved; returns {output: sha256}."""
     if not (root / REPORT).is_file():
         raise ConfigError([Problem(str(root), 0, 0, "", f"not a campaign folder (no {REPORT})",
-                                   "give the folder artpipe request wrote, e.g. out/requests/double11")])
+                                   "give the folder artpipe request wrote, e.g. out/double11")])
     hashes: dict[str, str] = {}
     for path in campaign_outputs(root):
         sha = digest(path)

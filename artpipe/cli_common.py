@@ -75,13 +75,26 @@ PRESETS_OPTION = click.option("--presets", "extra", type=click.Path(dir_okay=Fal
 
 
 
+class ConfigProblems(click.ClickException):
+    """The one way a command stops for configuration problems: every problem on its own line (file:line:col),
+    then what was not done, and exit 2."""
+
+    exit_code = EXIT_CONFIG
+
+    def __init__(self, exc: ConfigError, nothing: str = "nothing was rendered") -> None:
+        n = len(exc.problems)
+        super().__init__(f"{n} problem{'s' if n != 1 else ''}; {nothing}")
+        self.problems = exc.problems
+
+    def show(self, file: Any = None) -> None:
+        for problem in self.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"error: {self.message}", err=True)
+
+
 def fail_config(exc: ConfigError, nothing: str = "nothing was rendered") -> NoReturn:
-    """Print every problem (file:line:col) and exit 2; ``nothing`` says what was not done."""
-    for problem in exc.problems:
-        click.echo(str(problem), err=True)
-    n = len(exc.problems)
-    click.echo(f"error: {n} problem{'s' if n != 1 else ''}; {nothing}", err=True)
-    sys.exit(EXIT_CONFIG)
+    """Stop the command for ``exc``'s problems (see ConfigProblems); ``nothing`` says what was not done."""
+    raise ConfigProblems(exc, nothing)
 
 
 PROGRESS_LINE_SECONDS = 10.0  # when stderr is not a terminal (CI logs): a plain line this often

@@ -12,7 +12,6 @@ from artpipe.api import main_images, run_request
 from artpipe.approval import APPROVED
 from artpipe.approval import approve as approve_campaign
 from artpipe.cli_common import (
-    EXIT_CONFIG,
     EXIT_FAILED,
     EXIT_OK,
     JOBS_OPTION,
@@ -20,7 +19,7 @@ from artpipe.cli_common import (
     fail_config,
     with_progress,
 )
-from artpipe.errors import ConfigError
+from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.checks import check_bytes, num
 from artpipe.presets import Catalog, expand, load_presets, unknown_preset_hint
 from artpipe.report import count, warnings_note
@@ -78,11 +77,10 @@ def check(files: tuple[Path, ...], names: tuple[str, ...], extra: Path | None, a
     """
     known, platforms = _load(extra)
     chosen, unknown = expand(list(names), known, platforms)
-    for name in unknown:
-        click.echo(f"error: no preset or platform '{name}' ({unknown_preset_hint(name, [*known, *platforms])})",
-                   err=True)
     if unknown:
-        sys.exit(EXIT_CONFIG)
+        fail_config(ConfigError([Problem("--preset", 0, 0, "", f"no preset or platform '{name}'",
+                                         unknown_preset_hint(name, [*known, *platforms])) for name in unknown]),
+                    "nothing was checked")
     failed = False
     report = []
     for path in files:
@@ -179,15 +177,13 @@ def approve(folder: Path) -> None:
 
     \b
     Example:
-      artpipe approve out/requests/double11
+      artpipe approve out/double11
     Exit codes: 0 approved, 2 not a campaign folder.
     """
     try:
         hashes = approve_campaign(folder)
     except ConfigError as exc:
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        sys.exit(EXIT_CONFIG)
+        fail_config(exc, "nothing was approved")
     click.echo(f"{folder}: approved {count(len(hashes), 'file')} ({folder / APPROVED})")
 
 

@@ -70,7 +70,8 @@ def test_approve_then_rerun_shows_only_what_changed(tmp_path: Path) -> None:
 def test_approve_needs_a_campaign_folder(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["approve", str(tmp_path)])
     assert result.exit_code == 2
-    assert f"error: {tmp_path}: not a campaign folder (no report.json)" in result.stderr
+    assert f"{tmp_path}: not a campaign folder (no report.json)" in result.stderr
+    assert result.stderr.endswith("error: 1 problem; nothing was approved\n")  # as every configuration error
 
 
 def test_the_diff_marks_changed_pixels_red() -> None:
