@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from artpipe.errors import RenderError
 from artpipe.jobs import Job
 from artpipe.layers import KINDS, Scene
-from artpipe.presets import overlay_roles
-from artpipe.render import field_values, visible
+from artpipe.presets import slot_of
+from artpipe.render import field_values, refusal, slot_layers
 from artpipe.template.fields import references
 from artpipe.template.layout import resolve_box
 from artpipe.template.model import Layer, Size
@@ -64,16 +64,16 @@ def fit_texts(job: Job, progress: Callable[[int, int], None] | None = None) -> l
             # A preset draws the template's first size's layers on its own canvas, dropping (or refusing) the
             # roles it forbids.
             slots = [(name, template.size(name), (), ()) for name in jt.sizes] + [
-                (template.size_names[0], Size(p.name, p.width, p.height), *overlay_roles(p)) for p in jt.presets]
+                (template.size_names[0], s.canvas, s.drop_roles, s.refuse_roles)
+                for s in (slot_of(p) for p in jt.presets)]
             for size_name, size, dropped, refused in slots:
                 scene = Scene(template, size, values, {})
-                for layer in template.layers[size_name]:
-                    if layer.role in dropped or not visible(layer, scene, product.images):
+                for layer, action in slot_layers(template, size_name, scene, dropped, refused, product.images):
+                    if action == "drop":
                         continue
                     where = (product.origin, product.sku, template.name, size.name, layer.name)
-                    if layer.role in refused:
-                        notes.append(FitNote(*where, "fails", f"{layer.origin}: layer '{layer.name}' is a "
-                                             f"{layer.role} overlay, which {size.name} does not allow"))
+                    if action == "refuse":
+                        notes.append(FitNote(*where, "fails", f"{layer.origin}: {refusal(layer, size)}"))
                         continue
                     if layer.type not in TEXT_KINDS:
                         continue

@@ -27,6 +27,7 @@ FORMAT_KEYS = ("type", "quality", "background", "progressive", "subsampling", "l
                "min_side")
 PATTERN_KEYS = ("sku", "template", "size", "index", "stem", "preset", "platform")
 DEFAULT_OUTPUT = "{sku}/{template}-{size}.jpg"
+PRESET_OUTPUT = "{platform}/{preset}/{sku}.jpg"  # files rendered into presets: requests and main images
 
 
 @dataclass(frozen=True)

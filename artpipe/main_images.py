@@ -14,7 +14,7 @@ from pathlib import Path
 from artpipe.defaults import setting
 from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.encode import EncodeOptions
-from artpipe.jobs import Job, JobTemplate
+from artpipe.jobs import PRESET_OUTPUT, Job, JobTemplate
 from artpipe.naming import Namer
 from artpipe.presets import Catalog, Preset, platform_of, unknown_preset_hint
 from artpipe.products import Product
@@ -26,7 +26,6 @@ from artpipe.template.load import load_template
 from artpipe.template.model import Template
 
 PHOTO_FIELD = "product"
-OUTPUT = "{platform}/{preset}/{sku}.jpg"
 
 
 @dataclass(frozen=True)
@@ -99,5 +98,5 @@ def plan_main_images(paths: list[Path], out_dir: Path, names: list[str], catalog
             continue
         sku = namer.name(source.rel, "").as_posix().replace("/", "_")
         products.append(Product(index, sku, {}, {PHOTO_FIELD: source.path}, display(source.path), 0, source.path))
-    job = Job(out_dir / "main-images", "main-images", tuple(templates), OUTPUT, EncodeOptions(), tuple(products))
+    job = Job(out_dir / "main-images", "main-images", tuple(templates), PRESET_OUTPUT, EncodeOptions(), tuple(products))
     return MainImagePlan(job, known)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from PIL import Image
@@ -42,6 +42,23 @@ def _background(scene: Scene) -> Image.Image:
         asset = scene.images[f"file:{bg.image}"]
         return fitted(asset.image, w, h, bg.fit, (0.5, 0.5)).convert("RGBA")
     return Image.new("RGBA", (w, h), resolve_color(bg.color or "#ffffff", scene, origin))
+
+
+def slot_layers(template: Template, size_name: str, scene: Scene, drop_roles: tuple[str, ...] = (),
+                refuse_roles: tuple[str, ...] = (), image_fields: Mapping[str, object] | None = None,
+                ) -> Iterator[tuple[Layer, str]]:
+    """The layers ``size_name`` shows on ``scene``'s canvas, in order, each with what the slot does with it:
+    ``draw``, ``drop`` (a role the slot leaves out) or ``refuse`` (a role it will not have). Rendering and the
+    test-fit before rendering both go through here."""
+    for layer in template.layers[size_name]:
+        if visible(layer, scene, image_fields):
+            yield layer, "refuse" if layer.role in refuse_roles else "drop" if layer.role in drop_roles else "draw"
+
+
+def refusal(layer: Layer, size: Size) -> str:
+    """Why a slot refuses a layer, and what to do."""
+    return (f"layer '{layer.name}' is a {layer.role} overlay, which {size.name} does not allow; use a template "
+            "without it, or let the preset drop it (no_overlays: {action: drop})")
 
 
 def visible(layer: Layer, scene: Scene, image_fields: Mapping[str, object] | None = None) -> bool:
@@ -86,14 +103,10 @@ def render(template: Template, size_name: str, values: Mapping[str, str], images
     out = _background(scene)
     warnings: list[str] = []
     upscale = 0.0
-    for layer in template.layers[size_name]:
-        if not visible(layer, scene):
-            continue
-        if layer.role in refuse_roles:
-            raise RenderError(layer.origin, f"layer '{layer.name}' is a {layer.role} overlay, which {size.name} "
-                              "does not allow; use a template without it, or let the preset drop it "
-                              "(no_overlays: {action: drop})")
-        if layer.role in drop_roles:
+    for layer, action in slot_layers(template, size_name, scene, drop_roles, refuse_roles):
+        if action == "refuse":
+            raise RenderError(layer.origin, refusal(layer, size))
+        if action == "drop":
             warnings.append(f"dropped:{layer.name}@{size.name}")
             continue
         rect = resolve_box(layer.box, size.width, size.height)

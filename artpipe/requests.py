@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from artpipe.jobs import Job, JobTemplate, load_job
+from artpipe.jobs import PRESET_OUTPUT, Job, JobTemplate, load_job
 from artpipe.naming import safe_part
 from artpipe.presets import Catalog, Preset, expand, load_presets
 from artpipe.schema import Problems, Reader, suggest
@@ -17,7 +17,6 @@ from artpipe.yamlsrc import YList, YMap, load_mapping
 
 REQUEST_KEYS = ("campaign", "merchant", "brand", "platforms", "presets", "templates", "defaults", "products", "csv",
                 "deadline", "format", "output")
-DEFAULT_OUTPUT = "{platform}/{preset}/{sku}.jpg"
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,7 @@ def load_request(path: Path, presets: Path | None = None) -> Request:
         names.append(name)
         names.item_marks.append(data.value_marks.get("platforms", data.mark))
     body["templates"] = names
-    body.setdefault("output", DEFAULT_OUTPUT)  # file names inside the campaign folder; the preset picks the format
+    body.setdefault("output", PRESET_OUTPUT)  # file names inside the campaign folder; the preset picks the format
     job = load_job(path, data=body, presets=catalog)
     templates = []
     # By position: the job has one entry per reference in by_template's order (a template folder may carry

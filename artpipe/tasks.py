@@ -31,11 +31,11 @@ from artpipe.imaging.formats import SPELLINGS, suffix
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
 from artpipe.jobs import RenderSpec, Task
-from artpipe.presets import Preset, overlay_roles
+from artpipe.presets import Preset, slot_of
 from artpipe.render import Rendered, render
 from artpipe.report import Outcome
 from artpipe.results import Encoded, OutputCheck
-from artpipe.template.model import Size, Template
+from artpipe.template.model import Template
 
 
 def load_asset(path: Path, cover: int | None = None, cache: Path | None = None,
@@ -161,15 +161,8 @@ def _whole_product(cut: tuple[str, ...], preset: Preset) -> list[CheckResult]:
 
 
 def _preset_canvas(preset: Preset | None) -> dict[str, Any]:
-    """render() options for a preset: its canvas size, and the roles its no_overlays rule leaves out (or,
-    with ``action: refuse``, refuses to render)."""
-    if preset is None:
-        return {}
-    dropped, refused = overlay_roles(preset)
-    subject = preset.rule("subject")
-    return {"canvas": Size(preset.name, preset.width, preset.height), "drop_roles": dropped,
-            "refuse_roles": refused, "min_subject_px": int(subject.params.get("min_px", 0)) if subject else 0,
-            "cutout": preset.cutout}
+    """render() options for a preset (see presets.Slot); none without one."""
+    return slot_of(preset).render_options() if preset is not None else {}
 
 
 def _preset_encoding(options: EncodeOptions, preset: Preset, size: tuple[int, int]) -> EncodeOptions:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image, ImageChops, ImageDraw
 
@@ -23,6 +24,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
+
+
+def grain(size: tuple[int, int], sigma: float, seed: int = 0) -> Image.Image:
+    """Gaussian grey noise around 128 (as Image.effect_noise makes), but seeded: the same every run."""
+    rng = np.random.default_rng(seed)
+    values = np.clip(rng.normal(128, sigma, (size[1], size[0])), 0, 255).astype(np.uint8)
+    return Image.fromarray(values, "L")
 
 
 def product_photo(size: tuple[int, int] = (600, 450), backdrop: tuple[int, int, int] = (236, 236, 236)) -> Image.Image:

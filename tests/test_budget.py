@@ -8,13 +8,13 @@ from PIL import Image, ImageDraw
 from artpipe.imaging.budget import Budget, BudgetError, encode_within
 from artpipe.imaging.encode import EncodeOptions
 
+from conftest import grain
 from hostile import photo
 
 
 def busy_photo(size: tuple[int, int] = (1200, 1200)) -> Image.Image:
     """A photo-like image with fine grain, which costs bytes to encode."""
-    grain = Image.effect_noise(size, 40).convert("RGB")
-    return Image.blend(photo(size), grain, 0.25)
+    return Image.blend(photo(size), grain(size, 40).convert("RGB"), 0.25)
 
 
 def flat_art() -> Image.Image:
@@ -39,7 +39,7 @@ def test_shrinks_when_quality_alone_is_not_enough_but_not_below_the_floor_side()
 
 
 def test_tmall_floor_raises_quality() -> None:
-    im = Image.blend(photo((800, 800)), Image.effect_noise((800, 800), 20).convert("RGB"), 0.06)
+    im = Image.blend(photo((800, 800)), grain((800, 800), 20).convert("RGB"), 0.06)
     plain = encode_within(im, EncodeOptions(quality=60), Budget())
     assert len(plain.data) < 38_000  # too small for Tmall's white-background slot
     landed = encode_within(im, EncodeOptions(quality=60), Budget(min_bytes=38_000, max_bytes=300_000))
@@ -50,7 +50,7 @@ def test_tmall_floor_raises_quality() -> None:
 
 
 def test_png_is_quantized_to_fit() -> None:
-    art = Image.blend(flat_art(), Image.effect_noise((800, 800), 10).convert("RGB"), 0.05)
+    art = Image.blend(flat_art(), grain((800, 800), 10).convert("RGB"), 0.05)
     full = encode_within(art, EncodeOptions(format="PNG"), Budget())
     landed = encode_within(art, EncodeOptions(format="PNG"), Budget(max_bytes=len(full.data) // 2))
     assert len(landed.data) <= len(full.data) // 2

@@ -27,6 +27,8 @@ from artpipe.imaging.normalize import (
 )
 from artpipe.imaging.open import open_image
 
+from conftest import grain
+
 QUADS = {"tl": (255, 0, 0), "tr": (0, 255, 0), "bl": (0, 0, 255), "br": (255, 255, 0)}
 # The transpose that, applied to an upright picture, gives what a camera stores for each EXIF orientation.
 STORED = {1: None, 2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
@@ -217,7 +219,7 @@ def test_bomb_and_too_large(tmp_path: Path) -> None:
     assert err.reason == "bomb"
     assert "decompression bomb" in err.message
     noisy = tmp_path / "noisy.png"
-    Image.effect_noise((400, 400), 80).save(noisy)
+    grain((400, 400), 80).save(noisy)
     err = reject(noisy, max_pixels=1000)
     assert err.reason == "too_large"
     assert "400x400 is more than the 1000 pixels allowed" in err.message

@@ -20,6 +20,8 @@ from artpipe.render import render
 from artpipe.template.find import bundled_templates
 from artpipe.template.load import load_template
 
+from conftest import grain
+
 
 def mug_on_teal(size: tuple[int, int] = (900, 700)) -> Image.Image:
     """A red mug with a handle on a striped teal cloth: a coloured, busy backdrop (made in code)."""
@@ -30,7 +32,7 @@ def mug_on_teal(size: tuple[int, int] = (900, 700)) -> Image.Image:
         d.line((x, 0, x + 200, h), fill=(60, 170, 165), width=14)
     d.rounded_rectangle((w * 0.35, h * 0.2, w * 0.65, h * 0.85), radius=40, fill=(210, 40, 40))
     d.ellipse((w * 0.62, h * 0.35, w * 0.78, h * 0.6), outline=(210, 40, 40), width=22)
-    return Image.blend(im, Image.effect_noise(size, 8).convert("RGB"), 0.05)
+    return Image.blend(im, grain(size, 8).convert("RGB"), 0.05)
 
 
 def white_case_on_white(size: tuple[int, int] = (900, 700)) -> Image.Image:

@@ -14,6 +14,8 @@ from artpipe.cli import main
 from artpipe.imaging.checks import check_bytes
 from artpipe.presets import load_presets
 
+from conftest import grain
+
 
 def white_mug_photo() -> Image.Image:
     """A white mug on an off-white sweep, as a phone shoots it: grain, a soft floor shadow, a shaded outline."""
@@ -24,8 +26,7 @@ def white_mug_photo() -> Image.Image:
     d = ImageDraw.Draw(im)
     d.rounded_rectangle((560, 260, 1040, 1030), radius=50, fill=(250, 250, 250), outline=(168, 168, 170), width=8)
     d.arc((980, 420, 1200, 800), -90, 90, fill=(168, 168, 170), width=40)  # the handle
-    grain = Image.effect_noise(im.size, 6).convert("RGB")
-    return Image.blend(im, grain, 0.04)
+    return Image.blend(im, grain(im.size, 6).convert("RGB"), 0.04)
 
 
 def test_a_white_mug_on_off_white_becomes_compliant_main_images(tmp_path: Path) -> None:
@@ -48,7 +49,7 @@ def test_a_white_mug_on_off_white_becomes_compliant_main_images(tmp_path: Path) 
         with Image.open(path) as im:
             rgb = im.convert("RGB")
             w, h = rgb.size
-            # The photo's grain is random (effect_noise takes no seed): judge a patch of the body, not a pixel.
+            # The photo has grain: judge a patch of the body, not a pixel.
             patch = rgb.crop((w * 43 // 100, h * 48 // 100, w * 47 // 100, h * 52 // 100)).convert("L")
             body = sum(i * n for i, n in enumerate(patch.histogram())) / (patch.width * patch.height)
             assert 238 <= body <= 253  # the white mug keeps its own white: not eaten by the cleaning
@@ -142,7 +143,7 @@ def test_tmall_grows_a_tall_narrow_product_to_its_minimum(tmp_path: Path) -> Non
     im = Image.new("RGB", (1200, 1600), (255, 255, 255))
     # a tall product (2.5:1): fitted at 86 % its short side is 276 px, under Tmall's 300; it can grow to 309
     ImageDraw.Draw(im).rounded_rectangle((320, 100, 880, 1500), radius=40, fill=(40, 40, 50))
-    im = Image.blend(im, Image.effect_noise(im.size, 40).convert("RGB"), 0.15)  # a real photo's grain: bytes
+    im = Image.blend(im, grain(im.size, 40).convert("RGB"), 0.15)  # a real photo's grain: bytes
     photo = tmp_path / "phone.jpg"
     im.save(photo, quality=95)
     code, checks, output = run_main(photo, tmp_path / "o", "tmall.white_bg")

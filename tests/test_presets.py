@@ -13,6 +13,8 @@ from artpipe.errors import ConfigError
 from artpipe.imaging.checks import check_bytes
 from artpipe.presets import CONFIDENCE, load_presets
 
+from conftest import grain
+
 DATA = Path(__file__).parent / "data"
 NAMES = {"amazon.main", "amazon.secondary", "shopify.product", "ebay.photo", "gmc.image", "taobao.main",
          "tmall.white_bg", "taobao.main_3x4", "taobao.detail", "tmall.detail", "taobao.shop_sign",
@@ -182,8 +184,8 @@ def test_product_main_on_a_light_backdrop_passes_the_white_background_rules(tmp_
     photo = Image.new("RGB", (1200, 1000), (236, 234, 230))  # an off-white studio backdrop
     mask = Image.new("L", photo.size, 0)
     ImageDraw.Draw(mask).rounded_rectangle((350, 150, 850, 900), radius=40, fill=255)
-    grain = Image.effect_noise(photo.size, 60).convert("RGB")
-    texture = Image.blend(Image.new("RGB", photo.size, (30, 80, 170)), grain, 0.3)  # surface detail, as photos have
+    noise = grain(photo.size, 60).convert("RGB")
+    texture = Image.blend(Image.new("RGB", photo.size, (30, 80, 170)), noise, 0.3)  # surface detail, as photos have
     photo.paste(texture, (0, 0), mask)
     photo.save(tmp_path / "p.jpg", quality=92)
     (tmp_path / "job.yaml").write_text("templates: [product-main]\nformat: {quality: 92, min_bytes: 38000, "
@@ -204,7 +206,7 @@ def test_a_job_renders_into_presets_and_checks_them(tmp_path: Path) -> None:
     mask = Image.new("L", photo.size, 0)
     ImageDraw.Draw(mask).rounded_rectangle((350, 150, 850, 900), radius=40, fill=255)
     photo.paste(Image.blend(Image.new("RGB", photo.size, (30, 80, 170)),
-                            Image.effect_noise(photo.size, 60).convert("RGB"), 0.3), (0, 0), mask)
+                            grain(photo.size, 60).convert("RGB"), 0.3), (0, 0), mask)
     photo.save(tmp_path / "p.jpg", quality=92)
     (tmp_path / "job.yaml").write_text("""\
 templates:

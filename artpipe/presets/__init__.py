@@ -14,7 +14,7 @@ from typing import Any
 from artpipe.imaging.checks import Rule as Rule
 from artpipe.imaging.formats import NAMES, WRITTEN, written_list
 from artpipe.schema import Problems, Reader, suggest
-from artpipe.template.model import ROLES
+from artpipe.template.model import ROLES, Size
 from artpipe.yamlsrc import load_mapping
 
 CONFIDENCE = ("official", "secondary", "unverified")
@@ -141,6 +141,30 @@ def overlay_roles(preset: Preset) -> tuple[tuple[str, ...], tuple[str, ...]]:
     rule = preset.rule("no_overlays")
     roles = tuple(rule.params.get("roles", ())) if rule else ()
     return ((), roles) if rule is not None and rule.params.get("action") == "refuse" else (roles, ())
+
+
+@dataclass(frozen=True)
+class Slot:
+    """What a preset asks of a render: its canvas, the layer roles it leaves out or refuses, the smallest product
+    it accepts and how it shows product photos (see render.render's keyword arguments)."""
+
+    canvas: Size
+    drop_roles: tuple[str, ...]
+    refuse_roles: tuple[str, ...]
+    min_subject_px: int
+    cutout: str | None
+
+    def render_options(self) -> dict[str, Any]:
+        return {"canvas": self.canvas, "drop_roles": self.drop_roles, "refuse_roles": self.refuse_roles,
+                "min_subject_px": self.min_subject_px, "cutout": self.cutout}
+
+
+def slot_of(preset: Preset) -> Slot:
+    """The render a preset asks for (its canvas in the template's first size's layout)."""
+    dropped, refused = overlay_roles(preset)
+    subject = preset.rule("subject")
+    return Slot(Size(preset.name, preset.width, preset.height), dropped, refused,
+                int(subject.params.get("min_px", 0)) if subject else 0, preset.cutout)
 
 
 def platform_of(preset: Preset) -> str:
