@@ -31,7 +31,7 @@ from artpipe.report import Outcome
 from artpipe.requests import load_request
 from artpipe.run import run_tasks
 from artpipe.schema import suggest
-from artpipe.sources import first_copies
+from artpipe.sources import classify_sources
 from artpipe.tasks import (
     NormalizeTask,
     display,
@@ -100,7 +100,7 @@ def plan_normalize(paths: list[Path], out_dir: Path, options: NormalizeOptions, 
     namer = Namer(setting("normalize", "max_name_bytes"))
     tasks: list[NormalizeTask] = []
     known: list[tuple[int, Outcome]] = []
-    for index, source, decided in first_copies(paths, out_dir, display):
+    for index, source, decided in classify_sources(paths, out_dir, display):
         if decided is not None:
             known.append((index, decided))
             continue

@@ -19,7 +19,7 @@ from artpipe.naming import Namer
 from artpipe.presets import Catalog, Preset, platform_of, unknown_preset_hint
 from artpipe.products import Product
 from artpipe.report import Outcome
-from artpipe.sources import first_copies
+from artpipe.sources import classify_sources
 from artpipe.tasks import display
 from artpipe.template.find import bundled_templates
 from artpipe.template.load import load_template
@@ -92,7 +92,7 @@ def plan_main_images(paths: list[Path], out_dir: Path, names: list[str], catalog
     namer = Namer(setting("normalize", "max_name_bytes"))
     known: list[tuple[int, Outcome]] = []
     products: list[Product] = []
-    for index, source, decided in first_copies(paths, out_dir, display):
+    for index, source, decided in classify_sources(paths, out_dir, display):
         if decided is not None:
             known.append((index, decided))
             continue

@@ -95,7 +95,7 @@ def walk_sources(paths: Sequence[Path], exclude: Path | None = None) -> Iterator
             yield _special(path, rel) or Source(path, rel)
 
 
-def first_copies(paths: Sequence[Path], exclude: Path | None,
+def classify_sources(paths: Sequence[Path], exclude: Path | None,
                  show: Callable[[Path], str]) -> Iterator[tuple[int, Source, Outcome | None]]:
     """Every input below ``paths`` in order, with its index and, when it is not to be processed, the outcome
     that says why: ignored, rejected without opening it, unreadable, or a byte-identical copy of an earlier one

@@ -51,7 +51,7 @@ class Work:
     steps: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
-    def did(self, image: Image.Image, step: str, *warnings: str, **changes: object) -> Work:
+    def after(self, image: Image.Image, step: str, *warnings: str, **changes: object) -> Work:
         """A new Work with ``image``, the step recorded and any warnings added."""
         return replace(self, image=image, steps=(*self.steps, step), warnings=(*self.warnings, *warnings),
                        **changes)  # type: ignore[arg-type]
@@ -84,7 +84,7 @@ def orient(work: Work) -> Work:
     op = _ORIENT.get(work.orientation)
     if op is None:
         return work
-    return work.did(work.image.transpose(op), f"orient:{work.orientation}", orientation=1)
+    return work.after(work.image.transpose(op), f"orient:{work.orientation}", orientation=1)
 
 
 def to_8bit(work: Work) -> Work:
@@ -92,9 +92,9 @@ def to_8bit(work: Work) -> Work:
     im = work.image
     if im.mode.startswith("I;16") or im.mode == "I":
         eight = im.convert("I").point(lambda v: v * (1 / 257)).convert("L")
-        return work.did(eight, f"to_8bit:{im.mode}")
+        return work.after(eight, f"to_8bit:{im.mode}")
     if im.mode == "F":
-        return work.did(im.convert("L"), "to_8bit:F")
+        return work.after(im.convert("L"), "to_8bit:F")
     return work
 
 
@@ -103,9 +103,9 @@ def unpalette(work: Work) -> Work:
     im = work.image
     if im.mode in ("P", "PA"):
         has_alpha = im.mode == "PA" or "transparency" in im.info
-        return work.did(im.convert("RGBA" if has_alpha else "RGB"), f"unpalette:{im.mode}")
+        return work.after(im.convert("RGBA" if has_alpha else "RGB"), f"unpalette:{im.mode}")
     if im.mode == "1":
-        return work.did(im.convert("L"), "unpalette:1")
+        return work.after(im.convert("L"), "unpalette:1")
     return work
 
 
@@ -115,7 +115,7 @@ def to_srgb(work: Work) -> Work:
                                        intent=profiles.intent())
     if step is None:
         return work
-    return work.did(image, step, *warns, icc=None)
+    return work.after(image, step, *warns, icc=None)
 
 
 def to_rgb(work: Work) -> Work:
@@ -126,10 +126,10 @@ def to_rgb(work: Work) -> Work:
     elif im.mode not in ("RGB", "RGBA"):
         im = im.convert("RGB")
     if im.mode == "RGBA" and im.getchannel("A").getextrema()[0] == 255:
-        return work.did(im.convert("RGB"), "to_rgb:opaque_alpha_dropped")
+        return work.after(im.convert("RGB"), "to_rgb:opaque_alpha_dropped")
     if im is work.image:
         return work
-    return work.did(im, f"to_rgb:{work.image.mode}")
+    return work.after(im, f"to_rgb:{work.image.mode}")
 
 
 def analyze(work: Work) -> Work:
@@ -153,7 +153,7 @@ def _flatten_stray_alpha(work: Work) -> Work:
     flat = Image.new("RGB", work.image.size, (255, 255, 255))
     flat.paste(work.image, (0, 0), work.image.getchannel("A"))
     subject, backdrop = find_subject(flat)
-    return work.did(flat, "to_rgb:stray_alpha_flattened", subject=subject, backdrop=backdrop)
+    return work.after(flat, "to_rgb:stray_alpha_flattened", subject=subject, backdrop=backdrop)
 
 
 def isolate_product(work: Work, mode: str, model: str | None = None) -> Work:
@@ -169,8 +169,9 @@ def isolate_product(work: Work, mode: str, model: str | None = None) -> Work:
     cut = cut_sides(shape) if shape is not None else ()
     warns = (*found.warnings, *((f"product_cropped:{'+'.join(cut)}",) if cut else ()))
     if found.mask is None:
-        return work.did(work.image, step, *warns, isolation=found.how)
-    return work.did(work.image, step, *warns, mask=found.mask, isolation="model", subject=found.subject or work.subject)
+        return work.after(work.image, step, *warns, isolation=found.how)
+    return work.after(work.image, step, *warns, mask=found.mask, isolation="model",
+                      subject=found.subject or work.subject)
 
 
 def whiten_backdrop(work: Work) -> Work:
@@ -178,11 +179,11 @@ def whiten_backdrop(work: Work) -> Work:
     if work.mask is not None:  # the model isolated the product: everything else becomes white
         white = Image.new("RGB", work.image.size, (255, 255, 255))
         white.paste(work.image, (0, 0), work.mask)
-        return work.did(white, "whiten_backdrop:mask", backdrop=(255, 255, 255))
+        return work.after(white, "whiten_backdrop:mask", backdrop=(255, 255, 255))
     if work.backdrop is None or work.image.mode != "RGB" or min(work.backdrop) < setting("analyze", "whiten_min"):
         return work
     image = whiten(work.image, work.backdrop, setting("analyze", "backdrop_tolerance"))
-    return work.did(image, "whiten_backdrop", backdrop=(255, 255, 255))
+    return work.after(image, "whiten_backdrop", backdrop=(255, 255, 255))
 
 
 def trim(work: Work, margin: float) -> Work:
@@ -193,8 +194,8 @@ def trim(work: Work, margin: float) -> Work:
     mask = crop_to_subject(work.mask, work.subject, margin) if work.mask is not None else None
     left, top, right, bottom = work.subject
     x0, y0 = max(0, left - int((right - left) * margin)), max(0, top - int((bottom - top) * margin))
-    return work.did(image, f"trim:{image.width}x{image.height}", subject=(left - x0, top - y0, right - x0, bottom - y0),
-                    mask=mask)
+    return work.after(image, f"trim:{image.width}x{image.height}",
+                      subject=(left - x0, top - y0, right - x0, bottom - y0), mask=mask)
 
 
 def limit_size(work: Work, max_side: int) -> Work:
@@ -208,7 +209,7 @@ def limit_size(work: Work, max_side: int) -> Work:
     image = work.image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
     mask = work.mask.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0) if work.mask is not None else None
     subject = tuple(round(v * k) for v in work.subject) if work.subject else None
-    return work.did(image, f"resize:{size[0]}x{size[1]}", subject=subject, mask=mask)
+    return work.after(image, f"resize:{size[0]}x{size[1]}", subject=subject, mask=mask)
 
 
 def assess(work: Work) -> Work:

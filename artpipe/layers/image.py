@@ -188,7 +188,7 @@ def _region(asset: Asset) -> Image.Image:
                     lambda: backdrop_region(asset.image, backdrop, setting("analyze", "backdrop_tolerance")))
 
 
-def _level(image: Image.Image, window: tuple[int, int, int, int], w: int, h: int,
+def _reduced(image: Image.Image, window: tuple[int, int, int, int], w: int, h: int,
            ) -> tuple[Image.Image, tuple[int, int, int, int], int]:
     """A copy of ``image`` box-reduced by 2, 4 or 8 when ``window`` of it is shown at most half that size in a
     ``w`` x ``h`` box (so a large downscale starts from far fewer pixels, and still ends with a proper LANCZOS
@@ -264,7 +264,7 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
     inset = _grown_inset(layer, rect, src_size, scene.min_subject_px) if layer.role == "product" \
         and layer.trim and scene.min_subject_px else _inset(layer, rect)
     inner_w, inner_h = max(1, rect.w - 2 * inset), max(1, rect.h - 2 * inset)
-    base, base_window, f = _level(source.image, window, inner_w, inner_h) if layer.fit != "cover" else \
+    base, base_window, f = _reduced(source.image, window, inner_w, inner_h) if layer.fit != "cover" else \
         (source.image, window, 1)
     window = (base_window[0] * f, base_window[1] * f, min(source.image.width, base_window[2] * f),
               min(source.image.height, base_window[3] * f))  # the photo's pixels the picture shows

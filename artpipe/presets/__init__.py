@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from artpipe.imaging.checks import Rule as Rule
 from artpipe.imaging.formats import NAMES, WRITTEN, written_list
@@ -123,7 +123,11 @@ def _read(path: Path, known: dict[str, Preset], platforms: dict[str, tuple[str, 
     problems.raise_if_any()
 
 
-Catalog = tuple[dict[str, Preset], dict[str, tuple[str, ...]]]  # presets by name, platform sets
+class Catalog(NamedTuple):
+    """The presets by name, and the platform sets (a platform's name -> its presets' names)."""
+
+    presets: dict[str, Preset]
+    platforms: dict[str, tuple[str, ...]]
 
 
 def load_presets(extra: Path | None = None) -> Catalog:
@@ -133,7 +137,7 @@ def load_presets(extra: Path | None = None) -> Catalog:
     _read(Path(str(files("artpipe.presets").joinpath("presets.yaml"))), presets, platforms)
     if extra is not None:
         _read(extra, presets, platforms)
-    return presets, platforms
+    return Catalog(presets, platforms)
 
 
 def overlay_roles(preset: Preset) -> tuple[tuple[str, ...], tuple[str, ...]]:
