@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -16,18 +16,23 @@ from artpipe.batch import render_job as render_job
 from artpipe.batch import run_request as run_request
 from artpipe.defaults import setting
 from artpipe.errors import ConfigError, InputError, Problem
+from artpipe.files import write_png
 from artpipe.fitcheck import fit_texts
 from artpipe.imaging.color import profile_name
-from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
+from artpipe.imaging.formats import WRITTEN
+from artpipe.imaging.normalize import Asset, normalize
+from artpipe.imaging.normalize import NormalizeOptions as NormalizeOptions
 from artpipe.imaging.open import Decoded, open_image
+from artpipe.incremental import CACHE_DIR as CACHE_DIR
 from artpipe.incremental import Cache, Decision
 from artpipe.jobs import Job, load_job, missing_inputs, plan
 from artpipe.main_images import plan_main_images
 from artpipe.naming import Namer
 from artpipe.presets import load_presets
-from artpipe.proof import draw_boxes
+from artpipe.proof import contact_sheet, draw_boxes
 from artpipe.render import render
 from artpipe.report import Outcome
+from artpipe.report import warnings_note as warnings_note
 from artpipe.requests import load_request
 from artpipe.run import run_tasks
 from artpipe.schema import suggest
@@ -46,6 +51,8 @@ from artpipe.template.find import bundled_templates, find_template, template_fil
 from artpipe.template.load import load_template
 from artpipe.text.fonts import get_font
 from artpipe.yamlsrc import YMap, load_yaml
+
+OUTPUT_FORMATS = WRITTEN  # the formats artpipe writes
 
 
 def iter_job(job: Job, out_dir: Path, *, jobs: int | None = None) -> Iterator[Outcome]:
@@ -191,6 +198,47 @@ def validate_file(path: Path, extra: Path | None = None,
     fit = f"{len(cut)} text(s) cut with an ellipsis" if cut else "every text fits"
     return Validation(str(path), kind, f"{kind} {job.name}: {len(job.products)} products, {outputs} outputs, {fit}",
                       tuple(problems), cut)
+
+
+def load_job_file(path: Path, presets: Path | None = None) -> Job:
+    """A job file loaded and validated against the bundled presets (with an agency's ``presets`` file over
+    them); ConfigError lists every problem."""
+    return load_job(path, presets=load_presets(presets))
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """A bundled template as ``artpipe templates`` lists it (``error``: why it does not load)."""
+
+    name: str
+    description: str = ""
+    sizes: dict[str, str] = field(default_factory=dict)  # size name -> "800x800"
+    fields: dict[str, str] = field(default_factory=dict)  # field name -> type, "*" when required
+    error: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        if self.error:
+            return {"name": self.name, "error": self.error}
+        return {"name": self.name, "description": self.description, "sizes": self.sizes, "fields": self.fields}
+
+
+def bundled_template_list() -> list[TemplateInfo]:
+    """Every bundled template with its sizes and fields."""
+    out = []
+    for name, path in bundled_templates().items():
+        try:
+            t = load_template(path)
+        except ConfigError as exc:
+            out.append(TemplateInfo(name, error=str(exc.problems[0])))
+            continue
+        out.append(TemplateInfo(name, t.description, {s.name: f"{s.width}x{s.height}" for s in t.sizes},
+                                {f.name: f.type + ("*" if f.required else "") for f in t.fields.values()}))
+    return out
+
+
+def save_preview(renders: list[tuple[str, Image.Image]], out: Path) -> None:
+    """Write a preview: the one render, or all of them captioned on one sheet (PNG, atomically)."""
+    write_png(out, renders[0][1] if len(renders) == 1 else contact_sheet(renders))
 
 
 def locate_template(ref: str | Path) -> Path:

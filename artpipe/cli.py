@@ -10,15 +10,22 @@ from pathlib import Path
 import click
 
 from artpipe.api import (
+    CACHE_DIR,
+    OUTPUT_FORMATS,
+    NormalizeOptions,
+    bundled_template_list,
     copy_template,
     inspect_file,
+    load_job_file,
     locate_template,
     normalize_files,
     plan_normalize,
     plan_render,
     preview_template,
     render_job,
+    save_preview,
     validate_file,
+    warnings_note,
 )
 from artpipe.cli_common import (
     EXIT_FAILED,
@@ -33,16 +40,6 @@ from artpipe.cli_common import (
 from artpipe.cli_inbox import COMMANDS as INBOX_COMMANDS
 from artpipe.cli_presets import COMMANDS as PRESET_COMMANDS
 from artpipe.errors import ConfigError, InputError, RenderError
-from artpipe.files import write_png
-from artpipe.imaging.formats import WRITTEN
-from artpipe.imaging.normalize import NormalizeOptions
-from artpipe.incremental import CACHE_DIR
-from artpipe.jobs import load_job
-from artpipe.presets import load_presets
-from artpipe.proof import contact_sheet
-from artpipe.report import warnings_note
-from artpipe.template.find import bundled_templates
-from artpipe.template.load import load_template
 from artpipe.version import __version__
 
 
@@ -95,7 +92,7 @@ def render(job: Path, out_dir: Path, report: Path | None, jobs: int | None, quie
     """
     runner = executor_from(executor, scheduler, ship_bytes)
     try:
-        loaded = load_job(job, presets=load_presets(extra))
+        loaded = load_job_file(job, extra)
     except ConfigError as exc:
         fail_config(exc)
     cache = cache_dir or out_dir / CACHE_DIR
@@ -127,8 +124,8 @@ def render(job: Path, out_dir: Path, report: Path | None, jobs: int | None, quie
               help="JSON report file.  [default: OUTPUT/report.json]")
 @click.option("--trim/--no-trim", default=False, show_default=True, help="Crop to the product plus a margin.")
 @click.option("--max-size", type=click.IntRange(min=16), default=None, help="Longest side in pixels (never upscales).")
-@click.option("--format", "fmt", type=click.Choice(["auto", *(name.lower() for name in WRITTEN)]), default="auto",
-              show_default=True, help="auto: PNG when the image has transparency, JPEG otherwise.")
+@click.option("--format", "fmt", type=click.Choice(["auto", *(name.lower() for name in OUTPUT_FORMATS)]),
+              default="auto", show_default=True, help="auto: PNG when the image has transparency, JPEG otherwise.")
 @click.option("--white-backdrop", is_flag=True, help="Clean a light plain backdrop to pure white.")
 @click.option("--cutout", type=click.Choice(["never", "auto", "model"]), default="never", show_default=True,
               help="Isolate the product: auto (a light plain backdrop by colour, others by the segmentation model) "
@@ -250,8 +247,7 @@ def preview(template: str, size: str, sets: tuple[str, ...], boxes: bool, out: P
     except InputError as exc:  # a --set image that is missing, cut short or not an image
         click.echo(f"error: {exc.path}: {exc.reason}: {exc.message}", err=True)
         sys.exit(EXIT_FAILED)
-    image = renders[0][1] if len(renders) == 1 else contact_sheet(renders)
-    write_png(out, image)
+    save_preview(renders, out)
     click.echo(f"wrote {out} ({', '.join(label for label, _ in renders)})")
 
 
@@ -299,31 +295,17 @@ def copy_template_command(name: str, dest: Path) -> None:
 
 
 def _list_templates(as_json: bool) -> None:
-    rows: list[dict[str, object]] = []
-    for name, path in bundled_templates().items():
-        try:
-            t = load_template(path)
-        except ConfigError as exc:
-            rows.append({"name": name, "error": str(exc.problems[0])})
-            continue
-        rows.append({
-            "name": name, "description": t.description,
-            "sizes": {s.name: f"{s.width}x{s.height}" for s in t.sizes},
-            "fields": {f.name: f.type + ("*" if f.required else "") for f in t.fields.values()}})
+    rows = bundled_template_list()
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json.dumps([row.as_dict() for row in rows], ensure_ascii=False, indent=2))
         return
     for row in rows:
-        if "error" in row:
-            click.echo(f"{row['name']}  (broken: {row['error']})")
+        if row.error:
+            click.echo(f"{row.name}  (broken: {row.error})")
             continue
-        click.echo(f"{row['name']} - {row['description']}")
-        sizes = row["sizes"]
-        fields = row["fields"]
-        assert isinstance(sizes, dict)
-        assert isinstance(fields, dict)
-        click.echo("  sizes:  " + ", ".join(f"{k} {v}" for k, v in sizes.items()))
-        click.echo("  fields: " + ", ".join(f"{k}:{v}" for k, v in fields.items()) + "   (* required)")
+        click.echo(f"{row.name} - {row.description}")
+        click.echo("  sizes:  " + ", ".join(f"{k} {v}" for k, v in row.sizes.items()))
+        click.echo("  fields: " + ", ".join(f"{k}:{v}" for k, v in row.fields.items()) + "   (* required)")
 
 
 for _command in (*INBOX_COMMANDS, *PRESET_COMMANDS):

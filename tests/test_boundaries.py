@@ -83,3 +83,12 @@ def test_imaging_depends_on_nothing_above_it() -> None:
         above = {m for m in imported(tree) if m.startswith("artpipe") and not any(
             m == b or m.startswith(b + ".") for b in below)}
         assert not above, f"imaging/{path.name} imports {above}"
+
+
+def test_the_main_command_line_calls_the_api_only() -> None:
+    """cli.py is a thin layer: everything it does goes through artpipe.api (its own option helpers aside)."""
+    tree = ast.parse((PKG / "cli.py").read_text(encoding="utf-8"))
+    allowed = {"artpipe.api", "artpipe.cli_common", "artpipe.cli_inbox", "artpipe.cli_presets", "artpipe.errors",
+               "artpipe.version"}
+    reached = {m for m in imported(tree) if m.startswith("artpipe")} - allowed
+    assert not reached, f"cli.py reaches past the API into {reached}"
