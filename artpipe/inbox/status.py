@@ -26,6 +26,8 @@ class Waiting:
 
 @dataclass(frozen=True)
 class Failure:
+    """An input that ended in failed/, as the ledger recorded it."""
+
     file: str
     reason: str
     message: str
@@ -33,6 +35,8 @@ class Failure:
 
 @dataclass(frozen=True)
 class InboxStatus:
+    """The whole picture of a workspace's inbox at one moment."""
+
     watcher_running: bool
     waiting: tuple[Waiting, ...]
     counts: dict[str, int]
