@@ -96,9 +96,7 @@ def evaluate(folder: Path, out: Path, presets: list[str]) -> tuple[list[dict[str
         source = Path(item.input)
         if item.status != "ok" and not item.outputs:
             continue
-        checks = item.extra.get("checks", [])
-        verdicts = {c["preset"]: (c["pass"], [r["rule"] for r in c["rules"] if not r["ok"]], c["output"])
-                    for c in checks}  # type: ignore[union-attr]
+        verdicts = {c.preset: (c.passed, [r.rule for r in c.failing], c.output) for c in item.checks}
         started = time.perf_counter()
         mask_im, how = _mask_view(source)
         rows.append({"name": source.name, "source_im": Image.open(source), "mask_im": mask_im, "how": how,
