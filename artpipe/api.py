@@ -9,29 +9,41 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from artpipe.approval import APPROVED as APPROVED
+from artpipe.approval import approve
 from artpipe.batch import CampaignResult as CampaignResult
 from artpipe.batch import RunResult as RunResult
 from artpipe.batch import check_writable, collect
 from artpipe.batch import render_job as render_job
 from artpipe.batch import run_request as run_request
+from artpipe.config import Workspace as Workspace
+from artpipe.config import init_workspace as init_workspace
+from artpipe.config import load_workspace as load_workspace
 from artpipe.defaults import setting
 from artpipe.errors import ConfigError, InputError, Problem
 from artpipe.files import write_png
 from artpipe.fitcheck import fit_texts
+from artpipe.imaging.checks import CheckResult, check_bytes
+from artpipe.imaging.checks import num as num
 from artpipe.imaging.color import profile_name
 from artpipe.imaging.formats import WRITTEN
 from artpipe.imaging.normalize import Asset, normalize
 from artpipe.imaging.normalize import NormalizeOptions as NormalizeOptions
 from artpipe.imaging.open import Decoded, open_image
+from artpipe.inbox.retry import retry_failed as retry_failed
+from artpipe.inbox.status import inbox_status as inbox_status
+from artpipe.inbox.watch import Watcher as Watcher
 from artpipe.incremental import CACHE_DIR as CACHE_DIR
 from artpipe.incremental import Cache, Decision
 from artpipe.jobs import Job, load_job, missing_inputs, plan
 from artpipe.main_images import plan_main_images
 from artpipe.naming import Namer
-from artpipe.presets import load_presets
+from artpipe.presets import Catalog as Catalog
+from artpipe.presets import expand, load_presets, unknown_preset_hint
 from artpipe.proof import contact_sheet, draw_boxes
 from artpipe.render import render
 from artpipe.report import Outcome
+from artpipe.report import count as count
 from artpipe.report import warnings_note as warnings_note
 from artpipe.requests import load_request
 from artpipe.run import run_tasks
@@ -198,6 +210,46 @@ def validate_file(path: Path, extra: Path | None = None,
     fit = f"{len(cut)} text(s) cut with an ellipsis" if cut else "every text fits"
     return Validation(str(path), kind, f"{kind} {job.name}: {len(job.products)} products, {outputs} outputs, {fit}",
                       tuple(problems), cut)
+
+
+def approve_campaign(folder: Path) -> dict[str, str]:
+    """Record every output of a campaign folder (written by run_request) as approved; returns output -> sha256.
+    ConfigError when it is not a campaign folder."""
+    return approve(folder)
+
+
+def preset_catalog(extra: Path | None = None) -> Catalog:
+    """The bundled presets and platforms, with an agency's ``extra`` file laid over them."""
+    return load_presets(extra)
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """One encoded file checked against one preset."""
+
+    file: Path
+    preset: str
+    results: tuple[CheckResult, ...]
+
+    @property
+    def passed(self) -> bool:
+        return all(r.ok for r in self.results)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"file": str(self.file), "preset": self.preset, "pass": self.passed,
+                "rules": [r.__dict__ for r in self.results]}
+
+
+def check_files(files: list[Path], names: list[str], extra: Path | None = None) -> list[FileCheck]:
+    """Every file against every preset ``names`` stands for (a platform for its presets); ConfigError for a
+    name that is neither, before any file is read."""
+    known, platforms = load_presets(extra)
+    chosen, unknown = expand(names, known, platforms)
+    if unknown:
+        raise ConfigError([Problem("--preset", 0, 0, "", f"no preset or platform '{name}'",
+                                   unknown_preset_hint(name, [*known, *platforms])) for name in unknown])
+    return [FileCheck(path, name, tuple(check_bytes(path.read_bytes(), preset)))
+            for path in files for name, (preset, _) in chosen.items()]
 
 
 def load_job_file(path: Path, presets: Path | None = None) -> Job:

@@ -10,12 +10,9 @@ from pathlib import Path
 
 import click
 
+from artpipe.api import Watcher, Workspace, inbox_status, init_workspace, load_workspace, retry_failed
 from artpipe.cli_common import EXIT_FAILED, EXIT_OK, executor_from, executor_options, fail_config
-from artpipe.config import Workspace, init_workspace, load_workspace
 from artpipe.errors import ConfigError
-from artpipe.files import move_into
-from artpipe.inbox.status import inbox_status
-from artpipe.inbox.watch import Watcher
 
 
 def _workspace(config: Path) -> Workspace:
@@ -125,19 +122,13 @@ def retry(config: Path, files: tuple[Path, ...]) -> None:
       artpipe retry --config studio studio/failed/acme/mug.jpg
     """
     ws = _workspace(config)
-    chosen = [f.resolve() for f in files] or [p for p in sorted(ws.failed.rglob("*"))
-                                               if p.is_file() and not p.name.endswith(".error.json")]
-    moved = 0
-    for path in chosen:
-        if not path.is_relative_to(ws.failed) or not path.is_file():
-            click.echo(f"error: {path}: not a file in {ws.failed}", err=True)
-            continue
-        rel = path.relative_to(ws.failed)
-        path.with_name(path.name + ".error.json").unlink(missing_ok=True)
-        dest = move_into(path, ws.inbox, rel)
-        click.echo(f"back in the inbox: {dest.relative_to(ws.inbox)}")
-        moved += 1
-    sys.exit(EXIT_OK if moved == len(chosen) else EXIT_FAILED)
+    done = retry_failed(ws, list(files))
+    for item in done:
+        if item.dest is None:
+            click.echo(f"error: {item.path}: {item.error}", err=True)
+        else:
+            click.echo(f"back in the inbox: {item.dest.relative_to(ws.inbox)}")
+    sys.exit(EXIT_OK if all(item.dest is not None for item in done) else EXIT_FAILED)
 
 
 COMMANDS = (init, watch, status, retry)

@@ -8,9 +8,18 @@ from pathlib import Path
 
 import click
 
-from artpipe.api import main_images, run_request
-from artpipe.approval import APPROVED
-from artpipe.approval import approve as approve_campaign
+from artpipe.api import (
+    APPROVED,
+    Catalog,
+    approve_campaign,
+    check_files,
+    count,
+    main_images,
+    num,
+    preset_catalog,
+    run_request,
+    warnings_note,
+)
 from artpipe.cli_common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -19,15 +28,12 @@ from artpipe.cli_common import (
     fail_config,
     with_progress,
 )
-from artpipe.errors import ConfigError, Problem
-from artpipe.imaging.checks import check_bytes, num
-from artpipe.presets import Catalog, expand, load_presets, unknown_preset_hint
-from artpipe.report import count, warnings_note
+from artpipe.errors import ConfigError
 
 
 def _load(extra: Path | None) -> Catalog:
     try:
-        return load_presets(extra)
+        return preset_catalog(extra)
     except ConfigError as exc:
         fail_config(exc)
 
@@ -75,27 +81,17 @@ def check(files: tuple[Path, ...], names: tuple[str, ...], extra: Path | None, a
       artpipe check main.jpg -p amazon -p jd          # a platform stands for its presets
     Exit codes: 0 every file passes, 1 some rule fails, 2 unknown preset.
     """
-    known, platforms = _load(extra)
-    chosen, unknown = expand(list(names), known, platforms)
-    if unknown:
-        fail_config(ConfigError([Problem("--preset", 0, 0, "", f"no preset or platform '{name}'",
-                                         unknown_preset_hint(name, [*known, *platforms])) for name in unknown]),
-                    "nothing was checked")
-    failed = False
-    report = []
-    for path in files:
-        for name, (preset, _) in chosen.items():
-            results = check_bytes(path.read_bytes(), preset)
-            failed = failed or not all(r.ok for r in results)
-            report.append({"file": str(path), "preset": name, "pass": all(r.ok for r in results),
-                           "rules": [r.__dict__ for r in results]})
-            if not as_json:
-                click.echo(f"{path}: {name}: {'pass' if all(r.ok for r in results) else 'FAIL'}")
-                for r in results:
-                    click.echo(f"  {r}")
+    try:
+        checked = check_files(list(files), list(names), extra)
+    except ConfigError as exc:
+        fail_config(exc, "nothing was checked")
     if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
-    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+        click.echo(json.dumps([c.as_dict() for c in checked], ensure_ascii=False, indent=2))
+    for c in checked if not as_json else ():
+        click.echo(f"{c.file}: {c.preset}: {'pass' if c.passed else 'FAIL'}")
+        for r in c.results:
+            click.echo(f"  {r}")
+    sys.exit(EXIT_OK if all(c.passed for c in checked) else EXIT_FAILED)
 
 
 @click.command()
