@@ -19,7 +19,7 @@ from artpipe.batch import run_request as run_request
 from artpipe.config import Workspace as Workspace
 from artpipe.config import init_workspace as init_workspace
 from artpipe.config import load_workspace as load_workspace
-from artpipe.defaults import setting
+from artpipe.defaults import settings
 from artpipe.errors import ConfigError, InputError, Problem
 from artpipe.files import write_png
 from artpipe.fitcheck import fit_texts
@@ -113,10 +113,10 @@ class NormalizePlan:
 def plan_normalize(paths: list[Path], out_dir: Path, options: NormalizeOptions, fmt: str = "auto",
                    quality: int | None = None) -> NormalizePlan:
     """Walk ``paths`` and decide what happens to each input (ConfigError when outputs would hit inputs)."""
-    quality = quality or setting("encode", "jpeg_quality")
+    quality = quality or settings().encode.jpeg_quality
     _check_output_folder(paths, out_dir)
     check_writable(out_dir)
-    namer = Namer(setting("normalize", "max_name_bytes"))
+    namer = Namer(settings().normalize.max_name_bytes)
     tasks: list[NormalizeTask] = []
     known: list[tuple[int, Outcome]] = []
     for index, source, decided in classify_sources(paths, out_dir, display):

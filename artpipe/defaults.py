@@ -1,7 +1,14 @@
-"""Numbers the code uses, read once from ``defaults.yaml`` beside this file."""
+"""Numbers the code uses, read once from ``defaults.yaml`` beside this file into typed, frozen settings.
+
+``settings().analyze.backdrop_tolerance`` is checked by mypy where it is read; the YAML is checked against these
+types when it is loaded (a missing or unknown key, or a value of the wrong type, is an error naming it).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import typing
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -9,14 +16,141 @@ from typing import Any
 import yaml
 
 
+@dataclass(frozen=True)
+class YamlLimits:
+    max_bytes: int  # a template or job file larger than this is refused
+    max_depth: int  # deeper nesting is refused (YAML bombs)
+
+
+@dataclass(frozen=True)
+class CsvLimits:
+    max_bytes: int
+    max_rows: int
+
+
+@dataclass(frozen=True)
+class ImageLimits:
+    max_file_bytes: int  # larger inputs are too_large
+    max_pixels: int  # above is too_large
+    upscale_warn: float  # a product picture enlarged more than this gets an upscaled warning
+
+
+@dataclass(frozen=True)
+class TextSettings:
+    line_height: float  # line pitch as a multiple of the font size
+    ellipsis: str
+    baseline: float  # where the baseline sits in a line's em box
+
+
+@dataclass(frozen=True)
+class EncodeSettings:
+    jpeg_quality: int
+    webp_quality: int
+    background: str  # what transparent pixels become in formats without alpha
+
+
+@dataclass(frozen=True)
+class ColorSettings:
+    intent: str  # rendering intent for profile conversions
+    cmyk_fallback: str  # profile for CMYK without one
+
+
+@dataclass(frozen=True)
+class FormatSettings:
+    allowed: tuple[str, ...]  # what safe open accepts, by content (Pillow format names)
+
+
+@dataclass(frozen=True)
+class AnalyzeSettings:
+    max_side: int  # the subject box is found on a copy this small
+    backdrop_tolerance: int  # a pixel differing from the backdrop by more than this is subject
+    border_spread: int  # a border whose channels spread more than this is not a plain backdrop
+    alpha_threshold: int  # alpha at or below this counts as transparent
+    whiten_min: int  # only backdrops at least this light are cleaned to white
+
+
+@dataclass(frozen=True)
+class IgnoreSettings:
+    names: tuple[str, ...]
+    files: tuple[str, ...]
+    folders: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QualitySettings:
+    min_side: int  # an input whose longest side is shorter gets low_resolution
+    blur_edge: int  # below this edge strength an input is blurry
+    dark_mean: int  # mean luminance below this is dark
+
+
+@dataclass(frozen=True)
+class NormalizeSettings:
+    trim_margin: float  # --trim keeps this fraction of the subject's size around it
+    max_name_bytes: int  # output file names are cut to this many UTF-8 bytes
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every default, by section as in defaults.yaml."""
+
+    yaml: YamlLimits
+    csv: CsvLimits
+    image: ImageLimits
+    text: TextSettings
+    encode: EncodeSettings
+    color: ColorSettings
+    formats: FormatSettings
+    analyze: AnalyzeSettings
+    ignore: IgnoreSettings
+    quality: QualitySettings
+    normalize: NormalizeSettings
+
+
 @cache
 def defaults() -> dict[str, Any]:
-    """Return the bundled defaults as a nested dict (cached per process)."""
+    """The bundled defaults as the nested dict the YAML holds (cached per process)."""
     text = files("artpipe").joinpath("defaults.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data
 
 
+def _typed(cls: type[Any], data: dict[str, Any], where: str) -> Any:
+    """``data`` as an instance of the dataclass ``cls``, each value checked against its annotation."""
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)]
+    if not isinstance(data, dict) or set(data) != set(names):
+        got = sorted(data) if isinstance(data, dict) else type(data).__name__
+        msg = f"defaults.yaml: {where} must have exactly {names}, has {got}"
+        raise ValueError(msg)
+    values = {}
+    for name in names:
+        hint, value = hints[name], data[name]
+        if dataclasses.is_dataclass(hint):
+            values[name] = _typed(hint, value, f"{where}.{name}" if where else name)  # type: ignore[arg-type]
+            continue
+        if typing.get_origin(hint) is tuple:
+            value = tuple(value) if isinstance(value, list) else value
+            ok = isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+        elif hint is float:
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            value = float(value) if ok else value
+        else:
+            ok = isinstance(value, hint) and not (hint is int and isinstance(value, bool))
+        if not ok:
+            msg = f"defaults.yaml: {where}.{name} must be {getattr(hint, '__name__', hint)}, is {value!r}"
+            raise ValueError(msg)
+        values[name] = value
+    return cls(**values)
+
+
+@cache
+def settings() -> Settings:
+    """The bundled defaults, typed (cached per process)."""
+    result: Settings = _typed(Settings, defaults(), "")
+    return result
+
+
 def setting(section: str, key: str) -> Any:
-    """Return one default, e.g. ``setting("image", "max_pixels")``."""
-    return defaults()[section][key]
+    """One default by its section and key, e.g. ``setting("image", "max_pixels")`` (untyped; prefer
+    ``settings().image.max_pixels``)."""
+    return getattr(getattr(settings(), section), key)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-from artpipe.defaults import setting
+from artpipe.defaults import settings
 
 _WHY = {
     "*.part": "a partial download", "*.crdownload": "a partial download", "*.download": "a partial download",
@@ -19,9 +19,9 @@ _WHY = {
 
 def ignored(name: str, *, folder: bool = False) -> str | None:
     """Why ``name`` is ignored (a short phrase), or None when it is processed."""
-    if not folder and name in setting("ignore", "names"):
+    if not folder and name in settings().ignore.names:
         return "a system file"
-    for pattern in setting("ignore", "folders" if folder else "files"):
+    for pattern in (settings().ignore.folders if folder else settings().ignore.files):
         if fnmatchcase(name.lower(), pattern.lower()):
             return _WHY.get(pattern, f"matches {pattern}")
     return None

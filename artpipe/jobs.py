@@ -8,7 +8,7 @@ from pathlib import Path
 
 from artpipe.colors import is_color, parse_color
 from artpipe.cutout import Isolate, read_cutout
-from artpipe.defaults import setting
+from artpipe.defaults import settings
 from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.encode import SUBSAMPLING, EncodeOptions
 from artpipe.imaging.formats import SPELLINGS, suffix, written_by_extension, written_list
@@ -192,19 +192,19 @@ def _encode(r: Reader, output: str) -> EncodeOptions:
         if fmt is None:
             r.problem("output", f"cannot tell the format from '{ext or 'no extension'}'",
                       f"end the pattern in the extension of {written_list()}")
-        return EncodeOptions(format=fmt or "JPEG", quality=setting("encode", "jpeg_quality"))
+        return EncodeOptions(format=fmt or "JPEG", quality=settings().encode.jpeg_quality)
     f.check_keys(FORMAT_KEYS)
     kind = f.choice("type", tuple(SPELLINGS), None)
     fmt = SPELLINGS[kind] if kind else fmt
     if fmt is None:
         f.problem(None, f"cannot tell the format from '{ext or 'no extension'}'", "set format.type")
         fmt = "JPEG"
-    background = f.text("background", setting("encode", "background"))
+    background = f.text("background", settings().encode.background)
     if not is_color(str(background)):
         f.problem("background", f"'{background}' is not a colour")
         background = "#ffffff"
     bg = parse_color(str(background))
-    default_q = setting("encode", "webp_quality" if fmt == "WEBP" else "jpeg_quality")
+    default_q = settings().encode.webp_quality if fmt == "WEBP" else settings().encode.jpeg_quality
     return EncodeOptions(
         format=fmt, quality=f.number("quality", default_q, minimum=1, maximum=100, integer=True),
         background=(bg[0], bg[1], bg[2]), progressive=f.flag("progressive", False),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from artpipe.defaults import setting
+from artpipe.defaults import settings
 from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.encode import EncodeOptions
 from artpipe.jobs import PRESET_OUTPUT, Job, JobTemplate
@@ -89,7 +89,7 @@ def _main_template(name: str) -> Template | str:
 def plan_main_images(paths: list[Path], out_dir: Path, names: list[str], catalog: Catalog) -> MainImagePlan:
     """Photos x main-image presets as a job (ConfigError for a preset that is unknown or not a main image)."""
     templates = _templates(names, catalog)
-    namer = Namer(setting("normalize", "max_name_bytes"))
+    namer = Namer(settings().normalize.max_name_bytes)
     known: list[tuple[int, Outcome]] = []
     products: list[Product] = []
     for index, source, decided in classify_sources(paths, out_dir, display):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from artpipe.defaults import setting
+from artpipe.defaults import settings
 from artpipe.errors import Problem
 from artpipe.schema import Problems, Reader, suggest
 from artpipe.template.model import Field, Template
@@ -54,7 +54,7 @@ def _value(v: object) -> str:
 
 def _csv_rows(path: Path, display: str, problems: Problems) -> list[tuple[dict[str, str], int]]:
     try:
-        if path.stat().st_size > setting("csv", "max_bytes"):
+        if path.stat().st_size > settings().csv.max_bytes:
             problems.add(Problem(display, 0, 0, "", "the CSV is too large", "split it into several jobs"))
             return []
         text = path.read_bytes().decode("utf-8-sig")
@@ -68,7 +68,7 @@ def _csv_rows(path: Path, display: str, problems: Problems) -> list[tuple[dict[s
     rows: list[tuple[dict[str, str], int]] = []
     try:
         for row in reader:
-            if len(rows) >= setting("csv", "max_rows"):
+            if len(rows) >= settings().csv.max_rows:
                 problems.add(Problem(display, reader.line_num, 1, "", "too many rows", "split it into several jobs"))
                 break
             if None in row:

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from artpipe.defaults import setting
+from artpipe.defaults import settings
 from artpipe.errors import ConfigError, Problem
 
 Mark = tuple[int, int]
@@ -86,7 +86,7 @@ class _Loader(yaml.SafeLoader):
 
 def _convert(node: yaml.Node, loader: _Loader, depth: int) -> Any:
     file = loader.file
-    if depth > setting("yaml", "max_depth"):
+    if depth > settings().yaml.max_depth:
         line, col = _mark(node)
         raise ConfigError([Problem(file, line, col, "", "nesting is too deep", "flatten the file")])
     if isinstance(node, yaml.MappingNode):
@@ -156,9 +156,9 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
     file = display or str(path)
     try:
         size = path.stat().st_size
-        if size > setting("yaml", "max_bytes"):
+        if size > settings().yaml.max_bytes:
             raise ConfigError([Problem(file, 0, 0, "", f"file is {size} bytes, more than the "
-                                       f"{setting('yaml', 'max_bytes')} allowed", "split it up")])
+                                       f"{settings().yaml.max_bytes} allowed", "split it up")])
         raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError([Problem(file, 0, 0, "", f"cannot read: {exc.strerror or exc}")]) from exc

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PIL import Image, ImageChops, ImageStat
 
-from artpipe.defaults import setting
+from artpipe.defaults import settings
 
 _CORNER_FILLED = 0.9  # a corner patch this full is a photo's square corner
 _SIDE_STRAIGHT = 0.6  # a side covered along this share of its length runs straight
@@ -90,18 +90,18 @@ def find_subject(im: Image.Image, max_side: int | None = None,
     full = (0, 0, w, h)
     if im.mode == "RGBA":
         # Alpha has no noise to average away: the box is exact at full size, and cheap.
-        mask = im.getchannel("A").point(lambda a: 255 if a > setting("analyze", "alpha_threshold") else 0)
+        mask = im.getchannel("A").point(lambda a: 255 if a > settings().analyze.alpha_threshold else 0)
         return mask.getbbox() or full, None
-    side = max_side or setting("analyze", "max_side")
+    side = max_side or settings().analyze.max_side
     scale = min(1.0, side / max(w, h))
     small = im.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.BOX) \
         if scale < 1 else im
     fx, fy = w / small.width, h / small.height
     rgb = small.convert("RGB")
     backdrop, spread = border_color(rgb)
-    if spread > setting("analyze", "border_spread"):
+    if spread > settings().analyze.border_spread:
         return full, None
-    box = ink(rgb, backdrop, setting("analyze", "backdrop_tolerance")).getbbox()
+    box = ink(rgb, backdrop, settings().analyze.backdrop_tolerance).getbbox()
     return (scale_box(box, fx, fy, w, h) if box else full), backdrop
 
 

@@ -17,7 +17,7 @@ from functools import partial
 
 from PIL import Image
 
-from artpipe.defaults import setting
+from artpipe.defaults import settings
 from artpipe.imaging import profiles
 from artpipe.imaging.analyze import find_subject
 from artpipe.imaging.backdrop import whiten
@@ -148,7 +148,7 @@ def _model(name: str | None, im: Image.Image) -> tuple[Image.Image, float, str]:
 
 def _flatten_stray_alpha(work: Work) -> Work:
     """A photo with a stray transparent index (a palette PNG's tRNS) is judged as the opaque photo it is."""
-    if work.image.mode != "RGBA" or is_cutout(work.image, setting("analyze", "alpha_threshold")):
+    if work.image.mode != "RGBA" or is_cutout(work.image, settings().analyze.alpha_threshold):
         return work
     flat = Image.new("RGB", work.image.size, (255, 255, 255))
     flat.paste(work.image, (0, 0), work.image.getchannel("A"))
@@ -162,8 +162,8 @@ def isolate_product(work: Work, mode: str, model: str | None = None) -> Work:
     from the mask. Warns ``no_subject`` / ``scene_photo`` when nothing could be isolated."""
     if mode != "never":
         work = _flatten_stray_alpha(work)
-    found = isolate(work.image, work.backdrop, mode, light_min=setting("analyze", "whiten_min"),
-                    tolerance=setting("analyze", "backdrop_tolerance"), model=partial(_model, model))
+    found = isolate(work.image, work.backdrop, mode, light_min=settings().analyze.whiten_min,
+                    tolerance=settings().analyze.backdrop_tolerance, model=partial(_model, model))
     step = f"cutout:{found.how}" + (f":{found.note}" if found.note else "")
     shape = found.mask if found.mask is not None else work.image.getchannel("A") if found.how == "alpha" else None
     cut = cut_sides(shape) if shape is not None else ()
@@ -180,9 +180,9 @@ def whiten_backdrop(work: Work) -> Work:
         white = Image.new("RGB", work.image.size, (255, 255, 255))
         white.paste(work.image, (0, 0), work.mask)
         return work.after(white, "whiten_backdrop:mask", backdrop=(255, 255, 255))
-    if work.backdrop is None or work.image.mode != "RGB" or min(work.backdrop) < setting("analyze", "whiten_min"):
+    if work.backdrop is None or work.image.mode != "RGB" or min(work.backdrop) < settings().analyze.whiten_min:
         return work
-    image = whiten(work.image, work.backdrop, setting("analyze", "backdrop_tolerance"))
+    image = whiten(work.image, work.backdrop, settings().analyze.backdrop_tolerance)
     return work.after(image, "whiten_backdrop", backdrop=(255, 255, 255))
 
 
@@ -214,8 +214,8 @@ def limit_size(work: Work, max_side: int) -> Work:
 
 def assess(work: Work) -> Work:
     """Add the warnings a designer should see about the input (low resolution, blur, darkness)."""
-    found = assess_image(work.image, size=work.source_size or work.image.size, min_side=setting("quality", "min_side"),
-                         blur_edge=setting("quality", "blur_edge"), dark_mean=setting("quality", "dark_mean"))
+    found = assess_image(work.image, size=work.source_size or work.image.size, min_side=settings().quality.min_side,
+                         blur_edge=settings().quality.blur_edge, dark_mean=settings().quality.dark_mean)
     return replace(work, warnings=(*work.warnings, *found)) if found else work
 
 
@@ -242,7 +242,7 @@ def steps_for(options: NormalizeOptions) -> tuple[Step, ...]:
     if options.white_backdrop:
         steps.append(whiten_backdrop)
     if options.trim:
-        steps.append(partial(trim, margin=setting("normalize", "trim_margin")))
+        steps.append(partial(trim, margin=settings().normalize.trim_margin))
     if options.max_size:
         steps.append(partial(limit_size, max_side=options.max_size))
     return tuple(steps)

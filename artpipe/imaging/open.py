@@ -19,7 +19,7 @@ from typing import IO
 
 from PIL import Image, UnidentifiedImageError
 
-from artpipe.defaults import setting
+from artpipe.defaults import settings
 from artpipe.errors import InputError
 
 # Pillow would hand these to Ghostscript; never let it (CVE-prone, and not product photos anyway).
@@ -79,8 +79,8 @@ def open_image(path: Path, *, max_pixels: int | None = None, max_file_bytes: int
     decoded at the smallest DCT scale (1/2, 1/4, 1/8) that still does: far less work than a full decode.
     """
     name = str(path)
-    max_pixels = max_pixels or setting("image", "max_pixels")
-    max_file_bytes = max_file_bytes or setting("image", "max_file_bytes")
+    max_pixels = max_pixels or settings().image.max_pixels
+    max_file_bytes = max_file_bytes or settings().image.max_file_bytes
     try:
         info = path.stat()
         size = info.st_size
@@ -163,8 +163,8 @@ def open_untrusted(source: Path | IO[bytes], name: str) -> Image.Image:
     register_plugins()
     # Pillow warns above its own default (89.5 MP) and refuses at twice that: follow the configured limit
     # instead, so a 95 MP photo under a 120 MP limit opens (our own check in _decode enforces the limit).
-    Image.MAX_IMAGE_PIXELS = setting("image", "max_pixels")
-    allowed = [f for f in setting("formats", "allowed") if f in Image.OPEN]
+    Image.MAX_IMAGE_PIXELS = settings().image.max_pixels
+    allowed = [f for f in settings().formats.allowed if f in Image.OPEN]
     try:
         with warnings.catch_warnings(record=True) as caught:
             # Pillow warns (to stderr) about a damaged EXIF block while sniffing a JPEG for MPO: keep it as a

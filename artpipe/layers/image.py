@@ -10,7 +10,7 @@ from weakref import finalize
 
 from PIL import Image, ImageChops
 
-from artpipe.defaults import setting
+from artpipe.defaults import settings
 from artpipe.errors import RenderError
 from artpipe.imaging.analyze import visible_box
 from artpipe.imaging.backdrop import apply_white, backdrop_region, clear_faint
@@ -102,7 +102,7 @@ def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> ImageLayer:
 def _whitened(layer: ImageLayer, asset: Asset) -> bool:
     """Whether this layer cleans this photo's backdrop to white (only a light, plain one can be)."""
     return (layer.whiten and asset.backdrop is not None and asset.image.mode == "RGB"
-            and min(asset.backdrop) >= setting("analyze", "whiten_min"))
+            and min(asset.backdrop) >= settings().analyze.whiten_min)
 
 
 def _focus_field(r: Reader, ctx: LoadContext) -> str | None:
@@ -165,7 +165,7 @@ def _shown(layer: ImageLayer, asset: Asset, forced: str | None = None) -> Asset:
     cut = asset.mask is not None and (forced or layer.cutout) != "never" and layer.source.startswith("$")
     if not cut and not (layer.whiten and asset.image.mode == "RGBA"):
         return asset
-    tolerance = setting("analyze", "backdrop_tolerance")
+    tolerance = settings().analyze.backdrop_tolerance
     what = f"cutout{'-white' if layer.whiten else ''}{'' if cut else '-alpha'}"
 
     def make() -> Image.Image:
@@ -185,7 +185,7 @@ def _region(asset: Asset) -> Image.Image:
     backdrop = asset.backdrop
     assert backdrop is not None
     return _derived(asset.image, "region",
-                    lambda: backdrop_region(asset.image, backdrop, setting("analyze", "backdrop_tolerance")))
+                    lambda: backdrop_region(asset.image, backdrop, settings().analyze.backdrop_tolerance))
 
 
 def _reduced(image: Image.Image, window: tuple[int, int, int, int], w: int, h: int,
@@ -211,7 +211,7 @@ def _white_fitted(pic: Image.Image, asset: Asset, window: tuple[int, int, int, i
     region = _region(asset)
     kx, ky = region.width / asset.image.width, region.height / asset.image.height  # rounded apart: two factors
     box = (window[0] * kx, window[1] * ky, min(region.width, window[2] * kx), min(region.height, window[3] * ky))
-    return apply_white(pic.convert("RGB"), region, asset.backdrop, setting("analyze", "backdrop_tolerance"), box)
+    return apply_white(pic.convert("RGB"), region, asset.backdrop, settings().analyze.backdrop_tolerance, box)
 
 
 def _photo_card(layer: ImageLayer, asset: Asset | None, white: bool) -> bool:
@@ -231,7 +231,7 @@ def _on_matte(layer: ImageLayer, pic: Image.Image | Photo, size: tuple[int, int]
     room kept around the picture."""
     x, y = anchor_offset(size[0], size[1], rect.w - 2 * inset, rect.h - 2 * inset, layer.anchor)
     x, y = max(x, 0) + inset, max(y, 0) + inset
-    tolerance = setting("analyze", "backdrop_tolerance")
+    tolerance = settings().analyze.backdrop_tolerance
     if isinstance(pic, tuple):  # the photo has more backdrop than the trimmed picture shows: use it first
         assert asset is not None
         assert asset.backdrop is not None
@@ -280,7 +280,7 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
                 raise RenderError(layer.origin, f"field ${layer.focus}: '{scene.values[layer.focus]}' is not a "
                                   "point (write x,y as fractions like 0.5,0.3 or percentages like 50%,30%)")
         pic = cover_subject(im, inner_w, inner_h, asset.subject, asset.backdrop,
-                            setting("analyze", "backdrop_tolerance"), focus)
+                            settings().analyze.backdrop_tolerance, focus)
     elif _photo_card(layer, asset, white):
         pic = None  # the card drawn from the photo holds the picture: no separate resize
     else:
@@ -312,7 +312,7 @@ def _white_subject(asset: Asset) -> tuple[int, int, int, int]:
     finished file: pixels further than the tolerance from the backdrop), at up to 1024 px."""
     assert asset.backdrop is not None
     backdrop = asset.backdrop
-    tolerance = setting("analyze", "backdrop_tolerance")
+    tolerance = settings().analyze.backdrop_tolerance
     box = _derived(asset.image, "white-subject", lambda: visible_box(asset.image, None, tolerance, backdrop=backdrop))
     return box or asset.subject
 
@@ -353,6 +353,6 @@ def _masked(im: Image.Image, mask: str, radius: int) -> Image.Image:
 
 def _upscale_note(layer: ImageLayer, factor: float, scene: Scene) -> tuple[str, ...]:
     """Warn when a picture is blown up noticeably (it will look soft)."""
-    if layer.source.startswith("$") and factor > setting("image", "upscale_warn"):
+    if layer.source.startswith("$") and factor > settings().image.upscale_warn:
         return (f"upscaled:{layer.name}@{scene.size.name}:x{factor:.1f}",)
     return ()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
-from artpipe.defaults import setting
+from artpipe.defaults import settings
 from artpipe.errors import RenderError
 from artpipe.layers.base import LoadContext, Placed, Scene, check_refs, read_color, read_length, resolve_color
 from artpipe.schema import Reader
@@ -147,7 +147,7 @@ def _draw(layer: PriceLayer, runs: list[tuple[str, int, bool]], big: int, rect: 
     width = round(_width(layer, runs))
     left, y = anchor_offset(width, big, rect.w, rect.h, layer.anchor)
     x = float(left)
-    baseline = y + round(big * setting("text", "baseline"))
+    baseline = y + round(big * settings().text.baseline)
     color, was_color = (resolve_color(c, scene, layer.origin) for c in (layer.color, layer.was_color))
     for text, px, struck in runs:
         font = fonts.get_font(layer.family, layer.weight if not struck else "regular", px)

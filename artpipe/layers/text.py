@@ -8,7 +8,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw
 
-from artpipe.defaults import setting
+from artpipe.defaults import settings
 from artpipe.errors import RenderError
 from artpipe.layers.base import (
     LoadContext,
@@ -89,7 +89,7 @@ def parse_style(r: Reader, ctx: LoadContext, *, color_key: str = "color", align:
         valign=r.choice("valign", VALIGNS, valign),
         max_lines=r.number("max_lines", None, minimum=1, maximum=50, integer=True),
         overflow=r.choice("overflow", OVERFLOWS, "shrink"),
-        line_height=r.number("line_height", setting("text", "line_height"), minimum=0.6, maximum=4),
+        line_height=r.number("line_height", settings().text.line_height, minimum=0.6, maximum=4),
         balance=r.flag("balance", False),
         letter_spacing=read_length(r, "letter_spacing", Length(0)) or Length(0),
         shadow=read_shadow(r, "shadow", ctx) if effects else None,
@@ -191,7 +191,7 @@ def layout_text(text: str, style: TextStyle, w: int, h: int, scene: Scene, origi
     try:
         return fit_text(text, w, h, size=size, min_size=min_size, max_lines=style.max_lines,
                         overflow=style.overflow, line_height=style.line_height, measure=measure,
-                        ellipsis=setting("text", "ellipsis"), balance=style.balance)
+                        ellipsis=settings().text.ellipsis, balance=style.balance)
     except TextDoesNotFit as exc:
         short = text if len(text) <= 40 else text[:39] + "…"
         raise RenderError(origin, f"{where}: {exc}: \"{short}\" "
@@ -214,7 +214,7 @@ def draw_block(block: TextBlock, style: TextStyle, w: int, h: int, color: tuple[
     inner_w, inner_h = w - 2 * style.stroke_width, h - 2 * style.stroke_width
     top = style.stroke_width + {"top": 0, "middle": (inner_h - block.height) // 2,
                                 "bottom": inner_h - block.height}[style.valign]
-    baseline = round(block.size * setting("text", "baseline"))
+    baseline = round(block.size * settings().text.baseline)
     gap = spacing(style, block.size)
 
     def put(x: float, y: int, s: str) -> float:

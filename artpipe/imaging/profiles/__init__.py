@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import ImageCms
 
-from artpipe.defaults import setting
+from artpipe.defaults import settings
 
 INTENTS = {
     "perceptual": ImageCms.Intent.PERCEPTUAL,
@@ -21,11 +21,11 @@ INTENTS = {
 @cache
 def cmyk_fallback() -> ImageCms.ImageCmsProfile:
     """The profile assumed for CMYK images that carry none (``color.cmyk_fallback``)."""
-    name = str(setting("color", "cmyk_fallback"))
+    name = str(settings().color.cmyk_fallback)
     bundled = Path(str(files("artpipe.imaging").joinpath("profiles", name)))
     return ImageCms.ImageCmsProfile(str(bundled if bundled.is_file() else Path(name)))
 
 
 def intent() -> ImageCms.Intent:
     """The rendering intent for conversions (``color.intent``)."""
-    return INTENTS[str(setting("color", "intent"))]
+    return INTENTS[str(settings().color.intent)]
