@@ -38,6 +38,7 @@ from artpipe.incremental import Cache, Decision
 from artpipe.jobs import Job, load_job, missing_inputs, plan
 from artpipe.main_images import plan_main_images
 from artpipe.naming import Namer
+from artpipe.paths import display
 from artpipe.presets import Catalog as Catalog
 from artpipe.presets import expand, load_presets, unknown_preset_hint
 from artpipe.proof import contact_sheet, draw_boxes
@@ -51,7 +52,6 @@ from artpipe.schema import suggest
 from artpipe.sources import classify_sources
 from artpipe.tasks import (
     NormalizeTask,
-    display,
     load_asset,
     lost_normalized,
     lost_product,

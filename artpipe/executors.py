@@ -22,10 +22,11 @@ from typing import Any, Protocol
 from artpipe.errors import ConfigError, Problem
 from artpipe.files import write_atomic
 from artpipe.jobs import Task
+from artpipe.paths import display
 from artpipe.products import Product
 from artpipe.report import Outcome
 from artpipe.run import default_jobs, run_guarded, run_tasks
-from artpipe.tasks import absolute_paths, display, lost_product, shipped_files
+from artpipe.tasks import lost_product
 
 Worker = Callable[[Task], Outcome]
 IN_FLIGHT_PER_WORKER = 4  # tasks submitted ahead of the cluster, so memory stays flat for large batches
@@ -158,8 +159,7 @@ def localize(outcome: Outcome) -> Outcome:
 
 def run_shared(worker: Worker, task: Task) -> Outcome:
     """On a worker: render a task whose files are on shared storage (its outcome's paths absolute)."""
-    with absolute_paths():
-        return worker(task)
+    return worker(replace(task, absolute=True))
 
 
 # shipped bytes -----------------------------------------------------------------------------------------------------
@@ -214,8 +214,7 @@ def run_shipped(worker: Worker, task: Task, shipment: Shipment) -> tuple[Outcome
         back = {v: k for k, v in outputs.items()}
         local_task = replace(task, product=_product(product, moved, values, primary),
                              renders=tuple(replace(s, output=Path(back[str(s.output)])) for s in task.renders))
-        with shipped_files(local), absolute_paths():
-            outcome = worker(local_task)
+        outcome = worker(replace(local_task, files=local, absolute=True))
         names = {**{v: k for k, v in local.items()}, **outputs}
         data = {names[o]: Path(o).read_bytes() for o in outcome.outputs if o in names}
         return _rename(outcome, names), data

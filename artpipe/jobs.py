@@ -13,6 +13,7 @@ from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.encode import SUBSAMPLING, EncodeOptions
 from artpipe.imaging.formats import SPELLINGS, suffix, written_by_extension, written_list
 from artpipe.naming import check_output_pattern, name_key, output_name
+from artpipe.paths import display
 from artpipe.presets import Catalog, Preset, expand, load_presets, platform_of, unknown_preset_hint
 from artpipe.products import Product, read_products
 from artpipe.schema import Problems, Reader, suggest
@@ -77,6 +78,13 @@ class Task:
     #                 depends on it, so a task left with fewer renders still decodes as the whole product would
     assets: Path | None = None  # a folder of normalized photos to reuse (incremental runs), or None
     isolation: Isolate = Isolate()  # how product photos are cut out (the job's ``cutout``)
+    files: Mapping[str, str] = field(default_factory=dict)  # files named by absolute path -> where to read them
+    #                                                         instead (a task shipped with its files to a worker)
+    absolute: bool = False  # report paths absolute (a worker whose working folder is not the client's)
+
+    def show(self, path: Path) -> str:
+        """``path`` as this task's report shows it."""
+        return display(path, self.absolute)
 
     def canvas(self, spec: RenderSpec) -> tuple[int, int]:
         """The pixel size of one output."""

@@ -16,11 +16,11 @@ from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.encode import EncodeOptions
 from artpipe.jobs import PRESET_OUTPUT, Job, JobTemplate
 from artpipe.naming import Namer
+from artpipe.paths import display
 from artpipe.presets import Catalog, Preset, platform_of, unknown_preset_hint
 from artpipe.products import Product
 from artpipe.report import Outcome
 from artpipe.sources import classify_sources
-from artpipe.tasks import display
 from artpipe.template.find import bundled_templates
 from artpipe.template.load import load_template
 from artpipe.template.model import Template

@@ -6,7 +6,19 @@ absolute, climb out with ``..``, name a Windows drive, or reach through a link. 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path, PurePosixPath
+
+
+def display(path: Path, absolute: bool = False) -> str:
+    """A path as a report shows it: relative to the working folder when below it, else absolute; always absolute
+    with ``absolute`` (a worker whose working folder is not the client's)."""
+    if not absolute:
+        try:
+            return str(path.resolve().relative_to(Path.cwd()))
+        except ValueError:
+            pass
+    return os.path.abspath(path)  # "..", "." folded away, links kept as named
 
 
 class UnsafePath(ValueError):

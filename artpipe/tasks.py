@@ -7,11 +7,9 @@ and write every output atomically.
 from __future__ import annotations
 
 import math
-import os
 import resource
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +29,7 @@ from artpipe.imaging.formats import SPELLINGS, suffix
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
 from artpipe.jobs import RenderSpec, Task
+from artpipe.paths import display
 from artpipe.presets import Preset, slot_of
 from artpipe.render import Rendered, render
 from artpipe.report import Outcome
@@ -84,26 +83,12 @@ def _template_file(path: str, mtime_ns: int) -> Asset:
     return load_asset(Path(path))
 
 
-# Where files named by absolute path are read from instead, while a worker renders a task whose files were
-# shipped to it (executors.run_shipped); empty otherwise.
-_SHIPPED: dict[str, str] = {}
-
-
-@contextmanager
-def shipped_files(local: dict[str, str]) -> Iterator[None]:
-    """Read the files named in ``local`` (absolute path -> local copy) from their copies, for one task."""
-    _SHIPPED.update(local)
-    try:
-        yield
-    finally:
-        _SHIPPED.clear()
-
-
-def template_assets(template: Template) -> dict[str, Asset]:
-    """The template's own images (logo, background), decoded once per process; its fonts are not images."""
+def template_assets(template: Template, files: Mapping[str, str] | None = None) -> dict[str, Asset]:
+    """The template's own images (logo, background), decoded once per process; its fonts are not images.
+    ``files``: where to read files named by absolute path instead (a shipped task's copies)."""
     out = {}
     for name in template.images:
-        path = Path(_SHIPPED.get(name, name))
+        path = Path((files or {}).get(name, name))
         out[f"file:{name}"] = _template_file(str(path), path.stat().st_mtime_ns)
     return out
 
@@ -111,29 +96,6 @@ def template_assets(template: Template) -> dict[str, Asset]:
 def peak_rss_mb() -> float:
     """The most memory this process has held so far (the worker's high-water mark)."""
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux reports KiB
-
-
-_ABSOLUTE: list[bool] = []  # set while a cluster worker renders: its working folder is not the client's
-
-
-@contextmanager
-def absolute_paths() -> Iterator[None]:
-    """Report every path absolute (the client shows them relative to its own working folder)."""
-    _ABSOLUTE.append(True)
-    try:
-        yield
-    finally:
-        _ABSOLUTE.pop()
-
-
-def display(path: Path) -> str:
-    """A path as the report shows it: relative to the working folder when below it, else absolute."""
-    if not _ABSOLUTE:
-        try:
-            return str(path.resolve().relative_to(Path.cwd()))
-        except ValueError:
-            pass
-    return os.path.abspath(path)  # "..", "." folded away, links kept as named
 
 
 def _low_resolution(rendered: Rendered, preset: Preset) -> list[CheckResult]:
@@ -221,12 +183,12 @@ def fit_budget(rendered: Rendered, options: EncodeOptions, preset: Preset | None
     return encode_within(rendered.image, options, Budget(options.min_bytes, options.max_bytes, options.min_side, white))
 
 
-def check_output(data: bytes, rendered: Rendered, preset: Preset, cut: tuple[str, ...], output: Path,
+def check_output(data: bytes, rendered: Rendered, preset: Preset, cut: tuple[str, ...], output: str,
                  platform: str) -> OutputCheck:
     """The preset's rules on the written bytes, plus the rules only rendering can judge (enlargement, a product
     cut by its photo's frame)."""
     results = check_bytes(data, preset) + _low_resolution(rendered, preset) + _whole_product(cut, preset)
-    return OutputCheck(display(output), preset.name, platform, tuple(results))
+    return OutputCheck(output, preset.name, platform, tuple(results))
 
 
 def render_output(task: Task, spec: RenderSpec, images: dict[str, Asset], cut: tuple[str, ...]) -> OutputResult:
@@ -234,8 +196,8 @@ def render_output(task: Task, spec: RenderSpec, images: dict[str, Asset], cut: t
     output with its reason; it never stops the product's other outputs."""
     template, preset = task.templates[spec.template], spec.preset
     try:
-        rendered = _render_output(template, spec.size, task.product.values, {**template_assets(template), **images},
-                                  preset)
+        rendered = _render_output(template, spec.size, task.product.values,
+                                  {**template_assets(template, task.files), **images}, preset)
     except RenderError as exc:
         return OutputResult(spec, ("render", str(exc)))
     except InputError as exc:
@@ -245,15 +207,16 @@ def render_output(task: Task, spec: RenderSpec, images: dict[str, Asset], cut: t
         landed = fit_budget(rendered, options, preset)
         write_atomic(spec.output, landed.data)
     except BudgetError as exc:
-        return OutputResult(spec, ("budget", f"{display(spec.output)}: {exc}; widen the byte budget or lower "
+        return OutputResult(spec, ("budget", f"{task.show(spec.output)}: {exc}; widen the byte budget or lower "
                                              "min_side"))
     except OSError as exc:  # the encoder's temp files or the output's folder: nothing is written either way
-        return OutputResult(spec, ("write", f"{display(spec.output)}: cannot write ({exc.strerror or exc}); "
+        return OutputResult(spec, ("write", f"{task.show(spec.output)}: cannot write ({exc.strerror or exc}); "
                                             "check space and permissions of the output folder"))
     budgeted = options.min_bytes is not None or options.max_bytes is not None
-    encoded = Encoded(display(spec.output), len(landed.data), landed.quality, landed.subsampling,
+    encoded = Encoded(task.show(spec.output), len(landed.data), landed.quality, landed.subsampling,
                       landed.size) if budgeted else None
-    check = check_output(landed.data, rendered, preset, cut, spec.output, spec.platform) if preset else None
+    check = check_output(landed.data, rendered, preset, cut, task.show(spec.output), spec.platform) \
+        if preset else None
     return OutputResult(spec, None, rendered.warnings, encoded, check)
 
 
@@ -280,12 +243,12 @@ def render_product(task: Task) -> Outcome:
     """Render one product into all its outputs; never raises for an expected failure."""
     started = time.perf_counter()
     product = task.product
-    name = display(product.primary) if product.primary else product.sku
+    name = task.show(product.primary) if product.primary else product.sku
     extra: dict[str, object] = {"sku": product.sku}
     try:
         images, warnings, steps = _load_images(task)
     except InputError as exc:
-        return Outcome(display(Path(exc.path)), "rejected", exc.reason, exc.message, extra=extra)
+        return Outcome(task.show(Path(exc.path)), "rejected", exc.reason, exc.message, extra=extra)
     except MemoryError:  # a huge photo under a memory limit: this product fails, the batch goes on
         return Outcome(name, "rejected", "too_large", "ran out of memory decoding it; export a smaller image",
                        extra=extra)
@@ -302,7 +265,7 @@ def render_product(task: Task) -> Outcome:
             warnings.extend(f"check_failed:{r.check.preset}:{c.rule}" for c in r.check.failing)
     extra["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
     extra["peak_rss_mb"] = peak_rss_mb()
-    outputs = tuple(display(r.spec.output) for r in made)
+    outputs = tuple(task.show(r.spec.output) for r in made)
     encoded = tuple(r.encoded for r in made if r.encoded is not None)
     checks = tuple(r.check for r in made if r.check is not None)
     errors = [r.error for r in results if r.error is not None]
@@ -316,7 +279,7 @@ def render_product(task: Task) -> Outcome:
 
 def lost_product(task: Task, why: str) -> Outcome:
     """The outcome of a product whose worker hung or died (run_guarded's ``lost``)."""
-    name = display(task.product.primary) if task.product.primary else task.product.sku
+    name = task.show(task.product.primary) if task.product.primary else task.product.sku
     return Outcome(name, "failed", "corrupt", f"{why}; the file may be damaged or hostile, re-export it",
                    extra={"sku": task.product.sku})
 

@@ -93,3 +93,13 @@ def test_the_command_line_calls_the_api_only(rel: str) -> None:
                "artpipe.version"}
     reached = {m for m in imported(tree) if m.startswith("artpipe")} - allowed
     assert not reached, f"{rel} reaches past the API into {reached}"
+
+
+@pytest.mark.parametrize("rel", ["tasks.py", "executors.py", "run.py", "batch.py"])
+def test_workers_get_their_context_from_the_task_not_module_state(rel: str) -> None:
+    """No module-level dict or list that a caller fills in for the worker (shipped files, absolute paths):
+    what a task needs travels with the task."""
+    tree = ast.parse((PKG / rel).read_text(encoding="utf-8"))
+    for node in tree.body:
+        value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
+        assert not isinstance(value, ast.Dict | ast.List | ast.Set), f"{rel}:{node.lineno} holds module state"
