@@ -23,7 +23,7 @@ from artpipe.defaults import settings
 from artpipe.errors import ConfigError, InputError, Problem
 from artpipe.files import write_png
 from artpipe.fitcheck import fit_texts
-from artpipe.imaging.checks import CheckResult, check_bytes
+from artpipe.imaging.checks import check_bytes
 from artpipe.imaging.checks import num as num
 from artpipe.imaging.color import profile_name
 from artpipe.imaging.formats import WRITTEN
@@ -47,6 +47,7 @@ from artpipe.report import Outcome
 from artpipe.report import count as count
 from artpipe.report import warnings_note as warnings_note
 from artpipe.requests import load_request
+from artpipe.results import OutputCheck
 from artpipe.run import run_tasks
 from artpipe.schema import suggest
 from artpipe.sources import classify_sources
@@ -223,33 +224,16 @@ def preset_catalog(extra: Path | None = None) -> Catalog:
     return load_presets(extra)
 
 
-@dataclass(frozen=True)
-class FileCheck:
-    """One encoded file checked against one preset."""
-
-    file: Path
-    preset: str
-    results: tuple[CheckResult, ...]
-
-    @property
-    def passed(self) -> bool:
-        return all(r.ok for r in self.results)
-
-    def as_dict(self) -> dict[str, object]:
-        return {"file": str(self.file), "preset": self.preset, "pass": self.passed,
-                "rules": [r.__dict__ for r in self.results]}
-
-
-def check_files(files: list[Path], names: list[str], extra: Path | None = None) -> list[FileCheck]:
-    """Every file against every preset ``names`` stands for (a platform for its presets); ConfigError for a
-    name that is neither, before any file is read."""
+def check_files(files: list[Path], names: list[str], extra: Path | None = None) -> list[OutputCheck]:
+    """Every file against every preset ``names`` stands for (a platform for its presets), each an OutputCheck
+    of the file as named; ConfigError for a name that is neither, before any file is read."""
     known, platforms = load_presets(extra)
     chosen, unknown = expand(names, known, platforms)
     if unknown:
         raise ConfigError([Problem("--preset", 0, 0, "", f"no preset or platform '{name}'",
                                    unknown_preset_hint(name, [*known, *platforms])) for name in unknown])
-    return [FileCheck(path, name, tuple(check_bytes(path.read_bytes(), preset)))
-            for path in files for name, (preset, _) in chosen.items()]
+    return [OutputCheck(str(path), name, platform, tuple(check_bytes(path.read_bytes(), preset)))
+            for path in files for name, (preset, platform) in chosen.items()]
 
 
 def load_job_file(path: Path, presets: Path | None = None) -> Job:

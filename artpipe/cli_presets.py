@@ -86,9 +86,11 @@ def check(files: tuple[Path, ...], names: tuple[str, ...], extra: Path | None, a
     except ConfigError as exc:
         fail_config(exc, "nothing was checked")
     if as_json:
-        click.echo(json.dumps([c.as_dict() for c in checked], ensure_ascii=False, indent=2))
+        rows = [{"file": c.output, "preset": c.preset, "pass": c.passed, "rules": [r.__dict__ for r in c.results]}
+                for c in checked]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     for c in checked if not as_json else ():
-        click.echo(f"{c.file}: {c.preset}: {'pass' if c.passed else 'FAIL'}")
+        click.echo(f"{c.output}: {c.preset}: {'pass' if c.passed else 'FAIL'}")
         for r in c.results:
             click.echo(f"  {r}")
     sys.exit(EXIT_OK if all(c.passed for c in checked) else EXIT_FAILED)
