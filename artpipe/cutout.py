@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from artpipe.paths import UnsafePath, inside
 from artpipe.schema import Reader
 
 CUTOUT_MODES = ("auto", "model", "never")
@@ -22,7 +23,8 @@ class Isolate:
 
 def read_cutout(r: Reader, base: Path, default: Isolate, relative_to: str) -> Isolate:
     """The ``cutout`` key of ``r`` (``default`` without one); a model file is resolved from ``base`` (the folder
-    of the file being read, named ``relative_to`` in the message) and must exist. A bundled model is named bare."""
+    of the file being read, named ``relative_to`` in the message), must stay inside it (no absolute path, no
+    ``..``, no link out) and must exist. A bundled model is named bare."""
     if not r.has("cutout"):
         return default
     if isinstance(r.raw("cutout"), str):
@@ -33,7 +35,11 @@ def read_cutout(r: Reader, base: Path, default: Isolate, relative_to: str) -> Is
     c.check_keys(("mode", "model"))
     model = c.text("model", None)
     if model is not None and not _bundled(model):
-        path = (base / model).resolve()
+        try:  # a model named in a file stays inside that file's folder, as every other file it names
+            path = inside(base, model)
+        except UnsafePath as exc:
+            c.problem("model", str(exc), f"copy the model into the folder of {relative_to}")
+            return default
         if not path.is_file():
             c.problem("model", f"no model file {model}", f"name an ONNX file, relative to {relative_to}")
         model = str(path)

@@ -314,3 +314,23 @@ def test_a_workspace_naming_a_missing_model_is_a_config_error(tmp_path: Path) ->
         load_workspace(tmp_path)
     assert "no model file models/isnet.onnx" in str(caught.value.problems[0])
     assert "relative to the workspace" in str(caught.value.problems[0])
+
+
+@pytest.mark.parametrize("model", ["../outside.onnx", "/etc/passwd", "link/escape.onnx"])
+def test_a_model_named_in_a_file_stays_inside_its_folder(tmp_path: Path, model: str) -> None:
+    from artpipe.errors import ConfigError
+    from artpipe.jobs import load_job
+
+    folder = tmp_path / "jobs"
+    folder.mkdir()
+    (tmp_path / "outside.onnx").write_bytes(b"x")
+    (folder / "link").symlink_to(tmp_path)
+    (tmp_path / "escape.onnx").write_bytes(b"x")
+    job = folder / "job.yaml"
+    job.write_text(f"templates: [product-main]\ncutout: {{mode: model, model: {model}}}\n"
+                   "products: [{sku: a, product: a.jpg}]\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_job(job)
+    first = str(caught.value.problems[0])
+    assert "cutout.model" in first
+    assert "copy the model into the folder of this job file" in first
