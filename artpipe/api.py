@@ -21,6 +21,7 @@ from artpipe.config import init_workspace as init_workspace
 from artpipe.config import load_workspace as load_workspace
 from artpipe.defaults import settings
 from artpipe.errors import ConfigError, InputError, Problem
+from artpipe.executors import LocalExecutor, render_all
 from artpipe.files import write_png
 from artpipe.fitcheck import fit_texts
 from artpipe.imaging.checks import check_bytes
@@ -43,7 +44,7 @@ from artpipe.presets import Catalog as Catalog
 from artpipe.presets import expand, load_presets, unknown_preset_hint
 from artpipe.proof import contact_sheet, draw_boxes
 from artpipe.render import render
-from artpipe.report import Outcome
+from artpipe.report import Outcome, file_item
 from artpipe.report import count as count
 from artpipe.report import warnings_note as warnings_note
 from artpipe.requests import load_request
@@ -55,9 +56,7 @@ from artpipe.tasks import (
     NormalizeTask,
     load_asset,
     lost_normalized,
-    lost_product,
     normalize_file,
-    render_product,
     template_assets,
 )
 from artpipe.template.find import bundled_templates, find_template, template_file
@@ -70,7 +69,7 @@ OUTPUT_FORMATS = WRITTEN  # the formats artpipe writes
 
 def iter_job(job: Job, out_dir: Path, *, jobs: int | None = None) -> Iterator[Outcome]:
     """Render a loaded job, yielding each product's outcome as it finishes."""
-    for _, outcome in run_tasks(plan(job, out_dir), render_product, jobs, lost_product):
+    for _, outcome in render_all(plan(job, out_dir), LocalExecutor(jobs)):
         yield outcome
 
 
@@ -133,8 +132,8 @@ def normalize_files(plan: NormalizePlan, *, report: Path | None = None, jobs: in
                     progress: Callable[[Outcome], None] | None = None) -> RunResult:
     """Carry out a normalize plan and write the report (default ``out_dir/report.json``)."""
     options = plan.options
-    stream = ((task.index, outcome) for task, outcome in run_tasks(plan.tasks, normalize_file, jobs,
-                                                                               lost_normalized))
+    stream = ((task.index, file_item(result)) for task, result in run_tasks(plan.tasks, normalize_file, jobs,
+                                                                            lost_normalized))
     return collect(plan.known, stream, progress, report or plan.out_dir / "report.json", {
         "command": "normalize", "sources": [str(p) for p in plan.paths], "output": str(plan.out_dir),
         "options": {"trim": options.trim, "max_size": options.max_size, "white_backdrop": options.white_backdrop,
@@ -232,7 +231,7 @@ def check_files(files: list[Path], names: list[str], extra: Path | None = None) 
     if unknown:
         raise ConfigError([Problem("--preset", 0, 0, "", f"no preset or platform '{name}'",
                                    unknown_preset_hint(name, [*known, *platforms])) for name in unknown])
-    return [OutputCheck(str(path), name, platform, tuple(check_bytes(path.read_bytes(), preset)))
+    return [OutputCheck(name, platform, tuple(check_bytes(path.read_bytes(), preset)), str(path))
             for path in files for name, (preset, platform) in chosen.items()]
 
 
@@ -345,7 +344,6 @@ def main_images(paths: list[Path], out_dir: Path, presets: list[str], *, extra: 
     _check_output_folder(paths, out_dir)
     check_writable(out_dir)
     planned = plan_main_images(paths, out_dir, presets, load_presets(extra))
-    stream = ((task.index, outcome) for task, outcome in run_tasks(plan(planned.job, out_dir), render_product, jobs,
-                                                                               lost_product))
+    stream = ((task.index, outcome) for task, outcome in render_all(plan(planned.job, out_dir), LocalExecutor(jobs)))
     return collect(planned.known, stream, progress, report or out_dir / "report.json",
                     {"command": "main-image", "presets": presets, "output": str(out_dir)})

@@ -17,8 +17,9 @@ from artpipe.files import writable_folder, write_png, write_text_atomic
 from artpipe.incremental import Cache
 from artpipe.jobs import Job, plan
 from artpipe.proof import proof_html, proof_sheet
-from artpipe.report import Outcome, summarize, write_report
+from artpipe.report import Outcome, product_item, summarize, write_report
 from artpipe.requests import load_request
+from artpipe.results import ProductResult
 from artpipe.tasks import render_product
 from artpipe.version import __version__
 
@@ -84,16 +85,17 @@ def render_job(job: Job, out_dir: Path, *, report: Path | None = None, jobs: int
     tasks = plan(job, out_dir)
     check_writable(out_dir)
     records = Cache(cache) if cache is not None else None
-    kept: list[tuple[int, Outcome]] = []
+    kept: list[tuple[int, ProductResult]] = []
     full = {task.index: task for task in tasks}
     if records is not None:
         tasks, kept, _ = records.split(tasks, force)
         if keep_photos and cache is not None:
             tasks = [replace(t, assets=cache / "photos") for t in tasks]
     runs = (executor or LocalExecutor(jobs, timeout)).map(tasks, render_product)
-    stream = ((task.index, outcome if records is None else records.finish(full[task.index], task, outcome))
-              for task, outcome in runs)
-    result = collect(kept, stream, progress, report or out_dir / "report.json",
+    stream = ((task.index, product_item(result if records is None else records.finish(full[task.index], task,
+                                                                                         result)))
+              for task, result in runs)
+    result = collect([(i, product_item(r)) for i, r in kept], stream, progress, report or out_dir / "report.json",
                       {"command": "render", "job": str(job.path), "output": str(out_dir),
                        "cached": len(kept)})
     if records is not None:

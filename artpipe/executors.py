@@ -22,20 +22,25 @@ from typing import Any, Protocol
 from artpipe.errors import ConfigError, Problem
 from artpipe.files import write_atomic
 from artpipe.jobs import Task
-from artpipe.paths import display
-from artpipe.products import Product
-from artpipe.report import Outcome
+from artpipe.report import Outcome, product_item
+from artpipe.results import ProductResult
 from artpipe.run import default_jobs, run_guarded, run_tasks
-from artpipe.tasks import lost_product
+from artpipe.tasks import lost_product, render_product
 
-Worker = Callable[[Task], Outcome]
+Worker = Callable[[Task], ProductResult]
 IN_FLIGHT_PER_WORKER = 4  # tasks submitted ahead of the cluster, so memory stays flat for large batches
 
 
 class Executor(Protocol):
-    """Runs render tasks somewhere and reports each outcome as it arrives."""
+    """Runs render tasks somewhere and reports each result as it arrives, its paths the client's."""
 
-    def map(self, tasks: Sequence[Task], worker: Worker) -> Iterator[tuple[Task, Outcome]]: ...
+    def map(self, tasks: Sequence[Task], worker: Worker) -> Iterator[tuple[Task, ProductResult]]: ...
+
+
+def render_all(tasks: Sequence[Task], executor: Executor) -> Iterator[tuple[Task, Outcome]]:
+    """Render every task on ``executor``, yielding each product's report item as it finishes."""
+    for task, result in executor.map(tasks, render_product):
+        yield task, product_item(result)
 
 
 def _not_a_scheduler(address: str, timeout: float) -> str | None:
@@ -64,7 +69,7 @@ class LocalExecutor:
     jobs: int | None = None
     timeout: float | None = None
 
-    def map(self, tasks: Sequence[Task], worker: Worker) -> Iterator[tuple[Task, Outcome]]:
+    def map(self, tasks: Sequence[Task], worker: Worker) -> Iterator[tuple[Task, ProductResult]]:
         if self.timeout is None:
             return run_tasks(tasks, worker, self.jobs, lost_product)  # a dead worker costs only its product
         return run_guarded(tasks, worker, self.jobs or default_jobs(), self.timeout, lost_product)
@@ -88,7 +93,7 @@ class DaskExecutor:
                                        f"({silent})", "start one with: dask scheduler, and workers with: dask "
                                        "worker ADDRESS")])
 
-    def map(self, tasks: Sequence[Task], worker: Worker) -> Iterator[tuple[Task, Outcome]]:
+    def map(self, tasks: Sequence[Task], worker: Worker) -> Iterator[tuple[Task, ProductResult]]:
         try:
             import distributed  # noqa: PLC0415 - an optional dependency
             from dask import config as dask_settings  # noqa: PLC0415
@@ -127,15 +132,15 @@ class DaskExecutor:
             for future in running:
                 task = pending.pop(future)
                 try:
-                    outcome = future.result()
+                    result = future.result()
                 except Exception as exc:  # noqa: BLE001 - a cluster failure costs this product, not the batch
-                    outcome = lost_product(task, f"the cluster could not render it ({type(exc).__name__}: {exc})")
+                    result = lost_product(task, f"the cluster could not render it ({type(exc).__name__}: {exc})")
                 else:
-                    outcome = unpack(outcome) if self.ship_bytes else localize(outcome)
+                    result = as_named(task, unpack(result) if self.ship_bytes else result)
                 nxt = next(queue, None)
                 if nxt is not None:
                     running.add(submit(nxt))
-                yield task, outcome
+                yield task, result
 
 
 # shared storage ----------------------------------------------------------------------------------------------------
@@ -151,15 +156,18 @@ def absolute(task: Task) -> Task:
     return replace(task, product=product, renders=tuple(replace(s, output=s.output.resolve()) for s in task.renders))
 
 
-def localize(outcome: Outcome) -> Outcome:
-    """Absolute paths from a worker shown as the client shows paths (relative to its working folder)."""
-    shown = display(Path(outcome.input)) if Path(outcome.input).is_absolute() else outcome.input
-    return replace(outcome.shown(lambda o: display(Path(o))), input=shown)
+def as_named(task: Task, result: ProductResult) -> ProductResult:
+    """A result about ``absolute(task)`` with its paths named as ``task`` names them (as a local run has them)."""
+    sent = absolute(task)
+    where = {a.output: s.output for a, s in zip(sent.renders, task.renders, strict=True)}
+    where.update({sent.product.images[k]: p for k, p in task.product.images.items()})
+    return result.moved(where)
 
 
-def run_shared(worker: Worker, task: Task) -> Outcome:
-    """On a worker: render a task whose files are on shared storage (its outcome's paths absolute)."""
-    return worker(replace(task, absolute=True))
+def run_shared(worker: Worker, task: Task) -> ProductResult:
+    """On a worker: render a task whose files are on shared storage at the same absolute paths (see
+    ``absolute``), so its result's paths are the client's too."""
+    return worker(task)
 
 
 # shipped bytes -----------------------------------------------------------------------------------------------------
@@ -195,9 +203,11 @@ def pack(task: Task) -> Shipment:
     return Shipment(files)
 
 
-def run_shipped(worker: Worker, task: Task, shipment: Shipment) -> tuple[Outcome, dict[str, bytes]]:
+def run_shipped(worker: Worker, task: Task, shipment: Shipment) -> tuple[ProductResult, dict[str, bytes]]:
     """On a worker: lay the shipped files out in a temporary folder, render there, send the outputs back.
-    ``task``'s paths are the client's, absolute (see ``ship``): nothing is resolved against this machine."""
+    ``task``'s paths are the client's, absolute (see ``ship``): nothing is resolved against this machine. Files
+    are read from their copies (``Task.files``) but named as the client names them; the outputs are written
+    here and their result looked up back to the client's paths."""
     with tempfile.TemporaryDirectory(prefix="artpipe-") as tmp:
         root = Path(tmp).resolve()
         local: dict[str, str] = {}
@@ -206,43 +216,24 @@ def run_shipped(worker: Worker, task: Task, shipment: Shipment) -> tuple[Outcome
             path.parent.mkdir(parents=True)
             path.write_bytes(content)
             local[name] = str(path)
-        product = task.product
-        moved = {k: Path(local.get(str(p), str(p))) for k, p in product.images.items()}
-        values = {k: local.get(v, v) if v and k in _font_fields(task) else v for k, v in product.values.items()}
-        primary = Path(local.get(str(product.primary), str(product.primary))) if product.primary else None
-        outputs = {str(root / "out" / f"{i}{s.output.suffix}"): str(s.output) for i, s in enumerate(task.renders)}
-        back = {v: k for k, v in outputs.items()}
-        local_task = replace(task, product=_product(product, moved, values, primary),
-                             renders=tuple(replace(s, output=Path(back[str(s.output)])) for s in task.renders))
-        outcome = worker(replace(local_task, files=local, absolute=True))
-        names = {**{v: k for k, v in local.items()}, **outputs}
-        data = {names[o]: Path(o).read_bytes() for o in outcome.outputs if o in names}
-        return _rename(outcome, names), data
+        fonts = _font_fields(task)
+        values = {k: local.get(v, v) if v and k in fonts else v for k, v in task.product.values.items()}
+        back = {root / "out" / f"{i}{s.output.suffix}": s.output for i, s in enumerate(task.renders)}
+        here = {v: k for k, v in back.items()}
+        local_task = replace(task, product=replace(task.product, values=values), files=local,
+                             renders=tuple(replace(s, output=here[s.output]) for s in task.renders))
+        result = worker(local_task).moved(back)
+        data = {str(o.path): here[o.path].read_bytes() for o in result.written if o.path in here}
+        return result, data
 
 
 def _font_fields(task: Task) -> set[str]:
     return {n for t in task.templates for n, f in t.fields.items() if f.type == "font"}
 
 
-def _product(product: Product, images: dict[str, Path], values: dict[str, str], primary: Path | None) -> Product:
-    return replace(product, images=images, values=values, primary=primary)
-
-
-def _rename(outcome: Outcome, names: dict[str, str]) -> Outcome:
-    """Worker-side temporary paths in an outcome replaced by the client's paths."""
-    def fix(text: str) -> str:
-        for tmp, real in names.items():
-            text = text.replace(tmp, real)
-        return text
-    outputs = {tmp: real for tmp, real in names.items()}
-    # paths: looked up; messages (written on the worker, naming its files): the worker's names replaced
-    return replace(outcome.shown(lambda o: outputs.get(o, fix(o))), input=fix(outcome.input),
-                   message=fix(outcome.message), errors=tuple(fix(m) for m in outcome.errors))
-
-
-def unpack(result: tuple[Outcome, dict[str, bytes]]) -> Outcome:
-    """On the client: write the outputs a worker sent back, atomically, and show its paths as a local run does."""
-    outcome, files = result
+def unpack(shipped: tuple[ProductResult, dict[str, bytes]]) -> ProductResult:
+    """On the client: write the outputs a worker sent back, atomically."""
+    result, files = shipped
     for path, data in files.items():
         write_atomic(Path(path), data)
-    return localize(outcome)
+    return result

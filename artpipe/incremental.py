@@ -4,9 +4,9 @@ Each written output gets a record in the cache folder (``OUT/.artpipe-cache/`` u
 the fingerprints of what made it: the input files' bytes, the template (every key and value as loaded,
 plus the bytes of its own files), the product's field values, and the settings (size, preset, encoder,
 output name, artpipe version). On the next run an output whose fingerprints all match, and whose file is
-still the one written, is skipped; a product with nothing to do is not even decoded, and its last outcome
-is reported again. Input fingerprints are remembered by size and modification time, so an unchanged input is
-not read again.
+still the one written, is skipped; a product with nothing to do is not even decoded, and its last result
+(kept as a typed record, see results.ProductResult) is reported again. Input fingerprints are remembered by
+size and modification time, so an unchanged input is not read again.
 """
 
 from __future__ import annotations
@@ -15,13 +15,12 @@ import hashlib
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from artpipe.errors import ConfigError, Problem
 from artpipe.files import write_text_atomic
 from artpipe.jobs import RenderSpec, Task
-from artpipe.report import Outcome
-from artpipe.results import Encoded, OutputCheck
+from artpipe.results import ProductResult
 from artpipe.sources import digest
 from artpipe.template.model import Template
 from artpipe.version import __version__
@@ -133,14 +132,15 @@ class Cache:
                 return Decision(task.index, spec.output, True, f"{part} changed")
         return Decision(task.index, spec.output, False, "up to date")
 
-    def split(self, tasks: list[Task], force: bool) -> tuple[list[Task], list[tuple[int, Outcome]], list[Decision]]:
-        """(tasks with only the outputs to render, outcomes of products with nothing to do, every decision)."""
+    def split(self, tasks: list[Task], force: bool) -> tuple[list[Task], list[tuple[int, ProductResult]],
+                                                             list[Decision]]:
+        """(tasks with only the outputs to render, results of products with nothing to do, every decision)."""
         todo: list[Task] = []
-        kept: list[tuple[int, Outcome]] = []
+        kept: list[tuple[int, ProductResult]] = []
         decisions: list[Decision] = []
         for task in tasks:
             mine = [self.decide(task, spec, force) for spec in task.renders]
-            last = _product_record(self._load(self._task_path(task)))
+            last = self._last(task)
             if last is None:  # no report of the product's last run to keep outputs under: render it all
                 mine = [d if d.render else replace(d, render=True, reason="product not recorded") for d in mine]
             decisions.extend(mine)
@@ -148,26 +148,37 @@ class Cache:
             if last is None:
                 todo.append(task)
             elif not stale:
-                kept.append((task.index, _outcome(last, cached=True)))
+                kept.append((task.index, replace(last, cached=True)))
             else:
                 todo.append(task if len(stale) == len(task.renders) else replace(task, renders=stale))
         return todo, kept, decisions
 
-    def finish(self, full: Task, ran: Task, outcome: Outcome) -> Outcome:
-        """Record what a (possibly partial) task wrote; return its outcome for the whole product."""
-        written = set(outcome.outputs)
-        for spec in ran.renders:
-            shown = _shown(spec.output, outcome)
-            if shown not in written:
-                continue
-            st = spec.output.stat()
-            _keep(self._record_path(spec.output), json.dumps(
-                {"output": str(spec.output), "file": [st.st_size, st.st_mtime_ns], "parts": self.parts(full, spec)}))
+    def _last(self, task: Task) -> ProductResult | None:
+        """The product's last result, its outputs named as ``task`` names them; None when there is none or it is
+        of another shape (the product renders whole)."""
+        data = self._load(self._task_path(task))
+        try:
+            last = ProductResult.from_json(data) if data is not None else None
+        except (KeyError, TypeError, ValueError):
+            return None
+        if last is None:
+            return None
+        ours = {s.output.resolve(): s.output for s in task.renders}
+        return last.moved(ours)
+
+    def finish(self, full: Task, ran: Task, result: ProductResult) -> ProductResult:
+        """Record what a (possibly partial) task wrote; return its result for the whole product."""
+        specs = {s.output: s for s in ran.renders}
+        for out in (o for o in result.written if o.path in specs):
+            st = out.path.stat()
+            _keep(self._record_path(out.path), json.dumps(
+                {"output": str(out.path), "file": [st.st_size, st.st_mtime_ns],
+                 "parts": self.parts(full, specs[out.path])}))
         if ran is not full:
-            outcome = _merge(_product_record(self._load(self._task_path(full))), outcome, full)
-        if outcome.status == "ok":
-            _keep(self._task_path(full), json.dumps(outcome.to_json(), ensure_ascii=False))
-        return outcome
+            result = _merge(self._last(full), result, full)
+        if result.status == "ok":
+            _keep(self._task_path(full), json.dumps(result.to_json(), ensure_ascii=False))
+        return result
 
     def save(self) -> None:
         """Keep the input fingerprints for the next run (a full disk costs the next run speed, not this one)."""
@@ -183,51 +194,14 @@ def _keep(path: Path, text: str) -> None:
         pass
 
 
-def _product_record(data: dict[str, Any] | None) -> dict[str, Any] | None:
-    """A product's last report item, when it has the shape one has (else None: the product renders whole)."""
-    if data is None or not isinstance(data.get("input"), str) or not isinstance(data.get("status"), str):
-        return None
-    lists = [data.get(k, []) for k in ("outputs", "warnings")]
-    if not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in lists):
-        return None
-    entries = [data.get(k, []) for k in ("checks", "encoded")]
-    if not all(isinstance(v, list) and all(isinstance(e, dict) and isinstance(e.get("output"), str) for e in v)
-               for v in entries):
-        return None
-    return data
-
-
-def _shown(output: Path, outcome: Outcome) -> str:
-    """How ``outcome`` lists ``output`` (outputs are shown relative to the working folder when below it)."""
-    resolved = output.resolve()
-    return next((o for o in outcome.outputs if Path(o).resolve() == resolved), str(output))
-
-
-def _outcome(data: dict[str, Any], *, cached: bool) -> Outcome:
-    return Outcome.from_json(data, **({"cached": True} if cached else {}))
-
-
-E = TypeVar("E", Encoded, OutputCheck)
-
-
-def _in_order(entries: list[E], outputs: list[str]) -> tuple[E, ...]:
-    """``entries`` in the order of the outputs they are about."""
-    return tuple(sorted(entries, key=lambda e: outputs.index(e.output) if e.output in outputs else len(outputs)))
-
-
-def _merge(last: dict[str, Any] | None, new: Outcome, full: Task) -> Outcome:
-    """The outcome of a product of which only some outputs were rendered again: the kept outputs (and their
+def _merge(last: ProductResult | None, new: ProductResult, full: Task) -> ProductResult:
+    """The result of a product of which only some outputs were rendered again: the kept outputs (with their
     checks) from its last run, the new ones from this run, in the job's order."""
     if last is None:
         return new
-    fresh = {str(Path(o).resolve()) for o in new.outputs}
-    kept = [o for o in last.get("outputs", []) if str(Path(o).resolve()) not in fresh]
-    order = {str(s.output.resolve()): i for i, s in enumerate(full.renders)}
-    outputs = sorted([*kept, *new.outputs], key=lambda o: order.get(str(Path(o).resolve()), len(order)))
-    before = Outcome.from_json(last)
-    encoded = _in_order([*(e for e in before.encoded if e.output in kept), *new.encoded], outputs)
-    checks = _in_order([*(c for c in before.checks if c.output in kept), *new.checks], outputs)
-    warnings = list(dict.fromkeys([*last.get("warnings", []), *new.warnings]))
-    message = f"{len(outputs)} outputs" if new.status == "ok" else new.message
-    return replace(new, outputs=tuple(outputs), warnings=tuple(warnings), message=message, encoded=encoded,
-                   checks=checks)
+    fresh = {o.path for o in new.outputs}
+    order = {s.output: i for i, s in enumerate(full.renders)}
+    outputs = sorted([*(o for o in last.written if o.path not in fresh), *new.outputs],
+                     key=lambda o: order.get(o.path, len(order)))
+    warnings = tuple(dict.fromkeys([*last.warnings, *new.warnings]))
+    return replace(new, outputs=tuple(outputs), warnings=warnings)

@@ -13,7 +13,6 @@ from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.encode import SUBSAMPLING, EncodeOptions
 from artpipe.imaging.formats import SPELLINGS, suffix, written_by_extension, written_list
 from artpipe.naming import check_output_pattern, name_key, output_name
-from artpipe.paths import display
 from artpipe.presets import Catalog, Preset, expand, load_presets, platform_of, unknown_preset_hint
 from artpipe.products import Product, read_products
 from artpipe.schema import Problems, Reader, suggest
@@ -80,11 +79,6 @@ class Task:
     isolation: Isolate = Isolate()  # how product photos are cut out (the job's ``cutout``)
     files: Mapping[str, str] = field(default_factory=dict)  # files named by absolute path -> where to read them
     #                                                         instead (a task shipped with its files to a worker)
-    absolute: bool = False  # report paths absolute (a worker whose working folder is not the client's)
-
-    def show(self, path: Path) -> str:
-        """``path`` as this task's report shows it."""
-        return display(path, self.absolute)
 
     def canvas(self, spec: RenderSpec) -> tuple[int, int]:
         """The pixel size of one output."""
@@ -125,9 +119,9 @@ class Task:
         return self.cover or max((max(self.canvas(spec)) for spec in self.renders), default=0)
 
 
-def _entries(r: Reader) -> list[tuple[str, Reader | None, Mark, int]]:
+def _entries(reader: Reader) -> list[tuple[str, Reader | None, Mark, int]]:
     """(template reference, its entry's reader when it is a mapping, its position, index) per entry."""
-    seq = r.sequence("templates", required=True)
+    seq = reader.sequence("templates", required=True)
     out: list[tuple[str, Reader | None, Mark, int]] = []
     if seq is None:
         return out
@@ -135,47 +129,47 @@ def _entries(r: Reader) -> list[tuple[str, Reader | None, Mark, int]]:
         if isinstance(item, str):
             out.append((item, None, seq.item_marks[i], i))
             continue
-        er = r.item(seq, i, f"templates[{i}]")
-        if er is not None:
-            er.check_keys(ENTRY_KEYS, ("template",))
-            out.append((er.text("template", "") or "", er, seq.item_marks[i], i))
+        entry = reader.item(seq, i, f"templates[{i}]")
+        if entry is not None:
+            entry.check_keys(ENTRY_KEYS, ("template",))
+            out.append((entry.text("template", "") or "", entry, seq.item_marks[i], i))
     return out
 
 
-def _sizes(r: Reader | None, key: str, template: Template, default: object) -> tuple[str, ...]:
-    raw = r.raw(key, default) if r is not None else default
+def _sizes(reader: Reader | None, key: str, template: Template, default: object) -> tuple[str, ...]:
+    raw = reader.raw(key, default) if reader is not None else default
     if raw is None or raw == "all":
         return template.size_names
     names = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, list) else []
-    if r is not None and not names:
-        r.problem(key, "must be all or a list of size names")
+    if reader is not None and not names:
+        reader.problem(key, "must be all or a list of size names")
     good = []
     for name in names:
         if str(name) in template.size_names:
             good.append(str(name))
-        elif r is not None:
-            r.problem(key, f"template {template.name} has no size '{name}'",
+        elif reader is not None:
+            reader.problem(key, f"template {template.name} has no size '{name}'",
                       suggest(str(name), template.size_names) or f"its sizes: {', '.join(template.size_names)}")
     return tuple(good)
 
 
-def _presets(er: Reader, catalog: Catalog) -> dict[str, tuple[Preset, str]]:
+def _presets(entry: Reader, catalog: Catalog) -> dict[str, tuple[Preset, str]]:
     """``presets:`` preset names or platform names (a platform stands for its presets)."""
     known, platforms = catalog
-    chosen, unknown = expand(er.names("presets", "a preset or platform name or a list of them") or [],
+    chosen, unknown = expand(entry.names("presets", "a preset or platform name or a list of them") or [],
                              known, platforms)
     for name in unknown:
-        er.problem("presets", f"no preset or platform '{name}'", unknown_preset_hint(name, [*known, *platforms]))
+        entry.problem("presets", f"no preset or platform '{name}'", unknown_preset_hint(name, [*known, *platforms]))
     return chosen
 
 
-def _templates(r: Reader, job_dir: Path, problems: Problems, catalog: Catalog) -> list[JobTemplate]:
+def _templates(reader: Reader, job_dir: Path, problems: Problems, catalog: Catalog) -> list[JobTemplate]:
     out = []
-    for ref, er, (line, col), i in _entries(r):
+    for ref, er, (line, col), i in _entries(reader):
         path = find_template(ref, [job_dir, Path.cwd()])
         if path is None:
             hint = suggest(ref, bundled_templates()) or "give a path to a template file or folder"
-            problems.add(Problem(r.file, line, col, f"templates[{i}]", f"no template '{ref}'", hint))
+            problems.add(Problem(reader.file, line, col, f"templates[{i}]", f"no template '{ref}'", hint))
             continue
         try:
             template = load_template(path)
@@ -184,21 +178,21 @@ def _templates(r: Reader, job_dir: Path, problems: Problems, catalog: Catalog) -
             continue
         chosen = _presets(er, catalog) if er is not None else {}
         if er is not None and er.has("sizes"):
-            sizes = _sizes(er, "sizes", template, r.raw("sizes", "all"))
+            sizes = _sizes(er, "sizes", template, reader.raw("sizes", "all"))
         else:  # an entry naming presets renders just those unless it names sizes too
-            sizes = () if chosen else _sizes(r, "sizes", template, "all")
+            sizes = () if chosen else _sizes(reader, "sizes", template, "all")
         out.append(JobTemplate(template, sizes, tuple(p for p, _ in chosen.values()),
                                {name: platform for name, (_, platform) in chosen.items()}))
     return out
 
 
-def _encode(r: Reader, output: str) -> EncodeOptions:
-    f = r.mapping("format")
+def _encode(reader: Reader, output: str) -> EncodeOptions:
+    f = reader.mapping("format")
     ext = Path(output).suffix.lower()
     fmt = written_by_extension(ext)
     if f is None:
         if fmt is None:
-            r.problem("output", f"cannot tell the format from '{ext or 'no extension'}'",
+            reader.problem("output", f"cannot tell the format from '{ext or 'no extension'}'",
                       f"end the pattern in the extension of {written_list()}")
         return EncodeOptions(format=fmt or "JPEG", quality=settings().encode.jpeg_quality)
     f.check_keys(FORMAT_KEYS)
@@ -224,10 +218,10 @@ def _encode(r: Reader, output: str) -> EncodeOptions:
 
 
 
-def _check_pattern(r: Reader, pattern: str, templates: list[JobTemplate]) -> None:
-    known = set(PATTERN_KEYS) | {n for jt in templates for n, f in jt.template.fields.items()
+def _check_pattern(reader: Reader, pattern: str, templates: list[JobTemplate]) -> None:
+    known = set(PATTERN_KEYS) | {n for job_template in templates for n, f in job_template.template.fields.items()
                                  if f.type in ("text", "color")}
-    check_output_pattern(r, pattern, known)
+    check_output_pattern(reader, pattern, known)
 
 
 def load_job(path: Path, display: str | None = None, *, data: YMap | None = None,
@@ -239,26 +233,26 @@ def load_job(path: Path, display: str | None = None, *, data: YMap | None = None
     if data is None:
         data = load_mapping(path, "a job", display)
     problems = Problems()
-    r = Reader(data, "", problems)
-    r.check_keys(JOB_KEYS, ("templates",))
+    reader = Reader(data, "", problems)
+    reader.check_keys(JOB_KEYS, ("templates",))
     job_dir = path.parent
-    templates = _templates(r, job_dir, problems, presets or load_presets())
-    output = r.text("output", DEFAULT_OUTPUT) or DEFAULT_OUTPUT
-    _check_pattern(r, output, templates)
-    encode = _encode(r, output)
-    isolation = read_cutout(r, job_dir, Isolate(), "this job file")
+    templates = _templates(reader, job_dir, problems, presets or load_presets())
+    output = reader.text("output", DEFAULT_OUTPUT) or DEFAULT_OUTPUT
+    _check_pattern(reader, output, templates)
+    encode = _encode(reader, output)
+    isolation = read_cutout(reader, job_dir, Isolate(), "this job file")
     # Without every template, product fields cannot be checked; their problems would only be noise.
-    products = read_products(r, job_dir, [jt.template for jt in templates], problems) \
+    products = read_products(reader, job_dir, [job_template.template for job_template in templates], problems) \
         if not problems.items else []
     problems.raise_if_any()
-    return Job(path, r.text("name", path.stem) or path.stem, tuple(templates), output, encode, tuple(products),
+    return Job(path, reader.text("name", path.stem) or path.stem, tuple(templates), output, encode, tuple(products),
                isolation)
 
 
 def missing_inputs(job: Job) -> list[Problem]:
     """Image and font files a job names that do not exist (for ``validate``; ``render`` reports them per item)."""
     out = []
-    fonts = {n for jt in job.templates for n, f in jt.template.fields.items() if f.type == "font"}
+    fonts = {n for job_template in job.templates for n, f in job_template.template.fields.items() if f.type == "font"}
     for p in job.products:
         named = {**p.images, **{n: Path(v) for n, v in p.values.items() if n in fonts and v}}
         for name, path in named.items():
@@ -276,11 +270,11 @@ def plan(job: Job, out_dir: Path) -> list[Task]:
     for product in job.products:
         renders = []
         first_image = product.primary
-        for t_index, jt in enumerate(job.templates):
-            slots = [(size, None) for size in jt.sizes] + [(p.name, p) for p in jt.presets]
+        for t_index, job_template in enumerate(job.templates):
+            slots = [(size, None) for size in job_template.sizes] + [(p.name, p) for p in job_template.presets]
             for size, preset in slots:
-                platform = jt.platforms.get(preset.name, platform_of(preset)) if preset else ""
-                parts = {**product.values, "sku": product.sku, "template": jt.template.name, "size": size,
+                platform = job_template.platforms.get(preset.name, platform_of(preset)) if preset else ""
+                parts = {**product.values, "sku": product.sku, "template": job_template.template.name, "size": size,
                          "index": f"{product.index + 1:04d}", "stem": first_image.stem if first_image else "",
                          "preset": preset.name if preset else size, "platform": platform}
                 name = output_name(job.output, parts)
@@ -291,13 +285,13 @@ def plan(job: Job, out_dir: Path) -> list[Task]:
                 if key in seen:
                     problems.add(product.problem("output", f"'{name}' is also written for {seen[key]}",
                                                  "add {sku} or {index} to the output pattern"))
-                seen.setdefault(key, f"{product.sku} ({jt.template.name}, {size})")
+                seen.setdefault(key, f"{product.sku} ({job_template.template.name}, {size})")
                 if target.resolve() in inputs:
                     problems.add(product.problem("output", f"'{name}' would overwrite the input {target}",
                                                  "write into another folder with -o, or change the output pattern"))
-                base = size if preset is None else jt.template.size_names[0]
+                base = size if preset is None else job_template.template.size_names[0]
                 renders.append(RenderSpec(t_index, base, target, preset, platform))
-        task = Task(product.index, product, tuple(jt.template for jt in job.templates), tuple(renders), job.encode,
+        task = Task(product.index, product, tuple(t.template for t in job.templates), tuple(renders), job.encode,
                     isolation=job.isolation)
         tasks.append(replace(task, cover=task.largest_side()))
     problems.raise_if_any()

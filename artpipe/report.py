@@ -1,4 +1,5 @@
-"""Outcomes (report items) and the JSON report every input-processing command writes."""
+"""Report items (``Outcome``) made from a worker's typed results, and the JSON report every input-processing
+command writes. Paths become display strings here and nowhere else."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from artpipe.files import write_text_atomic
-from artpipe.results import Encoded, OutputCheck, Status, renamed
+from artpipe.paths import display
+from artpipe.results import Encoded, Failure, FileResult, OutputCheck, ProductResult, Status
 
 STATUSES = tuple(str(s) for s in Status)  # item statuses, part of the report contract (see results.Status)
 
@@ -54,11 +56,55 @@ class Outcome:
                    tuple(OutputCheck.from_json(c) for c in data.get("checks", [])),
                    tuple(str(m) for m in data.get("errors", [])))
 
-    def shown(self, name: Callable[[str], str]) -> Outcome:
-        """The outcome with every output path (outputs, encoded, checks) shown through ``name``."""
-        return replace(self, outputs=tuple(name(o) for o in self.outputs),
-                       encoded=tuple(renamed(e, name) for e in self.encoded),
-                       checks=tuple(renamed(c, name) for c in self.checks))
+
+Show = Callable[[Path], str]  # a path as this report shows it
+
+
+def told(failure: Failure, show: Show = display) -> str:
+    """A failure's message, naming its file first when it is about one."""
+    return f"{show(failure.path)}: {failure.message}" if failure.path is not None else failure.message
+
+
+def product_item(result: ProductResult, show: Show = display) -> Outcome:
+    """The report item of a rendered (or rejected, or lost) product."""
+    name = show(result.input) if result.input is not None else result.sku
+    extra: dict[str, Any] = {"sku": result.sku}
+    if result.steps:
+        extra["steps"] = list(result.steps)
+    if result.elapsed_ms is not None:
+        extra["elapsed_ms"] = result.elapsed_ms
+        extra["peak_rss_mb"] = result.peak_rss_mb
+    if result.cached:
+        extra["cached"] = True
+    warnings = list(result.warnings)
+    for out in result.written:
+        warnings.extend(w for w in out.warnings if w not in warnings)
+        if out.check is not None:
+            warnings.extend(f"check_failed:{out.check.preset}:{c.rule}" for c in out.check.failing)
+    written = result.written
+    outputs = tuple(show(o.path) for o in written)
+    encoded = tuple(replace(o.encoded, output=show(o.path)) for o in written if o.encoded is not None)
+    checks = tuple(replace(o.check, output=show(o.path)) for o in written if o.check is not None)
+    errors = tuple(told(f, show) for f in result.failures)
+    failure = result.failure or (result.failures[0] if errors else None)
+    if failure is None:
+        return Outcome(name, str(result.status), None, f"{len(outputs)} outputs", outputs, tuple(warnings), extra,
+                       encoded, checks)
+    more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+    return Outcome(name, str(result.status), failure.reason, told(failure, show) + more, outputs, tuple(warnings),
+                   extra, encoded, checks, errors if errors else ())
+
+
+def file_item(result: FileResult, show: Show = display) -> Outcome:
+    """The report item of a normalized (or rejected) file."""
+    name = show(result.input)
+    if result.failure is not None:
+        return Outcome(name, str(result.status), result.failure.reason, told(result.failure, show),
+                       warnings=result.warnings)
+    extra = {"format": result.format, "size": list(result.size), "original_size": list(result.original_size),
+             "subject": list(result.subject), "steps": list(result.steps), "elapsed_ms": result.elapsed_ms}
+    return Outcome(name, str(result.status), None, f"{result.size[0]}x{result.size[1]} {result.format}",
+                   (show(result.output),) if result.output else (), result.warnings, extra)
 
 
 def count(n: int, noun: str) -> str:

@@ -1,6 +1,6 @@
 """Execute tasks on a process pool (``jobs`` workers) or inline for ``jobs=1``.
 
-Either way the same worker function runs, so outputs are identical; outcomes stream back as tasks
+Either way the same worker function runs, so outputs are identical; results stream back as tasks
 finish, with a bounded number in flight so memory stays flat for large batches.
 """
 
@@ -16,9 +16,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
-from artpipe.report import Outcome
-
 T = TypeVar("T")
+R = TypeVar("R")  # what the worker returns for a task
 
 
 def default_jobs() -> int:
@@ -26,8 +25,8 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def run_tasks(tasks: Sequence[T], worker: Callable[[T], Outcome], jobs: int | None = None,
-              lost: Callable[[T, str], Outcome] | None = None) -> Iterator[tuple[T, Outcome]]:
+def run_tasks(tasks: Sequence[T], worker: Callable[[T], R], jobs: int | None = None,
+              lost: Callable[[T, str], R] | None = None) -> Iterator[tuple[T, R]]:
     """Yield (task, outcome) as tasks finish; ``jobs`` processes (default: all cores), inline for 1. With
     ``lost``, a worker process that dies (the OOM killer, a decoder crash) fails only its own task: the pool is
     replaced (see run_guarded) instead of the whole batch ending without a report."""
@@ -45,7 +44,7 @@ def run_tasks(tasks: Sequence[T], worker: Callable[[T], Outcome], jobs: int | No
     finished = False
     try:
         # Keep a bounded window of tasks in flight so memory stays flat for very large batches.
-        pending: dict[Future[Outcome], T] = {}
+        pending: dict[Future[R], T] = {}
         queue = iter(tasks)
         for task in queue:
             pending[pool.submit(worker, task)] = task
@@ -74,8 +73,8 @@ def _kill(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-def run_guarded(tasks: Sequence[T], worker: Callable[[T], Outcome], jobs: int, timeout: float,
-                lost: Callable[[T, str], Outcome]) -> Iterator[tuple[T, Outcome]]:
+def run_guarded(tasks: Sequence[T], worker: Callable[[T], R], jobs: int, timeout: float,
+                lost: Callable[[T, str], R]) -> Iterator[tuple[T, R]]:
     """Like run_tasks, but a task that hangs past ``timeout`` seconds or kills its worker process costs only
     its own outcome (``lost(task, why)``), and everything else still runs.
 
@@ -90,7 +89,7 @@ def run_guarded(tasks: Sequence[T], worker: Callable[[T], Outcome], jobs: int, t
         source: deque[T] = deque([solo.popleft()]) if alone else queue
         width = 1 if alone else max(1, jobs)
         pool = ProcessPoolExecutor(max_workers=width, mp_context=multiprocessing.get_context(method))
-        running: dict[Future[Outcome], tuple[T, float]] = {}
+        running: dict[Future[R], tuple[T, float]] = {}
         try:
             broken = yield from _drain(pool, worker, source, running, width, timeout, alone, solo, lost)
         except BaseException:  # interrupted (Ctrl-C, SIGTERM) or abandoned: stop the workers now
@@ -103,9 +102,9 @@ def run_guarded(tasks: Sequence[T], worker: Callable[[T], Outcome], jobs: int, t
             pool.shutdown(wait=True)
 
 
-def _drain(pool: ProcessPoolExecutor, worker: Callable[[T], Outcome], source: deque[T],
-           running: dict[Future[Outcome], tuple[T, float]], width: int, timeout: float, alone: bool,
-           solo: deque[T], lost: Callable[[T, str], Outcome]) -> Generator[tuple[T, Outcome], None, bool]:
+def _drain(pool: ProcessPoolExecutor, worker: Callable[[T], R], source: deque[T],
+           running: dict[Future[R], tuple[T, float]], width: int, timeout: float, alone: bool,
+           solo: deque[T], lost: Callable[[T, str], R]) -> Generator[tuple[T, R], None, bool]:
     """Run ``source`` on ``pool`` until it is empty or the pool breaks (a worker died or hung); returns
     whether it broke. Tasks a broken pool took with it go to ``solo``, to be run again alone."""
     broken = False

@@ -29,11 +29,9 @@ from artpipe.imaging.formats import SPELLINGS, suffix
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
 from artpipe.jobs import RenderSpec, Task
-from artpipe.paths import display
 from artpipe.presets import Preset, slot_of
 from artpipe.render import Rendered, render
-from artpipe.report import Outcome
-from artpipe.results import Encoded, OutputCheck
+from artpipe.results import Encoded, Failure, FileResult, OutputCheck, OutputResult, ProductResult, Status
 from artpipe.template.model import Template
 
 
@@ -85,11 +83,17 @@ def _template_file(path: str, mtime_ns: int) -> Asset:
 
 def template_assets(template: Template, files: Mapping[str, str] | None = None) -> dict[str, Asset]:
     """The template's own images (logo, background), decoded once per process; its fonts are not images.
-    ``files``: where to read files named by absolute path instead (a shipped task's copies)."""
+    ``files``: where to read files named by absolute path instead (a shipped task's copies); a problem names
+    the file as the template does, never the copy."""
     out = {}
     for name in template.images:
         path = Path((files or {}).get(name, name))
-        out[f"file:{name}"] = _template_file(str(path), path.stat().st_mtime_ns)
+        try:
+            out[f"file:{name}"] = _template_file(str(path), path.stat().st_mtime_ns)
+        except OSError as exc:
+            raise InputError(name, "missing", f"cannot read it ({exc.strerror or exc})") from None
+        except InputError as exc:
+            raise InputError(name, exc.reason, exc.message) from None
     return out
 
 
@@ -165,17 +169,6 @@ def _render_output(template: Template, size: str, values: dict[str, str], images
                    warnings=(*rendered.warnings, f"smaller:{preset.name}:{side}x{side}"))
 
 
-@dataclass(frozen=True)
-class OutputResult:
-    """One output of a product: written (where its byte budget landed, its preset's verdict) or why not."""
-
-    spec: RenderSpec
-    error: tuple[str, str] | None = None  # (reason, message) when it could not be made
-    warnings: tuple[str, ...] = ()  # the render's own (a text cut, a layer dropped by a preset)
-    encoded: Encoded | None = None  # when the output has a byte budget
-    check: OutputCheck | None = None  # when it was rendered into a marketplace preset
-
-
 def fit_budget(rendered: Rendered, options: EncodeOptions, preset: Preset | None) -> Landed:
     """The rendered canvas encoded within the output's byte budget (a white-background preset keeps an exactly
     white border white). BudgetError when no quality or size lands in it."""
@@ -183,12 +176,11 @@ def fit_budget(rendered: Rendered, options: EncodeOptions, preset: Preset | None
     return encode_within(rendered.image, options, Budget(options.min_bytes, options.max_bytes, options.min_side, white))
 
 
-def check_output(data: bytes, rendered: Rendered, preset: Preset, cut: tuple[str, ...], output: str,
-                 platform: str) -> OutputCheck:
+def check_output(data: bytes, rendered: Rendered, preset: Preset, cut: tuple[str, ...], platform: str) -> OutputCheck:
     """The preset's rules on the written bytes, plus the rules only rendering can judge (enlargement, a product
     cut by its photo's frame)."""
     results = check_bytes(data, preset) + _low_resolution(rendered, preset) + _whole_product(cut, preset)
-    return OutputCheck(output, preset.name, platform, tuple(results))
+    return OutputCheck(preset.name, platform, tuple(results))
 
 
 def render_output(task: Task, spec: RenderSpec, images: dict[str, Asset], cut: tuple[str, ...]) -> OutputResult:
@@ -199,25 +191,24 @@ def render_output(task: Task, spec: RenderSpec, images: dict[str, Asset], cut: t
         rendered = _render_output(template, spec.size, task.product.values,
                                   {**template_assets(template, task.files), **images}, preset)
     except RenderError as exc:
-        return OutputResult(spec, ("render", str(exc)))
+        return OutputResult(spec.output, Failure("render", str(exc)))
     except InputError as exc:
-        return OutputResult(spec, ("render", f"{template.path}: template file {exc.path}: {exc.message}"))
+        return OutputResult(spec.output, Failure("render", f"template file {exc.path}: {exc.message}",
+                                                 template.path))
     options = task.encode if preset is None else _preset_encoding(task.encode, preset, rendered.image.size)
     try:
         landed = fit_budget(rendered, options, preset)
         write_atomic(spec.output, landed.data)
     except BudgetError as exc:
-        return OutputResult(spec, ("budget", f"{task.show(spec.output)}: {exc}; widen the byte budget or lower "
-                                             "min_side"))
+        return OutputResult(spec.output, Failure("budget", f"{exc}; widen the byte budget or lower min_side",
+                                                 spec.output))
     except OSError as exc:  # the encoder's temp files or the output's folder: nothing is written either way
-        return OutputResult(spec, ("write", f"{task.show(spec.output)}: cannot write ({exc.strerror or exc}); "
-                                            "check space and permissions of the output folder"))
+        return OutputResult(spec.output, Failure("write", f"cannot write ({exc.strerror or exc}); check space and "
+                                                 "permissions of the output folder", spec.output))
     budgeted = options.min_bytes is not None or options.max_bytes is not None
-    encoded = Encoded(task.show(spec.output), len(landed.data), landed.quality, landed.subsampling,
-                      landed.size) if budgeted else None
-    check = check_output(landed.data, rendered, preset, cut, task.show(spec.output), spec.platform) \
-        if preset else None
-    return OutputResult(spec, None, rendered.warnings, encoded, check)
+    encoded = Encoded(len(landed.data), landed.quality, landed.subsampling, landed.size) if budgeted else None
+    check = check_output(landed.data, rendered, preset, cut, spec.platform) if preset else None
+    return OutputResult(spec.output, None, rendered.warnings, encoded, check)
 
 
 def _load_images(task: Task) -> tuple[dict[str, Asset], list[str], list[str]]:
@@ -230,7 +221,11 @@ def _load_images(task: Task) -> tuple[dict[str, Asset], list[str], list[str]]:
     warnings: list[str] = []
     steps: list[str] = []
     for field, path in product.images.items():
-        asset = load_asset(path, cover, task.assets, isolation if field in product_fields else None)
+        try:  # read from the shipped copy when there is one, always named as the job names it
+            asset = load_asset(Path(task.files.get(str(path), path)), cover, task.assets,
+                               isolation if field in product_fields else None)
+        except InputError as exc:
+            raise InputError(str(path), exc.reason, exc.message) from None
         images[field] = asset
         own = path == product.primary
         if own:
@@ -239,49 +234,30 @@ def _load_images(task: Task) -> tuple[dict[str, Asset], list[str], list[str]]:
     return images, warnings, steps
 
 
-def render_product(task: Task) -> Outcome:
+def render_product(task: Task) -> ProductResult:
     """Render one product into all its outputs; never raises for an expected failure."""
     started = time.perf_counter()
     product = task.product
-    name = task.show(product.primary) if product.primary else product.sku
-    extra: dict[str, object] = {"sku": product.sku}
     try:
         images, warnings, steps = _load_images(task)
     except InputError as exc:
-        return Outcome(task.show(Path(exc.path)), "rejected", exc.reason, exc.message, extra=extra)
+        return ProductResult(Path(exc.path), product.sku, Status.REJECTED, Failure(exc.reason, exc.message))
     except MemoryError:  # a huge photo under a memory limit: this product fails, the batch goes on
-        return Outcome(name, "rejected", "too_large", "ran out of memory decoding it; export a smaller image",
-                       extra=extra)
-    if steps:
-        extra["steps"] = steps
-    product_fields = task.product_fields()
-    cut = tuple(side for f in product_fields if f in images for w in images[f].warnings
+        return ProductResult(product.primary, product.sku, Status.REJECTED,
+                             Failure("too_large", "ran out of memory decoding it; export a smaller image"))
+    cut = tuple(side for f in task.product_fields() if f in images for w in images[f].warnings
                 if w.startswith("product_cropped:") for side in w.split(":", 1)[1].split("+"))
-    results = [render_output(task, spec, images, cut) for spec in task.renders]
-    made = [r for r in results if r.error is None]
-    for r in made:
-        warnings.extend(w for w in r.warnings if w not in warnings)
-        if r.check is not None:
-            warnings.extend(f"check_failed:{r.check.preset}:{c.rule}" for c in r.check.failing)
-    extra["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
-    extra["peak_rss_mb"] = peak_rss_mb()
-    outputs = tuple(task.show(r.spec.output) for r in made)
-    encoded = tuple(r.encoded for r in made if r.encoded is not None)
-    checks = tuple(r.check for r in made if r.check is not None)
-    errors = [r.error for r in results if r.error is not None]
-    if errors:
-        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-        reason, message = errors[0]
-        return Outcome(name, "failed", reason, message + more, outputs, tuple(warnings), extra, encoded, checks,
-                       tuple(m for _, m in errors))
-    return Outcome(name, "ok", None, f"{len(outputs)} outputs", outputs, tuple(warnings), extra, encoded, checks)
+    outputs = tuple(render_output(task, spec, images, cut) for spec in task.renders)
+    failed = any(o.failure is not None for o in outputs)
+    return ProductResult(product.primary, product.sku, Status.FAILED if failed else Status.OK, None, outputs,
+                         tuple(warnings), tuple(steps), round((time.perf_counter() - started) * 1000, 1),
+                         peak_rss_mb())
 
 
-def lost_product(task: Task, why: str) -> Outcome:
-    """The outcome of a product whose worker hung or died (run_guarded's ``lost``)."""
-    name = task.show(task.product.primary) if task.product.primary else task.product.sku
-    return Outcome(name, "failed", "corrupt", f"{why}; the file may be damaged or hostile, re-export it",
-                   extra={"sku": task.product.sku})
+def lost_product(task: Task, why: str) -> ProductResult:
+    """The result of a product whose worker hung or died (run_guarded's ``lost``)."""
+    return ProductResult(task.product.primary, task.product.sku, Status.FAILED,
+                         Failure("corrupt", f"{why}; the file may be damaged or hostile, re-export it"))
 
 
 @dataclass(frozen=True)
@@ -298,25 +274,25 @@ class NormalizeTask:
 
 
 
-def lost_normalized(task: NormalizeTask, why: str) -> Outcome:
-    """The outcome of a normalize task whose worker died (the OOM killer, a decoder crash)."""
-    return Outcome(display(task.source), "failed", "corrupt", f"{why}; the file may be damaged or hostile, "
-                   "re-export it")
+def lost_normalized(task: NormalizeTask, why: str) -> FileResult:
+    """The result of a normalize task whose worker died (the OOM killer, a decoder crash)."""
+    return FileResult(task.source, Status.FAILED,
+                      Failure("corrupt", f"{why}; the file may be damaged or hostile, re-export it"))
 
 
-def normalize_file(task: NormalizeTask) -> Outcome:
+def normalize_file(task: NormalizeTask) -> FileResult:
     """Normalize one file and write the result; inputs are only ever read."""
     started = time.perf_counter()
-    name = display(task.source)
     try:
         # Decode at a reduced DCT scale only when the whole frame is kept: a trim crops after decoding,
         # and the product would lose pixels it needs.
         draft = task.options.max_size if not task.options.trim else None
         asset = normalize(open_image(task.source, draft_side=draft), task.options)
     except InputError as exc:
-        return Outcome(name, "rejected", exc.reason, exc.message)
+        return FileResult(task.source, Status.REJECTED, Failure(exc.reason, exc.message))
     except MemoryError:
-        return Outcome(name, "rejected", "too_large", "ran out of memory decoding it; export a smaller image")
+        return FileResult(task.source, Status.REJECTED,
+                          Failure("too_large", "ran out of memory decoding it; export a smaller image"))
     image, warnings = asset.cutout(), list(asset.warnings)  # the product alone when the model isolated it
     fmt = SPELLINGS.get(task.format)
     if fmt is None:
@@ -328,10 +304,7 @@ def normalize_file(task: NormalizeTask) -> Outcome:
     try:
         write_atomic(output, encode(image, EncodeOptions(format=fmt, quality=task.quality)))
     except OSError as exc:
-        return Outcome(name, "failed", "write", f"{display(output)}: cannot write ({exc.strerror or exc}); "
-                       "check space and permissions of the output folder", (), tuple(warnings))
-    extra = {"format": fmt, "size": list(image.size), "original_size": list(asset.original_size),
-             "subject": list(asset.subject), "steps": list(asset.steps),
-             "elapsed_ms": round((time.perf_counter() - started) * 1000, 1)}
-    return Outcome(name, "ok", None, f"{image.width}x{image.height} {fmt}", (display(output),), tuple(warnings),
-                   extra)
+        return FileResult(task.source, Status.FAILED, Failure("write", f"cannot write ({exc.strerror or exc}); "
+                          "check space and permissions of the output folder", output), warnings=tuple(warnings))
+    return FileResult(task.source, Status.OK, None, output, tuple(warnings), fmt, image.size, asset.original_size,
+                      asset.subject, tuple(asset.steps), round((time.perf_counter() - started) * 1000, 1))

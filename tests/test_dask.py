@@ -17,7 +17,8 @@ from artpipe.cli import main
 from artpipe.errors import ConfigError
 from artpipe.executors import DaskExecutor
 from artpipe.jobs import Task, load_job, plan
-from artpipe.report import Outcome
+from artpipe.report import Outcome, product_item
+from artpipe.results import ProductResult
 from artpipe.tasks import render_product
 
 distributed = pytest.importorskip("distributed")
@@ -66,6 +67,34 @@ def test_a_cluster_renders_the_sample_job_identically(scheduler: str, local: Pat
     assert items(out) == items(local)
 
 
+@pytest.mark.parametrize("ship", [False, True], ids=["shared storage", "shipped bytes"])
+def test_an_incremental_run_on_a_cluster_keeps_what_is_up_to_date(scheduler: str, tmp_path: Path, ship: bool,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A job named by relative paths: the cluster's results come back named as the job names them, so the
+    cache records them and the next run renders only what changed."""
+    import shutil
+
+    shutil.copytree(JOB.parent.parent, tmp_path / "samples")
+    monkeypatch.chdir(tmp_path)
+    job = Path("samples/jobs/spring-sale.yaml")
+    out, cache = Path("out"), Path("out/.artpipe-cache")
+
+    def run() -> list[Outcome]:
+        return render_job(load_job(job), out, cache=cache, executor=DaskExecutor(scheduler, ship_bytes=ship)).outcomes
+
+    first = run()
+    assert [o.status for o in first] == ["ok"] * 6
+    assert all(o.outputs[0].startswith("out/") for o in first)
+    assert all(o.extra.get("cached") for o in run())
+    job.write_text(job.read_text(encoding="utf-8").replace("北欧陶瓷马克杯 早春新品", "北欧陶瓷马克杯 夏季新品"),
+                   encoding="utf-8")
+    again = run()
+    assert [bool(o.extra.get("cached")) for o in again] == [False] + [True] * 5
+    assert again[0].outputs == first[0].outputs  # the kept outputs and the new ones, in the job's order
+    assert again[0].message == f"{len(first[0].outputs)} outputs"
+    assert [c.output for c in again[0].checks] == [c.output for c in first[0].checks]
+
+
 def test_a_window_narrower_than_the_batch_drops_no_product(scheduler: str, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     import artpipe.executors
@@ -76,7 +105,7 @@ def test_a_window_narrower_than_the_batch_drops_no_product(scheduler: str, tmp_p
     assert len(result.outcomes) == 6
 
 
-def killed_once(task: Task) -> Outcome:
+def killed_once(task: Task) -> ProductResult:
     """Kills its worker process the first time it meets the tea photo, then renders normally."""
     marker = task.renders[0].output.parent.parent / "killed-a-worker"
     if task.product.sku == "tea-03" and not marker.exists():
@@ -187,9 +216,32 @@ def test_shipped_paths_are_the_clients_whatever_the_workers_folder(tmp_path: Pat
     assert not task.renders[0].output.is_absolute()
     shipped, shipment = ship(task)
     monkeypatch.chdir(worker)  # the worker's own folder
-    outcome, data = run_shipped(render_product, shipped, shipment)
-    assert outcome.status == "ok", outcome.message
+    result, data = run_shipped(render_product, shipped, shipment)
+    assert result.status == "ok", product_item(result).message
     assert len(data) == len(task.renders)
     for name in data:
         assert Path(name).is_relative_to(client / "out"), name
     assert not (worker / "out").exists()
+
+
+def test_a_shipped_problem_names_the_clients_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker reads shipped copies in a temporary folder, but every path in its result, and every message the
+    report makes from it, names the client's file."""
+    import shutil
+
+    from artpipe.executors import run_shipped, ship
+    from artpipe.paths import display
+
+    client = tmp_path / "client"
+    shutil.copytree(JOB.parent.parent, client / "samples")
+    monkeypatch.chdir(client)
+    tasks = plan(load_job(Path("samples/jobs/spring-sale.yaml")), Path("out"))
+    photo = tasks[0].product.primary
+    assert photo is not None
+    photo.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")  # broken after planning
+    result, data = run_shipped(render_product, *ship(tasks[0]))
+    assert (result.status, data) == ("rejected", {})
+    assert result.input == photo.resolve()
+    item = product_item(result)
+    assert item.input == display(photo) == "samples/photos/mug-sideways.jpg"  # as a local run shows it
+    assert "artpipe-" not in json.dumps(item.to_json())

@@ -7,6 +7,7 @@ import pytest
 
 from artpipe.files import TEMP_PREFIX, clean_temp_files, write_atomic
 from artpipe.jobs import load_job, plan
+from artpipe.report import product_item
 from artpipe.tasks import render_product
 
 from conftest import product_photo
@@ -41,7 +42,7 @@ def test_encoding_failure_writes_nothing(tmp_path: Path, monkeypatch: pytest.Mon
     def broken(*_: object) -> bytes:
         raise OSError(5, "encoder exploded")
     monkeypatch.setattr("artpipe.tasks.encode_within", broken)
-    outcome = render_product(tasks[0])
+    outcome = product_item(render_product(tasks[0]))
     assert (outcome.status, outcome.reason) == ("failed", "write")
     assert "cannot write (encoder exploded)" in outcome.message
     assert [p for p in (tmp_path / "out").rglob("*") if p.is_file()] == []

@@ -71,6 +71,7 @@ def test_measure_runs_adds_up_the_faces() -> None:
 
 def test_a_brand_font_field_from_a_job(tmp_path: Path) -> None:
     from artpipe.jobs import load_job, plan
+    from artpipe.report import product_item
     from artpipe.tasks import render_product
     shutil.copy(BRAND, tmp_path / "maison.ttf")
     (tmp_path / "t.yaml").write_text("""\
@@ -90,12 +91,12 @@ layers:
     job = load_job(tmp_path / "job.yaml")
     assert job.products[0].values["brand_font"] == str((tmp_path / "maison.ttf").resolve())
     (task,) = plan(job, tmp_path / "out")
-    outcome = render_product(task)
+    outcome = product_item(render_product(task))
     assert outcome.status == "ok", outcome.message
     with_brand = (tmp_path / "out" / "a.png").read_bytes()
     (tmp_path / "kit.yaml").write_text("brand_font: ''\n", encoding="utf-8")  # no brand font: bundled only
     (task,) = plan(load_job(tmp_path / "job.yaml"), tmp_path / "out")
-    assert render_product(task).status == "ok"
+    assert product_item(render_product(task)).status == "ok"
     assert (tmp_path / "out" / "a.png").read_bytes() != with_brand
 
 

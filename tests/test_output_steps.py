@@ -15,8 +15,8 @@ from artpipe.imaging.encode import EncodeOptions
 from artpipe.jobs import Task, load_job, plan
 from artpipe.presets import load_presets
 from artpipe.render import Rendered
-from artpipe.report import Outcome
-from artpipe.results import Encoded, OutputCheck
+from artpipe.report import Outcome, product_item
+from artpipe.results import Encoded, OutputCheck, Status
 from artpipe.tasks import _load_images, check_output, fit_budget, render_output, render_product
 
 from conftest import product_photo
@@ -26,9 +26,9 @@ def rendered(image: Image.Image, upscale: float = 1.0) -> Rendered:
     return Rendered(image, (), upscale)
 
 
-def task(tmp_path: Path, extra: str = "") -> Task:
+def task(tmp_path: Path, extra: str = "", presets: str = "tmall.white_bg") -> Task:
     product_photo().save(tmp_path / "p.jpg", quality=92)
-    (tmp_path / "job.yaml").write_text("templates:\n  - template: product-main\n    presets: [tmall.white_bg]\n"
+    (tmp_path / "job.yaml").write_text(f"templates:\n  - template: product-main\n    presets: [{presets}]\n"
                                        f"products:\n  - {{sku: x, product: p.jpg}}\n{extra}", encoding="utf-8")
     return plan(load_job(tmp_path / "job.yaml"), tmp_path / "out")[0]
 
@@ -51,10 +51,10 @@ def test_check_output_judges_the_bytes_and_what_rendering_knows(tmp_path: Path) 
     white.paste((200, 30, 30), (200, 150, 600, 650))
     buf = io.BytesIO()
     white.save(buf, "JPEG", quality=95)
-    sharp = check_output(buf.getvalue(), rendered(white), preset, (), tmp_path / "a.jpg", "tmall")
+    sharp = check_output(buf.getvalue(), rendered(white), preset, (), "tmall")
     assert (sharp.preset, sharp.platform) == ("tmall.white_bg", "tmall")
     assert {r.rule for r in sharp.results} >= {"white_background", "low_resolution", "whole_product"}
-    soft = check_output(buf.getvalue(), rendered(white, upscale=4.0), preset, ("bottom",), tmp_path / "a.jpg", "")
+    soft = check_output(buf.getvalue(), rendered(white, upscale=4.0), preset, ("bottom",), "")
     assert {r.rule for r in soft.failing} >= {"low_resolution", "whole_product"}
     assert not soft.passed
 
@@ -65,7 +65,8 @@ def test_render_output_writes_checks_and_stops_at_a_failed_step(tmp_path: Path,
     images, _, _ = _load_images(t)
     spec = next(s for s in t.renders if s.preset is not None)
     done = render_output(t, spec, images, ())
-    assert done.error is None
+    assert done.failure is None
+    assert done.path == spec.output
     assert spec.output.is_file()
     assert done.check is not None
     assert done.check.preset == "tmall.white_bg"
@@ -77,15 +78,42 @@ def test_render_output_writes_checks_and_stops_at_a_failed_step(tmp_path: Path,
         raise OSError(28, "No space left on device")
     monkeypatch.setattr("artpipe.tasks.write_atomic", refuse)
     failed = render_output(t, spec, images, ())
-    assert failed.error is not None
-    assert failed.error[0] == "write"
-    assert "cannot write (No space left on device)" in failed.error[1]
+    assert failed.failure is not None
+    assert failed.failure.reason == "write"
+    assert failed.failure.path == spec.output  # named by the report, not written into the message
+    assert str(spec.output) not in failed.failure.message
+    assert "cannot write (No space left on device)" in failed.failure.message
     assert (failed.check, failed.encoded) == (None, None)
     assert not spec.output.exists()
 
 
+def test_the_worker_returns_paths_and_only_the_report_shows_them(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    t = task(tmp_path, presets="tmall.white_bg, jd.main")
+    result = render_product(t)
+    assert result.status == Status.OK
+    assert [o.path for o in result.outputs] == [s.output for s in t.renders]
+    assert result.input == t.product.primary
+    item = product_item(result, show=lambda p: f"<{p.name}>")
+    assert item.input == f"<{t.product.primary.name}>"
+    assert list(item.outputs) == [f"<{s.output.name}>" for s in t.renders]
+    assert {c.output for c in item.checks} <= set(item.outputs)
+    assert item.message == f"{len(t.renders)} outputs"
+    assert item.extra["sku"] == t.product.sku
+
+    def refuse(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr("artpipe.tasks.write_atomic", refuse)
+    failed = product_item(render_product(t), show=lambda p: f"<{p.name}>")
+    assert (failed.status, failed.reason, failed.outputs) == ("failed", "write", ())
+    first = t.renders[0].output.name
+    assert failed.message.startswith(f"<{first}>: cannot write (No space left on device)")
+    assert failed.message.endswith(f"(+{len(t.renders) - 1} more)")
+    assert len(failed.errors) == len(t.renders)
+
+
 def test_a_report_item_reads_back_as_the_same_typed_outcome(tmp_path: Path) -> None:
-    outcome = render_product(task(tmp_path))
+    outcome = product_item(render_product(task(tmp_path)))
     assert outcome.status == "ok"
     assert all(isinstance(c, OutputCheck) for c in outcome.checks)
     assert all(isinstance(e, Encoded) for e in outcome.encoded)

@@ -180,6 +180,7 @@ def test_check_command_exit_codes(tmp_path: Path) -> None:
 
 def test_product_main_on_a_light_backdrop_passes_the_white_background_rules(tmp_path: Path) -> None:
     from artpipe.jobs import load_job, plan
+    from artpipe.report import product_item
     from artpipe.tasks import render_product
     photo = Image.new("RGB", (1200, 1000), (236, 234, 230))  # an off-white studio backdrop
     mask = Image.new("L", photo.size, 0)
@@ -191,7 +192,7 @@ def test_product_main_on_a_light_backdrop_passes_the_white_background_rules(tmp_
     (tmp_path / "job.yaml").write_text("templates: [product-main]\nformat: {quality: 92, min_bytes: 38000, "
                                        "max_bytes: 300000}\nproducts: [{sku: a, product: p.jpg}]\n")
     (task,) = plan(load_job(tmp_path / "job.yaml"), tmp_path / "out")
-    assert render_product(task).status == "ok"
+    assert product_item(render_product(task)).status == "ok"
     data = (tmp_path / "out" / "a" / "product-main-square.jpg").read_bytes()
     results = {r.rule: r for r in check_bytes(data, load_presets()[0]["tmall.white_bg"])}
     assert all(r.ok for r in results.values()), [str(r) for r in results.values()]

@@ -7,6 +7,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from artpipe.jobs import load_job, plan
+from artpipe.report import product_item
 from artpipe.run import run_tasks
 from artpipe.tasks import render_product
 
@@ -39,7 +40,7 @@ def test_template_files_are_loaded_and_drawn(tmp_path: Path) -> None:
     (tmp_path / "job.yaml").write_text("templates: [brand-frame/template.yaml]\noutput: '{sku}.png'\n"
                                        "products: [{sku: x, product: p.jpg}]\n", encoding="utf-8")
     (task,) = plan(load_job(tmp_path / "job.yaml"), tmp_path / "out")
-    outcome = render_product(task)
+    outcome = product_item(render_product(task))
     assert outcome.status == "ok", outcome.message
     with Image.open(tmp_path / "out" / "x.png") as out:
         assert out.size == (400, 200)
@@ -54,7 +55,7 @@ def test_a_broken_template_file_fails_the_item_with_a_reason(tmp_path: Path) -> 
     (tmp_path / "job.yaml").write_text("templates: [brand-frame]\nproducts: [{sku: x, product: p.jpg}]\n")
     (task,) = plan(load_job(tmp_path / "job.yaml"), tmp_path / "out")
     (folder / "stamp.png").write_bytes(b"")  # emptied after validation
-    outcome = render_product(task)
+    outcome = product_item(render_product(task))
     assert outcome.status == "failed"
     assert outcome.reason == "render"
     assert "stamp.png: the file is empty" in outcome.message

@@ -23,7 +23,7 @@ from watchdog.observers.polling import PollingObserver
 
 from artpipe.config import Workspace
 from artpipe.errors import ConfigError, Problem
-from artpipe.executors import Executor
+from artpipe.executors import Executor, LocalExecutor, render_all
 from artpipe.files import clean_temp_files, move_into, write_error_report
 from artpipe.inbox.ledger import Ledger
 from artpipe.inbox.process import (
@@ -40,9 +40,8 @@ from artpipe.inbox.process import (
 )
 from artpipe.inbox.settle import Settler
 from artpipe.report import Outcome
-from artpipe.run import default_jobs, run_guarded
+from artpipe.run import default_jobs
 from artpipe.sources import walk_sources
-from artpipe.tasks import lost_product, render_product
 
 RESCAN_SECONDS = 1.0
 PAUSE_SECONDS = 5.0
@@ -187,9 +186,8 @@ class Watcher:
         for item in (i for i in items if i.task is None and not i.request):
             self._report(self._settle(item, None))
         tasks = [i.task for i in items if i.task is not None]
-        runs = self.executor.map(tasks, render_product) if self.executor is not None else \
-            run_guarded(tasks, render_product, self.workers or default_jobs(), self.ws.timeout_seconds, lost_product)
-        for task, outcome in runs:
+        executor = self.executor or LocalExecutor(self.workers or default_jobs(), self.ws.timeout_seconds)
+        for task, outcome in render_all(tasks, executor):
             self._report(self._settle(by_row[task.index], outcome))
         for item in (i for i in items if i.request):
             self._report(self._settle(item, None))
