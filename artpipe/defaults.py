@@ -70,6 +70,22 @@ class AnalyzeSettings:
 
 
 @dataclass(frozen=True)
+class IsolateSettings:
+    min_share: float  # a product smaller than this share of the frame was not found
+    max_share: float  # a "product" covering more than this is the whole scene
+    min_sure: float  # below this share of clearly decided pixels the model is guessing
+    decide_side: int  # the colour path's tests run on a copy this small
+    clean_border: float  # the colour path needs this share of the frame edge to be backdrop
+    uneven: float  # a backdrop with more than this share off its colour is uneven
+    holes: float  # enclosed backdrop-coloured areas over this share of the frame need the model
+    hole_match: int  # how close an enclosed area must be to the backdrop colour to look like a hole
+    white_enough: int  # on a backdrop this light, holes are white already
+    solid: float  # the colour path's product must keep this share of its area when eroded
+    erode: int  # MinFilter size for that test
+    cutout_border: float  # an RGBA image is a cut-out when this share of its edge is transparent
+
+
+@dataclass(frozen=True)
 class IgnoreSettings:
     names: tuple[str, ...]
     files: tuple[str, ...]
@@ -101,6 +117,7 @@ class Settings:
     color: ColorSettings
     formats: FormatSettings
     analyze: AnalyzeSettings
+    isolate: IsolateSettings
     ignore: IgnoreSettings
     quality: QualitySettings
     normalize: NormalizeSettings

@@ -16,24 +16,12 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops, ImageFilter
 
+from artpipe.defaults import settings
 from artpipe.imaging.analyze import border_strip, ink, off_backdrop_share, scale_box, shrunk, visible_box
 from artpipe.imaging.backdrop import backdrop_region
 from artpipe.imaging.matting import WORK_SIDE, mask_facts, refine
 
 MODES = ("auto", "model", "never")
-_MIN_SHARE = 0.004  # a product smaller than this share of the frame was not found
-_MAX_SHARE = 0.92  # a "product" covering more than this is the whole scene
-_MIN_SURE = 0.96  # below this share of clearly decided pixels the model is guessing (props, clutter)
-_SOLID = 0.55  # the colour path's product must keep this share of its area when eroded
-_ERODE = 3  # MinFilter size for that test: 1 px each way at 256 px (2 at the 512 px it was tuned on)
-_DECIDE_SIDE = 256  # the colour path's tests run on a copy this small: they judge shapes, not edges
-_CLEAN_BORDER = 0.98  # the colour path needs this share of the frame edge to be backdrop (a product cut by the
-#                      frame lets the fill leak in where it is light: a white shirt at the top edge)
-_UNEVEN = 0.2  # a backdrop with more than this share further than half the tolerance from its colour is uneven
-_HOLES = 0.01  # enclosed backdrop-coloured areas over this share of the frame need the model
-_HOLE_MATCH = 6  # how close (max channel) an enclosed area must be to the backdrop colour to look like a hole
-_WHITE_ENOUGH = 250  # on a backdrop this light, holes are white already and need no model
-_CUTOUT_BORDER = 0.5  # an RGBA image is a cut-out when this share of its edge is transparent
 
 
 @dataclass(frozen=True)
@@ -51,27 +39,28 @@ def color_path_holds(im: Image.Image, backdrop: tuple[int, int, int], tolerance:
     """Whether cleaning the backdrop by colour keeps the product whole: the part not connected to the frame's
     edge must be a solid shape. A white product on white leaks into the backdrop through its faint edges and
     would keep only an outline, which erosion wipes out."""
-    im = shrunk(im, _DECIDE_SIDE).convert("RGB")  # once: every test below runs on this small copy
-    region = backdrop_region(im, backdrop, tolerance, _DECIDE_SIDE)
-    if _border_share(region, 255) < _CLEAN_BORDER:  # the scene runs out of the frame: not a clean backdrop
+    rules = settings().isolate
+    im = shrunk(im, rules.decide_side).convert("RGB")  # once: every test below runs on this small copy
+    region = backdrop_region(im, backdrop, tolerance, rules.decide_side)
+    if _border_share(region, 255) < rules.clean_border:  # the scene runs out of the frame: not a clean backdrop
         return False
-    if off_backdrop_share(im, region, backdrop, tolerance // 2) > _UNEVEN:  # a sweep or a box, not one colour
+    if off_backdrop_share(im, region, backdrop, tolerance // 2) > rules.uneven:  # a sweep or a box, not one colour
         return False
-    if min(backdrop) < _WHITE_ENOUGH and _hole_share(im, region, backdrop) > _HOLES:
+    if min(backdrop) < rules.white_enough and _hole_share(im, region, backdrop) > rules.holes:
         return False  # backdrop seen through the product (inside a handle) would stay grey: the model tells
     product = region.point(lambda v: 0 if v else 255)
     area = product.histogram()[255]
-    if area < _MIN_SHARE * product.width * product.height:
+    if area < rules.min_share * product.width * product.height:
         return False
-    kept = product.filter(ImageFilter.MinFilter(_ERODE)).histogram()[255]
-    return kept >= _SOLID * area
+    kept = product.filter(ImageFilter.MinFilter(rules.erode)).histogram()[255]
+    return kept >= rules.solid * area
 
 
 def _hole_share(im: Image.Image, region: Image.Image, backdrop: tuple[int, int, int]) -> float:
     """The share of the frame that has the backdrop's colour but is enclosed by the product (not in ``region``,
     the edge-connected backdrop): seen through a handle, or a product's own light part."""
     small = im.convert("RGB").resize(region.size, Image.Resampling.BOX) if im.size != region.size else im
-    near = ink(small, backdrop, _HOLE_MATCH).point(lambda v: 0 if v else 255)
+    near = ink(small, backdrop, settings().isolate.hole_match).point(lambda v: 0 if v else 255)
     holes = ImageChops.subtract(near, region).filter(ImageFilter.MinFilter(3)).filter(ImageFilter.MaxFilter(3))
     return holes.histogram()[255] / max(1, region.width * region.height)
 
@@ -84,15 +73,16 @@ def _border_share(mask: Image.Image, value: int) -> float:
 def is_cutout(im: Image.Image, threshold: int) -> bool:
     """Whether an RGBA image is a real cut-out (most of its edge transparent), not a photo with stray alpha."""
     alpha = im.getchannel("A").point(lambda a: 255 if a <= threshold else 0)
-    return _border_share(alpha, 255) >= _CUTOUT_BORDER
+    return _border_share(alpha, 255) >= settings().isolate.cutout_border
 
 
 def judge_mask(mask: Image.Image) -> tuple[str, ...]:
     """Warnings when a model's mask isolates nothing usable (empty, the whole scene, or unsure)."""
     share, sure = mask_facts(mask)
-    if share < _MIN_SHARE:
+    rules = settings().isolate
+    if share < rules.min_share:
         return ("no_subject",)
-    if share > _MAX_SHARE or sure < _MIN_SURE:
+    if share > rules.max_share or sure < rules.min_sure:
         return ("scene_photo",)
     return ()
 
