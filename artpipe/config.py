@@ -89,46 +89,46 @@ def init_workspace(root: Path) -> Path:
     return config
 
 
-def _routes(r: Reader, root: Path, cutout: Isolate) -> tuple[Route, ...]:
-    seq = r.sequence("routes", required=True)
+def _routes(reader: Reader, root: Path, cutout: Isolate) -> tuple[Route, ...]:
+    seq = reader.sequence("routes", required=True)
     out = []
     for i in range(len(seq or [])):
-        rr = r.item(seq, i, f"routes[{i}]") if seq is not None else None
-        if rr is None:
+        route = reader.item(seq, i, f"routes[{i}]") if seq is not None else None
+        if route is None:
             continue
-        rr.check_keys(ROUTE_KEYS, ("match", "templates"))
-        names = rr.names("templates", "a template name or a list of them") or []
-        if not names and rr.has("templates"):
-            rr.problem("templates", "must name at least one template")
-        sizes = rr.raw("sizes", "all")
-        d = rr.mapping("defaults")
-        out.append(Route(match=rr.text("match", "**") or "**", templates=tuple(str(n) for n in names),
+        route.check_keys(ROUTE_KEYS, ("match", "templates"))
+        names = route.names("templates", "a template name or a list of them") or []
+        if not names and route.has("templates"):
+            route.problem("templates", "must name at least one template")
+        sizes = route.raw("sizes", "all")
+        d = route.mapping("defaults")
+        out.append(Route(match=route.text("match", "**") or "**", templates=tuple(str(n) for n in names),
                          sizes=sizes if isinstance(sizes, str) else tuple(str(s) for s in sizes),
                          defaults=tuple((k, str(v)) for k, v in (d.node.items() if d else [])),
-                         origin=rr.origin(),
-                         cutout=read_cutout(rr, root, cutout, "the workspace") if rr.has("cutout") else None))
+                         origin=route.origin(),
+                         cutout=read_cutout(route, root, cutout, "the workspace") if route.has("cutout") else None))
     return tuple(out)
 
 
-def _presets_file(r: Reader, root: Path) -> Path | None:
-    name = r.text("presets", None)
+def _presets_file(reader: Reader, root: Path) -> Path | None:
+    name = reader.text("presets", None)
     if not name:
         return None
     path = (root / str(name)).resolve()
     if not path.is_file():
-        r.problem("presets", f"no file {path}", "give the agency presets file, relative to the workspace")
+        reader.problem("presets", f"no file {path}", "give the agency presets file, relative to the workspace")
     return Path(path)
 
 
 INBOX_PATTERN_KEYS = {"template", "size", "sku", "stem"}
 
 
-def _output(r: Reader) -> str:
+def _output(reader: Reader) -> str:
     """The inbox's output name pattern, checked as a job's is: known placeholders only, inside the folder."""
-    pattern = r.text("output", "{template}-{size}.jpg") or "{template}-{size}.jpg"
-    check_output_pattern(r, pattern, INBOX_PATTERN_KEYS)
+    pattern = reader.text("output", "{template}-{size}.jpg") or "{template}-{size}.jpg"
+    check_output_pattern(reader, pattern, INBOX_PATTERN_KEYS)
     if written_by_extension(Path(pattern).suffix) is None:
-        r.problem("output", f"cannot tell the format from '{Path(pattern).suffix or 'no extension'}'",
+        reader.problem("output", f"cannot tell the format from '{Path(pattern).suffix or 'no extension'}'",
                   f"end the pattern in the extension of {written_list()}")
     return pattern
 
@@ -141,28 +141,28 @@ def load_workspace(config: Path) -> Workspace:
                                    "create one with: artpipe init WORKSPACE")])
     data = load_mapping(path, "the config")
     problems = Problems()
-    r = Reader(data, "", problems)
-    r.check_keys(TOP_KEYS, ("routes",))
+    reader = Reader(data, "", problems)
+    reader.check_keys(TOP_KEYS, ("routes",))
     root = path.parent.resolve()
-    f = r.mapping("folders")
+    f = reader.mapping("folders")
     folders = {}
     for name in FOLDER_KEYS:
         rel = (f.text(name, name) if f is not None else name) or name
         folder = (root / rel).resolve()
         if not folder.is_relative_to(root):
-            (f or r).problem(name, f"'{rel}' leads outside the workspace", "keep every folder inside it")
+            (f or reader).problem(name, f"'{rel}' leads outside the workspace", "keep every folder inside it")
         folders[name] = folder
     if f is not None:
         f.check_keys(FOLDER_KEYS)
-    cutout = read_cutout(r, root, Isolate(), "the workspace")
+    cutout = read_cutout(reader, root, Isolate(), "the workspace")
     workspace = Workspace(
         root=root, config=path, **folders, cutout=cutout,
-        settle_seconds=r.number("settle_seconds", 1.5, minimum=0, maximum=600),
-        sidecar_wait_seconds=r.number("sidecar_wait_seconds", 3, minimum=0, maximum=600),
-        incomplete_seconds=r.number("incomplete_seconds", 300, minimum=0, maximum=86400),
-        timeout_seconds=r.number("timeout_seconds", 120, minimum=1, maximum=3600),
-        duplicates=r.choice("duplicates", DUPLICATES, "skip"),
-        output=_output(r),
-        routes=_routes(r, root, cutout), presets=_presets_file(r, root))
+        settle_seconds=reader.number("settle_seconds", 1.5, minimum=0, maximum=600),
+        sidecar_wait_seconds=reader.number("sidecar_wait_seconds", 3, minimum=0, maximum=600),
+        incomplete_seconds=reader.number("incomplete_seconds", 300, minimum=0, maximum=86400),
+        timeout_seconds=reader.number("timeout_seconds", 120, minimum=1, maximum=3600),
+        duplicates=reader.choice("duplicates", DUPLICATES, "skip"),
+        output=_output(reader),
+        routes=_routes(reader, root, cutout), presets=_presets_file(reader, root))
     problems.raise_if_any()
     return workspace

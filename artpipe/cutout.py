@@ -21,15 +21,15 @@ class Isolate:
     model: str | None = None
 
 
-def read_cutout(r: Reader, base: Path, default: Isolate, relative_to: str) -> Isolate:
+def read_cutout(reader: Reader, base: Path, default: Isolate, relative_to: str) -> Isolate:
     """The ``cutout`` key of ``r`` (``default`` without one); a model file is resolved from ``base`` (the folder
     of the file being read, named ``relative_to`` in the message), must stay inside it (no absolute path, no
     ``..``, no link out) and must exist. A bundled model is named bare."""
-    if not r.has("cutout"):
+    if not reader.has("cutout"):
         return default
-    if isinstance(r.raw("cutout"), str):
-        return Isolate(r.choice("cutout", CUTOUT_MODES, "auto"), default.model)
-    c = r.mapping("cutout")
+    if isinstance(reader.raw("cutout"), str):
+        return Isolate(reader.choice("cutout", CUTOUT_MODES, "auto"), default.model)
+    c = reader.mapping("cutout")
     if c is None:
         return default
     c.check_keys(("mode", "model"))

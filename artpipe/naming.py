@@ -73,22 +73,22 @@ def output_name(pattern: str, parts: Mapping[str, str]) -> str:
     return pattern.format_map(_Parts({k: safe_part(v) for k, v in parts.items()}))
 
 
-def check_output_pattern(r: Reader, pattern: str, known: set[str]) -> None:
+def check_output_pattern(reader: Reader, pattern: str, known: set[str]) -> None:
     """An output pattern's problems: bad syntax, a placeholder not in ``known``, a way out of the output folder
     (absolute, ``..``), or a format spec (``{sku:>999999999}`` would build a gigabyte-long name)."""
     if "\x00" in pattern:
-        r.problem("output", "the pattern contains a NUL character", "write a plain file name pattern")
+        reader.problem("output", "the pattern contains a NUL character", "write a plain file name pattern")
         return
     try:
         names = [f for _, f, _, _ in string.Formatter().parse(pattern) if f is not None]
     except ValueError as exc:
-        r.problem("output", f"bad pattern: {exc}", "use {sku}, {template}, {size}, {index} or a field")
+        reader.problem("output", f"bad pattern: {exc}", "use {sku}, {template}, {size}, {index} or a field")
         return
     for name in names:
         if name not in known:
-            r.problem("output", f"unknown placeholder {{{name}}}", suggest(name, known) or
+            reader.problem("output", f"unknown placeholder {{{name}}}", suggest(name, known) or
                       f"use one of {', '.join(sorted(known))}")
     if any(spec or conv for _, f, spec, conv in string.Formatter().parse(pattern) if f is not None):
-        r.problem("output", "placeholders take no format spec or conversion", "write {sku}, not {sku:>10}")
+        reader.problem("output", "placeholders take no format spec or conversion", "write {sku}, not {sku:>10}")
     if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
-        r.problem("output", "the pattern must stay inside the output folder", "no absolute paths or '..'")
+        reader.problem("output", "the pattern must stay inside the output folder", "no absolute paths or '..'")

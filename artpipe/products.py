@@ -148,56 +148,56 @@ def _values_of(d: Reader, base: Path, templates: list[Template], *, shared: bool
     return _classify(dict(d.node), base, fields, unknown)
 
 
-def _brand(r: Reader, job_dir: Path, templates: list[Template]) -> Values:
+def _brand(reader: Reader, job_dir: Path, templates: list[Template]) -> Values:
     """``brand``: a merchant's kit (logo, colours, shop name...) as a YAML file or inline; paths in a brand
     file are relative to that file, so one kit serves every job."""
-    raw = r.raw("brand")
+    raw = reader.raw("brand")
     if raw is None:
         return {}, {}
     if isinstance(raw, str):
         path = job_dir / raw
         if not path.is_file():
-            r.problem("brand", f"no brand file '{raw}'", "give a YAML file of field values, relative to the job")
+            reader.problem("brand", f"no brand file '{raw}'", "give a YAML file of field values, relative to the job")
             return {}, {}
-        data = load_yaml(path, os.path.normpath(Path(r.file).parent / raw))
+        data = load_yaml(path, os.path.normpath(Path(reader.file).parent / raw))
         if not isinstance(data, YMap):
-            r.problem("brand", f"'{raw}' must be a mapping of field values")
+            reader.problem("brand", f"'{raw}' must be a mapping of field values")
             return {}, {}
-        return _values_of(Reader(data, "", r.problems), path.parent, templates, shared=True)
-    b = r.mapping("brand")
+        return _values_of(Reader(data, "", reader.problems), path.parent, templates, shared=True)
+    b = reader.mapping("brand")
     return _values_of(b, job_dir, templates, shared=True) if b is not None else ({}, {})
 
 
-def _defaults(r: Reader, job_dir: Path, templates: list[Template]) -> Values:
+def _defaults(reader: Reader, job_dir: Path, templates: list[Template]) -> Values:
     """What every product starts from: the brand kit, then the job's ``defaults`` (paths relative to the job)."""
-    values, images = _brand(r, job_dir, templates)
-    d = r.mapping("defaults")
+    values, images = _brand(reader, job_dir, templates)
+    d = reader.mapping("defaults")
     if d is not None:
         own_values, own_images = _values_of(d, job_dir, templates)
         values, images = {**values, **own_values}, {**images, **own_images}
     return values, images
 
 
-def read_products(r: Reader, job_dir: Path, templates: list[Template], problems: Problems) -> list[Product]:
-    defaults = _defaults(r, job_dir, templates)
-    if r.has("products") == r.has("csv"):
-        r.problem(None, "give products (a list) or csv (a file), exactly one")
+def read_products(reader: Reader, job_dir: Path, templates: list[Template], problems: Problems) -> list[Product]:
+    defaults = _defaults(reader, job_dir, templates)
+    if reader.has("products") == reader.has("csv"):
+        reader.problem(None, "give products (a list) or csv (a file), exactly one")
         return []
     out: list[Product] = []
-    if r.has("csv"):
-        rel = r.text("csv") or ""
+    if reader.has("csv"):
+        rel = reader.text("csv") or ""
         path = job_dir / rel
-        display = str(Path(r.file).parent / rel)
+        display = str(Path(reader.file).parent / rel)
         for i, (row, line) in enumerate(_csv_rows(path, display, problems)):
             out.append(_product(i, dict(row), (display, line, 1), path.parent, templates, defaults, problems))
     else:
-        seq = r.sequence("products") or YList(r.file, r.mark())
+        seq = reader.sequence("products") or YList(reader.file, reader.mark())
         for i in range(len(seq)):
-            pr = r.item(seq, i, f"products[{i}]")
-            if pr is None:
+            entry = reader.item(seq, i, f"products[{i}]")
+            if entry is None:
                 continue
             line, col = seq.item_marks[i]
-            out.append(_product(i, dict(pr.node), (r.file, line, col), job_dir, templates, defaults, problems))
+            out.append(_product(i, dict(entry.node), (reader.file, line, col), job_dir, templates, defaults, problems))
     seen: dict[str, str] = {}
     for p in out:
         if p.sku in seen:
@@ -205,5 +205,5 @@ def read_products(r: Reader, job_dir: Path, templates: list[Template], problems:
                                    "skus must be unique"))
         seen.setdefault(p.sku, p.origin)
     if not out and not problems.items:
-        r.problem(None, "the job has no products")
+        reader.problem(None, "the job has no products")
     return out

@@ -29,16 +29,16 @@ class Request:
     job: Job
 
 
-def _chosen(r: Reader, catalog: Catalog) -> dict[str, tuple[Preset, str]]:
+def _chosen(reader: Reader, catalog: Catalog) -> dict[str, tuple[Preset, str]]:
     known, platforms = catalog
     names = []
     for key in ("platforms", "presets"):
-        names += r.names(key, "a name or a list of names") or []
+        names += reader.names(key, "a name or a list of names") or []
     if not names:
-        r.problem(None, "name the platforms (tmall, jd...) or presets to render for")
+        reader.problem(None, "name the platforms (tmall, jd...) or presets to render for")
     chosen, unknown = expand(names, known, platforms)
     for name in unknown:
-        r.problem("platforms" if r.has("platforms") else "presets", f"no platform or preset '{name}'",
+        reader.problem("platforms" if reader.has("platforms") else "presets", f"no platform or preset '{name}'",
                   suggest(name, [*platforms, *known]))
     return chosen
 
@@ -49,15 +49,15 @@ def load_request(path: Path, presets: Path | None = None) -> Request:
     catalog = load_presets(presets)
     data = load_mapping(path, "a request")
     problems = Problems()
-    r = Reader(data, "", problems)
-    r.check_keys(REQUEST_KEYS, ("campaign",))
-    chosen = _chosen(r, catalog)
-    chosen_templates = r.mapping("templates")  # optional: preset -> template name
+    reader = Reader(data, "", problems)
+    reader.check_keys(REQUEST_KEYS, ("campaign",))
+    chosen = _chosen(reader, catalog)
+    chosen_templates = reader.mapping("templates")  # optional: preset -> template name
     by_template: dict[str, list[Preset]] = {}
     for preset, _ in chosen.values():
         name = (chosen_templates.text(preset.name, None) if chosen_templates else None) or preset.template
         if name is None:
-            r.problem(None, f"preset {preset.name} has no default template", "name one under templates")
+            reader.problem(None, f"preset {preset.name} has no default template", "name one under templates")
             continue
         by_template.setdefault(name, []).append(preset)
     problems.raise_if_any()
@@ -78,9 +78,9 @@ def load_request(path: Path, presets: Path | None = None) -> Request:
     templates = []
     # By position: the job has one entry per reference in by_template's order (a template folder may carry
     # another ``name:`` than the reference that found it, so names cannot be the key).
-    for mine, jt in zip(by_template.values(), job.templates, strict=True):
-        templates.append(JobTemplate(jt.template, (), tuple(mine), {p.name: chosen[p.name][1] for p in mine}))
-    campaign = safe_part(str(r.text("campaign", path.stem) or path.stem))
-    return Request(campaign, r.text("merchant", "") or "", r.text("deadline", "") or "",
+    for mine, job_template in zip(by_template.values(), job.templates, strict=True):
+        templates.append(JobTemplate(job_template.template, (), tuple(mine), {p.name: chosen[p.name][1] for p in mine}))
+    campaign = safe_part(str(reader.text("campaign", path.stem) or path.stem))
+    return Request(campaign, reader.text("merchant", "") or "", reader.text("deadline", "") or "",
                    replace(job, name=campaign, templates=tuple(templates)))
 

@@ -103,3 +103,50 @@ def test_workers_get_their_context_from_the_task_not_module_state(rel: str) -> N
     for node in tree.body:
         value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
         assert not isinstance(value, ast.Dict | ast.List | ast.Set), f"{rel}:{node.lineno} holds module state"
+
+
+def module_graph() -> dict[str, set[str]]:
+    """Every artpipe module and the artpipe modules it imports (``from artpipe.x import y`` counts as x.y when
+    that is a module)."""
+    modules = {".".join(p.relative_to(PKG.parent).with_suffix("").parts).removesuffix(".__init__"): p
+               for p in PKG.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("artpipe"):
+                deps |= {f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in modules else node.module
+                         for a in node.names}
+            elif isinstance(node, ast.Import):
+                deps |= {a.name for a in node.names if a.name.startswith("artpipe")}
+        graph[name] = {d for d in deps if d in modules and d != name}
+    return graph
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    """Dependencies point one way: no import cycle among artpipe's modules."""
+    graph = module_graph()
+    done: set[str] = set()
+
+    def visit(name: str, path: list[str]) -> None:
+        for dep in sorted(graph[name]):
+            assert dep not in path, "import cycle: " + " -> ".join([*path[path.index(dep):], dep])
+            if dep not in done:
+                visit(dep, [*path, dep])
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name, [name])
+
+
+def test_layers_see_only_the_template_model_never_its_loader() -> None:
+    """A template's data (model, fields, layout) sits below the layers; loading a template sits above them, so
+    the two packages never form a cycle."""
+    graph = module_graph()
+    data = {"artpipe.template.model", "artpipe.template.fields", "artpipe.template.layout"}
+    for name, deps in graph.items():
+        if name.startswith("artpipe.layers"):
+            reached = {d for d in deps if d.startswith("artpipe.template")} - data
+            assert not reached, f"{name} imports {reached}"
+        if name in data:
+            assert not {d for d in deps if d.startswith("artpipe.layers")}, f"{name} imports the layers"

@@ -71,20 +71,20 @@ def parse_length(value: Any) -> Length | None:
     return None
 
 
-def read_length(r: Reader, key: str, default: Length | None = None) -> Length | None:
+def read_length(reader: Reader, key: str, default: Length | None = None) -> Length | None:
     """A length key, recording a problem when it is not one."""
-    if not r.has(key):
+    if not reader.has(key):
         return default
-    length = parse_length(r.raw(key))
+    length = parse_length(reader.raw(key))
     if length is None:
-        r.problem(key, f"'{r.raw(key)}' is not a length", "use pixels like 120 or a percentage like \"25%\"")
+        reader.problem(key, f"'{reader.raw(key)}' is not a length", "use pixels like 120 or a percentage like \"25%\"")
         return default
     return length
 
 
-def read_box(r: Reader) -> Box:
+def read_box(reader: Reader) -> Box:
     """The ``box`` mapping: at most two lengths per axis."""
-    box = r.mapping("box")
+    box = reader.mapping("box")
     if box is None:
         return Box()
     box.check_keys(BOX_KEYS)
@@ -100,18 +100,18 @@ def read_box(r: Reader) -> Box:
     return Box(**values, aspect=aspect, **limits)
 
 
-def read_color(r: Reader, key: str, ctx: LoadContext, default: str | None = None) -> str | None:
+def read_color(reader: Reader, key: str, ctx: LoadContext, default: str | None = None) -> str | None:
     """A colour or a ``$field`` of type color/text (checked when rendering)."""
-    value: str | None = r.text(key, default)
-    if value is None or not r.has(key):
+    value: str | None = reader.text(key, default)
+    if value is None or not reader.has(key):
         return value
     ref = single_reference(value)
     if ref is not None:
         if ref not in ctx.fields:
-            r.problem(key, f"unknown field ${ref}", _field_hint(ref, ctx))
+            reader.problem(key, f"unknown field ${ref}", _field_hint(ref, ctx))
         return value
     if not is_color(value):
-        r.problem(key, f"'{value}' is not a colour", "use #rrggbb, #rrggbbaa or a CSS name like white")
+        reader.problem(key, f"'{value}' is not a colour", "use #rrggbb, #rrggbbaa or a CSS name like white")
         return default
     return value
 
@@ -132,11 +132,11 @@ def read_gradient(g: Reader, ctx: LoadContext) -> Gradient:
     return Gradient(tuple(parsed), g.number("angle", 0.0), g.choice("type", GRADIENT_KINDS, "linear"))
 
 
-def check_refs(r: Reader, key: str, text: str, ctx: LoadContext) -> None:
+def check_refs(reader: Reader, key: str, text: str, ctx: LoadContext) -> None:
     """Every ``$field`` in ``text`` must be a declared field."""
     for ref in references(text):
         if ref not in ctx.fields:
-            r.problem(key, f"unknown field ${ref}", _field_hint(ref, ctx))
+            reader.problem(key, f"unknown field ${ref}", _field_hint(ref, ctx))
 
 
 def _field_hint(ref: str, ctx: LoadContext) -> str:
@@ -144,25 +144,25 @@ def _field_hint(ref: str, ctx: LoadContext) -> str:
                                         if ctx.fields else "declare it under fields")
 
 
-def read_asset(r: Reader, key: str, ctx: LoadContext, *, font: bool = False) -> str | None:
+def read_asset(reader: Reader, key: str, ctx: LoadContext, *, font: bool = False) -> str | None:
     """A file named relative to its template, which must stay inside that template's folder (no absolute
     path, no .., no link escaping it); returned as an absolute path. ``font``: it is a font, not an image."""
-    value: str | None = r.text(key, None)
+    value: str | None = reader.text(key, None)
     if value is None:
         return None
     pure = PurePosixPath(value.replace("\\", "/"))
     if pure.is_absolute() or ".." in pure.parts or (value[1:3] == ":/" or value[1:3] == ":\\"):
-        r.problem(key, f"'{value}' must be a path inside the template's folder",
+        reader.problem(key, f"'{value}' must be a path inside the template's folder",
                   "no absolute paths and no '..'; copy the file next to the template")
         return None
     # The folder of the file that wrote this value: a parent template's files live beside the parent.
-    folder = (r.node.value_folders.get(key) or r.node.folder or ctx.root).resolve()
+    folder = (reader.node.value_folders.get(key) or reader.node.folder or ctx.root).resolve()
     path = (folder / pure).resolve()
     if not path.is_relative_to(folder):
-        r.problem(key, f"'{value}' leads outside the template's folder (a link?)", "copy the file instead")
+        reader.problem(key, f"'{value}' leads outside the template's folder (a link?)", "copy the file instead")
         return None
     if not path.is_file():
-        r.problem(key, f"file '{value}' not found next to the template")
+        reader.problem(key, f"file '{value}' not found next to the template")
         return None
     if str(path) not in ctx.assets:
         ctx.assets.append(str(path))
@@ -171,14 +171,14 @@ def read_asset(r: Reader, key: str, ctx: LoadContext, *, font: bool = False) -> 
     return str(path)
 
 
-def read_shadow(r: Reader, key: str, ctx: LoadContext) -> Shadow | None:
+def read_shadow(reader: Reader, key: str, ctx: LoadContext) -> Shadow | None:
     """``shadow: true`` for the default soft shadow, or a mapping of dx, dy, blur, color."""
-    raw = r.raw(key)
+    raw = reader.raw(key)
     if raw is None or raw is False:
         return None
     if raw is True:
         return Shadow()
-    s = r.mapping(key)
+    s = reader.mapping(key)
     if s is None:
         return None
     s.check_keys(("dx", "dy", "blur", "color"))

@@ -66,36 +66,36 @@ class ImageLayer(Layer):
     cutout: str = "auto"  # auto: the product alone where it was isolated; model: always isolate it; never: the photo
 
 
-def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> ImageLayer:
+def parse(reader: Reader, common: dict[str, object], ctx: LoadContext) -> ImageLayer:
     """Read an image layer's own keys."""
-    raw = r.text("source")
+    raw = reader.text("source")
     source = ""
     if isinstance(raw, str):
         ref = single_reference(raw)
         if ref is not None:
             if ref not in ctx.fields:
-                r.problem("source", f"unknown field ${ref}", "declare it under fields with type: image")
+                reader.problem("source", f"unknown field ${ref}", "declare it under fields with type: image")
             elif ctx.fields[ref].type in ("text", "color"):
-                r.problem("source", f"field ${ref} is a {ctx.fields[ref].type} field, not an image")
+                reader.problem("source", f"field ${ref} is a {ctx.fields[ref].type} field, not an image")
             source = f"${ref}"
         else:
-            asset = read_asset(r, "source", ctx)
+            asset = read_asset(reader, "source", ctx)
             source = f"file:{asset}" if asset else ""
     return ImageLayer(
         **common,  # type: ignore[arg-type]
         source=source,
-        fit=r.choice("fit", FITS, "contain"),
-        anchor=r.choice("anchor", ANCHORS, "center"),
-        shadow=read_shadow(r, "shadow", ctx),
-        trim=r.flag("trim", False),
-        padding=r.number("padding", 0.0, minimum=0, maximum=1),
-        matte=_matte(r, ctx),
-        radius=read_length(r, "radius", Length(0)) or Length(0),
-        inset=read_length(r, "inset", Length(0)) or Length(0),
-        mask=r.choice("mask", MASKS, "none"),
-        focus=_focus_field(r, ctx),
-        whiten=r.flag("whiten", False),
-        cutout=r.choice("cutout", CUTOUTS, "auto"),
+        fit=reader.choice("fit", FITS, "contain"),
+        anchor=reader.choice("anchor", ANCHORS, "center"),
+        shadow=read_shadow(reader, "shadow", ctx),
+        trim=reader.flag("trim", False),
+        padding=reader.number("padding", 0.0, minimum=0, maximum=1),
+        matte=_matte(reader, ctx),
+        radius=read_length(reader, "radius", Length(0)) or Length(0),
+        inset=read_length(reader, "inset", Length(0)) or Length(0),
+        mask=reader.choice("mask", MASKS, "none"),
+        focus=_focus_field(reader, ctx),
+        whiten=reader.flag("whiten", False),
+        cutout=reader.choice("cutout", CUTOUTS, "auto"),
     )
 
 
@@ -105,13 +105,13 @@ def _whitened(layer: ImageLayer, asset: Asset) -> bool:
             and min(asset.backdrop) >= settings().analyze.whiten_min)
 
 
-def _focus_field(r: Reader, ctx: LoadContext) -> str | None:
-    raw = r.text("focus", None)
+def _focus_field(reader: Reader, ctx: LoadContext) -> str | None:
+    raw = reader.text("focus", None)
     if raw is None:
         return None
     ref = single_reference(raw)
     if ref is None or ref not in ctx.fields or ctx.fields[ref].type != "text":
-        r.problem("focus", f"'{raw}' must be a $field of type text holding x,y", "e.g. focus: $focus with 0.5,0.3")
+        reader.problem("focus", f"'{raw}' must be a $field of type text holding x,y", "e.g. focus: $focus with 0.5,0.3")
         return None
     return ref
 
@@ -128,10 +128,10 @@ def parse_focus(text: str) -> tuple[float, float] | None:
     return (x, y) if 0 <= x <= 1 and 0 <= y <= 1 else None
 
 
-def _matte(r: Reader, ctx: LoadContext) -> str | None:
-    if r.raw("matte") == "auto":
+def _matte(reader: Reader, ctx: LoadContext) -> str | None:
+    if reader.raw("matte") == "auto":
         return "auto"
-    return read_color(r, "matte", ctx) if r.has("matte") else None
+    return read_color(reader, "matte", ctx) if reader.has("matte") else None
 
 
 def _asset(layer: ImageLayer, scene: Scene) -> Asset | None:

@@ -62,14 +62,14 @@ class PriceLayer(Layer):
     was_scale: float = 0.4
 
 
-def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> PriceLayer:
+def parse(reader: Reader, common: dict[str, object], ctx: LoadContext) -> PriceLayer:
     """Read a price layer's own keys."""
-    value = r.text("value") or ""
-    was = r.text("was", "") or ""
+    value = reader.text("value") or ""
+    was = reader.text("was", "") or ""
     for key, text in (("value", value), ("was", was)):
-        check_refs(r, key, text, ctx)
+        check_refs(reader, key, text, ctx)
     family, weight, size, min_size = "sans", "bold", Length(40, percent=True), None
-    f = r.mapping("font")
+    f = reader.mapping("font")
     if f is not None:
         f.check_keys(FONT_KEYS)
         family = f.text("family", "sans") or "sans"
@@ -84,15 +84,15 @@ def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> PriceLayer:
         min_size = read_length(f, "min_size")
     return PriceLayer(
         **common,  # type: ignore[arg-type]
-        value=value, was=was, currency=r.text("currency", "¥") or "", family=family, weight=weight,
+        value=value, was=was, currency=reader.text("currency", "¥") or "", family=family, weight=weight,
         size=size, min_size=min_size,
-        color=read_color(r, "color", ctx, "#e4393c") or "#e4393c",
-        was_color=read_color(r, "was_color", ctx, "#8a8a8f") or "#8a8a8f",
-        anchor=r.choice("anchor", ("left", "center", "right", "top-left", "top", "top-right", "bottom-left",
+        color=read_color(reader, "color", ctx, "#e4393c") or "#e4393c",
+        was_color=read_color(reader, "was_color", ctx, "#8a8a8f") or "#8a8a8f",
+        anchor=reader.choice("anchor", ("left", "center", "right", "top-left", "top", "top-right", "bottom-left",
                                    "bottom", "bottom-right"), "left"),
-        symbol_scale=r.number("symbol_scale", 0.5, minimum=0.2, maximum=1),
-        decimals_scale=r.number("decimals_scale", 0.55, minimum=0.2, maximum=1),
-        was_scale=r.number("was_scale", 0.4, minimum=0.2, maximum=1),
+        symbol_scale=reader.number("symbol_scale", 0.5, minimum=0.2, maximum=1),
+        decimals_scale=reader.number("decimals_scale", 0.55, minimum=0.2, maximum=1),
+        was_scale=reader.number("was_scale", 0.4, minimum=0.2, maximum=1),
     )
 
 

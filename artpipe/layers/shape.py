@@ -49,44 +49,44 @@ class ShapeLayer(Layer):
     style: TextStyle = TextStyle()
 
 
-def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> ShapeLayer:
+def parse(reader: Reader, common: dict[str, object], ctx: LoadContext) -> ShapeLayer:
     """Read a shape layer's own keys."""
     stroke, stroke_width = None, 0
-    s = r.mapping("stroke")
+    s = reader.mapping("stroke")
     if s is not None:
         s.check_keys(("color", "width"))
         stroke = read_color(s, "color", ctx, "#000000")
         stroke_width = s.number("width", 2, minimum=0, maximum=200, integer=True)
-    text = r.text("text", "") or ""
-    check_refs(r, "text", text, ctx)
-    fill, fill_gradient = _fill(r, ctx)
+    text = reader.text("text", "") or ""
+    check_refs(reader, "text", text, ctx)
+    fill, fill_gradient = _fill(reader, ctx)
     return ShapeLayer(
         **common,  # type: ignore[arg-type]
-        shape=r.choice("shape", SHAPES, "rect"), fill=fill, stroke=stroke, stroke_width=stroke_width,
-        radius=read_length(r, "radius", Length(16)) or Length(16),
-        corner=r.choice("corner", CORNERS, "top-right"),
-        band=read_length(r, "band", Length(28, percent=True)) or Length(28, percent=True),
-        points=r.number("points", 14, minimum=3, maximum=64, integer=True),
-        depth=r.number("depth", 0.8, minimum=0.2, maximum=0.98),
+        shape=reader.choice("shape", SHAPES, "rect"), fill=fill, stroke=stroke, stroke_width=stroke_width,
+        radius=read_length(reader, "radius", Length(16)) or Length(16),
+        corner=reader.choice("corner", CORNERS, "top-right"),
+        band=read_length(reader, "band", Length(28, percent=True)) or Length(28, percent=True),
+        points=reader.number("points", 14, minimum=3, maximum=64, integer=True),
+        depth=reader.number("depth", 0.8, minimum=0.2, maximum=0.98),
         fill_gradient=fill_gradient,
-        text=text, padding=read_length(r, "padding", Length(10, percent=True)) or Length(10, percent=True),
-        style=parse_style(r, ctx, color_key="text_color", align="center", valign="middle", effects=False),
+        text=text, padding=read_length(reader, "padding", Length(10, percent=True)) or Length(10, percent=True),
+        style=parse_style(reader, ctx, color_key="text_color", align="center", valign="middle", effects=False),
     )
 
 
-def _fill(r: Reader, ctx: LoadContext) -> tuple[str | None, Gradient | None]:
+def _fill(reader: Reader, ctx: LoadContext) -> tuple[str | None, Gradient | None]:
     """``fill``: a colour, ``null`` for none, or ``{gradient: {...}}``."""
-    raw = r.raw("fill", "")
+    raw = reader.raw("fill", "")
     if raw is None:
         return None, None
     if isinstance(raw, dict):
-        f = r.mapping("fill")
+        f = reader.mapping("fill")
         if f is None:
             return None, None
         f.check_keys(("gradient",), ("gradient",))
         g = f.mapping("gradient")
         return None, read_gradient(g, ctx) if g is not None else None
-    return read_color(r, "fill", ctx, "#ff3b30"), None
+    return read_color(reader, "fill", ctx, "#ff3b30"), None
 
 
 def burst_polygon(w: int, h: int, points: int, depth: float) -> list[tuple[float, float]]:

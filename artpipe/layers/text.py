@@ -65,13 +65,13 @@ class TextLayer(Layer):
     style: TextStyle
 
 
-def parse_style(r: Reader, ctx: LoadContext, *, color_key: str = "color", align: str = "left",
+def parse_style(reader: Reader, ctx: LoadContext, *, color_key: str = "color", align: str = "left",
                 valign: str = "top", effects: bool = True) -> TextStyle:
     """Read the font and setting keys shared by text layers and shape labels."""
     chain: tuple[str, ...] = ("sans",)
     weight = "regular"
     size, min_size = Length(32), None
-    f = r.mapping("font")
+    f = reader.mapping("font")
     if f is not None:
         f.check_keys(FONT_KEYS)
         chain = read_families(f, ctx)
@@ -84,22 +84,22 @@ def parse_style(r: Reader, ctx: LoadContext, *, color_key: str = "color", align:
     style = TextStyle(
         font=FontSpec(family=chain, weight=weight.lower()),
         size=size, min_size=min_size,
-        color=read_color(r, color_key, ctx, "#222222") or "#222222",
-        align=r.choice("align", ALIGNS, align),
-        valign=r.choice("valign", VALIGNS, valign),
-        max_lines=r.number("max_lines", None, minimum=1, maximum=50, integer=True),
-        overflow=r.choice("overflow", OVERFLOWS, "shrink"),
-        line_height=r.number("line_height", settings().text.line_height, minimum=0.6, maximum=4),
-        balance=r.flag("balance", False),
-        letter_spacing=read_length(r, "letter_spacing", Length(0)) or Length(0),
-        shadow=read_shadow(r, "shadow", ctx) if effects else None,
-        **(_stroke(r, ctx) if effects else {}),
+        color=read_color(reader, color_key, ctx, "#222222") or "#222222",
+        align=reader.choice("align", ALIGNS, align),
+        valign=reader.choice("valign", VALIGNS, valign),
+        max_lines=reader.number("max_lines", None, minimum=1, maximum=50, integer=True),
+        overflow=reader.choice("overflow", OVERFLOWS, "shrink"),
+        line_height=reader.number("line_height", settings().text.line_height, minimum=0.6, maximum=4),
+        balance=reader.flag("balance", False),
+        letter_spacing=read_length(reader, "letter_spacing", Length(0)) or Length(0),
+        shadow=read_shadow(reader, "shadow", ctx) if effects else None,
+        **(_stroke(reader, ctx) if effects else {}),
     )
     return style
 
 
-def _stroke(r: Reader, ctx: LoadContext) -> dict[str, Any]:
-    s = r.mapping("stroke")
+def _stroke(reader: Reader, ctx: LoadContext) -> dict[str, Any]:
+    s = reader.mapping("stroke")
     if s is None:
         return {}
     s.check_keys(("color", "width"))
@@ -135,12 +135,12 @@ def read_families(f: Reader, ctx: LoadContext) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*chain, "sans"]))
 
 
-def parse(r: Reader, common: dict[str, object], ctx: LoadContext) -> TextLayer:
+def parse(reader: Reader, common: dict[str, object], ctx: LoadContext) -> TextLayer:
     """Read a text layer's own keys."""
-    text = r.text("text")
+    text = reader.text("text")
     if isinstance(text, str):
-        check_refs(r, "text", text, ctx)
-    return TextLayer(**common, text=text or "", style=parse_style(r, ctx))  # type: ignore[arg-type]
+        check_refs(reader, "text", text, ctx)
+    return TextLayer(**common, text=text or "", style=parse_style(reader, ctx))  # type: ignore[arg-type]
 
 
 def _pixels(length: Length, scene: Scene) -> int:

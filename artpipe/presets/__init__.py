@@ -49,8 +49,8 @@ class Preset:
         return next((r for r in self.rules if r.kind == kind), None)
 
 
-def _rule(r: Reader, kind: str) -> Rule | None:
-    rr = r.mapping(kind)
+def _rule(reader: Reader, kind: str) -> Rule | None:
+    rr = reader.mapping(kind)
     if rr is None:
         return None
     rr.check_keys((*RULES[kind], "source", "confidence"), ("source", "confidence"))
@@ -76,9 +76,9 @@ def _rule(r: Reader, kind: str) -> Rule | None:
     return Rule(kind, params, rr.text("source", "") or "", rr.choice("confidence", CONFIDENCE, "unverified"))
 
 
-def _preset(name: str, r: Reader, base: Preset | None) -> Preset:
-    r.check_keys(("title", "template", "render", "rules"), () if base else ("title", "render", "rules"))
-    render = r.mapping("render")
+def _preset(name: str, reader: Reader, base: Preset | None) -> Preset:
+    reader.check_keys(("title", "template", "render", "rules"), () if base else ("title", "render", "rules"))
+    render = reader.mapping("render")
     width, height, fmt = (base.width, base.height, base.format) if base else (800, 800, "JPEG")
     cutout = base.cutout if base else None
     if render is not None:
@@ -91,7 +91,7 @@ def _preset(name: str, r: Reader, base: Preset | None) -> Preset:
                            "(its formats rule may still allow other formats)")
         cutout = render.choice("cutout", CUTOUTS, cutout)
     rules = {rule.kind: rule for rule in (base.rules if base else ())}
-    rr = r.mapping("rules")
+    rr = reader.mapping("rules")
     if rr is not None:
         rr.check_keys(RULES)
         for kind in rr.node:
@@ -99,21 +99,21 @@ def _preset(name: str, r: Reader, base: Preset | None) -> Preset:
                 rule = _rule(rr, kind)
                 if rule is not None:
                     rules[kind] = rule
-    return Preset(name, r.text("title", base.title if base else name) or name, width, height, fmt,
-                  tuple(rules.values()), r.text("template", base.template if base else None), cutout)
+    return Preset(name, reader.text("title", base.title if base else name) or name, width, height, fmt,
+                  tuple(rules.values()), reader.text("template", base.template if base else None), cutout)
 
 
 def _read(path: Path, known: dict[str, Preset], platforms: dict[str, tuple[str, ...]]) -> None:
     data = load_mapping(path, "a presets file")
     problems = Problems()
-    r = Reader(data, "", problems)
-    r.check_keys(("presets", "platforms"))
-    p = r.mapping("presets")
+    reader = Reader(data, "", problems)
+    reader.check_keys(("presets", "platforms"))
+    p = reader.mapping("presets")
     for name in (p.node if p is not None else {}):
         pr = p.mapping(name) if p is not None else None
         if pr is not None:
             known[name] = _preset(name, pr, known.get(name))
-    sets = r.mapping("platforms")
+    sets = reader.mapping("platforms")
     for platform in (sets.node if sets is not None else {}):
         names = [str(n) for n in (sets.sequence(platform) or [])] if sets is not None else []
         for n in names:

@@ -29,8 +29,8 @@ MAX_SIDE_PX = 20000
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
-def _sizes(r: Reader) -> tuple[Size, ...]:
-    node = r.mapping("sizes", required=True)
+def _sizes(reader: Reader) -> tuple[Size, ...]:
+    node = reader.mapping("sizes", required=True)
     if node is None:
         return ()
     sizes = []
@@ -38,10 +38,10 @@ def _sizes(r: Reader) -> tuple[Size, ...]:
         if isinstance(value, str) and re.fullmatch(r"\d+x\d+", value):
             w, h = (int(v) for v in value.split("x"))
         elif isinstance(value, YMap):
-            sr = Reader(value, node.path(name), r.problems)
-            sr.check_keys(("width", "height"), ("width", "height"))
-            w = sr.number("width", 0, minimum=1, maximum=MAX_SIDE_PX, integer=True) or 0
-            h = sr.number("height", 0, minimum=1, maximum=MAX_SIDE_PX, integer=True) or 0
+            size_reader = Reader(value, node.path(name), reader.problems)
+            size_reader.check_keys(("width", "height"), ("width", "height"))
+            w = size_reader.number("width", 0, minimum=1, maximum=MAX_SIDE_PX, integer=True) or 0
+            h = size_reader.number("height", 0, minimum=1, maximum=MAX_SIDE_PX, integer=True) or 0
         else:
             node.problem(name, "must be {width, height} or \"WIDTHxHEIGHT\"")
             continue
@@ -49,13 +49,13 @@ def _sizes(r: Reader) -> tuple[Size, ...]:
             node.problem(name, f"{w}x{h} is outside 1..{MAX_SIDE_PX} px")
             continue
         sizes.append(Size(name, w, h))
-    if not sizes and not r.problems.items:
-        r.problem("sizes", "a template needs at least one size")
+    if not sizes and not reader.problems.items:
+        reader.problem("sizes", "a template needs at least one size")
     return tuple(sizes)
 
 
-def _fields(r: Reader) -> dict[str, Field]:
-    node = r.mapping("fields")
+def _fields(reader: Reader) -> dict[str, Field]:
+    node = reader.mapping("fields")
     out: dict[str, Field] = {}
     if node is None:
         return out
@@ -66,7 +66,7 @@ def _fields(r: Reader) -> dict[str, Field]:
         if not isinstance(value, YMap):
             node.problem(name, "must be a mapping like {type: text, required: true}")
             continue
-        fr = Reader(value, node.path(name), r.problems)
+        fr = Reader(value, node.path(name), reader.problems)
         fr.check_keys(FIELD_KEYS, ("type",))
         kind = fr.choice("type", FIELD_TYPES, None) or str(fr.raw("type"))
         required = fr.flag("required", False)
@@ -77,13 +77,13 @@ def _fields(r: Reader) -> dict[str, Field]:
     return out
 
 
-def _background(r: Reader, ctx: LoadContext) -> Background:
-    raw = r.raw("background")
+def _background(reader: Reader, ctx: LoadContext) -> Background:
+    raw = reader.raw("background")
     if raw is None:
         return Background(color="#ffffff")
     if isinstance(raw, str):
-        return Background(color=read_color(r, "background", ctx, "#ffffff"))
-    b = r.mapping("background")
+        return Background(color=read_color(reader, "background", ctx, "#ffffff"))
+    b = reader.mapping("background")
     if b is None:
         return Background(color="#ffffff")
     b.check_keys(("color", "gradient", "image", "fit"))
@@ -97,34 +97,34 @@ def _background(r: Reader, ctx: LoadContext) -> Background:
 
 
 def _layer(node: YMap, where: str, problems: Problems, ctx: LoadContext) -> Layer | None:
-    r = Reader(node, where, problems)
-    kind = r.choice("type", tuple(KINDS), None)
+    reader = Reader(node, where, problems)
+    kind = reader.choice("type", tuple(KINDS), None)
     if kind not in KINDS:
         return None
-    r.check_keys((*COMMON_KEYS, *KINDS[kind].keys), ("name", "type"))
-    visible_if = _visibility(r, ctx)
+    reader.check_keys((*COMMON_KEYS, *KINDS[kind].keys), ("name", "type"))
+    visible_if = _visibility(reader, ctx)
     common: dict[str, object] = {
-        "name": r.text("name", "") or "", "type": kind, "box": read_box(r),
-        "role": r.choice("role", ROLES, "decoration"), "visible_if": visible_if,
-        "opacity": r.number("opacity", 1.0, minimum=0, maximum=1), "origin": r.origin(),
+        "name": reader.text("name", "") or "", "type": kind, "box": read_box(reader),
+        "role": reader.choice("role", ROLES, "decoration"), "visible_if": visible_if,
+        "opacity": reader.number("opacity", 1.0, minimum=0, maximum=1), "origin": reader.origin(),
     }
-    if not r.flag("visible", True):
+    if not reader.flag("visible", True):
         return None
-    return KINDS[kind].parse(r, common, ctx)
+    return KINDS[kind].parse(reader, common, ctx)
 
 
 VISIBILITY_KEYS = ("field", "sizes", "min_width", "min_height", "max_width", "max_height")
 
 
-def _visibility(r: Reader, ctx: LoadContext) -> Visibility | None:
+def _visibility(reader: Reader, ctx: LoadContext) -> Visibility | None:
     """``visible_if: FIELD``, or a mapping that may also test the canvas (sizes, min/max width/height in px)."""
-    if not r.has("visible_if"):
+    if not reader.has("visible_if"):
         return None
-    raw = r.raw("visible_if")
-    v = r.mapping("visible_if") if isinstance(raw, dict) else None
-    field_ = v.text("field", None) if v is not None else r.text("visible_if", None)
+    raw = reader.raw("visible_if")
+    v = reader.mapping("visible_if") if isinstance(raw, dict) else None
+    field_ = v.text("field", None) if v is not None else reader.text("visible_if", None)
     if field_ is not None and field_ not in ctx.fields:
-        (v or r).problem("field" if v else "visible_if", f"unknown field '{field_}'", suggest(field_, ctx.fields))
+        (v or reader).problem("field" if v else "visible_if", f"unknown field '{field_}'", suggest(field_, ctx.fields))
     if v is None:
         return Visibility(field=field_)
     v.check_keys(VISIBILITY_KEYS)
@@ -137,28 +137,29 @@ def _visibility(r: Reader, ctx: LoadContext) -> Visibility | None:
         max_height=v.number("max_height", None, minimum=0, integer=True))
 
 
-def _layer_nodes(r: Reader) -> list[tuple[str, YMap, str]]:
+def _layer_nodes(reader: Reader) -> list[tuple[str, YMap, str]]:
     """(name, node, display path) of each layer, checking names are present and unique."""
-    seq = r.sequence("layers", required=True)
+    seq = reader.sequence("layers", required=True)
     out: list[tuple[str, YMap, str]] = []
     seen: dict[str, int] = {}
     for i, item in enumerate(seq or []):
         name = item.get("name") if isinstance(item, YMap) else None
         where = f"layers[{i}] ({name})" if name else f"layers[{i}]"
-        lr = r.item(seq, i, where) if seq is not None else None
-        if lr is None:
+        layer_reader = reader.item(seq, i, where) if seq is not None else None
+        if layer_reader is None:
             continue
         if isinstance(name, str) and name in seen:
-            lr.problem("name", f"duplicate layer name '{name}' (first at line {seen[name]})", "names must be unique")
+            layer_reader.problem("name", f"duplicate layer name '{name}' (first at line {seen[name]})",
+                                 "names must be unique")
             continue
         if isinstance(name, str):
-            seen[name] = lr.mark("name")[0]
+            seen[name] = layer_reader.mark("name")[0]
         out.append((str(name or ""), item, where))
     return out
 
 
-def _overrides(r: Reader, sizes: tuple[Size, ...], names: list[str]) -> dict[str, dict[str, YMap]]:
-    node = r.mapping("overrides")
+def _overrides(reader: Reader, sizes: tuple[Size, ...], names: list[str]) -> dict[str, dict[str, YMap]]:
+    node = reader.mapping("overrides")
     out: dict[str, dict[str, YMap]] = {}
     if node is None:
         return out
@@ -190,14 +191,14 @@ def load_template(path: Path, display: str | None = None) -> Template:
     data = load_mapping(file, "a template", display)
     problems = Problems()
     data = with_parents(data, file)
-    r = Reader(data, "", problems)
-    r.check_keys(TOP_KEYS, ("name", "sizes", "layers"))
-    sizes = _sizes(r)
-    fields = _fields(r)
+    reader = Reader(data, "", problems)
+    reader.check_keys(TOP_KEYS, ("name", "sizes", "layers"))
+    sizes = _sizes(reader)
+    fields = _fields(reader)
     ctx = LoadContext(root=root, fields=fields)
-    background = _background(r, ctx)
-    nodes = _layer_nodes(r)
-    overrides = _overrides(r, sizes, [n for n, _, _ in nodes])
+    background = _background(reader, ctx)
+    nodes = _layer_nodes(reader)
+    overrides = _overrides(reader, sizes, [n for n, _, _ in nodes])
     base = [(_layer(node, where, problems, ctx), name, node, where) for name, node, where in nodes]
     by_size: dict[str, tuple[Layer, ...]] = {}
     for size in sizes:
@@ -212,6 +213,6 @@ def load_template(path: Path, display: str | None = None) -> Template:
     # An override re-reads its whole layer, so a problem in the base layer can be found twice.
     problems.items = list(dict.fromkeys(problems.items))
     problems.raise_if_any()
-    return Template(name=r.text("name", file.stem) or file.stem, description=r.text("description", "") or "",
+    return Template(name=reader.text("name", file.stem) or file.stem, description=reader.text("description", "") or "",
                     path=file, root=root, sizes=sizes, fields=fields, background=background,
                     layers=by_size, assets=tuple(ctx.assets), fonts=tuple(ctx.fonts))
