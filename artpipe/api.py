@@ -61,7 +61,7 @@ from artpipe.tasks import (
 )
 from artpipe.template.find import bundled_templates, find_template, template_file
 from artpipe.template.load import load_template
-from artpipe.text.fonts import get_font
+from artpipe.text.fonts import FontInfo, bundled_faces, describe, face, get_font, system_fonts
 from artpipe.yamlsrc import YMap, load_yaml
 
 OUTPUT_FORMATS = WRITTEN  # the formats artpipe writes
@@ -221,6 +221,19 @@ def approve_campaign(folder: Path) -> dict[str, str]:
 def preset_catalog(extra: Path | None = None) -> Catalog:
     """The bundled presets and platforms, with an agency's ``extra`` file laid over them."""
     return load_presets(extra)
+
+
+def font_catalogue(templates: list[str] | None = None, *, system: bool = False,
+                   licensed: frozenset[str] = frozenset()) -> list[FontInfo]:
+    """Every face text may be drawn with: the bundled ones (in fallback order), the fonts in the folders of
+    ``templates`` (names or paths), and with ``system`` the machine's own; each with its coverage and licence."""
+    out = [describe(f, "bundled") for f in bundled_faces()]
+    for name in templates or []:
+        template = load_template(locate_template(name), licensed=licensed)
+        out += [describe(face(f, "regular"), f"template {template.name}") for f in template.fonts]
+    if system:
+        out += [describe(face(f, "regular"), "system") for f in system_fonts()]
+    return out
 
 
 def check_files(files: list[Path], names: list[str], extra: Path | None = None) -> list[OutputCheck]:

@@ -128,11 +128,12 @@ def _with_approval(outcomes: list[Outcome], changes: list[Change], root: Path) -
 
 
 def run_request(path: Path, out_dir: Path, *, jobs: int | None = None, presets: Path | None = None,
-                progress: Callable[[Outcome], None] | None = None, timeout: float | None = None) -> CampaignResult:
+                progress: Callable[[Outcome], None] | None = None, timeout: float | None = None,
+                licensed: frozenset[str] = frozenset()) -> CampaignResult:
     """Render a request into ``out_dir/<campaign>/``: outputs, report.json, proof.html and proof.png; when the
     campaign was approved, what changed since (with a visual diff of each change in ``changes/``). ``presets``:
-    an agency's presets file laid over the bundled ones."""
-    request = load_request(path, presets)
+    an agency's presets file laid over the bundled ones; ``licensed``: see jobs.load_job."""
+    request = load_request(path, presets, licensed)
     root = out_dir / request.campaign
     result = render_job(request.job, root, jobs=jobs, progress=progress, timeout=timeout)
     record = approved(root)

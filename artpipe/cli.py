@@ -37,6 +37,7 @@ from artpipe.cli_common import (
     fail_config,
     with_progress,
 )
+from artpipe.cli_fonts import COMMANDS as FONT_COMMANDS
 from artpipe.cli_inbox import COMMANDS as INBOX_COMMANDS
 from artpipe.cli_presets import COMMANDS as PRESET_COMMANDS
 from artpipe.errors import ConfigError, InputError, RenderError
@@ -308,5 +309,5 @@ def _list_templates(as_json: bool) -> None:
         click.echo("  fields: " + ", ".join(f"{k}:{v}" for k, v in row.fields.items()) + "   (* required)")
 
 
-for _command in (*INBOX_COMMANDS, *PRESET_COMMANDS):
+for _command in (*INBOX_COMMANDS, *PRESET_COMMANDS, *FONT_COMMANDS):
     main.add_command(_command)

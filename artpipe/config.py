@@ -8,13 +8,14 @@ from pathlib import Path
 from artpipe.cutout import Isolate, read_cutout
 from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.formats import written_by_extension, written_list
+from artpipe.lettering import Lettering, read_lettering
 from artpipe.naming import check_output_pattern
 from artpipe.schema import Problems, Reader
 from artpipe.yamlsrc import load_mapping
 
 CONFIG_NAME = "artpipe.yaml"
 TOP_KEYS = ("folders", "settle_seconds", "sidecar_wait_seconds", "timeout_seconds", "duplicates", "output", "routes",
-            "presets", "incomplete_seconds", "cutout")
+            "presets", "incomplete_seconds", "cutout", "lang", "system_fonts", "licensed_fonts")
 FOLDER_KEYS = ("inbox", "outbox", "archive", "failed")
 ROUTE_KEYS = ("match", "templates", "sizes", "defaults", "cutout")
 DUPLICATES = ("skip", "render")
@@ -30,6 +31,9 @@ timeout_seconds: 120        # a file whose rendering takes longer (a hostile fil
 duplicates: skip            # a byte-identical re-drop: skip (archive it as a duplicate) or render again
 output: "{template}-{size}.jpg"   # inside outbox/<same folder>/<photo name>/
 cutout: auto                # product isolation: auto | model | never, or {mode: auto, model: models/isnet.onnx}
+# lang: ja                  # the text's language (glyph forms of Han characters): zh-Hans, zh-Hant, ja, ko
+system_fonts: false         # true: this machine's fonts draw what no bundled font has (output then depends on it)
+# licensed_fonts: [maison.otf]  # template-folder fonts the agency holds a licence for (no licence file beside them)
 # presets: agency-presets.yaml     # marketplace presets laid over the bundled ones (for inbox/requests/*.yaml)
 routes:                     # the first route whose pattern matches the path inside inbox/ wins
   - match: "*/banners/**"
@@ -71,6 +75,8 @@ class Workspace:
     presets: Path | None = None  # an agency's presets file, for requests dropped into inbox/requests/
     incomplete_seconds: float = 300.0  # unchanged this long yet incomplete: processed anyway (and so truncated)
     cutout: Isolate = Isolate()  # how product photos are cut out, unless a route says otherwise
+    lettering: Lettering = Lettering()  # the text's language, and whether system fonts may draw it
+    licensed_fonts: frozenset[str] = frozenset()  # template-folder fonts licensed although no licence file says so
 
     @property
     def state(self) -> Path:
@@ -156,7 +162,8 @@ def load_workspace(config: Path) -> Workspace:
         f.check_keys(FOLDER_KEYS)
     cutout = read_cutout(reader, root, Isolate(), "the workspace")
     workspace = Workspace(
-        root=root, config=path, **folders, cutout=cutout,
+        root=root, config=path, **folders, cutout=cutout, lettering=read_lettering(reader, Lettering()),
+        licensed_fonts=frozenset(reader.names("licensed_fonts", "a font file name or a list of them") or []),
         settle_seconds=reader.number("settle_seconds", 1.5, minimum=0, maximum=600),
         sidecar_wait_seconds=reader.number("sidecar_wait_seconds", 3, minimum=0, maximum=600),
         incomplete_seconds=reader.number("incomplete_seconds", 300, minimum=0, maximum=86400),

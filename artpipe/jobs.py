@@ -12,6 +12,7 @@ from artpipe.defaults import settings
 from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.encode import SUBSAMPLING, EncodeOptions
 from artpipe.imaging.formats import SPELLINGS, suffix, written_by_extension, written_list
+from artpipe.lettering import Lettering, read_lettering
 from artpipe.naming import check_output_pattern, name_key, output_name
 from artpipe.presets import Catalog, Preset, expand, load_presets, platform_of, unknown_preset_hint
 from artpipe.products import Product, read_products
@@ -21,7 +22,8 @@ from artpipe.template.load import load_template
 from artpipe.template.model import Template
 from artpipe.yamlsrc import Mark, YMap, load_mapping
 
-JOB_KEYS = ("name", "templates", "sizes", "output", "format", "brand", "defaults", "products", "csv", "cutout")
+JOB_KEYS = ("name", "templates", "sizes", "output", "format", "brand", "defaults", "products", "csv", "cutout",
+            "lang", "system_fonts", "licensed_fonts")
 ENTRY_KEYS = ("template", "sizes", "presets")
 FORMAT_KEYS = ("type", "quality", "background", "progressive", "subsampling", "lossless", "min_bytes", "max_bytes",
                "min_side")
@@ -51,6 +53,7 @@ class Job:
     encode: EncodeOptions
     products: tuple[Product, ...]
     isolation: Isolate = Isolate()
+    lettering: Lettering = Lettering()
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ class Task:
     #                 depends on it, so a task left with fewer renders still decodes as the whole product would
     assets: Path | None = None  # a folder of normalized photos to reuse (incremental runs), or None
     isolation: Isolate = Isolate()  # how product photos are cut out (the job's ``cutout``)
+    lettering: Lettering = Lettering()  # the text's language and whether system fonts may draw it
     files: Mapping[str, str] = field(default_factory=dict)  # files named by absolute path -> where to read them
     #                                                         instead (a task shipped with its files to a worker)
 
@@ -163,22 +167,24 @@ def _presets(entry: Reader, catalog: Catalog) -> dict[str, tuple[Preset, str]]:
     return chosen
 
 
-def _templates(reader: Reader, job_dir: Path, problems: Problems, catalog: Catalog) -> list[JobTemplate]:
+def _templates(reader: Reader, job_dir: Path, problems: Problems, catalog: Catalog,
+               licensed: frozenset[str] = frozenset()) -> list[JobTemplate]:
     out = []
-    for ref, er, (line, col), i in _entries(reader):
+    licensed = licensed | frozenset(reader.names("licensed_fonts", "a font file name or a list of them") or [])
+    for ref, entry, (line, col), i in _entries(reader):
         path = find_template(ref, [job_dir, Path.cwd()])
         if path is None:
             hint = suggest(ref, bundled_templates()) or "give a path to a template file or folder"
             problems.add(Problem(reader.file, line, col, f"templates[{i}]", f"no template '{ref}'", hint))
             continue
         try:
-            template = load_template(path)
+            template = load_template(path, licensed=licensed)
         except ConfigError as exc:
             problems.extend(exc.problems)
             continue
-        chosen = _presets(er, catalog) if er is not None else {}
-        if er is not None and er.has("sizes"):
-            sizes = _sizes(er, "sizes", template, reader.raw("sizes", "all"))
+        chosen = _presets(entry, catalog) if entry is not None else {}
+        if entry is not None and entry.has("sizes"):
+            sizes = _sizes(entry, "sizes", template, reader.raw("sizes", "all"))
         else:  # an entry naming presets renders just those unless it names sizes too
             sizes = () if chosen else _sizes(reader, "sizes", template, "all")
         out.append(JobTemplate(template, sizes, tuple(p for p, _ in chosen.values()),
@@ -225,10 +231,11 @@ def _check_pattern(reader: Reader, pattern: str, templates: list[JobTemplate]) -
 
 
 def load_job(path: Path, display: str | None = None, *, data: YMap | None = None,
-             presets: Catalog | None = None) -> Job:
+             presets: Catalog | None = None, licensed: frozenset[str] = frozenset()) -> Job:
     """Load and validate a job file (or ``data`` read from ``path`` already, as a request builds it); raise
     ConfigError listing every problem (templates' included). ``presets``: the marketplace presets its entries
-    may name (the bundled ones by default; an agency's with ``load_presets(extra)``)."""
+    may name (the bundled ones by default; an agency's with ``load_presets(extra)``). ``licensed``: font files
+    in template folders a workspace says are licensed (a job adds its own ``licensed_fonts``)."""
     display = display or str(path)
     if data is None:
         data = load_mapping(path, "a job", display)
@@ -236,17 +243,18 @@ def load_job(path: Path, display: str | None = None, *, data: YMap | None = None
     reader = Reader(data, "", problems)
     reader.check_keys(JOB_KEYS, ("templates",))
     job_dir = path.parent
-    templates = _templates(reader, job_dir, problems, presets or load_presets())
+    templates = _templates(reader, job_dir, problems, presets or load_presets(), licensed)
     output = reader.text("output", DEFAULT_OUTPUT) or DEFAULT_OUTPUT
     _check_pattern(reader, output, templates)
     encode = _encode(reader, output)
     isolation = read_cutout(reader, job_dir, Isolate(), "this job file")
+    lettering = read_lettering(reader, Lettering())
     # Without every template, product fields cannot be checked; their problems would only be noise.
     products = read_products(reader, job_dir, [job_template.template for job_template in templates], problems) \
         if not problems.items else []
     problems.raise_if_any()
     return Job(path, reader.text("name", path.stem) or path.stem, tuple(templates), output, encode, tuple(products),
-               isolation)
+               isolation, lettering)
 
 
 def missing_inputs(job: Job) -> list[Problem]:
@@ -292,7 +300,7 @@ def plan(job: Job, out_dir: Path) -> list[Task]:
                 base = size if preset is None else job_template.template.size_names[0]
                 renders.append(RenderSpec(t_index, base, target, preset, platform))
         task = Task(product.index, product, tuple(t.template for t in job.templates), tuple(renders), job.encode,
-                    isolation=job.isolation)
+                    isolation=job.isolation, lettering=job.lettering)
         tasks.append(replace(task, cover=task.largest_side()))
     problems.raise_if_any()
     return tasks

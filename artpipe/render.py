@@ -23,6 +23,7 @@ class Rendered:
     image: Image.Image
     warnings: tuple[str, ...] = ()
     upscale: float = 0.0  # the most a product photo was enlarged (0: none drawn)
+    fonts: tuple[tuple[str, str], ...] = ()  # (text layer, face) for every face that drew text
 
 
 def field_values(template: Template, supplied: Mapping[str, str]) -> dict[str, str]:
@@ -91,17 +92,21 @@ def composite(canvas: Image.Image, placed: Placed) -> None:
 
 def render(template: Template, size_name: str, values: Mapping[str, str], images: Mapping[str, Asset], *,
            canvas: Size | None = None, drop_roles: tuple[str, ...] = (),
-           refuse_roles: tuple[str, ...] = (), min_subject_px: int = 0, cutout: str | None = None) -> Rendered:
+           refuse_roles: tuple[str, ...] = (), min_subject_px: int = 0, cutout: str | None = None,
+           lang: str | None = None, system_fonts: tuple[str, ...] = ()) -> Rendered:
     """Compose ``template`` at size ``size_name``; RenderError when a layer cannot be drawn.
 
     ``canvas``: draw the layers of ``size_name`` on a canvas of another size (a marketplace preset's); the
     boxes are resolved against it. ``drop_roles``: leave out layers of these roles (a slot that forbids
     promotional overlays); ``refuse_roles``: a RenderError when a visible layer has one of these roles.
+    ``lang``: the text's language where a layer does not say; ``system_fonts``: font files tried last.
     """
     size = canvas or template.size(size_name)
-    scene = Scene(template, size, field_values(template, values), dict(images), min_subject_px, cutout)
+    scene = Scene(template, size, field_values(template, values), dict(images), min_subject_px, cutout, lang,
+                  system_fonts)
     out = _background(scene)
     warnings: list[str] = []
+    used: list[tuple[str, str]] = []
     upscale = 0.0
     for layer, action in slot_layers(template, size_name, scene, drop_roles, refuse_roles):
         if action == "refuse":
@@ -114,6 +119,7 @@ def render(template: Template, size_name: str, values: Mapping[str, str], images
         if placed is not None:
             composite(out, placed)
             warnings.extend(placed.warnings)
+            used.extend((layer.name, f) for f in placed.fonts)
             if layer.role == "product":
                 upscale = max(upscale, placed.upscale)
-    return Rendered(out, tuple(warnings), upscale)
+    return Rendered(out, tuple(warnings), upscale, tuple(used))

@@ -74,6 +74,14 @@ def product_item(result: ProductResult, show: Show = display) -> Outcome:
     if result.elapsed_ms is not None:
         extra["elapsed_ms"] = result.elapsed_ms
         extra["peak_rss_mb"] = result.peak_rss_mb
+    fonts: dict[str, list[str]] = {}
+    for out in result.written:
+        for layer, face in out.fonts:
+            fonts.setdefault(layer, [])
+            if face not in fonts[layer]:
+                fonts[layer].append(face)
+    if fonts:
+        extra["fonts"] = fonts  # which faces drew each text layer
     if result.cached:
         extra["cached"] = True
     warnings = list(result.warnings)

@@ -43,7 +43,7 @@ def _chosen(reader: Reader, catalog: Catalog) -> dict[str, tuple[Preset, str]]:
     return chosen
 
 
-def load_request(path: Path, presets: Path | None = None) -> Request:
+def load_request(path: Path, presets: Path | None = None, licensed: frozenset[str] = frozenset()) -> Request:
     """Validate a request and build its job (ConfigError lists every problem with file:line); ``presets``:
     an agency's presets file laid over the bundled ones."""
     catalog = load_presets(presets)
@@ -74,7 +74,7 @@ def load_request(path: Path, presets: Path | None = None) -> Request:
         names.item_marks.append(data.value_marks.get("platforms", data.mark))
     body["templates"] = names
     body.setdefault("output", PRESET_OUTPUT)  # file names inside the campaign folder; the preset picks the format
-    job = load_job(path, data=body, presets=catalog)
+    job = load_job(path, data=body, presets=catalog, licensed=licensed)
     templates = []
     # By position: the job has one entry per reference in by_template's order (a template folder may carry
     # another ``name:`` than the reference that found it, so names cannot be the key).

@@ -103,6 +103,7 @@ class OutputResult:
     warnings: tuple[str, ...] = ()  # the render's own (a text cut, a layer dropped by a preset)
     encoded: Encoded | None = None  # when the output has a byte budget
     check: OutputCheck | None = None  # when it was rendered into a marketplace preset
+    fonts: tuple[tuple[str, str], ...] = ()  # (text layer, face) for every face that drew its text
 
     def moved(self, where: Mapping[Path, Path]) -> OutputResult:
         return replace(self, path=where.get(self.path, self.path),
@@ -111,14 +112,15 @@ class OutputResult:
     def to_json(self) -> dict[str, Any]:
         return {"path": _path(self.path), "failure": self.failure.to_json() if self.failure else None,
                 "warnings": list(self.warnings), "encoded": self.encoded.to_json() if self.encoded else None,
-                "check": self.check.to_json() if self.check else None}
+                "check": self.check.to_json() if self.check else None, "fonts": [list(f) for f in self.fonts]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OutputResult:
         return cls(Path(data["path"]), Failure.from_json(data["failure"]) if data.get("failure") else None,
                    tuple(str(w) for w in data.get("warnings", [])),
                    Encoded.from_json(data["encoded"]) if data.get("encoded") else None,
-                   OutputCheck.from_json(data["check"]) if data.get("check") else None)
+                   OutputCheck.from_json(data["check"]) if data.get("check") else None,
+                   tuple((str(layer), str(face)) for layer, face in data.get("fonts", [])))
 
 
 @dataclass(frozen=True)

@@ -29,10 +29,12 @@ from artpipe.imaging.formats import SPELLINGS, suffix
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
 from artpipe.jobs import RenderSpec, Task
+from artpipe.lettering import Lettering
 from artpipe.presets import Preset, slot_of
 from artpipe.render import Rendered, render
 from artpipe.results import Encoded, Failure, FileResult, OutputCheck, OutputResult, ProductResult, Status
 from artpipe.template.model import Template
+from artpipe.text.fonts import system_fonts
 
 
 def load_asset(path: Path, cover: int | None = None, cache: Path | None = None,
@@ -151,11 +153,13 @@ def _smallest_side(preset: Preset) -> int | None:
 
 
 def _render_output(template: Template, size: str, values: dict[str, str], images: dict[str, Asset],
-                   preset: Preset | None) -> Rendered:
+                   preset: Preset | None, lettering: Lettering) -> Rendered:
     """Render one output; a square preset whose ``low_resolution`` rule the product would break at the preset's
     size is rendered smaller instead, as far as the preset's own minimum size allows (a photo of 800 px makes
     a sharp 1700 px Amazon image rather than a soft 2000 px one)."""
-    rendered = render(template, size, values, images, **_preset_canvas(preset))
+    lettered: dict[str, Any] = {"lang": lettering.lang,
+                                "system_fonts": system_fonts() if lettering.system_fonts else ()}
+    rendered = render(template, size, values, images, **_preset_canvas(preset), **lettered)
     rule = preset.rule("low_resolution") if preset is not None else None
     floor = _smallest_side(preset) if preset is not None else None
     if preset is None or rule is None or floor is None:
@@ -165,7 +169,7 @@ def _render_output(template: Template, size: str, values: dict[str, str], images
         return rendered
     side = max(floor, int(preset.width * most / rendered.upscale))
     smaller = replace(preset, width=side, height=side)
-    return replace(render(template, size, values, images, **_preset_canvas(smaller)),
+    return replace(render(template, size, values, images, **_preset_canvas(smaller), **lettered),
                    warnings=(*rendered.warnings, f"smaller:{preset.name}:{side}x{side}"))
 
 
@@ -189,7 +193,7 @@ def render_output(task: Task, spec: RenderSpec, images: dict[str, Asset], cut: t
     template, preset = task.templates[spec.template], spec.preset
     try:
         rendered = _render_output(template, spec.size, task.product.values,
-                                  {**template_assets(template, task.files), **images}, preset)
+                                  {**template_assets(template, task.files), **images}, preset, task.lettering)
     except RenderError as exc:
         return OutputResult(spec.output, Failure("render", str(exc)))
     except InputError as exc:
@@ -208,7 +212,7 @@ def render_output(task: Task, spec: RenderSpec, images: dict[str, Asset], cut: t
     budgeted = options.min_bytes is not None or options.max_bytes is not None
     encoded = Encoded(len(landed.data), landed.quality, landed.subsampling, landed.size) if budgeted else None
     check = check_output(landed.data, rendered, preset, cut, spec.platform) if preset else None
-    return OutputResult(spec.output, None, rendered.warnings, encoded, check)
+    return OutputResult(spec.output, None, rendered.warnings, encoded, check, rendered.fonts)
 
 
 def _load_images(task: Task) -> tuple[dict[str, Asset], list[str], list[str]]:

@@ -98,8 +98,9 @@ def test_text_that_cannot_fit_is_a_render_error_naming_layer_and_size(tmp_path: 
 
 def test_uncovered_character_is_an_error_not_a_blank(tmp_path: Path) -> None:
     t = text_template(tmp_path, "x")
-    with pytest.raises(RenderError, match=r"the font has no glyph for '龘' \(U\+9F98\)"):
-        render(t, "wide", {"headline": "龘龘大促"}, {})
+    # U+2A6D6 is a rare ideograph of CJK Extension B that no bundled font draws
+    with pytest.raises(RenderError, match=r"no font has a glyph for '\U0002a6d6' \(U\+2A6D6\)"):
+        render(t, "wide", {"headline": "\U0002a6d6大促"}, {})
 
 
 def test_visible_if_hides_layers_with_empty_fields(tmp_path: Path) -> None:

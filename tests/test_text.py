@@ -9,7 +9,6 @@ from PIL import Image, ImageChops, ImageDraw
 
 from artpipe.text import fonts
 from artpipe.text.breaking import break_units
-from artpipe.text.cmap import read_cmap
 from artpipe.text.fit import TextDoesNotFit, fit_text, wrap
 
 
@@ -91,18 +90,18 @@ def test_fitted_text_never_leaves_its_box(text: str, w: int, h: int, lines: int)
     assert block.height <= h
 
 
-def test_cmap_reader_sees_what_the_font_draws() -> None:
-    covered = fonts.coverage("sans", "regular")
-    for ch in "春季大促¥$€%×Aé":
+def test_coverage_sees_what_the_font_draws() -> None:
+    covered = fonts.coverage(fonts.face("sans", "regular"))
+    for ch in "春季大促¥$€%×Aé喆堃玥臺灣発売머그컵":
         assert ord(ch) in covered, ch
-    assert ord("龘") not in covered
-    assert 0x20000 not in covered
+    assert 0x1F525 not in covered  # 🔥: the emoji font's
+    assert 0x1F525 in fonts.coverage(fonts.face("emoji", "regular"))
 
 
-def test_cmap_reader_handles_missing_tables(tmp_path: Path) -> None:
+def test_coverage_of_a_file_that_is_no_font_is_empty(tmp_path: Path) -> None:
     fake = tmp_path / "x.ttf"
     fake.write_bytes(b"\x00\x01\x00\x00" + b"\x00" * 8)
-    assert read_cmap(fake) == frozenset()
+    assert fonts.coverage(fonts.face(str(fake), "regular")) == frozenset()
 
 
 def glyph(ch: str) -> Image.Image:
@@ -121,3 +120,9 @@ def test_chinese_glyphs_are_real_and_distinct() -> None:
     # A code point the font lacks draws its blank .notdef: our glyphs must not look like it.
     notdef = glyph("\U00020000")
     assert all(ImageChops.difference(b, notdef).getbbox() for b in bitmaps)
+
+
+def test_the_bundled_coverage_file_is_what_the_fonts_map() -> None:
+    """coverage.json spares every worker reading the fonts' cmaps; it must say exactly what fontTools reads."""
+    for face in fonts.bundled_faces():
+        assert fonts.coverage(face) == fonts.read_coverage(face.path), face.path.name

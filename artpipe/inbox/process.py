@@ -145,7 +145,7 @@ class Processor:
             if path is None:
                 msg = f"no template '{name}' (routes in {self.ws.config})"
                 raise FileNotFoundError(msg)
-            self.templates[name] = load_template(path)
+            self.templates[name] = load_template(path, licensed=self.ws.licensed_fonts)
         return self.templates[name]
 
     def prepare(self, path: Path, stable_at: float) -> Pending:
@@ -227,7 +227,7 @@ class Processor:
                 renders.append(RenderSpec(i, size, out_dir / name))
         fmt = written_by_extension(Path(self.ws.output).suffix) or "JPEG"
         task = Task(row, product, templates, tuple(renders), EncodeOptions(format=fmt),
-                    isolation=route.cutout or self.ws.cutout)
+                    isolation=route.cutout or self.ws.cutout, lettering=self.ws.lettering)
         self.this_pass.add(sha)  # only once it is really rendered: a failed file makes no later copy a duplicate
         return Pending(path, rel, row, task, sidecar, stable_at)
 
@@ -236,6 +236,7 @@ class Processor:
         or nothing could be rendered)."""
         try:
             campaign = run_request(item.path, self.ws.outbox / REQUESTS, jobs=workers, presets=self.ws.presets,
+                                   licensed=self.ws.licensed_fonts,
                                    timeout=self.ws.timeout_seconds)
         except ConfigError as exc:
             more = f" (+{len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""

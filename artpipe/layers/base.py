@@ -16,6 +16,7 @@ from artpipe.imaging.normalize import Asset
 from artpipe.schema import Reader, single, suggest
 from artpipe.template.fields import references, single_reference
 from artpipe.template.model import Box, Field, Gradient, Length, Shadow, Size, Template
+from artpipe.text import fonts
 from artpipe.yamlsrc import YList
 
 BOX_KEYS = ("left", "right", "width", "top", "bottom", "height", "aspect", "min_width", "max_width", "min_height",
@@ -35,6 +36,8 @@ class Scene:
     images: dict[str, Asset]  # image fields by name, template files by "file:<absolute path>"
     min_subject_px: int = 0  # a marketplace's minimum product size: product pictures grow to it where room allows
     cutout: str | None = None  # a marketplace slot's cutout (auto, model, never), over the layers' own
+    lang: str | None = None  # the job's language for text (its glyph forms), under a layer's own
+    system_fonts: tuple[str, ...] = ()  # font files of the system a workspace allows as a last fallback
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class Placed:
     y: int
     warnings: tuple[str, ...] = ()
     upscale: float = 0.0  # how much a product photo was enlarged (0: no product photo drawn)
+    fonts: tuple[str, ...] = ()  # the faces that drew a text layer
 
 
 @dataclass
@@ -56,6 +60,7 @@ class LoadContext:
     fields: dict[str, Field]
     assets: list[str] = field(default_factory=list)  # every file the template uses (shipped, digested)
     fonts: list[str] = field(default_factory=list)  # those of them that are fonts (never decoded as images)
+    licensed: frozenset[str] = frozenset()  # font file names a workspace says are licensed ("*": every one)
 
 
 def parse_length(value: Any) -> Length | None:
@@ -163,6 +168,11 @@ def read_asset(reader: Reader, key: str, ctx: LoadContext, *, font: bool = False
         return None
     if not path.is_file():
         reader.problem(key, f"file '{value}' not found next to the template")
+        return None
+    if font and fonts.licence_of(path) is None and not ({path.name, "*"} & ctx.licensed):
+        reader.problem(key, f"font '{value}' has no licence artpipe can find",
+                       "put its licence file beside it (OFL.txt, LICENSE.txt), or, when the agency holds a licence, "
+                       "list it under licensed_fonts in artpipe.yaml or the job")
         return None
     if str(path) not in ctx.assets:
         ctx.assets.append(str(path))

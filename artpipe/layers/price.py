@@ -121,7 +121,7 @@ def paint(layer: PriceLayer, rect: Rect, scene: Scene) -> Placed | None:
     if parts is None:
         raise RenderError(layer.origin, f"{where}: '{text}' is not a price (write it like ¥39.90 or 39.90)")
     was = substitute(layer.was, scene.values).strip()
-    missing = fonts.missing_chars(text + was, layer.family, layer.weight)
+    missing = fonts.missing_chars(text + was, (fonts.face(layer.family, layer.weight),))
     if missing:
         shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
         raise RenderError(layer.origin, f"{where}: the font has no glyph for {shown}")

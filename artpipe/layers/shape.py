@@ -18,7 +18,15 @@ from artpipe.layers.base import (
     read_length,
     resolve_color,
 )
-from artpipe.layers.text import STYLE_KEYS, TextStyle, draw_block, layout_text, parse_style, resolved_style
+from artpipe.layers.text import (
+    STYLE_KEYS,
+    TextStyle,
+    draw_block,
+    layout_text,
+    parse_style,
+    resolved_style,
+    setting_of,
+)
 from artpipe.schema import Reader
 from artpipe.template.fields import substitute
 from artpipe.template.model import Gradient, Layer, Length, Rect
@@ -178,7 +186,7 @@ def _label(layer: ShapeLayer, w: int, h: int, scene: Scene) -> tuple[Image.Image
         s1, s2 = _ribbon_band(side, layer.band.pixels(side))
         tw, th = int(s1 * math.sqrt(2) * 0.92), int((s2 - s1) / math.sqrt(2) * 0.78)
         block = layout_text(text, style, tw, th, scene, layer.origin, where)
-        flat = draw_block(block, style, tw, th, color, 1.0)
+        flat, _ = draw_block(block, style, tw, th, color, 1.0, setting_of(style, scene, layer.origin, block.size))
         angle = -45 if layer.corner in ("top-right", "bottom-left") else 45
         turned = flat.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True)
         mid = (s1 + s2) / 4  # centre of the band's mid-line, measured from the corner along each edge
@@ -195,8 +203,10 @@ def _label(layer: ShapeLayer, w: int, h: int, scene: Scene) -> tuple[Image.Image
     if iw <= 0 or ih <= 0:
         return None
     block = layout_text(text, style, iw, ih, scene, layer.origin, where)
-    notes = (f"text_truncated:{layer.name}@{scene.size.name}",) if block.truncated else ()
-    return draw_block(block, style, iw, ih, color, 1.0), (w - iw) // 2, (h - ih) // 2, notes
+    notes: tuple[str, ...] = (f"text_truncated:{layer.name}@{scene.size.name}",) if block.truncated else ()
+    label, cut = draw_block(block, style, iw, ih, color, 1.0, setting_of(style, scene, layer.origin, block.size))
+    notes += (f"text_clipped:{layer.name}@{scene.size.name}",) if cut else ()
+    return label, (w - iw) // 2, (h - ih) // 2, notes
 
 
 def paint(layer: ShapeLayer, rect: Rect, scene: Scene) -> Placed | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from artpipe.defaults import settings
 from artpipe.errors import RenderError
@@ -26,13 +26,16 @@ from artpipe.schema import Reader, single
 from artpipe.template.fields import single_reference, substitute
 from artpipe.template.model import FontSpec, Layer, Length, Rect, Shadow
 from artpipe.text import fonts
+from artpipe.text.draw import Setting, draw_line, line_width, overhang
 from artpipe.text.fit import OVERFLOWS, TextBlock, TextDoesNotFit, fit_text
+from artpipe.text.scripts import LANG_TAG, needs_shaping, rtl_paragraph
 
 ALIGNS = ("left", "center", "right")
 VALIGNS = ("top", "middle", "bottom")
 FONT_KEYS = ("family", "weight", "size", "min_size")
 STYLE_KEYS = ("font", "color", "align", "valign", "max_lines", "overflow", "line_height", "balance",
-              "letter_spacing")
+              "letter_spacing", "lang", "emoji")
+EMOJI = ("color", "mono")  # emoji as colour pictures, or in grey
 EFFECT_KEYS = ("stroke", "shadow")  # text layers only: on a shape these words mean the shape's own
 KEYS = ("text", *STYLE_KEYS, *EFFECT_KEYS)
 
@@ -55,6 +58,8 @@ class TextStyle:
     stroke: str | None = None  # outline colour
     stroke_width: int = 0
     shadow: Shadow | None = None
+    lang: str | None = None  # the text's language (zh-Hans, zh-Hant, ja, ko ...) or a $field holding it
+    emoji: str = "color"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,10 +97,27 @@ def parse_style(reader: Reader, ctx: LoadContext, *, color_key: str = "color", a
         line_height=reader.number("line_height", settings().text.line_height, minimum=0.6, maximum=4),
         balance=reader.flag("balance", False),
         letter_spacing=read_length(reader, "letter_spacing", Length(0)) or Length(0),
+        lang=_lang(reader, ctx),
+        emoji=reader.choice("emoji", EMOJI, "color"),
         shadow=read_shadow(reader, "shadow", ctx) if effects else None,
         **(_stroke(reader, ctx) if effects else {}),
     )
     return style
+
+
+def _lang(reader: Reader, ctx: LoadContext) -> str | None:
+    """``lang``: a BCP 47 tag (zh-Hans, zh-Hant, zh-HK, ja, ko, ar ...) or a field holding one."""
+    value = reader.text("lang", None)
+    if not isinstance(value, str) or not value:
+        return None
+    ref = single_reference(value)
+    if ref is not None:
+        check_refs(reader, "lang", value, ctx)
+        return value
+    if not LANG_TAG.fullmatch(value):
+        reader.problem("lang", f"'{value}' is not a language tag", "write it like zh-Hans, zh-Hant, ja or ko")
+        return None
+    return value
 
 
 def _stroke(reader: Reader, ctx: LoadContext) -> dict[str, Any]:
@@ -109,7 +131,8 @@ def _stroke(reader: Reader, ctx: LoadContext) -> dict[str, Any]:
 
 def read_families(f: Reader, ctx: LoadContext) -> tuple[str, ...]:
     """``family``: one name or a list, each a bundled family or a font file beside the template, in fallback
-    order. The bundled face always ends the list, so Chinese still renders behind a Latin brand font."""
+    order. The brand kit's fonts and the bundled families follow (see fonts.chain), so Chinese still renders
+    behind a Latin brand font."""
     names = f.names("family", "a font name, a font file or a list of them", "sans")
     if not names:
         return ("sans",)
@@ -132,7 +155,7 @@ def read_families(f: Reader, ctx: LoadContext) -> tuple[str, ...]:
         else:
             f.problem("family", f"no bundled font family '{name}'",
                       f"use one of {', '.join(fonts.families())}, or a .ttf/.otf file beside the template")
-    return tuple(dict.fromkeys([*chain, "sans"]))
+    return tuple(dict.fromkeys(chain)) or ("sans",)
 
 
 def parse(reader: Reader, common: dict[str, object], ctx: LoadContext) -> TextLayer:
@@ -164,6 +187,12 @@ def font_chain(style: TextStyle, scene: Scene, origin: str) -> tuple[str, ...]:
     return tuple(chain)
 
 
+def brand_fonts(scene: Scene) -> tuple[str, ...]:
+    """The font files the product's font fields name (a brand kit's fonts): tried after the layer's own."""
+    names = [scene.values.get(n, "") for n, f in scene.template.fields.items() if f.type == "font"]
+    return tuple(n for n in names if n and fonts.is_font_file(n) and Path(n).is_file())
+
+
 def resolved_style(style: TextStyle, scene: Scene, origin: str) -> TextStyle:
     """The style with its ``$field`` fonts replaced by the files they name here."""
     if not any(f.startswith("$") for f in style.font.family):
@@ -171,27 +200,45 @@ def resolved_style(style: TextStyle, scene: Scene, origin: str) -> TextStyle:
     return replace(style, font=replace(style.font, family=font_chain(style, scene, origin)))
 
 
+def setting_of(style: TextStyle, scene: Scene, origin: str, size: int) -> Setting:
+    """How the style sets text at ``size`` px here: every face of the chain, the language, the tracking."""
+    faces = fonts.chain(font_chain(style, scene, origin), style.font.weight,
+                        extra=(*brand_fonts(scene), *scene.system_fonts))
+    lang = substitute(style.lang, scene.values) if style.lang else scene.lang
+    return Setting(faces, size, lang or None, spacing(style, size), settings().text.baseline, style.emoji == "mono")
+
+
 def layout_text(text: str, style: TextStyle, w: int, h: int, scene: Scene, origin: str, where: str) -> TextBlock:
     """Check glyph coverage and fit ``text`` into w x h; problems become RenderErrors at ``origin``."""
-    family, weight = font_chain(style, scene, origin), style.font.weight
-    missing = fonts.missing_chars(text, family, weight)
+    base = setting_of(style, scene, origin, 1)
+    missing = fonts.missing_chars(text, base.faces)
     if missing:
         shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
-        msg = (f"{where}: the font has no glyph for {shown}; replace the character(s) "
-               "or add a font that covers them")
+        msg = (f"{where}: no font has a glyph for {shown}; replace the character(s) "
+               "or add a font that covers them (artpipe fonts lists what each font covers)")
         raise RenderError(origin, msg)
+    if needs_shaping(text) and not fonts.SHAPING:
+        raise RenderError(origin, f"{where}: this text needs shaping (Arabic, Hebrew, Indic or Thai letters) and "
+                          "this Pillow has no Raqm; install Pillow's official wheels, which include it")
     size = _pixels(style.size, scene)
     min_size = _pixels(style.min_size, scene) if style.min_size else size
 
     def measure(s: str, px: int) -> float:
-        return fonts.measure_runs(s, family, weight, px) + spacing(style, px) * max(0, len(s) - 1)
+        return line_width(s, replace(base, size=px, gap=spacing(style, px)))
 
     # An outline grows every glyph by its width on each side: fit inside the box less the outline.
     w, h = w - 2 * style.stroke_width, h - 2 * style.stroke_width
     try:
-        return fit_text(text, w, h, size=size, min_size=min_size, max_lines=style.max_lines,
-                        overflow=style.overflow, line_height=style.line_height, measure=measure,
-                        ellipsis=settings().text.ellipsis, balance=style.balance)
+        room = h
+        for _ in range(3):  # glyphs reaching beyond the em boxes (Arabic, Thai) make room for themselves
+            block = fit_text(text, w, room, size=size, min_size=min_size, max_lines=style.max_lines,
+                             overflow=style.overflow, line_height=style.line_height, measure=measure,
+                             ellipsis=settings().text.ellipsis, balance=style.balance)
+            extra = sum(overhang(block.lines, replace(base, size=block.size), block.pitch))
+            if block.height + extra <= h or room - extra <= 0:
+                return block
+            room = h - extra
+        return block
     except TextDoesNotFit as exc:
         short = text if len(text) <= 40 else text[:39] + "…"
         raise RenderError(origin, f"{where}: {exc}: \"{short}\" "
@@ -204,40 +251,53 @@ def spacing(style: TextStyle, px: int) -> float:
     return px * ls.value / 100 if ls.percent else ls.value
 
 
+def faces_used(block: TextBlock, setting: Setting) -> tuple[str, ...]:
+    """The faces that draw a fitted block, as reports name them."""
+    used = {r.face.label: None for line in block.lines for r in fonts.runs(line, setting.faces)}
+    return tuple(used)
+
+
 def draw_block(block: TextBlock, style: TextStyle, w: int, h: int, color: tuple[int, int, int, int],
-               opacity: float, stroke: tuple[int, int, int, int] | None = None) -> Image.Image:
-    """Draw fitted lines on a transparent w x h image (with the style's outline when ``stroke`` is given)."""
-    out = Image.new("RGBA", (w, h), (*color[:3], 0))
-    draw = ImageDraw.Draw(out)
-    chain, weight = style.font.family, style.font.weight
+               opacity: float, setting: Setting,
+               stroke: tuple[int, int, int, int] | None = None) -> tuple[Image.Image, bool]:
+    """Draw fitted lines on a transparent w x h image (with the style's outline when ``stroke`` is given), and
+    whether a glyph reached past the box and was cut (drawn with a margin, so the cut is seen, not guessed).
+    A right-to-left paragraph mirrors the alignment: a left-aligned headline in Arabic sets from the right."""
+    m = block.size // 2 + 2
+    out = Image.new("RGBA", (w + 2 * m, h + 2 * m), (*color[:3], 0))
+    setting = replace(setting, size=block.size, gap=spacing(style, block.size))
     sw = style.stroke_width if stroke is not None else 0
     inner_w, inner_h = w - 2 * style.stroke_width, h - 2 * style.stroke_width
-    top = style.stroke_width + {"top": 0, "middle": (inner_h - block.height) // 2,
-                                "bottom": inner_h - block.height}[style.valign]
+    above, below = overhang(block.lines, setting, block.pitch)
+    tall = block.height + above + below
+    top = style.stroke_width + above + {"top": 0, "middle": (inner_h - tall) // 2,
+                                        "bottom": inner_h - tall}[style.valign]
     baseline = round(block.size * settings().text.baseline)
-    gap = spacing(style, block.size)
-
-    def put(x: float, y: int, s: str) -> float:
-        """Draw ``s`` from x on baseline y, each run in its face; return where the next character goes."""
-        for family, piece in fonts.runs(s, chain, weight):
-            font = fonts.get_font(family, weight, block.size)
-            draw.text((x, y), piece, font=font, fill=(*color[:3], 255), anchor="ls", stroke_width=sw,
-                      stroke_fill=stroke)
-            x += font.getlength(piece)
-        return x
-
     for i, (line, width) in enumerate(zip(block.lines, block.widths, strict=True)):
-        x = style.stroke_width + {"left": 0, "center": (inner_w - width) / 2, "right": inner_w - width}[style.align]
-        y = top + i * block.pitch + baseline
-        if not gap:
-            put(x, y, line)
-            continue
-        for ch in line:  # tracked text: each character placed by hand (kerning gives way to the spacing)
-            x = put(x, y, ch) + gap
+        align = {"left": "right", "right": "left"}.get(style.align, style.align) if rtl_paragraph(line) \
+            else style.align
+        x = style.stroke_width + {"left": 0, "center": (inner_w - width) / 2, "right": inner_w - width}[align]
+        draw_line(out, m + x, m + top + i * block.pitch + baseline, line, setting, (*color[:3], 255), sw, stroke)
+    ink = out.getchannel("A").point(lambda a: 255 if a > 96 else 0).getbbox()
+    dx = dy = 0
+    if ink is not None:  # ink past an edge (a joining stroke, an accent) moves in when there is room
+        dx = _nudge(ink[0], ink[2], m, w)
+        dy = _nudge(ink[1], ink[3], m, h)
+    inside = out.crop((m - dx, m - dy, m - dx + w, m - dy + h))
+    cut = ink is not None and (ink[0] + dx < m or ink[1] + dy < m or ink[2] + dx > m + w or ink[3] + dy > m + h)
     alpha = color[3] / 255 * opacity
     if alpha < 1:
-        out.putalpha(out.getchannel("A").point(lambda a: round(a * alpha)))
-    return out
+        inside.putalpha(inside.getchannel("A").point(lambda a: round(a * alpha)))
+    return inside, cut
+
+
+def _nudge(low: int, high: int, margin: int, length: int) -> int:
+    """How far to move ink spanning [low, high) so it lies in [margin, margin + length), as far as it can."""
+    if low < margin:
+        return min(margin - low, max(0, margin + length - high))
+    if high > margin + length:
+        return -min(high - margin - length, max(0, low - margin))
+    return 0
 
 
 def paint(layer: TextLayer, rect: Rect, scene: Scene) -> Placed | None:
@@ -250,10 +310,12 @@ def paint(layer: TextLayer, rect: Rect, scene: Scene) -> Placed | None:
     block = layout_text(text, style, rect.w, rect.h, scene, layer.origin, where)
     color = resolve_color(style.color, scene, layer.origin)
     stroke = resolve_color(style.stroke, scene, layer.origin) if style.stroke and style.stroke_width else None
-    im = draw_block(block, style, rect.w, rect.h, color, layer.opacity, stroke)
-    warnings = (f"text_truncated:{layer.name}@{scene.size.name}",) if block.truncated else ()
+    setting = setting_of(style, scene, layer.origin, block.size)
+    im, cut = draw_block(block, style, rect.w, rect.h, color, layer.opacity, setting, stroke)
+    warnings = ((f"text_truncated:{layer.name}@{scene.size.name}",) if block.truncated else ()) + \
+        ((f"text_clipped:{layer.name}@{scene.size.name}",) if cut else ())
     x, y = rect.x, rect.y
     if style.shadow is not None:
         im, dx, dy = drop_shadow(im, style.shadow, resolve_color(style.shadow.color, scene, layer.origin))
         x, y = x + dx, y + dy
-    return Placed(im, x, y, warnings)
+    return Placed(im, x, y, warnings, fonts=faces_used(block, setting))

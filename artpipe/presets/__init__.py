@@ -50,30 +50,30 @@ class Preset:
 
 
 def _rule(reader: Reader, kind: str) -> Rule | None:
-    rr = reader.mapping(kind)
-    if rr is None:
+    rules = reader.mapping(kind)
+    if rules is None:
         return None
-    rr.check_keys((*RULES[kind], "source", "confidence"), ("source", "confidence"))
+    rules.check_keys((*RULES[kind], "source", "confidence"), ("source", "confidence"))
     params: dict[str, Any] = {}
     for key in RULES[kind]:
-        if not rr.has(key):
+        if not rules.has(key):
             continue
         if key == "allowed":
-            allowed = [str(v).upper() for v in (rr.sequence(key) or [])]
+            allowed = [str(v).upper() for v in (rules.sequence(key) or [])]
             for fmt in allowed:
                 if fmt not in FORMATS:
-                    rr.problem(key, f"'{fmt}' is not one of {', '.join(FORMATS)}")
+                    rules.problem(key, f"'{fmt}' is not one of {', '.join(FORMATS)}")
             params[key] = tuple(allowed)
         elif key == "roles":
-            params[key] = tuple(str(v) for v in (rr.sequence(key) or []))
+            params[key] = tuple(str(v) for v in (rules.sequence(key) or []))
             for role in params[key]:
                 if role not in ROLES:
-                    rr.problem(key, f"'{role}' is not a layer role ({', '.join(ROLES)})", suggest(role, ROLES))
+                    rules.problem(key, f"'{role}' is not a layer role ({', '.join(ROLES)})", suggest(role, ROLES))
         elif key == "action":
-            params[key] = rr.choice(key, OVERLAY_ACTIONS, "drop")
+            params[key] = rules.choice(key, OVERLAY_ACTIONS, "drop")
         else:
-            params[key] = rr.number(key, 0, minimum=0)
-    return Rule(kind, params, rr.text("source", "") or "", rr.choice("confidence", CONFIDENCE, "unverified"))
+            params[key] = rules.number(key, 0, minimum=0)
+    return Rule(kind, params, rules.text("source", "") or "", rules.choice("confidence", CONFIDENCE, "unverified"))
 
 
 def _preset(name: str, reader: Reader, base: Preset | None) -> Preset:
@@ -91,12 +91,12 @@ def _preset(name: str, reader: Reader, base: Preset | None) -> Preset:
                            "(its formats rule may still allow other formats)")
         cutout = render.choice("cutout", CUTOUTS, cutout)
     rules = {rule.kind: rule for rule in (base.rules if base else ())}
-    rr = reader.mapping("rules")
-    if rr is not None:
-        rr.check_keys(RULES)
-        for kind in rr.node:
+    listed = reader.mapping("rules")
+    if listed is not None:
+        listed.check_keys(RULES)
+        for kind in listed.node:
             if kind in RULES:
-                rule = _rule(rr, kind)
+                rule = _rule(listed, kind)
                 if rule is not None:
                     rules[kind] = rule
     return Preset(name, reader.text("title", base.title if base else name) or name, width, height, fmt,
@@ -110,9 +110,9 @@ def _read(path: Path, known: dict[str, Preset], platforms: dict[str, tuple[str, 
     reader.check_keys(("presets", "platforms"))
     p = reader.mapping("presets")
     for name in (p.node if p is not None else {}):
-        pr = p.mapping(name) if p is not None else None
-        if pr is not None:
-            known[name] = _preset(name, pr, known.get(name))
+        entry = p.mapping(name) if p is not None else None
+        if entry is not None:
+            known[name] = _preset(name, entry, known.get(name))
     sets = reader.mapping("platforms")
     for platform in (sets.node if sets is not None else {}):
         names = [str(n) for n in (sets.sequence(platform) or [])] if sets is not None else []

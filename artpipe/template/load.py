@@ -183,8 +183,9 @@ def _overrides(reader: Reader, sizes: tuple[Size, ...], names: list[str]) -> dic
     return out
 
 
-def load_template(path: Path, display: str | None = None) -> Template:
-    """Load and validate a template file (or folder); raise ConfigError listing every problem."""
+def load_template(path: Path, display: str | None = None, *, licensed: frozenset[str] = frozenset()) -> Template:
+    """Load and validate a template file (or folder); raise ConfigError listing every problem. ``licensed``: font
+    file names in template folders that a workspace or job says are licensed although no licence is found."""
     file = template_file(path)
     display = display or str(file)
     root = file.parent
@@ -195,7 +196,7 @@ def load_template(path: Path, display: str | None = None) -> Template:
     reader.check_keys(TOP_KEYS, ("name", "sizes", "layers"))
     sizes = _sizes(reader)
     fields = _fields(reader)
-    ctx = LoadContext(root=root, fields=fields)
+    ctx = LoadContext(root=root, fields=fields, licensed=licensed)
     background = _background(reader, ctx)
     nodes = _layer_nodes(reader)
     overrides = _overrides(reader, sizes, [n for n, _, _ in nodes])
