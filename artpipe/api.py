@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageDraw
 
@@ -52,6 +53,7 @@ from artpipe.results import OutputCheck
 from artpipe.run import run_tasks
 from artpipe.schema import suggest
 from artpipe.sources import classify_sources
+from artpipe.studio.users import USERS_FILE, add_user, load_users
 from artpipe.tasks import (
     NormalizeTask,
     load_asset,
@@ -234,6 +236,27 @@ def font_catalogue(templates: list[str] | None = None, *, system: bool = False,
     if system:
         out += [describe(face(f, "regular"), "system") for f in system_fonts()]
     return out
+
+
+def studio_app(ws: Workspace, *, public: bool = False, jobs: int | None = None) -> Any:
+    """The operators' web app (an ASGI app) for a workspace; needs ``pip install 'artpipe[studio]'``.
+    ``public``: it will be reachable from other machines, so users must sign in."""
+    try:
+        from artpipe.studio.app import StudioConfig, create_app  # noqa: PLC0415 - an optional dependency
+    except ImportError as exc:
+        raise ConfigError([Problem("serve", 0, 0, "", f"the studio needs its web packages ({exc.name} is missing)",
+                                   "pip install 'artpipe[studio]'")]) from None
+    return create_app(StudioConfig(ws, public, jobs))
+
+
+def studio_users(ws: Workspace) -> dict[str, str]:
+    """The studio's users (name -> password hash) from the workspace's users file."""
+    return load_users(ws.root / USERS_FILE)
+
+
+def add_studio_user(ws: Workspace, name: str, password: str) -> None:
+    """Add or replace a studio user of the workspace (the password kept as an scrypt hash)."""
+    add_user(ws.root / USERS_FILE, name, password)
 
 
 def check_files(files: list[Path], names: list[str], extra: Path | None = None) -> list[OutputCheck]:

@@ -56,8 +56,9 @@ def _rel(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def approve(root: Path) -> dict[str, str]:
-    """Record every output of the campaign folder ``root`` as approved; returns {output: sha256}."""
+def approve(root: Path, by: str | None = None) -> dict[str, str]:
+    """Record every output of the campaign folder ``root`` as approved (``by`` whom, when known); returns
+    {output: sha256}."""
     if not (root / REPORT).is_file():
         raise ConfigError([Problem(str(root), 0, 0, "", f"not a campaign folder (no {REPORT})",
                                    "give the folder artpipe request wrote, e.g. out/double11")])
@@ -68,7 +69,10 @@ def approve(root: Path) -> dict[str, str]:
         copy = root / COPIES / f"{sha}{path.suffix.lower()}"
         if not copy.is_file():
             write_atomic(copy, path.read_bytes())
-    doc = {"approved_at": datetime.now(UTC).isoformat(timespec="seconds"), "outputs": hashes}
+    doc: dict[str, object] = {"approved_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    if by:
+        doc["approved_by"] = by
+    doc["outputs"] = hashes
     write_text_atomic(root / APPROVED, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     return hashes
 

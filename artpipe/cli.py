@@ -40,6 +40,7 @@ from artpipe.cli_common import (
 from artpipe.cli_fonts import COMMANDS as FONT_COMMANDS
 from artpipe.cli_inbox import COMMANDS as INBOX_COMMANDS
 from artpipe.cli_presets import COMMANDS as PRESET_COMMANDS
+from artpipe.cli_studio import COMMANDS as STUDIO_COMMANDS
 from artpipe.errors import ConfigError, InputError, RenderError
 from artpipe.version import __version__
 
@@ -309,5 +310,5 @@ def _list_templates(as_json: bool) -> None:
         click.echo("  fields: " + ", ".join(f"{k}:{v}" for k, v in row.fields.items()) + "   (* required)")
 
 
-for _command in (*INBOX_COMMANDS, *PRESET_COMMANDS, *FONT_COMMANDS):
+for _command in (*INBOX_COMMANDS, *PRESET_COMMANDS, *FONT_COMMANDS, *STUDIO_COMMANDS):
     main.add_command(_command)

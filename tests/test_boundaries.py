@@ -57,7 +57,7 @@ def test_only_effect_modules_write() -> None:
 def test_core_never_imports_click() -> None:
     users = {str(p.relative_to(PKG)) for p in PKG.rglob("*.py")
              if "click" in imported(ast.parse(p.read_text(encoding="utf-8")))}
-    assert users == {"cli.py", "cli_common.py", "cli_inbox.py", "cli_presets.py", "cli_fonts.py"}
+    assert users == {"cli.py", "cli_common.py", "cli_inbox.py", "cli_presets.py", "cli_fonts.py", "cli_studio.py"}
 
 
 def test_every_subpackage_is_packaged() -> None:
@@ -72,7 +72,7 @@ def test_only_the_command_line_calls_the_api_facade() -> None:
     """The API is the top: components (the inbox, the executors, ...) never call up into it."""
     users = {str(p.relative_to(PKG)) for p in PKG.rglob("*.py")
              if "artpipe.api" in imported(ast.parse(p.read_text(encoding="utf-8")))}
-    assert users == {"__init__.py", "cli.py", "cli_presets.py", "cli_inbox.py", "cli_fonts.py"}
+    assert users == {"__init__.py", "cli.py", "cli_presets.py", "cli_inbox.py", "cli_fonts.py", "cli_studio.py"}
 
 
 def test_imaging_depends_on_nothing_above_it() -> None:
@@ -85,11 +85,12 @@ def test_imaging_depends_on_nothing_above_it() -> None:
         assert not above, f"imaging/{path.name} imports {above}"
 
 
-@pytest.mark.parametrize("rel", ["cli.py", "cli_inbox.py", "cli_presets.py", "cli_fonts.py"])
+@pytest.mark.parametrize("rel", ["cli.py", "cli_inbox.py", "cli_presets.py", "cli_fonts.py", "cli_studio.py"])
 def test_the_command_line_calls_the_api_only(rel: str) -> None:
     """The commands are a thin layer: everything they do goes through artpipe.api (their option helpers aside)."""
     tree = ast.parse((PKG / rel).read_text(encoding="utf-8"))
     allowed = {"artpipe.api", "artpipe.cli_common", "artpipe.cli_inbox", "artpipe.cli_presets", "artpipe.cli_fonts",
+               "artpipe.cli_studio",
                "artpipe.errors",
                "artpipe.version"}
     reached = {m for m in imported(tree) if m.startswith("artpipe")} - allowed

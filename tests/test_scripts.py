@@ -304,3 +304,14 @@ def test_validate_names_every_uncovered_character_before_rendering(tmp_path: Pat
     assert "a: promo-banner: layer headline at size wide: no font has a glyph for '\U0002a6d6' (U+2A6D6)" in done.output
     assert " b: " not in done.output
     assert not (tmp_path / "out").exists()
+
+
+def test_japanese_lines_keep_kinsoku_as_chinese_ones_do() -> None:
+    """No line starts with a small kana, a prolonged sound mark or closing punctuation; none ends with 「."""
+    from artpipe.text.breaking import break_units
+
+    units = break_units("ラーメンです。ちょっと「新発売」、ショッピング")
+    assert all(u[0] not in "ーっゃゅょァィゥェォッャュョ。、」" for u in units), units
+    assert all(not u.endswith("「") for u in units), units
+    assert "ラー" in units
+    assert "ちょっ" in units

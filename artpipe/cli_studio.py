@@ -1,0 +1,87 @@
+"""``artpipe serve`` (the operators' studio) and ``artpipe users`` (who may sign in to it)."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+import click
+
+from artpipe.api import add_studio_user, load_workspace, studio_app, studio_users
+from artpipe.cli_common import EXIT_CONFIG, JOBS_OPTION, fail_config
+from artpipe.errors import ConfigError
+
+CONFIG = click.option("--config", "config", type=click.Path(exists=True, path_type=Path), default=Path("."),
+                      show_default=True, help="The workspace folder or its artpipe.yaml.")
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+@click.command()
+@CONFIG
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any but this machine's needs users (artpipe users add).")
+@click.option("--port", default=8750, show_default=True, type=click.IntRange(1, 65535))
+@JOBS_OPTION
+def serve(config: Path, host: str, port: int, jobs: int | None) -> None:
+    """Run the studio: a web app to request banner sets, send proofs to merchants and get them approved.
+
+    \b
+    Example:
+      artpipe serve --config studio                 # http://127.0.0.1:8750, this machine only
+      artpipe users add anna --config studio && artpipe serve --config studio --host 0.0.0.0
+    """
+    try:
+        ws = load_workspace(config)
+        public = not _loopback(host)
+        if public and not studio_users(ws):
+            click.echo(f"error: listening on {host} lets other machines in, so the studio needs users; add one "
+                       f"with: artpipe users add NAME --config {config}", err=True)
+            raise SystemExit(EXIT_CONFIG)
+        app = studio_app(ws, public=public, jobs=jobs)
+    except ConfigError as exc:
+        fail_config(exc, "the studio did not start")
+    import uvicorn  # noqa: PLC0415 - installed with the studio
+
+    click.echo(f"studio for {ws.root} at http://{host}:{port}/ (Ctrl-C stops it)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@click.group()
+def users() -> None:
+    """Who may sign in to the studio.
+
+    \b
+    Example:
+      artpipe users add anna --config studio
+    """
+
+
+@users.command("add")
+@click.argument("name")
+@CONFIG
+@click.password_option(help="The password (asked twice when not given).")
+def add(name: str, config: Path, password: str) -> None:
+    """Add NAME (or give NAME a new password); the password is kept as an scrypt hash.
+
+    \b
+    Example:
+      artpipe users add anna --config studio
+    """
+    try:
+        ws = load_workspace(config)
+    except ConfigError as exc:
+        fail_config(exc, "no user was added")
+    if len(password) < 10:
+        click.echo("error: use a password of at least 10 characters", err=True)
+        raise SystemExit(EXIT_CONFIG)
+    add_studio_user(ws, name, password)
+    click.echo(f"user {name} can sign in to the studio of {ws.root}")
+
+
+COMMANDS = (serve, users)

@@ -1,0 +1,399 @@
+"""The studio's web app (Starlette, Jinja2 with autoescape): operators request banner sets and follow them,
+share a read-only proof link, merchants approve or ask for changes per image, everyone downloads what was
+approved. Every page is a thin layer over the same engine as the command line."""
+
+from __future__ import annotations
+
+import hmac
+import io
+import secrets
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from artpipe.approval import approve, approved
+from artpipe.config import Workspace
+from artpipe.inbox.retry import retry_failed
+from artpipe.inbox.status import inbox_status
+from artpipe.paths import UnsafePath, inside
+from artpipe.presets import load_presets
+from artpipe.studio.forms import (
+    COLUMNS,
+    MAX_PHOTO_BYTES,
+    MAX_SHEET_BYTES,
+    ROWS,
+    RequestForm,
+    Upload,
+    form_of_request,
+    read_form,
+    save_request,
+)
+from artpipe.studio.proofview import Proof, approval, read_proof
+from artpipe.studio.runs import STUDIO, Runner, campaign_root
+from artpipe.studio.store import DECISIONS, Record, Store
+from artpipe.studio.users import USERS_FILE, check_password, load_users
+from artpipe.text import fonts
+
+MAX_BODY = 400 * 1024 * 1024  # one request's photos and sheet together
+LINK_DAYS = 14
+WEB_FONTS = {"NotoSansCJK-Regular.otf": "regular", "NotoSansCJK-Bold.otf": "bold"}
+PLATFORMS = ("tmall", "taobao", "jd", "amazon", "shopify", "lazada", "ebay", "etsy", "google")
+
+
+@dataclass(frozen=True)
+class StudioConfig:
+    """How the studio runs: its workspace, whether it is reachable from other machines, its worker count."""
+
+    ws: Workspace
+    public: bool = False  # bound to an address other machines reach: users and logins are required
+    jobs: int | None = None
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes (by Content-Length, and by counting when there is none)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers", [])).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            await HTMLResponse(f"<p>The upload is larger than {self.limit // 2**20} MB; send fewer or smaller "
+                               "photos at a time.</p>", status_code=413)(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Any:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise HTTPException(413, "upload too large")
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def _secret(ws: Workspace) -> str:
+    """The key that signs session cookies, kept in the workspace (readable by its owner only)."""
+    path = ws.state / "studio-secret"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def create_app(config: StudioConfig) -> Starlette:
+    """The studio for one workspace."""
+    ws = config.ws
+    store = Store(ws.state / "studio.db")
+    runner = Runner(ws, store, config.jobs)
+    users_file = ws.root / USERS_FILE
+    pages = Environment(loader=PackageLoader("artpipe.studio", "templates"), autoescape=select_autoescape())
+    pages.filters["when"] = lambda t: time.strftime("%Y-%m-%d %H:%M", time.localtime(float(t)))
+
+    def page(request: Request, template: str, code: int = 200, **context: Any) -> HTMLResponse:
+        context.setdefault("user", request.session.get("user"))
+        context.setdefault("merchant_name", request.session.get("merchant_name"))
+        context.setdefault("request_base", str(request.base_url).rstrip("/"))
+        context.setdefault("csrf", _csrf(request))
+        return HTMLResponse(pages.get_template(template).render(**context), status_code=code)
+
+    def operator(request: Request) -> str:
+        """The signed-in operator; without a users file (only on this machine) everyone here is 'local'."""
+        user = request.session.get("user")
+        if user:
+            return str(user)
+        if not load_users(users_file) and not config.public:
+            return "local"
+        raise HTTPException(303, headers={"Location": "/login"})
+
+    async def form_of(request: Request) -> Any:
+        form = await request.form(max_files=80, max_fields=400, max_part_size=1024 * 1024)
+        if not hmac.compare_digest(str(form.get("csrf", "")), _csrf(request)):
+            await form.close()
+            raise HTTPException(403, "This form has expired or came from another site; reload the page and try again.")
+        return form
+
+    def record_of(rid: str) -> Record:
+        record = store.get(rid)
+        if record is None:
+            raise HTTPException(404, "No such request.")
+        return record
+
+    def root_of(record: Record) -> Path:
+        return campaign_root(ws, record.id, record.campaign)
+
+    def file_in(root: Path, rel: str) -> FileResponse:
+        try:
+            path = inside(root, rel)
+        except UnsafePath:
+            raise HTTPException(404, "No such file.") from None
+        if not path.is_file():
+            raise HTTPException(404, "No such file.")
+        return FileResponse(path)
+
+    async def login(request: Request) -> Response:
+        if request.method == "GET":
+            return page(request, "login.html")
+        form = await form_of(request)
+        name, password = str(form.get("name", "")), str(form.get("password", ""))
+        stored = load_users(users_file).get(name)
+        if stored is None or not check_password(password, stored):
+            time.sleep(0.5)
+            return page(request, "login.html", 401, error="Wrong name or password.", name=name)
+        request.session.clear()
+        request.session["user"] = name
+        return RedirectResponse("/requests", 303)
+
+    async def logout(request: Request) -> Response:
+        await form_of(request)
+        request.session.clear()
+        return RedirectResponse("/login" if load_users(users_file) or config.public else "/requests", 303)
+
+    async def home(request: Request) -> Response:
+        return RedirectResponse("/requests", 303)
+
+    async def requests(request: Request) -> Response:
+        who = operator(request)
+        return page(request, "requests.html", user=who, records=store.all())
+
+    def brands() -> list[str]:
+        folder = ws.root / "brands"
+        return sorted(p.name for p in folder.glob("*.yaml")) if folder.is_dir() else []
+
+    def new_form(request: Request, form: RequestForm, code: int = 200, action: str = "/requests") -> HTMLResponse:
+        rows = form.rows + [{} for _ in range(ROWS - len(form.rows))]
+        return page(request, "new.html", code, form=form, rows=rows, columns=COLUMNS, platforms=PLATFORMS,
+                    brands=brands(), action=action)
+
+    async def uploads(form: Any) -> tuple[list[Upload], Upload | None, list[str]]:
+        photos, sheet, problems = [], None, []
+        for item in form.getlist("photos"):
+            if isinstance(item, UploadFile) and item.filename:
+                data = await item.read(MAX_PHOTO_BYTES + 1)
+                if len(data) > MAX_PHOTO_BYTES:
+                    problems.append(f"{item.filename}: larger than {MAX_PHOTO_BYTES // 2**20} MB; export it smaller")
+                    continue
+                photos.append(Upload(item.filename, data))
+        item = form.get("sheet")
+        if isinstance(item, UploadFile) and item.filename:
+            data = await item.read(MAX_SHEET_BYTES + 1)
+            if len(data) > MAX_SHEET_BYTES:
+                problems.append(f"{item.filename}: a sheet over {MAX_SHEET_BYTES // 2**20} MB")
+            else:
+                sheet = Upload(item.filename, data)
+        return photos, sheet, problems
+
+    async def create(request: Request) -> Response:
+        who = operator(request)
+        if request.method == "GET":
+            return new_form(request, RequestForm())
+        form_data = await form_of(request)
+        try:
+            photos, sheet, problems = await uploads(form_data)
+            values = {k: form_data.getlist(k) if k == "platforms" else form_data.get(k) for k in form_data}
+        finally:
+            await form_data.close()  # the uploads' spooled files
+        form = read_form(values, photos, sheet)
+        for problem in problems:
+            form.error("photos", problem)
+        folder_rel = Path(STUDIO, "requests", f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}")
+        folder = ws.root / folder_rel
+        folder.mkdir(parents=True)
+        loaded = None if form.errors else save_request(form, folder, ws.root / "brands")
+        if loaded is None:
+            return new_form(request, form, 400)
+        rid = store.add(loaded.campaign, loaded.merchant, loaded.deadline, folder_rel.as_posix(), who)
+        runner.submit(rid, len(loaded.job.products))
+        return RedirectResponse(f"/requests/{rid}", 303)
+
+    def proof_of(record: Record) -> Proof | None:
+        root = root_of(record)
+        return read_proof(root, store.decisions(record.id)) if (root / "report.json").is_file() else None
+
+    async def show(request: Request) -> Response:
+        who = operator(request)
+        record = record_of(request.path_params["rid"])
+        links = [(t, e) for t, e in store.links(record.id) if e > time.time()]
+        return page(request, "request.html", user=who, record=record, proof=proof_of(record), links=links,
+                    approved=approval(root_of(record)), base=f"/requests/{record.id}/files", merchant=False)
+
+    async def share(request: Request) -> Response:
+        who = operator(request)
+        await form_of(request)
+        record = record_of(request.path_params["rid"])
+        store.link(record.id, who, LINK_DAYS)
+        return RedirectResponse(f"/requests/{record.id}#share", 303)
+
+    async def edit(request: Request) -> Response:
+        operator(request)
+        record = record_of(request.path_params["rid"])
+        folder = ws.root / record.folder
+        action = f"/requests/{record.id}/edit"
+        if request.method == "GET":
+            return new_form(request, form_of_request(folder), action=action)
+        form_data = await form_of(request)
+        try:
+            photos, sheet, problems = await uploads(form_data)
+            values = {k: form_data.getlist(k) if k == "platforms" else form_data.get(k) for k in form_data}
+        finally:
+            await form_data.close()
+        form = read_form(values, photos, sheet)
+        for problem in problems:
+            form.error("photos", problem)
+        loaded = None if form.errors else save_request(form, folder, ws.root / "brands")
+        if loaded is None:
+            return new_form(request, form, 400, action=action)
+        if loaded.campaign != record.campaign:
+            form.error("campaign", "a request keeps its campaign name; make a new request for another campaign")
+            return new_form(request, form, 400, action=action)
+        store.update(record.id, merchant=loaded.merchant, deadline=loaded.deadline)
+        runner.submit(record.id, len(loaded.job.products))
+        return RedirectResponse(f"/requests/{record.id}", 303)
+
+    async def rerun(request: Request) -> Response:
+        operator(request)
+        await form_of(request)
+        record = record_of(request.path_params["rid"])
+        runner.submit(record.id, record.total)
+        return RedirectResponse(f"/requests/{record.id}", 303)
+
+    async def files(request: Request) -> Response:
+        operator(request)
+        record = record_of(request.path_params["rid"])
+        return file_in(root_of(record), request.path_params["rel"])
+
+    async def source(request: Request) -> Response:
+        operator(request)
+        record = record_of(request.path_params["rid"])
+        return file_in(ws.root / record.folder, "request.yaml")
+
+    def approved_zip(record: Record) -> Response:
+        root = root_of(record)
+        if not (root / "approved.json").is_file():
+            raise HTTPException(404, "Nothing is approved yet.")
+        _, hashes = approved(root) or ("", {})
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+            for rel, sha in sorted(hashes.items()):
+                copy = root / "approved" / f"{sha}{Path(rel).suffix.lower()}"
+                if copy.is_file():
+                    archive.write(copy, f"{record.campaign}/{rel}")
+        name = f"{record.campaign}-approved.zip"
+        return Response(buffer.getvalue(), media_type="application/zip",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    async def download(request: Request) -> Response:
+        operator(request)
+        return approved_zip(record_of(request.path_params["rid"]))
+
+    def linked(request: Request) -> Record:
+        rid = store.request_of_link(request.path_params["token"])
+        if rid is None:
+            raise HTTPException(404, "This link has expired or does not exist; ask for a new one.")
+        return record_of(rid)
+
+    async def merchant(request: Request) -> Response:
+        record = linked(request)
+        token = request.path_params["token"]
+        return page(request, "request.html", record=record, proof=proof_of(record), links=[],
+                    approved=approval(root_of(record)), base=f"/s/{token}/files", merchant=True, token=token)
+
+    async def merchant_files(request: Request) -> Response:
+        record = linked(request)
+        return file_in(root_of(record), request.path_params["rel"])
+
+    async def merchant_zip(request: Request) -> Response:
+        return approved_zip(linked(request))
+
+    async def decide(request: Request) -> Response:
+        record = linked(request)
+        form = await form_of(request)
+        token = request.path_params["token"]
+        name = str(form.get("name", "")).strip()[:80]
+        state = str(form.get("state", ""))
+        proof = proof_of(record)
+        shots = {s.rel for s in proof.shots} if proof else set()
+        output = str(form.get("output", ""))
+        if not name or state not in DECISIONS or output not in shots:
+            raise HTTPException(400, "Write your name and choose approve or ask for changes for an image of this "
+                                     "proof.")
+        request.session["merchant_name"] = name
+        store.decide(record.id, output, state, str(form.get("comment", "")).strip()[:2000], name)
+        decisions = store.decisions(record.id)
+        if proof and all(decisions.get(s.rel) and decisions[s.rel].state == "approved" for s in proof.shots):
+            approve(campaign_root(ws, record.id, record.campaign), by=name)
+            store.update(record.id, state="approved")
+        return RedirectResponse(f"/s/{token}#{output}", 303)
+
+    async def font(request: Request) -> Response:
+        """A bundled font for the pages, so Chinese, Japanese and Korean show on any browser (cached a day)."""
+        name = request.path_params["name"]
+        if name not in WEB_FONTS:
+            raise HTTPException(404, "No such font.")
+        return FileResponse(fonts.face_path("sans", WEB_FONTS[name]), media_type="font/otf",
+                            headers={"Cache-Control": "public, max-age=86400"})
+
+    async def inbox(request: Request) -> Response:
+        who = operator(request)
+        return page(request, "inbox.html", user=who, status=inbox_status(ws, recent_failures=50))
+
+    async def retry(request: Request) -> Response:
+        operator(request)
+        form = await form_of(request)
+        names = [str(n) for n in form.getlist("file")]
+        retry_failed(ws, [ws.failed / n for n in names])  # none named: every failed file; outside failed/: refused
+        return RedirectResponse("/inbox", 303)
+
+    async def refused(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 303:
+            return RedirectResponse(exc.headers["Location"] if exc.headers else "/login", 303)
+        return page(request, "error.html", exc.status_code, message=exc.detail)
+
+    routes = [
+        Route("/", home), Route("/login", login, methods=["GET", "POST"]), Route("/logout", logout, methods=["POST"]),
+        Route("/requests", requests), Route("/requests/new", create, methods=["GET"]),
+        Route("/requests", create, methods=["POST"]), Route("/requests/{rid}", show),
+        Route("/requests/{rid}/share", share, methods=["POST"]),
+        Route("/requests/{rid}/rerun", rerun, methods=["POST"]),
+        Route("/requests/{rid}/edit", edit, methods=["GET", "POST"]),
+        Route("/requests/{rid}/request.yaml", source), Route("/requests/{rid}/approved.zip", download),
+        Route("/requests/{rid}/files/{rel:path}", files), Route("/s/{token}", merchant),
+        Route("/s/{token}/decide", decide, methods=["POST"]), Route("/s/{token}/files/{rel:path}", merchant_files),
+        Route("/s/{token}/approved.zip", merchant_zip), Route("/inbox", inbox),
+        Route("/inbox/retry", retry, methods=["POST"]), Route("/fonts/{name}", font),
+    ]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: refused},
+                    middleware=[Middleware(BodyLimit, limit=MAX_BODY),
+                                Middleware(SessionMiddleware, secret_key=_secret(ws), same_site="strict",
+                                           https_only=False, max_age=12 * 3600)])
+    app.state.store, app.state.runner, app.state.presets = store, runner, load_presets()
+    return app
+
+
+def _csrf(request: Request) -> str:
+    """The session's form token (made on first use); every form posts it back."""
+    token = request.session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return str(token)

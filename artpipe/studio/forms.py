@@ -1,0 +1,182 @@
+"""An operator's request form, turned into the same request YAML ``artpipe request`` reads, with every problem
+placed beside the field that caused it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from artpipe.errors import ConfigError, InputError
+from artpipe.imaging.open import open_image
+from artpipe.naming import safe_part
+from artpipe.presets import expand, load_presets
+from artpipe.requests import Request, load_request
+from artpipe.template.find import find_template
+from artpipe.template.load import load_template
+
+COLUMNS = ("sku", "photo", "headline", "subline", "price", "was", "title", "badge")  # the rows the form shows
+ROWS = 8
+MAX_PHOTOS = 60
+MAX_PHOTO_BYTES = 50 * 1024 * 1024
+MAX_SHEET_BYTES = 5 * 1024 * 1024
+REQUEST_FILE = "request.yaml"
+
+
+@dataclass
+class Upload:
+    """An uploaded file as the app received it (already within the size limits)."""
+
+    name: str
+    data: bytes
+
+
+@dataclass
+class RequestForm:
+    """What the operator typed and chose; ``errors`` maps a field to its messages."""
+
+    campaign: str = ""
+    merchant: str = ""
+    deadline: str = ""
+    brand: str = ""
+    platforms: list[str] = field(default_factory=list)
+    rows: list[dict[str, str]] = field(default_factory=list)
+    photos: list[Upload] = field(default_factory=list)
+    sheet: Upload | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def error(self, key: str, message: str) -> None:
+        self.errors.setdefault(key, []).append(message)
+
+
+def read_form(values: dict[str, Any], photos: list[Upload], sheet: Upload | None) -> RequestForm:
+    """The form's fields (``rows-N-column`` for the product rows) as a RequestForm."""
+    rows = []
+    for i in range(ROWS):
+        row = {c: str(values.get(f"rows-{i}-{c}", "")).strip() for c in COLUMNS}
+        if any(row.values()):
+            rows.append(row)
+    platforms = values.get("platforms", [])
+    return RequestForm(str(values.get("campaign", "")).strip(), str(values.get("merchant", "")).strip(),
+                       str(values.get("deadline", "")).strip(), str(values.get("brand", "")).strip(),
+                       [platforms] if isinstance(platforms, str) else list(platforms), rows, photos, sheet)
+
+
+def template_fields(platforms: list[str]) -> set[str]:
+    """Every field of the default templates of the presets these platforms stand for."""
+    known, sets = load_presets()
+    chosen, _ = expand(platforms, known, sets)
+    names = {p.template for p, _ in chosen.values() if p.template}
+    out: set[str] = set()
+    for name in names:
+        path = find_template(name, [])
+        if path is not None:
+            out |= set(load_template(path).fields)
+    return out
+
+
+def _sheet_rows(sheet: Upload) -> list[dict[str, str]]:
+    """Products from an uploaded CSV or XLSX sheet whose first row names the fields."""
+    if sheet.name.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook  # noqa: PLC0415 - only for spreadsheets
+
+        book = load_workbook(io.BytesIO(sheet.data), read_only=True, data_only=True)
+        cells = [["" if v is None else str(v) for v in row] for row in book.active.iter_rows(values_only=True)]
+    else:
+        cells = list(csv.reader(io.StringIO(sheet.data.decode("utf-8-sig"))))
+    if not cells:
+        return []
+    header = [h.strip() for h in cells[0]]
+    return [{h: v.strip() for h, v in zip(header, row, strict=False) if h} for row in cells[1:] if any(row)]
+
+
+def save_request(form: RequestForm, folder: Path, brands: Path) -> Request | None:
+    """Write the request and its photos into ``folder`` and load it as ``artpipe request`` would; None (with
+    ``form.errors`` filled) when anything is wrong. Uploaded photos go through the same safe open as the inbox."""
+    if not form.campaign:
+        form.error("campaign", "name the campaign, e.g. double11")
+    if not form.platforms:
+        form.error("platforms", "choose at least one platform")
+    photos = folder / "photos"
+    names: dict[str, str] = {}
+    for kept in sorted(photos.glob("*")) if photos.is_dir() else []:  # photos of an earlier version of the request
+        names[kept.name] = names[kept.stem] = kept.name
+    if len(form.photos) > MAX_PHOTOS:
+        form.error("photos", f"at most {MAX_PHOTOS} photos per request")
+    for upload in form.photos[:MAX_PHOTOS]:
+        name = safe_part(Path(upload.name).name) or "photo"
+        target = photos / name
+        photos.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(upload.data)
+        try:
+            open_image(target)
+        except InputError as exc:
+            form.error("photos", f"{upload.name}: {exc.message}")
+            target.unlink()
+            continue
+        names[upload.name] = name
+        names[Path(upload.name).stem] = name
+    rows = form.rows
+    if form.sheet is not None:
+        try:
+            rows = rows + _sheet_rows(form.sheet)
+        except (ValueError, UnicodeDecodeError, OSError, KeyError) as exc:
+            form.error("sheet", f"{form.sheet.name}: cannot be read as a CSV or XLSX sheet ({exc})")
+    if not rows:
+        form.error("products", "add at least one product (a row, or a CSV/XLSX sheet)")
+    fields = template_fields(form.platforms) if form.platforms else set()
+    products = []
+    for i, row in enumerate(rows):
+        product: dict[str, str] = {"sku": row.get("sku") or f"item-{i + 1}"}
+        photo = row.get("photo") or row.get("product") or ""
+        if photo:
+            if photo not in names:
+                form.error(f"rows-{i}-photo", f"no uploaded photo '{photo}'; upload it with the photos")
+            else:
+                product["product"] = f"photos/{names[photo]}"
+        product.update({k: v for k, v in row.items() if k in fields and k not in ("sku", "product") and v})
+        products.append(product)
+    if form.errors:
+        return None
+    doc: dict[str, Any] = {"campaign": form.campaign, "merchant": form.merchant or form.campaign,
+                           "platforms": form.platforms, "products": products}
+    if form.deadline:
+        doc["deadline"] = form.deadline
+    if form.brand:
+        doc["brand"] = Path("..", "..", "..", brands.name, form.brand).as_posix()
+    (folder / REQUEST_FILE).write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    try:
+        return load_request(folder / REQUEST_FILE)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            form.error(_field_of(problem.where), f"{problem.what}" + (f" ({problem.hint})" if problem.hint else ""))
+        return None
+
+
+def form_of_request(folder: Path) -> RequestForm:
+    """The form as it was filled in for the request saved in ``folder`` (to change and render again)."""
+    doc = yaml.safe_load((folder / REQUEST_FILE).read_text(encoding="utf-8")) or {}
+    rows = []
+    for product in doc.get("products", []):
+        row = {c: str(product.get(c, "")) for c in COLUMNS if c != "photo"}
+        row["photo"] = Path(str(product.get("product", ""))).name
+        rows.append(row)
+    platforms = doc.get("platforms", [])
+    return RequestForm(str(doc.get("campaign", "")), str(doc.get("merchant", "")), str(doc.get("deadline", "")),
+                       Path(str(doc.get("brand", ""))).name if doc.get("brand") else "",
+                       [platforms] if isinstance(platforms, str) else list(platforms), rows)
+
+
+def _field_of(where: str) -> str:
+    """The form field a request problem belongs to: ``products[2].headline`` -> ``rows-2-headline``."""
+    found = re.match(r"products\[(\d+)\]\.?(\w*)", where or "")
+    if found:
+        column = found.group(2) if found.group(2) in COLUMNS else "sku"
+        return f"rows-{found.group(1)}-{'photo' if found.group(2) == 'product' else column}"
+    head = (where or "").split(".")[0].split("[")[0]
+    return head if head in ("campaign", "merchant", "deadline", "brand", "platforms") else "products"

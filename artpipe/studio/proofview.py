@@ -1,0 +1,134 @@
+"""A rendered campaign as people read it: each image with its marketplace slot's human title, its checks in
+words, plain-language warnings, the merchant's decision and what changed since approval."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from artpipe.approval import compare
+from artpipe.presets import load_presets
+from artpipe.studio.store import Decision
+
+RULE_WORDS = {
+    "white_background": "the background is not pure white", "min_side": "the image is too small",
+    "max_side": "the image is too large", "bytes": "the file size is outside the allowed range",
+    "formats": "the file format is not accepted", "fill": "the product does not fill enough of the image",
+    "edge_margin": "the product touches the edge", "no_overlays": "text or badges are not allowed here",
+    "low_resolution": "the product photo was enlarged too much", "whole_product": "the product is cut off",
+    "aspect": "the shape of the image is wrong", "color_mode": "the colours are not sRGB",
+}
+WARNING_WORDS = {
+    "low_resolution": "the picture is small, so it may look soft", "upscaled": "the photo was enlarged",
+    "blurry": "the photo looks blurry", "dark": "the photo is very dark",
+    "text_truncated": "a text was too long and was shortened with …", "text_clipped": "a letter was cut at its edge",
+    "cmyk_converted": "colours were converted from print (CMYK)", "profile_converted": "colours were converted to sRGB",
+    "product_cropped": "the product touches the photo's edge", "scene_photo": "the product could not be cut out",
+    "no_subject": "no product was found in the photo", "smaller": "rendered smaller to stay sharp",
+    "dropped": "a text or badge this marketplace forbids was left out",
+    "check_failed": "the image fails a marketplace rule (see its checks)",
+}
+
+
+@dataclass
+class Shot:
+    """One image of the campaign."""
+
+    rel: str  # relative to the campaign folder
+    title: str  # "Tmall white-background main image, 800x800"
+    platform: str
+    passed: bool | None  # None: no marketplace rules apply
+    failing: list[str] = field(default_factory=list)
+    decision: Decision | None = None
+    change: str = ""  # unchanged, changed, new (after an approval)
+    diff: str | None = None
+
+
+@dataclass
+class ProductView:
+    sku: str
+    status: str
+    message: str
+    warnings: list[str]
+    shots: list[Shot]
+
+
+@dataclass
+class Proof:
+    shop_signs: list[Shot]  # the same shop sign for every product: shown once
+    products: list[ProductView]
+
+    @property
+    def shots(self) -> list[Shot]:
+        return [*self.shop_signs, *(s for p in self.products for s in p.shots)]
+
+
+PLATFORM_NAMES = {"tmall": "Tmall", "taobao": "Taobao", "jd": "JD", "amazon": "Amazon", "shopify": "Shopify",
+                  "lazada": "Lazada", "ebay": "eBay", "etsy": "Etsy", "google": "Google"}
+
+
+def words(token: str) -> str:
+    """A report warning in plain language: ``logo:low_resolution:520x140<800`` -> "the logo: the photo is
+    small, so it may look soft (520x140<800)"."""
+    head, _, rest = token.partition(":")
+    if head not in WARNING_WORDS and rest:  # about another picture of the product: "<field>:<warning>"
+        return f"the {head.replace('_', ' ')}: {words(rest)}"
+    kind, _, value = token.partition(":")
+    said = WARNING_WORDS.get(kind, kind.replace("_", " "))
+    return f"{said} ({value})" if value and kind not in ("check_failed", "dropped", "text_truncated",
+                                                         "text_clipped") else said
+
+
+def _rel(shown: str, root: Path) -> str | None:
+    path = Path(shown)
+    full = (path if path.is_absolute() else Path.cwd() / path).resolve()
+    try:
+        return full.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+
+
+def approval(root: Path) -> str | None:
+    """"approved 2026-11-05 18:20 UTC by Li Wei" for a campaign whose outputs were approved, else None."""
+    try:
+        doc = json.loads((root / "approved.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    when = str(doc.get("approved_at", "")).replace("T", " ")[:16]
+    by = doc.get("approved_by")
+    return f"approved {when} UTC" + (f" by {by}" if by else "")
+
+
+def read_proof(root: Path, decisions: dict[str, Decision]) -> Proof:
+    """The campaign at ``root`` (its report.json) as a proof."""
+    report: dict[str, Any] = json.loads((root / "report.json").read_text(encoding="utf-8"))
+    known, _ = load_presets()
+    changes = {c.output: c for c in compare(root) or []}
+    signs: dict[str, Shot] = {}
+    products = []
+    for item in report.get("items", []):
+        checks = {_rel(c["output"], root): c for c in item.get("checks", [])}
+        shots = []
+        for shown in item.get("outputs", []):
+            rel = _rel(shown, root)
+            if rel is None:
+                continue
+            check = checks.get(rel)
+            preset = known.get(check["preset"]) if check else None
+            title = f"{preset.title}, {preset.width}x{preset.height}" if preset else rel
+            failing = [f"{RULE_WORDS.get(r['rule'], r['rule'].replace('_', ' '))}: {r['measured']} (needs "
+                       f"{r['limit']})" for r in (check or {}).get("rules", []) if not r["ok"]]
+            change = changes.get(rel)
+            platform = PLATFORM_NAMES.get(check["platform"], check["platform"]) if check else ""
+            shot = Shot(rel, title, platform, check["pass"] if check else None, failing,
+                        decisions.get(rel), change.state if change else "", change.diff if change else None)
+            if preset is not None and preset.name.endswith("shop_sign"):
+                signs.setdefault(preset.name, shot)
+                continue
+            shots.append(shot)
+        warnings = list(dict.fromkeys(words(w) for w in item.get("warnings", [])))
+        products.append(ProductView(str(item.get("sku", "")), str(item["status"]), str(item.get("message", "")),
+                                    warnings, shots))
+    return Proof(list(signs.values()), products)

@@ -1,0 +1,54 @@
+"""The studio's users: a YAML file of names and scrypt password hashes (``artpipe users add NAME``)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from pathlib import Path
+
+import yaml
+
+from artpipe.files import write_text_atomic
+
+USERS_FILE = "studio-users.yaml"
+_N, _R, _P = 2**14, 8, 1  # scrypt cost: ~50 ms and 16 MiB per check
+
+
+def hash_password(password: str) -> str:
+    """``scrypt$n$r$p$salt$hash`` (base64) for ``password``."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    return "$".join(["scrypt", str(_N), str(_R), str(_P), base64.b64encode(salt).decode(),
+                     base64.b64encode(digest).decode()])
+
+
+def check_password(password: str, stored: str) -> bool:
+    """Whether ``password`` matches a hash made by ``hash_password`` (a malformed hash matches nothing)."""
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+        if kind != "scrypt":
+            return False
+        got = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
+                             dklen=32)
+        return hmac.compare_digest(got, base64.b64decode(digest))
+    except (ValueError, TypeError):
+        return False
+
+
+def load_users(path: Path) -> dict[str, str]:
+    """name -> password hash; empty when there is no users file."""
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    users = data.get("users", {}) if isinstance(data, dict) else {}
+    return {str(k): str(v) for k, v in users.items()} if isinstance(users, dict) else {}
+
+
+def add_user(path: Path, name: str, password: str) -> None:
+    """Add or replace a user (the file is written atomically, readable by its owner only)."""
+    users = load_users(path)
+    users[name] = hash_password(password)
+    write_text_atomic(path, yaml.safe_dump({"users": users}, allow_unicode=True, sort_keys=True))
+    path.chmod(0o600)

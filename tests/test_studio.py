@@ -1,0 +1,252 @@
+"""The operators' studio through its own test client: a request from the form with uploaded photos, the proof,
+a merchant link, approval per image and the approved set; and every way in that must stay shut."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette")
+pytest.importorskip("httpx2")
+
+from click.testing import CliRunner  # noqa: E402
+from starlette.testclient import TestClient  # noqa: E402
+
+from artpipe.api import add_studio_user, init_workspace, load_workspace, studio_app  # noqa: E402
+from artpipe.cli import main  # noqa: E402
+from artpipe.config import Workspace  # noqa: E402
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Workspace:
+    root = tmp_path / "studio"
+    init_workspace(root)
+    (root / "brands").mkdir()
+    shutil.copy(SAMPLES / "brands" / "maison.yaml", root / "brands" / "maison.yaml")
+    shutil.copy(SAMPLES / "logo-maison.png", root / "logo-maison.png")
+    return load_workspace(root)
+
+
+def csrf(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found, "the page has no form token"
+    return found.group(1)
+
+
+def wait(client: TestClient, rid: str, seconds: float = 180) -> str:
+    store = client.app.state.store  # type: ignore[attr-defined]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        state = store.get(rid).state
+        if state not in ("queued", "running"):
+            return str(state)
+        time.sleep(0.2)
+    msg = "the request did not finish"
+    raise AssertionError(msg)
+
+
+def post_request(client: TestClient, **changes: object) -> tuple[int, str, str]:
+    """Submit the Double 11 form (two photos, two products); (status, final url, page)."""
+    token = csrf(client.get("/requests/new").text)
+    data: dict[str, object] = {"csrf": token, "campaign": "double11", "merchant": "MAISON", "deadline": "11-05 18:00",
+                               "brand": "maison.yaml", "platforms": ["tmall", "jd"],
+                               "rows-0-sku": "mug-01", "rows-0-photo": "mug-sideways.jpg",
+                               "rows-0-headline": "双11 北欧陶瓷马克杯", "rows-0-price": "¥29.90",
+                               "rows-0-title": "北欧简约陶瓷马克杯", "rows-1-title": "真皮托特包 通勤百搭",
+                               "rows-1-sku": "bag-04", "rows-1-photo": "bag-cutout.png",
+                               "rows-1-headline": "双11 真皮托特包", "rows-1-price": "¥399", **changes}
+    files = [("photos", (name, (SAMPLES / "photos" / name).read_bytes(), "image/jpeg"))
+             for name in ("mug-sideways.jpg", "bag-cutout.png")]
+    done = client.post("/requests", data=data, files=files, follow_redirects=True)
+    return done.status_code, str(done.url), done.text
+
+
+def test_an_operator_requests_a_set_and_the_merchant_approves_it(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    status, url, _ = post_request(client)
+    assert status == 200, url
+    rid = url.rsplit("/", 1)[1]
+    assert wait(client, rid) == "done"
+    page = client.get(f"/requests/{rid}").text
+    assert "Tmall white-background image (白底图), 800x800" in page
+    assert "Passes every Tmall rule." in page
+    assert page.count("Shop sign") == 1  # the shop sign once, not per product
+    assert "tmall.white_bg" not in page.replace("tmall/tmall.white_bg", "")  # ids only inside file links
+    request_yaml = client.get(f"/requests/{rid}/request.yaml").text
+    assert "campaign: double11" in request_yaml
+    assert "platforms:\n- tmall\n- jd" in request_yaml
+
+    client.post(f"/requests/{rid}/share", data={"csrf": csrf(page)})
+    link = re.search(r'href="(/s/[^"]+)"', client.get(f"/requests/{rid}").text)
+    assert link
+    merchant = TestClient(client.app, base_url="http://127.0.0.1")  # no operator session
+    proof = merchant.get(link.group(1)).text
+    shots = re.findall(r'name="output" value="([^"]+)"', proof)
+    assert len(shots) >= 6
+    assert merchant.get(f"/requests/{rid}").status_code in (200, 303)  # local: an operator page, not the link
+    token = csrf(proof)
+    first = merchant.post(f"{link.group(1)}/decide", data={"csrf": token, "output": shots[0], "state": "changes",
+                                                          "name": "Li Wei", "comment": "bigger price please"})
+    assert first.status_code == 200
+    assert "bigger price please" in client.get(f"/requests/{rid}").text
+    for shot in shots:
+        merchant.post(f"{link.group(1)}/decide", data={"csrf": token, "output": shot, "state": "approved",
+                                                      "name": "Li Wei", "comment": ""})
+    assert client.app.state.store.get(rid).state == "approved"  # type: ignore[attr-defined]
+    root = ws.outbox / "studio" / rid / "double11"
+    record = json.loads((root / "approved.json").read_text(encoding="utf-8"))
+    assert record["approved_by"] == "Li Wei"
+    archive = zipfile.ZipFile(io.BytesIO(merchant.get(f"{link.group(1)}/approved.zip").content))
+    names = archive.namelist()
+    assert "double11/tmall/tmall.white_bg/mug-01.jpg" in names
+    assert "double11/jd/jd.main/bag-04.jpg" in names
+    assert archive.read("double11/jd/jd.main/bag-04.jpg")[:3] == b"\xff\xd8\xff"
+
+    # the operator changes a headline: the proof shows what changed since approval, to be approved again
+    edit = client.get(f"/requests/{rid}/edit").text
+    assert 'value="双11 北欧陶瓷马克杯"' in edit
+    fields = dict(re.findall(r'name="(rows-\d-\w+)" value="([^"]*)"', edit))
+    fields.update({"csrf": csrf(edit), "campaign": "double11", "merchant": "MAISON", "deadline": "11-05 18:00",
+                   "brand": "maison.yaml", "rows-0-headline": "双11 限时 北欧马克杯"})
+    changed = client.post(f"/requests/{rid}/edit", data={**fields, "platforms": ["tmall", "jd"]},
+                          follow_redirects=True)
+    assert changed.status_code == 200
+    assert wait(client, rid) == "done"  # approved no more: something changed
+    page = client.get(f"/requests/{rid}").text
+    assert "changed since approval" in page
+    diff = re.search(r'href="(/requests/[^"]+/files/changes/[^"]+\.png)"', page)
+    assert diff
+    assert client.get(diff.group(1)).content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "bag-04" in page
+
+
+def test_forms_without_their_token_change_nothing(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    refused = client.post("/requests", data={"campaign": "x", "platforms": "tmall"})
+    assert refused.status_code == 403
+    assert "reload the page" in refused.text
+    refused = client.post("/requests", data={"csrf": "forged", "campaign": "x"})
+    assert refused.status_code == 403
+    assert client.app.state.store.all() == []  # type: ignore[attr-defined]
+
+
+def test_mistakes_are_shown_beside_their_fields(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    token = csrf(client.get("/requests/new").text)
+    files = [("photos", ("evil.jpg", b"<?php system($_GET['c']); ?>", "image/jpeg"))]
+    done = client.post("/requests", data={"csrf": token, "campaign": "", "rows-0-sku": "a", "rows-0-photo": "nope.jpg"},
+                       files=files)
+    assert done.status_code == 400
+    page = done.text
+    assert "name the campaign" in page
+    assert "choose at least one platform" in page
+    assert "evil.jpg: " in page
+    assert "no uploaded photo &#39;nope.jpg&#39;" in page
+    assert not list((ws.root / "studio" / "requests").rglob("evil.jpg"))  # a hostile upload is not kept
+    assert client.app.state.store.all() == []  # type: ignore[attr-defined]
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    done = client.post("/requests", content=b"x", headers={"Content-Length": str(2**40),
+                                                            "Content-Type": "multipart/form-data; boundary=b"})
+    assert done.status_code == 413
+    assert "larger than" in done.text
+
+
+def test_links_show_only_their_own_request_and_expire(ws: Workspace) -> None:
+    app = studio_app(ws, jobs=1)
+    client = TestClient(app, base_url="http://127.0.0.1")
+    status, url, _ = post_request(client)
+    rid = url.rsplit("/", 1)[1]
+    assert wait(client, rid) == "done"
+    store = app.state.store
+    other = store.add("other", "OTHER", "", "studio/requests/none", "local")
+    token = store.link(other, "local", 1)
+    outsider = TestClient(app, base_url="http://127.0.0.1")
+    assert outsider.get(f"/s/{token}/files/tmall/tmall.white_bg/mug-01.jpg").status_code == 404
+    assert outsider.get(f"/s/{token}/files/../../{rid}/double11/jd/jd.main/mug-01.jpg").status_code == 404
+    assert outsider.get("/s/not-a-token").status_code == 404
+    expired = store.link(rid, "local", -1)
+    assert "expired" in outsider.get(f"/s/{expired}").text
+    assert client.get(f"/requests/{rid}/files/../../../../artpipe.yaml").status_code == 404
+
+
+def test_a_public_studio_needs_a_sign_in(ws: Workspace) -> None:
+    add_studio_user(ws, "anna", "correct horse battery")
+    client = TestClient(studio_app(ws, public=True, jobs=1), base_url="http://127.0.0.1")
+    assert client.get("/requests", follow_redirects=False).headers["location"] == "/login"
+    token = csrf(client.get("/login").text)
+    wrong = client.post("/login", data={"csrf": token, "name": "anna", "password": "wrong"})
+    assert wrong.status_code == 401
+    assert "Wrong name or password" in wrong.text
+    assert client.get("/requests", follow_redirects=False).status_code == 303
+    right = client.post("/login", data={"csrf": token, "name": "anna", "password": "correct horse battery"})
+    assert right.status_code == 200
+    assert "anna" in client.get("/requests").text
+    stored = (ws.root / "studio-users.yaml").read_text(encoding="utf-8")
+    assert "correct horse" not in stored
+    assert "scrypt$" in stored
+
+
+def test_serving_beyond_this_machine_needs_users(ws: Workspace) -> None:
+    done = CliRunner().invoke(main, ["serve", "--config", str(ws.root), "--host", "0.0.0.0"])  # noqa: S104
+    assert done.exit_code == 2
+    assert "needs users; add one with: artpipe users add NAME" in done.output
+
+
+def test_the_inbox_dashboard_lists_failures_and_retries_them(ws: Workspace) -> None:
+    config = ws.root / "artpipe.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("settle_seconds: 1.5", "settle_seconds: 0.1")
+                      .replace("incomplete_seconds: 300", "incomplete_seconds: 0.5")
+                      .replace("sidecar_wait_seconds: 3", "sidecar_wait_seconds: 0"), encoding="utf-8")
+    ws = load_workspace(ws.root)
+    (ws.inbox / "acme").mkdir()
+    (ws.inbox / "acme" / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not a jpeg")
+    (ws.inbox / "acme" / "new.jpg").write_bytes((SAMPLES / "photos" / "mug-sideways.jpg").read_bytes())
+    from artpipe.api import Watcher
+    Watcher(ws, log=lambda _: None).run(once=True)
+    (ws.inbox / "acme" / "late.jpg").write_bytes(b"\xff\xd8")
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    page = client.get("/inbox").text
+    assert "acme/broken.jpg" in page
+    assert "acme/late.jpg" in page
+    assert (ws.failed / "acme" / "broken.jpg").is_file()
+    client.post("/inbox/retry", data={"csrf": csrf(page), "file": "acme/broken.jpg"})
+    assert (ws.inbox / "acme" / "broken.jpg").is_file()
+    assert not (ws.failed / "acme" / "broken.jpg").exists()
+
+
+def test_products_can_come_from_a_spreadsheet(ws: Workspace) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["sku", "photo", "headline", "price", "title"])
+    sheet.append(["mug-01", "mug-sideways.jpg", "双11 马克杯", "¥29.90", "北欧马克杯"])
+    sheet.append(["mug-02", "mug-sideways", "双11 第二件半价", "¥19.90", "北欧马克杯"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    token = csrf(client.get("/requests/new").text)
+    done = client.post("/requests", data={"csrf": token, "campaign": "sheet", "platforms": ["jd"]},
+                       files=[("photos", ("mug-sideways.jpg", (SAMPLES / "photos" / "mug-sideways.jpg").read_bytes(),
+                                          "image/jpeg")),
+                              ("sheet", ("products.xlsx", buffer.getvalue(), "application/octet-stream"))],
+                       follow_redirects=True)
+    assert done.status_code == 200, done.text
+    rid = str(done.url).rsplit("/", 1)[1]
+    assert wait(client, rid) == "done"
+    request_yaml = client.get(f"/requests/{rid}/request.yaml").text
+    assert "sku: mug-02" in request_yaml
+    assert "product: photos/mug-sideways.jpg" in request_yaml
+    assert (ws.outbox / "studio" / rid / "sheet" / "jd" / "jd.main" / "mug-02.jpg").is_file()
