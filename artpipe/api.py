@@ -22,7 +22,7 @@ from artpipe.config import init_workspace as init_workspace
 from artpipe.config import load_workspace as load_workspace
 from artpipe.defaults import settings
 from artpipe.errors import ConfigError, InputError, Problem
-from artpipe.executors import LocalExecutor, render_all
+from artpipe.executors import Executor, LocalExecutor, render_all
 from artpipe.files import write_png
 from artpipe.fitcheck import fit_texts
 from artpipe.imaging.checks import check_bytes
@@ -238,15 +238,17 @@ def font_catalogue(templates: list[str] | None = None, *, system: bool = False,
     return out
 
 
-def studio_app(ws: Workspace, *, public: bool = False, jobs: int | None = None) -> Any:
+def studio_app(ws: Workspace, *, public: bool = False, jobs: int | None = None,
+               executor: Executor | None = None) -> Any:
     """The operators' web app (an ASGI app) for a workspace; needs ``pip install 'artpipe[studio]'``.
-    ``public``: it will be reachable from other machines, so users must sign in."""
+    ``public``: it will be reachable from other machines, so users must sign in; ``executor``: a Dask cluster
+    to render on (default: this machine's ``jobs`` processes)."""
     try:
         from artpipe.studio.app import StudioConfig, create_app  # noqa: PLC0415 - an optional dependency
     except ImportError as exc:
         raise ConfigError([Problem("serve", 0, 0, "", f"the studio needs its web packages ({exc.name} is missing)",
                                    "pip install 'artpipe[studio]'")]) from None
-    return create_app(StudioConfig(ws, public, jobs))
+    return create_app(StudioConfig(ws, public, jobs, executor))
 
 
 def studio_users(ws: Workspace) -> dict[str, str]:

@@ -16,7 +16,7 @@ from artpipe.executors import Executor, LocalExecutor
 from artpipe.files import writable_folder, write_png, write_text_atomic
 from artpipe.incremental import Cache
 from artpipe.jobs import Job, plan
-from artpipe.proof import proof_html, proof_sheet
+from artpipe.proof import proof_page, proof_sheet
 from artpipe.report import Outcome, product_item, summarize, write_report
 from artpipe.requests import load_request
 from artpipe.results import ProductResult
@@ -129,13 +129,14 @@ def _with_approval(outcomes: list[Outcome], changes: list[Change], root: Path) -
 
 def run_request(path: Path, out_dir: Path, *, jobs: int | None = None, presets: Path | None = None,
                 progress: Callable[[Outcome], None] | None = None, timeout: float | None = None,
-                licensed: frozenset[str] = frozenset()) -> CampaignResult:
+                licensed: frozenset[str] = frozenset(), executor: Executor | None = None) -> CampaignResult:
     """Render a request into ``out_dir/<campaign>/``: outputs, report.json, proof.html and proof.png; when the
     campaign was approved, what changed since (with a visual diff of each change in ``changes/``). ``presets``:
-    an agency's presets file laid over the bundled ones; ``licensed``: see jobs.load_job."""
+    an agency's presets file laid over the bundled ones; ``licensed``: see jobs.load_job; ``executor``: where
+    the products render (default: this machine's ``jobs`` processes)."""
     request = load_request(path, presets, licensed)
     root = out_dir / request.campaign
-    result = render_job(request.job, root, jobs=jobs, progress=progress, timeout=timeout)
+    result = render_job(request.job, root, jobs=jobs, progress=progress, timeout=timeout, executor=executor)
     record = approved(root)
     changes = compare(root)
     meta: dict[str, object] = {"artpipe": __version__, "command": "request", "request": str(path),
@@ -146,7 +147,6 @@ def run_request(path: Path, out_dir: Path, *, jobs: int | None = None, presets: 
                                                           for state in STATES if state != "unchanged"},
                             "unchanged": sum(1 for c in changes if c.state == "unchanged")}
     write_report(root / "report.json", result.outcomes, meta)
-    write_text_atomic(root / "proof.html", proof_html(request.campaign, request.merchant, request.deadline,
-                                                      result.outcomes, root, changes, record[0] if record else ""))
+    write_text_atomic(root / "proof.html", proof_page(root, request.campaign, request.merchant, request.deadline))
     write_png(root / "proof.png", proof_sheet(result.outcomes))
     return CampaignResult(result, root, changes, record[0] if record else "")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from artpipe.api import add_studio_user, load_workspace, studio_app, studio_users
-from artpipe.cli_common import EXIT_CONFIG, JOBS_OPTION, fail_config
+from artpipe.cli_common import EXIT_CONFIG, JOBS_OPTION, executor_from, executor_options, fail_config
 from artpipe.errors import ConfigError
 
 CONFIG = click.option("--config", "config", type=click.Path(exists=True, path_type=Path), default=Path("."),
@@ -28,14 +28,18 @@ def _loopback(host: str) -> bool:
               help="Address to listen on; any but this machine's needs users (artpipe users add).")
 @click.option("--port", default=8750, show_default=True, type=click.IntRange(1, 65535))
 @JOBS_OPTION
-def serve(config: Path, host: str, port: int, jobs: int | None) -> None:
+@executor_options
+def serve(config: Path, host: str, port: int, jobs: int | None, executor: str, scheduler: str | None,
+          ship_bytes: bool) -> None:
     """Run the studio: a web app to request banner sets, send proofs to merchants and get them approved.
 
     \b
     Example:
       artpipe serve --config studio                 # http://127.0.0.1:8750, this machine only
       artpipe users add anna --config studio && artpipe serve --config studio --host 0.0.0.0
+      artpipe serve --config studio --executor dask --scheduler tcp://10.0.0.5:8786
     """
+    cluster = executor_from(executor, scheduler, ship_bytes)
     try:
         ws = load_workspace(config)
         public = not _loopback(host)
@@ -43,7 +47,9 @@ def serve(config: Path, host: str, port: int, jobs: int | None) -> None:
             click.echo(f"error: listening on {host} lets other machines in, so the studio needs users; add one "
                        f"with: artpipe users add NAME --config {config}", err=True)
             raise SystemExit(EXIT_CONFIG)
-        app = studio_app(ws, public=public, jobs=jobs)
+        if cluster is not None:
+            cluster.check()  # before anything is served: a scheduler that does not answer is a usage error
+        app = studio_app(ws, public=public, jobs=jobs, executor=cluster)
     except ConfigError as exc:
         fail_config(exc, "the studio did not start")
     import uvicorn  # noqa: PLC0415 - installed with the studio

@@ -1,16 +1,19 @@
 """What people look at to approve: layer boxes over a render, contact sheets, the proof page of a request.
 
-The proof page and sheet read the finished outputs (to show and measure them); they write nothing.
+The proof page (a Jinja2 template in pages/, every value escaped) and the sheet read the finished outputs (to
+show and measure them); they write nothing.
 """
 
 from __future__ import annotations
 
-import html
+import base64
+from functools import cache
 from pathlib import Path
 
+from jinja2 import Environment, PackageLoader, select_autoescape
 from PIL import Image, ImageDraw
 
-from artpipe.approval import Change
+from artpipe.proofview import approval, read_proof
 from artpipe.report import Outcome
 from artpipe.results import OutputCheck
 from artpipe.template.layout import resolve_box
@@ -65,95 +68,38 @@ def contact_sheet(items: list[tuple[str, Image.Image]], *, max_width: int = 1600
     return sheet
 
 
-def _esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
+def proof_page(root: Path, campaign: str, merchant: str, deadline: str, *, embed: bool = False) -> str:
+    """The proof page of the campaign at ``root``: every image with its slot's title, its checks and notes in
+    words, what changed since approval, the shop sign once, a click for full size. Images are linked relative
+    to ``root`` (the page is the index of the folder, zipped or not), or with ``embed`` carried inside the page
+    (one file to send)."""
+    proof = read_proof(root)
+
+    def src(rel: str) -> str:
+        if not embed:
+            return rel
+        path = root / rel
+        if not path.is_file():
+            return rel
+        kind = "png" if path.suffix.lower() == ".png" else "webp" if path.suffix.lower() == ".webp" else "jpeg"
+        return f"data:image/{kind};base64,{base64.b64encode(path.read_bytes()).decode()}"
+
+    changed = [s.title for s in proof.shots if s.change in ("changed", "new")]
+    return _pages().get_template("proof.html").render(
+        campaign=campaign, merchant=merchant, deadline=deadline, proof=proof, src=src, count=len(proof.shots),
+        approval=approval(root), changed=changed)
 
 
-def _checks(outcome: Outcome) -> dict[str, OutputCheck]:
-    """The marketplace checks recorded for each output of an outcome."""
-    return {c.output: c for c in outcome.checks}
-
-
-_STYLE = """body{font-family:sans-serif;margin:24px;color:#222}h1{margin:0}.meta{color:#666;margin:4px 0 24px}
-section{margin-bottom:32px}figure{display:inline-block;vertical-align:top;margin:0 16px 16px 0;max-width:320px}
-img{max-width:320px;max-height:320px;border:1px solid #ddd;background:#f6f6f6}figcaption{font-size:13px}
-.pass{background:#1f9d55;color:#fff;padding:1px 6px;border-radius:4px}
-.fail{background:#e4393c;color:#fff;padding:1px 6px;border-radius:4px}.warn{color:#a15c00;font-size:13px}
-.changed{background:#ffb400;color:#222;padding:1px 6px;border-radius:4px}.same{color:#1f9d55}
-figure.missing figcaption::before{content:"image missing";display:block;color:#e4393c;font-weight:bold}
-@media print{figure{break-inside:avoid}}"""
-
-
-_APPROVAL_BADGES = {"changed": ("changed", "CHANGED since approval"), "new": ("changed", "NEW since approval"),
-                    "unchanged": ("same", "as approved")}
-
-
-def _figure(output: str, check: OutputCheck | None, root: Path, change: Change | None) -> str:
-    path = Path(output)
-    ok = check is None or check.passed
-    failing = [f"{r.rule}: {r.measured} (limit {r.limit})" for r in check.failing] if check else []
-    with Image.open(path) as im:
-        size = f"{im.width}x{im.height}"
-    rel = path.resolve().relative_to(root.resolve()).as_posix()
-    badge = f'<span class="{"pass" if ok else "fail"}">{"PASS" if ok else "FAIL"}</span>'
-    notes = "".join(f"<br>{_esc(f)}" for f in failing)
-    if change is not None and change.state in _APPROVAL_BADGES:
-        css, text = _APPROVAL_BADGES[change.state]
-        label = f'<a href="{_esc(change.diff)}">{text}</a>' if change.diff else text
-        notes += f'<br><span class="{css}">{label}</span>'
-    return (f'<figure><img src="{_esc(rel)}" alt="{_esc(rel)}" onerror="this.parentNode.classList.add(\'missing\')">'
-            f"<figcaption><b>{_esc(check.preset if check else path.parent.name)}</b> · {size} · "
-            f"{path.stat().st_size // 1024} KB · {badge}{notes}</figcaption></figure>")
-
-
-def _approval_summary(changes: list[Change], approved_at: str) -> str:
-    counts = {state: [c for c in changes if c.state == state] for state in ("changed", "new", "gone")}
-    if not any(counts.values()):
-        return f'<p class="meta">approved {_esc(approved_at)}: <span class="same">nothing changed since</span></p>'
-    parts = [f"{len(v)} {k}" for k, v in counts.items() if v]
-    listed = "".join(f"<li>{_esc(c.state)}: {_esc(c.output)}</li>" for v in counts.values() for c in v)
-    return (f'<p class="meta">approved {_esc(approved_at)}: <span class="changed">{", ".join(parts)}'
-            f" since approval</span> - send only these:</p><ul>{listed}</ul>")
-
-
-def proof_html(campaign: str, merchant: str, deadline: str, outcomes: list[Outcome], root: Path,
-               changes: list[Change] | None = None, approved_at: str = "") -> str:
-    """A self-contained proof page: every output grouped by product and platform, each labelled with its
-    preset, size, bytes and a pass/fail badge with the failing rules (and, once the campaign was approved,
-    whether it changed since, linked to its visual diff); images are linked relative to ``root``."""
-    parts = [f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{_esc(campaign)} proof</title>'
-             f"<style>{_STYLE}</style></head><body><h1>{_esc(campaign)}</h1>"
-             f'<p class="meta">{_esc(merchant)} · deadline {_esc(deadline or "-")}</p>']
-    if changes is not None:
-        parts.append(_approval_summary(changes, approved_at))
-    by_rel = {c.output: c for c in changes or []}
-    for outcome in outcomes:
-        checks = _checks(outcome)
-        parts.append(f"<section><h2>{_esc(outcome.extra.get('sku', outcome.input))}</h2>")
-        if outcome.status != "ok":
-            parts.append(f'<p class="fail">{_esc(outcome.status)}: {_esc(outcome.message)}</p>')
-        by_platform: dict[str, list[str]] = {}
-        for output in outcome.outputs:
-            platform = checks[output].platform if output in checks else ""
-            by_platform.setdefault(platform or Path(output).parent.parent.name, []).append(output)
-        for platform, outputs in by_platform.items():
-            parts.append(f"<h3>{_esc(platform)}</h3>")
-            parts.extend(_figure(o, checks.get(o), root,
-                                 by_rel.get(Path(o).resolve().relative_to(root.resolve()).as_posix()))
-                         for o in outputs)
-        warnings = [w for w in outcome.warnings if not w.startswith("check_failed")]
-        if warnings:
-            parts.append(f'<p class="warn">warnings: {_esc(", ".join(warnings))}</p>')
-        parts.append("</section>")
-    parts.append("</body></html>\n")
-    return "\n".join(parts)
+@cache
+def _pages() -> Environment:
+    return Environment(loader=PackageLoader("artpipe", "pages"), autoescape=select_autoescape(default=True))
 
 
 def proof_sheet(outcomes: list[Outcome], *, thumb: int = 260) -> Image.Image:
     """A contact sheet for chat apps: every output as a captioned thumbnail (PASS/FAIL when checked)."""
     tiles: list[tuple[str, Image.Image]] = []
     for outcome in outcomes:
-        checks = _checks(outcome)
+        checks: dict[str, OutputCheck] = {c.output: c for c in outcome.checks}
         for output in outcome.outputs:
             with Image.open(output) as opened:
                 small = opened.convert("RGB")

@@ -59,7 +59,7 @@ def test_approve_then_rerun_shows_only_what_changed(tmp_path: Path) -> None:
     states = {Path(a["output"]).parent.name: a["state"] for a in report["items"][0]["approval"]}
     assert states == {"mobile.banner": "changed", "tmall.white_bg": "unchanged"}
     page = (root / "proof.html").read_text(encoding="utf-8")
-    assert page.count("CHANGED since approval") == 1
+    assert page.count('class="changed">changed since approval') == 1
     assert 'href="changes/mobile/mobile.banner/mug-01.jpg.png"' in page
 
     back = run(tmp_path, "春季新品 马克杯")  # back to what was approved: the stale diff goes

@@ -250,3 +250,68 @@ def test_products_can_come_from_a_spreadsheet(ws: Workspace) -> None:
     assert "sku: mug-02" in request_yaml
     assert "product: photos/mug-sideways.jpg" in request_yaml
     assert (ws.outbox / "studio" / rid / "sheet" / "jd" / "jd.main" / "mug-02.jpg").is_file()
+
+
+def test_the_proof_goes_out_as_one_file_or_a_zip(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    _, url, _ = post_request(client)
+    rid = url.rsplit("/", 1)[1]
+    assert wait(client, rid) == "done"
+    single = client.get(f"/requests/{rid}/proof.html")
+    assert single.status_code == 200
+    assert "attachment" in single.headers["content-disposition"]
+    sources = re.findall(r'<img src="([^"]+)"', single.text)
+    assert len(sources) == 11
+    assert all(src.startswith("data:image/jpeg;base64,") for src in sources)  # nothing to fetch: one file
+    bundle = zipfile.ZipFile(io.BytesIO(client.get(f"/requests/{rid}/proof.zip").content))
+    index = bundle.read("double11/index.html").decode("utf-8")
+    linked = re.findall(r'<img src="([^"]+)"', index)
+    assert len(linked) == 11
+    assert all(f"double11/{src}" in bundle.namelist() for src in linked)  # every link resolves inside the zip
+    assert "Tmall white-background image (白底图), 800x800" in index
+
+
+def test_serve_checks_its_cluster_before_it_starts(ws: Workspace) -> None:
+    missing = CliRunner().invoke(main, ["serve", "--config", str(ws.root), "--executor", "dask"])
+    assert missing.exit_code == 2
+    assert "--executor dask needs --scheduler ADDRESS" in missing.output
+    pytest.importorskip("distributed")
+    silent = CliRunner().invoke(main, ["serve", "--config", str(ws.root), "--executor", "dask",
+                                       "--scheduler", "tcp://127.0.0.1:1"])
+    assert silent.exit_code == 2
+    assert "cannot reach a Dask scheduler at tcp://127.0.0.1:1" in silent.output
+
+
+def test_a_request_file_fills_the_form_and_workspace_photos_can_be_picked(ws: Workspace) -> None:
+    (ws.archive / "acme").mkdir(parents=True)
+    shutil.copy(SAMPLES / "photos" / "mug-sideways.jpg", ws.archive / "acme" / "mug-sideways.jpg")
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    blank = client.get("/requests/new").text
+    assert '<option value="archive/acme/mug-sideways.jpg">' in blank
+    filled = client.post("/requests", data={"csrf": csrf(blank), "action": "load"},
+                         files=[("request_yaml", ("double11.yaml",
+                                                  (SAMPLES / "requests" / "double11.yaml").read_bytes(), "text/yaml"))])
+    assert filled.status_code == 200
+    assert 'value="double11"' in filled.text
+    assert 'value="mug-sideways.jpg"' in filled.text  # photos by file name: upload or pick them
+    assert 'value="tmall" checked' in filled.text
+    tagged = client.post("/requests", data={"csrf": csrf(blank), "action": "load"},
+                         files=[("request_yaml", ("x.yaml", b"campaign: !!python/object/apply:os.system [id]\n",
+                                                  "text/yaml"))])
+    assert tagged.status_code == 200  # a tag is only text here: nothing runs
+    assert 'value="id"' not in tagged.text
+    listed = client.post("/requests", data={"csrf": csrf(blank), "action": "load"},
+                         files=[("request_yaml", ("x.yaml", b"- a\n- b\n", "text/yaml"))])
+    assert listed.status_code == 400
+    assert "a request must be a mapping of keys" in listed.text
+    done = client.post("/requests", data={"csrf": csrf(blank), "campaign": "picked", "platforms": "jd",
+                                          "workspace_photos": ["archive/acme/mug-sideways.jpg", "../../etc/passwd",
+                                                               "artpipe.yaml"],
+                                          "rows-0-sku": "mug", "rows-0-photo": "mug-sideways.jpg"},
+                       follow_redirects=True)
+    assert done.status_code == 200, done.text
+    rid = str(done.url).rsplit("/", 1)[1]
+    assert wait(client, rid) == "done"
+    folder = ws.root / client.app.state.store.get(rid).folder  # type: ignore[attr-defined]
+    assert sorted(p.name for p in (folder / "photos").iterdir()) == ["mug-sideways.jpg"]  # only the archive's
+    assert (ws.archive / "acme" / "mug-sideways.jpg").is_file()  # picked, never moved

@@ -26,10 +26,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from artpipe.approval import approve, approved
 from artpipe.config import Workspace
+from artpipe.errors import ConfigError
+from artpipe.executors import Executor
+from artpipe.imaging.formats import IMAGE_EXTENSIONS
 from artpipe.inbox.retry import retry_failed
 from artpipe.inbox.status import inbox_status
 from artpipe.paths import UnsafePath, inside
 from artpipe.presets import load_presets
+from artpipe.proof import proof_page
+from artpipe.proofview import Proof, approval, read_proof
 from artpipe.studio.forms import (
     COLUMNS,
     MAX_PHOTO_BYTES,
@@ -38,10 +43,10 @@ from artpipe.studio.forms import (
     RequestForm,
     Upload,
     form_of_request,
+    form_of_yaml,
     read_form,
     save_request,
 )
-from artpipe.studio.proofview import Proof, approval, read_proof
 from artpipe.studio.runs import STUDIO, Runner, campaign_root
 from artpipe.studio.store import DECISIONS, Record, Store
 from artpipe.studio.users import USERS_FILE, check_password, load_users
@@ -49,6 +54,7 @@ from artpipe.text import fonts
 
 MAX_BODY = 400 * 1024 * 1024  # one request's photos and sheet together
 LINK_DAYS = 14
+PICKABLE = 500  # workspace photos listed in the form
 WEB_FONTS = {"NotoSansCJK-Regular.otf": "regular", "NotoSansCJK-Bold.otf": "bold"}
 PLATFORMS = ("tmall", "taobao", "jd", "amazon", "shopify", "lazada", "ebay", "etsy", "google")
 
@@ -60,6 +66,7 @@ class StudioConfig:
     ws: Workspace
     public: bool = False  # bound to an address other machines reach: users and logins are required
     jobs: int | None = None
+    executor: Executor | None = None  # a Dask cluster; None: this machine's ``jobs`` processes
 
 
 class BodyLimit:
@@ -104,7 +111,7 @@ def create_app(config: StudioConfig) -> Starlette:
     """The studio for one workspace."""
     ws = config.ws
     store = Store(ws.state / "studio.db")
-    runner = Runner(ws, store, config.jobs)
+    runner = Runner(ws, store, config.jobs, config.executor)
     users_file = ws.root / USERS_FILE
     pages = Environment(loader=PackageLoader("artpipe.studio", "templates"), autoescape=select_autoescape())
     pages.filters["when"] = lambda t: time.strftime("%Y-%m-%d %H:%M", time.localtime(float(t)))
@@ -179,10 +186,31 @@ def create_app(config: StudioConfig) -> Starlette:
         folder = ws.root / "brands"
         return sorted(p.name for p in folder.glob("*.yaml")) if folder.is_dir() else []
 
+    def workspace_photos() -> list[str]:
+        """Photos already in the workspace (its archive and inbox) an operator may pick, newest first."""
+        found = []
+        for folder in (ws.archive, ws.inbox):
+            found += [p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS
+                      and not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+        found.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        return [p.relative_to(ws.root).as_posix() for p in found[:PICKABLE]]
+
+    def picked(names: list[str]) -> list[Upload]:
+        """The workspace photos chosen in the form, read from where they are (inside archive/ or inbox/ only)."""
+        out = []
+        for rel in names:
+            try:
+                path = inside(ws.root, rel)
+            except UnsafePath:
+                continue
+            if path.is_file() and any(path.is_relative_to(f) for f in (ws.archive, ws.inbox)):
+                out.append(Upload(path.name, path.read_bytes()))
+        return out
+
     def new_form(request: Request, form: RequestForm, code: int = 200, action: str = "/requests") -> HTMLResponse:
-        rows = form.rows + [{} for _ in range(ROWS - len(form.rows))]
+        rows = form.rows + [{} for _ in range(max(0, ROWS - len(form.rows)))]
         return page(request, "new.html", code, form=form, rows=rows, columns=COLUMNS, platforms=PLATFORMS,
-                    brands=brands(), action=action)
+                    brands=brands(), action=action, pickable=workspace_photos())
 
     async def uploads(form: Any) -> tuple[list[Upload], Upload | None, list[str]]:
         photos, sheet, problems = [], None, []
@@ -208,7 +236,18 @@ def create_app(config: StudioConfig) -> Starlette:
             return new_form(request, RequestForm())
         form_data = await form_of(request)
         try:
+            loaded_yaml = form_data.get("request_yaml")
+            if form_data.get("action") == "load" and isinstance(loaded_yaml, UploadFile) and loaded_yaml.filename:
+                text = (await loaded_yaml.read(MAX_SHEET_BYTES)).decode("utf-8", errors="replace")
+                try:
+                    return new_form(request, form_of_yaml(text, loaded_yaml.filename))
+                except ConfigError as exc:
+                    empty = RequestForm()
+                    empty.error("request_yaml", "; ".join(f"{p.where or 'line ' + str(p.line)}: {p.what}"
+                                                          for p in exc.problems))
+                    return new_form(request, empty, 400)
             photos, sheet, problems = await uploads(form_data)
+            photos += picked([str(n) for n in form_data.getlist("workspace_photos")])
             values = {k: form_data.getlist(k) if k == "platforms" else form_data.get(k) for k in form_data}
         finally:
             await form_data.close()  # the uploads' spooled files
@@ -253,6 +292,7 @@ def create_app(config: StudioConfig) -> Starlette:
         form_data = await form_of(request)
         try:
             photos, sheet, problems = await uploads(form_data)
+            photos += picked([str(n) for n in form_data.getlist("workspace_photos")])
             values = {k: form_data.getlist(k) if k == "platforms" else form_data.get(k) for k in form_data}
         finally:
             await form_data.close()
@@ -300,6 +340,35 @@ def create_app(config: StudioConfig) -> Starlette:
         name = f"{record.campaign}-approved.zip"
         return Response(buffer.getvalue(), media_type="application/zip",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    async def proof_file(request: Request) -> Response:
+        """The proof as one HTML file with its images inside, to send as it is."""
+        operator(request)
+        record = record_of(request.path_params["rid"])
+        root = root_of(record)
+        if not (root / "report.json").is_file():
+            raise HTTPException(404, "The request has not been rendered yet.")
+        page_html = proof_page(root, record.campaign, record.merchant, record.deadline, embed=True)
+        return Response(page_html, media_type="text/html; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{record.campaign}-proof.html"'})
+
+    async def proof_zip(request: Request) -> Response:
+        """The proof as a zip: its index page and the images, laid out by platform and slot."""
+        operator(request)
+        record = record_of(request.path_params["rid"])
+        root = root_of(record)
+        proof = proof_of(record)
+        if proof is None:
+            raise HTTPException(404, "The request has not been rendered yet.")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"{record.campaign}/index.html",
+                             proof_page(root, record.campaign, record.merchant, record.deadline))
+            for rel in sorted({s.rel for s in proof.shots} | {s.diff for s in proof.shots if s.diff}):
+                if (root / rel).is_file():
+                    archive.write(root / rel, f"{record.campaign}/{rel}")
+        return Response(buffer.getvalue(), media_type="application/zip",
+                        headers={"Content-Disposition": f'attachment; filename="{record.campaign}-proof.zip"'})
 
     async def download(request: Request) -> Response:
         operator(request)
@@ -376,7 +445,8 @@ def create_app(config: StudioConfig) -> Starlette:
         Route("/requests/{rid}/share", share, methods=["POST"]),
         Route("/requests/{rid}/rerun", rerun, methods=["POST"]),
         Route("/requests/{rid}/edit", edit, methods=["GET", "POST"]),
-        Route("/requests/{rid}/request.yaml", source), Route("/requests/{rid}/approved.zip", download),
+        Route("/requests/{rid}/request.yaml", source), Route("/requests/{rid}/proof.html", proof_file),
+        Route("/requests/{rid}/proof.zip", proof_zip), Route("/requests/{rid}/approved.zip", download),
         Route("/requests/{rid}/files/{rel:path}", files), Route("/s/{token}", merchant),
         Route("/s/{token}/decide", decide, methods=["POST"]), Route("/s/{token}/files/{rel:path}", merchant_files),
         Route("/s/{token}/approved.zip", merchant_zip), Route("/inbox", inbox),

@@ -12,13 +12,15 @@ from typing import Any
 
 import yaml
 
-from artpipe.errors import ConfigError, InputError
+from artpipe.defaults import settings
+from artpipe.errors import ConfigError, InputError, Problem
 from artpipe.imaging.open import open_image
 from artpipe.naming import safe_part
 from artpipe.presets import expand, load_presets
 from artpipe.requests import Request, load_request
 from artpipe.template.find import find_template
 from artpipe.template.load import load_template
+from artpipe.yamlsrc import parse_yaml
 
 COLUMNS = ("sku", "photo", "headline", "subline", "price", "was", "title", "badge")  # the rows the form shows
 ROWS = 8
@@ -160,13 +162,25 @@ def save_request(form: RequestForm, folder: Path, brands: Path) -> Request | Non
 
 def form_of_request(folder: Path) -> RequestForm:
     """The form as it was filled in for the request saved in ``folder`` (to change and render again)."""
-    doc = yaml.safe_load((folder / REQUEST_FILE).read_text(encoding="utf-8")) or {}
+    return form_of_yaml((folder / REQUEST_FILE).read_text(encoding="utf-8"), REQUEST_FILE)
+
+
+def form_of_yaml(text: str, name: str) -> RequestForm:
+    """The form filled in from a request file (the one ``artpipe request`` reads); ConfigError when it is not
+    one. Its photos are named by file name: upload them (or pick them from the workspace) with the form."""
+    if len(text.encode("utf-8")) > settings().yaml.max_bytes:
+        raise ConfigError([Problem(name, 0, 0, "", "the file is too large for a request", "")])
+    doc = parse_yaml(text, name)
+    if not isinstance(doc, dict):
+        raise ConfigError([Problem(name, 1, 1, "", "a request must be a mapping of keys", "")])
     rows = []
-    for product in doc.get("products", []):
-        row = {c: str(product.get(c, "")) for c in COLUMNS if c != "photo"}
+    for product in doc.get("products", []) or []:
+        if not isinstance(product, dict):
+            continue
+        row = {c: str(product.get(c, "")) for c in COLUMNS if c != "photo" and product.get(c) is not None}
         row["photo"] = Path(str(product.get("product", ""))).name
         rows.append(row)
-    platforms = doc.get("platforms", [])
+    platforms = doc.get("platforms", []) or doc.get("presets", []) or []
     return RequestForm(str(doc.get("campaign", "")), str(doc.get("merchant", "")), str(doc.get("deadline", "")),
                        Path(str(doc.get("brand", ""))).name if doc.get("brand") else "",
                        [platforms] if isinstance(platforms, str) else list(platforms), rows)

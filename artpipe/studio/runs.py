@@ -1,5 +1,5 @@
-"""Requests rendered in the background, one at a time, on this machine's worker processes; progress and the
-outcome go to the store as they happen."""
+"""Requests rendered in the background, one at a time, on this machine's worker processes or a Dask cluster;
+progress and the outcome go to the store as they happen."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from artpipe.batch import run_request
 from artpipe.config import Workspace
 from artpipe.errors import ConfigError
+from artpipe.executors import Executor
 from artpipe.report import Outcome
 from artpipe.studio.store import Store
 
@@ -24,8 +25,8 @@ def campaign_root(ws: Workspace, rid: str, campaign: str) -> Path:
 class Runner:
     """Renders queued requests one after another in a background thread."""
 
-    def __init__(self, ws: Workspace, store: Store, jobs: int | None = None) -> None:
-        self.ws, self.store, self.jobs = ws, store, jobs
+    def __init__(self, ws: Workspace, store: Store, jobs: int | None = None, executor: Executor | None = None) -> None:
+        self.ws, self.store, self.jobs, self.executor = ws, store, jobs, executor
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="artpipe-studio")
 
     def submit(self, rid: str, products: int) -> Future[None]:
@@ -48,7 +49,7 @@ class Runner:
         try:
             result = run_request(self.ws.root / record.folder / "request.yaml", self.ws.outbox / STUDIO / rid,
                                  jobs=self.jobs, progress=step, timeout=self.ws.timeout_seconds,
-                                 licensed=self.ws.licensed_fonts)
+                                 licensed=self.ws.licensed_fonts, executor=self.executor)
         except ConfigError as exc:
             self.store.update(rid, state="failed", message="; ".join(p.what for p in exc.problems),
                               finished_at=time.time(), seconds=round(time.monotonic() - started, 1))

@@ -1,5 +1,6 @@
-"""A rendered campaign as people read it: each image with its marketplace slot's human title, its checks in
-words, plain-language warnings, the merchant's decision and what changed since approval."""
+"""A rendered campaign as people read it (the proof page, the studio): each image with its marketplace slot's
+human title, its checks in words, plain-language warnings, the merchant's decision and what changed since
+approval."""
 
 from __future__ import annotations
 
@@ -8,9 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from artpipe.approval import compare
 from artpipe.presets import load_presets
-from artpipe.studio.store import Decision
 
 RULE_WORDS = {
     "white_background": "the background is not pure white", "min_side": "the image is too small",
@@ -37,13 +36,14 @@ class Shot:
     """One image of the campaign."""
 
     rel: str  # relative to the campaign folder
-    title: str  # "Tmall white-background main image, 800x800"
+    title: str  # "Tmall white-background image (白底图), 800x800"
     platform: str
     passed: bool | None  # None: no marketplace rules apply
     failing: list[str] = field(default_factory=list)
-    decision: Decision | None = None
+    decision: Any = None  # the merchant's decision, where the studio keeps them
     change: str = ""  # unchanged, changed, new (after an approval)
-    diff: str | None = None
+    diff: str | None = None  # relative to the campaign folder
+    size: str = ""  # "212 KB"
 
 
 @dataclass
@@ -101,15 +101,16 @@ def approval(root: Path) -> str | None:
     return f"approved {when} UTC" + (f" by {by}" if by else "")
 
 
-def read_proof(root: Path, decisions: dict[str, Decision]) -> Proof:
-    """The campaign at ``root`` (its report.json) as a proof."""
+def read_proof(root: Path, decisions: dict[str, Any] | None = None) -> Proof:
+    """The campaign at ``root`` (its report.json, with what changed since approval) as a proof."""
     report: dict[str, Any] = json.loads((root / "report.json").read_text(encoding="utf-8"))
     known, _ = load_presets()
-    changes = {c.output: c for c in compare(root) or []}
+    decisions = decisions or {}
     signs: dict[str, Shot] = {}
     products = []
     for item in report.get("items", []):
         checks = {_rel(c["output"], root): c for c in item.get("checks", [])}
+        changes = {_rel(a["output"], root): a for a in item.get("approval", [])}
         shots = []
         for shown in item.get("outputs", []):
             rel = _rel(shown, root)
@@ -122,8 +123,10 @@ def read_proof(root: Path, decisions: dict[str, Decision]) -> Proof:
                        f"{r['limit']})" for r in (check or {}).get("rules", []) if not r["ok"]]
             change = changes.get(rel)
             platform = PLATFORM_NAMES.get(check["platform"], check["platform"]) if check else ""
-            shot = Shot(rel, title, platform, check["pass"] if check else None, failing,
-                        decisions.get(rel), change.state if change else "", change.diff if change else None)
+            file = root / rel
+            size = f"{file.stat().st_size // 1024} KB" if file.is_file() else ""
+            shot = Shot(rel, title, platform, check["pass"] if check else None, failing, decisions.get(rel),
+                        change["state"] if change else "", change.get("diff") if change else None, size)
             if preset is not None and preset.name.endswith("shop_sign"):
                 signs.setdefault(preset.name, shot)
                 continue
