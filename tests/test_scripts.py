@@ -315,3 +315,18 @@ def test_japanese_lines_keep_kinsoku_as_chinese_ones_do() -> None:
     assert all(not u.endswith("「") for u in units), units
     assert "ラー" in units
     assert "ちょっ" in units
+
+
+def test_the_report_names_the_faces_of_every_text_layer(tmp_path: Path) -> None:
+    from artpipe.api import render_job
+    from artpipe.jobs import load_job
+
+    product_photo().save(tmp_path / "p.jpg")
+    (tmp_path / "job.yaml").write_text(
+        "templates: [promo-banner]\nsizes: [mobile]\nproducts:\n"
+        '  - {sku: a, product: p.jpg, headline: "🔥爆款 Sale", price: "¥39.90", badge: "-50%"}\n', encoding="utf-8")
+    result = render_job(load_job(tmp_path / "job.yaml"), tmp_path / "out", jobs=1)
+    faces = result.outcomes[0].extra["fonts"]
+    assert faces["headline"] == ["Noto Color Emoji", "Noto Sans CJK Bold"]
+    assert faces["price"] == ["Noto Sans CJK Bold"]  # a price layer
+    assert faces["badge"] == ["Noto Sans CJK Bold"]  # a shape's label

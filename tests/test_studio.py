@@ -127,6 +127,9 @@ def test_an_operator_requests_a_set_and_the_merchant_approves_it(ws: Workspace) 
     assert diff
     assert client.get(diff.group(1)).content[:8] == b"\x89PNG\r\n\x1a\n"
     assert "bag-04" in page
+    only = client.get(f"/requests/{rid}?changed=1").text  # what to send again, and nothing else
+    assert only.count('class="shot"') == 2
+    assert "show every image" in only
 
 
 def test_forms_without_their_token_change_nothing(ws: Workspace) -> None:
@@ -315,3 +318,28 @@ def test_a_request_file_fills_the_form_and_workspace_photos_can_be_picked(ws: Wo
     folder = ws.root / client.app.state.store.get(rid).folder  # type: ignore[attr-defined]
     assert sorted(p.name for p in (folder / "photos").iterdir()) == ["mug-sideways.jpg"]  # only the archive's
     assert (ws.archive / "acme" / "mug-sideways.jpg").is_file()  # picked, never moved
+
+
+def test_slots_can_take_another_template_and_failed_products_say_why(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    status, url, _ = post_request(client, **{"platforms": ["jd"], "tpl-0-slot": "jd.main",
+                                             "tpl-0-template": "product-edge",
+                                             "rows-1-headline": "很长的标题" * 60})
+    assert status == 200, url
+    rid = url.rsplit("/", 1)[1]
+    assert wait(client, rid) == "done"
+    assert "templates:\n  jd.main: product-edge" in client.get(f"/requests/{rid}/request.yaml").text
+    page = client.get(f"/requests/{rid}").text
+    assert "Passes every JD rule." in page  # product-edge fills JD's frame edge to edge
+    assert client.get(f"/requests/{rid}/edit").text.count('<option value="product-edge" selected>') == 1
+
+
+def test_a_product_that_cannot_be_made_is_listed_with_what_to_do(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    _, url, _ = post_request(client, **{"platforms": ["tmall"], "rows-1-headline": "很长的标题" * 60})
+    rid = url.rsplit("/", 1)[1]
+    assert wait(client, rid) == "done"
+    page = client.get(f"/requests/{rid}").text
+    assert "Products that could not be made" in page
+    assert re.search(r"<li>bag-04: .*does not fit.*shorten the text", page)
+    assert "1 product failed" in page

@@ -138,7 +138,9 @@ def paint(layer: PriceLayer, rect: Rect, scene: Scene) -> Placed | None:
     if best is None:
         raise RenderError(layer.origin, f"{where}: '{text}' does not fit the {rect.w}x{rect.h} px box even at "
                           f"{low} px (lower font.min_size or widen the box)")
-    return Placed(_draw(layer, _runs(layer, parts, was, best), best, rect, scene), rect.x, rect.y)
+    face = fonts.face(layer.family, layer.weight)
+    return Placed(_draw(layer, _runs(layer, parts, was, best), best, rect, scene), rect.x, rect.y,
+                  fonts=(face.label,))
 
 
 def _draw(layer: PriceLayer, runs: list[tuple[str, int, bool]], big: int, rect: Rect, scene: Scene) -> Image.Image:

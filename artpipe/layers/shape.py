@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from PIL import Image, ImageChops, ImageDraw
 
@@ -22,6 +23,7 @@ from artpipe.layers.text import (
     STYLE_KEYS,
     TextStyle,
     draw_block,
+    faces_used,
     layout_text,
     parse_style,
     resolved_style,
@@ -174,7 +176,17 @@ def _paint_mask(im: Image.Image, mask: Image.Image, color: tuple[int, int, int, 
     return Image.alpha_composite(im, paint)
 
 
-def _label(layer: ShapeLayer, w: int, h: int, scene: Scene) -> tuple[Image.Image, int, int, tuple[str, ...]] | None:
+class Label(NamedTuple):
+    """A shape's text, drawn: where it goes in the shape, the warnings it raised and the faces that drew it."""
+
+    image: Image.Image
+    x: int
+    y: int
+    notes: tuple[str, ...]
+    fonts: tuple[str, ...]
+
+
+def _label(layer: ShapeLayer, w: int, h: int, scene: Scene) -> Label | None:
     text = substitute(layer.text, scene.values).strip()
     if not text:
         return None
@@ -186,13 +198,15 @@ def _label(layer: ShapeLayer, w: int, h: int, scene: Scene) -> tuple[Image.Image
         s1, s2 = _ribbon_band(side, layer.band.pixels(side))
         tw, th = int(s1 * math.sqrt(2) * 0.92), int((s2 - s1) / math.sqrt(2) * 0.78)
         block = layout_text(text, style, tw, th, scene, layer.origin, where)
-        flat, _ = draw_block(block, style, tw, th, color, 1.0, setting_of(style, scene, layer.origin, block.size))
+        setting = setting_of(style, scene, layer.origin, block.size)
+        flat, _ = draw_block(block, style, tw, th, color, 1.0, setting)
         angle = -45 if layer.corner in ("top-right", "bottom-left") else 45
         turned = flat.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True)
         mid = (s1 + s2) / 4  # centre of the band's mid-line, measured from the corner along each edge
         cx = w - mid if "right" in layer.corner else mid
         cy = h - mid if "bottom" in layer.corner else mid
-        return turned, round(cx - turned.width / 2), round(cy - turned.height / 2), ()
+        return Label(turned, round(cx - turned.width / 2), round(cy - turned.height / 2), (),
+                     faces_used(block, setting))
     pad = layer.padding.pixels(min(w, h))
     iw, ih = w - 2 * pad, h - 2 * pad
     if layer.shape in ("ellipse", "burst"):
@@ -204,9 +218,10 @@ def _label(layer: ShapeLayer, w: int, h: int, scene: Scene) -> tuple[Image.Image
         return None
     block = layout_text(text, style, iw, ih, scene, layer.origin, where)
     notes: tuple[str, ...] = (f"text_truncated:{layer.name}@{scene.size.name}",) if block.truncated else ()
-    label, cut = draw_block(block, style, iw, ih, color, 1.0, setting_of(style, scene, layer.origin, block.size))
+    setting = setting_of(style, scene, layer.origin, block.size)
+    label, cut = draw_block(block, style, iw, ih, color, 1.0, setting)
     notes += (f"text_clipped:{layer.name}@{scene.size.name}",) if cut else ()
-    return label, (w - iw) // 2, (h - ih) // 2, notes
+    return Label(label, (w - iw) // 2, (h - ih) // 2, notes, faces_used(block, setting))
 
 
 def paint(layer: ShapeLayer, rect: Rect, scene: Scene) -> Placed | None:
@@ -214,11 +229,10 @@ def paint(layer: ShapeLayer, rect: Rect, scene: Scene) -> Placed | None:
     if rect.w <= 0 or rect.h <= 0:
         return None
     im = _body(layer, rect.w, rect.h, scene)
-    notes: tuple[str, ...] = ()
     label = _label(layer, rect.w, rect.h, scene)
     if label is not None:
-        text_im, x, y, notes = label
-        im.alpha_composite(text_im, (max(x, 0), max(y, 0)), (max(-x, 0), max(-y, 0)))
+        x, y = label.x, label.y
+        im.alpha_composite(label.image, (max(x, 0), max(y, 0)), (max(-x, 0), max(-y, 0)))
     if layer.opacity < 1:
         im.putalpha(im.getchannel("A").point(lambda a: round(a * layer.opacity)))
-    return Placed(im, rect.x, rect.y, notes)
+    return Placed(im, rect.x, rect.y, label.notes if label else (), fonts=label.fonts if label else ())

@@ -40,6 +40,7 @@ from artpipe.studio.forms import (
     MAX_PHOTO_BYTES,
     MAX_SHEET_BYTES,
     ROWS,
+    TEMPLATE_ROWS,
     RequestForm,
     Upload,
     form_of_request,
@@ -50,6 +51,7 @@ from artpipe.studio.forms import (
 from artpipe.studio.runs import STUDIO, Runner, campaign_root
 from artpipe.studio.store import DECISIONS, Record, Store
 from artpipe.studio.users import USERS_FILE, check_password, load_users
+from artpipe.template.find import bundled_templates
 from artpipe.text import fonts
 
 MAX_BODY = 400 * 1024 * 1024  # one request's photos and sheet together
@@ -118,6 +120,7 @@ def create_app(config: StudioConfig) -> Starlette:
 
     def page(request: Request, template: str, code: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("user", request.session.get("user"))
+        context.setdefault("signed_in", bool(request.session.get("user")))
         context.setdefault("merchant_name", request.session.get("merchant_name"))
         context.setdefault("request_base", str(request.base_url).rstrip("/"))
         context.setdefault("csrf", _csrf(request))
@@ -209,8 +212,11 @@ def create_app(config: StudioConfig) -> Starlette:
 
     def new_form(request: Request, form: RequestForm, code: int = 200, action: str = "/requests") -> HTMLResponse:
         rows = form.rows + [{} for _ in range(max(0, ROWS - len(form.rows)))]
+        slots = sorted((name, f"{p.title}, {p.width}x{p.height}") for name, p in app.state.presets[0].items())
+        chosen = [*form.templates.items()] + [("", "")] * max(0, TEMPLATE_ROWS - len(form.templates))
         return page(request, "new.html", code, form=form, rows=rows, columns=COLUMNS, platforms=PLATFORMS,
-                    brands=brands(), action=action, pickable=workspace_photos())
+                    brands=brands(), action=action, pickable=workspace_photos(), slots=slots,
+                    templates=sorted(bundled_templates()), chosen=chosen)
 
     async def uploads(form: Any) -> tuple[list[Upload], Upload | None, list[str]]:
         photos, sheet, problems = [], None, []
@@ -273,7 +279,8 @@ def create_app(config: StudioConfig) -> Starlette:
         record = record_of(request.path_params["rid"])
         links = [(t, e) for t, e in store.links(record.id) if e > time.time()]
         return page(request, "request.html", user=who, record=record, proof=proof_of(record), links=links,
-                    approved=approval(root_of(record)), base=f"/requests/{record.id}/files", merchant=False)
+                    approved=approval(root_of(record)), base=f"/requests/{record.id}/files", merchant=False,
+                    only_changed=request.query_params.get("changed") == "1")
 
     async def share(request: Request) -> Response:
         who = operator(request)
@@ -384,7 +391,8 @@ def create_app(config: StudioConfig) -> Starlette:
         record = linked(request)
         token = request.path_params["token"]
         return page(request, "request.html", record=record, proof=proof_of(record), links=[],
-                    approved=approval(root_of(record)), base=f"/s/{token}/files", merchant=True, token=token)
+                    approved=approval(root_of(record)), base=f"/s/{token}/files", merchant=True, token=token,
+                    only_changed=request.query_params.get("changed") == "1")
 
     async def merchant_files(request: Request) -> Response:
         record = linked(request)

@@ -24,6 +24,7 @@ from artpipe.yamlsrc import parse_yaml
 
 COLUMNS = ("sku", "photo", "headline", "subline", "price", "was", "title", "badge")  # the rows the form shows
 ROWS = 8
+TEMPLATE_ROWS = 3  # slots whose template the form can change
 MAX_PHOTOS = 60
 MAX_PHOTO_BYTES = 50 * 1024 * 1024
 MAX_SHEET_BYTES = 5 * 1024 * 1024
@@ -50,6 +51,7 @@ class RequestForm:
     rows: list[dict[str, str]] = field(default_factory=list)
     photos: list[Upload] = field(default_factory=list)
     sheet: Upload | None = None
+    templates: dict[str, str] = field(default_factory=dict)  # slot (preset) -> template, over the slot's default
     errors: dict[str, list[str]] = field(default_factory=dict)
 
     def error(self, key: str, message: str) -> None:
@@ -64,16 +66,19 @@ def read_form(values: dict[str, Any], photos: list[Upload], sheet: Upload | None
         if any(row.values()):
             rows.append(row)
     platforms = values.get("platforms", [])
+    templates = {str(values.get(f"tpl-{i}-slot", "")).strip(): str(values.get(f"tpl-{i}-template", "")).strip()
+                 for i in range(TEMPLATE_ROWS)}
     return RequestForm(str(values.get("campaign", "")).strip(), str(values.get("merchant", "")).strip(),
                        str(values.get("deadline", "")).strip(), str(values.get("brand", "")).strip(),
-                       [platforms] if isinstance(platforms, str) else list(platforms), rows, photos, sheet)
+                       [platforms] if isinstance(platforms, str) else list(platforms), rows, photos, sheet,
+                       {k: v for k, v in templates.items() if k and v})
 
 
-def template_fields(platforms: list[str]) -> set[str]:
-    """Every field of the default templates of the presets these platforms stand for."""
+def template_fields(platforms: list[str], chosen_templates: dict[str, str] | None = None) -> set[str]:
+    """Every field of the templates the presets these platforms stand for are rendered with."""
     known, sets = load_presets()
     chosen, _ = expand(platforms, known, sets)
-    names = {p.template for p, _ in chosen.values() if p.template}
+    names = {name for n, (p, _) in chosen.items() if (name := (chosen_templates or {}).get(n) or p.template)}
     out: set[str] = set()
     for name in names:
         path = find_template(name, [])
@@ -131,7 +136,7 @@ def save_request(form: RequestForm, folder: Path, brands: Path) -> Request | Non
             form.error("sheet", f"{form.sheet.name}: cannot be read as a CSV or XLSX sheet ({exc})")
     if not rows:
         form.error("products", "add at least one product (a row, or a CSV/XLSX sheet)")
-    fields = template_fields(form.platforms) if form.platforms else set()
+    fields = template_fields(form.platforms, form.templates) if form.platforms else set()
     products = []
     for i, row in enumerate(rows):
         product: dict[str, str] = {"sku": row.get("sku") or f"item-{i + 1}"}
@@ -147,6 +152,8 @@ def save_request(form: RequestForm, folder: Path, brands: Path) -> Request | Non
         return None
     doc: dict[str, Any] = {"campaign": form.campaign, "merchant": form.merchant or form.campaign,
                            "platforms": form.platforms, "products": products}
+    if form.templates:
+        doc["templates"] = dict(form.templates)
     if form.deadline:
         doc["deadline"] = form.deadline
     if form.brand:
@@ -181,9 +188,12 @@ def form_of_yaml(text: str, name: str) -> RequestForm:
         row["photo"] = Path(str(product.get("product", ""))).name
         rows.append(row)
     platforms = doc.get("platforms", []) or doc.get("presets", []) or []
+    given = doc.get("templates")
+    templates: dict[Any, Any] = given if isinstance(given, dict) else {}
     return RequestForm(str(doc.get("campaign", "")), str(doc.get("merchant", "")), str(doc.get("deadline", "")),
                        Path(str(doc.get("brand", ""))).name if doc.get("brand") else "",
-                       [platforms] if isinstance(platforms, str) else list(platforms), rows)
+                       [platforms] if isinstance(platforms, str) else list(platforms), rows,
+                       templates={str(k): str(v) for k, v in templates.items()})
 
 
 def _field_of(where: str) -> str:
@@ -193,4 +203,4 @@ def _field_of(where: str) -> str:
         column = found.group(2) if found.group(2) in COLUMNS else "sku"
         return f"rows-{found.group(1)}-{'photo' if found.group(2) == 'product' else column}"
     head = (where or "").split(".")[0].split("[")[0]
-    return head if head in ("campaign", "merchant", "deadline", "brand", "platforms") else "products"
+    return head if head in ("campaign", "merchant", "deadline", "brand", "platforms", "templates") else "products"

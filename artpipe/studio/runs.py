@@ -11,7 +11,7 @@ from artpipe.batch import run_request
 from artpipe.config import Workspace
 from artpipe.errors import ConfigError
 from artpipe.executors import Executor
-from artpipe.report import Outcome
+from artpipe.report import Outcome, count
 from artpipe.studio.store import Store
 
 STUDIO = "studio"  # the studio's folder in the workspace (requests) and in its outbox (campaigns)
@@ -30,7 +30,8 @@ class Runner:
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="artpipe-studio")
 
     def submit(self, rid: str, products: int) -> Future[None]:
-        self.store.update(rid, state="queued", done=0, total=products, message="", finished_at=None, seconds=None)
+        self.store.update(rid, state="queued", done=0, total=products, message="", finished_at=None, seconds=None,
+                          problems="")
         return self.pool.submit(self._run, rid)
 
     def _run(self, rid: str) -> None:
@@ -40,11 +41,14 @@ class Runner:
         started = time.monotonic()
         self.store.update(rid, state="running")
         done = 0
+        problems: list[str] = []
 
-        def step(_: Outcome) -> None:
+        def step(outcome: Outcome) -> None:
             nonlocal done
             done += 1
-            self.store.update(rid, done=done)
+            if outcome.status != "ok":
+                problems.append(f"{outcome.extra.get('sku', outcome.input)}: {outcome.message}")
+            self.store.update(rid, done=done, problems="\n".join(problems))
 
         try:
             result = run_request(self.ws.root / record.folder / "request.yaml", self.ws.outbox / STUDIO / rid,
@@ -63,7 +67,8 @@ class Runner:
                 self.store.forget_decision(rid, change.output)
         approved = result.changes is not None and all(c.state == "unchanged" for c in result.changes)
         failed = sum(1 for o in result.run.outcomes if o.status != "ok")
-        message = f"{result.run.summary['outputs']} images" + (f", {failed} products failed" if failed else "")
+        message = f"{count(result.run.summary['outputs'], 'image')}" + \
+            (f", {count(failed, 'product')} failed" if failed else "")
         self.store.update(rid, state="approved" if approved else "done", message=message, finished_at=time.time(),
                           seconds=round(time.monotonic() - started, 1))
 

@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS requests (
     id TEXT PRIMARY KEY, campaign TEXT NOT NULL, merchant TEXT NOT NULL, deadline TEXT NOT NULL,
     folder TEXT NOT NULL, state TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0, total INTEGER NOT NULL DEFAULT 0,
     message TEXT NOT NULL DEFAULT '', created_by TEXT NOT NULL, created_at REAL NOT NULL, finished_at REAL,
-    seconds REAL
+    seconds REAL, problems TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS links (
     token TEXT PRIMARY KEY, request TEXT NOT NULL, created_by TEXT NOT NULL, created_at REAL NOT NULL,
@@ -48,6 +48,7 @@ class Record:
     created_at: float
     finished_at: float | None
     seconds: float | None
+    problems: str = ""  # one line per product that failed: "sku: reason and what to do"
 
 
 @dataclass(frozen=True)
