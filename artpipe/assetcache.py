@@ -22,11 +22,11 @@ from artpipe.sources import digest
 from artpipe.version import __version__
 
 
-def asset_key(path: Path, cover: int | None, isolation: str = "") -> str:
-    """The cache key of ``path`` normalized for outputs spanning at most ``cover`` pixels, its product isolated
-    as ``isolation`` says (mode and model)."""
+def asset_key(path: Path, decoding: str, isolation: str = "") -> str:
+    """The cache key of ``path`` normalized for the boxes it is drawn into (``decoding``: they set the decode
+    size), its product isolated as ``isolation`` says (mode and model)."""
     settings = json.dumps(defaults(), sort_keys=True, default=str)
-    return hashlib.sha256(f"{digest(path)}|{cover}|{isolation}|{settings}|{__version__}".encode()).hexdigest()
+    return hashlib.sha256(f"{digest(path)}|{decoding}|{isolation}|{settings}|{__version__}".encode()).hexdigest()
 
 
 def load_cached(folder: Path, key: str, source: str) -> Asset | None:

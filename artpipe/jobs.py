@@ -18,6 +18,7 @@ from artpipe.presets import Catalog, Preset, expand, load_presets, platform_of, 
 from artpipe.products import Product, read_products
 from artpipe.schema import Problems, Reader, suggest
 from artpipe.template.find import bundled_templates, find_template
+from artpipe.template.layout import resolve_box
 from artpipe.template.load import load_template
 from artpipe.template.model import Template
 from artpipe.yamlsrc import Mark, YMap, load_mapping
@@ -68,6 +69,17 @@ class RenderSpec:
 
 
 @dataclass(frozen=True)
+class Fitted:
+    """A box a picture is drawn into: its size, how the picture fits it (contain, cover, fill) and whether the
+    picture is trimmed to its product first."""
+
+    width: int
+    height: int
+    fit: str = "contain"
+    trim: bool = False
+
+
+@dataclass(frozen=True)
 class Task:
     """Everything one worker needs to render one product into all its outputs."""
 
@@ -76,8 +88,10 @@ class Task:
     templates: tuple[Template, ...]
     renders: tuple[RenderSpec, ...]
     encode: EncodeOptions
-    cover: int = 0  # the largest canvas side among all the product's outputs (0: from ``renders``); decoding
-    #                 depends on it, so a task left with fewer renders still decodes as the whole product would
+    cover: int = 0  # the largest canvas side among all the product's outputs (0: from ``renders``)
+    boxes: Mapping[str, tuple[Fitted, ...]] = field(default_factory=dict)  # per image field, every box it is
+    #      drawn into across all the product's outputs: decoding depends on them, so a task left with fewer
+    #      renders (an incremental run) still decodes as the whole product would
     assets: Path | None = None  # a folder of normalized photos to reuse (incremental runs), or None
     isolation: Isolate = Isolate()  # how product photos are cut out (the job's ``cutout``)
     lettering: Lettering = Lettering()  # the text's language and whether system fonts may draw it
@@ -121,6 +135,25 @@ class Task:
     def largest_side(self) -> int:
         """The most pixels any of the product's outputs spans."""
         return self.cover or max((max(self.canvas(spec)) for spec in self.renders), default=0)
+
+    def picture_boxes(self) -> dict[str, tuple[Fitted, ...]]:
+        """Per image field, every box it is drawn into across the outputs (each size's layers resolved on the
+        output's canvas: a preset's own for preset outputs)."""
+        if self.boxes:
+            return dict(self.boxes)
+        out: dict[str, set[Fitted]] = {}
+        for spec in self.renders:
+            width, height = self.canvas(spec)
+            for layer in self.templates[spec.template].layers.get(spec.size, ()):
+                source = str(getattr(layer, "source", ""))
+                if layer.type != "image" or not source.startswith("$"):
+                    continue
+                rect = resolve_box(layer.box, width, height)
+                out.setdefault(source[1:], set()).add(Fitted(max(1, rect.w), max(1, rect.h),
+                                                             str(getattr(layer, "fit", "contain")),
+                                                             bool(getattr(layer, "trim", False))))
+        return {name: tuple(sorted(boxes, key=lambda b: (b.width, b.height, b.fit, b.trim)))
+                for name, boxes in out.items()}
 
 
 def _entries(reader: Reader) -> list[tuple[str, Reader | None, Mark, int]]:
@@ -301,6 +334,6 @@ def plan(job: Job, out_dir: Path) -> list[Task]:
                 renders.append(RenderSpec(t_index, base, target, preset, platform))
         task = Task(product.index, product, tuple(t.template for t in job.templates), tuple(renders), job.encode,
                     isolation=job.isolation, lettering=job.lettering)
-        tasks.append(replace(task, cover=task.largest_side()))
+        tasks.append(replace(task, cover=task.largest_side(), boxes=task.picture_boxes()))
     problems.raise_if_any()
     return tasks

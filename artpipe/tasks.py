@@ -28,7 +28,7 @@ from artpipe.imaging.encode import EncodeOptions, encode, flatten
 from artpipe.imaging.formats import SPELLINGS, suffix
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
-from artpipe.jobs import RenderSpec, Task
+from artpipe.jobs import Fitted, RenderSpec, Task
 from artpipe.lettering import Lettering
 from artpipe.presets import Preset, slot_of
 from artpipe.render import Rendered, render
@@ -37,45 +37,56 @@ from artpipe.template.model import Template
 from artpipe.text.fonts import system_fonts
 
 
-def load_asset(path: Path, cover: int | None = None, cache: Path | None = None,
+def load_asset(path: Path, boxes: tuple[Fitted, ...] = (), cache: Path | None = None,
                isolation: Isolate | None = None) -> Asset:
     """Safe-open and normalize one file (InputError when it is rejected).
 
-    ``cover``: the most pixels the product must span in any output (the largest canvas side). A large JPEG
-    is then decoded at the smallest DCT scale at which its product still spans that many: a glance at 1/8
-    scale finds the product, so a trimmed product is never decoded too small. ``cache``: a folder of
-    normalized photos to reuse and fill (see assetcache.py). ``isolation``: how the product is cut out (not at
-    all by default: a logo or a template's own file)."""
+    ``boxes``: every box the picture is drawn into. A large JPEG is then decoded at the smallest DCT scale at
+    which the picture (its product, when a box trims to it) still has twice the pixels of its largest fit
+    (Pillow's reducing gap: the final resize then stays sharp); a glance at 1/8 scale finds the product.
+    ``cache``: a folder of normalized photos to reuse and fill (see assetcache.py). ``isolation``: how the
+    product is cut out (not at all by default: a logo or a template's own file)."""
     isolation = isolation or Isolate("never")
-    key = asset_key(path, cover, f"{isolation.mode}|{isolation.model}") if cache is not None and path.is_file() \
-        else None
+    key = asset_key(path, repr(boxes), f"{isolation.mode}|{isolation.model}") \
+        if cache is not None and path.is_file() else None
     if cache is not None and key is not None:
         hit = load_cached(cache, key, str(path))
         if hit is not None:
             return hit
     options = NormalizeOptions(cutout=isolation.mode, model=isolation.model)
-    asset = normalize(open_image(path, draft_side=_draft_side(path, cover) if cover else None), options)
+    asset = normalize(open_image(path, draft_side=draft_side(path, boxes) if boxes else None), options)
     if cache is not None and key is not None:
         save_cached(cache, key, asset)
     return asset
 
 
-def _draft_side(path: Path, cover: int) -> int | None:
-    """The longest side a JPEG must be decoded at for its product to span ``cover`` pixels (None: in full)."""
+REDUCING_GAP = 2.0  # decode at least this many times the pixels the largest fit needs
+
+
+def draft_side(path: Path, boxes: tuple[Fitted, ...]) -> int | None:
+    """The longest side a JPEG must be decoded at so that, in every box, what is fitted (the product when the
+    box trims to it, else the whole frame) keeps REDUCING_GAP times the pixels it is drawn at (None: in
+    full)."""
     try:
         with Image.open(path) as im:  # the header only: format and size
             fmt, (w, h) = im.format, im.size
     except Exception:  # noqa: BLE001 - the safe open that follows classifies any problem
         return None
-    if fmt != "JPEG" or max(w, h) < 2 * cover:  # no DCT scale of 1/2 or less could do
+    if fmt != "JPEG" or not boxes:
         return None
     try:
         glance = open_image(path, draft_side=1).image  # the smallest DCT scale: 1/8
     except InputError:
         return None
     left, top, right, bottom = find_subject(glance.convert("RGB"))[0]
-    share = max(right - left, bottom - top) / max(glance.size)  # the product's span, as a share of the frame
-    return min(max(w, h), math.ceil(cover / max(share, 1e-3)))
+    frame = max(glance.size)
+    need = 0.0  # the decoded frame's longest side, in pixels
+    for box in boxes:
+        sw, sh = (max(1, right - left), max(1, bottom - top)) if box.trim else glance.size
+        scale = (min if box.fit == "contain" else max)(box.width / sw, box.height / sh)  # output px per glance px
+        need = max(need, REDUCING_GAP * scale * frame)
+    side = math.ceil(need)
+    return None if side >= max(w, h) else side
 
 
 @lru_cache(maxsize=64)
@@ -219,14 +230,14 @@ def _load_images(task: Task) -> tuple[dict[str, Asset], list[str], list[str]]:
     """Every image of the product, normalized (product photos isolated as the task says): the assets by field,
     the warnings (about other pictures prefixed with their field) and the primary photo's steps."""
     product = task.product
-    cover = task.largest_side() or None
+    boxes = task.picture_boxes()
     isolation, product_fields = task.product_isolation(), task.product_fields()
     images: dict[str, Asset] = {}
     warnings: list[str] = []
     steps: list[str] = []
     for field, path in product.images.items():
         try:  # read from the shipped copy when there is one, always named as the job names it
-            asset = load_asset(Path(task.files.get(str(path), path)), cover, task.assets,
+            asset = load_asset(Path(task.files.get(str(path), path)), boxes.get(field, ()), task.assets,
                                isolation if field in product_fields else None)
         except InputError as exc:
             raise InputError(str(path), exc.reason, exc.message) from None

@@ -37,9 +37,9 @@ from workload import workload  # noqa: E402
 from artpipe.api import render_job  # noqa: E402
 from artpipe.imaging.open import open_image  # noqa: E402
 from artpipe.incremental import CACHE_DIR  # noqa: E402
-from artpipe.jobs import load_job, plan  # noqa: E402
+from artpipe.jobs import Fitted, load_job, plan  # noqa: E402
 from artpipe.run import default_jobs  # noqa: E402
-from artpipe.tasks import _draft_side  # noqa: E402
+from artpipe.tasks import draft_side  # noqa: E402
 
 SIZES = [(800, 800), (2000, 2000), (1920, 600), (750, 390), (800, 800)]
 
@@ -55,9 +55,9 @@ def write_job(folder: Path, photos: list[Path]) -> Path:
     return job
 
 
-def floor(photos: list[Path], cover: int, finals: list[Image.Image]) -> None:
+def floor(photos: list[Path], boxes: dict[Path, tuple[Fitted, ...]], finals: list[Image.Image]) -> None:
     for path in photos:
-        open_image(path, draft_side=_draft_side(path, cover))
+        open_image(path, draft_side=draft_side(path, boxes.get(path, ())))
     for im in finals:
         im.save(io.BytesIO(), "JPEG", quality=90, optimize=True)
 
@@ -98,7 +98,8 @@ def main() -> None:
         tmp = Path(tmp_name)
         job = load_job(write_job(tmp, photos))
         n = sum(len(t.renders) for t in plan(job, tmp / "x"))
-        cover = max(max(s) for s in SIZES)
+        boxes = {t.product.primary: t.picture_boxes().get("product", ()) for t in plan(job, tmp / "x")
+                 if t.product.primary is not None}
 
         def artpipe(jobs: int) -> Callable[[], object]:
             def run() -> object:  # from a clean output folder, recording for incremental re-runs
@@ -135,7 +136,7 @@ def main() -> None:
         for path in sorted((tmp / "out1").rglob("*.jpg")):
             with Image.open(path) as im:
                 finals.append(im.convert("RGB"))
-        t_floor = best(lambda: floor(photos, cover, finals), args.repeat)
+        t_floor = best(lambda: floor(photos, boxes, finals), args.repeat)
         (tmp / "naive").mkdir()
         t_naive = best(lambda: naive([(p, s) for p in photos for s in SIZES], tmp / "naive"), args.repeat)
         cmd = magick()
