@@ -42,8 +42,9 @@ def load_asset(path: Path, boxes: tuple[Fitted, ...] = (), cache: Path | None = 
     """Safe-open and normalize one file (InputError when it is rejected).
 
     ``boxes``: every box the picture is drawn into. A large JPEG is then decoded at the smallest DCT scale at
-    which the picture (its product, when a box trims to it) still has twice the pixels of its largest fit
-    (Pillow's reducing gap: the final resize then stays sharp); a glance at 1/8 scale finds the product.
+    which the picture still has twice the pixels of its largest fit (Pillow's reducing gap: the final resize
+    then stays sharp) and a trimmed product is never enlarged (see ``draft_side``); a glance at 1/8 scale finds
+    the product.
     ``cache``: a folder of normalized photos to reuse and fill (see assetcache.py). ``isolation``: how the
     product is cut out (not at all by default: a logo or a template's own file)."""
     isolation = isolation or Isolate("never")
@@ -64,9 +65,9 @@ REDUCING_GAP = 2.0  # decode at least this many times the pixels the largest fit
 
 
 def draft_side(path: Path, boxes: tuple[Fitted, ...]) -> int | None:
-    """The longest side a JPEG must be decoded at so that, in every box, what is fitted (the product when the
-    box trims to it, else the whole frame) keeps REDUCING_GAP times the pixels it is drawn at (None: in
-    full)."""
+    """The longest side a JPEG must be decoded at (None: in full). In every box the whole frame keeps
+    REDUCING_GAP times the pixels of its fit (careful Pillow's rule: the final resize stays sharp), and a
+    picture trimmed to its product keeps at least the pixels its product is drawn at (never enlarged)."""
     try:
         with Image.open(path) as im:  # the header only: format and size
             fmt, (w, h) = im.format, im.size
@@ -82,9 +83,12 @@ def draft_side(path: Path, boxes: tuple[Fitted, ...]) -> int | None:
     frame = max(glance.size)
     need = 0.0  # the decoded frame's longest side, in pixels
     for box in boxes:
-        sw, sh = (max(1, right - left), max(1, bottom - top)) if box.trim else glance.size
-        scale = (min if box.fit == "contain" else max)(box.width / sw, box.height / sh)  # output px per glance px
-        need = max(need, REDUCING_GAP * scale * frame)
+        pick = min if box.fit == "contain" else max
+        whole = pick(box.width / glance.width, box.height / glance.height)  # output px per glance px
+        need = max(need, REDUCING_GAP * whole * frame)
+        if box.trim:
+            part = pick(box.width / max(1, right - left), box.height / max(1, bottom - top))
+            need = max(need, part * frame)
     side = math.ceil(need)
     return None if side >= max(w, h) else side
 

@@ -270,16 +270,17 @@ def _shot(path: Path, product: tuple[int, int, int, int]) -> None:
 
 
 def test_a_large_jpeg_is_decoded_only_as_large_as_its_boxes_need(tmp_path: Path) -> None:
-    """The smallest DCT scale at which what is fitted (the product when trimmed, else the frame) keeps twice the
-    pixels of its largest fit: Pillow's reducing gap, so the final resize stays sharp."""
+    """The smallest DCT scale at which the frame keeps twice the pixels of its largest fit (Pillow's reducing
+    gap, so the final resize stays sharp) and a trimmed product is never enlarged."""
     from artpipe.jobs import Fitted
     from artpipe.tasks import load_asset
     _shot(tmp_path / "small.jpg", (1700, 1200, 2300, 1800))  # the product spans 600 of 4000 px
     _shot(tmp_path / "large.jpg", (400, 100, 3600, 2900))  # the product spans 3200 px
-    cases = [("small.jpg", Fitted(100, 100, trim=True), (2000, 1500)),  # 1/2: the product spans 300 >= 2 x 100
-             ("small.jpg", Fitted(200, 200, trim=True), (4000, 3000)),  # at 1/2 only 300 < 2 x 200: in full
-             ("large.jpg", Fitted(100, 100, trim=True), (500, 375)),  # 1/8: the product spans 400 >= 2 x 100
-             ("large.jpg", Fitted(400, 300), (1000, 750)),  # the whole frame fitted into 400x300: 1/4
+    cases = [("small.jpg", Fitted(100, 100, trim=True), (1000, 750)),  # 1/4: the product spans 150 >= 100
+             ("small.jpg", Fitted(200, 200, trim=True), (2000, 1500)),  # 1/4 would give 150 < 200: 1/2
+             ("small.jpg", Fitted(400, 400, trim=True), (4000, 3000)),  # at 1/2 only 300 < 400: in full
+             ("large.jpg", Fitted(100, 100, trim=True), (500, 375)),  # 1/8: frame 500 >= 2 x 133, product 400
+             ("large.jpg", Fitted(400, 300), (1000, 750)),  # the whole frame fitted into 400x300: 2 x 400 -> 1/4
              ("large.jpg", Fitted(1500, 1500, trim=True), (4000, 3000))]
     for name, box, size in cases:
         asset = load_asset(tmp_path / name, (box,))
@@ -287,7 +288,7 @@ def test_a_large_jpeg_is_decoded_only_as_large_as_its_boxes_need(tmp_path: Path)
         assert asset.original_size == (4000, 3000)  # quality judged on the file's real size
         if box.trim:
             span = max(asset.subject[2] - asset.subject[0], asset.subject[3] - asset.subject[1])
-            assert span >= min(2 * box.width, 3200) - 8  # never so small that the product must be enlarged
+            assert span >= min(box.width, 3200) - 8  # never so small that the product must be enlarged
     two = load_asset(tmp_path / "large.jpg", (Fitted(100, 100, trim=True), Fitted(400, 300)))
     assert two.image.size == (1000, 750)  # the largest need of all its boxes
     png = tmp_path / "cut.png"

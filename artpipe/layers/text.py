@@ -230,15 +230,19 @@ def layout_text(text: str, style: TextStyle, w: int, h: int, scene: Scene, origi
     w, h = w - 2 * style.stroke_width, h - 2 * style.stroke_width
     try:
         room = h
-        for _ in range(3):  # glyphs reaching beyond the em boxes (Arabic, Thai) make room for themselves
+        for _ in range(4):  # glyphs reaching beyond the em boxes (Arabic, Thai) make room for themselves
             block = fit_text(text, w, room, size=size, min_size=min_size, max_lines=style.max_lines,
                              overflow=style.overflow, line_height=style.line_height, measure=measure,
                              ellipsis=settings().text.ellipsis, balance=style.balance)
             extra = sum(overhang(block.lines, replace(base, size=block.size), block.pitch))
-            if block.height + extra <= h or room - extra <= 0:
+            if block.height + extra <= h:
                 return block
-            room = h - extra
-        return block
+            room = min(room - 1, h - extra)
+            if room <= 0:
+                break
+        reach = block.height + extra
+        msg = f"text does not fit the {w}x{h} px box even at {block.size} px: its letters reach {reach} px"
+        raise TextDoesNotFit(msg)
     except TextDoesNotFit as exc:
         short = text if len(text) <= 40 else text[:39] + "…"
         raise RenderError(origin, f"{where}: {exc}: \"{short}\" "
