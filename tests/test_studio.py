@@ -343,3 +343,15 @@ def test_a_product_that_cannot_be_made_is_listed_with_what_to_do(ws: Workspace) 
     assert "Products that could not be made" in page
     assert re.search(r"<li>bag-04: .*does not fit.*shorten the text", page)
     assert "1 product failed" in page
+
+
+def test_single_slots_can_be_asked_for_instead_of_whole_platforms(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    status, url, _ = post_request(client, platforms=[], presets=["tmall.white_bg", "jd.main"])
+    assert status == 200, url
+    rid = url.rsplit("/", 1)[1]
+    assert wait(client, rid) == "done"
+    request_yaml = client.get(f"/requests/{rid}/request.yaml").text
+    assert "presets:\n- tmall.white_bg\n- jd.main" in request_yaml
+    assert "platforms" not in request_yaml
+    assert client.get(f"/requests/{rid}").text.count('class="shot"') == 4  # two slots, two products

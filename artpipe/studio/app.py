@@ -254,7 +254,7 @@ def create_app(config: StudioConfig) -> Starlette:
                     return new_form(request, empty, 400)
             photos, sheet, problems = await uploads(form_data)
             photos += picked([str(n) for n in form_data.getlist("workspace_photos")])
-            values = {k: form_data.getlist(k) if k == "platforms" else form_data.get(k) for k in form_data}
+            values = {k: form_data.getlist(k) if k in ("platforms", "presets") else form_data.get(k) for k in form_data}
         finally:
             await form_data.close()  # the uploads' spooled files
         form = read_form(values, photos, sheet)
@@ -300,7 +300,7 @@ def create_app(config: StudioConfig) -> Starlette:
         try:
             photos, sheet, problems = await uploads(form_data)
             photos += picked([str(n) for n in form_data.getlist("workspace_photos")])
-            values = {k: form_data.getlist(k) if k == "platforms" else form_data.get(k) for k in form_data}
+            values = {k: form_data.getlist(k) if k in ("platforms", "presets") else form_data.get(k) for k in form_data}
         finally:
             await form_data.close()
         form = read_form(values, photos, sheet)

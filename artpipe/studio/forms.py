@@ -52,6 +52,7 @@ class RequestForm:
     photos: list[Upload] = field(default_factory=list)
     sheet: Upload | None = None
     templates: dict[str, str] = field(default_factory=dict)  # slot (preset) -> template, over the slot's default
+    presets: list[str] = field(default_factory=list)  # single slots, besides (or instead of) whole platforms
     errors: dict[str, list[str]] = field(default_factory=dict)
 
     def error(self, key: str, message: str) -> None:
@@ -66,12 +67,14 @@ def read_form(values: dict[str, Any], photos: list[Upload], sheet: Upload | None
         if any(row.values()):
             rows.append(row)
     platforms = values.get("platforms", [])
+    presets = values.get("presets", [])
     templates = {str(values.get(f"tpl-{i}-slot", "")).strip(): str(values.get(f"tpl-{i}-template", "")).strip()
                  for i in range(TEMPLATE_ROWS)}
     return RequestForm(str(values.get("campaign", "")).strip(), str(values.get("merchant", "")).strip(),
                        str(values.get("deadline", "")).strip(), str(values.get("brand", "")).strip(),
                        [platforms] if isinstance(platforms, str) else list(platforms), rows, photos, sheet,
-                       {k: v for k, v in templates.items() if k and v})
+                       {k: v for k, v in templates.items() if k and v},
+                       [presets] if isinstance(presets, str) else [str(x) for x in presets if x])
 
 
 def template_fields(platforms: list[str], chosen_templates: dict[str, str] | None = None) -> set[str]:
@@ -107,8 +110,8 @@ def save_request(form: RequestForm, folder: Path, brands: Path) -> Request | Non
     ``form.errors`` filled) when anything is wrong. Uploaded photos go through the same safe open as the inbox."""
     if not form.campaign:
         form.error("campaign", "name the campaign, e.g. double11")
-    if not form.platforms:
-        form.error("platforms", "choose at least one platform")
+    if not form.platforms and not form.presets:
+        form.error("platforms", "choose at least one platform (or single slots)")
     photos = folder / "photos"
     names: dict[str, str] = {}
     for kept in sorted(photos.glob("*")) if photos.is_dir() else []:  # photos of an earlier version of the request
@@ -136,7 +139,7 @@ def save_request(form: RequestForm, folder: Path, brands: Path) -> Request | Non
             form.error("sheet", f"{form.sheet.name}: cannot be read as a CSV or XLSX sheet ({exc})")
     if not rows:
         form.error("products", "add at least one product (a row, or a CSV/XLSX sheet)")
-    fields = template_fields(form.platforms, form.templates) if form.platforms else set()
+    fields = template_fields([*form.platforms, *form.presets], form.templates)
     products = []
     for i, row in enumerate(rows):
         product: dict[str, str] = {"sku": row.get("sku") or f"item-{i + 1}"}
@@ -150,8 +153,12 @@ def save_request(form: RequestForm, folder: Path, brands: Path) -> Request | Non
         products.append(product)
     if form.errors:
         return None
-    doc: dict[str, Any] = {"campaign": form.campaign, "merchant": form.merchant or form.campaign,
-                           "platforms": form.platforms, "products": products}
+    doc: dict[str, Any] = {"campaign": form.campaign, "merchant": form.merchant or form.campaign}
+    if form.platforms:
+        doc["platforms"] = form.platforms
+    if form.presets:
+        doc["presets"] = form.presets
+    doc["products"] = products
     if form.templates:
         doc["templates"] = dict(form.templates)
     if form.deadline:
@@ -187,13 +194,15 @@ def form_of_yaml(text: str, name: str) -> RequestForm:
         row = {c: str(product.get(c, "")) for c in COLUMNS if c != "photo" and product.get(c) is not None}
         row["photo"] = Path(str(product.get("product", ""))).name
         rows.append(row)
-    platforms = doc.get("platforms", []) or doc.get("presets", []) or []
+    platforms = doc.get("platforms", []) or []
+    presets = doc.get("presets", []) or []
     given = doc.get("templates")
     templates: dict[Any, Any] = given if isinstance(given, dict) else {}
     return RequestForm(str(doc.get("campaign", "")), str(doc.get("merchant", "")), str(doc.get("deadline", "")),
                        Path(str(doc.get("brand", ""))).name if doc.get("brand") else "",
                        [platforms] if isinstance(platforms, str) else list(platforms), rows,
-                       templates={str(k): str(v) for k, v in templates.items()})
+                       templates={str(k): str(v) for k, v in templates.items()},
+                       presets=[presets] if isinstance(presets, str) else [str(x) for x in presets])
 
 
 def _field_of(where: str) -> str:
@@ -203,4 +212,5 @@ def _field_of(where: str) -> str:
         column = found.group(2) if found.group(2) in COLUMNS else "sku"
         return f"rows-{found.group(1)}-{'photo' if found.group(2) == 'product' else column}"
     head = (where or "").split(".")[0].split("[")[0]
-    return head if head in ("campaign", "merchant", "deadline", "brand", "platforms", "templates") else "products"
+    return head if head in ("campaign", "merchant", "deadline", "brand", "platforms", "presets", "templates") \
+        else "products"
