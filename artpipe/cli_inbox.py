@@ -104,6 +104,9 @@ def status(config: Path, as_json: bool) -> None:
         click.echo(f"  {item.file}: {item.why}")
     for name in ("processing", "done", "duplicate", "failed"):
         click.echo(f"{name + ':':12} {state.counts[name]}")
+    if state.throughput:
+        click.echo(f"finished: {state.throughput['last_hour']} in the last hour, {state.throughput['last_day']} in "
+                   "the last day")
     if state.latency_ms:
         click.echo(f"latency (stable to outputs): p50 {state.latency_ms['p50']:.0f} ms, "
                    f"p95 {state.latency_ms['p95']:.0f} ms")

@@ -221,6 +221,7 @@ def test_the_inbox_dashboard_lists_failures_and_retries_them(ws: Workspace) -> N
     (ws.inbox / "acme" / "late.jpg").write_bytes(b"\xff\xd8")
     client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
     page = client.get("/inbox").text
+    assert "finished in the last hour: 2, in the last day: 2" in page
     assert "acme/broken.jpg" in page
     assert "acme/late.jpg" in page
     assert (ws.failed / "acme" / "broken.jpg").is_file()

@@ -142,6 +142,12 @@ class Ledger:
         return [Entry(*r) for r in self.db.execute(
             "SELECT id, rel, sha256, state, reason, message, moved_to FROM inputs WHERE state='failed' ORDER BY id")]
 
+    def finished_since(self, since: float) -> int:
+        """How many inputs were finished (rendered, failed or found duplicate) since ``since`` (epoch seconds)."""
+        row = self.db.execute("SELECT COUNT(*) FROM inputs WHERE finished IS NOT NULL AND finished >= ?",
+                              (since,)).fetchone()
+        return int(row[0]) if row else 0
+
     def latency_ms(self) -> list[float]:
         """Stable-to-outputs latencies of rendered inputs."""
         return [float(r[0]) for r in self.db.execute(

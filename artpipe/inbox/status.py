@@ -43,6 +43,7 @@ class InboxStatus:
     latency_ms: dict[str, float] = field(default_factory=dict)  # p50, p95 of stable-to-outputs
     failed: tuple[Failure, ...] = ()  # the newest last
     ledger_recovered: str | None = None  # the damaged ledger moved aside, if it was
+    throughput: dict[str, int] = field(default_factory=dict)  # inputs finished in the last hour and day
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -92,6 +93,7 @@ def inbox_status(ws: Workspace, recent_failures: int = 10) -> InboxStatus:
     ledger = Ledger(ws.state / "ledger.db")
     try:
         counts, latencies = ledger.counts(), sorted(ledger.latency_ms())
+        throughput = {"last_hour": ledger.finished_since(now - 3600), "last_day": ledger.finished_since(now - 86400)}
         failed = ledger.failed()[-recent_failures:] if recent_failures else []
         recovered = str(ledger.recovered) if ledger.recovered is not None else None
     finally:
@@ -101,4 +103,4 @@ def inbox_status(ws: Workspace, recent_failures: int = 10) -> InboxStatus:
         latency = {"p50": latencies[len(latencies) // 2],
                    "p95": latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]}
     return InboxStatus(running, tuple(waiting), counts, latency,
-                       tuple(Failure(e.rel, e.reason or "", e.message or "") for e in failed), recovered)
+                       tuple(Failure(e.rel, e.reason or "", e.message or "") for e in failed), recovered, throughput)
