@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from functools import cache
+from functools import cache, lru_cache
 
 from PIL import Image, ImageCms
 
@@ -72,11 +72,19 @@ def to_srgb_image(im: Image.Image, icc: bytes | None, *, cmyk_fallback: ImageCms
     return im, ("to_srgb:profile_ignored" if warns else None), warns
 
 
+@lru_cache(maxsize=32)
+def _transform(profile: bytes, mode: str, intent: ImageCms.Intent) -> ImageCms.ImageCmsTransform:
+    """The LittleCMS transform from ``profile`` (its bytes) in ``mode`` to sRGB, built once per process: building
+    one costs as much as applying it to a photo, and a batch's photos share a handful of profiles."""
+    return ImageCms.buildTransform(ImageCms.ImageCmsProfile(io.BytesIO(profile)), srgb_profile(), mode, "RGB",
+                                   renderingIntent=intent)
+
+
 def _convert_with(im: Image.Image, src: ImageCms.ImageCmsProfile, intent: ImageCms.Intent) -> Image.Image | None:
     alpha = im.getchannel("A") if im.mode in ("RGBA", "LA") else None
     base = im.convert("RGB" if im.mode == "RGBA" else "L") if alpha is not None else im
     try:
-        out = ImageCms.profileToProfile(base, src, srgb_profile(), renderingIntent=intent, outputMode="RGB")
+        out = ImageCms.applyTransform(base, _transform(src.tobytes(), base.mode, intent))
     except (ImageCms.PyCMSError, ValueError, OSError):
         return None  # a profile that does not match the pixels (e.g. an RGB profile on CMYK data)
     assert out is not None
