@@ -155,6 +155,12 @@ def test_mistakes_are_shown_beside_their_fields(ws: Workspace) -> None:
     assert "evil.jpg: " in page
     assert "no uploaded photo &#39;nope.jpg&#39;" in page
     assert not list((ws.root / "studio" / "requests").rglob("evil.jpg"))  # a hostile upload is not kept
+    forged = client.post("/requests", data={"csrf": token, "campaign": "x", "platforms": "jd",
+                                            "brand": "../../../../etc/passwd", "tpl-0-slot": "jd.main",
+                                            "tpl-0-template": "../../../artpipe.yaml"})
+    assert forged.status_code == 400
+    assert "no brand kit &#39;../../../../etc/passwd&#39;" in forged.text
+    assert "jd.main: no template &#39;../../../artpipe.yaml&#39;" in forged.text
     assert client.app.state.store.all() == []  # type: ignore[attr-defined]
 
 

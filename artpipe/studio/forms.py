@@ -18,7 +18,7 @@ from artpipe.imaging.open import open_image
 from artpipe.naming import safe_part
 from artpipe.presets import expand, load_presets
 from artpipe.requests import Request, load_request
-from artpipe.template.find import find_template
+from artpipe.template.find import bundled_templates, find_template
 from artpipe.template.load import load_template
 from artpipe.yamlsrc import parse_yaml
 
@@ -110,6 +110,12 @@ def save_request(form: RequestForm, folder: Path, brands: Path) -> Request | Non
     ``form.errors`` filled) when anything is wrong. Uploaded photos go through the same safe open as the inbox."""
     if not form.campaign:
         form.error("campaign", "name the campaign, e.g. double11")
+    if form.brand and (Path(form.brand).name != form.brand or not (brands / form.brand).is_file()):
+        form.error("brand", f"no brand kit '{form.brand}' in the workspace's {brands.name}/ folder")
+    known = bundled_templates()
+    for slot, template in form.templates.items():
+        if template not in known:
+            form.error("templates", f"{slot}: no template '{template}'; choose one of {', '.join(sorted(known))}")
     if not form.platforms and not form.presets:
         form.error("platforms", "choose at least one platform (or single slots)")
     photos = folder / "photos"
