@@ -92,7 +92,6 @@ def test_an_operator_requests_a_set_and_the_merchant_approves_it(ws: Workspace) 
     proof = merchant.get(link.group(1)).text
     shots = re.findall(r'name="output" value="([^"]+)"', proof)
     assert len(shots) >= 6
-    assert merchant.get(f"/requests/{rid}").status_code in (200, 303)  # local: an operator page, not the link
     token = csrf(proof)
     first = merchant.post(f"{link.group(1)}/decide", data={"csrf": token, "output": shots[0], "state": "changes",
                                                           "name": "Li Wei", "comment": "bigger price please"})
