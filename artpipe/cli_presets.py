@@ -52,13 +52,14 @@ def presets(extra: Path | None, as_json: bool) -> None:
     known, platforms = _load(extra)
     if as_json:
         click.echo(json.dumps({
-            "presets": {n: {"title": p.title, "render": {"width": p.width, "height": p.height, "format": p.format},
+            "presets": {n: {"title": p.title, "render": {"width": p.width, "height": p.height, "format": p.format,
+                                                      "formats": list(p.formats)},
                             "rules": {r.kind: {**r.params, "source": r.source, "confidence": r.confidence}
                                       for r in p.rules}} for n, p in known.items()},
             "platforms": platforms}, ensure_ascii=False, indent=2, default=list))
         return
     for name, p in known.items():
-        click.echo(f"{name} - {p.title}: renders {p.width}x{p.height} {p.format}")
+        click.echo(f"{name} - {p.title}: renders {p.width}x{p.height} {' + '.join(p.formats)}")
         for r in p.rules:
             values = ", ".join(f"{k} {', '.join(v) if isinstance(v, tuple) else num(v)}" for k, v in r.params.items())
             click.echo(f"  {r.kind:17} {values or '-':34} [{r.confidence}: {r.source}]")

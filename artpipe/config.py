@@ -7,15 +7,16 @@ from pathlib import Path
 
 from artpipe.cutout import Isolate, read_cutout
 from artpipe.errors import ConfigError, Problem
-from artpipe.imaging.formats import written_by_extension, written_list
+from artpipe.imaging.encode import EncodeOptions
 from artpipe.lettering import Lettering, read_lettering
 from artpipe.naming import check_output_pattern
+from artpipe.outformats import encodings
 from artpipe.schema import Problems, Reader
 from artpipe.yamlsrc import load_mapping
 
 CONFIG_NAME = "artpipe.yaml"
 TOP_KEYS = ("folders", "settle_seconds", "sidecar_wait_seconds", "timeout_seconds", "duplicates", "output", "routes",
-            "presets", "incomplete_seconds", "cutout", "lang", "system_fonts", "licensed_fonts")
+            "presets", "incomplete_seconds", "cutout", "lang", "system_fonts", "licensed_fonts", "format")
 FOLDER_KEYS = ("inbox", "outbox", "archive", "failed")
 ROUTE_KEYS = ("match", "templates", "sizes", "defaults", "cutout")
 DUPLICATES = ("skip", "render")
@@ -30,6 +31,7 @@ incomplete_seconds: 300     # a file unchanged this long but still incomplete (n
 timeout_seconds: 120        # a file whose rendering takes longer (a hostile file hanging a decoder) fails
 duplicates: skip            # a byte-identical re-drop: skip (archive it as a duplicate) or render again
 output: "{template}-{size}.jpg"   # inside outbox/<same folder>/<photo name>/
+# format: [jpeg, webp]      # write every output in each format (quality, byte budget per format: as in a job)
 cutout: auto                # product isolation: auto | model | never, or {mode: auto, model: models/isnet.onnx}
 # lang: ja                  # the text's language (glyph forms of Han characters): zh-Hans, zh-Hant, ja, ko
 system_fonts: false         # true: this machine's fonts draw what no bundled font has (output then depends on it)
@@ -77,6 +79,7 @@ class Workspace:
     cutout: Isolate = Isolate()  # how product photos are cut out, unless a route says otherwise
     lettering: Lettering = Lettering()  # the text's language, and whether system fonts may draw it
     licensed_fonts: frozenset[str] = frozenset()  # template-folder fonts licensed although no licence file says so
+    encodings: tuple[EncodeOptions, ...] = (EncodeOptions(),)  # the formats outputs are written in
 
     @property
     def state(self) -> Path:
@@ -133,9 +136,6 @@ def _output(reader: Reader) -> str:
     """The inbox's output name pattern, checked as a job's is: known placeholders only, inside the folder."""
     pattern = reader.text("output", "{template}-{size}.jpg") or "{template}-{size}.jpg"
     check_output_pattern(reader, pattern, INBOX_PATTERN_KEYS)
-    if written_by_extension(Path(pattern).suffix) is None:
-        reader.problem("output", f"cannot tell the format from '{Path(pattern).suffix or 'no extension'}'",
-                  f"end the pattern in the extension of {written_list()}")
     return pattern
 
 
@@ -169,7 +169,7 @@ def load_workspace(config: Path) -> Workspace:
         incomplete_seconds=reader.number("incomplete_seconds", 300, minimum=0, maximum=86400),
         timeout_seconds=reader.number("timeout_seconds", 120, minimum=1, maximum=3600),
         duplicates=reader.choice("duplicates", DUPLICATES, "skip"),
-        output=_output(reader),
+        output=(output := _output(reader)), encodings=encodings(reader, "format", output),
         routes=_routes(reader, root, cutout), presets=_presets_file(reader, root))
     problems.raise_if_any()
     return workspace

@@ -46,6 +46,8 @@ class TextSettings:
 class EncodeSettings:
     jpeg_quality: int
     webp_quality: int
+    avif_quality: int
+    avif_speed: int  # AVIF encoder effort: 0 slowest and smallest ... 10 fastest
     background: str  # what transparent pixels become in formats without alpha
 
 

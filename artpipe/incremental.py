@@ -97,7 +97,7 @@ class Cache:
         used = template.fields
         inputs = "".join(f"{k}={self.input_digest(p)};" for k, p in sorted(product.images.items()) if k in used)
         values = {k: v for k, v in product.values.items() if k in used}
-        settings = repr((spec.size, spec.preset, spec.platform, task.encode, spec.output.name, __version__))
+        settings = repr((spec.size, spec.preset, spec.platform, task.encoding(spec), spec.output.name, __version__))
         return {"input": _sha(inputs), "template": self._template(template),
                 "fields": _sha(json.dumps(values, sort_keys=True, ensure_ascii=False)), "settings": _sha(settings)}
 

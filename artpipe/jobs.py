@@ -6,14 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from artpipe.colors import is_color, parse_color
 from artpipe.cutout import Isolate, read_cutout
-from artpipe.defaults import settings
 from artpipe.errors import ConfigError, Problem
-from artpipe.imaging.encode import SUBSAMPLING, EncodeOptions
-from artpipe.imaging.formats import SPELLINGS, suffix, written_by_extension, written_list
+from artpipe.imaging.encode import EncodeOptions
 from artpipe.lettering import Lettering, read_lettering
 from artpipe.naming import check_output_pattern, name_key, output_name
+from artpipe.outformats import encodings, named, pick, read_formats
 from artpipe.presets import Catalog, Preset, expand, load_presets, platform_of, unknown_preset_hint
 from artpipe.products import Product, read_products
 from artpipe.schema import Problems, Reader, suggest
@@ -25,9 +23,7 @@ from artpipe.yamlsrc import Mark, YMap, load_mapping
 
 JOB_KEYS = ("name", "templates", "sizes", "output", "format", "brand", "defaults", "products", "csv", "cutout",
             "lang", "system_fonts", "licensed_fonts")
-ENTRY_KEYS = ("template", "sizes", "presets")
-FORMAT_KEYS = ("type", "quality", "background", "progressive", "subsampling", "lossless", "min_bytes", "max_bytes",
-               "min_side")
+ENTRY_KEYS = ("template", "sizes", "presets", "format")
 PATTERN_KEYS = ("sku", "template", "size", "index", "stem", "preset", "platform")
 DEFAULT_OUTPUT = "{sku}/{template}-{size}.jpg"
 PRESET_OUTPUT = "{platform}/{preset}/{sku}.jpg"  # files rendered into presets: requests and main images
@@ -41,6 +37,7 @@ class JobTemplate:
     sizes: tuple[str, ...]
     presets: tuple[Preset, ...] = ()  # marketplace slots to render into, besides (or instead of) sizes
     platforms: Mapping[str, str] = field(default_factory=dict)  # preset name -> the platform it was asked for
+    encodings: tuple[EncodeOptions, ...] = ()  # the entry's own formats for its sizes (none: the job's)
 
 
 @dataclass(frozen=True)
@@ -51,10 +48,15 @@ class Job:
     name: str
     templates: tuple[JobTemplate, ...]
     output: str
-    encode: EncodeOptions
+    encode: EncodeOptions  # the first of the job's formats
     products: tuple[Product, ...]
     isolation: Isolate = Isolate()
     lettering: Lettering = Lettering()
+    encodings: tuple[EncodeOptions, ...] = ()  # every format the job's outputs are written in (none: ``encode``)
+
+    @property
+    def formats(self) -> tuple[EncodeOptions, ...]:
+        return self.encodings or (self.encode,)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,12 @@ class RenderSpec:
     output: Path
     preset: Preset | None = None  # when set: drawn at the preset's size, its rules applied and checked
     platform: str = ""  # the platform the preset was asked for
+    encode: EncodeOptions | None = None  # how the file is written (None: the task's ``encode``)
+
+    @property
+    def drawing(self) -> tuple[int, str, str]:
+        """What is drawn: outputs alike in it are one canvas encoded in several formats."""
+        return self.template, self.size, self.preset.name if self.preset is not None else ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,10 @@ class Task:
     lettering: Lettering = Lettering()  # the text's language and whether system fonts may draw it
     files: Mapping[str, str] = field(default_factory=dict)  # files named by absolute path -> where to read them
     #                                                         instead (a task shipped with its files to a worker)
+
+    def encoding(self, spec: RenderSpec) -> EncodeOptions:
+        """How one output is written."""
+        return spec.encode or self.encode
 
     def canvas(self, spec: RenderSpec) -> tuple[int, int]:
         """The pixel size of one output."""
@@ -200,7 +212,7 @@ def _presets(entry: Reader, catalog: Catalog) -> dict[str, tuple[Preset, str]]:
     return chosen
 
 
-def _templates(reader: Reader, job_dir: Path, problems: Problems, catalog: Catalog,
+def _templates(reader: Reader, job_dir: Path, problems: Problems, catalog: Catalog, output: str,
                licensed: frozenset[str] = frozenset()) -> list[JobTemplate]:
     out = []
     licensed = licensed | frozenset(reader.names("licensed_fonts", "a font file name or a list of them") or [])
@@ -220,41 +232,10 @@ def _templates(reader: Reader, job_dir: Path, problems: Problems, catalog: Catal
             sizes = _sizes(entry, "sizes", template, reader.raw("sizes", "all"))
         else:  # an entry naming presets renders just those unless it names sizes too
             sizes = () if chosen else _sizes(reader, "sizes", template, "all")
+        own = (read_formats(entry, "format", output) or ()) if entry is not None else ()
         out.append(JobTemplate(template, sizes, tuple(p for p, _ in chosen.values()),
-                               {name: platform for name, (_, platform) in chosen.items()}))
+                               {name: platform for name, (_, platform) in chosen.items()}, own))
     return out
-
-
-def _encode(reader: Reader, output: str) -> EncodeOptions:
-    f = reader.mapping("format")
-    ext = Path(output).suffix.lower()
-    fmt = written_by_extension(ext)
-    if f is None:
-        if fmt is None:
-            reader.problem("output", f"cannot tell the format from '{ext or 'no extension'}'",
-                      f"end the pattern in the extension of {written_list()}")
-        return EncodeOptions(format=fmt or "JPEG", quality=settings().encode.jpeg_quality)
-    f.check_keys(FORMAT_KEYS)
-    kind = f.choice("type", tuple(SPELLINGS), None)
-    fmt = SPELLINGS[kind] if kind else fmt
-    if fmt is None:
-        f.problem(None, f"cannot tell the format from '{ext or 'no extension'}'", "set format.type")
-        fmt = "JPEG"
-    background = f.text("background", settings().encode.background)
-    if not is_color(str(background)):
-        f.problem("background", f"'{background}' is not a colour")
-        background = "#ffffff"
-    bg = parse_color(str(background))
-    default_q = settings().encode.webp_quality if fmt == "WEBP" else settings().encode.jpeg_quality
-    return EncodeOptions(
-        format=fmt, quality=f.number("quality", default_q, minimum=1, maximum=100, integer=True),
-        background=(bg[0], bg[1], bg[2]), progressive=f.flag("progressive", False),
-        subsampling=f.choice("subsampling", SUBSAMPLING, "4:2:0"), lossless=f.flag("lossless", False),
-        min_bytes=f.number("min_bytes", None, minimum=1, integer=True),
-        max_bytes=f.number("max_bytes", None, minimum=1, integer=True),
-        min_side=f.number("min_side", 0, minimum=0, integer=True))
-
-
 
 
 def _check_pattern(reader: Reader, pattern: str, templates: list[JobTemplate]) -> None:
@@ -276,18 +257,18 @@ def load_job(path: Path, display: str | None = None, *, data: YMap | None = None
     reader = Reader(data, "", problems)
     reader.check_keys(JOB_KEYS, ("templates",))
     job_dir = path.parent
-    templates = _templates(reader, job_dir, problems, presets or load_presets(), licensed)
     output = reader.text("output", DEFAULT_OUTPUT) or DEFAULT_OUTPUT
+    templates = _templates(reader, job_dir, problems, presets or load_presets(), output, licensed)
     _check_pattern(reader, output, templates)
-    encode = _encode(reader, output)
+    formats = encodings(reader, "format", output)
     isolation = read_cutout(reader, job_dir, Isolate(), "this job file")
     lettering = read_lettering(reader, Lettering())
     # Without every template, product fields cannot be checked; their problems would only be noise.
     products = read_products(reader, job_dir, [job_template.template for job_template in templates], problems) \
         if not problems.items else []
     problems.raise_if_any()
-    return Job(path, reader.text("name", path.stem) or path.stem, tuple(templates), output, encode, tuple(products),
-               isolation, lettering)
+    return Job(path, reader.text("name", path.stem) or path.stem, tuple(templates), output, formats[0],
+               tuple(products), isolation, lettering, formats)
 
 
 def missing_inputs(job: Job) -> list[Problem]:
@@ -300,6 +281,14 @@ def missing_inputs(job: Job) -> list[Problem]:
             if not path.is_file():
                 out.append(p.problem(f"products[{p.index}].{name}", f"no file {path}"))
     return out
+
+
+def _output_formats(job: Job, entry: JobTemplate, preset: Preset | None) -> tuple[EncodeOptions, ...]:
+    """The formats one output is written in: a preset's own (with the job's settings for a format the job lists
+    too), else the template entry's, else the job's."""
+    if preset is not None:
+        return tuple(pick(job.formats, fmt) for fmt in preset.formats)
+    return entry.encodings or job.formats
 
 
 def plan(job: Job, out_dir: Path) -> list[Task]:
@@ -318,20 +307,21 @@ def plan(job: Job, out_dir: Path) -> list[Task]:
                 parts = {**product.values, "sku": product.sku, "template": job_template.template.name, "size": size,
                          "index": f"{product.index + 1:04d}", "stem": first_image.stem if first_image else "",
                          "preset": preset.name if preset else size, "platform": platform}
-                name = output_name(job.output, parts)
-                if preset is not None:  # the preset decides the format; the name follows it
-                    name = str(Path(name).with_suffix(suffix(preset.format)))
-                target = out_dir / name
-                key = name_key(str(target))  # Mug and mug, café and café: one file on macOS and Windows shares
-                if key in seen:
-                    problems.add(product.problem("output", f"'{name}' is also written for {seen[key]}",
-                                                 "add {sku} or {index} to the output pattern"))
-                seen.setdefault(key, f"{product.sku} ({job_template.template.name}, {size})")
-                if target.resolve() in inputs:
-                    problems.add(product.problem("output", f"'{name}' would overwrite the input {target}",
-                                                 "write into another folder with -o, or change the output pattern"))
-                base = size if preset is None else job_template.template.size_names[0]
-                renders.append(RenderSpec(t_index, base, target, preset, platform))
+                pattern_name = output_name(job.output, parts)
+                for encode in _output_formats(job, job_template, preset):
+                    name = named(pattern_name, encode.format)  # the format decides the extension
+                    target = out_dir / name
+                    key = name_key(str(target))  # Mug and mug, café and café: one file on macOS and Windows shares
+                    if key in seen:
+                        problems.add(product.problem("output", f"'{name}' is also written for {seen[key]}",
+                                                     "add {sku} or {index} to the output pattern"))
+                    seen.setdefault(key, f"{product.sku} ({job_template.template.name}, {size})")
+                    if target.resolve() in inputs:
+                        problems.add(product.problem("output", f"'{name}' would overwrite the input {target}",
+                                                     "write into another folder with -o, or change the output "
+                                                     "pattern"))
+                    base = size if preset is None else job_template.template.size_names[0]
+                    renders.append(RenderSpec(t_index, base, target, preset, platform, encode))
         task = Task(product.index, product, tuple(t.template for t in job.templates), tuple(renders), job.encode,
                     isolation=job.isolation, lettering=job.lettering)
         tasks.append(replace(task, cover=task.largest_side(), boxes=task.picture_boxes()))

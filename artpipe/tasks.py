@@ -149,12 +149,10 @@ def _preset_canvas(preset: Preset | None) -> dict[str, Any]:
 
 
 def _preset_encoding(options: EncodeOptions, preset: Preset, size: tuple[int, int]) -> EncodeOptions:
-    """The job's encoding with the preset's format and byte rule; never shrunk below the rendered ``size``."""
+    """An output's encoding with its preset's byte rule; never shrunk below the rendered ``size``."""
     rule = preset.rule("bytes")
-    return replace(options, format=preset.format,  # a preset names only formats artpipe writes
-                   min_bytes=(rule.params.get("min") if rule else None) or options.min_bytes,
-                   max_bytes=(rule.params.get("max") if rule else None) or options.max_bytes,
-                   min_side=max(size))
+    return replace(options, min_bytes=(rule.params.get("min") if rule else None) or options.min_bytes,
+                   max_bytes=(rule.params.get("max") if rule else None) or options.max_bytes, min_side=max(size))
 
 
 def _smallest_side(preset: Preset) -> int | None:
@@ -202,19 +200,30 @@ def check_output(data: bytes, rendered: Rendered, preset: Preset, cut: tuple[str
     return OutputCheck(preset.name, platform, tuple(results))
 
 
-def render_output(task: Task, spec: RenderSpec, images: dict[str, Asset], cut: tuple[str, ...]) -> OutputResult:
-    """One output, step by step: render, fit the byte budget, write atomically, check. A failed step ends the
-    output with its reason; it never stops the product's other outputs."""
-    template, preset = task.templates[spec.template], spec.preset
+def render_outputs(task: Task, specs: list[RenderSpec], images: dict[str, Asset],
+                   cut: tuple[str, ...]) -> list[OutputResult]:
+    """Outputs alike in what they draw (one canvas in several formats), step by step: render once, then per
+    format fit the byte budget, write atomically, check. A failed step ends the outputs it concerns with its
+    reason; it never stops the product's other outputs."""
+    first = specs[0]
+    template, preset = task.templates[first.template], first.preset
     try:
-        rendered = _render_output(template, spec.size, task.product.values,
+        rendered = _render_output(template, first.size, task.product.values,
                                   {**template_assets(template, task.files), **images}, preset, task.lettering)
     except RenderError as exc:
-        return OutputResult(spec.output, Failure("render", str(exc)))
+        return [OutputResult(spec.output, Failure("render", str(exc))) for spec in specs]
     except InputError as exc:
-        return OutputResult(spec.output, Failure("render", f"template file {exc.path}: {exc.message}",
-                                                 template.path))
-    options = task.encode if preset is None else _preset_encoding(task.encode, preset, rendered.image.size)
+        return [OutputResult(spec.output, Failure("render", f"template file {exc.path}: {exc.message}",
+                                                  template.path)) for spec in specs]
+    return [_write_output(task, spec, rendered, cut) for spec in specs]
+
+
+def _write_output(task: Task, spec: RenderSpec, rendered: Rendered, cut: tuple[str, ...]) -> OutputResult:
+    """One rendered canvas encoded in one output's format, written and checked."""
+    preset = spec.preset
+    options = task.encoding(spec)
+    if preset is not None:
+        options = _preset_encoding(options, preset, rendered.image.size)
     try:
         landed = fit_budget(rendered, options, preset)
         write_atomic(spec.output, landed.data)
@@ -266,7 +275,11 @@ def render_product(task: Task) -> ProductResult:
                              Failure("too_large", "ran out of memory decoding it; export a smaller image"))
     cut = tuple(side for f in task.product_fields() if f in images for w in images[f].warnings
                 if w.startswith("product_cropped:") for side in w.split(":", 1)[1].split("+"))
-    outputs = tuple(render_output(task, spec, images, cut) for spec in task.renders)
+    drawings: dict[tuple[int, str, str], list[RenderSpec]] = {}
+    for spec in task.renders:
+        drawings.setdefault(spec.drawing, []).append(spec)
+    done = {o.path: o for specs in drawings.values() for o in render_outputs(task, specs, images, cut)}
+    outputs = tuple(done[spec.output] for spec in task.renders)
     failed = any(o.failure is not None for o in outputs)
     return ProductResult(product.primary, product.sku, Status.FAILED if failed else Status.OK, None, outputs,
                          tuple(warnings), tuple(steps), round((time.perf_counter() - started) * 1000, 1),

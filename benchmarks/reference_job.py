@@ -12,7 +12,8 @@ rep so a noisy machine slows them alike:
             cached transforms, trim box on a small copy, one resize chain (the largest fit first), cached
             logo, font and template bases
   naive     full decode, exif_transpose, ICC and trim at full size, LANCZOS per template from full size
-  artpipe   the same templates as artpipe YAML, rendered by artpipe's worker function (JPEG + WebP: two jobs)
+  artpipe   the same templates as artpipe YAML, rendered by artpipe's worker function (JPEG + WebP: one
+            job with two formats)
 Prints ms per input (median), x floor, artpipe / careful, then throughput with 1 and 2 worker processes and
 the peak RSS of a worker.
 """
@@ -85,13 +86,13 @@ layers:
     return out
 
 
-def artpipe_tasks(folder: Path, photos: list[Path], fmt: str) -> dict[Path, Task]:
+def artpipe_tasks(folder: Path, photos: list[Path], webp: bool) -> dict[Path, Task]:
     rows = "".join(f"  - {{sku: p{i:04d}, product: {p}}}\n" for i, p in enumerate(photos))
-    quality = 85 if fmt == "jpeg" else 80
-    job = folder / f"job-{fmt}-{os.getpid()}.yaml"  # worker processes plan their own share
+    formats = "{type: jpeg, quality: 85}" + (", {type: webp, quality: 80}" if webp else "")
+    job = folder / f"job-{int(webp)}-{os.getpid()}.yaml"  # worker processes plan their own share
     job.write_text(
-        f"templates: [sq.yaml, bn.yaml]\ncutout: never\noutput: '{{sku}}-{{template}}.{fmt.replace('jpeg', 'jpg')}'\n"
-        f"format: {{type: {fmt}, quality: {quality}}}\nproducts:\n{rows}", encoding="utf-8")
+        f"templates: [sq.yaml, bn.yaml]\ncutout: never\noutput: '{{sku}}-{{template}}.jpg'\n"
+        f"format: [{formats}]\nproducts:\n{rows}", encoding="utf-8")
     tasks = plan(load_job(job), folder / "out" / "artpipe")
     return {t.product.primary: t for t in tasks if t.product.primary is not None}
 
@@ -219,17 +220,14 @@ def methods(folder: Path, photos: list[Path], webp: bool, floors: bool = True) -
     outs = {name: folder / "out" / name for name in ("careful", "naive")}
     for o in outs.values():
         o.mkdir(parents=True, exist_ok=True)
-    jpeg = artpipe_tasks(folder, photos, "jpeg")
-    webps = artpipe_tasks(folder, photos, "webp") if webp else {}
+    tasks = artpipe_tasks(folder, photos, webp)
     finals: dict[Path, list[Image.Image]] = {}
     for p in photos if floors else ():  # the floor encodes careful Pillow's final canvases
         careful(p, outs["careful"], logo, False)
         finals[p] = [Image.open(outs["careful"] / f"{p.stem}-{t[0]}.jpg").convert("RGB") for t in TEMPLATES]
 
     def run_artpipe(p: Path) -> None:
-        render_product(jpeg[p])
-        if webp:
-            render_product(webps[p])  # a job has one output format: WebP is a second job
+        render_product(tasks[p])  # every output rendered once, encoded in each format
 
     return {"floor": lambda p: floor(p, finals[p], webp), "careful": lambda p: careful(p, outs["careful"], logo, webp),
             "naive": lambda p: naive(p, outs["naive"], logo, webp), "artpipe": run_artpipe}

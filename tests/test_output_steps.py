@@ -17,7 +17,7 @@ from artpipe.presets import load_presets
 from artpipe.render import Rendered
 from artpipe.report import Outcome, product_item
 from artpipe.results import Encoded, OutputCheck, Status
-from artpipe.tasks import _load_images, check_output, fit_budget, render_output, render_product
+from artpipe.tasks import _load_images, check_output, fit_budget, render_outputs, render_product
 
 from conftest import product_photo
 
@@ -64,7 +64,7 @@ def test_render_output_writes_checks_and_stops_at_a_failed_step(tmp_path: Path,
     t = task(tmp_path)
     images, _, _ = _load_images(t)
     spec = next(s for s in t.renders if s.preset is not None)
-    done = render_output(t, spec, images, ())
+    [done] = render_outputs(t, [spec], images, ())
     assert done.failure is None
     assert done.path == spec.output
     assert spec.output.is_file()
@@ -77,7 +77,7 @@ def test_render_output_writes_checks_and_stops_at_a_failed_step(tmp_path: Path,
     def refuse(*_: object) -> None:
         raise OSError(28, "No space left on device")
     monkeypatch.setattr("artpipe.tasks.write_atomic", refuse)
-    failed = render_output(t, spec, images, ())
+    [failed] = render_outputs(t, [spec], images, ())
     assert failed.failure is not None
     assert failed.failure.reason == "write"
     assert failed.failure.path == spec.output  # named by the report, not written into the message

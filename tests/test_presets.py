@@ -70,10 +70,10 @@ def test_a_preset_renders_only_formats_artpipe_writes(tmp_path: Path) -> None:
     problem = str(caught.value.problems[0])
     assert "agency.yaml" in problem
     assert "render.format: artpipe does not write GIF" in problem
-    assert "render this preset as JPEG, PNG or WEBP" in problem
-    extra.write_text(extra.read_text(encoding="utf-8").replace("format: GIF", "format: WEBP"), encoding="utf-8")
+    assert "render this preset as JPEG, PNG, WEBP or AVIF" in problem
+    extra.write_text(extra.read_text(encoding="utf-8").replace("format: GIF", "format: JPEG"), encoding="utf-8")
     preset = load_presets(extra)[0]["acme.gif"]  # a formats rule may still allow GIF
-    assert preset.format == "WEBP"
+    assert preset.format == "JPEG"
     assert preset.rule("formats").params["allowed"] == ("GIF", "JPEG")  # type: ignore[union-attr]
 
 
@@ -81,9 +81,9 @@ def test_one_format_registry_names_every_table() -> None:
     from artpipe.imaging import formats
     from artpipe.imaging.encode import EXTENSIONS, EncodeOptions, encode
 
-    assert formats.WRITTEN == ("JPEG", "PNG", "WEBP")
-    assert EXTENSIONS == {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
-    assert formats.SPELLINGS == {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "jpg": "JPEG"}
+    assert formats.WRITTEN == ("JPEG", "PNG", "WEBP", "AVIF")  # AVIF: this Pillow has its encoder
+    assert EXTENSIONS == {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP", ".avif": "AVIF"}
+    assert formats.SPELLINGS == {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "avif": "AVIF", "jpg": "JPEG"}
     assert formats.suffix("TIFF") == ".tif"
     assert ".heic" in formats.IMAGE_EXTENSIONS
     for name in formats.WRITTEN:  # every format artpipe writes encodes, and reads back as itself

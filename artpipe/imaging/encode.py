@@ -28,6 +28,7 @@ class EncodeOptions:
     progressive: bool = False
     subsampling: str = "4:2:0"
     lossless: bool = False  # WebP only
+    speed: int = 6  # AVIF only: encoder effort, 0 slowest and smallest ... 10 fastest
     min_bytes: int | None = None  # a byte budget (see budget.encode_within): a floor...
     max_bytes: int | None = None  # ...and a cap
     min_side: int = 0  # the budget may shrink the image, never below this long side
@@ -58,6 +59,9 @@ def encode(im: Image.Image, options: EncodeOptions) -> bytes:
         out.save(buf, "PNG", optimize=False, compress_level=6, icc_profile=icc)
     elif options.format == "WEBP":
         im.save(buf, "WEBP", quality=options.quality, lossless=options.lossless, method=4, icc_profile=icc)
+    elif options.format == "AVIF":
+        im.save(buf, "AVIF", quality=options.quality, speed=options.speed, subsampling=options.subsampling,
+                icc_profile=icc)
     else:
         msg = f"unknown output format {options.format!r}"
         raise ValueError(msg)

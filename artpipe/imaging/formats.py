@@ -1,9 +1,12 @@
 """Image formats in one place: what each is called, its file extensions and MIME type, whether it keeps alpha,
-takes a quality, and whether artpipe writes it. Every table of formats elsewhere is derived from this one."""
+takes a quality, and whether artpipe writes it (AVIF when this Pillow has its encoder, as the official wheels
+do). Every table of formats elsewhere is derived from this one."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from PIL import features
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ REGISTRY: tuple[Format, ...] = (
     Format("GIF", (".gif",), "image/gif", alpha=True, lossy=False, encodable=False),
     Format("BMP", (".bmp",), "image/bmp", alpha=False, lossy=False, encodable=False),
     Format("TIFF", (".tif", ".tiff"), "image/tiff", alpha=True, lossy=False, encodable=False),
-    Format("AVIF", (".avif",), "image/avif", alpha=True, lossy=True, encodable=False),
+    Format("AVIF", (".avif",), "image/avif", alpha=True, lossy=True, encodable=bool(features.check("avif"))),
     Format("HEIF", (".heic", ".heif"), "image/heif", alpha=True, lossy=True, encodable=False),
 )
 BY_NAME = {f.name: f for f in REGISTRY}

@@ -21,12 +21,11 @@ from artpipe.batch import run_request
 from artpipe.config import Workspace
 from artpipe.errors import ConfigError, Problem
 from artpipe.files import fsync_dir, move_into, write_error_report
-from artpipe.imaging.encode import EncodeOptions
-from artpipe.imaging.formats import written_by_extension
 from artpipe.inbox.ledger import Ledger
 from artpipe.inbox.routes import route_for
 from artpipe.jobs import RenderSpec, Task
 from artpipe.naming import output_name, safe_part
+from artpipe.outformats import named
 from artpipe.paths import UnsafePath, inside
 from artpipe.products import Product
 from artpipe.report import Outcome, count
@@ -224,9 +223,9 @@ class Processor:
             for size in sizes:
                 name = output_name(self.ws.output, {"template": template.name, "size": size, "sku": path.stem,
                                                     "stem": path.stem})
-                renders.append(RenderSpec(i, size, out_dir / name))
-        fmt = written_by_extension(Path(self.ws.output).suffix) or "JPEG"
-        task = Task(row, product, templates, tuple(renders), EncodeOptions(format=fmt),
+                renders.extend(RenderSpec(i, size, out_dir / named(name, encode.format), encode=encode)
+                               for encode in self.ws.encodings)
+        task = Task(row, product, templates, tuple(renders), self.ws.encodings[0],
                     isolation=route.cutout or self.ws.cutout, lettering=self.ws.lettering)
         self.this_pass.add(sha)  # only once it is really rendered: a failed file makes no later copy a duplicate
         return Pending(path, rel, row, task, sidecar, stable_at)

@@ -40,10 +40,14 @@ class Preset:
     title: str
     width: int
     height: int
-    format: str
+    formats: tuple[str, ...]  # what it is written in: the first is the slot's, the others extra files of it
     rules: tuple[Rule, ...]
     template: str | None = None  # the shipped template a request renders into this slot by default
     cutout: str | None = None  # auto, model or never: how this slot shows product photos (None: as layers say)
+
+    @property
+    def format(self) -> str:
+        return self.formats[0]
 
     def rule(self, kind: str) -> Rule | None:
         return next((r for r in self.rules if r.kind == kind), None)
@@ -76,19 +80,34 @@ def _rule(reader: Reader, kind: str) -> Rule | None:
     return Rule(kind, params, rules.text("source", "") or "", rules.choice("confidence", CONFIDENCE, "unverified"))
 
 
+def _formats(render: Reader, default: tuple[str, ...]) -> tuple[str, ...]:
+    """``render.format``: one format or a list (the slot's first, then extra files of the same image)."""
+    names = render.names("format", "a format or a list of formats")
+    if names is None:
+        return default
+    out: list[str] = []
+    for raw in names:
+        fmt = raw.upper()
+        if fmt not in FORMATS:
+            render.problem("format", f"'{raw}' is not one of {', '.join(FORMATS)}", suggest(fmt, FORMATS))
+        elif fmt not in WRITTEN:
+            render.problem("format", f"artpipe does not write {fmt}", f"render this preset as {written_list()} "
+                           "(its formats rule may still allow other formats)")
+        elif fmt not in out:
+            out.append(fmt)
+    return tuple(out) or default
+
+
 def _preset(name: str, reader: Reader, base: Preset | None) -> Preset:
     reader.check_keys(("title", "template", "render", "rules"), () if base else ("title", "render", "rules"))
     render = reader.mapping("render")
-    width, height, fmt = (base.width, base.height, base.format) if base else (800, 800, "JPEG")
+    width, height, formats = (base.width, base.height, base.formats) if base else (800, 800, ("JPEG",))
     cutout = base.cutout if base else None
     if render is not None:
         render.check_keys(("width", "height", "format", "cutout"))
         width = render.number("width", width, minimum=1, maximum=20000, integer=True)
         height = render.number("height", height, minimum=1, maximum=20000, integer=True)
-        fmt = str(render.choice("format", FORMATS, fmt))
-        if fmt not in WRITTEN:
-            render.problem("format", f"artpipe does not write {fmt}", f"render this preset as {written_list()} "
-                           "(its formats rule may still allow other formats)")
+        formats = _formats(render, formats)
         cutout = render.choice("cutout", CUTOUTS, cutout)
     rules = {rule.kind: rule for rule in (base.rules if base else ())}
     listed = reader.mapping("rules")
@@ -99,7 +118,12 @@ def _preset(name: str, reader: Reader, base: Preset | None) -> Preset:
                 rule = _rule(listed, kind)
                 if rule is not None:
                     rules[kind] = rule
-    return Preset(name, reader.text("title", base.title if base else name) or name, width, height, fmt,
+    allowed = rules["formats"].params.get("allowed") if "formats" in rules else None
+    for fmt in formats:
+        if allowed and fmt not in allowed:
+            (render or reader).problem("format" if render else None, f"renders {fmt}, which its formats rule does "
+                                       f"not allow ({', '.join(allowed)})", "render an allowed format")
+    return Preset(name, reader.text("title", base.title if base else name) or name, width, height, formats,
                   tuple(rules.values()), reader.text("template", base.template if base else None), cutout)
 
 
