@@ -217,7 +217,7 @@ class Processor:
         texts = {k: v for k, v in values.items() if k not in images}
         product = Product(0, path.stem, texts, images, str(path), 0, path)
         out_dir = self.ws.outbox / rel.parent / self._output_folder(rel)
-        renders = []
+        renders: list[RenderSpec] = []
         for i, template in enumerate(templates):
             sizes = template.size_names if route.sizes == "all" else tuple(route.sizes)
             for size in sizes:
