@@ -155,17 +155,22 @@ class Task:
             return dict(self.boxes)
         out: dict[str, set[Fitted]] = {}
         for spec in self.renders:
-            width, height = self.canvas(spec)
-            for layer in self.templates[spec.template].layers.get(spec.size, ()):
-                source = str(getattr(layer, "source", ""))
-                if layer.type != "image" or not source.startswith("$"):
-                    continue
-                rect = resolve_box(layer.box, width, height)
-                out.setdefault(source[1:], set()).add(Fitted(max(1, rect.w), max(1, rect.h),
-                                                             str(getattr(layer, "fit", "contain")),
-                                                             bool(getattr(layer, "trim", False))))
+            for name, box in self.boxes_of(spec):
+                out.setdefault(name, set()).add(box)
         return {name: tuple(sorted(boxes, key=lambda b: (b.width, b.height, b.fit, b.trim)))
                 for name, boxes in out.items()}
+
+    def boxes_of(self, spec: RenderSpec) -> list[tuple[str, Fitted]]:
+        """(image field, box) for every picture one output draws, its layers resolved on its canvas."""
+        width, height = self.canvas(spec)
+        out = []
+        for layer in self.templates[spec.template].layers.get(spec.size, ()):
+            source = str(getattr(layer, "source", ""))
+            if layer.type == "image" and source.startswith("$"):
+                rect = resolve_box(layer.box, width, height)
+                out.append((source[1:], Fitted(max(1, rect.w), max(1, rect.h), str(getattr(layer, "fit", "contain")),
+                                               bool(getattr(layer, "trim", False)))))
+        return out
 
 
 def _entries(reader: Reader) -> list[tuple[str, Reader | None, Mark, int]]:

@@ -6,7 +6,6 @@ and write every output atomically.
 
 from __future__ import annotations
 
-import math
 import resource
 import time
 from collections.abc import Mapping
@@ -15,13 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
-
 from artpipe.assetcache import asset_key, load_cached, save_cached
 from artpipe.cutout import Isolate
+from artpipe.decoding import decode
 from artpipe.errors import InputError, RenderError
 from artpipe.files import write_atomic
-from artpipe.imaging.analyze import find_subject
 from artpipe.imaging.budget import Budget, BudgetError, Landed, encode_within
 from artpipe.imaging.checks import CheckResult, check_bytes, num
 from artpipe.imaging.encode import EncodeOptions, encode, flatten
@@ -41,10 +38,8 @@ def load_asset(path: Path, boxes: tuple[Fitted, ...] = (), cache: Path | None = 
                isolation: Isolate | None = None) -> Asset:
     """Safe-open and normalize one file (InputError when it is rejected).
 
-    ``boxes``: every box the picture is drawn into. A large JPEG is then decoded at the smallest DCT scale at
-    which the picture still has twice the pixels of its largest fit (Pillow's reducing gap: the final resize
-    then stays sharp) and a trimmed product is never enlarged (see ``draft_side``); a glance at 1/8 scale finds
-    the product.
+    ``boxes``: every box the picture is drawn into; a large JPEG is decoded only as large as they need (see
+    decoding.py).
     ``cache``: a folder of normalized photos to reuse and fill (see assetcache.py). ``isolation``: how the
     product is cut out (not at all by default: a logo or a template's own file)."""
     isolation = isolation or Isolate("never")
@@ -55,42 +50,10 @@ def load_asset(path: Path, boxes: tuple[Fitted, ...] = (), cache: Path | None = 
         if hit is not None:
             return hit
     options = NormalizeOptions(cutout=isolation.mode, model=isolation.model)
-    asset = normalize(open_image(path, draft_side=draft_side(path, boxes) if boxes else None), options)
+    asset = normalize(decode(path, boxes), options)
     if cache is not None and key is not None:
         save_cached(cache, key, asset)
     return asset
-
-
-REDUCING_GAP = 2.0  # decode at least this many times the pixels the largest fit needs
-
-
-def draft_side(path: Path, boxes: tuple[Fitted, ...]) -> int | None:
-    """The longest side a JPEG must be decoded at (None: in full). In every box the whole frame keeps
-    REDUCING_GAP times the pixels of its fit (careful Pillow's rule: the final resize stays sharp), and a
-    picture trimmed to its product keeps at least the pixels its product is drawn at (never enlarged)."""
-    try:
-        with Image.open(path) as im:  # the header only: format and size
-            fmt, (w, h) = im.format, im.size
-    except Exception:  # noqa: BLE001 - the safe open that follows classifies any problem
-        return None
-    if fmt != "JPEG" or not boxes:
-        return None
-    try:
-        glance = open_image(path, draft_side=1).image  # the smallest DCT scale: 1/8
-    except InputError:
-        return None
-    left, top, right, bottom = find_subject(glance.convert("RGB"))[0]
-    frame = max(glance.size)
-    need = 0.0  # the decoded frame's longest side, in pixels
-    for box in boxes:
-        pick = min if box.fit == "contain" else max
-        whole = pick(box.width / glance.width, box.height / glance.height)  # output px per glance px
-        need = max(need, REDUCING_GAP * whole * frame)
-        if box.trim:
-            part = pick(box.width / max(1, right - left), box.height / max(1, bottom - top))
-            need = max(need, part * frame)
-    side = math.ceil(need)
-    return None if side >= max(w, h) else side
 
 
 @lru_cache(maxsize=64)
@@ -262,6 +225,19 @@ def _load_images(task: Task) -> tuple[dict[str, Asset], list[str], list[str]]:
     return images, warnings, steps
 
 
+def _drawn_scale(task: Task, spec: RenderSpec, images: dict[str, Asset]) -> float:
+    """How large one output draws its photos: the largest scale of any of them (the product's box when trimmed)."""
+    scale = 0.0
+    for name, box in task.boxes_of(spec):
+        asset = images.get(name)
+        if asset is None:
+            continue
+        left, top, right, bottom = asset.subject if box.trim else (0, 0, *asset.image.size)
+        pick = min if box.fit == "contain" else max
+        scale = max(scale, pick(box.width / max(1, right - left), box.height / max(1, bottom - top)))
+    return scale
+
+
 def render_product(task: Task) -> ProductResult:
     """Render one product into all its outputs; never raises for an expected failure."""
     started = time.perf_counter()
@@ -278,7 +254,9 @@ def render_product(task: Task) -> ProductResult:
     drawings: dict[tuple[int, str, str], list[RenderSpec]] = {}
     for spec in task.renders:
         drawings.setdefault(spec.drawing, []).append(spec)
-    done = {o.path: o for specs in drawings.values() for o in render_outputs(task, specs, images, cut)}
+    # The output that draws its photos largest first: the smaller fits are then resized from it (a resize chain).
+    order = sorted(drawings.values(), key=lambda specs: -_drawn_scale(task, specs[0], images))
+    done = {o.path: o for specs in order for o in render_outputs(task, specs, images, cut)}
     outputs = tuple(done[spec.output] for spec in task.renders)
     failed = any(o.failure is not None for o in outputs)
     return ProductResult(product.primary, product.sku, Status.FAILED if failed else Status.OK, None, outputs,

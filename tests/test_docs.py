@@ -8,10 +8,11 @@ import pytest
 from PIL import Image
 
 from artpipe.errors import REJECT_REASONS
-from artpipe.jobs import ENTRY_KEYS, FORMAT_KEYS, JOB_KEYS, PATTERN_KEYS
+from artpipe.jobs import ENTRY_KEYS, JOB_KEYS, PATTERN_KEYS
 from artpipe.layers import COMMON_KEYS, KINDS
 from artpipe.layers.base import BOX_KEYS
 from artpipe.layers.text import FONT_KEYS
+from artpipe.outformats import FORMAT_KEYS
 from artpipe.report import STATUSES
 from artpipe.template.load import FIELD_KEYS, TOP_KEYS, VISIBILITY_KEYS
 from artpipe.template.model import ANCHORS, FIELD_TYPES, FITS, ROLES

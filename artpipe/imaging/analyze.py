@@ -93,9 +93,7 @@ def find_subject(im: Image.Image, max_side: int | None = None,
         mask = im.getchannel("A").point(lambda a: 255 if a > settings().analyze.alpha_threshold else 0)
         return mask.getbbox() or full, None
     side = max_side or settings().analyze.max_side
-    scale = min(1.0, side / max(w, h))
-    small = im.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.BOX) \
-        if scale < 1 else im
+    small = shrunk(im, side)
     fx, fy = w / small.width, h / small.height
     rgb = small.convert("RGB")
     backdrop, spread = border_color(rgb)

@@ -102,8 +102,13 @@ def open_image(path: Path, *, max_pixels: int | None = None, max_file_bytes: int
                          "unfinished copy or download?); send it again")
     with bomb_guard():
         im = open_untrusted(path, name)
-        with im:
+        try:
             decoded = _decode(im, name, size, max_pixels, draft_side)
+        except BaseException:
+            im.close()
+            raise
+        if decoded.image is not im:  # the pixels were copied out: let the file go
+            im.close()
     if decoded.format == "JPEG" and _zero_tail(path, size) >= _PADDING_SHARE * size:
         # A copy cut short and padded with zeros up to an end marker decodes "fine" to flat grey.
         raise InputError(name, "corrupt", "most of the file is zero padding (a damaged copy); send the original "
@@ -217,7 +222,10 @@ def _decode(im: Image.Image, name: str, size: int, max_pixels: int, draft_side: 
         reason, message = _classify_decode_error(exc)
         raise InputError(name, reason, message) from None
     orientation = _orientation(im, notes)
-    image = im.copy()
+    # Most formats close their file once decoded: the image is then used as it is. One that keeps its file
+    # open (more frames, a memory map) is copied out, so the file can be let go.
+    kept = getattr(im, "_fp", None)
+    image = im if not getattr(im, "map", None) and (kept is None or getattr(kept, "closed", False)) else im.copy()
     image.info = {k: v for k, v in im.info.items() if k in ("transparency", "icc_profile")}
     return Decoded(image, name, fmt, size, icc if isinstance(icc, bytes) else None, orientation, tuple(notes),
                    (w, h))

@@ -157,6 +157,23 @@ def _derived(image: Image.Image, what: str, make: Callable[[], T]) -> T:
     return cast(T, _DERIVED[key])
 
 
+def _chained_fit(photo: Image.Image, window: tuple[int, int, int, int], im: Image.Image, w: int, h: int,
+                 ) -> Image.Image:
+    """``im`` (``window`` of ``photo``) fitted inside a ``w`` x ``h`` box, from the smallest earlier fit of the same
+    window that is at least as large when there is one: a resize chain, the largest fit first, as the outputs of
+    a product are drawn. Only reductions are kept as sources (a fit from an enlargement would be soft)."""
+    size = fit_size(im.width, im.height, w, h, "contain")
+    fits: dict[tuple[int, int], Image.Image] = _derived(photo, f"fits:{window}:{im.mode}", dict)
+    if size in fits:
+        return fits[size]
+    larger = [f for f in fits.values() if f.width >= size[0] and f.height >= size[1]]
+    start = min(larger, key=lambda f: f.width * f.height) if larger else im
+    pic = start if start.size == size else start.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    if size[0] <= im.width and size[1] <= im.height:
+        fits[size] = pic
+    return pic
+
+
 def _shown(layer: ImageLayer, asset: Asset, forced: str | None = None) -> Asset:
     """The picture this layer draws: the product alone (an RGBA cut-out) when the photo's product was isolated
     by the model and the layer (or ``forced``, a marketplace slot's own cutout) does not ask for the photo; on a
@@ -284,7 +301,8 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
     elif _photo_card(layer, asset, white):
         pic = None  # the card drawn from the photo holds the picture: no separate resize
     else:
-        pic = fitted(im, inner_w, inner_h, layer.fit, (0.5, 0.5))
+        pic = _chained_fit(source.image, window, im, inner_w, inner_h) if layer.fit == "contain" else \
+            fitted(im, inner_w, inner_h, layer.fit, (0.5, 0.5))
         if white and layer.fit != "cover":  # cleaned at the output's size: far fewer pixels than the photo's
             pic = _white_fitted(pic, source, window)
     size = pic.size if pic is not None else fit_size(im.width, im.height, inner_w, inner_h, layer.fit)

@@ -1,0 +1,80 @@
+"""How large a photo is decoded: a large JPEG only as large as the boxes it is drawn into need.
+
+A JPEG is decoded at the smallest DCT scale (1/2, 1/4, 1/8) at which, in every box, the whole frame keeps
+``REDUCING_GAP`` times the pixels of its fit (careful Pillow's rule: the final resize stays sharp). The frame's
+size and orientation come from its header, so this costs no decoding. A picture trimmed to its product must
+also keep at least the pixels its product is drawn at (never enlarged): that is checked on the decoded frame,
+and only a photo whose product is small in its frame is decoded again, larger.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+from artpipe.defaults import settings
+from artpipe.imaging.analyze import find_subject, shrunk
+from artpipe.imaging.open import Decoded, bomb_guard, open_image, open_untrusted
+from artpipe.jobs import Fitted
+
+REDUCING_GAP = 2.0  # decode at least this many times the pixels the largest fit needs
+_SIDEWAYS = (5, 6, 7, 8)  # EXIF orientations that swap the axes
+
+
+def _pick(box: Fitted) -> Callable[..., float]:
+    """How a box scales a picture: ``contain`` by its tighter side, cover and fill by the looser."""
+    return min if box.fit == "contain" else max
+
+
+def _header(path: Path) -> tuple[str, tuple[int, int], int] | None:
+    """(format, stored size, EXIF orientation) from the file's header, or None when it does not open."""
+    try:
+        with bomb_guard():
+            im = open_untrusted(path, str(path))
+            with im:
+                orientation = im.getexif().get(0x0112, 1) if im.format == "JPEG" else 1
+                return im.format or "", im.size, orientation if isinstance(orientation, int) else 1
+    except Exception:  # noqa: BLE001 - the decode that follows classifies any problem
+        return None
+
+
+def draft_side(path: Path, boxes: tuple[Fitted, ...]) -> int | None:
+    """The longest side a JPEG must be decoded at for the whole frame to keep ``REDUCING_GAP`` times the pixels
+    of its fit in every box (None: in full, or not a JPEG)."""
+    header = _header(path) if boxes else None
+    if header is None or header[0] != "JPEG":
+        return None
+    _, (w, h), orientation = header
+    uw, uh = (h, w) if orientation in _SIDEWAYS else (w, h)
+    need = max(REDUCING_GAP * _pick(box)(box.width / uw, box.height / uh) * max(uw, uh) for box in boxes)
+    side = math.ceil(need)
+    return None if side >= max(w, h) else side
+
+
+def trimmed_side(decoded: Decoded, boxes: tuple[Fitted, ...]) -> int:
+    """The longest side the decoded frame needs so that no picture trimmed to its product is enlarged (0: none
+    is trimmed). The product is found on a small copy: its share of the frame is all that counts."""
+    trims = [box for box in boxes if box.trim]
+    if not trims:
+        return 0
+    small = shrunk(decoded.image, settings().analyze.max_side).convert("RGB")
+    left, top, right, bottom = find_subject(small)[0]
+    share_w, share_h = max(1, right - left) / small.width, max(1, bottom - top) / small.height
+    w, h = small.size
+    if decoded.orientation in _SIDEWAYS:
+        share_w, share_h, w, h = share_h, share_w, h, w
+    aspect_w, aspect_h = w / max(w, h), h / max(w, h)
+    return math.ceil(max(_pick(box)(box.width / (share_w * aspect_w), box.height / (share_h * aspect_h))
+                         for box in trims))
+
+
+def decode(path: Path, boxes: tuple[Fitted, ...] = ()) -> Decoded:
+    """Safe-open and decode ``path`` as large as ``boxes`` need (in full without boxes); InputError when it is
+    rejected."""
+    side = draft_side(path, boxes)
+    decoded = open_image(path, draft_side=side)
+    need = trimmed_side(decoded, boxes) if side is not None else 0
+    if need > max(decoded.image.size):  # a small product in a large frame: decode more of it, never enlarge it
+        decoded = open_image(path, draft_side=need if need < max(decoded.original_size) else None)
+    return decoded

@@ -1,0 +1,102 @@
+"""A photo is decoded once, as large as its boxes need, and no file stays open; a product's smaller fits are
+resized from its larger ones."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageStat
+
+from artpipe import decoding
+from artpipe.imaging.open import open_image
+from artpipe.jobs import Fitted
+from artpipe.layers import image as image_layer
+from artpipe.tasks import load_asset
+
+
+def _shot(path: Path, product: tuple[int, int, int, int], orientation: int = 1) -> None:
+    im = Image.new("RGB", (4000, 3000), (236, 234, 230))
+    im.paste((40, 90, 170), product)
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    im.save(path, quality=90, exif=exif.tobytes())
+
+
+def _count_decodes(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
+    calls: list[int | None] = []
+
+    def counted(path: Path, **kwargs: int | None) -> object:
+        calls.append(kwargs.get("draft_side"))
+        return open_image(path, **kwargs)  # type: ignore[arg-type]
+    monkeypatch.setattr(decoding, "open_image", counted)
+    return calls
+
+
+def test_a_photo_is_decoded_once_unless_its_product_is_small(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _shot(tmp_path / "large.jpg", (400, 100, 3600, 2900))
+    _shot(tmp_path / "small.jpg", (1700, 1200, 2300, 1800))  # the product spans 600 of 4000 px
+    calls = _count_decodes(monkeypatch)
+    asset = load_asset(tmp_path / "large.jpg", (Fitted(400, 300), Fitted(300, 300, trim=True)))
+    assert calls == [800]  # one decode, at twice the whole frame's fit: no separate look at the product first
+    assert asset.image.size == (1000, 750)
+    calls.clear()
+    asset = load_asset(tmp_path / "small.jpg", (Fitted(400, 300), Fitted(300, 300, trim=True)))
+    assert len(calls) == 2  # the product is small in its frame: decoded again, larger, rather than enlarged
+    span = asset.subject[2] - asset.subject[0]
+    assert span >= 300 - 4
+
+
+def test_a_sideways_photo_is_sized_by_its_upright_frame(tmp_path: Path) -> None:
+    """EXIF 6: the stored 4000x3000 frame stands 3000x4000; a 1500x200 banner box then needs 2 x 200/4000 of
+    its height, not of its width."""
+    _shot(tmp_path / "side.jpg", (400, 100, 3600, 2900), orientation=6)
+    assert decoding.draft_side(tmp_path / "side.jpg", (Fitted(1500, 200),)) == 400
+    _shot(tmp_path / "flat.jpg", (400, 100, 3600, 2900))
+    assert decoding.draft_side(tmp_path / "flat.jpg", (Fitted(1500, 200),)) == 534  # 2 x 200/3000 x 4000
+
+
+def _open_files() -> set[str]:
+    return {os.readlink(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
+            if os.path.exists(f"/proc/self/fd/{fd}")}
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+@pytest.mark.parametrize(("name", "frames"), [("a.jpg", 1), ("a.png", 1), ("a.gif", 3), ("a.tif", 2),
+                                              ("a.webp", 1), ("a.bmp", 1)])
+def test_decoding_lets_every_file_go(tmp_path: Path, name: str, frames: int) -> None:
+    path = tmp_path / name
+    first = Image.new("RGB", (64, 48), (200, 30, 30))
+    first.save(path, save_all=frames > 1, append_images=[Image.new("RGB", (64, 48), (0, 0, 200))] * (frames - 1))
+    before = _open_files()
+    decoded = open_image(path)
+    assert str(path) not in _open_files() - before
+    assert decoded.image.size == (64, 48)
+    assert decoded.image.convert("RGB").getpixel((3, 3)) == pytest.approx((200, 30, 30), abs=3)
+    assert ("multi_frame" in decoded.warnings) == (frames > 1)
+
+
+def test_smaller_fits_of_a_photo_are_resized_from_its_larger_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    photo = Image.linear_gradient("L").resize((900, 1000)).convert("RGB")
+    window = (0, 0, *photo.size)
+    sources: list[tuple[int, int]] = []
+    real = Image.Image.resize
+
+    def spied(self: Image.Image, size: tuple[int, int], *args: object, **kwargs: object) -> Image.Image:
+        sources.append(self.size)
+        return real(self, size, *args, **kwargs)  # type: ignore[arg-type]
+    monkeypatch.setattr(Image.Image, "resize", spied)
+    large = image_layer._chained_fit(photo, window, photo, 700, 640)
+    small = image_layer._chained_fit(photo, window, photo, 500, 560)
+    again = image_layer._chained_fit(photo, window, photo, 700, 640)
+    assert (large.size, small.size) == ((576, 640), (500, 556))
+    assert again is large
+    assert sources == [(900, 1000), (576, 640)]  # the second from the first, the third not resized at all
+    direct = real(photo, small.size, Image.Resampling.LANCZOS)
+    assert max(ImageStat.Stat(ImageChops.difference(small, direct)).mean) < 1  # as sharp as from the photo
+    bigger = image_layer._chained_fit(photo, window, photo, 1800, 2000)  # an enlargement is never a source
+    assert bigger.size == (1800, 2000)
+    sources.clear()
+    image_layer._chained_fit(photo, window, photo, 1200, 1300)
+    assert sources == [(900, 1000)]
