@@ -17,6 +17,12 @@ import yaml
 
 
 @dataclass(frozen=True)
+class MemorySettings:
+    shared_pixels: int  # pictures many products draw (a template's files, a brand's logo), kept decoded
+    painted_pixels: int  # layers that read nothing of a product, kept painted
+
+
+@dataclass(frozen=True)
 class YamlLimits:
     max_bytes: int  # a template or job file larger than this is refused
     max_depth: int  # deeper nesting is refused (YAML bombs)
@@ -123,6 +129,7 @@ class Settings:
     ignore: IgnoreSettings
     quality: QualitySettings
     normalize: NormalizeSettings
+    memory: MemorySettings
 
 
 @cache

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from artpipe import painted
 from artpipe.errors import RenderError
 from artpipe.imaging.normalize import Asset
 from artpipe.imaging.place import fitted
-from artpipe.layers import KINDS, Placed, Scene
+from artpipe.layers import Placed, Scene
 from artpipe.layers.base import gradient_fill, resolve_color
 from artpipe.template.layout import resolve_box
 from artpipe.template.model import Layer, Size, Template
@@ -115,7 +116,7 @@ def render(template: Template, size_name: str, values: Mapping[str, str], images
             warnings.append(f"dropped:{layer.name}@{size.name}")
             continue
         rect = resolve_box(layer.box, size.width, size.height)
-        placed = KINDS[layer.type].paint(layer, rect, scene)
+        placed = painted.paint(layer, rect, scene)
         if placed is not None:
             composite(out, placed)
             warnings.extend(placed.warnings)

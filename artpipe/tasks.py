@@ -10,11 +10,11 @@ import resource
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from artpipe.assetcache import asset_key, load_cached, save_cached
+from artpipe.assetcache import SHARED, asset_key, load_cached, save_cached
 from artpipe.cutout import Isolate
 from artpipe.decoding import decode
 from artpipe.errors import InputError, RenderError
@@ -56,11 +56,6 @@ def load_asset(path: Path, boxes: tuple[Fitted, ...] = (), cache: Path | None = 
     return asset
 
 
-@lru_cache(maxsize=64)
-def _template_file(path: str, mtime_ns: int) -> Asset:
-    return load_asset(Path(path))
-
-
 def template_assets(template: Template, files: Mapping[str, str] | None = None) -> dict[str, Asset]:
     """The template's own images (logo, background), decoded once per process; its fonts are not images.
     ``files``: where to read files named by absolute path instead (a shipped task's copies); a problem names
@@ -69,7 +64,7 @@ def template_assets(template: Template, files: Mapping[str, str] | None = None) 
     for name in template.images:
         path = Path((files or {}).get(name, name))
         try:
-            out[f"file:{name}"] = _template_file(str(path), path.stat().st_mtime_ns)
+            out[f"file:{name}"] = SHARED.get(path, "", partial(load_asset, path))
         except OSError as exc:
             raise InputError(name, "missing", f"cannot read it ({exc.strerror or exc})") from None
         except InputError as exc:
@@ -212,9 +207,13 @@ def _load_images(task: Task) -> tuple[dict[str, Asset], list[str], list[str]]:
     warnings: list[str] = []
     steps: list[str] = []
     for field, path in product.images.items():
-        try:  # read from the shipped copy when there is one, always named as the job names it
-            asset = load_asset(Path(task.files.get(str(path), path)), boxes.get(field, ()), task.assets,
-                               isolation if field in product_fields else None)
+        source = Path(task.files.get(str(path), path))  # the shipped copy when there is one, named as the job does
+        try:
+            if field in product_fields:
+                asset = load_asset(source, boxes.get(field, ()), task.assets, isolation)
+            else:  # a brand's logo, a badge: the same file for many products, decoded once
+                drawn = boxes.get(field, ())
+                asset = SHARED.get(source, repr(drawn), partial(load_asset, source, drawn, task.assets))
         except InputError as exc:
             raise InputError(str(path), exc.reason, exc.message) from None
         images[field] = asset

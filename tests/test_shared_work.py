@@ -1,0 +1,126 @@
+"""Work every product of a batch shares is done once per worker: a brand's logo is decoded once, a layer that
+reads nothing of the product is painted once; what differs per product is always drawn again."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops
+
+from artpipe import decoding, painted
+from artpipe.assetcache import SHARED, SharedAssets
+from artpipe.jobs import load_job, plan
+from artpipe.layers import KINDS
+from artpipe.tasks import render_product
+
+from conftest import product_photo
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def _job(tmp_path: Path, products: list[tuple[str, str]]) -> Path:
+    (tmp_path / "photos").mkdir(exist_ok=True)
+    shutil.copy(SAMPLES / "logo-maison.png", tmp_path / "logo.png")
+    rows = ""
+    for i, (sku, badge) in enumerate(products):
+        product_photo((600 + 40 * i, 500)).save(tmp_path / "photos" / f"{sku}.jpg")
+        rows += f"  - {{sku: {sku}, product: photos/{sku}.jpg, headline: 春季大促, badge: '{badge}'}}\n"
+    path = tmp_path / "job.yaml"
+    path.write_text("templates: [{template: promo-banner, sizes: [wide]}]\ndefaults: {logo: logo.png}\n"
+                    f"products:\n{rows}", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _fresh() -> None:
+    SHARED.entries.clear()
+    painted._KEPT.clear()
+
+
+def _spy(monkeypatch: pytest.MonkeyPatch, target: object, name: str) -> list[object]:
+    calls: list[object] = []
+    real = getattr(target, name)
+
+    def spied(*args: object, **kwargs: object) -> object:
+        calls.append(args[0])
+        return real(*args, **kwargs)
+    monkeypatch.setattr(target, name, spied)
+    return calls
+
+
+def test_a_brand_logo_is_decoded_once_and_again_when_it_changes(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    tasks = plan(load_job(_job(tmp_path, [("a", "限时"), ("b", "限时"), ("c", "限时")])), tmp_path / "out")
+    decoded = _spy(monkeypatch, decoding, "open_image")
+    for task in tasks:
+        assert render_product(task).failure is None
+    logo = tmp_path / "logo.png"
+    assert sum(1 for p in decoded if Path(str(p)) == logo) == 1
+    assert sum(1 for p in decoded if "photos" in str(p)) == 3  # every product photo, every time
+    Image.new("RGBA", (300, 100), (0, 128, 0, 255)).save(logo)
+    os.utime(logo, ns=(logo.stat().st_atime_ns, logo.stat().st_mtime_ns + 10**9))
+    assert render_product(tasks[0]).failure is None
+    assert sum(1 for p in decoded if Path(str(p)) == logo) == 2  # an edited file is read again
+
+
+def test_a_missing_brand_logo_is_still_reported_as_missing(tmp_path: Path) -> None:
+    tasks = plan(load_job(_job(tmp_path, [("a", "限时")])), tmp_path / "out")
+    (tmp_path / "logo.png").unlink()
+    result = render_product(tasks[0])
+    assert result.failure is not None
+    assert result.failure.reason == "missing"
+    assert result.input == tmp_path / "logo.png"
+
+
+def test_layers_that_read_nothing_of_a_product_are_painted_once(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    tasks = plan(load_job(_job(tmp_path, [("a", "限时"), ("b", "限时"), ("c", "-50%")])), tmp_path / "out")
+    calls: list[str] = []
+    for kind in KINDS.values():
+        real = kind.paint
+
+        def spied(layer: object, rect: object, scene: object, real: object = real) -> object:
+            calls.append(str(getattr(layer, "name", "")))
+            return real(layer, rect, scene)  # type: ignore[operator]
+        monkeypatch.setitem(KINDS, next(k for k, v in KINDS.items() if v is kind),
+                            type(kind)(kind.keys, kind.parse, spied))
+    outputs = []
+    for task in tasks:
+        result = render_product(task)
+        assert result.failure is None
+        outputs.append(result.outputs[0].path)
+    counts = {name: calls.count(name) for name in set(calls)}
+    assert counts["product"] == 3  # the photo: every product
+    assert counts["logo"] == 1  # the same logo file for all three
+    assert counts["badge"] == 2  # 限时 twice, then -50%
+    # What was kept draws exactly what painting it again draws.
+    kept = Image.open(outputs[1]).convert("RGB")
+    painted._KEPT.clear()
+    SHARED.entries.clear()
+    render_product(tasks[1])
+    again = Image.open(outputs[1]).convert("RGB")
+    assert ImageChops.difference(kept, again).getbbox() is None
+
+
+def test_shared_pictures_stay_inside_their_budget(tmp_path: Path) -> None:
+    from artpipe.tasks import load_asset
+
+    shared = SharedAssets(budget_px=300 * 300)
+    paths = []
+    for i, side in enumerate((200, 200, 400)):
+        path = tmp_path / f"{i}.png"
+        Image.new("RGB", (side, side), (i, 0, 0)).save(path)
+        paths.append(path)
+    first = shared.get(paths[0], "", lambda: load_asset(paths[0]))
+    assert shared.get(paths[0], "", lambda: load_asset(paths[0])) is first
+    second = shared.get(paths[1], "", lambda: load_asset(paths[1]))
+    assert [a for a in shared.entries.values()] == [first, second]  # 80,000 px: both fit
+    large = shared.get(paths[2], "", lambda: load_asset(paths[2]))
+    assert large.image.size == (400, 400)
+    assert list(shared.entries.values()) == [first, second]  # 160,000 px is never kept, and pushes nothing out
+    shared.budget_px = 50_000
+    third = shared.get(paths[1], "x", lambda: load_asset(paths[1]))  # another key: the oldest make room
+    assert list(shared.entries.values()) == [third]
