@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from PIL import Image, ImageChops, ImageStat
 
 from artpipe.defaults import settings
@@ -80,12 +82,23 @@ def ink(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> Imag
     return strongest.point(lambda v: 255 if v > tolerance else 0)
 
 
-def find_subject(im: Image.Image, max_side: int | None = None,
+PREVIEW_SIDE = 1024
+
+
+def preview(im: Image.Image) -> Image.Image:
+    """A photo's analysis copy: box-reduced by a whole factor (fast) to at most PREVIEW_SIDE px. Its subject, blur
+    and darkness are judged on it; ``im`` itself when it is that small."""
+    factor = math.ceil(max(im.size) / PREVIEW_SIDE)
+    return im.reduce(factor) if factor > 1 else im
+
+
+def find_subject(im: Image.Image, max_side: int | None = None, small: Image.Image | None = None,
                  ) -> tuple[tuple[int, int, int, int], tuple[int, int, int] | None]:
     """Return (subject box, backdrop colour or None). The whole frame when no subject stands out.
 
     The search runs on a copy at most ``max_side`` pixels long (the analysis setting by default): coarse
-    enough to ignore noise, while a check of a pixel rule on a finished file measures at full size."""
+    enough to ignore noise, while a check of a pixel rule on a finished file measures at full size. ``small``:
+    a reduced copy of ``im`` (its ``preview``) to make that copy from."""
     w, h = im.size
     full = (0, 0, w, h)
     if im.mode == "RGBA":
@@ -93,7 +106,7 @@ def find_subject(im: Image.Image, max_side: int | None = None,
         mask = im.getchannel("A").point(lambda a: 255 if a > settings().analyze.alpha_threshold else 0)
         return mask.getbbox() or full, None
     side = max_side or settings().analyze.max_side
-    small = shrunk(im, side)
+    small = shrunk(small if small is not None else im, side)
     fx, fy = w / small.width, h / small.height
     rgb = small.convert("RGB")
     backdrop, spread = border_color(rgb)

@@ -19,7 +19,7 @@ from PIL import Image
 
 from artpipe.defaults import settings
 from artpipe.imaging import profiles
-from artpipe.imaging.analyze import find_subject
+from artpipe.imaging.analyze import find_subject, preview
 from artpipe.imaging.backdrop import whiten
 from artpipe.imaging.color import to_srgb_image
 from artpipe.imaging.isolate import is_cutout, isolate
@@ -50,11 +50,13 @@ class Work:
     isolation: str = "none"  # how the product was isolated: alpha, color, model or none
     steps: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    small: Image.Image | None = None  # the image's analysis copy (analyze.preview), made by analyze
 
     def after(self, image: Image.Image, step: str, *warnings: str, **changes: object) -> Work:
-        """A new Work with ``image``, the step recorded and any warnings added."""
+        """A new Work with ``image``, the step recorded and any warnings added (a new image, a new copy)."""
+        small = self.small if image is self.image else None
         return replace(self, image=image, steps=(*self.steps, step), warnings=(*self.warnings, *warnings),
-                       **changes)  # type: ignore[arg-type]
+                       small=small, **changes)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -134,8 +136,9 @@ def to_rgb(work: Work) -> Work:
 
 def analyze(work: Work) -> Work:
     """Find the subject box and a plain backdrop colour (used by trim, cover and mattes)."""
-    subject, backdrop = find_subject(work.image)
-    return replace(work, subject=subject, backdrop=backdrop, steps=(*work.steps, "analyze"))
+    small = preview(work.image)
+    subject, backdrop = find_subject(work.image, small=small)
+    return replace(work, subject=subject, backdrop=backdrop, small=small, steps=(*work.steps, "analyze"))
 
 
 def _model(name: str | None, im: Image.Image) -> tuple[Image.Image, float, str]:
@@ -214,8 +217,10 @@ def limit_size(work: Work, max_side: int) -> Work:
 
 def assess(work: Work) -> Work:
     """Add the warnings a designer should see about the input (low resolution, blur, darkness)."""
-    found = assess_image(work.image, size=work.source_size or work.image.size, min_side=settings().quality.min_side,
-                         blur_edge=settings().quality.blur_edge, dark_mean=settings().quality.dark_mean)
+    quality = settings().quality
+    found = assess_image(work.small if work.small is not None else work.image,
+                         size=work.source_size or work.image.size, min_side=quality.min_side,
+                         blur_edge=quality.blur_edge, dark_mean=quality.dark_mean)
     return replace(work, warnings=(*work.warnings, *found)) if found else work
 
 
