@@ -1,20 +1,45 @@
-"""artpipe: merchant product photos in, finished store art out."""
+"""artpipe: merchant product photos in, finished store art out.
+
+The names below are imported when first used, so a worker process that imports one module (``artpipe.tasks``)
+does not load the whole package (the web pages, the command line, the batch runner).
+"""
 
 from __future__ import annotations
 
-from artpipe.api import RunResult, iter_job, render_job, run_job
-from artpipe.errors import ArtpipeError, ConfigError, InputError, RenderError
-from artpipe.imaging.normalize import Asset, normalize
-from artpipe.imaging.open import open_image
-from artpipe.jobs import load_job, plan
-from artpipe.render import render
-from artpipe.tasks import load_asset
-from artpipe.template.find import bundled_templates
-from artpipe.template.load import load_template
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from artpipe.render import render  # eager: the name is also a submodule's, which would shadow a lazy one
 from artpipe.version import __version__
+
+if TYPE_CHECKING:
+    from artpipe.api import RunResult, iter_job, render_job, run_job
+    from artpipe.errors import ArtpipeError, ConfigError, InputError, RenderError
+    from artpipe.imaging.normalize import Asset, normalize
+    from artpipe.imaging.open import open_image
+    from artpipe.jobs import load_job, plan
+    from artpipe.tasks import load_asset
+    from artpipe.template.find import bundled_templates
+    from artpipe.template.load import load_template
+
+_WHERE = {
+    "RunResult": "artpipe.api", "iter_job": "artpipe.api", "render_job": "artpipe.api", "run_job": "artpipe.api",
+    "ArtpipeError": "artpipe.errors", "ConfigError": "artpipe.errors", "InputError": "artpipe.errors",
+    "RenderError": "artpipe.errors", "Asset": "artpipe.imaging.normalize", "normalize": "artpipe.imaging.normalize",
+    "open_image": "artpipe.imaging.open", "load_job": "artpipe.jobs", "plan": "artpipe.jobs",
+    "load_asset": "artpipe.tasks", "bundled_templates": "artpipe.template.find",
+    "load_template": "artpipe.template.load",
+}
 
 __all__ = [
     "ArtpipeError", "Asset", "ConfigError", "InputError", "RenderError", "RunResult", "__version__",
     "bundled_templates", "iter_job", "load_asset", "load_job", "load_template", "normalize", "open_image", "plan",
     "render", "render_job", "run_job",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(import_module(_WHERE[name]), name)
+    msg = f"module 'artpipe' has no attribute {name!r}"
+    raise AttributeError(msg)

@@ -14,8 +14,8 @@ rep so a noisy machine slows them alike:
   naive     full decode, exif_transpose, ICC and trim at full size, LANCZOS per template from full size
   artpipe   the same templates as artpipe YAML, rendered by artpipe's worker function (JPEG + WebP: one
             job with two formats)
-Prints ms per input (median), x floor, artpipe / careful, then throughput with 1 and 2 worker processes and
-the peak RSS of a worker.
+Prints ms per input (median), x floor, artpipe / careful, then throughput with 1 and 2 worker processes, and
+the peak RSS of a fresh worker after setting up only and after 20 and 200 products.
 """
 
 from __future__ import annotations
@@ -87,14 +87,18 @@ layers:
 
 
 def artpipe_tasks(folder: Path, photos: list[Path], webp: bool) -> dict[Path, Task]:
+    return {t.product.primary: t for t in artpipe_plan(folder, photos, webp) if t.product.primary is not None}
+
+
+def artpipe_plan(folder: Path, photos: list[Path], webp: bool) -> list[Task]:
+    """One task per photo (a photo listed twice is two products)."""
     rows = "".join(f"  - {{sku: p{i:04d}, product: {p}}}\n" for i, p in enumerate(photos))
     formats = "{type: jpeg, quality: 85}" + (", {type: webp, quality: 80}" if webp else "")
     job = folder / f"job-{int(webp)}-{os.getpid()}.yaml"  # worker processes plan their own share
     job.write_text(
         f"templates: [sq.yaml, bn.yaml]\ncutout: never\noutput: '{{sku}}-{{template}}.jpg'\n"
         f"format: [{formats}]\nproducts:\n{rows}", encoding="utf-8")
-    tasks = plan(load_job(job), folder / "out" / "artpipe")
-    return {t.product.primary: t for t in tasks if t.product.primary is not None}
+    return plan(load_job(job), folder / "out" / "artpipe")
 
 
 # careful Pillow ----------------------------------------------------------------------------------------------------
@@ -267,11 +271,34 @@ def throughput(folder: Path, photos: list[Path], webp: bool, workers: int, name:
     return (time.perf_counter() - started) * 1000 / len(photos), max(rss)
 
 
+def _rss_worker(args: tuple[str, str, list[str], int]) -> float:
+    """Peak RSS (MiB) of a fresh worker rendering ``count`` products, the photos taken in turn."""
+    name, folder, photos, count = args
+    cycle = [Path(photos[i % len(photos)]) for i in range(count)]
+    if name == "artpipe":
+        for task in artpipe_plan(Path(folder), cycle, False):
+            render_product(task)
+    else:
+        out = Path(folder) / "out" / "careful"
+        for p in cycle:
+            careful(p, out, Path(folder) / "logo.png", False)
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def peak_rss(folder: Path, photos: list[Path], name: str, count: int) -> float:
+    with ProcessPoolExecutor(max_workers=1) as pool:  # a fresh process per measure
+        return pool.submit(_rss_worker, (name, str(folder), [str(p) for p in photos], count)).result()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=12)
     parser.add_argument("--reps", type=int, default=2)
     parser.add_argument("--workers", type=int, nargs="*", default=[1, 2])
+    parser.add_argument("--throughput-count", type=int, default=24,
+                        help="inputs per throughput measure (the photos taken in turn)")
+    parser.add_argument("--rss", type=int, nargs="*", default=[0, 20, 200],
+                        help="products a fresh worker renders for each peak RSS measure (0: set up only)")
     args = parser.parse_args()
     photos = workload(args.count)
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -287,10 +314,21 @@ def main() -> None:
         for webp in (False, True):
             ratio = rows[webp]["artpipe"] / rows[webp]["careful"]
             print(f"artpipe / careful Pillow, {'JPEG + WebP' if webp else 'JPEG'}: {ratio:.2f}")
+        inputs = [photos[i % len(photos)] for i in range(args.throughput_count)]
+        speed: dict[tuple[str, int], float] = {}
         for workers in args.workers:  # each worker sets up its own caches, as a batch's workers do
             for name in ("careful", "artpipe"):
-                ms, rss = throughput(folder, photos, False, workers, name)
-                print(f"{workers} worker(s), {name}: {ms:.0f} ms per input (JPEG), peak RSS of a worker {rss:.0f} MiB")
+                ms, rss = throughput(folder, inputs, False, workers, name)
+                speed[name, workers] = ms
+                print(f"{workers} worker(s), {name}: {ms:.0f} ms per input (JPEG, {len(inputs)} inputs), "
+                      f"peak RSS of a worker {rss:.0f} MiB")
+        if len(args.workers) > 1:
+            low, high = min(args.workers), max(args.workers)
+            for name in ("careful", "artpipe"):
+                print(f"{name}: {high} workers are x{speed[name, low] / speed[name, high]:.2f} of {low}")
+        for name in ("careful", "artpipe"):
+            sizes = ", ".join(f"{count} products {peak_rss(folder, photos, name, count):.0f} MiB" for count in args.rss)
+            print(f"peak RSS of a fresh worker, {name}: {sizes}")
 
 
 if __name__ == "__main__":

@@ -10,10 +10,14 @@ fitted at 512 px and only the final blend is made at 1024 px).
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 from PIL import Image, ImageFilter
 
 from artpipe.imaging.analyze import shrunk
+
+if TYPE_CHECKING:
+    import numpy as np
 
 WORK_SIDE = 1024  # the guide's long side
 _FIT_SIDE = 512  # where the coefficients are fitted
@@ -26,6 +30,7 @@ _LOW, _HIGH = 0.3, 0.7  # refined values below _LOW are backdrop, above _HIGH pr
 def _box(a: np.ndarray, r: int) -> np.ndarray:
     """Mean over a (2r+1)^2 window (shrunk at the borders) of the last two axes (a stack of images at once),
     by cumulative sums: O(1) per pixel."""
+    import numpy as np  # here, not at the top: a worker that never refines a mask does not load numpy
     def along(x: np.ndarray, axis: int) -> np.ndarray:
         n = x.shape[axis]
         pad = [(0, 0)] * x.ndim
@@ -45,6 +50,7 @@ def _box(a: np.ndarray, r: int) -> np.ndarray:
 
 def coefficients(guide: np.ndarray, src: np.ndarray, radius: int, eps: float) -> tuple[np.ndarray, np.ndarray]:
     """The guided filter's smoothed linear coefficients (a, b): the filtered ``src`` is ``a * guide + b``."""
+    import numpy as np  # here, not at the top: a worker that never refines a mask does not load numpy
     mean_i, mean_p, mean_ii, mean_ip = _box(np.stack([guide, src, guide * guide, guide * src]), radius)
     a = (mean_ip - mean_i * mean_p) / (mean_ii - mean_i * mean_i + eps)
     b = mean_p - a * mean_i
@@ -65,16 +71,19 @@ def _scaled(size: tuple[int, int], side: int) -> tuple[int, int]:
 
 
 def _float(im: Image.Image) -> np.ndarray:
+    import numpy as np  # here, not at the top: a worker that never refines a mask does not load numpy
     return np.asarray(im, dtype=np.float32) / 255.0
 
 
 def _upsampled(a: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    import numpy as np  # here, not at the top: a worker that never refines a mask does not load numpy
     return np.asarray(Image.fromarray(a, "F").resize(size, Image.Resampling.BILINEAR), dtype=np.float32)
 
 
 def refine(photo: Image.Image, coarse: Image.Image) -> Image.Image:
     """The product mask (L, photo's size): ``coarse`` (any size) fitted to ``photo``'s edges. The coefficients
     are fitted at up to 512 px, then applied to a guide of up to 1024 px."""
+    import numpy as np  # here, not at the top: a worker that never refines a mask does not load numpy
     guide_im = shrunk(photo, WORK_SIDE).convert("L")
     size = guide_im.size
     fit = _scaled(size, _FIT_SIDE)
@@ -91,6 +100,7 @@ def refine(photo: Image.Image, coarse: Image.Image) -> Image.Image:
 
 def mask_facts(mask: Image.Image) -> tuple[float, float]:
     """(share of the frame that is product, how sure the mask is: the share of pixels clearly in or out)."""
+    import numpy as np  # here, not at the top: a worker that never refines a mask does not load numpy
     m = np.asarray(shrunk(mask, 256), dtype=np.float32) / 255.0
     share = float((m > 0.5).mean())
     sure = float(((m < 0.1) | (m > 0.9)).mean())
@@ -133,6 +143,7 @@ def cut_out(photo: Image.Image, mask: Image.Image) -> Image.Image:
 
 def _paste_edge_colours(out: Image.Image, photo: Image.Image, mask: Image.Image) -> None:
     """Paste into ``out`` (``photo``'s size) the product's own colour where ``mask`` is soft (see decontaminate)."""
+    import numpy as np  # here, not at the top: a worker that never refines a mask does not load numpy
     edge = mask.point(lambda a: 255 if 0 < a < _SOLID_ALPHA else 0)
     box = edge.getbbox()
     if box is None:

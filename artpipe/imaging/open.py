@@ -53,10 +53,15 @@ UNSUPPORTED = ("not an image artpipe reads (JPEG, PNG, WebP, HEIC/HEIF, AVIF, GI
 
 @cache
 def register_plugins() -> None:
-    """Register every Pillow plugin and pillow-heif's HEIF opener (iPhone photos), once per process, so the
-    allow-list can name formats like MPO, AVIF and HEIF. libheif applies a HEIC's rotation (irot/imir) while
-    decoding and pillow-heif then reports EXIF orientation 1, so the orientation step never turns it twice."""
+    """Register every Pillow plugin, once per process, so the allow-list can name formats like MPO and AVIF."""
     Image.init()
+
+
+@cache
+def register_heif() -> None:
+    """Register pillow-heif's HEIF opener (iPhone photos) the first time a file is an ISO media file (libheif
+    is loaded only then). libheif applies a HEIC's rotation (irot/imir) while decoding and pillow-heif then
+    reports EXIF orientation 1, so the orientation step never turns it twice."""
     try:
         from pillow_heif import register_heif_opener
     except ImportError:  # a build without it reads everything else; HEIC files are then `unsupported`
@@ -166,6 +171,8 @@ def open_untrusted(source: Path | IO[bytes], name: str) -> Image.Image:
         if head.startswith(magic):
             raise InputError(name, "unsupported", f"{kind} files are not accepted; export a JPEG or PNG")
     register_plugins()
+    if head[4:8] == b"ftyp":  # HEIC, HEIF, AVIF
+        register_heif()
     # Pillow warns above its own default (89.5 MP) and refuses at twice that: follow the configured limit
     # instead, so a 95 MP photo under a 120 MP limit opens (our own check in _decode enforces the limit).
     Image.MAX_IMAGE_PIXELS = settings().image.max_pixels

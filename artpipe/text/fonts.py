@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from fontTools.ttLib import TTFont, TTLibError
 from PIL import ImageFont, features
 
 from artpipe.text.scripts import LATIN_FORMS, clusters, ignorable, is_cjk, is_emoji
@@ -132,6 +131,8 @@ LICENCE_FILES = ("OFL*", "LICENSE*", "LICENCE*", "COPYING*", "*.license", "*.lic
 def licence_of(path: Path) -> str | None:
     """The licence a font file carries: named in its own name table (IDs 13 and 14), or a licence file beside it
     (OFL.txt, LICENSE.txt, <font>.license ...); None when neither says."""
+    from fontTools.ttLib import TTFont, TTLibError  # only for fonts found beside templates, rarely in a worker
+
     try:
         with TTFont(str(path), fontNumber=0, lazy=True) as tt:
             said = " ".join(str(tt["name"].getDebugName(i) or "") for i in (13, 14)).lower() if "name" in tt else ""
@@ -197,6 +198,8 @@ def coverage(font: Face) -> frozenset[int]:
 
 def read_coverage(path: Path) -> frozenset[int]:
     """A font file's coverage read from its cmap with fontTools."""
+    from fontTools.ttLib import TTFont, TTLibError  # the bundled fonts' coverage is precomputed
+
     try:
         with TTFont(str(path), fontNumber=0, lazy=True) as tt:
             cmap = tt.getBestCmap() or {}
