@@ -4,22 +4,25 @@ A JPEG is decoded at the smallest DCT scale (1/2, 1/4, 1/8) at which, in every b
 ``REDUCING_GAP`` times the pixels of its fit (careful Pillow's rule: the final resize stays sharp). The frame's
 size and orientation come from its header, so this costs no decoding. A picture trimmed to its product must
 also keep at least the pixels its product is drawn at (never enlarged): that is checked on the decoded frame,
-and only a photo whose product is small in its frame is decoded again, larger.
+and only a photo whose product is small in its frame is decoded again, larger. Other formats are decoded in
+full and reduced by a whole factor by the same rules.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from artpipe.defaults import settings
-from artpipe.imaging.analyze import find_subject, shrunk
+from artpipe.imaging.analyze import find_subject, preview, reduced, shrunk
 from artpipe.imaging.open import Decoded, bomb_guard, open_image, open_untrusted
 from artpipe.jobs import Fitted
 
 REDUCING_GAP = 2.0  # decode at least this many times the pixels the largest fit needs
 _SIDEWAYS = (5, 6, 7, 8)  # EXIF orientations that swap the axes
+_REDUCIBLE = ("L", "LA", "RGB", "RGBA")  # modes Pillow's reduce takes (a palette is converted later)
 
 
 def _pick(box: Fitted) -> Callable[..., float]:
@@ -39,6 +42,14 @@ def _header(path: Path) -> tuple[str, tuple[int, int], int] | None:
         return None
 
 
+def _whole_side(size: tuple[int, int], orientation: int, boxes: tuple[Fitted, ...]) -> float:
+    """The longest side a stored frame of ``size`` needs for its whole picture to keep ``REDUCING_GAP`` times
+    the pixels of its fit in every box (its upright axes: EXIF ``orientation`` may swap them)."""
+    w, h = size
+    uw, uh = (h, w) if orientation in _SIDEWAYS else (w, h)
+    return max(REDUCING_GAP * _pick(box)(box.width / uw, box.height / uh) * max(uw, uh) for box in boxes)
+
+
 def draft_side(path: Path, boxes: tuple[Fitted, ...]) -> int | None:
     """The longest side a JPEG must be decoded at for the whole frame to keep ``REDUCING_GAP`` times the pixels
     of its fit in every box (None: in full, or not a JPEG)."""
@@ -46,9 +57,7 @@ def draft_side(path: Path, boxes: tuple[Fitted, ...]) -> int | None:
     if header is None or header[0] != "JPEG":
         return None
     _, (w, h), orientation = header
-    uw, uh = (h, w) if orientation in _SIDEWAYS else (w, h)
-    need = max(REDUCING_GAP * _pick(box)(box.width / uw, box.height / uh) * max(uw, uh) for box in boxes)
-    side = math.ceil(need)
+    side = math.ceil(_whole_side((w, h), orientation, boxes))
     return None if side >= max(w, h) else side
 
 
@@ -58,7 +67,12 @@ def trimmed_side(decoded: Decoded, boxes: tuple[Fitted, ...]) -> int:
     trims = [box for box in boxes if box.trim]
     if not trims:
         return 0
-    small = shrunk(decoded.image, settings().analyze.max_side).convert("RGB")
+    image = decoded.image
+    if image.mode not in _REDUCIBLE:  # a palette, CMYK, 16 bits: an estimate in RGB(A) is all this needs
+        alpha = image.mode in ("PA", "La", "RGBa") or "transparency" in image.info
+        image = image.convert("RGBA" if alpha else "RGB")
+    # A cut-out's product is its alpha, read on the analysis copy; a photo's is found on a smaller one.
+    small = preview(image) if image.mode == "RGBA" else shrunk(image, settings().analyze.max_side).convert("RGB")
     left, top, right, bottom = find_subject(small)[0]
     share_w, share_h = max(1, right - left) / small.width, max(1, bottom - top) / small.height
     w, h = small.size
@@ -71,10 +85,20 @@ def trimmed_side(decoded: Decoded, boxes: tuple[Fitted, ...]) -> int:
 
 def decode(path: Path, boxes: tuple[Fitted, ...] = ()) -> Decoded:
     """Safe-open and decode ``path`` as large as ``boxes`` need (in full without boxes); InputError when it is
-    rejected."""
+    rejected. A format without DCT scaling (PNG, WebP, TIFF...) is decoded in full, then reduced by the largest
+    whole factor the boxes allow, so the rest of the work (and the memory it holds) is on fewer pixels."""
     side = draft_side(path, boxes)
     decoded = open_image(path, draft_side=side)
-    need = trimmed_side(decoded, boxes) if side is not None else 0
-    if need > max(decoded.image.size):  # a small product in a large frame: decode more of it, never enlarge it
-        decoded = open_image(path, draft_side=need if need < max(decoded.original_size) else None)
-    return decoded
+    if not boxes:
+        return decoded
+    need = trimmed_side(decoded, boxes)
+    if side is not None:
+        if need > max(decoded.image.size):  # a small product in a large frame: decode more of it, never enlarge it
+            decoded = open_image(path, draft_side=need if need < max(decoded.original_size) else None)
+        return decoded
+    image = decoded.image
+    need = max(need, math.ceil(_whole_side(image.size, decoded.orientation, boxes)))
+    factor = max(image.size) // max(1, need)
+    if factor < 2 or image.mode not in _REDUCIBLE:
+        return decoded
+    return replace(decoded, image=reduced(image, factor))

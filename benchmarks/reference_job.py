@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import argparse
 import io
+import multiprocessing
 import os
 import random
-import resource
 import statistics
 import sys
 import tempfile
@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from workload import workload  # noqa: E402
 
 from artpipe.jobs import Task, load_job, plan  # noqa: E402
-from artpipe.tasks import render_product  # noqa: E402
+from artpipe.tasks import peak_rss_mb, render_product  # noqa: E402
 from artpipe.text.fonts import face_path  # noqa: E402
 
 FONT = str(face_path("sans", "regular"))
@@ -99,6 +99,10 @@ def artpipe_plan(folder: Path, photos: list[Path], webp: bool) -> list[Task]:
         f"templates: [sq.yaml, bn.yaml]\ncutout: never\noutput: '{{sku}}-{{template}}.jpg'\n"
         f"format: [{formats}]\nproducts:\n{rows}", encoding="utf-8")
     return plan(load_job(job), folder / "out" / "artpipe")
+
+
+# Worker processes start fresh (spawned, not forked from this process): their peak RSS is their own.
+FRESH = multiprocessing.get_context("spawn")
 
 
 # careful Pillow ----------------------------------------------------------------------------------------------------
@@ -254,39 +258,44 @@ def interleaved(folder: Path, photos: list[Path], webp: bool, reps: int) -> dict
     return {name: statistics.median(v) for name, v in times.items()}
 
 
-def _worker(args: tuple[str, str, list[str], bool]) -> float:
+def _worker(args: tuple[str, str, list[str], bool]) -> tuple[float, float, float]:
+    """(started, finished, peak RSS in MiB) of one worker's share, its set-up done first."""
     name, folder, photos, webp = args
     runs = methods(Path(folder), [Path(p) for p in photos], webp, floors=False)
+    runs[name](Path(photos[0]))  # warm-up, as the interleaved run does
+    started = time.time()
     for p in photos:
         runs[name](Path(p))
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return started, time.time(), peak_rss_mb()
 
 
 def throughput(folder: Path, photos: list[Path], webp: bool, workers: int, name: str) -> tuple[float, float]:
-    """(ms per input, peak RSS of a worker in MiB) with ``workers`` processes over the photos."""
+    """(ms per input, peak RSS of a worker in MiB) with ``workers`` processes over the photos: from the first
+    worker's start to the last one's end, once every worker has set up (process start-up is not per image)."""
     chunks = [[str(p) for p in photos[i::workers]] for i in range(workers)]
-    started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        rss = list(pool.map(_worker, [(name, str(folder), c, webp) for c in chunks]))
-    return (time.perf_counter() - started) * 1000 / len(photos), max(rss)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=FRESH) as pool:
+        spans = list(pool.map(_worker, [(name, str(folder), c, webp) for c in chunks]))
+    busy = max(end for _, end, _ in spans) - min(start for start, _, _ in spans)
+    return busy * 1000 / len(photos), max(rss for _, _, rss in spans)
 
 
 def _rss_worker(args: tuple[str, str, list[str], int]) -> float:
     """Peak RSS (MiB) of a fresh worker rendering ``count`` products, the photos taken in turn."""
     name, folder, photos, count = args
     cycle = [Path(photos[i % len(photos)]) for i in range(count)]
-    if name == "artpipe":
+    if name == "artpipe" and cycle:
         for task in artpipe_plan(Path(folder), cycle, False):
             render_product(task)
     else:
         out = Path(folder) / "out" / "careful"
+        out.mkdir(parents=True, exist_ok=True)
         for p in cycle:
             careful(p, out, Path(folder) / "logo.png", False)
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return peak_rss_mb()
 
 
 def peak_rss(folder: Path, photos: list[Path], name: str, count: int) -> float:
-    with ProcessPoolExecutor(max_workers=1) as pool:  # a fresh process per measure
+    with ProcessPoolExecutor(max_workers=1, mp_context=FRESH) as pool:
         return pool.submit(_rss_worker, (name, str(folder), [str(p) for p in photos], count)).result()
 
 

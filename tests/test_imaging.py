@@ -293,4 +293,12 @@ def test_a_large_jpeg_is_decoded_only_as_large_as_its_boxes_need(tmp_path: Path)
     assert two.image.size == (1000, 750)  # the largest need of all its boxes
     png = tmp_path / "cut.png"
     Image.new("RGB", (4000, 3000), (236, 234, 230)).save(png)
-    assert load_asset(png, (Fitted(100, 100),)).image.size == (4000, 3000)  # only JPEG has DCT scaling
+    # No DCT scaling: decoded in full, then reduced by the largest whole factor the same rules allow.
+    assert load_asset(png, (Fitted(100, 100),)).image.size == (200, 150)  # 2 x the 100 x 75 fit
+    assert load_asset(png, (Fitted(1500, 1500),)).image.size == (4000, 3000)  # 3000 needed: not even 1/2
+    cut = Image.new("RGBA", (4000, 3000), (0, 0, 0, 0))
+    cut.paste((200, 40, 40, 255), (1700, 1200, 2300, 1800))  # the product spans 600 px
+    cut.save(tmp_path / "cut-out.png")
+    trimmed = load_asset(tmp_path / "cut-out.png", (Fitted(300, 300, trim=True),))
+    assert trimmed.image.size == (2000, 1500)  # 1/2 keeps the product at 300 px, its box: never enlarged
+    assert trimmed.subject[2] - trimmed.subject[0] >= 298

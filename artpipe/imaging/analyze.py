@@ -18,6 +18,24 @@ def scale_box(box: tuple[int, int, int, int], fx: float, fy: float, w: int, h: i
             min(h, int(bottom * fy + 0.999)))
 
 
+_BAND_ROWS = 256
+
+
+def reduced(im: Image.Image, factor: int) -> Image.Image:
+    """``im.reduce(factor)``; one with alpha band by band: Pillow premultiplies a copy of what it reduces, and a
+    copy of a whole 12 MP cut-out would double the memory it takes."""
+    if factor <= 1:
+        return im
+    if im.mode not in ("RGBA", "LA"):
+        return im.reduce(factor)
+    out = Image.new(im.mode, (-(-im.width // factor), -(-im.height // factor)))
+    band = factor * max(1, _BAND_ROWS // factor)
+    for top in range(0, im.height, band):
+        out.paste(im.crop((0, top, im.width, min(im.height, top + band))).reduce(factor), (0, top // factor))
+    out.info = im.info
+    return out
+
+
 def shrunk(im: Image.Image, side: int) -> Image.Image:
     """``im`` box-averaged to at most ``side`` px on its long side (the same size ``round`` gives every caller):
     an integer reduction first, which is fast, then the last step on few pixels. ``im`` itself when small."""
@@ -26,7 +44,7 @@ def shrunk(im: Image.Image, side: int) -> Image.Image:
         return im
     size = (max(1, round(im.width * k)), max(1, round(im.height * k)))
     factor = max(1, min(im.width // size[0], im.height // size[1]))
-    small = im.reduce(factor) if factor > 1 else im
+    small = reduced(im, factor)
     return small.resize(size, Image.Resampling.BOX) if small.size != size else small
 
 
@@ -88,8 +106,7 @@ PREVIEW_SIDE = 1024
 def preview(im: Image.Image) -> Image.Image:
     """A photo's analysis copy: box-reduced by a whole factor (fast) to at most PREVIEW_SIDE px. Its subject, blur
     and darkness are judged on it; ``im`` itself when it is that small."""
-    factor = math.ceil(max(im.size) / PREVIEW_SIDE)
-    return im.reduce(factor) if factor > 1 else im
+    return reduced(im, math.ceil(max(im.size) / PREVIEW_SIDE))
 
 
 def find_subject(im: Image.Image, max_side: int | None = None, small: Image.Image | None = None,
