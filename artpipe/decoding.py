@@ -15,8 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from artpipe.defaults import settings
-from artpipe.imaging.analyze import find_subject, preview, reduced, shrunk
+from artpipe.imaging.analyze import find_subject, preview, reduced
 from artpipe.imaging.open import Decoded, bomb_guard, open_image, open_untrusted
 from artpipe.jobs import Fitted
 
@@ -71,11 +70,13 @@ def trimmed_side(decoded: Decoded, boxes: tuple[Fitted, ...]) -> int:
     if image.mode not in _REDUCIBLE:  # a palette, CMYK, 16 bits: an estimate in RGB(A) is all this needs
         alpha = image.mode in ("PA", "La", "RGBa") or "transparency" in image.info
         image = image.convert("RGBA" if alpha else "RGB")
-    # A cut-out's product is its alpha, read on the analysis copy; a photo's is found on a smaller one.
-    small = preview(image) if image.mode == "RGBA" else shrunk(image, settings().analyze.max_side).convert("RGB")
-    left, top, right, bottom = find_subject(small)[0]
-    share_w, share_h = max(1, right - left) / small.width, max(1, bottom - top) / small.height
-    w, h = small.size
+    # From the analysis copy, which normalizing an upright sRGB photo uses again: a cut-out's product is the
+    # copy's alpha, a photo's is found as normalizing finds it.
+    cut_out = image.mode == "RGBA"
+    seen = preview(image) if cut_out else image
+    left, top, right, bottom = find_subject(seen, small=None if cut_out else preview(image))[0]
+    share_w, share_h = max(1, right - left) / seen.width, max(1, bottom - top) / seen.height
+    w, h = seen.size
     if decoded.orientation in _SIDEWAYS:
         share_w, share_h, w, h = share_h, share_w, h, w
     aspect_w, aspect_h = w / max(w, h), h / max(w, h)

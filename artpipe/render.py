@@ -19,7 +19,8 @@ from artpipe.template.model import Layer, Size, Template
 
 @dataclass(frozen=True)
 class Rendered:
-    """A finished canvas (RGBA) and the warnings its layers raised."""
+    """A finished canvas (RGBA; RGB when rendered ``flat`` on an opaque background) and the warnings its layers
+    raised."""
 
     image: Image.Image
     warnings: tuple[str, ...] = ()
@@ -34,16 +35,26 @@ def field_values(template: Template, supplied: Mapping[str, str]) -> dict[str, s
     return values
 
 
-def _background(scene: Scene) -> Image.Image:
+def _background(scene: Scene, flat: bool) -> Image.Image:
+    """The canvas: RGBA; with ``flat``, RGB when the background is opaque (nothing drawn on it can make it
+    transparent again, and the file written from it then has no alpha to flatten)."""
     bg = scene.template.background
     w, h = scene.size.width, scene.size.height
     origin = str(scene.template.path)
     if bg.gradient is not None:
-        return gradient_fill(bg.gradient, w, h, scene, origin)
-    if bg.image is not None:
+        canvas = gradient_fill(bg.gradient, w, h, scene, origin)
+    elif bg.image is not None:
         asset = scene.images[f"file:{bg.image}"]
-        return fitted(asset.image, w, h, bg.fit, (0.5, 0.5)).convert("RGBA")
-    return Image.new("RGBA", (w, h), resolve_color(bg.color or "#ffffff", scene, origin))
+        canvas = fitted(asset.image, w, h, bg.fit, (0.5, 0.5))
+    else:
+        color = resolve_color(bg.color or "#ffffff", scene, origin)
+        opaque = flat and color[3] == 255
+        return Image.new("RGB" if opaque else "RGBA", (w, h), color[:3] if opaque else color)
+    if not flat:
+        return canvas.convert("RGBA")
+    if canvas.mode == "RGBA" and canvas.getchannel("A").getextrema()[0] == 255:
+        return canvas.convert("RGB")
+    return canvas if canvas.mode in ("RGB", "RGBA") else canvas.convert("RGBA")
 
 
 def slot_layers(template: Template, size_name: str, scene: Scene, drop_roles: tuple[str, ...] = (),
@@ -82,30 +93,36 @@ def visible(layer: Layer, scene: Scene, image_fields: Mapping[str, object] | Non
 
 
 def composite(canvas: Image.Image, placed: Placed) -> None:
-    """Alpha-composite a painted layer onto the canvas in place, clipping whatever falls off the edges."""
+    """Alpha-composite a painted layer onto the canvas in place, clipping whatever falls off the edges. On an
+    opaque (RGB) canvas that is the layer pasted through its own alpha: the same blend."""
     x, y, im = placed.x, placed.y, placed.image
     left, top = max(0, -x), max(0, -y)
     right, bottom = min(im.width, canvas.width - x), min(im.height, canvas.height - y)
     if right <= left or bottom <= top:
         return
-    canvas.alpha_composite(im, (x + left, y + top), (left, top, right, bottom))
+    if canvas.mode == "RGBA":
+        canvas.alpha_composite(im, (x + left, y + top), (left, top, right, bottom))
+        return
+    part = im if (left, top, right, bottom) == (0, 0, *im.size) else im.crop((left, top, right, bottom))
+    canvas.paste(part, (x + left, y + top), part if part.mode in ("RGBA", "LA") else None)
 
 
 def render(template: Template, size_name: str, values: Mapping[str, str], images: Mapping[str, Asset], *,
            canvas: Size | None = None, drop_roles: tuple[str, ...] = (),
            refuse_roles: tuple[str, ...] = (), min_subject_px: int = 0, cutout: str | None = None,
-           lang: str | None = None, system_fonts: tuple[str, ...] = ()) -> Rendered:
+           lang: str | None = None, system_fonts: tuple[str, ...] = (), flat: bool = False) -> Rendered:
     """Compose ``template`` at size ``size_name``; RenderError when a layer cannot be drawn.
 
     ``canvas``: draw the layers of ``size_name`` on a canvas of another size (a marketplace preset's); the
     boxes are resolved against it. ``drop_roles``: leave out layers of these roles (a slot that forbids
     promotional overlays); ``refuse_roles``: a RenderError when a visible layer has one of these roles.
     ``lang``: the text's language where a layer does not say; ``system_fonts``: font files tried last.
+    ``flat``: the canvas is only written to a file: an opaque one is drawn in RGB (see ``_background``).
     """
     size = canvas or template.size(size_name)
     scene = Scene(template, size, field_values(template, values), dict(images), min_subject_px, cutout, lang,
                   system_fonts)
-    out = _background(scene)
+    out = _background(scene, flat)
     warnings: list[str] = []
     used: list[tuple[str, str]] = []
     upscale = 0.0

@@ -136,7 +136,7 @@ def _render_output(template: Template, size: str, values: dict[str, str], images
     """Render one output; a square preset whose ``low_resolution`` rule the product would break at the preset's
     size is rendered smaller instead, as far as the preset's own minimum size allows (a photo of 800 px makes
     a sharp 1700 px Amazon image rather than a soft 2000 px one)."""
-    lettered: dict[str, Any] = {"lang": lettering.lang,
+    lettered: dict[str, Any] = {"lang": lettering.lang, "flat": True,
                                 "system_fonts": system_fonts() if lettering.system_fonts else ()}
     rendered = render(template, size, values, images, **_preset_canvas(preset), **lettered)
     rule = preset.rule("low_resolution") if preset is not None else None

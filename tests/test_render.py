@@ -175,3 +175,28 @@ layers:
     assert red.getbbox() is not None
     outside = ImageChops.subtract(red, ellipse_mask(300, 300).point(lambda a: 255 if a > 0 else 0))
     assert outside.getbbox() is None
+
+
+@pytest.mark.parametrize("name", sorted(bundled_templates()))
+def test_a_flat_canvas_draws_what_flattening_the_transparent_one_does(name: str) -> None:
+    """Outputs are drawn on an RGB canvas when the background is opaque: pixel for pixel what the RGBA canvas
+    gives once flattened for a JPEG."""
+    from artpipe.imaging.encode import flatten
+    from artpipe.tasks import template_assets
+
+    t = load_template(bundled_templates()[name])
+    photo = asset_of(product_photo((900, 700)))
+    values = {"headline": "春季焕新 全场五折起", "price": "¥39.90", "badge": "限时", "shop": "MAISON 家居"}
+    for size in t.size_names:
+        images = {**template_assets(t), "product": photo, "logo": photo}
+        layered = render(t, size, values, images).image
+        flat = render(t, size, values, images, flat=True).image
+        assert (layered.mode, flat.mode) == ("RGBA", "RGB")
+        assert ImageChops.difference(flatten(layered, (255, 255, 255)), flat).getbbox() is None, size
+
+
+def test_a_transparent_background_stays_transparent_when_flat(tmp_path: Path) -> None:
+    t = text_template(tmp_path, "x")
+    out = render(t, "wide", {"headline": "限时"}, {}, flat=True).image
+    assert out.mode == "RGBA"
+    assert out.getpixel((0, 0))[3] == 0

@@ -7,6 +7,7 @@ import math
 from PIL import Image, ImageChops, ImageStat
 
 from artpipe.defaults import settings
+from artpipe.imaging.derived import derived
 
 _CORNER_FILLED = 0.9  # a corner patch this full is a photo's square corner
 _SIDE_STRAIGHT = 0.6  # a side covered along this share of its length runs straight
@@ -105,8 +106,9 @@ PREVIEW_SIDE = 1024
 
 def preview(im: Image.Image) -> Image.Image:
     """A photo's analysis copy: box-reduced by a whole factor (fast) to at most PREVIEW_SIDE px. Its subject, blur
-    and darkness are judged on it; ``im`` itself when it is that small."""
-    return reduced(im, math.ceil(max(im.size) / PREVIEW_SIDE))
+    and darkness are judged on it; ``im`` itself when it is that small. Made once per image however many steps
+    ask."""
+    return derived(im, "preview", lambda: reduced(im, math.ceil(max(im.size) / PREVIEW_SIDE)))
 
 
 def find_subject(im: Image.Image, max_side: int | None = None, small: Image.Image | None = None,
@@ -123,7 +125,8 @@ def find_subject(im: Image.Image, max_side: int | None = None, small: Image.Imag
         mask = im.getchannel("A").point(lambda a: 255 if a > settings().analyze.alpha_threshold else 0)
         return mask.getbbox() or full, None
     side = max_side or settings().analyze.max_side
-    small = shrunk(small if small is not None else im, side)
+    source = small if small is not None else im
+    small = derived(source, f"shrunk:{side}", lambda: shrunk(source, side))
     fx, fy = w / small.width, h / small.height
     rgb = small.convert("RGB")
     backdrop, spread = border_color(rgb)

@@ -36,6 +36,8 @@ class EncodeOptions:
 
 def flatten(im: Image.Image, background: tuple[int, int, int]) -> Image.Image:
     """Composite an RGBA image over a solid colour (premultiplied edges, so no dark halo)."""
+    if im.mode == "RGB":
+        return im
     if im.mode != "RGBA":
         return im.convert("RGB")
     if im.getchannel("A").getextrema()[0] == 255:  # opaque already (most canvases): nothing to composite

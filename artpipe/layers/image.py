@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TypeVar, cast
-from weakref import finalize
 
 from PIL import Image, ImageChops
 
@@ -14,6 +11,7 @@ from artpipe.defaults import settings
 from artpipe.errors import RenderError
 from artpipe.imaging.analyze import visible_box
 from artpipe.imaging.backdrop import apply_white, backdrop_region, clear_faint
+from artpipe.imaging.derived import derived
 from artpipe.imaging.normalize import Asset
 from artpipe.imaging.place import (
     cover_subject,
@@ -142,19 +140,7 @@ def _asset(layer: ImageLayer, scene: Scene) -> Asset | None:
     return asset  # None: an optional image field left empty, nothing to draw
 
 
-# Things derived from a photo (its backdrop region, smaller copies), made once however many outputs use them
-# and forgotten with the photo. Images compare by value, so they cannot be dictionary keys themselves.
-_DERIVED: dict[tuple[int, str], object] = {}
 _MAX_LEVEL = 8
-T = TypeVar("T")
-
-
-def _derived(image: Image.Image, what: str, make: Callable[[], T]) -> T:
-    key = (id(image), what)
-    if key not in _DERIVED:
-        _DERIVED[key] = make()
-        finalize(image, _DERIVED.pop, key, None)
-    return cast(T, _DERIVED[key])
 
 
 def _chained_fit(photo: Image.Image, window: tuple[int, int, int, int], im: Image.Image, w: int, h: int,
@@ -163,7 +149,7 @@ def _chained_fit(photo: Image.Image, window: tuple[int, int, int, int], im: Imag
     window that is at least as large when there is one: a resize chain, the largest fit first, as the outputs of
     a product are drawn. Only reductions are kept as sources (a fit from an enlargement would be soft)."""
     size = fit_size(im.width, im.height, w, h, "contain")
-    fits: dict[tuple[int, int], Image.Image] = _derived(photo, f"fits:{window}:{im.mode}", dict)
+    fits: dict[tuple[int, int], Image.Image] = derived(photo, f"fits:{window}:{im.mode}", dict)
     if size in fits:
         return fits[size]
     larger = [f for f in fits.values() if f.width >= size[0] and f.height >= size[1]]
@@ -186,22 +172,22 @@ def _shown(layer: ImageLayer, asset: Asset, forced: str | None = None) -> Asset:
     what = f"cutout{'-white' if layer.whiten else ''}{'' if cut else '-alpha'}"
 
     def make() -> Image.Image:
-        image = _derived(asset.image, "cutout", asset.cutout) if cut else asset.image
+        image = derived(asset.image, "cutout", asset.cutout) if cut else asset.image
         return clear_faint(image, tolerance) if layer.whiten else image
 
-    image = _derived(asset.image, what, make) if layer.whiten or not cut else \
-        _derived(asset.image, "cutout", asset.cutout)  # made once per photo, whatever the outputs
+    image = derived(asset.image, what, make) if layer.whiten or not cut else \
+        derived(asset.image, "cutout", asset.cutout)  # made once per photo, whatever the outputs
     # The model's cut-out was measured with its mask already (what stays visible on white); a real cut-out is
     # measured as it will show.
     subject = None if not layer.whiten else asset.subject if cut else \
-        _derived(image, "visible", lambda: visible_box(image, None, tolerance))
+        derived(image, "visible", lambda: visible_box(image, None, tolerance))
     return replace(asset, image=image, subject=subject or asset.subject, backdrop=None, mask=None)
 
 
 def _region(asset: Asset) -> Image.Image:
     backdrop = asset.backdrop
     assert backdrop is not None
-    return _derived(asset.image, "region",
+    return derived(asset.image, "region",
                     lambda: backdrop_region(asset.image, backdrop, settings().analyze.backdrop_tolerance))
 
 
@@ -216,7 +202,7 @@ def _reduced(image: Image.Image, window: tuple[int, int, int, int], w: int, h: i
         f *= 2
     if f == 1:
         return image, window, 1
-    base = _derived(image, f"level{f}", lambda: image.reduce(f))
+    base = derived(image, f"level{f}", lambda: image.reduce(f))
     scaled = (window[0] // f, window[1] // f, min(base.width, -(-window[2] // f)), min(base.height, -(-window[3] // f)))
     return base, scaled, f
 
@@ -331,7 +317,7 @@ def _white_subject(asset: Asset) -> tuple[int, int, int, int]:
     assert asset.backdrop is not None
     backdrop = asset.backdrop
     tolerance = settings().analyze.backdrop_tolerance
-    box = _derived(asset.image, "white-subject", lambda: visible_box(asset.image, None, tolerance, backdrop=backdrop))
+    box = derived(asset.image, "white-subject", lambda: visible_box(asset.image, None, tolerance, backdrop=backdrop))
     return box or asset.subject
 
 
