@@ -124,3 +124,39 @@ def test_shared_pictures_stay_inside_their_budget(tmp_path: Path) -> None:
     shared.budget_px = 50_000
     third = shared.get(paths[1], "x", lambda: load_asset(paths[1]))  # another key: the oldest make room
     assert list(shared.entries.values()) == [third]
+
+
+def test_what_is_derived_from_an_image_goes_with_it() -> None:
+    import gc
+
+    from artpipe.imaging import derived as module
+    from artpipe.imaging.analyze import preview
+
+    start = len(module._DERIVED)
+    small = Image.new("RGB", (300, 200), (1, 2, 3))
+    assert preview(small) is small  # small enough already: nothing is copied, and nothing kept that holds it
+    assert len(module._DERIVED) == start
+    large = Image.new("RGBA", (3000, 2000), (1, 2, 3, 255))
+    kept = preview(large)
+    assert kept.size == (1000, 667)
+    assert preview(large) is kept
+    assert len(module._DERIVED) == start + 1
+    del small, large, kept
+    gc.collect()
+    assert len(module._DERIVED) == start
+
+
+def test_rendering_many_products_keeps_nothing_of_them(tmp_path: Path) -> None:
+    import gc
+
+    from artpipe.imaging import derived as module
+
+    tasks = plan(load_job(_job(tmp_path, [(f"p{i}", "限时") for i in range(6)])), tmp_path / "out")
+    for task in tasks[:3]:
+        render_product(task)
+    gc.collect()
+    after_three = len(module._DERIVED)
+    for task in tasks[3:]:
+        render_product(task)
+    gc.collect()
+    assert len(module._DERIVED) == after_three  # the photos' copies went with the photos

@@ -15,9 +15,13 @@ _DERIVED: dict[tuple[int, str], object] = {}
 
 
 def derived(image: Image.Image, what: str, make: Callable[[], T]) -> T:
-    """``make()``, once per ``image`` and ``what``."""
+    """``make()``, once per ``image`` and ``what``. What is kept must not hold ``image`` itself, or the image
+    would never be let go: ``make()`` returning the image (a copy that was not needed) is not kept."""
     key = (id(image), what)
-    if key not in _DERIVED:
-        _DERIVED[key] = make()
+    if key in _DERIVED:
+        return cast(T, _DERIVED[key])
+    value = make()
+    if value is not image:
+        _DERIVED[key] = value
         finalize(image, _DERIVED.pop, key, None)
-    return cast(T, _DERIVED[key])
+    return value
