@@ -217,3 +217,17 @@ def test_the_inbox_writes_each_photo_in_every_workspace_format(tmp_path: Path) -
     with Image.open(ws.outbox / "acme" / "mug" / "product-main-square.webp") as im:
         assert im.format == "WEBP"
     assert (ws.archive / "acme" / "mug.jpg").is_file()
+
+
+def test_the_presets_command_lists_every_format_a_slot_is_written_in(workdir: Path) -> None:
+    from click.testing import CliRunner
+
+    from artpipe.cli import main
+
+    (workdir / "presets.yaml").write_text(PRESETS, encoding="utf-8")
+    listing = CliRunner().invoke(main, ["presets", "--presets", str(workdir / "presets.yaml")])
+    assert listing.exit_code == 0, listing.output
+    assert "acme.square - ACME square: renders 600x600 JPEG + WEBP" in listing.output
+    as_json = CliRunner().invoke(main, ["presets", "--presets", str(workdir / "presets.yaml"), "--json"])
+    render = json.loads(as_json.output)["presets"]["acme.square"]["render"]
+    assert (render["format"], render["formats"]) == ("JPEG", ["JPEG", "WEBP"])  # the old key is kept
