@@ -11,7 +11,6 @@ full and reduced by a whole factor by the same rules.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,11 +21,6 @@ from artpipe.jobs import Fitted
 REDUCING_GAP = 2.0  # decode at least this many times the pixels the largest fit needs
 _SIDEWAYS = (5, 6, 7, 8)  # EXIF orientations that swap the axes
 _REDUCIBLE = ("L", "LA", "RGB", "RGBA")  # modes Pillow's reduce takes (a palette is converted later)
-
-
-def _pick(box: Fitted) -> Callable[..., float]:
-    """How a box scales a picture: ``contain`` by its tighter side, cover and fill by the looser."""
-    return min if box.fit == "contain" else max
 
 
 def _header(path: Path) -> tuple[str, tuple[int, int], int] | None:
@@ -46,7 +40,7 @@ def _whole_side(size: tuple[int, int], orientation: int, boxes: tuple[Fitted, ..
     the pixels of its fit in every box (its upright axes: EXIF ``orientation`` may swap them)."""
     w, h = size
     uw, uh = (h, w) if orientation in _SIDEWAYS else (w, h)
-    return max(REDUCING_GAP * _pick(box)(box.width / uw, box.height / uh) * max(uw, uh) for box in boxes)
+    return max(REDUCING_GAP * box.scale(uw, uh) * max(uw, uh) for box in boxes)
 
 
 def draft_side(path: Path, boxes: tuple[Fitted, ...]) -> int | None:
@@ -80,8 +74,7 @@ def trimmed_side(decoded: Decoded, boxes: tuple[Fitted, ...]) -> int:
     if decoded.orientation in _SIDEWAYS:
         share_w, share_h, w, h = share_h, share_w, h, w
     aspect_w, aspect_h = w / max(w, h), h / max(w, h)
-    return math.ceil(max(_pick(box)(box.width / (share_w * aspect_w), box.height / (share_h * aspect_h))
-                         for box in trims))
+    return math.ceil(max(box.scale(share_w * aspect_w, share_h * aspect_h) for box in trims))
 
 
 def decode(path: Path, boxes: tuple[Fitted, ...] = ()) -> Decoded:

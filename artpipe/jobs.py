@@ -86,6 +86,12 @@ class Fitted:
     fit: str = "contain"
     trim: bool = False
 
+    def scale(self, width: float, height: float) -> float:
+        """The scale a picture of ``width`` x ``height`` is drawn at in this box: ``contain`` by the tighter
+        side, ``cover`` and ``fill`` by the looser."""
+        pick = min if self.fit == "contain" else max
+        return pick(self.width / width, self.height / height)
+
 
 @dataclass(frozen=True)
 class Task:

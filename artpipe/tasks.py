@@ -240,8 +240,7 @@ def _drawn_scale(task: Task, spec: RenderSpec, images: dict[str, Asset]) -> floa
         if asset is None:
             continue
         left, top, right, bottom = asset.subject if box.trim else (0, 0, *asset.image.size)
-        pick = min if box.fit == "contain" else max
-        scale = max(scale, pick(box.width / max(1, right - left), box.height / max(1, bottom - top)))
+        scale = max(scale, box.scale(max(1, right - left), max(1, bottom - top)))
     return scale
 
 
