@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 from PIL import Image
@@ -21,6 +22,7 @@ from PIL import Image
 from artpipe.defaults import defaults, settings
 from artpipe.files import write_atomic, write_text_atomic
 from artpipe.imaging.normalize import Asset
+from artpipe.imaging.review import Review
 from artpipe.sources import digest
 from artpipe.version import __version__
 
@@ -40,12 +42,21 @@ def load_cached(folder: Path, key: str, source: str) -> Asset | None:
         size = tuple(meta["size"])
         pixels = size[0] * size[1] * len(meta["mode"])
         image = Image.frombytes(meta["mode"], size, data[:pixels])
-        mask = Image.frombytes("L", size, data[pixels:]) if meta.get("mask") else None
+        end = pixels + (size[0] * size[1] if meta.get("mask") else 0)
+        mask = Image.frombytes("L", size, data[pixels:end]) if meta.get("mask") else None
+        clear = Image.frombytes("L", tuple(meta["clear"]), data[end:]) if meta.get("clear") else None
+        review = _review(meta["review"]) if meta.get("review") else None
     except (OSError, ValueError, KeyError, TypeError):
         return None  # absent or damaged: normalize again
     backdrop = tuple(meta["backdrop"]) if meta["backdrop"] is not None else None
     return Asset(image, source, meta["format"], tuple(meta["original_size"]), tuple(meta["subject"]),
-                 backdrop, tuple(meta["steps"]), tuple(meta["warnings"]), mask, meta.get("isolation", "none"))
+                 backdrop, tuple(meta["steps"]), tuple(meta["warnings"]), mask, meta.get("isolation", "none"),
+                 review, clear)
+
+
+def _review(data: dict[str, object]) -> Review:
+    """A stored review (lists back to tuples)."""
+    return Review(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})  # type: ignore[arg-type]
 
 
 def save_cached(folder: Path, key: str, asset: Asset) -> None:
@@ -55,8 +66,10 @@ def save_cached(folder: Path, key: str, asset: Asset) -> None:
             "original_size": list(asset.original_size), "subject": list(asset.subject),
             "backdrop": list(asset.backdrop) if asset.backdrop is not None else None,
             "steps": list(asset.steps), "warnings": list(asset.warnings), "mask": asset.mask is not None,
-            "isolation": asset.isolation}
-    pixels = asset.image.tobytes() + (asset.mask.tobytes() if asset.mask is not None else b"")
+            "isolation": asset.isolation, "review": asdict(asset.review) if asset.review is not None else None,
+            "clear": list(asset.clear.size) if asset.clear is not None else None}
+    pixels = asset.image.tobytes() + (asset.mask.tobytes() if asset.mask is not None else b"") + \
+        (asset.clear.tobytes() if asset.clear is not None else b"")
     try:
         write_atomic(folder / f"{key}.px", pixels)
         write_text_atomic(folder / f"{key}.json", json.dumps(meta))

@@ -94,6 +94,45 @@ class IsolateSettings:
 
 
 @dataclass(frozen=True)
+class CleanupSettings:
+    side: int  # masks are refined against the backdrop on a copy this small
+    ring: float  # the backdrop is modelled on a ring this wide around the product (share of the long side)
+    plain_max: float  # a backdrop straying more than this from its model is not cleaned against
+    match_base: float  # a product pixel this close to the backdrop (plus match_spread x its spread) is backdrop
+    match_spread: float
+    match_max: float
+    min_hole: float  # an enclosed backdrop piece smaller than this share of the frame is a highlight, kept
+    white_guard: float  # when more than this share of the product matches the backdrop it is a white product
+    shadow_chroma: float  # a shadow keeps the backdrop's chromaticity within this
+    shadow_darkest: float  # ... and at least this share of its brightness
+    shadow_texture: float  # ... and is this smooth (local standard deviation, levels, plus the backdrop's spread)
+    shadow_guard: float  # shadows over this share of the product are not removed (a grey product)
+    min_piece: int  # pieces smaller than this (pixels at the cleaning side) are left alone
+    recover_min: float  # a dropped part differs from the backdrop by at least this
+    recover_spread: float  # ... and this many times the backdrop's spread
+    recover_most: float  # a dropped part is at most this share of the product
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    cut_px: int  # the product touching a frame side along more pixels than this (and cut_share) is cut there
+    cut_share: float
+    near_edge: float  # a product whose extreme row lies this close to the photo's edge ...
+    near_run: float  # ... with a run of product over this share of that side was cut by a cropped photo
+    straight_run: float  # a merchant cut-out's extreme row, hard and straight over this share of its extent: cut
+    straight_most: float  # ... unless it runs most of the extent (a box's own straight side)
+    busy: float  # a model's cut-out from a backdrop straying more than this from its model is uncertain
+    edge_min: float  # an outline pixel lies on an edge of the photo when the gradient there exceeds this
+    edge_spread: float  # ... and this many times the backdrop's spread
+    min_edge_agreement: float  # a model's cut-out whose outline follows the photo's edges less is uncertain
+    max_cleaned: float  # ... or with more of its mask found to be backdrop, shadow or dropped
+    max_soft: float  # ... or with more of its area neither in nor out
+    piece: float  # a separate piece at least this share of the largest is an object of its own
+    crumb: float  # pieces below this share of the largest are crumbs
+    max_crumbs: float  # more of the product in crumbs than this is uncertain
+
+
+@dataclass(frozen=True)
 class IgnoreSettings:
     names: tuple[str, ...]
     files: tuple[str, ...]
@@ -126,6 +165,8 @@ class Settings:
     formats: FormatSettings
     analyze: AnalyzeSettings
     isolate: IsolateSettings
+    cleanup: CleanupSettings
+    review: ReviewSettings
     ignore: IgnoreSettings
     quality: QualitySettings
     normalize: NormalizeSettings

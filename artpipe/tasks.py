@@ -97,16 +97,35 @@ def _low_resolution(rendered: Rendered, preset: Preset) -> list[CheckResult]:
     return [CheckResult("low_resolution", ok, measured, f"<= {num(most)}x", rule.source, rule.confidence)]
 
 
-def _whole_product(cut: tuple[str, ...], preset: Preset) -> list[CheckResult]:
-    """The preset's ``whole_product`` rule, judged while rendering: the isolated product must not run out of
-    its photo (``cut``: the sides where it does). A file alone cannot tell a cut hem from a straight one."""
-    rule = preset.rule("whole_product")
+def _rule_result(preset: Preset, kind: str, ok: bool, measured: str, limit: str) -> list[CheckResult]:
+    """The result of ``preset``'s rule ``kind`` judged while rendering; none when the preset has no such rule."""
+    rule = preset.rule(kind)
     if rule is None:
         return []
-    measured = f"what was isolated (the product, or the model wearing it) runs out of the photo at the " \
-        f"{' and '.join(cut)}: use a photo that shows the whole product" if cut else "the whole product is in the photo"
-    return [CheckResult("whole_product", not cut, measured, "the product entirely in frame", rule.source,
-                        rule.confidence)]
+    return [CheckResult(kind, ok, measured, limit, rule.source, rule.confidence)]
+
+
+def _source_rules(source: Asset | None, preset: Preset) -> list[CheckResult]:
+    """The rules only the source photo can judge (see docs/presets.md): the product cut by the photo's frame
+    (``whole_product``), a cut-out the review doubts (``uncertain_cutout``), several separate products
+    (``one_subject``)."""
+    review = source.review if source is not None else None
+    cut = review.cut if review is not None else ()
+    out = _rule_result(preset, "whole_product", not cut, "what was isolated (the product, or the model wearing it) "
+                       f"runs out of the photo at the {' and '.join(cut)}: use a photo that shows the whole product"
+                       if cut else "the whole product is in the photo", "the product entirely in frame")
+    if source is not None and source.isolation == "none" and "uncertain_cutout" in source.warnings:
+        doubts = "; ".join(review.doubts) if review is not None else "the cut-out is uncertain"
+        out += _rule_result(preset, "uncertain_cutout", False, f"needs a retoucher: {doubts}",
+                            "a cut-out artpipe is sure of")
+    elif review is not None:
+        ok = not review.uncertain
+        out += _rule_result(preset, "uncertain_cutout", ok, "the cut-out follows the product" if ok else
+                            f"needs a retoucher: {'; '.join(review.doubts)}", "a cut-out artpipe is sure of")
+    pieces = review.pieces if review is not None else 1
+    out += _rule_result(preset, "one_subject", pieces <= 1, f"{pieces} separate products" if pieces > 1 else
+                        "one product", "one product (a set sold together: say so with subjects: set)")
+    return out
 
 
 def _preset_canvas(preset: Preset | None) -> dict[str, Any]:
@@ -159,15 +178,29 @@ def fit_budget(rendered: Rendered, options: EncodeOptions, preset: Preset | None
     return encode_within(rendered.image, options, Budget(options.min_bytes, options.max_bytes, options.min_side, white))
 
 
-def check_output(data: bytes, rendered: Rendered, preset: Preset, cut: tuple[str, ...], platform: str) -> OutputCheck:
-    """The preset's rules on the written bytes, plus the rules only rendering can judge (enlargement, a product
-    cut by its photo's frame)."""
-    results = check_bytes(data, preset) + _low_resolution(rendered, preset) + _whole_product(cut, preset)
+def check_output(data: bytes, rendered: Rendered, preset: Preset, source: Asset | None,
+                 platform: str) -> OutputCheck:
+    """The preset's rules on the written bytes, plus the rules only rendering and the source photo can judge
+    (enlargement, a product cut by its photo's frame, an uncertain cut-out, several products). ``source``: the
+    product photo as normalized."""
+    results = [_not_isolated(r, source) for r in check_bytes(data, preset)]
+    results += _low_resolution(rendered, preset) + _source_rules(source, preset)
     return OutputCheck(preset.name, platform, tuple(results))
 
 
+def _not_isolated(result: CheckResult, source: Asset | None) -> CheckResult:
+    """``isolated_product`` fails whatever the file shows when the product was not isolated, unless the photo
+    already was a product on pure white."""
+    if result.rule != "isolated_product" or not result.ok or source is None or source.isolation != "none" or \
+            source.backdrop is not None and min(source.backdrop) >= 254:
+        return result
+    return replace(result, ok=False, measured="the product was not isolated from its photo (" +
+                   ("; ".join(source.review.doubts) if source.review is not None else "nothing could be cut out") +
+                   "): the photo itself would be shown")
+
+
 def render_outputs(task: Task, specs: list[RenderSpec], images: dict[str, Asset],
-                   cut: tuple[str, ...]) -> list[OutputResult]:
+                   source: Asset | None) -> list[OutputResult]:
     """Outputs alike in what they draw (one canvas in several formats), step by step: render once, then per
     format fit the byte budget, write atomically, check. A failed step ends the outputs it concerns with its
     reason; it never stops the product's other outputs."""
@@ -181,10 +214,10 @@ def render_outputs(task: Task, specs: list[RenderSpec], images: dict[str, Asset]
     except InputError as exc:
         return [OutputResult(spec.output, Failure("render", f"template file {exc.path}: {exc.message}",
                                                   template.path)) for spec in specs]
-    return [_write_output(task, spec, rendered, cut) for spec in specs]
+    return [_write_output(task, spec, rendered, source) for spec in specs]
 
 
-def _write_output(task: Task, spec: RenderSpec, rendered: Rendered, cut: tuple[str, ...]) -> OutputResult:
+def _write_output(task: Task, spec: RenderSpec, rendered: Rendered, source: Asset | None) -> OutputResult:
     """One rendered canvas encoded in one output's format, written and checked."""
     preset = spec.preset
     options = task.encoding(spec)
@@ -201,7 +234,7 @@ def _write_output(task: Task, spec: RenderSpec, rendered: Rendered, cut: tuple[s
                                                  "permissions of the output folder", spec.output))
     budgeted = options.min_bytes is not None or options.max_bytes is not None
     encoded = Encoded(len(landed.data), landed.quality, landed.subsampling, landed.size) if budgeted else None
-    check = check_output(landed.data, rendered, preset, cut, spec.platform) if preset else None
+    check = check_output(landed.data, rendered, preset, source, spec.platform) if preset else None
     return OutputResult(spec.output, None, rendered.warnings, encoded, check, rendered.fonts)
 
 
@@ -255,14 +288,13 @@ def render_product(task: Task) -> ProductResult:
     except MemoryError:  # a huge photo under a memory limit: this product fails, the batch goes on
         return ProductResult(product.primary, product.sku, Status.REJECTED,
                              Failure("too_large", "ran out of memory decoding it; export a smaller image"))
-    cut = tuple(side for f in task.product_fields() if f in images for w in images[f].warnings
-                if w.startswith("product_cropped:") for side in w.split(":", 1)[1].split("+"))
+    source = next((images[f] for f in task.product_fields() if f in images), None)
     drawings: dict[tuple[int, str, str], list[RenderSpec]] = {}
     for spec in task.renders:
         drawings.setdefault(spec.drawing, []).append(spec)
     # The output that draws its photos largest first: the smaller fits are then resized from it (a resize chain).
     order = sorted(drawings.values(), key=lambda specs: -_drawn_scale(task, specs[0], images))
-    done = {o.path: o for specs in order for o in render_outputs(task, specs, images, cut)}
+    done = {o.path: o for specs in order for o in render_outputs(task, specs, images, source)}
     outputs = tuple(done[spec.output] for spec in task.renders)
     failed = any(o.failure is not None for o in outputs)
     return ProductResult(product.primary, product.sku, Status.FAILED if failed else Status.OK, None, outputs,

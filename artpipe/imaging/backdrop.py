@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageFilter
 
 _ANALYSIS_SIDE = 512
 _RUN = re.compile(rb"\xff+")
 _OPAQUE = 250  # alpha from here up is the product itself, never cleared
+_EDGE_BAND = 5  # MinFilter size on the region: 2 px of it (at up to 512 px) next to the product keep the ramp
 
 
 def _distance(im: Image.Image, color: tuple[int, int, int]) -> Image.Image:
@@ -76,20 +77,30 @@ def backdrop_region(im: Image.Image, backdrop: tuple[int, int, int], tolerance: 
 
 
 def apply_white(im: Image.Image, region: Image.Image, backdrop: tuple[int, int, int], tolerance: int,
-                box: tuple[float, float, float, float] | None = None) -> Image.Image:
+                box: tuple[float, float, float, float] | None = None, clear: Image.Image | None = None,
+                ) -> Image.Image:
     """``im`` (RGB) with the backdrop in ``region`` made pure white. ``box``: the part of ``region`` that
-    ``im`` shows (in region pixels), when ``im`` is a crop or a scaled copy of the analysed picture."""
+    ``im`` shows (in region pixels), when ``im`` is a crop or a scaled copy of the analysed picture. ``clear``:
+    more to make white whatever its colour (a shadow, enclosed backdrop; 255 there), at ``region``'s size."""
     mask = region.resize(im.size, Image.Resampling.BILINEAR, box=box)
-    # Full strength up to half the tolerance, fading to nothing at the tolerance: soft edges, kept shadows.
+    # Near the product: full strength up to half the tolerance, fading to nothing at the tolerance (soft edges).
+    # Away from it the backdrop is backdrop whatever its shade: a fading ramp there would leave the floor's
+    # grain and a shadow's smear as grey speckles on white.
     half = max(1, tolerance // 2)
     ramp = _distance(im, backdrop).point(lambda v: 255 if v <= half else max(0, 255 - (v - half) * 255 // half))
-    alpha = ImageChops.multiply(mask, ramp)
+    inner = region.filter(ImageFilter.MinFilter(_EDGE_BAND)).resize(im.size, Image.Resampling.BILINEAR, box=box)
+    alpha = ImageChops.multiply(mask, ImageChops.lighter(ramp, inner))
+    if clear is not None:
+        if clear.size != region.size:
+            clear = clear.resize(region.size, Image.Resampling.BILINEAR)
+        alpha = ImageChops.lighter(alpha, clear.resize(im.size, Image.Resampling.BILINEAR, box=box))
     return Image.composite(Image.new("RGB", im.size, (255, 255, 255)), im, alpha)
 
 
-def whiten(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> Image.Image:
-    """``im`` (RGB) with its edge-connected backdrop made pure white."""
-    return apply_white(im, backdrop_region(im, backdrop, tolerance), backdrop, tolerance)
+def whiten(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int,
+           clear: Image.Image | None = None) -> Image.Image:
+    """``im`` (RGB) with its edge-connected backdrop (and ``clear``, see apply_white) made pure white."""
+    return apply_white(im, backdrop_region(im, backdrop, tolerance), backdrop, tolerance, clear=clear)
 
 
 def clear_faint(im: Image.Image, tolerance: int) -> Image.Image:

@@ -17,7 +17,7 @@ from artpipe.imaging.open import bomb_guard, open_untrusted
 
 # Judged while rendering into the preset (what a layer is, how much the photo was enlarged, whether the product
 # ran out of its photo), not from the file.
-RENDER_TIME = ("no_overlays", "low_resolution", "whole_product")
+RENDER_TIME = ("no_overlays", "low_resolution", "whole_product", "uncertain_cutout", "one_subject", "no_text")
 _TOLERANCE = 28  # how far from pure white a pixel must be to count as product (the analysis's backdrop tolerance)
 _WHITE = (255, 255, 255)
 _OFF_WHITE = 4  # a background pixel further than this from white (any channel, after JPEG) is off-white

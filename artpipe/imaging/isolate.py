@@ -19,7 +19,9 @@ from PIL import Image, ImageChops, ImageFilter
 from artpipe.defaults import settings
 from artpipe.imaging.analyze import border_strip, ink, off_backdrop_share, scale_box, shrunk, visible_box
 from artpipe.imaging.backdrop import backdrop_region
+from artpipe.imaging.cleanup import analysis_arrays, clean_mask
 from artpipe.imaging.matting import WORK_SIDE, mask_facts, refine
+from artpipe.imaging.review import Review, review
 
 MODES = ("auto", "model", "never")
 
@@ -33,6 +35,9 @@ class Isolation:
     warnings: tuple[str, ...] = ()
     note: str = ""  # for the steps trail, e.g. "model:u2netp-int8.onnx:190ms"
     subject: tuple[int, int, int, int] | None = None  # what the mask leaves visible on white (photo pixels)
+    review: Review | None = None  # how far the cut-out is trusted (None: nothing was cut out)
+    clear: Image.Image | None = None  # colour path: what is whitened beyond the backdrop (shadows, enclosed
+    # backdrop), 255 there, at the backdrop region's size
 
 
 def color_path_holds(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> bool:
@@ -90,22 +95,46 @@ def judge_mask(mask: Image.Image) -> tuple[str, ...]:
 def isolate(im: Image.Image, backdrop: tuple[int, int, int] | None, mode: str, *, light_min: int, tolerance: int,
             model: Callable[[Image.Image], tuple[Image.Image, float, str]]) -> Isolation:
     """How the product of ``im`` (RGB or RGBA, sRGB) is isolated under ``mode``. ``model`` returns the coarse
-    mask, the milliseconds it took and the model's name."""
+    mask, the milliseconds it took and the model's name. Every cut-out is refined against a model of its
+    backdrop (cleanup.py) and reviewed (review.py); a model's cut-out the review doubts is not used (``none``,
+    warned ``uncertain_cutout``): a main image then fails and a banner shows the photo."""
     if mode == "never":
         return Isolation("none")
     if im.mode == "RGBA":
-        return Isolation("alpha")
+        alpha = im.getchannel("A")
+        rgb, m = analysis_arrays(im.convert("RGB"), alpha)
+        return Isolation("alpha", review=review(rgb, m, alpha, "alpha", None))
     light = backdrop is not None and min(backdrop) >= light_min
     if mode == "auto" and light and backdrop is not None and color_path_holds(im, backdrop, tolerance):
-        return Isolation("color")
+        return _color(im, backdrop, tolerance)
     small = shrunk(im, WORK_SIDE).convert("RGB")  # the model and the refinement both work on this copy
     coarse, ms, name = model(small)
-    small_mask = refine(small, coarse)
     note = f"model:{name}:{ms:.0f}ms"
-    bad = judge_mask(small_mask)
+    refined = refine(small, coarse)
+    bad = judge_mask(refined)
     if bad:
         return Isolation("none", None, bad, note)
+    cleaned = clean_mask(small, refined)
+    small_mask = cleaned.mask
+    rgb, m = analysis_arrays(small, small_mask)
+    verdict = review(rgb, m, small_mask, "model", cleaned.backdrop, white_on_white=cleaned.white_on_white,
+                     cleaned=cleaned.removed + cleaned.shadow + cleaned.recovered)
+    if verdict.uncertain:
+        return Isolation("none", None, ("uncertain_cutout",), note, review=verdict)
     mask = small_mask.resize(im.size, Image.Resampling.BILINEAR) if small.size != im.size else small_mask
     box = visible_box(small, small_mask, tolerance)
     subject = scale_box(box, im.width / small.width, im.height / small.height, *im.size) if box else None
-    return Isolation("model", mask, (), note, subject)
+    return Isolation("model", mask, (), note, subject, verdict)
+
+
+def _color(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> Isolation:
+    """The colour path: the product is what is not edge-connected backdrop; its shadows and enclosed backdrop
+    are found against the backdrop's model and whitened with it."""
+    region = backdrop_region(im, backdrop, tolerance)
+    product = region.point(lambda v: 255 - v)
+    small = shrunk(im, max(region.size)).convert("RGB")
+    cleaned = clean_mask(small, product, recover=False)
+    clear = ImageChops.subtract(product, cleaned.mask)
+    rgb, m = analysis_arrays(small, cleaned.mask)
+    verdict = review(rgb, m, cleaned.mask, "color", cleaned.backdrop)
+    return Isolation("color", review=verdict, clear=clear if clear.getbbox() else None)

@@ -23,10 +23,11 @@ from artpipe.imaging.analyze import find_subject, preview
 from artpipe.imaging.backdrop import whiten
 from artpipe.imaging.color import to_srgb_image
 from artpipe.imaging.isolate import is_cutout, isolate
-from artpipe.imaging.matting import cut_out, cut_sides
+from artpipe.imaging.matting import cut_out
 from artpipe.imaging.open import Decoded
 from artpipe.imaging.place import crop_to_subject
 from artpipe.imaging.quality import assess as assess_image
+from artpipe.imaging.review import Review
 
 # EXIF orientation -> the transpose that makes the picture upright (same table as ImageOps.exif_transpose).
 _ORIENT = {
@@ -51,6 +52,8 @@ class Work:
     steps: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     small: Image.Image | None = None  # the image's analysis copy (analyze.preview), made by analyze
+    review: Review | None = None  # how far the cut-out is trusted (None: the product was not isolated)
+    clear: Image.Image | None = None  # colour path: shadows and enclosed backdrop to whiten with the backdrop
 
     def after(self, image: Image.Image, step: str, *warnings: str, **changes: object) -> Work:
         """A new Work with ``image``, the step recorded and any warnings added (a new image, a new copy)."""
@@ -73,6 +76,8 @@ class Asset:
     warnings: tuple[str, ...] = ()
     mask: Image.Image | None = None  # the product (L, 255 = product) found by the segmentation model
     isolation: str = "none"  # alpha (a cut-out), color (plain light backdrop), model, or none
+    review: Review | None = None  # how far the cut-out is trusted (None: the product was not isolated)
+    clear: Image.Image | None = None  # colour path: shadows and enclosed backdrop whitened with the backdrop
 
     def cutout(self) -> Image.Image:
         """The product alone: the photo as RGBA with the model's mask as alpha (the image itself otherwise)."""
@@ -168,13 +173,12 @@ def isolate_product(work: Work, mode: str, model: str | None = None) -> Work:
     found = isolate(work.image, work.backdrop, mode, light_min=settings().analyze.whiten_min,
                     tolerance=settings().analyze.backdrop_tolerance, model=partial(_model, model))
     step = f"cutout:{found.how}" + (f":{found.note}" if found.note else "")
-    shape = found.mask if found.mask is not None else work.image.getchannel("A") if found.how == "alpha" else None
-    cut = cut_sides(shape) if shape is not None else ()
+    cut = found.review.cut if found.review is not None else ()
     warns = (*found.warnings, *((f"product_cropped:{'+'.join(cut)}",) if cut else ()))
     if found.mask is None:
-        return work.after(work.image, step, *warns, isolation=found.how)
+        return work.after(work.image, step, *warns, isolation=found.how, review=found.review, clear=found.clear)
     return work.after(work.image, step, *warns, mask=found.mask, isolation="model",
-                      subject=found.subject or work.subject)
+                      subject=found.subject or work.subject, review=found.review)
 
 
 def whiten_backdrop(work: Work) -> Work:
@@ -185,8 +189,8 @@ def whiten_backdrop(work: Work) -> Work:
         return work.after(white, "whiten_backdrop:mask", backdrop=(255, 255, 255))
     if work.backdrop is None or work.image.mode != "RGB" or min(work.backdrop) < settings().analyze.whiten_min:
         return work
-    image = whiten(work.image, work.backdrop, settings().analyze.backdrop_tolerance)
-    return work.after(image, "whiten_backdrop", backdrop=(255, 255, 255))
+    image = whiten(work.image, work.backdrop, settings().analyze.backdrop_tolerance, work.clear)
+    return work.after(image, "whiten_backdrop", backdrop=(255, 255, 255), clear=None)
 
 
 def trim(work: Work, margin: float) -> Work:
@@ -198,7 +202,7 @@ def trim(work: Work, margin: float) -> Work:
     left, top, right, bottom = work.subject
     x0, y0 = max(0, left - int((right - left) * margin)), max(0, top - int((bottom - top) * margin))
     return work.after(image, f"trim:{image.width}x{image.height}",
-                      subject=(left - x0, top - y0, right - x0, bottom - y0), mask=mask)
+                      subject=(left - x0, top - y0, right - x0, bottom - y0), mask=mask, clear=None)
 
 
 def limit_size(work: Work, max_side: int) -> Work:
@@ -212,7 +216,7 @@ def limit_size(work: Work, max_side: int) -> Work:
     image = work.image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
     mask = work.mask.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0) if work.mask is not None else None
     subject = tuple(round(v * k) for v in work.subject) if work.subject else None
-    return work.after(image, f"resize:{size[0]}x{size[1]}", subject=subject, mask=mask)
+    return work.after(image, f"resize:{size[0]}x{size[1]}", subject=subject, mask=mask, clear=None)
 
 
 def assess(work: Work) -> Work:
@@ -262,4 +266,4 @@ def normalize(decoded: Decoded, options: NormalizeOptions = NormalizeOptions()) 
         work = step(work)
     subject = work.subject or (0, 0, *work.image.size)
     return Asset(work.image, decoded.path, decoded.format, decoded.original_size, subject, work.backdrop,
-                 work.steps, work.warnings, work.mask, work.isolation)
+                 work.steps, work.warnings, work.mask, work.isolation, work.review, work.clear)

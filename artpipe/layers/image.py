@@ -214,7 +214,8 @@ def _white_fitted(pic: Image.Image, asset: Asset, window: tuple[int, int, int, i
     region = _region(asset)
     kx, ky = region.width / asset.image.width, region.height / asset.image.height  # rounded apart: two factors
     box = (window[0] * kx, window[1] * ky, min(region.width, window[2] * kx), min(region.height, window[3] * ky))
-    return apply_white(pic.convert("RGB"), region, asset.backdrop, settings().analyze.backdrop_tolerance, box)
+    return apply_white(pic.convert("RGB"), region, asset.backdrop, settings().analyze.backdrop_tolerance, box,
+                       asset.clear)
 
 
 def _photo_card(layer: ImageLayer, asset: Asset | None, white: bool) -> bool:

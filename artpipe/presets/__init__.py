@@ -25,7 +25,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "white_background": ("share", "max_off_white"), "fill": ("min",), "edge_margin": ("max_px",),
     "subject": ("min_px",),
     "no_overlays": ("roles", "action"), "isolated_product": (), "low_resolution": ("max_upscale",),
-    "whole_product": (),
+    "whole_product": (), "uncertain_cutout": (), "one_subject": (), "no_text": (),
 }
 CUTOUTS = ("auto", "model", "never")  # render.cutout: force how a slot shows product photos
 OVERLAY_ACTIONS = ("drop", "refuse")  # no_overlays: leave such layers out (the default), or refuse the render

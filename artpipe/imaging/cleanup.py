@@ -1,0 +1,183 @@
+"""A product mask refined against the backdrop model: backdrop seen through the product removed, parts the
+segmentation dropped put back, the floor's shadow left out. Pure (numpy, scipy.ndimage, Pillow).
+
+The segmentation model sees a photo at 320 px and knows objects, not backdrops: it fills a bag's handles with
+the backdrop behind them, keeps a lit plinth or a floor shadow with a shoe, and drops a stool's thin rear leg.
+Where the backdrop is plain, its model (backdrop_model.py) says which pixels are backdrop far more precisely:
+
+- **enclosed backdrop**: pixels inside the mask that match the backdrop there (within a tolerance sized by how
+  much the backdrop varies), in pieces either enclosed (a handle, a loop, the gap of a chair) or open to the
+  outside (a fringe, a plinth edge), are removed;
+- **shadows**: pixels inside the mask that are the backdrop darkened (its chromaticity, lower brightness, smooth),
+  open to the outside, are removed: a shadow is drawn later from the mask when a slot allows one, never kept
+  from the photo;
+- **dropped parts**: pixels outside the mask that clearly differ from the backdrop and touch the product (not
+  the frame) are put back.
+
+A white product on a white backdrop matches the backdrop over much of its body: when the matching part is a
+large share of the product, nothing is removed (the model's mask is trusted there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PIL import Image, ImageChops
+
+from artpipe.defaults import settings
+from artpipe.imaging.analyze import shrunk
+from artpipe.imaging.backdrop_model import BackdropModel, fit_backdrop, ring
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """A refined mask and what refining did: shares of the product's area removed as backdrop or shadow and
+    put back, and the backdrop model (None when the backdrop could not be modelled)."""
+
+    mask: Image.Image
+    removed: float = 0.0
+    shadow: float = 0.0
+    recovered: float = 0.0
+    backdrop: BackdropModel | None = None
+    white_on_white: bool = False  # much of the product matches its backdrop: nothing was removed
+
+
+def analysis_arrays(rgb: Image.Image, mask: Image.Image) -> tuple[np.ndarray, np.ndarray]:
+    """``rgb`` and ``mask`` at the cleaning side, as arrays (uint8 (h, w, 3), float32 0-1 (h, w))."""
+    import numpy as np
+
+    side = settings().cleanup.side
+    small = shrunk(rgb.convert("RGB"), side)
+    m = mask.resize(small.size, Image.Resampling.BOX) if mask.size != small.size else mask
+    return np.asarray(small), np.asarray(m, dtype=np.float32) / 255.0
+
+
+def model_backdrop(rgb: np.ndarray, solid: np.ndarray) -> BackdropModel | None:
+    """The backdrop fitted on a ring around the product (the whole outside when the ring is thin)."""
+    rules = settings().cleanup
+    around = ring(solid, max(2, round(max(solid.shape) * rules.ring)))
+    if around.sum() < 200:
+        around = ~solid
+    return fit_backdrop(rgb, around)
+
+
+def _components(select: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
+    """Labels of ``select``'s 4-connected pieces, their count and areas (index 0 unused)."""
+    import numpy as np
+    from scipy import ndimage
+
+    labels, n = ndimage.label(select)
+    areas = np.bincount(labels.ravel(), minlength=n + 1)
+    return labels, n, areas
+
+
+def _open_to(labels: np.ndarray, n: int, region: np.ndarray) -> np.ndarray:
+    """Which labels (bool per label) have a pixel next to ``region``."""
+    import numpy as np
+    from scipy import ndimage
+
+    near = ndimage.binary_dilation(region) & (labels > 0)
+    hit = np.zeros(n + 1, dtype=bool)
+    hit[np.unique(labels[near])] = True
+    hit[0] = False
+    return hit
+
+
+def _matching(rgb: np.ndarray, solid: np.ndarray, model: BackdropModel) -> np.ndarray:
+    """The product's pixels that match the backdrop there."""
+    rules = settings().cleanup
+    tolerance = min(rules.match_max, rules.match_base + rules.match_spread * model.spread)
+    out: np.ndarray = (model.distance(rgb) <= tolerance) & solid
+    return out
+
+
+def _backdrop_like(like: np.ndarray, solid: np.ndarray) -> np.ndarray:
+    """Pieces of the product matching the backdrop (``like``) that are the backdrop: open to the outside, or
+    enclosed and large enough not to be a highlight."""
+    rules = settings().cleanup
+    labels, n, areas = _components(like)
+    keep = _open_to(labels, n, ~solid) | (areas >= rules.min_hole * solid.size)
+    keep[0] = False
+    out: np.ndarray = keep[labels]
+    return out
+
+
+def _shadow_like(rgb: np.ndarray, solid: np.ndarray, model: BackdropModel) -> np.ndarray:
+    """Pieces of the product that are the backdrop darkened (same chromaticity, lower brightness, smooth) and
+    open to the outside: a cast or contact shadow, a darker floor."""
+    import numpy as np
+    from scipy import ndimage
+
+    rules = settings().cleanup
+    f = rgb.astype(np.float32)
+    pred = np.clip(model.predict(*rgb.shape[:2]), 1.0, 255.0)
+    lum, lum_pred = f.sum(axis=-1) + 1.0, pred.sum(axis=-1)
+    chroma = np.abs(f / lum[..., None] - pred / lum_pred[..., None]).max(axis=-1)
+    ratio = lum / lum_pred
+    grey = f.mean(axis=-1)
+    texture = np.sqrt(np.maximum(ndimage.uniform_filter(grey * grey, 5) - ndimage.uniform_filter(grey, 5) ** 2, 0))
+    shade = solid & (chroma <= rules.shadow_chroma) & (ratio >= rules.shadow_darkest) & (ratio < 1.0) & \
+        (texture <= rules.shadow_texture + model.spread)
+    labels, n, areas = _components(shade)
+    keep = _open_to(labels, n, ~solid) & (areas >= rules.min_piece)
+    keep[0] = False
+    out: np.ndarray = keep[labels]
+    if out.sum() > rules.shadow_guard * max(1, int(solid.sum())):
+        return np.zeros_like(solid)
+    return out
+
+
+def _dropped(rgb: np.ndarray, solid: np.ndarray, model: BackdropModel) -> np.ndarray:
+    """Pieces outside the mask that clearly differ from the backdrop, touch the product and not the frame."""
+    import numpy as np
+
+    rules = settings().cleanup
+    strong = (model.distance(rgb) > max(rules.recover_min, rules.recover_spread * model.spread)) & ~solid
+    labels, n, areas = _components(strong)
+    frame = np.zeros_like(solid)
+    frame[0, :] = frame[-1, :] = frame[:, 0] = frame[:, -1] = True
+    area = max(1, int(solid.sum()))
+    keep = _open_to(labels, n, solid) & ~_open_to(labels, n, frame) & (areas >= rules.min_piece) & \
+        (areas <= rules.recover_most * area)
+    keep[0] = False
+    out: np.ndarray = keep[labels]
+    return out
+
+
+def _to_mask(select: np.ndarray, size: tuple[int, int]) -> Image.Image:
+    import numpy as np
+
+    im = Image.fromarray(select.astype(np.uint8) * 255, "L")
+    return im.resize(size, Image.Resampling.BILINEAR) if im.size != size else im
+
+
+def clean_mask(rgb: Image.Image, mask: Image.Image, *, recover: bool = True, shadows: bool = True) -> Cleaned:
+    """``mask`` (L, ``rgb``'s size) with enclosed backdrop and shadows removed and dropped parts put back, where
+    the backdrop is plain enough to be modelled; ``mask`` itself otherwise."""
+    import numpy as np
+
+    rules = settings().cleanup
+    arr, m = analysis_arrays(rgb, mask)
+    solid = m >= 0.5
+    area = int(solid.sum())
+    model = model_backdrop(arr, solid) if area else None
+    if model is None or model.spread > rules.plain_max:
+        return Cleaned(mask, backdrop=model)
+    like = _matching(arr, solid, model)
+    if like.sum() > rules.white_guard * area:  # a white product on white: the model's mask is all there is
+        return Cleaned(mask, backdrop=model, white_on_white=True)
+    remove = _backdrop_like(like, solid)
+    shadow = _shadow_like(arr, solid & ~remove, model) if shadows else np.zeros_like(solid)
+    add = _dropped(arr, solid, model) if recover else np.zeros_like(solid)
+    out = mask
+    gone = remove | shadow
+    if gone.any():
+        out = ImageChops.subtract(out, _to_mask(gone, mask.size))
+    if add.any():
+        out = ImageChops.lighter(out, _to_mask(add, mask.size))
+    return Cleaned(out, float(remove.sum()) / max(1, area), float(shadow.sum()) / max(1, area),
+                   float(add.sum()) / max(1, area), model)

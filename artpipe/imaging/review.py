@@ -1,0 +1,164 @@
+"""How far a cut-out can be trusted, judged from the mask and the photo alone. Pure (numpy, scipy.ndimage).
+
+A main image is only as good as its weakest pixel, and a check of the finished file cannot see what was lost or
+kept by mistake: a product cut by the photo's frame, fragments of a room smeared on white, a mask edge that runs
+through the middle of a texture. So every cut-out is reviewed where the facts still are:
+
+- **cut**: the sides of the photo the product runs into along more than a few pixels (a hand holding a
+  notebook, a model cropped at the chin, a cable leaving the frame);
+- **backdrop**: how plain the backdrop is around the product (the residual of its model): a product isolated
+  out of a room or a street is a guess however clean its edge looks;
+- **edge agreement**: the share of the mask's outline that lies on an edge of the photo (a real outline lies
+  on one; a smeared guess crosses textures);
+- **fragments**: the share of the product's area in crumbs apart from its main pieces;
+- **pieces**: how many separate, sizeable objects there are (one subject, or several).
+Below the line the cut-out is ``uncertain`` and says why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PIL import Image
+
+from artpipe.defaults import settings
+from artpipe.imaging.backdrop_model import BackdropModel
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+@dataclass(frozen=True)
+class Review:
+    """What a reviewer would say of a cut-out: its confidence (0-1) and the reasons against it, the sides where
+    the photo's frame cuts the product, and how many separate objects it holds."""
+
+    confidence: float = 1.0
+    doubts: tuple[str, ...] = ()
+    cut: tuple[str, ...] = ()
+    pieces: int = 1
+    backdrop_spread: float | None = None
+    edge_agreement: float | None = None
+    fragments: float = 0.0
+
+    @property
+    def uncertain(self) -> bool:
+        """Whether the cut-out needs a retoucher's eye before it is used as a main image."""
+        return bool(self.doubts)
+
+
+def cut_sides(mask: Image.Image, *, hard_edges: bool = False) -> tuple[str, ...]:
+    """The sides (top, bottom, left, right) where ``mask`` (L, 255 = product) is cut by a frame:
+
+    - it runs into the photo's edge along more than a few pixels (the larger of ``cut_px`` and ``cut_share``
+      of the side);
+    - or its extreme row or column lies within ``near_edge`` of the photo's edge and holds a run of product
+      over ``near_run`` of that side (a photo cropped, then padded with a thin white margin);
+    - with ``hard_edges`` (a merchant's own cut-out), or its extreme row or column is a straight, hard line
+      (opaque on one side, transparent on the other) longer than ``straight_run`` of the product's extent but
+      short of ``straight_most`` of it (a box's own side runs its whole width): the cut-out was made from a
+      photo that had already cut the product (a wrist, a model's legs)."""
+    rules = settings().review
+    w, h = mask.size
+    solid = mask.point(lambda a: 255 if a >= 128 else 0)
+    box = solid.getbbox()
+    if box is None:
+        return ()
+    left, top, right, bottom = box
+    near = max(2, round(rules.near_edge * max(w, h)))
+    # (side, the photo's edge row, the mask's extreme row, the row just outside it, the side's length)
+    lines = {"top": ((0, 0, w, 1), (0, top, w, top + 1), (0, top - 1, w, top), top, w, right - left),
+             "bottom": ((0, h - 1, w, h), (0, bottom - 1, w, bottom), (0, bottom, w, bottom + 1), h - bottom, w,
+                        right - left),
+             "left": ((0, 0, 1, h), (left, 0, left + 1, h), (left - 1, 0, left, h), left, h, bottom - top),
+             "right": ((w - 1, 0, w, h), (right - 1, 0, right, h), (right, 0, right + 1, h), w - right, h,
+                       bottom - top)}
+    out = []
+    for side, (edge, extreme, beyond, gap, length, extent) in lines.items():
+        touching = solid.crop(edge).histogram()[255]
+        run = solid.crop(extreme).histogram()[255]
+        if touching > max(rules.cut_px, rules.cut_share * length) or (gap <= near and run > rules.near_run * length):
+            out.append(side)
+        elif hard_edges and gap > 0 and rules.straight_run * extent < run < rules.straight_most * extent:
+            inward = {"top": (0, 1), "bottom": (0, -1), "left": (1, 0), "right": (-1, 0)}[side]
+            x0, y0, x1, y1 = extreme
+            one_in = (x0 + inward[0], y0 + inward[1], x1 + inward[0], y1 + inward[1])
+            opaque = sum(mask.crop(one_in).histogram()[240:])  # the very last row may be anti-aliased
+            clear = mask.crop(beyond).histogram()[0]
+            if opaque >= 0.9 * run and clear >= 0.98 * length:
+                out.append(side)
+    return tuple(out)
+
+
+def _edge_agreement(rgb: np.ndarray, solid: np.ndarray, spread: float) -> float:
+    """The share of ``solid``'s outline lying on (within a pixel of) a clear edge of the photo."""
+    import numpy as np
+    from scipy import ndimage
+
+    rules = settings().review
+    f = rgb.astype(np.float32)
+    grad = np.zeros(solid.shape, dtype=np.float32)
+    for c in range(3):
+        gx, gy = ndimage.sobel(f[..., c], axis=1), ndimage.sobel(f[..., c], axis=0)
+        grad = np.maximum(grad, np.hypot(gx, gy) / 8.0)
+    near = ndimage.maximum_filter(grad, size=3)
+    outline = solid & ~ndimage.binary_erosion(solid, border_value=0)
+    frame = np.zeros_like(solid)
+    frame[0, :] = frame[-1, :] = frame[:, 0] = frame[:, -1] = True
+    outline &= ~frame  # where the frame cuts the product there is no edge to agree with
+    count = int(outline.sum())
+    if count == 0:
+        return 1.0
+    return float((near[outline] > rules.edge_min + rules.edge_spread * spread).mean())
+
+
+def _pieces(solid: np.ndarray) -> tuple[int, float]:
+    """(the number of sizeable separate pieces, the share of the area in crumbs beside them)."""
+    import numpy as np
+    from scipy import ndimage
+
+    rules = settings().review
+    labels, n = ndimage.label(solid, structure=np.ones((3, 3), dtype=bool))
+    if n == 0:
+        return 0, 0.0
+    areas = np.bincount(labels.ravel())[1:]
+    largest = areas.max()
+    big = areas >= rules.piece * largest
+    crumbs = areas[areas < rules.crumb * largest].sum()
+    return int(big.sum()), float(crumbs) / float(areas.sum())
+
+
+def review(rgb: np.ndarray, m: np.ndarray, full_mask: Image.Image | None, how: str,
+           backdrop: BackdropModel | None, *, white_on_white: bool = False, cleaned: float = 0.0) -> Review:
+    """Review a cut-out: ``rgb`` and ``m`` are the photo and the mask (0-1) at the analysis side, ``full_mask``
+    the mask at the photo's size (for the frame's contact, judged in its own pixels), ``how`` the path (alpha,
+    color, model), ``backdrop`` its model (None for a merchant's cut-out); ``white_on_white``: the product
+    matched its backdrop too much to be cleaned; ``cleaned``: the share of the model's mask that cleaning
+    changed (much of it: the model took a scene for the product)."""
+    rules = settings().review
+    solid = m >= 0.5
+    cut = cut_sides(full_mask, hard_edges=how == "alpha") if full_mask is not None else ()
+    pieces, crumbs = _pieces(solid)
+    doubts: list[str] = []
+    spread = backdrop.spread if backdrop is not None else None
+    agreement = None
+    if how == "model":
+        if spread is None or spread > rules.busy:
+            doubts.append("the product was cut out of a busy scene" if spread is not None else
+                          "no backdrop around the product to check the cut-out against")
+        if white_on_white:
+            doubts.append("a light product on a backdrop of its own colour: its outline is a guess")
+        if cleaned > rules.max_cleaned:
+            doubts.append(f"{cleaned:.0%} of what the model took for the product was backdrop or shadow")
+        agreement = _edge_agreement(rgb, solid, spread or 0.0)
+        if agreement < rules.min_edge_agreement:
+            doubts.append(f"only {agreement:.0%} of the outline follows an edge in the photo")
+        soft = float(((m > 0.1) & (m < 0.9)).sum()) / max(1, int(solid.sum()))
+        if soft > rules.max_soft:
+            doubts.append(f"{soft:.0%} of the product's area is neither clearly in nor out")
+    if crumbs > rules.max_crumbs:
+        doubts.append(f"{crumbs:.1%} of the product is in scattered fragments")
+    confidence = max(0.0, 1.0 - 0.25 * len(doubts))
+    return Review(confidence, tuple(doubts), cut, pieces, spread, agreement, crumbs)
+
