@@ -8,7 +8,10 @@ folder by default, printed at the end):
                   framed green for PASS and red for FAIL with the failing rules written under it
   table.md        the same as a table: how the product was isolated, per-preset verdict and failing rules, and
                   the time per photo
-Every result is meant to be looked at: a PASS must be a whole product on pure white.
+  outline/NAME--PRESET.png  for every PASS, the output at full resolution cut into tiles along the product's
+                  outline (where backdrop remnants, fringes, erased parts and shadows show), two tiles a row
+Every result is meant to be looked at: a PASS must be a whole product on pure white. Judge PASSes on the outline
+sheets, not the thumbnails: a 250 px thumbnail hides a grey slab, a coloured fringe or an erased leg.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from artpipe.api import main_images
 from artpipe.imaging.normalize import NormalizeOptions, normalize
@@ -29,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT.parent / "shared" / "photos" / "real"
 THUMB = 220
 ROWS_PER_SHEET = 8
+TILE = 700  # outline sheets: full-resolution tiles this large
 
 
 def _mask_view(path: Path) -> tuple[Image.Image, str]:
@@ -88,6 +92,28 @@ def _sheets(rows: list[dict[str, object]], presets: list[str], out: Path) -> lis
     return written
 
 
+def outline_sheet(output: Path, sheet: Path) -> None:
+    """The tiles of ``output`` (full resolution) that hold the product's outline, two a row, into ``sheet``."""
+    im = Image.open(output).convert("RGB")
+    ink = ImageChops.difference(im, Image.new("RGB", im.size, (255, 255, 255))).convert("L")
+    marks = ink.point(lambda v: 255 if v > 6 else 0)
+    outline = ImageChops.subtract(marks, marks.filter(ImageFilter.MinFilter(3)))
+    box = marks.getbbox()
+    if box is None:
+        return
+    tiles = []
+    for y in range(box[1], box[3], TILE):
+        for x in range(box[0], box[2], TILE):
+            cell = (x, y, min(im.width, x + TILE), min(im.height, y + TILE))
+            if outline.crop(cell).getbbox() is not None:
+                tiles.append(im.crop(cell))
+    out = Image.new("RGB", (2 * TILE + 12, ((len(tiles) + 1) // 2) * (TILE + 12)), (255, 0, 255))
+    for i, tile in enumerate(tiles):  # magenta between tiles, so a white tile edge is not taken for the product's
+        out.paste(tile, ((i % 2) * (TILE + 12), (i // 2) * (TILE + 12)))
+    sheet.parent.mkdir(parents=True, exist_ok=True)
+    out.save(sheet)
+
+
 def evaluate(folder: Path, out: Path, presets: list[str]) -> tuple[list[dict[str, object]], list[Path]]:
     """Render every photo of ``folder`` into ``presets``; rows for the table and the contact sheets."""
     result = main_images([folder], out / "main", presets, jobs=1)
@@ -97,6 +123,9 @@ def evaluate(folder: Path, out: Path, presets: list[str]) -> tuple[list[dict[str
         if item.status != "ok" and not item.outputs:
             continue
         verdicts = {c.preset: (c.passed, [r.rule for r in c.failing], c.output) for c in item.checks}
+        for preset, (ok, _, file) in verdicts.items():
+            if ok:
+                outline_sheet(Path(file), out / "outline" / f"{source.stem}--{preset}.png")
         started = time.perf_counter()
         mask_im, how = _mask_view(source)
         rows.append({"name": source.name, "source_im": Image.open(source), "mask_im": mask_im, "how": how,

@@ -166,12 +166,17 @@ def test_a_white_product_on_white_goes_to_the_model_and_keeps_its_body() -> None
     photo = white_case_on_white()
     assert color_path_holds(photo, (255, 255, 255), 28) is False  # the fill leaks through the broken outline
     a = asset(photo)
-    assert a.isolation == "model"
+    # The model's outline of a white product on white is a guess: doubted, not used, and a main image fails
+    # uncertain_cutout; the photo itself is rendered, body and all.
+    assert a.isolation == "none"
+    assert "uncertain_cutout" in a.warnings
+    assert a.review is not None
+    assert any("light product" in d for d in a.review.doubts)
     t = load_template(bundled_templates()["product-main"])
     out = render(t, "square", {}, {"product": a}).image.convert("RGB")
     body = out.getpixel((400, 300))
     assert isinstance(body, tuple)
-    assert 238 <= min(body) <= 248
+    assert 238 <= min(body) <= 252
     bottom = out.crop((0, 760, 800, 800)).convert("L")
     assert bottom.getextrema()[0] == 255  # and no floor shadow of the photo's
 

@@ -51,10 +51,10 @@ def test_check_output_judges_the_bytes_and_what_rendering_knows(tmp_path: Path) 
     white.paste((200, 30, 30), (200, 150, 600, 650))
     buf = io.BytesIO()
     white.save(buf, "JPEG", quality=95)
-    sharp = check_output(buf.getvalue(), rendered(white), preset, (), "tmall")
+    sharp = check_output(buf.getvalue(), rendered(white), preset, None, "tmall")
     assert (sharp.preset, sharp.platform) == ("tmall.white_bg", "tmall")
     assert {r.rule for r in sharp.results} >= {"white_background", "low_resolution", "whole_product"}
-    soft = check_output(buf.getvalue(), rendered(white, upscale=4.0), preset, ("bottom",), "")
+    soft = check_output(buf.getvalue(), rendered(white, upscale=4.0), preset, _cut_photo("bottom"), "")
     assert {r.rule for r in soft.failing} >= {"low_resolution", "whole_product"}
     assert not soft.passed
 
@@ -64,7 +64,7 @@ def test_render_output_writes_checks_and_stops_at_a_failed_step(tmp_path: Path,
     t = task(tmp_path)
     images, _, _ = _load_images(t)
     spec = next(s for s in t.renders if s.preset is not None)
-    [done] = render_outputs(t, [spec], images, ())
+    [done] = render_outputs(t, [spec], images, None)
     assert done.failure is None
     assert done.path == spec.output
     assert spec.output.is_file()
@@ -77,7 +77,7 @@ def test_render_output_writes_checks_and_stops_at_a_failed_step(tmp_path: Path,
     def refuse(*_: object) -> None:
         raise OSError(28, "No space left on device")
     monkeypatch.setattr("artpipe.tasks.write_atomic", refuse)
-    [failed] = render_outputs(t, [spec], images, ())
+    [failed] = render_outputs(t, [spec], images, None)
     assert failed.failure is not None
     assert failed.failure.reason == "write"
     assert failed.failure.path == spec.output  # named by the report, not written into the message
@@ -124,3 +124,12 @@ def test_a_report_item_reads_back_as_the_same_typed_outcome(tmp_path: Path) -> N
     assert back.to_json() == item
     assert back.checks == outcome.checks
     assert back.encoded == outcome.encoded
+
+
+def _cut_photo(side: str) -> object:
+    """A product photo whose review found the product cut by the frame at ``side``."""
+    from artpipe.imaging.normalize import Asset
+    from artpipe.imaging.review import Review
+
+    photo = Image.new("RGB", (10, 10))
+    return Asset(photo, "p.jpg", "JPEG", (10, 10), (0, 0, 10, 10), None, isolation="model", review=Review(cut=(side,)))

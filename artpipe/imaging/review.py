@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     import numpy as np
 
 
+_INWARD = 4  # rows in from a straight end, a cut keeps its width where a rounded end widens
+
+
 @dataclass(frozen=True)
 class Review:
     """What a reviewer would say of a cut-out: its confidence (0-1) and the reasons against it, the sides where
@@ -86,7 +89,10 @@ def cut_sides(mask: Image.Image, *, hard_edges: bool = False) -> tuple[str, ...]
             one_in = (x0 + inward[0], y0 + inward[1], x1 + inward[0], y1 + inward[1])
             opaque = sum(mask.crop(one_in).histogram()[240:])  # the very last row may be anti-aliased
             clear = mask.crop(beyond).histogram()[0]
-            if opaque >= 0.9 * run and clear >= 0.98 * length:
+            k = _INWARD
+            deeper = (x0 + inward[0] * k, y0 + inward[1] * k, x1 + inward[0] * k, y1 + inward[1] * k)
+            straight = solid.crop(deeper).histogram()[255] <= 1.1 * run  # a rounded end widens at once, a cut not
+            if opaque >= 0.9 * run and clear >= 0.98 * length and straight:
                 out.append(side)
     return tuple(out)
 
