@@ -163,6 +163,19 @@ def test_mistakes_are_shown_beside_their_fields(ws: Workspace) -> None:
     assert client.app.state.store.all() == []  # type: ignore[attr-defined]
 
 
+def test_a_photo_a_decoder_chokes_on_is_a_form_error(ws: Workspace) -> None:
+    from hostile import heic_claiming_1x1
+
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    token = csrf(client.get("/requests/new").text)
+    done = client.post("/requests", data={"csrf": token, "campaign": "x", "platforms": "jd", "rows-0-sku": "a",
+                                          "rows-0-photo": "lying.heic"},
+                       files=[("photos", ("lying.heic", heic_claiming_1x1(), "image/heic"))])
+    assert done.status_code == 400
+    assert "lying.heic: the decoder refused it as too large for its safety limits" in done.text
+    assert client.app.state.store.all() == []  # type: ignore[attr-defined]
+
+
 def test_an_oversized_upload_is_refused_before_it_is_read(ws: Workspace) -> None:
     client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
     done = client.post("/requests", content=b"x", headers={"Content-Length": str(2**40),
