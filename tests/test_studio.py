@@ -274,6 +274,25 @@ def test_products_can_come_from_a_spreadsheet(ws: Workspace) -> None:
     assert (ws.outbox / "studio" / rid / "sheet" / "jd" / "jd.main" / "mug-02.jpg").is_file()
 
 
+@pytest.mark.parametrize(("name", "kind"), [("products.xlsx", "not a zip"), ("products.xlsx", "a row numbered 1048576"),
+                                          ("products.xlsx", "billion laughs"), ("products.csv", "a long field")])
+def test_a_hostile_sheet_is_a_field_error(ws: Workspace, name: str, kind: str) -> None:
+    from test_studio_sheets import HOSTILE
+
+    if kind == "a long field":
+        data, message = b"sku,headline\nmug," + b"x" * (2**17 + 1) + b"\n", "line 2 has a cell over 128 KB; shorten it"
+    else:
+        make, message = HOSTILE[kind]
+        data = make()
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    token = csrf(client.get("/requests/new").text)
+    done = client.post("/requests", data={"csrf": token, "campaign": "sheet", "platforms": ["jd"]},
+                       files=[("sheet", (name, data, "application/octet-stream"))])
+    assert done.status_code == 400
+    assert f"{name}: {message}".replace("'", "&#39;") in done.text
+    assert client.app.state.store.all() == []  # type: ignore[attr-defined]
+
+
 def test_the_proof_goes_out_as_one_file_or_a_zip(ws: Workspace) -> None:
     client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
     _, url, _ = post_request(client)

@@ -15,6 +15,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -26,6 +27,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from artpipe.approval import approve, approved
 from artpipe.config import Workspace
+from artpipe.defaults import settings
 from artpipe.errors import ConfigError
 from artpipe.executors import Executor
 from artpipe.imaging.formats import IMAGE_EXTENSIONS
@@ -38,7 +40,6 @@ from artpipe.proofview import Proof, approval, read_proof
 from artpipe.studio.forms import (
     COLUMNS,
     MAX_PHOTO_BYTES,
-    MAX_SHEET_BYTES,
     ROWS,
     TEMPLATE_ROWS,
     RequestForm,
@@ -229,9 +230,10 @@ def create_app(config: StudioConfig) -> Starlette:
                 photos.append(Upload(item.filename, data))
         item = form.get("sheet")
         if isinstance(item, UploadFile) and item.filename:
-            data = await item.read(MAX_SHEET_BYTES + 1)
-            if len(data) > MAX_SHEET_BYTES:
-                problems.append(f"{item.filename}: a sheet over {MAX_SHEET_BYTES // 2**20} MB")
+            limit = settings().sheet.max_bytes
+            data = await item.read(limit + 1)
+            if len(data) > limit:
+                problems.append(f"{item.filename}: a sheet over {limit // 2**20} MB; split it into smaller sheets")
             else:
                 sheet = Upload(item.filename, data)
         return photos, sheet, problems
@@ -244,7 +246,7 @@ def create_app(config: StudioConfig) -> Starlette:
         try:
             loaded_yaml = form_data.get("request_yaml")
             if form_data.get("action") == "load" and isinstance(loaded_yaml, UploadFile) and loaded_yaml.filename:
-                text = (await loaded_yaml.read(MAX_SHEET_BYTES)).decode("utf-8", errors="replace")
+                text = (await loaded_yaml.read(settings().yaml.max_bytes + 1)).decode("utf-8", errors="replace")
                 try:
                     return new_form(request, form_of_yaml(text, loaded_yaml.filename))
                 except ConfigError as exc:
@@ -253,7 +255,7 @@ def create_app(config: StudioConfig) -> Starlette:
                                                           for p in exc.problems))
                     return new_form(request, empty, 400)
             photos, sheet, problems = await uploads(form_data)
-            photos += picked([str(n) for n in form_data.getlist("workspace_photos")])
+            photos += await run_in_threadpool(picked, [str(n) for n in form_data.getlist("workspace_photos")])
             values = {k: form_data.getlist(k) if k in ("platforms", "presets") else form_data.get(k) for k in form_data}
         finally:
             await form_data.close()  # the uploads' spooled files
@@ -263,7 +265,7 @@ def create_app(config: StudioConfig) -> Starlette:
         folder_rel = Path(STUDIO, "requests", f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}")
         folder = ws.root / folder_rel
         folder.mkdir(parents=True)
-        loaded = None if form.errors else save_request(form, folder, ws.root / "brands")
+        loaded = None if form.errors else await run_in_threadpool(save_request, form, folder, ws.root / "brands")
         if loaded is None:
             return new_form(request, form, 400)
         rid = store.add(loaded.campaign, loaded.merchant, loaded.deadline, folder_rel.as_posix(), who)
@@ -299,14 +301,14 @@ def create_app(config: StudioConfig) -> Starlette:
         form_data = await form_of(request)
         try:
             photos, sheet, problems = await uploads(form_data)
-            photos += picked([str(n) for n in form_data.getlist("workspace_photos")])
+            photos += await run_in_threadpool(picked, [str(n) for n in form_data.getlist("workspace_photos")])
             values = {k: form_data.getlist(k) if k in ("platforms", "presets") else form_data.get(k) for k in form_data}
         finally:
             await form_data.close()
         form = read_form(values, photos, sheet)
         for problem in problems:
             form.error("photos", problem)
-        loaded = None if form.errors else save_request(form, folder, ws.root / "brands")
+        loaded = None if form.errors else await run_in_threadpool(save_request, form, folder, ws.root / "brands")
         if loaded is None:
             return new_form(request, form, 400, action=action)
         if loaded.campaign != record.campaign:
