@@ -22,6 +22,7 @@ from starlette.testclient import TestClient  # noqa: E402
 from artpipe.api import add_studio_user, init_workspace, load_workspace, studio_app  # noqa: E402
 from artpipe.cli import main  # noqa: E402
 from artpipe.config import Workspace  # noqa: E402
+from artpipe.errors import ConfigError  # noqa: E402
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -86,8 +87,10 @@ def test_an_operator_requests_a_set_and_the_merchant_approves_it(ws: Workspace) 
     assert "platforms:\n- tmall\n- jd" in request_yaml
 
     client.post(f"/requests/{rid}/share", data={"csrf": csrf(page)})
-    link = re.search(r'href="(/s/[^"]+)"', client.get(f"/requests/{rid}").text)
+    shown = client.get(f"/requests/{rid}").text
+    link = re.search(r'href="(/s/[^"]+)"', shown)
     assert link
+    assert "This address opens only on this machine" in shown  # without a public URL, links are local
     merchant = TestClient(client.app, base_url="http://127.0.0.1")  # no operator session
     proof = merchant.get(link.group(1)).text
     shots = re.findall(r'name="output" value="([^"]+)"', proof)
@@ -217,6 +220,90 @@ def test_a_public_studio_needs_a_sign_in(ws: Workspace) -> None:
     stored = (ws.root / "studio-users.yaml").read_text(encoding="utf-8")
     assert "correct horse" not in stored
     assert "scrypt$" in stored
+
+
+@pytest.mark.parametrize(("port", "host", "status"), [
+    (None, "127.0.0.1", 200), (None, "localhost:8750", 200), (None, "[::1]:1234", 200),
+    (None, "evil.example", 400), (None, "evil.example:8750", 400), (None, "127.0.0.1.evil.example", 400),
+    (None, "localhost.evil.example:8750", 400), (None, "10.0.0.5:8750", 400), (None, "", 400),
+    (8750, "127.0.0.1:8750", 200), (8750, "LOCALHOST:8750", 200), (8750, "[::1]:8750", 200),
+    (8750, "127.0.0.1:8751", 400), (8750, "127.0.0.1", 400), (8750, "evil.example:8750", 400)])
+def test_a_page_rebound_to_this_machine_is_refused_by_its_host(ws: Workspace, port: int | None, host: str,
+                                                                 status: int) -> None:
+    client = TestClient(studio_app(ws, jobs=1, port=port), base_url="http://127.0.0.1")
+    answer = client.get("/requests/new", headers={"Host": host})
+    assert answer.status_code == status
+    if status == 400:
+        assert "csrf" not in answer.text  # nothing of the studio, not even a form token
+        assert client.post("/requests", headers={"Host": host}, data={"campaign": "x"}).status_code == 400
+
+
+def test_merchant_links_use_the_public_url_and_it_needs_a_sign_in(ws: Workspace) -> None:
+    add_studio_user(ws, "anna", "correct horse battery")
+    app = studio_app(ws, jobs=1, public_url="https://studio.example.com", port=8750)
+    client = TestClient(app, base_url="https://studio.example.com")
+    assert client.get("http://127.0.0.1:8750/requests", follow_redirects=False).headers["location"] == "/login"
+    assert client.get("https://elsewhere.example/login").status_code == 400
+    token = csrf(client.get("/login").text)
+    signed = client.post("/login", data={"csrf": token, "name": "anna", "password": "correct horse battery"},
+                         follow_redirects=False)
+    assert "secure" in signed.headers["set-cookie"].lower()  # the session cookie never travels in clear
+    status, url, _ = post_request(client, platforms=[], presets=["jd.main"])
+    assert status == 200, url
+    rid = url.rsplit("/", 1)[1]
+    assert wait(client, rid) == "done"
+    shared = client.post(f"/requests/{rid}/share", data={"csrf": csrf(client.get(f"/requests/{rid}").text)})
+    assert shared.status_code == 200
+    page = client.get(f"/requests/{rid}").text
+    link = re.search(r'>(https://studio.example.com/s/[\w-]+)</a>', page)
+    assert link, "no merchant link built from the public URL"
+    assert "127.0.0.1" not in page
+    assert "opens only on this machine" not in page
+    assert client.get(link.group(1)).status_code == 200
+
+
+def test_the_public_url_comes_from_the_workspace_or_the_command_line(ws: Workspace) -> None:
+    config = ws.root / "artpipe.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "public_url: https://Studio.Example.com/\n",
+                      encoding="utf-8")
+    assert load_workspace(ws.root).public_url == "https://studio.example.com"
+    served = CliRunner().invoke(main, ["serve", "--config", str(ws.root)])
+    assert served.exit_code == 2
+    assert "error: serving it at https://studio.example.com lets other machines in, so the studio needs users" \
+        in served.output
+    config.write_text(config.read_text(encoding="utf-8").replace("https://Studio.Example.com/",
+                                                                 "https://studio.example.com/proof"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="public_url: 'https://studio.example.com/proof' has more than a scheme"):
+        load_workspace(ws.root)
+    wrong = CliRunner().invoke(main, ["serve", "--config", str(ws.root), "--public-url", "studio.example.com"])
+    assert wrong.exit_code == 2
+    assert "error: --public-url: 'studio.example.com' is not an http(s) address like https://studio.example.com" \
+        in wrong.output
+
+
+def test_the_documented_proxies_reach_the_studio_at_its_public_url(ws: Workspace) -> None:
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "studio.md").read_text(encoding="utf-8")
+    caddy = re.search(r"```caddy\n(.*?)```", docs, re.S)
+    nginx = re.search(r"```nginx\n(.*?)```", docs, re.S)
+    serve = re.search(r"artpipe serve --config studio --public-url (\S+)", docs)
+    assert caddy
+    assert nginx
+    assert serve
+    public = serve.group(1)
+    host = public.removeprefix("https://")
+    assert caddy.group(1).startswith(f"{host} {{")
+    assert "reverse_proxy 127.0.0.1:8750" in caddy.group(1)
+    assert f"server_name {host};" in nginx.group(1)
+    assert "proxy_pass http://127.0.0.1:8750;" in nginx.group(1)
+    assert "proxy_set_header Host $host;" in nginx.group(1)  # the browser's Host, which the studio checks
+    assert "client_max_body_size 400m;" in nginx.group(1)
+    assert "max_size 400MB" in caddy.group(1)
+    add_studio_user(ws, "anna", "correct horse battery")
+    app = studio_app(ws, jobs=1, public_url=public, port=8750)
+    proxied = TestClient(app, base_url="http://127.0.0.1:8750")  # what the proxy sends on: the browser's Host
+    assert proxied.get("/login", headers={"Host": host, "X-Forwarded-Proto": "https"}).status_code == 200
+    assert proxied.get("/login", headers={"Host": "127.0.0.1:8750"}).status_code == 200  # on the machine itself
+    assert proxied.get("/login", headers={"Host": "127.0.0.1:8750.evil.example"}).status_code == 400
 
 
 def test_serving_beyond_this_machine_needs_users(ws: Workspace) -> None:

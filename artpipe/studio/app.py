@@ -49,6 +49,7 @@ from artpipe.studio.forms import (
     read_form,
     save_request,
 )
+from artpipe.studio.hosts import LOOPBACK_NAMES, HostCheck, served_hosts
 from artpipe.studio.runs import STUDIO, Runner, campaign_root
 from artpipe.studio.store import DECISIONS, Record, Store
 from artpipe.studio.users import USERS_FILE, check_password, load_users
@@ -70,6 +71,19 @@ class StudioConfig:
     public: bool = False  # bound to an address other machines reach: users and logins are required
     jobs: int | None = None
     executor: Executor | None = None  # a Dask cluster; None: this machine's ``jobs`` processes
+    public_url: str = ""  # where merchants reach it (an origin; "": the workspace's, else this machine only)
+    listen: str = "127.0.0.1"  # the address it listens on, a name requests may carry in their Host
+    port: int | None = None  # the port it listens on (None: requests may name any port)
+
+    @property
+    def origin(self) -> str:
+        """The public origin links are built from ("" when the studio is reached on this machine only)."""
+        return self.public_url or self.ws.public_url
+
+    @property
+    def needs_users(self) -> bool:
+        """Reachable from other machines (an address they reach, or a public URL a proxy serves): sign-in needed."""
+        return self.public or bool(self.origin)
 
 
 class BodyLimit:
@@ -123,7 +137,8 @@ def create_app(config: StudioConfig) -> Starlette:
         context.setdefault("user", request.session.get("user"))
         context.setdefault("signed_in", bool(request.session.get("user")))
         context.setdefault("merchant_name", request.session.get("merchant_name"))
-        context.setdefault("request_base", str(request.base_url).rstrip("/"))
+        context.setdefault("request_base", config.origin or str(request.base_url).rstrip("/"))
+        context.setdefault("only_here", not config.origin and _loopback_name(request.url.hostname or ""))
         context.setdefault("csrf", _csrf(request))
         return HTMLResponse(pages.get_template(template).render(**context), status_code=code)
 
@@ -132,7 +147,7 @@ def create_app(config: StudioConfig) -> Starlette:
         user = request.session.get("user")
         if user:
             return str(user)
-        if not load_users(users_file) and not config.public:
+        if not load_users(users_file) and not config.needs_users:
             return "local"
         raise HTTPException(303, headers={"Location": "/login"})
 
@@ -177,7 +192,7 @@ def create_app(config: StudioConfig) -> Starlette:
     async def logout(request: Request) -> Response:
         await form_of(request)
         request.session.clear()
-        return RedirectResponse("/login" if load_users(users_file) or config.public else "/requests", 303)
+        return RedirectResponse("/login" if load_users(users_file) or config.needs_users else "/requests", 303)
 
     async def home(request: Request) -> Response:
         return RedirectResponse("/requests", 303)
@@ -463,9 +478,10 @@ def create_app(config: StudioConfig) -> Starlette:
         Route("/inbox/retry", retry, methods=["POST"]), Route("/fonts/{name}", font),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: refused},
-                    middleware=[Middleware(BodyLimit, limit=MAX_BODY),
+                    middleware=[Middleware(HostCheck, hosts=served_hosts(config.listen, config.port, config.origin)),
+                                Middleware(BodyLimit, limit=MAX_BODY),
                                 Middleware(SessionMiddleware, secret_key=_secret(ws), same_site="strict",
-                                           https_only=False, max_age=12 * 3600)])
+                                           https_only=config.origin.startswith("https://"), max_age=12 * 3600)])
     app.state.store, app.state.runner, app.state.presets = store, runner, load_presets()
     return app
 
@@ -477,3 +493,8 @@ def _csrf(request: Request) -> str:
         token = secrets.token_urlsafe(32)
         request.session["csrf"] = token
     return str(token)
+
+
+def _loopback_name(host: str) -> bool:
+    """Whether a request's host name is one of this machine's loopback names (a link with it opens only here)."""
+    return host in LOOPBACK_NAMES or f"[{host}]" in LOOPBACK_NAMES
