@@ -10,6 +10,7 @@ import shutil
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -397,6 +398,37 @@ def test_the_proof_goes_out_as_one_file_or_a_zip(ws: Workspace) -> None:
     assert len(linked) == 11
     assert all(f"double11/{src}" in bundle.namelist() for src in linked)  # every link resolves inside the zip
     assert "Tmall white-background image (白底图), 800x800" in index
+
+
+def test_a_campaign_named_in_chinese_downloads_under_its_name(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    status, url, _ = post_request(client, campaign="双十一", platforms=[], presets=["jd.main"])
+    assert status == 200, url
+    rid = url.rsplit("/", 1)[1]
+    assert wait(client, rid) == "done"
+    utf8 = "%E5%8F%8C%E5%8D%81%E4%B8%80"  # 双十一, percent-encoded UTF-8
+
+    def saved_as(answer: Any, suffix: str) -> None:
+        assert answer.status_code == 200
+        assert answer.headers["content-disposition"] == (
+            f"attachment; filename=\"_-{suffix}\"; filename*=UTF-8''{utf8}-{suffix}")
+
+    saved_as(single := client.get(f"/requests/{rid}/proof.html"), "proof.html")
+    assert "双十一" in single.text
+    saved_as(bundle := client.get(f"/requests/{rid}/proof.zip"), "proof.zip")
+    assert "双十一/index.html" in zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()
+    page = client.get(f"/requests/{rid}").text
+    client.post(f"/requests/{rid}/share", data={"csrf": csrf(page)})
+    link = re.search(r'href="(/s/[^"]+)"', client.get(f"/requests/{rid}").text)
+    assert link
+    merchant = TestClient(client.app, base_url="http://127.0.0.1")
+    proof = merchant.get(link.group(1)).text
+    for shot in re.findall(r'name="output" value="([^"]+)"', proof):
+        merchant.post(f"{link.group(1)}/decide", data={"csrf": csrf(proof), "output": shot, "state": "approved",
+                                                      "name": "李伟", "comment": ""})
+    for answer in (client.get(f"/requests/{rid}/approved.zip"), merchant.get(f"{link.group(1)}/approved.zip")):
+        saved_as(answer, "approved.zip")
+        assert "双十一/jd/jd.main/mug-01.jpg" in zipfile.ZipFile(io.BytesIO(answer.content)).namelist()
 
 
 def test_serve_checks_its_cluster_before_it_starts(ws: Workspace) -> None:

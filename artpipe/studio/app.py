@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import hmac
 import io
+import re
 import secrets
 import time
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
@@ -361,9 +364,8 @@ def create_app(config: StudioConfig) -> Starlette:
                 copy = root / "approved" / f"{sha}{Path(rel).suffix.lower()}"
                 if copy.is_file():
                     archive.write(copy, f"{record.campaign}/{rel}")
-        name = f"{record.campaign}-approved.zip"
         return Response(buffer.getvalue(), media_type="application/zip",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                        headers=attachment(f"{record.campaign}-approved.zip"))
 
     async def proof_file(request: Request) -> Response:
         """The proof as one HTML file with its images inside, to send as it is."""
@@ -374,7 +376,7 @@ def create_app(config: StudioConfig) -> Starlette:
             raise HTTPException(404, "The request has not been rendered yet.")
         page_html = proof_page(root, record.campaign, record.merchant, record.deadline, embed=True)
         return Response(page_html, media_type="text/html; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{record.campaign}-proof.html"'})
+                        headers=attachment(f"{record.campaign}-proof.html"))
 
     async def proof_zip(request: Request) -> Response:
         """The proof as a zip: its index page and the images, laid out by platform and slot."""
@@ -392,7 +394,7 @@ def create_app(config: StudioConfig) -> Starlette:
                 if (root / rel).is_file():
                     archive.write(root / rel, f"{record.campaign}/{rel}")
         return Response(buffer.getvalue(), media_type="application/zip",
-                        headers={"Content-Disposition": f'attachment; filename="{record.campaign}-proof.zip"'})
+                        headers=attachment(f"{record.campaign}-proof.zip"))
 
     async def download(request: Request) -> Response:
         operator(request)
@@ -498,3 +500,12 @@ def _csrf(request: Request) -> str:
 def _loopback_name(host: str) -> bool:
     """Whether a request's host name is one of this machine's loopback names (a link with it opens only here)."""
     return host in LOOPBACK_NAMES or f"[{host}]" in LOOPBACK_NAMES
+
+
+def attachment(filename: str) -> dict[str, str]:
+    """The header that downloads a response as ``filename``, any script (RFC 6266 with RFC 5987's ``filename*``):
+    an ASCII name for old clients, the UTF-8 one for the rest. Headers carry Latin-1 only, so a campaign named
+    双十一 cannot go into ``filename=`` as it is."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", filename) if not unicodedata.combining(c))  # é: e
+    fallback = re.sub(r"[^A-Za-z0-9._ -]+", "_", plain).strip(" .") or "download"  # no quote, slash or control
+    return {"Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"}
