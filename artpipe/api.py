@@ -239,16 +239,19 @@ def font_catalogue(templates: list[str] | None = None, *, system: bool = False,
 
 
 def studio_app(ws: Workspace, *, public: bool = False, jobs: int | None = None,
-               executor: Executor | None = None) -> Any:
+               executor: Executor | None = None, public_url: str = "", listen: str = "127.0.0.1",
+               port: int | None = None) -> Any:
     """The operators' web app (an ASGI app) for a workspace; needs ``pip install 'artpipe[studio]'``.
     ``public``: it will be reachable from other machines, so users must sign in; ``executor``: a Dask cluster
-    to render on (default: this machine's ``jobs`` processes)."""
+    to render on (default: this machine's ``jobs`` processes); ``public_url``: the origin merchants reach it at
+    (default: the workspace's ``public_url``), used for links, and the only name besides ``listen`` and this
+    machine's loopback names a request's Host may carry (``port``: the port it listens on, None: any)."""
     try:
         from artpipe.studio.app import StudioConfig, create_app  # noqa: PLC0415 - an optional dependency
     except ImportError as exc:
         raise ConfigError([Problem("serve", 0, 0, "", f"the studio needs its web packages ({exc.name} is missing)",
                                    "pip install 'artpipe[studio]'")]) from None
-    return create_app(StudioConfig(ws, public, jobs, executor))
+    return create_app(StudioConfig(ws, public, jobs, executor, public_url, listen, port))
 
 
 def studio_users(ws: Workspace) -> dict[str, str]:

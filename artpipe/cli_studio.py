@@ -9,6 +9,7 @@ import click
 
 from artpipe.api import add_studio_user, load_workspace, studio_app, studio_users
 from artpipe.cli_common import EXIT_CONFIG, JOBS_OPTION, executor_from, executor_options, fail_config
+from artpipe.config import public_origin
 from artpipe.errors import ConfigError
 
 CONFIG = click.option("--config", "config", type=click.Path(exists=True, path_type=Path), default=Path("."),
@@ -27,10 +28,13 @@ def _loopback(host: str) -> bool:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; any but this machine's needs users (artpipe users add).")
 @click.option("--port", default=8750, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--public-url", default=None, metavar="URL",
+              help="The address merchants reach the studio at, behind a TLS proxy (default: public_url in "
+                   "artpipe.yaml); links use it, and it needs users.")
 @JOBS_OPTION
 @executor_options
-def serve(config: Path, host: str, port: int, jobs: int | None, executor: str, scheduler: str | None,
-          ship_bytes: bool) -> None:
+def serve(config: Path, host: str, port: int, public_url: str | None, jobs: int | None, executor: str,
+          scheduler: str | None, ship_bytes: bool) -> None:
     """Run the studio: a web app to request banner sets, send proofs to merchants and get them approved.
 
     \b
@@ -38,23 +42,32 @@ def serve(config: Path, host: str, port: int, jobs: int | None, executor: str, s
       artpipe serve --config studio                 # http://127.0.0.1:8750, this machine only
       artpipe users add anna --config studio && artpipe serve --config studio --host 0.0.0.0
       artpipe serve --config studio --executor dask --scheduler tcp://10.0.0.5:8786
+      artpipe serve --config studio --public-url https://studio.example.com   # behind Caddy or nginx
     """
     cluster = executor_from(executor, scheduler, ship_bytes)
     try:
+        origin = public_origin(public_url) if public_url else ""
+    except ValueError as exc:
+        click.echo(f"error: --public-url: {exc}", err=True)
+        raise SystemExit(EXIT_CONFIG) from None
+    try:
         ws = load_workspace(config)
+        origin = origin or ws.public_url
         public = not _loopback(host)
-        if public and not studio_users(ws):
-            click.echo(f"error: listening on {host} lets other machines in, so the studio needs users; add one "
+        if (public or origin) and not studio_users(ws):
+            why = f"serving it at {origin}" if origin else f"listening on {host}"
+            click.echo(f"error: {why} lets other machines in, so the studio needs users; add one "
                        f"with: artpipe users add NAME --config {config}", err=True)
             raise SystemExit(EXIT_CONFIG)
         if cluster is not None:
             cluster.check()  # before anything is served: a scheduler that does not answer is a usage error
-        app = studio_app(ws, public=public, jobs=jobs, executor=cluster)
+        app = studio_app(ws, public=public, jobs=jobs, executor=cluster, public_url=origin, listen=host, port=port)
     except ConfigError as exc:
         fail_config(exc, "the studio did not start")
     import uvicorn  # noqa: PLC0415 - installed with the studio
 
-    click.echo(f"studio for {ws.root} at http://{host}:{port}/ (Ctrl-C stops it)")
+    reached = f"; merchants reach it at {origin}/" if origin else ""
+    click.echo(f"studio for {ws.root} at http://{host}:{port}/{reached} (Ctrl-C stops it)")
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

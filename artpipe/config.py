@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from artpipe.cutout import Isolate, read_cutout
 from artpipe.errors import ConfigError, Problem
@@ -16,7 +17,8 @@ from artpipe.yamlsrc import load_mapping
 
 CONFIG_NAME = "artpipe.yaml"
 TOP_KEYS = ("folders", "settle_seconds", "sidecar_wait_seconds", "timeout_seconds", "duplicates", "output", "routes",
-            "presets", "incomplete_seconds", "cutout", "lang", "system_fonts", "licensed_fonts", "format")
+            "presets", "incomplete_seconds", "cutout", "lang", "system_fonts", "licensed_fonts", "format",
+            "public_url")
 FOLDER_KEYS = ("inbox", "outbox", "archive", "failed")
 ROUTE_KEYS = ("match", "templates", "sizes", "defaults", "cutout")
 DUPLICATES = ("skip", "render")
@@ -37,6 +39,7 @@ cutout: auto                # product isolation: auto | model | never, or {mode:
 system_fonts: false         # true: this machine's fonts draw what no bundled font has (output then depends on it)
 # licensed_fonts: [maison.otf]  # template-folder fonts the agency holds a licence for (no licence file beside them)
 # presets: agency-presets.yaml     # marketplace presets laid over the bundled ones (for inbox/requests/*.yaml)
+# public_url: https://studio.example.com   # where merchants reach the studio (behind a TLS proxy); see docs/studio.md
 routes:                     # the first route whose pattern matches the path inside inbox/ wins
   - match: "*/banners/**"
     templates: [promo-banner]
@@ -80,6 +83,7 @@ class Workspace:
     lettering: Lettering = Lettering()  # the text's language, and whether system fonts may draw it
     licensed_fonts: frozenset[str] = frozenset()  # template-folder fonts licensed although no licence file says so
     encodings: tuple[EncodeOptions, ...] = (EncodeOptions(),)  # the formats outputs are written in
+    public_url: str = ""  # the studio's address as merchants reach it ("": this machine only)
 
     @property
     def state(self) -> Path:
@@ -117,6 +121,36 @@ def _routes(reader: Reader, root: Path, cutout: Isolate) -> tuple[Route, ...]:
                          origin=route.origin(),
                          cutout=read_cutout(route, root, cutout, "the workspace") if route.has("cutout") else None))
     return tuple(out)
+
+
+def public_origin(url: str) -> str:
+    """``url`` as the origin the studio is reached at (``https://studio.example.com``, ``http://10.0.0.5:8750``);
+    ValueError saying what is wrong when it is not a plain http(s) origin."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        port, parts = -1, urlsplit("")
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == -1:
+        msg = f"'{url}' is not an http(s) address like https://studio.example.com"
+        raise ValueError(msg)
+    if parts.username or parts.password or parts.path not in ("", "/") or parts.query or parts.fragment:
+        msg = f"'{url}' has more than a scheme, host and port; serve the studio at the root of its own host"
+        raise ValueError(msg)
+    host = parts.hostname.lower()
+    host = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
+
+
+def _public_url(reader: Reader) -> str:
+    url = reader.text("public_url", None)
+    if not url:
+        return ""
+    try:
+        return public_origin(str(url))
+    except ValueError as exc:
+        reader.problem("public_url", str(exc), "e.g. public_url: https://studio.example.com")
+        return ""
 
 
 def _presets_file(reader: Reader, root: Path) -> Path | None:
@@ -170,6 +204,6 @@ def load_workspace(config: Path) -> Workspace:
         timeout_seconds=reader.number("timeout_seconds", 120, minimum=1, maximum=3600),
         duplicates=reader.choice("duplicates", DUPLICATES, "skip"),
         output=(output := _output(reader)), encodings=encodings(reader, "format", output),
-        routes=_routes(reader, root, cutout), presets=_presets_file(reader, root))
+        routes=_routes(reader, root, cutout), presets=_presets_file(reader, root), public_url=_public_url(reader))
     problems.raise_if_any()
     return workspace

@@ -35,6 +35,16 @@ class CsvLimits:
 
 
 @dataclass(frozen=True)
+class SheetLimits:
+    max_bytes: int  # an operator's product sheet as uploaded
+    max_unzipped_bytes: int  # an XLSX whose parts unpack to more is refused (zip bombs)
+    max_rows: int  # counted as read, whatever the sheet declares
+    max_columns: int
+    max_cells: int  # filled cells
+    max_field_bytes: int  # per cell
+
+
+@dataclass(frozen=True)
 class ImageLimits:
     max_file_bytes: int  # larger inputs are too_large
     max_pixels: int  # above is too_large
@@ -158,6 +168,7 @@ class Settings:
 
     yaml: YamlLimits
     csv: CsvLimits
+    sheet: SheetLimits
     image: ImageLimits
     text: TextSettings
     encode: EncodeSettings

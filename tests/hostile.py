@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -101,6 +102,20 @@ def build(folder: Path) -> dict[str, Expected]:
     os.symlink(outside, folder / "escape.jpg")
     expected["escape.jpg"] = ("rejected", "unsupported")
     return expected
+
+
+def heic_claiming_1x1() -> bytes:
+    """A normal 640x480 HEIC (encoded with pillow-heif) whose ``ispe`` box is patched to say 1x1: libheif then
+    refuses the real 640x480 picture with a RuntimeError ("Security limit exceeded") while decoding it."""
+    import pillow_heif
+
+    buf = io.BytesIO()
+    pillow_heif.from_pillow(photo()).save(buf, quality=50)
+    data = bytearray(buf.getvalue())
+    at = data.find(b"ispe")  # box type; then version/flags (4 bytes), width and height (4 bytes each, big-endian)
+    assert at > 0, "pillow-heif wrote no ispe box"
+    data[at + 8:at + 16] = struct.pack(">II", 1, 1)
+    return bytes(data)
 
 
 def _save(im: Image.Image, fmt: str) -> bytes:

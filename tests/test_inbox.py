@@ -21,7 +21,7 @@ from artpipe.inbox.ledger import Ledger
 from artpipe.inbox.routes import route_for
 from artpipe.inbox.watch import Watcher
 
-from hostile import jpeg_bytes, photo
+from hostile import heic_claiming_1x1, jpeg_bytes, photo
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -205,6 +205,24 @@ def test_kill_9_mid_batch_then_restart_loses_nothing(tmp_path: Path) -> None:
         assert f"outbox/{stem}/product-main-large.jpg" in files
     assert not any(n.startswith("inbox/") for n in files)
     assert not any(TEMP_PREFIX in n for n in files)
+
+
+def test_a_file_any_decoder_chokes_on_fails_alone(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    inbox = root / "inbox" / "acme"
+    inbox.mkdir(parents=True)
+    (inbox / "a.jpg").write_bytes(jpeg_bytes(photo()))
+    (inbox / "lying.heic").write_bytes(heic_claiming_1x1())  # libheif raises RuntimeError on it
+    (inbox / "b.jpg").write_bytes(jpeg_bytes(photo((500, 400))))
+    failures, lines = run_once(root)
+    assert failures == 1
+    files = everything(root)
+    assert {"archive/acme/a.jpg", "archive/acme/b.jpg", "failed/acme/lying.heic"} <= files
+    assert "outbox/acme/b/product-main-square.jpg" in files
+    error = json.loads((root / "failed" / "acme" / "lying.heic.error.json").read_text(encoding="utf-8"))
+    assert error["reason"] == "too_large"
+    assert "Security limit exceeded" in error["message"]
+    assert any(line.startswith("failed: acme/lying.heic: too_large: ") for line in lines)
 
 
 def test_a_write_failure_pauses_instead_of_failing_the_file(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import shutil
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,7 @@ from starlette.testclient import TestClient  # noqa: E402
 from artpipe.api import add_studio_user, init_workspace, load_workspace, studio_app  # noqa: E402
 from artpipe.cli import main  # noqa: E402
 from artpipe.config import Workspace  # noqa: E402
+from artpipe.errors import ConfigError  # noqa: E402
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -86,8 +88,10 @@ def test_an_operator_requests_a_set_and_the_merchant_approves_it(ws: Workspace) 
     assert "platforms:\n- tmall\n- jd" in request_yaml
 
     client.post(f"/requests/{rid}/share", data={"csrf": csrf(page)})
-    link = re.search(r'href="(/s/[^"]+)"', client.get(f"/requests/{rid}").text)
+    shown = client.get(f"/requests/{rid}").text
+    link = re.search(r'href="(/s/[^"]+)"', shown)
     assert link
+    assert "This address opens only on this machine" in shown  # without a public URL, links are local
     merchant = TestClient(client.app, base_url="http://127.0.0.1")  # no operator session
     proof = merchant.get(link.group(1)).text
     shots = re.findall(r'name="output" value="([^"]+)"', proof)
@@ -163,6 +167,19 @@ def test_mistakes_are_shown_beside_their_fields(ws: Workspace) -> None:
     assert client.app.state.store.all() == []  # type: ignore[attr-defined]
 
 
+def test_a_photo_a_decoder_chokes_on_is_a_form_error(ws: Workspace) -> None:
+    from hostile import heic_claiming_1x1
+
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    token = csrf(client.get("/requests/new").text)
+    done = client.post("/requests", data={"csrf": token, "campaign": "x", "platforms": "jd", "rows-0-sku": "a",
+                                          "rows-0-photo": "lying.heic"},
+                       files=[("photos", ("lying.heic", heic_claiming_1x1(), "image/heic"))])
+    assert done.status_code == 400
+    assert "lying.heic: the decoder refused it as too large for its safety limits" in done.text
+    assert client.app.state.store.all() == []  # type: ignore[attr-defined]
+
+
 def test_an_oversized_upload_is_refused_before_it_is_read(ws: Workspace) -> None:
     client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
     done = client.post("/requests", content=b"x", headers={"Content-Length": str(2**40),
@@ -204,6 +221,90 @@ def test_a_public_studio_needs_a_sign_in(ws: Workspace) -> None:
     stored = (ws.root / "studio-users.yaml").read_text(encoding="utf-8")
     assert "correct horse" not in stored
     assert "scrypt$" in stored
+
+
+@pytest.mark.parametrize(("port", "host", "status"), [
+    (None, "127.0.0.1", 200), (None, "localhost:8750", 200), (None, "[::1]:1234", 200),
+    (None, "evil.example", 400), (None, "evil.example:8750", 400), (None, "127.0.0.1.evil.example", 400),
+    (None, "localhost.evil.example:8750", 400), (None, "10.0.0.5:8750", 400), (None, "", 400),
+    (8750, "127.0.0.1:8750", 200), (8750, "LOCALHOST:8750", 200), (8750, "[::1]:8750", 200),
+    (8750, "127.0.0.1:8751", 400), (8750, "127.0.0.1", 400), (8750, "evil.example:8750", 400)])
+def test_a_page_rebound_to_this_machine_is_refused_by_its_host(ws: Workspace, port: int | None, host: str,
+                                                                 status: int) -> None:
+    client = TestClient(studio_app(ws, jobs=1, port=port), base_url="http://127.0.0.1")
+    answer = client.get("/requests/new", headers={"Host": host})
+    assert answer.status_code == status
+    if status == 400:
+        assert "csrf" not in answer.text  # nothing of the studio, not even a form token
+        assert client.post("/requests", headers={"Host": host}, data={"campaign": "x"}).status_code == 400
+
+
+def test_merchant_links_use_the_public_url_and_it_needs_a_sign_in(ws: Workspace) -> None:
+    add_studio_user(ws, "anna", "correct horse battery")
+    app = studio_app(ws, jobs=1, public_url="https://studio.example.com", port=8750)
+    client = TestClient(app, base_url="https://studio.example.com")
+    assert client.get("http://127.0.0.1:8750/requests", follow_redirects=False).headers["location"] == "/login"
+    assert client.get("https://elsewhere.example/login").status_code == 400
+    token = csrf(client.get("/login").text)
+    signed = client.post("/login", data={"csrf": token, "name": "anna", "password": "correct horse battery"},
+                         follow_redirects=False)
+    assert "secure" in signed.headers["set-cookie"].lower()  # the session cookie never travels in clear
+    status, url, _ = post_request(client, platforms=[], presets=["jd.main"])
+    assert status == 200, url
+    rid = url.rsplit("/", 1)[1]
+    assert wait(client, rid) == "done"
+    shared = client.post(f"/requests/{rid}/share", data={"csrf": csrf(client.get(f"/requests/{rid}").text)})
+    assert shared.status_code == 200
+    page = client.get(f"/requests/{rid}").text
+    link = re.search(r'>(https://studio.example.com/s/[\w-]+)</a>', page)
+    assert link, "no merchant link built from the public URL"
+    assert "127.0.0.1" not in page
+    assert "opens only on this machine" not in page
+    assert client.get(link.group(1)).status_code == 200
+
+
+def test_the_public_url_comes_from_the_workspace_or_the_command_line(ws: Workspace) -> None:
+    config = ws.root / "artpipe.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "public_url: https://Studio.Example.com/\n",
+                      encoding="utf-8")
+    assert load_workspace(ws.root).public_url == "https://studio.example.com"
+    served = CliRunner().invoke(main, ["serve", "--config", str(ws.root)])
+    assert served.exit_code == 2
+    assert "error: serving it at https://studio.example.com lets other machines in, so the studio needs users" \
+        in served.output
+    config.write_text(config.read_text(encoding="utf-8").replace("https://Studio.Example.com/",
+                                                                 "https://studio.example.com/proof"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="public_url: 'https://studio.example.com/proof' has more than a scheme"):
+        load_workspace(ws.root)
+    wrong = CliRunner().invoke(main, ["serve", "--config", str(ws.root), "--public-url", "studio.example.com"])
+    assert wrong.exit_code == 2
+    assert "error: --public-url: 'studio.example.com' is not an http(s) address like https://studio.example.com" \
+        in wrong.output
+
+
+def test_the_documented_proxies_reach_the_studio_at_its_public_url(ws: Workspace) -> None:
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "studio.md").read_text(encoding="utf-8")
+    caddy = re.search(r"```caddy\n(.*?)```", docs, re.S)
+    nginx = re.search(r"```nginx\n(.*?)```", docs, re.S)
+    serve = re.search(r"artpipe serve --config studio --public-url (\S+)", docs)
+    assert caddy
+    assert nginx
+    assert serve
+    public = serve.group(1)
+    host = public.removeprefix("https://")
+    assert caddy.group(1).startswith(f"{host} {{")
+    assert "reverse_proxy 127.0.0.1:8750" in caddy.group(1)
+    assert f"server_name {host};" in nginx.group(1)
+    assert "proxy_pass http://127.0.0.1:8750;" in nginx.group(1)
+    assert "proxy_set_header Host $host;" in nginx.group(1)  # the browser's Host, which the studio checks
+    assert "client_max_body_size 400m;" in nginx.group(1)
+    assert "max_size 400MB" in caddy.group(1)
+    add_studio_user(ws, "anna", "correct horse battery")
+    app = studio_app(ws, jobs=1, public_url=public, port=8750)
+    proxied = TestClient(app, base_url="http://127.0.0.1:8750")  # what the proxy sends on: the browser's Host
+    assert proxied.get("/login", headers={"Host": host, "X-Forwarded-Proto": "https"}).status_code == 200
+    assert proxied.get("/login", headers={"Host": "127.0.0.1:8750"}).status_code == 200  # on the machine itself
+    assert proxied.get("/login", headers={"Host": "127.0.0.1:8750.evil.example"}).status_code == 400
 
 
 def test_serving_beyond_this_machine_needs_users(ws: Workspace) -> None:
@@ -261,6 +362,25 @@ def test_products_can_come_from_a_spreadsheet(ws: Workspace) -> None:
     assert (ws.outbox / "studio" / rid / "sheet" / "jd" / "jd.main" / "mug-02.jpg").is_file()
 
 
+@pytest.mark.parametrize(("name", "kind"), [("products.xlsx", "not a zip"), ("products.xlsx", "a row numbered 1048576"),
+                                          ("products.xlsx", "billion laughs"), ("products.csv", "a long field")])
+def test_a_hostile_sheet_is_a_field_error(ws: Workspace, name: str, kind: str) -> None:
+    from test_studio_sheets import HOSTILE
+
+    if kind == "a long field":
+        data, message = b"sku,headline\nmug," + b"x" * (2**17 + 1) + b"\n", "line 2 has a cell over 128 KB; shorten it"
+    else:
+        make, message = HOSTILE[kind]
+        data = make()
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    token = csrf(client.get("/requests/new").text)
+    done = client.post("/requests", data={"csrf": token, "campaign": "sheet", "platforms": ["jd"]},
+                       files=[("sheet", (name, data, "application/octet-stream"))])
+    assert done.status_code == 400
+    assert f"{name}: {message}".replace("'", "&#39;") in done.text
+    assert client.app.state.store.all() == []  # type: ignore[attr-defined]
+
+
 def test_the_proof_goes_out_as_one_file_or_a_zip(ws: Workspace) -> None:
     client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
     _, url, _ = post_request(client)
@@ -278,6 +398,37 @@ def test_the_proof_goes_out_as_one_file_or_a_zip(ws: Workspace) -> None:
     assert len(linked) == 11
     assert all(f"double11/{src}" in bundle.namelist() for src in linked)  # every link resolves inside the zip
     assert "Tmall white-background image (白底图), 800x800" in index
+
+
+def test_a_campaign_named_in_chinese_downloads_under_its_name(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    status, url, _ = post_request(client, campaign="双十一", platforms=[], presets=["jd.main"])
+    assert status == 200, url
+    rid = url.rsplit("/", 1)[1]
+    assert wait(client, rid) == "done"
+    utf8 = "%E5%8F%8C%E5%8D%81%E4%B8%80"  # 双十一, percent-encoded UTF-8
+
+    def saved_as(answer: Any, suffix: str) -> None:
+        assert answer.status_code == 200
+        assert answer.headers["content-disposition"] == (
+            f"attachment; filename=\"_-{suffix}\"; filename*=UTF-8''{utf8}-{suffix}")
+
+    saved_as(single := client.get(f"/requests/{rid}/proof.html"), "proof.html")
+    assert "双十一" in single.text
+    saved_as(bundle := client.get(f"/requests/{rid}/proof.zip"), "proof.zip")
+    assert "双十一/index.html" in zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()
+    page = client.get(f"/requests/{rid}").text
+    client.post(f"/requests/{rid}/share", data={"csrf": csrf(page)})
+    link = re.search(r'href="(/s/[^"]+)"', client.get(f"/requests/{rid}").text)
+    assert link
+    merchant = TestClient(client.app, base_url="http://127.0.0.1")
+    proof = merchant.get(link.group(1)).text
+    for shot in re.findall(r'name="output" value="([^"]+)"', proof):
+        merchant.post(f"{link.group(1)}/decide", data={"csrf": csrf(proof), "output": shot, "state": "approved",
+                                                      "name": "李伟", "comment": ""})
+    for answer in (client.get(f"/requests/{rid}/approved.zip"), merchant.get(f"{link.group(1)}/approved.zip")):
+        saved_as(answer, "approved.zip")
+        assert "双十一/jd/jd.main/mug-01.jpg" in zipfile.ZipFile(io.BytesIO(answer.content)).namelist()
 
 
 def test_serve_checks_its_cluster_before_it_starts(ws: Workspace) -> None:

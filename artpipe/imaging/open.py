@@ -69,11 +69,37 @@ def register_heif() -> None:
     register_heif_opener()
 
 
+# What decoders say when a file asks for more memory than their safety limits allow (libheif's "Security limit
+# exceeded", libavif's and Pillow's allocation failures): the file is too large for them, not merely damaged.
+_TOO_LARGE_WORDS = ("security limit", "memory allocation", "cannot allocate", "out of memory", "too large")
+
+
 def _classify_decode_error(exc: BaseException) -> tuple[str, str]:
-    text = str(exc)
+    text = " ".join(str(exc).split())[:200]  # one line, whatever the decoder put in its message
+    if isinstance(exc, MemoryError) or any(word in text.lower() for word in _TOO_LARGE_WORDS):
+        why = text or "out of memory"
+        return "too_large", (f"the decoder refused it as too large for its safety limits ({why}); export it "
+                             "again as a JPEG of at most a few thousand pixels a side")
     if "truncated" in text or isinstance(exc, EOFError) or "broken data stream" in text:
         return "truncated", "the file is cut short (an unfinished copy or download?); send it again"
     return "corrupt", f"the image data is damaged ({text or type(exc).__name__}); re-export it from the source"
+
+
+@contextmanager
+def decoder_errors(name: str) -> Iterator[None]:
+    """Whatever a decoder plugin raises while a file is opened or decoded becomes an InputError for that file
+    only. Plugins raise what they like (pillow-heif a RuntimeError from libheif, others ValueError, TypeError,
+    KeyError, MemoryError...), so this catches the class, every Exception, and classifies it."""
+    try:
+        yield
+    except InputError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InputError(name, "bomb", "the image claims a huge pixel size for its file size "
+                         "(decompression bomb); it was not decoded") from None
+    except Exception as exc:  # noqa: BLE001 - any decoder failure is this file's reject reason, classified
+        reason, message = _classify_decode_error(exc)
+        raise InputError(name, reason, message) from None
 
 
 def open_image(path: Path, *, max_pixels: int | None = None, max_file_bytes: int | None = None,
@@ -105,7 +131,7 @@ def open_image(path: Path, *, max_pixels: int | None = None, max_file_bytes: int
     if short:
         raise InputError(name, "truncated", f"the file is {short} bytes shorter than its header says (an "
                          "unfinished copy or download?); send it again")
-    with bomb_guard():
+    with bomb_guard(), decoder_errors(name):
         im = open_untrusted(path, name)
         try:
             decoded = _decode(im, name, size, max_pixels, draft_side)
@@ -197,7 +223,7 @@ def open_untrusted(source: Path | IO[bytes], name: str) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise InputError(name, "bomb", "the image claims a huge pixel size for its file size "
                          "(decompression bomb); it was not decoded") from None
-    except (OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
+    except Exception as exc:  # noqa: BLE001 - any plugin's error while opening: this file's reject reason
         reason, message = _classify_decode_error(exc)
         raise InputError(name, reason, message) from None
 
@@ -221,13 +247,7 @@ def _decode(im: Image.Image, name: str, size: int, max_pixels: int, draft_side: 
         # side is draft_side (EXIF rotation later swaps axes but not which one is longest).
         k = draft_side / max(w, h)
         im.draft(im.mode, (math.ceil(w * k), math.ceil(h * k)))
-    try:
-        im.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InputError(name, "bomb", "decompression bomb; it was not decoded") from None
-    except (OSError, SyntaxError, ValueError, struct.error, EOFError, IndexError, TypeError) as exc:
-        reason, message = _classify_decode_error(exc)
-        raise InputError(name, reason, message) from None
+    im.load()  # a failure is classified by decoder_errors around the whole decode
     orientation = _orientation(im, notes)
     # Most formats close their file once decoded: the image is then used as it is. One that keeps its file
     # open (more frames, a memory map) is copied out, so the file can be let go.

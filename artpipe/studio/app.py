@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import hmac
 import io
+import re
 import secrets
 import time
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -26,6 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from artpipe.approval import approve, approved
 from artpipe.config import Workspace
+from artpipe.defaults import settings
 from artpipe.errors import ConfigError
 from artpipe.executors import Executor
 from artpipe.imaging.formats import IMAGE_EXTENSIONS
@@ -38,7 +43,6 @@ from artpipe.proofview import Proof, approval, read_proof
 from artpipe.studio.forms import (
     COLUMNS,
     MAX_PHOTO_BYTES,
-    MAX_SHEET_BYTES,
     ROWS,
     TEMPLATE_ROWS,
     RequestForm,
@@ -48,6 +52,7 @@ from artpipe.studio.forms import (
     read_form,
     save_request,
 )
+from artpipe.studio.hosts import LOOPBACK_NAMES, HostCheck, served_hosts
 from artpipe.studio.runs import STUDIO, Runner, campaign_root
 from artpipe.studio.store import DECISIONS, Record, Store
 from artpipe.studio.users import USERS_FILE, check_password, load_users
@@ -69,6 +74,19 @@ class StudioConfig:
     public: bool = False  # bound to an address other machines reach: users and logins are required
     jobs: int | None = None
     executor: Executor | None = None  # a Dask cluster; None: this machine's ``jobs`` processes
+    public_url: str = ""  # where merchants reach it (an origin; "": the workspace's, else this machine only)
+    listen: str = "127.0.0.1"  # the address it listens on, a name requests may carry in their Host
+    port: int | None = None  # the port it listens on (None: requests may name any port)
+
+    @property
+    def origin(self) -> str:
+        """The public origin links are built from ("" when the studio is reached on this machine only)."""
+        return self.public_url or self.ws.public_url
+
+    @property
+    def needs_users(self) -> bool:
+        """Reachable from other machines (an address they reach, or a public URL a proxy serves): sign-in needed."""
+        return self.public or bool(self.origin)
 
 
 class BodyLimit:
@@ -122,7 +140,8 @@ def create_app(config: StudioConfig) -> Starlette:
         context.setdefault("user", request.session.get("user"))
         context.setdefault("signed_in", bool(request.session.get("user")))
         context.setdefault("merchant_name", request.session.get("merchant_name"))
-        context.setdefault("request_base", str(request.base_url).rstrip("/"))
+        context.setdefault("request_base", config.origin or str(request.base_url).rstrip("/"))
+        context.setdefault("only_here", not config.origin and _loopback_name(request.url.hostname or ""))
         context.setdefault("csrf", _csrf(request))
         return HTMLResponse(pages.get_template(template).render(**context), status_code=code)
 
@@ -131,7 +150,7 @@ def create_app(config: StudioConfig) -> Starlette:
         user = request.session.get("user")
         if user:
             return str(user)
-        if not load_users(users_file) and not config.public:
+        if not load_users(users_file) and not config.needs_users:
             return "local"
         raise HTTPException(303, headers={"Location": "/login"})
 
@@ -176,7 +195,7 @@ def create_app(config: StudioConfig) -> Starlette:
     async def logout(request: Request) -> Response:
         await form_of(request)
         request.session.clear()
-        return RedirectResponse("/login" if load_users(users_file) or config.public else "/requests", 303)
+        return RedirectResponse("/login" if load_users(users_file) or config.needs_users else "/requests", 303)
 
     async def home(request: Request) -> Response:
         return RedirectResponse("/requests", 303)
@@ -229,9 +248,10 @@ def create_app(config: StudioConfig) -> Starlette:
                 photos.append(Upload(item.filename, data))
         item = form.get("sheet")
         if isinstance(item, UploadFile) and item.filename:
-            data = await item.read(MAX_SHEET_BYTES + 1)
-            if len(data) > MAX_SHEET_BYTES:
-                problems.append(f"{item.filename}: a sheet over {MAX_SHEET_BYTES // 2**20} MB")
+            limit = settings().sheet.max_bytes
+            data = await item.read(limit + 1)
+            if len(data) > limit:
+                problems.append(f"{item.filename}: a sheet over {limit // 2**20} MB; split it into smaller sheets")
             else:
                 sheet = Upload(item.filename, data)
         return photos, sheet, problems
@@ -244,7 +264,7 @@ def create_app(config: StudioConfig) -> Starlette:
         try:
             loaded_yaml = form_data.get("request_yaml")
             if form_data.get("action") == "load" and isinstance(loaded_yaml, UploadFile) and loaded_yaml.filename:
-                text = (await loaded_yaml.read(MAX_SHEET_BYTES)).decode("utf-8", errors="replace")
+                text = (await loaded_yaml.read(settings().yaml.max_bytes + 1)).decode("utf-8", errors="replace")
                 try:
                     return new_form(request, form_of_yaml(text, loaded_yaml.filename))
                 except ConfigError as exc:
@@ -253,7 +273,7 @@ def create_app(config: StudioConfig) -> Starlette:
                                                           for p in exc.problems))
                     return new_form(request, empty, 400)
             photos, sheet, problems = await uploads(form_data)
-            photos += picked([str(n) for n in form_data.getlist("workspace_photos")])
+            photos += await run_in_threadpool(picked, [str(n) for n in form_data.getlist("workspace_photos")])
             values = {k: form_data.getlist(k) if k in ("platforms", "presets") else form_data.get(k) for k in form_data}
         finally:
             await form_data.close()  # the uploads' spooled files
@@ -263,7 +283,7 @@ def create_app(config: StudioConfig) -> Starlette:
         folder_rel = Path(STUDIO, "requests", f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}")
         folder = ws.root / folder_rel
         folder.mkdir(parents=True)
-        loaded = None if form.errors else save_request(form, folder, ws.root / "brands")
+        loaded = None if form.errors else await run_in_threadpool(save_request, form, folder, ws.root / "brands")
         if loaded is None:
             return new_form(request, form, 400)
         rid = store.add(loaded.campaign, loaded.merchant, loaded.deadline, folder_rel.as_posix(), who)
@@ -299,14 +319,14 @@ def create_app(config: StudioConfig) -> Starlette:
         form_data = await form_of(request)
         try:
             photos, sheet, problems = await uploads(form_data)
-            photos += picked([str(n) for n in form_data.getlist("workspace_photos")])
+            photos += await run_in_threadpool(picked, [str(n) for n in form_data.getlist("workspace_photos")])
             values = {k: form_data.getlist(k) if k in ("platforms", "presets") else form_data.get(k) for k in form_data}
         finally:
             await form_data.close()
         form = read_form(values, photos, sheet)
         for problem in problems:
             form.error("photos", problem)
-        loaded = None if form.errors else save_request(form, folder, ws.root / "brands")
+        loaded = None if form.errors else await run_in_threadpool(save_request, form, folder, ws.root / "brands")
         if loaded is None:
             return new_form(request, form, 400, action=action)
         if loaded.campaign != record.campaign:
@@ -344,9 +364,8 @@ def create_app(config: StudioConfig) -> Starlette:
                 copy = root / "approved" / f"{sha}{Path(rel).suffix.lower()}"
                 if copy.is_file():
                     archive.write(copy, f"{record.campaign}/{rel}")
-        name = f"{record.campaign}-approved.zip"
         return Response(buffer.getvalue(), media_type="application/zip",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                        headers=attachment(f"{record.campaign}-approved.zip"))
 
     async def proof_file(request: Request) -> Response:
         """The proof as one HTML file with its images inside, to send as it is."""
@@ -357,7 +376,7 @@ def create_app(config: StudioConfig) -> Starlette:
             raise HTTPException(404, "The request has not been rendered yet.")
         page_html = proof_page(root, record.campaign, record.merchant, record.deadline, embed=True)
         return Response(page_html, media_type="text/html; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{record.campaign}-proof.html"'})
+                        headers=attachment(f"{record.campaign}-proof.html"))
 
     async def proof_zip(request: Request) -> Response:
         """The proof as a zip: its index page and the images, laid out by platform and slot."""
@@ -375,7 +394,7 @@ def create_app(config: StudioConfig) -> Starlette:
                 if (root / rel).is_file():
                     archive.write(root / rel, f"{record.campaign}/{rel}")
         return Response(buffer.getvalue(), media_type="application/zip",
-                        headers={"Content-Disposition": f'attachment; filename="{record.campaign}-proof.zip"'})
+                        headers=attachment(f"{record.campaign}-proof.zip"))
 
     async def download(request: Request) -> Response:
         operator(request)
@@ -461,9 +480,10 @@ def create_app(config: StudioConfig) -> Starlette:
         Route("/inbox/retry", retry, methods=["POST"]), Route("/fonts/{name}", font),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: refused},
-                    middleware=[Middleware(BodyLimit, limit=MAX_BODY),
+                    middleware=[Middleware(HostCheck, hosts=served_hosts(config.listen, config.port, config.origin)),
+                                Middleware(BodyLimit, limit=MAX_BODY),
                                 Middleware(SessionMiddleware, secret_key=_secret(ws), same_site="strict",
-                                           https_only=False, max_age=12 * 3600)])
+                                           https_only=config.origin.startswith("https://"), max_age=12 * 3600)])
     app.state.store, app.state.runner, app.state.presets = store, runner, load_presets()
     return app
 
@@ -475,3 +495,17 @@ def _csrf(request: Request) -> str:
         token = secrets.token_urlsafe(32)
         request.session["csrf"] = token
     return str(token)
+
+
+def _loopback_name(host: str) -> bool:
+    """Whether a request's host name is one of this machine's loopback names (a link with it opens only here)."""
+    return host in LOOPBACK_NAMES or f"[{host}]" in LOOPBACK_NAMES
+
+
+def attachment(filename: str) -> dict[str, str]:
+    """The header that downloads a response as ``filename``, any script (RFC 6266 with RFC 5987's ``filename*``):
+    an ASCII name for old clients, the UTF-8 one for the rest. Headers carry Latin-1 only, so a campaign named
+    双十一 cannot go into ``filename=`` as it is."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", filename) if not unicodedata.combining(c))  # é: e
+    fallback = re.sub(r"[^A-Za-z0-9._ -]+", "_", plain).strip(" .") or "download"  # no quote, slash or control
+    return {"Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"}

@@ -3,8 +3,6 @@ placed beside the field that caused it."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +16,7 @@ from artpipe.imaging.open import open_image
 from artpipe.naming import safe_part
 from artpipe.presets import expand, load_presets
 from artpipe.requests import Request, load_request
+from artpipe.studio.sheets import SheetError, read_sheet
 from artpipe.template.find import bundled_templates, find_template
 from artpipe.template.load import load_template
 from artpipe.yamlsrc import parse_yaml
@@ -27,7 +26,6 @@ ROWS = 8
 TEMPLATE_ROWS = 3  # slots whose template the form can change
 MAX_PHOTOS = 60
 MAX_PHOTO_BYTES = 50 * 1024 * 1024
-MAX_SHEET_BYTES = 5 * 1024 * 1024
 REQUEST_FILE = "request.yaml"
 
 
@@ -90,24 +88,10 @@ def template_fields(platforms: list[str], chosen_templates: dict[str, str] | Non
     return out
 
 
-def _sheet_rows(sheet: Upload) -> list[dict[str, str]]:
-    """Products from an uploaded CSV or XLSX sheet whose first row names the fields."""
-    if sheet.name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook  # noqa: PLC0415 - only for spreadsheets
-
-        book = load_workbook(io.BytesIO(sheet.data), read_only=True, data_only=True)
-        cells = [["" if v is None else str(v) for v in row] for row in book.active.iter_rows(values_only=True)]
-    else:
-        cells = list(csv.reader(io.StringIO(sheet.data.decode("utf-8-sig"))))
-    if not cells:
-        return []
-    header = [h.strip() for h in cells[0]]
-    return [{h: v.strip() for h, v in zip(header, row, strict=False) if h} for row in cells[1:] if any(row)]
-
-
 def save_request(form: RequestForm, folder: Path, brands: Path) -> Request | None:
     """Write the request and its photos into ``folder`` and load it as ``artpipe request`` would; None (with
-    ``form.errors`` filled) when anything is wrong. Uploaded photos go through the same safe open as the inbox."""
+    ``form.errors`` filled) when anything is wrong. Uploaded photos go through the same safe open as the inbox.
+    It decodes photos and reads sheets: call it in a thread, never on the event loop."""
     if not form.campaign:
         form.error("campaign", "name the campaign, e.g. double11")
     if form.brand and (Path(form.brand).name != form.brand or not (brands / form.brand).is_file()):
@@ -140,9 +124,9 @@ def save_request(form: RequestForm, folder: Path, brands: Path) -> Request | Non
     rows = form.rows
     if form.sheet is not None:
         try:
-            rows = rows + _sheet_rows(form.sheet)
-        except (ValueError, UnicodeDecodeError, OSError, KeyError) as exc:
-            form.error("sheet", f"{form.sheet.name}: cannot be read as a CSV or XLSX sheet ({exc})")
+            rows = rows + read_sheet(form.sheet.name, form.sheet.data)
+        except SheetError as exc:
+            form.error("sheet", f"{form.sheet.name}: {exc}")
     if not rows:
         form.error("products", "add at least one product (a row, or a CSV/XLSX sheet)")
     fields = template_fields([*form.platforms, *form.presets], form.templates)
