@@ -22,7 +22,7 @@ from artpipe.template.model import Template
 from artpipe.yamlsrc import Mark, YMap, load_mapping
 
 JOB_KEYS = ("name", "templates", "sizes", "output", "format", "brand", "defaults", "products", "csv", "cutout",
-            "lang", "system_fonts", "licensed_fonts")
+            "lang", "system_fonts", "licensed_fonts", "locale", "currency")
 ENTRY_KEYS = ("template", "sizes", "presets", "format")
 PATTERN_KEYS = ("sku", "template", "size", "index", "stem", "preset", "platform")
 DEFAULT_OUTPUT = "{sku}/{template}-{size}.jpg"
