@@ -302,6 +302,12 @@ def _output_formats(job: Job, entry: JobTemplate, preset: Preset | None) -> tupl
     return entry.encodings or job.formats
 
 
+def output_formats(job: Job) -> list[int]:
+    """How many formats each output of one product is written in (one entry per template size or preset)."""
+    return [len(_output_formats(job, entry, preset)) for entry in job.templates
+            for preset in (*(None for _ in entry.sizes), *entry.presets)]
+
+
 def plan(job: Job, out_dir: Path) -> list[Task]:
     """One task per product with every output path; ConfigError when two outputs would collide."""
     tasks: list[Task] = []
