@@ -151,8 +151,10 @@ def _render_output(template: Template, size: str, product: Product, images: dict
         return rendered
     side = max(floor, int(preset.width * most / rendered.upscale))
     smaller = replace(preset, width=side, height=side)
-    return replace(render(template, size, values, images, **_preset_canvas(smaller), **lettered),
-                   warnings=(*rendered.warnings, f"smaller:{preset.name}:{side}x{side}"))
+    # The file is the smaller render: its warnings (an upscaled factor) are that render's, the same number its
+    # low_resolution check reads, not the first render's.
+    drawn = render(template, size, values, images, **_preset_canvas(smaller), **lettered)
+    return replace(drawn, warnings=(*drawn.warnings, f"smaller:{preset.name}:{side}x{side}"))
 
 
 def fit_budget(rendered: Rendered, options: EncodeOptions, preset: Preset | None) -> Landed:
