@@ -13,9 +13,12 @@ from PIL import Image, ImageChops
 from artpipe.errors import RenderError
 from artpipe.render import render
 from artpipe.template.find import bundled_templates
+from artpipe.template.layout import resolve_box
 from artpipe.template.load import load_template
 from artpipe.text import fonts
 from artpipe.text.prices import Market, Part, currency_of, format_discount, format_price, read_price
+
+from conftest import assert_matches_golden
 
 CN = Market("zh-CN", "¥")
 
@@ -212,3 +215,26 @@ def test_a_discount_is_drawn_after_the_was_price_in_the_prices_colour(tmp_path: 
     out = render(t, "s", {"price": "¥80", "was": "¥100"}, {}).image
     was_right = ink_box(out, (255, 0, 0))[2]
     assert ink_box(out, (0, 0, 0))[2] > was_right + 20  # "-20%" in black, right of the red struck ¥100
+
+
+MARKET_PRICES = [("ar-SA", "45", "60"), ("th-TH", "390", "590"), ("he-IL", "49", ""), ("hi-IN", "129999", ""),
+                 ("vi-VN", "99000", "129000"), ("ru-RU", "990", ""), ("pl-PL", "1299,00", "1599,00"),
+                 ("pt-BR", "1299,90", ""), ("de-CH", "1299.00", ""), ("ja-JP", "1300", "1800"),
+                 ("ko-KR", "12900", ""), ("zh-Hant-TW", "1299", "")]
+
+
+@pytest.mark.parametrize("size", ["wide", "mobile", "square"])
+def test_promo_banner_prices_in_every_market_match_golden(size: str, update_goldens: bool) -> None:
+    """Each market's bare price (and original price) in promo-banner's price box, stacked: a golden per size."""
+    from test_render import asset_of, product_photo
+
+    t = load_template(bundled_templates()["promo-banner"])
+    layer = next(layer for layer in t.layers[size] if layer.name == "price")
+    r = resolve_box(layer.box, t.size(size).width, t.size(size).height)
+    sheet = Image.new("RGB", (r.w, r.h * len(MARKET_PRICES)), "white")
+    asset = {"product": asset_of(product_photo())}
+    for i, (locale, price, was) in enumerate(MARKET_PRICES):
+        out = render(t, size, banner_values(price, was), asset, locale=locale).image.convert("RGB")
+        sheet.paste(out.crop((r.x, r.y, r.x + r.w, r.y + r.h)), (0, i * r.h))
+    sheet = sheet.resize((sheet.width // 2, sheet.height // 2), Image.Resampling.LANCZOS)  # stored small
+    assert_matches_golden(sheet, f"promo-banner-prices-{size}", update_goldens)
