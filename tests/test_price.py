@@ -238,3 +238,9 @@ def test_promo_banner_prices_in_every_market_match_golden(size: str, update_gold
         sheet.paste(out.crop((r.x, r.y, r.x + r.w, r.y + r.h)), (0, i * r.h))
     sheet = sheet.resize((sheet.width // 2, sheet.height // 2), Image.Resampling.LANCZOS)  # stored small
     assert_matches_golden(sheet, f"promo-banner-prices-{size}", update_goldens)
+
+
+def test_an_original_price_in_words_is_struck_through_as_written(tmp_path: Path) -> None:
+    t = load_template(price_template(tmp_path))
+    out = render(t, "s", {"price": "¥299", "was": "原价"}, {}).image
+    assert ink_box(out, (255, 0, 0))[2] <= 600

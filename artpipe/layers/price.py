@@ -6,6 +6,7 @@ data (see text/prices.py); every character is drawn by the font chain text layer
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -20,7 +21,16 @@ from artpipe.template.layout import anchor_offset
 from artpipe.template.model import Layer, Length, Rect
 from artpipe.text import fonts
 from artpipe.text.draw import Setting, draw_line, line_width
-from artpipe.text.prices import DEFAULT_LOCALE, Market, Part, Price, format_discount, locale_of, read_price
+from artpipe.text.prices import (
+    DEFAULT_LOCALE,
+    Market,
+    Part,
+    Price,
+    PricePart,
+    format_discount,
+    locale_of,
+    read_price,
+)
 
 KEYS = ("value", "was", "currency", "locale", "discount", "font", "color", "was_color", "anchor", "symbol_scale",
         "decimals_scale", "was_scale")
@@ -149,9 +159,10 @@ def paint(layer: PriceLayer, rect: Rect, scene: Scene) -> Placed | None:
     market = _market(layer, scene)
     price = _read(text, market, layer, where)
     was_text = substitute(layer.was, scene.values).strip()
-    # A bare original price is in the price's own currency, written the same way.
-    was = _read(was_text, Market(market.locale, price.currency or market.currency), layer, where) \
-        if was_text else None
+    # A bare original price is in the price's own currency, written the same way; words without a number
+    # ("原价") are struck through as written, as before.
+    was = (read_price(was_text, Market(market.locale, price.currency or market.currency))
+           or Price((PricePart(Part.WORD, was_text),), Decimal(0))) if was_text else None
     off = format_discount(price.amount, was.amount, market.locale) \
         if layer.discount and was is not None and was.currency == price.currency else ""
     extra = (was, off)
