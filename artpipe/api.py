@@ -37,7 +37,7 @@ from artpipe.inbox.status import inbox_status as inbox_status
 from artpipe.inbox.watch import Watcher as Watcher
 from artpipe.incremental import CACHE_DIR as CACHE_DIR
 from artpipe.incremental import Cache, Decision
-from artpipe.jobs import Job, load_job, missing_inputs, plan
+from artpipe.jobs import Job, load_job, missing_inputs, output_formats, plan
 from artpipe.main_images import plan_main_images
 from artpipe.naming import Namer
 from artpipe.paths import display
@@ -208,10 +208,21 @@ def validate_file(path: Path, extra: Path | None = None,
         return Validation(str(path), "", "", tuple(str(p) for p in exc.problems))
     problems = [str(p) for p in missing_inputs(job)] + [str(n) for n in notes if n.kind == "fails"]
     cut = tuple(str(n) for n in notes if n.kind == "truncated")
-    outputs = sum(len(jt.sizes) + len(jt.presets) for jt in job.templates) * len(job.products)
     fit = f"{len(cut)} text(s) cut with an ellipsis" if cut else "every text fits"
-    return Validation(str(path), kind, f"{kind} {job.name}: {len(job.products)} products, {outputs} outputs, {fit}",
-                      tuple(problems), cut)
+    return Validation(str(path), kind, f"{kind} {job.name}: {count(len(job.products), 'product')}, "
+                      f"{outputs_said(job)}, {fit}", tuple(problems), cut)
+
+
+def outputs_said(job: Job) -> str:
+    """How many outputs a job makes and, when written in several formats, how many files: ``2 outputs``,
+    ``2 outputs x 3 formats = 6 files``, ``3 outputs in 5 files`` (formats differing per output)."""
+    formats = output_formats(job) * len(job.products)
+    outputs, files = count(len(formats), "output"), sum(formats)
+    if files == len(formats):
+        return outputs
+    if len(set(formats)) == 1:
+        return f"{outputs} x {count(formats[0], 'format')} = {count(files, 'file')}"
+    return f"{outputs} in {count(files, 'file')}"
 
 
 def approve_campaign(folder: Path) -> dict[str, str]:

@@ -15,6 +15,7 @@ from artpipe.api import (
     NormalizeOptions,
     bundled_template_list,
     copy_template,
+    count,
     inspect_file,
     load_job_file,
     locate_template,
@@ -111,7 +112,7 @@ def render(job: Path, out_dir: Path, report: Path | None, jobs: int | None, quie
                                                     keep_photos=keep_photos))
     s = result.summary
     kept = sum(1 for o in result.outcomes if o.extra.get("cached"))
-    click.echo(f"rendered {s['outputs']} outputs from {s['ok']} of {len(result.outcomes)} products"
+    click.echo(f"rendered {count(s['outputs'], 'output')} from {s['ok']} of {count(len(result.outcomes), 'product')}"
                f"{f' ({kept} up to date, kept)' if kept else ''}; "
                f"failed {s['rejected'] + s['failed']}, skipped {s['ignored'] + s['duplicate']}"
                f"{warnings_note(result.outcomes)}; {result.seconds:.1f} s; report: {result.report}")

@@ -22,7 +22,7 @@ from artpipe.template.model import Template
 from artpipe.yamlsrc import Mark, YMap, load_mapping
 
 JOB_KEYS = ("name", "templates", "sizes", "output", "format", "brand", "defaults", "products", "csv", "cutout",
-            "lang", "system_fonts", "licensed_fonts")
+            "lang", "system_fonts", "licensed_fonts", "locale", "currency")
 ENTRY_KEYS = ("template", "sizes", "presets", "format")
 PATTERN_KEYS = ("sku", "template", "size", "index", "stem", "preset", "platform")
 DEFAULT_OUTPUT = "{sku}/{template}-{size}.jpg"
@@ -300,6 +300,12 @@ def _output_formats(job: Job, entry: JobTemplate, preset: Preset | None) -> tupl
     if preset is not None:
         return tuple(pick(job.formats, fmt) for fmt in preset.formats)
     return entry.encodings or job.formats
+
+
+def output_formats(job: Job) -> list[int]:
+    """How many formats each output of one product is written in (one entry per template size or preset)."""
+    return [len(_output_formats(job, entry, preset)) for entry in job.templates
+            for preset in (*(None for _ in entry.sizes), *entry.presets)]
 
 
 def plan(job: Job, out_dir: Path) -> list[Task]:

@@ -36,7 +36,7 @@ def _key(layer: Layer, rect: Rect, scene: Scene) -> Hashable | None:
     named = tuple(sorted(set(references(spec))))
     fonts = tuple(scene.values.get(n, "") for n, f in fields.items() if f.type == "font")
     return (spec, rect, scene.size, tuple(scene.values.get(n, "") for n in named), fonts, scene.lang,
-            scene.system_fonts, scene.cutout, scene.min_subject_px, id(picture))
+            scene.system_fonts, scene.locale, scene.currency, scene.cutout, scene.min_subject_px, id(picture))
 
 
 def paint(layer: Layer, rect: Rect, scene: Scene) -> Placed | None:

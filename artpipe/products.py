@@ -17,6 +17,7 @@ from artpipe.defaults import settings
 from artpipe.errors import Problem
 from artpipe.schema import Problems, Reader, suggest
 from artpipe.template.model import Field, Template
+from artpipe.text.prices import Market, currency_named, locale_of
 from artpipe.yamlsrc import YList, YMap, load_yaml
 
 
@@ -31,6 +32,8 @@ class Product:
     file: str  # the job or CSV file the product comes from
     line: int
     primary: Path | None = None  # the input this product is reported under: the first image its row names
+    locale: str = ""  # the market a bare price is written for (a CLDR locale; "": the job's, else the template's)
+    currency: str = ""  # the currency of a bare price (ISO code or sign; "": the job's or the locale's)
 
     @property
     def origin(self) -> str:
@@ -82,13 +85,26 @@ def _csv_rows(path: Path, display: str, problems: Problems) -> list[tuple[dict[s
 
 
 Values = tuple[dict[str, str], dict[str, Path]]  # (text and colour values, image paths)
+MARKET_KEYS = ("locale", "currency")  # a product's (and a job's) market, for its prices; not template fields
+
+
+def market_problem(key: str, value: str) -> tuple[str, str] | None:
+    """What is wrong with a ``locale`` or ``currency`` value, and the hint; None when it is good."""
+    if key == "locale" and locale_of(value) is None:
+        return f"'{value}' is not a locale CLDR knows", "write it like zh-CN, pt-BR, de-CH or ar-SA"
+    if key == "currency" and not currency_named(value, Market()):
+        return f"'{value}' is not a currency CLDR knows", "write an ISO code like EUR or a sign like €"
+    return None
+
+
 def _classify(raw: dict[str, object], base: Path, fields: dict[str, Field],
-              unknown: Callable[[str], None]) -> Values:
-    """Split a row into text/colour values and image paths (resolved against ``base``)."""
+              unknown: Callable[[str], None], reserved: tuple[str, ...] = ()) -> Values:
+    """Split a row into text/colour values and image paths (resolved against ``base``); ``reserved`` keys are
+    the row's own (sku, locale, currency), not fields."""
     values: dict[str, str] = {}
     images: dict[str, Path] = {}
     for key, value in raw.items():
-        if key == "sku":
+        if key in reserved:
             continue
         if key not in fields:
             unknown(key)
@@ -111,14 +127,21 @@ def _all_fields(templates: list[Template]) -> dict[str, Field]:
 
 
 def _product(index: int, raw: dict[str, object], origin: tuple[str, int, int], base: Path,
-             templates: list[Template], defaults: Values, problems: Problems) -> Product:
+             templates: list[Template], defaults: Values, problems: Problems,
+             market: tuple[str, str] = ("", "")) -> Product:
     file, line, col = origin
     fields = _all_fields(templates)
 
     def unknown(key: str) -> None:
         problems.add(Problem(file, line, col, f"products[{index}].{key}", "not a field of any template",
                              suggest(key, fields) or f"fields: {', '.join(sorted(fields))}"))
-    own_values, own_images = _classify(raw, base, fields, unknown)
+    own_values, own_images = _classify(raw, base, fields, unknown, ("sku", *MARKET_KEYS))
+    own_market = {key: _value(raw.get(key)).strip() for key in MARKET_KEYS}
+    for key, value in own_market.items():
+        wrong = market_problem(key, value) if value else None
+        if wrong is not None:
+            problems.add(Problem(file, line, col, f"products[{index}].{key}", *wrong))
+            own_market[key] = ""
     values = {**defaults[0], **own_values}
     images = {**defaults[1], **own_images}
     for t in templates:
@@ -129,7 +152,8 @@ def _product(index: int, raw: dict[str, object], origin: tuple[str, int, int], b
                                      f"missing '{name}', required by template {t.name}"))
     sku = _value(raw.get("sku")) or f"{index + 1:04d}"
     primary = next(iter(own_images.values()), next(iter(images.values()), None))
-    return Product(index, sku, values, images, file, line, primary)
+    return Product(index, sku, values, images, file, line, primary, own_market["locale"] or market[0],
+                   own_market["currency"] or market[1])
 
 
 def _values_of(d: Reader, base: Path, templates: list[Template], *, shared: bool = False) -> Values:
@@ -178,8 +202,23 @@ def _defaults(reader: Reader, job_dir: Path, templates: list[Template]) -> Value
     return values, images
 
 
+def _job_market(reader: Reader) -> tuple[str, str]:
+    """The job's ``locale`` and ``currency``: every product's unless its row names its own."""
+    out = []
+    for key in MARKET_KEYS:
+        value = str(reader.text(key, "") or "").strip()
+        wrong = market_problem(key, value) if value else None
+        if wrong is not None:
+            reader.problem(key, *wrong)
+            value = ""
+        out.append(value)
+    return out[0], out[1]
+
+
 def read_products(reader: Reader, job_dir: Path, templates: list[Template], problems: Problems) -> list[Product]:
+    """The job's products (inline or from its CSV) over the brand kit, the job's defaults and its market."""
     defaults = _defaults(reader, job_dir, templates)
+    market = _job_market(reader)
     if reader.has("products") == reader.has("csv"):
         reader.problem(None, "give products (a list) or csv (a file), exactly one")
         return []
@@ -189,7 +228,8 @@ def read_products(reader: Reader, job_dir: Path, templates: list[Template], prob
         path = job_dir / rel
         display = str(Path(reader.file).parent / rel)
         for i, (row, line) in enumerate(_csv_rows(path, display, problems)):
-            out.append(_product(i, dict(row), (display, line, 1), path.parent, templates, defaults, problems))
+            out.append(_product(i, dict(row), (display, line, 1), path.parent, templates, defaults, problems,
+                                market))
     else:
         seq = reader.sequence("products") or YList(reader.file, reader.mark())
         for i in range(len(seq)):
@@ -197,7 +237,8 @@ def read_products(reader: Reader, job_dir: Path, templates: list[Template], prob
             if entry is None:
                 continue
             line, col = seq.item_marks[i]
-            out.append(_product(i, dict(entry.node), (reader.file, line, col), job_dir, templates, defaults, problems))
+            out.append(_product(i, dict(entry.node), (reader.file, line, col), job_dir, templates, defaults, problems,
+                                market))
     seen: dict[str, str] = {}
     for p in out:
         if p.sku in seen:

@@ -96,7 +96,7 @@ def product_item(result: ProductResult, show: Show = display) -> Outcome:
     errors = tuple(told(f, show) for f in result.failures)
     failure = result.failure or (result.failures[0] if errors else None)
     if failure is None:
-        return Outcome(name, str(result.status), None, f"{len(outputs)} outputs", outputs, tuple(warnings), extra,
+        return Outcome(name, str(result.status), None, count(len(outputs), "output"), outputs, tuple(warnings), extra,
                        encoded, checks)
     more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
     return Outcome(name, str(result.status), failure.reason, told(failure, show) + more, outputs, tuple(warnings),

@@ -28,6 +28,7 @@ from artpipe.imaging.open import open_image
 from artpipe.jobs import Fitted, RenderSpec, Task
 from artpipe.lettering import Lettering
 from artpipe.presets import Preset, slot_of
+from artpipe.products import Product
 from artpipe.render import Rendered, render
 from artpipe.results import Encoded, Failure, FileResult, OutputCheck, OutputResult, ProductResult, Status
 from artpipe.template.model import Template
@@ -150,13 +151,15 @@ def _smallest_side(preset: Preset) -> int | None:
     return max(floors) if floors else None
 
 
-def _render_output(template: Template, size: str, values: dict[str, str], images: dict[str, Asset],
+def _render_output(template: Template, size: str, product: Product, images: dict[str, Asset],
                    preset: Preset | None, lettering: Lettering) -> Rendered:
     """Render one output; a square preset whose ``low_resolution`` rule the product would break at the preset's
     size is rendered smaller instead, as far as the preset's own minimum size allows (a photo of 800 px makes
     a sharp 1700 px Amazon image rather than a soft 2000 px one)."""
     lettered: dict[str, Any] = {"lang": lettering.lang, "flat": True,
-                                "system_fonts": system_fonts() if lettering.system_fonts else ()}
+                                "system_fonts": system_fonts() if lettering.system_fonts else (),
+                                "locale": product.locale or None, "currency": product.currency or None}
+    values = product.values
     rendered = render(template, size, values, images, **_preset_canvas(preset), **lettered)
     rule = preset.rule("low_resolution") if preset is not None else None
     floor = _smallest_side(preset) if preset is not None else None
@@ -167,8 +170,10 @@ def _render_output(template: Template, size: str, values: dict[str, str], images
         return rendered
     side = max(floor, int(preset.width * most / rendered.upscale))
     smaller = replace(preset, width=side, height=side)
-    return replace(render(template, size, values, images, **_preset_canvas(smaller), **lettered),
-                   warnings=(*rendered.warnings, f"smaller:{preset.name}:{side}x{side}"))
+    # The file is the smaller render: its warnings (an upscaled factor) are that render's, the same number its
+    # low_resolution check reads, not the first render's.
+    drawn = render(template, size, values, images, **_preset_canvas(smaller), **lettered)
+    return replace(drawn, warnings=(*drawn.warnings, f"smaller:{preset.name}:{side}x{side}"))
 
 
 def fit_budget(rendered: Rendered, options: EncodeOptions, preset: Preset | None) -> Landed:
@@ -207,7 +212,7 @@ def render_outputs(task: Task, specs: list[RenderSpec], images: dict[str, Asset]
     first = specs[0]
     template, preset = task.templates[first.template], first.preset
     try:
-        rendered = _render_output(template, first.size, task.product.values,
+        rendered = _render_output(template, first.size, task.product,
                                   {**template_assets(template, task.files), **images}, preset, task.lettering)
     except RenderError as exc:
         return [OutputResult(spec.output, Failure("render", str(exc))) for spec in specs]

@@ -46,7 +46,7 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_bad_input_fails_alone_and_exit_is_1(workdir: Path) -> None:
     code, out, err = run("render", str(workdir / "job.yaml"), "-o", str(workdir / "out"), "-j", "1")
     assert code == 1
-    assert "rendered 1 outputs from 1 of 2 products; failed 1" in out
+    assert "rendered 1 output from 1 of 2 products; failed 1" in out
     with Image.open(workdir / "out" / "good" / "promo-banner-mobile.jpg") as good:
         assert good.size == (750, 390)
         assert good.format == "JPEG"
@@ -82,6 +82,25 @@ def test_validate_points_at_the_line(workdir: Path) -> None:
     assert code == 1
     assert f"{bad}:6:12: layers[0] (a).shape: 'circle' is not one of rect, rounded, ellipse, ribbon" in err
     assert f"ok: {workdir / 'job.yaml'} (job job: 2 products, 2 outputs, every text fits)" in out
+
+
+@pytest.mark.parametrize(("extra", "said"), [
+    ("format: [jpeg, webp, avif]\n", "2 products, 2 outputs x 3 formats = 6 files"),
+    ("format: webp\n", "2 products, 2 outputs"),
+])
+def test_validate_counts_the_files_every_format_writes(workdir: Path, extra: str, said: str) -> None:
+    job = workdir / "job.yaml"
+    job.write_text(extra + job.read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, _ = run("validate", str(job))
+    assert code == 0
+    assert f"ok: {job} (job job: {said}, every text fits)" in out
+
+
+def test_validate_says_one_output_in_the_singular(workdir: Path) -> None:
+    job = workdir / "job.yaml"
+    job.write_text(job.read_text(encoding="utf-8").split("  - sku: broken")[0], encoding="utf-8")
+    code, out, _ = run("validate", str(job))
+    assert "(job job: 1 product, 1 output, every text fits)" in out
 
 
 def test_validate_lists_missing_images(workdir: Path) -> None:

@@ -151,3 +151,22 @@ def test_brand_kit_typos_are_caught(workdir: Path) -> None:
     assert problems(job(workdir, "brand: nope.yaml\n" + GOOD)) == [
         f"{workdir / 'job.yaml'}:1:8: brand: no brand file 'nope.yaml' (give a YAML file of field values, "
         "relative to the job)"]
+
+
+def test_a_products_market_is_its_own_else_the_jobs(workdir: Path) -> None:
+    body = GOOD.replace("output:", "locale: ar-SA\noutput:").replace("    headline: Spring sale",
+                                                                        "    headline: Spring sale\n    currency: EUR")
+    a, b = load_job(job(workdir, body)).products
+    assert (a.locale, a.currency) == ("ar-SA", "")  # a locale alone: its country's currency, when drawn
+    assert (b.locale, b.currency) == ("ar-SA", "EUR")
+
+
+def test_an_unknown_locale_or_currency_is_a_problem_on_its_line(workdir: Path) -> None:
+    body = GOOD.replace("output:", "locale: xx-QQQ\noutput:").replace("    headline: Spring sale",
+                                                                         "    headline: Spring sale\n    currency: ZZZ")
+    jobfile = str(workdir / "job.yaml")
+    assert problems(job(workdir, body)) == [
+        f"{jobfile}:5:9: locale: 'xx-QQQ' is not a locale CLDR knows (write it like zh-CN, pt-BR, de-CH or ar-SA)",
+        f"{jobfile}:11:5: products[1].currency: 'ZZZ' is not a currency CLDR knows (write an ISO code like EUR "
+        "or a sign like €)",
+    ]

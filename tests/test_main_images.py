@@ -209,3 +209,17 @@ def test_a_product_cut_by_its_photo_is_not_a_whole_product(tmp_path: Path) -> No
     whole.save(photo)
     _, checks, _ = run_main(photo, tmp_path / "p", "amazon.main")
     assert {r["rule"]: r["ok"] for r in checks["amazon.main"]["rules"]}["whole_product"] is True  # type: ignore[union-attr]
+
+
+def test_the_upscaled_warning_and_the_low_resolution_check_say_one_factor(tmp_path: Path) -> None:
+    from conftest import product_photo
+
+    small = tmp_path / "small.png"
+    product_photo((1400, 1050), backdrop=(255, 255, 255)).save(small)  # rendered smaller than 2000 px
+    _, checks, _ = run_main(small, tmp_path / "a", "amazon.main")
+    item = json.loads((tmp_path / "a" / "report.json").read_text())["items"][0]
+    rule = next(r for r in checks["amazon.main"]["rules"] if r["rule"] == "low_resolution")  # type: ignore[union-attr]
+    checked = rule["measured"].split("enlarged ")[1].split("x")[0]
+    said = [w.rsplit(":x", 1)[1] for w in item["warnings"] if w.startswith("upscaled:")]
+    assert any(w.startswith("smaller:amazon.main:") for w in item["warnings"])
+    assert said in ([], [checked])  # the warning, when there is one, is the check's number

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image, ImageChops
 
@@ -200,3 +201,19 @@ def test_a_transparent_background_stays_transparent_when_flat(tmp_path: Path) ->
     out = render(t, "wide", {"headline": "限时"}, {}, flat=True).image
     assert out.mode == "RGBA"
     assert out.getpixel((0, 0))[3] == 0
+
+
+@pytest.mark.parametrize("size", ["wide", "mobile", "square"])
+def test_promo_banner_draws_no_badge_unless_the_product_has_one(size: str) -> None:
+    t = load_template(bundled_templates()["promo-banner"])
+    values = {"headline": "Spring sale", "accent": "#00ff00"}
+    badge = next(layer for layer in t.layers[size] if layer.name == "badge")
+    r = resolve_box(badge.box, t.size(size).width, t.size(size).height)
+
+    def green_in_badge(out: Image.Image) -> int:
+        part = np.asarray(out.convert("RGB").crop((r.x, r.y, r.x + r.w, r.y + r.h)))
+        return int((part == (0, 255, 0)).all(axis=-1).sum())
+
+    assert green_in_badge(render(t, size, values, images_for(t, asset_of(product_photo()))).image) == 0
+    with_badge = render(t, size, {**values, "badge": "-50%"}, images_for(t, asset_of(product_photo()))).image
+    assert green_in_badge(with_badge) > 0.3 * r.w * r.h

@@ -297,7 +297,7 @@ class Processor:
         self.ledger.finish(item.row, "done", outputs=list(outcome.outputs), moved_to=str(dest), latency_ms=latency,
                            message=", ".join(outcome.warnings))
         return Settled(Fate.RENDERED, item.rel,
-                       f"rendered: {item.rel}: {len(outcome.outputs)} outputs in {latency:.0f} ms")
+                       f"rendered: {item.rel}: {count(len(outcome.outputs), 'output')} in {latency:.0f} ms")
 
     def _fail(self, item: Pending, reason: str, message: str, todo: str) -> Settled:
         dest = move_into(item.path, self.ws.failed, Path(item.rel))

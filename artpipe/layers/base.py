@@ -38,6 +38,8 @@ class Scene:
     cutout: str | None = None  # a marketplace slot's cutout (auto, model, never), over the layers' own
     lang: str | None = None  # the job's language for text (its glyph forms), under a layer's own
     system_fonts: tuple[str, ...] = ()  # font files of the system a workspace allows as a last fallback
+    locale: str | None = None  # the market prices are written for (a CLDR locale), under a layer's own
+    currency: str | None = None  # the currency of a bare price (ISO code or sign), under a layer's own
 
 
 @dataclass(frozen=True)

@@ -1,56 +1,52 @@
 """Price layers: ``¥39.90`` set like a store sets it, with a small currency sign and decimals on the big
-integer's baseline, an optional suffix (``起``) and an optional struck-through original price, fitted to the box."""
+integer's baseline (whichever side the sign stands on), optional words (``起``, ``/month``), an optional
+struck-through original price and discount, fitted to the box. Prices are read and written with CLDR's locale
+data (see text/prices.py); every character is drawn by the font chain text layers use."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
 
 from PIL import Image, ImageDraw
 
 from artpipe.defaults import settings
 from artpipe.errors import RenderError
 from artpipe.layers.base import LoadContext, Placed, Scene, check_refs, read_color, read_length, resolve_color
+from artpipe.layers.text import brand_fonts, read_families
 from artpipe.schema import Reader
 from artpipe.template.fields import substitute
 from artpipe.template.layout import anchor_offset
 from artpipe.template.model import Layer, Length, Rect
 from artpipe.text import fonts
+from artpipe.text.draw import Setting, draw_line, line_width
+from artpipe.text.prices import (
+    DEFAULT_LOCALE,
+    Market,
+    Part,
+    Price,
+    PricePart,
+    format_discount,
+    locale_of,
+    read_price,
+)
 
-KEYS = ("value", "was", "currency", "font", "color", "was_color", "anchor", "symbol_scale", "decimals_scale",
-        "was_scale")
+KEYS = ("value", "was", "currency", "locale", "discount", "font", "color", "was_color", "anchor", "symbol_scale",
+        "decimals_scale", "was_scale")
 FONT_KEYS = ("family", "weight", "size", "min_size")
-# sign (anything before the digits), integer with optional thousands commas, optional decimals, suffix
-_PRICE = re.compile(r"^\s*(?P<sign>[^\d\s.,]*)\s*(?P<int>\d[\d,]*)(?:\.(?P<dec>\d+))?\s*(?P<suffix>.*?)\s*$")
-
-
-@dataclass(frozen=True)
-class PriceParts:
-    """A price split for setting: sign, integer part, decimals (with their point) and a suffix."""
-
-    sign: str
-    integer: str
-    decimals: str
-    suffix: str
-
-
-def parse_price(text: str, currency: str) -> PriceParts | None:
-    """Split ``¥1,299.00起`` into its parts; None when ``text`` holds no price. ``currency`` fills a missing sign."""
-    m = _PRICE.match(text)
-    if m is None:
-        return None
-    dec = m.group("dec")
-    return PriceParts(m.group("sign") or currency, m.group("int"), f".{dec}" if dec else "", m.group("suffix"))
 
 
 @dataclass(frozen=True, kw_only=True)
 class PriceLayer(Layer):
-    """A price, optionally with the original price struck through after it."""
+    """A price, optionally with the original price struck through after it and the discount."""
 
     value: str
     was: str = ""
-    currency: str = "¥"
-    family: str = "sans"
+    currency: str = "¥"  # a sign or ISO code for a bare number, where the product and job name none
+    locale: str = DEFAULT_LOCALE  # how a bare number is written, where the product and job name none
+    discount: bool = False  # "-20%" after the original price
+    family: tuple[str, ...] = ("sans",)
     weight: str = "bold"
     size: Length = Length(40, percent=True)
     min_size: Length | None = None
@@ -68,23 +64,22 @@ def parse(reader: Reader, common: dict[str, object], ctx: LoadContext) -> PriceL
     was = reader.text("was", "") or ""
     for key, text in (("value", value), ("was", was)):
         check_refs(reader, key, text, ctx)
-    family, weight, size, min_size = "sans", "bold", Length(40, percent=True), None
+    family: tuple[str, ...] = ("sans",)
+    weight, size, min_size = "bold", Length(40, percent=True), None
     f = reader.mapping("font")
     if f is not None:
         f.check_keys(FONT_KEYS)
-        family = f.text("family", "sans") or "sans"
+        family = read_families(f, ctx)
         weight = str(f.text("weight", "bold")).lower()
-        if not fonts.has_face(family, "regular"):
-            f.problem("family", f"no bundled font family '{family}'", f"use one of {', '.join(fonts.families())}")
-            family = "sans"
-        elif weight not in fonts.WEIGHTS:
+        if weight not in fonts.WEIGHTS:
             f.problem("weight", f"'{weight}' is not one of regular, bold")
             weight = "bold"
         size = read_length(f, "size", size) or size
         min_size = read_length(f, "min_size")
     return PriceLayer(
         **common,  # type: ignore[arg-type]
-        value=value, was=was, currency=reader.text("currency", "¥") or "", family=family, weight=weight,
+        value=value, was=was, currency=reader.text("currency", "¥") or "", locale=_locale(reader),
+        discount=reader.flag("discount", False), family=family, weight=fonts.WEIGHTS[weight],
         size=size, min_size=min_size,
         color=read_color(reader, "color", ctx, "#e4393c") or "#e4393c",
         was_color=read_color(reader, "was_color", ctx, "#8a8a8f") or "#8a8a8f",
@@ -96,19 +91,63 @@ def parse(reader: Reader, common: dict[str, object], ctx: LoadContext) -> PriceL
     )
 
 
-def _runs(layer: PriceLayer, parts: PriceParts, was: str, big: int) -> list[tuple[str, int, bool]]:
-    """(text, pixel size, struck) for each run, left to right, at integer size ``big``."""
+def _locale(reader: Reader) -> str:
+    """``locale``: a CLDR locale as a BCP 47 tag (zh-CN, pt-BR, de-CH, ar-SA)."""
+    tag = reader.text("locale", DEFAULT_LOCALE) or DEFAULT_LOCALE
+    if locale_of(tag) is None:
+        reader.problem("locale", f"'{tag}' is not a locale CLDR knows", "write it like zh-CN, pt-BR, de-CH or ar-SA")
+        return DEFAULT_LOCALE
+    return tag
+
+
+Run = tuple[str, int, bool, bool]  # text, pixel size, struck through, in the regular weight
+
+
+def _runs(layer: PriceLayer, price: Price, extra: tuple[Price | None, str], big: int) -> list[Run]:
+    """(text, px, struck, regular) for each run, left to right as drawn, at integer size ``big``."""
     small, sign = max(1, round(big * layer.decimals_scale)), max(1, round(big * layer.symbol_scale))
-    runs = [(parts.sign, sign, False), (parts.integer, big, False), (parts.decimals, small, False),
-            (parts.suffix, small, False)]
-    if was:
-        runs.append(("  " + was, max(1, round(big * layer.was_scale)), True))
+    sizes = {Part.SIGN: sign, Part.GAP: sign, Part.INTEGER: big, Part.DASH: big, Part.DECIMALS: small,
+             Part.WORD: small}
+    runs: list[Run] = [(p.text, sizes[p.kind], False, False) for p in price.visual()]
+    was, off = extra
+    tail = max(1, round(big * layer.was_scale))
+    if was is not None:  # after a gap, each part struck through, in its own drawing order
+        runs += [("  ", tail, False, True), *((p.text, tail, True, True) for p in was.visual())]
+    if off:
+        runs.append(("  " + off, tail, False, False))
     return [run for run in runs if run[0]]
 
 
-def _width(layer: PriceLayer, runs: list[tuple[str, int, bool]]) -> float:
-    return sum(fonts.get_font(layer.family, layer.weight if not struck else "regular", px).getlength(text)
-               for text, px, struck in runs)
+def _market(layer: PriceLayer, scene: Scene) -> Market:
+    """The product's or job's locale and currency over the template's; a locale alone brings its currency."""
+    currency = scene.currency or ("" if scene.locale else layer.currency)
+    return Market(scene.locale or layer.locale, currency)
+
+
+def _settings(layer: PriceLayer, scene: Scene) -> dict[bool, Setting]:
+    """How runs are set (by whether they are in the regular weight): the layer's fonts, the brand kit's,
+    allowed system fonts, then every bundled family, as text layers do."""
+    named = (scene.values.get(n[1:], "") if n.startswith("$") else n for n in layer.family)
+    chain = tuple(f for f in named if f and (not fonts.is_font_file(f) or Path(f).is_file()))
+    extra = (*brand_fonts(scene), *scene.system_fonts)
+    return {regular: Setting(fonts.chain(chain or ("sans",), "regular" if regular else layer.weight, extra=extra),
+                             1, scene.lang, 0.0, settings().text.baseline) for regular in (False, True)}
+
+
+def _width(runs: list[Run], setting: dict[bool, Setting]) -> float:
+    return sum(line_width(text, _at(setting[regular], px)) for text, px, _, regular in runs)
+
+
+def _at(setting: Setting, px: int) -> Setting:
+    return Setting(setting.faces, px, setting.lang, 0.0, setting.em_top)
+
+
+def _read(text: str, market: Market, layer: PriceLayer, where: str) -> Price:
+    price = read_price(text, market)
+    if price is None:
+        raise RenderError(layer.origin, f"{where}: '{text}' is not a price (write it like ¥39.90, 39.90 or "
+                          "1.299,00 €)")
+    return price
 
 
 def paint(layer: PriceLayer, rect: Rect, scene: Scene) -> Placed | None:
@@ -117,51 +156,58 @@ def paint(layer: PriceLayer, rect: Rect, scene: Scene) -> Placed | None:
     if not text or rect.w <= 0 or rect.h <= 0:
         return None
     where = f"layer {layer.name} at size {scene.size.name}"
-    parts = parse_price(text, layer.currency)
-    if parts is None:
-        raise RenderError(layer.origin, f"{where}: '{text}' is not a price (write it like ¥39.90 or 39.90)")
-    was = substitute(layer.was, scene.values).strip()
-    missing = fonts.missing_chars(text + was, (fonts.face(layer.family, layer.weight),))
+    market = _market(layer, scene)
+    price = _read(text, market, layer, where)
+    was_text = substitute(layer.was, scene.values).strip()
+    # A bare original price is in the price's own currency, written the same way; words without a number
+    # ("原价") are struck through as written, as before.
+    was = (read_price(was_text, Market(market.locale, price.currency or market.currency))
+           or Price((PricePart(Part.WORD, was_text),), Decimal(0))) if was_text else None
+    off = format_discount(price.amount, was.amount, market.locale) \
+        if layer.discount and was is not None and was.currency == price.currency else ""
+    extra = (was, off)
+    setting = _settings(layer, scene)
+    drawn = price.text + (was.text if was is not None else "") + off
+    missing = fonts.missing_chars(drawn, setting[False].faces + setting[True].faces)
     if missing:
         shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:5])
-        raise RenderError(layer.origin, f"{where}: the font has no glyph for {shown}")
+        raise RenderError(layer.origin, f"{where}: no font has a glyph for {shown}; replace the character(s) or "
+                          "add a font that covers them (artpipe fonts lists what each font covers)")
     top_size = max(1, layer.size.pixels(scene.size.height))
     low = max(1, layer.min_size.pixels(scene.size.height)) if layer.min_size else top_size
     best = None
     lo, hi = min(low, top_size), top_size
     while lo <= hi:  # the largest integer size whose runs fit the box
         mid = (lo + hi) // 2
-        if mid <= rect.h and _width(layer, _runs(layer, parts, was, mid)) <= rect.w:
+        if mid <= rect.h and _width(_runs(layer, price, extra, mid), setting) <= rect.w:
             best, lo = mid, mid + 1
         else:
             hi = mid - 1
     if best is None:
         raise RenderError(layer.origin, f"{where}: '{text}' does not fit the {rect.w}x{rect.h} px box even at "
                           f"{low} px (lower font.min_size or widen the box)")
-    face = fonts.face(layer.family, layer.weight)
-    return Placed(_draw(layer, _runs(layer, parts, was, best), best, rect, scene), rect.x, rect.y,
-                  fonts=(face.label,))
+    runs = _runs(layer, price, extra, best)
+    used = {r.face.label: None for text, _, _, regular in runs for r in fonts.runs(text, setting[regular].faces)}
+    return Placed(_draw(layer, runs, best, rect, scene, setting), rect.x, rect.y, fonts=tuple(used))
 
 
-def _draw(layer: PriceLayer, runs: list[tuple[str, int, bool]], big: int, rect: Rect, scene: Scene) -> Image.Image:
+def _draw(layer: PriceLayer, runs: list[Run], big: int, rect: Rect, scene: Scene,
+          setting: dict[bool, Setting]) -> Image.Image:
     out = Image.new("RGBA", (rect.w, rect.h), (0, 0, 0, 0))
     draw = ImageDraw.Draw(out)
-    width = round(_width(layer, runs))
+    width = round(_width(runs, setting))
     left, y = anchor_offset(width, big, rect.w, rect.h, layer.anchor)
     x = float(left)
     baseline = y + round(big * settings().text.baseline)
     color, was_color = (resolve_color(c, scene, layer.origin) for c in (layer.color, layer.was_color))
-    for text, px, struck in runs:
-        font = fonts.get_font(layer.family, layer.weight if not struck else "regular", px)
+    for text, px, struck, regular in runs:
         fill = was_color if struck else color
-        draw.text((x, baseline), text, font=font, fill=fill, anchor="ls")
-        advance = font.getlength(text)
-        if struck:
-            # Strike through the middle of the digits (x-height), skipping the leading spaces.
-            lead = font.getlength("  ")
+        at = _at(setting[regular], px)
+        start = x
+        x = draw_line(out, x, baseline, text, at, fill)
+        if struck:  # through the middle of the digits (x-height)
             y_line = baseline - round(px * 0.36)
-            draw.line((x + lead, y_line, x + advance, y_line), fill=fill, width=max(1, round(px / 12)))
-        x += advance
+            draw.line((start, y_line, x, y_line), fill=fill, width=max(1, round(px / 12)))
     if layer.opacity < 1:
         out.putalpha(out.getchannel("A").point(lambda a: round(a * layer.opacity)))
     return out
