@@ -1,0 +1,121 @@
+"""What a piece of text in a photo is: a watermark or an overlay (stock-photo agency, web address, price, promotion,
+a semi-transparent layer) or print on the product. Pure; the words and thresholds are data in
+``artpipe/models/textfind.yaml``, read once per process.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import numpy as np
+import yaml
+from PIL import Image, ImageFilter
+
+
+class TextKind(Enum):
+    """What a text is, by its words or its look; everything but PRINTED is a watermark or an overlay."""
+
+    STOCK = "stock-photo watermark"
+    DOMAIN = "web address"
+    PRICE = "price"
+    PROMO = "promotion"
+    OVERLAY = "semi-transparent overlay"
+    PRINTED = "printed"
+
+
+@cache
+def settings() -> dict[str, Any]:
+    """The text finder's settings and vocabularies (cached per process)."""
+    data: dict[str, Any] = yaml.safe_load(files("artpipe.models").joinpath("textfind.yaml").read_text("utf-8"))
+    return data
+
+
+def _word_pattern(word: str) -> str:
+    """A vocabulary word as a regex: Latin words whole (``off`` is not in ``coffee``), others anywhere."""
+    body = r"\s*".join(re.escape(part) for part in word.split())
+    return rf"(?<![a-z0-9]){body}(?![a-z0-9])" if word.isascii() else body
+
+
+@cache
+def _patterns() -> tuple[tuple[TextKind, re.Pattern[str]], ...]:
+    """One compiled pattern per kind of watermark words, in the order they are tried."""
+    words = settings()["words"]
+    return (
+        (TextKind.STOCK, re.compile("|".join(_word_pattern(w) for w in words["stock"]), re.IGNORECASE)),
+        (TextKind.DOMAIN, re.compile("|".join(words["domain"]), re.IGNORECASE)),
+        (TextKind.PRICE, re.compile("|".join(words["price"]), re.IGNORECASE)),
+        (TextKind.PROMO, re.compile("|".join(_word_pattern(w) for w in words["promo"]), re.IGNORECASE)),
+    )
+
+
+def kind_of_words(words: str) -> TextKind:
+    """The kind of watermark or overlay ``words`` name, or PRINTED when they name none."""
+    for kind, pattern in _patterns():
+        if pattern.search(words):
+            return kind
+    return TextKind.PRINTED
+
+
+def _strokes(im: Image.Image, box: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The light stroke pixels of the text in ``box`` and the surface under each (both n x 3, 0-255), or None.
+
+    The surface is a median wider than a stroke; strokes are pixels clearly lighter than it, and of those only
+    the cores (anti-aliased edges cover a pixel partly, which a translucent layer cannot be told from)."""
+    conf = settings()["overlay"]
+    crop = im.crop(box).convert("RGB")
+    height = conf["height_px"]
+    width = max(8, min(8 * height, round(crop.width * height / max(1, crop.height))))
+    crop = crop.resize((width, height), Image.Resampling.BILINEAR)
+    surface = np.asarray(crop.filter(ImageFilter.MedianFilter(conf["median_px"])), dtype=np.float32)
+    pixels = np.asarray(crop, dtype=np.float32)
+    delta = (pixels - surface).mean(axis=2)
+    light = delta > conf["stroke_delta"]
+    if light.mean() < conf["min_stroke_share"]:
+        return None
+    core = light & (delta >= 0.5 * np.percentile(delta[light], 90))
+    return pixels[core], surface[core]
+
+
+def is_overlay(im: Image.Image, box: tuple[int, int, int, int]) -> bool:
+    """True when the text in ``box`` is drawn as a light semi-transparent layer over the surface.
+
+    Such a layer of colour C and opacity a makes every stroke pixel (1 - a) * surface + a * C: the strokes keep
+    the surface's variation at a constant slope 1 - a, and C is light and neutral. Ink printed on a product is
+    opaque: its colour does not follow the surface (slope near 0), or a shading multiplies both (offset near 0,
+    so C comes out dark). On a plain single-colour surface nothing varies and the test says no."""
+    found = _strokes(im, box)
+    if found is None:
+        return False
+    stroke, surface = found
+    conf = settings()["overlay"]
+    x, y = surface.reshape(-1), stroke.reshape(-1)  # channels pooled: one slope and one C for all three
+    if x.std() < conf["min_spread"]:
+        return False
+    slope, offset = np.polyfit(x, y, 1)
+    residual = y - (slope * x + offset)
+    fit = 1.0 - float(residual.var()) / max(float(y.var()), 1e-6)
+    low, high = conf["slope_range"]
+    if not (low <= slope <= high and fit >= conf["min_fit"]):
+        return False
+    layer = offset / (1.0 - slope)
+    tint = (stroke - slope * surface).mean(axis=0) / (1.0 - slope)  # C per channel
+    return bool(layer >= conf["min_layer_level"] and np.ptp(tint) <= conf["max_tint"])
+
+
+def classify(im: Image.Image, box: tuple[int, int, int, int], words: str,
+             confidence: float) -> tuple[TextKind, bool]:
+    """What the text read as ``words`` in ``box`` is, and whether it is drawn as a semi-transparent overlay.
+
+    Words decide first (trusted only at the recognizer's minimum confidence); a semi-transparent layer makes
+    any text an overlay; other text is PRINTED."""
+    overlay = is_overlay(im, box)
+    kind = TextKind.PRINTED
+    if confidence >= settings()["recognizer"]["min_confidence"]:
+        kind = kind_of_words(words)
+    if kind is TextKind.PRINTED and overlay:
+        kind = TextKind.OVERLAY
+    return kind, overlay
