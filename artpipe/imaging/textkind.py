@@ -44,6 +44,11 @@ def _word_pattern(word: str) -> str:
 def _patterns() -> tuple[tuple[TextKind, re.Pattern[str]], ...]:
     """One compiled pattern per kind of watermark words, in the order they are tried."""
     words = settings()["words"]
+    for group, listed in words.items():
+        odd = [w for w in listed if not isinstance(w, str)]
+        if odd:  # YAML 1.1 turns a bare off, no or yes into a boolean
+            msg = f"textfind.yaml: words.{group} must be strings, has {odd!r} (quote them)"
+            raise ValueError(msg)
     return (
         (TextKind.STOCK, re.compile("|".join(_word_pattern(w) for w in words["stock"]), re.IGNORECASE)),
         (TextKind.DOMAIN, re.compile("|".join(words["domain"]), re.IGNORECASE)),
@@ -63,20 +68,26 @@ def kind_of_words(words: str) -> TextKind:
 def _strokes(im: Image.Image, box: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray] | None:
     """The light stroke pixels of the text in ``box`` and the surface under each (both n x 3, 0-255), or None.
 
-    The surface is a median wider than a stroke; strokes are pixels clearly lighter than it, and of those only
+    The surface is a median wider than a stroke (taken at a quarter size: Pillow's median is slow); strokes are pixels clearly lighter than it, and of those only
     the cores (anti-aliased edges cover a pixel partly, which a translucent layer cannot be told from)."""
     conf = settings()["overlay"]
     crop = im.crop(box).convert("RGB")
     height = conf["height_px"]
     width = max(8, min(8 * height, round(crop.width * height / max(1, crop.height))))
     crop = crop.resize((width, height), Image.Resampling.BILINEAR)
-    surface = np.asarray(crop.filter(ImageFilter.MedianFilter(conf["median_px"])), dtype=np.float32)
+    # Pillow's median costs the square of its size per pixel: take it on a reduced copy, then scale it back
+    reduced = crop.reduce(conf["reduce"]).filter(ImageFilter.MedianFilter(conf["median_px"]))
+    surface = np.asarray(reduced.resize(crop.size, Image.Resampling.BILINEAR), dtype=np.float32)
     pixels = np.asarray(crop, dtype=np.float32)
     delta = (pixels - surface).mean(axis=2)
     light = delta > conf["stroke_delta"]
     if light.mean() < conf["min_stroke_share"]:
         return None
-    core = light & (delta >= 0.5 * np.percentile(delta[light], 90))
+    # the cores: stroke pixels whose 3 x 3 neighbours are strokes too (Pillow's MinFilter is an erosion)
+    eroded = Image.fromarray(light.astype(np.uint8) * 255).filter(ImageFilter.MinFilter(3))
+    core = np.asarray(eroded) > 0
+    if core.sum() < conf["min_stroke_share"] * core.size / 4:
+        return None
     return pixels[core], surface[core]
 
 
