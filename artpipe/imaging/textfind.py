@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from artpipe.imaging.textkind import TextKind, classify, settings
+from artpipe.imaging.textkind import TextKind, classify, flattened, settings
 
 DETECTOR = "ch_PP-OCRv4_det_infer.onnx"
 RECOGNIZER = "ch_PP-OCRv4_rec_infer.onnx"
@@ -47,6 +47,7 @@ class TextBox:
 
     box: Box
     score: float
+    angle: float = 0.0  # the line's tilt in degrees, counter-clockwise as seen
     words: str = ""
     confidence: float = 0.0
     overlay: bool = False  # drawn as a semi-transparent layer over the surface
@@ -81,24 +82,17 @@ def _load(name: str) -> _Model:
     return _Model(session, session.get_inputs()[0].name, session.get_outputs()[0].name, chars)
 
 
-def _rgb(im: Image.Image) -> Image.Image:
-    """``im`` as RGB; transparent parts on white (a cut-out's hidden colours are not what a viewer sees)."""
-    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
-        rgba = im.convert("RGBA")
-        return Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba).convert("RGB")
-    return im.convert("RGB")
-
-
 def probability(im: Image.Image, side: int = 640) -> np.ndarray:
     """The detector's text probability map of ``im`` scaled to at most ``side`` px long (sides multiples of 32)."""
     w, h = im.size
     scale = min(1.0, side / max(w, h))
     size = (max(32, round(w * scale / 32) * 32), max(32, round(h * scale / 32) * 32))
-    x = np.asarray(_rgb(im).resize(size, Image.Resampling.BILINEAR), dtype=np.float32)[:, :, ::-1] / 255.0
+    x = np.asarray(flattened(im).resize(size, Image.Resampling.BILINEAR), dtype=np.float32)[:, :, ::-1] / 255.0
     x = ((x - _MEAN) / _STD).transpose(2, 0, 1)[np.newaxis]
     model = _load(DETECTOR)
     out = model.session.run([model.output_name], {model.input_name: np.ascontiguousarray(x, dtype=np.float32)})
-    return np.asarray(out[0], dtype=np.float32)[0, 0]
+    prob: np.ndarray = np.asarray(out[0], dtype=np.float32)[0, 0]
+    return prob
 
 
 def _runs(bitmap: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -142,9 +136,29 @@ def components(bitmap: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     return rows, starts, ends, labels.reshape(-1)
 
 
-def boxes_from_map(prob: np.ndarray, size: tuple[int, int]) -> tuple[tuple[Box, float], ...]:
+def _shapes(rows: np.ndarray, starts: np.ndarray, ends: np.ndarray, labels: np.ndarray,
+            n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per region: the length and thickness of the bar with its second moments, and its tilt in degrees
+    (counter-clockwise as seen, so a line rising to the right is positive). Sums per run in closed form."""
+    count = (ends - starts).astype(np.float64)
+    last, before = ends.astype(np.float64) - 1, starts.astype(np.float64) - 1
+    sx = count * (starts + last) / 2
+    sxx = (last * (last + 1) * (2 * last + 1) - before * (before + 1) * (2 * before + 1)) / 6
+    y = rows.astype(np.float64)
+    total = [np.bincount(labels, v, n) for v in (count, sx, y * count, sxx, y * sx, y * y * count)]
+    m, mx, my = total[0], total[1] / total[0], total[2] / total[0]
+    cxx, cxy, cyy = total[3] / m - mx * mx, total[4] / m - mx * my, total[5] / m - my * my
+    spread = np.sqrt(((cxx - cyy) / 2) ** 2 + cxy**2)
+    # a bar of length L has variance L^2 / 12 along it
+    length = np.sqrt(12 * np.maximum((cxx + cyy) / 2 + spread, 0) + 1)
+    thickness = np.sqrt(12 * np.maximum((cxx + cyy) / 2 - spread, 0) + 1)
+    angle = -np.degrees(0.5 * np.arctan2(2 * cxy, cxx - cyy))  # the map's y grows downward
+    return length, thickness, angle
+
+
+def boxes_from_map(prob: np.ndarray, size: tuple[int, int]) -> tuple[tuple[Box, float, float], ...]:
     """DB post-processing: regions over the threshold, scored by their mean probability, grown by the unclip
-    distance and mapped to an image of ``size``; each as (box, score)."""
+    distance and mapped to an image of ``size``; each as (box, score, tilt in degrees)."""
     conf = settings()["detector"]
     bitmap = prob > conf["threshold"]
     # PaddleOCR dilates the bitmap with a 2x2 kernel so the strokes of one word join
@@ -156,6 +170,7 @@ def boxes_from_map(prob: np.ndarray, size: tuple[int, int]) -> tuple[tuple[Box, 
                           axis=1)
     n = int(labels.max()) + 1
     score = np.bincount(labels, sums[rows, ends] - sums[rows, starts], n) / np.bincount(labels, ends - starts, n)
+    length, thickness, angle = _shapes(rows, starts, ends, labels, n)
     x0, y0 = np.full(n, 1 << 30), np.full(n, 1 << 30)
     x1, y1 = np.zeros(n, np.int64), np.zeros(n, np.int64)
     np.minimum.at(x0, labels, starts)
@@ -165,26 +180,49 @@ def boxes_from_map(prob: np.ndarray, size: tuple[int, int]) -> tuple[tuple[Box, 
     fx, fy = size[0] / prob.shape[1], size[1] / prob.shape[0]
     found = []
     for k in range(n):
-        bw, bh = int(x1[k] - x0[k]), int(y1[k] - y0[k])
-        if min(bw, bh) < conf["min_side_px"] or score[k] < conf["box_score"]:
+        if min(x1[k] - x0[k], y1[k] - y0[k], thickness[k]) < conf["min_side_px"] or score[k] < conf["box_score"]:
             continue
-        grow = bw * bh * conf["unclip_ratio"] / (2 * (bw + bh))
+        # DB's unclip distance, area * ratio / perimeter, of the region's own bar (not of its upright box)
+        grow = length[k] * thickness[k] * conf["unclip_ratio"] / (2 * (length[k] + thickness[k]))
         box = (max(0, math.floor((x0[k] - grow) * fx)), max(0, math.floor((y0[k] - grow) * fy)),
                min(size[0], math.ceil((x1[k] + grow) * fx)), min(size[1], math.ceil((y1[k] + grow) * fy)))
         if min(box[2] - box[0], box[3] - box[1]) >= conf["min_box_px"]:
-            found.append((box, round(float(score[k]), 3)))
+            found.append((box, round(float(score[k]), 3), round(float(angle[k]), 1)))
     return tuple(sorted(found, key=lambda f: (f[0][1], f[0][0])))
 
 
 def find_text(im: Image.Image, *, side: int = 640) -> tuple[TextBox, ...]:
     """The text regions of ``im``, found at most ``side`` px long, top to bottom (not read yet)."""
-    return tuple(TextBox(box, score) for box, score in boxes_from_map(probability(im, side), im.size))
+    return tuple(TextBox(box, score, angle=angle)
+                 for box, score, angle in boxes_from_map(probability(im, side), im.size))
 
 
-def _line(im: Image.Image, box: Box) -> np.ndarray:
+def leveled(im: Image.Image, box: Box, angle: float) -> Image.Image:
+    """The line of text in ``box`` tilted by ``angle`` degrees, turned level and cut to its own band.
+
+    A bar of length L and thickness T tilted by a fills an upright box of W = L cos a + T sin a by
+    H = L sin a + T cos a; solved for L and T (well posed up to the tilt the recognizer is given)."""
+    crop = flattened(im.crop(box))
+    a = math.radians(abs(angle))
+    w, h = crop.size
+    length = (w * math.cos(a) - h * math.sin(a)) / math.cos(2 * a)
+    thickness = (h * math.cos(a) - w * math.sin(a)) / math.cos(2 * a)
+    if length < 1 or thickness < 1:
+        return crop
+    turned = crop.rotate(-angle, Image.Resampling.BICUBIC, expand=True, fillcolor=(255, 255, 255))
+    cx, cy = turned.width / 2, turned.height / 2
+    return turned.crop((round(cx - length / 2), round(cy - thickness / 2),
+                        round(cx + length / 2), round(cy + thickness / 2)))
+
+
+def _line(im: Image.Image, box: Box, angle: float) -> np.ndarray:
     """The crop of ``box`` as the recognizer takes it: 48 px high, BGR, normalized, padded, a batch of one."""
     conf = settings()["recognizer"]
-    crop = _rgb(im.crop(box))
+    tilt = abs(angle)
+    if conf["min_tilt_deg"] <= tilt <= conf["max_tilt_deg"]:
+        crop = leveled(im, box, angle)
+    else:
+        crop = flattened(im.crop(box))
     if crop.height >= conf["vertical_ratio"] * crop.width:
         crop = crop.transpose(Image.Transpose.ROTATE_90)  # PaddleOCR turns tall crops the same way (np.rot90)
     height = conf["height_px"]
@@ -195,10 +233,11 @@ def _line(im: Image.Image, box: Box) -> np.ndarray:
     return line[np.newaxis]
 
 
-def read_text(im: Image.Image, box: Box) -> tuple[str, float]:
-    """The words in ``box`` of ``im`` and the recognizer's confidence (mean of the kept characters' probability)."""
+def read_text(im: Image.Image, box: Box, *, angle: float = 0.0) -> tuple[str, float]:
+    """The words in ``box`` of ``im`` (a line tilted by ``angle`` degrees, as found) and the recognizer's
+    confidence (the mean probability of the characters kept)."""
     model = _load(RECOGNIZER)
-    out = np.asarray(model.session.run([model.output_name], {model.input_name: _line(im, box)})[0])[0]
+    out = np.asarray(model.session.run([model.output_name], {model.input_name: _line(im, box, angle)})[0])[0]
     best, prob = out.argmax(axis=1), out.max(axis=1)
     # greedy CTC: drop a class repeated in the next step, then the blanks
     keep = np.ones(len(best), dtype=bool)
@@ -226,7 +265,7 @@ def judge(im: Image.Image, found: TextBox, place: Place) -> TextBox:
     if place in (Place.OUTSIDE, Place.CROSSING):
         where = "outside the product" if place is Place.OUTSIDE else "across the product's outline"
         return replace(found, place=place, fails=True, why=f"text {where} at {found.box}")
-    words, confidence = read_text(im, found.box)
+    words, confidence = read_text(im, found.box, angle=found.angle)
     kind, overlay = classify(im, found.box, words, confidence)
     fails = kind is not TextKind.PRINTED
     why = f"{kind.value} text {words!r} at {found.box}" if fails else ""

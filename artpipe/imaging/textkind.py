@@ -6,6 +6,7 @@ a semi-transparent layer) or print on the product. Pure; the words and threshold
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from enum import Enum
 from functools import cache
 from importlib.resources import files
@@ -34,6 +35,14 @@ def settings() -> dict[str, Any]:
     return data
 
 
+def flattened(im: Image.Image) -> Image.Image:
+    """``im`` as RGB; transparent parts on white (a cut-out's hidden colours are not what a viewer sees)."""
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        rgba = im.convert("RGBA")
+        return Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba).convert("RGB")
+    return im.convert("RGB")
+
+
 def _word_pattern(word: str) -> str:
     """A vocabulary word as a regex: Latin words whole (``off`` is not in ``coffee``), others anywhere."""
     body = r"\s*".join(re.escape(part) for part in word.split())
@@ -44,7 +53,7 @@ def _word_pattern(word: str) -> str:
 def _patterns() -> tuple[tuple[TextKind, re.Pattern[str]], ...]:
     """One compiled pattern per kind of watermark words, in the order they are tried."""
     words = settings()["words"]
-    for group, listed in words.items():
+    for group, listed in ((k, v) for k, v in words.items() if isinstance(v, list)):
         odd = [w for w in listed if not isinstance(w, str)]
         if odd:  # YAML 1.1 turns a bare off, no or yes into a boolean
             msg = f"textfind.yaml: words.{group} must be strings, has {odd!r} (quote them)"
@@ -57,21 +66,31 @@ def _patterns() -> tuple[tuple[TextKind, re.Pattern[str]], ...]:
     )
 
 
+def _near_stock_name(words: str) -> bool:
+    """True when a long word of ``words`` is close to a stock agency's name: a watermark drawn faint over a busy
+    surface is often read with a letter or two wrong ("utterstook")."""
+    conf = settings()["words"]
+    names = [n.replace(" ", "") for n in conf["stock"] if n.isascii() and len(n.replace(" ", "")) >= 6]
+    tokens = [t for t in re.split(r"[^0-9a-z]+", words.lower()) if len(t) >= 6]
+    return any(SequenceMatcher(None, t, n).ratio() >= conf["stock_likeness"] for t in tokens for n in names)
+
+
 def kind_of_words(words: str) -> TextKind:
     """The kind of watermark or overlay ``words`` name, or PRINTED when they name none."""
     for kind, pattern in _patterns():
         if pattern.search(words):
             return kind
-    return TextKind.PRINTED
+    return TextKind.STOCK if _near_stock_name(words) else TextKind.PRINTED
 
 
 def _strokes(im: Image.Image, box: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray] | None:
     """The light stroke pixels of the text in ``box`` and the surface under each (both n x 3, 0-255), or None.
 
-    The surface is a median wider than a stroke (taken at a quarter size: Pillow's median is slow); strokes are pixels clearly lighter than it, and of those only
-    the cores (anti-aliased edges cover a pixel partly, which a translucent layer cannot be told from)."""
+    The surface is a median wider than a stroke (taken at a quarter size: Pillow's median is slow); strokes are
+    pixels clearly lighter than it, and of those only the cores (an anti-aliased edge covers its pixel partly,
+    which looks like a more transparent layer)."""
     conf = settings()["overlay"]
-    crop = im.crop(box).convert("RGB")
+    crop = flattened(im.crop(box))
     height = conf["height_px"]
     width = max(8, min(8 * height, round(crop.width * height / max(1, crop.height))))
     crop = crop.resize((width, height), Image.Resampling.BILINEAR)
