@@ -117,12 +117,28 @@ def test_boxes_from_map_scores_unclips_and_scales() -> None:
     prob[50:60, 20:40] = 0.4  # a faint region: over the pixel threshold, under the box score
     found = boxes_from_map(prob, (128, 128))
     assert len(found) == 1
-    (x0, y0, x1, y1), score, angle = found[0]
+    (x0, y0, x1, y1), score, angle, thickness = found[0]
     assert angle == 0
+    assert thickness == pytest.approx(11 / 64, abs=0.01)
     # the 2x2 dilation makes the region x 9..50, y 9..20 (41 x 11); unclip grows it by 41*11*1.5/(2*52) = 6.5
     # map px per side; the map is half the image: x (9 - 6.5) * 2 = 5.0 floored to 4, (50 + 6.5) * 2 = 113.0 ceiled
     assert (x0, y0, x1, y1) == (4, 4, 114, 54)
     assert score == pytest.approx(0.9 * 400 / 451, abs=1e-3)
+
+
+def test_a_thick_region_is_kept_only_when_it_reads_as_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The detector sometimes marks a plain rounded product part as one solid blob: a region that thick must read
+    as text to be kept; a caption as thick is."""
+    prob = np.zeros((64, 64), dtype=np.float32)
+    prob[8:40, 8:40] = 0.95  # a blob half the map's side thick, over a plain part of the photo
+    prob[48:60, 4:60] = 0.95  # a line as thick as a big caption, over a caption
+    monkeypatch.setattr("artpipe.imaging.textfind.probability", lambda im, side: prob)
+    im = Image.new("RGB", (640, 640), (200, 60, 60))
+    ImageDraw.Draw(im).text((320, 540), "BIG SALE", font=font("NotoSans-Bold.ttf", 110), fill=(255, 255, 255),
+                            anchor="mm")
+    (caption,) = find_text(im)
+    assert caption.box[1] > 300  # the line, not the blob (whose box starts near the top)
+    assert caption.words == "BIG SALE"
 
 
 @pytest.mark.parametrize(("share", "place"), [(1.0, Place.INSIDE), (0.9, Place.INSIDE), (0.5, Place.CROSSING),
@@ -264,6 +280,14 @@ def test_classify_trusts_words_only_with_confidence() -> None:
     box = (255, 440, 480, 486)
     assert classify(im, box, "iStock", 0.9) == (TextKind.STOCK, False)
     assert classify(im, box, "iStock", 0.2) == (TextKind.PRINTED, False)
+
+
+def test_an_overlay_needs_legible_words() -> None:
+    bag, _, _ = textured_bag()
+    marked = with_text(bag, "PHOTO ANNA K", (400, 440), px=54, opacity=0.3)
+    (one,) = find_text(marked)
+    assert classify(marked, one.box, "PHOTO ANNA K", 0.9) == (TextKind.OVERLAY, True)
+    assert classify(marked, one.box, "", 0.0) == (TextKind.PRINTED, True)
 
 
 def test_an_rgba_cut_out_is_read_on_white() -> None:

@@ -160,9 +160,10 @@ def _shapes(rows: np.ndarray, starts: np.ndarray, ends: np.ndarray, labels: np.n
     return length, thickness, angle
 
 
-def boxes_from_map(prob: np.ndarray, size: tuple[int, int]) -> tuple[tuple[Box, float, float], ...]:
+def boxes_from_map(prob: np.ndarray, size: tuple[int, int]) -> tuple[tuple[Box, float, float, float], ...]:
     """DB post-processing: regions over the threshold, scored by their mean probability, grown by the unclip
-    distance and mapped to an image of ``size``; each as (box, score, tilt in degrees)."""
+    distance and mapped to an image of ``size``; each as (box, score, tilt in degrees, thickness as a share of
+    the map's shorter side)."""
     conf = settings()["detector"]
     bitmap = prob > conf["threshold"]
     # PaddleOCR dilates the bitmap with a 2x2 kernel so the strokes of one word join
@@ -191,14 +192,26 @@ def boxes_from_map(prob: np.ndarray, size: tuple[int, int]) -> tuple[tuple[Box, 
         box = (max(0, math.floor((x0[k] - grow) * fx)), max(0, math.floor((y0[k] - grow) * fy)),
                min(size[0], math.ceil((x1[k] + grow) * fx)), min(size[1], math.ceil((y1[k] + grow) * fy)))
         if min(box[2] - box[0], box[3] - box[1]) >= conf["min_box_px"]:
-            found.append((box, round(float(score[k]), 3), round(float(angle[k]), 1)))
+            found.append((box, round(float(score[k]), 3), round(float(angle[k]), 1),
+                          round(float(thickness[k] / min(prob.shape)), 3)))
     return tuple(sorted(found, key=lambda f: (f[0][1], f[0][0])))
 
 
 def find_text(im: Image.Image, *, side: int = 640) -> tuple[TextBox, ...]:
-    """The text regions of ``im``, found at most ``side`` px long, top to bottom (not read yet)."""
-    return tuple(TextBox(box, score, angle=angle)
-                 for box, score, angle in boxes_from_map(probability(im, side), im.size))
+    """The text regions of ``im``, found at most ``side`` px long, top to bottom; not read, except that a
+    region as thick as a large caption is kept only when it reads as text (then with its words)."""
+    found = []
+    conf = settings()["detector"]
+    for box, score, angle, thickness in boxes_from_map(probability(im, side), im.size):
+        if thickness < conf["verify_thickness"]:
+            found.append(TextBox(box, score, angle=angle))
+            continue
+        # The detector sometimes lights up a plain, rounded part of a product (a sleeve, a cup, a wheel) as one
+        # solid blob; a line that thick is kept only when the recognizer reads it with confidence.
+        words, confidence = read_text(im, box, angle=angle)
+        if words and confidence >= settings()["recognizer"]["min_confidence"]:
+            found.append(TextBox(box, score, angle=angle, words=words, confidence=confidence))
+    return tuple(found)
 
 
 def leveled(im: Image.Image, box: Box, angle: float) -> Image.Image:
@@ -269,7 +282,8 @@ def judge(im: Image.Image, found: TextBox, place: Place) -> TextBox:
     if place in (Place.OUTSIDE, Place.CROSSING):
         where = "outside the product" if place is Place.OUTSIDE else "across the product's outline"
         return replace(found, place=place, fails=True, why=f"text {where} at {found.box}")
-    words, confidence = read_text(im, found.box, angle=found.angle)
+    words, confidence = (found.words, found.confidence) if found.words else read_text(im, found.box,
+                                                                                     angle=found.angle)
     kind, overlay = classify(im, found.box, words, confidence)
     fails = kind is not TextKind.PRINTED
     why = f"{kind.value} text {words!r} at {found.box}" if fails else ""

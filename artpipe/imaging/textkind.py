@@ -140,12 +140,10 @@ def classify(im: Image.Image, box: tuple[int, int, int, int], words: str,
              confidence: float) -> tuple[TextKind, bool]:
     """What the text read as ``words`` in ``box`` is, and whether it is drawn as a semi-transparent overlay.
 
-    Words decide first (trusted only at the recognizer's minimum confidence); a semi-transparent layer makes
-    any text an overlay; other text is PRINTED."""
+    Words decide first; a semi-transparent layer makes any other legible text an overlay; the rest is PRINTED.
+    Nothing read at the recognizer's minimum confidence is PRINTED: it names nothing and may not be text."""
     overlay = is_overlay(im, box)
-    kind = TextKind.PRINTED
-    if confidence >= settings()["recognizer"]["min_confidence"]:
-        kind = kind_of_words(words)
-    if kind is TextKind.PRINTED and overlay:
-        kind = TextKind.OVERLAY
-    return kind, overlay
+    if not words or confidence < settings()["recognizer"]["min_confidence"]:
+        return TextKind.PRINTED, overlay  # nothing legible: a light smear is not taken for a watermark
+    kind = kind_of_words(words)
+    return (TextKind.OVERLAY if kind is TextKind.PRINTED and overlay else kind), overlay
