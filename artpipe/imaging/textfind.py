@@ -209,7 +209,7 @@ def find_text(im: Image.Image, *, side: int = 640) -> tuple[TextBox, ...]:
         # The detector sometimes lights up a plain, rounded part of a product (a sleeve, a cup, a wheel) as one
         # solid blob; a line that thick is kept only when the recognizer reads it with confidence.
         words, confidence = read_text(im, box, angle=angle)
-        if words and confidence >= settings()["recognizer"]["min_confidence"]:
+        if words and confidence >= conf["verify_confidence"]:
             found.append(TextBox(box, score, angle=angle, words=words, confidence=confidence))
     return tuple(found)
 
