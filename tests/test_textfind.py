@@ -19,6 +19,7 @@ from artpipe.imaging.textfind import (
     boxes_from_map,
     components,
     find_text,
+    judge,
     place_of,
     read_text,
     text_findings,
@@ -222,6 +223,21 @@ def test_a_caption_across_the_outline_fails() -> None:
     assert [f.place for f in failing(found)] == [Place.CROSSING]
 
 
+def test_a_square_mark_off_the_product_fails_only_when_it_reads_as_text() -> None:
+    """The detector also marks a buckle, a chain link or a patch of backdrop; off the product a square region is
+    read, and fails only when legible (a big price sticker does; a key ring does not)."""
+    im = Image.new("RGB", (400, 200), (255, 255, 255))
+    d = ImageDraw.Draw(im)
+    d.ellipse((20, 20, 180, 180), outline=(150, 150, 150), width=14)  # a key ring beside the product
+    d.text((300, 100), "¥9", font=font("NotoSans-Bold.ttf", 90), fill=(220, 20, 20), anchor="mm")
+    ring = judge(im, TextBox((10, 10, 190, 190), 0.8), Place.OUTSIDE)
+    assert (ring.fails, ring.kind) == (False, TextKind.ILLEGIBLE)
+    sticker = judge(im, TextBox((230, 30, 370, 170), 0.9), Place.CROSSING)
+    assert sticker.fails
+    assert sticker.words in ("¥9", "￥9")
+    assert "across the product's outline" in sticker.why
+
+
 @pytest.mark.parametrize(("text", "face", "opacity", "angle", "kind"), [
     ("iStock", "NotoSans-Bold.ttf", 0.45, 0, TextKind.STOCK),
     ("iStock", "NotoSans-Bold.ttf", 0.3, 20, TextKind.STOCK),  # turned, as stock sites tile it
@@ -279,7 +295,7 @@ def test_classify_trusts_words_only_with_confidence() -> None:
     im, _ = carton()
     box = (255, 440, 480, 486)
     assert classify(im, box, "iStock", 0.9) == (TextKind.STOCK, False)
-    assert classify(im, box, "iStock", 0.2) == (TextKind.PRINTED, False)
+    assert classify(im, box, "iStock", 0.2) == (TextKind.ILLEGIBLE, False)
 
 
 def test_an_overlay_needs_legible_words() -> None:
@@ -287,7 +303,7 @@ def test_an_overlay_needs_legible_words() -> None:
     marked = with_text(bag, "PHOTO ANNA K", (400, 440), px=54, opacity=0.3)
     (one,) = find_text(marked)
     assert classify(marked, one.box, "PHOTO ANNA K", 0.9) == (TextKind.OVERLAY, True)
-    assert classify(marked, one.box, "", 0.0) == (TextKind.PRINTED, True)
+    assert classify(marked, one.box, "", 0.0) == (TextKind.ILLEGIBLE, True)
 
 
 def test_an_rgba_cut_out_is_read_on_white() -> None:

@@ -276,19 +276,31 @@ def place_of(box: Box, mask: Image.Image | None) -> Place:
     return Place.OUTSIDE if share <= conf["outside_share"] else Place.CROSSING
 
 
+def _is_line(box: Box) -> bool:
+    """True when ``box`` has the shape of a line of text (long and thin), not of a mark or a patch."""
+    w, h = box[2] - box[0], box[3] - box[1]
+    ratio: float = settings()["place"]["line_ratio"]
+    return max(w, h) >= ratio * min(w, h)
+
+
 def judge(im: Image.Image, found: TextBox, place: Place) -> TextBox:
-    """``found`` with its place and verdict: text off the product always fails; text on it (or anywhere, with no
-    mask) is read and fails only as a watermark or an overlay. A product's printed brand or label passes."""
-    if place in (Place.OUTSIDE, Place.CROSSING):
-        where = "outside the product" if place is Place.OUTSIDE else "across the product's outline"
+    """``found`` with its place and verdict: a line of text off the product fails unread; a squarer region off it
+    fails when it reads as text (the detector also marks buckles, chain links and patches of backdrop); text on
+    the product (or anywhere, with no mask) is read and fails only as a watermark or an overlay. A product's
+    printed brand or label passes."""
+    off = place in (Place.OUTSIDE, Place.CROSSING)
+    where = "outside the product" if place is Place.OUTSIDE else "across the product's outline"
+    if off and _is_line(found.box):
         return replace(found, place=place, fails=True, why=f"text {where} at {found.box}")
     words, confidence = (found.words, found.confidence) if found.words else read_text(im, found.box,
                                                                                      angle=found.angle)
     kind, overlay = classify(im, found.box, words, confidence)
-    fails = kind is not TextKind.PRINTED
-    why = f"{kind.value} text {words!r} at {found.box}" if fails else ""
-    return replace(found, words=words, confidence=confidence, overlay=overlay, place=place, kind=kind,
-                   fails=fails, why=why)
+    read = replace(found, words=words, confidence=confidence, overlay=overlay, place=place, kind=kind)
+    if off:
+        legible = kind is not TextKind.ILLEGIBLE
+        return replace(read, fails=legible, why=f"text {words!r} {where} at {found.box}" if legible else "")
+    fails = kind not in (TextKind.PRINTED, TextKind.ILLEGIBLE)
+    return replace(read, fails=fails, why=f"{kind.value} text {words!r} at {found.box}" if fails else "")
 
 
 def text_findings(im: Image.Image, mask: Image.Image | None, *, side: int = 640) -> tuple[TextBox, ...]:

@@ -18,7 +18,8 @@ from PIL import Image, ImageFilter
 
 
 class TextKind(Enum):
-    """What a text is, by its words or its look; everything but PRINTED is a watermark or an overlay."""
+    """What a text is, by its words or its look; everything but PRINTED and ILLEGIBLE is a watermark or an
+    overlay."""
 
     STOCK = "stock-photo watermark"
     DOMAIN = "web address"
@@ -26,6 +27,7 @@ class TextKind(Enum):
     PROMO = "promotion"
     OVERLAY = "semi-transparent overlay"
     PRINTED = "printed"
+    ILLEGIBLE = "illegible"  # nothing read with confidence: perhaps not text at all
 
 
 @cache
@@ -141,9 +143,9 @@ def classify(im: Image.Image, box: tuple[int, int, int, int], words: str,
     """What the text read as ``words`` in ``box`` is, and whether it is drawn as a semi-transparent overlay.
 
     Words decide first; a semi-transparent layer makes any other legible text an overlay; the rest is PRINTED.
-    Nothing read at the recognizer's minimum confidence is PRINTED: it names nothing and may not be text."""
+    Nothing read at the recognizer's minimum confidence is ILLEGIBLE: it names nothing and may not be text."""
     overlay = is_overlay(im, box)
     if not words or confidence < settings()["recognizer"]["min_confidence"]:
-        return TextKind.PRINTED, overlay  # nothing legible: a light smear is not taken for a watermark
+        return TextKind.ILLEGIBLE, overlay  # a light smear is not taken for a watermark
     kind = kind_of_words(words)
     return (TextKind.OVERLAY if kind is TextKind.PRINTED and overlay else kind), overlay
