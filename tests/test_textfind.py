@@ -385,3 +385,12 @@ def test_a_tilted_line_is_found_with_its_tilt_and_read_level(tilt: float) -> Non
     (line,) = find_text(im)
     assert line.angle == pytest.approx(tilt, abs=3)
     assert read_text(im, line.box, angle=line.angle)[0].replace(" ", "") == "OrganicGreenTea"  # spaces may go
+
+
+def test_dark_print_on_a_real_t_shirt_is_not_an_overlay() -> None:
+    """A T-shirt graphic: dark script lettering across a light-blue printed patch on a white shirt. The light
+    pixels are the gaps between the letters, which follow the surface as a layer would; the text is dark."""
+    im = real_photo("shopxo_1691994396257476.png")
+    found = find_text(im)
+    assert found
+    assert not any(is_overlay(im, f.box) for f in found)

@@ -102,7 +102,9 @@ def _strokes(im: Image.Image, box: tuple[int, int, int, int]) -> tuple[np.ndarra
     pixels = np.asarray(crop, dtype=np.float32)
     delta = (pixels - surface).mean(axis=2)
     light = delta > conf["stroke_delta"]
-    if light.mean() < conf["min_stroke_share"]:
+    dark = delta < -conf["stroke_delta"]
+    # the text must be the light part: dark letters leave light gaps between them, which are not a layer
+    if light.mean() < max(conf["min_stroke_share"], conf["light_over_dark"] * dark.mean()):
         return None
     # the cores: stroke pixels whose 3 x 3 neighbours are strokes too (Pillow's MinFilter is an erosion)
     eroded = Image.fromarray(light.astype(np.uint8) * 255).filter(ImageFilter.MinFilter(3))
