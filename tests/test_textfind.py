@@ -156,7 +156,9 @@ def test_place_of_a_box_against_the_mask(share: float, place: Place) -> None:
     ("Adobe Stock", TextKind.STOCK), ("dreamstime.com", TextKind.STOCK), ("123RF", TextKind.STOCK),
     ("视觉中国", TextKind.STOCK),
     ("www.example.com", TextKind.DOMAIN), ("https://shop.example", TextKind.DOMAIN), ("myshop.cn", TextKind.DOMAIN),
-    ("¥99", TextKind.PRICE), ("$ 19.99", TextKind.PRICE), ("50%", TextKind.PRICE), ("到手价 199元", TextKind.PRICE),
+    ("¥99", TextKind.PRICE), ("$ 19.99", TextKind.PRICE), ("-30%", TextKind.PRICE), ("到手价 199元", TextKind.PRICE),
+    ("50% off", TextKind.PRICE), ("UP TO 70%", TextKind.PRICE), ("100% APPLE", TextKind.PRINTED),
+    ("100% cotton", TextKind.PRINTED),
     ("8.5折", TextKind.PRICE),
     # a watermark read with a letter or two wrong is still its agency; short or unlike words are not
     ("utterstook", TextKind.STOCK), ("Gettylmages", TextKind.STOCK), ("in stock", TextKind.PRINTED),
@@ -296,6 +298,8 @@ def test_classify_trusts_words_only_with_confidence() -> None:
     box = (255, 440, 480, 486)
     assert classify(im, box, "iStock", 0.9) == (TextKind.STOCK, False)
     assert classify(im, box, "iStock", 0.2) == (TextKind.ILLEGIBLE, False)
+    assert classify(im, box, "!", 0.9) == (TextKind.ILLEGIBLE, False)  # one mark is not a word
+    assert classify(im, box, "¥9", 0.9) == (TextKind.PRICE, False)
 
 
 def test_an_overlay_needs_legible_words() -> None:

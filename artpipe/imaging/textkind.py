@@ -6,6 +6,7 @@ a semi-transparent layer) or print on the product. Pure; the words and threshold
 from __future__ import annotations
 
 import re
+import unicodedata
 from difflib import SequenceMatcher
 from enum import Enum
 from functools import cache
@@ -147,7 +148,10 @@ def classify(im: Image.Image, box: tuple[int, int, int, int], words: str,
     Words decide first; a semi-transparent layer makes any other legible text an overlay; the rest is PRINTED.
     Nothing read at the recognizer's minimum confidence is ILLEGIBLE: it names nothing and may not be text."""
     overlay = is_overlay(im, box)
-    if not words or confidence < settings()["recognizer"]["min_confidence"]:
+    conf = settings()["recognizer"]
+    # letters, digits and symbols (a currency sign counts; punctuation and spaces do not)
+    chars = sum(unicodedata.category(c)[0] in "LNS" for c in words)
+    if chars < conf["min_chars"] or confidence < conf["min_confidence"]:
         return TextKind.ILLEGIBLE, overlay  # a light smear is not taken for a watermark
     kind = kind_of_words(words)
     return (TextKind.OVERLAY if kind is TextKind.PRINTED and overlay else kind), overlay
