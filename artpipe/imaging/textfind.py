@@ -310,4 +310,5 @@ def text_findings(im: Image.Image, mask: Image.Image | None, *, side: int = 640)
     return tuple(judge(im, found, place_of(found.box, mask)) for found in find_text(im, side=side))
 
 
-__all__ = ["Box", "Place", "TextBox", "TextKind", "classify", "find_text", "read_text", "text_findings"]
+__all__ = ["Box", "Place", "TextBox", "TextKind", "classify", "find_text", "judge", "place_of", "read_text",
+           "text_findings"]
