@@ -1,0 +1,314 @@
+"""Text in a product photo: where it is (PP-OCRv4's DB detector), what it says (PP-OCRv4's CTC recognizer) and
+whether it is a watermark or an overlay rather than print on the product. Pure apart from the models, which are
+loaded once per process (see ``artpipe/models/README.md``).
+
+Both models run through onnxruntime on one thread and take images the way PaddleOCR feeds them: BGR channel order
+(PaddleOCR reads with OpenCV); the detector normalizes with the ImageNet mean and standard deviation (applied in
+the listed order to the BGR channels, as PaddleOCR's ``NormalizeImage`` does), the recognizer with (x - 0.5) / 0.5.
+The recognizer's character list is stored in its ONNX metadata (key ``character``), so no dictionary file ships.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from enum import Enum
+from functools import cache
+from importlib.resources import as_file, files
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from artpipe.imaging.analyze import shrunk
+from artpipe.imaging.textkind import TextKind, classify, flattened, settings
+
+DETECTOR = "ch_PP-OCRv4_det_infer.onnx"
+RECOGNIZER = "ch_PP-OCRv4_rec_infer.onnx"
+# ImageNet statistics, which PaddleOCR's DB detectors were trained with (det_mv3_db / PP-OCRv4 det configs).
+_MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
+_STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
+
+Box = tuple[int, int, int, int]
+
+
+class Place(Enum):
+    """Where a text box lies against the product mask."""
+
+    INSIDE = "inside"
+    CROSSING = "crossing"
+    OUTSIDE = "outside"
+    UNKNOWN = "unknown"  # no mask was given
+
+
+@dataclass(frozen=True)
+class TextBox:
+    """One region of text: its box in the image's pixels (x0, y0, x1, y1), the detector's score, and once read,
+    the words and the recognizer's confidence; once judged, where it lies, what it is and whether it fails."""
+
+    box: Box
+    score: float
+    angle: float = 0.0  # the line's tilt in degrees, counter-clockwise as seen
+    words: str = ""
+    confidence: float = 0.0
+    overlay: bool = False  # drawn as a semi-transparent layer over the surface
+    place: Place = Place.UNKNOWN
+    kind: TextKind | None = None  # None until read and classified
+    fails: bool = False
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class _Model:
+    session: Any  # onnxruntime.InferenceSession
+    input_name: str
+    output_name: str
+    characters: tuple[str, ...]  # the recognizer's classes: blank first, space last; empty for the detector
+
+
+@cache
+def _load(name: str) -> _Model:
+    """Load a bundled model once per process (one thread: the worker pool uses every core already)."""
+    import onnxruntime as ort  # imported here: loading it costs ~0.2 s, and most photos never need it
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    with as_file(files("artpipe.models").joinpath(name)) as path:
+        session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    meta = session.get_modelmeta().custom_metadata_map
+    # PaddleOCR's CTCLabelDecode: class 0 is the CTC blank, the dictionary follows, a space is the last class.
+    chars = ("", *meta["character"].splitlines(), " ") if "character" in meta else ()
+    return _Model(session, session.get_inputs()[0].name, session.get_outputs()[0].name, chars)
+
+
+def probability(im: Image.Image, side: int = 640) -> np.ndarray:
+    """The detector's text probability map of ``im`` scaled to at most ``side`` px long (sides multiples of 32)."""
+    w, h = im.size
+    scale = min(1.0, side / max(w, h))
+    size = (max(32, round(w * scale / 32) * 32), max(32, round(h * scale / 32) * 32))
+    # box-reduce a large photo first (fast, and no full-size RGB copy); a palette photo is flattened first
+    src = im if im.mode in ("RGB", "RGBA", "L", "LA") else flattened(im)
+    small = flattened(shrunk(src, 2 * side)).resize(size, Image.Resampling.BILINEAR)
+    x = np.asarray(small, dtype=np.float32)[:, :, ::-1] / 255.0
+    x = ((x - _MEAN) / _STD).transpose(2, 0, 1)[np.newaxis]
+    model = _load(DETECTOR)
+    out = model.session.run([model.output_name], {model.input_name: np.ascontiguousarray(x, dtype=np.float32)})
+    prob: np.ndarray = np.asarray(out[0], dtype=np.float32)[0, 0]
+    return prob
+
+
+def _runs(bitmap: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The horizontal runs of True in ``bitmap``: row, start and end (exclusive), ordered by row then start."""
+    padded = np.zeros((bitmap.shape[0], bitmap.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = bitmap
+    step = np.diff(padded, axis=1)
+    rows, starts = np.nonzero(step == 1)
+    _, ends = np.nonzero(step == -1)  # same row order, one end per start
+    return rows, starts, ends
+
+
+def components(bitmap: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """8-connected regions of ``bitmap`` as runs: (row, start, end, label) per run, labels 0..n-1.
+
+    Runs overlapping a run of the row below (or touching it diagonally) are joined with a union-find, so the
+    work grows with the number of runs, not pixels (scipy's ``label`` without scipy)."""
+    rows, starts, ends = _runs(bitmap)
+    parent = list(range(len(rows)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first = np.searchsorted(rows, np.arange(bitmap.shape[0] + 1))  # where each row's runs begin
+    for y in range(bitmap.shape[0] - 1):
+        i, i_end, j, j_end = int(first[y]), int(first[y + 1]), int(first[y + 1]), int(first[y + 2])
+        while i < i_end and j < j_end:
+            if starts[i] <= ends[j] and starts[j] <= ends[i]:  # overlap or diagonal touch
+                a, b = root(i), root(j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+            if ends[i] < ends[j]:
+                i += 1
+            else:
+                j += 1
+    roots = np.array([root(i) for i in range(len(rows))], dtype=np.int64)
+    _, labels = np.unique(roots, return_inverse=True)
+    return rows, starts, ends, labels.reshape(-1)
+
+
+def _shapes(rows: np.ndarray, starts: np.ndarray, ends: np.ndarray, labels: np.ndarray,
+            n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per region: the length and thickness of the bar with its second moments, and its tilt in degrees
+    (counter-clockwise as seen, so a line rising to the right is positive). Sums per run in closed form."""
+    count = (ends - starts).astype(np.float64)
+    last, before = ends.astype(np.float64) - 1, starts.astype(np.float64) - 1
+    sx = count * (starts + last) / 2
+    sxx = (last * (last + 1) * (2 * last + 1) - before * (before + 1) * (2 * before + 1)) / 6
+    y = rows.astype(np.float64)
+    total = [np.bincount(labels, v, n) for v in (count, sx, y * count, sxx, y * sx, y * y * count)]
+    m, mx, my = total[0], total[1] / total[0], total[2] / total[0]
+    cxx, cxy, cyy = total[3] / m - mx * mx, total[4] / m - mx * my, total[5] / m - my * my
+    spread = np.sqrt(((cxx - cyy) / 2) ** 2 + cxy**2)
+    # a bar of length L has variance L^2 / 12 along it
+    length = np.sqrt(12 * np.maximum((cxx + cyy) / 2 + spread, 0) + 1)
+    thickness = np.sqrt(12 * np.maximum((cxx + cyy) / 2 - spread, 0) + 1)
+    angle = -np.degrees(0.5 * np.arctan2(2 * cxy, cxx - cyy))  # the map's y grows downward
+    return length, thickness, angle
+
+
+def boxes_from_map(prob: np.ndarray, size: tuple[int, int]) -> tuple[tuple[Box, float, float, float], ...]:
+    """DB post-processing: regions over the threshold, scored by their mean probability, grown by the unclip
+    distance and mapped to an image of ``size``; each as (box, score, tilt in degrees, thickness as a share of
+    the map's shorter side)."""
+    conf = settings()["detector"]
+    bitmap = prob > conf["threshold"]
+    # PaddleOCR dilates the bitmap with a 2x2 kernel so the strokes of one word join
+    bitmap[:-1, :-1] |= bitmap[1:, :-1] | bitmap[:-1, 1:] | bitmap[1:, 1:]
+    rows, starts, ends, labels = components(bitmap)
+    if not len(rows):
+        return ()
+    sums = np.concatenate([np.zeros((prob.shape[0], 1), np.float64), np.cumsum(prob, axis=1, dtype=np.float64)],
+                          axis=1)
+    n = int(labels.max()) + 1
+    score = np.bincount(labels, sums[rows, ends] - sums[rows, starts], n) / np.bincount(labels, ends - starts, n)
+    length, thickness, angle = _shapes(rows, starts, ends, labels, n)
+    x0, y0 = np.full(n, 1 << 30), np.full(n, 1 << 30)
+    x1, y1 = np.zeros(n, np.int64), np.zeros(n, np.int64)
+    np.minimum.at(x0, labels, starts)
+    np.minimum.at(y0, labels, rows)
+    np.maximum.at(x1, labels, ends)
+    np.maximum.at(y1, labels, rows + 1)
+    fx, fy = size[0] / prob.shape[1], size[1] / prob.shape[0]
+    found = []
+    for k in range(n):
+        if min(x1[k] - x0[k], y1[k] - y0[k], thickness[k]) < conf["min_side_px"] or score[k] < conf["box_score"]:
+            continue
+        # DB's unclip distance, area * ratio / perimeter, of the region's own bar (not of its upright box)
+        grow = length[k] * thickness[k] * conf["unclip_ratio"] / (2 * (length[k] + thickness[k]))
+        box = (max(0, math.floor((x0[k] - grow) * fx)), max(0, math.floor((y0[k] - grow) * fy)),
+               min(size[0], math.ceil((x1[k] + grow) * fx)), min(size[1], math.ceil((y1[k] + grow) * fy)))
+        if min(box[2] - box[0], box[3] - box[1]) >= conf["min_box_px"]:
+            found.append((box, round(float(score[k]), 3), round(float(angle[k]), 1),
+                          round(float(thickness[k] / min(prob.shape)), 3)))
+    return tuple(sorted(found, key=lambda f: (f[0][1], f[0][0])))
+
+
+def find_text(im: Image.Image, *, side: int = 640) -> tuple[TextBox, ...]:
+    """The text regions of ``im``, found at most ``side`` px long, top to bottom; not read, except that a
+    region as thick as a large caption is kept only when it reads as text (then with its words)."""
+    found = []
+    conf = settings()["detector"]
+    for box, score, angle, thickness in boxes_from_map(probability(im, side), im.size):
+        if thickness < conf["verify_thickness"]:
+            found.append(TextBox(box, score, angle=angle))
+            continue
+        # The detector sometimes lights up a plain, rounded part of a product (a sleeve, a cup, a wheel) as one
+        # solid blob; a line that thick is kept only when the recognizer reads it with confidence.
+        words, confidence = read_text(im, box, angle=angle)
+        if words and confidence >= conf["verify_confidence"]:
+            found.append(TextBox(box, score, angle=angle, words=words, confidence=confidence))
+    return tuple(found)
+
+
+def leveled(im: Image.Image, box: Box, angle: float) -> Image.Image:
+    """The line of text in ``box`` tilted by ``angle`` degrees, turned level and cut to its own band.
+
+    A bar of length L and thickness T tilted by a fills an upright box of W = L cos a + T sin a by
+    H = L sin a + T cos a; solved for L and T (well posed up to the tilt the recognizer is given)."""
+    crop = flattened(im.crop(box))
+    a = math.radians(abs(angle))
+    w, h = crop.size
+    length = (w * math.cos(a) - h * math.sin(a)) / math.cos(2 * a)
+    thickness = (h * math.cos(a) - w * math.sin(a)) / math.cos(2 * a)
+    if length < 1 or thickness < 1:
+        return crop
+    turned = crop.rotate(-angle, Image.Resampling.BICUBIC, expand=True, fillcolor=(255, 255, 255))
+    cx, cy = turned.width / 2, turned.height / 2
+    return turned.crop((round(cx - length / 2), round(cy - thickness / 2),
+                        round(cx + length / 2), round(cy + thickness / 2)))
+
+
+def _line(im: Image.Image, box: Box, angle: float) -> np.ndarray:
+    """The crop of ``box`` as the recognizer takes it: 48 px high, BGR, normalized, padded, a batch of one."""
+    conf = settings()["recognizer"]
+    tilt = abs(angle)
+    if conf["min_tilt_deg"] <= tilt <= conf["max_tilt_deg"]:
+        crop = leveled(im, box, angle)
+    else:
+        crop = flattened(im.crop(box))
+    if crop.height >= conf["vertical_ratio"] * crop.width:
+        crop = crop.transpose(Image.Transpose.ROTATE_90)  # PaddleOCR turns tall crops the same way (np.rot90)
+    height = conf["height_px"]
+    width = min(conf["max_width_px"], max(1, math.ceil(height * crop.width / max(1, crop.height))))
+    x = np.asarray(crop.resize((width, height), Image.Resampling.BILINEAR), dtype=np.float32)[:, :, ::-1]
+    line = np.zeros((3, height, max(width, conf["min_width_px"])), dtype=np.float32)
+    line[:, :, :width] = (x / 255.0 - 0.5).transpose(2, 0, 1) / 0.5
+    return line[np.newaxis]
+
+
+def read_text(im: Image.Image, box: Box, *, angle: float = 0.0) -> tuple[str, float]:
+    """The words in ``box`` of ``im`` (a line tilted by ``angle`` degrees, as found) and the recognizer's
+    confidence (the mean probability of the characters kept)."""
+    model = _load(RECOGNIZER)
+    out = np.asarray(model.session.run([model.output_name], {model.input_name: _line(im, box, angle)})[0])[0]
+    best, prob = out.argmax(axis=1), out.max(axis=1)
+    # greedy CTC: drop a class repeated in the next step, then the blanks
+    keep = np.ones(len(best), dtype=bool)
+    keep[1:] = best[1:] != best[:-1]
+    keep &= best != 0
+    words = "".join(model.characters[i] for i in best[keep] if i < len(model.characters)).strip()
+    return words, round(float(prob[keep].mean()), 3) if keep.any() else 0.0
+
+
+def place_of(box: Box, mask: Image.Image | None) -> Place:
+    """Where ``box`` lies against ``mask`` (L, the product 255): inside, crossing its outline, or outside."""
+    if mask is None:
+        return Place.UNKNOWN
+    region = np.asarray(mask.convert("L").crop(box)) > 127
+    share = float(region.mean()) if region.size else 0.0
+    conf = settings()["place"]
+    if share >= conf["inside_share"]:
+        return Place.INSIDE
+    return Place.OUTSIDE if share <= conf["outside_share"] else Place.CROSSING
+
+
+def _is_line(box: Box) -> bool:
+    """True when ``box`` has the shape of a line of text (long and thin), not of a mark or a patch."""
+    w, h = box[2] - box[0], box[3] - box[1]
+    ratio: float = settings()["place"]["line_ratio"]
+    return max(w, h) >= ratio * min(w, h)
+
+
+def judge(im: Image.Image, found: TextBox, place: Place) -> TextBox:
+    """``found`` with its place and verdict: a line of text off the product fails unread; a squarer region off it
+    fails when it reads as text (the detector also marks buckles, chain links and patches of backdrop); text on
+    the product (or anywhere, with no mask) is read and fails only as a watermark or an overlay. A product's
+    printed brand or label passes."""
+    off = place in (Place.OUTSIDE, Place.CROSSING)
+    where = "outside the product" if place is Place.OUTSIDE else "across the product's outline"
+    if off and _is_line(found.box):
+        return replace(found, place=place, fails=True, why=f"text {where} at {found.box}")
+    words, confidence = (found.words, found.confidence) if found.words else read_text(im, found.box,
+                                                                                     angle=found.angle)
+    kind, overlay = classify(im, found.box, words, confidence)
+    read = replace(found, words=words, confidence=confidence, overlay=overlay, place=place, kind=kind)
+    if off:
+        legible = kind is not TextKind.ILLEGIBLE
+        return replace(read, fails=legible, why=f"text {words!r} {where} at {found.box}" if legible else "")
+    fails = kind not in (TextKind.PRINTED, TextKind.ILLEGIBLE)
+    return replace(read, fails=fails, why=f"{kind.value} text {words!r} at {found.box}" if fails else "")
+
+
+def text_findings(im: Image.Image, mask: Image.Image | None, *, side: int = 640) -> tuple[TextBox, ...]:
+    """Every text region of ``im`` judged against the product ``mask`` (L at the image's size, or None)."""
+    if mask is not None and mask.size != im.size:
+        mask = mask.convert("L").resize(im.size, Image.Resampling.BILINEAR)
+    return tuple(judge(im, found, place_of(found.box, mask)) for found in find_text(im, side=side))
+
+
+__all__ = ["Box", "Place", "TextBox", "TextKind", "classify", "find_text", "judge", "place_of", "read_text",
+           "text_findings"]
