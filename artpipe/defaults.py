@@ -116,11 +116,28 @@ class CleanupSettings:
     shadow_chroma: float  # a shadow keeps the backdrop's chromaticity within this
     shadow_darkest: float  # ... and at least this share of its brightness
     shadow_texture: float  # ... and is this smooth (local standard deviation, levels, plus the backdrop's spread)
+    shadow_rim: int  # pixels around a shadow where its colour goes with it, however grainy
     shadow_guard: float  # shadows over this share of the product are not removed (a grey product)
+    edge_band: int  # pixels along the outline whose product share is judged by colour
+    edge_contrast: float  # ... where product and backdrop differ at least this much
+    coloured: float  # a backdrop whose channels differ this much is coloured: its hue near the outline is backdrop
+    hue_degrees: float  # on a coloured backdrop, pixels of its hue within this angle and ...
+    hue_saturation: float  # ... at least this share of its saturation, no brighter, are backdrop or its shadow
+    speck: float  # pieces of the product under this share of its largest piece are specks, removed
     min_piece: int  # pieces smaller than this (pixels at the cleaning side) are left alone
     recover_min: float  # a dropped part differs from the backdrop by at least this
     recover_spread: float  # ... and this many times the backdrop's spread
+    recover_not_shade: float  # ... and is not the backdrop darkened (a shadow)
     recover_most: float  # a dropped part is at most this share of the product
+
+
+@dataclass(frozen=True)
+class ShadowSettings:
+    base: float  # the bottom of the silhouette a contact shadow is drawn from (share of the product's height)
+    depth: float  # its height, squashed flat
+    blur: float  # its blur radius
+    opacity: float  # its darkness at the base
+    ink: int  # in an opaque picture, what differs from white by more than this is product
 
 
 @dataclass(frozen=True)
@@ -177,6 +194,7 @@ class Settings:
     analyze: AnalyzeSettings
     isolate: IsolateSettings
     cleanup: CleanupSettings
+    shadow: ShadowSettings
     review: ReviewSettings
     ignore: IgnoreSettings
     quality: QualitySettings

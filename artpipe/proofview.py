@@ -18,6 +18,8 @@ RULE_WORDS = {
     "edge_margin": "the product touches the edge", "no_overlays": "text or badges are not allowed here",
     "low_resolution": "the product photo was enlarged too much", "whole_product": "the product is cut off",
     "aspect": "the shape of the image is wrong", "color_mode": "the colours are not sRGB",
+    "uncertain_cutout": "the cut-out needs a retoucher's look", "one_subject": "more than one product is shown",
+    "no_text": "the photo carries text, a watermark or a price", "isolated_product": "the photo was not cut out",
 }
 WARNING_WORDS = {
     "low_resolution": "the picture is small, so it may look soft", "upscaled": "the photo was enlarged",
@@ -25,7 +27,9 @@ WARNING_WORDS = {
     "text_truncated": "a text was too long and was shortened with …", "text_clipped": "a letter was cut at its edge",
     "cmyk_converted": "colours were converted from print (CMYK)", "profile_converted": "colours were converted to sRGB",
     "product_cropped": "the product touches the photo's edge", "scene_photo": "the product could not be cut out",
-    "no_subject": "no product was found in the photo", "smaller": "rendered smaller to stay sharp",
+    "no_subject": "no product was found in the photo",
+    "uncertain_cutout": "the product could not be cut out reliably", "smaller": "rendered smaller to stay sharp",
+    "padded": "padded with comments to the platform's minimum file size",
     "dropped": "a text or badge this marketplace forbids was left out",
     "check_failed": "the image fails a marketplace rule (see its checks)",
 }

@@ -110,7 +110,7 @@ def composite(canvas: Image.Image, placed: Placed) -> None:
 def render(template: Template, size_name: str, values: Mapping[str, str], images: Mapping[str, Asset], *,
            canvas: Size | None = None, drop_roles: tuple[str, ...] = (),
            refuse_roles: tuple[str, ...] = (), min_subject_px: int = 0, cutout: str | None = None,
-           lang: str | None = None, system_fonts: tuple[str, ...] = (), flat: bool = False,
+           shadow: str | None = None, lang: str | None = None, system_fonts: tuple[str, ...] = (), flat: bool = False,
            locale: str | None = None, currency: str | None = None) -> Rendered:
     """Compose ``template`` at size ``size_name``; RenderError when a layer cannot be drawn.
 
@@ -119,11 +119,12 @@ def render(template: Template, size_name: str, values: Mapping[str, str], images
     promotional overlays); ``refuse_roles``: a RenderError when a visible layer has one of these roles.
     ``lang``: the text's language where a layer does not say; ``system_fonts``: font files tried last.
     ``locale``, ``currency``: the market a bare price is written for, over the price layers' own.
+    ``shadow``: none or contact: the shadow of product pictures, over the layers' own (a marketplace slot's).
     ``flat``: the canvas is only written to a file: an opaque one is drawn in RGB (see ``_background``).
     """
     size = canvas or template.size(size_name)
-    scene = Scene(template, size, field_values(template, values), dict(images), min_subject_px, cutout, lang,
-                  system_fonts, locale, currency)
+    scene = Scene(template, size, field_values(template, values), dict(images), min_subject_px, cutout, shadow,
+                  lang, system_fonts, locale, currency)
     out = _background(scene, flat)
     warnings: list[str] = []
     used: list[tuple[str, str]] = []

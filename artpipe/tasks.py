@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from artpipe.assetcache import SHARED, asset_key, load_cached, save_cached
 from artpipe.cutout import Isolate
@@ -21,9 +21,10 @@ from artpipe.errors import InputError, RenderError
 from artpipe.files import write_atomic
 from artpipe.imaging.budget import Budget, BudgetError, Landed, encode_within
 from artpipe.imaging.checks import CheckResult, check_bytes, num
+from artpipe.imaging.derived import derived
 from artpipe.imaging.encode import EncodeOptions, encode, flatten
 from artpipe.imaging.formats import SPELLINGS, suffix
-from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize
+from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize, product_mask
 from artpipe.imaging.open import open_image
 from artpipe.jobs import Fitted, RenderSpec, Task
 from artpipe.lettering import Lettering
@@ -33,6 +34,9 @@ from artpipe.render import Rendered, render
 from artpipe.results import Encoded, Failure, FileResult, OutputCheck, OutputResult, ProductResult, Status
 from artpipe.template.model import Template
 from artpipe.text.fonts import system_fonts
+
+if TYPE_CHECKING:
+    from artpipe.imaging.textfind import TextBox
 
 
 def load_asset(path: Path, boxes: tuple[Fitted, ...] = (), cache: Path | None = None,
@@ -98,6 +102,19 @@ def _low_resolution(rendered: Rendered, preset: Preset) -> list[CheckResult]:
     return [CheckResult("low_resolution", ok, measured, f"<= {num(most)}x", rule.source, rule.confidence)]
 
 
+def photo_text(source: Asset) -> tuple[TextBox, ...]:
+    """The text in a product photo, judged against its product (found once per photo, however many slots ask):
+    the model's mask, a cut-out's alpha, the colour path's product (what is not backdrop), or no mask when the
+    product was not isolated (then every text is judged by its words)."""
+    def find() -> tuple[TextBox, ...]:
+        from artpipe.imaging.textfind import text_findings  # onnxruntime only for slots that forbid text
+
+        return text_findings(flatten(source.image, (255, 255, 255)) if source.image.mode == "RGBA"
+                             else source.image, product_mask(source))
+
+    return derived(source.image, "photo-text", find)
+
+
 def _rule_result(preset: Preset, kind: str, ok: bool, measured: str, limit: str) -> list[CheckResult]:
     """The result of ``preset``'s rule ``kind`` judged while rendering; none when the preset has no such rule."""
     rule = preset.rule(kind)
@@ -123,6 +140,12 @@ def _source_rules(source: Asset | None, preset: Preset) -> list[CheckResult]:
         ok = not review.uncertain
         out += _rule_result(preset, "uncertain_cutout", ok, "the cut-out follows the product" if ok else
                             f"needs a retoucher: {'; '.join(review.doubts)}", "a cut-out artpipe is sure of")
+    if source is not None and preset.rule("no_text") is not None:
+        failing = [t for t in photo_text(source) if t.fails]
+        out += _rule_result(preset, "no_text", not failing, "; ".join(t.why for t in failing[:3]) +
+                            (f" and {len(failing) - 3} more" if len(failing) > 3 else "") if failing else
+                            "no text in the photo but what is printed on the product",
+                            "no caption, watermark, web address, price or promotion in the photo")
     pieces = review.pieces if review is not None else 1
     out += _rule_result(preset, "one_subject", pieces <= 1, f"{pieces} separate products" if pieces > 1 else
                         "one product", "one product (a set sold together: say so with subjects: set)")
@@ -240,7 +263,8 @@ def _write_output(task: Task, spec: RenderSpec, rendered: Rendered, source: Asse
     budgeted = options.min_bytes is not None or options.max_bytes is not None
     encoded = Encoded(len(landed.data), landed.quality, landed.subsampling, landed.size) if budgeted else None
     check = check_output(landed.data, rendered, preset, source, spec.platform) if preset else None
-    return OutputResult(spec.output, None, rendered.warnings, encoded, check, rendered.fonts)
+    warnings = (*rendered.warnings, *((f"padded:{landed.padded}",) if landed.padded else ()))
+    return OutputResult(spec.output, None, warnings, encoded, check, rendered.fonts)
 
 
 def _load_images(task: Task) -> tuple[dict[str, Asset], list[str], list[str]]:

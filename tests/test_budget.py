@@ -3,7 +3,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw
 
 from artpipe.imaging.budget import Budget, BudgetError, encode_within
 from artpipe.imaging.encode import EncodeOptions
@@ -45,8 +45,17 @@ def test_tmall_floor_raises_quality() -> None:
     landed = encode_within(im, EncodeOptions(quality=60), Budget(min_bytes=38_000, max_bytes=300_000))
     assert 38_000 <= len(landed.data) <= 300_000
     assert landed.quality > 60
+    # Flat art stays under the floor even at quality 100: a JPEG is padded with comments, its pixels untouched;
+    # a WebP cannot be and says so.
+    padded = encode_within(flat_art(), EncodeOptions(quality=60), Budget(min_bytes=38_000))
+    assert len(padded.data) == 38_000
+    assert padded.padded > 0
+    finest = encode_within(flat_art(), EncodeOptions(quality=100, subsampling="4:4:4"), Budget())
+    with Image.open(io.BytesIO(padded.data)) as a, Image.open(io.BytesIO(finest.data)) as b:
+        assert a.format == "JPEG"
+        assert ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox() is None
     with pytest.raises(BudgetError, match="under the 38000 floor"):
-        encode_within(flat_art(), EncodeOptions(quality=60), Budget(min_bytes=38_000))
+        encode_within(flat_art(), EncodeOptions(format="WEBP", quality=60), Budget(min_bytes=38_000))
 
 
 def test_png_is_quantized_to_fit() -> None:

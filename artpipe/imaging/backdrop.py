@@ -82,6 +82,11 @@ def apply_white(im: Image.Image, region: Image.Image, backdrop: tuple[int, int, 
     """``im`` (RGB) with the backdrop in ``region`` made pure white. ``box``: the part of ``region`` that
     ``im`` shows (in region pixels), when ``im`` is a crop or a scaled copy of the analysed picture. ``clear``:
     more to make white whatever its colour (a shadow, enclosed backdrop; 255 there), at ``region``'s size."""
+    if clear is not None:  # what is cleared counts as backdrop: next to it is no product edge to keep soft
+        if clear.size != region.size:
+            clear = clear.resize(region.size, Image.Resampling.BILINEAR)
+        region = ImageChops.lighter(region, clear)
+        cleared = clear.resize(im.size, Image.Resampling.BILINEAR, box=box)
     mask = region.resize(im.size, Image.Resampling.BILINEAR, box=box)
     # Near the product: full strength up to half the tolerance, fading to nothing at the tolerance (soft edges).
     # Away from it the backdrop is backdrop whatever its shade: a fading ramp there would leave the floor's
@@ -91,9 +96,7 @@ def apply_white(im: Image.Image, region: Image.Image, backdrop: tuple[int, int, 
     inner = region.filter(ImageFilter.MinFilter(_EDGE_BAND)).resize(im.size, Image.Resampling.BILINEAR, box=box)
     alpha = ImageChops.multiply(mask, ImageChops.lighter(ramp, inner))
     if clear is not None:
-        if clear.size != region.size:
-            clear = clear.resize(region.size, Image.Resampling.BILINEAR)
-        alpha = ImageChops.lighter(alpha, clear.resize(im.size, Image.Resampling.BILINEAR, box=box))
+        alpha = ImageChops.lighter(alpha, cleared)  # a shadow against the product goes, whatever its shade
     return Image.composite(Image.new("RGB", im.size, (255, 255, 255)), im, alpha)
 
 

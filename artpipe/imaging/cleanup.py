@@ -106,6 +106,38 @@ def _backdrop_like(like: np.ndarray, solid: np.ndarray) -> np.ndarray:
     return out
 
 
+def _shade(rgb: np.ndarray, model: BackdropModel) -> tuple[np.ndarray, np.ndarray]:
+    """Per pixel, how far its chromaticity (r, g, b shares) is from the backdrop's there, and its brightness as a
+    share of the backdrop's: a shadow keeps the first small and the second below 1."""
+    import numpy as np
+
+    f = rgb.astype(np.float32)
+    pred = np.clip(model.predict(*rgb.shape[:2]), 1.0, 255.0)
+    lum, lum_pred = f.sum(axis=-1) + 1.0, pred.sum(axis=-1)
+    chroma: np.ndarray = np.abs(f / lum[..., None] - pred / lum_pred[..., None]).max(axis=-1)
+    return chroma, lum / lum_pred
+
+
+def _in_backdrop_hue(f: np.ndarray, back: np.ndarray) -> np.ndarray:
+    """Pixels of a coloured backdrop's hue (within ``hue_degrees``, saturated enough to have one) and no brighter:
+    the backdrop and its shadows, however dark (chromaticity shares drift in the dark; the hue angle holds)."""
+    import numpy as np
+
+    rules = settings().cleanup
+
+    def opponent(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        r, g, b = x[..., 0], x[..., 1], x[..., 2]
+        return r - g, (r + g) / 2 - b
+
+    pa, pb = opponent(f)
+    ba, bb = opponent(back)
+    sat_p, sat_b = np.hypot(pa, pb), np.hypot(ba, bb)
+    cos = (pa * ba + pb * bb) / np.maximum(sat_p * sat_b, 1e-3)
+    darker = f.sum(axis=-1) <= 1.05 * back.sum(axis=-1)
+    out: np.ndarray = (cos >= np.cos(np.radians(rules.hue_degrees))) & (sat_p >= rules.hue_saturation * sat_b) & darker
+    return out
+
+
 def _shadow_like(rgb: np.ndarray, solid: np.ndarray, model: BackdropModel) -> np.ndarray:
     """Pieces of the product that are the backdrop darkened (same chromaticity, lower brightness, smooth) and
     open to the outside: a cast or contact shadow, a darker floor."""
@@ -113,12 +145,8 @@ def _shadow_like(rgb: np.ndarray, solid: np.ndarray, model: BackdropModel) -> np
     from scipy import ndimage
 
     rules = settings().cleanup
-    f = rgb.astype(np.float32)
-    pred = np.clip(model.predict(*rgb.shape[:2]), 1.0, 255.0)
-    lum, lum_pred = f.sum(axis=-1) + 1.0, pred.sum(axis=-1)
-    chroma = np.abs(f / lum[..., None] - pred / lum_pred[..., None]).max(axis=-1)
-    ratio = lum / lum_pred
-    grey = f.mean(axis=-1)
+    chroma, ratio = _shade(rgb, model)
+    grey = rgb.astype(np.float32).mean(axis=-1)
     texture = np.sqrt(np.maximum(ndimage.uniform_filter(grey * grey, 5) - ndimage.uniform_filter(grey, 5) ** 2, 0))
     shade = solid & (chroma <= rules.shadow_chroma) & (ratio >= rules.shadow_darkest) & (ratio < 1.0) & \
         (texture <= rules.shadow_texture + model.spread)
@@ -128,7 +156,12 @@ def _shadow_like(rgb: np.ndarray, solid: np.ndarray, model: BackdropModel) -> np
     out: np.ndarray = keep[labels]
     if out.sum() > rules.shadow_guard * max(1, int(solid.sum())):
         return np.zeros_like(solid)
-    return out
+    # A shadow's rim is grainier than its middle (a floor's texture, JPEG noise at its soft edge): next to the
+    # shadow, pixels of its colour are taken with it whatever their texture, or they stay as a speckled ring.
+    rim: np.ndarray = ndimage.binary_dilation(out, iterations=rules.shadow_rim) & solid & ~out & \
+        (chroma <= 2 * rules.shadow_chroma) & (ratio >= rules.shadow_darkest) & (ratio < 1.02)
+    shadow: np.ndarray = out | rim
+    return shadow
 
 
 def _dropped(rgb: np.ndarray, solid: np.ndarray, model: BackdropModel) -> np.ndarray:
@@ -136,7 +169,11 @@ def _dropped(rgb: np.ndarray, solid: np.ndarray, model: BackdropModel) -> np.nda
     import numpy as np
 
     rules = settings().cleanup
-    strong = (model.distance(rgb) > max(rules.recover_min, rules.recover_spread * model.spread)) & ~solid
+    chroma, ratio = _shade(rgb, model)
+    darker = (chroma <= rules.recover_not_shade) & (ratio < 1.0)  # the backdrop in shadow is no lost part
+    if max(model.mean) - min(model.mean) >= rules.coloured:
+        darker |= _in_backdrop_hue(rgb.astype(np.float32), model.predict(*rgb.shape[:2]))
+    strong = (model.distance(rgb) > max(rules.recover_min, rules.recover_spread * model.spread)) & ~solid & ~darker
     labels, n, areas = _components(strong)
     frame = np.zeros_like(solid)
     frame[0, :] = frame[-1, :] = frame[:, 0] = frame[:, -1] = True
@@ -148,6 +185,57 @@ def _dropped(rgb: np.ndarray, solid: np.ndarray, model: BackdropModel) -> np.nda
     return out
 
 
+def _edge_alpha(rgb: np.ndarray, m: np.ndarray, solid: np.ndarray, model: BackdropModel) -> np.ndarray:
+    """How much of each pixel near the outline is product, from its colour: on the line from the backdrop
+    there (the model) to the product's own colour nearby (its inner pixels, averaged), where the pixel lies.
+    A pixel of the backdrop's colour, or darker than it in the backdrop's hue (a shadow line along a hem), is
+    0; one of the product's colour is 1. The mask's value is kept where it is lower, and wherever product and
+    backdrop are too alike in colour to tell (a white product on white). Returns the factor (0-1) to multiply
+    the mask by."""
+    import numpy as np
+    from scipy import ndimage
+
+    rules = settings().cleanup
+    band = (m > 0) & ndimage.binary_dilation(~solid, iterations=rules.edge_band)  # the soft edge too
+    factor = np.ones(m.shape, dtype=np.float32)
+    if not band.any():
+        return factor
+    f = rgb.astype(np.float32)
+    inner = ndimage.binary_erosion(solid, iterations=rules.edge_band + 1)
+    size = 4 * rules.edge_band + 3
+    weight = ndimage.uniform_filter(inner.astype(np.float32), size)
+    product = np.stack([ndimage.uniform_filter(f[..., c] * inner, size) for c in range(3)], axis=-1)
+    product /= np.maximum(weight, 1e-3)[..., None]
+    back = model.predict(*m.shape)
+    span = product - back
+    length = (span * span).sum(axis=-1)
+    alpha = ((f - back) * span).sum(axis=-1) / np.maximum(length, 1.0)
+    known = band & (weight > 0.05) & (length >= rules.edge_contrast ** 2)
+    target = np.clip(alpha, 0.0, 1.0)
+    if max(model.mean) - min(model.mean) >= rules.coloured:  # a coloured backdrop: its hue, darker, is its shadow
+        near = (m > 0) & ndimage.binary_dilation(~solid, iterations=2 * rules.edge_band)
+        factor[near & _in_backdrop_hue(f, back)] = 0.0
+    factor[known] = np.minimum(1.0, target[known] / np.maximum(m[known], 1e-3))
+    return factor
+
+
+def _specks(solid: np.ndarray) -> np.ndarray:
+    """Pieces of the product far smaller than its largest piece (``speck`` of its area): a grain of the floor
+    or a crumb of a shadow's rim left on white, never a part a shopper would miss."""
+    import numpy as np
+    from scipy import ndimage
+
+    labels, n = ndimage.label(solid, structure=np.ones((3, 3), dtype=bool))
+    if n < 2:
+        return np.zeros_like(solid)
+    areas = np.bincount(labels.ravel())
+    areas[0] = 0
+    small = areas < settings().cleanup.speck * areas.max()
+    small[0] = False
+    out: np.ndarray = small[labels]
+    return out
+
+
 def _to_mask(select: np.ndarray, size: tuple[int, int]) -> Image.Image:
     import numpy as np
 
@@ -155,9 +243,12 @@ def _to_mask(select: np.ndarray, size: tuple[int, int]) -> Image.Image:
     return im.resize(size, Image.Resampling.BILINEAR) if im.size != size else im
 
 
-def clean_mask(rgb: Image.Image, mask: Image.Image, *, recover: bool = True, shadows: bool = True) -> Cleaned:
-    """``mask`` (L, ``rgb``'s size) with enclosed backdrop and shadows removed and dropped parts put back, where
-    the backdrop is plain enough to be modelled; ``mask`` itself otherwise."""
+def clean_mask(rgb: Image.Image, mask: Image.Image, *, recover: bool = True, shadows: bool = True,
+               edges: bool = True) -> Cleaned:
+    """``mask`` (L, ``rgb``'s size) with enclosed backdrop and shadows removed, dropped parts put back and (with
+    ``edges``) its outline's pixels weighed by their colour, where the backdrop is plain enough to be
+    modelled; ``mask`` itself otherwise. The colour path leaves ``edges`` and ``recover`` off: it whitens
+    edges by colour at the output's size, and finds the product by colour already."""
     import numpy as np
 
     rules = settings().cleanup
@@ -174,7 +265,13 @@ def clean_mask(rgb: Image.Image, mask: Image.Image, *, recover: bool = True, sha
     shadow = _shadow_like(arr, solid & ~remove, model) if shadows else np.zeros_like(solid)
     add = _dropped(arr, solid, model) if recover else np.zeros_like(solid)
     out = mask
+    factor = _edge_alpha(arr, m, solid & ~remove & ~shadow, model) if edges else np.ones(m.shape, np.float32)
+    if (factor < 1.0).any():
+        edge = Image.fromarray(np.round(factor * 255).astype(np.uint8), "L")
+        out = ImageChops.multiply(out, edge.resize(mask.size, Image.Resampling.BILINEAR) if edge.size != mask.size
+                                  else edge)
     gone = remove | shadow
+    gone |= _specks(solid & ~gone | add)
     if gone.any():
         out = ImageChops.subtract(out, _to_mask(gone, mask.size))
     if add.any():

@@ -133,7 +133,7 @@ def _color(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> I
     region = backdrop_region(im, backdrop, tolerance)
     product = region.point(lambda v: 255 - v)
     small = shrunk(im, max(region.size)).convert("RGB")
-    cleaned = clean_mask(small, product, recover=False)
+    cleaned = clean_mask(small, product, recover=False, edges=False)
     clear = ImageChops.subtract(product, cleaned.mask)
     rgb, m = analysis_arrays(small, cleaned.mask)
     verdict = review(rgb, m, cleaned.mask, "color", cleaned.backdrop)

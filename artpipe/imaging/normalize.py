@@ -15,12 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 
-from PIL import Image
+from PIL import Image, ImageChops
 
 from artpipe.defaults import settings
 from artpipe.imaging import profiles
 from artpipe.imaging.analyze import find_subject, preview
-from artpipe.imaging.backdrop import whiten
+from artpipe.imaging.backdrop import backdrop_region, whiten
 from artpipe.imaging.color import to_srgb_image
 from artpipe.imaging.isolate import is_cutout, isolate
 from artpipe.imaging.matting import cut_out
@@ -84,6 +84,21 @@ class Asset:
         if self.mask is None:
             return self.image
         return cut_out(self.image, self.mask)  # decontaminated: no fringe of the old backdrop
+
+
+def product_mask(asset: Asset) -> Image.Image | None:
+    """The product in ``asset.image`` (L, 255 = product, the image's size): the model's mask, a cut-out's alpha,
+    what the colour path does not whiten; None when the product was not isolated."""
+    if asset.mask is not None:
+        return asset.mask
+    if asset.image.mode == "RGBA":
+        return asset.image.getchannel("A")
+    if asset.isolation != "color" or asset.backdrop is None:
+        return None
+    region = backdrop_region(asset.image, asset.backdrop, settings().analyze.backdrop_tolerance)
+    if asset.clear is not None:
+        region = ImageChops.lighter(region, asset.clear.resize(region.size, Image.Resampling.BILINEAR))
+    return region.point(lambda v: 255 - v).resize(asset.image.size, Image.Resampling.BILINEAR)
 
 
 def orient(work: Work) -> Work:

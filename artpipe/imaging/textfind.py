@@ -290,8 +290,6 @@ def judge(im: Image.Image, found: TextBox, place: Place) -> TextBox:
     printed brand or label passes."""
     off = place in (Place.OUTSIDE, Place.CROSSING)
     where = "outside the product" if place is Place.OUTSIDE else "across the product's outline"
-    if off and _is_line(found.box):
-        return replace(found, place=place, fails=True, why=f"text {where} at {found.box}")
     words, confidence = (found.words, found.confidence) if found.words else read_text(im, found.box,
                                                                                      angle=found.angle)
     kind, overlay = classify(im, found.box, words, confidence)

@@ -36,6 +36,7 @@ class Scene:
     images: dict[str, Asset]  # image fields by name, template files by "file:<absolute path>"
     min_subject_px: int = 0  # a marketplace's minimum product size: product pictures grow to it where room allows
     cutout: str | None = None  # a marketplace slot's cutout (auto, model, never), over the layers' own
+    shadow: str | None = None  # a marketplace slot's shadow for product pictures (none, contact), over the layers'
     lang: str | None = None  # the job's language for text (its glyph forms), under a layer's own
     system_fonts: tuple[str, ...] = ()  # font files of the system a workspace allows as a last fallback
     locale: str | None = None  # the market prices are written for (a CLDR locale), under a layer's own
@@ -184,12 +185,16 @@ def read_asset(reader: Reader, key: str, ctx: LoadContext, *, font: bool = False
 
 
 def read_shadow(reader: Reader, key: str, ctx: LoadContext) -> Shadow | None:
-    """``shadow: true`` for the default soft shadow, or a mapping of dx, dy, blur, color."""
+    """``shadow: true`` for the default soft shadow, a mapping of dx, dy, blur, color, ``contact`` for a
+    contact shadow drawn from the picture's own outline, or ``none``."""
     raw = reader.raw(key)
     if raw is None or raw is False:
         return None
     if raw is True:
         return Shadow()
+    if isinstance(raw, str):
+        mode = reader.choice(key, ("none", "contact"), "none")
+        return Shadow(kind="contact") if mode == "contact" else None
     s = reader.mapping(key)
     if s is None:
         return None

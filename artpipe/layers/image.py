@@ -9,8 +9,8 @@ from PIL import Image, ImageChops
 
 from artpipe.defaults import settings
 from artpipe.errors import RenderError
-from artpipe.imaging.analyze import visible_box
-from artpipe.imaging.backdrop import apply_white, backdrop_region, clear_faint
+from artpipe.imaging.analyze import scale_box, shrunk, visible_box
+from artpipe.imaging.backdrop import apply_white, backdrop_region, clear_faint, whiten
 from artpipe.imaging.derived import derived
 from artpipe.imaging.normalize import Asset
 from artpipe.imaging.place import (
@@ -22,6 +22,7 @@ from artpipe.imaging.place import (
     rounded_mask,
     subject_window,
 )
+from artpipe.imaging.shadow import contact_shadow
 from artpipe.layers.base import (
     LoadContext,
     Placed,
@@ -306,10 +307,20 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
     if layer.mask != "none":
         out = _masked(out, layer.mask, layer.radius.pixels(min(out.size)))
     out = with_opacity(out, layer.opacity)
-    if layer.shadow is not None:
-        out, dx, dy = drop_shadow(out, layer.shadow, resolve_color(layer.shadow.color, scene, layer.origin))
+    shadow = _shadow(layer, scene)
+    if shadow is not None and shadow.kind == "contact":
+        out = contact_shadow(out)
+    elif shadow is not None:
+        out, dx, dy = drop_shadow(out, shadow, resolve_color(shadow.color, scene, layer.origin))
         x, y = x + dx, y + dy
     return Placed(out, rect.x + x, rect.y + y, notes, factor if layer.source.startswith("$") else 0.0)
+
+
+def _shadow(layer: ImageLayer, scene: Scene) -> Shadow | None:
+    """The layer's shadow; a marketplace slot decides it for product pictures (none, or a contact shadow)."""
+    if layer.role != "product" or scene.shadow is None:
+        return layer.shadow
+    return Shadow(kind="contact") if scene.shadow == "contact" else None
 
 
 def _white_subject(asset: Asset) -> tuple[int, int, int, int]:
@@ -318,8 +329,20 @@ def _white_subject(asset: Asset) -> tuple[int, int, int, int]:
     assert asset.backdrop is not None
     backdrop = asset.backdrop
     tolerance = settings().analyze.backdrop_tolerance
-    box = derived(asset.image, "white-subject", lambda: visible_box(asset.image, None, tolerance, backdrop=backdrop))
-    return box or asset.subject
+    if asset.clear is None:
+        box = derived(asset.image, "white-subject",
+                      lambda: visible_box(asset.image, None, tolerance, backdrop=backdrop))
+        return box or asset.subject
+    clear = asset.clear
+
+    def cleared() -> tuple[int, int, int, int] | None:  # shadows and enclosed backdrop go too: measure without
+        small = shrunk(asset.image, 1024).convert("RGB")
+        white = whiten(small, backdrop, tolerance, clear)
+        found = visible_box(white, None, tolerance)
+        return scale_box(found, asset.image.width / small.width, asset.image.height / small.height,
+                         *asset.image.size) if found else None
+
+    return derived(asset.image, "white-subject", cleared) or asset.subject
 
 
 def _grown_inset(layer: ImageLayer, rect: Rect, src: tuple[int, int], min_px: int) -> int:

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from artpipe.imaging.checks import Rule as Rule
 from artpipe.imaging.formats import NAMES, WRITTEN, written_list
 from artpipe.schema import Problems, Reader, suggest
-from artpipe.template.model import ROLES, Size
+from artpipe.template.model import ROLES, SHADOW_MODES, Size
 from artpipe.yamlsrc import load_mapping
 
 CONFIDENCE = ("official", "secondary", "unverified")
@@ -44,6 +44,7 @@ class Preset:
     rules: tuple[Rule, ...]
     template: str | None = None  # the shipped template a request renders into this slot by default
     cutout: str | None = None  # auto, model or never: how this slot shows product photos (None: as layers say)
+    shadow: str | None = None  # none or contact: the shadow under product pictures (None: as layers say)
 
     @property
     def format(self) -> str:
@@ -102,13 +103,14 @@ def _preset(name: str, reader: Reader, base: Preset | None) -> Preset:
     reader.check_keys(("title", "template", "render", "rules"), () if base else ("title", "render", "rules"))
     render = reader.mapping("render")
     width, height, formats = (base.width, base.height, base.formats) if base else (800, 800, ("JPEG",))
-    cutout = base.cutout if base else None
+    cutout, shadow = (base.cutout, base.shadow) if base else (None, None)
     if render is not None:
-        render.check_keys(("width", "height", "format", "cutout"))
+        render.check_keys(("width", "height", "format", "cutout", "shadow"))
         width = render.number("width", width, minimum=1, maximum=20000, integer=True)
         height = render.number("height", height, minimum=1, maximum=20000, integer=True)
         formats = _formats(render, formats)
         cutout = render.choice("cutout", CUTOUTS, cutout)
+        shadow = render.choice("shadow", SHADOW_MODES, shadow)
     rules = {rule.kind: rule for rule in (base.rules if base else ())}
     listed = reader.mapping("rules")
     if listed is not None:
@@ -124,7 +126,7 @@ def _preset(name: str, reader: Reader, base: Preset | None) -> Preset:
             (render or reader).problem("format" if render else None, f"renders {fmt}, which its formats rule does "
                                        f"not allow ({', '.join(allowed)})", "render an allowed format")
     return Preset(name, reader.text("title", base.title if base else name) or name, width, height, formats,
-                  tuple(rules.values()), reader.text("template", base.template if base else None), cutout)
+                  tuple(rules.values()), reader.text("template", base.template if base else None), cutout, shadow)
 
 
 def _read(path: Path, known: dict[str, Preset], platforms: dict[str, tuple[str, ...]]) -> None:
@@ -181,10 +183,11 @@ class Slot:
     refuse_roles: tuple[str, ...]
     min_subject_px: int
     cutout: str | None
+    shadow: str | None = None
 
     def render_options(self) -> dict[str, Any]:
         return {"canvas": self.canvas, "drop_roles": self.drop_roles, "refuse_roles": self.refuse_roles,
-                "min_subject_px": self.min_subject_px, "cutout": self.cutout}
+                "min_subject_px": self.min_subject_px, "cutout": self.cutout, "shadow": self.shadow}
 
 
 def slot_of(preset: Preset) -> Slot:
@@ -192,7 +195,7 @@ def slot_of(preset: Preset) -> Slot:
     dropped, refused = overlay_roles(preset)
     subject = preset.rule("subject")
     return Slot(Size(preset.name, preset.width, preset.height), dropped, refused,
-                int(subject.params.get("min_px", 0)) if subject else 0, preset.cutout)
+                int(subject.params.get("min_px", 0)) if subject else 0, preset.cutout, preset.shadow)
 
 
 def platform_of(preset: Preset) -> str:

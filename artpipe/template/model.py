@@ -109,12 +109,17 @@ class Background:
 
 @dataclass(frozen=True)
 class Shadow:
-    """A soft drop shadow: offset, blur radius (pixels) and colour (with alpha)."""
+    """A shadow: a soft drop shadow (offset, blur radius in pixels, colour with alpha), or with ``kind`` contact
+    a product's contact shadow drawn from its own outline (see imaging/shadow.py)."""
 
     dx: int = 0
     dy: int = 8
     blur: int = 16
     color: str = "#00000055"
+    kind: str = "drop"  # drop or contact
+
+
+SHADOW_MODES = ("none", "contact")  # a marketplace slot's shadow for product pictures (render.shadow)
 
 
 @dataclass(frozen=True)
