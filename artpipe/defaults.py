@@ -45,6 +45,15 @@ class SheetLimits:
 
 
 @dataclass(frozen=True)
+class StudioSettings:
+    signin_delay_seconds: float  # a wrong name or password is answered this much later
+    signin_attempts_per_name: int  # within the window; then the name waits
+    signin_attempts_per_address: int  # from one address, any names, within the window
+    signin_window_seconds: float
+    signin_hashes_at_once: int  # password checks run in threads, this many at a time
+
+
+@dataclass(frozen=True)
 class ImageLimits:
     max_file_bytes: int  # larger inputs are too_large
     max_pixels: int  # above is too_large
@@ -130,6 +139,7 @@ class Settings:
     yaml: YamlLimits
     csv: CsvLimits
     sheet: SheetLimits
+    studio: StudioSettings
     image: ImageLimits
     text: TextSettings
     encode: EncodeSettings

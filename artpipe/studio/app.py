@@ -4,8 +4,10 @@ approved. Every page is a thin layer over the same engine as the command line.""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import io
+import math
 import re
 import secrets
 import time
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from anyio import CapacityLimiter, to_thread
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -54,8 +57,9 @@ from artpipe.studio.forms import (
 )
 from artpipe.studio.hosts import LOOPBACK_NAMES, HostCheck, served_hosts
 from artpipe.studio.runs import STUDIO, Runner, campaign_root
+from artpipe.studio.signin import Attempts
 from artpipe.studio.store import DECISIONS, Record, Store
-from artpipe.studio.users import USERS_FILE, check_password, load_users
+from artpipe.studio.users import USERS_FILE, load_users, verify_user
 from artpipe.template.find import bundled_templates
 from artpipe.text import fonts
 
@@ -133,6 +137,10 @@ def create_app(config: StudioConfig) -> Starlette:
     store = Store(ws.state / "studio.db")
     runner = Runner(ws, store, config.jobs, config.executor)
     users_file = ws.root / USERS_FILE
+    signin = settings().studio
+    by_name = Attempts(signin.signin_attempts_per_name, signin.signin_window_seconds)
+    by_address = Attempts(signin.signin_attempts_per_address, signin.signin_window_seconds)
+    hashing = CapacityLimiter(signin.signin_hashes_at_once)
     pages = Environment(loader=PackageLoader("artpipe.studio", "templates"), autoescape=select_autoescape())
     pages.filters["when"] = lambda t: time.strftime("%Y-%m-%d %H:%M", time.localtime(float(t)))
 
@@ -183,11 +191,17 @@ def create_app(config: StudioConfig) -> Starlette:
         if request.method == "GET":
             return page(request, "login.html")
         form = await form_of(request)
-        name, password = str(form.get("name", "")), str(form.get("password", ""))
-        stored = load_users(users_file).get(name)
-        if stored is None or not check_password(password, stored):
-            time.sleep(0.5)
+        name, password = str(form.get("name", ""))[:200], str(form.get("password", ""))[:1024]
+        address = request.client.host if request.client else ""
+        now = time.monotonic()
+        wait_s = max(by_name.take(name, now), by_address.take(address, now))
+        if wait_s:
+            return page(request, "login.html", 429, name=name,
+                        error=f"Too many sign-in attempts; try again in {math.ceil(wait_s / 60)} min.")
+        if not await to_thread.run_sync(verify_user, users_file, name, password, limiter=hashing):
+            await asyncio.sleep(signin.signin_delay_seconds)
             return page(request, "login.html", 401, error="Wrong name or password.", name=name)
+        by_name.forgive(name)
         request.session.clear()
         request.session["user"] = name
         return RedirectResponse("/requests", 303)
