@@ -38,6 +38,7 @@ class CsvLimits:
 class SheetLimits:
     max_bytes: int  # an operator's product sheet as uploaded
     max_unzipped_bytes: int  # an XLSX whose parts unpack to more is refused (zip bombs)
+    max_parts: int  # files inside an XLSX
     max_rows: int  # counted as read, whatever the sheet declares
     max_columns: int
     max_cells: int  # filled cells

@@ -368,6 +368,7 @@ def create_app(config: StudioConfig) -> Starlette:
         return file_in(ws.root / record.folder, "request.yaml")
 
     def approved_zip(record: Record) -> Response:
+        """The approved set as a zip (reads every image: call it in a thread)."""
         root = root_of(record)
         if not (root / "approved.json").is_file():
             raise HTTPException(404, "Nothing is approved yet.")
@@ -388,7 +389,8 @@ def create_app(config: StudioConfig) -> Starlette:
         root = root_of(record)
         if not (root / "report.json").is_file():
             raise HTTPException(404, "The request has not been rendered yet.")
-        page_html = proof_page(root, record.campaign, record.merchant, record.deadline, embed=True)
+        page_html = await run_in_threadpool(proof_page, root, record.campaign, record.merchant, record.deadline,
+                                            embed=True)  # reads every image: never on the event loop
         return Response(page_html, media_type="text/html; charset=utf-8",
                         headers=attachment(f"{record.campaign}-proof.html"))
 
@@ -400,6 +402,11 @@ def create_app(config: StudioConfig) -> Starlette:
         proof = proof_of(record)
         if proof is None:
             raise HTTPException(404, "The request has not been rendered yet.")
+        return Response(await run_in_threadpool(proof_bundle, record, root, proof), media_type="application/zip",
+                        headers=attachment(f"{record.campaign}-proof.zip"))
+
+    def proof_bundle(record: Record, root: Path, proof: Proof) -> bytes:
+        """The proof zip's bytes (reads and compresses every image: call it in a thread)."""
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(f"{record.campaign}/index.html",
@@ -407,12 +414,11 @@ def create_app(config: StudioConfig) -> Starlette:
             for rel in sorted({s.rel for s in proof.shots} | {s.diff for s in proof.shots if s.diff}):
                 if (root / rel).is_file():
                     archive.write(root / rel, f"{record.campaign}/{rel}")
-        return Response(buffer.getvalue(), media_type="application/zip",
-                        headers=attachment(f"{record.campaign}-proof.zip"))
+        return buffer.getvalue()
 
     async def download(request: Request) -> Response:
         operator(request)
-        return approved_zip(record_of(request.path_params["rid"]))
+        return await run_in_threadpool(approved_zip, record_of(request.path_params["rid"]))
 
     def linked(request: Request) -> Record:
         rid = store.request_of_link(request.path_params["token"])
@@ -432,7 +438,7 @@ def create_app(config: StudioConfig) -> Starlette:
         return file_in(root_of(record), request.path_params["rel"])
 
     async def merchant_zip(request: Request) -> Response:
-        return approved_zip(linked(request))
+        return await run_in_threadpool(approved_zip, linked(request))
 
     async def decide(request: Request) -> Response:
         record = linked(request)
