@@ -396,6 +396,30 @@ def limited(client: TestClient) -> None:
     assert blocked.status_code == 429
 
 
+def test_a_cookie_stops_working_when_its_session_ends_or_its_user_is_removed(ws: Workspace) -> None:
+    add_studio_user(ws, "anna", "correct horse battery")
+    add_studio_user(ws, "bob", "another long password")
+    app = studio_app(ws, public=True, jobs=1)
+
+    def signed_in(name: str, password: str) -> TestClient:
+        client = TestClient(app, base_url="http://127.0.0.1")
+        client.post("/login", data={"csrf": csrf(client.get("/login").text), "name": name, "password": password})
+        assert client.get("/requests", follow_redirects=False).status_code == 200
+        return client
+
+    anna = signed_in("anna", "correct horse battery")
+    kept = dict(anna.cookies)
+    anna.post("/logout", data={"csrf": csrf(anna.get("/requests").text)})
+    replay = TestClient(app, base_url="http://127.0.0.1", cookies=kept)  # the cookie as it was before sign-out
+    assert replay.get("/requests", follow_redirects=False).headers["location"] == "/login"
+    bob = signed_in("bob", "another long password")
+    users = ws.root / "studio-users.yaml"
+    users.write_text(re.sub(r"\n  bob: .*", "", users.read_text(encoding="utf-8")), encoding="utf-8")  # removed
+    assert "bob" not in users.read_text(encoding="utf-8")
+    assert bob.get("/requests", follow_redirects=False).headers["location"] == "/login"
+    assert signed_in("anna", "correct horse battery").get("/requests").status_code == 200  # others carry on
+
+
 def test_serving_beyond_this_machine_needs_users(ws: Workspace) -> None:
     done = CliRunner().invoke(main, ["serve", "--config", str(ws.root), "--host", "0.0.0.0"])  # noqa: S104
     assert done.exit_code == 2

@@ -65,6 +65,7 @@ from artpipe.text import fonts
 
 MAX_BODY = 400 * 1024 * 1024  # one request's photos and sheet together
 LINK_DAYS = 14
+SESSION_SECONDS = 12 * 3600  # an operator's sign-in lasts this long (the cookie and its session on the server)
 PICKABLE = 500  # workspace photos listed in the form
 WEB_FONTS = {"NotoSansCJK-Regular.otf": "regular", "NotoSansCJK-Bold.otf": "bold"}
 PLATFORMS = ("tmall", "taobao", "jd", "amazon", "shopify", "lazada", "ebay", "etsy", "google")
@@ -155,10 +156,19 @@ def create_app(config: StudioConfig) -> Starlette:
 
     def operator(request: Request) -> str:
         """The signed-in operator; without a users file (only on this machine) everyone here is 'local'."""
-        user = request.session.get("user")
+        user, known = request.session.get("user"), load_users(users_file)
         if user:
-            return str(user)
-        if not load_users(users_file) and not config.needs_users:
+            # Only while its session is on the server and the user is still in the users file: a cookie kept
+            # after signing out, or of a removed user, opens nothing.
+            sid = str(request.session.get("sid", ""))
+            if user in known and store.session_user(sid) == user:
+                return str(user)
+            if user in known:
+                store.end_session(sid)
+            else:
+                store.end_sessions_of(str(user))
+            request.session.clear()
+        if not known and not config.needs_users:
             return "local"
         raise HTTPException(303, headers={"Location": "/login"})
 
@@ -204,10 +214,12 @@ def create_app(config: StudioConfig) -> Starlette:
         by_name.forgive(name)
         request.session.clear()
         request.session["user"] = name
+        request.session["sid"] = store.open_session(name, SESSION_SECONDS)
         return RedirectResponse("/requests", 303)
 
     async def logout(request: Request) -> Response:
         await form_of(request)
+        store.end_session(str(request.session.get("sid", "")))
         request.session.clear()
         return RedirectResponse("/login" if load_users(users_file) or config.needs_users else "/requests", 303)
 
@@ -503,7 +515,7 @@ def create_app(config: StudioConfig) -> Starlette:
                     middleware=[Middleware(HostCheck, hosts=served_hosts(config.listen, config.port, config.origin)),
                                 Middleware(BodyLimit, limit=MAX_BODY),
                                 Middleware(SessionMiddleware, secret_key=_secret(ws), same_site="strict",
-                                           https_only=config.origin.startswith("https://"), max_age=12 * 3600)])
+                                           https_only=config.origin.startswith("https://"), max_age=SESSION_SECONDS)])
     app.state.store, app.state.runner, app.state.presets = store, runner, load_presets()
     return app
 
