@@ -20,6 +20,7 @@ from artpipe.batch import run_request as run_request
 from artpipe.config import Workspace as Workspace
 from artpipe.config import init_workspace as init_workspace
 from artpipe.config import load_workspace as load_workspace
+from artpipe.config import public_origin as public_origin
 from artpipe.defaults import settings
 from artpipe.errors import ConfigError, InputError, Problem
 from artpipe.executors import Executor, LocalExecutor, render_all

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import click
 
-from artpipe.api import add_studio_user, load_workspace, studio_app, studio_users
+from artpipe.api import add_studio_user, load_workspace, public_origin, studio_app, studio_users
 from artpipe.cli_common import EXIT_CONFIG, JOBS_OPTION, executor_from, executor_options, fail_config
-from artpipe.config import public_origin
 from artpipe.errors import ConfigError
 
 CONFIG = click.option("--config", "config", type=click.Path(exists=True, path_type=Path), default=Path("."),
