@@ -38,10 +38,20 @@ class CsvLimits:
 class SheetLimits:
     max_bytes: int  # an operator's product sheet as uploaded
     max_unzipped_bytes: int  # an XLSX whose parts unpack to more is refused (zip bombs)
+    max_parts: int  # files inside an XLSX
     max_rows: int  # counted as read, whatever the sheet declares
     max_columns: int
     max_cells: int  # filled cells
     max_field_bytes: int  # per cell
+
+
+@dataclass(frozen=True)
+class StudioSettings:
+    signin_delay_seconds: float  # a wrong name or password is answered this much later
+    signin_attempts_per_name: int  # within the window; then the name waits
+    signin_attempts_per_address: int  # from one address, any names, within the window
+    signin_window_seconds: float
+    signin_hashes_at_once: int  # password checks run in threads, this many at a time
 
 
 @dataclass(frozen=True)
@@ -186,6 +196,7 @@ class Settings:
     yaml: YamlLimits
     csv: CsvLimits
     sheet: SheetLimits
+    studio: StudioSettings
     image: ImageLimits
     text: TextSettings
     encode: EncodeSettings

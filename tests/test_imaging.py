@@ -302,3 +302,16 @@ def test_a_large_jpeg_is_decoded_only_as_large_as_its_boxes_need(tmp_path: Path)
     trimmed = load_asset(tmp_path / "cut-out.png", (Fitted(300, 300, trim=True),))
     assert trimmed.image.size == (2000, 1500)  # 1/2 keeps the product at 300 px, its box: never enlarged
     assert trimmed.subject[2] - trimmed.subject[0] >= 298
+
+
+def test_a_heic_cut_short_is_truncated_and_one_that_lies_is_too_large(tmp_path: Path) -> None:
+    from hostile import heic_claiming_1x1
+
+    lying = tmp_path / "lying.heic"
+    lying.write_bytes(heic_claiming_1x1())
+    err = reject(lying)
+    assert err.reason == "too_large"
+    assert "Security limit exceeded" in err.message
+    cut = tmp_path / "cut.heic"
+    cut.write_bytes(heic_claiming_1x1()[:-200])  # libheif: "Unexpected end of file"
+    assert reject(cut).reason == "truncated"

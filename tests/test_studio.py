@@ -7,6 +7,7 @@ import io
 import json
 import re
 import shutil
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -305,6 +306,118 @@ def test_the_documented_proxies_reach_the_studio_at_its_public_url(ws: Workspace
     assert proxied.get("/login", headers={"Host": host, "X-Forwarded-Proto": "https"}).status_code == 200
     assert proxied.get("/login", headers={"Host": "127.0.0.1:8750"}).status_code == 200  # on the machine itself
     assert proxied.get("/login", headers={"Host": "127.0.0.1:8750.evil.example"}).status_code == 400
+
+
+def test_wrong_sign_ins_do_not_hold_up_the_studio(ws: Workspace) -> None:
+    add_studio_user(ws, "anna", "correct horse battery")
+    with TestClient(studio_app(ws, public=True, jobs=1), base_url="http://127.0.0.1") as client:  # one event loop
+        held_up = timed_beside_wrong_sign_ins(client)
+    assert held_up < 1.0  # answered beside them, not after them (8 x 0.5 s on the loop)
+
+
+def timed_beside_wrong_sign_ins(client: TestClient) -> float:
+    """How long a page takes while 8 wrong sign-ins are answered on the same event loop."""
+    token = csrf(client.get("/login").text)
+    guesses = [threading.Thread(target=client.post, args=("/login",),
+                                kwargs={"data": {"csrf": token, "name": f"n{i}", "password": "wrong"}})
+               for i in range(8)]
+    for guess in guesses:
+        guess.start()
+    time.sleep(0.2)  # the guesses are being checked (each then waits half a second before its answer)
+    started = time.monotonic()
+    assert client.get("/login").status_code == 200
+    took = time.monotonic() - started
+    for guess in guesses:
+        guess.join()
+    return took
+
+
+def test_an_unknown_name_costs_a_password_check_as_a_known_one_does(ws: Workspace,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    from artpipe.studio import users
+
+    add_studio_user(ws, "anna", "correct horse battery")
+    client = TestClient(studio_app(ws, public=True, jobs=1), base_url="http://127.0.0.1")
+    token = csrf(client.get("/login").text)
+    client.post("/login", data={"csrf": token, "name": "nobody", "password": "x"})  # the dummy hash is made once
+    checks: list[int] = []
+    real = hashlib.scrypt
+
+    def counted(*args: Any, **kwargs: Any) -> bytes:
+        checks.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(users.hashlib, "scrypt", counted)
+    for name in ("anna", "nobody"):
+        checks.clear()
+        answer = client.post("/login", data={"csrf": token, "name": name, "password": "wrong password"})
+        assert answer.status_code == 401
+        assert "Wrong name or password." in answer.text
+        assert checks == [1], name
+
+
+def test_sign_ins_are_limited_per_name_and_per_address(ws: Workspace) -> None:
+    add_studio_user(ws, "anna", "correct horse battery")
+    add_studio_user(ws, "bob", "another long password")
+    with TestClient(studio_app(ws, public=True, jobs=1), base_url="http://127.0.0.1") as client:
+        limited(client)
+
+
+def limited(client: TestClient) -> None:
+    """Ten guesses at once for anna, the right password, bob's sign-in, then guesses up to the address's limit."""
+    token = csrf(client.get("/login").text)
+    answers: list[int] = []
+
+    def guess(name: str) -> None:
+        answers.append(client.post("/login", data={"csrf": token, "name": name, "password": "wrong"}).status_code)
+
+    guesses = [threading.Thread(target=guess, args=("anna",)) for _ in range(10)]  # at once: no race past the limit
+    for thread in guesses:
+        thread.start()
+    for thread in guesses:
+        thread.join()
+    assert sorted(answers) == [401] * 5 + [429] * 5
+    right = client.post("/login", data={"csrf": token, "name": "anna", "password": "correct horse battery"})
+    assert right.status_code == 429  # the right password too, until the name's window has passed
+    assert "Too many sign-in attempts; try again in 15 min." in right.text
+    assert client.get("/requests", follow_redirects=False).status_code == 303
+    signed = client.post("/login", data={"csrf": token, "name": "bob", "password": "another long password"},
+                         follow_redirects=False)
+    assert signed.status_code == 303  # another name from the same address still may (12 of 20 attempts)
+    client.post("/logout", data={"csrf": csrf(client.get("/requests").text)})
+    token = csrf(client.get("/login").text)
+    answers.clear()
+    for i in range(8):
+        guess(f"name{i}")
+    assert answers == [401] * 8  # attempts 13 to 20 from this address
+    blocked = client.post("/login", data={"csrf": token, "name": "bob", "password": "another long password"})
+    assert blocked.status_code == 429
+
+
+def test_a_cookie_stops_working_when_its_session_ends_or_its_user_is_removed(ws: Workspace) -> None:
+    add_studio_user(ws, "anna", "correct horse battery")
+    add_studio_user(ws, "bob", "another long password")
+    app = studio_app(ws, public=True, jobs=1)
+
+    def signed_in(name: str, password: str) -> TestClient:
+        client = TestClient(app, base_url="http://127.0.0.1")
+        client.post("/login", data={"csrf": csrf(client.get("/login").text), "name": name, "password": password})
+        assert client.get("/requests", follow_redirects=False).status_code == 200
+        return client
+
+    anna = signed_in("anna", "correct horse battery")
+    kept = dict(anna.cookies)
+    anna.post("/logout", data={"csrf": csrf(anna.get("/requests").text)})
+    replay = TestClient(app, base_url="http://127.0.0.1", cookies=kept)  # the cookie as it was before sign-out
+    assert replay.get("/requests", follow_redirects=False).headers["location"] == "/login"
+    bob = signed_in("bob", "another long password")
+    users = ws.root / "studio-users.yaml"
+    users.write_text(re.sub(r"\n  bob: .*", "", users.read_text(encoding="utf-8")), encoding="utf-8")  # removed
+    assert "bob" not in users.read_text(encoding="utf-8")
+    assert bob.get("/requests", follow_redirects=False).headers["location"] == "/login"
+    assert signed_in("anna", "correct horse battery").get("/requests").status_code == 200  # others carry on
 
 
 def test_serving_beyond_this_machine_needs_users(ws: Workspace) -> None:

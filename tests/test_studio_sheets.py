@@ -83,6 +83,15 @@ def utf16() -> bytes:
     return rewritten(SHEET, change)
 
 
+def many_parts() -> bytes:
+    """The PRODUCTS workbook with 1000 empty files added (each one costs an open when the zip is checked)."""
+    out = io.BytesIO(workbook(PRODUCTS))
+    with zipfile.ZipFile(out, "a") as archive:
+        for i in range(1000):
+            archive.writestr(f"customXml/item{i}.xml", b"")
+    return out.getvalue()
+
+
 def many_rows(count: int) -> bytes:
     return workbook([["sku"], *([f"p{i}"] for i in range(count))])
 
@@ -106,7 +115,8 @@ HOSTILE: dict[str, tuple[Callable[[], bytes], str]] = {
     "external entity": (lambda: rewritten("xl/workbook.xml", lambda xml: EXTERNAL + xml),
                         "xl/workbook.xml declares XML entities (a DTD)"),
     "UTF-16 part": (utf16, "xl/worksheets/sheet1.xml is not UTF-8 XML"),
-    "zip bomb": (zip_bomb, "unpacks to more than 50 MB"),
+    "zip bomb": (zip_bomb, "unpacks to more than 20 MB"),
+    "many parts": (lambda: rewritten("docProps/app.xml", lambda xml: xml, many_parts()), "holds more than 1000 files"),
     "a cell over 128 KB": (lambda: rewritten(SHEET, lambda xml: xml.replace("马克杯".encode(), b"x" * 2**17)),
                            "row 2 has a cell over 128 KB; shorten it"),
 }

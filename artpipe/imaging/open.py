@@ -80,7 +80,8 @@ def _classify_decode_error(exc: BaseException) -> tuple[str, str]:
         why = text or "out of memory"
         return "too_large", (f"the decoder refused it as too large for its safety limits ({why}); export it "
                              "again as a JPEG of at most a few thousand pixels a side")
-    if "truncated" in text or isinstance(exc, EOFError) or "broken data stream" in text:
+    if "truncated" in text or isinstance(exc, EOFError) or "broken data stream" in text or \
+            "end of file" in text.lower():  # libheif: "Unexpected end of file"
         return "truncated", "the file is cut short (an unfinished copy or download?); send it again"
     return "corrupt", f"the image data is damaged ({text or type(exc).__name__}); re-export it from the source"
 

@@ -4,8 +4,10 @@ approved. Every page is a thin layer over the same engine as the command line.""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import io
+import math
 import re
 import secrets
 import time
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from anyio import CapacityLimiter, to_thread
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -54,13 +57,15 @@ from artpipe.studio.forms import (
 )
 from artpipe.studio.hosts import LOOPBACK_NAMES, HostCheck, served_hosts
 from artpipe.studio.runs import STUDIO, Runner, campaign_root
+from artpipe.studio.signin import Attempts
 from artpipe.studio.store import DECISIONS, Record, Store
-from artpipe.studio.users import USERS_FILE, check_password, load_users
+from artpipe.studio.users import USERS_FILE, load_users, verify_user
 from artpipe.template.find import bundled_templates
 from artpipe.text import fonts
 
 MAX_BODY = 400 * 1024 * 1024  # one request's photos and sheet together
 LINK_DAYS = 14
+SESSION_SECONDS = 12 * 3600  # an operator's sign-in lasts this long (the cookie and its session on the server)
 PICKABLE = 500  # workspace photos listed in the form
 WEB_FONTS = {"NotoSansCJK-Regular.otf": "regular", "NotoSansCJK-Bold.otf": "bold"}
 PLATFORMS = ("tmall", "taobao", "jd", "amazon", "shopify", "lazada", "ebay", "etsy", "google")
@@ -133,6 +138,10 @@ def create_app(config: StudioConfig) -> Starlette:
     store = Store(ws.state / "studio.db")
     runner = Runner(ws, store, config.jobs, config.executor)
     users_file = ws.root / USERS_FILE
+    signin = settings().studio
+    by_name = Attempts(signin.signin_attempts_per_name, signin.signin_window_seconds)
+    by_address = Attempts(signin.signin_attempts_per_address, signin.signin_window_seconds)
+    hashing = CapacityLimiter(signin.signin_hashes_at_once)
     pages = Environment(loader=PackageLoader("artpipe.studio", "templates"), autoescape=select_autoescape())
     pages.filters["when"] = lambda t: time.strftime("%Y-%m-%d %H:%M", time.localtime(float(t)))
 
@@ -147,10 +156,19 @@ def create_app(config: StudioConfig) -> Starlette:
 
     def operator(request: Request) -> str:
         """The signed-in operator; without a users file (only on this machine) everyone here is 'local'."""
-        user = request.session.get("user")
+        user, known = request.session.get("user"), load_users(users_file)
         if user:
-            return str(user)
-        if not load_users(users_file) and not config.needs_users:
+            # Only while its session is on the server and the user is still in the users file: a cookie kept
+            # after signing out, or of a removed user, opens nothing.
+            sid = str(request.session.get("sid", ""))
+            if user in known and store.session_user(sid) == user:
+                return str(user)
+            if user in known:
+                store.end_session(sid)
+            else:
+                store.end_sessions_of(str(user))
+            request.session.clear()
+        if not known and not config.needs_users:
             return "local"
         raise HTTPException(303, headers={"Location": "/login"})
 
@@ -183,17 +201,25 @@ def create_app(config: StudioConfig) -> Starlette:
         if request.method == "GET":
             return page(request, "login.html")
         form = await form_of(request)
-        name, password = str(form.get("name", "")), str(form.get("password", ""))
-        stored = load_users(users_file).get(name)
-        if stored is None or not check_password(password, stored):
-            time.sleep(0.5)
+        name, password = str(form.get("name", ""))[:200], str(form.get("password", ""))[:1024]
+        address = request.client.host if request.client else ""
+        now = time.monotonic()
+        wait_s = max(by_name.take(name, now), by_address.take(address, now))
+        if wait_s:
+            return page(request, "login.html", 429, name=name,
+                        error=f"Too many sign-in attempts; try again in {math.ceil(wait_s / 60)} min.")
+        if not await to_thread.run_sync(verify_user, users_file, name, password, limiter=hashing):
+            await asyncio.sleep(signin.signin_delay_seconds)
             return page(request, "login.html", 401, error="Wrong name or password.", name=name)
+        by_name.forgive(name)
         request.session.clear()
         request.session["user"] = name
+        request.session["sid"] = store.open_session(name, SESSION_SECONDS)
         return RedirectResponse("/requests", 303)
 
     async def logout(request: Request) -> Response:
         await form_of(request)
+        store.end_session(str(request.session.get("sid", "")))
         request.session.clear()
         return RedirectResponse("/login" if load_users(users_file) or config.needs_users else "/requests", 303)
 
@@ -354,6 +380,7 @@ def create_app(config: StudioConfig) -> Starlette:
         return file_in(ws.root / record.folder, "request.yaml")
 
     def approved_zip(record: Record) -> Response:
+        """The approved set as a zip (reads every image: call it in a thread)."""
         root = root_of(record)
         if not (root / "approved.json").is_file():
             raise HTTPException(404, "Nothing is approved yet.")
@@ -374,7 +401,8 @@ def create_app(config: StudioConfig) -> Starlette:
         root = root_of(record)
         if not (root / "report.json").is_file():
             raise HTTPException(404, "The request has not been rendered yet.")
-        page_html = proof_page(root, record.campaign, record.merchant, record.deadline, embed=True)
+        page_html = await run_in_threadpool(proof_page, root, record.campaign, record.merchant, record.deadline,
+                                            embed=True)  # reads every image: never on the event loop
         return Response(page_html, media_type="text/html; charset=utf-8",
                         headers=attachment(f"{record.campaign}-proof.html"))
 
@@ -386,6 +414,11 @@ def create_app(config: StudioConfig) -> Starlette:
         proof = proof_of(record)
         if proof is None:
             raise HTTPException(404, "The request has not been rendered yet.")
+        return Response(await run_in_threadpool(proof_bundle, record, root, proof), media_type="application/zip",
+                        headers=attachment(f"{record.campaign}-proof.zip"))
+
+    def proof_bundle(record: Record, root: Path, proof: Proof) -> bytes:
+        """The proof zip's bytes (reads and compresses every image: call it in a thread)."""
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(f"{record.campaign}/index.html",
@@ -393,12 +426,11 @@ def create_app(config: StudioConfig) -> Starlette:
             for rel in sorted({s.rel for s in proof.shots} | {s.diff for s in proof.shots if s.diff}):
                 if (root / rel).is_file():
                     archive.write(root / rel, f"{record.campaign}/{rel}")
-        return Response(buffer.getvalue(), media_type="application/zip",
-                        headers=attachment(f"{record.campaign}-proof.zip"))
+        return buffer.getvalue()
 
     async def download(request: Request) -> Response:
         operator(request)
-        return approved_zip(record_of(request.path_params["rid"]))
+        return await run_in_threadpool(approved_zip, record_of(request.path_params["rid"]))
 
     def linked(request: Request) -> Record:
         rid = store.request_of_link(request.path_params["token"])
@@ -418,7 +450,7 @@ def create_app(config: StudioConfig) -> Starlette:
         return file_in(root_of(record), request.path_params["rel"])
 
     async def merchant_zip(request: Request) -> Response:
-        return approved_zip(linked(request))
+        return await run_in_threadpool(approved_zip, linked(request))
 
     async def decide(request: Request) -> Response:
         record = linked(request)
@@ -483,7 +515,7 @@ def create_app(config: StudioConfig) -> Starlette:
                     middleware=[Middleware(HostCheck, hosts=served_hosts(config.listen, config.port, config.origin)),
                                 Middleware(BodyLimit, limit=MAX_BODY),
                                 Middleware(SessionMiddleware, secret_key=_secret(ws), same_site="strict",
-                                           https_only=config.origin.startswith("https://"), max_age=12 * 3600)])
+                                           https_only=config.origin.startswith("https://"), max_age=SESSION_SECONDS)])
     app.state.store, app.state.runner, app.state.presets = store, runner, load_presets()
     return app
 

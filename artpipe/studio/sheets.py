@@ -119,6 +119,9 @@ def _check_package(data: bytes, limits: SheetLimits) -> None:
         raise SheetError(msg) from None
     total = 0
     with archive:
+        if len(archive.infolist()) > limits.max_parts:
+            msg = f"holds more than {limits.max_parts} files; save it again from Excel, or as CSV"
+            raise SheetError(msg)
         try:
             for info in archive.infolist():
                 if info.filename.startswith("xl/chartsheets/"):  # openpyxl would open its pictures with Pillow

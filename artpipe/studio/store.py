@@ -1,5 +1,5 @@
-"""The studio's records in the workspace's SQLite database: requests and their runs, merchant links and the
-merchant's decisions per image."""
+"""The studio's records in the workspace's SQLite database: requests and their runs, merchant links, the
+merchant's decisions per image, and operators' sessions (a cookie is only good while its session is here)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ CREATE TABLE IF NOT EXISTS requests (
 CREATE TABLE IF NOT EXISTS links (
     token TEXT PRIMARY KEY, request TEXT NOT NULL, created_by TEXT NOT NULL, created_at REAL NOT NULL,
     expires_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY, user TEXT NOT NULL, created_at REAL NOT NULL, expires_at REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS decisions (
     request TEXT NOT NULL, output TEXT NOT NULL, state TEXT NOT NULL, comment TEXT NOT NULL, by_name TEXT NOT NULL,
@@ -132,3 +135,27 @@ class Store:
     def forget_decision(self, rid: str, output: str) -> None:
         with self._db() as db:
             db.execute("DELETE FROM decisions WHERE request = ? AND output = ?", (rid, output))
+
+    def open_session(self, user: str, seconds: float) -> str:
+        """A new session for ``user``, good for ``seconds``; its id goes into the signed cookie."""
+        sid = secrets.token_urlsafe(24)
+        now = time.time()
+        with self._db() as db:
+            db.execute("DELETE FROM sessions WHERE expires_at <= ?", (now,))
+            db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?)", (sid, user, now, now + seconds))
+        return sid
+
+    def session_user(self, sid: str) -> str | None:
+        """Whose session ``sid`` is, while it has not ended (signed out, expired, or ended for its user)."""
+        with self._db() as db:
+            row = db.execute("SELECT user, expires_at FROM sessions WHERE id = ?", (sid,)).fetchone()
+        return str(row[0]) if row and row[1] > time.time() else None
+
+    def end_session(self, sid: str) -> None:
+        with self._db() as db:
+            db.execute("DELETE FROM sessions WHERE id = ?", (sid,))
+
+    def end_sessions_of(self, user: str) -> None:
+        """Sign ``user`` out everywhere (a removed user, a changed password)."""
+        with self._db() as db:
+            db.execute("DELETE FROM sessions WHERE user = ?", (user,))
