@@ -167,6 +167,13 @@ class ReviewSettings:
     piece: float  # a separate piece at least this share of the largest is an object of its own
     crumb: float  # pieces below this share of the largest are crumbs
     max_crumbs: float  # more of the product in crumbs than this is uncertain
+    erased_gap: int  # edges this far from the product's outline are not its own
+    erased_grad: float  # a clear edge: a gradient over this
+    erased_piece: int  # ... in a line of at least this many pixels
+    max_erased: float  # more such edges where the photo turns white than this share of the product: doubt
+    shade_chroma: float  # a shadow there: the backdrop's chromaticity within this ...
+    shade_ratio: float  # ... darker than this share of its brightness ...
+    shade_area: int  # ... over at least this many pixels
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,15 @@ from artpipe.template.load import load_template
 from conftest import grain
 
 
-def mug_on_teal(size: tuple[int, int] = (900, 700)) -> Image.Image:
-    """A red mug with a handle on a striped teal cloth: a coloured, busy backdrop (made in code)."""
+def mug_on_teal(size: tuple[int, int] = (900, 700), *, stripes: bool = False) -> Image.Image:
+    """A red mug with a handle on a teal sweep, darker towards the bottom: a coloured backdrop only the model
+    separates (made in code). ``stripes``: a striped cloth instead, a busy backdrop no cut-out can be checked
+    against."""
     w, h = size
-    im = Image.new("RGB", size, (40, 150, 150))
+    shade = Image.linear_gradient("L").resize(size).point(lambda v: v // 10)
+    im = Image.merge("RGB", [shade.point(lambda v, c=c: c - v) for c in (40, 150, 150)])
     d = ImageDraw.Draw(im)
-    for x in range(0, w, 60):
+    for x in range(0, w, 60) if stripes else ():
         d.line((x, 0, x + 200, h), fill=(60, 170, 165), width=14)
     d.rounded_rectangle((w * 0.35, h * 0.2, w * 0.65, h * 0.85), radius=40, fill=(210, 40, 40))
     d.ellipse((w * 0.62, h * 0.35, w * 0.78, h * 0.6), outline=(210, 40, 40), width=22)
@@ -160,6 +163,16 @@ def test_paths_taken_by_kind_of_photo() -> None:
     assert asset(cut).isolation == "alpha"
     assert asset(mug_on_teal(), "never").isolation == "none"
     assert asset(red_on_white(), "model").isolation == "model"  # forced
+
+
+def test_a_product_on_a_busy_cloth_is_an_uncertain_cutout() -> None:
+    # The stripes are structure the cut-out would turn white, as a busy scene's would: nothing can vouch for
+    # the model's mask; the photo is used as it is and a main image fails uncertain_cutout.
+    a = asset(mug_on_teal(stripes=True))
+    assert a.isolation == "none"
+    assert "uncertain_cutout" in a.warnings
+    assert a.review is not None
+    assert any("busy scene" in d or "edges of the photo where it turns white" in d for d in a.review.doubts)
 
 
 def test_a_white_product_on_white_goes_to_the_model_and_keeps_its_body() -> None:

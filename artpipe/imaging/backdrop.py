@@ -15,7 +15,7 @@ from PIL import Image, ImageChops, ImageFilter
 _ANALYSIS_SIDE = 512
 _RUN = re.compile(rb"\xff+")
 _OPAQUE = 250  # alpha from here up is the product itself, never cleared
-_EDGE_BAND = 5  # MinFilter size on the region: 2 px of it (at up to 512 px) next to the product keep the ramp
+_EDGE_BAND = 3  # MaxFilter size: the pixel next to the product (at the picture's size) keeps the soft ramp
 
 
 def _distance(im: Image.Image, color: tuple[int, int, int]) -> Image.Image:
@@ -93,8 +93,10 @@ def apply_white(im: Image.Image, region: Image.Image, backdrop: tuple[int, int, 
     # grain and a shadow's smear as grey speckles on white.
     half = max(1, tolerance // 2)
     ramp = _distance(im, backdrop).point(lambda v: 255 if v <= half else max(0, 255 - (v - half) * 255 // half))
-    inner = region.filter(ImageFilter.MinFilter(_EDGE_BAND)).resize(im.size, Image.Resampling.BILINEAR, box=box)
-    alpha = ImageChops.multiply(mask, ImageChops.lighter(ramp, inner))
+    # "near": within a pixel of the product at this picture's own size (the region's edge, upsampled, is soft)
+    product = mask.point(lambda v: 255 if v < 128 else 0)
+    away = ImageChops.invert(product.filter(ImageFilter.MaxFilter(_EDGE_BAND)))
+    alpha = ImageChops.multiply(mask, ImageChops.lighter(ramp, away))
     if clear is not None:
         alpha = ImageChops.lighter(alpha, cleared)  # a shadow against the product goes, whatever its shade
     return Image.composite(Image.new("RGB", im.size, (255, 255, 255)), im, alpha)

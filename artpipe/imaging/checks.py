@@ -20,7 +20,6 @@ from artpipe.imaging.open import bomb_guard, open_untrusted
 RENDER_TIME = ("no_overlays", "low_resolution", "whole_product", "uncertain_cutout", "one_subject", "no_text")
 _TOLERANCE = 28  # how far from pure white a pixel must be to count as product (the analysis's backdrop tolerance)
 _WHITE = (255, 255, 255)
-_EDGE_INK = 8  # JD's edge margin is measured to the first pixel further than this from white
 _OFF_WHITE = 4  # a background pixel further than this from white (any channel, after JPEG) is off-white
 _FRAMED = ("the background was not removed: a photo in a white frame, not a product on white; use a cut-out "
            "or re-shoot on white")
@@ -114,10 +113,6 @@ def _measure(rule: Rule, im: Image.Image, data: bytes, framed: tuple[bool, str])
         fill = max(sw, sh) / max(w, h)
         return fill >= p["min"], f"product fills {fill:.0%}", f">= {p['min']:.0%}"
     if rule.kind == "edge_margin":
-        # Where the product's faintest pixels are (anything visibly off white), not where it is clearly not white:
-        # a reviewer sees its soft outline reach the edge, and the renderer placed it by that outline.
-        faint = ink(im.convert("RGB"), _WHITE, _EDGE_INK).getbbox() or (left, top, right, bottom)
-        left, top, right, bottom = faint
         gaps = (left, w - right) if sw / w >= sh / h else (top, h - bottom)
         return max(gaps) <= p["max_px"], f"{max(gaps)} px from the edge", f"<= {num(p['max_px'])} px"
     if rule.kind == "subject":  # judged on the long side: a narrow phone 300 px tall is a 300 px subject

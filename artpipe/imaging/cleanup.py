@@ -27,7 +27,7 @@ from PIL import Image, ImageChops
 
 from artpipe.defaults import settings
 from artpipe.imaging.analyze import shrunk
-from artpipe.imaging.backdrop_model import BackdropModel, fit_backdrop, ring
+from artpipe.imaging.backdrop_model import BackdropModel, channel_max, fit_backdrop, ring
 
 if TYPE_CHECKING:
     import numpy as np
@@ -87,11 +87,38 @@ def _open_to(labels: np.ndarray, n: int, region: np.ndarray) -> np.ndarray:
     return hit
 
 
-def _matching(rgb: np.ndarray, solid: np.ndarray, model: BackdropModel) -> np.ndarray:
+@dataclass(frozen=True)
+class _Frame:
+    """What every refinement step reads of the photo against its backdrop model, computed once: the photo and the
+    modelled backdrop (float, (h, w, 3)), each pixel's distance from it, its chromaticity's distance and its
+    brightness as a share of the backdrop's, and (on a coloured backdrop) whether it has the backdrop's hue."""
+
+    f: np.ndarray
+    back: np.ndarray
+    distance: np.ndarray
+    chroma: np.ndarray
+    ratio: np.ndarray
+    hue: np.ndarray | None
+
+
+def _frame(rgb: np.ndarray, model: BackdropModel) -> _Frame:
+    import numpy as np
+
+    rules = settings().cleanup
+    f = rgb.astype(np.float32)
+    back = np.clip(model.predict(*rgb.shape[:2]), 1.0, 255.0)
+    lum, lum_back = f.sum(axis=-1) + 1.0, back.sum(axis=-1)
+    chroma = channel_max(np.abs(f / lum[..., None] - back / lum_back[..., None]))
+    coloured = max(model.mean) - min(model.mean) >= rules.coloured
+    return _Frame(f, back, channel_max(np.abs(f - back)), chroma, lum / lum_back,
+                  _in_backdrop_hue(f, back, lum, lum_back) if coloured else None)
+
+
+def _matching(frame: _Frame, solid: np.ndarray, model: BackdropModel) -> np.ndarray:
     """The product's pixels that match the backdrop there."""
     rules = settings().cleanup
     tolerance = min(rules.match_max, rules.match_base + rules.match_spread * model.spread)
-    out: np.ndarray = (model.distance(rgb) <= tolerance) & solid
+    out: np.ndarray = (frame.distance <= tolerance) & solid
     return out
 
 
@@ -106,19 +133,7 @@ def _backdrop_like(like: np.ndarray, solid: np.ndarray) -> np.ndarray:
     return out
 
 
-def _shade(rgb: np.ndarray, model: BackdropModel) -> tuple[np.ndarray, np.ndarray]:
-    """Per pixel, how far its chromaticity (r, g, b shares) is from the backdrop's there, and its brightness as a
-    share of the backdrop's: a shadow keeps the first small and the second below 1."""
-    import numpy as np
-
-    f = rgb.astype(np.float32)
-    pred = np.clip(model.predict(*rgb.shape[:2]), 1.0, 255.0)
-    lum, lum_pred = f.sum(axis=-1) + 1.0, pred.sum(axis=-1)
-    chroma: np.ndarray = np.abs(f / lum[..., None] - pred / lum_pred[..., None]).max(axis=-1)
-    return chroma, lum / lum_pred
-
-
-def _in_backdrop_hue(f: np.ndarray, back: np.ndarray) -> np.ndarray:
+def _in_backdrop_hue(f: np.ndarray, back: np.ndarray, lum: np.ndarray, lum_back: np.ndarray) -> np.ndarray:
     """Pixels of a coloured backdrop's hue (within ``hue_degrees``, saturated enough to have one) and no brighter:
     the backdrop and its shadows, however dark (chromaticity shares drift in the dark; the hue angle holds)."""
     import numpy as np
@@ -133,20 +148,20 @@ def _in_backdrop_hue(f: np.ndarray, back: np.ndarray) -> np.ndarray:
     ba, bb = opponent(back)
     sat_p, sat_b = np.hypot(pa, pb), np.hypot(ba, bb)
     cos = (pa * ba + pb * bb) / np.maximum(sat_p * sat_b, 1e-3)
-    darker = f.sum(axis=-1) <= 1.05 * back.sum(axis=-1)
-    out: np.ndarray = (cos >= np.cos(np.radians(rules.hue_degrees))) & (sat_p >= rules.hue_saturation * sat_b) & darker
+    out: np.ndarray = (cos >= np.cos(np.radians(rules.hue_degrees))) & (sat_p >= rules.hue_saturation * sat_b) & \
+        (lum <= 1.05 * lum_back)
     return out
 
 
-def _shadow_like(rgb: np.ndarray, solid: np.ndarray, model: BackdropModel) -> np.ndarray:
+def _shadow_like(frame: _Frame, solid: np.ndarray, model: BackdropModel) -> np.ndarray:
     """Pieces of the product that are the backdrop darkened (same chromaticity, lower brightness, smooth) and
     open to the outside: a cast or contact shadow, a darker floor."""
     import numpy as np
     from scipy import ndimage
 
     rules = settings().cleanup
-    chroma, ratio = _shade(rgb, model)
-    grey = rgb.astype(np.float32).mean(axis=-1)
+    chroma, ratio = frame.chroma, frame.ratio
+    grey = frame.f.mean(axis=-1)
     texture = np.sqrt(np.maximum(ndimage.uniform_filter(grey * grey, 5) - ndimage.uniform_filter(grey, 5) ** 2, 0))
     shade = solid & (chroma <= rules.shadow_chroma) & (ratio >= rules.shadow_darkest) & (ratio < 1.0) & \
         (texture <= rules.shadow_texture + model.spread)
@@ -164,28 +179,27 @@ def _shadow_like(rgb: np.ndarray, solid: np.ndarray, model: BackdropModel) -> np
     return shadow
 
 
-def _dropped(rgb: np.ndarray, solid: np.ndarray, model: BackdropModel) -> np.ndarray:
+def _dropped(frame: _Frame, solid: np.ndarray, model: BackdropModel) -> np.ndarray:
     """Pieces outside the mask that clearly differ from the backdrop, touch the product and not the frame."""
     import numpy as np
 
     rules = settings().cleanup
-    chroma, ratio = _shade(rgb, model)
-    darker = (chroma <= rules.recover_not_shade) & (ratio < 1.0)  # the backdrop in shadow is no lost part
-    if max(model.mean) - min(model.mean) >= rules.coloured:
-        darker |= _in_backdrop_hue(rgb.astype(np.float32), model.predict(*rgb.shape[:2]))
-    strong = (model.distance(rgb) > max(rules.recover_min, rules.recover_spread * model.spread)) & ~solid & ~darker
+    darker = (frame.chroma <= rules.recover_not_shade) & (frame.ratio < 1.0)  # the backdrop in shadow: no part
+    if frame.hue is not None:
+        darker |= frame.hue
+    strong = (frame.distance > max(rules.recover_min, rules.recover_spread * model.spread)) & ~solid & ~darker
     labels, n, areas = _components(strong)
-    frame = np.zeros_like(solid)
-    frame[0, :] = frame[-1, :] = frame[:, 0] = frame[:, -1] = True
+    edge = np.zeros_like(solid)
+    edge[0, :] = edge[-1, :] = edge[:, 0] = edge[:, -1] = True
     area = max(1, int(solid.sum()))
-    keep = _open_to(labels, n, solid) & ~_open_to(labels, n, frame) & (areas >= rules.min_piece) & \
+    keep = _open_to(labels, n, solid) & ~_open_to(labels, n, edge) & (areas >= rules.min_piece) & \
         (areas <= rules.recover_most * area)
     keep[0] = False
     out: np.ndarray = keep[labels]
     return out
 
 
-def _edge_alpha(rgb: np.ndarray, m: np.ndarray, solid: np.ndarray, model: BackdropModel) -> np.ndarray:
+def _edge_alpha(frame: _Frame, m: np.ndarray, solid: np.ndarray) -> np.ndarray:
     """How much of each pixel near the outline is product, from its colour: on the line from the backdrop
     there (the model) to the product's own colour nearby (its inner pixels, averaged), where the pixel lies.
     A pixel of the backdrop's colour, or darker than it in the backdrop's hue (a shadow line along a hem), is
@@ -200,21 +214,20 @@ def _edge_alpha(rgb: np.ndarray, m: np.ndarray, solid: np.ndarray, model: Backdr
     factor = np.ones(m.shape, dtype=np.float32)
     if not band.any():
         return factor
-    f = rgb.astype(np.float32)
+    f, back = frame.f, frame.back
     inner = ndimage.binary_erosion(solid, iterations=rules.edge_band + 1)
     size = 4 * rules.edge_band + 3
     weight = ndimage.uniform_filter(inner.astype(np.float32), size)
     product = np.stack([ndimage.uniform_filter(f[..., c] * inner, size) for c in range(3)], axis=-1)
     product /= np.maximum(weight, 1e-3)[..., None]
-    back = model.predict(*m.shape)
     span = product - back
     length = (span * span).sum(axis=-1)
     alpha = ((f - back) * span).sum(axis=-1) / np.maximum(length, 1.0)
     known = band & (weight > 0.05) & (length >= rules.edge_contrast ** 2)
     target = np.clip(alpha, 0.0, 1.0)
-    if max(model.mean) - min(model.mean) >= rules.coloured:  # a coloured backdrop: its hue, darker, is its shadow
+    if frame.hue is not None:  # a coloured backdrop: its hue, darker, is its shadow
         near = (m > 0) & ndimage.binary_dilation(~solid, iterations=2 * rules.edge_band)
-        factor[near & _in_backdrop_hue(f, back)] = 0.0
+        factor[near & frame.hue] = 0.0
     factor[known] = np.minimum(1.0, target[known] / np.maximum(m[known], 1e-3))
     return factor
 
@@ -258,14 +271,15 @@ def clean_mask(rgb: Image.Image, mask: Image.Image, *, recover: bool = True, sha
     model = model_backdrop(arr, solid) if area else None
     if model is None or model.spread > rules.plain_max:
         return Cleaned(mask, backdrop=model)
-    like = _matching(arr, solid, model)
+    frame = _frame(arr, model)
+    like = _matching(frame, solid, model)
     if like.sum() > rules.white_guard * area:  # a white product on white: the model's mask is all there is
         return Cleaned(mask, backdrop=model, white_on_white=True)
     remove = _backdrop_like(like, solid)
-    shadow = _shadow_like(arr, solid & ~remove, model) if shadows else np.zeros_like(solid)
-    add = _dropped(arr, solid, model) if recover else np.zeros_like(solid)
+    shadow = _shadow_like(frame, solid & ~remove, model) if shadows else np.zeros_like(solid)
+    add = _dropped(frame, solid, model) if recover else np.zeros_like(solid)
     out = mask
-    factor = _edge_alpha(arr, m, solid & ~remove & ~shadow, model) if edges else np.ones(m.shape, np.float32)
+    factor = _edge_alpha(frame, m, solid & ~remove & ~shadow) if edges else np.ones(m.shape, np.float32)
     if (factor < 1.0).any():
         edge = Image.fromarray(np.round(factor * 255).astype(np.uint8), "L")
         out = ImageChops.multiply(out, edge.resize(mask.size, Image.Resampling.BILINEAR) if edge.size != mask.size

@@ -119,6 +119,41 @@ def _edge_agreement(rgb: np.ndarray, solid: np.ndarray, spread: float) -> float:
     return float((near[outline] > rules.edge_min + rules.edge_spread * spread).mean())
 
 
+def _erased_edges(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel | None) -> float:
+    """How much of the photo's structure is made white: pixels of clear edges (lines of ``erased_piece`` pixels
+    or more) away from the product's own outline and from shadows, as a share of the product's area. A plain
+    backdrop and a shadow (a sizeable region of the backdrop darkened, and its rim) have none; a white housing
+    on white, the rim of a glass or a keyboard left out have them."""
+    import numpy as np
+    from scipy import ndimage
+
+    rules = settings().review
+    f = rgb.astype(np.float32)
+    grey = ndimage.gaussian_filter(f.mean(axis=-1), 0.8)
+    grad = np.hypot(ndimage.sobel(grey, axis=1), ndimage.sobel(grey, axis=0)) / 8.0
+    away = ~ndimage.binary_dilation(solid, iterations=rules.erased_gap)
+    if backdrop is not None:  # a cast shadow's edge is no product's
+        back = np.clip(backdrop.predict(*solid.shape), 1.0, 255.0)
+        lum, lum_back = f.sum(axis=-1) + 1.0, back.sum(axis=-1)
+        chroma = np.abs(f / lum[..., None] - back / lum_back[..., None])
+        ratio = lum / lum_back
+        shade = (np.maximum(np.maximum(chroma[..., 0], chroma[..., 1]), chroma[..., 2]) <= rules.shade_chroma) & \
+            (ratio < rules.shade_ratio) & (ratio > 0.3)
+        labels, n = ndimage.label(shade)
+        if n:
+            sizes = np.bincount(labels.ravel())
+            sizes[0] = 0
+            broad = (sizes >= rules.shade_area)[labels]
+            away &= ~ndimage.binary_dilation(broad, iterations=rules.erased_gap)
+    away[:2, :] = away[-2:, :] = False  # the frame's own border is no structure
+    away[:, :2] = away[:, -2:] = False
+    labels, n = ndimage.label(away & (grad > rules.erased_grad), structure=np.ones((3, 3), dtype=bool))
+    if n == 0:
+        return 0.0
+    sizes = np.bincount(labels.ravel())[1:]
+    return float(sizes[sizes >= rules.erased_piece].sum()) / max(1, int(solid.sum()))
+
+
 def _pieces(solid: np.ndarray) -> tuple[int, float]:
     """(the number of sizeable separate pieces, the share of the area in crumbs beside them)."""
     import numpy as np
@@ -165,6 +200,11 @@ def review(rgb: np.ndarray, m: np.ndarray, full_mask: Image.Image | None, how: s
             doubts.append(f"{soft:.0%} of the product's area is neither clearly in nor out")
     if crumbs > rules.max_crumbs:
         doubts.append(f"{crumbs:.1%} of the product is in scattered fragments")
+    if how in ("model", "color") and not any("busy" in d for d in doubts):
+        erased = _erased_edges(rgb, solid, backdrop)
+        if erased > rules.max_erased:
+            doubts.append(f"edges of the photo where it turns white ({erased:.1%} of the product's area): parts "
+                          "of a light or clear product may be gone (a white housing, glass, a keyboard)")
     confidence = max(0.0, 1.0 - 0.25 * len(doubts))
     return Review(confidence, tuple(doubts), cut, pieces, spread, agreement, crumbs)
 

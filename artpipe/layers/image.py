@@ -9,8 +9,8 @@ from PIL import Image, ImageChops
 
 from artpipe.defaults import settings
 from artpipe.errors import RenderError
-from artpipe.imaging.analyze import scale_box, shrunk, visible_box
-from artpipe.imaging.backdrop import apply_white, backdrop_region, clear_faint, whiten
+from artpipe.imaging.analyze import scale_box, visible_box
+from artpipe.imaging.backdrop import apply_white, backdrop_region, clear_faint
 from artpipe.imaging.derived import derived
 from artpipe.imaging.normalize import Asset
 from artpipe.imaging.place import (
@@ -329,20 +329,19 @@ def _white_subject(asset: Asset) -> tuple[int, int, int, int]:
     assert asset.backdrop is not None
     backdrop = asset.backdrop
     tolerance = settings().analyze.backdrop_tolerance
-    if asset.clear is None:
-        box = derived(asset.image, "white-subject",
-                      lambda: visible_box(asset.image, None, tolerance, backdrop=backdrop))
+    box = derived(asset.image, "white-subject", lambda: visible_box(asset.image, None, tolerance, backdrop=backdrop))
+    if asset.clear is None or box is None:
         return box or asset.subject
-    clear = asset.clear
-
-    def cleared() -> tuple[int, int, int, int] | None:  # shadows and enclosed backdrop go too: measure without
-        small = shrunk(asset.image, 1024).convert("RGB")
-        white = whiten(small, backdrop, tolerance, clear)
-        found = visible_box(white, None, tolerance)
-        return scale_box(found, asset.image.width / small.width, asset.image.height / small.height,
-                         *asset.image.size) if found else None
-
-    return derived(asset.image, "white-subject", cleared) or asset.subject
+    # Shadows and enclosed backdrop are whitened too: the product is what neither the backdrop nor they cover.
+    kept = ImageChops.invert(ImageChops.lighter(_region(asset), asset.clear.resize(_region(asset).size)))
+    found = kept.point(lambda v: 255 if v >= 128 else 0).getbbox()
+    if found is None:
+        return box
+    k = asset.image.width / kept.width, asset.image.height / kept.height
+    product = scale_box(found, k[0], k[1], *asset.image.size)
+    left, top, right, bottom = max(box[0], product[0]), max(box[1], product[1]), min(box[2], product[2]), \
+        min(box[3], product[3])
+    return (left, top, right, bottom) if right > left and bottom > top else box
 
 
 def _grown_inset(layer: ImageLayer, rect: Rect, src: tuple[int, int], min_px: int) -> int:

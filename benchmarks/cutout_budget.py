@@ -1,0 +1,123 @@
+"""What a cut-out costs beyond the model, what the new checks cost, and a worker's peak memory on the model path.
+
+    python benchmarks/cutout_budget.py [--repeat 3]
+
+On one core (as each worker runs), best of --repeat, in the same run, on generated 12 MP phone photos:
+  model            the bundled model's inference alone (segment.saliency on the 1024 px copy): the baseline
+  isolate          the whole model path (copy, model, guided filter, backdrop model, cleaning, review, the mask
+                   at full size) and the cut-out composited at full size (Asset.cutout, decontaminated edges)
+  overhead         isolate - model: the budget is 80 ms
+  colour path      isolate on a product on a light plain backdrop; whether the model ran at all (it must not)
+  text             finding, reading and judging text in the photo (textfind.text_findings, with its mask)
+  review           the cut-out's review alone (review.review on the cleaned mask)
+  peak memory      main-image on the 12 MP model-path photo into Amazon, Tmall and JD in one worker: the
+                   worker's own high-water mark as the report gives it; the budget is 250 MiB
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from baselines import best
+from PIL import Image, ImageDraw
+
+from artpipe.imaging.analyze import shrunk
+from artpipe.imaging.cleanup import analysis_arrays, clean_mask
+from artpipe.imaging.isolate import isolate
+from artpipe.imaging.matting import WORK_SIDE, cut_out, refine
+from artpipe.imaging.review import review
+from artpipe.imaging.segment import load_segmenter, saliency
+from artpipe.imaging.textfind import text_findings
+
+W, H = 4032, 3024
+
+_WORKER = r"""
+import sys, tempfile
+from pathlib import Path
+from artpipe.api import main_images
+out = Path(tempfile.mkdtemp())
+result = main_images([Path(sys.argv[1])], out, ["amazon.main", "tmall.white_bg", "jd.main"], jobs=1)
+item = result.outcomes[0]
+print(f"{item.extra['peak_rss_mb']:.0f} {item.extra['steps'][-1]}")
+"""
+
+
+def teal_photo(folder: Path) -> Path:
+    """A 12 MP phone photo of a red mug (with a handle the backdrop shows through) on a plain teal sweep."""
+    im = Image.linear_gradient("L").resize((W, H)).point(lambda v: 120 + v // 8)
+    teal = Image.merge("RGB", (im.point(lambda v: v // 4), im, im.point(lambda v: v - 10)))
+    d = ImageDraw.Draw(teal)
+    d.rounded_rectangle((W * 0.35, H * 0.2, W * 0.62, H * 0.85), radius=160, fill=(200, 40, 40))
+    d.ellipse((W * 0.58, H * 0.35, W * 0.76, H * 0.62), outline=(200, 40, 40), width=90)
+    teal = Image.blend(teal, Image.effect_noise((W, H), 12).convert("RGB"), 0.04)
+    path = folder / "teal.jpg"
+    teal.save(path, quality=90)
+    return path
+
+
+def white_photo(folder: Path) -> Path:
+    """A 12 MP photo of a dark bottle on a light grey backdrop (the colour path)."""
+    im = Image.new("RGB", (W, H), (232, 232, 230))
+    ImageDraw.Draw(im).rounded_rectangle((W * 0.42, H * 0.15, W * 0.58, H * 0.85), radius=120, fill=(30, 60, 40))
+    im = Image.blend(im, Image.effect_noise((W, H), 6).convert("RGB"), 0.03)
+    path = folder / "white.jpg"
+    im.save(path, quality=90)
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="artpipe-cutout-"))
+    teal_path, white_path = teal_photo(folder), white_photo(folder)
+    teal = Image.open(teal_path).convert("RGB")
+    white = Image.open(white_path).convert("RGB")
+    segmenter = load_segmenter(None)
+    small = shrunk(teal, WORK_SIDE).convert("RGB")
+
+    def model(im: Image.Image) -> tuple[Image.Image, float, str]:
+        calls.append(1)
+        mask, ms = saliency(im, segmenter)
+        return mask, ms, segmenter.name
+
+    calls: list[int] = []
+    saliency(small, segmenter)  # warm up the session
+    t_model = best(lambda: saliency(small, segmenter), args.repeat)
+    found = isolate(teal, None, "auto", light_min=200, tolerance=28, model=model)
+    assert found.mask is not None, f"the teal photo was not cut out: {found.warnings} {found.review}"
+    mask = found.mask
+    t_isolate = best(lambda: (isolate(teal, None, "auto", light_min=200, tolerance=28, model=model),
+                              cut_out(teal, mask)), args.repeat)
+    calls.clear()
+    t_colour = best(lambda: isolate(white, (232, 232, 230), "auto", light_min=200, tolerance=28, model=model),
+                    args.repeat)
+    colour_model_calls = len(calls)
+    refined = clean_mask(small, refine(small, saliency(small, segmenter)[0]))
+    rgb, m = analysis_arrays(small, refined.mask)
+    t_review = best(lambda: review(rgb, m, refined.mask, "model", refined.backdrop), args.repeat)
+    text_findings(teal, mask)  # warm up the text models
+    t_text = best(lambda: text_findings(teal, mask), args.repeat)
+    out = subprocess.run([sys.executable, "-c", _WORKER, str(teal_path)], capture_output=True, text=True,
+                         check=True).stdout.split()
+    peak_mb, how = float(out[0]), out[1]
+    overhead = (t_isolate - t_model) * 1000
+    print(f"12 MP photos, one core, best of {args.repeat}")
+    print(f"  model inference alone      {t_model * 1000:7.0f} ms (baseline)")
+    print(f"  isolate + cut-out          {t_isolate * 1000:7.0f} ms  = {t_isolate / t_model:.2f}x the model")
+    print(f"  overhead beyond the model  {overhead:7.0f} ms  (budget 80 ms: {'met' if overhead <= 80 else 'NOT met'})")
+    print(f"  colour path isolate        {t_colour * 1000:7.0f} ms  model calls: {colour_model_calls} (must be 0)")
+    print(f"  review                     {t_review * 1000:7.0f} ms")
+    print(f"  text find + read + judge   {t_text * 1000:7.0f} ms  = {t_text / t_model:.2f}x the model")
+    checks = (t_text + t_review) * 1000
+    print(f"  new checks together        {checks:7.0f} ms  (budget 150 ms: {'met' if checks <= 150 else 'NOT met'})")
+    print(f"  worker peak memory         {peak_mb:7.0f} MiB ({how}; budget 250 MiB: "
+          f"{'met' if peak_mb <= 250 else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()
