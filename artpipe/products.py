@@ -34,6 +34,7 @@ class Product:
     primary: Path | None = None  # the input this product is reported under: the first image its row names
     locale: str = ""  # the market a bare price is written for (a CLDR locale; "": the job's, else the template's)
     currency: str = ""  # the currency of a bare price (ISO code or sign; "": the job's or the locale's)
+    subjects: str = "one"  # "set": several pieces sold together (a main image's one-subject rule allows them)
 
     @property
     def origin(self) -> str:
@@ -86,6 +87,7 @@ def _csv_rows(path: Path, display: str, problems: Problems) -> list[tuple[dict[s
 
 Values = tuple[dict[str, str], dict[str, Path]]  # (text and colour values, image paths)
 MARKET_KEYS = ("locale", "currency")  # a product's (and a job's) market, for its prices; not template fields
+SUBJECTS = ("one", "set")  # a product's ``subjects``: one product, or a set sold together
 
 
 def market_problem(key: str, value: str) -> tuple[str, str] | None:
@@ -135,7 +137,12 @@ def _product(index: int, raw: dict[str, object], origin: tuple[str, int, int], b
     def unknown(key: str) -> None:
         problems.add(Problem(file, line, col, f"products[{index}].{key}", "not a field of any template",
                              suggest(key, fields) or f"fields: {', '.join(sorted(fields))}"))
-    own_values, own_images = _classify(raw, base, fields, unknown, ("sku", *MARKET_KEYS))
+    own_values, own_images = _classify(raw, base, fields, unknown, ("sku", "subjects", *MARKET_KEYS))
+    subjects = _value(raw.get("subjects")).strip() or "one"
+    if subjects not in SUBJECTS:
+        problems.add(Problem(file, line, col, f"products[{index}].subjects", f"'{subjects}' is not one of "
+                             f"{', '.join(SUBJECTS)}", "write set for several pieces sold together"))
+        subjects = "one"
     own_market = {key: _value(raw.get(key)).strip() for key in MARKET_KEYS}
     for key, value in own_market.items():
         wrong = market_problem(key, value) if value else None
@@ -153,7 +160,7 @@ def _product(index: int, raw: dict[str, object], origin: tuple[str, int, int], b
     sku = _value(raw.get("sku")) or f"{index + 1:04d}"
     primary = next(iter(own_images.values()), next(iter(images.values()), None))
     return Product(index, sku, values, images, file, line, primary, own_market["locale"] or market[0],
-                   own_market["currency"] or market[1])
+                   own_market["currency"] or market[1], subjects)
 
 
 def _values_of(d: Reader, base: Path, templates: list[Template], *, shared: bool = False) -> Values:

@@ -123,7 +123,7 @@ def _rule_result(preset: Preset, kind: str, ok: bool, measured: str, limit: str)
     return [CheckResult(kind, ok, measured, limit, rule.source, rule.confidence)]
 
 
-def _source_rules(source: Asset | None, preset: Preset) -> list[CheckResult]:
+def _source_rules(source: Asset | None, preset: Preset, sold_as_set: bool = False) -> list[CheckResult]:
     """The rules only the source photo can judge (see docs/presets.md): the product cut by the photo's frame
     (``whole_product``), a cut-out the review doubts (``uncertain_cutout``), several separate products
     (``one_subject``)."""
@@ -147,8 +147,10 @@ def _source_rules(source: Asset | None, preset: Preset) -> list[CheckResult]:
                             "no text in the photo but what is printed on the product",
                             "no caption, watermark, web address, price or promotion in the photo")
     pieces = review.pieces if review is not None else 1
-    out += _rule_result(preset, "one_subject", pieces <= 1, f"{pieces} separate products" if pieces > 1 else
-                        "one product", "one product (a set sold together: say so with subjects: set)")
+    measured = f"{pieces} separate products" + (", a set sold together (subjects: set)" if sold_as_set else "") \
+        if pieces > 1 else "one product"
+    out += _rule_result(preset, "one_subject", pieces <= 1 or sold_as_set, measured,
+                        "one product (a set sold together: say so with subjects: set)")
     return out
 
 
@@ -207,12 +209,12 @@ def fit_budget(rendered: Rendered, options: EncodeOptions, preset: Preset | None
 
 
 def check_output(data: bytes, rendered: Rendered, preset: Preset, source: Asset | None,
-                 platform: str) -> OutputCheck:
+                 platform: str, sold_as_set: bool = False) -> OutputCheck:
     """The preset's rules on the written bytes, plus the rules only rendering and the source photo can judge
     (enlargement, a product cut by its photo's frame, an uncertain cut-out, several products). ``source``: the
-    product photo as normalized."""
+    product photo as normalized; ``sold_as_set``: the product is several pieces sold together."""
     results = [_not_isolated(r, source) for r in check_bytes(data, preset)]
-    results += _low_resolution(rendered, preset) + _source_rules(source, preset)
+    results += _low_resolution(rendered, preset) + _source_rules(source, preset, sold_as_set)
     return OutputCheck(preset.name, platform, tuple(results))
 
 
@@ -262,7 +264,8 @@ def _write_output(task: Task, spec: RenderSpec, rendered: Rendered, source: Asse
                                                  "permissions of the output folder", spec.output))
     budgeted = options.min_bytes is not None or options.max_bytes is not None
     encoded = Encoded(len(landed.data), landed.quality, landed.subsampling, landed.size) if budgeted else None
-    check = check_output(landed.data, rendered, preset, source, spec.platform) if preset else None
+    check = check_output(landed.data, rendered, preset, source, spec.platform,
+                         task.product.subjects == "set") if preset else None
     warnings = (*rendered.warnings, *((f"padded:{landed.padded}",) if landed.padded else ()))
     return OutputResult(spec.output, None, warnings, encoded, check, rendered.fonts)
 

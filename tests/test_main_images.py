@@ -223,3 +223,23 @@ def test_the_upscaled_warning_and_the_low_resolution_check_say_one_factor(tmp_pa
     said = [w.rsplit(":x", 1)[1] for w in item["warnings"] if w.startswith("upscaled:")]
     assert any(w.startswith("smaller:amazon.main:") for w in item["warnings"])
     assert said in ([], [checked])  # the warning, when there is one, is the check's number
+
+
+def test_a_caption_in_the_photo_fails_no_text_and_a_printed_label_passes(tmp_path: Path) -> None:
+    """The same labelled carton, once as it is and once with a promotional caption under it: the label printed
+    on the product is the product's; the caption is not, and main images forbid it."""
+    from test_textfind import carton, with_text
+
+    photo, _ = carton((1600, 1600))
+    plain, captioned = tmp_path / "carton.jpg", tmp_path / "captioned.jpg"
+    photo.save(plain, quality=92)
+    with_text(photo, "SALE 50% OFF", (720, 1490), fill=(200, 20, 20), px=90).save(captioned, quality=92)
+    code, checks, output = run_main(plain, tmp_path / "a", "amazon.main", "tmall.white_bg")
+    rules = {r["rule"]: r for r in checks["amazon.main"]["rules"]}  # type: ignore[union-attr]
+    assert rules["no_text"]["ok"], rules["no_text"]
+    code, checks, output = run_main(captioned, tmp_path / "b", "amazon.main", "tmall.white_bg")
+    assert code == 1
+    for preset in ("amazon.main", "tmall.white_bg"):
+        rules = {r["rule"]: r for r in checks[preset]["rules"]}  # type: ignore[union-attr]
+        assert rules["no_text"]["ok"] is False
+        assert "SALE" in rules["no_text"]["measured"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PIL import Image, ImageDraw
 
@@ -107,3 +109,52 @@ def test_no_isolation_fails_isolated_product() -> None:
     assert verdict("model", None)  # the same file from an isolated product passes
     assert not verdict("none", (120, 90, 60))  # a photo that was never isolated does not
     assert verdict("none", (255, 255, 255))  # unless the photo already was a product on pure white
+
+
+def test_several_products_fail_one_subject_unless_sold_as_a_set() -> None:
+    # Tmall's white-background image shows one product; a set sold together is the operator's explicit choice.
+    import io
+    from types import SimpleNamespace
+
+    from artpipe.imaging.normalize import Asset
+    from artpipe.imaging.review import Review
+    from artpipe.presets import load_presets
+    from artpipe.tasks import check_output
+
+    canvas = Image.new("RGB", (800, 800), (255, 255, 255))
+    ImageDraw.Draw(canvas).ellipse((100, 200, 380, 600), fill=(30, 160, 60))
+    ImageDraw.Draw(canvas).ellipse((420, 200, 700, 600), fill=(30, 160, 60))
+    data = io.BytesIO()
+    canvas.save(data, "JPEG", quality=95)
+    preset = load_presets(None)[0]["tmall.white_bg"]
+    photo = Image.new("RGB", (100, 100))
+    source = Asset(photo, "p.jpg", "JPEG", (100, 100), (0, 0, 100, 100), None, isolation="model",
+                   review=Review(pieces=2))
+
+    def one_subject(sold_as_set: bool) -> tuple[bool, str]:
+        results = check_output(data.getvalue(), SimpleNamespace(upscale=0.0), preset, source, "tmall",  # type: ignore[arg-type]
+                               sold_as_set).results
+        rule = next(r for r in results if r.rule == "one_subject")
+        return rule.ok, rule.measured
+
+    assert one_subject(False) == (False, "2 separate products")
+    ok, measured = one_subject(True)
+    assert ok
+    assert "set sold together" in measured
+
+
+def test_a_job_says_a_product_is_a_set(tmp_path: Path) -> None:
+    from artpipe.jobs import load_job
+
+    Image.new("RGB", (900, 900), (200, 30, 30)).save(tmp_path / "p.jpg")
+    job = tmp_path / "job.yaml"
+    job.write_text("templates: [product-main]\noutput: '{sku}.jpg'\nproducts:\n"
+                   "  - {sku: a, product: p.jpg, subjects: set}\n  - {sku: b, product: p.jpg}\n", encoding="utf-8")
+    products = load_job(job).products
+    assert [p.subjects for p in products] == ["set", "one"]
+    job.write_text("templates: [product-main]\noutput: '{sku}.jpg'\nproducts:\n"
+                   "  - {sku: a, product: p.jpg, subjects: many}\n", encoding="utf-8")
+    from artpipe.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="'many' is not one of one, set"):
+        load_job(job)

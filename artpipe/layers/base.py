@@ -184,16 +184,16 @@ def read_asset(reader: Reader, key: str, ctx: LoadContext, *, font: bool = False
     return str(path)
 
 
-def read_shadow(reader: Reader, key: str, ctx: LoadContext) -> Shadow | None:
-    """``shadow: true`` for the default soft shadow, a mapping of dx, dy, blur, color, ``contact`` for a
-    contact shadow drawn from the picture's own outline, or ``none``."""
+def read_shadow(reader: Reader, key: str, ctx: LoadContext, *, contact: bool = False) -> Shadow | None:
+    """``shadow: true`` for the default soft shadow, a mapping of dx, dy, blur, color, or ``none``; with
+    ``contact`` (pictures) also ``contact``: a contact shadow drawn from the picture's own outline."""
     raw = reader.raw(key)
     if raw is None or raw is False:
         return None
     if raw is True:
         return Shadow()
     if isinstance(raw, str):
-        mode = reader.choice(key, ("none", "contact"), "none")
+        mode = reader.choice(key, ("none", "contact") if contact else ("none",), "none")
         return Shadow(kind="contact") if mode == "contact" else None
     s = reader.mapping(key)
     if s is None:

@@ -85,7 +85,7 @@ def parse(reader: Reader, common: dict[str, object], ctx: LoadContext) -> ImageL
         source=source,
         fit=reader.choice("fit", FITS, "contain"),
         anchor=reader.choice("anchor", ANCHORS, "center"),
-        shadow=read_shadow(reader, "shadow", ctx),
+        shadow=read_shadow(reader, "shadow", ctx, contact=True),
         trim=reader.flag("trim", False),
         padding=reader.number("padding", 0.0, minimum=0, maximum=1),
         matte=_matte(reader, ctx),
