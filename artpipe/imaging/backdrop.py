@@ -113,10 +113,21 @@ def clear_faint(im: Image.Image, tolerance: int) -> Image.Image:
     transparent pixels that are nearly white on white) made transparent, fading in up to ``tolerance``: on
     white it then shows only what a check counts as product. Opaque pixels stay, so a white product keeps its
     body."""
+    alpha = faint_cleared_alpha(im, tolerance)
+    if alpha is None:
+        return im
+    out = im.copy()
+    out.putalpha(alpha)
+    return out
+
+
+def faint_cleared_alpha(im: Image.Image, tolerance: int) -> Image.Image | None:
+    """The alpha channel ``clear_faint`` gives ``im``; None when it would not change (for a caller that owns a
+    fresh cut-out and puts the channel back into it instead of copying the whole picture)."""
     alpha = im.getchannel("A")
     box = alpha.point(lambda a: 255 if 0 < a < _OPAQUE else 0).getbbox()  # only see-through pixels can change
     if box is None:
-        return im
+        return None
     part, part_alpha = im.crop(box), alpha.crop(box)
     flat = Image.new("RGB", part.size, (255, 255, 255))
     flat.paste(part.convert("RGB"), (0, 0), part_alpha)
@@ -125,6 +136,4 @@ def clear_faint(im: Image.Image, tolerance: int) -> Image.Image:
         lambda v: 255 if v <= half else max(0, 255 - (v - half) * 255 // half))
     see_through = part_alpha.point(lambda a: 255 if a < _OPAQUE else 0)
     alpha.paste(ImageChops.subtract(part_alpha, ImageChops.multiply(faint, see_through)), box[:2])
-    out = im.copy()
-    out.putalpha(alpha)
-    return out
+    return alpha

@@ -20,6 +20,7 @@ from PIL import Image
 
 from artpipe.errors import InputError
 from artpipe.imaging.analyze import shrunk
+from artpipe.imaging.onnxrun import session as onnx_session
 
 BUNDLED = "u2netp-int8.onnx"  # ~2x faster than the float model on a CPU; masks agree (IoU 0.99)
 BUNDLED_FLOAT = "u2netp.onnx"
@@ -50,23 +51,12 @@ def model_path(name: str | None) -> Path:
 @lru_cache(maxsize=4)
 def load_segmenter(name: str | None = None) -> Segmenter:
     """Load a segmentation model once per process (one thread: the worker pool uses every core already)."""
-    import onnxruntime as ort  # imported here: loading it costs ~0.2 s, and most photos never need it
-
     path = model_path(name)
     if not path.is_file():
         raise InputError(str(path), "missing", "no such segmentation model; name an ONNX file or leave "
                          "cutout.model unset for the bundled one")
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    options.log_severity_level = 3  # errors only: the model's unused side outputs are not worth a warning
-    # No memory arena or pattern planning: they keep the largest activations (U²-Net's are ~25 MB a tensor)
-    # allocated after a run, which held a worker ~130 MB above its need for every photo after the first;
-    # inference is as fast without them at one image a run.
-    options.enable_cpu_mem_arena = False
-    options.enable_mem_pattern = False
     try:
-        session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        session = onnx_session(path)
     except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own untyped errors for a bad file
         raise InputError(str(path), "corrupt", f"not a usable ONNX model ({str(exc)[:120]})") from None
     first = session.get_inputs()[0]

@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image
 
 from artpipe.imaging.analyze import shrunk
+from artpipe.imaging.onnxrun import session as onnx_session
 from artpipe.imaging.textkind import TextKind, classify, flattened, settings
 
 DETECTOR = "ch_PP-OCRv4_det_infer.onnx"
@@ -69,14 +70,8 @@ class _Model:
 @cache
 def _load(name: str) -> _Model:
     """Load a bundled model once per process (one thread: the worker pool uses every core already)."""
-    import onnxruntime as ort  # imported here: loading it costs ~0.2 s, and most photos never need it
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    options.log_severity_level = 3
     with as_file(files("artpipe.models").joinpath(name)) as path:
-        session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        session = onnx_session(path)
     meta = session.get_modelmeta().custom_metadata_map
     # PaddleOCR's CTCLabelDecode: class 0 is the CTC blank, the dictionary follows, a space is the last class.
     chars = ("", *meta["character"].splitlines(), " ") if "character" in meta else ()

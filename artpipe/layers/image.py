@@ -10,7 +10,7 @@ from PIL import Image, ImageChops
 from artpipe.defaults import settings
 from artpipe.errors import RenderError
 from artpipe.imaging.analyze import scale_box, visible_box
-from artpipe.imaging.backdrop import apply_white, backdrop_region, clear_faint
+from artpipe.imaging.backdrop import apply_white, backdrop_region, clear_faint, faint_cleared_alpha
 from artpipe.imaging.derived import derived
 from artpipe.imaging.normalize import Asset
 from artpipe.imaging.place import (
@@ -173,8 +173,15 @@ def _shown(layer: ImageLayer, asset: Asset, forced: str | None = None) -> Asset:
     what = f"cutout{'-white' if layer.whiten else ''}{'' if cut else '-alpha'}"
 
     def make() -> Image.Image:
-        image = derived(asset.image, "cutout", asset.cutout) if cut else asset.image
-        return clear_faint(image, tolerance) if layer.whiten else image
+        if not layer.whiten:
+            return derived(asset.image, "cutout", asset.cutout) if cut else asset.image
+        if not cut:
+            return clear_faint(asset.image, tolerance)
+        fresh = asset.cutout()  # this picture's own: its faint pixels are cleared in place, not in a copy
+        alpha = faint_cleared_alpha(fresh, tolerance)
+        if alpha is not None:
+            fresh.putalpha(alpha)
+        return fresh
 
     image = derived(asset.image, what, make) if layer.whiten or not cut else \
         derived(asset.image, "cutout", asset.cutout)  # made once per photo, whatever the outputs
