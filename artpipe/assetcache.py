@@ -22,7 +22,7 @@ from PIL import Image
 from artpipe.defaults import defaults, settings
 from artpipe.files import write_atomic, write_text_atomic
 from artpipe.imaging.normalize import Asset
-from artpipe.imaging.review import Review
+from artpipe.imaging.review import Doubt, Review
 from artpipe.sources import digest
 from artpipe.version import __version__
 
@@ -55,8 +55,11 @@ def load_cached(folder: Path, key: str, source: str) -> Asset | None:
 
 
 def _review(data: dict[str, object]) -> Review:
-    """A stored review (lists back to tuples)."""
-    return Review(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})  # type: ignore[arg-type]
+    """A stored review (lists back to tuples, doubt kinds back to their enum)."""
+    fields = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+    kinds = data.get("kinds", [])
+    fields["kinds"] = tuple(Doubt(k) for k in kinds) if isinstance(kinds, list) else ()
+    return Review(**fields)  # type: ignore[arg-type]
 
 
 def save_cached(folder: Path, key: str, asset: Asset) -> None:
@@ -66,7 +69,9 @@ def save_cached(folder: Path, key: str, asset: Asset) -> None:
             "original_size": list(asset.original_size), "subject": list(asset.subject),
             "backdrop": list(asset.backdrop) if asset.backdrop is not None else None,
             "steps": list(asset.steps), "warnings": list(asset.warnings), "mask": asset.mask is not None,
-            "isolation": asset.isolation, "review": asdict(asset.review) if asset.review is not None else None,
+            "isolation": asset.isolation,
+            "review": {**asdict(asset.review), "kinds": [k.value for k in asset.review.kinds]}
+            if asset.review is not None else None,
             "clear": list(asset.clear.size) if asset.clear is not None else None}
     pixels = asset.image.tobytes() + (asset.mask.tobytes() if asset.mask is not None else b"") + \
         (asset.clear.tobytes() if asset.clear is not None else b"")

@@ -122,6 +122,8 @@ class CleanupSettings:
     match_spread: float
     match_max: float
     min_hole: float  # an enclosed backdrop piece smaller than this share of the frame is a highlight, kept
+    light_backdrop: float  # a backdrop this light ...
+    light_gap: float  # ... and a product whose median pixel is this close to it: a light product on light
     white_guard: float  # when more than this share of the product matches the backdrop it is a white product
     shadow_chroma: float  # a shadow keeps the backdrop's chromaticity within this
     shadow_darkest: float  # ... and at least this share of its brightness
@@ -134,6 +136,10 @@ class CleanupSettings:
     hue_degrees: float  # on a coloured backdrop, pixels of its hue within this angle and ...
     hue_saturation: float  # ... at least this share of its saturation, no brighter, are backdrop or its shadow
     speck: float  # pieces of the product under this share of its largest piece are specks, removed
+    halo_peel: int  # pixels from a cut-out's edge where its old backdrop is peeled off
+    halo_match: float  # a cut-out's outermost opaque pixels within this of their median colour ...
+    halo_share: float  # ... this share of them, and ...
+    halo_contrast: float  # ... that colour this far from the product's own: the old backdrop shows
     min_piece: int  # pieces smaller than this (pixels at the cleaning side) are left alone
     recover_min: float  # a dropped part differs from the backdrop by at least this
     recover_spread: float  # ... and this many times the backdrop's spread
@@ -171,8 +177,13 @@ class ReviewSettings:
     erased_grad: float  # a clear edge: a gradient over this
     erased_piece: int  # ... in a line of at least this many pixels
     max_erased: float  # more such edges where the photo turns white than this share of the product: doubt
+    max_kept_shade: float  # colour path: more of the product than this in backdrop-coloured darker edge pieces
+    kept_darkest: float  # ... no darker than this share of the backdrop's brightness ...
+    kept_piece: float  # ... in pieces at least this share of the product ...
+    kept_most: float  # ... and at most this share: doubt
     shade_chroma: float  # a shadow there: the backdrop's chromaticity within this ...
     shade_ratio: float  # ... darker than this share of its brightness ...
+    shade_soft: float  # ... and its edges softer than this
     shade_area: int  # ... over at least this many pixels
 
 

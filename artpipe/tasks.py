@@ -218,15 +218,22 @@ def check_output(data: bytes, rendered: Rendered, preset: Preset, source: Asset 
     return OutputCheck(preset.name, platform, tuple(results))
 
 
+_NOT_FOUND = ("no_subject", "scene_photo", "uncertain_cutout")  # isolation tried and gave up: no product to vouch for
+
+
 def _not_isolated(result: CheckResult, source: Asset | None) -> CheckResult:
-    """``isolated_product`` fails whatever the file shows when the product was not isolated, unless the photo
-    already was a product on pure white."""
-    if result.rule != "isolated_product" or not result.ok or source is None or source.isolation != "none" or \
-            source.backdrop is not None and min(source.backdrop) >= 254:
+    """``isolated_product`` fails whatever the file shows when the product was not isolated: isolation found
+    no product, or could not vouch for it, or was not asked for on a photo that is not already a product on
+    pure white."""
+    if result.rule != "isolated_product" or not result.ok or source is None or source.isolation != "none":
         return result
-    return replace(result, ok=False, measured="the product was not isolated from its photo (" +
-                   ("; ".join(source.review.doubts) if source.review is not None else "nothing could be cut out") +
-                   "): the photo itself would be shown")
+    gave_up = [w for w in source.warnings if w in _NOT_FOUND]
+    if not gave_up and source.backdrop is not None and min(source.backdrop) >= 254:
+        return result
+    why = "; ".join(source.review.doubts) if source.review is not None and source.review.doubts else \
+        "no product was found in it" if "no_subject" in gave_up else "nothing could be cut out"
+    return replace(result, ok=False, measured=f"the product was not isolated from its photo ({why}): the photo "
+                   "itself would be shown")
 
 
 def render_outputs(task: Task, specs: list[RenderSpec], images: dict[str, Asset],

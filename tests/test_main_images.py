@@ -29,7 +29,10 @@ def white_mug_photo() -> Image.Image:
     return Image.blend(im, grain(im.size, 6).convert("RGB"), 0.04)
 
 
-def test_a_white_mug_on_off_white_becomes_compliant_main_images(tmp_path: Path) -> None:
+def test_a_white_mug_on_off_white_keeps_its_body_and_asks_for_a_retoucher(tmp_path: Path) -> None:
+    """Its grey handle and shaded outline cannot be told by colour from a floor shadow, and the model's outline
+    of a white mug on white is a guess: every file is made (the body kept, the border white) and fails only
+    uncertain_cutout, which says why."""
     photos = tmp_path / "photos"
     photos.mkdir()
     white_mug_photo().save(photos / "mug.jpg", quality=92)
@@ -38,8 +41,13 @@ def test_a_white_mug_on_off_white_becomes_compliant_main_images(tmp_path: Path) 
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["main-image", str(photos), "-o", str(out), "-j", "1",
                                        "-p", "amazon.main", "-p", "tmall.white_bg", "-p", "jd", "-p", "lazada"])
-    assert result.exit_code == 0, result.output
-    assert "main images: 4 files from 1 of 3 photos, 0 failing a rule" in result.stdout
+    assert result.exit_code == 1, result.output
+    assert "main images: 4 files from 1 of 3 photos, 4 failing a rule" in result.stdout
+    item = next(i for i in json.loads((out / "report.json").read_text())["items"] if i.get("checks"))
+    for check in item["checks"]:
+        failing = {r["rule"]: r["measured"] for r in check["rules"] if not r["ok"]}
+        assert list(failing) == ["uncertain_cutout"], failing
+        assert "needs a retoucher: grey areas along the product's edge" in failing["uncertain_cutout"]
     known = load_presets()[0]
     for platform, preset in [("amazon", "amazon.main"), ("tmall", "tmall.white_bg"), ("jd", "jd.main"),
                              ("lazada", "lazada.main")]:
@@ -80,7 +88,9 @@ def test_a_grey_backdrop_is_cut_out_onto_white(tmp_path: Path) -> None:
 
 def test_slots_that_need_texts_are_refused_or_skipped(tmp_path: Path) -> None:
     photo = tmp_path / "p.jpg"
-    white_mug_photo().resize((1600, 1200)).save(photo)
+    red = Image.new("RGB", (1600, 1200), (238, 238, 236))
+    ImageDraw.Draw(red).rounded_rectangle((560, 260, 1040, 1030), radius=50, fill=(200, 40, 40))
+    red.save(photo)
     refused = CliRunner().invoke(main, ["main-image", str(photo), "-o", str(tmp_path / "a"), "-p", "tmall.poster"])
     assert refused.exit_code == 2
     assert "tmall.poster is not a main-image slot (its template promo-banner needs headline)" in refused.stderr

@@ -73,8 +73,10 @@ def _between(value: float, params: dict[str, float], unit: str) -> tuple[bool, s
     return ok, f"{limit}{unit}"
 
 
-def _measure(rule: Rule, im: Image.Image, data: bytes, framed: tuple[bool, str]) -> tuple[bool, str, str]:
-    """(ok, measured, limit) for one rule; ``framed``: whether the image is a framed photo, and what was seen."""
+def _measure(rule: Rule, im: Image.Image, data: bytes, framed: tuple[bool, str],
+             blank: bool = False) -> tuple[bool, str, str]:
+    """(ok, measured, limit) for one rule; ``framed``: whether the image is a framed photo, and what was seen;
+    ``blank``: nothing in it differs from white (no product at all)."""
     w, h = im.size
     p = rule.params
     if rule.kind == "size":
@@ -103,8 +105,12 @@ def _measure(rule: Rule, im: Image.Image, data: bytes, framed: tuple[bool, str])
             ("" if off <= most else " (a grey box or floor around the product)")
         return ok, measured, f">= {p['share']:.0%} pure border, <= {most:.0%} off-white"
     if rule.kind == "isolated_product":
+        if blank:
+            return False, "no product: the image is white all over", "the product alone, not a framed photo"
         return not framed[0], _FRAMED if framed[0] else f"a product on white ({framed[1]})", \
             "the product alone, not a framed photo"
+    if blank:  # a box of white says nothing of a product
+        return False, "no product in the image", _limit(rule)
     if framed[0]:  # fill, margins and size of a frame say nothing about the product
         return False, "no product isolated (a framed photo)", _limit(rule)
     left, top, right, bottom = find_subject(im.convert("RGB"), max_side=max(w, h))[0]
@@ -155,10 +161,12 @@ def check_bytes(data: bytes, preset: RuleSet) -> list[CheckResult]:
                             "a readable image", "artpipe", "official")]
     out = []
     pixel_rules = {"isolated_product", "fill", "edge_margin", "subject"}
-    framed = framed_photo(im, _TOLERANCE) if any(r.kind in pixel_rules for r in preset.rules) else (False, "")
+    pixels = any(r.kind in pixel_rules for r in preset.rules)
+    framed = framed_photo(im, _TOLERANCE) if pixels else (False, "")
+    blank = pixels and ink(im.convert("RGB"), _WHITE, _TOLERANCE).getbbox() is None
     for rule in preset.rules:
         if rule.kind in RENDER_TIME:
             continue
-        ok, measured, limit = _measure(rule, im, data, framed)
+        ok, measured, limit = _measure(rule, im, data, framed, blank)
         out.append(CheckResult(rule.kind, ok, measured, limit, rule.source, rule.confidence))
     return out

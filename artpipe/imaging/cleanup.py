@@ -122,6 +122,17 @@ def _matching(frame: _Frame, solid: np.ndarray, model: BackdropModel) -> np.ndar
     return out
 
 
+def _light_on_light(frame: _Frame, solid: np.ndarray, model: BackdropModel) -> bool:
+    """A light backdrop and a product most of whose body is within ``light_gap`` of it (a white power bank on
+    white): its highlights and faces match the backdrop, so removing "backdrop" would erase the product."""
+    import numpy as np
+
+    rules = settings().cleanup
+    if min(model.mean) < rules.light_backdrop or not solid.any():
+        return False
+    return float(np.median(frame.distance[solid])) <= rules.light_gap
+
+
 def _backdrop_like(like: np.ndarray, solid: np.ndarray) -> np.ndarray:
     """Pieces of the product matching the backdrop (``like``) that are the backdrop: open to the outside, or
     enclosed and large enough not to be a highlight."""
@@ -256,24 +267,68 @@ def _to_mask(select: np.ndarray, size: tuple[int, int]) -> Image.Image:
     return im.resize(size, Image.Resampling.BILINEAR) if im.size != size else im
 
 
+def old_backdrop(rgb: np.ndarray, alpha: np.ndarray) -> tuple[int, int, int] | None:
+    """The colour of the backdrop a merchant's cut-out was cut from, when it still shows: the outermost opaque
+    pixels (``rgb`` (h, w, 3) and ``alpha`` (h, w) uint8 at the cut-out's own size: a halo is a pixel or two
+    wide) nearly all share one colour, far from the product's own. None when the outline's colours are the
+    product's own, as in a clean cut-out."""
+    import numpy as np
+    from scipy import ndimage
+
+    rules = settings().cleanup
+    opaque = alpha >= 250
+    band = opaque & ndimage.binary_dilation(alpha < 128)
+    inner = ndimage.binary_erosion(opaque, iterations=2 * rules.halo_peel)
+    if band.sum() < 50 or inner.sum() < 200:
+        return None
+    colours = rgb[band].astype(np.float32)
+    median = np.median(colours, axis=0)
+    near = channel_max(np.abs(colours - median)) <= rules.halo_match
+    own = np.median(rgb[inner].astype(np.float32), axis=0)
+    if near.mean() < rules.halo_share or float(np.abs(median - own).max()) < rules.halo_contrast:
+        return None
+    return int(median[0]), int(median[1]), int(median[2])
+
+
+def peel_halo(rgb: np.ndarray, alpha: np.ndarray, colour: tuple[int, int, int]) -> np.ndarray:
+    """``alpha`` without the old backdrop ``colour``: its pixels within ``halo_peel`` of the cut-out's edge, and
+    every piece of that colour they touch (a patch stuck to the product, the cloth inside a handle reached
+    from the edge), made transparent."""
+    import numpy as np
+    from scipy import ndimage
+
+    rules = settings().cleanup
+    backdrop = channel_max(np.abs(rgb.astype(np.float32) - np.array(colour, np.float32))) <= rules.halo_match
+    backdrop &= alpha > 0
+    edge = ndimage.binary_dilation(alpha < 128, iterations=rules.halo_peel)
+    labels, n = ndimage.label(backdrop)
+    touched = np.zeros(n + 1, dtype=bool)
+    touched[np.unique(labels[edge & backdrop])] = True
+    touched[0] = False
+    out: np.ndarray = np.where(touched[labels], 0, alpha).astype(np.uint8)
+    return out
+
+
 def clean_mask(rgb: Image.Image, mask: Image.Image, *, recover: bool = True, shadows: bool = True,
-               edges: bool = True) -> Cleaned:
+               edges: bool = True, backdrop: BackdropModel | None = None) -> Cleaned:
     """``mask`` (L, ``rgb``'s size) with enclosed backdrop and shadows removed, dropped parts put back and (with
     ``edges``) its outline's pixels weighed by their colour, where the backdrop is plain enough to be
     modelled; ``mask`` itself otherwise. The colour path leaves ``edges`` and ``recover`` off: it whitens
-    edges by colour at the output's size, and finds the product by colour already."""
+    edges by colour at the output's size, and finds the product by colour already. ``backdrop``: the backdrop's
+    model when it is known rather than fitted around the product (a merchant's cut-out has none around it)."""
     import numpy as np
 
     rules = settings().cleanup
     arr, m = analysis_arrays(rgb, mask)
     solid = m >= 0.5
     area = int(solid.sum())
-    model = model_backdrop(arr, solid) if area else None
+    model = backdrop if backdrop is not None else model_backdrop(arr, solid) if area else None
     if model is None or model.spread > rules.plain_max:
         return Cleaned(mask, backdrop=model)
     frame = _frame(arr, model)
     like = _matching(frame, solid, model)
-    if like.sum() > rules.white_guard * area:  # a white product on white: the model's mask is all there is
+    if like.sum() > rules.white_guard * area or _light_on_light(frame, solid, model):
+        # a white product on white: what matches the backdrop may be its body; the model's mask is all there is
         return Cleaned(mask, backdrop=model, white_on_white=True)
     remove = _backdrop_like(like, solid)
     shadow = _shadow_like(frame, solid & ~remove, model) if shadows else np.zeros_like(solid)

@@ -19,9 +19,9 @@ from PIL import Image, ImageChops, ImageFilter
 from artpipe.defaults import settings
 from artpipe.imaging.analyze import border_strip, ink, off_backdrop_share, scale_box, shrunk, visible_box
 from artpipe.imaging.backdrop import backdrop_region
-from artpipe.imaging.cleanup import analysis_arrays, clean_mask
+from artpipe.imaging.cleanup import analysis_arrays, clean_mask, old_backdrop, peel_halo
 from artpipe.imaging.matting import WORK_SIDE, mask_facts, refine
-from artpipe.imaging.review import Review, review
+from artpipe.imaging.review import Doubt, Review, review
 
 MODES = ("auto", "model", "never")
 
@@ -97,16 +97,30 @@ def isolate(im: Image.Image, backdrop: tuple[int, int, int] | None, mode: str, *
     """How the product of ``im`` (RGB or RGBA, sRGB) is isolated under ``mode``. ``model`` returns the coarse
     mask, the milliseconds it took and the model's name. Every cut-out is refined against a model of its
     backdrop (cleanup.py) and reviewed (review.py); a model's cut-out the review doubts is not used (``none``,
-    warned ``uncertain_cutout``): a main image then fails and a banner shows the photo."""
+    warned ``uncertain_cutout``): a main image then fails and a banner shows the photo. A colour-path cut-out
+    the review doubts (a floor or a light part it cannot tell apart) is tried again with the model."""
     if mode == "never":
         return Isolation("none")
     if im.mode == "RGBA":
-        alpha = im.getchannel("A")
-        rgb, m = analysis_arrays(im.convert("RGB"), alpha)
-        return Isolation("alpha", review=review(rgb, m, alpha, "alpha", None))
+        return _alpha(im)
     light = backdrop is not None and min(backdrop) >= light_min
+    by_colour = None
     if mode == "auto" and light and backdrop is not None and color_path_holds(im, backdrop, tolerance):
-        return _color(im, backdrop, tolerance)
+        by_colour = _color(im, backdrop, tolerance)
+        if by_colour.review is None or not by_colour.review.uncertain:
+            return by_colour
+        if set(by_colour.review.kinds) - {Doubt.KEPT_SHADE}:  # parts gone or crumbs: the model would not see
+            return by_colour  # them either; only a floor or shadow it can leave out is worth its time
+    by_model = _model_path(im, model, tolerance)
+    if by_colour is not None and (by_model.how == "none" or by_model.review is not None and
+                                  by_model.review.uncertain):
+        return by_colour  # neither could vouch for its cut-out: the colour path's is shown, with its doubts
+    return by_model
+
+
+def _model_path(im: Image.Image, model: Callable[[Image.Image], tuple[Image.Image, float, str]],
+                tolerance: int) -> Isolation:
+    """The segmentation model's cut-out of ``im``, refined and reviewed; ``none`` when it is not usable."""
     small = shrunk(im, WORK_SIDE).convert("RGB")  # the model and the refinement both work on this copy
     coarse, ms, name = model(small)
     note = f"model:{name}:{ms:.0f}ms"
@@ -125,6 +139,21 @@ def isolate(im: Image.Image, backdrop: tuple[int, int, int] | None, mode: str, *
     box = visible_box(small, small_mask, tolerance)
     subject = scale_box(box, im.width / small.width, im.height / small.height, *im.size) if box else None
     return Isolation("model", mask, (), note, subject, verdict)
+
+
+def _alpha(im: Image.Image) -> Isolation:
+    """A merchant's cut-out: its alpha is the mask, cleaned of the backdrop it was cut from where that still
+    shows (a halo, the cloth inside a handle); the mask is returned only when cleaning changed it."""
+    import numpy as np
+
+    alpha = im.getchannel("A")
+    rgb_im = im.convert("RGB")
+    full_rgb, full_alpha = np.asarray(rgb_im), np.asarray(alpha)
+    old = old_backdrop(full_rgb, full_alpha)
+    mask = Image.fromarray(peel_halo(full_rgb, full_alpha, old), "L") if old is not None else None
+    rgb, m = analysis_arrays(rgb_im, mask if mask is not None else alpha)
+    verdict = review(rgb, m, mask if mask is not None else alpha, "alpha", None)
+    return Isolation("alpha", mask, (), "backdrop_removed" if mask is not None else "", review=verdict)
 
 
 def _color(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> Isolation:

@@ -190,6 +190,11 @@ def isolate_product(work: Work, mode: str, model: str | None = None) -> Work:
     step = f"cutout:{found.how}" + (f":{found.note}" if found.note else "")
     cut = found.review.cut if found.review is not None else ()
     warns = (*found.warnings, *((f"product_cropped:{'+'.join(cut)}",) if cut else ()))
+    if found.how == "alpha" and found.mask is not None:  # the cut-out's own alpha, cleaned of its old backdrop
+        image = work.image.copy()
+        image.putalpha(found.mask)
+        subject, _ = find_subject(image)
+        return work.after(image, step, *warns, isolation="alpha", review=found.review, subject=subject)
     if found.mask is None:
         return work.after(work.image, step, *warns, isolation=found.how, review=found.review, clear=found.clear)
     return work.after(work.image, step, *warns, mask=found.mask, isolation="model",

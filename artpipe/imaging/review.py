@@ -18,6 +18,7 @@ Below the line the cut-out is ``uncertain`` and says why.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from PIL import Image
@@ -32,10 +33,24 @@ if TYPE_CHECKING:
 _INWARD = 4  # rows in from a straight end, a cut keeps its width where a rounded end widens
 
 
+class Doubt(Enum):
+    """Why a cut-out cannot be vouched for (a closed set; the words for each are in ``Review.doubts``)."""
+
+    BUSY = "busy"  # cut out of a scene, or no backdrop around it to check against
+    WHITE_ON_WHITE = "white_on_white"  # a light product on a light backdrop
+    CLEANED = "cleaned"  # much of the model's mask was backdrop or shadow
+    EDGES = "edges"  # the outline follows no edge of the photo
+    SOFT = "soft"  # much of the mask is neither in nor out
+    CRUMBS = "crumbs"  # the product in scattered fragments
+    KEPT_SHADE = "kept_shade"  # a floor or shadow (or a swallowed grey part) at the product's edge
+    ERASED = "erased"  # edges of the photo where it turns white: parts gone
+
+
 @dataclass(frozen=True)
 class Review:
-    """What a reviewer would say of a cut-out: its confidence (0-1) and the reasons against it, the sides where
-    the photo's frame cuts the product, and how many separate objects it holds."""
+    """What a reviewer would say of a cut-out: its confidence (0-1) and the reasons against it (``kinds``, and
+    the same in words in ``doubts``), the sides where the photo's frame cuts the product, and how many separate
+    objects it holds."""
 
     confidence: float = 1.0
     doubts: tuple[str, ...] = ()
@@ -44,6 +59,7 @@ class Review:
     backdrop_spread: float | None = None
     edge_agreement: float | None = None
     fragments: float = 0.0
+    kinds: tuple[Doubt, ...] = ()
 
     @property
     def uncertain(self) -> bool:
@@ -119,6 +135,49 @@ def _edge_agreement(rgb: np.ndarray, solid: np.ndarray, spread: float) -> float:
     return float((near[outline] > rules.edge_min + rules.edge_spread * spread).mean())
 
 
+def _kept_shade(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel) -> float:
+    """The share of the product that is the backdrop darkened (its chromaticity, a lower brightness) in pieces
+    open to the outside, neither specks nor the product's whole body: a floor, a shadow band along a side,
+    or a silver part half swallowed by a light backdrop. A clean packshot has next to none."""
+    import numpy as np
+    from scipy import ndimage
+
+    from artpipe.imaging.backdrop_model import channel_max
+
+    rules = settings().review
+    f = rgb.astype(np.float32)
+    back = np.clip(backdrop.predict(*solid.shape), 1.0, 255.0)
+    lum, lum_back = f.sum(axis=-1) + 1.0, back.sum(axis=-1)
+    chroma = channel_max(np.abs(f / lum[..., None] - back / lum_back[..., None]))
+    ratio = lum / lum_back
+    shade = solid & (chroma <= 2 * rules.shade_chroma) & (ratio >= rules.kept_darkest) & (ratio < 0.97)
+    labels, n = ndimage.label(shade)
+    if n == 0:
+        return 0.0
+    areas = np.bincount(labels.ravel())
+    areas[0] = 0
+    near = ndimage.binary_dilation(~solid, iterations=2) & shade
+    open_to = np.zeros(n + 1, dtype=bool)
+    open_to[np.unique(labels[near])] = True
+    open_to[0] = False
+    area = max(1, int(solid.sum()))
+    # A shadow cast by a lamp can end as sharply as a grey part of the product: both count.
+    kept = open_to & (areas >= rules.kept_piece * area) & (areas <= rules.kept_most * area)
+    return float(areas[kept].sum()) / area
+
+
+def _shown_on_white(rgb: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """What of a model's cut-out a main image shows: its solid pixels, less the see-through ones that are nearly
+    white, which a white-background layer clears (backdrop.clear_faint): a white product's soft body is gone."""
+    import numpy as np
+
+    from artpipe.imaging.backdrop_model import channel_max
+
+    near_white = channel_max(255.0 - rgb.astype(np.float32)) <= settings().analyze.backdrop_tolerance
+    out: np.ndarray = (m >= 0.5) & ~((m < 0.98) & near_white)
+    return out
+
+
 def _erased_edges(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel | None) -> float:
     """How much of the photo's structure is made white: pixels of clear edges (lines of ``erased_piece`` pixels
     or more) away from the product's own outline and from shadows, as a share of the product's area. A plain
@@ -144,7 +203,8 @@ def _erased_edges(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel | 
             sizes = np.bincount(labels.ravel())
             sizes[0] = 0
             broad = (sizes >= rules.shade_area)[labels]
-            away &= ~ndimage.binary_dilation(broad, iterations=rules.erased_gap)
+            # a shadow's edges are soft; a sharp edge beside a "shadow" is a light product's outline
+            away &= ~(ndimage.binary_dilation(broad, iterations=rules.erased_gap) & (grad <= rules.shade_soft))
     away[:2, :] = away[-2:, :] = False  # the frame's own border is no structure
     away[:, :2] = away[:, -2:] = False
     labels, n = ndimage.label(away & (grad > rules.erased_grad), structure=np.ones((3, 3), dtype=bool))
@@ -181,30 +241,39 @@ def review(rgb: np.ndarray, m: np.ndarray, full_mask: Image.Image | None, how: s
     solid = m >= 0.5
     cut = cut_sides(full_mask, hard_edges=how == "alpha") if full_mask is not None else ()
     pieces, crumbs = _pieces(solid)
-    doubts: list[str] = []
+    doubts: list[tuple[Doubt, str]] = []
     spread = backdrop.spread if backdrop is not None else None
     agreement = None
     if how == "model":
         if spread is None or spread > rules.busy:
-            doubts.append("the product was cut out of a busy scene" if spread is not None else
-                          "no backdrop around the product to check the cut-out against")
+            doubts.append((Doubt.BUSY, "the product was cut out of a busy scene" if spread is not None else
+                           "no backdrop around the product to check the cut-out against"))
         if white_on_white:
-            doubts.append("a light product on a backdrop of its own colour: its outline is a guess")
+            doubts.append((Doubt.WHITE_ON_WHITE, "a light product on a backdrop of its own colour: its outline is a "
+                           "guess"))
         if cleaned > rules.max_cleaned:
-            doubts.append(f"{cleaned:.0%} of what the model took for the product was backdrop or shadow")
+            doubts.append((Doubt.CLEANED, f"{cleaned:.0%} of what the model took for the product was backdrop or "
+                           "shadow"))
         agreement = _edge_agreement(rgb, solid, spread or 0.0)
         if agreement < rules.min_edge_agreement:
-            doubts.append(f"only {agreement:.0%} of the outline follows an edge in the photo")
+            doubts.append((Doubt.EDGES, f"only {agreement:.0%} of the outline follows an edge in the photo"))
         soft = float(((m > 0.1) & (m < 0.9)).sum()) / max(1, int(solid.sum()))
         if soft > rules.max_soft:
-            doubts.append(f"{soft:.0%} of the product's area is neither clearly in nor out")
+            doubts.append((Doubt.SOFT, f"{soft:.0%} of the product's area is neither clearly in nor out"))
     if crumbs > rules.max_crumbs:
-        doubts.append(f"{crumbs:.1%} of the product is in scattered fragments")
-    if how in ("model", "color") and not any("busy" in d for d in doubts):
-        erased = _erased_edges(rgb, solid, backdrop)
+        doubts.append((Doubt.CRUMBS, f"{crumbs:.1%} of the product is in scattered fragments"))
+    if how == "color" and backdrop is not None:
+        kept = _kept_shade(rgb, solid, backdrop)
+        if kept > rules.max_kept_shade:
+            doubts.append((Doubt.KEPT_SHADE, f"grey areas along the product's edge ({kept:.1%} of it) look like a "
+                           "floor or a shadow left in, or a light part of the product the backdrop swallowed"))
+    if how in ("model", "color") and not any(kind is Doubt.BUSY for kind, _ in doubts):
+        shown = solid if how == "color" else _shown_on_white(rgb, m)
+        erased = _erased_edges(rgb, shown, backdrop)
         if erased > rules.max_erased:
-            doubts.append(f"edges of the photo where it turns white ({erased:.1%} of the product's area): parts "
-                          "of a light or clear product may be gone (a white housing, glass, a keyboard)")
+            doubts.append((Doubt.ERASED, f"edges of the photo where it turns white ({erased:.1%} of the product's "
+                           "area): parts of a light or clear product may be gone (a white housing, glass, a keyboard)"))
     confidence = max(0.0, 1.0 - 0.25 * len(doubts))
-    return Review(confidence, tuple(doubts), cut, pieces, spread, agreement, crumbs)
+    return Review(confidence, tuple(words for _, words in doubts), cut, pieces, spread, agreement, crumbs,
+                  tuple(kind for kind, _ in doubts))
 
