@@ -14,11 +14,14 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PIL import Image
+
 from artpipe.assetcache import SHARED, asset_key, load_cached, save_cached
 from artpipe.cutout import Isolate
 from artpipe.decoding import decode
 from artpipe.errors import InputError, RenderError
 from artpipe.files import write_atomic
+from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.budget import Budget, BudgetError, Landed, encode_within
 from artpipe.imaging.checks import CheckResult, check_bytes, num
 from artpipe.imaging.derived import derived
@@ -102,6 +105,18 @@ def _low_resolution(rendered: Rendered, preset: Preset) -> list[CheckResult]:
     return [CheckResult("low_resolution", ok, measured, f"<= {num(most)}x", rule.source, rule.confidence)]
 
 
+def filled(mask: Image.Image) -> Image.Image:
+    """``mask`` with its holes filled (at up to 1024 px): white letters printed on a bag match a white backdrop
+    and may have been cleared as holes, yet they lie inside the product's silhouette."""
+    import numpy as np
+    from scipy import ndimage
+
+    small = shrunk(mask, 1024)
+    whole = ndimage.binary_fill_holes(np.asarray(small) >= 128)
+    out = Image.fromarray(whole.astype(np.uint8) * 255, "L")
+    return out.resize(mask.size, Image.Resampling.BILINEAR) if out.size != mask.size else out
+
+
 def photo_text(source: Asset) -> tuple[TextBox, ...]:
     """The text in a product photo, judged against its product (found once per photo, however many slots ask):
     the model's mask, a cut-out's alpha, the colour path's product (what is not backdrop), or no mask when the
@@ -109,8 +124,9 @@ def photo_text(source: Asset) -> tuple[TextBox, ...]:
     def find() -> tuple[TextBox, ...]:
         from artpipe.imaging.textfind import text_findings  # onnxruntime only for slots that forbid text
 
+        mask = product_mask(source)
         return text_findings(flatten(source.image, (255, 255, 255)) if source.image.mode == "RGBA"
-                             else source.image, product_mask(source))
+                             else source.image, filled(mask) if mask is not None else None)
 
     return derived(source.image, "photo-text", find)
 

@@ -80,3 +80,29 @@ def test_the_floor_shadow_is_whitened_not_kept() -> None:
     assert white.getpixel((250, 300))[0] < 80  # the mug
     # Before shadows were cleared the same photo kept them: the test can fail.
     assert whiten(photo, (228, 228, 226), 28).getpixel((420, 375)) != (255, 255, 255)
+
+
+def test_a_merchant_cutout_loses_the_halo_of_its_old_backdrop() -> None:
+    # A red product cut out of a blue cloth with a 3 px ring of the cloth left around it, and the cloth inside
+    # its handle reached from that ring: both go; the product and its own dark rim stay.
+    import numpy as np
+
+    from artpipe.imaging.cleanup import old_backdrop, peel_halo
+
+    im = Image.new("RGBA", (600, 600), (0, 0, 0, 0))
+    d = ImageDraw.Draw(im)
+    d.ellipse((97, 197, 503, 563), fill=(*BLUE, 255))  # the halo: the cloth around the cut
+    d.ellipse((100, 200, 500, 560), fill=(190, 40, 40, 255))
+    d.ellipse((140, 240, 460, 520), outline=(120, 20, 20, 255), width=6)
+    rgb, alpha = np.asarray(im.convert("RGB")), np.asarray(im.getchannel("A"))
+    colour = old_backdrop(rgb, alpha)
+    assert colour is not None
+    assert max(abs(a - b) for a, b in zip(colour, BLUE, strict=True)) <= 2
+    peeled = peel_halo(rgb, alpha, colour)
+    assert peeled[380, 98] == 0  # the ring is gone
+    assert peeled[380, 300] == 255  # the product stays
+    assert peeled[380, 143] == 255  # and its own dark rim
+    # A clean cut-out's outline is the product's own colour: nothing to peel.
+    clean = Image.new("RGBA", (600, 600), (0, 0, 0, 0))
+    ImageDraw.Draw(clean).ellipse((100, 200, 500, 560), fill=(190, 40, 40, 255))
+    assert old_backdrop(np.asarray(clean.convert("RGB")), np.asarray(clean.getchannel("A"))) is None

@@ -253,3 +253,15 @@ def test_a_caption_in_the_photo_fails_no_text_and_a_printed_label_passes(tmp_pat
         rules = {r["rule"]: r for r in checks[preset]["rules"]}  # type: ignore[union-attr]
         assert rules["no_text"]["ok"] is False
         assert "SALE" in rules["no_text"]["measured"]
+
+
+def test_a_photo_of_nothing_never_passes(tmp_path: Path) -> None:
+    """A blank white photo (or one a decoder left empty): no product, so no main image slot passes."""
+    photo = tmp_path / "blank.png"
+    Image.new("RGB", (1200, 1200), (255, 255, 255)).save(photo)
+    code, checks, output = run_main(photo, tmp_path / "o", "amazon.main", "tmall.white_bg", "jd")
+    assert code == 1
+    for preset in ("amazon.main", "tmall.white_bg", "jd.main"):
+        rules = {r["rule"]: r for r in checks[preset]["rules"]}  # type: ignore[union-attr]
+        assert rules["isolated_product"]["ok"] is False
+        assert "no product" in rules["isolated_product"]["measured"]

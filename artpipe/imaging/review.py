@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 
 _INWARD = 4  # rows in from a straight end, a cut keeps its width where a rounded end widens
+_FEATHER = 3  # rows in from a straight end where a feathered cut is opaque again
 
 
 class Doubt(Enum):
@@ -102,8 +103,9 @@ def cut_sides(mask: Image.Image, *, hard_edges: bool = False) -> tuple[str, ...]
         elif hard_edges and gap > 0 and rules.straight_run * extent < run < rules.straight_most * extent:
             inward = {"top": (0, 1), "bottom": (0, -1), "left": (1, 0), "right": (-1, 0)}[side]
             x0, y0, x1, y1 = extreme
-            one_in = (x0 + inward[0], y0 + inward[1], x1 + inward[0], y1 + inward[1])
-            opaque = sum(mask.crop(one_in).histogram()[240:])  # the very last row may be anti-aliased
+            j = _FEATHER
+            few_in = (x0 + inward[0] * j, y0 + inward[1] * j, x1 + inward[0] * j, y1 + inward[1] * j)
+            opaque = sum(mask.crop(few_in).histogram()[240:])  # the last rows may be anti-aliased or feathered
             clear = mask.crop(beyond).histogram()[0]
             k = _INWARD
             deeper = (x0 + inward[0] * k, y0 + inward[1] * k, x1 + inward[0] * k, y1 + inward[1] * k)
