@@ -99,7 +99,7 @@ def _low_resolution(rendered: Rendered, preset: Preset) -> list[CheckResult]:
     if rule is None or not rendered.upscale:
         return []
     most = float(rule.params.get("max_upscale", 2))
-    ok = rendered.upscale <= most
+    ok = round(rendered.upscale, 1) <= most  # judged on the number the check shows: "2.0x" is within "<= 2x"
     measured = f"the product was enlarged {rendered.upscale:.1f}x" + ("" if ok else
                                                                      ": send a larger photo of the product")
     return [CheckResult("low_resolution", ok, measured, f"<= {num(most)}x", rule.source, rule.confidence)]
