@@ -62,14 +62,23 @@ def writable_folder(folder: Path) -> str | None:
     return None
 
 
-def write_error_report(failed: Path, error: dict[str, str]) -> Path:
-    """Write ``<name>.error.json`` beside a file moved to failed/ (the one place it is written). A name too
-    long for the suffix (names are limited to 255 bytes) is shortened, with a hash of the whole name kept."""
-    name = f"{failed.name}.error.json"
+ERROR_REPORT_SUFFIX = ".error.json"
+
+
+def error_report_path(failed: Path) -> Path:
+    """Where the error report of the input ``failed`` is: ``<name>.error.json`` beside it, or for a name too
+    long for the suffix (names are limited to 255 bytes) a shortened one keeping a hash of the whole name."""
+    name = f"{failed.name}{ERROR_REPORT_SUFFIX}"
     if len(name.encode("utf-8")) > _NAME_BYTES:
         short = failed.name.encode("utf-8")[:_NAME_BYTES - 40].decode("utf-8", errors="ignore")
-        name = f"{short}-{hashlib.sha256(failed.name.encode('utf-8')).hexdigest()[:12]}.error.json"
-    path = failed.with_name(name)
+        name = f"{short}-{hashlib.sha256(failed.name.encode('utf-8')).hexdigest()[:12]}{ERROR_REPORT_SUFFIX}"
+    return failed.with_name(name)
+
+
+def write_error_report(failed: Path, error: dict[str, str]) -> Path:
+    """Write the error report beside a file moved to failed/ (the one place it is written; see
+    ``error_report_path``)."""
+    path = error_report_path(failed)
     write_text_atomic(path, json.dumps(error, ensure_ascii=False, indent=2) + "\n")
     return path
 
