@@ -181,6 +181,27 @@ def test_a_photo_a_decoder_chokes_on_is_a_form_error(ws: Workspace) -> None:
     assert client.app.state.store.all() == []  # type: ignore[attr-defined]
 
 
+def test_two_photos_of_the_same_name_are_both_kept(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    token = csrf(client.get("/requests/new").text)
+    mug, bag = ((SAMPLES / "photos" / n).read_bytes() for n in ("mug-sideways.jpg", "bag-cutout.png"))
+    files = [("photos", ("mug.jpg", mug, "image/jpeg")), ("photos", ("mug.jpg", bag, "image/png"))]
+    done = client.post("/requests", data={"csrf": token, "campaign": "x", "presets": "jd.main",
+                                          "rows-0-sku": "a", "rows-0-photo": "mug.jpg",
+                                          "rows-1-sku": "b", "rows-1-photo": "mug-2.jpg"}, files=files)
+    assert done.status_code == 200, done.text
+    assert ("Two photos were named mug.jpg: the second is kept as mug-2.jpg (name it so in a row&#39;s photo)"
+            in done.text)
+    folder = next((ws.root / "studio" / "requests").iterdir()) / "photos"
+    assert (folder / "mug.jpg").read_bytes() == mug
+    assert (folder / "mug-2.jpg").read_bytes() == bag
+    rid = str(done.url).split("?")[0].rsplit("/", 1)[1]
+    assert "product: photos/mug-2.jpg" in client.get(f"/requests/{rid}/request.yaml").text
+    wait(client, rid)
+    forged = client.get(f"/requests/{rid}?renamed=mug.jpg&as=call+us+now").text
+    assert "call us now" not in forged  # only a real renaming is shown
+
+
 def test_an_oversized_upload_is_refused_before_it_is_read(ws: Workspace) -> None:
     client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
     done = client.post("/requests", content=b"x", headers={"Content-Length": str(2**40),

@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from anyio import CapacityLimiter, to_thread
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -52,7 +52,9 @@ from artpipe.studio.forms import (
     Upload,
     form_of_request,
     form_of_yaml,
+    is_renaming,
     read_form,
+    renamed_note,
     save_request,
 )
 from artpipe.studio.hosts import LOOPBACK_NAMES, HostCheck, served_hosts
@@ -261,7 +263,8 @@ def create_app(config: StudioConfig) -> Starlette:
         chosen = [*form.templates.items()] + [("", "")] * max(0, TEMPLATE_ROWS - len(form.templates))
         return page(request, "new.html", code, form=form, rows=rows, columns=COLUMNS, platforms=PLATFORMS,
                     brands=brands(), action=action, pickable=workspace_photos(), slots=slots,
-                    templates=sorted(bundled_templates()), chosen=chosen)
+                    templates=sorted(bundled_templates()), chosen=chosen,
+                    renamed=[renamed_note(a, b) for a, b in form.renamed])
 
     async def uploads(form: Any) -> tuple[list[Upload], Upload | None, list[str]]:
         photos, sheet, problems = [], None, []
@@ -314,7 +317,7 @@ def create_app(config: StudioConfig) -> Starlette:
             return new_form(request, form, 400)
         rid = store.add(loaded.campaign, loaded.merchant, loaded.deadline, folder_rel.as_posix(), who)
         runner.submit(rid, len(loaded.job.products))
-        return RedirectResponse(f"/requests/{rid}", 303)
+        return RedirectResponse(f"/requests/{rid}{renames_query(form)}", 303)
 
     def proof_of(record: Record) -> Proof | None:
         root = root_of(record)
@@ -324,7 +327,11 @@ def create_app(config: StudioConfig) -> Starlette:
         who = operator(request)
         record = record_of(request.path_params["rid"])
         links = [(t, e) for t, e in store.links(record.id) if e > time.time()]
+        renamed = [renamed_note(a, b) for a, b in zip(request.query_params.getlist("renamed"),
+                                                      request.query_params.getlist("as"), strict=False)
+                   if is_renaming(a, b)]
         return page(request, "request.html", user=who, record=record, proof=proof_of(record), links=links,
+                    renamed=renamed,
                     approved=approval(root_of(record)), base=f"/requests/{record.id}/files", merchant=False,
                     only_changed=request.query_params.get("changed") == "1")
 
@@ -360,7 +367,7 @@ def create_app(config: StudioConfig) -> Starlette:
             return new_form(request, form, 400, action=action)
         store.update(record.id, merchant=loaded.merchant, deadline=loaded.deadline)
         runner.submit(record.id, len(loaded.job.products))
-        return RedirectResponse(f"/requests/{record.id}", 303)
+        return RedirectResponse(f"/requests/{record.id}{renames_query(form)}", 303)
 
     async def rerun(request: Request) -> Response:
         operator(request)
@@ -518,6 +525,12 @@ def create_app(config: StudioConfig) -> Starlette:
                                            https_only=config.origin.startswith("https://"), max_age=SESSION_SECONDS)])
     app.state.store, app.state.runner, app.state.presets = store, runner, load_presets()
     return app
+
+
+def renames_query(form: RequestForm) -> str:
+    """The query telling the request page which photos were kept under another name (empty when none)."""
+    pairs = [(k, v) for uploaded, kept in form.renamed for k, v in (("renamed", uploaded), ("as", kept))]
+    return f"?{urlencode(pairs)}" if pairs else ""
 
 
 def _csrf(request: Request) -> str:

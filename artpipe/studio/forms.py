@@ -52,6 +52,7 @@ class RequestForm:
     templates: dict[str, str] = field(default_factory=dict)  # slot (preset) -> template, over the slot's default
     presets: list[str] = field(default_factory=list)  # single slots, besides (or instead of) whole platforms
     errors: dict[str, list[str]] = field(default_factory=dict)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (uploaded name, kept as): a name given twice
 
     def error(self, key: str, message: str) -> None:
         self.errors.setdefault(key, []).append(message)
@@ -108,8 +109,10 @@ def save_request(form: RequestForm, folder: Path, brands: Path) -> Request | Non
         names[kept.name] = names[kept.stem] = kept.name
     if len(form.photos) > MAX_PHOTOS:
         form.error("photos", f"at most {MAX_PHOTOS} photos per request")
+    taken: set[str] = set()  # names given to this form's photos
     for upload in form.photos[:MAX_PHOTOS]:
-        name = safe_part(Path(upload.name).name) or "photo"
+        wanted = safe_part(Path(upload.name).name) or "photo"
+        name = _free_name(wanted, taken, photos)
         target = photos / name
         photos.mkdir(parents=True, exist_ok=True)
         target.write_bytes(upload.data)
@@ -119,8 +122,12 @@ def save_request(form: RequestForm, folder: Path, brands: Path) -> Request | Non
             form.error("photos", f"{upload.name}: {exc.message}")
             target.unlink()
             continue
-        names[upload.name] = name
-        names[Path(upload.name).stem] = name
+        taken.add(name)
+        if name == wanted:
+            names[upload.name] = names[Path(upload.name).stem] = name
+        else:  # a second photo of the same name is kept beside the first, under a name rows can give
+            names[name] = names[Path(name).stem] = name
+            form.renamed.append((upload.name, name))
     rows = form.rows
     if form.sheet is not None:
         try:
@@ -162,6 +169,30 @@ def save_request(form: RequestForm, folder: Path, brands: Path) -> Request | Non
         for problem in exc.problems:
             form.error(_field_of(problem.where), f"{problem.what}" + (f" ({problem.hint})" if problem.hint else ""))
         return None
+
+
+def _free_name(wanted: str, taken: set[str], photos: Path) -> str:
+    """``wanted``, or when a photo of this form has it already ``stem-2.ext`` (-3, ...) free in ``photos``."""
+    if wanted not in taken:
+        return wanted
+    stem, suffix = Path(wanted).stem, Path(wanted).suffix
+    n = 2
+    while f"{stem}-{n}{suffix}" in taken or (photos / f"{stem}-{n}{suffix}").exists():
+        n += 1
+    return f"{stem}-{n}{suffix}"
+
+
+def renamed_note(uploaded: str, kept: str) -> str:
+    """What the form and the request page say of a photo kept under another name."""
+    return f"Two photos were named {uploaded}: the second is kept as {kept} (name it so in a row's photo)"
+
+
+def is_renaming(uploaded: str, kept: str) -> bool:
+    """Whether ``kept`` is a name the form gives a second photo named ``uploaded`` (``stem-N.ext``): only such
+    pairs are shown, so a crafted address cannot put other words on the page."""
+    wanted = Path(safe_part(Path(uploaded).name) or "photo")
+    found = re.fullmatch(re.escape(wanted.stem) + r"-(\d{1,4})" + re.escape(wanted.suffix), kept)
+    return found is not None
 
 
 def form_of_request(folder: Path) -> RequestForm:
