@@ -202,6 +202,35 @@ def test_two_photos_of_the_same_name_are_both_kept(ws: Workspace) -> None:
     assert "call us now" not in forged  # only a real renaming is shown
 
 
+def test_a_refused_form_leaves_nothing_behind(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    status, _, page = post_request(client, **{"rows-1-photo": "missing.png"})  # both photos saved, then refused
+    assert status == 400
+    assert "no uploaded photo &#39;missing.png&#39;" in page
+    requests = ws.root / "studio" / "requests"
+    assert not requests.exists() or list(requests.iterdir()) == []
+    assert client.app.state.store.all() == []  # type: ignore[attr-defined]
+
+
+def test_a_refused_edit_puts_the_request_back_as_it_was(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    status, url, _ = post_request(client)
+    assert status == 200
+    rid = url.rsplit("/", 1)[1]
+    wait(client, rid)
+    folder = next((ws.root / "studio" / "requests").iterdir())
+    before = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    edit = client.get(f"/requests/{rid}/edit").text
+    fields = dict(re.findall(r'name="(rows-\d-\w+)" value="([^"]*)"', edit))
+    fields.update({"csrf": csrf(edit), "campaign": "double11", "rows-1-photo": "missing.png"})
+    photos = [("photos", (n, (SAMPLES / "photos" / m).read_bytes(), "image/jpeg"))
+              for n, m in (("mug-sideways.jpg", "bottle-grey.jpg"), ("new.jpg", "mug-sideways.jpg"))]
+    refused = client.post(f"/requests/{rid}/edit", data={**fields, "platforms": ["tmall"]}, files=photos)
+    assert refused.status_code == 400
+    after = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert after == before  # the replaced photo is back, the new one gone, request.yaml unchanged
+
+
 def test_an_oversized_upload_is_refused_before_it_is_read(ws: Workspace) -> None:
     client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
     done = client.post("/requests", content=b"x", headers={"Content-Length": str(2**40),

@@ -310,8 +310,7 @@ def create_app(config: StudioConfig) -> Starlette:
         for problem in problems:
             form.error("photos", problem)
         folder_rel = Path(STUDIO, "requests", f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}")
-        folder = ws.root / folder_rel
-        folder.mkdir(parents=True)
+        folder = ws.root / folder_rel  # made by save_request, and gone again when the form is refused
         loaded = None if form.errors else await run_in_threadpool(save_request, form, folder, ws.root / "brands")
         if loaded is None:
             return new_form(request, form, 400)

@@ -4,6 +4,7 @@ placed beside the field that caused it."""
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import yaml
 
 from artpipe.defaults import settings
 from artpipe.errors import ConfigError, InputError, Problem
+from artpipe.files import Revertible
 from artpipe.imaging.open import open_image
 from artpipe.naming import safe_part
 from artpipe.presets import expand, load_presets
@@ -91,8 +93,24 @@ def template_fields(platforms: list[str], chosen_templates: dict[str, str] | Non
 
 def save_request(form: RequestForm, folder: Path, brands: Path) -> Request | None:
     """Write the request and its photos into ``folder`` and load it as ``artpipe request`` would; None (with
-    ``form.errors`` filled) when anything is wrong. Uploaded photos go through the same safe open as the inbox.
+    ``form.errors`` filled) when anything is wrong, and then nothing it wrote stays (the folder, the photos, a
+    replaced photo or request file put back). Uploaded photos go through the same safe open as the inbox.
     It decodes photos and reads sheets: call it in a thread, never on the event loop."""
+    writer = Revertible(folder.parent, folder / f".replaced-{secrets.token_hex(4)}")
+    try:
+        loaded = _save(form, folder, brands, writer)
+    except BaseException:
+        writer.revert()
+        raise
+    if loaded is None:
+        writer.revert()
+    else:
+        writer.keep()
+    return loaded
+
+
+def _save(form: RequestForm, folder: Path, brands: Path, writer: Revertible) -> Request | None:
+    """save_request's work, every write through ``writer``."""
     if not form.campaign:
         form.error("campaign", "name the campaign, e.g. double11")
     if form.brand and (Path(form.brand).name != form.brand or not (brands / form.brand).is_file()):
@@ -114,13 +132,12 @@ def save_request(form: RequestForm, folder: Path, brands: Path) -> Request | Non
         wanted = safe_part(Path(upload.name).name) or "photo"
         name = _free_name(wanted, taken, photos)
         target = photos / name
-        photos.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(upload.data)
+        writer.write(target, upload.data)
         try:
             open_image(target)
         except InputError as exc:
             form.error("photos", f"{upload.name}: {exc.message}")
-            target.unlink()
+            writer.remove(target)
             continue
         taken.add(name)
         if name == wanted:
@@ -162,7 +179,7 @@ def save_request(form: RequestForm, folder: Path, brands: Path) -> Request | Non
         doc["deadline"] = form.deadline
     if form.brand:
         doc["brand"] = Path("..", "..", "..", brands.name, form.brand).as_posix()
-    (folder / REQUEST_FILE).write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    writer.write(folder / REQUEST_FILE, yaml.safe_dump(doc, allow_unicode=True, sort_keys=False).encode("utf-8"))
     try:
         return load_request(folder / REQUEST_FILE)
     except ConfigError as exc:
