@@ -215,6 +215,35 @@ def test_a_slowly_written_file_is_processed_once_complete(tmp_path: Path) -> Non
     assert everything(root) >= {"archive/slow.jpg", "archive/other.jpg", "outbox/slow/product-main-square.jpg"}
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="close_write is an inotify event (Linux)")
+def test_a_truncated_file_its_writer_closed_fails_at_once(tmp_path: Path) -> None:
+    root = workspace(tmp_path)  # incomplete_seconds stays 300: only the close can make it fail sooner
+    proc = watch_process(root)
+    try:
+        time.sleep(1.0)  # the observer is watching
+        (root / "inbox" / "cut.jpg").write_bytes(jpeg_bytes(photo((1200, 900)))[:-4000])  # written, closed
+        assert wait_for(lambda: (root / "failed" / "cut.jpg.error.json").exists(), 30)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    report = json.loads((root / "failed" / "cut.jpg.error.json").read_text())
+    assert report["reason"] == "truncated"
+
+
+def test_a_file_taken_up_again_after_a_crash_keeps_one_ledger_row(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    for i in range(3):  # a new version of the file each time, and a crash while it was being processed
+        (root / "inbox" / "mug.jpg").write_bytes(jpeg_bytes(photo((600 + i, 450))))
+        ledger = Ledger(root / ".artpipe" / "ledger.db")
+        ledger.begin("mug.jpg", "0" * 64)
+        ledger.close()
+        Watcher(load_workspace(root), workers=1, log=lambda _: None).run(once=True)
+    ledger = Ledger(root / ".artpipe" / "ledger.db")
+    rows = ledger.db.execute("SELECT rel, state FROM inputs ORDER BY id").fetchall()
+    ledger.close()
+    assert rows == [("mug.jpg", "done"), ("mug.jpg", "done"), ("mug.jpg", "done")]
+
+
 def test_kill_9_mid_batch_then_restart_loses_nothing(tmp_path: Path) -> None:
     root = workspace(tmp_path)
     names = [f"p{i:02d}.jpg" for i in range(8)]
