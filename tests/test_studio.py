@@ -231,6 +231,26 @@ def test_a_refused_edit_puts_the_request_back_as_it_was(ws: Workspace) -> None:
     assert after == before  # the replaced photo is back, the new one gone, request.yaml unchanged
 
 
+def test_a_request_cut_short_by_a_crash_is_offered_again(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    status, url, _ = post_request(client)
+    assert status == 200
+    rid = url.rsplit("/", 1)[1]
+    wait(client, rid)
+    client.app.state.store.update(rid, state="running", done=1)  # type: ignore[attr-defined]  # then kill -9
+    queued = client.app.state.store.add("later", "MAISON", "", "studio/requests/none", "")  # type: ignore[attr-defined]
+
+    restarted = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    page = restarted.get(f"/requests/{rid}").text
+    assert ("Rendering was interrupted: the studio stopped while it was rendering (1 of 2 products were done). "
+            "The request and its photos are kept: render it again.") in page
+    assert 'http-equiv="refresh"' not in page  # no page waiting for ever
+    assert restarted.app.state.store.get(queued).state == "interrupted"  # type: ignore[attr-defined]
+    again = restarted.post(f"/requests/{rid}/rerun", data={"csrf": csrf(page)}, follow_redirects=True)
+    assert again.status_code == 200
+    assert wait(restarted, rid) == "done"
+
+
 def test_an_oversized_upload_is_refused_before_it_is_read(ws: Workspace) -> None:
     client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
     done = client.post("/requests", content=b"x", headers={"Content-Length": str(2**40),

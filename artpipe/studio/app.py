@@ -138,6 +138,7 @@ def create_app(config: StudioConfig) -> Starlette:
     """The studio for one workspace."""
     ws = config.ws
     store = Store(ws.state / "studio.db")
+    store.interrupt_unfinished()  # nothing renders yet: what says queued or running was cut short
     runner = Runner(ws, store, config.jobs, config.executor)
     users_file = ws.root / USERS_FILE
     signin = settings().studio

@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS decisions (
     at REAL NOT NULL, PRIMARY KEY (request, output)
 );
 """
-STATES = ("queued", "running", "done", "failed", "approved")
+STATES = ("queued", "running", "done", "failed", "approved", "interrupted")  # interrupted: the studio stopped
 DECISIONS = ("approved", "changes")
 
 
@@ -88,6 +88,15 @@ class Store:
                        " VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)", (rid, campaign, merchant, deadline, folder, by,
                                                                     time.time()))
         return rid
+
+    def interrupt_unfinished(self) -> list[str]:
+        """On start: requests a stopped studio left queued or running (a kill -9, an out-of-memory kill) are
+        interrupted, to be rendered again with one click; their folders (form, photos) are untouched."""
+        with self._db() as db:
+            ids = [r[0] for r in db.execute("SELECT id FROM requests WHERE state IN ('queued', 'running')")]
+            db.executemany("UPDATE requests SET state = 'interrupted', message = ? WHERE id = ?",
+                           [("the studio stopped while it was rendering", rid) for rid in ids])
+        return ids
 
     def get(self, rid: str) -> Record | None:
         with self._db() as db:
