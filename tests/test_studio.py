@@ -136,6 +136,53 @@ def test_an_operator_requests_a_set_and_the_merchant_approves_it(ws: Workspace) 
     assert "show every image" in only
 
 
+def test_changes_asked_after_approval_reopen_the_set_and_links_can_be_revoked(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    status, url, _ = post_request(client, platforms=["jd"])
+    assert status == 200
+    rid = url.rsplit("/", 1)[1]
+    assert wait(client, rid) == "done"
+    store = client.app.state.store  # type: ignore[attr-defined]
+    client.post(f"/requests/{rid}/share", data={"csrf": csrf(client.get(f"/requests/{rid}").text)})
+    link = f"/s/{store.links(rid)[0][0]}"
+    merchant = TestClient(client.app, base_url="http://127.0.0.1")
+    proof = merchant.get(link).text
+    shots, token = re.findall(r'name="output" value="([^"]+)"', proof), csrf(proof)
+
+    def decide(shot: str, state: str) -> None:
+        done = merchant.post(f"{link}/decide", data={"csrf": token, "output": shot, "state": state,
+                                                     "name": "Li Wei", "comment": "smaller logo"})
+        assert done.status_code == 200
+
+    for shot in shots:
+        decide(shot, "approved")
+    assert store.get(rid).state == "approved"
+    assert merchant.get(f"{link}/approved.zip").status_code == 200
+
+    decide(shots[0], "changes")  # after approval: the set is approved no more
+    assert store.get(rid).state == "reopened"
+    assert merchant.get(f"{link}/approved.zip").status_code == 404
+    assert client.get(f"/requests/{rid}/approved.zip").status_code == 404
+    page = client.get(f"/requests/{rid}").text
+    assert "Changes were asked for after the set was approved: it is approved no more" in page
+    assert "Download the approved set" not in page
+    client.post(f"/requests/{rid}/rerun", data={"csrf": csrf(page)})
+    assert wait(client, rid) == "done"  # nothing changed, yet not approved again behind the merchant's back
+
+    decide(shots[0], "approved")  # approved again
+    assert store.get(rid).state == "approved"
+    assert merchant.get(f"{link}/approved.zip").status_code == 200
+
+    page = client.get(f"/requests/{rid}").text
+    revoke = re.search(r'action="(/requests/[^"]+/revoke)"', page)
+    assert revoke
+    assert client.post(revoke.group(1), data={"csrf": csrf(page)}).status_code == 200
+    assert merchant.get(link).status_code == 404
+    assert merchant.post(f"{link}/decide", data={"csrf": token, "output": shots[0], "state": "changes",
+                                                 "name": "x"}).status_code == 404
+    assert store.get(rid).state == "approved"
+
+
 def test_forms_without_their_token_change_nothing(ws: Workspace) -> None:
     client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
     refused = client.post("/requests", data={"campaign": "x", "platforms": "tmall"})

@@ -31,7 +31,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from artpipe.approval import approve, approved
+from artpipe.approval import approved, is_approved
 from artpipe.config import Workspace
 from artpipe.defaults import settings
 from artpipe.errors import ConfigError
@@ -58,6 +58,7 @@ from artpipe.studio.forms import (
     save_request,
 )
 from artpipe.studio.hosts import LOOPBACK_NAMES, HostCheck, served_hosts
+from artpipe.studio.review import record_decision
 from artpipe.studio.runs import STUDIO, Runner, campaign_root
 from artpipe.studio.signin import Attempts
 from artpipe.studio.store import DECISIONS, Record, Store
@@ -369,6 +370,14 @@ def create_app(config: StudioConfig) -> Starlette:
         runner.submit(record.id, len(loaded.job.products))
         return RedirectResponse(f"/requests/{record.id}{renames_query(form)}", 303)
 
+    async def revoke(request: Request) -> Response:
+        operator(request)
+        await form_of(request)
+        record = record_of(request.path_params["rid"])
+        if not store.revoke_link(record.id, request.path_params["token"]):
+            raise HTTPException(404, "No such link for this request.")
+        return RedirectResponse(f"/requests/{record.id}#share", 303)
+
     async def rerun(request: Request) -> Response:
         operator(request)
         await form_of(request)
@@ -389,8 +398,8 @@ def create_app(config: StudioConfig) -> Starlette:
     def approved_zip(record: Record) -> Response:
         """The approved set as a zip (reads every image: call it in a thread)."""
         root = root_of(record)
-        if not (root / "approved.json").is_file():
-            raise HTTPException(404, "Nothing is approved yet.")
+        if not is_approved(root):
+            raise HTTPException(404, "Nothing is approved now (not yet, or changes were asked for since).")
         _, hashes = approved(root) or ("", {})
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
@@ -472,11 +481,8 @@ def create_app(config: StudioConfig) -> Starlette:
             raise HTTPException(400, "Write your name and choose approve or ask for changes for an image of this "
                                      "proof.")
         request.session["merchant_name"] = name
-        store.decide(record.id, output, state, str(form.get("comment", "")).strip()[:2000], name)
-        decisions = store.decisions(record.id)
-        if proof and all(decisions.get(s.rel) and decisions[s.rel].state == "approved" for s in proof.shots):
-            approve(campaign_root(ws, record.id, record.campaign), by=name)
-            store.update(record.id, state="approved")
+        comment = str(form.get("comment", "")).strip()[:2000]
+        await run_in_threadpool(record_decision, store, ws, record, proof, output, state, comment, name)
         return RedirectResponse(f"/s/{token}#{output}", 303)
 
     async def font(request: Request) -> Response:
@@ -509,6 +515,7 @@ def create_app(config: StudioConfig) -> Starlette:
         Route("/requests", requests), Route("/requests/new", create, methods=["GET"]),
         Route("/requests", create, methods=["POST"]), Route("/requests/{rid}", show),
         Route("/requests/{rid}/share", share, methods=["POST"]),
+        Route("/requests/{rid}/links/{token}/revoke", revoke, methods=["POST"]),
         Route("/requests/{rid}/rerun", rerun, methods=["POST"]),
         Route("/requests/{rid}/edit", edit, methods=["GET", "POST"]),
         Route("/requests/{rid}/request.yaml", source), Route("/requests/{rid}/proof.html", proof_file),

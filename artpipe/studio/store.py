@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS decisions (
     at REAL NOT NULL, PRIMARY KEY (request, output)
 );
 """
-STATES = ("queued", "running", "done", "failed", "approved", "interrupted")  # interrupted: the studio stopped
+# interrupted: the studio stopped while rendering; reopened: a change was asked for after approval
+STATES = ("queued", "running", "done", "failed", "approved", "interrupted", "reopened")
 DECISIONS = ("approved", "changes")
 
 
@@ -130,6 +131,11 @@ class Store:
         with self._db() as db:
             return [(str(t), float(e)) for t, e in db.execute(
                 "SELECT token, expires_at FROM links WHERE request = ? ORDER BY created_at", (rid,))]
+
+    def revoke_link(self, rid: str, token: str) -> bool:
+        """End a merchant link of request ``rid`` now; False when it has no such link."""
+        with self._db() as db:
+            return db.execute("DELETE FROM links WHERE token = ? AND request = ?", (token, rid)).rowcount > 0
 
     def decide(self, rid: str, output: str, state: str, comment: str, by: str) -> None:
         with self._db() as db:
