@@ -89,7 +89,8 @@ def die_with_starter(starter: int) -> None:
 
 
 def _parent_death_signal() -> None:
-    """Linux: SIGKILL this process when its parent dies (prctl(2) PR_SET_PDEATHSIG); elsewhere nothing."""
+    """Linux: SIGKILL this process when its parent dies (prctl(2) PR_SET_PDEATHSIG); elsewhere nothing. The
+    parent is the forkserver (single-threaded), so the signal's tie to the thread that forked is harmless."""
     if not sys.platform.startswith("linux"):
         return
     try:
