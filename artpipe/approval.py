@@ -90,6 +90,29 @@ def approved(root: Path) -> tuple[str, dict[str, str]] | None:
                                    "approve the campaign again with artpipe approve")]) from exc
 
 
+def reopen(root: Path, by: str) -> bool:
+    """Withdraw the campaign's approval (a change was asked for after it): ``approved.json`` keeps the approved
+    hashes, so re-runs still show what changed since, but says by whom and when it was reopened, and the set is
+    no longer approved (``is_approved``). False when nothing was approved or it was reopened already."""
+    path = root / APPROVED
+    if not is_approved(root):
+        return False
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["reopened_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    doc["reopened_by"] = by
+    write_text_atomic(path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    return True
+
+
+def is_approved(root: Path) -> bool:
+    """Whether the campaign's set stands approved: approved, and not reopened since."""
+    try:
+        doc = json.loads((root / APPROVED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(doc, dict) and "outputs" in doc and "reopened_at" not in doc
+
+
 def compare(root: Path) -> list[Change] | None:
     """Each output of ``root`` against the approved set (None when nothing was approved); writes a visual
     diff for every changed output into ``changes/`` and removes diffs of earlier runs that no longer apply."""

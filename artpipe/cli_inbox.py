@@ -12,7 +12,7 @@ import click
 
 from artpipe.api import Watcher, Workspace, inbox_status, init_workspace, load_workspace, retry_failed
 from artpipe.cli_common import EXIT_FAILED, EXIT_OK, executor_from, executor_options, fail_config
-from artpipe.errors import ConfigError
+from artpipe.errors import ConfigError, WatcherRunning
 
 
 def _workspace(config: Path) -> Workspace:
@@ -56,7 +56,8 @@ def watch(config: Path, once: bool, polling: bool, workers: int | None, executor
     Example:
       artpipe watch --config studio            # until Ctrl-C
       artpipe watch --config studio --once     # what is there now, then exit
-    Exit codes: 0 all fine, 1 some files went to failed/, 2 the workspace config is wrong.
+    Exit codes: 0 all fine (or, with --once, another watcher has the inbox), 1 some files went to failed/,
+    2 the workspace config is wrong, or another watcher runs on it.
     """
     runner = executor_from(executor, scheduler, ship_bytes)
     ws = _workspace(config)
@@ -71,6 +72,12 @@ def watch(config: Path, once: bool, polling: bool, workers: int | None, executor
     click.echo(f"watching {ws.inbox}" + (" (once)" if once else "; Ctrl-C to stop"), err=True)
     try:
         failures = watcher.run(once=once, polling=polling)
+    except WatcherRunning as exc:
+        if not once:
+            fail_config(exc)
+        # cron runs --once beside a long-running watcher: that one processes the inbox, nothing is wrong
+        click.echo(f"note: {exc.problems[0].what}; it processes the inbox, nothing to do here", err=True)
+        sys.exit(EXIT_OK)
     except ConfigError as exc:
         fail_config(exc)
     sys.exit(EXIT_FAILED if failures else EXIT_OK)

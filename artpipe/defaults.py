@@ -111,6 +111,8 @@ class IsolateSettings:
     solid: float  # the colour path's product must keep this share of its area when eroded
     erode: int  # MinFilter size for that test
     cutout_border: float  # an RGBA image is a cut-out when this share of its edge is transparent
+    model_min_side: int  # a segmentation model's square input must be at least this side
+    model_max_side: int  # ... and at most this
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
     ArtpipeError                 base class; never raised itself
     ├── ConfigError              a template, job or workspace file is wrong (exit 2; `validate` exits 1)
-    │                            .problems: every Problem found, reported all at once
+    │   │                        .problems: every Problem found, reported all at once
+    │   └── WatcherRunning       another watcher holds the workspace (exit 2; `watch --once` notes it, exit 0)
     ├── InputError               an input file is rejected (item status "rejected", exit 1)
     │                            .reason: one of REJECT_REASONS
     └── RenderError              a template cannot be rendered with these fields at this size
@@ -48,6 +49,10 @@ class ConfigError(ArtpipeError):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class WatcherRunning(ConfigError):
+    """Another ``artpipe watch`` holds this workspace's lock."""
 
 
 class InputError(ArtpipeError):

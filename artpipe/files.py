@@ -62,14 +62,23 @@ def writable_folder(folder: Path) -> str | None:
     return None
 
 
-def write_error_report(failed: Path, error: dict[str, str]) -> Path:
-    """Write ``<name>.error.json`` beside a file moved to failed/ (the one place it is written). A name too
-    long for the suffix (names are limited to 255 bytes) is shortened, with a hash of the whole name kept."""
-    name = f"{failed.name}.error.json"
+ERROR_REPORT_SUFFIX = ".error.json"
+
+
+def error_report_path(failed: Path) -> Path:
+    """Where the error report of the input ``failed`` is: ``<name>.error.json`` beside it, or for a name too
+    long for the suffix (names are limited to 255 bytes) a shortened one keeping a hash of the whole name."""
+    name = f"{failed.name}{ERROR_REPORT_SUFFIX}"
     if len(name.encode("utf-8")) > _NAME_BYTES:
         short = failed.name.encode("utf-8")[:_NAME_BYTES - 40].decode("utf-8", errors="ignore")
-        name = f"{short}-{hashlib.sha256(failed.name.encode('utf-8')).hexdigest()[:12]}.error.json"
-    path = failed.with_name(name)
+        name = f"{short}-{hashlib.sha256(failed.name.encode('utf-8')).hexdigest()[:12]}{ERROR_REPORT_SUFFIX}"
+    return failed.with_name(name)
+
+
+def write_error_report(failed: Path, error: dict[str, str]) -> Path:
+    """Write the error report beside a file moved to failed/ (the one place it is written; see
+    ``error_report_path``)."""
+    path = error_report_path(failed)
     write_text_atomic(path, json.dumps(error, ensure_ascii=False, indent=2) + "\n")
     return path
 
@@ -125,3 +134,64 @@ def move_into(src: Path, dest_root: Path, rel: Path) -> Path:
     fsync_dir(dest.parent)
     fsync_dir(src.parent)
     return dest
+
+
+class Revertible:
+    """Writes that can all be taken back: a form that is refused leaves its folder as it found it (the files it
+    added removed, the ones it replaced put back, the folders it made gone); kept, the replaced versions go."""
+
+    def __init__(self, root: Path, aside: Path) -> None:
+        self.root = root  # folders made inside it are removed again on revert; it and its parents never
+        self.aside = aside  # where replaced files wait until the writes are kept or reverted
+        self.created: list[Path] = []
+        self.replaced: dict[Path, Path] = {}
+        self.folders: list[Path] = []
+
+    def write(self, path: Path, data: bytes) -> None:
+        """Write ``data`` to ``path``, remembering what was there."""
+        self._folder(path.parent)
+        if path.exists() and path not in self.created and path not in self.replaced:
+            self._folder(self.aside)
+            kept = self.aside / str(len(self.replaced))
+            os.replace(path, kept)
+            self.replaced[path] = kept
+        elif path not in self.replaced and path not in self.created:
+            self.created.append(path)
+        write_atomic(path, data)
+
+    def remove(self, path: Path) -> None:
+        """Remove a file this writer wrote (a photo found unusable), putting back what it replaced."""
+        if path in self.replaced:
+            os.replace(self.replaced.pop(path), path)
+        elif path in self.created:
+            self.created.remove(path)
+            path.unlink(missing_ok=True)
+
+    def revert(self) -> None:
+        """Take every write back."""
+        for path in self.created:
+            path.unlink(missing_ok=True)
+        for path, kept in self.replaced.items():
+            os.replace(kept, path)
+        self._drop_aside()
+        for folder in reversed(self.folders):
+            with contextlib.suppress(OSError):  # not empty: something else put a file there
+                folder.rmdir()
+
+    def keep(self) -> None:
+        """Keep every write; what they replaced is deleted."""
+        for kept in self.replaced.values():
+            kept.unlink(missing_ok=True)
+        self._drop_aside()
+
+    def _folder(self, folder: Path) -> None:
+        missing = [p for p in (folder, *folder.parents) if not p.exists() and p.is_relative_to(self.root)
+                   and p != self.root]
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folders += reversed(missing)  # outermost first, so revert removes the innermost first
+
+    def _drop_aside(self) -> None:
+        if self.aside in self.folders:
+            self.folders.remove(self.aside)
+        with contextlib.suppress(OSError):
+            self.aside.rmdir()

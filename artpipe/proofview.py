@@ -95,11 +95,13 @@ def _rel(shown: str, root: Path) -> str | None:
 
 
 def approval(root: Path) -> str | None:
-    """"approved 2026-11-05 18:20 UTC by Li Wei" for a campaign whose outputs were approved, else None."""
+    """"approved 2026-11-05 18:20 UTC by Li Wei" for a campaign whose outputs stand approved, else None."""
     try:
         doc = json.loads((root / "approved.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    if "reopened_at" in doc:
+        return None  # a change was asked for after approval: the set is not approved
     when = str(doc.get("approved_at", "")).replace("T", " ")[:16]
     by = doc.get("approved_by")
     return f"approved {when} UTC" + (f" by {by}" if by else "")

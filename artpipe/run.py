@@ -6,9 +6,14 @@ finish, with a bounded number in flight so memory stays flat for large batches.
 
 from __future__ import annotations
 
+import ctypes
 import math
 import multiprocessing
 import os
+import select
+import signal
+import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
@@ -38,9 +43,7 @@ def run_tasks(tasks: Sequence[T], worker: Callable[[T], R], jobs: int | None = N
     if lost is not None:
         yield from run_guarded(tasks, worker, jobs, math.inf, lost)
         return
-    # forkserver: workers start clean (no inherited threads or locks) but cheaper than spawn.
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+    pool = _pool(jobs)
     finished = False
     try:
         # Keep a bounded window of tasks in flight so memory stays flat for very large batches.
@@ -66,6 +69,66 @@ def run_tasks(tasks: Sequence[T], worker: Callable[[T], R], jobs: int | None = N
             _kill(pool)
 
 
+def _pool(width: int) -> ProcessPoolExecutor:
+    """A pool of ``width`` workers that exit when this process dies, however it dies (kill -9 included)."""
+    # forkserver: workers start clean (no inherited threads or locks) but cheaper than spawn.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(max_workers=width, mp_context=multiprocessing.get_context(method),
+                               initializer=die_with_starter, initargs=(os.getpid(),))
+
+
+def die_with_starter(starter: int) -> None:
+    """In a worker: exit as soon as the process that started the pool (``starter``) is gone.
+
+    A worker's parent is the forkserver, not the starter, and it holds both ends of its task queue and the
+    forkserver's liveness pipe: after a kill -9 of the starter nothing ever reads EOF, so the workers, the
+    forkserver and the resource tracker would wait for ever. Once the workers exit, the forkserver and the
+    tracker see their pipes close and exit by themselves."""
+    _parent_death_signal()
+    threading.Thread(target=_watch_starter, args=(starter,), name="artpipe-starter-watch", daemon=True).start()
+
+
+def _parent_death_signal() -> None:
+    """Linux: SIGKILL this process when its parent dies (prctl(2) PR_SET_PDEATHSIG); elsewhere nothing. The
+    parent is the forkserver (single-threaded), so the signal's tie to the thread that forked is harmless."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # no prctl here: the starter watch below still ends the worker
+
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _watch_starter(starter: int) -> None:
+    """Block until ``starter`` exits, then end this worker at once (its task's result has nobody to go to)."""
+    try:
+        # A pidfd turns readable when the process exits (Linux 5.3+), even while it waits to be reaped.
+        pidfd = os.pidfd_open(starter)
+    except ProcessLookupError:
+        os._exit(1)
+    except (OSError, AttributeError):
+        _poll_starter(starter)
+    else:
+        select.select([pidfd], [], [])
+    os._exit(1)
+
+
+def _poll_starter(starter: int) -> None:
+    """Return when ``starter`` no longer exists, checking twice a second (where pidfds are missing)."""
+    while True:
+        try:
+            os.kill(starter, 0)
+        except ProcessLookupError:
+            return
+        except PermissionError:
+            pass  # it exists, owned by someone else
+        time.sleep(0.5)
+
+
 def _kill(pool: ProcessPoolExecutor) -> None:
     """Stop a pool whose worker hangs: kill its processes (a hung decoder ignores polite requests)."""
     for proc in list(getattr(pool, "_processes", {}).values()):
@@ -83,12 +146,11 @@ def run_guarded(tasks: Sequence[T], worker: Callable[[T], R], jobs: int, timeout
     """
     queue: deque[T] = deque(tasks)
     solo: deque[T] = deque()
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     while queue or solo:
         alone = bool(solo)
         source: deque[T] = deque([solo.popleft()]) if alone else queue
         width = 1 if alone else max(1, jobs)
-        pool = ProcessPoolExecutor(max_workers=width, mp_context=multiprocessing.get_context(method))
+        pool = _pool(width)
         running: dict[Future[R], tuple[T, float]] = {}
         try:
             broken = yield from _drain(pool, worker, source, running, width, timeout, alone, solo, lost)

@@ -84,3 +84,23 @@ def test_the_diff_marks_changed_pixels_red() -> None:
     colors = {c for _, c in third.getcolors(100000) or []}
     assert (228, 57, 60) in colors
     assert (0, 0, 0) not in colors
+
+
+def test_a_reopened_approval_is_approved_no_more_until_approved_again(tmp_path: Path) -> None:
+    from artpipe.approval import approve, approved, is_approved, reopen
+
+    (tmp_path / "report.json").write_text("{}")
+    Image.new("RGB", (8, 8), (200, 10, 10)).save(tmp_path / "a.png")
+    assert not reopen(tmp_path, by="Li Wei")  # nothing approved: nothing to reopen
+    hashes = approve(tmp_path, by="Li Wei")
+    assert is_approved(tmp_path)
+    assert reopen(tmp_path, by="Li Wei")
+    assert not is_approved(tmp_path)
+    assert not reopen(tmp_path, by="Li Wei")  # once
+    kept = approved(tmp_path)
+    assert kept is not None
+    assert kept[1] == hashes  # re-runs still show what changed since the merchant approved
+    record = json.loads((tmp_path / "approved.json").read_text(encoding="utf-8"))
+    assert record["reopened_by"] == "Li Wei"
+    approve(tmp_path, by="Li Wei")
+    assert is_approved(tmp_path)

@@ -396,9 +396,13 @@ def test_a_second_watcher_on_one_workspace_is_refused(tmp_path: Path) -> None:
                 not (root / ".artpipe" / "watch.lock").read_text(encoding="utf-8"):
             assert time.monotonic() < deadline, "the first watcher did not start"
             time.sleep(0.1)
-        result = CliRunner().invoke(main, ["watch", "--config", str(root), "--once"])
+        result = CliRunner().invoke(main, ["watch", "--config", str(root)])
         assert result.exit_code == 2
         assert f"another artpipe watch is already running on this workspace (pid {first.pid})" in result.stderr
+        once = CliRunner().invoke(main, ["watch", "--config", str(root), "--once"])  # cron beside a watcher
+        assert once.exit_code == 0
+        assert once.stderr.splitlines()[-1] == (f"note: another artpipe watch is already running on this workspace "
+                                                f"(pid {first.pid}); it processes the inbox, nothing to do here")
     finally:
         first.terminate()
         first.wait(timeout=20)

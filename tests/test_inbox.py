@@ -134,6 +134,36 @@ def test_retry_and_status(tmp_path: Path) -> None:
     assert (root / "archive" / "bad.jpg").is_file()
 
 
+def test_retry_moves_only_inputs_never_their_error_reports(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    long_name = "长" * 80 + ".jpg"  # 240 bytes: its report's name is shortened and hashed
+    (root / "inbox" / "bad.jpg").write_bytes(b"")
+    (root / "inbox" / long_name).write_bytes(b"not an image")
+    run_once(root)
+    failed = root / "failed"
+    assert len(list(failed.glob("*.error.json"))) == 2
+    for name in ("bad.jpg", long_name):
+        (failed / name).write_bytes(jpeg_bytes(photo()))  # fixed by hand
+    named = [str(p) for p in sorted(failed.iterdir())]  # what a shell makes of failed/*
+    retried = CliRunner().invoke(main, ["retry", "--config", str(root), *named])
+    assert retried.exit_code == 0, retried.output
+    assert sorted(retried.stdout.splitlines()) == sorted(f"back in the inbox: {n}" for n in ("bad.jpg", long_name))
+    assert sorted(p.name for p in (root / "inbox").iterdir()) == sorted(["bad.jpg", long_name])
+    assert list(failed.iterdir()) == []
+
+
+def test_retry_of_an_error_report_alone_moves_nothing(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    report = root / "failed" / "gone.jpg.error.json"
+    report.write_text("{}")
+    retried = CliRunner().invoke(main, ["retry", "--config", str(root), str(report)])
+    assert retried.exit_code == 1
+    assert retried.stderr == (f"error: {report}: an error report whose input is no longer beside it; "
+                              "nothing to retry\n")
+    assert report.is_file()
+    assert list((root / "inbox").iterdir()) == []
+
+
 def test_a_broken_config_is_reported(tmp_path: Path) -> None:
     root = workspace(tmp_path)
     (root / "artpipe.yaml").write_text("folders: {inbox: ../elsewhere}\nroutes: []\n")
@@ -183,6 +213,35 @@ def test_a_slowly_written_file_is_processed_once_complete(tmp_path: Path) -> Non
     assert err.count("rendered: slow.jpg") == 1
     assert err.count("rendered: other.jpg") == 1
     assert everything(root) >= {"archive/slow.jpg", "archive/other.jpg", "outbox/slow/product-main-square.jpg"}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="close_write is an inotify event (Linux)")
+def test_a_truncated_file_its_writer_closed_fails_at_once(tmp_path: Path) -> None:
+    root = workspace(tmp_path)  # incomplete_seconds stays 300: only the close can make it fail sooner
+    proc = watch_process(root)
+    try:
+        time.sleep(1.0)  # the observer is watching
+        (root / "inbox" / "cut.jpg").write_bytes(jpeg_bytes(photo((1200, 900)))[:-4000])  # written, closed
+        assert wait_for(lambda: (root / "failed" / "cut.jpg.error.json").exists(), 30)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    report = json.loads((root / "failed" / "cut.jpg.error.json").read_text())
+    assert report["reason"] == "truncated"
+
+
+def test_a_file_taken_up_again_after_a_crash_keeps_one_ledger_row(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    for i in range(3):  # a new version of the file each time, and a crash while it was being processed
+        (root / "inbox" / "mug.jpg").write_bytes(jpeg_bytes(photo((600 + i, 450))))
+        ledger = Ledger(root / ".artpipe" / "ledger.db")
+        ledger.begin("mug.jpg", "0" * 64)
+        ledger.close()
+        Watcher(load_workspace(root), workers=1, log=lambda _: None).run(once=True)
+    ledger = Ledger(root / ".artpipe" / "ledger.db")
+    rows = ledger.db.execute("SELECT rel, state FROM inputs ORDER BY id").fetchall()
+    ledger.close()
+    assert rows == [("mug.jpg", "done"), ("mug.jpg", "done"), ("mug.jpg", "done")]
 
 
 def test_kill_9_mid_batch_then_restart_loses_nothing(tmp_path: Path) -> None:

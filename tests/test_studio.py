@@ -136,6 +136,53 @@ def test_an_operator_requests_a_set_and_the_merchant_approves_it(ws: Workspace) 
     assert "show every image" in only
 
 
+def test_changes_asked_after_approval_reopen_the_set_and_links_can_be_revoked(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    status, url, _ = post_request(client, platforms=["jd"])
+    assert status == 200
+    rid = url.rsplit("/", 1)[1]
+    assert wait(client, rid) == "done"
+    store = client.app.state.store  # type: ignore[attr-defined]
+    client.post(f"/requests/{rid}/share", data={"csrf": csrf(client.get(f"/requests/{rid}").text)})
+    link = f"/s/{store.links(rid)[0][0]}"
+    merchant = TestClient(client.app, base_url="http://127.0.0.1")
+    proof = merchant.get(link).text
+    shots, token = re.findall(r'name="output" value="([^"]+)"', proof), csrf(proof)
+
+    def decide(shot: str, state: str) -> None:
+        done = merchant.post(f"{link}/decide", data={"csrf": token, "output": shot, "state": state,
+                                                     "name": "Li Wei", "comment": "smaller logo"})
+        assert done.status_code == 200
+
+    for shot in shots:
+        decide(shot, "approved")
+    assert store.get(rid).state == "approved"
+    assert merchant.get(f"{link}/approved.zip").status_code == 200
+
+    decide(shots[0], "changes")  # after approval: the set is approved no more
+    assert store.get(rid).state == "reopened"
+    assert merchant.get(f"{link}/approved.zip").status_code == 404
+    assert client.get(f"/requests/{rid}/approved.zip").status_code == 404
+    page = client.get(f"/requests/{rid}").text
+    assert "Changes were asked for after the set was approved: it is approved no more" in page
+    assert "Download the approved set" not in page
+    client.post(f"/requests/{rid}/rerun", data={"csrf": csrf(page)})
+    assert wait(client, rid) == "done"  # nothing changed, yet not approved again behind the merchant's back
+
+    decide(shots[0], "approved")  # approved again
+    assert store.get(rid).state == "approved"
+    assert merchant.get(f"{link}/approved.zip").status_code == 200
+
+    page = client.get(f"/requests/{rid}").text
+    revoke = re.search(r'action="(/requests/[^"]+/revoke)"', page)
+    assert revoke
+    assert client.post(revoke.group(1), data={"csrf": csrf(page)}).status_code == 200
+    assert merchant.get(link).status_code == 404
+    assert merchant.post(f"{link}/decide", data={"csrf": token, "output": shots[0], "state": "changes",
+                                                 "name": "x"}).status_code == 404
+    assert store.get(rid).state == "approved"
+
+
 def test_forms_without_their_token_change_nothing(ws: Workspace) -> None:
     client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
     refused = client.post("/requests", data={"campaign": "x", "platforms": "tmall"})
@@ -179,6 +226,76 @@ def test_a_photo_a_decoder_chokes_on_is_a_form_error(ws: Workspace) -> None:
     assert done.status_code == 400
     assert "lying.heic: the decoder refused it as too large for its safety limits" in done.text
     assert client.app.state.store.all() == []  # type: ignore[attr-defined]
+
+
+def test_two_photos_of_the_same_name_are_both_kept(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    token = csrf(client.get("/requests/new").text)
+    mug, bag = ((SAMPLES / "photos" / n).read_bytes() for n in ("mug-sideways.jpg", "bag-cutout.png"))
+    files = [("photos", ("mug.jpg", mug, "image/jpeg")), ("photos", ("mug.jpg", bag, "image/png"))]
+    done = client.post("/requests", data={"csrf": token, "campaign": "x", "presets": "jd.main",
+                                          "rows-0-sku": "a", "rows-0-photo": "mug.jpg",
+                                          "rows-1-sku": "b", "rows-1-photo": "mug-2.jpg"}, files=files)
+    assert done.status_code == 200, done.text
+    assert ("Two photos were named mug.jpg: the second is kept as mug-2.jpg (name it so in a row&#39;s photo)"
+            in done.text)
+    folder = next((ws.root / "studio" / "requests").iterdir()) / "photos"
+    assert (folder / "mug.jpg").read_bytes() == mug
+    assert (folder / "mug-2.jpg").read_bytes() == bag
+    rid = str(done.url).split("?")[0].rsplit("/", 1)[1]
+    assert "product: photos/mug-2.jpg" in client.get(f"/requests/{rid}/request.yaml").text
+    wait(client, rid)
+    forged = client.get(f"/requests/{rid}?renamed=mug.jpg&as=call+us+now").text
+    assert "call us now" not in forged  # only a real renaming is shown
+
+
+def test_a_refused_form_leaves_nothing_behind(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    status, _, page = post_request(client, **{"rows-1-photo": "missing.png"})  # both photos saved, then refused
+    assert status == 400
+    assert "no uploaded photo &#39;missing.png&#39;" in page
+    requests = ws.root / "studio" / "requests"
+    assert not requests.exists() or list(requests.iterdir()) == []
+    assert client.app.state.store.all() == []  # type: ignore[attr-defined]
+
+
+def test_a_refused_edit_puts_the_request_back_as_it_was(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    status, url, _ = post_request(client)
+    assert status == 200
+    rid = url.rsplit("/", 1)[1]
+    wait(client, rid)
+    folder = next((ws.root / "studio" / "requests").iterdir())
+    before = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    edit = client.get(f"/requests/{rid}/edit").text
+    fields = dict(re.findall(r'name="(rows-\d-\w+)" value="([^"]*)"', edit))
+    fields.update({"csrf": csrf(edit), "campaign": "double11", "rows-1-photo": "missing.png"})
+    photos = [("photos", (n, (SAMPLES / "photos" / m).read_bytes(), "image/jpeg"))
+              for n, m in (("mug-sideways.jpg", "bottle-grey.jpg"), ("new.jpg", "mug-sideways.jpg"))]
+    refused = client.post(f"/requests/{rid}/edit", data={**fields, "platforms": ["tmall"]}, files=photos)
+    assert refused.status_code == 400
+    after = {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert after == before  # the replaced photo is back, the new one gone, request.yaml unchanged
+
+
+def test_a_request_cut_short_by_a_crash_is_offered_again(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    status, url, _ = post_request(client)
+    assert status == 200
+    rid = url.rsplit("/", 1)[1]
+    wait(client, rid)
+    client.app.state.store.update(rid, state="running", done=1)  # type: ignore[attr-defined]  # then kill -9
+    queued = client.app.state.store.add("later", "MAISON", "", "studio/requests/none", "")  # type: ignore[attr-defined]
+
+    restarted = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    page = restarted.get(f"/requests/{rid}").text
+    assert ("Rendering was interrupted: the studio stopped while it was rendering (1 of 2 products were done). "
+            "The request and its photos are kept: render it again.") in page
+    assert 'http-equiv="refresh"' not in page  # no page waiting for ever
+    assert restarted.app.state.store.get(queued).state == "interrupted"  # type: ignore[attr-defined]
+    again = restarted.post(f"/requests/{rid}/rerun", data={"csrf": csrf(page)}, follow_redirects=True)
+    assert again.status_code == 200
+    assert wait(restarted, rid) == "done"
 
 
 def test_an_oversized_upload_is_refused_before_it_is_read(ws: Workspace) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from artpipe.defaults import settings
 from artpipe.errors import InputError
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.onnxrun import session as onnx_session
@@ -60,9 +61,31 @@ def load_segmenter(name: str | None = None) -> Segmenter:
     except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own untyped errors for a bad file
         raise InputError(str(path), "corrupt", f"not a usable ONNX model ({str(exc)[:120]})") from None
     first = session.get_inputs()[0]
-    shape = first.shape
-    side = shape[-1] if isinstance(shape[-1], int) else 320
+    side = input_side(list(first.shape))
+    if isinstance(side, str):
+        raise InputError(str(path), "unsupported", f"not a segmentation model artpipe can run: {side}; use a "
+                         "U²-Net-style model (one input of 1 x 3 x N x N) or leave cutout.model unset")
     return Segmenter(path.name, session, first.name, side, [session.get_outputs()[0].name])
+
+
+def input_side(shape: list[Any]) -> int | str:
+    """The side of the square RGB image a model with input ``shape`` takes (320 when the model leaves it
+    open), or what is wrong with the shape: checked when the model loads, since a model asking for a huge
+    tensor would otherwise fail on every photo with onnxruntime's own allocation error."""
+    rules = settings().isolate
+    dims = "x".join(str(d) for d in shape)
+    channels_known = len(shape) == 4 and isinstance(shape[1], int)
+    if len(shape) != 4 or (channels_known and shape[1] != 3):
+        return f"its input is {dims}, not a batch of RGB images (N x 3 x side x side)"
+    height, width = (d if isinstance(d, int) else None for d in shape[2:])
+    if height is None and width is None:
+        return 320  # the model takes any size: the one U²-Net was trained at
+    if height != width or height is None:
+        return f"its input is {dims}, not square"
+    if not rules.model_min_side <= height <= rules.model_max_side:
+        return (f"its input is {dims}: a side of {height} px is outside "
+                f"{rules.model_min_side}..{rules.model_max_side}")
+    return height
 
 
 def model_input(im: Image.Image, side: int) -> np.ndarray:

@@ -100,9 +100,16 @@ class Ledger:
         self.db.execute("COMMIT")
 
     def begin(self, rel: str, sha256: str) -> int:
-        """Record that ``rel`` (with these bytes) is being processed; returns its row id."""
+        """Record that ``rel`` (with these bytes) is being processed; returns its row id. A row a crash or a
+        failed move left open for ``rel`` (see ``abandon``) is taken up again: a file tried many times has one row."""
         now = time.time()
         with self._tx() as db:
+            found = db.execute("SELECT id FROM inputs WHERE rel=? AND state='seen' ORDER BY id DESC LIMIT 1",
+                               (rel,)).fetchone()
+            if found is not None:
+                db.execute("UPDATE inputs SET sha256=?, state='processing', message=NULL, stable=? WHERE id=?",
+                           (sha256, now, found[0]))
+                return int(found[0])
             cur = db.execute("INSERT INTO inputs (rel, sha256, state, received, stable) VALUES (?, ?, ?, ?, ?)",
                              (rel, sha256, "processing", now, now))
             return int(cur.lastrowid or 0)

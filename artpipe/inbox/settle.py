@@ -103,11 +103,15 @@ def _tiff_values(fh: BinaryIO, order: str, entry: tuple[int, int, bytes], size: 
 class Settler:
     """Tracks (size, mtime) per path; a path is stable once they stay the same for ``window`` seconds and it
     looks whole; a format whose completeness cannot be read needs ``UNKNOWN_FACTOR`` windows; a file that stays
-    unchanged but incomplete for ``give_up`` seconds is handed on anyway (it then fails as truncated)."""
+    unchanged but incomplete for ``give_up`` seconds, or closed by its writer, is handed on anyway (it then fails as
+    truncated)."""
 
     window: float
     give_up: float = 300.0
     seen: dict[Path, tuple[int, int, float]] = field(default_factory=dict)  # size, mtime_ns, since
+    # When a writer last closed each path (inotify close_write, told by the watcher; epoch seconds). A file
+    # closed after its last change is as written as it will get: incomplete, it fails at once, not after give_up.
+    closed: dict[Path, float] = field(default_factory=dict)
 
     def observe(self, path: Path, now: float) -> bool:
         """Note the file's current state; True when it is ready to be processed."""
@@ -127,10 +131,13 @@ class Settler:
             quiet = now - before[2]
         if quiet < self.window:
             return False
+        closed_at = self.closed.get(path)
+        written = closed_at is not None and closed_at >= st.st_mtime_ns / 1e9
         whole = looks_complete(path)
         if whole is None:
-            return quiet >= self.window * UNKNOWN_FACTOR
-        return whole or quiet >= self.give_up
+            return written or quiet >= self.window * UNKNOWN_FACTOR
+        return whole or written or quiet >= self.give_up
 
     def forget(self, path: Path) -> None:
         self.seen.pop(path, None)
+        self.closed.pop(path, None)

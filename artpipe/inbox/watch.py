@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import FileClosedEvent, FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from artpipe.config import Workspace
-from artpipe.errors import ConfigError, Problem
+from artpipe.errors import ConfigError, Problem, WatcherRunning
 from artpipe.executors import Executor, LocalExecutor, render_all
 from artpipe.files import clean_temp_files, move_into, write_error_report
 from artpipe.inbox.ledger import Ledger
@@ -51,13 +51,22 @@ SUMMARY_SECONDS = 60.0
 
 
 class _Wake(FileSystemEventHandler):
-    """Any event in the inbox: look again soon. Nothing else happens on the observer's thread."""
+    """Any event in the inbox: look again soon; a file its writer closed: note when. Nothing else happens on
+    the observer's thread."""
 
-    def __init__(self, event: threading.Event) -> None:
+    def __init__(self, event: threading.Event, closed: dict[Path, float]) -> None:
         self.event = event
+        self.closed = closed
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         self.event.set()
+
+    def on_closed(self, event: FileClosedEvent) -> None:
+        # inotify's IN_CLOSE_WRITE (Linux only): a writer closed the file. Our own reads close without writing
+        # and come as FileClosedNoWriteEvent, never here.
+        if not event.is_directory:
+            self.closed[Path(os.fsdecode(event.src_path))] = time.time()
+            self.event.set()
 
 
 def kit_files(ws: Workspace) -> set[Path]:
@@ -101,9 +110,9 @@ def _only_watcher(ws: Workspace) -> Iterator[None]:
         except OSError:
             fh.seek(0)
             holder = fh.read().strip() or "unknown"
-            raise ConfigError([Problem(str(ws.config), 0, 0, "", f"another artpipe watch is already running on "
-                                       f"this workspace (pid {holder})", "stop it first; one watcher per "
-                                       "workspace uses every core already")]) from None
+            raise WatcherRunning([Problem(str(ws.config), 0, 0, "", f"another artpipe watch is already running "
+                                          f"on this workspace (pid {holder})", "stop it first; one watcher per "
+                                          "workspace uses every core already")]) from None
         fh.seek(0)
         fh.truncate()
         fh.write(str(os.getpid()))
@@ -227,13 +236,13 @@ class Watcher:
 
     def _observe(self, polling: bool) -> BaseObserver:
         observer = (PollingObserver if polling else Observer)()
-        observer.schedule(_Wake(self.wake), str(self.ws.inbox), recursive=True)
+        observer.schedule(_Wake(self.wake, self.settler.closed), str(self.ws.inbox), recursive=True)
         observer.start()
         return observer
 
     def run(self, *, once: bool = False, polling: bool = False) -> int:
         """Watch until stopped; ``once``: until the inbox holds nothing but files still being written.
-        ConfigError when another watcher already runs on this workspace."""
+        WatcherRunning when another watcher already runs on this workspace."""
         with _only_watcher(self.ws):
             return self._run(once=once, polling=polling)
 

@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from anyio import CapacityLimiter, to_thread
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -31,7 +31,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from artpipe.approval import approve, approved
+from artpipe.approval import approved, is_approved
 from artpipe.config import Workspace
 from artpipe.defaults import settings
 from artpipe.errors import ConfigError
@@ -52,10 +52,13 @@ from artpipe.studio.forms import (
     Upload,
     form_of_request,
     form_of_yaml,
+    is_renaming,
     read_form,
+    renamed_note,
     save_request,
 )
 from artpipe.studio.hosts import LOOPBACK_NAMES, HostCheck, served_hosts
+from artpipe.studio.review import record_decision
 from artpipe.studio.runs import STUDIO, Runner, campaign_root
 from artpipe.studio.signin import Attempts
 from artpipe.studio.store import DECISIONS, Record, Store
@@ -136,6 +139,7 @@ def create_app(config: StudioConfig) -> Starlette:
     """The studio for one workspace."""
     ws = config.ws
     store = Store(ws.state / "studio.db")
+    store.interrupt_unfinished()  # nothing renders yet: what says queued or running was cut short
     runner = Runner(ws, store, config.jobs, config.executor)
     users_file = ws.root / USERS_FILE
     signin = settings().studio
@@ -261,7 +265,8 @@ def create_app(config: StudioConfig) -> Starlette:
         chosen = [*form.templates.items()] + [("", "")] * max(0, TEMPLATE_ROWS - len(form.templates))
         return page(request, "new.html", code, form=form, rows=rows, columns=COLUMNS, platforms=PLATFORMS,
                     brands=brands(), action=action, pickable=workspace_photos(), slots=slots,
-                    templates=sorted(bundled_templates()), chosen=chosen)
+                    templates=sorted(bundled_templates()), chosen=chosen,
+                    renamed=[renamed_note(a, b) for a, b in form.renamed])
 
     async def uploads(form: Any) -> tuple[list[Upload], Upload | None, list[str]]:
         photos, sheet, problems = [], None, []
@@ -307,14 +312,13 @@ def create_app(config: StudioConfig) -> Starlette:
         for problem in problems:
             form.error("photos", problem)
         folder_rel = Path(STUDIO, "requests", f"{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}")
-        folder = ws.root / folder_rel
-        folder.mkdir(parents=True)
+        folder = ws.root / folder_rel  # made by save_request, and gone again when the form is refused
         loaded = None if form.errors else await run_in_threadpool(save_request, form, folder, ws.root / "brands")
         if loaded is None:
             return new_form(request, form, 400)
         rid = store.add(loaded.campaign, loaded.merchant, loaded.deadline, folder_rel.as_posix(), who)
         runner.submit(rid, len(loaded.job.products))
-        return RedirectResponse(f"/requests/{rid}", 303)
+        return RedirectResponse(f"/requests/{rid}{renames_query(form)}", 303)
 
     def proof_of(record: Record) -> Proof | None:
         root = root_of(record)
@@ -324,7 +328,11 @@ def create_app(config: StudioConfig) -> Starlette:
         who = operator(request)
         record = record_of(request.path_params["rid"])
         links = [(t, e) for t, e in store.links(record.id) if e > time.time()]
+        renamed = [renamed_note(a, b) for a, b in zip(request.query_params.getlist("renamed"),
+                                                      request.query_params.getlist("as"), strict=False)
+                   if is_renaming(a, b)]
         return page(request, "request.html", user=who, record=record, proof=proof_of(record), links=links,
+                    renamed=renamed,
                     approved=approval(root_of(record)), base=f"/requests/{record.id}/files", merchant=False,
                     only_changed=request.query_params.get("changed") == "1")
 
@@ -360,7 +368,15 @@ def create_app(config: StudioConfig) -> Starlette:
             return new_form(request, form, 400, action=action)
         store.update(record.id, merchant=loaded.merchant, deadline=loaded.deadline)
         runner.submit(record.id, len(loaded.job.products))
-        return RedirectResponse(f"/requests/{record.id}", 303)
+        return RedirectResponse(f"/requests/{record.id}{renames_query(form)}", 303)
+
+    async def revoke(request: Request) -> Response:
+        operator(request)
+        await form_of(request)
+        record = record_of(request.path_params["rid"])
+        if not store.revoke_link(record.id, request.path_params["token"]):
+            raise HTTPException(404, "No such link for this request.")
+        return RedirectResponse(f"/requests/{record.id}#share", 303)
 
     async def rerun(request: Request) -> Response:
         operator(request)
@@ -382,8 +398,8 @@ def create_app(config: StudioConfig) -> Starlette:
     def approved_zip(record: Record) -> Response:
         """The approved set as a zip (reads every image: call it in a thread)."""
         root = root_of(record)
-        if not (root / "approved.json").is_file():
-            raise HTTPException(404, "Nothing is approved yet.")
+        if not is_approved(root):
+            raise HTTPException(404, "Nothing is approved now (not yet, or changes were asked for since).")
         _, hashes = approved(root) or ("", {})
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
@@ -465,11 +481,8 @@ def create_app(config: StudioConfig) -> Starlette:
             raise HTTPException(400, "Write your name and choose approve or ask for changes for an image of this "
                                      "proof.")
         request.session["merchant_name"] = name
-        store.decide(record.id, output, state, str(form.get("comment", "")).strip()[:2000], name)
-        decisions = store.decisions(record.id)
-        if proof and all(decisions.get(s.rel) and decisions[s.rel].state == "approved" for s in proof.shots):
-            approve(campaign_root(ws, record.id, record.campaign), by=name)
-            store.update(record.id, state="approved")
+        comment = str(form.get("comment", "")).strip()[:2000]
+        await run_in_threadpool(record_decision, store, ws, record, proof, output, state, comment, name)
         return RedirectResponse(f"/s/{token}#{output}", 303)
 
     async def font(request: Request) -> Response:
@@ -502,6 +515,7 @@ def create_app(config: StudioConfig) -> Starlette:
         Route("/requests", requests), Route("/requests/new", create, methods=["GET"]),
         Route("/requests", create, methods=["POST"]), Route("/requests/{rid}", show),
         Route("/requests/{rid}/share", share, methods=["POST"]),
+        Route("/requests/{rid}/links/{token}/revoke", revoke, methods=["POST"]),
         Route("/requests/{rid}/rerun", rerun, methods=["POST"]),
         Route("/requests/{rid}/edit", edit, methods=["GET", "POST"]),
         Route("/requests/{rid}/request.yaml", source), Route("/requests/{rid}/proof.html", proof_file),
@@ -518,6 +532,12 @@ def create_app(config: StudioConfig) -> Starlette:
                                            https_only=config.origin.startswith("https://"), max_age=SESSION_SECONDS)])
     app.state.store, app.state.runner, app.state.presets = store, runner, load_presets()
     return app
+
+
+def renames_query(form: RequestForm) -> str:
+    """The query telling the request page which photos were kept under another name (empty when none)."""
+    pairs = [(k, v) for uploaded, kept in form.renamed for k, v in (("renamed", uploaded), ("as", kept))]
+    return f"?{urlencode(pairs)}" if pairs else ""
 
 
 def _csrf(request: Request) -> str:

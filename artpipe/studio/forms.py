@@ -4,6 +4,7 @@ placed beside the field that caused it."""
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import yaml
 
 from artpipe.defaults import settings
 from artpipe.errors import ConfigError, InputError, Problem
+from artpipe.files import Revertible
 from artpipe.imaging.open import open_image
 from artpipe.naming import safe_part
 from artpipe.presets import expand, load_presets
@@ -52,6 +54,7 @@ class RequestForm:
     templates: dict[str, str] = field(default_factory=dict)  # slot (preset) -> template, over the slot's default
     presets: list[str] = field(default_factory=list)  # single slots, besides (or instead of) whole platforms
     errors: dict[str, list[str]] = field(default_factory=dict)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (uploaded name, kept as): a name given twice
 
     def error(self, key: str, message: str) -> None:
         self.errors.setdefault(key, []).append(message)
@@ -90,8 +93,24 @@ def template_fields(platforms: list[str], chosen_templates: dict[str, str] | Non
 
 def save_request(form: RequestForm, folder: Path, brands: Path) -> Request | None:
     """Write the request and its photos into ``folder`` and load it as ``artpipe request`` would; None (with
-    ``form.errors`` filled) when anything is wrong. Uploaded photos go through the same safe open as the inbox.
+    ``form.errors`` filled) when anything is wrong, and then nothing it wrote stays (the folder, the photos, a
+    replaced photo or request file put back). Uploaded photos go through the same safe open as the inbox.
     It decodes photos and reads sheets: call it in a thread, never on the event loop."""
+    writer = Revertible(folder.parent, folder / f".replaced-{secrets.token_hex(4)}")
+    try:
+        loaded = _save(form, folder, brands, writer)
+    except BaseException:
+        writer.revert()
+        raise
+    if loaded is None:
+        writer.revert()
+    else:
+        writer.keep()
+    return loaded
+
+
+def _save(form: RequestForm, folder: Path, brands: Path, writer: Revertible) -> Request | None:
+    """save_request's work, every write through ``writer``."""
     if not form.campaign:
         form.error("campaign", "name the campaign, e.g. double11")
     if form.brand and (Path(form.brand).name != form.brand or not (brands / form.brand).is_file()):
@@ -108,19 +127,24 @@ def save_request(form: RequestForm, folder: Path, brands: Path) -> Request | Non
         names[kept.name] = names[kept.stem] = kept.name
     if len(form.photos) > MAX_PHOTOS:
         form.error("photos", f"at most {MAX_PHOTOS} photos per request")
+    taken: set[str] = set()  # names given to this form's photos
     for upload in form.photos[:MAX_PHOTOS]:
-        name = safe_part(Path(upload.name).name) or "photo"
+        wanted = safe_part(Path(upload.name).name) or "photo"
+        name = _free_name(wanted, taken, photos)
         target = photos / name
-        photos.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(upload.data)
+        writer.write(target, upload.data)
         try:
             open_image(target)
         except InputError as exc:
             form.error("photos", f"{upload.name}: {exc.message}")
-            target.unlink()
+            writer.remove(target)
             continue
-        names[upload.name] = name
-        names[Path(upload.name).stem] = name
+        taken.add(name)
+        if name == wanted:
+            names[upload.name] = names[Path(upload.name).stem] = name
+        else:  # a second photo of the same name is kept beside the first, under a name rows can give
+            names[name] = names[Path(name).stem] = name
+            form.renamed.append((upload.name, name))
     rows = form.rows
     if form.sheet is not None:
         try:
@@ -155,13 +179,37 @@ def save_request(form: RequestForm, folder: Path, brands: Path) -> Request | Non
         doc["deadline"] = form.deadline
     if form.brand:
         doc["brand"] = Path("..", "..", "..", brands.name, form.brand).as_posix()
-    (folder / REQUEST_FILE).write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    writer.write(folder / REQUEST_FILE, yaml.safe_dump(doc, allow_unicode=True, sort_keys=False).encode("utf-8"))
     try:
         return load_request(folder / REQUEST_FILE)
     except ConfigError as exc:
         for problem in exc.problems:
             form.error(_field_of(problem.where), f"{problem.what}" + (f" ({problem.hint})" if problem.hint else ""))
         return None
+
+
+def _free_name(wanted: str, taken: set[str], photos: Path) -> str:
+    """``wanted``, or when a photo of this form has it already ``stem-2.ext`` (-3, ...) free in ``photos``."""
+    if wanted not in taken:
+        return wanted
+    stem, suffix = Path(wanted).stem, Path(wanted).suffix
+    n = 2
+    while f"{stem}-{n}{suffix}" in taken or (photos / f"{stem}-{n}{suffix}").exists():
+        n += 1
+    return f"{stem}-{n}{suffix}"
+
+
+def renamed_note(uploaded: str, kept: str) -> str:
+    """What the form and the request page say of a photo kept under another name."""
+    return f"Two photos were named {uploaded}: the second is kept as {kept} (name it so in a row's photo)"
+
+
+def is_renaming(uploaded: str, kept: str) -> bool:
+    """Whether ``kept`` is a name the form gives a second photo named ``uploaded`` (``stem-N.ext``): only such
+    pairs are shown, so a crafted address cannot put other words on the page."""
+    wanted = Path(safe_part(Path(uploaded).name) or "photo")
+    found = re.fullmatch(re.escape(wanted.stem) + r"-(\d{1,4})" + re.escape(wanted.suffix), kept)
+    return found is not None
 
 
 def form_of_request(folder: Path) -> RequestForm:

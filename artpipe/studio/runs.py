@@ -7,6 +7,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from artpipe.approval import is_approved
 from artpipe.batch import run_request
 from artpipe.config import Workspace
 from artpipe.errors import ConfigError
@@ -65,7 +66,8 @@ class Runner:
         for change in result.changes or []:  # what the merchant decided on is decided again where it changed
             if change.state in ("changed", "new"):
                 self.store.forget_decision(rid, change.output)
-        approved = result.changes is not None and all(c.state == "unchanged" for c in result.changes)
+        approved = result.changes is not None and all(c.state == "unchanged" for c in result.changes) \
+            and is_approved(result.root)  # a set reopened by the merchant waits for their approval again
         failed = sum(1 for o in result.run.outcomes if o.status != "ok")
         message = f"{count(result.run.summary['outputs'], 'image')}" + \
             (f", {count(failed, 'product')} failed" if failed else "")

@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS decisions (
     at REAL NOT NULL, PRIMARY KEY (request, output)
 );
 """
-STATES = ("queued", "running", "done", "failed", "approved")
+# interrupted: the studio stopped while rendering; reopened: a change was asked for after approval
+STATES = ("queued", "running", "done", "failed", "approved", "interrupted", "reopened")
 DECISIONS = ("approved", "changes")
 
 
@@ -89,6 +90,15 @@ class Store:
                                                                     time.time()))
         return rid
 
+    def interrupt_unfinished(self) -> list[str]:
+        """On start: requests a stopped studio left queued or running (a kill -9, an out-of-memory kill) are
+        interrupted, to be rendered again with one click; their folders (form, photos) are untouched."""
+        with self._db() as db:
+            ids = [r[0] for r in db.execute("SELECT id FROM requests WHERE state IN ('queued', 'running')")]
+            db.executemany("UPDATE requests SET state = 'interrupted', message = ? WHERE id = ?",
+                           [("the studio stopped while it was rendering", rid) for rid in ids])
+        return ids
+
     def get(self, rid: str) -> Record | None:
         with self._db() as db:
             row = db.execute("SELECT * FROM requests WHERE id = ?", (rid,)).fetchone()
@@ -121,6 +131,11 @@ class Store:
         with self._db() as db:
             return [(str(t), float(e)) for t, e in db.execute(
                 "SELECT token, expires_at FROM links WHERE request = ? ORDER BY created_at", (rid,))]
+
+    def revoke_link(self, rid: str, token: str) -> bool:
+        """End a merchant link of request ``rid`` now; False when it has no such link."""
+        with self._db() as db:
+            return db.execute("DELETE FROM links WHERE token = ? AND request = ?", (token, rid)).rowcount > 0
 
     def decide(self, rid: str, output: str, state: str, comment: str, by: str) -> None:
         with self._db() as db:
