@@ -62,6 +62,15 @@ class ImageLimits:
 
 
 @dataclass(frozen=True)
+class PsdLimits:
+    max_file_bytes: int  # a larger PSD or PSB is too_large
+    max_pixels: int  # canvas area (every artboard together)
+    max_side: int  # width or height
+    max_layers: int  # layers and groups
+    max_decoded_bytes: int  # what decoding one layer or the composite may allocate
+
+
+@dataclass(frozen=True)
 class TextSettings:
     line_height: float  # line pitch as a multiple of the font size
     ellipsis: str
@@ -205,6 +214,7 @@ class Settings:
     sheet: SheetLimits
     studio: StudioSettings
     image: ImageLimits
+    psd: PsdLimits
     text: TextSettings
     encode: EncodeSettings
     color: ColorSettings
