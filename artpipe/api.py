@@ -43,11 +43,11 @@ from artpipe.jobs import Job, load_job, missing_inputs, output_formats, plan
 from artpipe.main_images import plan_main_images
 from artpipe.naming import Namer
 from artpipe.paths import display
-from artpipe.psdimport.dump import template_yaml
 from artpipe.presets import Catalog as Catalog
 from artpipe.presets import expand, load_presets, unknown_preset_hint
 from artpipe.proof import contact_sheet, draw_boxes
 from artpipe.psdimport import build_template
+from artpipe.psdimport.dump import template_yaml
 from artpipe.render import render
 from artpipe.report import Outcome, file_item
 from artpipe.report import count as count

@@ -10,8 +10,8 @@ from typing import Any
 from PIL import Image, ImageChops
 
 from artpipe.psdimport.pieces import Action, Kind, Note, Piece, Rect
-from artpipe.psdimport.walk import Canvas, canvases, slug
 from artpipe.psdimport.read import classified, open_psd
+from artpipe.psdimport.walk import Canvas, canvases, slug
 
 ROLES = {"product": "product", "price": "price", "logo": "logo"}
 MIN_SIZE = 0.5  # a field's text may shrink to half the designed size before it fails

@@ -7,12 +7,13 @@ psd-tools then parses with its own structural limits (``ParseLimits``) and an al
 
 from __future__ import annotations
 
+import logging
 import struct
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 from psd_tools import ParseLimitError, ParseLimits, PSDImage
 
@@ -22,6 +23,9 @@ from artpipe.errors import InputError
 T = TypeVar("T")
 HEADER = struct.Struct(">4sH6xHIIHH")  # signature, version, (reserved), channels, height, width, depth, colour mode
 VERSIONS = {1: "PSD", 2: "PSB"}
+# psd-tools logs what it skips in a damaged file (engine data, a tagged block); with no handler configured those
+# lines would reach the terminal through logging's last resort. The import reports in its own words instead.
+logging.getLogger("psd_tools").addHandler(logging.NullHandler())
 
 
 def check_header(path: Path, data: bytes, limits: PsdLimits) -> tuple[int, int]:
@@ -42,6 +46,25 @@ def check_header(path: Path, data: bytes, limits: PsdLimits) -> tuple[int, int]:
     return width, height
 
 
+def check_sections(path: Path, fh: BinaryIO, size: int) -> None:
+    """Refuse a file cut short: its sections (colour mode data, image resources, layers) declare their lengths,
+    and psd-tools reads a short layer section as empty layers rather than failing."""
+    fh.seek(4)
+    version = struct.unpack(">H", fh.read(2))[0]
+    pos = HEADER.size
+    for wide in (False, False, version == 2):  # the layer section's length is 8 bytes in a PSB
+        fh.seek(pos)
+        raw = fh.read(8 if wide else 4)
+        if len(raw) < (8 if wide else 4):
+            break
+        pos += len(raw) + struct.unpack(">Q" if wide else ">I", raw)[0]
+    else:
+        if pos + 2 <= size:  # then the merged image: at least its compression method
+            return
+    raise InputError(str(path), "truncated", f"the file is cut short ({size:,} bytes, its sections need more); "
+                     "copy it again")
+
+
 def open_psd(path: Path, limits: PsdLimits | None = None) -> PSDImage:
     """Open ``path`` as a layered Photoshop document within ``limits`` (default: defaults.yaml ``psd``)."""
     limits = limits or settings().psd
@@ -55,6 +78,7 @@ def open_psd(path: Path, limits: PsdLimits | None = None) -> PSDImage:
                          f"{limits.max_file_bytes:,} (flatten hidden layers or save without the preview)")
     with path.open("rb") as fh:
         check_header(path, fh.read(HEADER.size), limits)
+        check_sections(path, fh, size)
     parse = ParseLimits(max_read_bytes=limits.max_decoded_bytes, max_total_bytes=limits.max_decoded_bytes,
                         max_objects=limits.max_layers * 500)
     psd = guarded(path, lambda: PSDImage.open(path, max_alloc_bytes=limits.max_decoded_bytes,

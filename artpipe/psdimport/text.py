@@ -11,7 +11,7 @@ from psd_tools.api.layers import TypeLayer
 from psd_tools.constants import Justification
 
 from artpipe.psdimport.pieces import Rect, TextSpec
-from artpipe.text.fonts import families, has_face
+from artpipe.text.fonts import face, families, has_face
 
 BOLD_WORDS = ("bold", "black", "heavy", "semibold", "demibold", "extrabold", "ultrabold", "demi", "w6", "w7", "w8")
 # Families that are the same design as a bundled one under another name (Adobe's release of Noto Sans CJK).
@@ -40,7 +40,7 @@ def match_font(postscript: str, folder_fonts: tuple[str, ...]) -> tuple[str, str
             return file, weight, False
     for name in families():
         if _squash(name) == wanted and has_face(name, weight):
-            return name, weight, False
+            return face(name, weight).family, weight, False
     if wanted in SAME_DESIGN:
         return SAME_DESIGN[wanted], weight, False
     return SUBSTITUTE, weight, True

@@ -5,7 +5,6 @@ layers stay text, everything else is fixed art."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PIL import Image
@@ -148,7 +147,10 @@ def _art(walk: _Walk, layer: Layer, source: str) -> None:
 def _flatten(walk: _Walk, layer: Layer, source: str, why: str) -> None:
     """A layer artpipe cannot draw is baked, with the fixed art below it, into one picture over its box."""
     keep = {id(x) for x in (*walk.below, layer)}
-    allowed: Callable[[Layer], bool] = lambda x: id(x) in keep or (x.is_group() and not FIELD_NAME.match(x.name))
+
+    def allowed(x: Layer) -> bool:
+        return id(x) in keep or (x.is_group() and not FIELD_NAME.match(x.name))
+
     picture = walk.psd.composite(viewport=layer.bbox, layer_filter=allowed)
     trimmed = _trim(picture, layer.bbox)
     if trimmed is None:

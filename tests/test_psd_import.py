@@ -1,0 +1,340 @@
+"""artpipe templates import: layered Photoshop files become template folders.
+
+Every PSD here is built in the test with psd-tools (pixel layers, groups, opacity, blend modes, ZIP data). psd-tools
+cannot create text layers or artboards, so ``add_text`` and ``make_artboard`` add Photoshop's own records for them
+(the TySh type tool block with its engine data, and the artb artboard block, as the PSD format documents them) to
+layers psd-tools made; psd-tools reads them back as TypeLayer and Artboard. Text pixels are drawn with the bundled
+font the import maps them to, so the composite can be compared with the render text included.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image, ImageDraw
+from psd_tools import PSDImage
+from psd_tools.api.layers import Group, PixelLayer
+from psd_tools.constants import BlendMode, Compression, Tag
+from psd_tools.psd.descriptor import Descriptor, DescriptorBlock, Double, RawData, String
+from psd_tools.psd.tagged_blocks import TaggedBlock
+
+from artpipe.api import import_psd, preview_template, validate_file
+from artpipe.cli import main
+from artpipe.defaults import settings
+from artpipe.errors import InputError
+from artpipe.psdimport import read
+from artpipe.template.layout import resolve_box
+from artpipe.template.load import load_template
+from artpipe.text.fonts import get_font
+
+MAX_MEAN_LEVELS = 3.0  # the issue's bar: mean difference outside text, in 8-bit levels
+
+
+def _estr(text: str) -> bytes:
+    """A string as engine data writes it: UTF-16 big endian with a byte order mark, in escaped parentheses."""
+    raw = ("\ufeff" + text).encode("utf-16-be")
+    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def _engine(text: str, font: str, size: float, rgb: tuple[int, int, int], justification: int) -> bytes:
+    """Minimal engine data for one run of one paragraph: the parts Photoshop's text engine and psd-tools read."""
+    n = len(text) + 1  # Photoshop ends the text with a carriage return, counted in the runs
+    r, g, b = (c / 255 for c in rgb)
+    style = (f"<< /StyleSheet << /StyleSheetData << /Font 0 /FontSize {size:.1f} /AutoLeading true /Tracking 0 "
+             f"/FillColor << /Type 1 /Values [ 1.0 {r:.5f} {g:.5f} {b:.5f} ] >> >> >> >>")
+    para = f"<< /ParagraphSheet << /Properties << /Justification {justification} >> >> >>"
+    return b"".join([
+        b"\n\n<<\n/EngineDict\n<<\n/Editor\n<<\n/Text ", _estr(text + "\r"), b"\n>>\n",
+        f"/ParagraphRun\n<<\n/RunArray [ {para} ]\n/RunLengthArray [ {n} ]\n>>\n".encode(),
+        f"/StyleRun\n<<\n/RunArray [ {style} ]\n/RunLengthArray [ {n} ]\n>>\n".encode(),
+        b"/Rendered\n<<\n/Shapes\n<<\n/Children [ << /Cookie << /Photoshop << /ShapeType 0 >> >> >> ]\n>>\n>>\n>>\n",
+        b"/ResourceDict\n<<\n/FontSet [ << /Name ", _estr(font), b" /Script 0 /FontType 1 /Synthetic 0 >> ]\n>>\n>>"])
+
+
+def add_text(parent: PSDImage | Group, name: str, text: str, origin: tuple[int, int], size: int,
+             rgb: tuple[int, int, int], *, font: str = "NotoSans-Bold", family: str = "noto-sans",
+             canvas: tuple[int, int], align: str = "ls") -> PixelLayer:
+    """A point text layer: its pixels drawn with the bundled ``family`` at ``origin`` (the first baseline, where
+    Photoshop anchors point text), plus the type tool record naming ``font``."""
+    picture = Image.new("RGBA", canvas, (*rgb, 0))
+    ImageDraw.Draw(picture).text(origin, text, font=get_font(family, "bold", size), fill=(*rgb, 255), anchor=align)
+    ink = picture.getbbox()
+    assert ink is not None
+    layer = parent.create_pixel_layer(picture.crop(ink), name=name, left=ink[0], top=ink[1])
+    data = DescriptorBlock(classID=b"TxLr")
+    data[b"Txt "] = String(value=text + "\r")
+    data[b"EngineData"] = RawData(value=_engine(text, font, size, rgb, {"ls": 0, "ms": 2, "rs": 1}[align]))
+    layer._record.tagged_blocks.set_data(Tag.TYPE_TOOL_OBJECT_SETTING, 1, (1.0, 0.0, 0.0, 1.0, *map(float, origin)),
+                                         50, data, 1, DescriptorBlock(classID=b"warp"), 0, 0, 0, 0)
+    return layer
+
+
+def make_artboard(group: Group, rect: tuple[int, int, int, int]) -> None:
+    """Mark a group as an artboard covering ``rect`` (left, top, right, bottom), as Photoshop's artb block does."""
+    box = Descriptor(classID=b"classFloatRect")
+    for key, value in zip((b"Left", b"Top ", b"Rght", b"Btom"), rect, strict=True):
+        box[key] = Double(value=float(value))
+    data = DescriptorBlock(classID=b"artboard")
+    data[b"artboardRect"] = box
+    group._record.tagged_blocks[Tag.ARTBOARD_DATA1] = TaggedBlock(key=Tag.ARTBOARD_DATA1, data=data)
+
+
+def stripes(size: tuple[int, int], a: tuple[int, ...], b: tuple[int, ...]) -> Image.Image:
+    """A picture with detail (diagonal stripes), so a shifted or scaled export shows in the comparison."""
+    im = Image.new("RGBA", size, a)
+    draw = ImageDraw.Draw(im)
+    for x in range(-size[1], size[0], 12):
+        draw.line((x, 0, x + size[1], size[1]), fill=b, width=4)
+    return im
+
+
+def banner(path: Path) -> Path:
+    """A 600x300 banner: backdrop, a group of art at half opacity, a multiply stamp, the product, a logo, a
+    Chinese and Latin headline field and a literal text."""
+    psd = PSDImage.new("RGB", (600, 300))
+    psd.create_pixel_layer(Image.new("RGBA", (600, 300), (255, 238, 220, 255)), name="Backdrop")
+    group = psd.create_group(name="Decor")
+    group.create_pixel_layer(stripes((180, 120), (228, 57, 60, 255), (255, 200, 80, 255)), name="Ribbon",
+                             left=20, top=150, opacity=128)
+    circle = Image.new("RGBA", (90, 90), (0, 0, 0, 0))
+    ImageDraw.Draw(circle).ellipse((0, 0, 89, 89), fill=(30, 90, 200, 255))
+    group.create_pixel_layer(circle, name="Dot", left=250, top=20)
+    psd.create_pixel_layer(Image.new("RGBA", (60, 60), (120, 120, 200, 255)), name="Stamp", left=230, top=200,
+                           blend_mode=BlendMode.MULTIPLY)
+    psd.create_pixel_layer(stripes((200, 240), (40, 140, 90, 255), (20, 60, 40, 255)), name="{product}",
+                           left=370, top=30)
+    psd.create_pixel_layer(Image.new("RGBA", (80, 30), (20, 20, 20, 255)), name="{logo}", left=20, top=20)
+    add_text(psd, "{headline}", "春季焕新 Sale", (20, 110), 40, (29, 29, 31), font="SourceHanSansCN-Bold",
+             family="sans", canvas=(600, 300))
+    add_text(psd, "Slogan", "Free shipping", (20, 140), 18, (90, 90, 96), canvas=(600, 300))
+    psd.save(path)
+    return path
+
+
+def boards(path: Path) -> Path:
+    """Two artboards, 400x200 and 200x200, each with a backdrop, a product slot and a headline."""
+    psd = PSDImage.new("RGB", (700, 260))
+    for name, rect, product in (("Wide", (0, 0, 400, 200), (240, 20, 140, 160)),
+                                ("Square", (450, 0, 650, 200), (500, 70, 100, 100))):
+        group = psd.create_group(name=name)
+        left, top, right, bottom = rect
+        group.create_pixel_layer(stripes((right - left, bottom - top), (250, 245, 235, 255), (235, 225, 205, 255)),
+                                 name="Backdrop", left=left, top=top)
+        px, py, pw, ph = product
+        group.create_pixel_layer(Image.new("RGBA", (pw, ph), (60, 120, 200, 255)), name="{product}", left=px, top=py)
+        add_text(group, "{headline}", "New in", (left + 16, top + 50), 30, (20, 20, 20), canvas=(700, 260))
+        make_artboard(group, rect)
+    psd.save(path)
+    return path
+
+
+def composite(path: Path, box: tuple[int, int, int, int] | None = None) -> Image.Image:
+    """Photoshop's look of the file (psd-tools' composite) on white, or of one artboard."""
+    psd = PSDImage.open(path)
+    im = psd.composite(viewport=box, force=True) if box else psd.composite(force=True)
+    white = Image.new("RGBA", im.size, (255, 255, 255, 255))
+    return Image.alpha_composite(white, im.convert("RGBA")).convert("RGB")
+
+
+def mean_outside(a: Image.Image, b: Image.Image, holes: list[tuple[int, int, int, int]]) -> float:
+    """Mean absolute difference in levels over every pixel outside ``holes`` (left, top, right, bottom)."""
+    diff = np.abs(np.asarray(a, dtype=np.int16) - np.asarray(b, dtype=np.int16)).mean(axis=2)
+    keep = np.ones(diff.shape, dtype=bool)
+    for left, top, right, bottom in holes:
+        keep[max(0, top):bottom, max(0, left):right] = False
+    return float(diff[keep].mean())
+
+
+def boxes(folder: Path, size: str) -> dict[str, tuple[int, int, int, int]]:
+    """Every layer's resolved box at ``size``, as (left, top, right, bottom)."""
+    t = load_template(folder / "template.yaml")
+    s = t.size(size)
+    out = {}
+    for layer in t.layers[size]:
+        r = resolve_box(layer.box, s.width, s.height)
+        out[layer.name] = (r.x, r.y, r.x + r.w, r.y + r.h)
+    return out
+
+
+def test_a_banner_imports_validates_and_renders_like_its_composite(tmp_path: Path) -> None:
+    psd = banner(tmp_path / "banner.psd")
+    done = import_psd(psd, tmp_path / "banner")
+    assert validate_file(done.folder).ok
+    t = load_template(done.template)
+    assert t.size_names == ("design",)
+    assert {n: f.type for n, f in t.fields.items()} == {"product": "image", "logo": "image", "headline": "text"}
+    assert t.fields["headline"].example == "春季焕新 Sale"
+    found = boxes(done.folder, "design")
+    layers = {layer.name: layer for layer in PSDImage.open(psd).descendants()}
+    for name, psd_name in (("backdrop", "Backdrop"), ("ribbon", "Ribbon"), ("dot", "Dot"), ("stamp", "Stamp"),
+                           ("product", "{product}"), ("logo", "{logo}")):
+        assert found[name] == layers[psd_name].bbox, name
+    assert [layer.name for layer in t.layers["design"]] == [
+        "backdrop", "ribbon", "dot", "stamp", "product", "logo", "headline", "slogan"]
+    ribbon = Image.open(done.folder / "art/ribbon.png")
+    assert ribbon.getpixel((0, 0))[3] == 128  # the layer's opacity is in the exported art
+
+    (_, rendered), = preview_template(done.folder)
+    expected = composite(psd)
+    texts = [found["headline"], found["slogan"]]
+    # Outside text and the product slot (the product is the merchant's photo, placed by the engine).
+    assert mean_outside(expected, rendered.convert("RGB"), [*texts, found["product"]]) <= MAX_MEAN_LEVELS
+    # Text in the same boxes: the render's ink lies where the PSD's text layers' pixels are.
+    for psd_name in ("{headline}", "Slogan"):
+        left, top, right, bottom = layers[psd_name].bbox
+        region = (left - 3, top - 3, right + 3, bottom + 3)
+        assert mean_outside(expected.crop(region), rendered.convert("RGB").crop(region), []) <= MAX_MEAN_LEVELS
+
+
+def test_the_import_report_lists_what_was_mapped_substituted_and_flattened(tmp_path: Path) -> None:
+    done = import_psd(banner(tmp_path / "banner.psd"), tmp_path / "banner")
+    written = json.loads(done.report_file.read_text(encoding="utf-8"))
+    assert written == done.report
+    rows = {row["layer"]: (row["action"], row["detail"]) for row in written["layers"]}
+    assert rows["{product}"] == ("mapped", "the product image slot")
+    assert rows["{logo}"] == ("mapped", "image field logo")
+    assert rows["Decor/Ribbon"] == ("mapped", "fixed art")
+    assert rows["{headline}"] == ("mapped", "text field headline in sans bold, 40 px")
+    assert rows["Stamp"][0] == "flattened"
+    assert "multiply" in rows["Stamp"][1]
+    assert rows["Slogan"] == ("mapped", "text in noto-sans bold, 18 px")
+    assert written["counts"] == {"mapped": 7, "substituted": 0, "flattened": 1, "skipped": 0}
+
+
+def test_an_unknown_font_is_substituted_and_named(tmp_path: Path) -> None:
+    psd = PSDImage.new("RGB", (300, 100))
+    add_text(psd, "Title", "Hello", (10, 60), 30, (0, 0, 0), font="HelveticaNeue-Bold", canvas=(300, 100))
+    psd.save(tmp_path / "t.psd")
+    done = import_psd(tmp_path / "t.psd", tmp_path / "t")
+    (row,) = done.report["layers"]
+    assert row["action"] == "substituted"
+    assert "font HelveticaNeue-Bold is not bundled or in the template folder: set in sans bold" in row["detail"]
+
+
+def test_a_font_in_the_template_folder_is_used(tmp_path: Path) -> None:
+    psd = PSDImage.new("RGB", (300, 100))
+    add_text(psd, "Title", "Hello", (10, 60), 30, (0, 0, 0), font="Brand-Bold", canvas=(300, 100))
+    psd.save(tmp_path / "t.psd")
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "Brand-Bold.ttf").write_bytes(Path(get_font("noto-sans", "bold", 10).path).read_bytes())
+    done = import_psd(tmp_path / "t.psd", folder)
+    assert "family: Brand-Bold.ttf" in done.template.read_text(encoding="utf-8")
+    assert done.report["counts"]["substituted"] == 0
+    assert validate_file(folder).ok
+
+
+def test_artboards_become_sizes_of_one_template(tmp_path: Path) -> None:
+    psd = boards(tmp_path / "boards.psd")
+    done = import_psd(psd, tmp_path / "boards")
+    t = load_template(done.template)
+    assert {s.name: (s.width, s.height) for s in t.sizes} == {"wide": (400, 200), "square": (200, 200)}
+    assert validate_file(done.folder).ok
+    assert boxes(done.folder, "wide")["product"] == (240, 20, 380, 180)
+    assert boxes(done.folder, "square")["product"] == (50, 70, 150, 170)  # relative to its artboard
+    renders = dict(zip(("wide", "square"), (im for _, im in preview_template(done.folder)), strict=True))
+    for size, rect in (("wide", (0, 0, 400, 200)), ("square", (450, 0, 650, 200))):
+        found = boxes(done.folder, size)
+        expected = composite(psd, rect)
+        assert mean_outside(expected, renders[size].convert("RGB"), [found["product"]]) <= MAX_MEAN_LEVELS, size
+
+
+def test_the_command_prints_the_report_and_what_to_do_next(tmp_path: Path) -> None:
+    psd = banner(tmp_path / "banner.psd")
+    result = CliRunner().invoke(main, ["templates", "import", str(psd), str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "  flattened   Stamp: blend mode multiply is not drawn by artpipe" in result.output
+    assert f"next: artpipe validate {tmp_path / 'out'}" in result.output
+    again = CliRunner().invoke(main, ["templates", "import", str(psd), str(tmp_path / "out")])
+    assert again.exit_code == 2
+    assert "already exists" in again.output
+    assert "Traceback" not in again.output
+
+
+def _limits(**changes: int) -> object:
+    return dataclasses.replace(settings(), psd=dataclasses.replace(settings().psd, **changes))
+
+
+def _too_many_layers(path: Path) -> None:
+    psd = PSDImage.new("RGB", (50, 50))
+    for i in range(5):
+        psd.create_pixel_layer(Image.new("RGBA", (5, 5), (i, 0, 0, 255)), name=f"L{i}")
+    psd.save(path)
+
+
+def _zip_bomb(path: Path) -> None:
+    # 2000x2000 of one colour, ZIP-compressed: a few kilobytes on disk, 16 MB once decoded.
+    psd = PSDImage.new("RGB", (2000, 2000))
+    psd.create_pixel_layer(Image.new("RGBA", (2000, 2000), (9, 9, 9, 255)), name="flat", compression=Compression.ZIP)
+    psd.save(path)
+
+
+def _cut_short(path: Path) -> None:
+    banner(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 10])  # inside the layers' pixel data
+
+
+def _huge_canvas(path: Path) -> None:
+    header = read.HEADER.pack(b"8BPS", 1, 3, 30000, 30000, 8, 3)
+    path.write_bytes(header + b"\0" * 64)
+
+
+def _damaged(path: Path) -> None:
+    banner(path)
+    data = bytearray(path.read_bytes())
+    data[300:330] = b"\xff" * 30  # inside the first layer record (its blend mode)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(("make", "limits", "reason", "words"), [
+    (lambda p: p.write_bytes(b""), {}, "empty", "the file is empty"),
+    (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 40), {}, "unsupported", "not a Photoshop file"),
+    (_cut_short, {}, "truncated", "cut short"),
+    (_damaged, {}, "corrupt", "damaged"),
+    (_huge_canvas, {}, "too_large", "the canvas is 30000x30000"),
+    (_too_many_layers, {"max_layers": 3}, "too_large", "the file has 5 layers, over the limit of 3"),
+    (_zip_bomb, {"max_decoded_bytes": 4_000_000}, "bomb", ""),
+    (lambda p: p.write_bytes(b"8BPS" + b"\0" * 200), {"max_file_bytes": 100}, "too_large", "over the limit of 100"),
+], ids=["empty", "png", "truncated", "damaged", "huge-canvas", "layers", "zip-bomb", "file-bytes"])
+def test_a_hostile_file_gives_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make: object,
+                                             limits: dict[str, int], reason: str, words: str) -> None:
+    path = tmp_path / "bad.psd"
+    make(path)  # type: ignore[operator]
+    monkeypatch.setattr(read, "settings", lambda: _limits(**limits))
+    with pytest.raises(InputError) as caught:
+        import_psd(path, tmp_path / "out")
+    assert caught.value.reason == reason
+    assert words in caught.value.message
+    result = CliRunner().invoke(main, ["templates", "import", str(path), str(tmp_path / "out2")])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert result.output.startswith(f"error: {path}: {reason}: ")
+    assert not (tmp_path / "out2").exists()
+
+
+def test_cut_or_damaged_files_never_escape_as_a_traceback(tmp_path: Path) -> None:
+    """Cut at 20 places and with bytes overwritten at 20 more: each import succeeds or is a classified reject."""
+    data = banner(tmp_path / "banner.psd").read_bytes()
+    rng = np.random.default_rng(7)
+    blobs = [data[:cut] for cut in range(0, len(data), len(data) // 20)]
+    for start in rng.integers(26, 120_000, 20):
+        damaged = bytearray(data)
+        damaged[start:start + 8] = rng.integers(0, 256, 8, dtype=np.uint8).tobytes()
+        blobs.append(bytes(damaged))
+    for i, blob in enumerate(blobs):
+        path = tmp_path / f"{i}.psd"
+        path.write_bytes(blob)
+        outcomes = []
+        try:
+            import_psd(path, tmp_path / f"out{i}")
+        except InputError as exc:
+            outcomes.append(exc)
+        for exc in outcomes:
+            assert exc.reason in ("empty", "truncated", "corrupt", "bomb", "too_large", "unsupported")
+            assert "\n" not in str(exc)
