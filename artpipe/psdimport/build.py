@@ -133,6 +133,8 @@ def _layer(piece: Piece, name: str, canvas: Canvas, pictures: dict[str, Image.Im
         fields.setdefault(field_name, spec)
         data.update(type="image", role=ROLES.get(field_name, "product" if piece.kind == Kind.PRODUCT else "promo"),
                     source=f"${field_name}", fit="contain")
+        if piece.kind == Kind.PRODUCT:
+            data["trim"] = True  # the placeholder's box is where the product goes, not its photo's backdrop
     elif piece.kind == Kind.TEXT and piece.text is not None:
         t = piece.text
         if piece.field:

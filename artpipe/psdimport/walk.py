@@ -96,27 +96,37 @@ def _walk_group(walk: _Walk, layers: list[Layer], prefix: str, opacity: float) -
 
 
 def _walk_layer(walk: _Walk, layer: Layer, source: str, opacity: float) -> None:
+    """One visible layer; ``opacity`` is what the groups around it multiply its own by."""
     bound = FIELD_NAME.match(layer.name)
     name = bound.group(1) if bound else None
     alpha = opacity * layer.opacity / 255
     if layer.blend_mode not in DRAWN_BLENDS:
         _flatten(walk, layer, source, f"blend mode {layer.blend_mode.name.lower()} is not drawn by artpipe")
-    elif layer.kind == "adjustment":
+        return
+    if layer.kind == "adjustment":
         _flatten(walk, layer, source, "adjustment layers are baked into the art below them")
-    elif name == "product" or (name is None and layer.kind == "smartobject" and not walk.has_product):
+        return
+    if isinstance(layer, Group) and name is None and not layer.has_clip_layers():
+        _walk_group(walk, list(layer), source + "/", alpha)
+        return
+    if name is None and (not isinstance(layer, TypeLayer)) and not (
+            layer.kind == "smartobject" and not walk.has_product):
+        _art(walk, layer, source, opacity)  # the layer's own opacity is in its composite
+        return
+    if layer.has_clip_layers():  # a slot or text has no pixels to clip to: what was clipped to it is left out
+        for clipped in layer.clip_layers:
+            walk.note(f"{source} > {clipped.name}", Action.SKIPPED, "clipped to a text or field layer: not drawn")
+    if name == "product" or (name is None and layer.kind == "smartobject"):
         walk.has_product = True
         walk.pieces.append(Piece("product", source, Kind.PRODUCT, walk.box(layer.bbox), "product",
-                                 layer.composite()))
+                                 layer.composite(), opacity=alpha))
         walk.note(source, Action.MAPPED, "the product image slot")
     elif isinstance(layer, TypeLayer):
         _text(walk, layer, source, name, alpha)
-    elif name is not None:
-        walk.pieces.append(Piece(name, source, Kind.IMAGE, walk.box(layer.bbox), name, layer.composite()))
-        walk.note(source, Action.MAPPED, f"image field {name}")
-    elif isinstance(layer, Group) and not layer.has_clip_layers():
-        _walk_group(walk, list(layer), source + "/", alpha if layer.blend_mode == BlendMode.NORMAL else opacity)
     else:
-        _art(walk, layer, source)
+        walk.pieces.append(Piece(str(name), source, Kind.IMAGE, walk.box(layer.bbox), name, layer.composite(),
+                                 opacity=alpha))
+        walk.note(source, Action.MAPPED, f"image field {name}")
 
 
 def _text(walk: _Walk, layer: TypeLayer, source: str, name: str | None, opacity: float) -> None:
@@ -130,15 +140,16 @@ def _text(walk: _Walk, layer: TypeLayer, source: str, name: str | None, opacity:
         walk.note(source, Action.MAPPED, f"{label} in {spec.family} {spec.weight}, {spec.size_px:.0f} px")
 
 
-def _art(walk: _Walk, layer: Layer, source: str) -> None:
-    """Fixed art: the layer as Photoshop composites it (mask, effects, opacity, clipped layers), trimmed."""
+def _art(walk: _Walk, layer: Layer, source: str, opacity: float) -> None:
+    """Fixed art: the layer as Photoshop composites it (mask, effects, opacity, clipped layers), trimmed; the
+    opacity of the groups around it stays a number in the template."""
     picture = layer.composite()
     trimmed = _trim(picture, layer.bbox)
     if trimmed is None:
         walk.note(source, Action.SKIPPED, "no visible pixels")
         return
     image, bbox = trimmed
-    walk.pieces.append(Piece(slug(layer.name), source, Kind.ART, walk.box(bbox), None, image))
+    walk.pieces.append(Piece(slug(layer.name), source, Kind.ART, walk.box(bbox), None, image, opacity=opacity))
     walk.below.append(layer)
     clipped = " with the layers clipped to it" if layer.has_clip_layers() else ""
     walk.note(source, Action.MAPPED, f"fixed art{clipped}")
