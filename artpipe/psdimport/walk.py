@@ -143,8 +143,10 @@ def _text(walk: _Walk, layer: TypeLayer, source: str, name: str | None, opacity:
 def _art(walk: _Walk, layer: Layer, source: str, opacity: float) -> None:
     """Fixed art: the layer as Photoshop composites it (mask, effects, opacity, clipped layers), trimmed; the
     opacity of the groups around it stays a number in the template."""
-    picture = layer.composite()
-    trimmed = _trim(picture, layer.bbox)
+    # psd-tools composites a layer within its own box; a drop shadow or an outer stroke reaches past it
+    area = walk.psd.viewbox if layer.has_effects() else layer.bbox
+    picture = layer.composite(viewport=area)
+    trimmed = _trim(picture, area)
     if trimmed is None:
         walk.note(source, Action.SKIPPED, "no visible pixels")
         return
