@@ -20,8 +20,9 @@ from PIL import Image, ImageDraw
 from psd_tools import PSDImage
 from psd_tools.api.layers import Group, PixelLayer
 from psd_tools.constants import BlendMode, Compression, Tag
-from psd_tools.psd.descriptor import Descriptor, DescriptorBlock, Double, RawData, String
+from psd_tools.psd.descriptor import Descriptor, DescriptorBlock, Double, RawData, String, UnitFloat
 from psd_tools.psd.tagged_blocks import TaggedBlock
+from psd_tools.terminology import Unit
 
 from artpipe.text.fonts import get_font
 
@@ -36,7 +37,8 @@ def _estr(text: str) -> bytes:
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
 
-def _engine(text: str, font: str, size: float, rgb: tuple[int, int, int], justification: int) -> bytes:
+def _engine(text: str, font: str, size: float, rgb: tuple[int, int, int], justification: int,
+            shape: int = 0) -> bytes:
     """Minimal engine data for one run of one paragraph: the parts Photoshop's text engine and psd-tools read."""
     n = len(text) + 1  # Photoshop ends the text with a carriage return, counted in the runs
     r, g, b = (c / 255 for c in rgb)
@@ -47,15 +49,18 @@ def _engine(text: str, font: str, size: float, rgb: tuple[int, int, int], justif
         b"\n\n<<\n/EngineDict\n<<\n/Editor\n<<\n/Text ", _estr(text + "\r"), b"\n>>\n",
         f"/ParagraphRun\n<<\n/RunArray [ {para} ]\n/RunLengthArray [ {n} ]\n>>\n".encode(),
         f"/StyleRun\n<<\n/RunArray [ {style} ]\n/RunLengthArray [ {n} ]\n>>\n".encode(),
-        b"/Rendered\n<<\n/Shapes\n<<\n/Children [ << /Cookie << /Photoshop << /ShapeType 0 >> >> >> ]\n>>\n>>\n>>\n",
+        f"/Rendered\n<<\n/Shapes\n<<\n/Children [ << /Cookie << /Photoshop << /ShapeType {shape} >> >> >> ]"
+        "\n>>\n>>\n>>\n".encode(),
         b"/ResourceDict\n<<\n/FontSet [ << /Name ", _estr(font), b" /Script 0 /FontType 1 /Synthetic 0 >> ]\n>>\n>>"])
 
 
 def add_text(parent: PSDImage | Group, name: str, text: str, origin: tuple[int, int], size: int,
              rgb: tuple[int, int, int], *, font: str = "NotoSans-Bold", family: str = "noto-sans",
-             canvas: tuple[int, int], align: str = "ls") -> PixelLayer:
+             canvas: tuple[int, int], align: str = "ls",
+             paragraph: tuple[float, float, float, float] | None = None) -> PixelLayer:
     """A point text layer: its pixels drawn with the bundled ``family`` at ``origin`` (the first baseline, where
-    Photoshop anchors point text), plus the type tool record naming ``font``."""
+    Photoshop anchors point text), plus the type tool record naming ``font``. With ``paragraph`` (left, top,
+    right, bottom from ``origin``, in points) it is paragraph text in that box."""
     picture = Image.new("RGBA", canvas, (*rgb, 0))
     ImageDraw.Draw(picture).text(origin, text, font=get_font(family, "bold", size), fill=(*rgb, 255), anchor=align)
     ink = picture.getbbox()
@@ -63,7 +68,13 @@ def add_text(parent: PSDImage | Group, name: str, text: str, origin: tuple[int, 
     layer = parent.create_pixel_layer(picture.crop(ink), name=name, left=ink[0], top=ink[1])
     data = DescriptorBlock(classID=b"TxLr")
     data[b"Txt "] = String(value=text + "\r")
-    data[b"EngineData"] = RawData(value=_engine(text, font, size, rgb, {"ls": 0, "ms": 2, "rs": 1}[align]))
+    data[b"EngineData"] = RawData(value=_engine(text, font, size, rgb, {"ls": 0, "ms": 2, "rs": 1}[align],
+                                                1 if paragraph else 0))
+    if paragraph is not None:
+        bounds = Descriptor(classID=b"bounds")
+        for key, value in zip((b"Left", b"Top ", b"Rght", b"Btom"), paragraph, strict=True):
+            bounds[key] = UnitFloat(unit=Unit.Points, value=value)
+        data[b"bounds"] = bounds
     layer._record.tagged_blocks.set_data(Tag.TYPE_TOOL_OBJECT_SETTING, 1, (1.0, 0.0, 0.0, 1.0, *map(float, origin)),
                                          50, data, 1, DescriptorBlock(classID=b"warp"), 0, 0, 0, 0)
     return layer

@@ -182,6 +182,19 @@ def test_an_unknown_font_is_substituted_and_named(tmp_path: Path) -> None:
     assert "font HelveticaNeue-Bold is not bundled or in the template folder: set in sans bold" in row["detail"]
 
 
+def test_paragraph_text_keeps_its_box_and_the_lines_that_fit_it(tmp_path: Path) -> None:
+    psd = PSDImage.new("RGB", (400, 200))
+    # A paragraph box 300x100 whose first baseline Photoshop puts at 50: room for 3 lines of 24 px at 1.2.
+    add_text(psd, "{subline}", "Two cups for one", (30, 50), 24, (0, 0, 0), canvas=(400, 200), align="ms",
+             paragraph=(0, -20, 300, 80))
+    psd.save(tmp_path / "p.psd")
+    done = import_psd(tmp_path / "p.psd", tmp_path / "p")
+    assert boxes(done.folder, "design")["subline"] == (30, 30, 330, 130)
+    (layer,) = load_template(done.template).layers["design"]
+    assert (layer.style.max_lines, layer.style.align) == (3, "center")  # type: ignore[attr-defined]
+    assert validate_file(done.folder).ok
+
+
 def test_a_font_in_the_template_folder_is_used(tmp_path: Path) -> None:
     psd = PSDImage.new("RGB", (300, 100))
     add_text(psd, "Title", "Hello", (10, 60), 30, (0, 0, 0), font="Brand-Bold", canvas=(300, 100))
@@ -310,6 +323,7 @@ def test_the_sample_design_imports_and_renders_like_photoshop_in_both_sizes(tmp_
     """samples/psd/spring-banner.psd (made by samples/make_psd.py): two artboards, text fields, a substituted font,
     a flattened multiply band."""
     psd = Path(__file__).parent.parent / "samples" / "psd" / "spring-banner.psd"
+    assert make_psd.spring_banner(tmp_path / "again.psd").read_bytes() == psd.read_bytes()  # the script made it
     done = import_psd(psd, tmp_path / "spring")
     assert validate_file(done.folder).ok
     assert done.report["counts"] == {"mapped": 12, "substituted": 2, "flattened": 2, "skipped": 0}

@@ -16,8 +16,7 @@ class Kind(Enum):
     PRODUCT = "product"  # the product image slot ({product}, or the first smart object)
     IMAGE = "image"  # an image field bound to a layer ({logo})
     TEXT = "text"  # a text layer, literal or bound to a text field ({headline})
-    ART = "art"  # fixed art: the layer's own pixels exported as a PNG
-    SHAPE = "shape"  # a rectangle or ellipse filled with one colour
+    ART = "art"  # fixed art: the layer's own pixels exported as a PNG (vector shapes too, for now)
 
 
 class Action(Enum):
@@ -45,15 +44,6 @@ class TextSpec:
 
 
 @dataclass(frozen=True)
-class ShapeSpec:
-    """A vector shape with a plain colour fill."""
-
-    shape: str  # rect, ellipse or rounded
-    fill: str
-    radius_px: int = 0
-
-
-@dataclass(frozen=True)
 class Piece:
     """One template layer made from one Photoshop layer (or a flattened run of them) at one size."""
 
@@ -64,7 +54,6 @@ class Piece:
     field: str | None = None
     picture: Image.Image | None = None  # fixed art, or the example for an image field / the product slot
     text: TextSpec | None = None
-    shape: ShapeSpec | None = None
     opacity: float = 1.0
 
 

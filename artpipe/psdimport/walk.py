@@ -109,10 +109,13 @@ def _walk_layer(walk: _Walk, layer: Layer, source: str, opacity: float) -> None:
     if isinstance(layer, Group) and name is None and not layer.has_clip_layers():
         _walk_group(walk, list(layer), source + "/", alpha)
         return
-    if name is None and (not isinstance(layer, TypeLayer)) and not (
-            layer.kind == "smartobject" and not walk.has_product):
-        _art(walk, layer, source, opacity)  # the layer's own opacity is in its composite
+    slot = layer.kind == "smartobject" and not walk.has_product
+    if name is None and not slot and (not isinstance(layer, TypeLayer) or layer.has_effects()):
+        _art(walk, layer, source, opacity)  # the layer's own opacity is in its composite; a styled text too
         return
+    if name is not None and layer.has_effects():
+        walk.note(f"{source} (effects)", Action.SKIPPED, "layer effects are not drawn on a field (add a stroke or "
+                  "shadow in the YAML)")
     if layer.has_clip_layers():  # a slot or text has no pixels to clip to: what was clipped to it is left out
         for clipped in layer.clip_layers:
             walk.note(f"{source} > {clipped.name}", Action.SKIPPED, "clipped to a text or field layer: not drawn")
@@ -132,7 +135,7 @@ def _walk_layer(walk: _Walk, layer: Layer, source: str, opacity: float) -> None:
 def _text(walk: _Walk, layer: TypeLayer, source: str, name: str | None, opacity: float) -> None:
     spec, box, substituted = read_text(layer, walk.origin, walk.folder_fonts)
     label = f"text field {name}" if name else "text"
-    walk.pieces.append(Piece(name or slug(layer.name), source, Kind.TEXT, box, name, None, spec, None, opacity))
+    walk.pieces.append(Piece(name or slug(layer.name), source, Kind.TEXT, box, name, None, spec, opacity))
     if substituted:
         walk.note(source, Action.SUBSTITUTED, f"{label}; font {substituted} is not bundled or in the template "
                   f"folder: set in {spec.family} {spec.weight} (put the font file in the folder and import again)")
