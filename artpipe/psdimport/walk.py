@@ -33,7 +33,7 @@ class Canvas:
 class _Walk:
     psd: PSDImage
     size: str
-    origin: tuple[int, int]
+    frame: Rect  # the canvas or artboard in document pixels; nothing outside it is seen
     folder_fonts: tuple[str, ...]
     pieces: list[Piece] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
@@ -42,6 +42,15 @@ class _Walk:
 
     def note(self, source: str, action: Action, detail: str) -> None:
         self.notes.append(Note(source, action, detail, self.size))
+
+    @property
+    def origin(self) -> tuple[int, int]:
+        return self.frame[0], self.frame[1]
+
+    def visible(self, bbox: Rect) -> Rect:
+        """The part of ``bbox`` inside the frame: what is composited (never more than the canvas holds)."""
+        f = self.frame
+        return max(bbox[0], f[0]), max(bbox[1], f[1]), min(bbox[2], f[2]), min(bbox[3], f[3])
 
     def box(self, bbox: Rect) -> Rect:
         ox, oy = self.origin
@@ -57,7 +66,7 @@ def canvases(psd: PSDImage, folder_fonts: tuple[str, ...]) -> tuple[list[Canvas]
     """Every size of the design with its pieces, and the report's notes (artboards become sizes)."""
     boards = [layer for layer in psd if isinstance(layer, Artboard)]
     if not boards:
-        walk = _Walk(psd, "", (0, 0), folder_fonts)
+        walk = _Walk(psd, "", (0, 0, psd.width, psd.height), folder_fonts)
         _walk_group(walk, list(psd), "", 1.0)
         return [Canvas("design", psd.width, psd.height, tuple(walk.pieces))], walk.notes
     out: list[Canvas] = []
@@ -69,7 +78,7 @@ def canvases(psd: PSDImage, folder_fonts: tuple[str, ...]) -> tuple[list[Canvas]
             continue
         name = _unique(slug(layer.name), used)
         left, top, right, bottom = layer.bbox
-        walk = _Walk(psd, name, (left, top), folder_fonts)
+        walk = _Walk(psd, name, (left, top, right, bottom), folder_fonts)
         _walk_group(walk, list(layer), layer.name + "/", 1.0)
         out.append(Canvas(name, right - left, bottom - top, tuple(walk.pieces)))
         notes.extend(walk.notes)
@@ -147,7 +156,7 @@ def _art(walk: _Walk, layer: Layer, source: str, opacity: float) -> None:
     """Fixed art: the layer as Photoshop composites it (mask, effects, opacity, clipped layers), trimmed; the
     opacity of the groups around it stays a number in the template."""
     # psd-tools composites a layer within its own box; a drop shadow or an outer stroke reaches past it
-    area = walk.psd.viewbox if layer.has_effects() else layer.bbox
+    area = walk.visible(walk.frame if layer.has_effects() else layer.bbox)
     picture = layer.composite(viewport=area)
     trimmed = _trim(picture, area)
     if trimmed is None:
@@ -167,8 +176,9 @@ def _flatten(walk: _Walk, layer: Layer, source: str, why: str) -> None:
     def allowed(x: Layer) -> bool:
         return id(x) in keep or (x.is_group() and not FIELD_NAME.match(x.name))
 
-    picture = walk.psd.composite(viewport=layer.bbox, layer_filter=allowed)
-    trimmed = _trim(picture, layer.bbox)
+    area = walk.visible(layer.bbox)
+    picture = walk.psd.composite(viewport=area, layer_filter=allowed)
+    trimmed = _trim(picture, area)
     if trimmed is None:
         walk.note(source, Action.SKIPPED, f"no visible pixels ({why})")
         return
