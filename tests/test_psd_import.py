@@ -18,7 +18,9 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image, ImageDraw
 from psd_tools import PSDImage
-from psd_tools.constants import BlendMode, Compression
+from psd_tools.api.layers import Group, PixelLayer
+from psd_tools.constants import BlendMode, Compression, Tag
+from psd_tools.psd.descriptor import DescriptorBlock, String
 
 from artpipe.api import import_psd, preview_template, validate_file
 from artpipe.cli import main
@@ -122,8 +124,8 @@ def test_a_banner_imports_validates_and_renders_like_its_composite(tmp_path: Pat
         assert found[name] == layers[psd_name].bbox, name
     assert [layer.name for layer in t.layers["design"]] == [
         "backdrop", "ribbon", "dot", "stamp", "product", "logo", "headline", "slogan"]
-    ribbon = Image.open(done.folder / "art/ribbon.png")
-    assert ribbon.getpixel((0, 0))[3] == 128  # the layer's opacity is in the exported art
+    with Image.open(done.folder / "art/ribbon.png") as ribbon:
+        assert ribbon.getpixel((0, 0))[3] == 128  # the layer's opacity is in the exported art
 
     (_, rendered), = preview_template(done.folder)
     expected = composite(psd)
@@ -180,6 +182,39 @@ def test_an_unknown_font_is_substituted_and_named(tmp_path: Path) -> None:
     (row,) = done.report["layers"]
     assert row["action"] == "substituted"
     assert "font HelveticaNeue-Bold is not bundled or in the template folder: set in sans bold" in row["detail"]
+
+
+def smart_object(parent: PSDImage | Group, name: str, picture: Image.Image, left: int, top: int) -> PixelLayer:
+    """A placed (smart object) layer: its pixels, and the soLD record that makes Photoshop treat it as placed."""
+    layer = parent.create_pixel_layer(picture, name=name, left=left, top=top)
+    data = DescriptorBlock(classID=b"null")
+    data[b"Idnt"] = String(value=f"{name}-0001")
+    layer._record.tagged_blocks.set_data(Tag.SMART_OBJECT_LAYER_DATA1, b"soLD", 5, data)
+    return layer
+
+
+def test_the_first_smart_object_is_the_product_slot_and_later_ones_art(tmp_path: Path) -> None:
+    psd = PSDImage.new("RGB", (200, 100))
+    smart_object(psd, "Mockup photo", stripes((60, 60), (30, 30, 200, 255), (90, 90, 250, 255)), 120, 20)
+    smart_object(psd, "Sticker", Image.new("RGBA", (20, 20), (200, 30, 30, 255)), 10, 10)
+    psd.save(tmp_path / "s.psd")
+    assert [layer.kind for layer in PSDImage.open(tmp_path / "s.psd")] == ["smartobject", "smartobject"]
+    done = import_psd(tmp_path / "s.psd", tmp_path / "s")
+    assert [(row["layer"], row["detail"]) for row in done.report["layers"]] == [
+        ("Mockup photo", "the product image slot"), ("Sticker", "fixed art")]
+    assert boxes(done.folder, "design") == {"product": (120, 20, 180, 80), "sticker": (10, 10, 30, 30)}
+
+
+def test_a_group_named_product_is_the_slot_over_the_whole_group(tmp_path: Path) -> None:
+    psd = PSDImage.new("RGB", (200, 100))
+    group = psd.create_group(name="{product}")
+    group.create_pixel_layer(Image.new("RGBA", (40, 30), (0, 0, 0, 255)), name="Shadow", left=100, top=60)
+    group.create_pixel_layer(Image.new("RGBA", (50, 50), (0, 90, 200, 255)), name="Bottle", left=110, top=10)
+    psd.save(tmp_path / "g.psd")
+    done = import_psd(tmp_path / "g.psd", tmp_path / "g")
+    assert boxes(done.folder, "design") == {"product": (100, 10, 160, 90)}
+    with Image.open(done.folder / "examples/product.png") as example:
+        assert example.size == (60, 80)
 
 
 def test_paragraph_text_keeps_its_box_and_the_lines_that_fit_it(tmp_path: Path) -> None:
