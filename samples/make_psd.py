@@ -22,6 +22,8 @@ from psd_tools.api.layers import Group, PixelLayer
 from psd_tools.constants import BlendMode, Compression, Tag
 from psd_tools.psd.descriptor import Descriptor, DescriptorBlock, Double, RawData, String, UnitFloat
 from psd_tools.psd.tagged_blocks import TaggedBlock
+from psd_tools.psd.vector import ClosedKnotLinked, ClosedPath, InitialFillRule, PathFillRule
+from psd_tools.psd.vector import Path as VectorPath
 from psd_tools.terminology import Unit
 
 from artpipe.text.fonts import get_font
@@ -77,6 +79,39 @@ def add_text(parent: PSDImage | Group, name: str, text: str, origin: tuple[int, 
         data[b"bounds"] = bounds
     layer._record.tagged_blocks.set_data(Tag.TYPE_TOOL_OBJECT_SETTING, 1, (1.0, 0.0, 0.0, 1.0, *map(float, origin)),
                                          50, data, 1, DescriptorBlock(classID=b"warp"), 0, 0, 0, 0)
+    return layer
+
+
+KAPPA = 0.5523  # Bezier handles of a quarter circle, as a fraction of the radius
+
+
+def add_shape(parent: PSDImage | Group, name: str, kind: str, rect: tuple[int, int, int, int],
+              rgb: tuple[int, int, int], canvas: tuple[int, int]) -> PixelLayer:
+    """A vector shape layer as Photoshop's shape tools make it: a rectangle (four corner knots) or an ellipse
+    (four smooth knots) in a vector mask (vmsk), filled with a solid colour (SoCo); its pixels are not used."""
+    w, h = canvas
+    left, top, right, bottom = rect
+    if kind == "rect":
+        corners = [(left, top), (right, top), (right, bottom), (left, bottom)]
+        knots = [ClosedKnotLinked(preceding=(y / h, x / w), anchor=(y / h, x / w), leaving=(y / h, x / w))
+                 for x, y in corners]
+    else:
+        cx, cy, rx, ry = (left + right) / 2, (top + bottom) / 2, (right - left) / 2, (bottom - top) / 2
+        sides = ((cx, top, rx * KAPPA, 0.0), (right, cy, 0.0, ry * KAPPA), (cx, bottom, -rx * KAPPA, 0.0),
+                 (left, cy, 0.0, -ry * KAPPA))
+        knots = [ClosedKnotLinked(preceding=((y - dy) / h, (x - dx) / w), anchor=(y / h, x / w),
+                                  leaving=((y + dy) / h, (x + dx) / w)) for x, y, dx, dy in sides]
+    path = VectorPath([PathFillRule(), InitialFillRule(value=0), ClosedPath(items=knots)])
+    layer = parent.create_pixel_layer(Image.new("RGBA", (right - left, bottom - top), (*rgb, 255)), name=name,
+                                      left=left, top=top)
+    layer._record.flags.pixel_data_irrelevant = True
+    layer._record.tagged_blocks.set_data(Tag.VECTOR_MASK_SETTING1, 3, 0, path)
+    color = Descriptor(classID=b"RGBC")
+    for key, value in zip((b"Rd  ", b"Grn ", b"Bl  "), rgb, strict=True):
+        color[key] = Double(value=float(value))
+    fill = DescriptorBlock(classID=b"null")
+    fill[b"Clr "] = color
+    layer._record.tagged_blocks.set_data(Tag.SOLID_COLOR_SHEET_SETTING, fill)
     return layer
 
 

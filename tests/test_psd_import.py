@@ -36,7 +36,8 @@ assert _spec is not None
 assert _spec.loader is not None
 make_psd = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(make_psd)
-add_text, make_artboard, stripes = make_psd.add_text, make_psd.make_artboard, make_psd.stripes
+add_text, add_shape, make_artboard, stripes = make_psd.add_text, make_psd.add_shape, make_psd.make_artboard, \
+    make_psd.stripes
 
 MAX_MEAN_LEVELS = 3.0  # the bar: mean difference outside text, in 8-bit levels
 
@@ -215,6 +216,21 @@ def test_a_group_named_product_is_the_slot_over_the_whole_group(tmp_path: Path) 
     assert boxes(done.folder, "design") == {"product": (100, 10, 160, 90)}
     with Image.open(done.folder / "examples/product.png") as example:
         assert example.size == (60, 80)
+
+
+def test_plain_vector_rectangles_and_ellipses_become_shapes(tmp_path: Path) -> None:
+    psd = PSDImage.new("RGB", (200, 100))
+    psd.create_pixel_layer(Image.new("RGBA", (200, 100), (250, 250, 250, 255)), name="Backdrop")
+    add_shape(psd, "Box", "rect", (10, 10, 70, 50), (200, 30, 30), (200, 100))
+    add_shape(psd, "Dot", "ellipse", (100, 20, 180, 90), (30, 30, 200), (200, 100))
+    psd.save(tmp_path / "s.psd")
+    done = import_psd(tmp_path / "s.psd", tmp_path / "s")
+    layers = {layer.name: layer for layer in load_template(done.template).layers["design"]}
+    assert (layers["box"].type, layers["box"].shape, layers["dot"].shape) == ("shape", "rect", "ellipse")  # type: ignore[attr-defined]
+    assert boxes(done.folder, "design")["dot"] == (100, 20, 180, 90)
+    assert done.report["layers"][1]["detail"] == "shape rect filled #c81e1e"
+    (_, rendered), = preview_template(done.folder)
+    assert mean_outside(composite(tmp_path / "s.psd"), rendered.convert("RGB"), []) <= MAX_MEAN_LEVELS
 
 
 def test_paragraph_text_keeps_its_box_and_the_lines_that_fit_it(tmp_path: Path) -> None:

@@ -146,6 +146,8 @@ def _layer(piece: Piece, name: str, canvas: Canvas, pictures: dict[str, Image.Im
                     align=t.align, valign="top", max_lines=t.max_lines, line_height=t.line_height)
         if t.letter_spacing_pct:
             data["letter_spacing"] = f"{t.letter_spacing_pct:g}%"
+    elif piece.kind == Kind.SHAPE and piece.shape is not None:
+        data.update(type="shape", role="decoration", shape=piece.shape.shape, fill=piece.shape.fill)
     elif piece.picture is not None:
         data.update(type="image", role="decoration", source=_picture(pictures, "art", name, piece.picture),
                     fit="fill")

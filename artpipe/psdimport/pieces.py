@@ -16,7 +16,8 @@ class Kind(Enum):
     PRODUCT = "product"  # the product image slot ({product}, or the first smart object)
     IMAGE = "image"  # an image field bound to a layer ({logo})
     TEXT = "text"  # a text layer, literal or bound to a text field ({headline})
-    ART = "art"  # fixed art: the layer's own pixels exported as a PNG (vector shapes too, for now)
+    ART = "art"  # fixed art: the layer's own pixels exported as a PNG
+    SHAPE = "shape"  # a rectangle or ellipse filled with one colour
 
 
 class Action(Enum):
@@ -44,6 +45,14 @@ class TextSpec:
 
 
 @dataclass(frozen=True)
+class ShapeSpec:
+    """A vector shape artpipe draws itself."""
+
+    shape: str  # rect or ellipse
+    fill: str  # "#rrggbb"
+
+
+@dataclass(frozen=True)
 class Piece:
     """One template layer made from one Photoshop layer (or a flattened run of them) at one size."""
 
@@ -54,6 +63,7 @@ class Piece:
     field: str | None = None
     picture: Image.Image | None = None  # fixed art, or the example for an image field / the product slot
     text: TextSpec | None = None
+    shape: ShapeSpec | None = None
     opacity: float = 1.0
 
 

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 from psd_tools import PSDImage
-from psd_tools.api.layers import Artboard, Group, Layer, TypeLayer
+from psd_tools.api.layers import Artboard, Group, Layer, ShapeLayer, TypeLayer
 from psd_tools.constants import BlendMode
 
 from artpipe.psdimport.pieces import Action, Kind, Note, Piece, Rect
+from artpipe.psdimport.shapes import read_shape
 from artpipe.psdimport.text import read_text
 
 FIELD_NAME = re.compile(r"^\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}$")
@@ -119,6 +120,8 @@ def _walk_layer(walk: _Walk, layer: Layer, source: str, opacity: float) -> None:
         _walk_group(walk, list(layer), source + "/", alpha)
         return
     slot = layer.kind == "smartobject" and not walk.has_product
+    if name is None and isinstance(layer, ShapeLayer) and _shape(walk, layer, source, alpha):
+        return
     if name is None and not slot and (not isinstance(layer, TypeLayer) or layer.has_effects()):
         _art(walk, layer, source, opacity)  # the layer's own opacity is in its composite; a styled text too
         return
@@ -141,10 +144,23 @@ def _walk_layer(walk: _Walk, layer: Layer, source: str, opacity: float) -> None:
         walk.note(source, Action.MAPPED, f"image field {name}")
 
 
+def _shape(walk: _Walk, layer: ShapeLayer, source: str, opacity: float) -> bool:
+    """A plain rectangle or ellipse becomes a shape layer; False leaves the layer to be fixed art."""
+    found = read_shape(layer, (walk.psd.width, walk.psd.height), walk.origin)
+    if found is None:
+        return False
+    spec, box = found
+    walk.pieces.append(Piece(slug(layer.name), source, Kind.SHAPE, box, shape=spec,
+                             opacity=opacity * layer.fill_opacity / 255))
+    walk.below.append(layer)
+    walk.note(source, Action.MAPPED, f"shape {spec.shape} filled {spec.fill}")
+    return True
+
+
 def _text(walk: _Walk, layer: TypeLayer, source: str, name: str | None, opacity: float) -> None:
     spec, box, substituted = read_text(layer, walk.origin, walk.folder_fonts)
     label = f"text field {name}" if name else "text"
-    walk.pieces.append(Piece(name or slug(layer.name), source, Kind.TEXT, box, name, None, spec, opacity))
+    walk.pieces.append(Piece(name or slug(layer.name), source, Kind.TEXT, box, name, None, spec, opacity=opacity))
     if substituted:
         walk.note(source, Action.SUBSTITUTED, f"{label}; font {substituted} is not bundled or in the template "
                   f"folder: set in {spec.family} {spec.weight} (put the font file in the folder and import again)")
