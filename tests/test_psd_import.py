@@ -150,10 +150,14 @@ def test_group_opacity_masks_and_clipped_layers_carry_over(tmp_path: Path) -> No
     group.create_pixel_layer(stripes((80, 50), (0, 160, 0, 255), (0, 60, 0, 255)), name="Leaf", left=100, top=50)
     masked = psd.create_pixel_layer(Image.new("RGBA", (50, 50), (90, 0, 90, 255)), name="Masked", left=140, top=5)
     masked.create_mask(Image.new("L", (25, 50), 255), left=140, top=5)
+    screen = psd.create_group(name="Glow")
+    screen.create_pixel_layer(Image.new("RGBA", (40, 40), (90, 90, 200, 255)), name="Light", left=5, top=75)
+    screen.blend_mode = BlendMode.SCREEN
     psd.save(tmp_path / "g.psd")
     done = import_psd(tmp_path / "g.psd", tmp_path / "g")
     rows = {row["layer"]: row["detail"] for row in done.report["layers"]}
     assert rows["Card"] == "fixed art with the layers clipped to it"
+    assert rows["Glow"].startswith("blend mode screen is not drawn by artpipe: flattened")
     assert boxes(done.folder, "design")["masked"] == (140, 5, 165, 55)  # trimmed to what the mask shows
     (_, rendered), = preview_template(done.folder)
     assert base.bbox == (10, 10, 70, 70)

@@ -120,7 +120,8 @@ def _walk_layer(walk: _Walk, layer: Layer, source: str, opacity: float) -> None:
         _walk_group(walk, list(layer), source + "/", alpha)
         return
     slot = layer.kind == "smartobject" and not walk.has_product
-    if name is None and isinstance(layer, ShapeLayer) and _shape(walk, layer, source, alpha):
+    if name is None and isinstance(layer, ShapeLayer) and not layer.has_clip_layers() and \
+            _shape(walk, layer, source, alpha):
         return
     if name is None and not slot and (not isinstance(layer, TypeLayer) or layer.has_effects()):
         _art(walk, layer, source, opacity)  # the layer's own opacity is in its composite; a styled text too
@@ -187,7 +188,8 @@ def _art(walk: _Walk, layer: Layer, source: str, opacity: float) -> None:
 
 def _flatten(walk: _Walk, layer: Layer, source: str, why: str) -> None:
     """A layer artpipe cannot draw is baked, with the fixed art below it, into one picture over its box."""
-    keep = {id(x) for x in (*walk.below, layer)}
+    inside = list(layer.descendants()) if isinstance(layer, Group) else []
+    keep = {id(x) for x in (*walk.below, layer, *inside)}
 
     def allowed(x: Layer) -> bool:
         return id(x) in keep or (x.is_group() and not FIELD_NAME.match(x.name))
