@@ -9,12 +9,12 @@ from typing import Any
 
 from PIL import Image, ImageChops
 
+from artpipe.defaults import settings
 from artpipe.psdimport.pieces import Action, Kind, Note, Piece, Rect
 from artpipe.psdimport.read import classified, open_psd
 from artpipe.psdimport.walk import Canvas, canvases, slug
 
 ROLES = {"product": "product", "price": "price", "logo": "logo"}
-MIN_SIZE = 0.5  # a field's text may shrink to half the designed size before it fails
 
 
 @dataclass(frozen=True)
@@ -139,8 +139,9 @@ def _layer(piece: Piece, name: str, canvas: Canvas, pictures: dict[str, Image.Im
         t = piece.text
         if piece.field:
             fields.setdefault(piece.field, {"type": "text", "example": t.text})
+        smallest = max(1, round(t.size_px * settings().psd.text_min_share))
         font: dict[str, Any] = {"family": t.family, "weight": t.weight, "size": percent(round(t.size_px),
-                                canvas.height), "min_size": percent(max(1, round(t.size_px * MIN_SIZE)), canvas.height)}
+                                canvas.height), "min_size": percent(smallest, canvas.height)}
         data.update(type="text", role=ROLES.get(piece.field or "", "promo" if piece.field else "decoration"),
                     text=f"${piece.field}" if piece.field else t.text.replace("$", "$$"), font=font, color=t.color,
                     align=t.align, valign="top", max_lines=t.max_lines, line_height=t.line_height)

@@ -17,7 +17,7 @@ from typing import BinaryIO, TypeVar
 
 from psd_tools import ParseLimitError, ParseLimits, PSDImage
 
-from artpipe.defaults import PsdLimits, settings
+from artpipe.defaults import PsdSettings, settings
 from artpipe.errors import InputError
 
 T = TypeVar("T")
@@ -28,7 +28,7 @@ VERSIONS = {1: "PSD", 2: "PSB"}
 logging.getLogger("psd_tools").addHandler(logging.NullHandler())
 
 
-def check_header(path: Path, data: bytes, limits: PsdLimits) -> tuple[int, int]:
+def check_header(path: Path, data: bytes, limits: PsdSettings) -> tuple[int, int]:
     """The canvas (width, height) the header declares, or a classified reject for a file not to parse."""
     where = str(path)
     if not data:
@@ -65,7 +65,7 @@ def check_sections(path: Path, fh: BinaryIO, size: int) -> None:
                      "copy it again")
 
 
-def open_psd(path: Path, limits: PsdLimits | None = None) -> PSDImage:
+def open_psd(path: Path, limits: PsdSettings | None = None) -> PSDImage:
     """Open ``path`` as a layered Photoshop document within ``limits`` (default: defaults.yaml ``psd``)."""
     limits = limits or settings().psd
     where = str(path)

@@ -9,9 +9,8 @@ from psd_tools.api.layers import ShapeLayer
 from psd_tools.constants import Tag
 from psd_tools.psd.vector import Subpath
 
+from artpipe.defaults import settings
 from artpipe.psdimport.pieces import Rect, ShapeSpec
-
-TOLERANCE = 0.75  # pixels: how far a knot may be from where a rectangle's or ellipse's would be
 
 
 def _fill(layer: ShapeLayer) -> str | None:
@@ -28,7 +27,7 @@ def _fill(layer: ShapeLayer) -> str | None:
 
 
 def _near(a: float, b: float) -> bool:
-    return abs(a - b) <= TOLERANCE
+    return abs(a - b) <= settings().psd.shape_tolerance_px
 
 
 def read_shape(layer: ShapeLayer, size: tuple[int, int], origin: tuple[int, int]) -> tuple[ShapeSpec, Rect] | None:
