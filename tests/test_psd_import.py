@@ -1,9 +1,10 @@
 """artpipe templates import: layered Photoshop files become template folders.
 
 Every PSD here is built in the test with psd-tools (pixel layers, groups, opacity, masks, blend modes, ZIP data);
-text layers and artboards, which psd-tools cannot create, are added by samples/make_psd.py's ``add_text`` and
-``make_artboard`` (Photoshop's own records for them). Text pixels are drawn with the bundled font the import maps
-them to, so the composite can be compared with the render, text included.
+text layers, vector shapes and artboards, which psd-tools cannot create, are added by samples/make_psd.py's
+``add_text``, ``add_shape`` and ``make_artboard``, and smart objects by ``smart_object`` below (Photoshop's own
+records for them on layers psd-tools made). Text pixels are drawn with the bundled font the import maps them to, so
+the composite can be compared with the render, text included.
 """
 
 from __future__ import annotations
