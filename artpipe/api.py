@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from artpipe.config import public_origin as public_origin
 from artpipe.defaults import settings
 from artpipe.errors import ConfigError, InputError, Problem
 from artpipe.executors import Executor, LocalExecutor, render_all
-from artpipe.files import write_png
+from artpipe.files import write_png, write_text_atomic
 from artpipe.fitcheck import fit_texts
 from artpipe.imaging.checks import check_bytes
 from artpipe.imaging.checks import num as num
@@ -45,6 +46,8 @@ from artpipe.paths import display
 from artpipe.presets import Catalog as Catalog
 from artpipe.presets import expand, load_presets, unknown_preset_hint
 from artpipe.proof import contact_sheet, draw_boxes
+from artpipe.psdimport import build_template
+from artpipe.psdimport.dump import template_yaml
 from artpipe.render import render
 from artpipe.report import Outcome, file_item
 from artpipe.report import count as count
@@ -352,6 +355,43 @@ def copy_template(ref: str, dest: Path) -> Path:
         return dest / source.name
     shutil.copytree(folder, target)
     return target
+
+
+@dataclass(frozen=True)
+class PsdImport:
+    """A template folder made from a Photoshop file, and its import report (as written beside it)."""
+
+    folder: Path
+    template: Path
+    report_file: Path
+    report: dict[str, Any]
+
+
+REPORT_NAME = "import-report.json"
+
+
+def import_psd(psd: Path, dest: Path) -> PsdImport:
+    """Make the template folder ``dest`` from a layered PSD or PSB (artboards become sizes; see docs/psd.md);
+    never overwrites: ``dest`` must be new, or hold only font files the text layers may use."""
+    if dest.exists() and (not dest.is_dir() or any(not fonts_only(p) for p in dest.iterdir())):
+        raise ConfigError([Problem(str(dest), 0, 0, "", "already exists",
+                                   "give a new folder (it may hold only the design's font files); an import "
+                                   "never overwrites")])
+    folder_fonts = tuple(sorted(p.name for p in dest.iterdir() if fonts_only(p))) if dest.is_dir() else ()
+    imported = build_template(psd, folder_fonts)
+    for rel, picture in imported.pictures.items():
+        write_png(dest / rel, picture)
+    target = dest / "template.yaml"
+    write_text_atomic(target, template_yaml(imported.template, psd.name))
+    report = imported.report()
+    write_text_atomic(dest / REPORT_NAME, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    load_template(target)  # what was written loads as any template does (a ConfigError here is a bug)
+    return PsdImport(dest, target, dest / REPORT_NAME, report)
+
+
+def fonts_only(path: Path) -> bool:
+    """A font file a designer put in the folder before importing (matched to the PSD's text layers)."""
+    return path.is_file() and path.suffix.lower() in (".ttf", ".otf")
 
 
 def preview_template(path: Path, sizes: list[str] | None = None, values: dict[str, str] | None = None,

@@ -16,6 +16,7 @@ from artpipe.api import (
     bundled_template_list,
     copy_template,
     count,
+    import_psd,
     inspect_file,
     load_job_file,
     locate_template,
@@ -265,6 +266,7 @@ def templates(ctx: click.Context, as_json: bool) -> None:
       artpipe templates --json
       artpipe templates show promo-banner
       artpipe templates copy promo-banner my-templates/
+      artpipe templates import banner.psd templates/banner
     """
     if ctx.invoked_subcommand is None:
         _list_templates(as_json)
@@ -295,6 +297,34 @@ def copy_template_command(name: str, dest: Path) -> None:
     except ConfigError as exc:
         fail_config(exc, "nothing was copied")
     click.echo(f"copied {name} to {target}; edit it, then: artpipe preview {target}")
+
+
+@templates.command("import")
+@click.argument("psd", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("dest", type=click.Path(path_type=Path))
+def import_template_command(psd: Path, dest: Path) -> None:
+    """Make template folder DEST from PSD, a layered Photoshop file (.psd or .psb): {product} and smart objects
+    become the product slot, {field} layers fields, text layers text, artboards sizes, the rest fixed art.
+    Prints the import report and writes it as DEST/import-report.json. See docs/psd.md.
+
+    \b
+    Example:
+      artpipe templates import double11.psd templates/double11 && artpipe preview templates/double11
+    """
+    try:
+        done = import_psd(psd, dest)
+    except ConfigError as exc:
+        fail_config(exc, "nothing was imported")
+    except InputError as exc:
+        click.echo(f"error: {exc.path}: {exc.reason}: {exc.message}", err=True)
+        sys.exit(EXIT_FAILED)
+    for row in done.report["layers"]:
+        size = f"[{row['size']}] " if row["size"] else ""
+        click.echo(f"  {row['action']:11} {size}{row['layer']}: {row['detail']}")
+    sizes = ", ".join(f"{k} {v['width']}x{v['height']}" for k, v in done.report["sizes"].items())
+    counts = ", ".join(f"{n} {a}" for a, n in done.report["counts"].items() if n)
+    click.echo(f"imported {psd} to {done.template} ({sizes}; {counts}); report: {done.report_file}")
+    click.echo(f"next: artpipe validate {dest} && artpipe preview {dest} --boxes")
 
 
 def _list_templates(as_json: bool) -> None:

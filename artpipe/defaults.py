@@ -62,6 +62,17 @@ class ImageLimits:
 
 
 @dataclass(frozen=True)
+class PsdSettings:
+    max_file_bytes: int  # a larger PSD or PSB is too_large
+    max_pixels: int  # canvas area (every artboard together)
+    max_side: int  # width or height
+    max_layers: int  # layers and groups
+    max_decoded_bytes: int  # what decoding one layer or the composite may allocate
+    text_min_share: float  # an imported text may shrink to this share of its size
+    shape_tolerance_px: float  # how near a knot must be to a rectangle's or ellipse's
+
+
+@dataclass(frozen=True)
 class TextSettings:
     line_height: float  # line pitch as a multiple of the font size
     ellipsis: str
@@ -218,6 +229,7 @@ class Settings:
     sheet: SheetLimits
     studio: StudioSettings
     image: ImageLimits
+    psd: PsdSettings
     text: TextSettings
     encode: EncodeSettings
     color: ColorSettings
