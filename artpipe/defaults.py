@@ -150,6 +150,7 @@ class CleanupSettings:
     hue_saturation: float  # ... at least this share of its saturation, no brighter, are backdrop or its shadow
     speck: float  # pieces of the product under this share of its largest piece are specks, removed
     halo_peel: int  # pixels from a cut-out's edge where its old backdrop is peeled off
+    halo_most: float  # more of a cut-out than this in its edge's colour is no halo: doubted, not peeled
     halo_match: float  # a cut-out's outermost opaque pixels within this of their median colour ...
     halo_share: float  # ... this share of them, and ...
     halo_contrast: float  # ... that colour this far from the product's own: the old backdrop shows

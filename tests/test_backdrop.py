@@ -23,3 +23,25 @@ def test_scanline_fill_matches_a_flood_fill(w: int, h: int, density: float, rnd:
     near = Image.new("L", (w, h))
     near.putdata([255 if rnd.random() < density else 0 for _ in range(w * h)])  # type: ignore[attr-defined]
     assert edge_connected(near).tobytes() == flood_reference(near).tobytes()
+
+
+def test_a_cutouts_own_shadow_is_left_out_on_white() -> None:
+    # A merchant's cut-out carries a soft grey ellipse under the product (see-through, away from its body):
+    # on a white-background layer it goes entirely, not just its faintest part; the product's soft edge stays.
+    from PIL import ImageDraw, ImageFilter
+
+    from artpipe.imaging.backdrop import clear_faint
+
+    im = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    shadow = Image.new("L", im.size, 0)
+    ImageDraw.Draw(shadow).ellipse((90, 330, 310, 380), fill=140)
+    im.paste(Image.new("RGBA", im.size, (60, 60, 60, 255)), (0, 0), shadow.filter(ImageFilter.GaussianBlur(4)))
+    body = Image.new("L", (1600, 1600), 0)
+    ImageDraw.Draw(body).rounded_rectangle((562, 200, 1040, 1360), 80, fill=255)
+    body = body.resize((400, 400), Image.Resampling.BOX)  # an anti-aliased edge
+    im.paste(Image.new("RGBA", im.size, (30, 140, 60, 255)), (0, 0), body)
+    cleared = clear_faint(im, 28).getchannel("A")
+    assert cleared.getpixel((110, 355)) == 0  # the shadow beside the base
+    assert cleared.getpixel((200, 200)) == 255  # the body
+    assert 0 < cleared.getpixel((140, 200)) < 255  # its anti-aliased edge stays soft
+    assert im.getchannel("A").getpixel((110, 355)) > 60  # the cut-out did carry it

@@ -15,6 +15,7 @@ from PIL import Image, ImageChops, ImageFilter
 _ANALYSIS_SIDE = 512
 _RUN = re.compile(rb"\xff+")
 _OPAQUE = 250  # alpha from here up is the product itself, never cleared
+_EDGE_REACH = 7  # MaxFilter size: a cut-out's soft edge reaches 3 px from its opaque body; beyond is a shadow
 _EDGE_BAND = 3  # MaxFilter size: the pixel next to the product (at the picture's size) keeps the soft ramp
 
 
@@ -110,9 +111,9 @@ def whiten(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int,
 
 def clear_faint(im: Image.Image, tolerance: int) -> Image.Image:
     """A cut-out (RGBA) with its faint, see-through surroundings (a soft shadow, a grey floor, a fringe: partly
-    transparent pixels that are nearly white on white) made transparent, fading in up to ``tolerance``: on
-    white it then shows only what a check counts as product. Opaque pixels stay, so a white product keeps its
-    body."""
+    transparent pixels that are nearly white on white) made transparent, fading in up to ``tolerance``, and
+    every see-through pixel more than 3 px from its opaque body (a shadow it carries) too: on white it then
+    shows only what a check counts as product. Opaque pixels stay, so a white product keeps its body."""
     alpha = faint_cleared_alpha(im, tolerance)
     if alpha is None:
         return im
@@ -135,5 +136,10 @@ def faint_cleared_alpha(im: Image.Image, tolerance: int) -> Image.Image | None:
     faint = _distance(flat, (255, 255, 255)).point(
         lambda v: 255 if v <= half else max(0, 255 - (v - half) * 255 // half))
     see_through = part_alpha.point(lambda a: 255 if a < _OPAQUE else 0)
-    alpha.paste(ImageChops.subtract(part_alpha, ImageChops.multiply(faint, see_through)), box[:2])
+    # See-through pixels away from the product's opaque body are no edge of it: a shadow the cut-out carries
+    # (a soft ellipse under a bottle), which a white-background image leaves out whatever its shade.
+    body = part_alpha.point(lambda a: 255 if a >= _OPAQUE else 0).filter(ImageFilter.MaxFilter(_EDGE_REACH))
+    away = ImageChops.multiply(see_through, ImageChops.invert(body))
+    clear = ImageChops.lighter(ImageChops.multiply(faint, see_through), away)
+    alpha.paste(ImageChops.subtract(part_alpha, clear), box[:2])
     return alpha

@@ -21,7 +21,7 @@ from artpipe.imaging.analyze import border_strip, ink, off_backdrop_share, scale
 from artpipe.imaging.backdrop import backdrop_region
 from artpipe.imaging.cleanup import analysis_arrays, clean_mask, old_backdrop, peel_halo
 from artpipe.imaging.matting import WORK_SIDE, mask_facts, refine
-from artpipe.imaging.review import Doubt, Review, review
+from artpipe.imaging.review import Review, review
 
 MODES = ("auto", "model", "never")
 
@@ -97,25 +97,17 @@ def isolate(im: Image.Image, backdrop: tuple[int, int, int] | None, mode: str, *
     """How the product of ``im`` (RGB or RGBA, sRGB) is isolated under ``mode``. ``model`` returns the coarse
     mask, the milliseconds it took and the model's name. Every cut-out is refined against a model of its
     backdrop (cleanup.py) and reviewed (review.py); a model's cut-out the review doubts is not used (``none``,
-    warned ``uncertain_cutout``): a main image then fails and a banner shows the photo. A colour-path cut-out
-    the review doubts (a floor or a light part it cannot tell apart) is tried again with the model."""
+    warned ``uncertain_cutout``): a main image then fails and a banner shows the photo."""
     if mode == "never":
         return Isolation("none")
     if im.mode == "RGBA":
         return _alpha(im)
     light = backdrop is not None and min(backdrop) >= light_min
-    by_colour = None
     if mode == "auto" and light and backdrop is not None and color_path_holds(im, backdrop, tolerance):
-        by_colour = _color(im, backdrop, tolerance)
-        if by_colour.review is None or not by_colour.review.uncertain:
-            return by_colour
-        if set(by_colour.review.kinds) - {Doubt.KEPT_SHADE}:  # parts gone or crumbs: the model would not see
-            return by_colour  # them either; only a floor or shadow it can leave out is worth its time
-    by_model = _model_path(im, model, tolerance)
-    if by_colour is not None and (by_model.how == "none" or by_model.review is not None and
-                                  by_model.review.uncertain):
-        return by_colour  # neither could vouch for its cut-out: the colour path's is shown, with its doubts
-    return by_model
+        # A doubted colour-path cut-out keeps its doubt: on a light backdrop the model's outline of a white
+        # sleeve or a silver deck is no surer (tried: it passed both with parts erased).
+        return _color(im, backdrop, tolerance)
+    return _model_path(im, model, tolerance)
 
 
 def _model_path(im: Image.Image, model: Callable[[Image.Image], tuple[Image.Image, float, str]],
@@ -150,9 +142,16 @@ def _alpha(im: Image.Image) -> Isolation:
     rgb_im = im.convert("RGB")
     full_rgb, full_alpha = np.asarray(rgb_im), np.asarray(alpha)
     old = old_backdrop(full_rgb, full_alpha)
-    mask = Image.fromarray(peel_halo(full_rgb, full_alpha, old), "L") if old is not None else None
+    mask, left_in = None, 0.0
+    if old is not None:
+        peeled = peel_halo(full_rgb, full_alpha, old)
+        share = float(((full_alpha > 0) & (peeled == 0)).sum()) / max(1, int((full_alpha >= 128).sum()))
+        if share <= settings().cleanup.halo_most:
+            mask = Image.fromarray(peeled, "L")
+        else:  # more than a halo: another object (a person's clothes) or a large piece of the cloth
+            left_in = share
     rgb, m = analysis_arrays(rgb_im, mask if mask is not None else alpha)
-    verdict = review(rgb, m, mask if mask is not None else alpha, "alpha", None)
+    verdict = review(rgb, m, mask if mask is not None else alpha, "alpha", None, left_in=left_in)
     return Isolation("alpha", mask, (), "backdrop_removed" if mask is not None else "", review=verdict)
 
 

@@ -44,6 +44,7 @@ class Doubt(Enum):
     SOFT = "soft"  # much of the mask is neither in nor out
     CRUMBS = "crumbs"  # the product in scattered fragments
     KEPT_SHADE = "kept_shade"  # a floor or shadow (or a swallowed grey part) at the product's edge
+    LEFT_IN = "left_in"  # a merchant's cut-out holds a large piece of one colour at its edge: not the product
     ERASED = "erased"  # edges of the photo where it turns white: parts gone
 
 
@@ -233,12 +234,14 @@ def _pieces(solid: np.ndarray) -> tuple[int, float]:
 
 
 def review(rgb: np.ndarray, m: np.ndarray, full_mask: Image.Image | None, how: str,
-           backdrop: BackdropModel | None, *, white_on_white: bool = False, cleaned: float = 0.0) -> Review:
+           backdrop: BackdropModel | None, *, white_on_white: bool = False, cleaned: float = 0.0,
+           left_in: float = 0.0) -> Review:
     """Review a cut-out: ``rgb`` and ``m`` are the photo and the mask (0-1) at the analysis side, ``full_mask``
     the mask at the photo's size (for the frame's contact, judged in its own pixels), ``how`` the path (alpha,
     color, model), ``backdrop`` its model (None for a merchant's cut-out); ``white_on_white``: the product
     matched its backdrop too much to be cleaned; ``cleaned``: the share of the model's mask that cleaning
-    changed (much of it: the model took a scene for the product)."""
+    changed (much of it: the model took a scene for the product); ``left_in``: the share of a merchant's cut-out
+    in one colour spreading from its edge, too much to be a halo (a person's clothes, the cloth it lay on)."""
     rules = settings().review
     solid = m >= 0.5
     cut = cut_sides(full_mask, hard_edges=how == "alpha") if full_mask is not None else ()
@@ -262,6 +265,9 @@ def review(rgb: np.ndarray, m: np.ndarray, full_mask: Image.Image | None, how: s
         soft = float(((m > 0.1) & (m < 0.9)).sum()) / max(1, int(solid.sum()))
         if soft > rules.max_soft:
             doubts.append((Doubt.SOFT, f"{soft:.0%} of the product's area is neither clearly in nor out"))
+    if left_in:
+        doubts.append((Doubt.LEFT_IN, f"{left_in:.0%} of the cut-out is one colour spreading from its edge: another "
+                       "object or the backdrop was cut out with the product"))
     if crumbs > rules.max_crumbs:
         doubts.append((Doubt.CRUMBS, f"{crumbs:.1%} of the product is in scattered fragments"))
     if how == "color" and backdrop is not None:
