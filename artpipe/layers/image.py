@@ -185,10 +185,9 @@ def _shown(layer: ImageLayer, asset: Asset, forced: str | None = None) -> Asset:
 
     image = derived(asset.image, what, make) if layer.whiten or not cut else \
         derived(asset.image, "cutout", asset.cutout)  # made once per photo, whatever the outputs
-    # The model's cut-out was measured with its mask already (what stays visible on white); a real cut-out is
-    # measured as it will show.
-    subject = None if not layer.whiten else asset.subject if cut else \
-        derived(image, "visible", lambda: visible_box(image, None, tolerance))
+    # On white, a cut-out (the model's or a merchant's) is measured as it will show: clearing its faint and
+    # see-through pixels (a shadow it carried) may have moved its edges from where the mask had them.
+    subject = derived(image, "visible", lambda: visible_box(image, None, tolerance)) if layer.whiten else None
     return replace(asset, image=image, subject=subject or asset.subject, backdrop=None, mask=None)
 
 
