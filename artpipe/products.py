@@ -38,8 +38,8 @@ class Product:
 
     @property
     def origin(self) -> str:
-        """``file:line`` of the product, for messages."""
-        return f"{self.file}:{self.line}"
+        """``file:line`` of the product, for messages (the file alone for a product that is a file, line 0)."""
+        return f"{self.file}:{self.line}" if self.line else self.file
 
     def problem(self, where: str, what: str, hint: str = "") -> Problem:
         """A problem located at this product."""
