@@ -212,6 +212,26 @@ def test_every_help_page_is_clean() -> None:
         assert "\b" not in result.output, path
 
 
+def test_preview_writes_beside_the_template_and_says_where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["templates", "copy", "shop-sign", "mine"]).exit_code == 0
+    (tmp_path / "lone.yaml").write_text(
+        (tmp_path / "mine" / "shop-sign" / "template.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")  # wherever the designer happens to be
+    folder = runner.invoke(main, ["preview", "../mine/shop-sign", "--size", "tmall"])
+    assert folder.exit_code == 0, folder.output
+    assert folder.output == f"wrote {tmp_path / 'mine' / 'shop-sign' / 'preview.png'} (shop-sign / tmall (990x120))\n"
+    lone = runner.invoke(main, ["preview", "../lone.yaml", "--size", "tmall"])
+    assert lone.output == f"wrote {tmp_path / 'lone.preview.png'} (shop-sign / tmall (990x120))\n"
+    bundled = runner.invoke(main, ["preview", "shop-sign", "--size", "taobao"])
+    assert bundled.output == "wrote shop-sign-preview.png (shop-sign / taobao (950x120))\n"  # not in artpipe
+    assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["shop-sign-preview.png"]
+    with Image.open(tmp_path / "mine" / "shop-sign" / "preview.png") as im:
+        assert im.width >= 990
+
+
 def test_templates_by_name_preview_show_and_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # no templates/ folder here: names are the bundled templates
     runner = CliRunner()
