@@ -16,6 +16,7 @@ from artpipe.api import (
     bundled_template_list,
     copy_template,
     count,
+    display,
     import_psd,
     inspect_file,
     load_job_file,
@@ -45,7 +46,6 @@ from artpipe.cli_inbox import COMMANDS as INBOX_COMMANDS
 from artpipe.cli_presets import COMMANDS as PRESET_COMMANDS
 from artpipe.cli_studio import COMMANDS as STUDIO_COMMANDS
 from artpipe.errors import ConfigError, InputError, RenderError
-from artpipe.paths import display
 from artpipe.version import __version__
 
 
