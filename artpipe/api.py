@@ -42,7 +42,7 @@ from artpipe.incremental import Cache, Decision
 from artpipe.jobs import Job, load_job, missing_inputs, output_formats, plan
 from artpipe.main_images import plan_main_images
 from artpipe.naming import Namer
-from artpipe.paths import display
+from artpipe.paths import display as display
 from artpipe.presets import Catalog as Catalog
 from artpipe.presets import expand, load_presets, unknown_preset_hint
 from artpipe.proof import contact_sheet, draw_boxes
@@ -65,7 +65,7 @@ from artpipe.tasks import (
     normalize_file,
     template_assets,
 )
-from artpipe.template.find import bundled_templates, find_template, template_file
+from artpipe.template.find import bundled_dir, bundled_templates, find_template, template_file
 from artpipe.template.load import load_template
 from artpipe.text.fonts import FontInfo, bundled_faces, describe, face, get_font, system_fonts
 from artpipe.yamlsrc import YMap, load_yaml
@@ -339,6 +339,16 @@ def locate_template(ref: str | Path) -> Path:
         raise ConfigError([Problem(str(ref), 0, 0, "", "no such template",
                                    f"give a template file or folder, or one of: {', '.join(bundled_templates())}")])
     return found
+
+
+def preview_file(ref: str | Path) -> Path:
+    """Where a preview of a template goes when no file is named: beside the template (``preview.png`` in its
+    folder, ``NAME.preview.png`` beside a lone file); a bundled template's, which is artpipe's own, in the
+    current folder as ``NAME-preview.png``."""
+    found = locate_template(ref)
+    if found.resolve().is_relative_to(bundled_dir().resolve()):
+        return Path.cwd() / f"{found.parent.name}-preview.png"
+    return found.parent / "preview.png" if found.name == "template.yaml" else found.with_suffix(".preview.png")
 
 
 def copy_template(ref: str, dest: Path) -> Path:

@@ -16,6 +16,7 @@ from artpipe.api import (
     bundled_template_list,
     copy_template,
     count,
+    display,
     import_psd,
     inspect_file,
     load_job_file,
@@ -23,6 +24,7 @@ from artpipe.api import (
     normalize_files,
     plan_normalize,
     plan_render,
+    preview_file,
     preview_template,
     render_job,
     save_preview,
@@ -223,9 +225,10 @@ def validate(files: tuple[Path, ...], extra: Path | None, as_json: bool) -> None
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
               help="Field values instead of the template's examples (image paths are relative to the template).")
 @click.option("--boxes", is_flag=True, help="Outline every layer's box and name over the art.")
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("preview.png"),
-              show_default=True, help="PNG to write; several sizes are stacked on one sheet.")
-def preview(template: str, size: str, sets: tuple[str, ...], boxes: bool, out: Path) -> None:
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              show_default="preview.png beside the template; a bundled one's: ./NAME-preview.png",
+              help="PNG to write; several sizes are stacked on one sheet.")
+def preview(template: str, size: str, sets: tuple[str, ...], boxes: bool, out: Path | None) -> None:
     """Render TEMPLATE (a file, a folder or a bundled template's name) with its example data, to check a layout
     while writing it.
 
@@ -251,8 +254,9 @@ def preview(template: str, size: str, sets: tuple[str, ...], boxes: bool, out: P
     except InputError as exc:  # a --set image that is missing, cut short or not an image
         click.echo(f"error: {exc.path}: {exc.reason}: {exc.message}", err=True)
         sys.exit(EXIT_FAILED)
+    out = out or preview_file(Path(template))
     save_preview(renders, out)
-    click.echo(f"wrote {out} ({', '.join(label for label, _ in renders)})")
+    click.echo(f"wrote {display(out)} ({', '.join(label for label, _ in renders)})")
 
 
 @main.group(invoke_without_command=True)

@@ -115,8 +115,7 @@ def with_progress(total: int | None, label: str, quiet: bool, run: Callable[[Cal
             bar.update(1)
             done += 1
             if outcome.status in ("rejected", "failed"):
-                click.echo(f"\n{outcome.status}: {outcome.input}: {outcome.message}" if show else
-                           f"{outcome.status}: {outcome.input}: {outcome.message}", err=True)
+                click.echo(f"\n{problem_line(outcome)}" if show else problem_line(outcome), err=True)
             now = time.monotonic()
             if lines and (now - last >= PROGRESS_LINE_SECONDS or done == total):
                 last = now
@@ -126,6 +125,14 @@ def with_progress(total: int | None, label: str, quiet: bool, run: Callable[[Cal
             return run(step)
         except ConfigError as exc:
             fail_config(exc)
+
+
+def problem_line(outcome: Outcome) -> str:
+    """One failed or rejected item: a render failure already names its product's line in the job (as validate
+    does), which says more than the photo; anything else is about its input, named first."""
+    if outcome.reason == "render":
+        return f"{outcome.status}: {outcome.message}"
+    return f"{outcome.status}: {outcome.input}: {outcome.message}"
 
 
 def progress_line(label: str, done: int, total: int, seconds: float) -> str:

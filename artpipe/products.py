@@ -38,8 +38,8 @@ class Product:
 
     @property
     def origin(self) -> str:
-        """``file:line`` of the product, for messages."""
-        return f"{self.file}:{self.line}"
+        """``file:line`` of the product, for messages (the file alone for a product that is a file, line 0)."""
+        return f"{self.file}:{self.line}" if self.line else self.file
 
     def problem(self, where: str, what: str, hint: str = "") -> Problem:
         """A problem located at this product."""
@@ -234,9 +234,13 @@ def read_products(reader: Reader, job_dir: Path, templates: list[Template], prob
         rel = reader.text("csv") or ""
         path = job_dir / rel
         display = str(Path(reader.file).parent / rel)
+        found = len(problems.items)
         for i, (row, line) in enumerate(_csv_rows(path, display, problems)):
             out.append(_product(i, dict(row), (display, line, 1), path.parent, templates, defaults, problems,
                                 market))
+        if not out and len(problems.items) == found:  # named by the CSV, not the job that points at it
+            problems.add(Problem(display, 0, 0, "", "the CSV has no products",
+                                 "write a header line like sku,product,headline, then one line per product"))
     else:
         seq = reader.sequence("products") or YList(reader.file, reader.mark())
         for i in range(len(seq)):

@@ -86,10 +86,8 @@ def visible(layer: Layer, scene: Scene, image_fields: Mapping[str, object] | Non
         return False
     if (rule.max_width is not None and w > rule.max_width) or (rule.max_height is not None and h > rule.max_height):
         return False
-    if rule.field is None:
-        return True
     images = scene.images if image_fields is None else image_fields
-    return bool(scene.values.get(rule.field, "").strip()) or rule.field in images
+    return all(bool(scene.values.get(f, "").strip()) or f in images for f in rule.fields)
 
 
 def composite(canvas: Image.Image, placed: Placed) -> None:

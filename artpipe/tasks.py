@@ -263,7 +263,10 @@ def render_outputs(task: Task, specs: list[RenderSpec], images: dict[str, Asset]
         rendered = _render_output(template, first.size, task.product,
                                   {**template_assets(template, task.files), **images}, preset, task.lettering)
     except RenderError as exc:
-        return [OutputResult(spec.output, Failure("render", str(exc))) for spec in specs]
+        # Said as validate says it: the product's line in its job, not the template's line nor the photo.
+        product = task.product
+        told = f"{product.origin}: {product.sku}: {template.name}: {exc.message}"
+        return [OutputResult(spec.output, Failure("render", told)) for spec in specs]
     except InputError as exc:
         return [OutputResult(spec.output, Failure("render", f"template file {exc.path}: {exc.message}",
                                                   template.path)) for spec in specs]

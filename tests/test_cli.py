@@ -164,6 +164,24 @@ def test_validate_test_fits_every_text(workdir: Path) -> None:
     assert "1 problem" in err
 
 
+def test_render_says_a_text_that_does_not_fit_as_validate_does(workdir: Path) -> None:
+    job = workdir / "job.yaml"
+    long_headline = "北欧简约陶瓷马克杯 早春新品 限时特惠 领券再减五十元 满三百包邮 品质保证 七天无理由退换"
+    job.write_text(job.read_text(encoding="utf-8").replace("headline: 春季大促", f"headline: {long_headline}"),
+                   encoding="utf-8")
+    said = f"{job}:5: good: promo-banner: layer headline at size mobile: text does not fit the 315x156 px box " \
+           "within 2 lines even at 27 px: \"北欧简约陶瓷马克杯 早春新品 限时特惠 " \
+           "领券再减五十元 满三百包邮 品质保证 …\" " \
+           "(shorten the text, lower font.min_size or use overflow: ellipsis)"
+    assert said in run("validate", str(job))[2].splitlines()
+    code, out, err = run("render", str(job), "-o", str(workdir / "out"), "-j", "1")
+    assert code == 1
+    assert f"failed: {said}" in err.splitlines()  # the job's line, not the template's nor the photo's path
+    items = {i["sku"]: i for i in json.loads((workdir / "out" / "report.json").read_text())["items"]}
+    assert items["good"]["message"] == said
+    assert items["good"]["input"].endswith("good.jpg")
+
+
 @pytest.mark.parametrize("job", sorted((SAMPLES / "jobs").glob("*.yaml")), ids=lambda p: p.name)
 def test_every_sample_job_validates(job: Path) -> None:
     code, out, err = run("validate", str(job))
@@ -192,6 +210,26 @@ def test_every_help_page_is_clean() -> None:
         assert result.exit_code == 0, path
         assert "\\b" not in result.output, path
         assert "\b" not in result.output, path
+
+
+def test_preview_writes_beside_the_template_and_says_where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["templates", "copy", "shop-sign", "mine"]).exit_code == 0
+    (tmp_path / "lone.yaml").write_text(
+        (tmp_path / "mine" / "shop-sign" / "template.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")  # wherever the designer happens to be
+    folder = runner.invoke(main, ["preview", "../mine/shop-sign", "--size", "tmall"])
+    assert folder.exit_code == 0, folder.output
+    assert folder.output == f"wrote {tmp_path / 'mine' / 'shop-sign' / 'preview.png'} (shop-sign / tmall (990x120))\n"
+    lone = runner.invoke(main, ["preview", "../lone.yaml", "--size", "tmall"])
+    assert lone.output == f"wrote {tmp_path / 'lone.preview.png'} (shop-sign / tmall (990x120))\n"
+    bundled = runner.invoke(main, ["preview", "shop-sign", "--size", "taobao"])
+    assert bundled.output == "wrote shop-sign-preview.png (shop-sign / taobao (950x120))\n"  # not in artpipe
+    assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["shop-sign-preview.png"]
+    with Image.open(tmp_path / "mine" / "shop-sign" / "preview.png") as im:
+        assert im.width >= 990
 
 
 def test_templates_by_name_preview_show_and_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -85,3 +85,29 @@ def test_the_defaults_are_typed_and_checked_when_loaded() -> None:
     missing = {**defaults(), "encode": {"jpeg_quality": 90}}
     with pytest.raises(ValueError, match=r"encode must have exactly"):
         _typed(Settings, missing, "")
+
+
+def test_the_check_example_in_presets_md_is_what_check_prints(tmp_path: Path) -> None:
+    """Same rules in the same order with the same words; only the numbers a JPEG encoder may move are free."""
+    import re
+
+    from click.testing import CliRunner
+
+    from artpipe.cli import main
+
+    samples = DOCS.parent / "samples"
+    (tmp_path / "job.yaml").write_text(
+        'templates: [product-main]\nsizes: [square]\noutput: "{sku}/{template}-{size}.jpg"\n'
+        f"products: [{{sku: bag-04, product: {samples / 'photos' / 'bag-cutout.png'}}}]\n", encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["render", str(tmp_path / "job.yaml"), "-o", str(tmp_path / "out"), "-q"]).exit_code == 0
+    out = tmp_path / "out" / "bag-04" / "product-main-square.jpg"
+    printed = runner.invoke(main, ["check", str(out), "--preset", "tmall.white_bg"]).stdout
+    text = (DOCS / "presets.md").read_text(encoding="utf-8")
+    shown = text.split("$ artpipe check out/bag-04/product-main-square.jpg --preset tmall.white_bg\n")[1]
+    shown = shown.split("```")[0]
+
+    def shape(lines: str) -> list[str]:
+        return [re.sub(r"\d+(\.\d+)?", "#", line) for line in lines.replace(str(out), "FILE").splitlines()]
+
+    assert shape(printed) == shape(shown.replace("out/bag-04/product-main-square.jpg", "FILE"))

@@ -525,3 +525,30 @@ def test_watch_takes_jobs_like_render_and_stamps_its_lines(tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     line = next(x for x in result.stderr.splitlines() if "rendered: mug.jpg" in x)
     assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d rendered: mug.jpg: 2 outputs in \d+ ms", line), line
+
+
+def test_the_rendered_line_says_the_render_time_apart_from_the_wait(tmp_path: Path) -> None:
+    from artpipe.inbox.process import Pending, Processor
+    from artpipe.report import Outcome
+
+    root = workspace(tmp_path)
+    (root / "inbox" / "mug.jpg").write_bytes(jpeg_bytes(photo()))
+    ws = load_workspace(root)
+    ledger = Ledger(ws.root / ".artpipe" / "ledger.db")
+    row = ledger.begin("mug.jpg", "0" * 64)
+    # it settled a minute ago and waited behind other files; its own render took 12 ms
+    item = Pending(root / "inbox" / "mug.jpg", PurePosixPath("mug.jpg"), row,
+                   object(), None, time.time() - 60)  # type: ignore[arg-type]  # settle only asks if there was a task
+    done = Processor(ws, ledger).settle(item, Outcome("mug.jpg", "ok", extra={"elapsed_ms": 12.4}))
+    ledger.close()
+    said = re.fullmatch(r"rendered: mug\.jpg: 0 outputs in 12 ms, done (\d+) ms after it settled", done.line)
+    assert said, done.line
+    assert 60_000 <= int(said.group(1)) < 70_000
+
+
+def test_a_failed_file_says_how_to_retry_it_in_this_workspace(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    (root / "inbox" / "broken.jpg").write_bytes(b"<html>")
+    assert run_once(root)[0] == 1
+    error = json.loads((root / "failed" / "broken.jpg.error.json").read_text())
+    assert error["what_to_do"] == f"fix it, then: artpipe retry --config {root.resolve()}"

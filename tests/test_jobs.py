@@ -99,6 +99,14 @@ def test_csv_rows_have_their_own_line_numbers(workdir: Path) -> None:
     assert f"{csv}:3:1: products[1]: missing 'headline', required by template promo-banner" in found
 
 
+@pytest.mark.parametrize("text", ["", "sku,product,headline\n", "\ufeff\n"], ids=["empty", "header", "bom"])
+def test_a_csv_without_products_is_named(workdir: Path, text: str) -> None:
+    (workdir / "p.csv").write_text(text, encoding="utf-8")
+    assert problems(job(workdir, "templates: [promo-banner]\ncsv: p.csv\n")) == [
+        f"{workdir / 'p.csv'}: the CSV has no products (write a header line like sku,product,headline, then one line "
+        "per product)"]
+
+
 def test_csv_images_are_relative_to_the_csv(workdir: Path) -> None:
     (workdir / "data").mkdir()
     (workdir / "data" / "p.csv").write_text("sku,product\nx,../photos/a.jpg\n", encoding="utf-8")

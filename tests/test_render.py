@@ -217,3 +217,46 @@ def test_promo_banner_draws_no_badge_unless_the_product_has_one(size: str) -> No
     assert green_in_badge(render(t, size, values, images_for(t, asset_of(product_photo()))).image) == 0
     with_badge = render(t, size, {**values, "badge": "-50%"}, images_for(t, asset_of(product_photo()))).image
     assert green_in_badge(with_badge) > 0.3 * r.w * r.h
+
+
+def test_no_bundled_template_writes_words_the_job_did_not_ask_for() -> None:
+    # a default word is in one language and is promotion (NEW, SALE, 立即领取, 关注店铺): on a Korean or Arabic
+    # banner it is a stray word; a product that wants a badge or a button says its words
+    worded = {(name, field.name, field.default) for name, path in bundled_templates().items()
+              for field in load_template(path).fields.values() if field.type == "text" and field.default}
+    assert worded == set()
+
+
+@pytest.mark.parametrize("size", ["mobile", "pc"])
+def test_coupon_strip_draws_no_claim_buttons_without_their_words(size: str) -> None:
+    t = load_template(bundled_templates()["coupon-strip"])
+    values = {"c1": "¥10", "c2": "¥30", "c3": "¥50", "accent": "#00ff00"}
+    claims = [layer for layer in t.layers[size] if layer.name.startswith("claim")]
+
+    def green_in_claims(out: Image.Image) -> list[int]:
+        rects = [resolve_box(c.box, t.size(size).width, t.size(size).height) for c in claims]
+        rgb = np.asarray(out.convert("RGB"))
+        return [int(np.all(rgb[r.y:r.y + r.h, r.x:r.x + r.w] == (0, 255, 0), axis=-1).sum()) for r in rects]
+
+    assert green_in_claims(render(t, size, values, {}).image) == [0, 0, 0]
+    worded = green_in_claims(render(t, size, {**values, "claim": "Claim"}, {}).image)
+    assert len(worded) == 3
+    assert all(n > 0 for n in worded)
+    only_one = green_in_claims(render(t, size, {"c1": "¥10", "claim": "Claim", "accent": "#00ff00"}, {}).image)
+    assert only_one[0] > 0
+    assert only_one[1:] == [0, 0]
+
+
+def test_visible_if_a_list_wants_every_field(tmp_path: Path) -> None:
+    (tmp_path / "v.yaml").write_text("""\
+name: v
+sizes: {s: 40x40}
+fields: {a: {type: text}, b: {type: text}}
+background: "#ffffff"
+layers:
+  - {name: both, type: shape, fill: "#ff0000", visible_if: [a, b], box: {}}
+""", encoding="utf-8")
+    t = load_template(tmp_path / "v.yaml")
+    assert render(t, "s", {"a": "x", "b": "y"}, {}).image.getpixel((20, 20))[:3] == (255, 0, 0)
+    assert render(t, "s", {"a": "x"}, {}).image.getpixel((20, 20))[:3] == (255, 255, 255)
+    assert render(t, "s", {"b": "y"}, {}).image.getpixel((20, 20))[:3] == (255, 255, 255)

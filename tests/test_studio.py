@@ -560,6 +560,7 @@ def test_the_inbox_dashboard_lists_failures_and_retries_them(ws: Workspace) -> N
     assert "finished in the last hour: 2, in the last day: 2" in page
     assert "acme/broken.jpg" in page
     assert "acme/late.jpg" in page
+    assert f"(start it with <code>artpipe watch --config {ws.root}</code>)" in page  # from any folder
     assert (ws.failed / "acme" / "broken.jpg").is_file()
     client.post("/inbox/retry", data={"csrf": csrf(page), "file": "acme/broken.jpg"})
     assert (ws.inbox / "acme" / "broken.jpg").is_file()

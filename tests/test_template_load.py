@@ -163,3 +163,10 @@ def test_bundled_dir_prefers_the_installed_package(tmp_path: Path, monkeypatch: 
     (tmp_path / "bundled" / "x").rmdir()
     (tmp_path / "bundled").rmdir()
     assert find.bundled_dir() == Path(find.__file__).resolve().parents[2] / "templates"
+
+
+def test_visible_if_names_only_known_fields(tmp_path: Path) -> None:
+    text = GOOD.replace("    source: $product\n", "    source: $product\n    visible_if: [product, hedline]\n", 1)
+    (msg,) = problems(tmp_path, text)
+    assert msg.startswith("t.yaml:")
+    assert "layers[0] (product).visible_if: unknown field 'hedline'" in msg

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -69,7 +70,7 @@ class Settled:
 
     fate: Fate
     rel: PurePosixPath
-    line: str  # "rendered: acme/mug.jpg: 2 outputs in 812 ms"
+    line: str  # "rendered: acme/mug.jpg: 2 outputs in 812 ms, done 3020 ms after it settled"
 
     def __str__(self) -> str:
         return self.line
@@ -240,14 +241,14 @@ class Processor:
         except ConfigError as exc:
             more = f" (+{len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
             return self._fail(item, "config", f"{exc.problems[0]}{more}",
-                              "fix the request (artpipe validate shows every problem), then: artpipe retry")
+                              "fix the request (artpipe validate shows every problem), then: " + self._retry)
         result = campaign.run
         outputs = [o for outcome in result.outcomes for o in outcome.outputs]
         if not outputs:
             first = next((o for o in result.outcomes if o.status != "ok"), None)
             reason, message = (first.reason or "render", f"{first.input}: {first.message}") if first else \
                 ("render", "the request has no products")
-            return self._fail(item, reason, message, "fix the request or its photos, then: artpipe retry")
+            return self._fail(item, reason, message, "fix the request or its photos, then: " + self._retry)
         failing = sum(1 for o in result.outcomes for c in o.checks if not c.passed)
         not_ok = [o for o in result.outcomes if o.status != "ok"]
         summary = (f"{count(len(outputs), 'file')} for {count(len(result.outcomes), 'product')}, "
@@ -270,7 +271,7 @@ class Processor:
             return Settled(Fate.GONE, item.rel, f"gone: {item.rel} (moved or deleted while it was processed; its "
                            "outputs, if any, are kept)")
         if item.error is not None:
-            return self._fail(item, item.error[0], item.error[1], "fix it, then: artpipe retry")
+            return self._fail(item, item.error[0], item.error[1], "fix it, then: " + self._retry)
         if item.task is None:
             if route_for(item.rel, self.ws.routes) is None:
                 return self._fail(item, "route", f"no route in {self.ws.config.name} matches {item.rel}",
@@ -288,7 +289,7 @@ class Processor:
             return Settled(Fate.PAUSED, item.rel,
                            f"paused: {outcome.message}; {item.rel} stays in the inbox and is tried again")
         if outcome.status != "ok":
-            return self._fail(item, outcome.reason or "render", outcome.message, "fix it, then: artpipe retry")
+            return self._fail(item, outcome.reason or "render", outcome.message, "fix it, then: " + self._retry)
         for folder in {Path(o).parent for o in outcome.outputs}:
             fsync_dir(folder if folder.is_absolute() else Path.cwd() / folder)
         latency = (time.time() - started) * 1000
@@ -296,8 +297,16 @@ class Processor:
         self._move_sidecar(item, self.ws.archive)
         self.ledger.finish(item.row, "done", outputs=list(outcome.outputs), moved_to=str(dest), latency_ms=latency,
                            message=", ".join(outcome.warnings))
-        return Settled(Fate.RENDERED, item.rel,
-                       f"rendered: {item.rel}: {count(len(outcome.outputs), 'output')} in {latency:.0f} ms")
+        # The render's own time, not the wait in the queue behind other files: that is the latency, said apart.
+        took = outcome.extra.get("elapsed_ms")
+        rendered = f" in {took:.0f} ms" if isinstance(took, (int, float)) else ""
+        return Settled(Fate.RENDERED, item.rel, f"rendered: {item.rel}: {count(len(outcome.outputs), 'output')}"
+                       f"{rendered}, done {latency:.0f} ms after it settled")
+
+    @property
+    def _retry(self) -> str:
+        """The retry command for this workspace: a hint that names it works from any folder."""
+        return f"artpipe retry --config {shlex.quote(str(self.ws.root))}"
 
     def _fail(self, item: Pending, reason: str, message: str, todo: str) -> Settled:
         dest = move_into(item.path, self.ws.failed, Path(item.rel))

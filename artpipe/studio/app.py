@@ -10,6 +10,7 @@ import io
 import math
 import re
 import secrets
+import shlex
 import time
 import unicodedata
 import zipfile
@@ -495,7 +496,8 @@ def create_app(config: StudioConfig) -> Starlette:
 
     async def inbox(request: Request) -> Response:
         who = operator(request)
-        return page(request, "inbox.html", user=who, status=inbox_status(ws, recent_failures=50))
+        return page(request, "inbox.html", user=who, status=inbox_status(ws, recent_failures=50),
+                    watch=f"artpipe watch --config {shlex.quote(str(ws.root))}")
 
     async def retry(request: Request) -> Response:
         operator(request)

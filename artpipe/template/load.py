@@ -117,20 +117,23 @@ VISIBILITY_KEYS = ("field", "sizes", "min_width", "min_height", "max_width", "ma
 
 
 def _visibility(reader: Reader, ctx: LoadContext) -> Visibility | None:
-    """``visible_if: FIELD``, or a mapping that may also test the canvas (sizes, min/max width/height in px)."""
+    """``visible_if: FIELD`` or ``[FIELD, ...]`` (all filled), or a mapping that may also test the canvas (sizes,
+    min/max width/height in px)."""
     if not reader.has("visible_if"):
         return None
     raw = reader.raw("visible_if")
     v = reader.mapping("visible_if") if isinstance(raw, dict) else None
-    field_ = v.text("field", None) if v is not None else reader.text("visible_if", None)
-    if field_ is not None and field_ not in ctx.fields:
-        (v or reader).problem("field" if v else "visible_if", f"unknown field '{field_}'", suggest(field_, ctx.fields))
+    where, key = (v, "field") if v is not None else (reader, "visible_if")
+    fields = tuple(where.names(key, "a field name or a list of field names") or ())
+    for name in fields:
+        if name not in ctx.fields:
+            where.problem(key, f"unknown field '{name}'", suggest(name, ctx.fields))
     if v is None:
-        return Visibility(field=field_)
+        return Visibility(fields=fields)
     v.check_keys(VISIBILITY_KEYS)
     sizes: list[object] = list(v.sequence("sizes") or [])
     return Visibility(
-        field=field_, sizes=tuple(str(s) for s in sizes),
+        fields=fields, sizes=tuple(str(s) for s in sizes),
         min_width=v.number("min_width", 0, minimum=0, integer=True),
         min_height=v.number("min_height", 0, minimum=0, integer=True),
         max_width=v.number("max_width", None, minimum=0, integer=True),

@@ -47,9 +47,9 @@ class Box:
 
 @dataclass(frozen=True)
 class Visibility:
-    """When a layer is drawn: its field is not empty, and the canvas is one of these sizes or within limits."""
+    """When a layer is drawn: each of its fields is filled, and the canvas is one of these sizes or within limits."""
 
-    field: str | None = None
+    fields: tuple[str, ...] = ()
     sizes: tuple[str, ...] = ()
     min_width: int = 0
     min_height: int = 0
