@@ -75,7 +75,18 @@ def _near_stock_name(words: str) -> bool:
     conf = settings()["words"]
     names = [n.replace(" ", "") for n in conf["stock"] if n.isascii() and len(n.replace(" ", "")) >= 6]
     tokens = [t for t in re.split(r"[^0-9a-z]+", words.lower()) if len(t) >= 6]
-    return any(SequenceMatcher(None, t, n).ratio() >= conf["stock_likeness"] for t in tokens for n in names)
+    if any(SequenceMatcher(None, t, n).ratio() >= conf["stock_likeness"] for t in tokens for n in names):
+        return True
+    # Part of the mark lies over a light backdrop and is not read at all ("nutterste" of "shutterstock"): a long
+    # enough run of a long agency name still names it.
+    least = int(conf["stock_run"])
+    for t in tokens:
+        for n in names:
+            if len(n) >= least + 2:
+                match = SequenceMatcher(None, t, n).find_longest_match(0, len(t), 0, len(n))
+                if match.size >= least:
+                    return True
+    return False
 
 
 def kind_of_words(words: str) -> TextKind:
