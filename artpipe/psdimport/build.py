@@ -12,7 +12,7 @@ from PIL import Image, ImageChops
 from artpipe.defaults import settings
 from artpipe.psdimport.pieces import Action, Kind, Note, Piece, Rect
 from artpipe.psdimport.read import classified, open_psd
-from artpipe.psdimport.walk import Canvas, canvases, slug
+from artpipe.psdimport.walk import Canvas, canvases, slug, unique
 
 ROLES = {"product": "product", "price": "price", "logo": "logo"}
 
@@ -69,7 +69,7 @@ def _assemble(path: Path, sizes: list[Canvas], notes: list[Note]) -> Imported:
     for index, canvas in enumerate(sizes):
         used: set[str] = set()
         for piece in canvas.pieces:
-            name = _unique(piece.name, used)
+            name = unique(piece.name, used)
             data = _layer(piece, name, canvas, pictures, fields)
             if index == 0:
                 layers[name] = data
@@ -90,14 +90,6 @@ def _assemble(path: Path, sizes: list[Canvas], notes: list[Note]) -> Imported:
     if overrides:
         template["overrides"] = overrides
     return Imported(str(path), template, pictures, tuple(notes))
-
-
-def _unique(name: str, used: set[str]) -> str:
-    n, out = 2, name
-    while out in used:
-        out, n = f"{name}-{n}", n + 1
-    used.add(out)
-    return out
 
 
 def _changes(base: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:

@@ -77,7 +77,7 @@ def canvases(psd: PSDImage, folder_fonts: tuple[str, ...]) -> tuple[list[Canvas]
         if not isinstance(layer, Artboard):
             notes.append(Note(layer.name, Action.SKIPPED, "outside every artboard"))
             continue
-        name = _unique(slug(layer.name), used)
+        name = unique(slug(layer.name), used)
         left, top, right, bottom = layer.bbox
         walk = _Walk(psd, name, (left, top, right, bottom), folder_fonts)
         _walk_group(walk, list(layer), layer.name + "/", 1.0)
@@ -86,7 +86,8 @@ def canvases(psd: PSDImage, folder_fonts: tuple[str, ...]) -> tuple[list[Canvas]
     return out, notes
 
 
-def _unique(name: str, used: set[str]) -> str:
+def unique(name: str, used: set[str]) -> str:
+    """``name``, or ``name-2``, ``name-3``... when ``used`` has it already; the result is added to ``used``."""
     n, out = 2, name
     while out in used:
         out, n = f"{name}-{n}", n + 1
