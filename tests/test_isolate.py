@@ -12,9 +12,10 @@ from artpipe.assetcache import load_cached, save_cached
 from artpipe.errors import InputError
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.isolate import color_path_holds, is_cutout, isolate
-from artpipe.imaging.matting import _box, cut_out, cut_sides, decontaminate, guided_filter, refine
+from artpipe.imaging.matting import _box, cut_out, decontaminate, guided_filter, refine
 from artpipe.imaging.normalize import NORMALIZE, Asset, NormalizeOptions, normalize, steps_for
 from artpipe.imaging.open import Decoded
+from artpipe.imaging.review import cut_sides
 from artpipe.imaging.segment import load_segmenter, model_path, saliency
 from artpipe.render import render
 from artpipe.template.find import bundled_templates

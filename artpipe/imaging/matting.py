@@ -107,20 +107,6 @@ def mask_facts(mask: Image.Image) -> tuple[float, float]:
     return share, sure
 
 
-def cut_sides(mask: Image.Image, share: float = 0.1, threshold: int = 128) -> tuple[str, ...]:
-    """The sides of the frame (top, bottom, left, right) that the product runs into along more than ``share``
-    of their length: the photo cut it off there."""
-    w, h = mask.size
-    edges = {"top": mask.crop((0, 0, w, 1)), "bottom": mask.crop((0, h - 1, w, h)),
-             "left": mask.crop((0, 0, 1, h)), "right": mask.crop((w - 1, 0, w, h))}
-    out = []
-    for side, strip in edges.items():
-        hist = strip.histogram()
-        if sum(hist[threshold:]) > share * (strip.width * strip.height):
-            out.append(side)
-    return tuple(out)
-
-
 def decontaminate(photo: Image.Image, mask: Image.Image) -> Image.Image:
     """``photo`` (RGB) with the colour of its product's soft edge pixels (0 < mask < 250) taken from the product
     nearby instead of the backdrop they blend with, so a cut-out on white has no fringe of the old backdrop
