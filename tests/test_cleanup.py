@@ -82,6 +82,35 @@ def test_the_floor_shadow_is_whitened_not_kept() -> None:
     assert whiten(photo, (228, 228, 226), 28).getpixel((420, 375)) != (255, 255, 255)
 
 
+def _watch_with_its_shadow() -> Image.Image:
+    """A gold watch case on a light grey cloth lit from the left: a narrow shadow hugs its right side, darkening
+    steeply towards the case (a ramp of some 60 levels over 10 px: far more than the cloth's grain)."""
+    photo = Image.new("RGB", (600, 600), (234, 233, 234))
+    shadow = Image.new("L", photo.size, 0)
+    ImageDraw.Draw(shadow).ellipse((200, 195, 418, 405), fill=150)
+    shadow = shadow.filter(ImageFilter.GaussianBlur(4))
+    photo = Image.composite(Image.new("RGB", photo.size, (120, 120, 121)), photo, shadow)
+    ImageDraw.Draw(photo).ellipse((200, 200, 400, 400), fill=(190, 170, 110), outline=(120, 100, 50), width=4)
+    return _noisy(photo)
+
+
+def test_a_narrow_steep_shadow_beside_a_product_is_whitened() -> None:
+    # The shadow's grain is measured inside the shadow, without its ramp: measured over a plain window across
+    # the case's edge, the ramp and the edge looked like texture and the shadow was kept as a grey crescent.
+    photo = _watch_with_its_shadow()
+    found = isolate(photo, (234, 233, 234), "auto", light_min=200, tolerance=28,
+                    model=lambda im: (_ for _ in ()).throw(AssertionError("the colour path needs no model")))
+    assert found.how == "color"
+    assert found.clear is not None
+    white = whiten(photo, (234, 233, 234), 28, found.clear)
+    assert min(white.getpixel((409, 300))) >= 250  # the middle of the crescent
+    assert white.getpixel((300, 300))[2] < 140  # the case
+    assert white.getpixel((395, 300))[0] < 200  # and its dark rim on the shadow's side
+    # The review does not take the shadow's ramp, now white, for an erased part of the product.
+    assert found.review is not None
+    assert not found.review.uncertain, found.review.doubts
+
+
 def test_a_merchant_cutout_loses_the_halo_of_its_old_backdrop() -> None:
     # A red product cut out of a blue cloth with a 3 px ring of the cloth left around it, and the cloth inside
     # its handle reached from that ring: both go; the product and its own dark rim stay.

@@ -55,3 +55,17 @@ def test_every_pass_is_a_product_on_white_and_scenes_fail(tmp_path: Path) -> Non
     assert "needs a retoucher" in bag["uncertain_cutout"]["measured"]
     tiny = {r["rule"]: r["ok"] for c in items["spree_030.jpg"]["checks"] for r in c["rules"]}
     assert tiny["low_resolution"] is False
+
+
+def test_a_white_sleeve_the_backdrop_swallowed_is_doubted() -> None:
+    # The polo's left sleeve is white on white: the colour path takes it for backdrop and whitens its grey
+    # folds with it (they are the backdrop's tone, smooth). What is left is a sleeve-shaped hole with a cuff:
+    # the review must doubt it, not sign it off.
+    from artpipe.imaging.normalize import NormalizeOptions, normalize
+    from artpipe.imaging.open import open_image
+    from artpipe.imaging.review import Doubt
+
+    asset = normalize(open_image(REAL / "solidus_ruby_polo.jpg"), NormalizeOptions(cutout="auto"))
+    assert asset.isolation == "color"
+    assert asset.review is not None
+    assert Doubt.ERASED in asset.review.kinds, asset.review

@@ -164,5 +164,6 @@ def _color(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> I
     cleaned = clean_mask(small, product, recover=False, edges=False)
     clear = ImageChops.subtract(product, cleaned.mask)
     rgb, m = analysis_arrays(small, cleaned.mask)
-    verdict = review(rgb, m, cleaned.mask, "color", cleaned.backdrop)
+    _, before = analysis_arrays(small, product)
+    verdict = review(rgb, m, cleaned.mask, "color", cleaned.backdrop, cleared=(before >= 0.5) & (m < 0.5))
     return Isolation("color", review=verdict, clear=clear if clear.getbbox() else None)
