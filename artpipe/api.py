@@ -30,7 +30,7 @@ from artpipe.fitcheck import fit_texts
 from artpipe.imaging.checks import check_bytes
 from artpipe.imaging.checks import num as num
 from artpipe.imaging.color import profile_name
-from artpipe.imaging.formats import WRITTEN
+from artpipe.imaging.formats import WRITTEN, default_quality
 from artpipe.imaging.normalize import Asset, normalize
 from artpipe.imaging.normalize import NormalizeOptions as NormalizeOptions
 from artpipe.imaging.open import Decoded, open_image
@@ -119,7 +119,7 @@ class NormalizePlan:
 def plan_normalize(paths: list[Path], out_dir: Path, options: NormalizeOptions, fmt: str = "auto",
                    quality: int | None = None) -> NormalizePlan:
     """Walk ``paths`` and decide what happens to each input (ConfigError when outputs would hit inputs)."""
-    quality = quality or settings().encode.jpeg_quality
+    quality = quality or default_quality("JPEG")
     _check_output_folder(paths, out_dir)
     check_writable(out_dir)
     namer = Namer(settings().normalize.max_name_bytes)

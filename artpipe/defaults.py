@@ -81,9 +81,6 @@ class TextSettings:
 
 @dataclass(frozen=True)
 class EncodeSettings:
-    jpeg_quality: int
-    webp_quality: int
-    avif_quality: int
     avif_speed: int  # AVIF encoder effort: 0 slowest and smallest ... 10 fastest
     background: str  # what transparent pixels become in formats without alpha
 
@@ -92,11 +89,6 @@ class EncodeSettings:
 class ColorSettings:
     intent: str  # rendering intent for profile conversions
     cmyk_fallback: str  # profile for CMYK without one
-
-
-@dataclass(frozen=True)
-class FormatSettings:
-    allowed: tuple[str, ...]  # what safe open accepts, by content (Pillow format names)
 
 
 @dataclass(frozen=True)
@@ -234,7 +226,6 @@ class Settings:
     text: TextSettings
     encode: EncodeSettings
     color: ColorSettings
-    formats: FormatSettings
     analyze: AnalyzeSettings
     isolate: IsolateSettings
     cleanup: CleanupSettings

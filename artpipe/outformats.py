@@ -14,17 +14,11 @@ from pathlib import Path
 from artpipe.colors import is_color, parse_color
 from artpipe.defaults import settings
 from artpipe.imaging.encode import SUBSAMPLING, EncodeOptions
-from artpipe.imaging.formats import BY_NAME, SPELLINGS, suffix, written_by_extension, written_list
+from artpipe.imaging.formats import BY_NAME, SPELLINGS, default_quality, suffix, written_by_extension, written_list
 from artpipe.schema import Reader, single
 
 FORMAT_KEYS = ("type", "quality", "background", "progressive", "subsampling", "lossless", "speed", "min_bytes",
                "max_bytes", "min_side")
-
-
-def default_quality(fmt: str) -> int:
-    """The quality a format is written at when a job does not say (defaults.yaml ``encode``)."""
-    encode = settings().encode
-    return {"WEBP": encode.webp_quality, "AVIF": encode.avif_quality}.get(fmt, encode.jpeg_quality)
 
 
 def for_format(options: EncodeOptions, fmt: str) -> EncodeOptions:
@@ -61,8 +55,10 @@ def _one(reader: Reader, ext: str) -> EncodeOptions | None:
         reader.problem("background", f"'{background}' is not a colour")
         background = "#ffffff"
     bg = parse_color(str(background))
+    lowest, highest = BY_NAME[fmt].quality_range
     return EncodeOptions(
-        format=fmt, quality=reader.number("quality", default_quality(fmt), minimum=1, maximum=100, integer=True),
+        format=fmt, quality=reader.number("quality", default_quality(fmt), minimum=lowest, maximum=highest,
+                                          integer=True),
         background=(bg[0], bg[1], bg[2]), progressive=reader.flag("progressive", False),
         subsampling=reader.choice("subsampling", SUBSAMPLING, "4:2:0"), lossless=reader.flag("lossless", False),
         speed=reader.number("speed", settings().encode.avif_speed, minimum=0, maximum=10, integer=True),

@@ -13,6 +13,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from PIL import Image, ImageDraw
 
+from artpipe.imaging.formats import mime_of
 from artpipe.proofview import approval, read_proof
 from artpipe.report import Outcome
 from artpipe.results import OutputCheck
@@ -81,8 +82,7 @@ def proof_page(root: Path, campaign: str, merchant: str, deadline: str, *, embed
         path = root / rel
         if not path.is_file():
             return rel
-        kind = "png" if path.suffix.lower() == ".png" else "webp" if path.suffix.lower() == ".webp" else "jpeg"
-        return f"data:image/{kind};base64,{base64.b64encode(path.read_bytes()).decode()}"
+        return f"data:{mime_of(path.name)};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
     changed = [s.title for s in proof.shots if s.change in ("changed", "new")]
     return _pages().get_template("proof.html").render(

@@ -26,7 +26,7 @@ from artpipe.imaging.budget import Budget, BudgetError, Landed, encode_within
 from artpipe.imaging.checks import CheckResult, check_bytes, num
 from artpipe.imaging.derived import derived
 from artpipe.imaging.encode import EncodeOptions, encode, flatten
-from artpipe.imaging.formats import SPELLINGS, suffix
+from artpipe.imaging.formats import BY_NAME, SPELLINGS, suffix
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize, product_mask
 from artpipe.imaging.open import open_image
 from artpipe.jobs import Fitted, RenderSpec, Task
@@ -403,7 +403,7 @@ def normalize_file(task: NormalizeTask) -> FileResult:
     fmt = SPELLINGS.get(task.format)
     if fmt is None:
         fmt = "PNG" if image.mode == "RGBA" else "JPEG"
-    if fmt == "JPEG" and image.mode == "RGBA":
+    if not BY_NAME[fmt].alpha and image.mode == "RGBA":
         image = flatten(image, (255, 255, 255))
         warnings.append("alpha_flattened")
     output = task.output.with_suffix(suffix(fmt))

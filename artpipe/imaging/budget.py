@@ -21,6 +21,7 @@ from PIL import Image
 from artpipe.imaging.analyze import border_white_share
 from artpipe.imaging.color import srgb_icc_bytes
 from artpipe.imaging.encode import EncodeOptions, encode, flatten
+from artpipe.imaging.formats import BY_NAME
 
 QUALITY_FLOOR, QUALITY_CEILING = 50, 100
 SHRINK_STEP = 0.9
@@ -147,7 +148,7 @@ def _png(im: Image.Image, options: EncodeOptions, budget: Budget) -> Landed:
 def _land(im: Image.Image, options: EncodeOptions, budget: Budget) -> Landed:
     if budget.min_bytes is None and budget.max_bytes is None:
         return Landed(encode(im, options), options.quality, options.subsampling, im.size)
-    if options.format == "PNG":
+    if not BY_NAME[options.format].lossy:  # no quality to search: fewer colours, then fewer pixels
         return _png(im, options, budget)
     return _lossy(im, options, budget)
 

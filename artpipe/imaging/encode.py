@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from PIL import Image
 
 from artpipe.imaging.color import srgb_icc_bytes
-from artpipe.imaging.formats import WRITTEN_EXTENSIONS
+from artpipe.imaging.formats import BY_NAME, WRITTEN_EXTENSIONS
 
 EXTENSIONS = WRITTEN_EXTENSIONS  # the older name
 SUBSAMPLING = ("4:2:0", "4:2:2", "4:4:4")
@@ -47,24 +47,17 @@ def flatten(im: Image.Image, background: tuple[int, int, int]) -> Image.Image:
 
 
 def encode(im: Image.Image, options: EncodeOptions) -> bytes:
-    """Encode ``im`` (RGB or RGBA) to bytes in the requested format."""
-    buf = io.BytesIO()
-    icc = srgb_icc_bytes()
-    if options.format == "JPEG":
-        flatten(im, options.background).save(
-            buf, "JPEG", quality=options.quality, optimize=True, progressive=options.progressive,
-            subsampling=options.subsampling, icc_profile=icc)
-    elif options.format == "PNG":
-        out = im if im.mode in ("RGB", "RGBA") else im.convert("RGBA")
-        if out.mode == "RGBA" and out.getchannel("A").getextrema()[0] == 255:
-            out = out.convert("RGB")
-        out.save(buf, "PNG", optimize=False, compress_level=6, icc_profile=icc)
-    elif options.format == "WEBP":
-        im.save(buf, "WEBP", quality=options.quality, lossless=options.lossless, method=4, icc_profile=icc)
-    elif options.format == "AVIF":
-        im.save(buf, "AVIF", quality=options.quality, speed=options.speed, subsampling=options.subsampling,
-                icc_profile=icc)
-    else:
+    """Encode ``im`` (RGB or RGBA) to bytes in the requested format, as its entry in ``formats`` says."""
+    fmt = BY_NAME.get(options.format)
+    if fmt is None or fmt.save is None:
         msg = f"unknown output format {options.format!r}"
         raise ValueError(msg)
+    if not fmt.alpha:
+        out = flatten(im, options.background)
+    else:
+        out = im if im.mode in ("RGB", "RGBA") else im.convert("RGBA")
+        if fmt.opaque_drops_alpha and out.mode == "RGBA" and out.getchannel("A").getextrema()[0] == 255:
+            out = out.convert("RGB")
+    buf = io.BytesIO()
+    out.save(buf, fmt.name, **fmt.save(options), icc_profile=srgb_icc_bytes())
     return buf.getvalue()

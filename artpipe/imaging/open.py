@@ -21,12 +21,10 @@ from PIL import Image, UnidentifiedImageError
 
 from artpipe.defaults import settings
 from artpipe.errors import InputError
+from artpipe.imaging.formats import READERS, read_list, sniff
 
 # Pillow would hand these to Ghostscript; never let it (CVE-prone, and not product photos anyway).
 _REFUSED_MAGIC = {b"%!PS": "PostScript", b"\xc5\xd0\xd3\xc6": "EPS", b"%PDF": "PDF"}
-# First bytes of the formats artpipe reads: a file that has them but fails to open is damaged, not foreign.
-_KNOWN_MAGIC = ((b"\xff\xd8\xff", "JPEG"), (b"\x89PNG\r\n\x1a\n", "PNG"), (b"GIF8", "GIF"), (b"BM", "BMP"),
-                (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"))
 EXIF_WARNING = "artpipe.exif_warning"  # set in a just-opened image's info when Pillow warned about its EXIF
 _PADDING_SHARE = 0.25  # a JPEG whose tail is this much zeros is a damaged copy
 # Pixels per byte of file above which a huge image is a decompression bomb rather than a big photo.
@@ -47,7 +45,7 @@ class Decoded:
     original_size: tuple[int, int] = (0, 0)  # as stored in the file, before any draft scaling
 
 
-UNSUPPORTED = ("not an image artpipe reads (JPEG, PNG, WebP, HEIC/HEIF, AVIF, GIF, TIFF, BMP); export it as JPEG "
+UNSUPPORTED = (f"not an image artpipe reads ({read_list()}); export it as JPEG "
                "(on an iPhone: Settings > Camera > Formats > Most Compatible; in Photoshop: File > Export > JPEG)")
 
 
@@ -203,7 +201,7 @@ def open_untrusted(source: Path | IO[bytes], name: str) -> Image.Image:
     # Pillow warns above its own default (89.5 MP) and refuses at twice that: follow the configured limit
     # instead, so a 95 MP photo under a 120 MP limit opens (our own check in _decode enforces the limit).
     Image.MAX_IMAGE_PIXELS = settings().image.max_pixels
-    allowed = [f for f in settings().formats.allowed if f in Image.OPEN]
+    allowed = [f for f in READERS if f in Image.OPEN]
     try:
         with warnings.catch_warnings(record=True) as caught:
             # Pillow warns (to stderr) about a damaged EXIF block while sniffing a JPEG for MPO: keep it as a
@@ -215,10 +213,9 @@ def open_untrusted(source: Path | IO[bytes], name: str) -> Image.Image:
             im.info[EXIF_WARNING] = True
         return im
     except UnidentifiedImageError:
-        ours = next((k for magic, k in _KNOWN_MAGIC if head.startswith(magic)), None) or \
-            ("HEIC/AVIF" if head[4:8] == b"ftyp" else None)  # ISO media files carry their brand at byte 4
+        ours = sniff(head)
         if ours is not None:  # it is one of ours by its first bytes, yet no reader took it: damaged
-            raise InputError(name, "corrupt", f"a {ours} by its first bytes, but its data is damaged (a bad "
+            raise InputError(name, "corrupt", f"a {ours.title} by its first bytes, but its data is damaged (a bad "
                              "checksum or header); re-export it from the source") from None
         raise InputError(name, "unsupported", UNSUPPORTED) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
