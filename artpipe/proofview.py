@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from artpipe.presets import load_presets
+from artpipe.presets import load_platforms, load_presets
 
 RULE_WORDS = {
     "white_background": "the background is not pure white", "min_side": "the image is too small",
@@ -69,8 +69,10 @@ class Proof:
         return [*self.shop_signs, *(s for p in self.products for s in p.shots)]
 
 
-PLATFORM_NAMES = {"tmall": "Tmall", "taobao": "Taobao", "jd": "JD", "amazon": "Amazon", "shopify": "Shopify",
-                  "lazada": "Lazada", "ebay": "eBay", "etsy": "Etsy", "google": "Google"}
+def __getattr__(name: str) -> Any:
+    if name == "PLATFORM_NAMES":  # the older table: each platform's title is in presets.yaml now
+        return {n: p.title for n, p in load_platforms().items()}
+    raise AttributeError(name)
 
 
 def words(token: str) -> str:
@@ -111,6 +113,7 @@ def read_proof(root: Path, decisions: dict[str, Any] | None = None) -> Proof:
     """The campaign at ``root`` (its report.json, with what changed since approval) as a proof."""
     report: dict[str, Any] = json.loads((root / "report.json").read_text(encoding="utf-8"))
     known, _ = load_presets()
+    titles = {n: p.title for n, p in load_platforms().items()}
     decisions = decisions or {}
     signs: dict[str, Shot] = {}
     products = []
@@ -128,7 +131,7 @@ def read_proof(root: Path, decisions: dict[str, Any] | None = None) -> Proof:
             failing = [f"{RULE_WORDS.get(r['rule'], r['rule'].replace('_', ' '))}: {r['measured']} (needs "
                        f"{r['limit']})" for r in (check or {}).get("rules", []) if not r["ok"]]
             change = changes.get(rel)
-            platform = PLATFORM_NAMES.get(check["platform"], check["platform"]) if check else ""
+            platform = titles.get(check["platform"], check["platform"]) if check else ""
             file = root / rel
             size = f"{file.stat().st_size // 1024} KB" if file.is_file() else ""
             shot = Shot(rel, title, platform, check["pass"] if check else None, failing, decisions.get(rel),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import json
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ from PIL import Image, ImageDraw
 from artpipe.cli import main
 from artpipe.errors import ConfigError
 from artpipe.imaging.checks import check_bytes
-from artpipe.presets import CONFIDENCE, load_presets
+from artpipe.presets import CONFIDENCE, Platform, load_platforms, load_presets
+from artpipe.yamlsrc import load_mapping
 
 from conftest import grain
 
@@ -357,3 +359,36 @@ def test_a_grey_box_around_the_product_is_not_a_white_background() -> None:
     white_shirt = on_white((800, 800), (100, 100, 700, 700))
     ImageDraw.Draw(white_shirt).ellipse((200, 200, 600, 600), fill=(246, 246, 246))  # a white product's body
     assert verdicts(encoded(white_shirt), "tmall.white_bg")["white_background"] is True
+
+
+def test_every_platform_has_its_name_for_people_in_presets_yaml() -> None:
+    """presets.yaml is the one list of platforms: the studio's choices and the proof page's names come from it."""
+    from artpipe import proofview
+    from artpipe.studio.app import PLATFORMS
+
+    raw = load_mapping(Path(str(files("artpipe.presets").joinpath("presets.yaml"))), "presets")
+    platforms = load_platforms()
+    presets, sets = load_presets()
+    assert list(platforms) == list(raw["platforms"]) == list(sets) == list(PLATFORMS)
+    for name, platform in platforms.items():
+        assert raw["platforms"][name]["title"] == platform.title, name  # written out, not the name as a fallback
+        assert platform.presets == sets[name]
+        assert all(p in presets for p in platform.presets)
+    assert proofview.PLATFORM_NAMES == {n: p.title for n, p in platforms.items()}  # the older name still answers
+    assert platforms["ebay"].title == "eBay"
+
+
+def test_an_agency_platform_takes_a_title_or_keeps_the_old_list_shape(tmp_path: Path) -> None:
+    extra = tmp_path / "agency.yaml"
+    extra.write_text("platforms:\n  acme: {title: ACME Store, presets: [jd.main]}\n  jd: [jd.main]\n",
+                     encoding="utf-8")
+    platforms = load_platforms(extra)
+    assert platforms["acme"] == Platform("acme", "ACME Store", ("jd.main",))
+    assert platforms["jd"].title == "JD"  # a bare list keeps the shipped title
+    assert load_presets(extra).platforms["acme"] == ("jd.main",)
+    extra.write_text("platforms:\n  acme: {titel: ACME, presets: [jd.mian]}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_platforms(extra)
+    said = [str(p) for p in info.value.problems]
+    assert any("platforms.acme.titel: unknown key (did you mean title?)" in p for p in said), said
+    assert any("platforms.acme.presets: no preset 'jd.mian' (did you mean jd.main?)" in p for p in said), said

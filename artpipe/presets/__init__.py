@@ -129,7 +129,30 @@ def _preset(name: str, reader: Reader, base: Preset | None) -> Preset:
                   tuple(rules.values()), reader.text("template", base.template if base else None), cutout, shadow)
 
 
-def _read(path: Path, known: dict[str, Preset], platforms: dict[str, tuple[str, ...]]) -> None:
+@dataclass(frozen=True)
+class Platform:
+    """A marketplace: its name in files (``tmall``), its name for people (``Tmall``) and its presets' names."""
+
+    name: str
+    title: str
+    presets: tuple[str, ...]
+
+
+def _platform(sets: Reader, name: str, known: dict[str, Preset], base: Platform | None) -> Platform:
+    """One entry of ``platforms``: a list of presets (the older shape) or ``{title: ..., presets: [...]}``."""
+    entry = sets.mapping(name) if isinstance(sets.raw(name), dict) else None
+    where, key = (entry, "presets") if entry is not None else (sets, name)
+    if entry is not None:
+        entry.check_keys(("title", "presets"), ("presets",))
+    names = [str(n) for n in (where.sequence(key) or [])]
+    for n in names:
+        if n not in known:
+            where.problem(key, f"no preset '{n}'", suggest(n, known))
+    title = entry.text("title", None) if entry is not None else None
+    return Platform(name, title or (base.title if base else name), tuple(names))
+
+
+def _read(path: Path, known: dict[str, Preset], platforms: dict[str, Platform]) -> None:
     data = load_mapping(path, "a presets file")
     problems = Problems()
     reader = Reader(data, "", problems)
@@ -141,11 +164,8 @@ def _read(path: Path, known: dict[str, Preset], platforms: dict[str, tuple[str, 
             known[name] = _preset(name, entry, known.get(name))
     sets = reader.mapping("platforms")
     for platform in (sets.node if sets is not None else {}):
-        names = [str(n) for n in (sets.sequence(platform) or [])] if sets is not None else []
-        for n in names:
-            if n not in known and sets is not None:
-                sets.problem(platform, f"no preset '{n}'", suggest(n, known))
-        platforms[platform] = tuple(names)
+        if sets is not None:
+            platforms[platform] = _platform(sets, platform, known, platforms.get(platform))
     problems.raise_if_any()
 
 
@@ -156,14 +176,25 @@ class Catalog(NamedTuple):
     platforms: dict[str, tuple[str, ...]]
 
 
-def load_presets(extra: Path | None = None) -> Catalog:
-    """The bundled presets and platform sets, with an agency's file laid over them."""
+def load_platforms(extra: Path | None = None) -> dict[str, Platform]:
+    """The marketplaces by name, in the order presets.yaml lists them, with an agency's file laid over them:
+    the one list of platforms (the studio's choices and the proof page's names ask it)."""
+    return _load(extra)[1]
+
+
+def _load(extra: Path | None) -> tuple[dict[str, Preset], dict[str, Platform]]:
     presets: dict[str, Preset] = {}
-    platforms: dict[str, tuple[str, ...]] = {}
+    platforms: dict[str, Platform] = {}
     _read(Path(str(files("artpipe.presets").joinpath("presets.yaml"))), presets, platforms)
     if extra is not None:
         _read(extra, presets, platforms)
-    return Catalog(presets, platforms)
+    return presets, platforms
+
+
+def load_presets(extra: Path | None = None) -> Catalog:
+    """The bundled presets and platform sets, with an agency's file laid over them."""
+    presets, platforms = _load(extra)
+    return Catalog(presets, {name: platform.presets for name, platform in platforms.items()})
 
 
 def overlay_roles(preset: Preset) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -41,7 +41,7 @@ from artpipe.imaging.formats import IMAGE_EXTENSIONS
 from artpipe.inbox.retry import retry_failed
 from artpipe.inbox.status import inbox_status
 from artpipe.paths import UnsafePath, inside
-from artpipe.presets import load_presets
+from artpipe.presets import load_platforms, load_presets
 from artpipe.proof import proof_page
 from artpipe.proofview import Proof, approval, read_proof
 from artpipe.studio.forms import (
@@ -72,7 +72,7 @@ LINK_DAYS = 14
 SESSION_SECONDS = 12 * 3600  # an operator's sign-in lasts this long (the cookie and its session on the server)
 PICKABLE = 500  # workspace photos listed in the form
 WEB_FONTS = {"NotoSansCJK-Regular.otf": "regular", "NotoSansCJK-Bold.otf": "bold"}
-PLATFORMS = ("tmall", "taobao", "jd", "amazon", "shopify", "lazada", "ebay", "etsy", "google")
+PLATFORMS = tuple(load_platforms())  # the marketplaces presets.yaml lists, in its order
 
 
 @dataclass(frozen=True)
