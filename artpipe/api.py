@@ -30,6 +30,8 @@ from artpipe.fitcheck import fit_texts
 from artpipe.imaging.checks import check_bytes
 from artpipe.imaging.checks import num as num
 from artpipe.imaging.color import profile_name
+from artpipe.imaging.cutouts import MODES
+from artpipe.imaging.cutouts import Cutout as Cutout
 from artpipe.imaging.formats import WRITTEN, default_quality
 from artpipe.imaging.normalize import Asset, normalize
 from artpipe.imaging.normalize import NormalizeOptions as NormalizeOptions
@@ -71,6 +73,7 @@ from artpipe.text.fonts import FontInfo, bundled_faces, describe, face, get_font
 from artpipe.yamlsrc import YMap, load_yaml
 
 OUTPUT_FORMATS = WRITTEN  # the formats artpipe writes
+CUTOUT_MODES = MODES  # how product photos may be cut out (auto, model, never)
 
 
 def iter_job(job: Job, out_dir: Path, *, jobs: int | None = None) -> Iterator[Outcome]:

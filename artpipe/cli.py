@@ -11,7 +11,9 @@ import click
 
 from artpipe.api import (
     CACHE_DIR,
+    CUTOUT_MODES,
     OUTPUT_FORMATS,
+    Cutout,
     NormalizeOptions,
     bundled_template_list,
     copy_template,
@@ -133,7 +135,7 @@ def render(job: Path, out_dir: Path, report: Path | None, jobs: int | None, quie
 @click.option("--format", "fmt", type=click.Choice(["auto", *(name.lower() for name in OUTPUT_FORMATS)]),
               default="auto", show_default=True, help="auto: PNG when the image has transparency, JPEG otherwise.")
 @click.option("--white-backdrop", is_flag=True, help="Clean a light plain backdrop to pure white.")
-@click.option("--cutout", type=click.Choice(["never", "auto", "model"]), default="never", show_default=True,
+@click.option("--cutout", type=click.Choice(CUTOUT_MODES), default=Cutout.NEVER.value, show_default=True,
               help="Isolate the product: auto (a light plain backdrop by colour, others by the segmentation model) "
                    "or model; a cut-out is written as a transparent PNG (on white with --white-backdrop).")
 @JOBS_OPTION

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from artpipe.imaging.cutouts import MODES, Cutout
 from artpipe.paths import UnsafePath, inside
 from artpipe.schema import Reader
 
-CUTOUT_MODES = ("auto", "model", "never")
+CUTOUT_MODES = MODES  # the older name
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class Isolate:
     """How product photos are cut out: ``mode`` auto (plain light backdrops by colour, others by the model),
     model (always the model) or never (the photo as it is); ``model``: an ONNX file instead of the bundled one."""
 
-    mode: str = "auto"
+    mode: str = Cutout.AUTO
     model: str | None = None
 
 
@@ -28,7 +29,7 @@ def read_cutout(reader: Reader, base: Path, default: Isolate, relative_to: str) 
     if not reader.has("cutout"):
         return default
     if isinstance(reader.raw("cutout"), str):
-        return Isolate(reader.choice("cutout", CUTOUT_MODES, "auto"), default.model)
+        return Isolate(reader.choice("cutout", MODES, Cutout.AUTO), default.model)
     c = reader.mapping("cutout")
     if c is None:
         return default
@@ -43,7 +44,7 @@ def read_cutout(reader: Reader, base: Path, default: Isolate, relative_to: str) 
         if not path.is_file():
             c.problem("model", f"no model file {model}", f"name an ONNX file, relative to {relative_to}")
         model = str(path)
-    return Isolate(c.choice("mode", CUTOUT_MODES, default.mode), model if model is not None else default.model)
+    return Isolate(c.choice("mode", MODES, default.mode), model if model is not None else default.model)
 
 
 def _bundled(name: str) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from artpipe.cutout import Isolate, read_cutout
 from artpipe.errors import ConfigError, Problem
+from artpipe.imaging.cutouts import Cutout
 from artpipe.imaging.encode import EncodeOptions
 from artpipe.lettering import Lettering, read_lettering
 from artpipe.naming import check_output_pattern, name_key, output_name
@@ -131,7 +132,7 @@ class Task:
                 for layer in layers:
                     source = str(getattr(layer, "source", ""))
                     if layer.role == "product" and source.startswith("$"):
-                        out.append((source[1:], str(getattr(layer, "cutout", "auto"))))
+                        out.append((source[1:], str(getattr(layer, "cutout", Cutout.AUTO))))
         return out
 
     def product_fields(self) -> set[str]:
@@ -144,10 +145,10 @@ class Task:
         modes = {cutout for _, cutout in self._product_layers()} | \
             {spec.preset.cutout for spec in self.renders if spec.preset is not None and spec.preset.cutout}
         mode = self.isolation.mode
-        if mode == "auto" and "model" in modes:
-            mode = "model"
-        elif mode != "never" and modes == {"never"}:
-            mode = "never"
+        if mode == Cutout.AUTO and Cutout.MODEL in modes:
+            mode = Cutout.MODEL
+        elif mode != Cutout.NEVER and modes == {Cutout.NEVER}:
+            mode = Cutout.NEVER
         return replace(self.isolation, mode=mode)
 
     def largest_side(self) -> int:

@@ -24,6 +24,7 @@ from artpipe.files import write_atomic
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.budget import Budget, BudgetError, Landed, encode_within
 from artpipe.imaging.checks import CheckResult, check_bytes, num
+from artpipe.imaging.cutouts import Cutout
 from artpipe.imaging.derived import derived
 from artpipe.imaging.encode import EncodeOptions, encode, flatten
 from artpipe.imaging.formats import BY_NAME, SPELLINGS, suffix
@@ -50,7 +51,7 @@ def load_asset(path: Path, boxes: tuple[Fitted, ...] = (), cache: Path | None = 
     decoding.py).
     ``cache``: a folder of normalized photos to reuse and fill (see assetcache.py). ``isolation``: how the
     product is cut out (not at all by default: a logo or a template's own file)."""
-    isolation = isolation or Isolate("never")
+    isolation = isolation or Isolate(Cutout.NEVER)
     key = asset_key(path, repr(boxes), f"{isolation.mode}|{isolation.model}") \
         if cache is not None and path.is_file() else None
     if cache is not None and key is not None:

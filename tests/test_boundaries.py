@@ -13,6 +13,7 @@ PURE = [
     "text/breaking.py", "text/fit.py", "imaging/normalize.py", "imaging/color.py", "imaging/analyze.py",
     "imaging/encode.py", "imaging/gradient.py", "imaging/place.py", "imaging/checks.py", "imaging/isolate.py",
     "imaging/matting.py", "imaging/backdrop.py", "imaging/geometry.py", "imaging/formats.py", "paths.py", "naming.py",
+    "imaging/cutouts.py",
     *[f"layers/{p.name}" for p in (PKG / "layers").glob("*.py")],
 ]
 FORBIDDEN_MODULES = {"click", "watchdog", "logging", "subprocess", "shutil", "tempfile", "sqlite3", "multiprocessing",

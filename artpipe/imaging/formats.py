@@ -10,31 +10,44 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PIL import features
 
-if TYPE_CHECKING:
-    from artpipe.imaging.encode import EncodeOptions
+
+class SaveOptions(Protocol):
+    """What the save keywords are made of (``encode.EncodeOptions`` has it all)."""
+
+    @property
+    def quality(self) -> int: ...
+    @property
+    def progressive(self) -> bool: ...
+    @property
+    def subsampling(self) -> str: ...
+    @property
+    def lossless(self) -> bool: ...
+    @property
+    def speed(self) -> int: ...
+
 
 Signature = tuple[tuple[int, bytes], ...]  # (offset, bytes) pairs that must all match the file's first bytes
-SaveArgs = Callable[["EncodeOptions"], dict[str, Any]]  # an output's options -> Pillow's save() keywords
+SaveArgs = Callable[[SaveOptions], dict[str, Any]]  # an output's options -> Pillow's save() keywords
 
 
-def _jpeg(o: EncodeOptions) -> dict[str, Any]:
+def _jpeg(o: SaveOptions) -> dict[str, Any]:
     return {"quality": o.quality, "optimize": True, "progressive": o.progressive, "subsampling": o.subsampling}
 
 
-def _png(o: EncodeOptions) -> dict[str, Any]:
+def _png(o: SaveOptions) -> dict[str, Any]:
     # optimize=False: zlib's extra pass costs seconds on a 2000 px canvas for a few percent
     return {"optimize": False, "compress_level": 6}
 
 
-def _webp(o: EncodeOptions) -> dict[str, Any]:
+def _webp(o: SaveOptions) -> dict[str, Any]:
     return {"quality": o.quality, "lossless": o.lossless, "method": 4}
 
 
-def _avif(o: EncodeOptions) -> dict[str, Any]:
+def _avif(o: SaveOptions) -> dict[str, Any]:
     return {"quality": o.quality, "speed": o.speed, "subsampling": o.subsampling}
 
 

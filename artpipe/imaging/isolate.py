@@ -20,10 +20,10 @@ from artpipe.defaults import settings
 from artpipe.imaging.analyze import border_strip, ink, off_backdrop_share, scale_box, shrunk, visible_box
 from artpipe.imaging.backdrop import backdrop_region
 from artpipe.imaging.cleanup import analysis_arrays, clean_mask, old_backdrop, peel_halo
+from artpipe.imaging.cutouts import MODES as MODES
+from artpipe.imaging.cutouts import Cutout
 from artpipe.imaging.matting import WORK_SIDE, mask_facts, refine
 from artpipe.imaging.review import Review, review
-
-MODES = ("auto", "model", "never")
 
 
 @dataclass(frozen=True)
@@ -98,12 +98,12 @@ def isolate(im: Image.Image, backdrop: tuple[int, int, int] | None, mode: str, *
     mask, the milliseconds it took and the model's name. Every cut-out is refined against a model of its
     backdrop (cleanup.py) and reviewed (review.py); a model's cut-out the review doubts is not used (``none``,
     warned ``uncertain_cutout``): a main image then fails and a banner shows the photo."""
-    if mode == "never":
+    if mode == Cutout.NEVER:
         return Isolation("none")
     if im.mode == "RGBA":
         return _alpha(im)
     light = backdrop is not None and min(backdrop) >= light_min
-    if mode == "auto" and light and backdrop is not None and color_path_holds(im, backdrop, tolerance):
+    if mode == Cutout.AUTO and light and backdrop is not None and color_path_holds(im, backdrop, tolerance):
         # A doubted colour-path cut-out keeps its doubt: on a light backdrop the model's outline of a white
         # sleeve or a silver deck is no surer (tried: it passed both with parts erased).
         return _color(im, backdrop, tolerance)

@@ -22,6 +22,7 @@ from artpipe.imaging import profiles
 from artpipe.imaging.analyze import find_subject, preview
 from artpipe.imaging.backdrop import backdrop_region, whiten
 from artpipe.imaging.color import to_srgb_image
+from artpipe.imaging.cutouts import Cutout
 from artpipe.imaging.isolate import is_cutout, isolate
 from artpipe.imaging.matting import cut_out
 from artpipe.imaging.open import Decoded
@@ -259,7 +260,7 @@ class NormalizeOptions:
     trim: bool = False
     max_size: int | None = None
     white_backdrop: bool = False
-    cutout: str = "never"  # auto, model or never: isolate the product (see isolate.py)
+    cutout: str = Cutout.NEVER  # auto, model or never: isolate the product (see isolate.py)
     model: str | None = None  # an ONNX segmentation model's path; None for the bundled one
 
 

@@ -11,6 +11,7 @@ from artpipe.defaults import settings
 from artpipe.errors import RenderError
 from artpipe.imaging.analyze import scale_box, visible_box
 from artpipe.imaging.backdrop import apply_white, backdrop_region, clear_faint, faint_cleared_alpha
+from artpipe.imaging.cutouts import MODES, Cutout
 from artpipe.imaging.derived import derived
 from artpipe.imaging.normalize import Asset
 from artpipe.imaging.place import (
@@ -42,7 +43,7 @@ from artpipe.template.model import ANCHORS, FITS, Layer, Length, Rect, Shadow
 
 KEYS = ("source", "fit", "anchor", "shadow", "trim", "padding", "matte", "radius", "inset", "mask", "focus",
         "whiten", "cutout")
-CUTOUTS = ("auto", "model", "never")  # use the product's cut-out when one was made / always make one / the photo
+CUTOUTS = MODES  # use the product's cut-out when one was made / always make one / the photo (the older name)
 MASKS = ("none", "rounded", "circle")
 
 
@@ -62,7 +63,7 @@ class ImageLayer(Layer):
     mask: str = "none"  # cut the picture (or its card) to a rounded rectangle (radius) or an ellipse
     focus: str | None = None  # "$field" holding "x,y" (fractions or percentages): where cover centres
     whiten: bool = False  # clean a light plain backdrop to pure white (marketplace main images)
-    cutout: str = "auto"  # auto: the product alone where it was isolated; model: always isolate it; never: the photo
+    cutout: str = Cutout.AUTO  # auto: the product alone where isolated; model: always isolate it; never: the photo
 
 
 def parse(reader: Reader, common: dict[str, object], ctx: LoadContext) -> ImageLayer:
@@ -94,7 +95,7 @@ def parse(reader: Reader, common: dict[str, object], ctx: LoadContext) -> ImageL
         mask=reader.choice("mask", MASKS, "none"),
         focus=_focus_field(reader, ctx),
         whiten=reader.flag("whiten", False),
-        cutout=reader.choice("cutout", CUTOUTS, "auto"),
+        cutout=reader.choice("cutout", MODES, Cutout.AUTO),
     )
 
 
@@ -166,7 +167,7 @@ def _shown(layer: ImageLayer, asset: Asset, forced: str | None = None) -> Asset:
     by the model and the layer (or ``forced``, a marketplace slot's own cutout) does not ask for the photo; on a
     white-background layer a cut-out's faint pixels (its own grey floor, a soft shadow) are cleared, so what
     remains is what a check sees."""
-    cut = asset.mask is not None and (forced or layer.cutout) != "never" and layer.source.startswith("$")
+    cut = asset.mask is not None and (forced or layer.cutout) != Cutout.NEVER and layer.source.startswith("$")
     if not cut and not (layer.whiten and asset.image.mode == "RGBA"):
         return asset
     tolerance = settings().analyze.backdrop_tolerance

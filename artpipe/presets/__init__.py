@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from artpipe.imaging.checks import Rule as Rule
+from artpipe.imaging.cutouts import MODES
 from artpipe.imaging.formats import NAMES, WRITTEN, written_list
 from artpipe.schema import Problems, Reader, suggest
 from artpipe.template.model import ROLES, SHADOW_MODES, Size
@@ -27,7 +28,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "no_overlays": ("roles", "action"), "isolated_product": (), "low_resolution": ("max_upscale",),
     "whole_product": (), "uncertain_cutout": (), "one_subject": (), "no_text": (),
 }
-CUTOUTS = ("auto", "model", "never")  # render.cutout: force how a slot shows product photos
+CUTOUTS = MODES  # render.cutout: force how a slot shows product photos (the older name)
 OVERLAY_ACTIONS = ("drop", "refuse")  # no_overlays: leave such layers out (the default), or refuse the render
 FORMATS = NAMES  # what a formats rule may allow (artpipe writes only formats.WRITTEN)
 
@@ -109,7 +110,7 @@ def _preset(name: str, reader: Reader, base: Preset | None) -> Preset:
         width = render.number("width", width, minimum=1, maximum=20000, integer=True)
         height = render.number("height", height, minimum=1, maximum=20000, integer=True)
         formats = _formats(render, formats)
-        cutout = render.choice("cutout", CUTOUTS, cutout)
+        cutout = render.choice("cutout", MODES, cutout)
         shadow = render.choice("shadow", SHADOW_MODES, shadow)
     rules = {rule.kind: rule for rule in (base.rules if base else ())}
     listed = reader.mapping("rules")
