@@ -50,6 +50,7 @@ from artpipe.presets import expand, load_presets, unknown_preset_hint
 from artpipe.proof import contact_sheet, draw_boxes
 from artpipe.psdimport import build_template
 from artpipe.psdimport.dump import template_yaml
+from artpipe.reasons import tokens
 from artpipe.render import render
 from artpipe.report import Outcome, file_item
 from artpipe.report import count as count
@@ -162,7 +163,7 @@ def inspect_file(path: Path) -> dict[str, object]:
         "profile": profile_name(decoded.icc), "orientation": decoded.orientation,
         "alpha": asset.image.mode == "RGBA", "subject": list(asset.subject),
         "backdrop": "#{:02x}{:02x}{:02x}".format(*asset.backdrop) if asset.backdrop else None,
-        "steps": list(asset.steps), "warnings": list(asset.warnings),
+        "steps": list(asset.steps), "warnings": tokens(asset.warnings),
     }
 
 

@@ -23,6 +23,7 @@ from artpipe.defaults import defaults, settings
 from artpipe.files import write_atomic, write_text_atomic
 from artpipe.imaging.normalize import Asset
 from artpipe.imaging.review import Doubt, Review
+from artpipe.reasons import notes, tokens
 from artpipe.sources import digest
 from artpipe.version import __version__
 
@@ -50,7 +51,7 @@ def load_cached(folder: Path, key: str, source: str) -> Asset | None:
         return None  # absent or damaged: normalize again
     backdrop = tuple(meta["backdrop"]) if meta["backdrop"] is not None else None
     return Asset(image, source, meta["format"], tuple(meta["original_size"]), tuple(meta["subject"]),
-                 backdrop, tuple(meta["steps"]), tuple(meta["warnings"]), mask, meta.get("isolation", "none"),
+                 backdrop, tuple(meta["steps"]), notes(meta["warnings"]), mask, meta.get("isolation", "none"),
                  review, clear)
 
 
@@ -68,7 +69,7 @@ def save_cached(folder: Path, key: str, asset: Asset) -> None:
     meta = {"mode": asset.image.mode, "size": list(asset.image.size), "format": asset.format,
             "original_size": list(asset.original_size), "subject": list(asset.subject),
             "backdrop": list(asset.backdrop) if asset.backdrop is not None else None,
-            "steps": list(asset.steps), "warnings": list(asset.warnings), "mask": asset.mask is not None,
+            "steps": list(asset.steps), "warnings": tokens(asset.warnings), "mask": asset.mask is not None,
             "isolation": asset.isolation,
             "review": {**asdict(asset.review), "kinds": [k.value for k in asset.review.kinds]}
             if asset.review is not None else None,

@@ -14,6 +14,7 @@ import click
 
 from artpipe.errors import ConfigError
 from artpipe.executors import DaskExecutor
+from artpipe.reasons import Reason
 from artpipe.report import Outcome
 
 T = TypeVar("T")
@@ -130,7 +131,7 @@ def with_progress(total: int | None, label: str, quiet: bool, run: Callable[[Cal
 def problem_line(outcome: Outcome) -> str:
     """One failed or rejected item: a render failure already names its product's line in the job (as validate
     does), which says more than the photo; anything else is about its input, named first."""
-    if outcome.reason == "render":
+    if outcome.reason == Reason.RENDER:
         return f"{outcome.status}: {outcome.message}"
     return f"{outcome.status}: {outcome.input}: {outcome.message}"
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-# Reasons an input is rejected; part of the report contract. Extend, never rename.
-REJECT_REASONS = ("empty", "corrupt", "truncated", "bomb", "too_large", "unsupported", "missing")
+from artpipe.reasons import REJECT_REASONS as REJECT_REASONS  # reasons an input is rejected (see reasons.Reason)
+from artpipe.reasons import Reason
 
 
 @dataclass(frozen=True)
@@ -58,12 +58,12 @@ class WatcherRunning(ConfigError):
 class InputError(ArtpipeError):
     """An input file cannot be used; ``reason`` classifies why."""
 
-    def __init__(self, path: str, reason: str, message: str) -> None:
+    def __init__(self, path: str, reason: Reason | str, message: str) -> None:
         if reason not in REJECT_REASONS:
             msg = f"unknown reject reason {reason!r}"
             raise ValueError(msg)
         self.path = path
-        self.reason = reason
+        self.reason = Reason(reason)
         self.message = message
         super().__init__(f"{path}: {message}")
 

@@ -13,6 +13,7 @@ from artpipe.errors import RenderError
 from artpipe.jobs import Job
 from artpipe.layers import KINDS, Scene
 from artpipe.presets import slot_of
+from artpipe.reasons import WarningKind
 from artpipe.render import field_values, refusal, slot_layers
 from artpipe.template.fields import references
 from artpipe.template.layout import resolve_box
@@ -93,6 +94,6 @@ def _verdict(layer: Layer, size: Size, scene: Scene) -> tuple[str, str] | None:
         placed = KINDS[layer.type].paint(layer, rect, scene)
     except RenderError as exc:
         return "fails", exc.message
-    if placed is not None and any(w.startswith("text_truncated") for w in placed.warnings):
+    if placed is not None and any(w.kind == WarningKind.TEXT_TRUNCATED for w in placed.warnings):
         return "truncated", "cut with an ellipsis"
     return None

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from artpipe.presets import load_platforms, load_presets
+from artpipe.reasons import WARNING_WORDS as WARNING_WORDS
+from artpipe.reasons import words
 
 RULE_WORDS = {
     "white_background": "the background is not pure white", "min_side": "the image is too small",
@@ -20,18 +22,6 @@ RULE_WORDS = {
     "aspect": "the shape of the image is wrong", "color_mode": "the colours are not sRGB",
     "uncertain_cutout": "the cut-out needs a retoucher's look", "one_subject": "more than one product is shown",
     "no_text": "the photo carries text, a watermark or a price", "isolated_product": "the photo was not cut out",
-}
-WARNING_WORDS = {
-    "low_resolution": "the picture is small, so it may look soft", "upscaled": "the photo was enlarged",
-    "blurry": "the photo looks blurry", "dark": "the photo is very dark",
-    "text_truncated": "a text was too long and was shortened with …", "text_clipped": "a letter was cut at its edge",
-    "cmyk_converted": "colours were converted from print (CMYK)", "profile_converted": "colours were converted to sRGB",
-    "product_cropped": "the product touches the photo's edge", "scene_photo": "the product could not be cut out",
-    "no_subject": "no product was found in the photo",
-    "uncertain_cutout": "the product could not be cut out reliably", "smaller": "rendered smaller to stay sharp",
-    "padded": "padded with comments to the platform's minimum file size",
-    "dropped": "a text or badge this marketplace forbids was left out",
-    "check_failed": "the image fails a marketplace rule (see its checks)",
 }
 
 
@@ -73,18 +63,6 @@ def __getattr__(name: str) -> Any:
     if name == "PLATFORM_NAMES":  # the older table: each platform's title is in presets.yaml now
         return {n: p.title for n, p in load_platforms().items()}
     raise AttributeError(name)
-
-
-def words(token: str) -> str:
-    """A report warning in plain language: ``logo:low_resolution:520x140<800`` -> "the logo: the photo is
-    small, so it may look soft (520x140<800)"."""
-    head, _, rest = token.partition(":")
-    if head not in WARNING_WORDS and rest:  # about another picture of the product: "<field>:<warning>"
-        return f"the {head.replace('_', ' ')}: {words(rest)}"
-    kind, _, value = token.partition(":")
-    said = WARNING_WORDS.get(kind, kind.replace("_", " "))
-    return f"{said} ({value})" if value and kind not in ("check_failed", "dropped", "text_truncated",
-                                                         "text_clipped") else said
 
 
 def _rel(shown: str, root: Path) -> str | None:

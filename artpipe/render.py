@@ -13,6 +13,7 @@ from artpipe.imaging.normalize import Asset
 from artpipe.imaging.place import fitted
 from artpipe.layers import Placed, Scene
 from artpipe.layers.base import gradient_fill, resolve_color
+from artpipe.reasons import Note, WarningKind
 from artpipe.template.layout import resolve_box
 from artpipe.template.model import Layer, Size, Template
 
@@ -23,7 +24,7 @@ class Rendered:
     raised."""
 
     image: Image.Image
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Note, ...] = ()
     upscale: float = 0.0  # the most a product photo was enlarged (0: none drawn)
     fonts: tuple[tuple[str, str], ...] = ()  # (text layer, face) for every face that drew text
 
@@ -124,14 +125,14 @@ def render(template: Template, size_name: str, values: Mapping[str, str], images
     scene = Scene(template, size, field_values(template, values), dict(images), min_subject_px, cutout, shadow,
                   lang, system_fonts, locale, currency)
     out = _background(scene, flat)
-    warnings: list[str] = []
+    warnings: list[Note] = []
     used: list[tuple[str, str]] = []
     upscale = 0.0
     for layer, action in slot_layers(template, size_name, scene, drop_roles, refuse_roles):
         if action == "refuse":
             raise RenderError(layer.origin, refusal(layer, size))
         if action == "drop":
-            warnings.append(f"dropped:{layer.name}@{size.name}")
+            warnings.append(Note(WarningKind.DROPPED, f"{layer.name}@{size.name}"))
             continue
         rect = resolve_box(layer.box, size.width, size.height)
         placed = painted.paint(layer, rect, scene)

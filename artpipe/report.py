@@ -12,6 +12,7 @@ from typing import Any
 
 from artpipe.files import write_text_atomic
 from artpipe.paths import display
+from artpipe.reasons import Note, WarningKind, tokens
 from artpipe.results import Encoded, Failure, FileResult, OutputCheck, ProductResult, Status
 
 STATUSES = tuple(str(s) for s in Status)  # item statuses, part of the report contract (see results.Status)
@@ -88,7 +89,8 @@ def product_item(result: ProductResult, show: Show = display) -> Outcome:
     for out in result.written:
         warnings.extend(w for w in out.warnings if w not in warnings)
         if out.check is not None:
-            warnings.extend(f"check_failed:{out.check.preset}:{c.rule}" for c in out.check.failing)
+            warnings.extend(Note(WarningKind.CHECK_FAILED, f"{out.check.preset}:{c.rule}") for c in out.check.failing)
+    said = tuple(tokens(warnings))  # the one place a result's warnings become the report's words
     written = result.written
     outputs = tuple(show(o.path) for o in written)
     encoded = tuple(replace(o.encoded, output=show(o.path)) for o in written if o.encoded is not None)
@@ -96,10 +98,10 @@ def product_item(result: ProductResult, show: Show = display) -> Outcome:
     errors = tuple(told(f, show) for f in result.failures)
     failure = result.failure or (result.failures[0] if errors else None)
     if failure is None:
-        return Outcome(name, str(result.status), None, count(len(outputs), "output"), outputs, tuple(warnings), extra,
+        return Outcome(name, str(result.status), None, count(len(outputs), "output"), outputs, said, extra,
                        encoded, checks)
     more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-    return Outcome(name, str(result.status), failure.reason, told(failure, show) + more, outputs, tuple(warnings),
+    return Outcome(name, str(result.status), failure.reason, told(failure, show) + more, outputs, said,
                    extra, encoded, checks, errors if errors else ())
 
 
@@ -108,11 +110,11 @@ def file_item(result: FileResult, show: Show = display) -> Outcome:
     name = show(result.input)
     if result.failure is not None:
         return Outcome(name, str(result.status), result.failure.reason, told(result.failure, show),
-                       warnings=result.warnings)
+                       warnings=tuple(tokens(result.warnings)))
     extra = {"format": result.format, "size": list(result.size), "original_size": list(result.original_size),
              "subject": list(result.subject), "steps": list(result.steps), "elapsed_ms": result.elapsed_ms}
     return Outcome(name, str(result.status), None, f"{result.size[0]}x{result.size[1]} {result.format}",
-                   (show(result.output),) if result.output else (), result.warnings, extra)
+                   (show(result.output),) if result.output else (), tuple(tokens(result.warnings)), extra)
 
 
 def count(n: int, noun: str) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from artpipe.imaging.checks import CheckResult
+from artpipe.reasons import Note, Reason, notes, tokens
 
 
 class Status(StrEnum):
@@ -79,7 +80,7 @@ class Failure:
     """Why an input or an output failed: a reason class and what to do. ``path``: the file it is about, which
     the report names before the message (so a worker never writes a path into text)."""
 
-    reason: str
+    reason: Reason
     message: str
     path: Path | None = None
 
@@ -91,7 +92,7 @@ class Failure:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Failure:
-        return cls(str(data["reason"]), str(data["message"]), Path(data["path"]) if data.get("path") else None)
+        return cls(Reason(data["reason"]), str(data["message"]), Path(data["path"]) if data.get("path") else None)
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class OutputResult:
 
     path: Path
     failure: Failure | None = None
-    warnings: tuple[str, ...] = ()  # the render's own (a text cut, a layer dropped by a preset)
+    warnings: tuple[Note, ...] = ()  # the render's own (a text cut, a layer dropped by a preset)
     encoded: Encoded | None = None  # when the output has a byte budget
     check: OutputCheck | None = None  # when it was rendered into a marketplace preset
     fonts: tuple[tuple[str, str], ...] = ()  # (text layer, face) for every face that drew its text
@@ -111,13 +112,13 @@ class OutputResult:
 
     def to_json(self) -> dict[str, Any]:
         return {"path": _path(self.path), "failure": self.failure.to_json() if self.failure else None,
-                "warnings": list(self.warnings), "encoded": self.encoded.to_json() if self.encoded else None,
+                "warnings": tokens(self.warnings), "encoded": self.encoded.to_json() if self.encoded else None,
                 "check": self.check.to_json() if self.check else None, "fonts": [list(f) for f in self.fonts]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OutputResult:
         return cls(Path(data["path"]), Failure.from_json(data["failure"]) if data.get("failure") else None,
-                   tuple(str(w) for w in data.get("warnings", [])),
+                   notes(data.get("warnings", [])),
                    Encoded.from_json(data["encoded"]) if data.get("encoded") else None,
                    OutputCheck.from_json(data["check"]) if data.get("check") else None,
                    tuple((str(layer), str(face)) for layer, face in data.get("fonts", [])))
@@ -134,7 +135,7 @@ class ProductResult:
     status: Status
     failure: Failure | None = None
     outputs: tuple[OutputResult, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Note, ...] = ()
     steps: tuple[str, ...] = ()
     elapsed_ms: float | None = None  # None: the product never rendered (rejected before, or lost)
     peak_rss_mb: float | None = None
@@ -158,7 +159,7 @@ class ProductResult:
         """The result as a record (paths absolute), for ``from_json`` to read back in a later run."""
         return {"input": _path(self.input), "sku": self.sku, "status": str(self.status),
                 "failure": self.failure.to_json() if self.failure else None,
-                "outputs": [o.to_json() for o in self.outputs], "warnings": list(self.warnings),
+                "outputs": [o.to_json() for o in self.outputs], "warnings": tokens(self.warnings),
                 "steps": list(self.steps), "elapsed_ms": self.elapsed_ms, "peak_rss_mb": self.peak_rss_mb}
 
     @classmethod
@@ -167,7 +168,7 @@ class ProductResult:
         return cls(Path(data["input"]) if data.get("input") else None, str(data["sku"]), Status(data["status"]),
                    Failure.from_json(data["failure"]) if data.get("failure") else None,
                    tuple(OutputResult.from_json(o) for o in data["outputs"]),
-                   tuple(str(w) for w in data.get("warnings", [])), tuple(str(s) for s in data.get("steps", [])),
+                   notes(data.get("warnings", [])), tuple(str(s) for s in data.get("steps", [])),
                    data.get("elapsed_ms"), data.get("peak_rss_mb"))
 
 
@@ -183,7 +184,7 @@ class FileResult:
     status: Status
     failure: Failure | None = None
     output: Path | None = None
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Note, ...] = ()
     format: str = ""
     size: tuple[int, int] = (0, 0)
     original_size: tuple[int, int] = (0, 0)

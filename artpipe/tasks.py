@@ -34,6 +34,7 @@ from artpipe.jobs import Fitted, RenderSpec, Task
 from artpipe.lettering import Lettering
 from artpipe.presets import Preset, slot_of
 from artpipe.products import Product
+from artpipe.reasons import Note, Reason, WarningKind
 from artpipe.render import Rendered, render
 from artpipe.results import Encoded, Failure, FileResult, OutputCheck, OutputResult, ProductResult, Status
 from artpipe.template.model import Template
@@ -149,7 +150,7 @@ def _source_rules(source: Asset | None, preset: Preset, sold_as_set: bool = Fals
     out = _rule_result(preset, "whole_product", not cut, "what was isolated (the product, or the model wearing it) "
                        f"runs out of the photo at the {' and '.join(cut)}: use a photo that shows the whole product"
                        if cut else "the whole product is in the photo", "the product entirely in frame")
-    if source is not None and source.isolation == "none" and "uncertain_cutout" in source.warnings:
+    if source is not None and source.isolation == "none" and Note(WarningKind.UNCERTAIN_CUTOUT) in source.warnings:
         doubts = "; ".join(review.doubts) if review is not None else "the cut-out is uncertain"
         out += _rule_result(preset, "uncertain_cutout", False, f"needs a retoucher: {doubts}",
                             "a cut-out artpipe is sure of")
@@ -215,7 +216,7 @@ def _render_output(template: Template, size: str, product: Product, images: dict
     # The file is the smaller render: its warnings (an upscaled factor) are that render's, the same number its
     # low_resolution check reads, not the first render's.
     drawn = render(template, size, values, images, **_preset_canvas(smaller), **lettered)
-    return replace(drawn, warnings=(*drawn.warnings, f"smaller:{preset.name}:{side}x{side}"))
+    return replace(drawn, warnings=(*drawn.warnings, Note(WarningKind.SMALLER, f"{preset.name}:{side}x{side}")))
 
 
 def fit_budget(rendered: Rendered, options: EncodeOptions, preset: Preset | None) -> Landed:
@@ -235,7 +236,8 @@ def check_output(data: bytes, rendered: Rendered, preset: Preset, source: Asset 
     return OutputCheck(preset.name, platform, tuple(results))
 
 
-_NOT_FOUND = ("no_subject", "scene_photo", "uncertain_cutout")  # isolation tried and gave up: no product to vouch for
+# isolation tried and gave up: no product to vouch for
+_NOT_FOUND = (WarningKind.NO_SUBJECT, WarningKind.SCENE_PHOTO, WarningKind.UNCERTAIN_CUTOUT)
 
 
 def _not_isolated(result: CheckResult, source: Asset | None) -> CheckResult:
@@ -244,11 +246,11 @@ def _not_isolated(result: CheckResult, source: Asset | None) -> CheckResult:
     pure white."""
     if result.rule != "isolated_product" or not result.ok or source is None or source.isolation != "none":
         return result
-    gave_up = [w for w in source.warnings if w in _NOT_FOUND]
+    gave_up = [w.kind for w in source.warnings if w.kind in _NOT_FOUND]
     if not gave_up and source.backdrop is not None and min(source.backdrop) >= 254:
         return result
     why = "; ".join(source.review.doubts) if source.review is not None and source.review.doubts else \
-        "no product was found in it" if "no_subject" in gave_up else "nothing could be cut out"
+        "no product was found in it" if WarningKind.NO_SUBJECT in gave_up else "nothing could be cut out"
     return replace(result, ok=False, measured=f"the product was not isolated from its photo ({why}): the photo "
                    "itself would be shown")
 
@@ -267,9 +269,9 @@ def render_outputs(task: Task, specs: list[RenderSpec], images: dict[str, Asset]
         # Said as validate says it: the product's line in its job, not the template's line nor the photo.
         product = task.product
         told = f"{product.origin}: {product.sku}: {template.name}: {exc.message}"
-        return [OutputResult(spec.output, Failure("render", told)) for spec in specs]
+        return [OutputResult(spec.output, Failure(Reason.RENDER, told)) for spec in specs]
     except InputError as exc:
-        return [OutputResult(spec.output, Failure("render", f"template file {exc.path}: {exc.message}",
+        return [OutputResult(spec.output, Failure(Reason.RENDER, f"template file {exc.path}: {exc.message}",
                                                   template.path)) for spec in specs]
     return [_write_output(task, spec, rendered, source) for spec in specs]
 
@@ -284,27 +286,27 @@ def _write_output(task: Task, spec: RenderSpec, rendered: Rendered, source: Asse
         landed = fit_budget(rendered, options, preset)
         write_atomic(spec.output, landed.data)
     except BudgetError as exc:
-        return OutputResult(spec.output, Failure("budget", f"{exc}; widen the byte budget or lower min_side",
+        return OutputResult(spec.output, Failure(Reason.BUDGET, f"{exc}; widen the byte budget or lower min_side",
                                                  spec.output))
     except OSError as exc:  # the encoder's temp files or the output's folder: nothing is written either way
-        return OutputResult(spec.output, Failure("write", f"cannot write ({exc.strerror or exc}); check space and "
+        return OutputResult(spec.output, Failure(Reason.WRITE, f"cannot write ({exc.strerror or exc}); check space and "
                                                  "permissions of the output folder", spec.output))
     budgeted = options.min_bytes is not None or options.max_bytes is not None
     encoded = Encoded(len(landed.data), landed.quality, landed.subsampling, landed.size) if budgeted else None
     check = check_output(landed.data, rendered, preset, source, spec.platform,
                          task.product.subjects == "set") if preset else None
-    warnings = (*rendered.warnings, *((f"padded:{landed.padded}",) if landed.padded else ()))
+    warnings = (*rendered.warnings, *((Note(WarningKind.PADDED, str(landed.padded)),) if landed.padded else ()))
     return OutputResult(spec.output, None, warnings, encoded, check, rendered.fonts)
 
 
-def _load_images(task: Task) -> tuple[dict[str, Asset], list[str], list[str]]:
+def _load_images(task: Task) -> tuple[dict[str, Asset], list[Note], list[str]]:
     """Every image of the product, normalized (product photos isolated as the task says): the assets by field,
     the warnings (about other pictures prefixed with their field) and the primary photo's steps."""
     product = task.product
     boxes = task.picture_boxes()
     isolation, product_fields = task.product_isolation(), task.product_fields()
     images: dict[str, Asset] = {}
-    warnings: list[str] = []
+    warnings: list[Note] = []
     steps: list[str] = []
     for field, path in product.images.items():
         source = Path(task.files.get(str(path), path))  # the shipped copy when there is one, named as the job does
@@ -320,7 +322,7 @@ def _load_images(task: Task) -> tuple[dict[str, Asset], list[str], list[str]]:
         own = path == product.primary
         if own:
             steps = list(asset.steps)
-        warnings.extend(w if own else f"{field}:{w}" for w in asset.warnings if w not in warnings)
+        warnings.extend(w if own else w.of(field) for w in asset.warnings if w not in warnings)
     return images, warnings, steps
 
 
@@ -346,7 +348,7 @@ def render_product(task: Task) -> ProductResult:
         return ProductResult(Path(exc.path), product.sku, Status.REJECTED, Failure(exc.reason, exc.message))
     except MemoryError:  # a huge photo under a memory limit: this product fails, the batch goes on
         return ProductResult(product.primary, product.sku, Status.REJECTED,
-                             Failure("too_large", "ran out of memory decoding it; export a smaller image"))
+                             Failure(Reason.TOO_LARGE, "ran out of memory decoding it; export a smaller image"))
     source = next((images[f] for f in task.product_fields() if f in images), None)
     drawings: dict[tuple[int, str, str], list[RenderSpec]] = {}
     for spec in task.renders:
@@ -364,7 +366,7 @@ def render_product(task: Task) -> ProductResult:
 def lost_product(task: Task, why: str) -> ProductResult:
     """The result of a product whose worker hung or died (run_guarded's ``lost``)."""
     return ProductResult(task.product.primary, task.product.sku, Status.FAILED,
-                         Failure("corrupt", f"{why}; the file may be damaged or hostile, re-export it"))
+                         Failure(Reason.CORRUPT, f"{why}; the file may be damaged or hostile, re-export it"))
 
 
 @dataclass(frozen=True)
@@ -384,7 +386,7 @@ class NormalizeTask:
 def lost_normalized(task: NormalizeTask, why: str) -> FileResult:
     """The result of a normalize task whose worker died (the OOM killer, a decoder crash)."""
     return FileResult(task.source, Status.FAILED,
-                      Failure("corrupt", f"{why}; the file may be damaged or hostile, re-export it"))
+                      Failure(Reason.CORRUPT, f"{why}; the file may be damaged or hostile, re-export it"))
 
 
 def normalize_file(task: NormalizeTask) -> FileResult:
@@ -399,19 +401,19 @@ def normalize_file(task: NormalizeTask) -> FileResult:
         return FileResult(task.source, Status.REJECTED, Failure(exc.reason, exc.message))
     except MemoryError:
         return FileResult(task.source, Status.REJECTED,
-                          Failure("too_large", "ran out of memory decoding it; export a smaller image"))
+                          Failure(Reason.TOO_LARGE, "ran out of memory decoding it; export a smaller image"))
     image, warnings = asset.cutout(), list(asset.warnings)  # the product alone when the model isolated it
     fmt = SPELLINGS.get(task.format)
     if fmt is None:
         fmt = "PNG" if image.mode == "RGBA" else "JPEG"
     if not BY_NAME[fmt].alpha and image.mode == "RGBA":
         image = flatten(image, (255, 255, 255))
-        warnings.append("alpha_flattened")
+        warnings.append(Note(WarningKind.ALPHA_FLATTENED))
     output = task.output.with_suffix(suffix(fmt))
     try:
         write_atomic(output, encode(image, EncodeOptions(format=fmt, quality=task.quality)))
     except OSError as exc:
-        return FileResult(task.source, Status.FAILED, Failure("write", f"cannot write ({exc.strerror or exc}); "
+        return FileResult(task.source, Status.FAILED, Failure(Reason.WRITE, f"cannot write ({exc.strerror or exc}); "
                           "check space and permissions of the output folder", output), warnings=tuple(warnings))
     return FileResult(task.source, Status.OK, None, output, tuple(warnings), fmt, image.size, asset.original_size,
                       asset.subject, tuple(asset.steps), round((time.perf_counter() - started) * 1000, 1))

@@ -26,6 +26,7 @@ from artpipe.imaging.normalize import (
     whiten_backdrop,
 )
 from artpipe.imaging.open import open_image
+from artpipe.reasons import tokens
 
 from conftest import grain
 
@@ -80,7 +81,7 @@ def test_invalid_orientation_is_upright_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "bad.jpg"
     quadrants().save(path, exif=exif.tobytes())
     asset = normalize(open_image(path))
-    assert "exif_invalid" in asset.warnings
+    assert "exif_invalid" in tokens(asset.warnings)
     assert close(asset.image.getpixel((10, 10)), QUADS["tl"])
 
 
@@ -89,7 +90,7 @@ def test_cmyk_becomes_rgb_with_a_warning(tmp_path: Path) -> None:
     Image.new("CMYK", (20, 20), (255, 0, 0, 0)).save(path)  # pure cyan ink
     asset = normalize(open_image(path))
     assert asset.image.mode == "RGB"
-    assert "cmyk_converted" in asset.warnings
+    assert "cmyk_converted" in tokens(asset.warnings)
     assert "to_srgb:cmyk_fallback" in asset.steps
     # Printed process cyan on coated paper is (0, 159, 228) in sRGB; Pillow's bare formula would say
     # (0, 255, 255), a colour no press can print.
@@ -153,7 +154,7 @@ def test_wide_gamut_profile_is_converted_to_srgb(tmp_path: Path) -> None:
     path = tmp_path / "adobe.png"
     im.save(path, icc_profile=icc)
     asset = normalize(open_image(path))
-    assert "profile_converted" in asset.warnings
+    assert "profile_converted" in tokens(asset.warnings)
     grey, green, white = (asset.image.getpixel((x, 0)) for x in range(3))
     assert max(grey) - min(grey) <= 2  # stays neutral
     assert green[1] - green[0] > 100  # the same green shown in sRGB is more saturated...
@@ -165,7 +166,7 @@ def test_garbage_profile_is_ignored_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "junk.png"
     quadrants().save(path, icc_profile=b"not a profile at all")
     asset = normalize(open_image(path))
-    assert "profile_invalid" in asset.warnings
+    assert "profile_invalid" in tokens(asset.warnings)
     assert close(asset.image.getpixel((10, 10)), QUADS["tl"], tol=0)
 
 

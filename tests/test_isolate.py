@@ -17,6 +17,7 @@ from artpipe.imaging.normalize import NORMALIZE, Asset, NormalizeOptions, normal
 from artpipe.imaging.open import Decoded
 from artpipe.imaging.review import cut_sides
 from artpipe.imaging.segment import load_segmenter, model_path, saliency
+from artpipe.reasons import Note, WarningKind, tokens
 from artpipe.render import render
 from artpipe.template.find import bundled_templates
 from artpipe.template.load import load_template
@@ -171,7 +172,7 @@ def test_a_product_on_a_busy_cloth_is_an_uncertain_cutout() -> None:
     # the model's mask; the photo is used as it is and a main image fails uncertain_cutout.
     a = asset(mug_on_teal(stripes=True))
     assert a.isolation == "none"
-    assert "uncertain_cutout" in a.warnings
+    assert "uncertain_cutout" in tokens(a.warnings)
     assert a.review is not None
     assert any("busy scene" in d or "edges of the photo where it turns white" in d for d in a.review.doubts)
 
@@ -183,7 +184,7 @@ def test_a_white_product_on_white_goes_to_the_model_and_keeps_its_body() -> None
     # The model's outline of a white product on white is a guess: doubted, not used, and a main image fails
     # uncertain_cutout; the photo itself is rendered, body and all.
     assert a.isolation == "none"
-    assert "uncertain_cutout" in a.warnings
+    assert "uncertain_cutout" in tokens(a.warnings)
     assert a.review is not None
     assert any("light product" in d for d in a.review.doubts)
     t = load_template(bundled_templates()["product-main"])
@@ -227,8 +228,9 @@ def test_isolation_reports_scenes_and_crops() -> None:
         return Image.new("L", (320, 320), 0), 1.0, "fake"
 
     scene = mug_on_teal()
-    assert isolate(scene, None, "auto", light_min=230, tolerance=28, model=whole).warnings == ("scene_photo",)
-    assert isolate(scene, None, "auto", light_min=230, tolerance=28, model=nothing).warnings == ("no_subject",)
+    scene_photo, no_subject = Note(WarningKind.SCENE_PHOTO), Note(WarningKind.NO_SUBJECT)
+    assert isolate(scene, None, "auto", light_min=230, tolerance=28, model=whole).warnings == (scene_photo,)
+    assert isolate(scene, None, "auto", light_min=230, tolerance=28, model=nothing).warnings == (no_subject,)
     mask = Image.new("L", (100, 100), 0)
     ImageDraw.Draw(mask).rectangle((30, 40, 70, 99), fill=255)
     assert cut_sides(mask) == ("bottom",)

@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw
 from artpipe.imaging.cleanup import analysis_arrays, clean_mask
 from artpipe.imaging.isolate import isolate
 from artpipe.imaging.review import cut_sides, review
+from artpipe.reasons import Note, WarningKind
 
 
 def _mask(box: tuple[int, int, int, int], size: tuple[int, int] = (400, 300)) -> Image.Image:
@@ -68,7 +69,7 @@ def test_a_scene_with_no_product_is_not_cut_out() -> None:
     found = isolate(scene, None, "auto", light_min=200, tolerance=28,
                     model=lambda im: (_mask((60, 60, 260, 260), im.size), 1.0, "stub"))
     assert found.how == "none"
-    assert found.warnings == ("uncertain_cutout",)
+    assert found.warnings == (Note(WarningKind.UNCERTAIN_CUTOUT),)
     assert found.review is not None
     assert found.review.uncertain
 

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from artpipe.errors import ConfigError, RenderError
+from artpipe.reasons import tokens
 from artpipe.render import render
 from artpipe.template.find import bundled_templates
 from artpipe.template.load import load_template
@@ -52,7 +53,7 @@ def test_every_headline_renders_in_every_size_of_promo_banner(banner: Template, 
     photo = asset_of(product_photo())
     for size in banner.size_names:
         done = render(banner, size, {"headline": headline, "price": "¥39.90"}, {"product": photo}, lang=lang)
-        assert not [w for w in done.warnings if w.startswith("text_truncated")], done.warnings
+        assert not [w for w in tokens(done.warnings) if w.startswith("text_truncated")], tokens(done.warnings)
         used = {face for layer, face in done.fonts if layer == "headline"}
         expected = {"emoji": {"Noto Color Emoji", "Noto Sans CJK Bold"}, "arabic": {"Noto Sans Arabic Bold"},
                     "thai": {"Noto Sans Thai Bold"}}.get(key, {"Noto Sans CJK Bold"})

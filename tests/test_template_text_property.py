@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from artpipe.errors import RenderError
 from artpipe.layers import KINDS, Scene
+from artpipe.reasons import tokens
 from artpipe.render import field_values
 from artpipe.template.find import bundled_templates
 from artpipe.template.layout import resolve_box
@@ -70,7 +71,7 @@ def paint_one(template: Template, size_name: str, layer_name: str, field: str, v
     if ink is None:
         return
     left, top, right, bottom = ink
-    assert not [w for w in placed.warnings if w.startswith("text_clipped")], f"a glyph is cut: {value!r}"
+    assert not [w for w in tokens(placed.warnings) if w.startswith("text_clipped")], f"a glyph is cut: {value!r}"
     # The layer's own image is its box (a shape's label is inside the shape); nothing is drawn outside it.
     assert placed.x + left >= rect.x - 1
     assert placed.y + top >= rect.y - 1

@@ -7,6 +7,8 @@ from functools import cache, lru_cache
 
 from PIL import Image, ImageCms
 
+from artpipe.reasons import Note, WarningKind
+
 
 @cache
 def srgb_profile() -> ImageCms.ImageCmsProfile:
@@ -45,30 +47,30 @@ def _is_srgb(profile: ImageCms.ImageCmsProfile) -> bool:
 
 def to_srgb_image(im: Image.Image, icc: bytes | None, *, cmyk_fallback: ImageCms.ImageCmsProfile,
                   intent: ImageCms.Intent = ImageCms.Intent.PERCEPTUAL,
-                  ) -> tuple[Image.Image, str | None, tuple[str, ...]]:
+                  ) -> tuple[Image.Image, str | None, tuple[Note, ...]]:
     """Return (image, step name or None when nothing was done, warnings).
 
     Never a bare ``convert("RGB")`` on tagged or CMYK pixels: an embedded profile is honoured, and CMYK
     without one is read through ``cmyk_fallback`` (a press profile) with a ``cmyk_converted`` warning.
     The perceptual intent keeps out-of-gamut colours (CMYK, wide-gamut camera files) smooth, not clipped.
     """
-    warns: tuple[str, ...] = ()
+    warns: tuple[Note, ...] = ()
     if icc:
         try:
             src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         except (OSError, ImageCms.PyCMSError):
-            src, warns = None, ("profile_invalid",)
+            src, warns = None, (Note(WarningKind.PROFILE_INVALID),)
         if src is not None and not (_is_srgb(src) and im.mode in ("RGB", "RGBA")):
             converted = _convert_with(im, src, intent)
             if converted is not None:
-                kind = "cmyk_converted" if im.mode == "CMYK" else "profile_converted"
-                return converted, f"to_srgb:icc:{im.mode}", (kind,)
-            warns = ("profile_invalid",)
+                kind = WarningKind.CMYK_CONVERTED if im.mode == "CMYK" else WarningKind.PROFILE_CONVERTED
+                return converted, f"to_srgb:icc:{im.mode}", (Note(kind),)
+            warns = (Note(WarningKind.PROFILE_INVALID),)
     if im.mode == "CMYK":
         converted = _convert_with(im, cmyk_fallback, intent)
         if converted is not None:
-            return converted, "to_srgb:cmyk_fallback", (*warns, "cmyk_converted")
-        return im.convert("RGB"), "to_srgb:cmyk_formula", (*warns, "cmyk_converted")
+            return converted, "to_srgb:cmyk_fallback", (*warns, Note(WarningKind.CMYK_CONVERTED))
+        return im.convert("RGB"), "to_srgb:cmyk_formula", (*warns, Note(WarningKind.CMYK_CONVERTED))
     return im, ("to_srgb:profile_ignored" if warns else None), warns
 
 

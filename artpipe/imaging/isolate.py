@@ -24,6 +24,7 @@ from artpipe.imaging.cutouts import MODES as MODES
 from artpipe.imaging.cutouts import Cutout
 from artpipe.imaging.matting import WORK_SIDE, mask_facts, refine
 from artpipe.imaging.review import Review, review
+from artpipe.reasons import Note, WarningKind
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Isolation:
 
     how: str  # "alpha", "color", "model" or "none"
     mask: Image.Image | None = None
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Note, ...] = ()
     note: str = ""  # for the steps trail, e.g. "model:u2netp-int8.onnx:190ms"
     subject: tuple[int, int, int, int] | None = None  # what the mask leaves visible on white (photo pixels)
     review: Review | None = None  # how far the cut-out is trusted (None: nothing was cut out)
@@ -81,14 +82,14 @@ def is_cutout(im: Image.Image, threshold: int) -> bool:
     return _border_share(alpha, 255) >= settings().isolate.cutout_border
 
 
-def judge_mask(mask: Image.Image) -> tuple[str, ...]:
+def judge_mask(mask: Image.Image) -> tuple[Note, ...]:
     """Warnings when a model's mask isolates nothing usable (empty, the whole scene, or unsure)."""
     share, sure = mask_facts(mask)
     rules = settings().isolate
     if share < rules.min_share:
-        return ("no_subject",)
+        return (Note(WarningKind.NO_SUBJECT),)
     if share > rules.max_share or sure < rules.min_sure:
-        return ("scene_photo",)
+        return (Note(WarningKind.SCENE_PHOTO),)
     return ()
 
 
@@ -126,7 +127,7 @@ def _model_path(im: Image.Image, model: Callable[[Image.Image], tuple[Image.Imag
     verdict = review(rgb, m, small_mask, "model", cleaned.backdrop, white_on_white=cleaned.white_on_white,
                      cleaned=cleaned.removed + cleaned.shadow + cleaned.recovered)
     if verdict.uncertain:
-        return Isolation("none", None, ("uncertain_cutout",), note, review=verdict)
+        return Isolation("none", None, (Note(WarningKind.UNCERTAIN_CUTOUT),), note, review=verdict)
     mask = small_mask.resize(im.size, Image.Resampling.BILINEAR) if small.size != im.size else small_mask
     box = visible_box(small, small_mask, tolerance)
     subject = scale_box(box, im.width / small.width, im.height / small.height, *im.size) if box else None

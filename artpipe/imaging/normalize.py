@@ -29,6 +29,7 @@ from artpipe.imaging.open import Decoded
 from artpipe.imaging.place import crop_to_subject
 from artpipe.imaging.quality import assess as assess_image
 from artpipe.imaging.review import Review
+from artpipe.reasons import Note, WarningKind
 
 # EXIF orientation -> the transpose that makes the picture upright (same table as ImageOps.exif_transpose).
 _ORIENT = {
@@ -51,12 +52,12 @@ class Work:
     mask: Image.Image | None = None  # the product (L, 255 = product) when a model isolated it
     isolation: str = "none"  # how the product was isolated: alpha, color, model or none
     steps: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Note, ...] = ()
     small: Image.Image | None = None  # the image's analysis copy (analyze.preview), made by analyze
     review: Review | None = None  # how far the cut-out is trusted (None: the product was not isolated)
     clear: Image.Image | None = None  # colour path: shadows and enclosed backdrop to whiten with the backdrop
 
-    def after(self, image: Image.Image, step: str, *warnings: str, **changes: object) -> Work:
+    def after(self, image: Image.Image, step: str, *warnings: Note, **changes: object) -> Work:
         """A new Work with ``image``, the step recorded and any warnings added (a new image, a new copy)."""
         small = self.small if image is self.image else None
         return replace(self, image=image, steps=(*self.steps, step), warnings=(*self.warnings, *warnings),
@@ -74,7 +75,7 @@ class Asset:
     subject: tuple[int, int, int, int]  # left, top, right, bottom of the product in ``image``
     backdrop: tuple[int, int, int] | None  # plain backdrop colour, None for cut-outs and busy photos
     steps: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Note, ...] = ()
     mask: Image.Image | None = None  # the product (L, 255 = product) found by the segmentation model
     isolation: str = "none"  # alpha (a cut-out), color (plain light backdrop), model, or none
     review: Review | None = None  # how far the cut-out is trusted (None: the product was not isolated)
@@ -190,7 +191,7 @@ def isolate_product(work: Work, mode: str, model: str | None = None) -> Work:
                     tolerance=settings().analyze.backdrop_tolerance, model=partial(_model, model))
     step = f"cutout:{found.how}" + (f":{found.note}" if found.note else "")
     cut = found.review.cut if found.review is not None else ()
-    warns = (*found.warnings, *((f"product_cropped:{'+'.join(cut)}",) if cut else ()))
+    warns = (*found.warnings, *((Note(WarningKind.PRODUCT_CROPPED, "+".join(cut)),) if cut else ()))
     if found.how == "alpha" and found.mask is not None:  # the cut-out's own alpha, cleaned of its old backdrop
         image = work.image.copy()
         image.putalpha(found.mask)

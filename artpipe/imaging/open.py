@@ -22,6 +22,7 @@ from PIL import Image, UnidentifiedImageError
 from artpipe.defaults import settings
 from artpipe.errors import InputError
 from artpipe.imaging.formats import READERS, read_list, sniff
+from artpipe.reasons import Note, WarningKind
 
 # Pillow would hand these to Ghostscript; never let it (CVE-prone, and not product photos anyway).
 _REFUSED_MAGIC = {b"%!PS": "PostScript", b"\xc5\xd0\xd3\xc6": "EPS", b"%PDF": "PDF"}
@@ -41,7 +42,7 @@ class Decoded:
     file_bytes: int
     icc: bytes | None
     orientation: int = 1  # EXIF orientation 1-8 (1 = upright); applied by the normalize pipeline
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Note, ...] = ()
     original_size: tuple[int, int] = (0, 0)  # as stored in the file, before any draft scaling
 
 
@@ -234,9 +235,9 @@ def _decode(im: Image.Image, name: str, size: int, max_pixels: int, draft_side: 
                              "bomb; it was not decoded")
         raise InputError(name, "too_large", f"{w}x{h} is more than the {max_pixels} pixels allowed; "
                          "downsize it first")
-    notes: list[str] = ["exif_invalid"] if im.info.pop(EXIF_WARNING, False) else []
+    notes: list[Note] = [Note(WarningKind.EXIF_INVALID)] if im.info.pop(EXIF_WARNING, False) else []
     if getattr(im, "n_frames", 1) > 1:
-        notes.append("multi_frame")
+        notes.append(Note(WarningKind.MULTI_FRAME))
         im.seek(0)
     fmt = im.format or "unknown"
     icc = im.info.get("icc_profile")
@@ -256,18 +257,18 @@ def _decode(im: Image.Image, name: str, size: int, max_pixels: int, draft_side: 
                    (w, h))
 
 
-def _orientation(im: Image.Image, notes: list[str]) -> int:
+def _orientation(im: Image.Image, notes: list[Note]) -> int:
     """EXIF orientation, or 1 with an ``exif_invalid`` note when the EXIF block is unreadable or out of range."""
     with warnings.catch_warnings(record=True) as caught:  # Pillow warns (to stderr) about some bad EXIF blocks
         warnings.simplefilter("always")
         try:
             value = im.getexif().get(0x0112, 1)
         except (OSError, SyntaxError, ValueError, struct.error, EOFError, IndexError, TypeError, KeyError):
-            notes.append("exif_invalid")
+            notes.append(Note(WarningKind.EXIF_INVALID))
             return 1
-    if caught and "exif_invalid" not in notes:
-        notes.append("exif_invalid")
+    if caught and Note(WarningKind.EXIF_INVALID) not in notes:
+        notes.append(Note(WarningKind.EXIF_INVALID))
     if not isinstance(value, int) or not 1 <= value <= 8:
-        notes.append("exif_invalid")
+        notes.append(Note(WarningKind.EXIF_INVALID))
         return 1
     return value

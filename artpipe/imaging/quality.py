@@ -5,6 +5,7 @@ from __future__ import annotations
 from PIL import Image, ImageFilter, ImageStat
 
 from artpipe.imaging.analyze import preview
+from artpipe.reasons import Note, WarningKind
 
 _LAPLACIAN = ImageFilter.Kernel((3, 3), [0, 1, 0, 1, -4, 1, 0, 1, 0], scale=1, offset=128)
 _SAMPLE_SIDE = 512
@@ -50,11 +51,11 @@ def _edges(grey: Image.Image) -> int:
 
 
 def assess(im: Image.Image, *, size: tuple[int, int], min_side: int, blur_edge: int,
-           dark_mean: int) -> tuple[str, ...]:
+           dark_mean: int) -> tuple[Note, ...]:
     """``low_resolution`` (judged on the input's real ``size``), ``blurry`` and ``dark`` warnings."""
-    warnings = []
+    warnings: list[Note] = []
     if max(size) < min_side:
-        warnings.append(f"low_resolution:{size[0]}x{size[1]}<{min_side}")
+        warnings.append(Note(WarningKind.LOW_RESOLUTION, f"{size[0]}x{size[1]}<{min_side}"))
     # Every measure below is a statistic of the whole frame: the analysis copy (at most 1024 px) gives the same
     # verdicts at a fraction of the cost of a 12-megapixel image.
     im = preview(im)
@@ -63,9 +64,9 @@ def assess(im: Image.Image, *, size: tuple[int, int], min_side: int, blur_edge: 
     # A flat image (a colour swatch, an empty frame) has no edges to be sharp; that is not blur.
     flat = max(ImageStat.Stat(grey).stddev) < _FLAT_STDDEV
     if edges < blur_edge and not flat:
-        warnings.append(f"blurry:edge_{edges}<{blur_edge}")
+        warnings.append(Note(WarningKind.BLURRY, f"edge_{edges}<{blur_edge}"))
     mask = im.getchannel("A").point(lambda a: 255 if a > 8 else 0) if im.mode == "RGBA" else None
     mean = ImageStat.Stat(im.convert("L"), mask).mean[0] if mask is None or mask.getbbox() else 255.0
     if mean < dark_mean:
-        warnings.append(f"dark:mean_{mean:.0f}<{dark_mean}")
+        warnings.append(Note(WarningKind.DARK, f"mean_{mean:.0f}<{dark_mean}"))
     return tuple(warnings)

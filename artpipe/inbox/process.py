@@ -29,6 +29,7 @@ from artpipe.naming import output_name, safe_part
 from artpipe.outformats import named
 from artpipe.paths import UnsafePath, inside
 from artpipe.products import Product
+from artpipe.reasons import Reason
 from artpipe.report import Outcome, count
 from artpipe.sources import digest
 from artpipe.template.find import find_template
@@ -283,7 +284,7 @@ class Processor:
             return Settled(Fate.DUPLICATE, item.rel,
                            f"duplicate: {item.rel} (same bytes as an earlier input; archived)")
         assert outcome is not None
-        if outcome.reason == "write":
+        if outcome.reason == Reason.WRITE:
             # Not the file's fault (disk full, outbox gone): keep it in the inbox and pause.
             self.ledger.abandon(item.row)
             return Settled(Fate.PAUSED, item.rel,

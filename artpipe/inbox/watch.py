@@ -39,6 +39,7 @@ from artpipe.inbox.process import (
     sidecar_of,
 )
 from artpipe.inbox.settle import Settler
+from artpipe.reasons import Reason
 from artpipe.report import Outcome
 from artpipe.run import default_jobs
 from artpipe.sources import walk_sources
@@ -204,7 +205,7 @@ class Watcher:
 
     def _settle(self, item: Pending, outcome: Outcome | None) -> Settled:
         """Account for an item; a move that fails (permissions, a locked file) is retried on a later pass."""
-        if outcome is not None and outcome.reason == "write":  # the outbox cannot be written: paused
+        if outcome is not None and outcome.reason == Reason.WRITE:  # the outbox cannot be written: paused
             self.stuck[item.rel] = self.stuck.get(item.rel, 0) + 1
         try:
             if item.request:

@@ -13,6 +13,7 @@ from artpipe.colors import RGBA, is_color, parse_color
 from artpipe.errors import RenderError
 from artpipe.imaging.gradient import linear_gradient, radial_gradient
 from artpipe.imaging.normalize import Asset
+from artpipe.reasons import Note
 from artpipe.schema import Reader, single, suggest
 from artpipe.template.fields import references, single_reference
 from artpipe.template.model import Box, Field, Gradient, Length, Shadow, Size, Template
@@ -50,7 +51,7 @@ class Placed:
     image: Image.Image
     x: int
     y: int
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Note, ...] = ()
     upscale: float = 0.0  # how much a product photo was enlarged (0: no product photo drawn)
     fonts: tuple[str, ...] = ()  # the faces that drew a text layer
 

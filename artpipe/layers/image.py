@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from PIL import Image, ImageChops
 
@@ -36,6 +36,7 @@ from artpipe.layers.base import (
     resolve_color,
     with_opacity,
 )
+from artpipe.reasons import Note, WarningKind
 from artpipe.schema import Reader
 from artpipe.template.fields import single_reference
 from artpipe.template.layout import anchor_offset, fit_size
@@ -64,6 +65,11 @@ class ImageLayer(Layer):
     focus: str | None = None  # "$field" holding "x,y" (fractions or percentages): where cover centres
     whiten: bool = False  # clean a light plain backdrop to pure white (marketplace main images)
     cutout: str = Cutout.AUTO  # auto: the product alone where isolated; model: always isolate it; never: the photo
+    field_name: str | None = field(init=False, repr=False, compare=False)  # the field ``source`` names, if any
+
+    def __post_init__(self) -> None:
+        # ``source`` is parsed here, once: everything that asks which picture a layer draws reads field_name
+        object.__setattr__(self, "field_name", single_reference(self.source))
 
 
 def parse(reader: Reader, common: dict[str, object], ctx: LoadContext) -> ImageLayer:
@@ -135,9 +141,8 @@ def _matte(reader: Reader, ctx: LoadContext) -> str | None:
 
 
 def _asset(layer: ImageLayer, scene: Scene) -> Asset | None:
-    key = layer.source[1:] if layer.source.startswith("$") else layer.source
-    asset = scene.images.get(key)
-    if asset is None and not layer.source.startswith("$"):
+    asset = scene.images.get(layer.field_name or layer.source)
+    if asset is None and layer.field_name is None:
         raise RenderError(layer.origin, f"template file {layer.source[5:]} was not loaded")
     return asset  # None: an optional image field left empty, nothing to draw
 
@@ -167,7 +172,7 @@ def _shown(layer: ImageLayer, asset: Asset, forced: str | None = None) -> Asset:
     by the model and the layer (or ``forced``, a marketplace slot's own cutout) does not ask for the photo; on a
     white-background layer a cut-out's faint pixels (its own grey floor, a soft shadow) are cleared, so what
     remains is what a check sees."""
-    cut = asset.mask is not None and (forced or layer.cutout) != Cutout.NEVER and layer.source.startswith("$")
+    cut = asset.mask is not None and (forced or layer.cutout) != Cutout.NEVER and layer.field_name is not None
     if not cut and not (layer.whiten and asset.image.mode == "RGBA"):
         return asset
     tolerance = settings().analyze.backdrop_tolerance
@@ -281,7 +286,7 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
     window = (base_window[0] * f, base_window[1] * f, min(source.image.width, base_window[2] * f),
               min(source.image.height, base_window[3] * f))  # the photo's pixels the picture shows
     im = base.crop(base_window) if base_window != (0, 0, *base.size) else base
-    asset = source if layer.source.startswith("$") else None
+    asset = source if layer.field_name is not None else None
     if white and layer.fit == "cover":  # cover crops inside the picture: clean it before, at its own size
         im = _white_fitted(im, source, window)
     if layer.fit == "cover" and asset is not None and not layer.trim:
@@ -320,7 +325,7 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
     elif shadow is not None:
         out, dx, dy = drop_shadow(out, shadow, resolve_color(shadow.color, scene, layer.origin))
         x, y = x + dx, y + dy
-    return Placed(out, rect.x + x, rect.y + y, notes, factor if layer.source.startswith("$") else 0.0)
+    return Placed(out, rect.x + x, rect.y + y, notes, factor if layer.field_name is not None else 0.0)
 
 
 def _shadow(layer: ImageLayer, scene: Scene) -> Shadow | None:
@@ -385,8 +390,8 @@ def _masked(im: Image.Image, mask: str, radius: int) -> Image.Image:
     return out
 
 
-def _upscale_note(layer: ImageLayer, factor: float, scene: Scene) -> tuple[str, ...]:
+def _upscale_note(layer: ImageLayer, factor: float, scene: Scene) -> tuple[Note, ...]:
     """Warn when a picture is blown up noticeably (it will look soft)."""
-    if layer.source.startswith("$") and factor > settings().image.upscale_warn:
-        return (f"upscaled:{layer.name}@{scene.size.name}:x{factor:.1f}",)
+    if layer.field_name is not None and factor > settings().image.upscale_warn:
+        return (Note(WarningKind.UPSCALED, f"{layer.name}@{scene.size.name}:x{factor:.1f}"),)
     return ()

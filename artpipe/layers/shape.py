@@ -29,6 +29,7 @@ from artpipe.layers.text import (
     resolved_style,
     setting_of,
 )
+from artpipe.reasons import Note, WarningKind
 from artpipe.schema import Reader
 from artpipe.template.fields import substitute
 from artpipe.template.model import Gradient, Layer, Length, Rect
@@ -182,7 +183,7 @@ class Label(NamedTuple):
     image: Image.Image
     x: int
     y: int
-    notes: tuple[str, ...]
+    notes: tuple[Note, ...]
     fonts: tuple[str, ...]
 
 
@@ -217,10 +218,11 @@ def _label(layer: ShapeLayer, w: int, h: int, scene: Scene) -> Label | None:
     if iw <= 0 or ih <= 0:
         return None
     block = layout_text(text, style, iw, ih, scene, layer.origin, where)
-    notes: tuple[str, ...] = (f"text_truncated:{layer.name}@{scene.size.name}",) if block.truncated else ()
+    where = f"{layer.name}@{scene.size.name}"
+    notes: tuple[Note, ...] = (Note(WarningKind.TEXT_TRUNCATED, where),) if block.truncated else ()
     setting = setting_of(style, scene, layer.origin, block.size)
     label, cut = draw_block(block, style, iw, ih, color, 1.0, setting)
-    notes += (f"text_clipped:{layer.name}@{scene.size.name}",) if cut else ()
+    notes += (Note(WarningKind.TEXT_CLIPPED, where),) if cut else ()
     return Label(label, (w - iw) // 2, (h - ih) // 2, notes, faces_used(block, setting))
 
 

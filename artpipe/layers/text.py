@@ -22,6 +22,7 @@ from artpipe.layers.base import (
     read_shadow,
     resolve_color,
 )
+from artpipe.reasons import Note, WarningKind
 from artpipe.schema import Reader, single
 from artpipe.template.fields import single_reference, substitute
 from artpipe.template.model import FontSpec, Layer, Length, Rect, Shadow
@@ -175,10 +176,11 @@ def font_chain(style: TextStyle, scene: Scene, origin: str) -> tuple[str, ...]:
     """The family list with ``$field`` fonts resolved (an empty font field is skipped)."""
     chain = []
     for family in style.font.family:
-        if not family.startswith("$"):
+        name = single_reference(family)
+        if name is None:
             chain.append(family)
             continue
-        path = scene.values.get(family[1:], "")
+        path = scene.values.get(name, "")
         if not path:
             continue
         if not fonts.is_font_file(path) or not Path(path).is_file():
@@ -195,7 +197,7 @@ def brand_fonts(scene: Scene) -> tuple[str, ...]:
 
 def resolved_style(style: TextStyle, scene: Scene, origin: str) -> TextStyle:
     """The style with its ``$field`` fonts replaced by the files they name here."""
-    if not any(f.startswith("$") for f in style.font.family):
+    if not any(single_reference(f) for f in style.font.family):
         return style
     return replace(style, font=replace(style.font, family=font_chain(style, scene, origin)))
 
@@ -316,8 +318,9 @@ def paint(layer: TextLayer, rect: Rect, scene: Scene) -> Placed | None:
     stroke = resolve_color(style.stroke, scene, layer.origin) if style.stroke and style.stroke_width else None
     setting = setting_of(style, scene, layer.origin, block.size)
     im, cut = draw_block(block, style, rect.w, rect.h, color, layer.opacity, setting, stroke)
-    warnings = ((f"text_truncated:{layer.name}@{scene.size.name}",) if block.truncated else ()) + \
-        ((f"text_clipped:{layer.name}@{scene.size.name}",) if cut else ())
+    where = f"{layer.name}@{scene.size.name}"
+    warnings = ((Note(WarningKind.TEXT_TRUNCATED, where),) if block.truncated else ()) + \
+        ((Note(WarningKind.TEXT_CLIPPED, where),) if cut else ())
     x, y = rect.x, rect.y
     if style.shadow is not None:
         im, dx, dy = drop_shadow(im, style.shadow, resolve_color(style.shadow.color, scene, layer.origin))
