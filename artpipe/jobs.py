@@ -10,6 +10,7 @@ from artpipe.cutout import Isolate, read_cutout
 from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.cutouts import Cutout
 from artpipe.imaging.encode import EncodeOptions
+from artpipe.layers.image import ImageLayer
 from artpipe.lettering import Lettering, read_lettering
 from artpipe.naming import check_output_pattern, name_key, output_name
 from artpipe.outformats import encodings, named, pick, read_formats
@@ -130,9 +131,8 @@ class Task:
         for t in self.templates:
             for layers in t.layers.values():
                 for layer in layers:
-                    source = str(getattr(layer, "source", ""))
-                    if layer.role == "product" and source.startswith("$"):
-                        out.append((source[1:], str(getattr(layer, "cutout", Cutout.AUTO))))
+                    if layer.role == "product" and isinstance(layer, ImageLayer) and layer.field_name is not None:
+                        out.append((layer.field_name, layer.cutout))
         return out
 
     def product_fields(self) -> set[str]:
@@ -172,11 +172,9 @@ class Task:
         width, height = self.canvas(spec)
         out = []
         for layer in self.templates[spec.template].layers.get(spec.size, ()):
-            source = str(getattr(layer, "source", ""))
-            if layer.type == "image" and source.startswith("$"):
+            if isinstance(layer, ImageLayer) and layer.field_name is not None:
                 rect = resolve_box(layer.box, width, height)
-                out.append((source[1:], Fitted(max(1, rect.w), max(1, rect.h), str(getattr(layer, "fit", "contain")),
-                                               bool(getattr(layer, "trim", False)))))
+                out.append((layer.field_name, Fitted(max(1, rect.w), max(1, rect.h), layer.fit, layer.trim)))
         return out
 
 

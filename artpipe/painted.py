@@ -15,6 +15,7 @@ from collections.abc import Callable, Hashable
 from artpipe.assetcache import SHARED
 from artpipe.defaults import settings
 from artpipe.layers import KINDS, Placed, Scene
+from artpipe.layers.image import ImageLayer
 from artpipe.template.fields import references
 from artpipe.template.model import Layer, Rect
 
@@ -28,15 +29,19 @@ def _key(layer: Layer, rect: Rect, scene: Scene) -> Hashable | None:
     spec = repr(layer)
     fields = scene.template.fields
     picture: object = None
-    source = str(getattr(layer, "source", ""))
     if layer.type == "image":
-        picture = scene.images.get(source[1:] if source.startswith("$") else source)
+        picture = scene.images.get(_picture_key(layer))
         if picture is not None and not SHARED.holds(picture):
             return None
     named = tuple(sorted(set(references(spec))))
     fonts = tuple(scene.values.get(n, "") for n, f in fields.items() if f.type == "font")
     return (spec, rect, scene.size, tuple(scene.values.get(n, "") for n in named), fonts, scene.lang,
             scene.system_fonts, scene.locale, scene.currency, scene.cutout, scene.min_subject_px, id(picture))
+
+
+def _picture_key(layer: Layer) -> str:
+    """Which of the scene's pictures an image layer draws (its field, or its template file)."""
+    return (layer.field_name or layer.source) if isinstance(layer, ImageLayer) else ""
 
 
 def paint(layer: Layer, rect: Rect, scene: Scene) -> Placed | None:
@@ -53,7 +58,7 @@ def paint(layer: Layer, rect: Rect, scene: Scene) -> Placed | None:
     if _pixels(placed) > budget:  # too large to keep: it would push out everything else
         return placed
     # The picture is held with it, so its id (in the key) cannot be another picture's while it is kept.
-    _KEPT[key] = (placed, scene.images.get(str(getattr(layer, "source", "")).lstrip("$")))
+    _KEPT[key] = (placed, scene.images.get(_picture_key(layer)))
     while sum(_pixels(p) for p, _ in _KEPT.values()) > budget:
         _KEPT.popitem(last=False)
     return placed

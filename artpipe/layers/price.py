@@ -16,7 +16,7 @@ from artpipe.errors import RenderError
 from artpipe.layers.base import LoadContext, Placed, Scene, check_refs, read_color, read_length, resolve_color
 from artpipe.layers.text import brand_fonts, read_families
 from artpipe.schema import Reader
-from artpipe.template.fields import substitute
+from artpipe.template.fields import single_reference, substitute
 from artpipe.template.layout import anchor_offset
 from artpipe.template.model import Layer, Length, Rect
 from artpipe.text import fonts
@@ -127,7 +127,7 @@ def _market(layer: PriceLayer, scene: Scene) -> Market:
 def _settings(layer: PriceLayer, scene: Scene) -> dict[bool, Setting]:
     """How runs are set (by whether they are in the regular weight): the layer's fonts, the brand kit's,
     allowed system fonts, then every bundled family, as text layers do."""
-    named = (scene.values.get(n[1:], "") if n.startswith("$") else n for n in layer.family)
+    named = (scene.values.get(ref, "") if (ref := single_reference(n)) else n for n in layer.family)
     chain = tuple(f for f in named if f and (not fonts.is_font_file(f) or Path(f).is_file()))
     extra = (*brand_fonts(scene), *scene.system_fonts)
     return {regular: Setting(fonts.chain(chain or ("sans",), "regular" if regular else layer.weight, extra=extra),
