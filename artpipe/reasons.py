@@ -32,12 +32,8 @@ class Reason(StrEnum):
         """Whether the input itself could not be used (rather than an output of a good input)."""
         return self not in (Reason.RENDER, Reason.BUDGET, Reason.WRITE)
 
-    @property
-    def words(self) -> str:
-        return REASON_WORDS[self]
 
-
-REASON_WORDS: dict[Reason, str] = {
+REASON_WORDS: dict[Reason, str] = {  # as docs/cli.md says them
     Reason.EMPTY: "a zero-byte file",
     Reason.CORRUPT: "the image data is damaged",
     Reason.TRUNCATED: "the file is cut short (an unfinished copy or download)",

@@ -10,7 +10,7 @@ import pytest
 
 from artpipe.errors import REJECT_REASONS, InputError
 from artpipe.proofview import words as proof_words
-from artpipe.reasons import Note, Reason, WarningKind, notes, tokens, words
+from artpipe.reasons import REASON_WORDS, Note, Reason, WarningKind, notes, tokens, words
 from artpipe.results import Failure, OutputResult, ProductResult, Status
 
 DOCS = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
@@ -31,6 +31,11 @@ def test_every_warning_kind_has_words_and_reads_back(kind: WarningKind) -> None:
         assert str(note) == note.token
         assert words(note.token) == note.words
         assert note.words.startswith("the logo: " if note.about else kind.words)
+
+
+def test_every_reason_has_words() -> None:
+    assert set(REASON_WORDS) == set(Reason)
+    assert all(REASON_WORDS[r] and "_" not in REASON_WORDS[r] for r in Reason)
 
 
 def test_every_warning_kind_and_reject_reason_is_documented() -> None:
