@@ -90,7 +90,7 @@ def product_item(result: ProductResult, show: Show = display) -> Outcome:
         warnings.extend(w for w in out.warnings if w not in warnings)
         if out.check is not None:
             warnings.extend(Note(WarningKind.CHECK_FAILED, f"{out.check.preset}:{c.rule}") for c in out.check.failing)
-    said = tuple(tokens(warnings))  # the one place a result's warnings become the report's words
+    said = tuple(tokens(warnings))  # typed until here: spelt as report.json spells them
     written = result.written
     outputs = tuple(show(o.path) for o in written)
     encoded = tuple(replace(o.encoded, output=show(o.path)) for o in written if o.encoded is not None)

@@ -88,6 +88,7 @@ class Format:
 
 
 _AVIF = bool(features.check("avif"))
+# In the order messages list them ("not an image artpipe reads (JPEG, PNG, WebP, HEIC/HEIF, ...)").
 REGISTRY: tuple[Format, ...] = (
     Format("JPEG", "JPEG", (".jpg", ".jpeg"), "image/jpeg", alpha=False, lossy=True,
            magic=(((0, b"\xff\xd8\xff"),),), readers=("JPEG", "MPO"), save=_jpeg, default_quality=90),
@@ -95,14 +96,14 @@ REGISTRY: tuple[Format, ...] = (
            readers=("PNG",), save=_png, opaque_drops_alpha=True),
     Format("WEBP", "WebP", (".webp",), "image/webp", alpha=True, lossy=True,
            magic=(((0, b"RIFF"), (8, b"WEBP")),), readers=("WEBP",), save=_webp, default_quality=88),
-    Format("GIF", "GIF", (".gif",), "image/gif", alpha=True, lossy=False, magic=(((0, b"GIF8"),),), readers=("GIF",)),
-    Format("BMP", "BMP", (".bmp",), "image/bmp", alpha=False, lossy=False, magic=(((0, b"BM"),),), readers=("BMP",)),
-    Format("TIFF", "TIFF", (".tif", ".tiff"), "image/tiff", alpha=True, lossy=False,
-           magic=(((0, b"II*\x00"),), ((0, b"MM\x00*"),)), readers=("TIFF",)),
-    Format("AVIF", "AVIF", (".avif",), "image/avif", alpha=True, lossy=True, magic=_iso(b"avif", b"avis"),
-           readers=("AVIF",), save=_avif if _AVIF else None, default_quality=70),
     Format("HEIF", "HEIC/HEIF", (".heic", ".heif"), "image/heif", alpha=True, lossy=True,
            magic=_iso(b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"), readers=("HEIF",)),
+    Format("AVIF", "AVIF", (".avif",), "image/avif", alpha=True, lossy=True, magic=_iso(b"avif", b"avis"),
+           readers=("AVIF",), save=_avif if _AVIF else None, default_quality=70),
+    Format("GIF", "GIF", (".gif",), "image/gif", alpha=True, lossy=False, magic=(((0, b"GIF8"),),), readers=("GIF",)),
+    Format("TIFF", "TIFF", (".tif", ".tiff"), "image/tiff", alpha=True, lossy=False,
+           magic=(((0, b"II*\x00"),), ((0, b"MM\x00*"),)), readers=("TIFF",)),
+    Format("BMP", "BMP", (".bmp",), "image/bmp", alpha=False, lossy=False, magic=(((0, b"BM"),),), readers=("BMP",)),
 )
 BY_NAME = {f.name: f for f in REGISTRY}
 NAMES = tuple(BY_NAME)  # every format a marketplace rule may name
@@ -154,6 +155,5 @@ def written_list() -> str:
 
 
 def read_list() -> str:
-    """For messages: every format artpipe reads, as people spell them ("JPEG, PNG, WebP ... or HEIC/HEIF")."""
-    titles = [f.title for f in REGISTRY]
-    return ", ".join(titles[:-1]) + f" or {titles[-1]}"
+    """For messages: every format artpipe reads, as people spell them ("JPEG, PNG, WebP, HEIC/HEIF, ...")."""
+    return ", ".join(f.title for f in REGISTRY)
