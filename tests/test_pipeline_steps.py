@@ -6,6 +6,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from artpipe.imaging.backdrop import edge_connected, whiten
 from artpipe.imaging.normalize import Work, analyze, limit_size, trim
 from artpipe.imaging.quality import assess, edge_strength
+from artpipe.reasons import Note, WarningKind
 
 
 def white_mug_on_off_white() -> Image.Image:
@@ -56,20 +57,21 @@ def test_limit_size_never_upscales_and_scales_the_subject() -> None:
 def test_quality_warnings() -> None:
     sharp = white_mug_on_off_white()
     assert assess(sharp, size=(4000, 3000), min_side=800, blur_edge=14, dark_mean=45) == ()
-    assert assess(sharp, size=(400, 300), min_side=800, blur_edge=14, dark_mean=45) == ("low_resolution:400x300<800",)
+    assert assess(sharp, size=(400, 300), min_side=800, blur_edge=14, dark_mean=45) == \
+        (Note(WarningKind.LOW_RESOLUTION, "400x300<800"),)
     soft = sharp.filter(ImageFilter.GaussianBlur(4))
     assert edge_strength(soft) < 14 <= edge_strength(sharp)
-    assert any(w.startswith("blurry:") for w in assess(soft, size=(4000, 3000), min_side=800, blur_edge=14,
+    assert any(w.kind == WarningKind.BLURRY for w in assess(soft, size=(4000, 3000), min_side=800, blur_edge=14,
                                                         dark_mean=45))
     dark = Image.eval(sharp, lambda v: v // 8)
-    assert any(w.startswith("dark:") for w in assess(dark, size=(4000, 3000), min_side=800, blur_edge=14,
+    assert any(w.kind == WarningKind.DARK for w in assess(dark, size=(4000, 3000), min_side=800, blur_edge=14,
                                                       dark_mean=45))
 
 
 @pytest.mark.parametrize("colour", [(0, 0, 0), (128, 128, 128), (255, 255, 255)])
 def test_flat_images_are_not_blurry(colour: tuple[int, int, int]) -> None:
     flat = Image.new("RGB", (300, 300), colour)
-    assert not any(w.startswith("blurry") for w in assess(flat, size=(3000, 3000), min_side=800, blur_edge=14,
+    assert not any(w.kind == WarningKind.BLURRY for w in assess(flat, size=(3000, 3000), min_side=800, blur_edge=14,
                                                             dark_mean=45))
 
 
