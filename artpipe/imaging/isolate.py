@@ -165,6 +165,5 @@ def _color(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> I
     cleaned = clean_mask(small, product, recover=False, edges=False)
     clear = ImageChops.subtract(product, cleaned.mask)
     rgb, m = analysis_arrays(small, cleaned.mask)
-    _, before = analysis_arrays(small, product)
-    verdict = review(rgb, m, cleaned.mask, "color", cleaned.backdrop, cleared=(before >= 0.5) & (m < 0.5))
+    verdict = review(rgb, m, cleaned.mask, "color", cleaned.backdrop)
     return Isolation("color", review=verdict, clear=clear if clear.getbbox() else None)

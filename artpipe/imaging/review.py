@@ -181,34 +181,12 @@ def _shown_on_white(rgb: np.ndarray, m: np.ndarray) -> np.ndarray:
     return out
 
 
-def _cast_shadows(grad: np.ndarray, solid: np.ndarray, cleared: np.ndarray) -> np.ndarray:
-    """The pieces of ``cleared`` (what the colour path whitens beside the product) that are shadows the product
-    casts: touching the product and fading into the backdrop (their outer rim's median gradient at most
-    ``shade_soft``). A part of the product whitened by mistake ends in its own sharp outline instead, and a
-    hole enclosed by the product has no outer rim."""
-    import numpy as np
-    from scipy import ndimage
-
-    labels, n = ndimage.label(cleared, structure=np.ones((3, 3), dtype=bool))
-    if n == 0:
-        return np.zeros_like(cleared)
-    near_product = ndimage.binary_dilation(solid)
-    rim = ndimage.binary_dilation(cleared) & ~cleared & ~near_product
-    keep = np.zeros(n + 1, dtype=bool)
-    for i in np.unique(labels[near_product & cleared]):
-        around = ndimage.binary_dilation(labels == i) & rim
-        keep[i] = i > 0 and around.any() and float(np.median(grad[around])) <= settings().review.shade_soft
-    out: np.ndarray = keep[labels]
-    return out
-
-
-def _erased_edges(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel | None,
-                  cleared: np.ndarray | None = None) -> float:
+def _erased_edges(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel | None) -> float:
     """How much of the photo's structure is made white: pixels of clear edges (lines of ``erased_piece`` pixels
     or more) away from the product's own outline and from shadows, as a share of the product's area. A plain
-    backdrop and a shadow (a sizeable region of the backdrop darkened, and its rim; or a cast shadow the colour
-    path found and ``cleared``) have none; a white housing on white, the rim of a glass or a keyboard left out
-    have them."""
+    backdrop and a shadow (a sizeable region of the backdrop darkened, and its rim) have none; a white housing
+    on white, the rim of a glass or a keyboard left out have them. A narrow shadow the colour path whitened
+    beside a product does count: its steep ramp cannot be told from a polished steel rim whitened with it."""
     import numpy as np
     from scipy import ndimage
 
@@ -231,8 +209,6 @@ def _erased_edges(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel | 
             broad = (sizes >= rules.shade_area)[labels]
             # a shadow's edges are soft; a sharp edge beside a "shadow" is a light product's outline
             away &= ~(ndimage.binary_dilation(broad, iterations=rules.erased_gap) & (grad <= rules.shade_soft))
-    if cleared is not None and cleared.any():  # a narrow cast shadow darkens steeply: its ramp is no outline
-        away &= ~ndimage.binary_dilation(_cast_shadows(grad, solid, cleared), iterations=rules.erased_gap)
     away[:2, :] = away[-2:, :] = False  # the frame's own border is no structure
     away[:, :2] = away[:, -2:] = False
     labels, n = ndimage.label(away & (grad > rules.erased_grad), structure=np.ones((3, 3), dtype=bool))
@@ -260,14 +236,13 @@ def _pieces(solid: np.ndarray) -> tuple[int, float]:
 
 def review(rgb: np.ndarray, m: np.ndarray, full_mask: Image.Image | None, how: str,
            backdrop: BackdropModel | None, *, white_on_white: bool = False, cleaned: float = 0.0,
-           left_in: float = 0.0, cleared: np.ndarray | None = None) -> Review:
+           left_in: float = 0.0) -> Review:
     """Review a cut-out: ``rgb`` and ``m`` are the photo and the mask (0-1) at the analysis side, ``full_mask``
     the mask at the photo's size (for the frame's contact, judged in its own pixels), ``how`` the path (alpha,
     color, model), ``backdrop`` its model (None for a merchant's cut-out); ``white_on_white``: the product
     matched its backdrop too much to be cleaned; ``cleaned``: the share of the model's mask that cleaning
     changed (much of it: the model took a scene for the product); ``left_in``: the share of a merchant's cut-out
-    in one colour spreading from its edge, too much to be a halo (a person's clothes, the cloth it lay on);
-    ``cleared``: on the colour path, what it whitens beside the product (bool at the analysis side)."""
+    in one colour spreading from its edge, too much to be a halo (a person's clothes, the cloth it lay on)."""
     rules = settings().review
     solid = m >= 0.5
     cut = cut_sides(full_mask, hard_edges=how == "alpha") if full_mask is not None else ()
@@ -303,7 +278,7 @@ def review(rgb: np.ndarray, m: np.ndarray, full_mask: Image.Image | None, how: s
                            "floor or a shadow left in, or a light part of the product the backdrop swallowed"))
     if how in ("model", "color") and not any(kind is Doubt.BUSY for kind, _ in doubts):
         shown = solid if how == "color" else _shown_on_white(rgb, m)
-        erased = _erased_edges(rgb, shown, backdrop, cleared)
+        erased = _erased_edges(rgb, shown, backdrop)
         if erased > rules.max_erased:
             doubts.append((Doubt.ERASED, f"edges of the photo where it turns white ({erased:.1%} of the product's "
                            "area): parts of a light or clear product may be gone (a white housing, glass, a keyboard)"))
