@@ -228,6 +228,20 @@ def test_a_caption_across_the_outline_fails() -> None:
     assert [f.place for f in failing(found)] == [Place.CROSSING]
 
 
+def test_a_single_promotion_character_on_the_product_fails() -> None:
+    """特 ("special offer") alone on a starburst stuck on the product says the whole promotion in one character;
+    a single character the recognizer is unsure of, or one that is no promotion word, stays illegible."""
+    bag, mask, _ = textured_bag()
+    stuck = bag.copy()
+    ImageDraw.Draw(stuck).ellipse((340, 460, 460, 580), fill=(230, 30, 20))
+    found = text_findings(with_text(stuck, "特", (400, 520), face="NotoSansCJK-Bold.otf", px=80), mask)
+    (bad,) = failing(found)
+    assert bad.kind is TextKind.PROMO
+    assert bad.words == "特"
+    assert classify(bag, (0, 0, 10, 10), "特", 0.6)[0] is TextKind.ILLEGIBLE
+    assert classify(bag, (0, 0, 10, 10), "福", 0.99)[0] is TextKind.ILLEGIBLE
+
+
 def test_a_square_mark_off_the_product_fails_only_when_it_reads_as_text() -> None:
     """The detector also marks a buckle, a chain link or a patch of backdrop; off the product a square region is
     read, and fails only when legible (a big price sticker does; a key ring does not)."""
@@ -246,6 +260,7 @@ def test_a_square_mark_off_the_product_fails_only_when_it_reads_as_text() -> Non
 @pytest.mark.parametrize(("text", "face", "opacity", "angle", "kind"), [
     ("iStock", "NotoSans-Bold.ttf", 0.45, 0, TextKind.STOCK),
     ("iStock", "NotoSans-Bold.ttf", 0.3, 20, TextKind.STOCK),  # turned, as stock sites tile it
+    ("iStock", "NotoSans-Bold.ttf", 0.35, 45, TextKind.STOCK),  # tiled diagonally
     ("www.example.com", "NotoSans-Regular.ttf", 0.4, 0, TextKind.DOMAIN),
     ("shutterstock", "NotoSans-Bold.ttf", 0.6, 0, TextKind.STOCK),
     ("包邮 ¥99", "NotoSansCJK-Bold.otf", 0.5, 0, TextKind.PRICE),
@@ -385,13 +400,14 @@ def test_a_caption_under_a_real_product_fails_by_its_place(name: str) -> None:
     assert bad.place is Place.OUTSIDE
 
 
-@pytest.mark.parametrize("tilt", [-20, 12, 25])
+@pytest.mark.parametrize("tilt", [-20, 12, 25, 45, -52])  # a diagonal line: levelled by its own band
 def test_a_tilted_line_is_found_with_its_tilt_and_read_level(tilt: float) -> None:
     im = with_text(Image.new("RGB", (800, 600), (250, 250, 250)), "Organic Green Tea", (400, 300),
                    face="NotoSans-Regular.ttf", px=48, fill=(20, 20, 20), angle=tilt)
     (line,) = find_text(im)
     assert line.angle == pytest.approx(tilt, abs=3)
-    assert read_text(im, line.box, angle=line.angle)[0].replace(" ", "") == "OrganicGreenTea"  # spaces may go
+    words = read_text(im, line.box, angle=line.angle, band=line.band)[0]
+    assert words.replace(" ", "") == "OrganicGreenTea"  # spaces may go
 
 
 def test_dark_print_on_a_real_t_shirt_is_not_an_overlay() -> None:

@@ -50,6 +50,7 @@ class TextBox:
     box: Box
     score: float
     angle: float = 0.0  # the line's tilt in degrees, counter-clockwise as seen
+    band: tuple[float, float] | None = None  # the line's own length and thickness in image pixels, when found
     words: str = ""
     confidence: float = 0.0
     overlay: bool = False  # drawn as a semi-transparent layer over the surface
@@ -158,14 +159,20 @@ def _shapes(rows: np.ndarray, starts: np.ndarray, ends: np.ndarray, labels: np.n
 def boxes_from_map(prob: np.ndarray, size: tuple[int, int]) -> tuple[tuple[Box, float, float, float], ...]:
     """DB post-processing: regions over the threshold, scored by their mean probability, grown by the unclip
     distance and mapped to an image of ``size``; each as (box, score, tilt in degrees, thickness as a share of
-    the map's shorter side)."""
+    the map's shorter side). ``bands`` gives each one's own length and thickness in the image."""
+    return tuple(found for found, _ in _regions(prob, size))
+
+
+def _regions(prob: np.ndarray, size: tuple[int, int]) -> list[tuple[tuple[Box, float, float, float],
+                                                                     tuple[float, float]]]:
+    """``boxes_from_map``'s regions, each with its bar's (length, thickness) in the image's pixels, unclipped."""
     conf = settings()["detector"]
     bitmap = prob > conf["threshold"]
     # PaddleOCR dilates the bitmap with a 2x2 kernel so the strokes of one word join
     bitmap[:-1, :-1] |= bitmap[1:, :-1] | bitmap[:-1, 1:] | bitmap[1:, 1:]
     rows, starts, ends, labels = components(bitmap)
     if not len(rows):
-        return ()
+        return []
     sums = np.concatenate([np.zeros((prob.shape[0], 1), np.float64), np.cumsum(prob, axis=1, dtype=np.float64)],
                           axis=1)
     n = int(labels.max()) + 1
@@ -187,9 +194,10 @@ def boxes_from_map(prob: np.ndarray, size: tuple[int, int]) -> tuple[tuple[Box, 
         box = (max(0, math.floor((x0[k] - grow) * fx)), max(0, math.floor((y0[k] - grow) * fy)),
                min(size[0], math.ceil((x1[k] + grow) * fx)), min(size[1], math.ceil((y1[k] + grow) * fy)))
         if min(box[2] - box[0], box[3] - box[1]) >= conf["min_box_px"]:
-            found.append((box, round(float(score[k]), 3), round(float(angle[k]), 1),
-                          round(float(thickness[k] / min(prob.shape)), 3)))
-    return tuple(sorted(found, key=lambda f: (f[0][1], f[0][0])))
+            band = ((length[k] + 2 * grow) * fx, (thickness[k] + 2 * grow) * fy)
+            found.append(((box, round(float(score[k]), 3), round(float(angle[k]), 1),
+                           round(float(thickness[k] / min(prob.shape)), 3)), band))
+    return sorted(found, key=lambda f: (f[0][0][1], f[0][0][0]))
 
 
 def find_text(im: Image.Image, *, side: int = 640) -> tuple[TextBox, ...]:
@@ -197,28 +205,33 @@ def find_text(im: Image.Image, *, side: int = 640) -> tuple[TextBox, ...]:
     region as thick as a large caption is kept only when it reads as text (then with its words)."""
     found = []
     conf = settings()["detector"]
-    for box, score, angle, thickness in boxes_from_map(probability(im, side), im.size):
+    for (box, score, angle, thickness), band in _regions(probability(im, side), im.size):
         if thickness < conf["verify_thickness"]:
-            found.append(TextBox(box, score, angle=angle))
+            found.append(TextBox(box, score, angle=angle, band=band))
             continue
         # The detector sometimes lights up a plain, rounded part of a product (a sleeve, a cup, a wheel) as one
         # solid blob; a line that thick is kept only when the recognizer reads it with confidence.
-        words, confidence = read_text(im, box, angle=angle)
+        words, confidence = read_text(im, box, angle=angle, band=band)
         if words and confidence >= conf["verify_confidence"]:
-            found.append(TextBox(box, score, angle=angle, words=words, confidence=confidence))
+            found.append(TextBox(box, score, angle=angle, band=band, words=words, confidence=confidence))
     return tuple(found)
 
 
-def leveled(im: Image.Image, box: Box, angle: float) -> Image.Image:
-    """The line of text in ``box`` tilted by ``angle`` degrees, turned level and cut to its own band.
+def leveled(im: Image.Image, box: Box, angle: float, band: tuple[float, float] | None = None) -> Image.Image:
+    """The line of text in ``box`` tilted by ``angle`` degrees, turned level and cut to its own band: ``band``
+    (length, thickness) as the detector measured it, or else solved from the box.
 
     A bar of length L and thickness T tilted by a fills an upright box of W = L cos a + T sin a by
-    H = L sin a + T cos a; solved for L and T (well posed up to the tilt the recognizer is given)."""
+    H = L sin a + T cos a; solved for L and T (well posed only well away from 45 degrees, where the box is the
+    same square whatever the line's thickness: a watermark tiled diagonally needs the detector's band)."""
     crop = flattened(im.crop(box))
     a = math.radians(abs(angle))
     w, h = crop.size
-    length = (w * math.cos(a) - h * math.sin(a)) / math.cos(2 * a)
-    thickness = (h * math.cos(a) - w * math.sin(a)) / math.cos(2 * a)
+    if band is not None:
+        length, thickness = band
+    else:
+        length = (w * math.cos(a) - h * math.sin(a)) / math.cos(2 * a)
+        thickness = (h * math.cos(a) - w * math.sin(a)) / math.cos(2 * a)
     if length < 1 or thickness < 1:
         return crop
     turned = crop.rotate(-angle, Image.Resampling.BICUBIC, expand=True, fillcolor=(255, 255, 255))
@@ -227,12 +240,13 @@ def leveled(im: Image.Image, box: Box, angle: float) -> Image.Image:
                         round(cx + length / 2), round(cy + thickness / 2)))
 
 
-def _line(im: Image.Image, box: Box, angle: float) -> np.ndarray:
+def _line(im: Image.Image, box: Box, angle: float, band: tuple[float, float] | None = None) -> np.ndarray:
     """The crop of ``box`` as the recognizer takes it: 48 px high, BGR, normalized, padded, a batch of one."""
     conf = settings()["recognizer"]
     tilt = abs(angle)
-    if conf["min_tilt_deg"] <= tilt <= conf["max_tilt_deg"]:
-        crop = leveled(im, box, angle)
+    steepest = conf["max_tilt_deg"] if band is None else 90 - conf["min_tilt_deg"]
+    if conf["min_tilt_deg"] <= tilt <= steepest:
+        crop = leveled(im, box, angle, band)
     else:
         crop = flattened(im.crop(box))
     if crop.height >= conf["vertical_ratio"] * crop.width:
@@ -245,11 +259,13 @@ def _line(im: Image.Image, box: Box, angle: float) -> np.ndarray:
     return line[np.newaxis]
 
 
-def read_text(im: Image.Image, box: Box, *, angle: float = 0.0) -> tuple[str, float]:
-    """The words in ``box`` of ``im`` (a line tilted by ``angle`` degrees, as found) and the recognizer's
-    confidence (the mean probability of the characters kept)."""
+def read_text(im: Image.Image, box: Box, *, angle: float = 0.0,
+              band: tuple[float, float] | None = None) -> tuple[str, float]:
+    """The words in ``box`` of ``im`` (a line tilted by ``angle`` degrees, as found, of ``band``'s length and
+    thickness when known) and the recognizer's confidence (the mean probability of the characters kept)."""
     model = _load(RECOGNIZER)
-    out = np.asarray(model.session.run([model.output_name], {model.input_name: _line(im, box, angle)})[0])[0]
+    line = _line(im, box, angle, band)
+    out = np.asarray(model.session.run([model.output_name], {model.input_name: line})[0])[0]
     best, prob = out.argmax(axis=1), out.max(axis=1)
     # greedy CTC: drop a class repeated in the next step, then the blanks
     keep = np.ones(len(best), dtype=bool)
@@ -285,8 +301,8 @@ def judge(im: Image.Image, found: TextBox, place: Place) -> TextBox:
     printed brand or label passes."""
     off = place in (Place.OUTSIDE, Place.CROSSING)
     where = "outside the product" if place is Place.OUTSIDE else "across the product's outline"
-    words, confidence = (found.words, found.confidence) if found.words else read_text(im, found.box,
-                                                                                     angle=found.angle)
+    words, confidence = (found.words, found.confidence) if found.words else \
+        read_text(im, found.box, angle=found.angle, band=found.band)
     kind, overlay = classify(im, found.box, words, confidence)
     read = replace(found, words=words, confidence=confidence, overlay=overlay, place=place, kind=kind)
     if off:

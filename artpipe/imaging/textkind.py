@@ -162,6 +162,8 @@ def classify(im: Image.Image, box: tuple[int, int, int, int], words: str,
     conf = settings()["recognizer"]
     # letters, digits and symbols (a currency sign counts; punctuation and spaces do not)
     chars = sum(unicodedata.category(c)[0] in "LNS" for c in words)
+    if words.strip() in conf["single_promo"] and confidence >= conf["single_confidence"]:
+        return TextKind.PROMO, overlay  # 特 alone on a starburst: the sticker's whole message
     if chars < conf["min_chars"] or confidence < conf["min_confidence"]:
         return TextKind.ILLEGIBLE, overlay  # a light smear is not taken for a watermark
     kind = kind_of_words(words)
