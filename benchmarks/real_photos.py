@@ -39,7 +39,7 @@ def _mask_view(path: Path) -> tuple[Image.Image, str]:
     """The product as artpipe isolates it (checkerboard where it is cut away) and how it was isolated."""
     asset = normalize(open_image(path), NormalizeOptions(cutout="auto"))
     picture = asset.cutout()
-    how = asset.isolation + "".join(f" {w}" for w in asset.warnings if w in ("no_subject", "scene_photo"))
+    how = asset.isolation + "".join(f" {w}" for w in asset.warnings if str(w) in ("no_subject", "scene_photo"))
     board = Image.new("RGBA", picture.size, (255, 255, 255, 255))
     cell = max(4, max(picture.size) // 24)
     draw = ImageDraw.Draw(board)
