@@ -45,3 +45,21 @@ def test_a_cutouts_own_shadow_is_left_out_on_white() -> None:
     assert cleared.getpixel((200, 200)) == 255  # the body
     assert 0 < cleared.getpixel((140, 200)) < 255  # its anti-aliased edge stays soft
     assert im.getchannel("A").getpixel((110, 355)) > 60  # the cut-out did carry it
+
+
+def test_a_cutouts_soft_outline_is_kept_whole_on_white() -> None:
+    # A model's mask holds a product's outline at 94% for a few pixels before it drops (the guided filter's
+    # ramp), and its outermost pixels are faint on white: all of it is the product's edge. Clearing it as a
+    # "shadow away from the body" or as faint cut teeth into a dark bag's smooth side once it was enlarged.
+    from artpipe.imaging.backdrop import clear_faint
+
+    im = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    navy = Image.new("RGBA", im.size, (30, 40, 90, 255))
+    for radius, alpha in ((150, 40), (149, 120), (148, 240), (144, 255)):  # outermost first
+        disc = Image.new("L", im.size, 0)
+        ImageDraw.Draw(disc).ellipse((200 - radius, 200 - radius, 200 + radius, 200 + radius), fill=alpha)
+        im.paste(navy, (0, 0), disc)
+    before = im.getchannel("A")
+    assert [before.getpixel((x, 200)) for x in range(344, 352)] == [255, 248, 248, 248, 248, 141, 40, 0]
+    cleared = clear_faint(im, 28).getchannel("A")
+    assert [cleared.getpixel((x, 200)) for x in range(344, 352)] == [255, 248, 248, 248, 248, 141, 40, 0]

@@ -15,6 +15,8 @@ from PIL import Image, ImageChops, ImageFilter
 _ANALYSIS_SIDE = 512
 _RUN = re.compile(rb"\xff+")
 _OPAQUE = 250  # alpha from here up is the product itself, never cleared
+_BODY = 192  # alpha from here up is mostly product: its body, whose soft edge is kept (a mask may hold 240 for
+# several pixels inside a product's outline; a shadow a cut-out carries is far fainter)
 _EDGE_REACH = 7  # MaxFilter size: a cut-out's soft edge reaches 3 px from its opaque body; beyond is a shadow
 _EDGE_BAND = 3  # MaxFilter size: the pixel next to the product (at the picture's size) keeps the soft ramp
 
@@ -138,8 +140,14 @@ def faint_cleared_alpha(im: Image.Image, tolerance: int) -> Image.Image | None:
     see_through = part_alpha.point(lambda a: 255 if a < _OPAQUE else 0)
     # See-through pixels away from the product's opaque body are no edge of it: a shadow the cut-out carries
     # (a soft ellipse under a bottle), which a white-background image leaves out whatever its shade.
-    body = part_alpha.point(lambda a: 255 if a >= _OPAQUE else 0).filter(ImageFilter.MaxFilter(_EDGE_REACH))
+    opaque = part_alpha.point(lambda a: 255 if a >= _BODY else 0)
+    body = opaque.filter(ImageFilter.MaxFilter(_EDGE_REACH))
     away = ImageChops.multiply(see_through, ImageChops.invert(body))
-    clear = ImageChops.lighter(ImageChops.multiply(faint, see_through), away)
+    # Within two pixels of the body a see-through pixel is the product's anti-aliased outline (a dark bag's
+    # soft edge is faint on white too): clearing those cut teeth into a smooth outline once the picture was
+    # enlarged. Beyond, faint pixels (a grey floor, a soft shadow's rim) still go.
+    edge = opaque.filter(ImageFilter.MaxFilter(5))
+    clear = ImageChops.lighter(ImageChops.multiply(ImageChops.multiply(faint, see_through), ImageChops.invert(edge)),
+                               away)
     alpha.paste(ImageChops.subtract(part_alpha, clear), box[:2])
     return alpha
