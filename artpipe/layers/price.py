@@ -20,7 +20,7 @@ from artpipe.template.fields import single_reference, substitute
 from artpipe.template.layout import anchor_offset
 from artpipe.template.model import Layer, Length, Rect
 from artpipe.text import fonts
-from artpipe.text.draw import Setting, draw_line, line_width
+from artpipe.text.draw import Setting, draw_line, ink, line_width
 from artpipe.text.prices import (
     DEFAULT_LOCALE,
     Market,
@@ -104,17 +104,21 @@ Run = tuple[str, int, bool, bool]  # text, pixel size, struck through, in the re
 
 
 def _runs(layer: PriceLayer, price: Price, extra: tuple[Price | None, str], big: int) -> list[Run]:
-    """(text, px, struck, regular) for each run, left to right as drawn, at integer size ``big``."""
+    """(text, px, struck, regular) for each run, left to right as drawn, at integer size ``big``. A right-to-left
+    price is read from the right: the original price and the discount stand on its left."""
     small, sign = max(1, round(big * layer.decimals_scale)), max(1, round(big * layer.symbol_scale))
     sizes = {Part.SIGN: sign, Part.GAP: sign, Part.INTEGER: big, Part.DASH: big, Part.DECIMALS: small,
              Part.WORD: small}
     runs: list[Run] = [(p.text, sizes[p.kind], False, False) for p in price.visual()]
     was, off = extra
     tail = max(1, round(big * layer.was_scale))
-    if was is not None:  # after a gap, each part struck through, in its own drawing order
-        runs += [("  ", tail, False, True), *((p.text, tail, True, True) for p in was.visual())]
+    after: list[list[Run]] = []  # after a gap each, in reading order
+    if was is not None:  # each part struck through, in its own drawing order
+        after.append([("  ", tail, False, True), *((p.text, tail, True, True) for p in was.visual())])
     if off:
-        runs.append(("  " + off, tail, False, False))
+        after.append([("  ", tail, False, False), (off, tail, False, False)])
+    for group in after:
+        runs = [*group[1:], group[0], *runs] if price.rtl else [*runs, *group]
     return [run for run in runs if run[0]]
 
 
@@ -136,6 +140,15 @@ def _settings(layer: PriceLayer, scene: Scene) -> dict[bool, Setting]:
 
 def _width(runs: list[Run], setting: dict[bool, Setting]) -> float:
     return sum(line_width(text, _at(setting[regular], px)) for text, px, _, regular in runs)
+
+
+def _overhang(runs: list[Run], setting: dict[bool, Setting], big: int) -> tuple[int, int]:
+    """How far the runs' ink reaches above and below the integer's em box (an Arabic sign's tail, a Thai
+    mark): room the fit keeps inside the box, so nothing is clipped."""
+    em_above = round(big * settings().text.baseline)
+    reach = [ink(text, _at(setting[regular], px)) for text, px, _, regular in runs if text.strip()]
+    above, below = max((r[0] for r in reach), default=0), max((r[1] for r in reach), default=0)
+    return max(0, above - em_above), max(0, below - (big - em_above))
 
 
 def _at(setting: Setting, px: int) -> Setting:
@@ -179,7 +192,8 @@ def paint(layer: PriceLayer, rect: Rect, scene: Scene) -> Placed | None:
     lo, hi = min(low, top_size), top_size
     while lo <= hi:  # the largest integer size whose runs fit the box
         mid = (lo + hi) // 2
-        if mid <= rect.h and _width(_runs(layer, price, extra, mid), setting) <= rect.w:
+        runs = _runs(layer, price, extra, mid)
+        if mid + sum(_overhang(runs, setting, mid)) <= rect.h and _width(runs, setting) <= rect.w:
             best, lo = mid, mid + 1
         else:
             hi = mid - 1
@@ -196,9 +210,10 @@ def _draw(layer: PriceLayer, runs: list[Run], big: int, rect: Rect, scene: Scene
     out = Image.new("RGBA", (rect.w, rect.h), (0, 0, 0, 0))
     draw = ImageDraw.Draw(out)
     width = round(_width(runs, setting))
-    left, y = anchor_offset(width, big, rect.w, rect.h, layer.anchor)
+    above, below = _overhang(runs, setting, big)
+    left, y = anchor_offset(width, big + above + below, rect.w, rect.h, layer.anchor)
     x = float(left)
-    baseline = y + round(big * settings().text.baseline)
+    baseline = y + above + round(big * settings().text.baseline)
     color, was_color = (resolve_color(c, scene, layer.origin) for c in (layer.color, layer.was_color))
     for text, px, struck, regular in runs:
         fill = was_color if struck else color
