@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from PIL import Image, ImageChops
 
 from artpipe.errors import RenderError
+from artpipe.layers.price import PriceLayer
 from artpipe.render import render
 from artpipe.template.find import bundled_templates
 from artpipe.template.layout import resolve_box
@@ -244,3 +245,51 @@ def test_an_original_price_in_words_is_struck_through_as_written(tmp_path: Path)
     t = load_template(price_template(tmp_path))
     out = render(t, "s", {"price": "¥299", "was": "原价"}, {}).image
     assert ink_box(out, (255, 0, 0))[2] <= 600
+
+
+def test_a_sign_reaching_below_the_baseline_is_not_clipped_by_its_box(tmp_path: Path) -> None:
+    """The Arabic sign's tail reaches below the digits' em box: the fit keeps room for it in the box."""
+    path = price_template(tmp_path, "{left: 0, top: 0, width: 600, height: 100}")
+    at_bottom = "value: $price, anchor: bottom-left, symbol_scale: 1,"  # the sign as big as the digits
+    path.write_text(path.read_text(encoding="utf-8").replace("value: $price,", at_bottom), encoding="utf-8")
+    out = render(load_template(path), "s", {"price": "45 ر.س"}, {}).image.convert("L")
+    assert out.crop((0, 0, 600, 100)).point(lambda v: 255 if v < 128 else 0).getbbox() is not None
+    # At most the tail's anti-aliased edge in the box's last row: a tail cut at the edge leaves solid ink there.
+    assert out.crop((0, 99, 600, 100)).point(lambda v: 255 if v < 128 else 0).getbbox() is None
+
+
+def test_a_right_to_left_price_has_its_original_price_and_discount_on_its_left(tmp_path: Path) -> None:
+    path = price_template(tmp_path)
+    t = load_template(path)
+    out = render(t, "s", {"price": "45", "was": "60"}, {}, locale="ar-SA").image
+    assert ink_box(out, (255, 0, 0))[2] < ink_box(out, (0, 0, 0))[0]  # read first, the price is on the right
+    ltr = render(t, "s", {"price": "¥45", "was": "¥60"}, {}).image
+    assert ink_box(ltr, (0, 0, 0))[2] < ink_box(ltr, (255, 0, 0))[0]
+    path.write_text(path.read_text(encoding="utf-8").replace("value: $price,", "value: $price, discount: true,"),
+                    encoding="utf-8")
+    out = render(load_template(path), "s", {"price": "45", "was": "60"}, {}, locale="ar-SA").image
+    assert ink_box(out, (0, 0, 0))[0] < ink_box(out, (255, 0, 0))[0] - 20  # "-25%" read last, on the far left
+
+
+def test_every_bundled_template_writes_a_bare_price_the_markets_way() -> None:
+    """Each bundled template's prices (sale-badge-tile's tag and original price too) are price layers: a bare
+    number in ar-SA gets the riyal sign, which only the Arabic face draws."""
+    from test_render import asset_of, product_photo
+
+    asset = asset_of(product_photo())
+    checked = 0
+    for name, path in bundled_templates().items():
+        t = load_template(path)
+        for size in t.size_names:
+            priced = [layer for layer in t.layers[size] if layer.role == "price" and layer.type != "shape"]
+            if not priced:
+                continue
+            assert all(isinstance(layer, PriceLayer) for layer in priced), f"{name}@{size}"
+            values = {n: f.example for n, f in t.fields.items() if f.example and f.type != "image"}
+            values.update({layer.value.lstrip("$"): "45" for layer in priced if isinstance(layer, PriceLayer)})
+            out = render(t, size, values, {n: asset for n, f in t.fields.items() if f.type == "image"},
+                         locale="ar-SA")
+            faces = {face for layer, face in out.fonts if layer in {p.name for p in priced}}
+            assert any("Arabic" in face for face in faces), f"{name}@{size}: {faces}"
+            checked += 1
+    assert checked >= 9  # coupon-strip, price-tag-card, promo-banner, sale-badge-tile at every size
