@@ -29,7 +29,7 @@ from artpipe.template.load import load_template
 from artpipe.template.model import Rect, Template
 from artpipe.text import fonts
 from artpipe.text.draw import Setting, draw_line
-from artpipe.text.prices import Market, format_discount, read_price
+from artpipe.text.prices import Market, format_discount, read_original, read_price
 
 ROOT = Path(__file__).resolve().parent.parent
 MARGIN = 10  # px shown around each price box, so a sign or stroke past the box shows
@@ -90,7 +90,7 @@ def drawn_text(case: Case) -> str:
     price = read_price(case.value, market)
     if price is None:
         return "(not a price)"
-    was = read_price(case.was, Market(case.locale, price.currency)) if case.was else None
+    was = read_original(case.was, price, market) if case.was else None
     off = format_discount(price.amount, was.amount, case.locale) if case.discount and was is not None else ""
     return " ".join(part for part in (price.text, f"~~{was.text}~~" if was else "", off) if part)
 

@@ -17,7 +17,15 @@ from artpipe.template.find import bundled_templates
 from artpipe.template.layout import resolve_box
 from artpipe.template.load import load_template
 from artpipe.text import fonts
-from artpipe.text.prices import Market, Part, currency_of, format_discount, format_price, read_price
+from artpipe.text.prices import (
+    Market,
+    Part,
+    currency_of,
+    format_discount,
+    format_price,
+    read_original,
+    read_price,
+)
 
 from conftest import assert_matches_golden
 
@@ -202,6 +210,17 @@ def test_a_bare_was_price_is_in_the_prices_currency(tmp_path: Path) -> None:
     assert ImageChops.difference(bare, written).getbbox() is None
 
 
+@pytest.mark.parametrize(("was", "market", "drawn"), [
+    ("1800", Market("ja-JP", ""), "¥1,800"),  # as the price writes its sign, not CLDR's full-width ￥
+    ("60", Market("ar-SA", ""), "60\u00a0ر.س"),
+    ("原价", CN, "原价"),  # words without a number, kept as written
+])
+def test_a_bare_original_price_takes_the_prices_sign(was: str, market: Market, drawn: str) -> None:
+    price = read_price({"ja-JP": "¥1,299", "ar-SA": "45 ر.س"}.get(market.locale, "¥99"), market)
+    assert price is not None
+    assert read_original(was, price, market).text == drawn
+
+
 @pytest.mark.parametrize(("locale", "drawn"), [("zh-CN", "-20%"), ("ru-RU", "-20\u00a0%"), ("tr-TR", "-%20")])
 def test_the_discount_is_written_in_the_markets_order(locale: str, drawn: str) -> None:
     assert format_discount(Decimal(80), Decimal(100), locale) == drawn
@@ -293,3 +312,34 @@ def test_every_bundled_template_writes_a_bare_price_the_markets_way() -> None:
             assert any("Arabic" in face for face in faces), f"{name}@{size}: {faces}"
             checked += 1
     assert checked >= 9  # coupon-strip, price-tag-card, promo-banner, sale-badge-tile at every size
+
+
+# A subset of the markets for the other templates with price layers: right to left with an original price, Thai,
+# Indian grouping, Swiss "no cents", Japanese with a word after the number, Traditional Chinese.
+FEW_MARKETS = [("ar-SA", "45", "60"), ("th-TH", "฿390", "590"), ("hi-IN", "129999", ""),
+               ("de-CH", "CHF 1'299.–", ""), ("ja-JP", "¥1,299起", "1800"), ("zh-Hant-TW", "1299", "")]
+
+
+@pytest.mark.parametrize(("name", "size"), [("coupon-strip", "mobile"), ("coupon-strip", "pc"),
+                                            ("price-tag-card", "square"), ("price-tag-card", "tall"),
+                                            ("sale-badge-tile", "square"), ("sale-badge-tile", "small")])
+def test_price_layers_of_other_templates_in_a_few_markets_match_golden(name: str, size: str,
+                                                                       update_goldens: bool) -> None:
+    """The price boxes of a template at one size (all its price layers, framed together), one market a row."""
+    from test_render import asset_of, product_photo
+
+    t = load_template(bundled_templates()[name])
+    canvas = t.size(size)
+    priced = [layer for layer in t.layers[size] if isinstance(layer, PriceLayer)]
+    fields = {layer.value.lstrip("$") for layer in priced} & {"price", "c1", "was"}
+    boxes = [resolve_box(layer.box, canvas.width, canvas.height) for layer in priced
+             if layer.value.lstrip("$") in fields]
+    left, top = min(b.x for b in boxes), min(b.y for b in boxes)
+    right, bottom = max(b.x + b.w for b in boxes), max(b.y + b.h for b in boxes)
+    images = {n: asset_of(product_photo()) for n, f in t.fields.items() if f.type == "image"}
+    sheet = Image.new("RGB", (right - left, (bottom - top) * len(FEW_MARKETS)), "white")
+    for i, (locale, price, was) in enumerate(FEW_MARKETS):
+        values = {"name": "Mug", "price": price, "c1": price, "was": was}
+        out = render(t, size, {k: v for k, v in values.items() if k in t.fields}, images, locale=locale)
+        sheet.paste(out.image.convert("RGB").crop((left, top, right, bottom)), (0, i * (bottom - top)))
+    assert_matches_golden(sheet, f"{name}-prices-{size}", update_goldens)

@@ -6,7 +6,6 @@ data (see text/prices.py); every character is drawn by the font chain text layer
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -26,9 +25,9 @@ from artpipe.text.prices import (
     Market,
     Part,
     Price,
-    PricePart,
     format_discount,
     locale_of,
+    read_original,
     read_price,
 )
 
@@ -172,10 +171,7 @@ def paint(layer: PriceLayer, rect: Rect, scene: Scene) -> Placed | None:
     market = _market(layer, scene)
     price = _read(text, market, layer, where)
     was_text = substitute(layer.was, scene.values).strip()
-    # A bare original price is in the price's own currency, written the same way; words without a number
-    # ("原价") are struck through as written, as before.
-    was = (read_price(was_text, Market(market.locale, price.currency or market.currency))
-           or Price((PricePart(Part.WORD, was_text),), Decimal(0))) if was_text else None
+    was = read_original(was_text, price, market) if was_text else None
     off = format_discount(price.amount, was.amount, market.locale) \
         if layer.discount and was is not None and was.currency == price.currency else ""
     extra = (was, off)

@@ -281,6 +281,15 @@ def read_price(text: str, market: Market) -> Price | None:
     return Price(parts, amount, code, upper, rtl_paragraph(text))
 
 
+def read_original(text: str, price: Price, market: Market) -> Price:
+    """The original price shown struck through after ``price``: a bare number is in the price's currency with
+    its sign as the price writes it (``¥1,800`` after ``¥1,299``, not CLDR's ``￥1,800`` in ja-JP); words
+    without a number (``原价``) are kept as written, with no amount."""
+    sign = next((p.text for p in price.parts if p.kind is Part.SIGN), "")
+    found = read_price(text, Market(market.locale, sign or price.currency or market.currency))
+    return found if found is not None else Price((PricePart(Part.WORD, text),), Decimal(0))
+
+
 def _bare(amount: Decimal, upper: Decimal | None, number: list[PricePart], words: list[PricePart],
           market: Market) -> Price:
     """A number without a sign, written in the market's way (its grouping, decimal mark, sign and side), with
