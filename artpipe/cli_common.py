@@ -14,8 +14,7 @@ import click
 
 from artpipe.errors import ConfigError
 from artpipe.executors import DaskExecutor
-from artpipe.reasons import Reason
-from artpipe.report import Outcome
+from artpipe.report import Outcome, what_went_wrong
 
 T = TypeVar("T")
 
@@ -129,11 +128,8 @@ def with_progress(total: int | None, label: str, quiet: bool, run: Callable[[Cal
 
 
 def problem_line(outcome: Outcome) -> str:
-    """One failed or rejected item: a render failure already names its product's line in the job (as validate
-    does), which says more than the photo; anything else is about its input, named first."""
-    if outcome.reason == Reason.RENDER:
-        return f"{outcome.status}: {outcome.message}"
-    return f"{outcome.status}: {outcome.input}: {outcome.message}"
+    """One failed or rejected item, after its status (see report.what_went_wrong)."""
+    return f"{outcome.status}: {what_went_wrong(outcome)}"
 
 
 def progress_line(label: str, done: int, total: int, seconds: float) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from artpipe.files import write_text_atomic
 from artpipe.paths import display
-from artpipe.reasons import Note, WarningKind, tokens
+from artpipe.reasons import Note, Reason, WarningKind, tokens
 from artpipe.results import Encoded, Failure, FileResult, OutputCheck, ProductResult, Status
 
 STATUSES = tuple(str(s) for s in Status)  # item statuses, part of the report contract (see results.Status)
@@ -59,6 +59,15 @@ class Outcome:
 
 
 Show = Callable[[Path], str]  # a path as this report shows it
+
+
+def what_went_wrong(outcome: Outcome) -> str:
+    """A failed or rejected item in one line: a render failure already names its product's line in the job
+    (``job.yaml:4: mug-01: promo-banner: layer price at size wide: ...``, as validate says it), which says
+    more than the photo; anything else is about its input, named first."""
+    if outcome.reason == Reason.RENDER:
+        return outcome.message
+    return f"{outcome.input}: {outcome.message}"
 
 
 def told(failure: Failure, show: Show = display) -> str:

@@ -474,6 +474,25 @@ def test_a_request_with_nothing_to_render_fails_with_the_reason(tmp_path: Path) 
     assert (root / "inbox" / "requests" / "photos" / "bad.jpg").is_file()  # the request's material stays
 
 
+def test_a_request_failing_to_render_says_it_like_validate_without_the_photo_in_front(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    requests = root / "inbox" / "requests"
+    (requests / "photos").mkdir(parents=True)
+    shutil.copy(SAMPLES / "photos" / "mug-sideways.jpg", requests / "photos" / "mug.jpg")
+    (requests / "y.yaml").write_text("campaign: y\npresets: mobile.banner\ntemplates: {mobile.banner: promo-banner}\n"
+                                     "products:\n  - {sku: a, product: photos/mug.jpg, headline: Hi, price: call us}\n",
+                                     encoding="utf-8")
+    failures, lines = run_once(root)
+    assert failures == 1
+    error = json.loads((root / "failed" / "requests" / "y.yaml.error.json").read_text())
+    assert error["reason"] == "render"
+    # which file and line, what is wrong, what to do: the request's line, as validate names it, not the photo
+    assert error["message"] == (f"{requests / 'y.yaml'}:5: a: promo-banner: layer price at size mobile.banner: "
+                                "'call us' is not a price (write it like ¥39.90, 39.90 or 1.299,00 €)")
+    assert error["what_to_do"] == f"fix the request or its photos, then: artpipe retry --config {root}"
+    assert f"failed: requests/y.yaml: render: {error['message']}" in lines
+
+
 def test_the_watcher_counts_what_became_of_each_input_not_its_log_line(tmp_path: Path) -> None:
     from artpipe.inbox.process import Fate, Settled
 

@@ -30,7 +30,7 @@ from artpipe.outformats import named
 from artpipe.paths import UnsafePath, inside
 from artpipe.products import Product
 from artpipe.reasons import Reason
-from artpipe.report import Outcome, count
+from artpipe.report import Outcome, count, what_went_wrong
 from artpipe.sources import digest
 from artpipe.template.find import find_template
 from artpipe.template.load import load_template
@@ -247,7 +247,7 @@ class Processor:
         outputs = [o for outcome in result.outcomes for o in outcome.outputs]
         if not outputs:
             first = next((o for o in result.outcomes if o.status != "ok"), None)
-            reason, message = (first.reason or "render", f"{first.input}: {first.message}") if first else \
+            reason, message = (first.reason or "render", what_went_wrong(first)) if first else \
                 ("render", "the request has no products")
             return self._fail(item, reason, message, "fix the request or its photos, then: " + self._retry)
         failing = sum(1 for o in result.outcomes for c in o.checks if not c.passed)
