@@ -44,6 +44,7 @@ from artpipe.incremental import Cache, Decision
 from artpipe.jobs import Job, load_job, missing_inputs, output_formats, plan
 from artpipe.main_images import plan_main_images
 from artpipe.naming import Namer
+from artpipe.paths import command as command
 from artpipe.paths import display as display
 from artpipe.presets import Catalog as Catalog
 from artpipe.presets import expand, load_presets, unknown_preset_hint

@@ -16,6 +16,7 @@ from artpipe.api import (
     Cutout,
     NormalizeOptions,
     bundled_template_list,
+    command,
     copy_template,
     count,
     display,
@@ -302,7 +303,7 @@ def copy_template_command(name: str, dest: Path) -> None:
         target = copy_template(name, dest)
     except ConfigError as exc:
         fail_config(exc, "nothing was copied")
-    click.echo(f"copied {name} to {target}; edit it, then: artpipe preview {target}")
+    click.echo(f"copied {name} to {target}; edit it, then: {command('artpipe', 'preview', target)}")
 
 
 @templates.command("import")
@@ -330,7 +331,7 @@ def import_template_command(psd: Path, dest: Path) -> None:
     sizes = ", ".join(f"{k} {v['width']}x{v['height']}" for k, v in done.report["sizes"].items())
     counts = ", ".join(f"{n} {a}" for a, n in done.report["counts"].items() if n)
     click.echo(f"imported {psd} to {done.template} ({sizes}; {counts}); report: {done.report_file}")
-    click.echo(f"next: artpipe validate {dest} && artpipe preview {dest} --boxes")
+    click.echo(f"next: {command('artpipe', 'validate', dest)} && {command('artpipe', 'preview', dest, '--boxes')}")
 
 
 def _list_templates(as_json: bool) -> None:

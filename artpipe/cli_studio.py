@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from artpipe.api import add_studio_user, load_workspace, public_origin, studio_app, studio_users
+from artpipe.api import add_studio_user, command, load_workspace, public_origin, studio_app, studio_users
 from artpipe.cli_common import EXIT_CONFIG, JOBS_OPTION, executor_from, executor_options, fail_config
 from artpipe.errors import ConfigError
 
@@ -56,7 +56,7 @@ def serve(config: Path, host: str, port: int, public_url: str | None, jobs: int 
         if (public or origin) and not studio_users(ws):
             why = f"serving it at {origin}" if origin else f"listening on {host}"
             click.echo(f"error: {why} lets other machines in, so the studio needs users; add one "
-                       f"with: artpipe users add NAME --config {config}", err=True)
+                       f"with: {command('artpipe', 'users', 'add', 'NAME', '--config', config)}", err=True)
             raise SystemExit(EXIT_CONFIG)
         if cluster is not None:
             cluster.check()  # before anything is served: a scheduler that does not answer is a usage error

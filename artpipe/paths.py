@@ -7,6 +7,7 @@ absolute, climb out with ``..``, name a Windows drive, or reach through a link. 
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path, PurePosixPath
 
 
@@ -19,6 +20,12 @@ def display(path: Path, absolute: bool = False) -> str:
         except ValueError:
             pass
     return os.path.abspath(path)  # "..", "." folded away, links kept as named
+
+
+def command(*words: str | Path) -> str:
+    """A command as a hint prints it, to copy and paste: each word shell-quoted, so a path with spaces or
+    quotes stays one word (``artpipe watch --config '/Users/anna/My Studio'``)."""
+    return shlex.join(str(w) for w in words)
 
 
 class UnsafePath(ValueError):

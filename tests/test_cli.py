@@ -259,6 +259,18 @@ def test_templates_by_name_preview_show_and_copy(tmp_path: Path, monkeypatch: py
     assert "promo-banner" in missing.output
 
 
+def test_a_copied_templates_next_command_pastes_whole_with_spaces_in_its_path(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    copied = CliRunner().invoke(main, ["templates", "copy", "shop-sign", "my templates"])
+    assert copied.exit_code == 0, copied.output
+    said, _, then = copied.output.strip().partition("; edit it, then: ")
+    assert said == f"copied shop-sign to {Path('my templates') / 'shop-sign'}"
+    assert shlex.split(then) == ["artpipe", "preview", str(Path("my templates") / "shop-sign")]
+
+
 def test_settings_people_set_per_machine_come_from_the_environment(tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     job = Path(__file__).resolve().parent.parent / "samples" / "jobs" / "spring-sale.yaml"

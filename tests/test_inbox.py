@@ -571,3 +571,22 @@ def test_a_failed_file_says_how_to_retry_it_in_this_workspace(tmp_path: Path) ->
     assert run_once(root)[0] == 1
     error = json.loads((root / "failed" / "broken.jpg.error.json").read_text())
     assert error["what_to_do"] == f"fix it, then: artpipe retry --config {root.resolve()}"
+
+
+def test_hints_quote_a_workspace_path_with_spaces_so_the_command_pastes_whole(tmp_path: Path) -> None:
+    import shlex
+
+    from artpipe.inbox.status import why_waiting
+
+    root = workspace(tmp_path / "Anna's drive" / "Spring shoot")
+    ws = load_workspace(root)
+    (root / "inbox" / "mug.jpg").write_bytes(jpeg_bytes(photo()))
+    hint = why_waiting(ws, root / "inbox" / "mug.jpg", 600.0, running=False)
+    prefix = "no watcher is running: start one with "
+    assert hint.startswith(prefix)
+    assert shlex.split(hint.removeprefix(prefix)) == ["artpipe", "watch", "--config", str(ws.root)]
+    (root / "inbox" / "broken.jpg").write_bytes(b"<html>")
+    run_once(root)
+    error = json.loads((root / "failed" / "broken.jpg.error.json").read_text())
+    todo = error["what_to_do"].removeprefix("fix it, then: ")
+    assert shlex.split(todo) == ["artpipe", "retry", "--config", str(ws.root)]

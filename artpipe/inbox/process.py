@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shlex
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from artpipe.inbox.routes import route_for
 from artpipe.jobs import RenderSpec, Task
 from artpipe.naming import output_name, safe_part
 from artpipe.outformats import named
-from artpipe.paths import UnsafePath, inside
+from artpipe.paths import UnsafePath, command, inside
 from artpipe.products import Product
 from artpipe.reasons import Reason
 from artpipe.report import Outcome, count, what_went_wrong
@@ -307,7 +306,7 @@ class Processor:
     @property
     def _retry(self) -> str:
         """The retry command for this workspace: a hint that names it works from any folder."""
-        return f"artpipe retry --config {shlex.quote(str(self.ws.root))}"
+        return command("artpipe", "retry", "--config", self.ws.root)
 
     def _fail(self, item: Pending, reason: str, message: str, todo: str) -> Settled:
         dest = move_into(item.path, self.ws.failed, Path(item.rel))

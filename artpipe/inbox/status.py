@@ -13,6 +13,7 @@ from artpipe.inbox.ledger import Ledger
 from artpipe.inbox.process import is_request, sidecar_of
 from artpipe.inbox.settle import looks_complete
 from artpipe.inbox.watch import candidates
+from artpipe.paths import command
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def why_waiting(ws: Workspace, path: Path, age: float, running: bool) -> str:
     if not is_request(rel) and sidecar_of(path) is None and age < ws.settle_seconds + ws.sidecar_wait_seconds:
         return f"waiting up to {ws.sidecar_wait_seconds:g} s for its sidecar ({path.stem}.yaml)"
     if not running:
-        return f"no watcher is running: start one with artpipe watch --config {ws.root}"
+        return f"no watcher is running: start one with {command('artpipe', 'watch', '--config', ws.root)}"
     return "ready: the watcher takes it on its next pass"
 
 

@@ -10,7 +10,6 @@ import io
 import math
 import re
 import secrets
-import shlex
 import time
 import unicodedata
 import zipfile
@@ -40,7 +39,7 @@ from artpipe.executors import Executor
 from artpipe.imaging.formats import IMAGE_EXTENSIONS
 from artpipe.inbox.retry import retry_failed
 from artpipe.inbox.status import inbox_status
-from artpipe.paths import UnsafePath, inside
+from artpipe.paths import UnsafePath, command, inside
 from artpipe.presets import load_platforms, load_presets
 from artpipe.proof import proof_page
 from artpipe.proofview import Proof, approval, read_proof
@@ -497,7 +496,7 @@ def create_app(config: StudioConfig) -> Starlette:
     async def inbox(request: Request) -> Response:
         who = operator(request)
         return page(request, "inbox.html", user=who, status=inbox_status(ws, recent_failures=50),
-                    watch=f"artpipe watch --config {shlex.quote(str(ws.root))}")
+                    watch=command("artpipe", "watch", "--config", ws.root))
 
     async def retry(request: Request) -> Response:
         operator(request)
