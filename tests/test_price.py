@@ -156,6 +156,12 @@ layers:
     return tmp_path / "p.yaml"
 
 
+def same(a: Image.Image, b: Image.Image) -> bool:
+    """Pixel for pixel the same colours (compared as RGB: an RGBA difference's bounding box looks at alpha
+    only, and two opaque canvases always have the same alpha)."""
+    return ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox() is None
+
+
 def ink_box(im: Image.Image, color: tuple[int, int, int]) -> tuple[int, int, int, int]:
     """The bounding box of pixels close to ``color``."""
     diff = ImageChops.difference(im.convert("RGB"), Image.new("RGB", im.size, color))
@@ -222,16 +228,28 @@ def test_a_bare_price_takes_the_markets_currency_and_way_of_writing(tmp_path: Pa
     t = load_template(price_template(tmp_path))
     bare = render(t, "s", {"price": "45"}, {}, locale="ar-SA").image
     written = render(t, "s", {"price": "\u200f45\u00a0ر.س.\u200f"}, {}).image
-    assert ImageChops.difference(bare, written).getbbox() is None  # not ¥45
+    assert same(bare, written)  # not ¥45
     euros = render(t, "s", {"price": "45"}, {}, locale="ar-SA", currency="EUR").image
-    assert ImageChops.difference(euros, render(t, "s", {"price": "45\u00a0€"}, {}).image).getbbox() is None
+    assert same(euros, render(t, "s", {"price": "\u200f45\u00a0€"}, {}).image)  # ar-SA writes it right to left
+
+
+def test_a_layers_locale_alone_brings_its_currency_and_a_layers_currency_stays(tmp_path: Path) -> None:
+    path = price_template(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("value: $price,", "value: $price, locale: ar-SA,"), encoding="utf-8")
+    riyals = render(load_template(path), "s", {"price": "45"}, {}).image
+    written = render(load_template(path), "s", {"price": "\u200f45\u00a0ر.س.\u200f"}, {}).image
+    assert same(riyals, written)  # not 45 ¥ (the template default)
+    path.write_text(text.replace("value: $price,", "value: $price, locale: ar-SA, currency: EUR,"), encoding="utf-8")
+    euros = render(load_template(path), "s", {"price": "45"}, {}).image
+    assert same(euros, render(load_template(path), "s", {"price": "\u200f45\u00a0€"}, {}).image)
 
 
 def test_a_bare_was_price_is_in_the_prices_currency(tmp_path: Path) -> None:
     t = load_template(price_template(tmp_path))
     bare = render(t, "s", {"price": "1.299,00 €", "was": "1599"}, {}, locale="de-DE").image
     written = render(t, "s", {"price": "1.299,00 €", "was": "1.599 €"}, {}, locale="de-DE").image
-    assert ImageChops.difference(bare, written).getbbox() is None
+    assert same(bare, written)
 
 
 @pytest.mark.parametrize(("was", "market", "drawn"), [

@@ -77,7 +77,7 @@ def parse(reader: Reader, common: dict[str, object], ctx: LoadContext) -> PriceL
         min_size = read_length(f, "min_size")
     return PriceLayer(
         **common,  # type: ignore[arg-type]
-        value=value, was=was, currency=reader.text("currency", "¥") or "", locale=_locale(reader),
+        value=value, was=was, currency=_currency(reader), locale=_locale(reader),
         discount=reader.flag("discount", False), family=family, weight=fonts.WEIGHTS[weight],
         size=size, min_size=min_size,
         color=read_color(reader, "color", ctx, "#e4393c") or "#e4393c",
@@ -88,6 +88,12 @@ def parse(reader: Reader, common: dict[str, object], ctx: LoadContext) -> PriceL
         decimals_scale=reader.number("decimals_scale", 0.55, minimum=0.2, maximum=1),
         was_scale=reader.number("was_scale", 0.4, minimum=0.2, maximum=1),
     )
+
+
+def _currency(reader: Reader) -> str:
+    """``currency``: a sign as drawn or an ISO code; with a ``locale`` and no currency, the locale's own (a
+    riyal in ar-SA), else the bundled templates' ``¥``."""
+    return str(reader.text("currency", "" if reader.has("locale") else "¥") or "")
 
 
 def _locale(reader: Reader) -> str:
