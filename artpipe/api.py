@@ -1,4 +1,4 @@
-"""The Python API the CLI is a thin layer over."""
+"""The Python API the command line and the studio are thin layers over."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from typing import Any
 from PIL import Image, ImageDraw
 
 from artpipe.approval import APPROVED as APPROVED
-from artpipe.approval import approve
+from artpipe.approval import approval_of as approval_of
+from artpipe.approval import approve, approved, is_approved, reopen
 from artpipe.batch import CampaignResult as CampaignResult
 from artpipe.batch import RunResult as RunResult
 from artpipe.batch import check_writable, collect
@@ -24,7 +25,8 @@ from artpipe.config import load_workspace as load_workspace
 from artpipe.config import public_origin as public_origin
 from artpipe.defaults import settings
 from artpipe.errors import ConfigError, InputError, Problem
-from artpipe.executors import Executor, LocalExecutor, render_all
+from artpipe.executors import Executor as Executor
+from artpipe.executors import LocalExecutor, render_all
 from artpipe.files import write_png, write_text_atomic
 from artpipe.fitcheck import fit_texts
 from artpipe.imaging.checks import check_bytes
@@ -32,10 +34,12 @@ from artpipe.imaging.checks import num as num
 from artpipe.imaging.color import profile_name
 from artpipe.imaging.cutouts import MODES
 from artpipe.imaging.cutouts import Cutout as Cutout
+from artpipe.imaging.formats import IMAGE_EXTENSIONS as IMAGE_EXTENSIONS
 from artpipe.imaging.formats import WRITTEN, default_quality
 from artpipe.imaging.normalize import Asset, normalize
 from artpipe.imaging.normalize import NormalizeOptions as NormalizeOptions
-from artpipe.imaging.open import Decoded, open_image
+from artpipe.imaging.open import Decoded
+from artpipe.imaging.open import open_image as open_image
 from artpipe.inbox.retry import retry_failed as retry_failed
 from artpipe.inbox.status import inbox_status as inbox_status
 from artpipe.inbox.watch import Watcher as Watcher
@@ -44,24 +48,35 @@ from artpipe.incremental import Cache, Decision
 from artpipe.jobs import Job, load_job, missing_inputs, output_formats, plan
 from artpipe.main_images import plan_main_images
 from artpipe.naming import Namer
+from artpipe.naming import safe_part as safe_part
 from artpipe.paths import command as command
 from artpipe.paths import display as display
 from artpipe.presets import Catalog as Catalog
-from artpipe.presets import expand, load_presets, unknown_preset_hint
+from artpipe.presets import expand as expand
+from artpipe.presets import load_platforms as load_platforms
+from artpipe.presets import load_presets, unknown_preset_hint
 from artpipe.proof import contact_sheet, draw_boxes
+from artpipe.proof import proof_page as proof_page
+from artpipe.proofview import Proof as Proof
+from artpipe.proofview import approval as approval
+from artpipe.proofview import read_proof as read_proof
 from artpipe.psdimport import build_template
 from artpipe.psdimport.dump import template_yaml
 from artpipe.reasons import tokens
 from artpipe.render import render
-from artpipe.report import Outcome, file_item
+from artpipe.report import Outcome as Outcome
 from artpipe.report import count as count
+from artpipe.report import file_item
 from artpipe.report import warnings_note as warnings_note
-from artpipe.requests import load_request
+from artpipe.requests import Request as Request
+from artpipe.requests import load_request as load_request
 from artpipe.results import OutputCheck
 from artpipe.run import run_tasks
 from artpipe.schema import suggest
 from artpipe.sources import classify_sources
-from artpipe.studio.users import USERS_FILE, add_user, load_users
+from artpipe.studio.accounts import Accounts
+from artpipe.studio.db import DB_FILE
+from artpipe.studio.users import hash_password
 from artpipe.tasks import (
     NormalizeTask,
     load_asset,
@@ -69,10 +84,14 @@ from artpipe.tasks import (
     normalize_file,
     template_assets,
 )
-from artpipe.template.find import bundled_dir, bundled_templates, find_template, template_file
-from artpipe.template.load import load_template
+from artpipe.template.find import bundled_dir, template_file
+from artpipe.template.find import bundled_templates as bundled_templates
+from artpipe.template.find import find_template as find_template
+from artpipe.template.load import load_template as load_template
 from artpipe.text.fonts import FontInfo, bundled_faces, describe, face, get_font, system_fonts
+from artpipe.text.fonts import face_path as face_path
 from artpipe.yamlsrc import YMap, load_yaml
+from artpipe.yamlsrc import parse_yaml as parse_yaml
 
 OUTPUT_FORMATS = WRITTEN  # the formats artpipe writes
 CUTOUT_MODES = MODES  # how product photos may be cut out (auto, model, never)
@@ -234,10 +253,25 @@ def outputs_said(job: Job) -> str:
     return f"{outputs} in {count(files, 'file')}"
 
 
-def approve_campaign(folder: Path) -> dict[str, str]:
-    """Record every output of a campaign folder (written by run_request) as approved; returns output -> sha256.
-    ConfigError when it is not a campaign folder."""
-    return approve(folder)
+def approve_campaign(folder: Path, by: str | None = None) -> dict[str, str]:
+    """Record every output of a campaign folder (written by run_request) as approved (``by`` whom, when known);
+    returns output -> sha256. ConfigError when it is not a campaign folder."""
+    return approve(folder, by=by)
+
+
+def campaign_approved(folder: Path) -> bool:
+    """Whether a campaign folder's set stands approved (approved, and no change asked for since)."""
+    return is_approved(folder)
+
+
+def approved_outputs(folder: Path) -> tuple[str, dict[str, str]] | None:
+    """(when, {output: sha256}) of a campaign folder's approval, None when nothing was approved."""
+    return approved(folder)
+
+
+def reopen_campaign(folder: Path, by: str) -> bool:
+    """Withdraw a campaign's approval (``by`` asked for a change); False when it did not stand approved."""
+    return reopen(folder, by=by)
 
 
 def preset_catalog(extra: Path | None = None) -> Catalog:
@@ -258,30 +292,25 @@ def font_catalogue(templates: list[str] | None = None, *, system: bool = False,
     return out
 
 
-def studio_app(ws: Workspace, *, public: bool = False, jobs: int | None = None,
-               executor: Executor | None = None, public_url: str = "", listen: str = "127.0.0.1",
-               port: int | None = None) -> Any:
-    """The operators' web app (an ASGI app) for a workspace; needs ``pip install 'artpipe[studio]'``.
-    ``public``: it will be reachable from other machines, so users must sign in; ``executor``: a Dask cluster
-    to render on (default: this machine's ``jobs`` processes); ``public_url``: the origin merchants reach it at
-    (default: the workspace's ``public_url``), used for links, and the only name besides ``listen`` and this
-    machine's loopback names a request's Host may carry (``port``: the port it listens on, None: any)."""
-    try:
-        from artpipe.studio.app import StudioConfig, create_app  # noqa: PLC0415 - an optional dependency
-    except ImportError as exc:
-        raise ConfigError([Problem("serve", 0, 0, "", f"the studio needs its web packages ({exc.name} is missing)",
-                                   "pip install 'artpipe[studio]'")]) from None
-    return create_app(StudioConfig(ws, public, jobs, executor, public_url, listen, port))
+def studio_accounts(ws: Workspace) -> Accounts:
+    """The studio's users, sessions and sign-in attempts (the workspace's studio database, migrated on open)."""
+    return Accounts(ws.state / DB_FILE, ws.root)
 
 
 def studio_users(ws: Workspace) -> dict[str, str]:
-    """The studio's users (name -> password hash) from the workspace's users file."""
-    return load_users(ws.root / USERS_FILE)
+    """The studio's users (name -> password hash)."""
+    return studio_accounts(ws).users()
 
 
 def add_studio_user(ws: Workspace, name: str, password: str) -> None:
-    """Add or replace a studio user of the workspace (the password kept as an scrypt hash)."""
-    add_user(ws.root / USERS_FILE, name, password)
+    """Add or replace a studio user of the workspace (the password kept as an scrypt hash; a replaced user's
+    sessions end)."""
+    studio_accounts(ws).set_user(name, hash_password(password))
+
+
+def remove_studio_user(ws: Workspace, name: str) -> bool:
+    """Remove a studio user (signed out at once); False when there is no such user."""
+    return studio_accounts(ws).remove_user(name)
 
 
 def check_files(files: list[Path], names: list[str], extra: Path | None = None) -> list[OutputCheck]:

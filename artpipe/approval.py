@@ -90,6 +90,17 @@ def approved(root: Path) -> tuple[str, dict[str, str]] | None:
                                    "approve the campaign again with artpipe approve")]) from exc
 
 
+def approval_of(root: Path) -> tuple[str, str] | None:
+    """(when in UTC ISO 8601, by whom or "") while the campaign's set stands approved, else None."""
+    try:
+        doc = json.loads((root / APPROVED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, dict) or "outputs" not in doc or "reopened_at" in doc:
+        return None
+    return str(doc.get("approved_at", "")), str(doc.get("approved_by", ""))
+
+
 def reopen(root: Path, by: str) -> bool:
     """Withdraw the campaign's approval (a change was asked for after it): ``approved.json`` keeps the approved
     hashes, so re-runs still show what changed since, but says by whom and when it was reopened, and the set is

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from artpipe.api import add_studio_user, command, load_workspace, public_origin, studio_app, studio_users
+from artpipe.api import add_studio_user, command, load_workspace, public_origin, remove_studio_user, studio_users
 from artpipe.cli_common import EXIT_CONFIG, JOBS_OPTION, executor_from, executor_options, fail_config
 from artpipe.errors import ConfigError
+from artpipe.studio import studio_app
 
 CONFIG = click.option("--config", "config", type=click.Path(exists=True, path_type=Path), default=Path("."),
                       show_default=True, help="The workspace folder or its artpipe.yaml.")
@@ -100,6 +101,43 @@ def add(name: str, config: Path, password: str) -> None:
         raise SystemExit(EXIT_CONFIG)
     add_studio_user(ws, name, password)
     click.echo(f"user {name} can sign in to the studio of {ws.root}")
+
+
+@users.command("remove")
+@click.argument("name")
+@CONFIG
+def remove(name: str, config: Path) -> None:
+    """Remove NAME: signed out at once, their sign-in refused from then on.
+
+    \b
+    Example:
+      artpipe users remove anna --config studio
+    """
+    try:
+        ws = load_workspace(config)
+    except ConfigError as exc:
+        fail_config(exc, "no user was removed")
+    if not remove_studio_user(ws, name):
+        click.echo(f"error: {ws.root} has no studio user {name} (see: artpipe users list)", err=True)
+        raise SystemExit(EXIT_CONFIG)
+    click.echo(f"user {name} can no longer sign in to the studio of {ws.root}")
+
+
+@users.command("list")
+@CONFIG
+def listed(config: Path) -> None:
+    """The names that may sign in to the studio.
+
+    \b
+    Example:
+      artpipe users list --config studio
+    """
+    try:
+        ws = load_workspace(config)
+    except ConfigError as exc:
+        fail_config(exc, "no users were listed")
+    for name in studio_users(ws):
+        click.echo(name)
 
 
 COMMANDS = (serve, users)

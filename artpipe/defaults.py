@@ -52,6 +52,9 @@ class StudioSettings:
     signin_attempts_per_address: int  # from one address, any names, within the window
     signin_window_seconds: float
     signin_hashes_at_once: int  # password checks run in threads, this many at a time
+    heartbeat_seconds: float  # a studio says it is alive this often for the requests it renders
+    stale_after_seconds: float  # a request silent this long was left by a studio that stopped
+    draft_hours: float  # a refused form's photos are kept this long after its last use
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -28,8 +29,9 @@ def _file_mode() -> int:
 _MODE = _file_mode()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so readers see the old file or the whole new one, never a part.
+def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
+    """Write ``data`` to ``path`` so readers see the old file or the whole new one, never a part (``private``:
+    readable by its owner only, from the first byte on: a key).
 
     The bytes go to a temp file in the same folder (same filesystem, so ``os.replace`` is atomic),
     are flushed to disk, then renamed over the target.
@@ -37,7 +39,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
     try:
-        os.fchmod(fd, _MODE)
+        os.fchmod(fd, 0o600 if private else _MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -103,6 +105,11 @@ def remove_output(path: Path) -> None:
     """Remove a file artpipe wrote that no longer applies (a stale diff); never used on inputs."""
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
+
+
+def remove_folder(folder: Path) -> None:
+    """Remove a folder artpipe made and everything in it (an abandoned form's photos); never used on inputs."""
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_png(path: Path, image: Image.Image) -> None:

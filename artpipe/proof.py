@@ -69,11 +69,13 @@ def contact_sheet(items: list[tuple[str, Image.Image]], *, max_width: int = 1600
     return sheet
 
 
-def proof_page(root: Path, campaign: str, merchant: str, deadline: str, *, embed: bool = False) -> str:
+def proof_page(root: Path, campaign: str, merchant: str, deadline: str, *, embed: bool = False,
+               pages: Environment | None = None) -> str:
     """The proof page of the campaign at ``root``: every image with its slot's title, its checks and notes in
     words, what changed since approval, the shop sign once, a click for full size. Images are linked relative
     to ``root`` (the page is the index of the folder, zipped or not), or with ``embed`` carried inside the page
-    (one file to send)."""
+    (one file to send). ``pages``: the environment to find ``proof.html`` in (the studio's, which also holds its
+    own pages), else this package's."""
     proof = read_proof(root)
 
     def src(rel: str) -> str:
@@ -85,7 +87,7 @@ def proof_page(root: Path, campaign: str, merchant: str, deadline: str, *, embed
         return f"data:{mime_of(path.name)};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
     changed = [s.title for s in proof.shots if s.change in ("changed", "new")]
-    return _pages().get_template("proof.html").render(
+    return (pages or _pages()).get_template("proof.html").render(
         campaign=campaign, merchant=merchant, deadline=deadline, proof=proof, src=src, count=len(proof.shots),
         approval=approval(root), changed=changed)
 

@@ -69,11 +69,38 @@ def test_every_subpackage_is_packaged() -> None:
     assert found <= listed, f"add to pyproject.toml packages: {sorted(found - listed)}"
 
 
-def test_only_the_command_line_calls_the_api_facade() -> None:
-    """The API is the top: components (the inbox, the executors, ...) never call up into it."""
+SHELLS = {"__init__.py", "cli.py", "cli_presets.py", "cli_inbox.py", "cli_fonts.py", "cli_studio.py"}
+
+
+def test_only_the_shells_call_the_api_facade() -> None:
+    """The API is the top: components (the inbox, the executors, ...) never call up into it; only the shells do
+    (the command line and the studio)."""
     users = {str(p.relative_to(PKG)) for p in PKG.rglob("*.py")
              if "artpipe.api" in imported(ast.parse(p.read_text(encoding="utf-8")))}
-    assert users == {"__init__.py", "cli.py", "cli_presets.py", "cli_inbox.py", "cli_fonts.py", "cli_studio.py"}
+    assert {u for u in users if not u.startswith("studio/")} == SHELLS
+    assert "studio/service/context.py" in users  # the studio's service is over the API too
+
+
+# Below the API and covered by none of its functions: errors, settings, the atomic writer, path containment.
+STUDIO_MAY_USE = {"artpipe.api", "artpipe.errors", "artpipe.defaults", "artpipe.files", "artpipe.paths"}
+
+
+@pytest.mark.parametrize("path", sorted((PKG / "studio").rglob("*.py")), ids=lambda p: str(p.relative_to(PKG)))
+def test_the_studio_calls_the_api_not_what_it_covers(path: Path) -> None:
+    """The studio is a shell like the command line: it reaches the engine through artpipe.api only."""
+    reached = {m for m in imported(ast.parse(path.read_text(encoding="utf-8")))
+               if m.startswith("artpipe") and not m.startswith("artpipe.studio")} - STUDIO_MAY_USE
+    assert not reached, f"{path.relative_to(PKG)} reaches past the API into {reached}"
+
+
+@pytest.mark.parametrize("path", sorted((PKG / "studio" / "service").glob("*.py")), ids=lambda p: p.name)
+def test_the_studio_service_has_no_web_code(path: Path) -> None:
+    """The studio's rules are tested without a web framework: its service imports none, nor the web layer."""
+    web = {"starlette", "anyio", "uvicorn", "httpx", "artpipe.studio.web", "artpipe.studio.app",
+           "artpipe.studio.operator", "artpipe.studio.merchant", "artpipe.studio.hosts"}
+    reached = {m for m in imported(ast.parse(path.read_text(encoding="utf-8")))
+               if any(m == w or m.startswith(w + ".") for w in web)}
+    assert not reached, f"service/{path.name} imports {reached}"
 
 
 def test_imaging_depends_on_nothing_above_it() -> None:
@@ -94,6 +121,7 @@ def test_the_command_line_calls_the_api_only(rel: str) -> None:
     allowed = {"artpipe.api", "artpipe.cli_common", "artpipe.cli_inbox", "artpipe.cli_presets", "artpipe.cli_fonts",
                "artpipe.cli_studio",
                "artpipe.errors",
+               "artpipe.studio",  # serve starts the studio, the other shell over the same API
                "artpipe.version"}
     reached = {m for m in imported(tree) if m.startswith("artpipe")} - allowed
     assert not reached, f"{rel} reaches past the API into {reached}"

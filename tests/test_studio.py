@@ -21,10 +21,11 @@ pytest.importorskip("httpx2")
 from click.testing import CliRunner  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
-from artpipe.api import add_studio_user, init_workspace, load_workspace, studio_app  # noqa: E402
+from artpipe.api import add_studio_user, init_workspace, load_workspace, studio_users  # noqa: E402
 from artpipe.cli import main  # noqa: E402
 from artpipe.config import Workspace  # noqa: E402
 from artpipe.errors import ConfigError  # noqa: E402
+from artpipe.studio import studio_app  # noqa: E402
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -144,7 +145,7 @@ def test_changes_asked_after_approval_reopen_the_set_and_links_can_be_revoked(ws
     assert wait(client, rid) == "done"
     store = client.app.state.store  # type: ignore[attr-defined]
     client.post(f"/requests/{rid}/share", data={"csrf": csrf(client.get(f"/requests/{rid}").text)})
-    link = f"/s/{store.links(rid)[0][0]}"
+    link = f"/s/{store.links(rid)[0].token}"
     merchant = TestClient(client.app, base_url="http://127.0.0.1")
     proof = merchant.get(link).text
     shots, token = re.findall(r'name="output" value="([^"]+)"', proof), csrf(proof)
@@ -259,6 +260,28 @@ def test_a_refused_form_leaves_nothing_behind(ws: Workspace) -> None:
     assert client.app.state.store.all() == []  # type: ignore[attr-defined]
 
 
+def test_a_refused_form_keeps_its_photos_until_it_is_sent(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    status, _, page = post_request(client, **{"rows-1-photo": "bag.png"})  # a typo in a row: refused
+    assert status == 400
+    assert "Kept from your last try, and sent with this form: mug-sideways.jpg, bag-cutout.png" in page
+    draft = re.search(r'name="draft" value="([^"]+)"', page)
+    assert draft
+    kept = [p for p in (ws.root / "studio" / "drafts").rglob("*") if p.is_file()]
+    assert sorted(p.name for p in kept) == ["bag-cutout.png", "mug-sideways.jpg"]
+    fixed = {"csrf": csrf(page), "draft": draft.group(1), "campaign": "double11", "platforms": ["jd"],
+             "rows-0-sku": "mug-01", "rows-0-photo": "mug-sideways.jpg", "rows-1-sku": "bag-04",
+             "rows-1-photo": "bag-cutout.png"}
+    sent = client.post("/requests", data=fixed, follow_redirects=True)  # no photo uploaded again
+    assert sent.status_code == 200, sent.text
+    folder = ws.root / client.app.state.store.all()[0].folder  # type: ignore[attr-defined]
+    assert sorted(p.name for p in (folder / "photos").iterdir()) == ["bag-cutout.png", "mug-sideways.jpg"]
+    assert (folder / "photos" / "bag-cutout.png").read_bytes() == (SAMPLES / "photos" / "bag-cutout.png").read_bytes()
+    assert not any(p.is_file() for p in (ws.root / "studio" / "drafts").rglob("*"))  # sent: the draft is gone
+    again = client.post("/requests", data={**fixed, "campaign": ""})  # the draft cannot be used twice
+    assert "Kept from your last try" not in again.text
+
+
 def test_a_refused_edit_puts_the_request_back_as_it_was(ws: Workspace) -> None:
     client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
     status, url, _ = post_request(client)
@@ -284,7 +307,8 @@ def test_a_request_cut_short_by_a_crash_is_offered_again(ws: Workspace) -> None:
     assert status == 200
     rid = url.rsplit("/", 1)[1]
     wait(client, rid)
-    client.app.state.store.update(rid, state="running", done=1)  # type: ignore[attr-defined]  # then kill -9
+    client.app.state.runner.close()  # type: ignore[attr-defined]  # then kill -9: no heartbeat from it again
+    client.app.state.store.update(rid, state="running", done=1, heartbeat=0)  # type: ignore[attr-defined]
     queued = client.app.state.store.add("later", "MAISON", "", "studio/requests/none", "")  # type: ignore[attr-defined]
 
     restarted = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
@@ -304,6 +328,38 @@ def test_an_oversized_upload_is_refused_before_it_is_read(ws: Workspace) -> None
                                                             "Content-Type": "multipart/form-data; boundary=b"})
     assert done.status_code == 413
     assert "larger than" in done.text
+
+
+def test_the_merchant_approves_a_platform_then_the_whole_set_at_once(ws: Workspace) -> None:
+    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
+    status, url, _ = post_request(client)
+    rid = url.rsplit("/", 1)[1]
+    assert wait(client, rid) == "done"
+    store = client.app.state.store  # type: ignore[attr-defined]
+    client.post(f"/requests/{rid}/share", data={"csrf": csrf(client.get(f"/requests/{rid}").text)})
+    operator_page = client.get(f"/requests/{rid}").text
+    assert re.search(r'valid until <time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ">[^<]+ UTC</time>', operator_page)
+    assert '<a href="/requests">Requests</a> › double11' in operator_page
+    link = f"/s/{store.links(rid)[0].token}"
+    merchant = TestClient(client.app, base_url="http://127.0.0.1")
+    page = merchant.get(link).text
+    shots = re.findall(r'name="output" value="([^"]+)"', page)
+    jd = [s for s in shots if s.startswith("jd/")]
+    assert f"Approve all {len(shots)}</button>" in page
+    assert f'value="JD">Approve all JD ({len(jd)})</button>' in page
+    assert '<a href="#product-1">mug-01</a><a href="#product-2">bag-04</a>' in page  # the merchant's navigation
+    done = merchant.post(f"{link}/approve-all", data={"csrf": csrf(page), "name": "Li Wei", "platform": "JD"})
+    assert done.status_code == 200
+    assert sorted(store.decisions(rid)) == sorted(jd)
+    assert store.get(rid).state == "done"
+    assert merchant.post(f"{link}/approve-all", data={"csrf": csrf(page), "name": ""}).status_code == 400
+    merchant.post(f"{link}/approve-all", data={"csrf": csrf(page), "name": "Li Wei"})
+    assert store.get(rid).state == "approved"
+    assert len(store.decision_log(rid)) == len(shots)  # each image decided once
+    page = merchant.get(link).text
+    assert "Every image is approved." in page
+    assert "The set was approved <time datetime=" in page
+    assert "by Li Wei." in page
 
 
 def test_links_show_only_their_own_request_and_expire(ws: Workspace) -> None:
@@ -336,9 +392,9 @@ def test_a_public_studio_needs_a_sign_in(ws: Workspace) -> None:
     right = client.post("/login", data={"csrf": token, "name": "anna", "password": "correct horse battery"})
     assert right.status_code == 200
     assert "anna" in client.get("/requests").text
-    stored = (ws.root / "studio-users.yaml").read_text(encoding="utf-8")
-    assert "correct horse" not in stored
-    assert "scrypt$" in stored
+    stored = b"".join(p.read_bytes() for p in ws.state.glob("studio.db*"))  # the database and its WAL
+    assert b"correct horse" not in stored
+    assert studio_users(ws)["anna"].startswith("scrypt$")
 
 
 @pytest.mark.parametrize(("port", "host", "status"), [
@@ -530,9 +586,9 @@ def test_a_cookie_stops_working_when_its_session_ends_or_its_user_is_removed(ws:
     replay = TestClient(app, base_url="http://127.0.0.1", cookies=kept)  # the cookie as it was before sign-out
     assert replay.get("/requests", follow_redirects=False).headers["location"] == "/login"
     bob = signed_in("bob", "another long password")
-    users = ws.root / "studio-users.yaml"
-    users.write_text(re.sub(r"\n  bob: .*", "", users.read_text(encoding="utf-8")), encoding="utf-8")  # removed
-    assert "bob" not in users.read_text(encoding="utf-8")
+    removed = CliRunner().invoke(main, ["users", "remove", "bob", "--config", str(ws.root)])
+    assert removed.exit_code == 0, removed.output
+    assert "bob" not in studio_users(ws)
     assert bob.get("/requests", follow_redirects=False).headers["location"] == "/login"
     assert signed_in("anna", "correct horse battery").get("/requests").status_code == 200  # others carry on
 

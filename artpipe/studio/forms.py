@@ -11,17 +11,22 @@ from typing import Any
 
 import yaml
 
+from artpipe.api import (
+    Request,
+    bundled_templates,
+    expand,
+    find_template,
+    load_request,
+    load_template,
+    open_image,
+    parse_yaml,
+    preset_catalog,
+    safe_part,
+)
 from artpipe.defaults import settings
 from artpipe.errors import ConfigError, InputError, Problem
 from artpipe.files import Revertible
-from artpipe.imaging.open import open_image
-from artpipe.naming import safe_part
-from artpipe.presets import expand, load_presets
-from artpipe.requests import Request, load_request
 from artpipe.studio.sheets import SheetError, read_sheet
-from artpipe.template.find import bundled_templates, find_template
-from artpipe.template.load import load_template
-from artpipe.yamlsrc import parse_yaml
 
 COLUMNS = ("sku", "photo", "headline", "subline", "price", "was", "title", "badge")  # the rows the form shows
 ROWS = 8
@@ -55,6 +60,8 @@ class RequestForm:
     presets: list[str] = field(default_factory=list)  # single slots, besides (or instead of) whole platforms
     errors: dict[str, list[str]] = field(default_factory=dict)
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (uploaded name, kept as): a name given twice
+    draft: str = ""  # a refused form's kept photos (their draft's id), sent back with the form
+    kept: list[str] = field(default_factory=list)  # the names of those photos, to show
 
     def error(self, key: str, message: str) -> None:
         self.errors.setdefault(key, []).append(message)
@@ -80,7 +87,7 @@ def read_form(values: dict[str, Any], photos: list[Upload], sheet: Upload | None
 
 def template_fields(platforms: list[str], chosen_templates: dict[str, str] | None = None) -> set[str]:
     """Every field of the templates the presets these platforms stand for are rendered with."""
-    known, sets = load_presets()
+    known, sets = preset_catalog()
     chosen, _ = expand(platforms, known, sets)
     names = {name for n, (p, _) in chosen.items() if (name := (chosen_templates or {}).get(n) or p.template)}
     out: set[str] = set()
@@ -110,7 +117,25 @@ def save_request(form: RequestForm, folder: Path, brands: Path) -> Request | Non
 
 
 def _save(form: RequestForm, folder: Path, brands: Path, writer: Revertible) -> Request | None:
-    """save_request's work, every write through ``writer``."""
+    """save_request's work, every write through ``writer``: the choices checked, the photos saved (and
+    decoded), the products read, then request.yaml written and loaded."""
+    _check_choices(form, brands)
+    names = _save_photos(form, folder / "photos", writer)
+    products = _products(form, names)
+    if form.errors:
+        return None
+    doc = _request_doc(form, products, brands)
+    writer.write(folder / REQUEST_FILE, yaml.safe_dump(doc, allow_unicode=True, sort_keys=False).encode("utf-8"))
+    try:
+        return load_request(folder / REQUEST_FILE)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            form.error(_field_of(problem.where), f"{problem.what}" + (f" ({problem.hint})" if problem.hint else ""))
+        return None
+
+
+def _check_choices(form: RequestForm, brands: Path) -> None:
+    """The campaign, brand kit, templates and platforms chosen: each one that cannot be is an error."""
     if not form.campaign:
         form.error("campaign", "name the campaign, e.g. double11")
     if form.brand and (Path(form.brand).name != form.brand or not (brands / form.brand).is_file()):
@@ -121,7 +146,11 @@ def _save(form: RequestForm, folder: Path, brands: Path, writer: Revertible) -> 
             form.error("templates", f"{slot}: no template '{template}'; choose one of {', '.join(sorted(known))}")
     if not form.platforms and not form.presets:
         form.error("platforms", "choose at least one platform (or single slots)")
-    photos = folder / "photos"
+
+
+def _save_photos(form: RequestForm, photos: Path, writer: Revertible) -> dict[str, str]:
+    """Save the form's photos in ``photos`` (each decoded as the inbox would; one that does not is an error and
+    removed); returns every name a row may give (with or without extension) -> the saved file's name."""
     names: dict[str, str] = {}
     for kept in sorted(photos.glob("*")) if photos.is_dir() else []:  # photos of an earlier version of the request
         names[kept.name] = names[kept.stem] = kept.name
@@ -145,6 +174,11 @@ def _save(form: RequestForm, folder: Path, brands: Path, writer: Revertible) -> 
         else:  # a second photo of the same name is kept beside the first, under a name rows can give
             names[name] = names[Path(name).stem] = name
             form.renamed.append((upload.name, name))
+    return names
+
+
+def _products(form: RequestForm, names: dict[str, str]) -> list[dict[str, str]]:
+    """The products of the form's rows and sheet, each photo named as saved, only the fields its templates use."""
     rows = form.rows
     if form.sheet is not None:
         try:
@@ -165,8 +199,11 @@ def _save(form: RequestForm, folder: Path, brands: Path, writer: Revertible) -> 
                 product["product"] = f"photos/{names[photo]}"
         product.update({k: v for k, v in row.items() if k in fields and k not in ("sku", "product") and v})
         products.append(product)
-    if form.errors:
-        return None
+    return products
+
+
+def _request_doc(form: RequestForm, products: list[dict[str, str]], brands: Path) -> dict[str, Any]:
+    """The request file's content, keys in the order ``artpipe request``'s documentation shows them."""
     doc: dict[str, Any] = {"campaign": form.campaign, "merchant": form.merchant or form.campaign}
     if form.platforms:
         doc["platforms"] = form.platforms
@@ -179,13 +216,7 @@ def _save(form: RequestForm, folder: Path, brands: Path, writer: Revertible) -> 
         doc["deadline"] = form.deadline
     if form.brand:
         doc["brand"] = Path("..", "..", "..", brands.name, form.brand).as_posix()
-    writer.write(folder / REQUEST_FILE, yaml.safe_dump(doc, allow_unicode=True, sort_keys=False).encode("utf-8"))
-    try:
-        return load_request(folder / REQUEST_FILE)
-    except ConfigError as exc:
-        for problem in exc.problems:
-            form.error(_field_of(problem.where), f"{problem.what}" + (f" ({problem.hint})" if problem.hint else ""))
-        return None
+    return doc
 
 
 def _free_name(wanted: str, taken: set[str], photos: Path) -> str:

@@ -1,4 +1,5 @@
-"""The studio's users: a YAML file of names and scrypt password hashes (``artpipe users add NAME``)."""
+"""The studio's passwords: scrypt hashes (``artpipe users add NAME``), checked in constant time; the users
+themselves are kept in the studio's SQLite file (``accounts``)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,9 @@ import hashlib
 import hmac
 import secrets
 from functools import cache
-from pathlib import Path
 
-import yaml
+from artpipe.studio.accounts import Accounts
 
-from artpipe.files import write_text_atomic
-
-USERS_FILE = "studio-users.yaml"
 _N, _R, _P = 2**14, 8, 1  # scrypt cost: ~50 ms and 16 MiB per check
 
 
@@ -44,27 +41,9 @@ def _dummy_hash() -> str:
     return hash_password(secrets.token_urlsafe(32))
 
 
-def verify_user(path: Path, name: str, password: str) -> bool:
-    """Whether ``name`` is a user of the users file at ``path`` and ``password`` is theirs. An unknown name costs
-    one hash as a known one does (the time of the answer does not say which names exist). Slow (scrypt): call it
-    in a thread."""
-    stored = load_users(path).get(name)
+def verify_user(accounts: Accounts, name: str, password: str) -> bool:
+    """Whether ``name`` is a user and ``password`` is theirs. An unknown name costs one hash as a known one does
+    (the time of the answer does not say which names exist). Slow (scrypt): call it in a thread."""
+    stored = accounts.users().get(name)
     matches = check_password(password, stored if stored is not None else _dummy_hash())
     return matches and stored is not None
-
-
-def load_users(path: Path) -> dict[str, str]:
-    """name -> password hash; empty when there is no users file."""
-    if not path.is_file():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    users = data.get("users", {}) if isinstance(data, dict) else {}
-    return {str(k): str(v) for k, v in users.items()} if isinstance(users, dict) else {}
-
-
-def add_user(path: Path, name: str, password: str) -> None:
-    """Add or replace a user (the file is written atomically, readable by its owner only)."""
-    users = load_users(path)
-    users[name] = hash_password(password)
-    write_text_atomic(path, yaml.safe_dump({"users": users}, allow_unicode=True, sort_keys=True))
-    path.chmod(0o600)
