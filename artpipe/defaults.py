@@ -55,6 +55,7 @@ class StudioSettings:
     heartbeat_seconds: float  # a studio says it is alive this often for the requests it renders
     stale_after_seconds: float  # a request silent this long was left by a studio that stopped
     draft_hours: float  # a refused form's photos are kept this long after its last use
+    drafts_per_operator: int  # only an operator's newest drafts are kept
 
 
 @dataclass(frozen=True)

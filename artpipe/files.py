@@ -107,6 +107,14 @@ def remove_output(path: Path) -> None:
         path.unlink()
 
 
+def make_private(path: Path) -> None:
+    """Make ``path`` readable by its owner only, creating it empty first when missing (a database of password
+    hashes and sessions: SQLite gives its -wal and -shm files the same mode)."""
+    if not path.exists():
+        write_atomic(path, b"", private=True)
+    path.chmod(0o600)
+
+
 def remove_folder(folder: Path) -> None:
     """Remove a folder artpipe made and everything in it (an abandoned form's photos); never used on inputs."""
     shutil.rmtree(folder, ignore_errors=True)

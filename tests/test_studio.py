@@ -362,6 +362,22 @@ def test_the_merchant_approves_a_platform_then_the_whole_set_at_once(ws: Workspa
     assert "by Li Wei." in page
 
 
+def test_hostile_strings_reach_the_database_as_data(ws: Workspace) -> None:
+    add_studio_user(ws, "anna", "correct horse battery")
+    client = TestClient(studio_app(ws, public=True, jobs=1), base_url="http://127.0.0.1")
+    token = csrf(client.get("/login").text)
+    for name in ("anna' --", "' OR '1'='1", "anna\x00", "anna'); DROP TABLE users; --"):
+        assert client.post("/login", data={"csrf": token, "name": name, "password": "x' OR '1'='1"}).status_code == 401
+    assert sorted(studio_users(ws)) == ["anna"]
+    for path in ("/s/' OR 1=1 --", "/s/%27%20OR%20%271%27%3D%271", "/s/x' UNION SELECT id FROM requests --/files/a"):
+        assert client.get(path).status_code == 404
+    client.post("/login", data={"csrf": token, "name": "anna", "password": "correct horse battery"})
+    page = client.post("/requests", data={"csrf": csrf(client.get("/requests/new").text), "campaign": "",
+                                          "draft": "' OR 1=1 --"}).text
+    assert "Kept from your last try" not in page  # a made-up draft opens nobody's photos
+    assert client.get("/requests/' OR 1=1 --", follow_redirects=False).status_code == 404
+
+
 def test_links_show_only_their_own_request_and_expire(ws: Workspace) -> None:
     app = studio_app(ws, jobs=1)
     client = TestClient(app, base_url="http://127.0.0.1")

@@ -12,6 +12,7 @@ import io
 import json
 import shutil
 import sqlite3
+import threading
 import time
 import zipfile
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ import pytest
 from jinja2 import Environment, PackageLoader
 from PIL import Image
 
-from artpipe.api import init_workspace, load_workspace
+from artpipe.api import campaign_approved, init_workspace, load_workspace
 from artpipe.config import Workspace
 from artpipe.errors import ConfigError
 from artpipe.studio.accounts import Accounts
@@ -91,6 +92,8 @@ def test_a_workspace_kept_by_the_older_studio_is_brought_in_whole(ws: Workspace)
     assert accounts.session_user("C9x1caXdz6oKHGK_W8omxzXzOAaszC_f") == "anna"  # signed in before: still is
     assert not (ws.root / "studio-users.yaml").exists()
     assert (ws.state / "studio-users.yaml.imported").read_bytes() == (FIXTURE / "studio-users.yaml").read_bytes()
+    assert {p.name: p.stat().st_mode & 0o777 for p in ws.state.glob("studio.db*")}["studio.db"] == 0o600
+    assert all(p.stat().st_mode & 0o077 == 0 for p in ws.state.glob("studio.db*"))  # hashes: the owner's only
     with sqlite3.connect(ws.state / DB_FILE) as db:
         assert [r[0] for r in db.execute("SELECT version FROM schema_version")] == [1, 2]  # once, reopened or not
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -130,6 +133,14 @@ def test_sign_in_attempts_are_counted_across_studios(ws: Workspace) -> None:
     assert other.take_attempt("name:bob", 5, 900) == 0.0
     one.forgive("name:anna")
     assert other.take_attempt("name:anna", 5, 900) == 0.0
+
+
+def test_an_address_over_its_limit_adds_no_names(ws: Workspace) -> None:
+    accounts = Accounts(ws.state / DB_FILE, ws.root)
+    assert [accounts.take_sign_in("10.0.0.9", f"guess{i}", 3, 5, 900) for i in range(3)] == [0.0] * 3
+    assert all(accounts.take_sign_in("10.0.0.9", f"made-up-{i}", 3, 5, 900) > 0 for i in range(50))
+    with sqlite3.connect(ws.state / DB_FILE) as db:
+        assert db.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 6  # 3 for the address, 3 names
 
 
 def test_a_removed_user_and_a_new_password_end_their_sessions(ws: Workspace) -> None:
@@ -176,6 +187,29 @@ def test_approve_all_per_platform_then_for_the_whole_set(studio: Studio) -> None
     assert downloads.approved_zip(studio, studio.record(rid)).filename == "双十一-approved.zip"
 
 
+def test_a_change_asked_while_the_set_is_being_approved_is_not_lost(studio: Studio,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    rid = campaign(studio)
+    first = next(iter(SHOTS))
+    approval.decide(studio, studio.record(rid), approval.one("Li Wei", "approved", first, ""))
+    real = approval.approve_campaign
+
+    def slow(folder: Path, by: str | None = None) -> dict[str, str]:
+        time.sleep(0.3)  # copying a large set: the window a second decision falls into
+        return real(folder, by=by)
+
+    monkeypatch.setattr(approval, "approve_campaign", slow)
+    everything = threading.Thread(target=approval.decide, args=(
+        studio, studio.record(rid), approval.every(studio.proof(studio.record(rid)), "Li Wei")))
+    everything.start()
+    time.sleep(0.1)
+    approval.decide(studio, studio.record(rid), approval.one("Wang Fang", "changes", first, "no"))
+    everything.join()
+    assert studio.store.decisions(rid)[first].state == "changes"
+    assert studio.store.get(rid).state == "reopened"  # type: ignore[union-attr]
+    assert not campaign_approved(studio.root(studio.record(rid)))  # the set is not served as approved
+
+
 @pytest.mark.parametrize(("name", "state", "output"), [
     ("", "approved", "jd/mug-01/main.png"), ("Li Wei", "maybe", "jd/mug-01/main.png"),
     ("Li Wei", "approved", "../../studio.db"), ("Li Wei", "approved", "jd/mug-01/other.png"),
@@ -214,8 +248,12 @@ def test_a_refused_forms_photos_are_kept_until_it_is_sent_or_abandoned(studio: S
     again = drafts.with_draft(drafts.photos(studio, "anna", did), [Upload("bag.png", b"bag")])
     assert [u.name for u in again] == ["mug.jpg", "mug.jpg", "bag.png"]
     assert [u.data for u in drafts.with_draft(again, [Upload("mug.jpg", b"fixed")])] == [b"bag", b"fixed"]
+    kept = [drafts.keep(studio, "anna", RequestForm(photos=[Upload(f"{i}.jpg", b"x")]), most=2) for i in range(4)]
+    assert [d for d, _ in studio.store.drafts_of("anna")] == kept[:-3:-1]  # a loop of refused forms: 2 kept
+    assert sum(1 for p in (studio.ws.root / "studio" / "drafts").rglob("*") if p.is_file()) == 2
+    did = kept[-1]
     folder = studio.ws.root / studio.store.draft_folder(did, "anna")  # type: ignore[operator]
     assert drafts.clean(studio, 3600) == 0  # just used: kept
-    assert drafts.clean(studio, -1) == 1  # abandoned
+    assert drafts.clean(studio, -1) == 2  # abandoned
     assert not folder.exists()
     assert drafts.photos(studio, "anna", did) == []

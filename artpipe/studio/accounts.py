@@ -63,6 +63,12 @@ class Accounts(Database):
             db.execute("INSERT INTO attempts VALUES (?, ?)", (key, now))
         return 0.0
 
+    def take_sign_in(self, address: str, name: str, per_address: int, per_name: int, window_s: float) -> float:
+        """Count a sign-in attempt from ``address`` for ``name`` (0), or the seconds until one is allowed. An
+        address over its limit counts no name, so it cannot fill the table with made-up names."""
+        return self.take_attempt(f"addr:{address}", per_address, window_s) or \
+            self.take_attempt(f"name:{name}", per_name, window_s)
+
     def forgive(self, key: str) -> None:
         """Forget ``key``'s attempts (it signed in)."""
         with self.write() as db:

@@ -19,7 +19,12 @@ from pathlib import Path
 import yaml
 
 from artpipe.errors import ConfigError, Problem
-from artpipe.files import move_into
+from artpipe.files import make_private, move_into
+
+try:
+    import fcntl
+except ImportError:  # Windows: no file locks
+    fcntl = None  # type: ignore[assignment]
 
 DB_FILE = "studio.db"  # in the workspace's state folder
 BUSY_MS = 30_000  # a writer waits this long for another before giving up
@@ -119,11 +124,23 @@ def transaction(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     db.execute("COMMIT")
 
 
+@contextmanager
+def exclusive(lock: Path) -> Iterator[None]:
+    """Hold the lock file ``lock`` (made on first use, owner-only) against every other process; where there are
+    no file locks (Windows), this process's own lock is all there is."""
+    if not lock.exists():
+        make_private(lock)
+    with lock.open("rb") as held:
+        if fcntl is not None:
+            fcntl.flock(held, fcntl.LOCK_EX)
+        yield  # closing the file lets the lock go
+
+
 def open_database(path: Path, root: Path) -> int:
     """Make ``path`` ready: WAL mode, every migration not yet applied (in one transaction, so two studios starting
     together migrate once); ``root`` is the workspace whose older files are brought in. Returns the version it
     was at. ConfigError when the file is not a database or was made by a newer artpipe."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private(path)  # users' password hashes and sessions: the owner's only, as the users file was
     try:
         db = connect(path)
         try:

@@ -52,12 +52,11 @@ async def login(request: Request) -> Response:
 
 
 def _attempt(request: Request, name: str) -> float:
-    """Count a sign-in attempt for the name and for the address; the seconds to wait when either is over."""
-    conf, accounts = settings().studio, web_of(request).studio.accounts
-    address = request.client.host if request.client else ""
-    return max(accounts.take_attempt(f"name:{name}", conf.signin_attempts_per_name, conf.signin_window_seconds),
-               accounts.take_attempt(f"addr:{address}", conf.signin_attempts_per_address,
-                                     conf.signin_window_seconds))
+    """Count a sign-in attempt; the seconds to wait when the address or the name is over its limit."""
+    conf = settings().studio
+    return web_of(request).studio.accounts.take_sign_in(
+        request.client.host if request.client else "", name, conf.signin_attempts_per_address,
+        conf.signin_attempts_per_name, conf.signin_window_seconds)
 
 
 async def logout(request: Request) -> Response:

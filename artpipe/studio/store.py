@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from artpipe.studio.db import connect, open_database, transaction
+from artpipe.studio.db import connect, exclusive, open_database, transaction
 
 # interrupted: the studio stopped while rendering; reopened: a change was asked for after approval
 STATES = ("queued", "running", "done", "failed", "approved", "interrupted", "reopened")
@@ -91,6 +92,15 @@ class Store(Database):
     def __init__(self, path: Path, root: Path) -> None:
         super().__init__(path, root)
         self.owner = secrets.token_hex(8)
+        self._deciding = threading.Lock()
+
+    @contextmanager
+    def deciding(self) -> Iterator[None]:
+        """One decision at a time on this workspace, in this process and any other studio serving it: a decision
+        reads every decision, then writes the approval file, and two at once could leave a set approved with a
+        change asked for (``approve all`` beside ``ask for changes``)."""
+        with self._deciding, exclusive(self.path.with_name(self.path.name + ".decisions")):
+            yield
 
     def add(self, campaign: str, merchant: str, deadline: str, folder: str, by: str) -> str:
         rid = secrets.token_hex(6)
@@ -216,6 +226,12 @@ class Store(Database):
     def drop_draft(self, did: str) -> None:
         with self.write() as db:
             db.execute("DELETE FROM drafts WHERE id = ?", (did,))
+
+    def drafts_of(self, by: str) -> list[tuple[str, str]]:
+        """(id, folder) of ``by``'s drafts, the most recently used first."""
+        with self.read() as db:
+            return [(str(i), str(f)) for i, f in db.execute(
+                "SELECT id, folder FROM drafts WHERE created_by = ? ORDER BY touched_at DESC, rowid DESC", (by,))]
 
     def stale_drafts(self, older_than_s: float) -> list[tuple[str, str]]:
         """(id, folder) of drafts nobody touched for ``older_than_s`` (abandoned forms)."""

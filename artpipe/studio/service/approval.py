@@ -60,6 +60,12 @@ def decide(studio: Studio, record: Record, decided: Decided, link: str = "") -> 
         raise Refused(msg)
     if not decided.outputs:
         return record.state  # approve all, with everything approved already
+    with studio.store.deciding():
+        return _apply(studio, studio.record(record.id), proof, decided, link)
+
+
+def _apply(studio: Studio, record: Record, proof: Proof, decided: Decided, link: str) -> str:
+    """``decide``'s writes, while no other decision is taken."""
     studio.store.decide(record.id, list(decided.outputs), decided.state, decided.comment, decided.name, link)
     root = studio.root(record)
     if decided.state == "changes":

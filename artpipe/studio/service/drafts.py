@@ -21,9 +21,10 @@ def usable(form: RequestForm) -> list[Upload]:
     return [u for u in form.photos if not any(m.startswith(f"{u.name}:") for m in refused)]
 
 
-def keep(studio: Studio, who: str, form: RequestForm) -> str:
+def keep(studio: Studio, who: str, form: RequestForm, most: int = 3) -> str:
     """Keep the usable photos of the refused ``form`` as a new draft of ``who``; its id ("" when there is
-    nothing to keep). Each photo goes in a numbered folder of its own, so two of one name are both kept."""
+    nothing to keep). Each photo goes in a numbered folder of its own, so two of one name are both kept. Only
+    ``who``'s ``most`` newest drafts stay: refused forms sent in a loop cannot fill the disk."""
     photos = usable(form)
     if not photos:
         return ""
@@ -31,7 +32,10 @@ def keep(studio: Studio, who: str, form: RequestForm) -> str:
     for i, upload in enumerate(photos):
         write_atomic(studio.ws.root / folder / f"{i:02d}" / (safe_part(Path(upload.name).name) or "photo"),
                      upload.data)
-    return studio.store.add_draft(folder.as_posix(), who)
+    did = studio.store.add_draft(folder.as_posix(), who)
+    for older, _ in studio.store.drafts_of(who)[most:]:
+        drop(studio, older)
+    return did
 
 
 def photos(studio: Studio, who: str, did: str) -> list[Upload]:

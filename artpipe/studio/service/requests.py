@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from artpipe.defaults import settings
 from artpipe.errors import ConfigError
 from artpipe.studio.forms import RequestForm, Upload, form_of_request, form_of_yaml, read_form, save_request
 from artpipe.studio.service import drafts
@@ -66,7 +67,7 @@ def gather(studio: Studio, who: str, posted: Posted) -> RequestForm:
 
 def returned(studio: Studio, who: str, posted: Posted, form: RequestForm) -> Returned:
     """The refused form with its usable photos kept as a new draft (the one it came with dropped)."""
-    form.draft = drafts.keep(studio, who, form)
+    form.draft = drafts.keep(studio, who, form, settings().studio.drafts_per_operator)
     form.kept = [u.name for u in drafts.usable(form)]
     drafts.drop(studio, posted.draft)
     return Returned(form)
