@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -71,6 +73,15 @@ def serve(config: Path, host: str, port: int, public_url: str | None, jobs: int 
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
+@contextmanager
+def _refused(nothing: str) -> Iterator[None]:
+    """A workspace or studio database that cannot be read: its one-line error, exit 2, ``nothing`` done."""
+    try:
+        yield
+    except ConfigError as exc:
+        fail_config(exc, nothing)
+
+
 @click.group()
 def users() -> None:
     """Who may sign in to the studio.
@@ -92,14 +103,12 @@ def add(name: str, config: Path, password: str) -> None:
     Example:
       artpipe users add anna --config studio
     """
-    try:
-        ws = load_workspace(config)
-    except ConfigError as exc:
-        fail_config(exc, "no user was added")
     if len(password) < 10:
         click.echo("error: use a password of at least 10 characters", err=True)
         raise SystemExit(EXIT_CONFIG)
-    add_studio_user(ws, name, password)
+    with _refused("no user was added"):
+        ws = load_workspace(config)
+        add_studio_user(ws, name, password)
     click.echo(f"user {name} can sign in to the studio of {ws.root}")
 
 
@@ -113,11 +122,10 @@ def remove(name: str, config: Path) -> None:
     Example:
       artpipe users remove anna --config studio
     """
-    try:
+    with _refused("no user was removed"):
         ws = load_workspace(config)
-    except ConfigError as exc:
-        fail_config(exc, "no user was removed")
-    if not remove_studio_user(ws, name):
+        removed = remove_studio_user(ws, name)
+    if not removed:
         click.echo(f"error: {ws.root} has no studio user {name} (see: artpipe users list)", err=True)
         raise SystemExit(EXIT_CONFIG)
     click.echo(f"user {name} can no longer sign in to the studio of {ws.root}")
@@ -132,11 +140,9 @@ def listed(config: Path) -> None:
     Example:
       artpipe users list --config studio
     """
-    try:
-        ws = load_workspace(config)
-    except ConfigError as exc:
-        fail_config(exc, "no users were listed")
-    for name in studio_users(ws):
+    with _refused("no users were listed"):
+        names = studio_users(load_workspace(config))
+    for name in names:
         click.echo(name)
 
 

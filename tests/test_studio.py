@@ -605,6 +605,10 @@ def test_a_cookie_stops_working_when_its_session_ends_or_its_user_is_removed(ws:
     removed = CliRunner().invoke(main, ["users", "remove", "bob", "--config", str(ws.root)])
     assert removed.exit_code == 0, removed.output
     assert "bob" not in studio_users(ws)
+    again = CliRunner().invoke(main, ["users", "remove", "bob", "--config", str(ws.root)])
+    assert again.exit_code == 2
+    assert f"error: {ws.root} has no studio user bob (see: artpipe users list)" in again.output
+    assert CliRunner().invoke(main, ["users", "list", "--config", str(ws.root)]).output == "anna\n"
     assert bob.get("/requests", follow_redirects=False).headers["location"] == "/login"
     assert signed_in("anna", "correct horse battery").get("/requests").status_code == 200  # others carry on
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from anyio import to_thread
@@ -21,8 +22,11 @@ from artpipe.paths import UnsafePath, command, inside
 from artpipe.studio.forms import COLUMNS, ROWS, TEMPLATE_ROWS, RequestForm, is_renaming, renamed_note
 from artpipe.studio.service import downloads
 from artpipe.studio.service import requests as service
+from artpipe.studio.service.context import Studio
+from artpipe.studio.service.downloads import Download
 from artpipe.studio.service.photos import workspace_photos
 from artpipe.studio.service.requests import Returned
+from artpipe.studio.store import Record
 from artpipe.studio.users import verify_user
 from artpipe.studio.web import SESSION_SECONDS, form_of, posted, renames_query, sent, web_of
 
@@ -184,27 +188,20 @@ async def source(request: Request) -> Response:
     return file_in(web.studio.ws.root / web.studio.record(request.path_params["rid"]).folder, "request.yaml")
 
 
-async def proof_file(request: Request) -> Response:
-    """The proof as one HTML file with its images inside."""
-    web = web_of(request)
-    web.operator(request)
-    return sent(await run_in_threadpool(downloads.proof_file, web.studio,
-                                        web.studio.record(request.path_params["rid"])))
+def download(make: Callable[[Studio, Record], Download]) -> Callable[[Request], Awaitable[Response]]:
+    """A handler handing out what ``make`` builds for the request named in the address (in a thread: it reads
+    every image)."""
+    async def handler(request: Request) -> Response:
+        web = web_of(request)
+        web.operator(request)
+        return sent(await run_in_threadpool(make, web.studio, web.studio.record(request.path_params["rid"])))
+
+    return handler
 
 
-async def proof_zip(request: Request) -> Response:
-    """The proof as a zip: its index page and the images."""
-    web = web_of(request)
-    web.operator(request)
-    return sent(await run_in_threadpool(downloads.proof_zip, web.studio,
-                                        web.studio.record(request.path_params["rid"])))
-
-
-async def approved_zip(request: Request) -> Response:
-    web = web_of(request)
-    web.operator(request)
-    return sent(await run_in_threadpool(downloads.approved_zip, web.studio,
-                                        web.studio.record(request.path_params["rid"])))
+proof_file = download(downloads.proof_file)  # one HTML file with its images inside
+proof_zip = download(downloads.proof_zip)  # its index page and the images
+approved_zip = download(downloads.approved_zip)
 
 
 async def inbox(request: Request) -> Response:

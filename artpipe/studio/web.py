@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from artpipe.api import Workspace
+from artpipe.api import Executor, Workspace
 from artpipe.defaults import settings
 from artpipe.files import write_atomic
 from artpipe.studio.forms import MAX_PHOTO_BYTES, RequestForm, Upload
@@ -42,7 +42,7 @@ class StudioConfig:
     ws: Workspace
     public: bool = False  # bound to an address other machines reach: users and logins are required
     jobs: int | None = None
-    executor: Any = None  # a Dask cluster (an artpipe Executor); None: this machine's ``jobs`` processes
+    executor: Executor | None = None  # a Dask cluster; None: this machine's ``jobs`` processes
     public_url: str = ""  # where merchants reach it (an origin; "": the workspace's, else this machine only)
     listen: str = "127.0.0.1"  # the address it listens on, a name requests may carry in their Host
     port: int | None = None  # the port it listens on (None: requests may name any port)
