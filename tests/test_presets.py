@@ -364,7 +364,7 @@ def test_a_grey_box_around_the_product_is_not_a_white_background() -> None:
 def test_every_platform_has_its_name_for_people_in_presets_yaml() -> None:
     """presets.yaml is the one list of platforms: the studio's choices and the proof page's names come from it."""
     from artpipe import proofview
-    from artpipe.studio.app import PLATFORMS
+    from artpipe.studio.operator import PLATFORMS
 
     raw = load_mapping(Path(str(files("artpipe.presets").joinpath("presets.yaml"))), "presets")
     platforms = load_platforms()
