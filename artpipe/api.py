@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 from collections.abc import Callable, Iterator
@@ -484,3 +485,12 @@ def main_images(paths: list[Path], out_dir: Path, presets: list[str], *, extra: 
     stream = ((task.index, outcome) for task, outcome in render_all(plan(planned.job, out_dir), LocalExecutor(jobs)))
     return collect(planned.known, stream, progress, report or out_dir / "report.json",
                     {"command": "main-image", "presets": presets, "output": str(out_dir)})
+
+
+def __getattr__(name: str) -> Any:
+    """``api.studio_app``, its old spelling, still works: the studio lives in ``artpipe.studio`` now and calls
+    this API, so this module looks it up only when asked (importing it here would be a cycle)."""
+    if name == "studio_app":
+        return importlib.import_module("artpipe.studio").studio_app
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

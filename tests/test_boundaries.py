@@ -182,3 +182,11 @@ def test_layers_see_only_the_template_model_never_its_loader() -> None:
             assert not reached, f"{name} imports {reached}"
         if name in data:
             assert not {d for d in deps if d.startswith("artpipe.layers")}, f"{name} imports the layers"
+
+
+def test_the_studio_app_keeps_its_old_import_path() -> None:
+    """``from artpipe.api import studio_app`` worked before the studio moved behind the API; it still does."""
+    from artpipe.api import studio_app
+    from artpipe.studio import studio_app as moved
+
+    assert studio_app is moved
