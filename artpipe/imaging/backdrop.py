@@ -124,9 +124,11 @@ def clear_faint(im: Image.Image, tolerance: int) -> Image.Image:
     return out
 
 
-def faint_cleared_alpha(im: Image.Image, tolerance: int) -> Image.Image | None:
+def faint_cleared_alpha(im: Image.Image, tolerance: int, reach: int = _EDGE_REACH // 2) -> Image.Image | None:
     """The alpha channel ``clear_faint`` gives ``im``; None when it would not change (for a caller that owns a
-    fresh cut-out and puts the channel back into it instead of copying the whole picture)."""
+    fresh cut-out and puts the channel back into it instead of copying the whole picture). ``reach``: how far
+    (pixels) a cut-out's soft edge reaches from its opaque body, for a cut-out drawn at another scale than the
+    one the 3 px were meant for (its photo's)."""
     alpha = im.getchannel("A")
     box = alpha.point(lambda a: 255 if 0 < a < _OPAQUE else 0).getbbox()  # only see-through pixels can change
     if box is None:
@@ -141,7 +143,7 @@ def faint_cleared_alpha(im: Image.Image, tolerance: int) -> Image.Image | None:
     # See-through pixels away from the product's opaque body are no edge of it: a shadow the cut-out carries
     # (a soft ellipse under a bottle), which a white-background image leaves out whatever its shade.
     opaque = part_alpha.point(lambda a: 255 if a >= _BODY else 0)
-    body = opaque.filter(ImageFilter.MaxFilter(_EDGE_REACH))
+    body = opaque.filter(ImageFilter.MaxFilter(2 * reach + 1))
     away = ImageChops.multiply(see_through, ImageChops.invert(body))
     # Within two pixels of the body a see-through pixel is the product's anti-aliased outline (a dark bag's
     # soft edge is faint on white too): clearing those cut teeth into a smooth outline once the picture was

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PIL import Image, ImageFilter
+from PIL import Image, ImageChops, ImageFilter
 
 from artpipe.imaging.analyze import shrunk
 
@@ -127,13 +127,12 @@ def cut_out(photo: Image.Image, mask: Image.Image) -> Image.Image:
     return out
 
 
-def _paste_edge_colours(out: Image.Image, photo: Image.Image, mask: Image.Image) -> None:
-    """Paste into ``out`` (``photo``'s size) the product's own colour where ``mask`` is soft (see decontaminate)."""
+def edge_colours(photo: Image.Image, mask: Image.Image) -> Image.Image:
+    """The colour of the product near each pixel of ``photo`` (RGB, at up to ``WORK_SIDE`` px): its opaque
+    pixels (``mask`` >= 250), box-blurred and divided by how many there were (a normalized convolution), the
+    photo's own colour where no opaque product is near. It only has to be right near the product's edges,
+    where it is smooth, so one small copy serves the cut-out at every size (see decontaminate)."""
     import numpy as np  # here, not at the top: a worker that never refines a mask does not load numpy
-    edge = mask.point(lambda a: 255 if 0 < a < _SOLID_ALPHA else 0)
-    box = edge.getbbox()
-    if box is None:
-        return
     small_rgb, small_mask = shrunk(photo, WORK_SIDE).convert("RGB"), shrunk(mask, WORK_SIDE)
     size = small_rgb.size
     solid = small_mask.point(lambda a: 255 if a >= _SOLID_ALPHA else 0)
@@ -141,9 +140,51 @@ def _paste_edge_colours(out: Image.Image, photo: Image.Image, mask: Image.Image)
     colour = np.asarray(Image.composite(small_rgb, Image.new("RGB", size), solid).filter(spread), dtype=np.float32)
     weight = np.asarray(solid.filter(spread), dtype=np.float32)[..., np.newaxis]
     estimate = np.where(weight > 8, colour * 255.0 / np.maximum(weight, 1.0), np.asarray(small_rgb, np.float32))
-    guess = Image.fromarray(np.clip(estimate, 0, 255).astype(np.uint8), "RGB")
+    return Image.fromarray(np.clip(estimate, 0, 255).astype(np.uint8), "RGB")
+
+
+def _paste_edge_colours(out: Image.Image, photo: Image.Image, mask: Image.Image) -> None:
+    """Paste into ``out`` (``photo``'s size) the product's own colour where ``mask`` is soft (see decontaminate)."""
+    edge = mask.point(lambda a: 255 if 0 < a < _SOLID_ALPHA else 0)
+    box = edge.getbbox()
+    if box is None:
+        return
+    guess = edge_colours(photo, mask)
+    size = guess.size
     kx, ky = size[0] / photo.width, size[1] / photo.height
     part = guess.resize((box[2] - box[0], box[3] - box[1]), Image.Resampling.BILINEAR,
                         box=(box[0] * kx, box[1] * ky, box[2] * kx, box[3] * ky)) if size != photo.size \
         else guess.crop(box)
     out.paste(part.convert(out.mode) if out.mode != "RGB" else part, box[:2], edge.crop(box))
+
+
+def cut_out_at(photo: Image.Image, mask: Image.Image, box: tuple[float, float, float, float],
+               size: tuple[int, int], colours: Image.Image | None = None) -> Image.Image:
+    """The cut-out of ``box`` of ``photo`` (RGB; ``box`` in its pixels) drawn at ``size``: what ``cut_out``
+    gives, cropped and resized, made at the size it is drawn rather than the photo's. The photo and ``mask``
+    (L, any size: it is scaled to the photo) are resized first, then the edges are decontaminated and the
+    mask put in as alpha, so a 12 MP photo drawn at 1500 px costs a fifth of the pixels. ``colours``: the
+    photo's ``edge_colours`` when they are at hand (made once per photo, whatever the sizes drawn).
+
+    A product pixel next to the edge takes in some backdrop when the photo alone is resized (the resize's
+    kernel reaches a pixel or two out, where a resize of the cut-out would have weighed the backdrop by its
+    alpha of 0): the edge colours are pasted a pixel further in than the soft edge, so no fringe shows."""
+    rgb = photo.convert("RGB") if photo.mode != "RGB" else photo
+    out = rgb.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0) \
+        if size != rgb.size or box != (0, 0, *rgb.size) else rgb.copy()
+    mx, my = mask.width / photo.width, mask.height / photo.height
+    alpha = mask.resize(size, Image.Resampling.BILINEAR, box=(box[0] * mx, box[1] * my, box[2] * mx, box[3] * my))
+    soft = alpha.point(lambda a: 255 if a < _SOLID_ALPHA else 0).filter(ImageFilter.MaxFilter(3))
+    edge = ImageChops.multiply(soft, alpha.point(lambda a: 255 if a > 0 else 0))
+    where = edge.getbbox()
+    if where is not None:
+        guess = colours if colours is not None else edge_colours(photo, mask)
+        gx, gy = guess.width / photo.width, guess.height / photo.height
+        kx, ky = (box[2] - box[0]) / size[0], (box[3] - box[1]) / size[1]  # photo pixels per drawn pixel
+        x0, y0, x1, y1 = where
+        part = guess.resize((x1 - x0, y1 - y0), Image.Resampling.BILINEAR,
+                            box=((box[0] + x0 * kx) * gx, (box[1] + y0 * ky) * gy,
+                                 (box[0] + x1 * kx) * gx, (box[1] + y1 * ky) * gy))
+        out.paste(part, where[:2], edge.crop(where))
+    out.putalpha(alpha)
+    return out

@@ -9,10 +9,11 @@ from PIL import Image, ImageChops
 
 from artpipe.defaults import settings
 from artpipe.errors import RenderError
-from artpipe.imaging.analyze import scale_box, visible_box
+from artpipe.imaging.analyze import scale_box, shrunk, visible_box
 from artpipe.imaging.backdrop import apply_white, backdrop_region, clear_faint, faint_cleared_alpha
 from artpipe.imaging.cutouts import MODES, Cutout
 from artpipe.imaging.derived import derived
+from artpipe.imaging.matting import WORK_SIDE, cut_out_at, edge_colours
 from artpipe.imaging.normalize import Asset
 from artpipe.imaging.place import (
     cover_subject,
@@ -167,15 +168,19 @@ def _chained_fit(photo: Image.Image, window: tuple[int, int, int, int], im: Imag
     return pic
 
 
-def _shown(layer: ImageLayer, asset: Asset, forced: str | None = None) -> Asset:
+def _shown(layer: ImageLayer, asset: Asset, forced: str | None = None) -> tuple[Asset, bool]:
     """The picture this layer draws: the product alone (an RGBA cut-out) when the photo's product was isolated
     by the model and the layer (or ``forced``, a marketplace slot's own cutout) does not ask for the photo; on a
     white-background layer a cut-out's faint pixels (its own grey floor, a soft shadow) are cleared, so what
-    remains is what a check sees."""
+    remains is what a check sees. With it, whether the cut-out is made at the size it is drawn (``_cutout_fit``):
+    the asset returned is then still the photo, with its mask, and its subject is the cut-out's."""
     cut = asset.mask is not None and (forced or layer.cutout) != Cutout.NEVER and layer.field_name is not None
     if not cut and not (layer.whiten and asset.image.mode == "RGBA"):
-        return asset
+        return asset, False
     tolerance = settings().analyze.backdrop_tolerance
+    if cut and layer.fit == "contain":  # every fit but contain (cover, fill) draws from a full-size cut-out
+        subject = _cutout_subject(asset) if layer.whiten else None
+        return replace(asset, subject=subject or asset.subject, backdrop=None), True
     what = f"cutout{'-white' if layer.whiten else ''}{'' if cut else '-alpha'}"
 
     def make() -> Image.Image:
@@ -194,7 +199,68 @@ def _shown(layer: ImageLayer, asset: Asset, forced: str | None = None) -> Asset:
     # On white, a cut-out (the model's or a merchant's) is measured as it will show: clearing its faint and
     # see-through pixels (a shadow it carried) may have moved its edges from where the mask had them.
     subject = derived(image, "visible", lambda: visible_box(image, None, tolerance)) if layer.whiten else None
-    return replace(asset, image=image, subject=subject or asset.subject, backdrop=None, mask=None)
+    return replace(asset, image=image, subject=subject or asset.subject, backdrop=None, mask=None), False
+
+
+def _white_cutout(pic: Image.Image, scale: float) -> Image.Image:
+    """A fresh cut-out ``pic``, drawn at ``scale`` times its photo's size, with its faint pixels cleared in place
+    (see _shown) as they would be at the photo's size: a reduced cut-out's soft edge reaches 3 photo pixels,
+    not 3 of its own (an enlarged one keeps 3 of its own, closest to what the photo's size gave, by eye), and
+    never less than its own anti-aliased outline (2 px, which faint_cleared_alpha keeps)."""
+    reach = max(2, round(3 * min(1.0, scale)))
+    alpha = faint_cleared_alpha(pic, settings().analyze.backdrop_tolerance, reach=reach)
+    if alpha is not None:
+        pic.putalpha(alpha)
+    return pic
+
+
+def _analysis_copy(asset: Asset) -> Image.Image:
+    """The photo at the side its cut-out was made at (matting.WORK_SIDE), once per photo."""
+    return derived(asset.image, f"shrunk:{WORK_SIDE}", lambda: shrunk(asset.image, WORK_SIDE).convert("RGB"))
+
+
+def _colours(asset: Asset) -> Image.Image:
+    """The product's colours near its edges (matting.edge_colours), once per photo."""
+    assert asset.mask is not None
+    mask = asset.mask
+    return derived(asset.image, "edge-colours", lambda: edge_colours(_analysis_copy(asset), mask))
+
+
+def _cutout_subject(asset: Asset) -> tuple[int, int, int, int] | None:
+    """The box of what a model's cut-out shows on white, its faint pixels cleared, measured on the analysis copy
+    (as a check measures a finished file, at up to 1024 px) in the photo's pixels."""
+    assert asset.mask is not None
+    mask, photo = asset.mask, asset.image
+
+    def measure() -> tuple[int, int, int, int] | None:
+        small = _analysis_copy(asset)
+        pic = _white_cutout(cut_out_at(small, mask, (0, 0, *small.size), small.size, _colours(asset)),
+                            small.width / photo.width)
+        box = visible_box(pic, None, settings().analyze.backdrop_tolerance)
+        return scale_box(box, photo.width / small.width, photo.height / small.height, *photo.size) if box else None
+
+    return derived(photo, "cutout-visible", measure)
+
+
+def _cutout_fit(asset: Asset, window: tuple[int, int, int, int], w: int, h: int, white: bool) -> Image.Image:
+    """The model's cut-out of ``window`` of the photo fitted inside a ``w`` x ``h`` box, made at that size
+    (matting.cut_out_at; on a white layer its faint pixels cleared): from the smallest earlier fit of the same
+    window that is at least as large when there is one, as ``_chained_fit`` does."""
+    assert asset.mask is not None
+    size = fit_size(window[2] - window[0], window[3] - window[1], w, h, "contain")
+    fits: dict[tuple[int, int], Image.Image] = derived(asset.image, f"cutout-fits:{window}:{white}", dict)
+    if size in fits:
+        return fits[size]
+    larger = [f for f in fits.values() if f.width >= size[0] and f.height >= size[1]]
+    if larger:
+        start = min(larger, key=lambda f: f.width * f.height)
+        pic = start if start.size == size else start.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    else:
+        pic = cut_out_at(asset.image, asset.mask, window, size, _colours(asset))
+        pic = _white_cutout(pic, size[0] / (window[2] - window[0])) if white else pic
+    if size[0] <= window[2] - window[0] and size[1] <= window[3] - window[1]:
+        fits[size] = pic
+    return pic
 
 
 def _region(asset: Asset) -> Image.Image:
@@ -272,7 +338,7 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
     source = _asset(layer, scene)
     if source is None or rect.w <= 0 or rect.h <= 0:
         return None
-    source = _shown(layer, source, scene.cutout)
+    source, drawn_cut = _shown(layer, source, scene.cutout)
     white = _whitened(layer, source)
     subject = _white_subject(source) if white and layer.trim else source.subject
     window = subject_window(source.image.size, subject, layer.padding) if layer.trim else \
@@ -281,11 +347,11 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
     inset = _grown_inset(layer, rect, src_size, scene.min_subject_px) if layer.role == "product" \
         and layer.trim and scene.min_subject_px else _inset(layer, rect)
     inner_w, inner_h = max(1, rect.w - 2 * inset), max(1, rect.h - 2 * inset)
-    base, base_window, f = _reduced(source.image, window, inner_w, inner_h) if layer.fit != "cover" else \
-        (source.image, window, 1)
+    base, base_window, f = _reduced(source.image, window, inner_w, inner_h) \
+        if layer.fit != "cover" and not drawn_cut else (source.image, window, 1)
     window = (base_window[0] * f, base_window[1] * f, min(source.image.width, base_window[2] * f),
               min(source.image.height, base_window[3] * f))  # the photo's pixels the picture shows
-    im = base.crop(base_window) if base_window != (0, 0, *base.size) else base
+    im = base.crop(base_window) if base_window != (0, 0, *base.size) and not drawn_cut else base
     asset = source if layer.field_name is not None else None
     if white and layer.fit == "cover":  # cover crops inside the picture: clean it before, at its own size
         im = _white_fitted(im, source, window)
@@ -301,7 +367,8 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
     elif _photo_card(layer, asset, white):
         pic = None  # the card drawn from the photo holds the picture: no separate resize
     else:
-        pic = _chained_fit(source.image, window, im, inner_w, inner_h) if layer.fit == "contain" else \
+        pic = _cutout_fit(source, window, inner_w, inner_h, layer.whiten) if drawn_cut else \
+            _chained_fit(source.image, window, im, inner_w, inner_h) if layer.fit == "contain" else \
             fitted(im, inner_w, inner_h, layer.fit, (0.5, 0.5))
         if white and layer.fit != "cover":  # cleaned at the output's size: far fewer pixels than the photo's
             pic = _white_fitted(pic, source, window)
