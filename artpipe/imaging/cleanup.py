@@ -27,7 +27,7 @@ from PIL import Image, ImageChops
 
 from artpipe.defaults import settings
 from artpipe.imaging.analyze import shrunk
-from artpipe.imaging.backdrop_model import BackdropModel, channel_max, fit_backdrop, ring
+from artpipe.imaging.backdrop_model import BackdropModel, channel_max, channel_sum, fit_backdrop, ring
 
 if TYPE_CHECKING:
     import numpy as np
@@ -107,7 +107,7 @@ def _frame(rgb: np.ndarray, model: BackdropModel) -> _Frame:
     rules = settings().cleanup
     f = rgb.astype(np.float32)
     back = np.clip(model.predict(*rgb.shape[:2]), 1.0, 255.0)
-    lum, lum_back = f.sum(axis=-1) + 1.0, back.sum(axis=-1)
+    lum, lum_back = channel_sum(f) + 1.0, channel_sum(back)
     chroma = channel_max(np.abs(f / lum[..., None] - back / lum_back[..., None]))
     coloured = max(model.mean) - min(model.mean) >= rules.coloured
     return _Frame(f, back, channel_max(np.abs(f - back)), chroma, lum / lum_back,
@@ -173,7 +173,7 @@ def _shadow_like(frame: _Frame, solid: np.ndarray, model: BackdropModel) -> np.n
     rules = settings().cleanup
     chroma, ratio = frame.chroma, frame.ratio
     tone = solid & (chroma <= rules.shadow_chroma) & (ratio >= rules.shadow_darkest) & (ratio < 1.0)
-    shade = tone & (_texture(frame.f.mean(axis=-1), tone) <= rules.shadow_texture + model.spread)
+    shade = tone & (_texture(channel_sum(frame.f) / 3.0, tone) <= rules.shadow_texture + model.spread)
     labels, n, areas = _components(shade)
     keep = _open_to(labels, n, ~solid) & (areas >= rules.min_piece)
     keep[0] = False
@@ -250,8 +250,8 @@ def _edge_alpha(frame: _Frame, m: np.ndarray, solid: np.ndarray) -> np.ndarray:
     product = np.stack([ndimage.uniform_filter(f[..., c] * inner, size) for c in range(3)], axis=-1)
     product /= np.maximum(weight, 1e-3)[..., None]
     span = product - back
-    length = (span * span).sum(axis=-1)
-    alpha = ((f - back) * span).sum(axis=-1) / np.maximum(length, 1.0)
+    length = channel_sum(span * span)
+    alpha = channel_sum((f - back) * span) / np.maximum(length, 1.0)
     known = band & (weight > 0.05) & (length >= rules.edge_contrast ** 2)
     target = np.clip(alpha, 0.0, 1.0)
     if frame.hue is not None:  # a coloured backdrop: its hue, darker, is its shadow

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from PIL import Image
 
 from artpipe.defaults import settings
-from artpipe.imaging.backdrop_model import BackdropModel
+from artpipe.imaging.backdrop_model import BackdropModel, channel_sum
 
 if TYPE_CHECKING:
     import numpy as np
@@ -150,7 +150,7 @@ def _kept_shade(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel) -> 
     rules = settings().review
     f = rgb.astype(np.float32)
     back = np.clip(backdrop.predict(*solid.shape), 1.0, 255.0)
-    lum, lum_back = f.sum(axis=-1) + 1.0, back.sum(axis=-1)
+    lum, lum_back = channel_sum(f) + 1.0, channel_sum(back)
     chroma = channel_max(np.abs(f / lum[..., None] - back / lum_back[..., None]))
     ratio = lum / lum_back
     shade = solid & (chroma <= 2 * rules.shade_chroma) & (ratio >= rules.kept_darkest) & (ratio < 0.97)
@@ -192,12 +192,12 @@ def _erased_edges(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel | 
 
     rules = settings().review
     f = rgb.astype(np.float32)
-    grey = ndimage.gaussian_filter(f.mean(axis=-1), 0.8)
+    grey = ndimage.gaussian_filter(channel_sum(f) / 3.0, 0.8)
     grad = np.hypot(ndimage.sobel(grey, axis=1), ndimage.sobel(grey, axis=0)) / 8.0
     away = ~ndimage.binary_dilation(solid, iterations=rules.erased_gap)
     if backdrop is not None:  # a cast shadow's edge is no product's
         back = np.clip(backdrop.predict(*solid.shape), 1.0, 255.0)
-        lum, lum_back = f.sum(axis=-1) + 1.0, back.sum(axis=-1)
+        lum, lum_back = channel_sum(f) + 1.0, channel_sum(back)
         chroma = np.abs(f / lum[..., None] - back / lum_back[..., None])
         ratio = lum / lum_back
         shade = (np.maximum(np.maximum(chroma[..., 0], chroma[..., 1]), chroma[..., 2]) <= rules.shade_chroma) & \
