@@ -43,8 +43,9 @@ def load_cached(folder: Path, key: str, source: str) -> Asset | None:
         size = tuple(meta["size"])
         pixels = size[0] * size[1] * len(meta["mode"])
         image = Image.frombytes(meta["mode"], size, data[:pixels])
-        end = pixels + (size[0] * size[1] if meta.get("mask") else 0)
-        mask = Image.frombytes("L", size, data[pixels:end]) if meta.get("mask") else None
+        mask_size = tuple(meta["mask"]) if isinstance(meta.get("mask"), list) else size  # its own, or the image's
+        end = pixels + (mask_size[0] * mask_size[1] if meta.get("mask") else 0)
+        mask = Image.frombytes("L", mask_size, data[pixels:end]) if meta.get("mask") else None
         clear = Image.frombytes("L", tuple(meta["clear"]), data[end:]) if meta.get("clear") else None
         review = _review(meta["review"]) if meta.get("review") else None
     except (OSError, ValueError, KeyError, TypeError):
@@ -69,7 +70,8 @@ def save_cached(folder: Path, key: str, asset: Asset) -> None:
     meta = {"mode": asset.image.mode, "size": list(asset.image.size), "format": asset.format,
             "original_size": list(asset.original_size), "subject": list(asset.subject),
             "backdrop": list(asset.backdrop) if asset.backdrop is not None else None,
-            "steps": list(asset.steps), "warnings": tokens(asset.warnings), "mask": asset.mask is not None,
+            "steps": list(asset.steps), "warnings": tokens(asset.warnings),
+            "mask": list(asset.mask.size) if asset.mask is not None else None,
             "isolation": asset.isolation,
             "review": {**asdict(asset.review), "kinds": [k.value for k in asset.review.kinds]}
             if asset.review is not None else None,

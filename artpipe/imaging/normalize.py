@@ -49,7 +49,7 @@ class Work:
     subject: tuple[int, int, int, int] | None = None  # set by analyze
     backdrop: tuple[int, int, int] | None = None
     source_size: tuple[int, int] = (0, 0)  # the input's upright size before any draft, trim or resize
-    mask: Image.Image | None = None  # the product (L, 255 = product) when a model isolated it
+    mask: Image.Image | None = None  # the product (L, 255 = product) when a model isolated it (see Asset.mask)
     isolation: str = "none"  # how the product was isolated: alpha, color, model or none
     steps: tuple[str, ...] = ()
     warnings: tuple[Note, ...] = ()
@@ -76,7 +76,8 @@ class Asset:
     backdrop: tuple[int, int, int] | None  # plain backdrop colour, None for cut-outs and busy photos
     steps: tuple[str, ...] = ()
     warnings: tuple[Note, ...] = ()
-    mask: Image.Image | None = None  # the product (L, 255 = product) found by the segmentation model
+    mask: Image.Image | None = None  # the product (L, 255 = product) found by the segmentation model, at the
+    # side it was made at (up to 1024 px, the image's frame): scaled to the size it is used at (full_mask)
     isolation: str = "none"  # alpha (a cut-out), color (plain light backdrop), model, or none
     review: Review | None = None  # how far the cut-out is trusted (None: the product was not isolated)
     clear: Image.Image | None = None  # colour path: shadows and enclosed backdrop whitened with the backdrop
@@ -85,12 +86,18 @@ class Asset:
         """The product alone: the photo as RGBA with the model's mask as alpha (the image itself otherwise)."""
         if self.mask is None:
             return self.image
-        return cut_out(self.image, self.mask)  # decontaminated: no fringe of the old backdrop
+        return cut_out(self.image, full_mask(self.image, self.mask))  # decontaminated: no fringe of the old backdrop
+
+
+def full_mask(image: Image.Image, mask: Image.Image) -> Image.Image:
+    """``mask`` (the model's, made at up to 1024 px) at ``image``'s size."""
+    return mask if mask.size == image.size else mask.resize(image.size, Image.Resampling.BILINEAR)
 
 
 def product_mask(asset: Asset) -> Image.Image | None:
-    """The product in ``asset.image`` (L, 255 = product, the image's size): the model's mask, a cut-out's alpha,
-    what the colour path does not whiten; None when the product was not isolated."""
+    """The product in ``asset.image`` (L, 255 = product, the image's frame: the model's mask at the side it was
+    made at, the others at the image's size): the model's mask, a cut-out's alpha, what the colour path does
+    not whiten; None when the product was not isolated."""
     if asset.mask is not None:
         return asset.mask
     if asset.image.mode == "RGBA":
@@ -207,7 +214,7 @@ def whiten_backdrop(work: Work) -> Work:
     """Make a light, plain backdrop pure white, leaving the product and its soft shadow alone."""
     if work.mask is not None:  # the model isolated the product: everything else becomes white
         white = Image.new("RGB", work.image.size, (255, 255, 255))
-        white.paste(work.image, (0, 0), work.mask)
+        white.paste(work.image, (0, 0), full_mask(work.image, work.mask))
         return work.after(white, "whiten_backdrop:mask", backdrop=(255, 255, 255))
     if work.backdrop is None or work.image.mode != "RGB" or min(work.backdrop) < settings().analyze.whiten_min:
         return work
@@ -220,7 +227,7 @@ def trim(work: Work, margin: float) -> Work:
     if work.subject is None or work.subject == (0, 0, *work.image.size):
         return work
     image = crop_to_subject(work.image, work.subject, margin)
-    mask = crop_to_subject(work.mask, work.subject, margin) if work.mask is not None else None
+    mask = crop_to_subject(full_mask(work.image, work.mask), work.subject, margin) if work.mask is not None else None
     left, top, right, bottom = work.subject
     x0, y0 = max(0, left - int((right - left) * margin)), max(0, top - int((bottom - top) * margin))
     return work.after(image, f"trim:{image.width}x{image.height}",

@@ -313,10 +313,21 @@ def judge(im: Image.Image, found: TextBox, place: Place) -> TextBox:
 
 
 def text_findings(im: Image.Image, mask: Image.Image | None, *, side: int = 640) -> tuple[TextBox, ...]:
-    """Every text region of ``im`` judged against the product ``mask`` (L at the image's size, or None)."""
-    if mask is not None and mask.size != im.size:
-        mask = mask.convert("L").resize(im.size, Image.Resampling.BILINEAR)
-    return tuple(judge(im, found, place_of(found.box, mask)) for found in find_text(im, side=side))
+    """Every text region of ``im`` judged against the product ``mask`` (L of the image's frame at any size: each
+    box is scaled to it, where scaling the mask to a 12 MP photo would cost more than placing every box), or
+    None."""
+    if mask is None or mask.size == im.size:
+        return tuple(judge(im, found, place_of(found.box, mask)) for found in find_text(im, side=side))
+    kx, ky = mask.width / im.width, mask.height / im.height
+    return tuple(judge(im, found, place_of(_scaled(found.box, kx, ky, mask.size), mask))
+                 for found in find_text(im, side=side))
+
+
+def _scaled(box: Box, kx: float, ky: float, size: tuple[int, int]) -> Box:
+    """``box`` in the pixels of an image ``kx``, ``ky`` times as large (``size``), covering at least a pixel."""
+    left, top = min(size[0] - 1, int(box[0] * kx)), min(size[1] - 1, int(box[1] * ky))
+    return left, top, max(left + 1, min(size[0], math.ceil(box[2] * kx))), \
+        max(top + 1, min(size[1], math.ceil(box[3] * ky)))
 
 
 __all__ = ["Box", "Place", "TextBox", "TextKind", "classify", "find_text", "judge", "place_of", "read_text",
