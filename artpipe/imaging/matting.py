@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from PIL import Image, ImageChops, ImageFilter
 
 from artpipe.imaging.analyze import shrunk
+from artpipe.imaging.backdrop import grown
+from artpipe.imaging.derived import derived
 
 if TYPE_CHECKING:
     import numpy as np
@@ -63,6 +65,12 @@ def guided_filter(guide: np.ndarray, src: np.ndarray, radius: int, eps: float) -
     a, b = coefficients(guide, src, radius, eps)
     out: np.ndarray = a * guide + b
     return out
+
+
+def work_copy(photo: Image.Image) -> Image.Image:
+    """``photo`` at up to ``WORK_SIDE`` px (RGB), made once per photo: the model, the refinement and the cleaning
+    work on it, and a cut-out drawn later takes its edge colours and its visible box from it."""
+    return derived(photo, "work-copy", lambda: shrunk(photo, WORK_SIDE).convert("RGB"))
 
 
 def _scaled(size: tuple[int, int], side: int) -> tuple[int, int]:
@@ -174,7 +182,7 @@ def cut_out_at(photo: Image.Image, mask: Image.Image, box: tuple[float, float, f
         if size != rgb.size or box != (0, 0, *rgb.size) else rgb.copy()
     mx, my = mask.width / photo.width, mask.height / photo.height
     alpha = mask.resize(size, Image.Resampling.BILINEAR, box=(box[0] * mx, box[1] * my, box[2] * mx, box[3] * my))
-    soft = alpha.point(lambda a: 255 if a < _SOLID_ALPHA else 0).filter(ImageFilter.MaxFilter(3))
+    soft = grown(alpha.point(lambda a: 255 if a < _SOLID_ALPHA else 0), 3)
     edge = ImageChops.multiply(soft, alpha.point(lambda a: 255 if a > 0 else 0))
     where = edge.getbbox()
     if where is not None:
