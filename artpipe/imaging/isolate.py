@@ -22,7 +22,7 @@ from artpipe.imaging.backdrop import backdrop_region
 from artpipe.imaging.cleanup import analysis_arrays, clean_mask, old_backdrop, peel_halo
 from artpipe.imaging.cutouts import MODES as MODES
 from artpipe.imaging.cutouts import Cutout
-from artpipe.imaging.matting import WORK_SIDE, mask_facts, refine
+from artpipe.imaging.matting import mask_facts, refine, work_copy
 from artpipe.imaging.review import Review, review
 from artpipe.reasons import Note, WarningKind
 
@@ -114,7 +114,7 @@ def isolate(im: Image.Image, backdrop: tuple[int, int, int] | None, mode: str, *
 def _model_path(im: Image.Image, model: Callable[[Image.Image], tuple[Image.Image, float, str]],
                 tolerance: int) -> Isolation:
     """The segmentation model's cut-out of ``im``, refined and reviewed; ``none`` when it is not usable."""
-    small = shrunk(im, WORK_SIDE).convert("RGB")  # the model and the refinement both work on this copy
+    small = work_copy(im)  # the model, the refinement and later the drawn cut-out all work on this copy
     coarse, ms, name = model(small)
     note = f"model:{name}:{ms:.0f}ms"
     refined = refine(small, coarse)

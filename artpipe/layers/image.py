@@ -9,11 +9,11 @@ from PIL import Image, ImageChops
 
 from artpipe.defaults import settings
 from artpipe.errors import RenderError
-from artpipe.imaging.analyze import scale_box, shrunk, visible_box
+from artpipe.imaging.analyze import scale_box, visible_box
 from artpipe.imaging.backdrop import apply_white, backdrop_region, clear_faint, faint_cleared_alpha
 from artpipe.imaging.cutouts import MODES, Cutout
 from artpipe.imaging.derived import derived
-from artpipe.imaging.matting import WORK_SIDE, cut_out_at, edge_colours
+from artpipe.imaging.matting import cut_out_at, edge_colours, work_copy
 from artpipe.imaging.normalize import Asset
 from artpipe.imaging.place import (
     cover_subject,
@@ -214,16 +214,11 @@ def _white_cutout(pic: Image.Image, scale: float) -> Image.Image:
     return pic
 
 
-def _analysis_copy(asset: Asset) -> Image.Image:
-    """The photo at the side its cut-out was made at (matting.WORK_SIDE), once per photo."""
-    return derived(asset.image, f"shrunk:{WORK_SIDE}", lambda: shrunk(asset.image, WORK_SIDE).convert("RGB"))
-
-
 def _colours(asset: Asset) -> Image.Image:
     """The product's colours near its edges (matting.edge_colours), once per photo."""
     assert asset.mask is not None
     mask = asset.mask
-    return derived(asset.image, "edge-colours", lambda: edge_colours(_analysis_copy(asset), mask))
+    return derived(asset.image, "edge-colours", lambda: edge_colours(work_copy(asset.image), mask))
 
 
 def _cutout_subject(asset: Asset) -> tuple[int, int, int, int] | None:
@@ -233,7 +228,7 @@ def _cutout_subject(asset: Asset) -> tuple[int, int, int, int] | None:
     mask, photo = asset.mask, asset.image
 
     def measure() -> tuple[int, int, int, int] | None:
-        small = _analysis_copy(asset)
+        small = work_copy(photo)
         pic = _white_cutout(cut_out_at(small, mask, (0, 0, *small.size), small.size, _colours(asset)),
                             small.width / photo.width)
         box = visible_box(pic, None, settings().analyze.backdrop_tolerance)
