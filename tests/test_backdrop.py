@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
-from artpipe.imaging.backdrop import edge_connected
+from artpipe.imaging.backdrop import edge_connected, grown
 
 
 def flood_reference(near: Image.Image) -> Image.Image:
@@ -63,3 +63,13 @@ def test_a_cutouts_soft_outline_is_kept_whole_on_white() -> None:
     assert [before.getpixel((x, 200)) for x in range(344, 352)] == [255, 248, 248, 248, 248, 141, 40, 0]
     cleared = clear_faint(im, 28).getchannel("A")
     assert [cleared.getpixel((x, 200)) for x in range(344, 352)] == [255, 248, 248, 248, 248, 141, 40, 0]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 60), st.integers(1, 60), st.sampled_from([3, 5, 7, 9, 15]), st.floats(0.0, 0.6),
+       st.randoms(use_true_random=False))
+def test_a_mask_grown_by_a_box_blur_is_the_max_filters(w: int, h: int, size: int, density: float,
+                                                       rnd: object) -> None:
+    im = Image.new("L", (w, h), 0)
+    im.putdata([255 if rnd.random() < density else 0 for _ in range(w * h)])  # type: ignore[attr-defined]
+    assert grown(im, size).tobytes() == im.filter(ImageFilter.MaxFilter(size)).tobytes()

@@ -12,7 +12,7 @@ from artpipe.assetcache import load_cached, save_cached
 from artpipe.errors import InputError
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.isolate import color_path_holds, is_cutout, isolate
-from artpipe.imaging.matting import _box, cut_out, decontaminate, guided_filter, refine
+from artpipe.imaging.matting import _box, cut_out, cut_out_at, decontaminate, guided_filter, refine
 from artpipe.imaging.normalize import NORMALIZE, Asset, NormalizeOptions, normalize, steps_for
 from artpipe.imaging.open import Decoded
 from artpipe.imaging.review import cut_sides
@@ -143,6 +143,32 @@ def test_soft_edges_take_the_product_colour_not_the_backdrop() -> None:
     r, g, b = decontaminate(big_edge, big_mask).getpixel((1204, 600))
     assert r > 180
     assert max(g, b) < 30
+
+
+def test_a_cut_out_made_at_its_drawn_size_looks_like_the_full_size_one_reduced() -> None:
+    """cut_out_at resizes the photo and a small mask first: no teal of the backdrop may show at the red mug's
+    edge (the resize of the photo alone blends it in), and the picture matches the full-size cut-out reduced."""
+    photo = mug_on_teal((2400, 1800))
+    mask = Image.new("L", (2400, 1800), 0)
+    d = ImageDraw.Draw(mask)
+    d.rounded_rectangle((2400 * 0.35, 1800 * 0.2, 2400 * 0.65, 1800 * 0.85), radius=40, fill=255)
+    d.ellipse((2400 * 0.62, 1800 * 0.35, 2400 * 0.78, 1800 * 0.6), outline=255, width=22)
+    mask = mask.filter(ImageFilter.GaussianBlur(3))
+    small_mask = shrunk(mask, 1024)  # as the model's mask is kept
+    box, size = (700, 300, 2000, 1600), (520, 520)
+    drawn = cut_out_at(photo, small_mask, box, size)
+    reduced = cut_out(photo, mask).resize(size, Image.Resampling.LANCZOS, box=box)
+
+    def on_white(im: Image.Image) -> np.ndarray:
+        white = Image.new("RGB", im.size, (255, 255, 255))
+        white.paste(im, (0, 0), im.getchannel("A"))
+        return np.asarray(white).astype(int)
+
+    new, old = on_white(drawn), on_white(reduced)
+    teal = (new[..., 1] - new[..., 0] > 30) & (new[..., 2] - new[..., 0] > 30)
+    assert not teal.any()  # no fringe of the backdrop
+    assert (np.abs(new - old).max(axis=-1) > 16).mean() < 0.01  # the same picture, but for its outline's pixels
+    assert drawn.size == size
 
 
 @pytest.mark.parametrize("size", [(4032, 3024), (1025, 7), (7, 3000), (300, 200)])
