@@ -4,6 +4,7 @@ Arabic one ...), each in its language."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
@@ -15,7 +16,7 @@ from artpipe.assetcache import SHARED
 from artpipe.imaging.normalize import Asset, normalize
 from artpipe.imaging.open import Decoded
 from artpipe.tasks import load_asset, template_assets
-from artpipe.template.model import Template
+from artpipe.template.model import Field, Template
 
 PHOTOS = Path(__file__).resolve().parents[2] / "samples" / "photos"  # a source checkout's sample photos
 
@@ -77,11 +78,13 @@ class Sample:
     lang: str | None = None
 
 
-def sample_for(template_fields: dict[str, object], product: str, fields: str, lang: str = "") -> Sample:
-    """The sample a page asks for (unknown names fall back to the examples); ``lang`` "" keeps the set's."""
+def sample_for(template_fields: Mapping[str, Field], product: str, fields: str, lang: str = "") -> Sample:
+    """The sample a page asks for (unknown names fall back to the examples): the template's examples with the
+    field set's values over them; ``lang`` "" keeps the set's language."""
     product = product if product in PRODUCTS and _available(product) else "example"
     chosen = FIELD_SETS.get(fields) or FIELD_SETS["example"]
-    values = {k: v for k, v in chosen.values.items() if k in template_fields}
+    values = {k: f.example for k, f in template_fields.items() if f.type != "image" and f.example is not None}
+    values.update({k: v for k, v in chosen.values.items() if k in template_fields})
     return Sample(product, fields if fields in FIELD_SETS else "example", values, lang or chosen.lang)
 
 

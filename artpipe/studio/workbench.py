@@ -33,7 +33,7 @@ from artpipe.template.model import Rect, Template
 from artpipe.text.fonts import get_font
 
 TEMPLATES = "templates"  # the workspace folder of its own templates
-PREVIEW_SIDE = (640, 520)  # a size's preview fits in this (width, height): small to send, quick to encode
+PREVIEW_SIDE = (480, 380)  # a size's preview fits in this (width, height): small to send, quick to encode
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _MARK = (214, 0, 28)  # a text that does not fit: outlined in red over the boxes
 

@@ -7,7 +7,7 @@ import base64
 import hmac
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -25,6 +25,7 @@ from artpipe.errors import ArtpipeError, ConfigError, InputError, Problem
 from artpipe.studio import workbench as wb
 from artpipe.studio.boxedit import BoxEditError
 from artpipe.studio.samples import FIELD_SETS, Sample, products, sample_for
+from artpipe.template.model import Field
 
 Page = Callable[..., HTMLResponse]
 LANGS = {"": "the field set's", "zh-Hans": "Chinese (simplified)", "ja": "Japanese", "ko": "Korean",
@@ -46,7 +47,7 @@ def workbench_routes(ws: Workspace, operator: Callable[[Request], str], page: Pa
 
     async def form(request: Request, part_bytes: int, files: int = 0) -> FormData:
         length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > part_bytes + MAX_BODY_BODY:
+        if not files and length.isdigit() and int(length) > part_bytes + MAX_BODY_BODY:
             raise HTTPException(413, f"The text is larger than {text_limit // 1024} KB, the limit for a template "
                                      "(yaml.max_bytes in defaults.yaml); split it up.")
         try:
@@ -90,10 +91,10 @@ def workbench_routes(ws: Workspace, operator: Callable[[Request], str], page: Pa
 
     def sample_of(ref: wb.TemplateRef, data: FormData, text: str) -> Sample:
         try:
-            fields = wb.load_text(ref, text, wb.display_name(root, ref)).fields
+            fields: Mapping[str, Field] = wb.load_text(ref, text, wb.display_name(root, ref)).fields
         except ConfigError:
             fields = {}
-        return sample_for(dict(fields), str(data.get("product", "")), str(data.get("fields", "")),
+        return sample_for(fields, str(data.get("product", "")), str(data.get("fields", "")),
                           str(data.get("lang", ""))[:20])
 
     def check_now(ref: wb.TemplateRef, data: FormData, text: str) -> wb.Checked:
@@ -141,6 +142,10 @@ def workbench_routes(ws: Workspace, operator: Callable[[Request], str], page: Pa
 
     async def import_psd(request: Request) -> Response:
         operator(request)
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > psd_limit + MAX_BODY_BODY:
+            return _back(request, f"The file is larger than {psd_limit // 2**20} MB (psd.max_file_bytes); save a "
+                                  "smaller file")
         data = await form(request, 64 * 1024, files=1)
         upload = data.get("psd")
         try:
