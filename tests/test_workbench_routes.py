@@ -135,7 +135,8 @@ def test_a_psd_is_imported_from_the_page(client: TestClient, root: Path) -> None
     assert answer.status_code == 200
     assert str(answer.url).endswith("/templates?t=ws%3Aspring-banner")
     assert "Imported Spring Banner.psd as templates/spring-banner (" in answer.text
-    assert (root / "templates" / "spring-banner" / "template.yaml").is_file()
+    imported = (root / "templates" / "spring-banner" / "template.yaml").read_text(encoding="utf-8")
+    assert "\nname: spring-banner\n" in imported
     again = client.post("/templates/import", data={"csrf": csrf, "name": "spring-banner"},
                         files={"psd": ("x.psd", psd, "application/octet-stream")})
     assert "the workspace has a template &#39;spring-banner&#39; already" in again.text
@@ -148,3 +149,31 @@ def test_a_psd_is_imported_from_the_page(client: TestClient, root: Path) -> None
     assert "cannot name a template" in escape.text
     assert sorted(p.name for p in (root / "templates").iterdir()) == ["spring-banner"]
     assert not list((root / ".artpipe").rglob("*.psd")) if (root / ".artpipe").exists() else True
+
+
+def test_a_template_is_tried_on_products_without_writing_yaml(client: TestClient, root: Path) -> None:
+    csrf = token(client)
+    photos = [("photos", (name, (SAMPLES / "photos" / name).read_bytes(), "image/jpeg"))
+              for name in ("mug-sideways.jpg", "bottle-grey.jpg")]
+    sheet = ("sku,photo,headline,price\nmug-1,mug-sideways.jpg,北欧陶瓷马克杯,¥39\n"
+             "bottle-1,bottle-grey.jpg,Green tea,¥9\nmug-2,mug-sideways.jpg,第二个杯子,¥59\n")
+    answer = client.post("/templates/try", data={"csrf": csrf, "t": "bundled:promo-banner"},
+                         files=[*photos, ("sheet", ("products.csv", sheet.encode(), "text/csv"))])
+    assert answer.status_code == 200
+    assert "Rendered 9 images from 3 of 3 products in" in answer.text
+    run = re.search(r"/templates/runs/([^/\"]+)/files/report.json", answer.text)
+    assert run
+    out = root / "studio" / "template-runs" / run.group(1) / "out"
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.jpg")) == [
+        f"{sku}/{size}.jpg" for sku in ("bottle-1", "mug-1", "mug-2") for size in ("mobile", "square", "wide")]
+    image = client.get(f"/templates/runs/{run.group(1)}/files/mug-2/wide.jpg")
+    assert image.status_code == 200
+    assert image.content[:3] == b"\xff\xd8\xff"
+    assert client.get(f"/templates/runs/{run.group(1)}/files/../job.yaml").status_code == 404
+    assert client.get("/templates/runs/..%2F..%2Fx").status_code == 404
+    missing = client.post("/templates/try", data={"csrf": csrf, "t": "bundled:promo-banner"},
+                          files=[photos[0], ("sheet", ("p.csv", b"sku,photo\na,nope.jpg\n", "text/csv"))])
+    assert "Not rendered: p.csv row 2: no uploaded photo &#39;nope.jpg&#39;; upload it with the others" in missing.text
+    fake = client.post("/templates/try", data={"csrf": csrf, "t": "bundled:promo-banner"},
+                       files=[("photos", ("fake.jpg", b"not a photo", "image/jpeg"))])
+    assert "Not rendered: fake.jpg:" in fake.text

@@ -16,14 +16,17 @@ from anyio import CapacityLimiter, to_thread
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from artpipe.config import Workspace
 from artpipe.defaults import settings
 from artpipe.errors import ArtpipeError, ConfigError, InputError, Problem
+from artpipe.paths import UnsafePath, inside
+from artpipe.studio import trial
 from artpipe.studio import workbench as wb
 from artpipe.studio.boxedit import BoxEditError
+from artpipe.studio.forms import MAX_PHOTO_BYTES, MAX_PHOTOS, Upload
 from artpipe.studio.samples import FIELD_SETS, Sample, products, sample_for
 from artpipe.template.model import Field
 
@@ -34,9 +37,10 @@ MAX_BODY_BODY = 64 * 1024  # besides the text: the token, the sample's names, a 
 
 
 def workbench_routes(ws: Workspace, operator: Callable[[Request], str], page: Page,
-                     max_upload: int) -> list[Route]:
+                     max_upload: int, jobs: int | None = None) -> list[Route]:
     """The Templates page's routes for the studio of ``ws``; ``operator`` signs a request in (or refuses it),
-    ``page`` renders a studio page, ``max_upload`` caps a PSD upload (with the PSD limits of defaults.yaml)."""
+    ``page`` renders a studio page, ``max_upload`` caps a PSD upload (with the PSD limits of defaults.yaml),
+    ``jobs`` is how many processes render a template tried on products."""
     root = ws.root
     working = CapacityLimiter(1)  # renders one at a time: the studio's cores are shared with its render jobs
     text_limit = settings().yaml.max_bytes
@@ -74,10 +78,15 @@ def workbench_routes(ws: Workspace, operator: Callable[[Request], str], page: Pa
         key = request.query_params.get("t") or (refs[0].key if refs else "")
         ref = ref_of(key) if key else None
         text = (await run(ref.file.read_text, "utf-8")) if ref else ""
+        try:
+            fields = ", ".join(n for n in wb.load_text(ref, text, "").fields if n != "product") if ref else ""
+        except ConfigError:
+            fields = "the template's fields"
         return page(request, "workbench.html", user=who, refs=refs, ref=ref, text=text,
                     shown=wb.display_name(root, ref) if ref else "", products=products(),
                     field_sets={k: v.label for k, v in FIELD_SETS.items()}, langs=LANGS,
-                    note=str(request.session.pop("workbench_note", ""))[:500], psd_mb=psd_limit // 2**20)
+                    note=str(request.session.pop("workbench_note", ""))[:500], psd_mb=psd_limit // 2**20,
+                    fields=fields)
 
     def answer(ref: wb.TemplateRef, checked: wb.Checked, started: float, **extra: Any) -> JSONResponse:
         return JSONResponse({"problems": [_problem(p) for p in checked.problems],
@@ -152,7 +161,10 @@ def workbench_routes(ws: Workspace, operator: Callable[[Request], str], page: Pa
             if not isinstance(upload, UploadFile) or not upload.filename:
                 return _back(request, "Choose a PSD or PSB file to import.")
             name = str(data.get("name", "")).strip() or wb.name_of_upload(upload.filename)
-            spool = ws.state / "workbench" / f"{secrets.token_hex(8)}{Path(upload.filename).suffix.lower()[:5]}"
+            wb.valid_name(name)
+            suffix = ".psb" if upload.filename.lower().endswith(".psb") else ".psd"
+            # named as the template will be: the import names the template and its report after the file
+            spool = ws.state / "workbench" / secrets.token_hex(8) / f"{name}{suffix}"
             try:
                 copied = await _copy(upload, spool, psd_limit)
                 if not copied:
@@ -161,6 +173,7 @@ def workbench_routes(ws: Workspace, operator: Callable[[Request], str], page: Pa
                 done = await run(wb.import_design, root, spool, name)
             finally:
                 spool.unlink(missing_ok=True)
+                spool.parent.rmdir()
         except InputError as exc:
             return _back(request, f"{upload.filename if isinstance(upload, UploadFile) else 'the file'}: {exc.reason}: "
                          f"{exc.message}")
@@ -170,7 +183,64 @@ def workbench_routes(ws: Workspace, operator: Callable[[Request], str], page: Pa
             await data.close()
         return _back(request, f"Imported {upload.filename} as templates/{name} ({done.summary}).", done.ref.key)
 
-    return [Route("/templates", templates_page), Route("/templates/check", _json_errors(check), methods=["POST"]),
+    async def try_out(request: Request) -> Response:
+        operator(request)
+        data = await form(request, 64 * 1024, files=MAX_PHOTOS + 1)
+        try:
+            ref = ref_of(str(data.get("t", "")))
+            photos, sheet, problems = [], None, []
+            for item in data.getlist("photos"):
+                if isinstance(item, UploadFile) and item.filename:
+                    raw = await item.read(MAX_PHOTO_BYTES + 1)
+                    if len(raw) > MAX_PHOTO_BYTES:
+                        problems.append(f"{item.filename}: larger than {MAX_PHOTO_BYTES // 2**20} MB")
+                    photos.append(Upload(item.filename, raw))
+            given = data.get("sheet")
+            if isinstance(given, UploadFile) and given.filename:
+                sheet = Upload(given.filename, await given.read(settings().sheet.max_bytes + 1))
+        finally:
+            await data.close()
+        if problems:
+            return _back(request, "Not rendered: " + "; ".join(problems), ref.key)
+        try:
+            written = await run(trial.write_trial, root, ref, photos, sheet)
+        except trial.TrialError as exc:
+            return _back(request, "Not rendered: " + "; ".join(exc.problems[:8]), ref.key)
+        except ConfigError as exc:
+            return _back(request, f"Not rendered: {str(exc).splitlines()[0]}", ref.key)
+        result = await run(trial.run_trial, written, jobs)
+        done = result.summary
+        failed = len(result.outcomes) - done["ok"]
+        request.session["workbench_note"] = (f"Rendered {done['outputs']} images from {done['ok']} of "
+                                             f"{written.products} products in {result.seconds:.1f} s"
+                                             + (f"; {failed} failed (see report.json)." if failed else "."))
+        return RedirectResponse(f"/templates/runs/{written.id}", 303)
+
+    async def run_page(request: Request) -> Response:
+        who = operator(request)
+        folder = trial.trial_folder(root, request.path_params["run"])
+        if folder is None:
+            raise HTTPException(404, "No such run.")
+        images = await run(trial.trial_images, folder)
+        return page(request, "trial.html", user=who, run=folder.name, images=images,
+                    note=str(request.session.pop("workbench_note", ""))[:500],
+                    where=folder.relative_to(root).as_posix())
+
+    async def run_file(request: Request) -> Response:
+        operator(request)
+        folder = trial.trial_folder(root, request.path_params["run"])
+        try:
+            path = inside(folder / trial.OUT, request.path_params["rel"]) if folder else None
+        except UnsafePath:
+            path = None
+        if path is None or not path.is_file():
+            raise HTTPException(404, "No such file.")
+        return FileResponse(path)
+
+    return [Route("/templates", templates_page),
+            Route("/templates/try", try_out, methods=["POST"]), Route("/templates/runs/{run}", run_page),
+            Route("/templates/runs/{run}/files/{rel:path}", run_file),
+            Route("/templates/check", _json_errors(check), methods=["POST"]),
             Route("/templates/save", _json_errors(save), methods=["POST"]),
             Route("/templates/box", _json_errors(box), methods=["POST"]),
             Route("/templates/import", import_psd, methods=["POST"])]
