@@ -177,3 +177,14 @@ def test_move_box_writes_the_size_override(root: Path) -> None:
     assert "badge: {box: {left: 62.5%, top: 25%, height: 18.75%, aspect: 1}" in badge  # stays round
     with pytest.raises(ConfigError, match="no layer 'nope'"):
         wb.move_box(ref, text, "x", "mobile", "nope", (0, 0, 1, 1))
+
+
+def test_the_workbench_logic_has_no_web_framework_in_it() -> None:
+    import ast
+
+    studio = Path(wb.__file__).parent
+    for name in ("workbench.py", "boxedit.py", "samples.py", "trial.py"):
+        tree = ast.parse((studio / name).read_text(encoding="utf-8"))
+        imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | \
+            {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert not {m for m in imported if m.split(".")[0] in ("starlette", "jinja2", "anyio", "uvicorn")}, name

@@ -23,6 +23,7 @@ from artpipe.imaging.normalize import Asset
 from artpipe.layers import Scene
 from artpipe.paths import UnsafePath, inside
 from artpipe.proof import draw_boxes
+from artpipe.psdimport.folder import import_psd
 from artpipe.render import _background, composite, field_values, slot_layers
 from artpipe.studio.boxedit import percent_box, set_box
 from artpipe.studio.samples import Sample, sample_images
@@ -256,8 +257,6 @@ class Imported:
 def import_design(root: Path, psd: Path, name: str) -> Imported:
     """Import the PSD/PSB at ``psd`` as the new workspace template ``name`` (see docs/psd.md); WorkbenchError when
     the name is taken or is no folder name, InputError when the file is refused (too large, broken, a bomb)."""
-    from artpipe.api import import_psd  # noqa: PLC0415 - the API imports the studio's users module
-
     folder = inside(templates_dir(root), valid_name(name))
     if folder.exists():
         msg = f"the workspace has a template '{name}' already; choose another name"
