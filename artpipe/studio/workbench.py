@@ -24,6 +24,7 @@ from artpipe.layers import Scene
 from artpipe.paths import UnsafePath, inside
 from artpipe.proof import draw_boxes
 from artpipe.psdimport.folder import import_psd
+from artpipe.reasons import WarningKind
 from artpipe.render import _background, composite, field_values, slot_layers
 from artpipe.studio.boxedit import percent_box, set_box
 from artpipe.studio.samples import Sample, sample_images
@@ -164,9 +165,10 @@ def render_size(template: Template, size_name: str, values: Mapping[str, str], i
             placed, note = None, exc.message
         if placed is not None:
             composite(canvas, placed)
-            if any(w.startswith("text_truncated") for w in placed.warnings):
+            kinds = {w.kind for w in placed.warnings}
+            if WarningKind.TEXT_TRUNCATED in kinds:
                 note = "cut with an ellipsis: the text does not fit"
-            elif any(w.startswith("text_clipped") for w in placed.warnings):
+            elif WarningKind.TEXT_CLIPPED in kinds:
                 note = "clipped at the box's edge"
         views.append(LayerView(layer.name, layer.type, rect.x, rect.y, rect.w, rect.h, layer.box.aspect, note))
     drawn = _marked(draw_boxes(canvas, template, size_name), [v for v in views if v.note])
