@@ -92,6 +92,10 @@ from artpipe.template.find import find_template as find_template
 from artpipe.template.load import load_template as load_template
 from artpipe.text.fonts import FontInfo, bundled_faces, describe, face, system_fonts
 from artpipe.text.fonts import face_path as face_path
+from artpipe.workbench import bench as bench
+from artpipe.workbench import boxedit as boxedit
+from artpipe.workbench import samples as samples
+from artpipe.workbench import trial as trial
 from artpipe.yamlsrc import YMap, load_yaml
 from artpipe.yamlsrc import parse_yaml as parse_yaml
 

@@ -19,7 +19,8 @@ import yaml
 playwright_api = pytest.importorskip("playwright.sync_api")
 uvicorn = pytest.importorskip("uvicorn")
 
-from artpipe.api import init_workspace, load_workspace, studio_app  # noqa: E402
+from artpipe.api import init_workspace, load_workspace  # noqa: E402
+from artpipe.studio import studio_app  # noqa: E402
 from artpipe.template.find import bundled_templates  # noqa: E402
 
 BROWSER = next((shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None)

@@ -14,7 +14,8 @@ pytest.importorskip("starlette")
 
 from starlette.testclient import TestClient  # noqa: E402
 
-from artpipe.api import add_studio_user, init_workspace, load_workspace, studio_app  # noqa: E402
+from artpipe.api import add_studio_user, init_workspace, load_workspace  # noqa: E402
+from artpipe.studio import studio_app  # noqa: E402
 from artpipe.template.find import bundled_templates  # noqa: E402
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

@@ -26,13 +26,13 @@ from artpipe.proof import draw_boxes
 from artpipe.psdimport.folder import import_psd
 from artpipe.reasons import WarningKind
 from artpipe.render import _background, composite, field_values, slot_layers
-from artpipe.studio.boxedit import percent_box, set_box
-from artpipe.studio.samples import Sample, sample_images
 from artpipe.template.find import bundled_dir, bundled_templates
 from artpipe.template.layout import resolve_box
 from artpipe.template.load import load_template
 from artpipe.template.model import Rect, Template
 from artpipe.text.fonts import get_font
+from artpipe.workbench.boxedit import percent_box, set_box
+from artpipe.workbench.samples import Sample, sample_images
 
 TEMPLATES = "templates"  # the workspace folder of its own templates
 PREVIEW_SIDE = (480, 380)  # a size's preview fits in this (width, height): small to send, quick to encode

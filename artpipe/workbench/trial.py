@@ -23,17 +23,24 @@ from artpipe.imaging.open import open_image
 from artpipe.jobs import load_job
 from artpipe.naming import safe_part
 from artpipe.paths import UnsafePath, inside
-from artpipe.studio.forms import MAX_PHOTOS, Upload
-from artpipe.studio.runs import STUDIO
 from artpipe.studio.sheets import SheetError, read_sheet
-from artpipe.studio.workbench import TemplateRef
 from artpipe.template.load import load_template
+from artpipe.workbench.bench import TemplateRef
 
-RUNS = Path(STUDIO, "template-runs")  # inside the workspace
+RUNS = Path("studio", "template-runs")  # inside the workspace, beside the studio's requests
+MAX_PHOTOS = 60  # as a request takes
 JOB = "job.yaml"
 OUT = "out"
 _RUN_ID = re.compile(r"[a-z0-9-]{1,64}-\d{8}-\d{6}-[0-9a-f]{6}")
 _SHOWN = (".jpg", ".jpeg", ".png", ".webp")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as it was uploaded (within the page's size limits)."""
+
+    name: str
+    data: bytes
 
 
 class TrialError(ValueError):
