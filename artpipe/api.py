@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import importlib
-import json
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from artpipe.approval import APPROVED as APPROVED
 from artpipe.approval import approval_of as approval_of
@@ -28,7 +27,7 @@ from artpipe.defaults import settings
 from artpipe.errors import ConfigError, InputError, Problem
 from artpipe.executors import Executor as Executor
 from artpipe.executors import LocalExecutor, render_all
-from artpipe.files import write_png, write_text_atomic
+from artpipe.files import write_png
 from artpipe.fitcheck import fit_texts
 from artpipe.imaging.checks import check_bytes
 from artpipe.imaging.checks import num as num
@@ -39,7 +38,6 @@ from artpipe.imaging.formats import IMAGE_EXTENSIONS as IMAGE_EXTENSIONS
 from artpipe.imaging.formats import WRITTEN, default_quality
 from artpipe.imaging.normalize import Asset, normalize
 from artpipe.imaging.normalize import NormalizeOptions as NormalizeOptions
-from artpipe.imaging.open import Decoded
 from artpipe.imaging.open import open_image as open_image
 from artpipe.inbox.retry import retry_failed as retry_failed
 from artpipe.inbox.status import inbox_status as inbox_status
@@ -61,8 +59,10 @@ from artpipe.proof import proof_page as proof_page
 from artpipe.proofview import Proof as Proof
 from artpipe.proofview import approval as approval
 from artpipe.proofview import read_proof as read_proof
-from artpipe.psdimport import build_template
-from artpipe.psdimport.dump import template_yaml
+from artpipe.psdimport.folder import REPORT_NAME as REPORT_NAME
+from artpipe.psdimport.folder import PsdImport as PsdImport
+from artpipe.psdimport.folder import fonts_only as fonts_only
+from artpipe.psdimport.folder import import_psd as import_psd
 from artpipe.reasons import tokens
 from artpipe.render import render
 from artpipe.report import Outcome as Outcome
@@ -85,12 +85,17 @@ from artpipe.tasks import (
     normalize_file,
     template_assets,
 )
+from artpipe.tasks import placeholder_product as placeholder_product
 from artpipe.template.find import bundled_dir, template_file
 from artpipe.template.find import bundled_templates as bundled_templates
 from artpipe.template.find import find_template as find_template
 from artpipe.template.load import load_template as load_template
-from artpipe.text.fonts import FontInfo, bundled_faces, describe, face, get_font, system_fonts
+from artpipe.text.fonts import FontInfo, bundled_faces, describe, face, system_fonts
 from artpipe.text.fonts import face_path as face_path
+from artpipe.workbench import bench as bench
+from artpipe.workbench import boxedit as boxedit
+from artpipe.workbench import samples as samples
+from artpipe.workbench import trial as trial
 from artpipe.yamlsrc import YMap, load_yaml
 from artpipe.yamlsrc import parse_yaml as parse_yaml
 
@@ -186,16 +191,6 @@ def inspect_file(path: Path) -> dict[str, object]:
         "backdrop": "#{:02x}{:02x}{:02x}".format(*asset.backdrop) if asset.backdrop else None,
         "steps": list(asset.steps), "warnings": tokens(asset.warnings),
     }
-
-
-def placeholder_product(label: str) -> Asset:
-    """A stand-in product photo for previews of templates whose image fields have no example."""
-    im = Image.new("RGB", (900, 900), (238, 238, 236))
-    draw = ImageDraw.Draw(im)
-    draw.rounded_rectangle((250, 170, 650, 760), radius=60, fill=(120, 140, 170))
-    draw.ellipse((330, 250, 570, 490), fill=(235, 238, 244))
-    draw.text((450, 630), label, font=get_font("sans", "bold", 56), fill=(255, 255, 255), anchor="mm")
-    return normalize(Decoded(im, f"<{label}>", "PNG", 0, None, original_size=im.size))
 
 
 @dataclass(frozen=True)
@@ -400,43 +395,6 @@ def copy_template(ref: str, dest: Path) -> Path:
         return dest / source.name
     shutil.copytree(folder, target)
     return target
-
-
-@dataclass(frozen=True)
-class PsdImport:
-    """A template folder made from a Photoshop file, and its import report (as written beside it)."""
-
-    folder: Path
-    template: Path
-    report_file: Path
-    report: dict[str, Any]
-
-
-REPORT_NAME = "import-report.json"
-
-
-def import_psd(psd: Path, dest: Path) -> PsdImport:
-    """Make the template folder ``dest`` from a layered PSD or PSB (artboards become sizes; see docs/psd.md);
-    never overwrites: ``dest`` must be new, or hold only font files the text layers may use."""
-    if dest.exists() and (not dest.is_dir() or any(not fonts_only(p) for p in dest.iterdir())):
-        raise ConfigError([Problem(str(dest), 0, 0, "", "already exists",
-                                   "give a new folder (it may hold only the design's font files); an import "
-                                   "never overwrites")])
-    folder_fonts = tuple(sorted(p.name for p in dest.iterdir() if fonts_only(p))) if dest.is_dir() else ()
-    imported = build_template(psd, folder_fonts)
-    for rel, picture in imported.pictures.items():
-        write_png(dest / rel, picture)
-    target = dest / "template.yaml"
-    write_text_atomic(target, template_yaml(imported.template, psd.name))
-    report = imported.report()
-    write_text_atomic(dest / REPORT_NAME, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    load_template(target)  # what was written loads as any template does (a ConfigError here is a bug)
-    return PsdImport(dest, target, dest / REPORT_NAME, report)
-
-
-def fonts_only(path: Path) -> bool:
-    """A font file a designer put in the folder before importing (matched to the PSD's text layers)."""
-    return path.is_file() and path.suffix.lower() in (".ttf", ".otf")
 
 
 def preview_template(path: Path, sizes: list[str] | None = None, values: dict[str, str] | None = None,

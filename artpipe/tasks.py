@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from artpipe.assetcache import SHARED, asset_key, load_cached, save_cached
 from artpipe.cutout import Isolate
@@ -29,7 +29,7 @@ from artpipe.imaging.derived import derived
 from artpipe.imaging.encode import EncodeOptions, encode, flatten
 from artpipe.imaging.formats import BY_NAME, SPELLINGS, suffix
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize, product_mask
-from artpipe.imaging.open import open_image
+from artpipe.imaging.open import Decoded, open_image
 from artpipe.jobs import Fitted, RenderSpec, Task
 from artpipe.lettering import Lettering
 from artpipe.presets import Preset, slot_of
@@ -38,7 +38,7 @@ from artpipe.reasons import Note, Reason, WarningKind
 from artpipe.render import Rendered, render
 from artpipe.results import Encoded, Failure, FileResult, OutputCheck, OutputResult, ProductResult, Status
 from artpipe.template.model import Template
-from artpipe.text.fonts import system_fonts
+from artpipe.text.fonts import get_font, system_fonts
 
 if TYPE_CHECKING:
     from artpipe.imaging.textfind import TextBox
@@ -417,3 +417,13 @@ def normalize_file(task: NormalizeTask) -> FileResult:
                           "check space and permissions of the output folder", output), warnings=tuple(warnings))
     return FileResult(task.source, Status.OK, None, output, tuple(warnings), fmt, image.size, asset.original_size,
                       asset.subject, tuple(asset.steps), round((time.perf_counter() - started) * 1000, 1))
+
+
+def placeholder_product(label: str) -> Asset:
+    """A stand-in product photo for previews of templates whose image fields have no example."""
+    im = Image.new("RGB", (900, 900), (238, 238, 236))
+    draw = ImageDraw.Draw(im)
+    draw.rounded_rectangle((250, 170, 650, 760), radius=60, fill=(120, 140, 170))
+    draw.ellipse((330, 250, 570, 490), fill=(235, 238, 244))
+    draw.text((450, 630), label, font=get_font("sans", "bold", 56), fill=(255, 255, 255), anchor="mm")
+    return normalize(Decoded(im, f"<{label}>", "PNG", 0, None, original_size=im.size))

@@ -169,11 +169,19 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
     return parse_yaml(text, file, path.resolve().parent)
 
 
-def load_mapping(path: Path, what: str, display: str | None = None) -> YMap:
+def load_mapping(path: Path, what: str, display: str | None = None, *, text: str | None = None) -> YMap:
     """A YAML file whose top level must be a mapping (a job, a template, a config...); ``what`` names it in
-    the error: '<file>:1:1: a job must be a mapping of keys'."""
-    data = load_yaml(path, display)
+    the error: '<file>:1:1: a job must be a mapping of keys'. ``text``: the file's text as edited, read instead
+    of the file (within the same size limit)."""
+    file = display or str(path)
+    if text is None:
+        data = load_yaml(path, display)
+    elif len(text.encode("utf-8")) > settings().yaml.max_bytes:
+        raise ConfigError([Problem(file, 0, 0, "", f"the text is more than the {settings().yaml.max_bytes} bytes "
+                                   "allowed", "split it up")])
+    else:
+        data = parse_yaml(text, file, path.resolve().parent)
     if not isinstance(data, YMap):
-        raise ConfigError([Problem(display or str(path), 1, 1, "", f"{what} must be a mapping of keys")])
+        raise ConfigError([Problem(file, 1, 1, "", f"{what} must be a mapping of keys")])
     return data
 

@@ -134,13 +134,19 @@ def stripes(size: tuple[int, int], a: tuple[int, ...], b: tuple[int, ...]) -> Im
     return im
 
 
-def spring_banner(path: Path) -> Path:
-    """Two artboards (960x300 and 500x500): backdrop, sun, a multiply texture, the product, logo, headline,
-    price and a fixed slogan."""
-    psd = PSDImage.new("RGB", (1560, 520))
-    # name, artboard, product box (left, top, width, height), first baseline, headline size, band height
-    boards = (("Wide", (0, 0, 960, 300), (600, 30, 300, 230), (40, 140), 64, 24),
+# name, artboard, product box (left, top, width, height), first baseline, headline size, band height
+TWO_BOARDS = (("Wide", (0, 0, 960, 300), (600, 30, 300, 230), (40, 140), 64, 24),
               ("Square", (1040, 0, 1540, 500), (1165, 215, 250, 250), (1070, 110), 52, 30))
+# the same design with a mobile artboard (750x390) below the two: a 3-artboard campaign master
+THREE_BOARDS = (*TWO_BOARDS, ("Mobile", (0, 600, 750, 990), (420, 640, 290, 300), (30, 760), 58, 26))
+
+
+def spring_banner(path: Path, boards: tuple[tuple, ...] = TWO_BOARDS) -> Path:  # type: ignore[type-arg]
+    """Two artboards (960x300 and 500x500), or the ``boards`` given: backdrop, sun, a multiply texture, the
+    product, logo, headline, price and a fixed slogan."""
+    right = max(b[1][2] for b in boards) + 20
+    bottom = max(b[1][3] for b in boards) + 20
+    psd = PSDImage.new("RGB", (right, bottom))
     for name, rect, product, text_at, size, band in boards:
         left, top, right, bottom = rect
         w, h = right - left, bottom - top

@@ -3,7 +3,7 @@
     open_psd (read.py: limits, classified rejects) -> walk (walk.py: layers -> typed pieces, notes)
     -> build (build.py: pieces -> template data, art pictures, the import report)
 
-Nothing here writes: ``artpipe.api.import_psd`` writes the folder through ``artpipe.files``.
+Only folder.py writes: ``import_psd`` writes the folder through ``artpipe.files``.
 """
 
 from __future__ import annotations

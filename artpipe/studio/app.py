@@ -21,6 +21,7 @@ from artpipe.studio.hosts import HostCheck, served_hosts
 from artpipe.studio.service import drafts
 from artpipe.studio.service.context import NotFound, Refused, open_studio
 from artpipe.studio.web import SESSION_SECONDS, BodyLimit, StudioConfig, Web, page_environment, secret, web_of
+from artpipe.studio.workbench_routes import ROUTES as WORKBENCH
 
 __all__ = ["ROUTES", "StudioConfig", "create_app"]
 
@@ -45,6 +46,7 @@ ROUTES = [
     Route("/s/{token}", merchant.proof), Route("/s/{token}/decide", merchant.decide, methods=POST),
     Route("/s/{token}/approve-all", merchant.approve_all, methods=POST),
     Route("/s/{token}/files/{rel:path}", merchant.files), Route("/s/{token}/approved.zip", merchant.approved_zip),
+    *WORKBENCH,
 ]
 
 

@@ -186,13 +186,15 @@ def _overrides(reader: Reader, sizes: tuple[Size, ...], names: list[str]) -> dic
     return out
 
 
-def load_template(path: Path, display: str | None = None, *, licensed: frozenset[str] = frozenset()) -> Template:
+def load_template(path: Path, display: str | None = None, *, licensed: frozenset[str] = frozenset(),
+                  text: str | None = None) -> Template:
     """Load and validate a template file (or folder); raise ConfigError listing every problem. ``licensed``: font
-    file names in template folders that a workspace or job says are licensed although no licence is found."""
+    file names in template folders that a workspace or job says are licensed although no licence is found.
+    ``text``: the file's text as it is being edited (not saved yet), read as if the file held it."""
     file = template_file(path)
     display = display or str(file)
     root = file.parent
-    data = load_mapping(file, "a template", display)
+    data = load_mapping(file, "a template", display, text=text)
     problems = Problems()
     data = with_parents(data, file)
     reader = Reader(data, "", problems)

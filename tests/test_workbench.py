@@ -1,0 +1,190 @@
+"""The template workbench without the web: boxes moved in the text (comments and every other byte kept), the
+text checked with line and column, every size rendered with misfits marked, saving into the workspace only."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import yaml
+from PIL import Image
+
+from artpipe.errors import ConfigError
+from artpipe.template.layout import resolve_box
+from artpipe.template.load import load_template
+from artpipe.workbench import bench as wb
+from artpipe.workbench.boxedit import BoxEditError, PercentBox, percent_box, set_box
+from artpipe.workbench.samples import sample_for
+
+BOX = PercentBox(10, 20, 30, 40)
+FLOW = "{left: 10%, top: 20%, width: 30%, height: 40%}"
+TEMPLATE = """\
+# a banner (comments must survive every edit)
+name: t   # the name
+sizes:
+  wide: {width: 1000, height: 400}
+  square: {width: 500, height: 500}
+fields:
+  headline: {type: text, example: Hello}
+layers:
+  - name: headline
+    type: text
+    text: $headline
+    box:            # where the words go
+      left: 5%
+      top: 10%      # below the logo
+      width: 50%
+      height: 30%
+"""
+
+
+def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
+    a, b = before.splitlines(), after.splitlines()
+    return [x for x in a if x not in b], [x for x in b if x not in a]
+
+
+@pytest.mark.parametrize(("overrides", "expected"), [
+    ("", "overrides:\n  square:\n    headline: {box: " + FLOW + "}\n"),
+    ("overrides:\n  # per size\n  wide:\n    headline: {font: {size: 9}}\n",
+     "overrides:\n  # per size\n  square:\n    headline: {box: " + FLOW + "}\n"
+     "  wide:\n    headline: {font: {size: 9}}\n"),
+    ("overrides:\n  square:\n    headline: {font: {size: 9}}  # small\n",
+     "overrides:\n  square:\n    headline: {box: " + FLOW + ", font: {size: 9}}  # small\n"),
+    ("overrides:\n  square:\n    headline: {box: {right: 1%, top: 2%, height: 3%, aspect: 1}}  # round\n",
+     "overrides:\n  square:\n    headline: {box: " + FLOW + "}  # round\n"),
+    ("overrides:\n  square:\n    headline:\n      # the box\n      box:\n        left: 1%\n        top: 1%\n"
+     "        width: 1%\n        height: 1%\n      font: {size: 9}\n",
+     "overrides:\n  square:\n    headline:\n      # the box\n      box: " + FLOW + "\n      font: {size: 9}\n"),
+    ("overrides:\n  square:\n    headline:\n      font: {size: 9}  # keep\n",
+     "overrides:\n  square:\n    headline:\n      box: " + FLOW + "\n      font: {size: 9}  # keep\n"),
+    ("overrides: {square: {headline: {font: {size: 9}}}}\n",
+     "overrides: {square: {headline: {box: " + FLOW + ", font: {size: 9}}}}\n"),
+])
+def test_a_box_goes_into_the_sizes_override_and_every_other_byte_stays(overrides: str, expected: str) -> None:
+    edited = set_box(TEMPLATE + overrides, "square", "headline", BOX)
+    assert edited == TEMPLATE + expected
+    assert yaml.safe_load(edited)["overrides"]["square"]["headline"]["box"] == \
+        {"left": "10%", "top": "20%", "width": "30%", "height": "40%"}
+
+
+def test_an_override_that_is_not_a_mapping_is_said() -> None:
+    with pytest.raises(BoxEditError, match=r"overrides.square is not a mapping"):
+        set_box(TEMPLATE + "overrides:\n  square: [1]\n", "square", "headline", BOX)
+
+
+def test_names_that_yaml_would_read_otherwise_are_quoted() -> None:
+    edited = set_box("name: t\n", "800", "on", BOX)
+    assert edited.endswith('overrides:\n  "800":\n    "on": {box: ' + FLOW + "}\n")
+    assert "800" in yaml.safe_load(edited)["overrides"]
+
+
+def test_percent_resolves_back_to_the_pixels() -> None:
+    for x, y, w, h in ((0, 0, 1920, 600), (37, 101, 333, 77), (1511, 9, 401, 590)):
+        box = percent_box(x, y, w, h, 1920, 600)
+        text = set_box(TEMPLATE.replace("1000, height: 400", "1920, height: 600"), "wide", "headline", box)
+        t = load_template(Path("t.yaml"), text=text)
+        r = resolve_box(t.layers["wide"][0].box, 1920, 600)
+        assert (r.x, r.y, r.w, r.h) == (x, y, w, h)
+    assert percent_box(0, 0, 10, 10, 100, 100, 1.0).flow() == "{left: 0%, top: 0%, height: 10%, aspect: 1}"
+
+
+def test_aliases_are_refused_before_compose() -> None:
+    with pytest.raises(ConfigError, match="anchors and aliases"):
+        set_box("a: &x [1]\nb: *x\n", "s", "l", BOX)
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return tmp_path / "ws"
+
+
+def bundled(root: Path, name: str = "promo-banner") -> wb.TemplateRef:
+    return wb.find_ref(root, f"bundled:{name}")
+
+
+def test_every_size_rendered_with_boxes_and_misfits_marked(root: Path) -> None:
+    ref = bundled(root)
+    t = load_template(ref.file)
+    text = ref.file.read_text(encoding="utf-8")
+    fine = wb.check(ref, text, "x", sample_for(t.fields, "example", "example"))
+    assert not fine.problems
+    assert [s.name for s in fine.sizes] == ["wide", "mobile", "square"]
+    assert all(not v.note for s in fine.sizes for v in s.layers)
+    long = wb.check(ref, text, "x", sample_for(t.fields, "white", "long-chinese"))
+    mobile = next(s for s in long.sizes if s.name == "mobile")
+    notes = {v.name: v.note for v in mobile.layers if v.note}
+    assert "text does not fit" in notes["headline"]
+    assert "ellipsis" in notes["subline"]
+    image = Image.open(io.BytesIO(mobile.png)).convert("RGB")
+    assert image.size == (round(750 * mobile.scale), round(390 * mobile.scale))
+    head = next(v for v in mobile.layers if v.name == "headline")
+    # the misfit's box is outlined in the mark's red at its left edge, half way down
+    px = image.getpixel((int((head.x + 1) * mobile.scale), int((head.y + head.h / 2) * mobile.scale)))
+    assert px[0] > 150
+    assert px[1] < 60
+    assert px[2] < 80
+
+
+def test_problems_have_lines_and_columns(root: Path) -> None:
+    ref = bundled(root)
+    text = ref.file.read_text(encoding="utf-8").replace("fit: contain", "fit: contian", 1)
+    checked = wb.check(ref, text, "promo-banner/template.yaml", sample_for({}, "example", "example"))
+    assert [str(p) for p in checked.problems] == ["promo-banner/template.yaml:32:10: layers[1] (product).fit: "
+                                                  "'contian' is not one of contain, cover, fill (did you mean "
+                                                  "contain?)"]
+    assert not checked.sizes
+
+
+def test_a_bundled_template_is_saved_as_a_workspace_copy_never_over_itself(root: Path) -> None:
+    ref = bundled(root)
+    original = ref.file.read_text(encoding="utf-8")
+    text = original.replace("max_lines: 2", "max_lines: 3", 1)
+    with pytest.raises(ConfigError):
+        wb.save(root, ref, "name: x\nsizes: []\n", "x", "mine")
+    saved = wb.save(root, ref, text, "x", "mine")
+    assert saved == wb.TemplateRef("mine", root / "templates" / "mine" / "template.yaml", False)
+    assert saved.file.read_text(encoding="utf-8") == text
+    assert ref.file.read_text(encoding="utf-8") == original
+    with pytest.raises(wb.WorkbenchError, match="has a template 'mine' already"):
+        wb.save(root, ref, text, "x", "mine")
+    for bad in ("../out", "a/b", "..", ".hidden", "x" * 65, "名字", "a b"):
+        with pytest.raises(wb.WorkbenchError, match="cannot name a template"):
+            wb.save(root, ref, text, "x", bad)
+    assert sorted(p.name for p in (root / "templates").iterdir()) == ["mine"]
+    assert wb.list_templates(root)[0] == saved
+
+
+def test_the_workspace_cannot_be_artpipes_own_templates_folder(root: Path) -> None:
+    ref = bundled(root)
+    checkout = wb.bundled_dir().parent  # a studio run on a source checkout: its templates/ is the bundled one
+    with pytest.raises(wb.WorkbenchError, match="artpipe's own templates folder"):
+        wb.save(checkout, ref, ref.file.read_text(encoding="utf-8"), "x", "fresh-name")
+
+
+def test_move_box_writes_the_size_override(root: Path) -> None:
+    ref = bundled(root)
+    text = ref.file.read_text(encoding="utf-8")
+    edited = wb.move_box(ref, text, "x", "mobile", "headline", (30, 40, 300, 120))
+    t = load_template(ref.file, text=edited)
+    r = resolve_box(next(lay for lay in t.layers["mobile"] if lay.name == "headline").box, 750, 390)
+    assert (r.x, r.y, r.w, r.h) == (30, 40, 300, 120)
+    gone, added = changed_lines(text, edited)
+    assert gone == []
+    assert added == ["  mobile:", "    headline: {box: {left: 4%, top: 10.26%, width: 40%, "
+                                    "height: 30.77%}}"]
+    badge = wb.move_box(ref, text, "x", "square", "badge", (500, 200, 150, 150))
+    assert "badge: {box: {left: 62.5%, top: 25%, height: 18.75%, aspect: 1}" in badge  # stays round
+    with pytest.raises(ConfigError, match="no layer 'nope'"):
+        wb.move_box(ref, text, "x", "mobile", "nope", (0, 0, 1, 1))
+
+
+def test_the_workbench_logic_has_no_web_framework_in_it() -> None:
+    import ast
+
+    for path in Path(wb.__file__).parent.glob("*.py"):
+        name = path.name
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | \
+            {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert not {m for m in imported if m.split(".")[0] in ("starlette", "jinja2", "anyio", "uvicorn")}, name
