@@ -48,6 +48,8 @@ from artpipe.jobs import Job, load_job, missing_inputs, output_formats, plan
 from artpipe.main_images import plan_main_images
 from artpipe.naming import Namer
 from artpipe.naming import safe_part as safe_part
+from artpipe.pagefonts import link_fonts as link_fonts
+from artpipe.pagefonts import linked_font as linked_font
 from artpipe.paths import command as command
 from artpipe.paths import display as display
 from artpipe.presets import Catalog as Catalog

@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from PIL import Image, ImageDraw
 
 from artpipe.imaging.formats import mime_of
+from artpipe.pagefonts import embed_fonts
 from artpipe.proofview import approval, read_proof
 from artpipe.report import Outcome
 from artpipe.results import OutputCheck
@@ -75,7 +76,8 @@ def proof_page(root: Path, campaign: str, merchant: str, deadline: str, *, embed
     words, what changed since approval, the shop sign once, a click for full size. Images are linked relative
     to ``root`` (the page is the index of the folder, zipped or not), or with ``embed`` carried inside the page
     (one file to send). ``pages``: the environment to find ``proof.html`` in (the studio's, which also holds its
-    own pages), else this package's."""
+    own pages), else this package's. Its fonts are always inside it: the bundled ones cut to the characters it
+    shows."""
     proof = read_proof(root)
 
     def src(rel: str) -> str:
@@ -87,9 +89,9 @@ def proof_page(root: Path, campaign: str, merchant: str, deadline: str, *, embed
         return f"data:{mime_of(path.name)};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
     changed = [s.title for s in proof.shots if s.change in ("changed", "new")]
-    return (pages or _pages()).get_template("proof.html").render(
+    return embed_fonts((pages or _pages()).get_template("proof.html").render(
         campaign=campaign, merchant=merchant, deadline=deadline, proof=proof, src=src, count=len(proof.shots),
-        approval=approval(root), changed=changed)
+        approval=approval(root), changed=changed))
 
 
 @cache

@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path, PurePosixPath
 
@@ -220,7 +221,10 @@ def test_a_truncated_file_its_writer_closed_fails_at_once(tmp_path: Path) -> Non
     root = workspace(tmp_path)  # incomplete_seconds stays 300: only the close can make it fail sooner
     proc = watch_process(root)
     try:
-        time.sleep(1.0)  # the observer is watching
+        # The observer is watching once a first file went through (it starts before the first pass; a fixed sleep
+        # was too short on a loaded machine, and a file closed before it watched waits the 300 s).
+        (root / "inbox" / "first.jpg").write_bytes(jpeg_bytes(photo((300, 200))))
+        assert wait_for(lambda: (root / "archive" / "first.jpg").exists(), 60)
         (root / "inbox" / "cut.jpg").write_bytes(jpeg_bytes(photo((1200, 900)))[:-4000])  # written, closed
         assert wait_for(lambda: (root / "failed" / "cut.jpg.error.json").exists(), 30)
     finally:
@@ -228,6 +232,50 @@ def test_a_truncated_file_its_writer_closed_fails_at_once(tmp_path: Path) -> Non
         proc.wait(timeout=30)
     report = json.loads((root / "failed" / "cut.jpg.error.json").read_text())
     assert report["reason"] == "truncated"
+
+
+def test_once_leaves_files_still_being_written_for_the_next_run(tmp_path: Path) -> None:
+    """``watch --once`` ends within seconds beside a file that keeps growing and a copy whose end is missing: both
+    stay untouched in the inbox, named in the output; the whole photo beside them is rendered; exit 0."""
+    root = workspace(tmp_path)  # settle_seconds 0.2, incomplete_seconds stays 300
+    inbox = root / "inbox" / "acme"
+    inbox.mkdir(parents=True)
+    (inbox / "mug.jpg").write_bytes(jpeg_bytes(photo()))
+    stalled = jpeg_bytes(photo((640, 480)))[:-3000]  # a copy that stopped a while ago, half-way
+    (inbox / "stalled.jpg").write_bytes(stalled)
+    os.utime(inbox / "stalled.jpg", (time.time() - 20, time.time() - 20))
+    growing, written, stop = inbox / "x.jpg", bytearray(), threading.Event()
+    data = jpeg_bytes(photo((1200, 900)))
+
+    def append() -> None:  # a slow upload: a few hundred bytes every 50 ms for up to 40 s, never the end
+        with growing.open("wb") as fh:
+            for i in range(800):
+                if stop.is_set():
+                    return
+                chunk = data[i * 300:(i + 1) * 300] or b"\x01" * 300
+                fh.write(chunk)
+                fh.flush()
+                written.extend(chunk)
+                stop.wait(0.05)
+
+    writer = threading.Thread(target=append)
+    writer.start()
+    try:
+        start = time.monotonic()
+        result = CliRunner().invoke(main, ["watch", "--config", str(root), "--once", "--jobs", "1"])
+        took = time.monotonic() - start
+    finally:
+        stop.set()
+        writer.join()
+    assert result.exit_code == 0, result.stderr
+    assert took < 15, f"--once took {took:.1f} s"
+    lines = [line.split(" ", 2)[2] for line in result.stderr.splitlines()[1:]]  # without the date and time
+    assert "left for the next run: inbox/acme/x.jpg (still being written)" in lines
+    assert "left for the next run: inbox/acme/stalled.jpg (its end is missing: still being copied?)" in lines
+    assert growing.read_bytes() == bytes(written)
+    assert (inbox / "stalled.jpg").read_bytes() == stalled
+    assert everything(root) - {"artpipe.yaml", "inbox/acme/x.jpg", "inbox/acme/stalled.jpg"} == {
+        "archive/acme/mug.jpg", "outbox/acme/mug/product-main-square.jpg", "outbox/acme/mug/product-main-large.jpg"}
 
 
 def test_a_file_taken_up_again_after_a_crash_keeps_one_ledger_row(tmp_path: Path) -> None:

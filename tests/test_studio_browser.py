@@ -93,8 +93,9 @@ def test_an_operator_and_a_merchant_in_a_browser(studio: str, tmp_path: Path) ->
         took = time.monotonic() - started
         shot(operator, "3-proof")
         assert operator.locator(".shot").count() >= 7
-        for image in operator.locator(".shot img").all():  # every image loads
-            assert image.evaluate("i => i.complete && i.naturalWidth > 0")
+        # Every image loads (lazy images start after the first layout, which waits a moment for the page's fonts)
+        operator.wait_for_function("[...document.querySelectorAll('.shot img')]"
+                                   ".every(i => i.complete && i.naturalWidth > 0)", timeout=30_000)
         proof_downloads(operator)
         operator.click("text=Make a merchant link")
         link = operator.locator("a[href^='/s/']").first.inner_text()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import struct
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import BinaryIO
 
@@ -99,6 +100,15 @@ def _tiff_values(fh: BinaryIO, order: str, entry: tuple[int, int, bytes], size: 
     return list(struct.unpack(order + code * n, fh.read(n * width)))
 
 
+class Settling(Enum):
+    """Where a file stands, as of its last look."""
+
+    READY = "ready"
+    CHANGING = "changing"  # changed within the quiet window: still being written
+    INCOMPLETE = "incomplete"  # quiet, but its end is missing (a copy in progress, or one that stopped half-way)
+    UNSURE = "unsure"  # quiet, of a format whose end cannot be read: it needs a longer quiet period
+
+
 @dataclass
 class Settler:
     """Tracks (size, mtime) per path; a path is stable once they stay the same for ``window`` seconds and it
@@ -112,14 +122,19 @@ class Settler:
     # When a writer last closed each path (inotify close_write, told by the watcher; epoch seconds). A file
     # closed after its last change is as written as it will get: incomplete, it fails at once, not after give_up.
     closed: dict[Path, float] = field(default_factory=dict)
+    states: dict[Path, Settling] = field(default_factory=dict)  # what the last look at each path found
 
     def observe(self, path: Path, now: float) -> bool:
         """Note the file's current state; True when it is ready to be processed."""
+        self.states[path] = self._look(path, now)
+        return self.states[path] is Settling.READY
+
+    def _look(self, path: Path, now: float) -> Settling:
         try:
             st = os.stat(path)
         except OSError:
             self.seen.pop(path, None)
-            return False
+            return Settling.CHANGING
         key = (st.st_size, st.st_mtime_ns)
         before = self.seen.get(path)
         if before is None or before[:2] != key:
@@ -130,14 +145,15 @@ class Settler:
         else:
             quiet = now - before[2]
         if quiet < self.window:
-            return False
+            return Settling.CHANGING
         closed_at = self.closed.get(path)
         written = closed_at is not None and closed_at >= st.st_mtime_ns / 1e9
         whole = looks_complete(path)
         if whole is None:
-            return written or quiet >= self.window * UNKNOWN_FACTOR
-        return whole or written or quiet >= self.give_up
+            return Settling.READY if written or quiet >= self.window * UNKNOWN_FACTOR else Settling.UNSURE
+        return Settling.READY if whole or written or quiet >= self.give_up else Settling.INCOMPLETE
 
     def forget(self, path: Path) -> None:
         self.seen.pop(path, None)
         self.closed.pop(path, None)
+        self.states.pop(path, None)

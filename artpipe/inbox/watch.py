@@ -38,7 +38,7 @@ from artpipe.inbox.process import (
     merchant_values,
     sidecar_of,
 )
-from artpipe.inbox.settle import Settler
+from artpipe.inbox.settle import UNKNOWN_FACTOR, Settler, Settling
 from artpipe.reasons import Reason
 from artpipe.report import Outcome
 from artpipe.run import default_jobs
@@ -49,6 +49,9 @@ PAUSE_SECONDS = 5.0
 ONCE_PAUSE_SECONDS = 1.0
 ONCE_TRIES = 3  # with --once, a file that cannot be finished this many times fails the run
 SUMMARY_SECONDS = 60.0
+# Why a file is left for the next run, by what its last look found (READY: settled, but waiting for its sidecar).
+LEFT_WORDS = {Settling.CHANGING: "still being written", Settling.INCOMPLETE: "its end is missing: still being copied?",
+              Settling.UNSURE: "still settling", Settling.READY: "waiting for its sidecar"}
 
 
 class _Wake(FileSystemEventHandler):
@@ -137,6 +140,8 @@ class Watcher:
         self.wake = threading.Event()
         self.settler = Settler(ws.settle_seconds, ws.incomplete_seconds)
         self.stable_since: dict[Path, float] = {}
+        self.noticed: dict[Path, float] = {}  # when this run first saw each file
+        self.waiting: list[Path] = []  # files the last pass found not ready
         self.failures = 0
         self.paused = False
         self.stuck: dict[PurePosixPath, int] = {}  # inputs whose outputs or move failed, and how often
@@ -165,6 +170,7 @@ class Watcher:
         for path in files:
             if path not in self.settler.seen:
                 self.log(f"received: {path.relative_to(self.ws.inbox)}")
+            self.noticed.setdefault(path, now)
             if not self.settler.observe(path, now):
                 self.stable_since.pop(path, None)
                 continue
@@ -174,8 +180,24 @@ class Watcher:
             if not request and sidecar_of(path) is None and now - first < self.ws.sidecar_wait_seconds:
                 continue
             ready.append(path)
-        self.pending = len(files) - len(ready)
+        self.waiting = sorted(set(files) - set(ready))
+        self.pending = len(self.waiting)
         return ready
+
+    def _only_unsettled_left(self, now: float) -> bool:
+        """``--once``: whether every file still waiting has had as long as one that was whole when it came needs
+        (the quiet window, the longer one of formats whose end cannot be read, the sidecar wait). The rest are
+        still being written: the next run takes them, rather than this one waiting (up to ``incomplete_seconds``
+        for a copy that stopped half-way, for ever for one that keeps growing)."""
+        budget = self.ws.settle_seconds * UNKNOWN_FACTOR + self.ws.sidecar_wait_seconds + RESCAN_SECONDS
+        return all(now - self.noticed.get(path, now) >= budget for path in self.waiting)
+
+    def _leave(self) -> None:
+        """``--once``: name each file left in the inbox for the next run, and why."""
+        for path in self.waiting:
+            shown = path.relative_to(self.ws.root) if path.is_relative_to(self.ws.root) else path
+            why = LEFT_WORDS[self.settler.states.get(path, Settling.CHANGING)]
+            self.log(f"left for the next run: {shown.as_posix()} ({why})")
 
     def step(self) -> int:
         """One pass: process every ready file; returns how many were handled."""
@@ -192,6 +214,7 @@ class Watcher:
         for p in ready:
             self.settler.forget(p)
             self.stable_since.pop(p, None)
+            self.noticed.pop(p, None)
         by_row: dict[int, Pending] = {i.row: i for i in items}
         for item in (i for i in items if i.task is None and not i.request):
             self._report(self._settle(item, None))
@@ -242,7 +265,8 @@ class Watcher:
         return observer
 
     def run(self, *, once: bool = False, polling: bool = False) -> int:
-        """Watch until stopped; ``once``: until the inbox holds nothing but files still being written.
+        """Watch until stopped; ``once``: until the inbox holds nothing but files still being written (left, and
+        named, for the next run).
         WatcherRunning when another watcher already runs on this workspace."""
         with _only_watcher(self.ws):
             return self._run(once=once, polling=polling)
@@ -281,7 +305,8 @@ class Watcher:
                     # Outputs cannot be written (disk full, share gone): wait, then try the same files again.
                     self.stop.wait(ONCE_PAUSE_SECONDS if once else PAUSE_SECONDS)
                     continue
-                if once and not handled and self.pending == 0:
+                if once and not handled and self._only_unsettled_left(time.time()):
+                    self._leave()
                     break
                 if self.observer is not None and not self.observer.is_alive():
                     # An exception in a handler thread kills the observer; rescans keep working, restart it.

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
-from artpipe.api import bundled_templates, face_path, inbox_status, load_platforms, retry_failed
+from artpipe.api import bundled_templates, inbox_status, linked_font, load_platforms, retry_failed
 from artpipe.defaults import settings
 from artpipe.paths import UnsafePath, command, inside
 from artpipe.studio.forms import COLUMNS, ROWS, TEMPLATE_ROWS, RequestForm, is_renaming, renamed_note
@@ -30,7 +30,6 @@ from artpipe.studio.store import Record
 from artpipe.studio.users import verify_user
 from artpipe.studio.web import SESSION_SECONDS, form_of, posted, renames_query, sent, web_of
 
-WEB_FONTS = {"NotoSansCJK-Regular.otf": "regular", "NotoSansCJK-Bold.otf": "bold"}
 PLATFORMS = tuple(load_platforms())  # the marketplaces presets.yaml lists, in its order
 
 
@@ -224,9 +223,8 @@ async def retry(request: Request) -> Response:
 
 
 async def font(request: Request) -> Response:
-    """A bundled font for the pages, so Chinese, Japanese and Korean show on any browser (cached a day)."""
-    name = request.path_params["name"]
-    if name not in WEB_FONTS:
+    """A page's font: a bundled one cut to the page's characters (named by its content: cached for good)."""
+    data = await run_in_threadpool(linked_font, request.path_params["name"])
+    if data is None:
         raise HTTPException(404, "No such font.")
-    return FileResponse(face_path("sans", WEB_FONTS[name]), media_type="font/otf",
-                        headers={"Cache-Control": "public, max-age=86400"})
+    return Response(data, media_type="font/woff2", headers={"Cache-Control": "public, max-age=31536000, immutable"})

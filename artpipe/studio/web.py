@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from artpipe.api import Executor, Workspace
+from artpipe.api import Executor, Workspace, link_fonts
 from artpipe.defaults import settings
 from artpipe.files import write_atomic
 from artpipe.studio.forms import MAX_PHOTO_BYTES, RequestForm, Upload
@@ -92,7 +92,8 @@ class Web:
         context.setdefault("request_base", self.config.origin or str(request.base_url).rstrip("/"))
         context.setdefault("only_here", not self.config.origin and loopback_name(request.url.hostname or ""))
         context.setdefault("csrf", csrf(request))
-        return HTMLResponse(self.studio.pages.get_template(template).render(**context), status_code=code)
+        page = link_fonts(self.studio.pages.get_template(template).render(**context), "/fonts/")
+        return HTMLResponse(page, status_code=code)
 
     def operator(self, request: Request) -> str:
         """The signed-in operator; with no users (only on this machine) everyone here is 'local'. A cookie counts
