@@ -24,7 +24,7 @@ from baselines import best
 from PIL import Image
 
 from artpipe.api import run_request
-from artpipe.proof import proof_html, proof_sheet
+from artpipe.proof import proof_page, proof_sheet
 from artpipe.run import default_jobs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,7 +75,7 @@ def main() -> None:
         failing = sum(1 for item in report["items"] for c in item.get("checks", []) if not c["pass"])
         outcomes = first.run.outcomes
         t_floor = best(lambda: floor(inputs, finals), args.repeat)
-        t_proof = best(lambda: (proof_html("bench", "", "", outcomes, first.root), proof_sheet(outcomes)),
+        t_proof = best(lambda: (proof_page(first.root, "bench", "", ""), proof_sheet(outcomes)),
                        args.repeat)
         t_one = best(lambda: run_request(request, Path(tmp) / "one", jobs=1), args.repeat)
         t_all = best(lambda: run_request(request, Path(tmp) / "all", jobs=cores), args.repeat)
