@@ -1,7 +1,10 @@
-"""Shared fixtures: synthetic product photos and golden-image comparison with a tolerance."""
+"""Shared fixtures: synthetic product photos, golden-image comparison with a tolerance, processes read from /proc."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 from pathlib import Path
 
 import numpy as np
@@ -74,3 +77,59 @@ def assert_matches_golden(actual: Image.Image, name: str, update: bool) -> None:
         amplified = ImageChops.difference(expected, actual.convert("RGB")).point(lambda v: min(255, v * 8))
         amplified.save(FAILURES / f"{name}-diff.png")
         pytest.fail(f"{name}: {off:.4%} of pixels off by >{OFF_LEVEL}, mean {mean:.2f}; see {FAILURES}")
+
+
+# A process as /proc names it: its id and its start time (clock ticks after boot), so that a number the kernel
+# gave to a newer process after the old one ended is never taken for it (nor killed in its place).
+Proc = tuple[int, int]
+
+
+def processes() -> dict[Proc, tuple[int, str]]:
+    """Every live process (zombies count as gone): its parent's id and its command line, read from /proc."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # it exited while we looked
+        if fields[0] != "Z":  # fields[0] is stat's third field (state); start time is its 22nd
+            found[(int(entry.name), int(fields[19]))] = (int(fields[1]), cmdline)
+    return found
+
+
+def descendants(pid: int) -> set[Proc]:
+    """The live children of ``pid``, their children, and so on."""
+    table = processes()
+    found: set[Proc] = set()
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        kids = {proc for proc, (ppid, _) in table.items() if ppid == parent}
+        found |= kids
+        todo += [p for p, _ in kids]
+    return found
+
+
+def naming(text: str) -> set[Proc]:
+    """The live processes whose command line contains ``text`` (a workspace's path, say)."""
+    return {proc for proc, (_, cmdline) in processes().items() if text in cmdline}
+
+
+def alive(proc: Proc) -> bool:
+    """Whether that very process still runs (not a zombie, and its id not given to another since)."""
+    try:
+        fields = Path(f"/proc/{proc[0]}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[0] != "Z" and int(fields[19]) == proc[1]
+
+
+def end_processes(procs: set[Proc]) -> None:
+    """SIGKILL those of ``procs`` still alive (a test's clean-up: nothing it started outlives it)."""
+    for proc in procs:
+        if alive(proc):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(proc[0], signal.SIGKILL)

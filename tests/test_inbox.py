@@ -21,6 +21,7 @@ from artpipe.inbox.ledger import Ledger
 from artpipe.inbox.routes import route_for
 from artpipe.inbox.watch import Watcher
 
+from conftest import Proc, alive, descendants, end_processes, naming
 from hostile import heic_claiming_1x1, jpeg_bytes, photo
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -244,16 +245,30 @@ def test_a_file_taken_up_again_after_a_crash_keeps_one_ledger_row(tmp_path: Path
     assert rows == [("mug.jpg", "done"), ("mug.jpg", "done"), ("mug.jpg", "done")]
 
 
-def test_kill_9_mid_batch_then_restart_loses_nothing(tmp_path: Path) -> None:
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
+def test_kill_9_mid_batch_then_restart_loses_nothing(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     root = workspace(tmp_path)
     names = [f"p{i:02d}.jpg" for i in range(8)]
     for i, name in enumerate(names):
         (root / "inbox" / name).write_bytes(jpeg_bytes(photo((1400 + i, 1000))))
     time.sleep(0.3)
     proc = watch_process(root)
-    assert wait_for(lambda: any((root / "archive").iterdir()), 60)
+    family: set[Proc] = set()  # every helper the watcher started (workers, forkserver, resource tracker)
+    request.addfinalizer(lambda: end_processes(family | naming(str(root))))
+
+    def started() -> bool:
+        family.update(descendants(proc.pid))
+        return any((root / "archive").iterdir())
+    assert wait_for(started, 60)
+    family.update(descendants(proc.pid))
+    assert family, "the watcher started no worker"
     proc.kill()  # SIGKILL, somewhere in the middle of the batch
     proc.wait(timeout=30)
+
+    def left() -> list[Proc]:  # its former children, and anything still working on its workspace
+        return sorted(p for p in family | naming(str(root)) if alive(p))
+    wait_for(lambda: not left(), 10)
+    assert left() == [], "helpers of the killed watcher outlived it"
     failures, _ = run_once(root)
     assert failures == 0
     files = everything(root)
