@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageChops, ImageDraw
 
+# Real merchant photos live beside the checkout (../shared/photos, see their SOURCES.md), never in the project.
+PHOTOS = Path(__file__).resolve().parents[2] / "shared" / "photos"
 GOLDEN = Path(__file__).parent / "golden"
 FAILURES = Path(__file__).parent / "golden-failures"
 # Goldens are stored at the render's own size and compared pixel for pixel (see assert_matches_golden).
@@ -26,6 +28,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
+
+
+def real_photos(folder: str) -> Path:
+    """``../shared/photos/<folder>``; a test that needs it skips where it is absent, and fails instead when
+    ``ARTPIPE_REQUIRE_PHOTOS`` is set (CI sets it where the photos are, so they cannot be skipped silently)."""
+    path = PHOTOS / folder
+    if not path.is_dir():
+        why = f"no real photos at {path}"
+        if os.environ.get("ARTPIPE_REQUIRE_PHOTOS"):
+            pytest.fail(f"{why} (ARTPIPE_REQUIRE_PHOTOS is set)", pytrace=False)
+        pytest.skip(why)
+    return path
 
 
 def grain(size: tuple[int, int], sigma: float, seed: int = 0) -> Image.Image:
