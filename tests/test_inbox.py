@@ -396,6 +396,7 @@ def test_a_dead_observer_is_restarted(tmp_path: Path) -> None:
         thread.join(timeout=30)
 
 
+@pytest.mark.slow
 def test_a_burst_of_500_files_is_all_processed(tmp_path: Path) -> None:
     root = workspace(tmp_path, "")
     config = root / "artpipe.yaml"
