@@ -179,6 +179,18 @@ def watch_process(root: Path) -> subprocess.Popen[str]:
                                 stdout=log, stderr=log, text=True)
 
 
+def watches_inotify(pid: int) -> bool:
+    """Whether process ``pid`` holds an inotify instance with a watch on something (Linux: /proc/PID/fdinfo)."""
+    try:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            info = Path(f"/proc/{pid}/fdinfo/{fd.name}")
+            if os.readlink(fd) == "anon_inode:inotify" and "inotify wd:" in info.read_text():
+                return True
+    except OSError:
+        pass  # it exited, or a file descriptor closed while we looked
+    return False
+
+
 def wait_for(predicate: object, seconds: float) -> bool:
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -221,7 +233,9 @@ def test_a_truncated_file_its_writer_closed_fails_at_once(tmp_path: Path) -> Non
     root = workspace(tmp_path)  # incomplete_seconds stays 300: only the close can make it fail sooner
     proc = watch_process(root)
     try:
-        time.sleep(1.0)  # the observer is watching
+        # Only a close the observer sees counts: wait for its inotify watch (a loaded machine takes seconds to
+        # start the watcher; a file written before then is found by the scan, and waits out incomplete_seconds).
+        assert wait_for(lambda: watches_inotify(proc.pid), 60)
         (root / "inbox" / "cut.jpg").write_bytes(jpeg_bytes(photo((1200, 900)))[:-4000])  # written, closed
         assert wait_for(lambda: (root / "failed" / "cut.jpg.error.json").exists(), 30)
     finally:
