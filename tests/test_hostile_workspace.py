@@ -332,7 +332,7 @@ def test_a_request_template_folder_with_another_name_renders(tmp_path: Path) -> 
     for args in (["validate", str(request)], ["request", str(request), "-o", str(tmp_path / "out"), "-j", "1"]):
         result = CliRunner().invoke(main, args)
         assert "Traceback" not in result.output
-        assert result.exit_code in (0, 1), result.output
+        assert result.exit_code == 0, result.output  # the folder's own name is used; the mug passes every rule
     assert list((tmp_path / "out").rglob("mug.jpg"))
 
 
@@ -458,10 +458,11 @@ def test_a_huge_csv_cell_is_a_problem_not_a_traceback(tmp_path: Path) -> None:
     (tmp_path / "rows.csv").write_text("sku,product\n" + "a" * 140_000 + ",mug.jpg\n", encoding="utf-8")
     job = tmp_path / "job.yaml"
     job.write_text("templates: [product-main]\ncsv: rows.csv\n", encoding="utf-8")
-    for command in ("validate", "render"):
+    # docs/cli.md: validate exits 1 when it finds problems; render exits 2 when the job is wrong (nothing rendered).
+    for command, code in (("validate", 1), ("render", 2)):
         args = [command, str(job)] + (["-o", str(tmp_path / "out")] if command == "render" else [])
         result = CliRunner().invoke(main, args)
-        assert result.exit_code in (1, 2)
+        assert result.exit_code == code, result.output
         assert "unreadable CSV (field larger than field limit" in result.output + result.stderr
 
 

@@ -22,6 +22,7 @@ from artpipe.inbox.ledger import Ledger
 from artpipe.inbox.routes import route_for
 from artpipe.inbox.watch import Watcher
 
+from conftest import Proc, alive, descendants, end_processes, naming
 from hostile import heic_claiming_1x1, jpeg_bytes, photo
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -179,6 +180,18 @@ def watch_process(root: Path) -> subprocess.Popen[str]:
                                 stdout=log, stderr=log, text=True)
 
 
+def watches_inotify(pid: int) -> bool:
+    """Whether process ``pid`` holds an inotify instance with a watch on something (Linux: /proc/PID/fdinfo)."""
+    try:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            info = Path(f"/proc/{pid}/fdinfo/{fd.name}")
+            if os.readlink(fd) == "anon_inode:inotify" and "inotify wd:" in info.read_text():
+                return True
+    except OSError:
+        pass  # it exited, or a file descriptor closed while we looked
+    return False
+
+
 def wait_for(predicate: object, seconds: float) -> bool:
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -221,10 +234,9 @@ def test_a_truncated_file_its_writer_closed_fails_at_once(tmp_path: Path) -> Non
     root = workspace(tmp_path)  # incomplete_seconds stays 300: only the close can make it fail sooner
     proc = watch_process(root)
     try:
-        # The observer is watching once a first file went through (it starts before the first pass; a fixed sleep
-        # was too short on a loaded machine, and a file closed before it watched waits the 300 s).
-        (root / "inbox" / "first.jpg").write_bytes(jpeg_bytes(photo((300, 200))))
-        assert wait_for(lambda: (root / "archive" / "first.jpg").exists(), 60)
+        # Only a close the observer sees counts: wait for its inotify watch (a loaded machine takes seconds to
+        # start the watcher; a file written before then is found by the scan, and waits out incomplete_seconds).
+        assert wait_for(lambda: watches_inotify(proc.pid), 60)
         (root / "inbox" / "cut.jpg").write_bytes(jpeg_bytes(photo((1200, 900)))[:-4000])  # written, closed
         assert wait_for(lambda: (root / "failed" / "cut.jpg.error.json").exists(), 30)
     finally:
@@ -292,16 +304,30 @@ def test_a_file_taken_up_again_after_a_crash_keeps_one_ledger_row(tmp_path: Path
     assert rows == [("mug.jpg", "done"), ("mug.jpg", "done"), ("mug.jpg", "done")]
 
 
-def test_kill_9_mid_batch_then_restart_loses_nothing(tmp_path: Path) -> None:
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
+def test_kill_9_mid_batch_then_restart_loses_nothing(tmp_path: Path, request: pytest.FixtureRequest) -> None:
     root = workspace(tmp_path)
     names = [f"p{i:02d}.jpg" for i in range(8)]
     for i, name in enumerate(names):
         (root / "inbox" / name).write_bytes(jpeg_bytes(photo((1400 + i, 1000))))
     time.sleep(0.3)
     proc = watch_process(root)
-    assert wait_for(lambda: any((root / "archive").iterdir()), 60)
+    family: set[Proc] = set()  # every helper the watcher started (workers, forkserver, resource tracker)
+    request.addfinalizer(lambda: end_processes(family | naming(str(root))))
+
+    def started() -> bool:
+        family.update(descendants(proc.pid))
+        return any((root / "archive").iterdir())
+    assert wait_for(started, 60)
+    family.update(descendants(proc.pid))
+    assert family, "the watcher started no worker"
     proc.kill()  # SIGKILL, somewhere in the middle of the batch
     proc.wait(timeout=30)
+
+    def left() -> list[Proc]:  # its former children, and anything still working on its workspace
+        return sorted(p for p in family | naming(str(root)) if alive(p))
+    wait_for(lambda: not left(), 10)
+    assert left() == [], "helpers of the killed watcher outlived it"
     failures, _ = run_once(root)
     assert failures == 0
     files = everything(root)
@@ -429,6 +455,7 @@ def test_a_dead_observer_is_restarted(tmp_path: Path) -> None:
         thread.join(timeout=30)
 
 
+@pytest.mark.slow
 def test_a_burst_of_500_files_is_all_processed(tmp_path: Path) -> None:
     root = workspace(tmp_path, "")
     config = root / "artpipe.yaml"

@@ -298,7 +298,6 @@ def test_promo_banner_prices_in_every_market_match_golden(size: str, update_gold
     for i, (locale, price, was) in enumerate(MARKET_PRICES):
         out = render(t, size, banner_values(price, was), asset, locale=locale).image.convert("RGB")
         sheet.paste(out.crop((r.x, r.y, r.x + r.w, r.y + r.h)), (0, i * r.h))
-    sheet = sheet.resize((sheet.width // 2, sheet.height // 2), Image.Resampling.LANCZOS)  # stored small
     assert_matches_golden(sheet, f"promo-banner-prices-{size}", update_goldens)
 
 

@@ -14,7 +14,7 @@ from artpipe.report import product_item
 from artpipe.run import run_tasks
 from artpipe.tasks import render_product
 
-from conftest import product_photo
+from conftest import Proc, alive, descendants, end_processes, product_photo
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -84,35 +84,6 @@ def test_python_dash_m_runs_the_cli() -> None:
     assert done.stdout.strip() == "artpipe, version 0.1.0"
 
 
-def _children(pid: int) -> list[int]:
-    """Every live process whose parent is ``pid``, read from /proc (zombies count as gone)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            state, ppid = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
-        except (OSError, ValueError):
-            continue  # not a process, or it exited while we looked
-        if int(ppid) == pid and state != "Z":
-            found.append(int(entry.name))
-    return found
-
-
-def _descendants(pid: int) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        kids = _children(todo.pop())
-        found += kids
-        todo += kids
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
 def test_kill_9_of_render_leaves_no_process_behind(tmp_path: Path) -> None:
     # The sample sale (6 photos x 4 templates x every size) keeps two workers busy for several seconds.
@@ -120,21 +91,19 @@ def test_kill_9_of_render_leaves_no_process_behind(tmp_path: Path) -> None:
                "-j", "2", "-q"]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     render = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    left: list[int] = []
+    left: set[Proc] = set()
     try:
         deadline = time.monotonic() + 60
         while len(left) < 4 and time.monotonic() < deadline:  # tracker, forkserver and two workers
             time.sleep(0.2)
-            left = _descendants(render.pid)
+            left = descendants(render.pid)
         assert render.poll() is None, "the render ended before its workers were seen"
         render.kill()
         render.wait()
         deadline = time.monotonic() + 10
-        while any(_alive(p) for p in left) and time.monotonic() < deadline:
+        while any(alive(p) for p in left) and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert [p for p in left if _alive(p)] == []
+        assert [p for p in left if alive(p)] == []
     finally:
         render.kill()
-        for pid in left:
-            if _alive(pid):
-                os.kill(pid, 9)
+        end_processes(left)

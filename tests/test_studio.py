@@ -74,6 +74,7 @@ def post_request(client: TestClient, **changes: object) -> tuple[int, str, str]:
     return done.status_code, str(done.url), done.text
 
 
+@pytest.mark.slow
 def test_an_operator_requests_a_set_and_the_merchant_approves_it(ws: Workspace) -> None:
     client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
     status, url, _ = post_request(client)
@@ -137,6 +138,7 @@ def test_an_operator_requests_a_set_and_the_merchant_approves_it(ws: Workspace) 
     assert "show every image" in only
 
 
+@pytest.mark.slow
 def test_changes_asked_after_approval_reopen_the_set_and_links_can_be_revoked(ws: Workspace) -> None:
     client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
     status, url, _ = post_request(client, platforms=["jd"])
@@ -282,6 +284,7 @@ def test_a_refused_form_keeps_its_photos_until_it_is_sent(ws: Workspace) -> None
     assert "Kept from your last try" not in again.text
 
 
+@pytest.mark.slow
 def test_a_refused_edit_puts_the_request_back_as_it_was(ws: Workspace) -> None:
     client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
     status, url, _ = post_request(client)
@@ -301,6 +304,7 @@ def test_a_refused_edit_puts_the_request_back_as_it_was(ws: Workspace) -> None:
     assert after == before  # the replaced photo is back, the new one gone, request.yaml unchanged
 
 
+@pytest.mark.slow
 def test_a_request_cut_short_by_a_crash_is_offered_again(ws: Workspace) -> None:
     client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
     status, url, _ = post_request(client)
@@ -798,6 +802,7 @@ def test_slots_can_take_another_template_and_failed_products_say_why(ws: Workspa
     assert client.get(f"/requests/{rid}/edit").text.count('<option value="product-edge" selected>') == 1
 
 
+@pytest.mark.slow
 def test_a_product_that_cannot_be_made_is_listed_with_what_to_do(ws: Workspace) -> None:
     client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
     _, url, _ = post_request(client, **{"platforms": ["tmall"], "rows-1-headline": "很长的标题" * 60})

@@ -28,7 +28,7 @@ from artpipe.studio import studio_app  # noqa: E402
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 BROWSER = next((shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None)
-pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning"),
               pytest.mark.filterwarnings("ignore::ResourceWarning")]
 
 if BROWSER is None:

@@ -1,7 +1,8 @@
 """Text in product photos: regions, reading, watermark and overlay verdicts (artpipe/imaging/textfind.py, textkind.py).
 
 Photos are drawn in code (a product on white, a caption or a watermark drawn over it with the bundled fonts); the
-real-photo tests draw watermarks over ``../shared/photos/real`` and skip where that folder is absent.
+real-photo tests draw watermarks over ``../shared/photos/real`` and skip where that folder is absent (fail instead
+with ARTPIPE_REQUIRE_PHOTOS=1).
 """
 
 from __future__ import annotations
@@ -26,10 +27,9 @@ from artpipe.imaging.textfind import (
 )
 from artpipe.imaging.textkind import TextKind, classify, is_overlay, kind_of_words
 
-from conftest import grain
+from conftest import grain, real_photos
 
 FONTS = Path(__file__).resolve().parent.parent / "artpipe" / "fonts"
-REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "photos" / "real"
 Box = tuple[int, int, int, int]
 
 
@@ -345,10 +345,7 @@ PLAIN_REAL = ["solidus_ruby_polo.jpg", "solidus_ruby_hoodie_zip.jpg", "skimage_m
 
 
 def real_photo(name: str) -> Image.Image:
-    path = REAL / name
-    if not path.is_file():
-        pytest.skip(f"{REAL} is not here")
-    with Image.open(path) as im:
+    with Image.open(real_photos("real") / name) as im:  # a photo missing from the folder fails: it is named here
         return im.convert("RGB")
 
 
