@@ -10,8 +10,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import socket
-import threading
 import time
 import zipfile
 from collections.abc import Iterator
@@ -25,6 +23,8 @@ uvicorn = pytest.importorskip("uvicorn")
 
 from artpipe.api import add_studio_user, init_workspace, load_workspace  # noqa: E402
 from artpipe.studio import studio_app  # noqa: E402
+
+from conftest import free_port, screenshot, served  # noqa: E402
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 BROWSER = next((shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None)
@@ -51,30 +51,14 @@ def studio(tmp_path: Path) -> Iterator[str]:
     shutil.copy(SAMPLES / "logo-maison.png", root / "logo-maison.png")
     ws = load_workspace(root)
     add_studio_user(ws, "anna", "correct horse battery")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     public = f"http://{PUBLIC}:{port}"
-    app = studio_app(ws, jobs=1, public_url=public, port=port)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield public
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served(studio_app(ws, jobs=1, public_url=public, port=port), port):
+        yield public
 
 
 def shot(page: object, name: str) -> None:
-    folder = os.environ.get("ARTPIPE_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # type: ignore[attr-defined]
-        page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
-        page.evaluate("document.fonts.ready")  # type: ignore[attr-defined]
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+    screenshot(page, name, whole=True)
 
 
 def test_an_operator_and_a_merchant_in_a_browser(studio: str, tmp_path: Path) -> None:

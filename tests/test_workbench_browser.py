@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +19,8 @@ uvicorn = pytest.importorskip("uvicorn")
 from artpipe.api import init_workspace, load_workspace  # noqa: E402
 from artpipe.studio import studio_app  # noqa: E402
 from artpipe.template.find import bundled_templates  # noqa: E402
+
+from conftest import free_port, screenshot, served  # noqa: E402
 
 BROWSER = next((shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None)
 pytestmark = [pytest.mark.filterwarnings("ignore::DeprecationWarning"),
@@ -37,27 +36,13 @@ if BROWSER is None:
 def studio(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     root = tmp_path / "studio"
     init_workspace(root)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(studio_app(load_workspace(root), jobs=1), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", root
-    server.should_exit = True
-    thread.join(timeout=10)
+    port = free_port()
+    with served(studio_app(load_workspace(root), jobs=1), port):
+        yield f"http://127.0.0.1:{port}", root
 
 
 def shot(page: object, name: str) -> None:
-    folder = os.environ.get("ARTPIPE_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.evaluate("document.fonts.ready")  # type: ignore[attr-defined]
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+    screenshot(page, name)
 
 
 def rendered(page: object, after: str) -> None:
