@@ -113,20 +113,20 @@ def _routes() -> list[Route]:
     def check_now(root: Path, ref: wb.TemplateRef, data: FormData, text: str) -> wb.Checked:
         return wb.check(ref, text, wb.display_name(root, ref), sample_of(root, ref, data, text))
 
-    async def check(request: Request) -> Response:
+    async def opened(request: Request) -> tuple[Path, float, wb.TemplateRef, FormData, str]:
+        """An operator's form on a template: the workspace's root, when it came, the template and the text."""
         web = web_of(request)
-        root = web.config.ws.root
         web.operator(request)
         started = time.perf_counter()
         ref, data, text = await checked_form(request)
+        return web.config.ws.root, started, ref, data, text
+
+    async def check(request: Request) -> Response:
+        root, started, ref, data, text = await opened(request)
         return answer(ref, await run(request, check_now, root, ref, data, text), started)
 
     async def save(request: Request) -> Response:
-        web = web_of(request)
-        root = web.config.ws.root
-        web.operator(request)
-        started = time.perf_counter()
-        ref, data, text = await checked_form(request)
+        root, started, ref, data, text = await opened(request)
         name = str(data.get("name", "")).strip() or None
         try:
             saved = await run(request, wb.save, root, ref, text, wb.display_name(root, ref), name)
