@@ -1,6 +1,6 @@
 """artpipe: merchant product photos in, finished store art out.
 
-The names below are imported when first used, so a worker process that imports one module (``artpipe.tasks``)
+The names below are imported when first used, so a worker process that imports one module (``artpipe.run.tasks``)
 does not load the whole package (the web pages, the command line, the batch runner).
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from artpipe.render import render  # eager: the name is also a submodule's, which would shadow a lazy one
+from artpipe.run.render import render  # eager: the name is also a submodule's, which would shadow a lazy one
 from artpipe.version import __version__
 
 if TYPE_CHECKING:
@@ -17,18 +17,18 @@ if TYPE_CHECKING:
     from artpipe.errors import ArtpipeError, ConfigError, InputError, RenderError
     from artpipe.imaging.normalize import Asset, normalize
     from artpipe.imaging.open import open_image
-    from artpipe.jobs import load_job, plan
-    from artpipe.tasks import load_asset
+    from artpipe.layers.template import load_template
+    from artpipe.run.jobs import load_job, plan
+    from artpipe.run.tasks import load_asset
     from artpipe.template.find import bundled_templates
-    from artpipe.template.load import load_template
 
 _WHERE = {
     "RunResult": "artpipe.api", "iter_job": "artpipe.api", "render_job": "artpipe.api", "run_job": "artpipe.api",
     "ArtpipeError": "artpipe.errors", "ConfigError": "artpipe.errors", "InputError": "artpipe.errors",
     "RenderError": "artpipe.errors", "Asset": "artpipe.imaging.normalize", "normalize": "artpipe.imaging.normalize",
-    "open_image": "artpipe.imaging.open", "load_job": "artpipe.jobs", "plan": "artpipe.jobs",
-    "load_asset": "artpipe.tasks", "bundled_templates": "artpipe.template.find",
-    "load_template": "artpipe.template.load",
+    "open_image": "artpipe.imaging.open", "load_job": "artpipe.run.jobs", "plan": "artpipe.run.jobs",
+    "load_asset": "artpipe.run.tasks", "bundled_templates": "artpipe.template.find",
+    "load_template": "artpipe.layers.template",
 }
 
 __all__ = [

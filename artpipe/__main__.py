@@ -1,5 +1,5 @@
 """``python -m artpipe``."""
 
-from artpipe.cli import main
+from artpipe.cli.commands import main
 
 main()

@@ -14,21 +14,13 @@ from PIL import Image
 from artpipe.approval import APPROVED as APPROVED
 from artpipe.approval import approval_of as approval_of
 from artpipe.approval import approve, approved, is_approved, reopen
-from artpipe.batch import CampaignResult as CampaignResult
-from artpipe.batch import RunResult as RunResult
-from artpipe.batch import check_writable, collect
-from artpipe.batch import render_job as render_job
-from artpipe.batch import run_request as run_request
 from artpipe.config import Workspace as Workspace
 from artpipe.config import init_workspace as init_workspace
 from artpipe.config import load_workspace as load_workspace
 from artpipe.config import public_origin as public_origin
 from artpipe.defaults import settings
 from artpipe.errors import ConfigError, InputError, Problem
-from artpipe.executors import Executor as Executor
-from artpipe.executors import LocalExecutor, render_all
 from artpipe.files import write_png
-from artpipe.fitcheck import fit_texts
 from artpipe.imaging.checks import check_bytes
 from artpipe.imaging.checks import num as num
 from artpipe.imaging.color import profile_name
@@ -42,56 +34,64 @@ from artpipe.imaging.open import open_image as open_image
 from artpipe.inbox.retry import retry_failed as retry_failed
 from artpipe.inbox.status import inbox_status as inbox_status
 from artpipe.inbox.watch import Watcher as Watcher
-from artpipe.incremental import CACHE_DIR as CACHE_DIR
-from artpipe.incremental import Cache, Decision
-from artpipe.jobs import Job, load_job, missing_inputs, output_formats, plan
-from artpipe.main_images import plan_main_images
+from artpipe.layers.template import load_template as load_template
 from artpipe.naming import Namer
 from artpipe.naming import safe_part as safe_part
-from artpipe.pagefonts import link_fonts as link_fonts
-from artpipe.pagefonts import linked_font as linked_font
 from artpipe.paths import command as command
 from artpipe.paths import display as display
 from artpipe.presets import Catalog as Catalog
 from artpipe.presets import expand as expand
 from artpipe.presets import load_platforms as load_platforms
 from artpipe.presets import load_presets, unknown_preset_hint
-from artpipe.proof import contact_sheet, draw_boxes
-from artpipe.proof import proof_page as proof_page
-from artpipe.proofview import Proof as Proof
-from artpipe.proofview import approval as approval
-from artpipe.proofview import read_proof as read_proof
 from artpipe.psdimport.folder import REPORT_NAME as REPORT_NAME
 from artpipe.psdimport.folder import PsdImport as PsdImport
 from artpipe.psdimport.folder import fonts_only as fonts_only
 from artpipe.psdimport.folder import import_psd as import_psd
 from artpipe.reasons import tokens
-from artpipe.render import render
-from artpipe.report import Outcome as Outcome
-from artpipe.report import count as count
-from artpipe.report import file_item
-from artpipe.report import warnings_note as warnings_note
-from artpipe.requests import Request as Request
-from artpipe.requests import load_request as load_request
-from artpipe.results import OutputCheck
-from artpipe.run import run_tasks
-from artpipe.schema import suggest
-from artpipe.sources import classify_sources
-from artpipe.studio.accounts import Accounts
-from artpipe.studio.db import DB_FILE
-from artpipe.studio.users import hash_password
-from artpipe.tasks import (
+from artpipe.report.outcome import Outcome as Outcome
+from artpipe.report.outcome import count as count
+from artpipe.report.outcome import file_item
+from artpipe.report.outcome import warnings_note as warnings_note
+from artpipe.report.pagefonts import link_fonts as link_fonts
+from artpipe.report.pagefonts import linked_font as linked_font
+from artpipe.report.proof import contact_sheet, draw_boxes
+from artpipe.report.proof import proof_page as proof_page
+from artpipe.report.proofview import Proof as Proof
+from artpipe.report.proofview import approval as approval
+from artpipe.report.proofview import read_proof as read_proof
+from artpipe.report.results import OutputCheck
+from artpipe.run.batch import CampaignResult as CampaignResult
+from artpipe.run.batch import RunResult as RunResult
+from artpipe.run.batch import check_writable, collect
+from artpipe.run.batch import render_job as render_job
+from artpipe.run.batch import run_request as run_request
+from artpipe.run.executors import Executor as Executor
+from artpipe.run.executors import LocalExecutor, render_all
+from artpipe.run.fitcheck import fit_texts
+from artpipe.run.incremental import CACHE_DIR as CACHE_DIR
+from artpipe.run.incremental import Cache, Decision
+from artpipe.run.jobs import Job, load_job, missing_inputs, output_formats, plan
+from artpipe.run.main_images import plan_main_images
+from artpipe.run.pool import run_tasks
+from artpipe.run.render import render
+from artpipe.run.requests import Request as Request
+from artpipe.run.requests import load_request as load_request
+from artpipe.run.tasks import (
     NormalizeTask,
     load_asset,
     lost_normalized,
     normalize_file,
     template_assets,
 )
-from artpipe.tasks import placeholder_product as placeholder_product
+from artpipe.run.tasks import placeholder_product as placeholder_product
+from artpipe.schema import suggest
+from artpipe.sources import classify_sources
+from artpipe.studio.accounts import Accounts
+from artpipe.studio.db import DB_FILE
+from artpipe.studio.users import hash_password
 from artpipe.template.find import bundled_dir, template_file
 from artpipe.template.find import bundled_templates as bundled_templates
 from artpipe.template.find import find_template as find_template
-from artpipe.template.load import load_template as load_template
 from artpipe.text.fonts import FontInfo, bundled_faces, describe, face, system_fonts
 from artpipe.text.fonts import face_path as face_path
 from artpipe.workbench import bench as bench

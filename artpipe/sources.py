@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from artpipe.ignore import ignored
-from artpipe.report import Outcome
+from artpipe.report.outcome import Outcome
 
 
 @dataclass(frozen=True)

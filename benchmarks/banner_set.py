@@ -14,10 +14,10 @@ import io
 import time
 from pathlib import Path
 
-from artpipe.render import render
-from artpipe.tasks import load_asset, template_assets
+from artpipe.layers.template import load_template
+from artpipe.run.render import render
+from artpipe.run.tasks import load_asset, template_assets
 from artpipe.template.find import bundled_templates
-from artpipe.template.load import load_template
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -29,7 +29,7 @@ from artpipe.imaging.matting import WORK_SIDE, refine
 from artpipe.imaging.normalize import NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
 from artpipe.imaging.segment import load_segmenter, saliency
-from artpipe.jobs import load_job
+from artpipe.run.jobs import load_job
 
 ROOT = Path(__file__).resolve().parent.parent
 W, H = 4032, 3024

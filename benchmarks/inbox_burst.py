@@ -23,8 +23,8 @@ from artpipe.api import render_job  # noqa: E402
 from artpipe.config import init_workspace, load_workspace  # noqa: E402
 from artpipe.inbox.ledger import Ledger  # noqa: E402
 from artpipe.inbox.watch import Watcher  # noqa: E402
-from artpipe.jobs import load_job  # noqa: E402
-from artpipe.run import default_jobs  # noqa: E402
+from artpipe.run.jobs import load_job  # noqa: E402
+from artpipe.run.pool import default_jobs  # noqa: E402
 
 
 def main() -> None:

@@ -21,11 +21,11 @@ from PIL import Image, ImageDraw
 from artpipe.errors import RenderError
 from artpipe.files import write_png, write_text_atomic
 from artpipe.layers.price import PriceLayer
-from artpipe.render import render
-from artpipe.tasks import load_asset, template_assets
+from artpipe.layers.template import load_template
+from artpipe.run.render import render
+from artpipe.run.tasks import load_asset, template_assets
 from artpipe.template.find import bundled_templates
 from artpipe.template.layout import resolve_box
-from artpipe.template.load import load_template
 from artpipe.template.model import Rect, Template
 from artpipe.text import fonts
 from artpipe.text.draw import Setting, draw_line

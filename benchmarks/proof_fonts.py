@@ -16,9 +16,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from artpipe import pagefonts
 from artpipe.api import run_request
-from artpipe.proof import proof_page
+from artpipe.report import pagefonts
+from artpipe.report.proof import proof_page
 from artpipe.text.fonts import face_path
 
 ROOT = Path(__file__).resolve().parent.parent

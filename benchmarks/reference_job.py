@@ -38,8 +38,8 @@ from PIL import Image, ImageChops, ImageCms, ImageDraw, ImageFont, ImageOps
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from workload import workload  # noqa: E402
 
-from artpipe.jobs import Task, load_job, plan  # noqa: E402
-from artpipe.tasks import peak_rss_mb, render_product  # noqa: E402
+from artpipe.run.jobs import Task, load_job, plan  # noqa: E402
+from artpipe.run.tasks import peak_rss_mb, render_product  # noqa: E402
 from artpipe.text.fonts import face_path  # noqa: E402
 
 FONT = str(face_path("sans", "regular"))

@@ -35,11 +35,12 @@ from baselines import best, naive  # noqa: E402
 from workload import workload  # noqa: E402
 
 from artpipe.api import render_job  # noqa: E402
-from artpipe.decoding import draft_side  # noqa: E402
+from artpipe.imaging.decoding import draft_side  # noqa: E402
+from artpipe.imaging.geometry import Fitted  # noqa: E402
 from artpipe.imaging.open import open_image  # noqa: E402
-from artpipe.incremental import CACHE_DIR  # noqa: E402
-from artpipe.jobs import Fitted, load_job, plan  # noqa: E402
-from artpipe.run import default_jobs  # noqa: E402
+from artpipe.run.incremental import CACHE_DIR  # noqa: E402
+from artpipe.run.jobs import load_job, plan  # noqa: E402
+from artpipe.run.pool import default_jobs  # noqa: E402
 
 SIZES = [(800, 800), (2000, 2000), (1920, 600), (750, 390), (800, 800)]
 

@@ -24,8 +24,8 @@ from baselines import best
 from PIL import Image
 
 from artpipe.api import run_request
-from artpipe.proof import proof_page, proof_sheet
-from artpipe.run import default_jobs
+from artpipe.report.proof import proof_page, proof_sheet
+from artpipe.run.pool import default_jobs
 
 ROOT = Path(__file__).resolve().parent.parent
 PHOTOS = sorted((ROOT / "samples" / "photos").iterdir())

@@ -21,8 +21,8 @@ from baselines import best, naive
 from PIL import Image
 
 from artpipe.api import render_job
-from artpipe.jobs import load_job, plan
-from artpipe.run import default_jobs
+from artpipe.run.jobs import load_job, plan
+from artpipe.run.pool import default_jobs
 
 ROOT = Path(__file__).resolve().parent.parent
 JOB = ROOT / "samples" / "jobs" / "spring-sale.yaml"

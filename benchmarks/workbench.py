@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from baselines import best  # noqa: E402
 
 from artpipe.api import init_workspace, load_workspace, preview_template  # noqa: E402
+from artpipe.layers.template import load_template  # noqa: E402
 from artpipe.studio import studio_app  # noqa: E402
 from artpipe.template.find import bundled_templates  # noqa: E402
-from artpipe.template.load import load_template  # noqa: E402
 from artpipe.workbench import bench as wb  # noqa: E402
 from artpipe.workbench.samples import sample_for  # noqa: E402
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from artpipe.report import Outcome
+from artpipe.report.outcome import Outcome
 
 Expected = tuple[str, str | None]
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 from PIL import Image
 
 from artpipe.approval import diff_image
-from artpipe.cli import main
+from artpipe.cli.commands import main
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 REQUEST = """\

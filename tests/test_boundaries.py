@@ -9,7 +9,7 @@ import pytest
 
 PKG = Path(__file__).resolve().parent.parent / "artpipe"
 PURE = [
-    "colors.py", "render.py", "template/layout.py", "template/fields.py", "template/model.py",
+    "colors.py", "run/render.py", "template/layout.py", "template/fields.py", "template/model.py",
     "text/breaking.py", "text/fit.py", "imaging/normalize.py", "imaging/color.py", "imaging/analyze.py",
     "imaging/encode.py", "imaging/gradient.py", "imaging/place.py", "imaging/checks.py", "imaging/isolate.py",
     "imaging/matting.py", "imaging/backdrop.py", "imaging/geometry.py", "imaging/formats.py", "paths.py", "naming.py",
@@ -17,8 +17,8 @@ PURE = [
     *[f"layers/{p.name}" for p in (PKG / "layers").glob("*.py")],
 ]
 FORBIDDEN_MODULES = {"click", "watchdog", "logging", "subprocess", "shutil", "tempfile", "sqlite3", "multiprocessing",
-                     "concurrent", "artpipe.files", "artpipe.run", "artpipe.tasks", "artpipe.cli", "artpipe.api",
-                     "artpipe.jobs"}
+                     "concurrent", "artpipe.files", "artpipe.run.pool", "artpipe.run.tasks", "artpipe.cli",
+                     "artpipe.api", "artpipe.run.jobs"}
 WRITE_CALLS = {"write_text", "write_bytes", "unlink", "mkdir", "touch", "rename", "rmdir", "symlink_to", "chmod"}
 
 
@@ -58,7 +58,8 @@ def test_only_effect_modules_write() -> None:
 def test_core_never_imports_click() -> None:
     users = {str(p.relative_to(PKG)) for p in PKG.rglob("*.py")
              if "click" in imported(ast.parse(p.read_text(encoding="utf-8")))}
-    assert users == {"cli.py", "cli_common.py", "cli_inbox.py", "cli_presets.py", "cli_fonts.py", "cli_studio.py"}
+    assert users == {"cli/commands.py", "cli/common.py", "cli/inbox.py", "cli/presets.py", "cli/fonts.py",
+                     "cli/studio.py"}
 
 
 def test_every_subpackage_is_packaged() -> None:
@@ -69,7 +70,7 @@ def test_every_subpackage_is_packaged() -> None:
     assert found <= listed, f"add to pyproject.toml packages: {sorted(found - listed)}"
 
 
-SHELLS = {"__init__.py", "cli.py", "cli_presets.py", "cli_inbox.py", "cli_fonts.py", "cli_studio.py"}
+SHELLS = {"__init__.py", "cli/commands.py", "cli/presets.py", "cli/inbox.py", "cli/fonts.py", "cli/studio.py"}
 
 
 def test_only_the_shells_call_the_api_facade() -> None:
@@ -114,12 +115,12 @@ def test_imaging_depends_on_nothing_above_it() -> None:
         assert not above, f"imaging/{path.name} imports {above}"
 
 
-@pytest.mark.parametrize("rel", ["cli.py", "cli_inbox.py", "cli_presets.py", "cli_fonts.py", "cli_studio.py"])
+@pytest.mark.parametrize("rel", ["cli/commands.py", "cli/inbox.py", "cli/presets.py", "cli/fonts.py", "cli/studio.py"])
 def test_the_command_line_calls_the_api_only(rel: str) -> None:
     """The commands are a thin layer: everything they do goes through artpipe.api (their option helpers aside)."""
     tree = ast.parse((PKG / rel).read_text(encoding="utf-8"))
-    allowed = {"artpipe.api", "artpipe.cli_common", "artpipe.cli_inbox", "artpipe.cli_presets", "artpipe.cli_fonts",
-               "artpipe.cli_studio",
+    allowed = {"artpipe.api", "artpipe.cli.common", "artpipe.cli.inbox", "artpipe.cli.presets", "artpipe.cli.fonts",
+               "artpipe.cli.studio",
                "artpipe.errors",
                "artpipe.studio",  # serve starts the studio, the other shell over the same API
                "artpipe.version"}
@@ -127,7 +128,7 @@ def test_the_command_line_calls_the_api_only(rel: str) -> None:
     assert not reached, f"{rel} reaches past the API into {reached}"
 
 
-@pytest.mark.parametrize("rel", ["tasks.py", "executors.py", "run.py", "batch.py"])
+@pytest.mark.parametrize("rel", ["run/tasks.py", "run/executors.py", "run/pool.py", "run/batch.py"])
 def test_workers_get_their_context_from_the_task_not_module_state(rel: str) -> None:
     """No module-level dict or list that a caller fills in for the worker (shipped files, absolute paths):
     what a task needs travels with the task."""
@@ -171,17 +172,93 @@ def test_no_module_imports_itself_through_others() -> None:
         visit(name, [name])
 
 
-def test_layers_see_only_the_template_model_never_its_loader() -> None:
-    """A template's data (model, fields, layout) sits below the layers; loading a template sits above them, so
-    the two packages never form a cycle."""
+def test_layers_see_the_template_data_and_read_templates_at_their_top() -> None:
+    """``template/`` is what a template is (model, fields, layout) and where its files are (find, inherit): it never
+    imports the layers. Reading a template into its layers is ``layers/template.py``, which no layer imports."""
     graph = module_graph()
-    data = {"artpipe.template.model", "artpipe.template.fields", "artpipe.template.layout"}
     for name, deps in graph.items():
-        if name.startswith("artpipe.layers"):
-            reached = {d for d in deps if d.startswith("artpipe.template")} - data
-            assert not reached, f"{name} imports {reached}"
-        if name in data:
+        if name.startswith("artpipe.template") and not is_shim(name):
             assert not {d for d in deps if d.startswith("artpipe.layers")}, f"{name} imports the layers"
+        if name.startswith("artpipe.layers"):
+            assert "artpipe.layers.template" not in deps, f"{name} imports the template loader"
+
+
+# Which folders each folder's modules may import (the root's modules are not a folder: they may be imported from
+# anywhere they do not form a cycle, which test_no_module_imports_itself_through_others checks). Read down: the
+# shells (cli, studio) over the components (inbox, workbench) over the run over the report over the layers over
+# the template data and the image and text functions. A new arrow is added here on purpose, never upward.
+FOLDERS_MAY_IMPORT: dict[str, set[str]] = {
+    "imaging": set(),
+    "text": set(),
+    "fonts": set(),
+    "models": set(),
+    "template": {"imaging"},
+    "presets": {"imaging", "template"},
+    "layers": {"imaging", "template", "text"},
+    "psdimport": {"layers", "text"},
+    "report": {"imaging", "presets", "template", "text"},
+    "run": {"imaging", "layers", "presets", "report", "template", "text"},
+    "inbox": {"layers", "report", "run", "template"},
+    "workbench": {"imaging", "layers", "psdimport", "report", "run", "template", "text",
+                  "studio"},  # studio/sheets.py: the uploaded-sheet reader both read products with
+    "studio": set(),  # through artpipe.api only (test_the_studio_calls_the_api_not_what_it_covers)
+    "cli": {"report", "run", "studio"},  # common.py's executor options and outcome lines; serve starts the studio
+}
+
+
+def is_shim(module: str) -> bool:
+    """An old module path kept importable: it only re-exports the module it moved to (tests/test_moved_paths.py)."""
+    path = PKG.parent / (module.replace(".", "/") + ".py")
+    return path.is_file() and path.read_text(encoding="utf-8").startswith('"""Moved to ``')
+
+
+def folder_graph() -> dict[str, set[str]]:
+    """Each folder of artpipe and the other folders its modules import (old paths kept for users left out)."""
+    graph: dict[str, set[str]] = {p.name: set() for p in PKG.iterdir() if (p / "__init__.py").is_file()}
+    for name, deps in module_graph().items():
+        parts = name.split(".")
+        if len(parts) < 3 or parts[1] not in graph or is_shim(name):
+            continue
+        graph[parts[1]] |= {d.split(".")[1] for d in deps if d.count(".") >= 1 and d.split(".")[1] in graph} - {
+            parts[1]}
+    return graph
+
+
+def test_every_folder_has_its_row() -> None:
+    assert set(folder_graph()) == set(FOLDERS_MAY_IMPORT)
+
+
+@pytest.mark.parametrize("folder", sorted(FOLDERS_MAY_IMPORT))
+def test_folders_import_only_downward(folder: str) -> None:
+    reached = folder_graph()[folder] - FOLDERS_MAY_IMPORT[folder]
+    assert not reached, f"artpipe/{folder}/ imports {sorted(reached)}: not below it (FOLDERS_MAY_IMPORT)"
+
+
+def test_no_import_cycle_between_folders() -> None:
+    """The arrows allowed between folders, and so the imports, point one way: the table has no cycle."""
+    left = dict(FOLDERS_MAY_IMPORT)
+    while left:
+        bottom = {f for f, deps in left.items() if not deps & set(left)}
+        assert bottom, f"folders import each other in a circle: {sorted(left)}"
+        left = {f: deps for f, deps in left.items() if f not in bottom}
+
+
+def test_nothing_imports_the_command_line() -> None:
+    """The command line is the top: only ``python -m artpipe`` (and the console script, by name) start it."""
+    users = {name for name, deps in module_graph().items()
+             if any(d == "artpipe.cli" or d.startswith("artpipe.cli.") for d in deps)
+             and not name.startswith("artpipe.cli") and not is_shim(name)}
+    assert users == {"artpipe.__main__"}
+
+
+def test_below_the_run_nothing_reaches_up() -> None:
+    """The brief rule of the table above, said outright: image, text, template and layer code never import the
+    run, the report or a shell; the run never imports a shell."""
+    graph = folder_graph()
+    for low in ("imaging", "text", "template", "layers"):
+        assert not graph[low] & {"run", "report", "cli", "studio", "inbox", "workbench"}, low
+    assert not graph["run"] & {"cli", "studio", "inbox", "workbench"}
+    assert not graph["report"] & {"run", "cli", "studio", "inbox", "workbench"}
 
 
 def test_the_studio_app_keeps_its_old_import_path() -> None:

@@ -72,7 +72,7 @@ def test_a_job_with_a_byte_budget(tmp_path: object) -> None:
 
     from click.testing import CliRunner
 
-    from artpipe.cli import main
+    from artpipe.cli.commands import main
     root = Path(str(tmp_path))
     busy_photo((1600, 1200)).save(root / "p.jpg", quality=95)
     (root / "job.yaml").write_text("templates: [product-main]\nformat: {quality: 95, max_bytes: 60000, "

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from artpipe.cli import main
+from artpipe.cli.commands import main
 from artpipe.cutout import Isolate, read_cutout
 from artpipe.errors import ConfigError
 from artpipe.imaging.cutouts import MODES, Cutout
+from artpipe.layers.template import load_template
 from artpipe.presets import load_presets
 from artpipe.schema import Problems, Reader
-from artpipe.template.load import load_template
 from artpipe.yamlsrc import load_mapping
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "product-main" / "template.yaml"

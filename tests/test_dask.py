@@ -13,13 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 from artpipe.api import render_job
-from artpipe.cli import main
+from artpipe.cli.commands import main
 from artpipe.errors import ConfigError
-from artpipe.executors import DaskExecutor
-from artpipe.jobs import Task, load_job, plan
-from artpipe.report import Outcome, product_item
-from artpipe.results import ProductResult
-from artpipe.tasks import render_product
+from artpipe.report.outcome import Outcome, product_item
+from artpipe.report.results import ProductResult
+from artpipe.run.executors import DaskExecutor
+from artpipe.run.jobs import Task, load_job, plan
+from artpipe.run.tasks import render_product
 
 distributed = pytest.importorskip("distributed")
 cloudpickle = pytest.importorskip("cloudpickle")
@@ -98,9 +98,9 @@ def test_an_incremental_run_on_a_cluster_keeps_what_is_up_to_date(scheduler: str
 
 def test_a_window_narrower_than_the_batch_drops_no_product(scheduler: str, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    import artpipe.executors
+    import artpipe.run.executors
 
-    monkeypatch.setattr(artpipe.executors, "IN_FLIGHT_PER_WORKER", 1)  # 2 in flight for 6 products
+    monkeypatch.setattr(artpipe.run.executors, "IN_FLIGHT_PER_WORKER", 1)  # 2 in flight for 6 products
     result = render_job(load_job(JOB), tmp_path / "out", executor=DaskExecutor(scheduler))
     assert result.summary["outputs"] == 54
     assert len(result.outcomes) == 6
@@ -206,7 +206,7 @@ def test_shipped_paths_are_the_clients_whatever_the_workers_folder(tmp_path: Pat
     every input and the outputs come back under the client's folder (resolved on the client, not the worker)."""
     import shutil
 
-    from artpipe.executors import run_shipped, ship
+    from artpipe.run.executors import run_shipped, ship
 
     client, worker = tmp_path / "client", tmp_path / "worker"
     worker.mkdir()
@@ -230,8 +230,8 @@ def test_a_shipped_problem_names_the_clients_files(tmp_path: Path, monkeypatch: 
     report makes from it, names the client's file."""
     import shutil
 
-    from artpipe.executors import run_shipped, ship
     from artpipe.paths import display
+    from artpipe.run.executors import run_shipped, ship
 
     client = tmp_path / "client"
     shutil.copytree(JOB.parent.parent, client / "samples")

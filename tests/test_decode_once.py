@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from artpipe import decoding
+from artpipe.imaging import decoding
+from artpipe.imaging.geometry import Fitted
 from artpipe.imaging.open import open_image
-from artpipe.jobs import Fitted
 from artpipe.layers import image as image_layer
 from artpipe.reasons import tokens
-from artpipe.tasks import load_asset
+from artpipe.run.tasks import load_asset
 
 
 def _shot(path: Path, product: tuple[int, int, int, int], orientation: int = 1) -> None:

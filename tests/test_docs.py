@@ -8,13 +8,13 @@ import pytest
 from PIL import Image
 
 from artpipe.errors import REJECT_REASONS
-from artpipe.jobs import ENTRY_KEYS, JOB_KEYS, PATTERN_KEYS
 from artpipe.layers import COMMON_KEYS, KINDS
 from artpipe.layers.base import BOX_KEYS
+from artpipe.layers.template import FIELD_KEYS, TOP_KEYS, VISIBILITY_KEYS
 from artpipe.layers.text import FONT_KEYS
 from artpipe.outformats import FORMAT_KEYS
-from artpipe.report import STATUSES
-from artpipe.template.load import FIELD_KEYS, TOP_KEYS, VISIBILITY_KEYS
+from artpipe.report.outcome import STATUSES
+from artpipe.run.jobs import ENTRY_KEYS, JOB_KEYS, PATTERN_KEYS
 from artpipe.template.model import ANCHORS, FIELD_TYPES, FITS, ROLES
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -93,7 +93,7 @@ def test_the_check_example_in_presets_md_is_what_check_prints(tmp_path: Path) ->
 
     from click.testing import CliRunner
 
-    from artpipe.cli import main
+    from artpipe.cli.commands import main
 
     samples = DOCS.parent / "samples"
     (tmp_path / "job.yaml").write_text(

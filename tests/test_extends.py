@@ -7,10 +7,10 @@ from PIL import Image
 
 from artpipe.errors import ConfigError
 from artpipe.layers.image import ImageLayer
+from artpipe.layers.template import load_template
 from artpipe.layers.text import TextLayer
-from artpipe.render import render
-from artpipe.tasks import template_assets
-from artpipe.template.load import load_template
+from artpipe.run.render import render
+from artpipe.run.tasks import template_assets
 from artpipe.template.model import Length
 
 PARENT = """\

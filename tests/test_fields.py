@@ -11,9 +11,9 @@ import pytest
 from artpipe.fonts import __file__ as fonts_init
 from artpipe.layers.base import Scene
 from artpipe.layers.image import ImageLayer
+from artpipe.layers.template import load_template
 from artpipe.layers.text import TextStyle, font_chain, resolved_style
 from artpipe.template.fields import references, single_reference, substitute
-from artpipe.template.load import load_template
 from artpipe.template.model import Box, FontSpec, Size
 
 FONT = str(Path(fonts_init).parent / "NotoSans-Bold.ttf")

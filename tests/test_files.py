@@ -18,11 +18,11 @@ from PIL import Image
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from artpipe.cli import main
+from artpipe.cli.commands import main
 from artpipe.files import TEMP_PREFIX, TEMP_SUFFIX, clean_temp_files, write_atomic
-from artpipe.jobs import load_job, plan
-from artpipe.report import product_item
-from artpipe.tasks import render_product
+from artpipe.report.outcome import product_item
+from artpipe.run.jobs import load_job, plan
+from artpipe.run.tasks import render_product
 
 from conftest import product_photo
 
@@ -55,7 +55,7 @@ def test_encoding_failure_writes_nothing(tmp_path: Path, monkeypatch: pytest.Mon
 
     def broken(*_: object) -> bytes:
         raise OSError(5, "encoder exploded")
-    monkeypatch.setattr("artpipe.tasks.encode_within", broken)
+    monkeypatch.setattr("artpipe.run.tasks.encode_within", broken)
     outcome = product_item(render_product(tasks[0]))
     assert (outcome.status, outcome.reason) == ("failed", "write")
     assert "cannot write (encoder exploded)" in outcome.message

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from artpipe.errors import ConfigError, RenderError
-from artpipe.render import render
-from artpipe.template.load import load_template
+from artpipe.layers.template import load_template
+from artpipe.run.render import render
 from artpipe.text import fonts
 
 BRAND = Path(__file__).parent / "data" / "brand-latin.ttf"
@@ -72,9 +72,9 @@ def test_a_line_measures_as_the_sum_of_its_faces() -> None:
 
 
 def test_a_brand_font_field_from_a_job(tmp_path: Path) -> None:
-    from artpipe.jobs import load_job, plan
-    from artpipe.report import product_item
-    from artpipe.tasks import render_product
+    from artpipe.report.outcome import product_item
+    from artpipe.run.jobs import load_job, plan
+    from artpipe.run.tasks import render_product
     shutil.copy(BRAND, tmp_path / "maison.ttf")
     (tmp_path / "t.yaml").write_text("""\
 name: t
@@ -117,8 +117,8 @@ layers:
 def test_a_font_beside_the_template_is_shipped_not_decoded_as_an_image(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from artpipe.cli import main
-    from artpipe.tasks import template_assets
+    from artpipe.cli.commands import main
+    from artpipe.run.tasks import template_assets
 
     path = template(tmp_path, "[brand.ttf, sans]")
     t = load_template(path)

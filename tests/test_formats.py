@@ -14,7 +14,7 @@ from artpipe.errors import InputError
 from artpipe.imaging.encode import EncodeOptions, encode
 from artpipe.imaging.formats import BY_NAME, REGISTRY, WRITTEN, default_quality, mime_of, sniff
 from artpipe.imaging.open import UNSUPPORTED, open_image
-from artpipe.proof import proof_page
+from artpipe.report.proof import proof_page
 
 
 def canvas() -> Image.Image:

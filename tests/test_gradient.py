@@ -47,8 +47,8 @@ def test_radial_runs_from_centre_to_corners() -> None:
 
 def test_burst_and_gradient_fill(tmp_path: Path) -> None:
     from artpipe.layers.shape import burst_polygon
-    from artpipe.render import render
-    from artpipe.template.load import load_template
+    from artpipe.layers.template import load_template
+    from artpipe.run.render import render
     pts = burst_polygon(200, 100, 12, 0.8)
     assert len(pts) == 24
     assert pts[0] == (100.0, 0.0)  # the first tip touches the top edge

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import time
 
-from artpipe.report import Outcome
-from artpipe.run import run_guarded
+from artpipe.report.outcome import Outcome
+from artpipe.run.pool import run_guarded
 
 
 def flaky(task: str) -> Outcome:

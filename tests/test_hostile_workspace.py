@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from test_inbox import SAMPLES, everything, run_once, workspace
 
-from artpipe.cli import main
+from artpipe.cli.commands import main
 from artpipe.paths import UnsafePath, inside
 from artpipe.reasons import tokens
 
@@ -337,7 +337,7 @@ def test_a_request_template_folder_with_another_name_renders(tmp_path: Path) -> 
 
 
 def test_a_worker_killed_mid_batch_fails_only_its_task() -> None:
-    from artpipe.run import run_tasks
+    from artpipe.run.pool import run_tasks
 
     from hostile import dies_on_three, lost_number
 
@@ -364,7 +364,7 @@ def test_a_full_disk_while_rendering_still_ends_with_a_report(tmp_path: Path, mo
     import errno
 
     import artpipe.files
-    import artpipe.tasks
+    import artpipe.run.tasks
 
     job = small_job(tmp_path)
     real = artpipe.files.write_atomic
@@ -374,7 +374,7 @@ def test_a_full_disk_while_rendering_still_ends_with_a_report(tmp_path: Path, mo
             raise OSError(errno.ENOSPC, "No space left on device")
         real(path, data)
 
-    monkeypatch.setattr(artpipe.tasks, "write_atomic", full)
+    monkeypatch.setattr(artpipe.run.tasks, "write_atomic", full)
     monkeypatch.setattr(artpipe.files, "write_atomic", full)
     result = CliRunner().invoke(main, ["render", str(job), "-o", str(tmp_path / "out"), "-j", "1"])
     assert result.exit_code == 1, result.output

@@ -272,8 +272,8 @@ def _shot(path: Path, product: tuple[int, int, int, int]) -> None:
 def test_a_large_jpeg_is_decoded_only_as_large_as_its_boxes_need(tmp_path: Path) -> None:
     """The smallest DCT scale at which the frame keeps twice the pixels of its largest fit (Pillow's reducing
     gap, so the final resize stays sharp) and a trimmed product is never enlarged."""
-    from artpipe.jobs import Fitted
-    from artpipe.tasks import load_asset
+    from artpipe.imaging.geometry import Fitted
+    from artpipe.run.tasks import load_asset
     _shot(tmp_path / "small.jpg", (1700, 1200, 2300, 1800))  # the product spans 600 of 4000 px
     _shot(tmp_path / "large.jpg", (400, 100, 3600, 2900))  # the product spans 3200 px
     cases = [("small.jpg", Fitted(100, 100, trim=True), (1000, 750)),  # 1/4: the product spans 150 >= 100

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 from click.testing import CliRunner
 
-from artpipe.cli import main
+from artpipe.cli.commands import main
 from artpipe.config import Route, init_workspace, load_workspace
 from artpipe.errors import ConfigError
 from artpipe.files import TEMP_PREFIX, TEMP_SUFFIX
@@ -360,7 +360,7 @@ def test_a_file_any_decoder_chokes_on_fails_alone(tmp_path: Path) -> None:
 
 def test_a_write_failure_pauses_instead_of_failing_the_file(tmp_path: Path) -> None:
     from artpipe.inbox.process import Processor
-    from artpipe.report import Outcome
+    from artpipe.report.outcome import Outcome
     root = workspace(tmp_path)
     (root / "inbox" / "mug.jpg").write_bytes(jpeg_bytes(photo()))
     ws = load_workspace(root)
@@ -623,7 +623,7 @@ def test_watch_takes_jobs_like_render_and_stamps_its_lines(tmp_path: Path) -> No
 
 def test_the_rendered_line_says_the_render_time_apart_from_the_wait(tmp_path: Path) -> None:
     from artpipe.inbox.process import Pending, Processor
-    from artpipe.report import Outcome
+    from artpipe.report.outcome import Outcome
 
     root = workspace(tmp_path)
     (root / "inbox" / "mug.jpg").write_bytes(jpeg_bytes(photo()))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from artpipe.cli import main
+from artpipe.cli.commands import main
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 JOB = """\
@@ -147,7 +147,7 @@ def test_kept_photos_are_not_decoded_again(tmp_path: Path, monkeypatch: pytest.M
     def no_decoding(*_: object, **__: object) -> None:
         msg = "a kept photo was decoded again"
         raise AssertionError(msg)
-    monkeypatch.setattr("artpipe.tasks.open_image", no_decoding)
+    monkeypatch.setattr("artpipe.run.tasks.open_image", no_decoding)
     again = render(job, "--keep-photos")
     assert again.exit_code == 0, again.output
     monkeypatch.undo()

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from artpipe.assetcache import load_cached, save_cached
 from artpipe.errors import InputError
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.isolate import color_path_holds, is_cutout, isolate
@@ -17,10 +16,11 @@ from artpipe.imaging.normalize import NORMALIZE, Asset, NormalizeOptions, normal
 from artpipe.imaging.open import Decoded
 from artpipe.imaging.review import cut_sides
 from artpipe.imaging.segment import load_segmenter, model_path, saliency
+from artpipe.layers.template import load_template
 from artpipe.reasons import Note, WarningKind, tokens
-from artpipe.render import render
+from artpipe.run.assetcache import load_cached, save_cached
+from artpipe.run.render import render
 from artpipe.template.find import bundled_templates
-from artpipe.template.load import load_template
 
 from conftest import grain
 
@@ -300,7 +300,7 @@ def test_a_preset_can_force_how_its_slot_shows_the_photo(tmp_path: Path) -> None
     """render.cutout: never draws the photo as it is in that slot; model isolates even a plain-backdrop photo."""
     from click.testing import CliRunner
 
-    from artpipe.cli import main
+    from artpipe.cli.commands import main
 
     mug_on_teal((1800, 1400)).save(tmp_path / "mug.jpg", quality=92)
     (tmp_path / "agency.yaml").write_text(
@@ -366,7 +366,7 @@ def test_a_workspace_naming_a_missing_model_is_a_config_error(tmp_path: Path) ->
 @pytest.mark.parametrize("model", ["../outside.onnx", "/etc/passwd", "link/escape.onnx"])
 def test_a_model_named_in_a_file_stays_inside_its_folder(tmp_path: Path, model: str) -> None:
     from artpipe.errors import ConfigError
-    from artpipe.jobs import load_job
+    from artpipe.run.jobs import load_job
 
     folder = tmp_path / "jobs"
     folder.mkdir()

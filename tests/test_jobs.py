@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from artpipe.errors import ConfigError
-from artpipe.jobs import load_job, missing_inputs, plan
 from artpipe.naming import safe_part
+from artpipe.run.jobs import load_job, missing_inputs, plan
 
 from conftest import product_photo
 

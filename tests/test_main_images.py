@@ -10,7 +10,7 @@ import numpy as np
 from click.testing import CliRunner
 from PIL import Image, ImageDraw, ImageFilter
 
-from artpipe.cli import main
+from artpipe.cli.commands import main
 from artpipe.imaging.checks import check_bytes
 from artpipe.presets import load_presets
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 from artpipe.api import normalize_files, plan_normalize
-from artpipe.cli import main
+from artpipe.cli.commands import main
 from artpipe.errors import REJECT_REASONS, ConfigError, InputError
 from artpipe.imaging.color import srgb_icc_bytes
 from artpipe.imaging.normalize import NormalizeOptions, normalize

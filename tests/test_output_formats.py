@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from artpipe import tasks as tasks_module
 from artpipe.api import render_job
 from artpipe.config import init_workspace, load_workspace
 from artpipe.errors import ConfigError
 from artpipe.imaging.formats import WRITTEN
 from artpipe.inbox.watch import Watcher
-from artpipe.jobs import load_job, plan
 from artpipe.presets import load_presets
+from artpipe.run import tasks as tasks_module
+from artpipe.run.jobs import load_job, plan
 
 from conftest import product_photo
 
@@ -110,7 +110,7 @@ def test_each_output_is_drawn_once_and_written_in_every_format(workdir: Path,
     def counting(template: object, size: str, *args: object, **kwargs: object) -> object:
         calls.append(size)
         return real(template, size, *args, **kwargs)  # type: ignore[arg-type]
-    monkeypatch.setattr("artpipe.tasks.render", counting)
+    monkeypatch.setattr("artpipe.run.tasks.render", counting)
     out = workdir / "out"
     result = render_job(load_job(job(workdir, JOB)), out, jobs=1)
     assert result.ok
@@ -222,7 +222,7 @@ def test_the_inbox_writes_each_photo_in_every_workspace_format(tmp_path: Path) -
 def test_the_presets_command_lists_every_format_a_slot_is_written_in(workdir: Path) -> None:
     from click.testing import CliRunner
 
-    from artpipe.cli import main
+    from artpipe.cli.commands import main
 
     (workdir / "presets.yaml").write_text(PRESETS, encoding="utf-8")
     listing = CliRunner().invoke(main, ["presets", "--presets", str(workdir / "presets.yaml")])

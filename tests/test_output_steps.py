@@ -12,12 +12,12 @@ from PIL import Image
 
 from artpipe.imaging.budget import BudgetError
 from artpipe.imaging.encode import EncodeOptions
-from artpipe.jobs import Task, load_job, plan
 from artpipe.presets import load_presets
-from artpipe.render import Rendered
-from artpipe.report import Outcome, product_item
-from artpipe.results import Encoded, OutputCheck, Status
-from artpipe.tasks import _load_images, check_output, fit_budget, render_outputs, render_product
+from artpipe.report.outcome import Outcome, product_item
+from artpipe.report.results import Encoded, OutputCheck, Status
+from artpipe.run.jobs import Task, load_job, plan
+from artpipe.run.render import Rendered
+from artpipe.run.tasks import _load_images, check_output, fit_budget, render_outputs, render_product
 
 from conftest import product_photo
 
@@ -76,7 +76,7 @@ def test_render_output_writes_checks_and_stops_at_a_failed_step(tmp_path: Path,
 
     def refuse(*_: object) -> None:
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr("artpipe.tasks.write_atomic", refuse)
+    monkeypatch.setattr("artpipe.run.tasks.write_atomic", refuse)
     [failed] = render_outputs(t, [spec], images, None)
     assert failed.failure is not None
     assert failed.failure.reason == "write"
@@ -103,7 +103,7 @@ def test_the_worker_returns_paths_and_only_the_report_shows_them(tmp_path: Path,
 
     def refuse(*_: object) -> None:
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr("artpipe.tasks.write_atomic", refuse)
+    monkeypatch.setattr("artpipe.run.tasks.write_atomic", refuse)
     failed = product_item(render_product(t), show=lambda p: f"<{p.name}>")
     assert (failed.status, failed.reason, failed.outputs) == ("failed", "write", ())
     first = t.renders[0].output.name

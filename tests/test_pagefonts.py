@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from artpipe.cli import main
-from artpipe.pagefonts import embed_fonts, link_fonts, linked_font
+from artpipe.cli.commands import main
+from artpipe.report.pagefonts import embed_fonts, link_fonts, linked_font
 from artpipe.text.scripts import ignorable
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image, ImageDraw
 
-from artpipe.cli import main
+from artpipe.cli.commands import main
 from artpipe.errors import ConfigError
 from artpipe.imaging.checks import check_bytes
 from artpipe.presets import CONFIDENCE, Platform, load_platforms, load_presets
@@ -181,9 +181,9 @@ def test_check_command_exit_codes(tmp_path: Path) -> None:
 
 
 def test_product_main_on_a_light_backdrop_passes_the_white_background_rules(tmp_path: Path) -> None:
-    from artpipe.jobs import load_job, plan
-    from artpipe.report import product_item
-    from artpipe.tasks import render_product
+    from artpipe.report.outcome import product_item
+    from artpipe.run.jobs import load_job, plan
+    from artpipe.run.tasks import render_product
     photo = Image.new("RGB", (1200, 1000), (236, 234, 230))  # an off-white studio backdrop
     mask = Image.new("L", photo.size, 0)
     ImageDraw.Draw(mask).rounded_rectangle((350, 150, 850, 900), radius=40, fill=255)
@@ -363,7 +363,7 @@ def test_a_grey_box_around_the_product_is_not_a_white_background() -> None:
 
 def test_every_platform_has_its_name_for_people_in_presets_yaml() -> None:
     """presets.yaml is the one list of platforms: the studio's choices and the proof page's names come from it."""
-    from artpipe import proofview
+    from artpipe.report import proofview
     from artpipe.studio.operator import PLATFORMS
 
     raw = load_mapping(Path(str(files("artpipe.presets").joinpath("presets.yaml"))), "presets")

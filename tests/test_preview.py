@@ -6,10 +6,10 @@ from click.testing import CliRunner
 from PIL import Image, ImageChops
 
 from artpipe.api import preview_template
-from artpipe.cli import main
+from artpipe.cli.commands import main
+from artpipe.layers.template import load_template
 from artpipe.template.find import bundled_templates
 from artpipe.template.layout import resolve_box
-from artpipe.template.load import load_template
 
 BANNER = bundled_templates()["promo-banner"]
 

@@ -12,10 +12,10 @@ from PIL import Image, ImageChops
 
 from artpipe.errors import RenderError
 from artpipe.layers.price import PriceLayer
-from artpipe.render import render
+from artpipe.layers.template import load_template
+from artpipe.run.render import render
 from artpipe.template.find import bundled_templates
 from artpipe.template.layout import resolve_box
-from artpipe.template.load import load_template
 from artpipe.text import fonts
 from artpipe.text.prices import (
     Market,

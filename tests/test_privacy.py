@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import ExifTags, Image, PngImagePlugin
 
-from artpipe.cli import main
+from artpipe.cli.commands import main
 from artpipe.imaging.formats import WRITTEN
 
 from conftest import product_photo

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image, ImageStat
 
-from artpipe.cli import main
+from artpipe.cli.commands import main
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 BROWSER = next((b for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None)

@@ -24,12 +24,12 @@ from psd_tools.constants import BlendMode, Compression, Tag
 from psd_tools.psd.descriptor import DescriptorBlock, String
 
 from artpipe.api import import_psd, preview_template, validate_file
-from artpipe.cli import main
+from artpipe.cli.commands import main
 from artpipe.defaults import settings
 from artpipe.errors import InputError
+from artpipe.layers.template import load_template
 from artpipe.psdimport import read
 from artpipe.template.layout import resolve_box
-from artpipe.template.load import load_template
 from artpipe.text.fonts import get_font
 
 _spec = importlib.util.spec_from_file_location("make_psd", Path(__file__).parent.parent / "samples" / "make_psd.py")

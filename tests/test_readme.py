@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from artpipe.cli import main
+from artpipe.cli.commands import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

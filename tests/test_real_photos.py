@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from artpipe.cli import main
+from artpipe.cli.commands import main
 from artpipe.imaging.analyze import border_white_share, framed_photo
 
 import conftest

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from artpipe.errors import REJECT_REASONS, InputError
-from artpipe.proofview import words as proof_words
 from artpipe.reasons import REASON_WORDS, Note, Reason, WarningKind, notes, tokens, words
-from artpipe.results import Failure, OutputResult, ProductResult, Status
+from artpipe.report.proofview import words as proof_words
+from artpipe.report.results import Failure, OutputResult, ProductResult, Status
 
 DOCS = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
 

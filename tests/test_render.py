@@ -9,11 +9,11 @@ from PIL import Image, ImageChops
 from artpipe.errors import RenderError
 from artpipe.imaging.analyze import find_subject
 from artpipe.imaging.normalize import Asset, Work, to_rgb
+from artpipe.layers.template import load_template
 from artpipe.layers.text import TextLayer
-from artpipe.render import render
+from artpipe.run.render import render
 from artpipe.template.find import bundled_templates
 from artpipe.template.layout import resolve_box
-from artpipe.template.load import load_template
 from artpipe.template.model import Template
 
 from conftest import assert_matches_golden, product_photo
@@ -179,7 +179,7 @@ def test_a_flat_canvas_draws_what_flattening_the_transparent_one_does(name: str)
     """Outputs are drawn on an RGB canvas when the background is opaque: pixel for pixel what the RGBA canvas
     gives once flattened for a JPEG."""
     from artpipe.imaging.encode import flatten
-    from artpipe.tasks import template_assets
+    from artpipe.run.tasks import template_assets
 
     t = load_template(bundled_templates()[name])
     photo = asset_of(product_photo((900, 700)))

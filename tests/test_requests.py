@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 from PIL import Image
 
-from artpipe.cli import main
+from artpipe.cli.commands import main
 from artpipe.imaging.checks import check_bytes
 from artpipe.presets import load_presets
 

@@ -92,7 +92,7 @@ def test_no_isolation_fails_isolated_product() -> None:
 
     from artpipe.imaging.normalize import Asset
     from artpipe.presets import load_presets
-    from artpipe.tasks import check_output
+    from artpipe.run.tasks import check_output
 
     canvas = Image.new("RGB", (2000, 2000), (255, 255, 255))
     ImageDraw.Draw(canvas).ellipse((200, 150, 1800, 1850), fill=(30, 160, 60))
@@ -120,7 +120,7 @@ def test_several_products_fail_one_subject_unless_sold_as_a_set() -> None:
     from artpipe.imaging.normalize import Asset
     from artpipe.imaging.review import Review
     from artpipe.presets import load_presets
-    from artpipe.tasks import check_output
+    from artpipe.run.tasks import check_output
 
     canvas = Image.new("RGB", (800, 800), (255, 255, 255))
     ImageDraw.Draw(canvas).ellipse((100, 200, 380, 600), fill=(30, 160, 60))
@@ -145,7 +145,7 @@ def test_several_products_fail_one_subject_unless_sold_as_a_set() -> None:
 
 
 def test_a_job_says_a_product_is_a_set(tmp_path: Path) -> None:
-    from artpipe.jobs import load_job
+    from artpipe.run.jobs import load_job
 
     Image.new("RGB", (900, 900), (200, 30, 30)).save(tmp_path / "p.jpg")
     job = tmp_path / "job.yaml"

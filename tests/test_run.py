@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from artpipe.jobs import load_job, plan
-from artpipe.report import product_item
-from artpipe.run import run_tasks
-from artpipe.tasks import render_product
+from artpipe.report.outcome import product_item
+from artpipe.run.jobs import load_job, plan
+from artpipe.run.pool import run_tasks
+from artpipe.run.tasks import render_product
 
 from conftest import Proc, alive, descendants, end_processes, product_photo
 

@@ -10,10 +10,10 @@ import pytest
 from PIL import Image
 
 from artpipe.errors import ConfigError, RenderError
+from artpipe.layers.template import load_template
 from artpipe.reasons import tokens
-from artpipe.render import render
+from artpipe.run.render import render
 from artpipe.template.find import bundled_templates
-from artpipe.template.load import load_template
 from artpipe.template.model import Template
 from artpipe.text import fonts
 from artpipe.text.draw import Setting, draw_line, line_width, visual
@@ -211,7 +211,7 @@ layers:
 
 
 def test_a_template_font_without_a_licence_is_refused_unless_someone_vouches(tmp_path: Path) -> None:
-    from artpipe.jobs import load_job
+    from artpipe.run.jobs import load_job
 
     folder = font_template(tmp_path)
     with pytest.raises(ConfigError, match="font 'brand.ttf' has no licence artpipe can find"):
@@ -232,7 +232,7 @@ def test_the_fonts_command_lists_coverage_and_licences(tmp_path: Path) -> None:
 
     from click.testing import CliRunner
 
-    from artpipe.cli import main
+    from artpipe.cli.commands import main
 
     listed = CliRunner().invoke(main, ["fonts", "--json"])
     assert listed.exit_code == 0, listed.output
@@ -254,9 +254,9 @@ def test_the_fonts_command_lists_coverage_and_licences(tmp_path: Path) -> None:
 
 
 def test_a_job_language_and_system_fonts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from artpipe.jobs import load_job, plan
-    from artpipe.report import product_item
-    from artpipe.tasks import render_product
+    from artpipe.report.outcome import product_item
+    from artpipe.run.jobs import load_job, plan
+    from artpipe.run.tasks import render_product
 
     (tmp_path / "t.yaml").write_text("""\
 name: t
@@ -276,7 +276,8 @@ layers:
     assert run("lang: ja\n") != run("")  # Japanese glyph forms
     assert run("lang: zh-Hant\n") != run("")
     # No bundled face has the trigrams; the machine's fonts draw them only where the job allows it
-    monkeypatch.setattr("artpipe.tasks.system_fonts", lambda: (str(Path(__file__).parent / "data" / "trigrams.ttf"),))
+    monkeypatch.setattr("artpipe.run.tasks.system_fonts",
+                        lambda: (str(Path(__file__).parent / "data" / "trigrams.ttf"),))
     assert run("", "☰ 乾")[0] == "failed"
     status, drawn = run("system_fonts: true\n", "☰ 乾")
     assert status == "ok"
@@ -289,7 +290,7 @@ layers:
 def test_validate_names_every_uncovered_character_before_rendering(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from artpipe.cli import main
+    from artpipe.cli.commands import main
 
     product_photo().save(tmp_path / "p.jpg")
     (tmp_path / "job.yaml").write_text(
@@ -316,7 +317,7 @@ def test_japanese_lines_keep_kinsoku_as_chinese_ones_do() -> None:
 
 def test_the_report_names_the_faces_of_every_text_layer(tmp_path: Path) -> None:
     from artpipe.api import render_job
-    from artpipe.jobs import load_job
+    from artpipe.run.jobs import load_job
 
     product_photo().save(tmp_path / "p.jpg")
     (tmp_path / "job.yaml").write_text(

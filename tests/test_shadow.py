@@ -47,10 +47,10 @@ def test_a_main_image_draws_a_contact_shadow_only_when_its_slot_asks(tmp_path: o
     from pathlib import Path
 
     from artpipe.cutout import Isolate
-    from artpipe.render import render
-    from artpipe.tasks import load_asset
+    from artpipe.layers.template import load_template
+    from artpipe.run.render import render
+    from artpipe.run.tasks import load_asset
     from artpipe.template.find import bundled_templates
-    from artpipe.template.load import load_template
 
     photo = Path(str(tmp_path)) / "bottle.png"
     _bottle("RGBA").save(photo)

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops
 
-from artpipe import decoding, painted
-from artpipe.assetcache import SHARED, SharedAssets
-from artpipe.jobs import load_job, plan
+from artpipe.imaging import decoding
 from artpipe.layers import KINDS
-from artpipe.tasks import render_product
+from artpipe.run import painted
+from artpipe.run.assetcache import SHARED, SharedAssets
+from artpipe.run.jobs import load_job, plan
+from artpipe.run.tasks import render_product
 
 from conftest import product_photo
 
@@ -106,7 +107,7 @@ def test_layers_that_read_nothing_of_a_product_are_painted_once(tmp_path: Path,
 
 
 def test_shared_pictures_stay_inside_their_budget(tmp_path: Path) -> None:
-    from artpipe.tasks import load_asset
+    from artpipe.run.tasks import load_asset
 
     shared = SharedAssets(budget_px=300 * 300)
     paths = []

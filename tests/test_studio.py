@@ -22,7 +22,7 @@ from click.testing import CliRunner  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from artpipe.api import add_studio_user, init_workspace, load_workspace, studio_users  # noqa: E402
-from artpipe.cli import main  # noqa: E402
+from artpipe.cli.commands import main  # noqa: E402
 from artpipe.config import Workspace  # noqa: E402
 from artpipe.errors import ConfigError  # noqa: E402
 from artpipe.studio import studio_app  # noqa: E402

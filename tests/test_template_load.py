@@ -7,9 +7,9 @@ import pytest
 
 from artpipe.errors import ConfigError
 from artpipe.layers.image import ImageLayer
+from artpipe.layers.template import load_template
 from artpipe.layers.text import TextLayer
 from artpipe.template.find import bundled_templates, find_template
-from artpipe.template.load import load_template
 from artpipe.template.model import Length
 
 GOOD = """\

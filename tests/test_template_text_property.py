@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 
 from artpipe.errors import RenderError
 from artpipe.layers import KINDS, Scene
+from artpipe.layers.template import load_template
 from artpipe.reasons import tokens
-from artpipe.render import field_values
+from artpipe.run.render import field_values
 from artpipe.template.find import bundled_templates
 from artpipe.template.layout import resolve_box
-from artpipe.template.load import load_template
 from artpipe.template.model import Template
 
 TEMPLATES = [load_template(path) for path in bundled_templates().values()]

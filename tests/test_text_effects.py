@@ -4,8 +4,8 @@ from pathlib import Path
 
 from PIL import Image, ImageChops
 
-from artpipe.render import render
-from artpipe.template.load import load_template
+from artpipe.layers.template import load_template
+from artpipe.run.render import render
 
 
 def one_text(tmp_path: Path, extra: str) -> Image.Image:

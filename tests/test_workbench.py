@@ -11,8 +11,8 @@ import yaml
 from PIL import Image
 
 from artpipe.errors import ConfigError
+from artpipe.layers.template import load_template
 from artpipe.template.layout import resolve_box
-from artpipe.template.load import load_template
 from artpipe.workbench import bench as wb
 from artpipe.workbench.boxedit import BoxEditError, PercentBox, percent_box, set_box
 from artpipe.workbench.samples import sample_for

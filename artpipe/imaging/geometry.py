@@ -3,6 +3,8 @@ it is shown. Used by image placement and by template layout alike."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 # Anchor name -> (horizontal, vertical) position of the content in the free space, in halves (0, 1, 2).
 ANCHOR_HALVES = {
     "center": (1, 1), "top": (1, 0), "bottom": (1, 2), "left": (0, 1), "right": (2, 1),
@@ -41,3 +43,20 @@ def window_around(src: int, win: int, lo: int, hi: int, centre: float | None = N
         return None
     ideal = (lo + hi - win) // 2 if centre is None else round(centre - win / 2)
     return min(max(ideal, hi - win, 0), lo, src - win)
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A box a picture is drawn into: its size, how the picture fits it (contain, cover, fill) and whether the
+    picture is trimmed to its product first."""
+
+    width: int
+    height: int
+    fit: str = "contain"
+    trim: bool = False
+
+    def scale(self, width: float, height: float) -> float:
+        """The scale a picture of ``width`` x ``height`` is drawn at in this box: ``contain`` by the tighter
+        side, ``cover`` and ``fill`` by the looser."""
+        pick = min if self.fit == "contain" else max
+        return pick(self.width / width, self.height / height)

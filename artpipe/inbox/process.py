@@ -17,22 +17,22 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
-from artpipe.batch import run_request
 from artpipe.config import Workspace
 from artpipe.errors import ConfigError, Problem
 from artpipe.files import fsync_dir, move_into, write_error_report
 from artpipe.inbox.ledger import Ledger
 from artpipe.inbox.routes import route_for
-from artpipe.jobs import RenderSpec, Task
+from artpipe.layers.template import load_template
 from artpipe.naming import output_name, safe_part
 from artpipe.outformats import named
 from artpipe.paths import UnsafePath, command, inside
 from artpipe.products import Product
 from artpipe.reasons import Reason
-from artpipe.report import Outcome, count, what_went_wrong
+from artpipe.report.outcome import Outcome, count, what_went_wrong
+from artpipe.run.batch import run_request
+from artpipe.run.jobs import RenderSpec, Task
 from artpipe.sources import digest
 from artpipe.template.find import find_template
-from artpipe.template.load import load_template
 from artpipe.template.model import Template
 from artpipe.yamlsrc import YMap, load_mapping
 

@@ -23,7 +23,6 @@ from watchdog.observers.polling import PollingObserver
 
 from artpipe.config import Workspace
 from artpipe.errors import ConfigError, Problem, WatcherRunning
-from artpipe.executors import Executor, LocalExecutor, render_all
 from artpipe.files import clean_temp_files, move_into, write_error_report
 from artpipe.inbox.ledger import Ledger
 from artpipe.inbox.process import (
@@ -40,8 +39,9 @@ from artpipe.inbox.process import (
 )
 from artpipe.inbox.settle import UNKNOWN_FACTOR, Settler, Settling
 from artpipe.reasons import Reason
-from artpipe.report import Outcome
-from artpipe.run import default_jobs
+from artpipe.report.outcome import Outcome
+from artpipe.run.executors import Executor, LocalExecutor, render_all
+from artpipe.run.pool import default_jobs
 from artpipe.sources import walk_sources
 
 RESCAN_SECONDS = 1.0

@@ -10,9 +10,9 @@ from typing import Any
 
 from artpipe.errors import ConfigError, Problem
 from artpipe.files import write_png, write_text_atomic
+from artpipe.layers.template import load_template
 from artpipe.psdimport.build import build_template
 from artpipe.psdimport.dump import template_yaml
-from artpipe.template.load import load_template
 
 
 @dataclass(frozen=True)

@@ -16,19 +16,19 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from artpipe import painted
 from artpipe.errors import ConfigError, InputError, Problem, RenderError
 from artpipe.files import write_atomic, write_text_atomic
 from artpipe.imaging.normalize import Asset
 from artpipe.layers import Scene
+from artpipe.layers.template import load_template
 from artpipe.paths import UnsafePath, inside
-from artpipe.proof import draw_boxes
 from artpipe.psdimport.folder import import_psd
 from artpipe.reasons import WarningKind
-from artpipe.render import _background, composite, field_values, slot_layers
+from artpipe.report.proof import draw_boxes
+from artpipe.run import painted
+from artpipe.run.render import _background, composite, field_values, slot_layers
 from artpipe.template.find import bundled_dir, bundled_templates
 from artpipe.template.layout import resolve_box
-from artpipe.template.load import load_template
 from artpipe.template.model import Rect, Template
 from artpipe.text.fonts import get_font
 from artpipe.workbench.boxedit import percent_box, set_box

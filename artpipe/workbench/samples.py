@@ -11,10 +11,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter
 
-from artpipe.assetcache import SHARED
 from artpipe.imaging.normalize import Asset, normalize
 from artpipe.imaging.open import Decoded
-from artpipe.tasks import load_asset, placeholder_product, template_assets
+from artpipe.run.assetcache import SHARED
+from artpipe.run.tasks import load_asset, placeholder_product, template_assets
 from artpipe.template.model import Field, Template
 
 PHOTOS = Path(__file__).resolve().parents[2] / "samples" / "photos"  # a source checkout's sample photos

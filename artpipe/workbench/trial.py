@@ -16,15 +16,15 @@ from pathlib import Path
 
 import yaml
 
-from artpipe.batch import RunResult, render_job
 from artpipe.errors import InputError
 from artpipe.files import remove_output, write_atomic, write_text_atomic
 from artpipe.imaging.open import open_image
-from artpipe.jobs import load_job
+from artpipe.layers.template import load_template
 from artpipe.naming import safe_part
 from artpipe.paths import UnsafePath, inside
+from artpipe.run.batch import RunResult, render_job
+from artpipe.run.jobs import load_job
 from artpipe.studio.sheets import SheetError, read_sheet
-from artpipe.template.load import load_template
 from artpipe.workbench.bench import TemplateRef
 
 RUNS = Path("studio", "template-runs")  # inside the workspace, beside the studio's requests

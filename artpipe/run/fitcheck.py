@@ -10,11 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from artpipe.errors import RenderError
-from artpipe.jobs import Job
 from artpipe.layers import KINDS, Scene
 from artpipe.presets import slot_of
 from artpipe.reasons import WarningKind
-from artpipe.render import field_values, refusal, slot_layers
+from artpipe.run.jobs import Job
+from artpipe.run.render import field_values, refusal, slot_layers
 from artpipe.template.fields import references
 from artpipe.template.layout import resolve_box
 from artpipe.template.model import Layer, Size

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from artpipe.api import font_catalogue, load_workspace
-from artpipe.cli_common import fail_config
+from artpipe.cli.common import fail_config
 from artpipe.errors import ConfigError
 
 

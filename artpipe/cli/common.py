@@ -13,8 +13,8 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from artpipe.errors import ConfigError
-from artpipe.executors import DaskExecutor
-from artpipe.report import Outcome, what_went_wrong
+from artpipe.report.outcome import Outcome, what_went_wrong
+from artpipe.run.executors import DaskExecutor
 
 T = TypeVar("T")
 

@@ -10,7 +10,9 @@ from artpipe.cutout import Isolate, read_cutout
 from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.cutouts import Cutout
 from artpipe.imaging.encode import EncodeOptions
+from artpipe.imaging.geometry import Fitted
 from artpipe.layers.image import ImageLayer
+from artpipe.layers.template import load_template
 from artpipe.lettering import Lettering, read_lettering
 from artpipe.naming import check_output_pattern, name_key, output_name
 from artpipe.outformats import encodings, named, pick, read_formats
@@ -19,7 +21,6 @@ from artpipe.products import Product, read_products
 from artpipe.schema import Problems, Reader, suggest
 from artpipe.template.find import bundled_templates, find_template
 from artpipe.template.layout import resolve_box
-from artpipe.template.load import load_template
 from artpipe.template.model import Template
 from artpipe.yamlsrc import Mark, YMap, load_mapping
 
@@ -76,23 +77,6 @@ class RenderSpec:
     def drawing(self) -> tuple[int, str, str]:
         """What is drawn: outputs alike in it are one canvas encoded in several formats."""
         return self.template, self.size, self.preset.name if self.preset is not None else ""
-
-
-@dataclass(frozen=True)
-class Fitted:
-    """A box a picture is drawn into: its size, how the picture fits it (contain, cover, fill) and whether the
-    picture is trimmed to its product first."""
-
-    width: int
-    height: int
-    fit: str = "contain"
-    trim: bool = False
-
-    def scale(self, width: float, height: float) -> float:
-        """The scale a picture of ``width`` x ``height`` is drawn at in this box: ``contain`` by the tighter
-        side, ``cover`` and ``fill`` by the looser."""
-        pick = min if self.fit == "contain" else max
-        return pick(self.width / width, self.height / height)
 
 
 @dataclass(frozen=True)

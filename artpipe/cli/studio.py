@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from artpipe.api import add_studio_user, command, load_workspace, public_origin, remove_studio_user, studio_users
-from artpipe.cli_common import EXIT_CONFIG, JOBS_OPTION, executor_from, executor_options, fail_config
+from artpipe.cli.common import EXIT_CONFIG, JOBS_OPTION, executor_from, executor_options, fail_config
 from artpipe.errors import ConfigError
 from artpipe.studio import studio_app
 

@@ -19,8 +19,8 @@ from typing import Any
 
 from artpipe.errors import ConfigError, Problem
 from artpipe.files import write_text_atomic
-from artpipe.jobs import RenderSpec, Task
-from artpipe.results import ProductResult
+from artpipe.report.results import ProductResult
+from artpipe.run.jobs import RenderSpec, Task
 from artpipe.sources import digest
 from artpipe.template.model import Template
 from artpipe.version import __version__

@@ -20,7 +20,7 @@ from artpipe.api import (
     run_request,
     warnings_note,
 )
-from artpipe.cli_common import (
+from artpipe.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     JOBS_OPTION,

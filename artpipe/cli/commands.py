@@ -34,7 +34,7 @@ from artpipe.api import (
     validate_file,
     warnings_note,
 )
-from artpipe.cli_common import (
+from artpipe.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     JOBS_OPTION,
@@ -44,10 +44,10 @@ from artpipe.cli_common import (
     fail_config,
     with_progress,
 )
-from artpipe.cli_fonts import COMMANDS as FONT_COMMANDS
-from artpipe.cli_inbox import COMMANDS as INBOX_COMMANDS
-from artpipe.cli_presets import COMMANDS as PRESET_COMMANDS
-from artpipe.cli_studio import COMMANDS as STUDIO_COMMANDS
+from artpipe.cli.fonts import COMMANDS as FONT_COMMANDS
+from artpipe.cli.inbox import COMMANDS as INBOX_COMMANDS
+from artpipe.cli.presets import COMMANDS as PRESET_COMMANDS
+from artpipe.cli.studio import COMMANDS as STUDIO_COMMANDS
 from artpipe.errors import ConfigError, InputError, RenderError
 from artpipe.version import __version__
 

@@ -16,27 +16,28 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import Image, ImageDraw
 
-from artpipe.assetcache import SHARED, asset_key, load_cached, save_cached
 from artpipe.cutout import Isolate
-from artpipe.decoding import decode
 from artpipe.errors import InputError, RenderError
 from artpipe.files import write_atomic
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.budget import Budget, BudgetError, Landed, encode_within
 from artpipe.imaging.checks import CheckResult, check_bytes, num
 from artpipe.imaging.cutouts import Cutout
+from artpipe.imaging.decoding import decode
 from artpipe.imaging.derived import derived
 from artpipe.imaging.encode import EncodeOptions, encode, flatten
 from artpipe.imaging.formats import BY_NAME, SPELLINGS, suffix
+from artpipe.imaging.geometry import Fitted
 from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize, product_mask
 from artpipe.imaging.open import Decoded, open_image
-from artpipe.jobs import Fitted, RenderSpec, Task
 from artpipe.lettering import Lettering
 from artpipe.presets import Preset, slot_of
 from artpipe.products import Product
 from artpipe.reasons import Note, Reason, WarningKind
-from artpipe.render import Rendered, render
-from artpipe.results import Encoded, Failure, FileResult, OutputCheck, OutputResult, ProductResult, Status
+from artpipe.report.results import Encoded, Failure, FileResult, OutputCheck, OutputResult, ProductResult, Status
+from artpipe.run.assetcache import SHARED, asset_key, load_cached, save_cached
+from artpipe.run.jobs import RenderSpec, Task
+from artpipe.run.render import Rendered, render
 from artpipe.template.model import Template
 from artpipe.text.fonts import get_font, system_fonts
 

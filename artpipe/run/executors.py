@@ -21,11 +21,11 @@ from typing import Any, Protocol
 
 from artpipe.errors import ConfigError, Problem
 from artpipe.files import write_atomic
-from artpipe.jobs import Task
-from artpipe.report import Outcome, product_item
-from artpipe.results import ProductResult
-from artpipe.run import default_jobs, run_guarded, run_tasks
-from artpipe.tasks import lost_product, render_product
+from artpipe.report.outcome import Outcome, product_item
+from artpipe.report.results import ProductResult
+from artpipe.run.jobs import Task
+from artpipe.run.pool import default_jobs, run_guarded, run_tasks
+from artpipe.run.tasks import lost_product, render_product
 
 Worker = Callable[[Task], ProductResult]
 IN_FLIGHT_PER_WORKER = 4  # tasks submitted ahead of the cluster, so memory stays flat for large batches

@@ -13,7 +13,7 @@ from typing import Any
 from artpipe.files import write_text_atomic
 from artpipe.paths import display
 from artpipe.reasons import Note, Reason, WarningKind, tokens
-from artpipe.results import Encoded, Failure, FileResult, OutputCheck, ProductResult, Status
+from artpipe.report.results import Encoded, Failure, FileResult, OutputCheck, ProductResult, Status
 
 STATUSES = tuple(str(s) for s in Status)  # item statuses, part of the report contract (see results.Status)
 

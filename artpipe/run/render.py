@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from artpipe import painted
 from artpipe.errors import RenderError
 from artpipe.imaging.normalize import Asset
 from artpipe.imaging.place import fitted
 from artpipe.layers import Placed, Scene
 from artpipe.layers.base import gradient_fill, resolve_color
 from artpipe.reasons import Note, WarningKind
+from artpipe.run import painted
 from artpipe.template.layout import resolve_box
 from artpipe.template.model import Layer, Size, Template
 

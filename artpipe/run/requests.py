@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from artpipe.jobs import PRESET_OUTPUT, Job, JobTemplate, load_job
 from artpipe.naming import safe_part
 from artpipe.presets import Catalog, Preset, expand, load_presets
+from artpipe.run.jobs import PRESET_OUTPUT, Job, JobTemplate, load_job
 from artpipe.schema import Problems, Reader, suggest
 from artpipe.yamlsrc import YList, YMap, load_mapping
 

@@ -12,15 +12,15 @@ from pathlib import Path
 
 from artpipe.approval import STATES, Change, approved, compare
 from artpipe.errors import ConfigError, Problem
-from artpipe.executors import Executor, LocalExecutor
 from artpipe.files import writable_folder, write_png, write_text_atomic
-from artpipe.incremental import Cache
-from artpipe.jobs import Job, plan
-from artpipe.proof import proof_page, proof_sheet
-from artpipe.report import Outcome, product_item, summarize, write_report
-from artpipe.requests import load_request
-from artpipe.results import ProductResult
-from artpipe.tasks import render_product
+from artpipe.report.outcome import Outcome, product_item, summarize, write_report
+from artpipe.report.proof import proof_page, proof_sheet
+from artpipe.report.results import ProductResult
+from artpipe.run.executors import Executor, LocalExecutor
+from artpipe.run.incremental import Cache
+from artpipe.run.jobs import Job, plan
+from artpipe.run.requests import load_request
+from artpipe.run.tasks import render_product
 from artpipe.version import __version__
 
 

@@ -14,10 +14,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from PIL import Image, ImageDraw
 
 from artpipe.imaging.formats import mime_of
-from artpipe.pagefonts import embed_fonts
-from artpipe.proofview import approval, read_proof
-from artpipe.report import Outcome
-from artpipe.results import OutputCheck
+from artpipe.report.outcome import Outcome
+from artpipe.report.pagefonts import embed_fonts
+from artpipe.report.proofview import approval, read_proof
+from artpipe.report.results import OutputCheck
 from artpipe.template.layout import resolve_box
 from artpipe.template.model import Template
 from artpipe.text.fonts import get_font

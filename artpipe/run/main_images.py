@@ -14,15 +14,15 @@ from pathlib import Path
 from artpipe.defaults import settings
 from artpipe.errors import ConfigError, Problem
 from artpipe.imaging.encode import EncodeOptions
-from artpipe.jobs import PRESET_OUTPUT, Job, JobTemplate
+from artpipe.layers.template import load_template
 from artpipe.naming import Namer
 from artpipe.paths import display
 from artpipe.presets import Catalog, Preset, platform_of, unknown_preset_hint
 from artpipe.products import Product
-from artpipe.report import Outcome
+from artpipe.report.outcome import Outcome
+from artpipe.run.jobs import PRESET_OUTPUT, Job, JobTemplate
 from artpipe.sources import classify_sources
 from artpipe.template.find import bundled_templates
-from artpipe.template.load import load_template
 from artpipe.template.model import Template
 
 PHOTO_FIELD = "product"

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from artpipe.assetcache import SHARED
 from artpipe.defaults import settings
 from artpipe.layers import KINDS, Placed, Scene
 from artpipe.layers.image import ImageLayer
+from artpipe.run.assetcache import SHARED
 from artpipe.template.fields import references
 from artpipe.template.model import Layer, Rect
 

@@ -15,8 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from artpipe.imaging.analyze import find_subject, preview, reduced
+from artpipe.imaging.geometry import Fitted
 from artpipe.imaging.open import Decoded, bomb_guard, open_image, open_untrusted
-from artpipe.jobs import Fitted
 
 REDUCING_GAP = 2.0  # decode at least this many times the pixels the largest fit needs
 _SIDEWAYS = (5, 6, 7, 8)  # EXIF orientations that swap the axes

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from artpipe.api import Watcher, Workspace, inbox_status, init_workspace, load_workspace, retry_failed
-from artpipe.cli_common import EXIT_FAILED, EXIT_OK, executor_from, executor_options, fail_config
+from artpipe.cli.common import EXIT_FAILED, EXIT_OK, executor_from, executor_options, fail_config
 from artpipe.errors import ConfigError, WatcherRunning
 
 
