@@ -9,8 +9,10 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from artpipe.run.render import render  # eager: the name is also a submodule's, which would shadow a lazy one
 from artpipe.version import __version__
+
+import_module("artpipe.render")  # the old module path first, so that importing it later cannot take the name
+from artpipe.run.render import render  # noqa: E402 - eager: the name is also a submodule's, which would shadow a lazy one
 
 if TYPE_CHECKING:
     from artpipe.api import RunResult, iter_job, render_job, run_job

@@ -1,0 +1,3 @@
+"""Moved to ``artpipe.run.incremental`` (see docs/architecture.md); this path keeps old imports working."""
+
+from artpipe.run.incremental import *  # noqa: F403
