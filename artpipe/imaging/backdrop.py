@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 
 from PIL import Image, ImageChops, ImageFilter
+
+from artpipe.imaging.tiles import boxes, cell_ranges, grown_box
 
 _ANALYSIS_SIDE = 512
 _RUN = re.compile(rb"\xff+")
@@ -26,7 +29,10 @@ def grown(mask: Image.Image, size: int) -> Image.Image:
     ``MaxFilter(size)`` gives (both continue the edge pixels past the border), by a box blur, whose cost does
     not grow with the size, where Pillow's rank filter sorts every window (500 ms on a 2.5 MP mask at size 7).
     Any 255 in a window leaves a mean of at least 255 / size^2, which rounds above 0 up to size 15."""
-    return mask.filter(ImageFilter.BoxBlur(size // 2)).point(lambda v: 255 if v else 0)
+    return mask.filter(ImageFilter.BoxBlur(size // 2)).point(_ANY)
+
+
+_ANY = [255 if v else 0 for v in range(256)]  # lookup tables for Image.point, made once
 
 
 def _distance(im: Image.Image, color: tuple[int, int, int]) -> Image.Image:
@@ -138,26 +144,53 @@ def faint_cleared_alpha(im: Image.Image, tolerance: int, reach: int = _EDGE_REAC
     (pixels) a cut-out's soft edge reaches from its opaque body, for a cut-out drawn at another scale than the
     one the 3 px were meant for (its photo's)."""
     alpha = im.getchannel("A")
-    box = alpha.point(lambda a: 255 if 0 < a < _OPAQUE else 0).getbbox()  # only see-through pixels can change
-    if box is None:
+    # Only see-through pixels can change: the cells along the outline hold them. Each box is worked on with a
+    # margin as wide as the farthest look around a pixel (its body within ``reach``, its edge within 2 px), so it
+    # gets what the whole picture would.
+    lo, hi = cell_ranges(alpha)
+    found = boxes((hi > 0) & (lo < _OPAQUE), im.size)
+    if not found:
         return None
-    part, part_alpha = im.crop(box), alpha.crop(box)
+    margin = max(reach, 2) + 1
+    see_through, opaque = alpha.point(_SEE_THROUGH), alpha.point(_BODY_LUT)  # once: per box costs more
+    changed = False
+    for box in found:
+        outer = grown_box(box, margin, im.size)
+        inner = (box[0] - outer[0], box[1] - outer[1], box[2] - outer[0], box[3] - outer[1])
+        clear = _faint_clear(im.crop(outer), see_through.crop(outer), opaque.crop(outer), tolerance, reach).crop(inner)
+        if clear.getbbox() is None:
+            continue
+        alpha.paste(ImageChops.subtract(alpha.crop(box), clear), box[:2])
+        changed = True
+    return alpha if changed else None
+
+
+def _faint_clear(part: Image.Image, see_through: Image.Image, opaque: Image.Image, tolerance: int,
+                 reach: int) -> Image.Image:
+    """How much of each pixel's alpha ``faint_cleared_alpha`` takes away, for a piece of a cut-out (RGBA), its
+    see-through pixels and its body (255 there)."""
     flat = Image.new("RGB", part.size, (255, 255, 255))
-    flat.paste(part.convert("RGB"), (0, 0), part_alpha)
-    half = max(1, tolerance // 2)
-    faint = _distance(flat, (255, 255, 255)).point(
-        lambda v: 255 if v <= half else max(0, 255 - (v - half) * 255 // half))
-    see_through = part_alpha.point(lambda a: 255 if a < _OPAQUE else 0)
+    flat.paste(part.convert("RGB"), (0, 0), part.getchannel("A"))
+    faint = _distance(flat, (255, 255, 255)).point(_faint_ramp(tolerance))
     # See-through pixels away from the product's opaque body are no edge of it: a shadow the cut-out carries
     # (a soft ellipse under a bottle), which a white-background image leaves out whatever its shade.
-    opaque = part_alpha.point(lambda a: 255 if a >= _BODY else 0)
     body = grown(opaque, 2 * reach + 1)
     away = ImageChops.multiply(see_through, ImageChops.invert(body))
     # Within two pixels of the body a see-through pixel is the product's anti-aliased outline (a dark bag's
     # soft edge is faint on white too): clearing those cut teeth into a smooth outline once the picture was
     # enlarged. Beyond, faint pixels (a grey floor, a soft shadow's rim) still go.
     edge = grown(opaque, 5)
-    clear = ImageChops.lighter(ImageChops.multiply(ImageChops.multiply(faint, see_through), ImageChops.invert(edge)),
-                               away)
-    alpha.paste(ImageChops.subtract(part_alpha, clear), box[:2])
-    return alpha
+    return ImageChops.lighter(ImageChops.multiply(ImageChops.multiply(faint, see_through), ImageChops.invert(edge)),
+                              away)
+
+
+@lru_cache(maxsize=8)
+def _faint_ramp(tolerance: int) -> tuple[int, ...]:
+    """The lookup table from a pixel's distance from white to how faint it is: 255 up to half the tolerance,
+    fading to 0 at the tolerance."""
+    half = max(1, tolerance // 2)
+    return tuple(255 if v <= half else max(0, 255 - (v - half) * 255 // half) for v in range(256))
+
+
+_SEE_THROUGH = [255 if a < _OPAQUE else 0 for a in range(256)]
+_BODY_LUT = [255 if a >= _BODY else 0 for a in range(256)]

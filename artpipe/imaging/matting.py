@@ -17,6 +17,7 @@ from PIL import Image, ImageChops, ImageFilter
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.backdrop import grown
 from artpipe.imaging.derived import derived
+from artpipe.imaging.tiles import boxes, cell_ranges, grown_box, spread
 
 if TYPE_CHECKING:
     import numpy as np
@@ -27,6 +28,8 @@ _RADIUS_SHARE = 0.006  # the filter window's radius as a share of the working im
 _EPS = 1e-3  # regularization: lower follows weaker edges
 _SOLID_ALPHA = 250  # from here up a mask pixel is the product itself
 _LOW, _HIGH = 0.3, 0.7  # refined values below _LOW are backdrop, above _HIGH product, linear between
+_NOT_SOLID = [255 if a < _SOLID_ALPHA else 0 for a in range(256)]  # lookup tables for Image.point
+_SOME = [255 if a > 0 else 0 for a in range(256)]
 
 
 def _box(a: np.ndarray, r: int) -> np.ndarray:
@@ -182,17 +185,27 @@ def cut_out_at(photo: Image.Image, mask: Image.Image, box: tuple[float, float, f
         if size != rgb.size or box != (0, 0, *rgb.size) else rgb.copy()
     mx, my = mask.width / photo.width, mask.height / photo.height
     alpha = mask.resize(size, Image.Resampling.BILINEAR, box=(box[0] * mx, box[1] * my, box[2] * mx, box[3] * my))
-    soft = grown(alpha.point(lambda a: 255 if a < _SOLID_ALPHA else 0), 3)
-    edge = ImageChops.multiply(soft, alpha.point(lambda a: 255 if a > 0 else 0))
-    where = edge.getbbox()
-    if where is not None:
-        guess = colours if colours is not None else edge_colours(photo, mask)
-        gx, gy = guess.width / photo.width, guess.height / photo.height
-        kx, ky = (box[2] - box[0]) / size[0], (box[3] - box[1]) / size[1]  # photo pixels per drawn pixel
+    guess = None
+    gx = gy = 1.0
+    kx, ky = (box[2] - box[0]) / size[0], (box[3] - box[1]) / size[1]  # photo pixels per drawn pixel
+    # The pixels repainted have some alpha and lie within a pixel of one that is not solid: only cells along the
+    # outline hold them. Each box is judged with a margin of 2 px, so it gets what the whole picture would.
+    lo, hi = cell_ranges(alpha)
+    found = boxes(spread(lo < _SOLID_ALPHA) & (hi > 0), size)
+    not_solid, some = (alpha.point(_NOT_SOLID), alpha.point(_SOME)) if found else (alpha, alpha)
+    for where in found:
+        outer = grown_box(where, 2, size)
+        inner = (where[0] - outer[0], where[1] - outer[1], where[2] - outer[0], where[3] - outer[1])
+        edge = ImageChops.multiply(grown(not_solid.crop(outer), 3).crop(inner), some.crop(where))
+        if edge.getbbox() is None:
+            continue
+        if guess is None:
+            guess = colours if colours is not None else edge_colours(photo, mask)
+            gx, gy = guess.width / photo.width, guess.height / photo.height
         x0, y0, x1, y1 = where
         part = guess.resize((x1 - x0, y1 - y0), Image.Resampling.BILINEAR,
                             box=((box[0] + x0 * kx) * gx, (box[1] + y0 * ky) * gy,
                                  (box[0] + x1 * kx) * gx, (box[1] + y1 * ky) * gy))
-        out.paste(part, where[:2], edge.crop(where))
+        out.paste(part, where[:2], edge)
     out.putalpha(alpha)
     return out
