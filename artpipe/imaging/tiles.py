@@ -56,7 +56,7 @@ def boxes(cells: np.ndarray, size: tuple[int, int], cell: int = CELL, strip: int
     import numpy as np
 
     w, h = size
-    out = []
+    out: list[Box] = []
     for top in range(0, cells.shape[0], strip):
         used = cells[top:top + strip].any(axis=0)
         if not used.any():
