@@ -10,6 +10,7 @@ fitted at 512 px and only the final blend is made at 1024 px).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from PIL import Image, ImageChops, ImageFilter
@@ -148,10 +149,21 @@ def edge_colours(photo: Image.Image, mask: Image.Image) -> Image.Image:
     size = small_rgb.size
     solid = small_mask.point(lambda a: 255 if a >= _SOLID_ALPHA else 0)
     spread = ImageFilter.BoxBlur(max(2, round(max(size) * 0.006)))
-    colour = np.asarray(Image.composite(small_rgb, Image.new("RGB", size), solid).filter(spread), dtype=np.float32)
-    weight = np.asarray(solid.filter(spread), dtype=np.float32)[..., np.newaxis]
-    estimate = np.where(weight > 8, colour * 255.0 / np.maximum(weight, 1.0), np.asarray(small_rgb, np.float32))
-    return Image.fromarray(np.clip(estimate, 0, 255).astype(np.uint8), "RGB")
+    colour = np.asarray(Image.composite(small_rgb, Image.new("RGB", size), solid).filter(spread))
+    weight = np.asarray(solid.filter(spread))[..., np.newaxis]
+    # colour * 255 / weight, both 8-bit: looked up in a 256 x 256 table rather than divided in floats per pixel
+    estimate = _ratios()[(weight.astype(np.intp) << 8) | colour]
+    return Image.fromarray(np.where(weight > 8, estimate, np.asarray(small_rgb)), "RGB")
+
+
+@lru_cache(maxsize=1)
+def _ratios() -> np.ndarray:
+    """``c * 255 / max(w, 1)`` in float32, clipped to 0-255 and truncated, at index ``w * 256 + c``."""
+    import numpy as np  # here, not at the top: a worker that never refines a mask does not load numpy
+    c = np.arange(256, dtype=np.float32)[np.newaxis, :]
+    w = np.arange(256, dtype=np.float32)[:, np.newaxis]
+    out: np.ndarray = np.clip(c * 255.0 / np.maximum(w, 1.0), 0, 255).astype(np.uint8).ravel()
+    return out
 
 
 def _paste_edge_colours(out: Image.Image, photo: Image.Image, mask: Image.Image) -> None:
