@@ -243,21 +243,27 @@ def _edge_alpha(frame: _Frame, m: np.ndarray, solid: np.ndarray) -> np.ndarray:
     factor = np.ones(m.shape, dtype=np.float32)
     if not band.any():
         return factor
-    f, back = frame.f, frame.back
-    inner = ndimage.binary_erosion(solid, iterations=rules.edge_band + 1)
     size = 4 * rules.edge_band + 3
+    # Worked out on the band's box only, with a margin wider than what a band pixel's estimate reads (the
+    # window and the erosion before it): the same values there as over the whole frame.
+    ys, xs = np.nonzero(band)
+    reach = size + rules.edge_band + 2
+    win = (slice(max(0, int(ys.min()) - reach), min(m.shape[0], int(ys.max()) + 1 + reach)),
+           slice(max(0, int(xs.min()) - reach), min(m.shape[1], int(xs.max()) + 1 + reach)))
+    f, back = frame.f[win], frame.back[win]
+    inner = ndimage.binary_erosion(solid[win], iterations=rules.edge_band + 1)
     weight = ndimage.uniform_filter(inner.astype(np.float32), size)
     product = np.stack([ndimage.uniform_filter(f[..., c] * inner, size) for c in range(3)], axis=-1)
     product /= np.maximum(weight, 1e-3)[..., None]
     span = product - back
     length = channel_sum(span * span)
     alpha = channel_sum((f - back) * span) / np.maximum(length, 1.0)
-    known = band & (weight > 0.05) & (length >= rules.edge_contrast ** 2)
+    known = band[win] & (weight > 0.05) & (length >= rules.edge_contrast ** 2)
     target = np.clip(alpha, 0.0, 1.0)
     if frame.hue is not None:  # a coloured backdrop: its hue, darker, is its shadow
         near = (m > 0) & ndimage.binary_dilation(~solid, iterations=2 * rules.edge_band)
         factor[near & frame.hue] = 0.0
-    factor[known] = np.minimum(1.0, target[known] / np.maximum(m[known], 1e-3))
+    factor[win][known] = np.minimum(1.0, target[known] / np.maximum(m[win][known], 1e-3))
     return factor
 
 
