@@ -197,14 +197,21 @@ def _texture(grey: np.ndarray, within: np.ndarray) -> np.ndarray:
     import numpy as np
     from scipy import ndimage
 
-    w = within.astype(np.float32)
+    out: np.ndarray = np.full(grey.shape, np.inf, dtype=np.float32)
+    ys, xs = np.nonzero(within)
+    if len(ys) == 0:
+        return out
+    # On the box of ``within`` with a margin past the two windows (3 px, then 5 px) a pixel of it reads: the
+    # same values there as over the whole frame; elsewhere (never asked for) infinitely grainy.
+    win = (slice(max(0, int(ys.min()) - 6), int(ys.max()) + 7), slice(max(0, int(xs.min()) - 6), int(xs.max()) + 7))
+    w = within[win].astype(np.float32)
 
     def mean(a: np.ndarray, size: int) -> np.ndarray:
         out: np.ndarray = ndimage.uniform_filter(a * w, size) / np.maximum(ndimage.uniform_filter(w, size), 1e-3)
         return out
 
-    residual = grey - mean(grey, 3)
-    out: np.ndarray = np.sqrt(np.maximum(mean(residual * residual, 5), 0.0))
+    residual = grey[win] - mean(grey[win], 3)
+    out[win] = np.sqrt(np.maximum(mean(residual * residual, 5), 0.0))
     return out
 
 
