@@ -74,7 +74,7 @@ def guided_filter(guide: np.ndarray, src: np.ndarray, radius: int, eps: float) -
 def work_copy(photo: Image.Image) -> Image.Image:
     """``photo`` at up to ``WORK_SIDE`` px (RGB), made once per photo: the model, the refinement and the cleaning
     work on it, and a cut-out drawn later takes its edge colours and its visible box from it."""
-    return derived(photo, "work-copy", lambda: shrunk(photo, WORK_SIDE).convert("RGB"))
+    return derived(photo, "work-copy", lambda: shrunk(photo, WORK_SIDE, keep=True).convert("RGB"))
 
 
 def _scaled(size: tuple[int, int], side: int) -> tuple[int, int]:

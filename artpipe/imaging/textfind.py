@@ -86,7 +86,7 @@ def probability(im: Image.Image, side: int = 640) -> np.ndarray:
     size = (max(32, round(w * scale / 32) * 32), max(32, round(h * scale / 32) * 32))
     # box-reduce a large photo first (fast, and no full-size RGB copy); a palette photo is flattened first
     src = im if im.mode in ("RGB", "RGBA", "L", "LA") else flattened(im)
-    small = flattened(shrunk(src, 2 * side)).resize(size, Image.Resampling.BILINEAR)
+    small = flattened(shrunk(src, 2 * side, keep=True)).resize(size, Image.Resampling.BILINEAR)
     x = np.asarray(small, dtype=np.float32)[:, :, ::-1] / 255.0
     x = ((x - _MEAN) / _STD).transpose(2, 0, 1)[np.newaxis]
     model = _load(DETECTOR)
