@@ -98,10 +98,12 @@ def visible_box(im: Image.Image, mask: Image.Image | None, tolerance: int, max_s
 
 
 def ink(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> Image.Image:
-    """255 where ``im`` (RGB) differs from ``backdrop`` by more than ``tolerance`` in any channel, else 0."""
-    r, g, b = ImageChops.difference(im, Image.new("RGB", im.size, backdrop)).split()
-    strongest = ImageChops.lighter(ImageChops.lighter(r, g), b)
-    return strongest.point(lambda v: 255 if v > tolerance else 0)
+    """255 where ``im`` (RGB) differs from ``backdrop`` by more than ``tolerance`` in any channel, else 0. Channel
+    by channel: on a 2000 px output a difference image and a flat one took 32 MB at once beside its bands,
+    and twice the time."""
+    r, g, b = (band.point([255 if abs(v - level) > tolerance else 0 for v in range(256)])
+               for band, level in zip(im.split(), backdrop, strict=True))
+    return ImageChops.lighter(ImageChops.lighter(r, g), b)
 
 
 PREVIEW_SIDE = 1024
