@@ -31,6 +31,7 @@ _SOLID_ALPHA = 250  # from here up a mask pixel is the product itself
 _LOW, _HIGH = 0.3, 0.7  # refined values below _LOW are backdrop, above _HIGH product, linear between
 _NOT_SOLID = [255 if a < _SOLID_ALPHA else 0 for a in range(256)]  # lookup tables for Image.point
 _SOME = [255 if a > 0 else 0 for a in range(256)]
+_SOLID = [255 if a >= _SOLID_ALPHA else 0 for a in range(256)]
 
 
 def _box(a: np.ndarray, r: int) -> np.ndarray:
@@ -146,14 +147,22 @@ def edge_colours(photo: Image.Image, mask: Image.Image) -> Image.Image:
     where it is smooth, so one small copy serves the cut-out at every size (see decontaminate)."""
     import numpy as np  # here, not at the top: a worker that never refines a mask does not load numpy
     small_rgb, small_mask = shrunk(photo, WORK_SIDE).convert("RGB"), shrunk(mask, WORK_SIDE)
-    size = small_rgb.size
-    solid = small_mask.point(lambda a: 255 if a >= _SOLID_ALPHA else 0)
-    spread = ImageFilter.BoxBlur(max(2, round(max(size) * 0.006)))
-    colour = np.asarray(Image.composite(small_rgb, Image.new("RGB", size), solid).filter(spread))
-    weight = np.asarray(solid.filter(spread))[..., np.newaxis]
+    solid = small_mask.point(_SOLID)
+    radius = max(2, round(max(small_rgb.size) * 0.006))
+    # Beyond the blur's reach from every opaque pixel the weight is 0 and the photo keeps its colour: only the
+    # opaque pixels' box, grown by that reach, is worked on (the blur sees zeros past its edges either way).
+    box = solid.getbbox()
+    if box is None:
+        return small_rgb
+    box = grown_box(box, radius + 2, small_rgb.size)
+    rgb, opaque = small_rgb.crop(box), solid.crop(box)
+    spread = ImageFilter.BoxBlur(radius)
+    colour = np.asarray(Image.composite(rgb, Image.new("RGB", rgb.size), opaque).filter(spread))
+    weight = np.asarray(opaque.filter(spread))[..., np.newaxis]
     # colour * 255 / weight, both 8-bit: looked up in a 256 x 256 table rather than divided in floats per pixel
-    estimate = _ratios()[(weight.astype(np.intp) << 8) | colour]
-    return Image.fromarray(np.where(weight > 8, estimate, np.asarray(small_rgb)), "RGB")
+    estimate = _ratios()[(weight.astype(np.uint16) << 8) | colour]
+    small_rgb.paste(Image.fromarray(np.where(weight > 8, estimate, np.asarray(rgb)), "RGB"), box[:2])
+    return small_rgb
 
 
 @lru_cache(maxsize=1)
