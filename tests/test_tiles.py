@@ -1,0 +1,153 @@
+"""Work along a cut-out's outline gives what the same work over the whole picture gives.
+
+Each reference below is the whole-picture computation the box-wise code replaced, written out here: a margin
+too narrow, a cell judged wrongly or a box left out shows as pixels that differ."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
+from scipy import ndimage
+
+from artpipe.imaging.analyze import ink
+from artpipe.imaging.backdrop import _faint_clear, faint_cleared_alpha, grown
+from artpipe.imaging.matting import cut_out_at, edge_colours
+from artpipe.imaging.review import _edge_agreement
+from artpipe.imaging.tiles import boxes, cell_ranges, spread
+
+
+def _scene(size: tuple[int, int] = (900, 700)) -> tuple[Image.Image, Image.Image]:
+    """A noisy photo of a red mug with a handle on teal, and its soft mask (L): a product with a soft edge,
+    a hole, a see-through grey smear beside it and a part touching the frame's bottom edge."""
+    w, h = size
+    photo = Image.merge("RGB", [Image.effect_noise(size, 30).point(lambda v, k=k: min(255, v // 3 + k))
+                                for k in (20, 130, 120)])
+    mask = Image.new("L", size, 0)
+    draw, paint = ImageDraw.Draw(mask), ImageDraw.Draw(photo)
+    for d, fill in ((draw, 255), (paint, (200, 40, 40))):
+        d.rounded_rectangle((w * 0.3, h * 0.2, w * 0.6, h), radius=60, fill=fill)
+        d.ellipse((w * 0.56, h * 0.35, w * 0.75, h * 0.62), outline=fill, width=28)
+    draw.ellipse((w * 0.05, h * 0.7, w * 0.25, h * 0.85), fill=90)  # a faint smear the mask half keeps
+    paint.ellipse((w * 0.05, h * 0.7, w * 0.25, h * 0.85), fill=(235, 240, 238))
+    return photo, mask.filter(ImageFilter.GaussianBlur(2))
+
+
+def _whole_cut_out_at(photo: Image.Image, mask: Image.Image, box: tuple[int, int, int, int],
+                      size: tuple[int, int]) -> Image.Image:
+    """cut_out_at as one pass over the whole picture (its edge found on the whole alpha, one resize of the
+    colours over the edge's box)."""
+    out = photo.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+    mx, my = mask.width / photo.width, mask.height / photo.height
+    alpha = mask.resize(size, Image.Resampling.BILINEAR, box=(box[0] * mx, box[1] * my, box[2] * mx, box[3] * my))
+    soft = grown(alpha.point(lambda a: 255 if a < 250 else 0), 3)
+    edge = ImageChops.multiply(soft, alpha.point(lambda a: 255 if a > 0 else 0))
+    where = edge.getbbox()
+    assert where is not None
+    guess = edge_colours(photo, mask)
+    gx, gy = guess.width / photo.width, guess.height / photo.height
+    kx, ky = (box[2] - box[0]) / size[0], (box[3] - box[1]) / size[1]
+    x0, y0, x1, y1 = where
+    part = guess.resize((x1 - x0, y1 - y0), Image.Resampling.BILINEAR,
+                        box=((box[0] + x0 * kx) * gx, (box[1] + y0 * ky) * gy,
+                             (box[0] + x1 * kx) * gx, (box[1] + y1 * ky) * gy))
+    out.paste(part, where[:2], edge.crop(where))
+    out.putalpha(alpha)
+    return out
+
+
+def test_cells_hold_the_range_of_their_pixels_and_boxes_cover_every_needed_cell() -> None:
+    rng = np.random.default_rng(3)
+    a = rng.integers(0, 256, (101, 77), dtype=np.uint8)
+    lo, hi = cell_ranges(Image.fromarray(a), cell=16)
+    assert lo.shape == hi.shape == (7, 5)
+    for r in range(7):
+        for c in range(5):
+            block = a[r * 16:(r + 1) * 16, c * 16:(c + 1) * 16]
+            assert (lo[r, c], hi[r, c]) == (block.min(), block.max())
+    need = rng.random((7, 5)) < 0.3
+    covered = np.zeros((101, 77), dtype=bool)
+    for x0, y0, x1, y1 in boxes(need, (77, 101), cell=16, strip=2):
+        covered[y0:y1, x0:x1] = True
+    wanted = np.kron(need, np.ones((16, 16), dtype=bool))[:101, :77]
+    assert not (wanted & ~covered).any()
+    one = np.zeros((5, 6), dtype=bool)
+    one[2, 2] = one[0, 5] = True
+    grown_cells = spread(one)  # each True cell's eight neighbours, no further
+    assert grown_cells[1:4, 1:4].all()
+    assert grown_cells[0:2, 4:6].all()
+    assert grown_cells.sum() == 9 + 4
+
+
+@pytest.mark.parametrize("drawn", [(620, 640), (300, 310), (1300, 1341)])
+def test_the_cut_out_made_along_its_outline_is_the_whole_picture_pass(drawn: tuple[int, int]) -> None:
+    photo, mask = _scene()
+    small = mask.resize((450, 350), Image.Resampling.BILINEAR)  # as the model's mask: another size than the photo
+    box = (200, 100, 700, 700)
+    got = np.asarray(cut_out_at(photo, small, box, drawn)).astype(int)
+    want = np.asarray(_whole_cut_out_at(photo, small, box, drawn)).astype(int)
+    assert np.abs(got - want).max() <= 1  # the colours of a sub-box's resize round apart by a level at most
+    assert (got[..., 3] == want[..., 3]).all()
+
+
+def test_a_hard_edge_on_the_lines_between_cells_and_boxes_is_repainted_too() -> None:
+    # A noisy product with a hard edge, drawn at its own size: its outermost pixels take the product's smooth
+    # colour. Its left side lies on a line between cells (x = 160) and its top on one between strips of
+    # boxes (y = 128): a box judged without its neighbours, or worked on without a margin, misses them.
+    photo = Image.effect_noise((900, 700), 40).convert("RGB")
+    mask = Image.new("L", photo.size, 0)
+    ImageDraw.Draw(mask).rectangle((360, 228, 599, 699), fill=255)
+    box, drawn = (200, 100, 700, 700), (500, 600)
+    got = np.asarray(cut_out_at(photo, mask, box, drawn)).astype(int)
+    want = np.asarray(_whole_cut_out_at(photo, mask, box, drawn)).astype(int)
+    assert np.abs(got - want).max() <= 1
+    assert np.abs(want[128:, 160, :3] - np.asarray(photo)[228:, 360].astype(int)).max() > 10  # repainted
+
+
+@pytest.mark.parametrize("reach", [2, 3])
+def test_faint_pixels_cleared_along_the_outline_are_those_the_whole_picture_clears(reach: int) -> None:
+    photo, mask = _scene()
+    cut = photo.convert("RGBA")
+    cut.putalpha(mask)
+    see_through, opaque = mask.point(lambda a: 255 if a < 250 else 0), mask.point(lambda a: 255 if a >= 192 else 0)
+    want = ImageChops.subtract(mask, _faint_clear(cut, see_through, opaque, 28, reach))
+    got = faint_cleared_alpha(cut, 28, reach=reach)
+    assert got is not None
+    assert ImageChops.difference(got, want).getbbox() is None
+    assert ImageChops.difference(got, mask).getbbox() is not None  # the smear was cleared: the test saw work
+
+
+def test_edge_colours_are_those_of_the_whole_frame() -> None:
+    photo, mask = _scene((800, 600))
+    solid = mask.point(lambda a: 255 if a >= 250 else 0)
+    blur = ImageFilter.BoxBlur(max(2, round(800 * 0.006)))
+    colour = np.asarray(Image.composite(photo, Image.new("RGB", photo.size), solid).filter(blur), np.float32)
+    weight = np.asarray(solid.filter(blur), np.float32)[..., np.newaxis]
+    want = np.where(weight > 8, colour * 255.0 / np.maximum(weight, 1.0), np.asarray(photo, np.float32))
+    assert (np.asarray(edge_colours(photo, mask)) == np.clip(want, 0, 255).astype(np.uint8)).all()
+
+
+def test_edge_agreement_at_the_outline_is_the_whole_gradients() -> None:
+    rng = np.random.default_rng(5)
+    rgb = rng.integers(0, 256, (120, 160, 3), dtype=np.uint8)
+    rgb[40:90, 50:120] = (200, 40, 40)
+    yy, xx = np.mgrid[:120, :160]
+    for solid in ((yy - 60) ** 2 + (xx - 85) ** 2 < 35 ** 2, (yy > 30) & (xx < 100)):  # the second meets the frame
+        f = rgb.astype(np.float32)
+        grad = np.zeros(solid.shape, dtype=np.float32)
+        for c in range(3):
+            grad = np.maximum(grad, np.hypot(ndimage.sobel(f[..., c], axis=1), ndimage.sobel(f[..., c], axis=0)) / 8)
+        outline = solid & ~ndimage.binary_erosion(solid, border_value=0)
+        outline[0, :] = outline[-1, :] = outline[:, 0] = outline[:, -1] = False
+        for spread_levels in (0.0, 30.0, 90.0):
+            want = float((ndimage.maximum_filter(grad, size=3)[outline] > 6 + spread_levels).mean())
+            assert _edge_agreement(rgb, solid, spread_levels) == want
+
+
+def test_ink_channel_by_channel_is_the_difference_images() -> None:
+    rng = np.random.default_rng(7)
+    im = Image.fromarray(rng.integers(0, 256, (64, 80, 3), dtype=np.uint8), "RGB")
+    for backdrop, tolerance in (((255, 255, 255), 28), ((128, 60, 200), 10), ((0, 0, 0), 0)):
+        r, g, b = ImageChops.difference(im, Image.new("RGB", im.size, backdrop)).split()
+        want = ImageChops.lighter(ImageChops.lighter(r, g), b).point(lambda v, t=tolerance: 255 if v > t else 0)
+        assert ImageChops.difference(ink(im, backdrop, tolerance), want).getbbox() is None
