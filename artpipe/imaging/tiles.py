@@ -2,7 +2,7 @@
 so an operation that changes only edge pixels (repainting their colour, clearing faint ones) runs on the band
 along the outline instead of the whole picture. Pure (numpy + Pillow).
 
-A product drawn at 1500 px has its outline in about a fifth of the picture's 16 px cells; its inside (opaque)
+A product drawn at 1720 px has its outline in about an eighth of the picture's 16 px cells; its inside (opaque)
 and its outside (transparent) are left alone. Each box is a run of needed cells in a strip of rows: few enough
 boxes that Pillow's per-call cost stays small, tight enough that the band is a few cells wide.
 """
