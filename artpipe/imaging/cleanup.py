@@ -189,29 +189,42 @@ def _shadow_like(frame: _Frame, solid: np.ndarray, model: BackdropModel) -> np.n
 
 
 def _texture(grey: np.ndarray, within: np.ndarray) -> np.ndarray:
-    """The grain of ``grey`` over the ``within`` pixels only: how far each pixel strays from its 3 px
-    neighbourhood's mean, as a root mean square over 5 px, both taken inside ``within``. Measured inside the
-    shadow, not across its edge with the product, and without its gradient: a narrow shadow along a product's
-    base darkens steeply, and a plain window's deviation took that ramp and the product's edge for texture, so
-    it was kept as a grey wedge."""
+    """The grain of ``grey`` over the ``within`` pixels only: the root mean square of its departure from the plane
+    that best fits it over each 5 px window, both taken inside ``within``. Measured inside the shadow, not across
+    its edge with the product, and without its gradient: a contact shadow under a product's base is a narrow
+    band that darkens steeply towards the base, and a window's deviation from its mean (tried first) took that
+    ramp for texture, so the band was kept as a grey wedge under a mug. A floor's grain and a printed pattern
+    depart from any plane; a ramp does not."""
     import numpy as np
     from scipy import ndimage
 
-    out: np.ndarray = np.full(grey.shape, np.inf, dtype=np.float32)
-    ys, xs = np.nonzero(within)
-    if len(ys) == 0:
-        return out
-    # On the box of ``within`` with a margin past the two windows (3 px, then 5 px) a pixel of it reads: the
-    # same values there as over the whole frame; elsewhere (never asked for) infinitely grainy.
-    win = (slice(max(0, int(ys.min()) - 6), int(ys.max()) + 7), slice(max(0, int(xs.min()) - 6), int(xs.max()) + 7))
-    w = within[win].astype(np.float32)
+    size = 5
+    w = within.astype(np.float64)
+    h, wd = grey.shape
+    # Coordinates relative to each window's centre: a window's moments of (x - x0) follow from those of x.
+    ys, xs = np.mgrid[0:h, 0:wd].astype(np.float64)
+    g = grey.astype(np.float64)
 
-    def mean(a: np.ndarray, size: int) -> np.ndarray:
-        out: np.ndarray = ndimage.uniform_filter(a * w, size) / np.maximum(ndimage.uniform_filter(w, size), 1e-3)
+    def mean(a: np.ndarray) -> np.ndarray:
+        out: np.ndarray = ndimage.uniform_filter(a * w, size)
         return out
 
-    residual = grey[win] - mean(grey[win], 3)
-    out[win] = np.sqrt(np.maximum(mean(residual * residual, 5), 0.0))
+    m0 = np.maximum(mean(np.ones_like(g)), 1e-6)
+    mx, my = mean(xs) - xs * m0, mean(ys) - ys * m0
+    mxx = mean(xs * xs) - 2 * xs * (mx + xs * m0) + xs * xs * m0
+    myy = mean(ys * ys) - 2 * ys * (my + ys * m0) + ys * ys * m0
+    mxy = mean(xs * ys) - xs * (my + ys * m0) - ys * (mx + xs * m0) + xs * ys * m0
+    mg, mgg = mean(g), mean(g * g)
+    mgx, mgy = mean(g * xs) - xs * mg, mean(g * ys) - ys * mg
+    # The weighted least-squares plane a + b dx + c dy per window (normal equations, 3 x 3 per pixel); a small
+    # ridge on the slopes answers a window whose pixels lie along one line (a band one pixel thin).
+    ridge = 1e-3 * m0
+    gram = np.stack([np.stack([m0, mx, my], -1), np.stack([mx, mxx + ridge, mxy], -1),
+                     np.stack([my, mxy, myy + ridge], -1)], -2)
+    rhs = np.stack([mg, mgx, mgy], -1)
+    beta = np.linalg.solve(gram, rhs[..., None])[..., 0]
+    explained = beta[..., 0] * mg + beta[..., 1] * mgx + beta[..., 2] * mgy
+    out: np.ndarray = np.sqrt(np.maximum(mgg - explained, 0.0) / m0).astype(np.float32)
     return out
 
 
@@ -250,27 +263,21 @@ def _edge_alpha(frame: _Frame, m: np.ndarray, solid: np.ndarray) -> np.ndarray:
     factor = np.ones(m.shape, dtype=np.float32)
     if not band.any():
         return factor
+    f, back = frame.f, frame.back
+    inner = ndimage.binary_erosion(solid, iterations=rules.edge_band + 1)
     size = 4 * rules.edge_band + 3
-    # Worked out on the band's box only, with a margin wider than what a band pixel's estimate reads (the
-    # window and the erosion before it): the same values there as over the whole frame.
-    ys, xs = np.nonzero(band)
-    reach = size + rules.edge_band + 2
-    win = (slice(max(0, int(ys.min()) - reach), min(m.shape[0], int(ys.max()) + 1 + reach)),
-           slice(max(0, int(xs.min()) - reach), min(m.shape[1], int(xs.max()) + 1 + reach)))
-    f, back = frame.f[win], frame.back[win]
-    inner = ndimage.binary_erosion(solid[win], iterations=rules.edge_band + 1)
     weight = ndimage.uniform_filter(inner.astype(np.float32), size)
     product = np.stack([ndimage.uniform_filter(f[..., c] * inner, size) for c in range(3)], axis=-1)
     product /= np.maximum(weight, 1e-3)[..., None]
     span = product - back
     length = channel_sum(span * span)
     alpha = channel_sum((f - back) * span) / np.maximum(length, 1.0)
-    known = band[win] & (weight > 0.05) & (length >= rules.edge_contrast ** 2)
+    known = band & (weight > 0.05) & (length >= rules.edge_contrast ** 2)
     target = np.clip(alpha, 0.0, 1.0)
     if frame.hue is not None:  # a coloured backdrop: its hue, darker, is its shadow
         near = (m > 0) & ndimage.binary_dilation(~solid, iterations=2 * rules.edge_band)
         factor[near & frame.hue] = 0.0
-    factor[win][known] = np.minimum(1.0, target[known] / np.maximum(m[win][known], 1e-3))
+    factor[known] = np.minimum(1.0, target[known] / np.maximum(m[known], 1e-3))
     return factor
 
 
