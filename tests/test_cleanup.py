@@ -108,6 +108,52 @@ def test_a_narrow_steep_shadow_beside_a_product_is_whitened() -> None:
     assert white.getpixel((395, 300))[0] < 200  # and its dark rim on the shadow's side
 
 
+def _mug_on_its_contact_shadow() -> tuple[Image.Image, list[int]]:
+    """A red mug-like product on white (a tapered body, its base an ellipse's lower half) standing in its contact
+    shadow: darkest against the base (some 125 levels), fading within a few pixels below it, stronger on the left
+    (lit from the right), with a reddish line where the base's rim is reflected in it. Also the base's lowest row
+    per column (``x`` 270-529), to look under it."""
+    import numpy as np
+
+    h = w = 800
+    rng = np.random.default_rng(7)
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    img = np.full((h, w, 3), 255.0, np.float32)
+    cx, top, base, half_top, half_base, dip = 400, 250, 600, 170, 130, 18
+    u = np.clip((xs - cx) / half_base, -1, 1)
+    lowest = base + dip * np.sqrt(1 - u * u)  # the base's outline
+    below = np.maximum(ys - lowest, 0.0)
+    under = np.abs(xs - cx) <= half_base + 6
+    strength = 125 * (0.55 + 0.45 * np.clip((cx - xs) / half_base, 0, 1))
+    img -= np.where((ys >= lowest) & under, strength * np.exp(-below / 5.0), 0.0)[..., None]
+    half = half_top + (half_base - half_top) * (ys - top) / (base - top)
+    body = (ys >= top) & (ys <= lowest) & (np.abs(xs - cx) <= half)
+    red = np.stack([200 + 40 * (xs - cx) / 200, 5 + 0 * xs, 20 + 20 * (xs - cx) / 200], -1)
+    img[body] = red[body]
+    rim = (ys >= lowest) & (below < 2) & (np.abs(xs - cx) <= half_base - 2)
+    img[rim] = 0.5 * img[rim] + 0.5 * np.array([150, 40, 40], np.float32)
+    img += rng.normal(0, 1.2, img.shape)
+    photo = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
+    return photo, [int(np.ceil(lowest[0, x])) for x in range(w)]
+
+
+def test_a_contact_shadow_under_a_base_is_whitened() -> None:
+    # The shadow under a mug's base is a band a few pixels deep that darkens steeply towards the base: its grain
+    # is measured against a fitted plane, so the ramp is not taken for texture and the band goes with the
+    # backdrop. Measured against a window's mean, the band was kept as a grey wedge (541 px off white here) and
+    # the cut-out passed unchallenged.
+    photo, lowest = _mug_on_its_contact_shadow()
+    found = isolate(photo, (255, 255, 255), "auto", light_min=200, tolerance=28,
+                    model=lambda im: (_ for _ in ()).throw(AssertionError("the colour path needs no model")))
+    assert found.how == "color"
+    white = whiten(photo, (255, 255, 255), 28, found.clear)
+    grey = [(x, y) for x in range(290, 510) for y in range(lowest[x] + 4, lowest[x] + 34)
+            if min(white.getpixel((x, y))) < 245]
+    assert len(grey) <= 150, grey[:10]  # under a pixel a column (the faint rim's end), never a wedge
+    assert white.getpixel((330, 560))[1] < 40  # the red body stays
+    assert white.getpixel((400, lowest[400] - 3))[1] < 60  # down to its base
+
+
 def test_a_merchant_cutout_loses_the_halo_of_its_old_backdrop() -> None:
     # A red product cut out of a blue cloth with a 3 px ring of the cloth left around it, and the cloth inside
     # its handle reached from that ring: both go; the product and its own dark rim stay.
