@@ -108,6 +108,26 @@ def test_a_narrow_steep_shadow_beside_a_product_is_whitened() -> None:
     assert white.getpixel((395, 300))[0] < 200  # and its dark rim on the shadow's side
 
 
+def test_print_inside_a_letter_is_not_taken_for_a_crumb() -> None:
+    # A navy bag printed with a white "O" on a white sweep: the letter's white matches the backdrop and goes as
+    # backdrop seen through the bag, which leaves the letter's navy counter as a small island. Small islands
+    # outside the product are crumbs of the floor; this one lies inside the bag's silhouette and stays (it was
+    # whitened too, and the letter became a white block).
+    navy = (25, 60, 100)
+    photo = Image.new("RGB", (400, 400), (250, 250, 250))
+    draw = ImageDraw.Draw(photo)
+    draw.rectangle((100, 50, 300, 350), fill=navy)
+    draw.ellipse((170, 120, 230, 180), fill=(246, 246, 246))
+    draw.ellipse((196, 146, 204, 154), fill=navy)  # the counter: some 60 px, under 0.2 % of the bag
+    photo = _noisy(photo)
+    body = Image.new("L", photo.size, 0)
+    ImageDraw.Draw(body).rectangle((100, 50, 300, 350), fill=255)
+    cleaned = clean_mask(photo, body, recover=False, edges=False)
+    assert cleaned.mask.getpixel((175, 150)) == 0  # the letter's white went with the backdrop
+    assert cleaned.mask.getpixel((200, 150)) == 255  # its counter is still the bag
+    assert cleaned.mask.getpixel((130, 300)) == 255
+
+
 def _mug_on_its_contact_shadow() -> tuple[Image.Image, list[int]]:
     """A red mug-like product on white (a tapered body, its base an ellipse's lower half) standing in its contact
     shadow: darkest against the base (some 125 levels), fading within a few pixels below it, stronger on the left
