@@ -196,35 +196,53 @@ def _texture(grey: np.ndarray, within: np.ndarray) -> np.ndarray:
     ramp for texture, so the band was kept as a grey wedge under a mug. A floor's grain and a printed pattern
     depart from any plane; a ramp does not."""
     import numpy as np
+
+    out = np.zeros(grey.shape, dtype=np.float32)
+    rows, cols = np.nonzero(within.any(axis=1))[0], np.nonzero(within.any(axis=0))[0]
+    if rows.size == 0:
+        return out
+    pad = _WINDOW // 2 + 1  # only the box around ``within`` (a shadow is a small part of the frame)
+    y0, y1 = max(0, rows[0] - pad), min(grey.shape[0], rows[-1] + pad + 1)
+    x0, x1 = max(0, cols[0] - pad), min(grey.shape[1], cols[-1] + pad + 1)
+    out[y0:y1, x0:x1] = _plane_residual(grey[y0:y1, x0:x1].astype(np.float32), within[y0:y1, x0:x1])
+    return out
+
+
+_WINDOW = 5
+
+
+def _plane_residual(g: np.ndarray, within: np.ndarray) -> np.ndarray:
+    """Per pixel, the root mean square residual of the weighted least-squares plane ``a + b dx + c dy`` fitted to
+    ``g`` over the ``within`` pixels of its 5 x 5 window. The window's moments are sums against fixed kernels
+    (1, dx, dy, dx^2, dx dy, dy^2: separable, so two 1-D passes each) and the 3 x 3 normal equations are solved in
+    closed form, pixel by pixel, as arrays."""
+    import numpy as np
     from scipy import ndimage
 
-    size = 5
-    w = within.astype(np.float64)
-    h, wd = grey.shape
-    # Coordinates relative to each window's centre: a window's moments of (x - x0) follow from those of x.
-    ys, xs = np.mgrid[0:h, 0:wd].astype(np.float64)
-    g = grey.astype(np.float64)
+    d = np.arange(_WINDOW, dtype=np.float32) - _WINDOW // 2
+    one, sq = np.ones(_WINDOW, dtype=np.float32), d * d
 
-    def mean(a: np.ndarray) -> np.ndarray:
-        out: np.ndarray = ndimage.uniform_filter(a * w, size)
+    def moment(a: np.ndarray, ky: np.ndarray, kx: np.ndarray) -> np.ndarray:
+        out: np.ndarray = ndimage.correlate1d(ndimage.correlate1d(a, ky, axis=0, mode="constant"), kx, axis=1,
+                                              mode="constant")
         return out
 
-    m0 = np.maximum(mean(np.ones_like(g)), 1e-6)
-    mx, my = mean(xs) - xs * m0, mean(ys) - ys * m0
-    mxx = mean(xs * xs) - 2 * xs * (mx + xs * m0) + xs * xs * m0
-    myy = mean(ys * ys) - 2 * ys * (my + ys * m0) + ys * ys * m0
-    mxy = mean(xs * ys) - xs * (my + ys * m0) - ys * (mx + xs * m0) + xs * ys * m0
-    mg, mgg = mean(g), mean(g * g)
-    mgx, mgy = mean(g * xs) - xs * mg, mean(g * ys) - ys * mg
-    # The weighted least-squares plane a + b dx + c dy per window (normal equations, 3 x 3 per pixel); a small
-    # ridge on the slopes answers a window whose pixels lie along one line (a band one pixel thin).
-    ridge = 1e-3 * m0
-    gram = np.stack([np.stack([m0, mx, my], -1), np.stack([mx, mxx + ridge, mxy], -1),
-                     np.stack([my, mxy, myy + ridge], -1)], -2)
-    rhs = np.stack([mg, mgx, mgy], -1)
-    beta = np.linalg.solve(gram, rhs[..., None])[..., 0]
-    explained = beta[..., 0] * mg + beta[..., 1] * mgx + beta[..., 2] * mgy
-    out: np.ndarray = np.sqrt(np.maximum(mgg - explained, 0.0) / m0).astype(np.float32)
+    w = within.astype(np.float32)
+    wg = w * g
+    m0, mx, my = moment(w, one, one), moment(w, one, d), moment(w, d, one)
+    mxx, myy, mxy = moment(w, one, sq), moment(w, sq, one), moment(w, d, d)
+    r0, r1, r2 = moment(wg, one, one), moment(wg, one, d), moment(wg, d, one)
+    mgg = moment(wg * g, one, one)
+    # The symmetric system [[m0 mx my] [mx mxx mxy] [my mxy myy]] beta = r, with a small ridge on the slopes (a
+    # window whose pixels lie along one line, a band one pixel thin); the fit explains r . beta of the energy.
+    ridge = 1e-3 * m0 + 1e-6
+    a, b, c, dd, e, f = m0, mx, my, mxx + ridge, mxy, myy + ridge
+    c00, c01, c02 = dd * f - e * e, c * e - b * f, b * e - c * dd
+    c11, c12, c22 = a * f - c * c, b * c - a * e, a * dd - b * b
+    det = a * c00 + b * c01 + c * c02
+    quad = c00 * r0 * r0 + c11 * r1 * r1 + c22 * r2 * r2 + 2 * (c01 * r0 * r1 + c02 * r0 * r2 + c12 * r1 * r2)
+    explained = np.where(det > 1e-6, quad / np.maximum(det, 1e-6), r0 * r0 / np.maximum(m0, 1e-6))
+    out: np.ndarray = np.sqrt(np.maximum(mgg - explained, 0.0) / np.maximum(m0, 1e-6))
     return out
 
 
