@@ -102,7 +102,9 @@ def _picture(pictures: dict[str, Image.Image], folder: str, name: str, image: Im
     """Store ``image`` once under ``folder``; the same pixels in another size reuse the file."""
     for path, known in pictures.items():
         if path.startswith(folder + "/") and known.size == image.size and \
-                ImageChops.difference(known, image).getbbox() is None:
+                ImageChops.difference(known, image).getbbox(alpha_only=False) is None:
+            # alpha_only=False: an RGBA difference of two opaque pictures has alpha 0 everywhere, which
+            # getbbox() would read as "no difference" however different their colours are
             return path
     path = f"{folder}/{name}.png"
     n = 2
