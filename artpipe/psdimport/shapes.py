@@ -26,6 +26,24 @@ def _fill(layer: ShapeLayer) -> str | None:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
+def _drawn(layer: ShapeLayer, fill: str, box: tuple[float, float, float, float]) -> str:
+    """The colour Photoshop drew the shape in: its own pixels at the shape's centre when it saved them, else
+    ``fill``. A document with a colour profile stores the fill swatch in other numbers than the pixels it drew
+    and its merged image show (a real file's yellow: swatch #f9ed34, pixels #feee00). Photoshop flags a
+    shape's pixels "irrelevant" even then, so the flag is not asked."""
+    pixels = layer.topil()
+    if pixels is None:
+        return fill
+    x = round((box[0] + box[2]) / 2) - layer.left
+    y = round((box[1] + box[3]) / 2) - layer.top
+    if not (0 <= x < pixels.width and 0 <= y < pixels.height):
+        return fill
+    value = pixels.convert("RGBA").getpixel((x, y))
+    if not isinstance(value, tuple) or value[3] != 255:
+        return fill
+    return f"#{value[0]:02x}{value[1]:02x}{value[2]:02x}"
+
+
 def _near(a: float, b: float) -> bool:
     return abs(a - b) <= settings().psd.shape_tolerance_px
 
@@ -59,4 +77,4 @@ def read_shape(layer: ShapeLayer, size: tuple[int, int], origin: tuple[int, int]
         return None
     ox, oy = origin
     rect = (round(box[0]) - ox, round(box[1]) - oy, round(box[2]) - ox, round(box[3]) - oy)
-    return ShapeSpec(kind, fill), rect
+    return ShapeSpec(kind, _drawn(layer, fill, box)), rect
