@@ -31,7 +31,7 @@ from artpipe.template.find import bundled_dir, bundled_templates
 from artpipe.template.layout import resolve_box
 from artpipe.template.model import Rect, Template
 from artpipe.text.fonts import get_font
-from artpipe.workbench.boxedit import percent_box, set_box
+from artpipe.workbench.boxedit import percent_box, pin_of, set_box
 from artpipe.workbench.samples import Sample, sample_images
 
 TEMPLATES = "templates"  # the workspace folder of its own templates
@@ -208,9 +208,10 @@ def move_box(ref: TemplateRef, text: str, shown: str, size_name: str, layer_name
         raise ConfigError([Problem(shown, 0, 0, "overrides", f"no layer '{layer_name[:80]}' at size {size_name}")])
     size = template.size(size_name)
     x, y, w, h = rect
-    aspect = layers[layer_name].box.aspect
+    box = layers[layer_name].box  # as this size has it: a box pinned to the right stays pinned to the right
+    across, down = pin_of(box.left, box.right, box.width), pin_of(box.top, box.bottom, box.height)
     edited = set_box(text, size_name, layer_name, percent_box(x, y, max(1, w), max(1, h), size.width, size.height,
-                                                              aspect), shown)
+                                                              box.aspect, across, down), shown)
     load_text(ref, edited, shown)  # what was written must load; a ConfigError here names the line
     return edited
 
