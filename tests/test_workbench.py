@@ -13,8 +13,10 @@ from PIL import Image
 from artpipe.errors import ConfigError
 from artpipe.layers.template import load_template
 from artpipe.template.layout import resolve_box
+from artpipe.template.model import Rect
 from artpipe.workbench import bench as wb
 from artpipe.workbench.boxedit import BoxEditError, PercentBox, Pin, percent_box, set_box
+from artpipe.workbench.overlap import Boxed, covering
 from artpipe.workbench.samples import sample_for
 
 BOX = PercentBox(10, 20, 30, 40)
@@ -222,3 +224,42 @@ def test_the_workbench_logic_has_no_web_framework_in_it() -> None:
         imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | \
             {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         assert not {m for m in imported if m.split(".")[0] in ("starlette", "jinja2", "anyio", "uvicorn")}, name
+
+
+@pytest.mark.parametrize(("layers", "expected"), [
+    # a badge over a quarter of the product, a band under the headline, a price over the headline's corner
+    ([("product", "image", "product", (0, 0, 100, 100)), ("badge", "shape", "promo", (50, 50, 50, 50))],
+     {"badge": "covers 25% of the product slot 'product'"}),
+    ([("band", "shape", "decoration", (0, 0, 100, 40)), ("headline", "text", "promo", (0, 0, 100, 40))], {}),
+    ([("headline", "text", "promo", (0, 0, 100, 40)), ("price", "price", "price", (90, 30, 40, 40))], {}),
+    ([("headline", "text", "promo", (0, 0, 100, 40)), ("price", "price", "price", (80, 20, 40, 40))],
+     {"price": "covers 10% of the text 'headline'"}),
+    ([("logo", "image", "logo", (0, 0, 10, 10)), ("headline", "text", "promo", (0, 0, 100, 40))], {}),
+    ([("headline", "text", "promo", (0, 0, 100, 40)), ("product", "image", "product", (0, 0, 200, 200)),
+      ("sticker", "image", "promo", (0, 0, 100, 100))],
+     {"product": "covers 100% of the text 'headline'",
+      "sticker": "covers 100% of the text 'headline'; covers 25% of the product slot 'product'"}),
+])
+def test_a_layer_over_a_product_slot_or_a_text_is_said(layers: list[tuple[str, str, str, tuple[int, int, int, int]]],
+                                                       expected: dict[str, str]) -> None:
+    boxed = [Boxed(name, kind, role, Rect(*box)) for name, kind, role, box in layers]
+    assert covering(boxed, 0.1) == expected
+
+
+def test_a_box_dragged_over_the_product_is_marked_on_that_layer(root: Path) -> None:
+    ref = bundled(root)
+    t = load_template(ref.file)
+    text = ref.file.read_text(encoding="utf-8")
+    sample = sample_for(t.fields, "example", "example")
+    before = {v.name: v.covers for s in wb.check(ref, text, "x", sample).sizes if s.name == "wide" for v in s.layers}
+    assert not any(before.values())
+    product = next(v for s in wb.check(ref, text, "x", sample).sizes if s.name == "wide" for v in s.layers
+                   if v.name == "product")
+    moved = wb.move_box(ref, text, "x", "wide", "headline", (product.x, product.y, product.w // 2, product.h // 2))
+    after = {v.name: v.covers for s in wb.check(ref, moved, "x", sample).sizes if s.name == "wide"
+             for v in s.layers}
+    assert after["headline"] == "covers 25% of the product slot 'product'"
+    # the round badge sits over the product's corner: the headline moved there is under it now
+    assert after["badge"].startswith("covers ")
+    assert after["badge"].endswith("% of the text 'headline'")
+    assert [name for name, said in after.items() if said] == ["headline", "badge"]
