@@ -217,3 +217,21 @@ def test_without_the_stroke_library_a_stroked_shape_is_a_clear_line(monkeypatch:
         read.guarded(path, lambda: PSDImage.open(path).composite(force=True))
     assert caught.value.reason == "unsupported"
     assert "Vector shape rendering requires: aggdraw; pip install 'psd-tools[composite]'" in caught.value.message
+
+
+def test_stroked_rounded_rectangles_become_shape_layers(tmp_path: Path) -> None:
+    """deepin-music's buttons are Photoshop live rounded rectangles (radius 6, no fill, a 2 px blue inside
+    stroke): shape layers the designer can change, drawn where Photoshop drew them."""
+    done = import_psd(REAL / "deepin-music-main-zh_CN.psd", tmp_path / "t")
+    rows = {row["layer"]: row["detail"] for row in done.report["layers"]}
+    assert rows["圆角矩形 11"] == "shape rounded not filled, stroke #51a7f9 2 px"
+    assert sum(1 for d in rows.values() if d.startswith("shape rounded")) == 11  # every 圆角矩形 (rounded rect)
+    assert sum(1 for name in rows if "圆角矩形" in name) == 11
+    layer = next(x for x in yaml.safe_load(done.template.read_text(encoding="utf-8"))["layers"]
+                 if x["name"] == "圆角矩形-11")
+    assert (layer["shape"], layer["fill"], layer["stroke"]) == ("rounded", None, {"color": "#51a7f9", "width": 2})
+    template = load_template(done.template)
+    box = next(x for x in template.layers["design"] if x.name == "圆角矩形-11").box
+    r = resolve_box(box, 1072, 682)
+    assert (r.x, r.y, r.x + r.w, r.y + r.h) == (150, 609, 299, 660)  # the live shape's box (the stroke is inside)
+    assert min(r.w, r.h) * float(layer["radius"].rstrip("%")) / 100 == pytest.approx(6, abs=0.1)

@@ -48,8 +48,11 @@ class TextSpec:
 class ShapeSpec:
     """A vector shape artpipe draws itself."""
 
-    shape: str  # rect or ellipse
-    fill: str  # "#rrggbb"
+    shape: str  # rect, rounded or ellipse
+    fill: str | None  # "#rrggbb", or None: not filled (a stroke only)
+    radius_px: float = 0.0  # a rounded rectangle's corner radius
+    stroke: str | None = None  # "#rrggbb" of a solid stroke, drawn inside the box
+    stroke_px: int = 0
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,7 @@ def _walk_layer(walk: _Walk, layer: Layer, source: str, opacity: float) -> None:
 
 
 def _shape(walk: _Walk, layer: ShapeLayer, source: str, opacity: float) -> bool:
-    """A plain rectangle or ellipse becomes a shape layer; False leaves the layer to be fixed art."""
+    """A plain rectangle, rounded rectangle or ellipse becomes a shape layer; False leaves it to be fixed art."""
     found = read_shape(layer, (walk.psd.width, walk.psd.height), walk.origin)
     if found is None:
         return False
@@ -157,7 +157,9 @@ def _shape(walk: _Walk, layer: ShapeLayer, source: str, opacity: float) -> bool:
     walk.pieces.append(Piece(slug(layer.name), source, Kind.SHAPE, box, shape=spec,
                              opacity=opacity * layer.fill_opacity / 255))
     walk.below.append(layer)
-    walk.note(source, Action.MAPPED, f"shape {spec.shape} filled {spec.fill}")
+    filled = f"filled {spec.fill}" if spec.fill else "not filled"
+    stroked = f", stroke {spec.stroke} {spec.stroke_px} px" if spec.stroke else ""
+    walk.note(source, Action.MAPPED, f"shape {spec.shape} {filled}{stroked}")
     return True
 
 
