@@ -257,3 +257,12 @@ def test_a_damaged_real_file_imports_or_is_one_clear_line(tmp_path: Path, name: 
         for exc in refused:
             assert exc.reason in ("truncated", "corrupt", "bomb", "too_large", "unsupported"), exc
             assert "\n" not in str(exc)
+
+
+def test_a_second_style_inside_one_text_is_named_in_the_report(tmp_path: Path) -> None:
+    """opentip's ``cos(α) =`` has a red α inside a grey text: artpipe draws one style a text, and says so."""
+    done = import_psd(REAL / "opentip-explanations.psd", tmp_path / "t")
+    rows = {row["layer"]: row["detail"] for row in done.report["layers"]}
+    assert rows["Close Button/Group 4/cos(α) ="].endswith(
+        "; 1 run(s) in another colour, font or size are drawn in the first run's style")
+    assert "run(s)" not in rows["Close Button/Group 4/offsetY"]  # two runs, one style: nothing lost

@@ -42,6 +42,7 @@ class TextSpec:
     max_lines: int
     line_height: float  # multiple of the size
     letter_spacing_pct: float  # of the size; Photoshop's tracking is in 1/1000 em
+    other_runs: int = 0  # runs styled apart from the first (another colour, font or size): drawn in its style
 
 
 @dataclass(frozen=True)

@@ -166,12 +166,15 @@ def _shape(walk: _Walk, layer: ShapeLayer, source: str, opacity: float) -> bool:
 def _text(walk: _Walk, layer: TypeLayer, source: str, name: str | None, opacity: float) -> None:
     spec, box, substituted = read_text(layer, walk.origin, walk.folder_fonts)
     label = f"text field {name}" if name else "text"
+    mixed = f"; {spec.other_runs} run(s) in another colour, font or size are drawn in the first run's style" \
+        if spec.other_runs else ""
     walk.pieces.append(Piece(name or slug(layer.name), source, Kind.TEXT, box, name, None, spec, opacity=opacity))
     if substituted:
         walk.note(source, Action.SUBSTITUTED, f"{label}; font {substituted} is not bundled or in the template "
-                  f"folder: set in {spec.family} {spec.weight} (put the font file in the folder and import again)")
+                  f"folder: set in {spec.family} {spec.weight} (put the font file in the folder and import again)"
+                  + mixed)
     else:
-        walk.note(source, Action.MAPPED, f"{label} in {spec.family} {spec.weight}, {spec.size_px:.0f} px")
+        walk.note(source, Action.MAPPED, f"{label} in {spec.family} {spec.weight}, {spec.size_px:.0f} px{mixed}")
 
 
 def _art(walk: _Walk, layer: Layer, source: str, opacity: float) -> None:
