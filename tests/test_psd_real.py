@@ -25,11 +25,11 @@ from psd_tools import PSDImage
 from psd_tools.api.layers import TypeLayer
 
 from artpipe.api import import_psd, preview_template, validate_file
-from artpipe.cli import main
+from artpipe.cli.commands import main
 from artpipe.errors import InputError
+from artpipe.layers.template import load_template
 from artpipe.psdimport import read
 from artpipe.template.layout import resolve_box
-from artpipe.template.load import load_template
 
 REAL = Path(__file__).parent / "fixtures" / "psd" / "real"
 Rect = tuple[int, int, int, int]
