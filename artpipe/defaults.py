@@ -56,6 +56,7 @@ class StudioSettings:
     stale_after_seconds: float  # a request silent this long was left by a studio that stopped
     draft_hours: float  # a refused form's photos are kept this long after its last use
     drafts_per_operator: int  # only an operator's newest drafts are kept
+    overlap_share: float  # the workbench warns when a layer's box covers this share of a product's or a text's
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,10 @@ from PIL import Image
 from artpipe.errors import ConfigError
 from artpipe.layers.template import load_template
 from artpipe.template.layout import resolve_box
+from artpipe.template.model import Rect
 from artpipe.workbench import bench as wb
-from artpipe.workbench.boxedit import BoxEditError, PercentBox, percent_box, set_box
+from artpipe.workbench.boxedit import BoxEditError, PercentBox, Pin, percent_box, set_box
+from artpipe.workbench.overlap import Boxed, covering
 from artpipe.workbench.samples import sample_for
 
 BOX = PercentBox(10, 20, 30, 40)
@@ -87,6 +89,39 @@ def test_percent_resolves_back_to_the_pixels() -> None:
         r = resolve_box(t.layers["wide"][0].box, 1920, 600)
         assert (r.x, r.y, r.w, r.h) == (x, y, w, h)
     assert percent_box(0, 0, 10, 10, 100, 100, 1.0).flow() == "{left: 0%, top: 0%, height: 10%, aspect: 1}"
+
+
+@pytest.mark.parametrize(("across", "down", "flow"), [
+    (Pin.START, Pin.START, "{left: 10%, top: 20%, width: 30%, height: 40%}"),
+    (Pin.END, Pin.START, "{right: 60%, top: 20%, width: 30%, height: 40%}"),
+    (Pin.START, Pin.END, "{left: 10%, bottom: 40%, width: 30%, height: 40%}"),
+    (Pin.BOTH, Pin.BOTH, "{left: 10%, right: 60%, top: 20%, bottom: 40%}"),
+])
+def test_a_box_keeps_the_edges_it_was_pinned_to(across: Pin, down: Pin, flow: str) -> None:
+    assert PercentBox(10, 20, 30, 40, None, across, down).flow() == flow
+
+
+@pytest.mark.parametrize("pins", [(Pin.END, Pin.START), (Pin.START, Pin.END), (Pin.BOTH, Pin.BOTH),
+                                  (Pin.END, Pin.END)])
+def test_a_pinned_box_resolves_back_to_the_pixels(pins: tuple[Pin, Pin]) -> None:
+    for x, y, w, h in ((0, 0, 1920, 600), (37, 101, 333, 77), (1511, 9, 401, 590), (3, 7, 1911, 13)):
+        box = percent_box(x, y, w, h, 1920, 600, None, *pins)
+        text = set_box(TEMPLATE.replace("1000, height: 400", "1920, height: 600"), "wide", "headline", box)
+        t = load_template(Path("t.yaml"), text=text)
+        r = resolve_box(t.layers["wide"][0].box, 1920, 600)
+        assert (r.x, r.y, r.w, r.h) == (x, y, w, h), (pins, box.flow())
+
+
+def test_a_box_pinned_right_stays_pinned_right_after_a_drag(root: Path) -> None:
+    ref = bundled(root)
+    text = ref.file.read_text(encoding="utf-8")
+    edited = wb.move_box(ref, text, "x", "wide", "product", (700, 60, 600, 480))
+    moved = yaml.safe_load(edited)["overrides"]["wide"]["product"]["box"]
+    assert set(moved) == {"right", "width", "top", "bottom"}  # as the layer's own box: right, width, top, bottom
+    t = load_template(ref.file, text=edited)
+    size = t.size("wide")
+    r = resolve_box(next(lay for lay in t.layers["wide"] if lay.name == "product").box, size.width, size.height)
+    assert (r.x, r.y, r.w, r.h) == (700, 60, 600, 480)
 
 
 def test_aliases_are_refused_before_compose() -> None:
@@ -174,7 +209,8 @@ def test_move_box_writes_the_size_override(root: Path) -> None:
     assert added == ["  mobile:", "    headline: {box: {left: 4%, top: 10.26%, width: 40%, "
                                     "height: 30.77%}}"]
     badge = wb.move_box(ref, text, "x", "square", "badge", (500, 200, 150, 150))
-    assert "badge: {box: {left: 62.5%, top: 25%, height: 18.75%, aspect: 1}" in badge  # stays round
+    # stays round, and pinned to the right as the bundled template has it
+    assert "badge: {box: {right: 18.75%, top: 25%, height: 18.75%, aspect: 1}" in badge
     with pytest.raises(ConfigError, match="no layer 'nope'"):
         wb.move_box(ref, text, "x", "mobile", "nope", (0, 0, 1, 1))
 
@@ -188,3 +224,42 @@ def test_the_workbench_logic_has_no_web_framework_in_it() -> None:
         imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | \
             {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         assert not {m for m in imported if m.split(".")[0] in ("starlette", "jinja2", "anyio", "uvicorn")}, name
+
+
+@pytest.mark.parametrize(("layers", "expected"), [
+    # a badge over a quarter of the product, a band under the headline, a price over the headline's corner
+    ([("product", "image", "product", (0, 0, 100, 100)), ("badge", "shape", "promo", (50, 50, 50, 50))],
+     {"badge": "covers 25% of the product slot 'product'"}),
+    ([("band", "shape", "decoration", (0, 0, 100, 40)), ("headline", "text", "promo", (0, 0, 100, 40))], {}),
+    ([("headline", "text", "promo", (0, 0, 100, 40)), ("price", "price", "price", (90, 30, 40, 40))], {}),
+    ([("headline", "text", "promo", (0, 0, 100, 40)), ("price", "price", "price", (80, 20, 40, 40))],
+     {"price": "covers 10% of the text 'headline'"}),
+    ([("logo", "image", "logo", (0, 0, 10, 10)), ("headline", "text", "promo", (0, 0, 100, 40))], {}),
+    ([("headline", "text", "promo", (0, 0, 100, 40)), ("product", "image", "product", (0, 0, 200, 200)),
+      ("sticker", "image", "promo", (0, 0, 100, 100))],
+     {"product": "covers 100% of the text 'headline'",
+      "sticker": "covers 100% of the text 'headline'; covers 25% of the product slot 'product'"}),
+])
+def test_a_layer_over_a_product_slot_or_a_text_is_said(layers: list[tuple[str, str, str, tuple[int, int, int, int]]],
+                                                       expected: dict[str, str]) -> None:
+    boxed = [Boxed(name, kind, role, Rect(*box)) for name, kind, role, box in layers]
+    assert covering(boxed, 0.1) == expected
+
+
+def test_a_box_dragged_over_the_product_is_marked_on_that_layer(root: Path) -> None:
+    ref = bundled(root)
+    t = load_template(ref.file)
+    text = ref.file.read_text(encoding="utf-8")
+    sample = sample_for(t.fields, "example", "example")
+    before = {v.name: v.covers for s in wb.check(ref, text, "x", sample).sizes if s.name == "wide" for v in s.layers}
+    assert not any(before.values())
+    product = next(v for s in wb.check(ref, text, "x", sample).sizes if s.name == "wide" for v in s.layers
+                   if v.name == "product")
+    moved = wb.move_box(ref, text, "x", "wide", "headline", (product.x, product.y, product.w // 2, product.h // 2))
+    after = {v.name: v.covers for s in wb.check(ref, moved, "x", sample).sizes if s.name == "wide"
+             for v in s.layers}
+    assert after["headline"] == "covers 25% of the product slot 'product'"
+    # the round badge sits over the product's corner: the headline moved there is under it now
+    assert after["badge"].startswith("covers ")
+    assert after["badge"].endswith("% of the text 'headline'")
+    assert [name for name, said in after.items() if said] == ["headline", "badge"]

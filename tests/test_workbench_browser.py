@@ -112,3 +112,70 @@ def test_edit_fix_and_drag_in_a_browser(studio: tuple[str, Path]) -> None:
         assert text.startswith(original.split("overrides:")[0])  # everything above the overrides byte for byte
         shot(page, "workbench-dragged")
         browser.close()
+
+
+def drag(page: object, locator: object, dx: float, dy: float) -> None:
+    """Drag ``locator``'s middle by (dx, dy) screen pixels and wait for the page to render again."""
+    locator.scroll_into_view_if_needed()  # type: ignore[attr-defined]
+    box = locator.bounding_box()  # type: ignore[attr-defined]
+    assert box is not None
+    before = stamp(page)
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)  # type: ignore[attr-defined]
+    page.mouse.down()  # type: ignore[attr-defined]
+    page.mouse.move(x + dx, y + dy, steps=5)  # type: ignore[attr-defined]
+    page.mouse.up()  # type: ignore[attr-defined]
+    rendered(page, before)
+
+
+def test_pinned_boxes_overlaps_and_undo_in_a_browser(studio: tuple[str, Path]) -> None:
+    """A badge pinned to the right stays pinned after a drag; a headline dragged onto the product is marked as
+    covering it; undo puts the text back as it was before the drag, and the mark goes."""
+    url, root = studio
+    original = bundled_templates()["promo-banner"].read_text(encoding="utf-8")
+    saved = root / "templates" / "spring" / "template.yaml"
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        page.goto(f"{url}/templates?t=bundled:promo-banner")
+        page.wait_for_selector(".size[data-size=square] img", timeout=60_000)
+        page.fill("#saveas", "spring")
+        page.click("#save")
+        page.wait_for_url("**/templates?t=ws%3Aspring", timeout=60_000)
+        page.wait_for_selector(".size[data-size=square] img", timeout=60_000)
+        assert page.is_disabled("#undo")
+
+        drag(page, page.locator(".size[data-size=square] .lbox[data-layer=badge]"), -30, 20)
+        badge = yaml.safe_load(page.input_value("#text"))["overrides"]["square"]["badge"]["box"]
+        assert set(badge) == {"right", "top", "height", "aspect"}  # pinned right, as the template has it
+
+        assert page.locator(".lbox.covering[data-layer=headline]").count() == 0
+        wide = page.locator(".size[data-size=wide]")
+        product = wide.locator(".lbox[data-layer=product]").bounding_box()
+        headline = wide.locator(".lbox[data-layer=headline]").bounding_box()
+        assert product is not None
+        assert headline is not None
+        before_drag = page.input_value("#text")
+        drag(page, wide.locator(".lbox[data-layer=headline]"), product["x"] - headline["x"] + 10,
+             product["y"] - headline["y"] + 10)
+        assert page.locator(".size[data-size=wide] .lbox.covering[data-layer=headline]").count() == 1
+        said = page.locator(".size[data-size=wide] .covers[data-layer=headline]").inner_text()
+        assert "headline covers" in said
+        assert "of the product slot 'product'" in said
+        assert saved.read_text(encoding="utf-8") == page.input_value("#text") != before_drag
+        shot(page, "workbench-covering")
+
+        before = stamp(page)
+        page.click("#undo")
+        rendered(page, before)
+        assert page.input_value("#text") == before_drag
+        assert saved.read_text(encoding="utf-8") == before_drag  # the workspace copy is saved back too
+        assert page.locator(".size[data-size=wide] .lbox.covering[data-layer=headline]").count() == 0
+
+        before = stamp(page)
+        page.keyboard.press("Control+z")  # the badge's drag, with the focus outside the editor
+        rendered(page, before)
+        assert page.input_value("#text") == original
+        assert page.is_disabled("#undo")
+        shot(page, "workbench-undone")
+        browser.close()

@@ -178,3 +178,52 @@ def test_a_template_is_tried_on_products_without_writing_yaml(client: TestClient
     fake = client.post("/templates/try", data={"csrf": csrf, "t": "bundled:promo-banner"},
                        files=[("photos", ("fake.jpg", b"not a photo", "image/jpeg"))])
     assert "Not rendered: fake.jpg:" in fake.text
+
+
+def test_a_trial_renders_in_the_background_while_the_workbench_answers(root: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Served for real (uvicorn): the form is answered at once with the run's page saying it renders, the
+    workbench checks meanwhile, and the page shows the numbers once the render has ended."""
+    import threading
+
+    from artpipe.workbench import trial
+
+    from conftest import free_port, served
+
+    release, started = threading.Event(), threading.Event()
+    finish = trial.finish_trial
+
+    def held(*args: Any) -> trial.TrialStatus:
+        started.set()
+        assert release.wait(60)
+        return finish(*args)
+
+    monkeypatch.setattr(trial, "finish_trial", held)
+    requests = pytest.importorskip("requests")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with served(studio_app(load_workspace(root), jobs=1), port), requests.Session() as http:
+        page = http.get(f"{base}/templates?t=bundled:promo-banner", timeout=30).text
+        found = re.search(r'data-csrf="([^"]+)"', page)
+        assert found
+        csrf = found.group(1)
+        photo = ("photos", ("mug.jpg", (SAMPLES / "photos" / "mug-sideways.jpg").read_bytes(), "image/jpeg"))
+        answer = http.post(f"{base}/templates/try", data={"csrf": csrf, "t": "bundled:promo-banner"}, files=[photo],
+                           allow_redirects=False, timeout=30)
+        assert answer.status_code == 303  # answered before the render ran
+        assert started.wait(30)
+        run = base + answer.headers["location"]
+        run_page = http.get(run, timeout=30).text
+        assert "Rendering every size of every product" in run_page
+        assert '<meta http-equiv="refresh" content="2">' in run_page
+        check = http.post(f"{base}/templates/check", files={"csrf": (None, csrf), "t": (None, "bundled:promo-banner"),
+                                                            "text": (None, BANNER)}, timeout=30)
+        assert check.status_code == 200
+        assert len(check.json()["sizes"]) == 3  # the workbench renders while the trial waits
+        release.set()
+        deadline = time.monotonic() + 120
+        while "Rendering every size" in run_page and time.monotonic() < deadline:
+            time.sleep(0.3)
+            run_page = http.get(run, timeout=30).text
+        assert "Rendered 3 images from 1 of 1 products in" in run_page, re.findall(r"<main>.*</main>", run_page, re.S)
+        assert "refresh" not in run_page

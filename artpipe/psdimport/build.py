@@ -102,7 +102,9 @@ def _picture(pictures: dict[str, Image.Image], folder: str, name: str, image: Im
     """Store ``image`` once under ``folder``; the same pixels in another size reuse the file."""
     for path, known in pictures.items():
         if path.startswith(folder + "/") and known.size == image.size and \
-                ImageChops.difference(known, image).getbbox() is None:
+                ImageChops.difference(known, image).getbbox(alpha_only=False) is None:
+            # alpha_only=False: an RGBA difference of two opaque pictures has alpha 0 everywhere, which
+            # getbbox() would read as "no difference" however different their colours are
             return path
     path = f"{folder}/{name}.png"
     n = 2
@@ -140,7 +142,13 @@ def _layer(piece: Piece, name: str, canvas: Canvas, pictures: dict[str, Image.Im
         if t.letter_spacing_pct:
             data["letter_spacing"] = f"{t.letter_spacing_pct:g}%"
     elif piece.kind == Kind.SHAPE and piece.shape is not None:
-        data.update(type="shape", role="decoration", shape=piece.shape.shape, fill=piece.shape.fill)
+        shape = piece.shape
+        data.update(type="shape", role="decoration", shape=shape.shape, fill=shape.fill)
+        if shape.radius_px:  # in percent of the box's shorter side, as the shape layer reads it, so it scales
+            left, top, right, bottom = piece.box
+            data["radius"] = percent(round(shape.radius_px), min(right - left, bottom - top))
+        if shape.stroke:
+            data["stroke"] = {"color": shape.stroke, "width": shape.stroke_px}
     elif piece.picture is not None:
         data.update(type="image", role="decoration", source=_picture(pictures, "art", name, piece.picture),
                     fit="fill")

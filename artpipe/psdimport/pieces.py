@@ -42,14 +42,18 @@ class TextSpec:
     max_lines: int
     line_height: float  # multiple of the size
     letter_spacing_pct: float  # of the size; Photoshop's tracking is in 1/1000 em
+    other_runs: int = 0  # runs styled apart from the first (another colour, font or size): drawn in its style
 
 
 @dataclass(frozen=True)
 class ShapeSpec:
     """A vector shape artpipe draws itself."""
 
-    shape: str  # rect or ellipse
-    fill: str  # "#rrggbb"
+    shape: str  # rect, rounded or ellipse
+    fill: str | None  # "#rrggbb", or None: not filled (a stroke only)
+    radius_px: float = 0.0  # a rounded rectangle's corner radius
+    stroke: str | None = None  # "#rrggbb" of a solid stroke, drawn inside the box
+    stroke_px: int = 0
 
 
 @dataclass(frozen=True)

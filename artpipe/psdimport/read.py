@@ -112,6 +112,11 @@ def classified(path: Path) -> Iterator[None]:
     except (EOFError, struct.error) as exc:
         raise InputError(where, "truncated", f"the file is cut short ({exc or 'unexpected end'}); copy it again"
                          ) from None
+    except ImportError as exc:
+        # psd-tools draws some layers (stroked vector shapes) with an optional library; say which, not a traceback
+        first = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        raise InputError(where, "unsupported", f"drawing its layers needs a library that is not installed "
+                         f"({first}; pip install 'psd-tools[composite]')") from None
     except zlib.error as exc:
         raise InputError(where, "corrupt", f"compressed layer data is damaged ({exc})") from None
     except (ValueError, TypeError, KeyError, IndexError, OSError, AssertionError, OverflowError,

@@ -94,8 +94,18 @@ def read_text(layer: TypeLayer, origin: tuple[int, int], folder_fonts: tuple[str
     else:
         box = _point_box(layer, (tx - ox, ty - oy), size, leading, lines, align, origin)
     spec = TextSpec(text, family, weight, size, _color(style.fill_color), align, lines, line_height,
-                    round(style.tracking / 10, 2))
+                    round(style.tracking / 10, 2), _other_runs(layer, style))
     return spec, box, (style.font_name or "(unnamed)") if substituted else None
+
+
+def _other_runs(layer: TypeLayer, first: Any) -> int:
+    """How many of the text's runs (with words in them) differ from the first run's colour, font or size: an
+    artpipe text has one style, so they are drawn in the first's, and the report says so."""
+    def look(style: Any) -> tuple[object, ...]:
+        return style.font_name, round(style.font_size, 2), _color(style.fill_color), bool(style.faux_bold)
+
+    runs = [run for paragraph in layer.typesetting.paragraphs for run in paragraph.runs if run.text.strip()]
+    return sum(1 for run in runs if look(run.style) != look(first))
 
 
 def _point_box(layer: TypeLayer, anchor: tuple[float, float], size: float, leading: float, lines: int,

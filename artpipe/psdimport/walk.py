@@ -69,6 +69,8 @@ def canvases(psd: PSDImage, folder_fonts: tuple[str, ...]) -> tuple[list[Canvas]
     if not boards:
         walk = _Walk(psd, "", (0, 0, psd.width, psd.height), folder_fonts)
         _walk_group(walk, list(psd), "", 1.0)
+        if not len(psd):
+            _merged(walk)
         return [Canvas("design", psd.width, psd.height, tuple(walk.pieces))], walk.notes
     out: list[Canvas] = []
     notes: list[Note] = []
@@ -147,7 +149,7 @@ def _walk_layer(walk: _Walk, layer: Layer, source: str, opacity: float) -> None:
 
 
 def _shape(walk: _Walk, layer: ShapeLayer, source: str, opacity: float) -> bool:
-    """A plain rectangle or ellipse becomes a shape layer; False leaves the layer to be fixed art."""
+    """A plain rectangle, rounded rectangle or ellipse becomes a shape layer; False leaves it to be fixed art."""
     found = read_shape(layer, (walk.psd.width, walk.psd.height), walk.origin)
     if found is None:
         return False
@@ -155,19 +157,24 @@ def _shape(walk: _Walk, layer: ShapeLayer, source: str, opacity: float) -> bool:
     walk.pieces.append(Piece(slug(layer.name), source, Kind.SHAPE, box, shape=spec,
                              opacity=opacity * layer.fill_opacity / 255))
     walk.below.append(layer)
-    walk.note(source, Action.MAPPED, f"shape {spec.shape} filled {spec.fill}")
+    filled = f"filled {spec.fill}" if spec.fill else "not filled"
+    stroked = f", stroke {spec.stroke} {spec.stroke_px} px" if spec.stroke else ""
+    walk.note(source, Action.MAPPED, f"shape {spec.shape} {filled}{stroked}")
     return True
 
 
 def _text(walk: _Walk, layer: TypeLayer, source: str, name: str | None, opacity: float) -> None:
     spec, box, substituted = read_text(layer, walk.origin, walk.folder_fonts)
     label = f"text field {name}" if name else "text"
+    mixed = f"; {spec.other_runs} run(s) in another colour, font or size are drawn in the first run's style" \
+        if spec.other_runs else ""
     walk.pieces.append(Piece(name or slug(layer.name), source, Kind.TEXT, box, name, None, spec, opacity=opacity))
     if substituted:
         walk.note(source, Action.SUBSTITUTED, f"{label}; font {substituted} is not bundled or in the template "
-                  f"folder: set in {spec.family} {spec.weight} (put the font file in the folder and import again)")
+                  f"folder: set in {spec.family} {spec.weight} (put the font file in the folder and import again)"
+                  + mixed)
     else:
-        walk.note(source, Action.MAPPED, f"{label} in {spec.family} {spec.weight}, {spec.size_px:.0f} px")
+        walk.note(source, Action.MAPPED, f"{label} in {spec.family} {spec.weight}, {spec.size_px:.0f} px{mixed}")
 
 
 def _art(walk: _Walk, layer: Layer, source: str, opacity: float) -> None:
@@ -175,8 +182,9 @@ def _art(walk: _Walk, layer: Layer, source: str, opacity: float) -> None:
     opacity of the groups around it stays a number in the template."""
     # psd-tools composites a layer within its own box; a drop shadow or an outer stroke reaches past it
     area = walk.visible(walk.frame if layer.has_effects() else layer.bbox)
-    picture = layer.composite(viewport=area)
-    trimmed = _trim(picture, area)
+    # an empty layer (a 0x0 box, as Photoshop saves a layer nothing was drawn on) is not composited: psd-tools
+    # refuses a zero-sized viewport
+    trimmed = _trim(layer.composite(viewport=area), area) if _has_area(area) else None
     if trimmed is None:
         walk.note(source, Action.SKIPPED, "no visible pixels")
         return
@@ -185,6 +193,19 @@ def _art(walk: _Walk, layer: Layer, source: str, opacity: float) -> None:
     walk.below.append(layer)
     clipped = " with the layers clipped to it" if layer.has_clip_layers() else ""
     walk.note(source, Action.MAPPED, f"fixed art{clipped}")
+
+
+def _merged(walk: _Walk) -> None:
+    """A file saved without layers (a flattened image, or a PSD written by a tool that keeps only the merged
+    picture) is one piece of fixed art: its merged image."""
+    area = walk.frame
+    trimmed = _trim(walk.psd.composite(), area) if _has_area(area) else None
+    if trimmed is None:
+        walk.note("(merged image)", Action.SKIPPED, "the file has no layers and its merged image is empty")
+        return
+    image, bbox = trimmed
+    walk.pieces.append(Piece("image", "(merged image)", Kind.ART, walk.box(bbox), None, image))
+    walk.note("(merged image)", Action.MAPPED, "fixed art: the file has no layers, its merged image is used")
 
 
 def _flatten(walk: _Walk, layer: Layer, source: str, why: str) -> None:
@@ -196,8 +217,7 @@ def _flatten(walk: _Walk, layer: Layer, source: str, why: str) -> None:
         return id(x) in keep or (x.is_group() and not FIELD_NAME.match(x.name))
 
     area = walk.visible(layer.bbox)
-    picture = walk.psd.composite(viewport=area, layer_filter=allowed)
-    trimmed = _trim(picture, area)
+    trimmed = _trim(walk.psd.composite(viewport=area, layer_filter=allowed), area) if _has_area(area) else None
     if trimmed is None:
         walk.note(source, Action.SKIPPED, f"no visible pixels ({why})")
         return
@@ -207,8 +227,12 @@ def _flatten(walk: _Walk, layer: Layer, source: str, why: str) -> None:
     walk.note(source, Action.FLATTENED, f"{why}: flattened with the art below into fixed art")
 
 
+def _has_area(bbox: Rect) -> bool:
+    return bbox[2] > bbox[0] and bbox[3] > bbox[1]
+
+
 def _trim(picture: Image.Image | None, bbox: Rect) -> tuple[Image.Image, Rect] | None:
-    if picture is None or bbox[2] <= bbox[0] or bbox[3] <= bbox[1]:
+    if picture is None:
         return None
     rgba = picture.convert("RGBA")
     ink = rgba.getchannel("A").getbbox()

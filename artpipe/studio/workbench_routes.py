@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from anyio import CapacityLimiter, to_thread
+from starlette.background import BackgroundTask
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -31,6 +32,25 @@ LANGS = {"": "the field set's", "zh-Hans": "Chinese (simplified)", "ja": "Japane
          "ar": "Arabic", "en": "English"}
 MAX_BODY_BODY = 64 * 1024  # besides the text: the token, the sample's names, a box
 MAX_UPLOAD = 400 * 1024 * 1024  # the studio's body limit (app.MAX_BODY): a PSD over it never arrives
+
+
+def _trial_limiter(request: Request) -> CapacityLimiter:
+    """The app's limiter for trial renders: one at a time, apart from the workbench's checks (made on first use)."""
+    state = request.app.state
+    if getattr(state, "trials_rendering", None) is None:
+        state.trials_rendering = CapacityLimiter(1)
+    limiter: CapacityLimiter = state.trials_rendering
+    return limiter
+
+
+def _trial_note(status: trial.TrialStatus) -> str:
+    """A trial's state in words, for its page."""
+    if status.state == trial.TrialState.RENDERING:
+        return "Rendering every size of every product; this page shows the images as they come."
+    if status.state == trial.TrialState.FAILED:
+        return f"Not rendered: {status.error}"
+    return (f"Rendered {status.outputs} images from {status.ok} of {status.products} products in "
+            f"{status.seconds:.1f} s" + (f"; {status.failed} failed (see report.json)." if status.failed else "."))
 
 
 def _limiter(request: Request) -> CapacityLimiter:
@@ -222,13 +242,14 @@ def _routes() -> list[Route]:
             return _back(request, "Not rendered: " + "; ".join(exc.problems[:8]), ref.key)
         except ConfigError as exc:
             return _back(request, f"Not rendered: {str(exc).splitlines()[0]}", ref.key)
-        result = await run(request, trial.run_trial, written, web.config.jobs)
-        done = result.summary
-        failed = len(result.outcomes) - done["ok"]
-        request.session["workbench_note"] = (f"Rendered {done['outputs']} images from {done['ok']} of "
-                                             f"{written.products} products in {result.seconds:.1f} s"
-                                             + (f"; {failed} failed (see report.json)." if failed else "."))
-        return RedirectResponse(f"/templates/runs/{written.id}", 303)
+        # rendered after the answer is sent, in a thread of its own: the page that asked, and every check and
+        # re-render of the workbench meanwhile, never wait for a trial of sixty products
+        limiter, jobs = _trial_limiter(request), web.config.jobs
+
+        async def render() -> None:
+            await to_thread.run_sync(trial.finish_trial, written, jobs, limiter=limiter)
+
+        return RedirectResponse(f"/templates/runs/{written.id}", 303, background=BackgroundTask(render))
 
     async def run_page(request: Request) -> Response:
         web = web_of(request)
@@ -238,9 +259,10 @@ def _routes() -> list[Route]:
         if folder is None:
             raise HTTPException(404, "No such run.")
         images = await run(request, trial.trial_images, folder)
-        return web.page(request, "trial.html", user=who, run=folder.name, images=images,
-                    note=str(request.session.pop("workbench_note", ""))[:500],
-                    where=folder.relative_to(root).as_posix())
+        status = await run(request, trial.trial_status, folder)
+        return web.page(request, "trial.html", user=who, run=folder.name, images=images, note=_trial_note(status),
+                        rendering=status.state == trial.TrialState.RENDERING,
+                        where=folder.relative_to(root).as_posix())
 
     async def run_file(request: Request) -> Response:
         web = web_of(request)
@@ -306,7 +328,7 @@ def _size(s: wb.SizeView) -> dict[str, Any]:
     return {"name": s.name, "width": s.width, "height": s.height, "scale": s.scale,
             "png": "data:image/png;base64," + base64.b64encode(s.png).decode("ascii"),
             "layers": [{"name": v.name, "type": v.type, "x": v.x, "y": v.y, "w": v.w, "h": v.h, "aspect": v.aspect,
-                        "note": v.note} for v in s.layers]}
+                        "note": v.note, "covers": v.covers} for v in s.layers]}
 
 
 ROUTES = _routes()

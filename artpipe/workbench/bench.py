@@ -11,11 +11,12 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from artpipe.defaults import settings
 from artpipe.errors import ConfigError, InputError, Problem, RenderError
 from artpipe.files import write_atomic, write_text_atomic
 from artpipe.imaging.normalize import Asset
@@ -31,7 +32,8 @@ from artpipe.template.find import bundled_dir, bundled_templates
 from artpipe.template.layout import resolve_box
 from artpipe.template.model import Rect, Template
 from artpipe.text.fonts import get_font
-from artpipe.workbench.boxedit import percent_box, set_box
+from artpipe.workbench.boxedit import percent_box, pin_of, set_box
+from artpipe.workbench.overlap import Boxed, covering
 from artpipe.workbench.samples import Sample, sample_images
 
 TEMPLATES = "templates"  # the workspace folder of its own templates
@@ -66,6 +68,7 @@ class LayerView:
     h: int
     aspect: float | None
     note: str = ""
+    covers: str = ""  # what of a product slot or a text this layer's box lies over, in words ("" when nothing)
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,7 @@ def render_size(template: Template, size_name: str, values: Mapping[str, str], i
     scene = Scene(template, size, field_values(template, values), dict(images), lang=lang)
     canvas = _background(scene, False)
     views = []
+    drawn: list[Boxed] = []
     for layer, _ in slot_layers(template, size_name, scene):
         rect = resolve_box(layer.box, size.width, size.height)
         note = ""
@@ -171,9 +175,13 @@ def render_size(template: Template, size_name: str, values: Mapping[str, str], i
             elif WarningKind.TEXT_CLIPPED in kinds:
                 note = "clipped at the box's edge"
         views.append(LayerView(layer.name, layer.type, rect.x, rect.y, rect.w, rect.h, layer.box.aspect, note))
-    drawn = _marked(draw_boxes(canvas, template, size_name), [v for v in views if v.note])
+        if placed is not None or note:  # an empty text (a badge with no words) covers nothing
+            drawn.append(Boxed(layer.name, layer.type, layer.role, rect))
+    covered = covering(drawn, settings().studio.overlap_share)
+    views = [replace(v, covers=covered.get(v.name, "")) for v in views]
+    marked = _marked(draw_boxes(canvas, template, size_name), [v for v in views if v.note])
     scale = min(1.0, PREVIEW_SIDE[0] / size.width, PREVIEW_SIDE[1] / size.height)
-    small = drawn.convert("RGB").resize((max(1, round(size.width * scale)), max(1, round(size.height * scale))),
+    small = marked.convert("RGB").resize((max(1, round(size.width * scale)), max(1, round(size.height * scale))),
                                         Image.Resampling.BILINEAR, reducing_gap=2.0)
     buffer = io.BytesIO()
     small.save(buffer, "PNG", compress_level=1)  # speed over bytes: a preview is sent once and replaced
@@ -208,9 +216,10 @@ def move_box(ref: TemplateRef, text: str, shown: str, size_name: str, layer_name
         raise ConfigError([Problem(shown, 0, 0, "overrides", f"no layer '{layer_name[:80]}' at size {size_name}")])
     size = template.size(size_name)
     x, y, w, h = rect
-    aspect = layers[layer_name].box.aspect
+    box = layers[layer_name].box  # as this size has it: a box pinned to the right stays pinned to the right
+    across, down = pin_of(box.left, box.right, box.width), pin_of(box.top, box.bottom, box.height)
     edited = set_box(text, size_name, layer_name, percent_box(x, y, max(1, w), max(1, h), size.width, size.height,
-                                                              aspect), shown)
+                                                              box.aspect, across, down), shown)
     load_text(ref, edited, shown)  # what was written must load; a ConfigError here names the line
     return edited
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from enum import Enum
 
 import yaml
 
@@ -23,6 +24,24 @@ class BoxEditError(ValueError):
     """The text cannot take the box where it belongs (an override written as something other than a mapping)."""
 
 
+class Pin(Enum):
+    """Which edges of its canvas a box keeps its distance to along one axis, as its YAML says: ``left:`` (or
+    ``top:``) is START, ``right:`` (``bottom:``) alone is END, both with no width (height) is BOTH."""
+
+    START = "start"
+    END = "end"
+    BOTH = "both"
+
+
+def pin_of(start: object, end: object, length: object) -> Pin:
+    """How a box's axis is pinned, from which of its sides and length it gives (None where it gives none)."""
+    if end is not None and start is None:
+        return Pin.END
+    if end is not None and start is not None and length is None:
+        return Pin.BOTH
+    return Pin.START
+
+
 @dataclass(frozen=True)
 class PercentBox:
     """A box in percent of its size's sides: what a drag or a resize on the page asks for."""
@@ -32,22 +51,35 @@ class PercentBox:
     width: float
     height: float
     aspect: float | None = None  # a box that keeps its shape (a round badge): width follows the height
+    across: Pin = Pin.START  # written as left+width, right+width or left+right, as the box was
+    down: Pin = Pin.START  # top+height, bottom+height or top+bottom
 
     def flow(self) -> str:
-        """The box as a one-line YAML flow mapping: ``{left: 8%, top: 16%, width: 44%, height: 36%}``, or with
-        an aspect ``{left: 8%, top: 16%, height: 36%, aspect: 1}``."""
-        sides = [("left", self.left), ("top", self.top), ("width", self.width), ("height", self.height)]
-        parts = [f"{k}: {_percent(v)}" for k, v in sides if k != "width" or self.aspect is None]
+        """The box as a one-line YAML flow mapping: ``{left: 8%, top: 16%, width: 44%, height: 36%}``; with an
+        aspect ``{left: 8%, top: 16%, height: 36%, aspect: 1}``; pinned to the right ``{right: 4%, ...}``."""
+        right, bottom = 100 - self.left - self.width, 100 - self.top - self.height
+        # a box that keeps its aspect gives one length and derives the other: stretching it between both
+        # edges would give neither, so it keeps its start edge then
+        across = Pin.START if self.aspect is not None and self.across == Pin.BOTH else self.across
+        down = Pin.START if self.aspect is not None and self.down == Pin.BOTH else self.down
+        width = [] if self.aspect is not None else [("width", self.width)]
+        x = {Pin.START: [("left", self.left), *width], Pin.END: [("right", right), *width],
+             Pin.BOTH: [("left", self.left), ("right", right)]}[across]
+        y = {Pin.START: [("top", self.top), ("height", self.height)],
+             Pin.END: [("bottom", bottom), ("height", self.height)],
+             Pin.BOTH: [("top", self.top), ("bottom", bottom)]}[down]
+        order = ("left", "right", "top", "bottom", "width", "height")
+        parts = [f"{k}: {_percent(v)}" for k, v in sorted([*x, *y], key=lambda kv: order.index(kv[0]))]
         if self.aspect is not None:
             parts.append(f"aspect: {self.aspect:g}")
         return "{" + ", ".join(parts) + "}"
 
 
 def percent_box(x: int, y: int, w: int, h: int, width: int, height: int, aspect: float | None = None,
-                ) -> PercentBox:
+                across: Pin = Pin.START, down: Pin = Pin.START) -> PercentBox:
     """A pixel rectangle on a ``width`` x ``height`` canvas in percent, two decimals (0.01 % of 20,000 px is
     2 px; of the usual sizes, under half a pixel, so the box resolves back to the same pixels)."""
-    return PercentBox(100 * x / width, 100 * y / height, 100 * w / width, 100 * h / height, aspect)
+    return PercentBox(100 * x / width, 100 * y / height, 100 * w / width, 100 * h / height, aspect, across, down)
 
 
 def _percent(value: float) -> str:

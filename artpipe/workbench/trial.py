@@ -1,22 +1,26 @@
 """A template tried on real products from the Templates page: the designer's photos and products sheet become a
 job (the same YAML ``artpipe render`` reads, written for them) rendered into every size, without anyone writing
-YAML. Its folder holds the photos, ``job.yaml`` and ``out/`` with the images and ``report.json``.
+YAML. Its folder holds the photos, ``job.yaml``, ``out/`` with the images and ``report.json``, and ``status.json``
+once the render has ended.
 
-It decodes photos and renders: the studio calls it in a thread, never on its event loop.
+It decodes photos and renders: the studio calls it in a thread, never on its event loop, and renders a trial in
+the background (the page that asked is answered at once and shows the images as they come).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
 import time
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 import yaml
 
-from artpipe.errors import InputError
+from artpipe.errors import ArtpipeError, InputError
 from artpipe.files import remove_output, write_atomic, write_text_atomic
 from artpipe.imaging.open import open_image
 from artpipe.layers.template import load_template
@@ -30,6 +34,7 @@ from artpipe.workbench.bench import TemplateRef
 RUNS = Path("studio", "template-runs")  # inside the workspace, beside the studio's requests
 MAX_PHOTOS = 60  # as a request takes
 JOB = "job.yaml"
+STATUS = "status.json"  # written when the render ends (the page shows "rendering" until then)
 OUT = "out"
 _RUN_ID = re.compile(r"[a-z0-9-]{1,64}-\d{8}-\d{6}-[0-9a-f]{6}")
 _SHOWN = (".jpg", ".jpeg", ".png", ".webp")
@@ -93,6 +98,9 @@ def write_trial(root: Path, ref: TemplateRef, photos: list[Upload], sheet: Uploa
             continue
         product = {"sku": safe_part(row.get("sku") or Path(photo).stem), "product": f"photos/{photo}"}
         product.update({k: v for k, v in row.items() if k in fields and k not in ("sku", "product") and v})
+        if sheet is None:  # no sheet: the template's own example words (a required headline has one)
+            product.update({k: f.example for k, f in fields.items()
+                            if f.type == "text" and f.example and k not in product})
         products.append(product)
     if not products and not problems:
         problems.append("the sheet has no products")
@@ -119,6 +127,60 @@ def write_trial(root: Path, ref: TemplateRef, photos: list[Upload], sheet: Uploa
 def run_trial(trial: Trial, jobs: int | None = None) -> RunResult:
     """Render the trial's job into its ``out/`` (report.json there too)."""
     return render_job(load_job(trial.folder / JOB), trial.folder / OUT, jobs=jobs)
+
+
+class TrialState(Enum):
+    """Where a trial is: rendering (nothing recorded yet), done, or failed before any product was rendered."""
+
+    RENDERING = "rendering"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class TrialStatus:
+    """What a trial's page says: its state and, once it ended, its numbers or why it failed."""
+
+    state: TrialState
+    products: int = 0
+    ok: int = 0
+    outputs: int = 0
+    seconds: float = 0.0
+    error: str = ""
+
+    @property
+    def failed(self) -> int:
+        """Products that did not render (see report.json)."""
+        return self.products - self.ok if self.state == TrialState.DONE else 0
+
+
+def finish_trial(trial: Trial, jobs: int | None = None) -> TrialStatus:
+    """Render the trial and record how it ended in its ``status.json`` (what its page reads while it renders in
+    the background): the numbers, or the one-line reason a job that could not start failed."""
+    try:
+        result = run_trial(trial, jobs)
+    except (ArtpipeError, OSError) as exc:  # a template changed since, a full disk: said on the page, not lost
+        status = TrialStatus(TrialState.FAILED, trial.products, error=str(exc).splitlines()[0][:300])
+    else:
+        summary = result.summary
+        status = TrialStatus(TrialState.DONE, len(result.outcomes), summary["ok"], summary["outputs"],
+                             round(result.seconds, 1))
+    record = {"state": status.state.value, "products": status.products, "ok": status.ok,
+              "outputs": status.outputs, "seconds": status.seconds, "error": status.error}
+    write_text_atomic(trial.folder / STATUS, json.dumps(record) + "\n")
+    return status
+
+
+def trial_status(folder: Path) -> TrialStatus:
+    """How the trial in ``folder`` stands: rendering until its ``status.json`` is written."""
+    try:
+        data = json.loads((folder / STATUS).read_text(encoding="utf-8"))
+        return TrialStatus(TrialState(data["state"]), int(data["products"]), int(data["ok"]), int(data["outputs"]),
+                           float(data["seconds"]), str(data["error"]))
+    except FileNotFoundError:
+        return TrialStatus(TrialState.RENDERING)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return TrialStatus(TrialState.FAILED, error=f"its {STATUS} cannot be read ({type(exc).__name__})")
 
 
 def trial_folder(root: Path, run_id: str) -> Path | None:
