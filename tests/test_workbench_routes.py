@@ -227,3 +227,27 @@ def test_a_trial_renders_in_the_background_while_the_workbench_answers(root: Pat
             run_page = http.get(run, timeout=30).text
         assert "Rendered 3 images from 1 of 1 products in" in run_page, re.findall(r"<main>.*</main>", run_page, re.S)
         assert "refresh" not in run_page
+
+
+def test_a_trial_left_rendering_by_a_stopped_studio_says_so(client: TestClient, root: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A studio stopped mid-render (a restart, a crash) leaves its trial without an end: the page says it was
+    interrupted and what to do, instead of "rendering" and a refresh forever."""
+    from artpipe.template.find import bundled_dir
+    from artpipe.workbench import trial
+    from artpipe.workbench.bench import TemplateRef
+
+    ref = TemplateRef("promo-banner", bundled_dir() / "promo-banner" / "template.yaml", bundled=True)
+    photo = trial.Upload("mug.jpg", (SAMPLES / "photos" / "mug-sideways.jpg").read_bytes())
+    written = trial.write_trial(root, ref, [photo], None)
+    assert trial.trial_status(written.folder).state == trial.TrialState.RENDERING  # this process renders it
+    page = client.get(f"/templates/runs/{written.id}")
+    assert "Rendering every size of every product" in page.text
+    monkeypatch.setattr(trial, "_PROCESS", "a-later-studio")  # the studio restarted: another process reads it
+    page = client.get(f"/templates/runs/{written.id}")
+    assert page.status_code == 200
+    assert ("Not rendered: the studio stopped while this trial rendered; try the template on the products again"
+            in page.text)
+    assert "refresh" not in page.text
+    (written.folder / trial.STATUS).unlink()  # a trial written before trials named who renders them
+    assert trial.trial_status(written.folder).state == trial.TrialState.FAILED

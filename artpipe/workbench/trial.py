@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -34,7 +35,10 @@ from artpipe.workbench.bench import TemplateRef
 RUNS = Path("studio", "template-runs")  # inside the workspace, beside the studio's requests
 MAX_PHOTOS = 60  # as a request takes
 JOB = "job.yaml"
-STATUS = "status.json"  # written when the render ends (the page shows "rendering" until then)
+STATUS = "status.json"  # "rendering" by this studio process when written, then how the render ended
+# Who renders a trial: a studio process names itself in its trials' status while they render, so a trial left
+# "rendering" by a process that stopped (a restart, a crash) reads as interrupted, not as rendering forever.
+_PROCESS = secrets.token_hex(8)
 OUT = "out"
 _RUN_ID = re.compile(r"[a-z0-9-]{1,64}-\d{8}-\d{6}-[0-9a-f]{6}")
 _SHOWN = (".jpg", ".jpeg", ".png", ".webp")
@@ -120,8 +124,13 @@ def write_trial(root: Path, ref: TemplateRef, photos: list[Upload], sheet: Uploa
         raise TrialError(problems)
     doc = {"name": ref.name, "templates": [{"template": os.path.relpath(ref.file.parent, folder), "sizes": "all"}],
            "output": "{sku}/{size}.jpg", "products": products}
+    _write_status(folder, {"state": TrialState.RENDERING.value, "by": _PROCESS})
     write_text_atomic(folder / JOB, yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
     return Trial(stamp, folder, len(products))
+
+
+def _write_status(folder: Path, record: Mapping[str, object]) -> None:
+    write_text_atomic(folder / STATUS, json.dumps(record) + "\n")
 
 
 def run_trial(trial: Trial, jobs: int | None = None) -> RunResult:
@@ -167,20 +176,27 @@ def finish_trial(trial: Trial, jobs: int | None = None) -> TrialStatus:
                              round(result.seconds, 1))
     record = {"state": status.state.value, "products": status.products, "ok": status.ok,
               "outputs": status.outputs, "seconds": status.seconds, "error": status.error}
-    write_text_atomic(trial.folder / STATUS, json.dumps(record) + "\n")
+    _write_status(trial.folder, record)
     return status
 
 
 def trial_status(folder: Path) -> TrialStatus:
-    """How the trial in ``folder`` stands: rendering until its ``status.json`` is written."""
+    """How the trial in ``folder`` stands: rendering while this studio process renders it, then how it ended;
+    interrupted (failed, with what to do) when the process that rendered it stopped before the end."""
     try:
         data = json.loads((folder / STATUS).read_text(encoding="utf-8"))
+        if data["state"] == TrialState.RENDERING.value:
+            return TrialStatus(TrialState.RENDERING) if data.get("by") == _PROCESS else _INTERRUPTED
         return TrialStatus(TrialState(data["state"]), int(data["products"]), int(data["ok"]), int(data["outputs"]),
                            float(data["seconds"]), str(data["error"]))
-    except FileNotFoundError:
-        return TrialStatus(TrialState.RENDERING)
+    except FileNotFoundError:  # written before trials said who renders them, and never finished
+        return _INTERRUPTED
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return TrialStatus(TrialState.FAILED, error=f"its {STATUS} cannot be read ({type(exc).__name__})")
+
+
+_INTERRUPTED = TrialStatus(TrialState.FAILED, error="the studio stopped while this trial rendered; try the "
+                                                    "template on the products again")
 
 
 def trial_folder(root: Path, run_id: str) -> Path | None:
