@@ -50,7 +50,9 @@ from artpipe.psdimport.folder import import_psd as import_psd
 from artpipe.reasons import tokens
 from artpipe.report.outcome import Outcome as Outcome
 from artpipe.report.outcome import count as count
-from artpipe.report.outcome import file_item
+from artpipe.report.outcome import name_of as name_of
+from artpipe.report.outcome import problem_line as problem_line
+from artpipe.report.outcome import said as said
 from artpipe.report.outcome import warnings_note as warnings_note
 from artpipe.report.pagefonts import link_fonts as link_fonts
 from artpipe.report.pagefonts import linked_font as linked_font
@@ -59,8 +61,15 @@ from artpipe.report.proof import proof_page as proof_page
 from artpipe.report.proofview import Proof as Proof
 from artpipe.report.proofview import approval as approval
 from artpipe.report.proofview import read_proof as read_proof
+from artpipe.report.results import SETTLED as SETTLED
+from artpipe.report.results import FileResult as FileResult
+from artpipe.report.results import InputResult as InputResult
+from artpipe.report.results import ItemResult as ItemResult
 from artpipe.report.results import OutputCheck
+from artpipe.report.results import ProductResult as ProductResult
+from artpipe.report.results import Status as Status
 from artpipe.run.batch import CampaignResult as CampaignResult
+from artpipe.run.batch import Progress as Progress
 from artpipe.run.batch import RunResult as RunResult
 from artpipe.run.batch import check_writable, collect
 from artpipe.run.batch import render_job as render_job
@@ -105,14 +114,14 @@ OUTPUT_FORMATS = WRITTEN  # the formats artpipe writes
 CUTOUT_MODES = MODES  # how product photos may be cut out (auto, model, never)
 
 
-def iter_job(job: Job, out_dir: Path, *, jobs: int | None = None) -> Iterator[Outcome]:
-    """Render a loaded job, yielding each product's outcome as it finishes."""
-    for _, outcome in render_all(plan(job, out_dir), LocalExecutor(jobs)):
-        yield outcome
+def iter_job(job: Job, out_dir: Path, *, jobs: int | None = None) -> Iterator[ProductResult]:
+    """Render a loaded job, yielding each product's result as it finishes."""
+    for _, result in render_all(plan(job, out_dir), LocalExecutor(jobs)):
+        yield result
 
 
 def run_job(job_file: Path, out_dir: Path, *, report: Path | None = None, jobs: int | None = None,
-            progress: Callable[[Outcome], None] | None = None) -> RunResult:
+            progress: Progress | None = None) -> RunResult:
     """Load, render and report a job file; the report lists items in job order."""
     return render_job(load_job(job_file), out_dir, report=report, jobs=jobs, progress=progress)
 
@@ -141,7 +150,7 @@ class NormalizePlan:
     options: NormalizeOptions
     fmt: str
     tasks: list[NormalizeTask]
-    known: list[tuple[int, Outcome]]  # (input index, outcome): ignored, duplicates, bad links
+    known: list[tuple[int, InputResult]]  # (input index, result): ignored, duplicates, bad links
 
     @property
     def total(self) -> int:
@@ -156,8 +165,8 @@ def plan_normalize(paths: list[Path], out_dir: Path, options: NormalizeOptions, 
     check_writable(out_dir)
     namer = Namer(settings().normalize.max_name_bytes)
     tasks: list[NormalizeTask] = []
-    known: list[tuple[int, Outcome]] = []
-    for index, source, decided in classify_sources(paths, out_dir, display):
+    known: list[tuple[int, InputResult]] = []
+    for index, source, decided in classify_sources(paths, out_dir):
         if decided is not None:
             known.append((index, decided))
             continue
@@ -167,11 +176,10 @@ def plan_normalize(paths: list[Path], out_dir: Path, options: NormalizeOptions, 
 
 
 def normalize_files(plan: NormalizePlan, *, report: Path | None = None, jobs: int | None = None,
-                    progress: Callable[[Outcome], None] | None = None) -> RunResult:
+                    progress: Progress | None = None) -> RunResult:
     """Carry out a normalize plan and write the report (default ``out_dir/report.json``)."""
     options = plan.options
-    stream = ((task.index, file_item(result)) for task, result in run_tasks(plan.tasks, normalize_file, jobs,
-                                                                            lost_normalized))
+    stream = ((task.index, result) for task, result in run_tasks(plan.tasks, normalize_file, jobs, lost_normalized))
     return collect(plan.known, stream, progress, report or plan.out_dir / "report.json", {
         "command": "normalize", "sources": [str(p) for p in plan.paths], "output": str(plan.out_dir),
         "options": {"trim": options.trim, "max_size": options.max_size, "white_backdrop": options.white_backdrop,
@@ -436,13 +444,13 @@ def preview_template(path: Path, sizes: list[str] | None = None, values: dict[st
 
 def main_images(paths: list[Path], out_dir: Path, presets: list[str], *, extra: Path | None = None,
                 jobs: int | None = None, report: Path | None = None,
-                progress: Callable[[Outcome], None] | None = None) -> RunResult:
+                progress: Progress | None = None) -> RunResult:
     """Render product photos straight into main-image presets (``OUT/<platform>/<preset>/<name>.jpg``), each
     checked on its bytes; the report lists every photo (ignored, duplicate and rejected ones too)."""
     _check_output_folder(paths, out_dir)
     check_writable(out_dir)
     planned = plan_main_images(paths, out_dir, presets, load_presets(extra))
-    stream = ((task.index, outcome) for task, outcome in render_all(plan(planned.job, out_dir), LocalExecutor(jobs)))
+    stream = ((task.index, result) for task, result in render_all(plan(planned.job, out_dir), LocalExecutor(jobs)))
     return collect(planned.known, stream, progress, report or out_dir / "report.json",
                     {"command": "main-image", "presets": presets, "output": str(out_dir)})
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from artpipe.ignore import ignored
-from artpipe.report.outcome import Outcome
+from artpipe.reasons import Reason
+from artpipe.report.results import Failure, InputResult, Status
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,8 @@ class Source:
 
     path: Path
     rel: PurePosixPath  # path below the folder it was found in (just the name for a file given directly)
-    status: str | None = None  # "ignored" or "rejected" when decided already
-    reason: str | None = None
+    status: Status | None = None  # IGNORED or REJECTED when decided already
+    reason: Reason | None = None
     message: str = ""
 
 
@@ -43,9 +44,10 @@ def _link_verdict(path: Path, root: Path, rel: PurePosixPath) -> Source | None:
         return None
     target = Path(os.path.realpath(path))
     if not target.exists():
-        return Source(path, rel, "rejected", "missing", "a link to a file that does not exist; copy the file itself")
+        return Source(path, rel, Status.REJECTED, Reason.MISSING,
+                      "a link to a file that does not exist; copy the file itself")
     if not target.is_relative_to(root.resolve()):
-        return Source(path, rel, "rejected", "unsupported",
+        return Source(path, rel, Status.REJECTED, Reason.UNSUPPORTED,
                       "a link pointing outside the folder is not followed; copy the file in instead")
     return None
 
@@ -58,7 +60,7 @@ def _special(path: Path, rel: PurePosixPath) -> Source | None:
         return None  # gone or unreadable: the safe open says which
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
-    return Source(path, rel, "rejected", "unsupported", "not a regular file (a pipe, socket or device); "
+    return Source(path, rel, Status.REJECTED, Reason.UNSUPPORTED, "not a regular file (a pipe, socket or device); "
                   "copy the image file itself")
 
 
@@ -73,7 +75,7 @@ def _walk(root: Path, exclude: Path | None) -> Iterator[Source]:
             rel = PurePosixPath(path.relative_to(root).as_posix())
             why = ignored(name)
             if why:
-                yield Source(path, rel, "ignored", None, f"{why}; not processed")
+                yield Source(path, rel, Status.IGNORED, None, f"{why}; not processed")
                 continue
             yield _link_verdict(path, root, rel) or _special(path, rel) or Source(path, rel)
 
@@ -88,32 +90,32 @@ def walk_sources(paths: Sequence[Path], exclude: Path | None = None) -> Iterator
         rel = PurePosixPath(path.name)
         why = ignored(path.name)
         if why:
-            yield Source(path, rel, "ignored", None, f"{why}; not processed")
+            yield Source(path, rel, Status.IGNORED, None, f"{why}; not processed")
         elif path.is_symlink() and not path.exists():
-            yield Source(path, rel, "rejected", "missing", "a link to a file that does not exist")
+            yield Source(path, rel, Status.REJECTED, Reason.MISSING, "a link to a file that does not exist")
         else:
             yield _special(path, rel) or Source(path, rel)
 
 
-def classify_sources(paths: Sequence[Path], exclude: Path | None,
-                 show: Callable[[Path], str]) -> Iterator[tuple[int, Source, Outcome | None]]:
-    """Every input below ``paths`` in order, with its index and, when it is not to be processed, the outcome
-    that says why: ignored, rejected without opening it, unreadable, or a byte-identical copy of an earlier one
-    (shown with ``show``)."""
-    seen: dict[str, str] = {}
+def classify_sources(paths: Sequence[Path],
+                     exclude: Path | None) -> Iterator[tuple[int, Source, InputResult | None]]:
+    """Every input below ``paths`` in order, with its index and, when it is not to be processed, the result
+    that says why: ignored, rejected without opening it, unreadable, or a byte-identical copy of an earlier one."""
+    seen: dict[str, Path] = {}
     for index, source in enumerate(walk_sources(paths, exclude=exclude)):
-        shown = show(source.path)
         if source.status is not None:
-            yield index, source, Outcome(shown, source.status, source.reason, source.message)
+            failure = Failure(source.reason, source.message) if source.reason is not None else None
+            yield index, source, InputResult(source.path, source.status, failure, source.message)
             continue
         try:
             content = digest(source.path)
         except OSError as exc:
-            yield index, source, Outcome(shown, "rejected", "missing", f"cannot read it ({exc.strerror})")
+            yield index, source, InputResult(source.path, Status.REJECTED,
+                                             Failure(Reason.MISSING, f"cannot read it ({exc.strerror})"))
             continue
         if content in seen:
-            yield index, source, Outcome(shown, "duplicate", None, f"same bytes as {seen[content]}; processed once")
+            yield index, source, InputResult(source.path, Status.DUPLICATE, same_as=seen[content])
             continue
-        seen[content] = shown
+        seen[content] = source.path
         yield index, source, None
 

@@ -19,8 +19,12 @@ from artpipe.config import Route, init_workspace, load_workspace
 from artpipe.errors import ConfigError
 from artpipe.files import TEMP_PREFIX, TEMP_SUFFIX
 from artpipe.inbox.ledger import Ledger
+from artpipe.inbox.process import Fate
 from artpipe.inbox.routes import route_for
 from artpipe.inbox.watch import Watcher
+from artpipe.paths import display
+from artpipe.reasons import Note, Reason, WarningKind
+from artpipe.report.results import Failure, OutputResult, ProductResult, Status
 
 from conftest import Proc, alive, descendants, end_processes, naming
 from hostile import heic_claiming_1x1, jpeg_bytes, photo
@@ -360,21 +364,52 @@ def test_a_file_any_decoder_chokes_on_fails_alone(tmp_path: Path) -> None:
 
 def test_a_write_failure_pauses_instead_of_failing_the_file(tmp_path: Path) -> None:
     from artpipe.inbox.process import Processor
-    from artpipe.report.outcome import Outcome
     root = workspace(tmp_path)
     (root / "inbox" / "mug.jpg").write_bytes(jpeg_bytes(photo()))
     ws = load_workspace(root)
     ledger = Ledger(ws.state / "ledger.db")
     item = Processor(ws, ledger).prepare(ws.inbox / "mug.jpg", time.time())
-    full = Outcome("mug.jpg", "failed", "write", "outbox/mug/product-main-square.jpg: cannot write (No space left "
-                   "on device); check space and permissions of the output folder")
+    output = ws.outbox / "mug" / "product-main-square.jpg"
+    full = ProductResult(ws.inbox / "mug.jpg", "mug", Status.FAILED, outputs=(OutputResult(output, Failure(
+        Reason.WRITE, "cannot write (No space left on device); check space and permissions of the output folder",
+        output)),))
     settled = Processor(ws, ledger).settle(item, full)
-    assert settled.fate == "paused"
-    assert str(settled).startswith("paused: outbox/mug/product-main-square.jpg: cannot write (No space left on "
-                                   "device)")
+    assert settled.fate is Fate.PAUSED
+    assert str(settled).startswith(f"paused: {display(output)}: cannot write (No space left on device)")
     assert (root / "inbox" / "mug.jpg").is_file()  # not failed: tried again once there is room
     assert not (root / "failed").exists() or not any((root / "failed").iterdir())
     assert ledger.counts()["processing"] == 0
+    ledger.close()
+
+
+def test_a_rendered_file_is_settled_from_its_typed_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Outputs in a folder whose name has a colon and spaces, the watcher working in another folder: the files
+    # are made durable and recorded by their real paths, never by a display string read back.
+    from artpipe.inbox.process import Processor
+    root = workspace(tmp_path)
+    (root / "inbox" / "mug.jpg").write_bytes(jpeg_bytes(photo()))
+    monkeypatch.chdir(tmp_path)
+    ws = load_workspace(root)
+    ledger = Ledger(ws.state / "ledger.db")
+    item = Processor(ws, ledger).prepare(ws.inbox / "mug.jpg", time.time())
+    folder = ws.outbox / "acme: spring sale" / "mug 1"
+    folder.mkdir(parents=True)
+    outputs = tuple(OutputResult(folder / name, warnings=(Note(WarningKind.TEXT_TRUNCATED, "headline@m"),))
+                    for name in ("a b.jpg", "c: d.jpg"))
+    for out in outputs:
+        out.path.write_bytes(b"x")
+    done = ProductResult(ws.inbox / "mug.jpg", "mug", Status.OK, outputs=outputs,
+                         warnings=(Note(WarningKind.DARK, "mean_31<40"),), elapsed_ms=12.0)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    settled = Processor(ws, ledger).settle(item, done)
+    assert settled.fate is Fate.RENDERED
+    assert str(settled).startswith("rendered: mug.jpg: 2 outputs in 12 ms, done ")
+    assert (root / "archive" / "mug.jpg").is_file()
+    recorded, message = ledger.db.execute("SELECT outputs, message FROM inputs WHERE state='done'").fetchone()
+    assert json.loads(recorded) == [display(o.path) for o in outputs]
+    assert message == "dark:mean_31<40, text_truncated:headline@m"
     ledger.close()
 
 

@@ -6,12 +6,16 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from PIL import Image
 
 from artpipe.cli.commands import main
 from artpipe.imaging.checks import check_bytes
 from artpipe.presets import load_presets
+from artpipe.report.proofview import read_proof
+from artpipe.report.results import Status
+from artpipe.run.batch import run_request
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -99,3 +103,25 @@ def test_request_file_names_are_configurable(tmp_path: Path) -> None:
     page = (root / "proof.html").read_text(encoding="utf-8")
     assert "Tmall white-background image (白底图), 800x800" in page
     assert "JD main image, 800x800" in page
+
+
+def test_the_proof_is_read_from_real_paths_from_any_working_folder(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # Rendered from one folder into an output folder whose name has a colon and a space, then read (as the
+    # studio does) by a process working in another folder: the report's outputs are shown relative to the
+    # first, so a proof that turned them back into paths would find no image at all.
+    shutil.copytree(SAMPLES, tmp_path / "samples")
+    request = tmp_path / "samples" / "requests" / "one.yaml"
+    request.write_text("campaign: spring one\npresets: [tmall.white_bg, jd.main]\n"
+                       "products:\n  - {sku: mug-01, product: ../photos/mug-sideways.jpg}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    campaign = run_request(Path("samples/requests/one.yaml"), Path("out: dir"), jobs=1)
+    assert [o["outputs"] for o in json.loads((campaign.root / "report.json").read_text())["items"]] == [
+        ["out: dir/spring one/tmall/tmall.white_bg/mug-01.jpg", "out: dir/spring one/jd/jd.main/mug-01.jpg"]]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    proof = read_proof(tmp_path / "out: dir" / "spring one")
+    assert [s.rel for s in proof.shots] == ["tmall/tmall.white_bg/mug-01.jpg", "jd/jd.main/mug-01.jpg"]
+    assert [(p.sku, p.status, p.made) for p in proof.products] == [("mug-01", Status.OK, True)]
+    assert all(s.size.endswith(" KB") and s.passed is not None for s in proof.shots)

@@ -15,6 +15,7 @@ from artpipe.api import (
     OUTPUT_FORMATS,
     Cutout,
     NormalizeOptions,
+    ProductResult,
     bundled_template_list,
     command,
     copy_template,
@@ -117,11 +118,11 @@ def render(job: Path, out_dir: Path, report: Path | None, jobs: int | None, quie
                                                     cache=cache, force=force, executor=runner,
                                                     keep_photos=keep_photos))
     s = result.summary
-    kept = sum(1 for o in result.outcomes if o.extra.get("cached"))
-    click.echo(f"rendered {count(s['outputs'], 'output')} from {s['ok']} of {count(len(result.outcomes), 'product')}"
+    kept = sum(1 for r in result.results if isinstance(r, ProductResult) and r.cached)
+    click.echo(f"rendered {count(s['outputs'], 'output')} from {s['ok']} of {count(len(result.results), 'product')}"
                f"{f' ({kept} up to date, kept)' if kept else ''}; "
                f"failed {s['rejected'] + s['failed']}, skipped {s['ignored'] + s['duplicate']}"
-               f"{warnings_note(result.outcomes)}; {result.seconds:.1f} s; report: {result.report}")
+               f"{warnings_note(result.results)}; {result.seconds:.1f} s; report: {result.report}")
     sys.exit(EXIT_OK if result.ok else EXIT_FAILED)
 
 
@@ -159,7 +160,7 @@ def normalize(sources: tuple[Path, ...], out_dir: Path, report: Path | None, tri
     result = with_progress(plan.total, "normalizing", quiet,
                             lambda step: normalize_files(plan, report=report, jobs=jobs, progress=step))
     s = result.summary
-    click.echo(f"normalized {s['ok']} of {len(result.outcomes)} inputs; rejected {s['rejected']}, "
+    click.echo(f"normalized {s['ok']} of {len(result.results)} inputs; rejected {s['rejected']}, "
                f"failed {s['failed']}, ignored {s['ignored']}, duplicates {s['duplicate']}; "
                f"{result.seconds:.1f} s; report: {result.report}")
     sys.exit(EXIT_OK if result.ok else EXIT_FAILED)

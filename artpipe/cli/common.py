@@ -13,7 +13,8 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from artpipe.errors import ConfigError
-from artpipe.report.outcome import Outcome, what_went_wrong
+from artpipe.report.outcome import problem_line
+from artpipe.report.results import ItemResult, Status
 from artpipe.run.executors import DaskExecutor
 
 T = TypeVar("T")
@@ -100,7 +101,8 @@ def fail_config(exc: ConfigError, nothing: str = "nothing was rendered") -> NoRe
 PROGRESS_LINE_SECONDS = 10.0  # when stderr is not a terminal (CI logs): a plain line this often
 
 
-def with_progress(total: int | None, label: str, quiet: bool, run: Callable[[Callable[[Outcome], None]], T]) -> T:
+def with_progress(total: int | None, label: str, quiet: bool,
+                  run: Callable[[Callable[[ItemResult], None]], T]) -> T:
     """Run with a progress bar (rate and ETA) on a terminal, plain periodic lines elsewhere (CI logs), neither
     with ``quiet``; problems are printed as they happen, one line each. ``total`` None: not known beforehand
     (lines only, with the count so far)."""
@@ -110,12 +112,12 @@ def with_progress(total: int | None, label: str, quiet: bool, run: Callable[[Cal
     done = 0
     with click.progressbar(length=total or 1, label=label, file=sys.stderr, show_pos=True, show_eta=True,
                            hidden=not show) as bar:
-        def step(outcome: Outcome) -> None:
+        def step(result: ItemResult) -> None:
             nonlocal done, last
             bar.update(1)
             done += 1
-            if outcome.status in ("rejected", "failed"):
-                click.echo(f"\n{problem_line(outcome)}" if show else problem_line(outcome), err=True)
+            if result.status in (Status.REJECTED, Status.FAILED):
+                click.echo(f"\n{problem_line(result)}" if show else problem_line(result), err=True)
             now = time.monotonic()
             if lines and (now - last >= PROGRESS_LINE_SECONDS or done == total):
                 last = now
@@ -125,11 +127,6 @@ def with_progress(total: int | None, label: str, quiet: bool, run: Callable[[Cal
             return run(step)
         except ConfigError as exc:
             fail_config(exc)
-
-
-def problem_line(outcome: Outcome) -> str:
-    """One failed or rejected item, after its status (see report.what_went_wrong)."""
-    return f"{outcome.status}: {what_went_wrong(outcome)}"
 
 
 def progress_line(label: str, done: int, total: int, seconds: float) -> str:

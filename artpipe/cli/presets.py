@@ -11,9 +11,11 @@ import click
 from artpipe.api import (
     APPROVED,
     Catalog,
+    ProductResult,
     approve_campaign,
     check_files,
     count,
+    display,
     main_images,
     num,
     preset_catalog,
@@ -117,10 +119,9 @@ def request(request_file: Path, out_dir: Path, jobs: int | None, quiet: bool, ex
     campaign = with_progress(None, "rendering", quiet, lambda step: run_request(
         request_file, out_dir, jobs=jobs, presets=extra, progress=step))
     result, root = campaign.run, campaign.root
-    checks = [c for o in result.outcomes for c in o.checks]
-    failing = sum(1 for c in checks if not c.passed)
-    click.echo(f"{root}: {count(result.summary['outputs'], 'file')} for {count(len(result.outcomes), 'product')}, "
-               f"{failing} failing a rule{warnings_note(result.outcomes)}; proof: {root / 'proof.html'}")
+    failing = sum(1 for p in campaign.products for c in p.checks if not c.passed)
+    click.echo(f"{root}: {count(result.summary['outputs'], 'file')} for {count(len(result.results), 'product')}, "
+               f"{failing} failing a rule{warnings_note(result.results)}; proof: {root / 'proof.html'}")
     if campaign.changes is not None:
         moved = [c for c in campaign.changes if c.state != "unchanged"]
         click.echo(f"since approval ({campaign.approved_at}): "
@@ -155,15 +156,15 @@ def main_image(sources: tuple[Path, ...], out_dir: Path, names: tuple[str, ...],
     result = with_progress(None, "main images", quiet, lambda step: main_images(
         list(sources), out_dir, list(names), extra=extra, jobs=jobs, report=report, progress=step))
     failing = 0
-    for outcome in result.outcomes:
-        for c in outcome.checks:
-            if not c.passed:
+    for product in (r for r in result.results if isinstance(r, ProductResult)):
+        for out in product.written:
+            if out.check is not None and not out.check.passed:
                 failing += 1
-                rules = "; ".join(f"{r.rule}: {r.measured} (limit {r.limit})" for r in c.failing)
-                click.echo(f"FAIL {c.output}: {c.preset}: {rules}", err=True)
+                rules = "; ".join(f"{r.rule}: {r.measured} (limit {r.limit})" for r in out.check.failing)
+                click.echo(f"FAIL {display(out.path)}: {out.check.preset}: {rules}", err=True)
     s = result.summary
-    click.echo(f"main images: {count(s['outputs'], 'file')} from {s['ok']} of {count(len(result.outcomes), 'photo')}, "
-               f"{failing} failing a rule{warnings_note(result.outcomes)}; report: {result.report}")
+    click.echo(f"main images: {count(s['outputs'], 'file')} from {s['ok']} of {count(len(result.results), 'photo')}, "
+               f"{failing} failing a rule{warnings_note(result.results)}; report: {result.report}")
     sys.exit(EXIT_OK if result.ok and not failing else EXIT_FAILED)
 
 

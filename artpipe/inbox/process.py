@@ -25,10 +25,11 @@ from artpipe.inbox.routes import route_for
 from artpipe.layers.template import load_template
 from artpipe.naming import output_name, safe_part
 from artpipe.outformats import named
-from artpipe.paths import UnsafePath, command, inside
+from artpipe.paths import UnsafePath, command, display, inside
 from artpipe.products import Product
-from artpipe.reasons import Reason
-from artpipe.report.outcome import Outcome, count, what_went_wrong
+from artpipe.reasons import Reason, tokens
+from artpipe.report.outcome import count, said, what_went_wrong
+from artpipe.report.results import ProductResult, Status, problem_of, written_of
 from artpipe.run.batch import run_request
 from artpipe.run.jobs import RenderSpec, Task
 from artpipe.sources import digest
@@ -242,28 +243,29 @@ class Processor:
             more = f" (+{len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
             return self._fail(item, "config", f"{exc.problems[0]}{more}",
                               "fix the request (artpipe validate shows every problem), then: " + self._retry)
-        result = campaign.run
-        outputs = [o for outcome in result.outcomes for o in outcome.outputs]
-        if not outputs:
-            first = next((o for o in result.outcomes if o.status != "ok"), None)
-            reason, message = (first.reason or "render", what_went_wrong(first)) if first else \
-                ("render", "the request has no products")
+        results = campaign.run.results
+        written = [p for r in results for p in written_of(r)]
+        if not written:
+            first = next((r for r in results if r.status is not Status.OK), None)
+            problem = problem_of(first) if first is not None else None
+            reason = problem.reason if problem is not None else "render"
+            message = what_went_wrong(first) if first is not None else "the request has no products"
             return self._fail(item, reason, message, "fix the request or its photos, then: " + self._retry)
-        failing = sum(1 for o in result.outcomes for c in o.checks if not c.passed)
-        not_ok = [o for o in result.outcomes if o.status != "ok"]
-        summary = (f"{count(len(outputs), 'file')} for {count(len(result.outcomes), 'product')}, "
+        failing = sum(1 for r in results if isinstance(r, ProductResult) for c in r.checks if not c.passed)
+        not_ok = [r for r in results if r.status is not Status.OK]
+        summary = (f"{count(len(written), 'file')} for {count(len(results), 'product')}, "
                    f"{len(not_ok)} failed, {failing} failing a rule; proof: {campaign.root / 'proof.html'}")
         if campaign.changes is not None:
             moved = sum(1 for c in campaign.changes if c.state != "unchanged")
             summary += f"; {moved} of {len(campaign.changes)} changed since approval"
-        for folder in {Path(o).parent for o in outputs} | {campaign.root}:
-            fsync_dir(folder if folder.is_absolute() else Path.cwd() / folder)
+        for folder in {p.parent for p in written} | {campaign.root}:
+            fsync_dir(folder)
         dest = move_into(item.path, self.ws.archive, Path(item.rel))
-        self.ledger.finish(item.row, "done", outputs=outputs, moved_to=str(dest), message=summary,
-                           latency_ms=(time.time() - item.stable_at) * 1000)
+        self.ledger.finish(item.row, "done", outputs=[display(p) for p in written], moved_to=str(dest),
+                           message=summary, latency_ms=(time.time() - item.stable_at) * 1000)
         return Settled(Fate.REQUEST, item.rel, f"request: {item.rel}: {summary}")
 
-    def settle(self, item: Pending, outcome: Outcome | None) -> Settled:
+    def settle(self, item: Pending, result: ProductResult | None) -> Settled:
         """Archive or fail the input after its outputs are durable."""
         started = item.stable_at
         if not item.path.exists():  # deleted or renamed while it was being rendered: nothing left to move
@@ -282,25 +284,28 @@ class Processor:
                                moved_to=str(dest))
             return Settled(Fate.DUPLICATE, item.rel,
                            f"duplicate: {item.rel} (same bytes as an earlier input; archived)")
-        assert outcome is not None
-        if outcome.reason == Reason.WRITE:
+        assert result is not None
+        problem = result.problem
+        if problem is not None and problem.reason is Reason.WRITE:
             # Not the file's fault (disk full, outbox gone): keep it in the inbox and pause.
             self.ledger.abandon(item.row)
             return Settled(Fate.PAUSED, item.rel,
-                           f"paused: {outcome.message}; {item.rel} stays in the inbox and is tried again")
-        if outcome.status != "ok":
-            return self._fail(item, outcome.reason or "render", outcome.message, "fix it, then: " + self._retry)
-        for folder in {Path(o).parent for o in outcome.outputs}:
-            fsync_dir(folder if folder.is_absolute() else Path.cwd() / folder)
+                           f"paused: {said(result)}; {item.rel} stays in the inbox and is tried again")
+        if result.status is not Status.OK:
+            return self._fail(item, problem.reason if problem is not None else "render", said(result),
+                              "fix it, then: " + self._retry)
+        written = written_of(result)
+        for folder in {p.parent for p in written}:
+            fsync_dir(folder)
         latency = (time.time() - started) * 1000
         dest = move_into(item.path, self.ws.archive, Path(item.rel))
         self._move_sidecar(item, self.ws.archive)
-        self.ledger.finish(item.row, "done", outputs=list(outcome.outputs), moved_to=str(dest), latency_ms=latency,
-                           message=", ".join(outcome.warnings))
+        self.ledger.finish(item.row, "done", outputs=[display(p) for p in written], moved_to=str(dest),
+                           latency_ms=latency, message=", ".join(tokens(result.notes)))
         # The render's own time, not the wait in the queue behind other files: that is the latency, said apart.
-        took = outcome.extra.get("elapsed_ms")
-        rendered = f" in {took:.0f} ms" if isinstance(took, (int, float)) else ""
-        return Settled(Fate.RENDERED, item.rel, f"rendered: {item.rel}: {count(len(outcome.outputs), 'output')}"
+        took = result.elapsed_ms
+        rendered = f" in {took:.0f} ms" if took is not None else ""
+        return Settled(Fate.RENDERED, item.rel, f"rendered: {item.rel}: {count(len(written), 'output')}"
                        f"{rendered}, done {latency:.0f} ms after it settled")
 
     @property

@@ -39,7 +39,7 @@ from artpipe.inbox.process import (
 )
 from artpipe.inbox.settle import UNKNOWN_FACTOR, Settler, Settling
 from artpipe.reasons import Reason
-from artpipe.report.outcome import Outcome
+from artpipe.report.results import ProductResult, Status
 from artpipe.run.executors import Executor, LocalExecutor, render_all
 from artpipe.run.pool import default_jobs
 from artpipe.sources import walk_sources
@@ -91,12 +91,12 @@ def candidates(ws: Workspace) -> tuple[list[Path], list[tuple[Path, str]]]:
     files, refused = [], []
     kit = kit_files(ws)
     for source in walk_sources([ws.inbox]):
-        if source.status == "ignored" or source.path.name == MERCHANT_FILE or source.path.resolve() in kit:
+        if source.status is Status.IGNORED or source.path.name == MERCHANT_FILE or source.path.resolve() in kit:
             continue
         rel = PurePosixPath(source.path.relative_to(ws.inbox).as_posix())
         if is_request_material(rel) or (source.path.suffix.lower() in SIDECAR_SUFFIXES and not is_request(rel)):
             continue
-        if source.status == "rejected":
+        if source.status is Status.REJECTED:
             refused.append((source.path, source.message))
         else:
             files.append(source.path)
@@ -220,20 +220,21 @@ class Watcher:
             self._report(self._settle(item, None))
         tasks = [i.task for i in items if i.task is not None]
         executor = self.executor or LocalExecutor(self.workers or default_jobs(), self.ws.timeout_seconds)
-        for task, outcome in render_all(tasks, executor):
-            self._report(self._settle(by_row[task.index], outcome))
+        for task, result in render_all(tasks, executor):
+            self._report(self._settle(by_row[task.index], result))
         for item in (i for i in items if i.request):
             self._report(self._settle(item, None))
         return len(items)
 
-    def _settle(self, item: Pending, outcome: Outcome | None) -> Settled:
+    def _settle(self, item: Pending, result: ProductResult | None) -> Settled:
         """Account for an item; a move that fails (permissions, a locked file) is retried on a later pass."""
-        if outcome is not None and outcome.reason == Reason.WRITE:  # the outbox cannot be written: paused
+        problem = result.problem if result is not None else None
+        if problem is not None and problem.reason is Reason.WRITE:  # the outbox cannot be written: paused
             self.stuck[item.rel] = self.stuck.get(item.rel, 0) + 1
         try:
             if item.request:
                 return self.processor.render_request(item, self.workers or default_jobs())
-            return self.processor.settle(item, outcome)
+            return self.processor.settle(item, result)
         except OSError as exc:
             self.ledger.abandon(item.row)
             self.stuck[item.rel] = self.stuck.get(item.rel, 0) + 1

@@ -1,19 +1,34 @@
-"""Report items (``Outcome``) made from a worker's typed results, and the JSON report every input-processing
-command writes. Paths become display strings here and nowhere else."""
+"""The edge where typed results become words: report items (``Outcome``, a view of one ``ItemResult``), the
+JSON report every input-processing command writes, and the lines the console prints. Paths become display
+strings here and nowhere else; everything before this module passes ``results`` types."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from artpipe.files import write_text_atomic
 from artpipe.paths import display
-from artpipe.reasons import Note, Reason, WarningKind, tokens
-from artpipe.report.results import Encoded, Failure, FileResult, OutputCheck, ProductResult, Status
+from artpipe.reasons import Reason, tokens
+from artpipe.report.results import (
+    Encoded,
+    Failure,
+    FileResult,
+    InputResult,
+    ItemResult,
+    OutputCheck,
+    ProductResult,
+    Status,
+    notes_of,
+    written_of,
+)
+
+if TYPE_CHECKING:
+    from artpipe.approval import Change
 
 STATUSES = tuple(str(s) for s in Status)  # item statuses, part of the report contract (see results.Status)
 
@@ -48,7 +63,7 @@ class Outcome:
 
     @classmethod
     def from_json(cls, data: dict[str, Any], **extra: Any) -> Outcome:
-        """An item read back from a report (``extra`` added, e.g. cached=True)."""
+        """An item read back from a report (``extra`` added), for tools that read reports."""
         typed = ("input", "status", "reason", "message", "outputs", "warnings", "encoded", "checks", "errors")
         rest = {k: v for k, v in data.items() if k not in typed}
         return cls(str(data["input"]), str(data["status"]), data.get("reason"), str(data.get("message") or ""),
@@ -59,15 +74,41 @@ class Outcome:
 
 
 Show = Callable[[Path], str]  # a path as this report shows it
+Approvals = Mapping[Path, "Change"]  # a campaign's outputs (resolved) compared with their approved versions
 
 
-def what_went_wrong(outcome: Outcome) -> str:
-    """A failed or rejected item in one line: a render failure already names its product's line in the job
+def item(result: ItemResult, show: Show = display, approvals: Approvals | None = None) -> Outcome:
+    """The report item of any input; with ``approvals`` (a campaign compared with its approved set), the
+    state of each of its outputs as ``approval``."""
+    if isinstance(result, ProductResult):
+        return product_item(result, show, approvals)
+    view = file_item(result, show) if isinstance(result, FileResult) else input_item(result, show)
+    return view if approvals is None else replace(view, extra={**view.extra, "approval": []})
+
+
+def what_went_wrong(result: ItemResult, show: Show = display) -> str:
+    """A failed or rejected input in one line: a render failure already names its product's line in the job
     (``job.yaml:4: mug-01: promo-banner: layer price at size wide: ...``, as validate says it), which says
     more than the photo; anything else is about its input, named first."""
-    if outcome.reason == Reason.RENDER:
-        return outcome.message
-    return f"{outcome.input}: {outcome.message}"
+    view = item(result, show)
+    if view.reason == Reason.RENDER:
+        return view.message
+    return f"{view.input}: {view.message}"
+
+
+def problem_line(result: ItemResult, show: Show = display) -> str:
+    """One failed or rejected input as the console prints it: ``rejected: photos/a.jpg: the file is cut short``."""
+    return f"{result.status}: {what_went_wrong(result, show)}"
+
+
+def said(result: ItemResult, show: Show = display) -> str:
+    """What the report item says of an input (``message``): why it failed, or what it made."""
+    return item(result, show).message
+
+
+def name_of(result: ItemResult, show: Show = display) -> str:
+    """How people know an input: a product by its sku, any other input by its file."""
+    return result.sku if isinstance(result, ProductResult) else show(result.input)
 
 
 def told(failure: Failure, show: Show = display) -> str:
@@ -75,7 +116,7 @@ def told(failure: Failure, show: Show = display) -> str:
     return f"{show(failure.path)}: {failure.message}" if failure.path is not None else failure.message
 
 
-def product_item(result: ProductResult, show: Show = display) -> Outcome:
+def product_item(result: ProductResult, show: Show = display, approvals: Approvals | None = None) -> Outcome:
     """The report item of a rendered (or rejected, or lost) product."""
     name = show(result.input) if result.input is not None else result.sku
     extra: dict[str, Any] = {"sku": result.sku}
@@ -94,23 +135,21 @@ def product_item(result: ProductResult, show: Show = display) -> Outcome:
         extra["fonts"] = fonts  # which faces drew each text layer
     if result.cached:
         extra["cached"] = True
-    warnings = list(result.warnings)
-    for out in result.written:
-        warnings.extend(w for w in out.warnings if w not in warnings)
-        if out.check is not None:
-            warnings.extend(Note(WarningKind.CHECK_FAILED, f"{out.check.preset}:{c.rule}") for c in out.check.failing)
-    said = tuple(tokens(warnings))  # typed until here: spelt as report.json spells them
     written = result.written
+    if approvals is not None:
+        extra["approval"] = [{"output": show(o.path), "state": c.state, "diff": c.diff} for o in written
+                             if (c := approvals.get(o.path.resolve())) is not None]
+    warned = tuple(tokens(result.notes))  # typed until here: spelt as report.json spells them
     outputs = tuple(show(o.path) for o in written)
     encoded = tuple(replace(o.encoded, output=show(o.path)) for o in written if o.encoded is not None)
     checks = tuple(replace(o.check, output=show(o.path)) for o in written if o.check is not None)
     errors = tuple(told(f, show) for f in result.failures)
     failure = result.failure or (result.failures[0] if errors else None)
     if failure is None:
-        return Outcome(name, str(result.status), None, count(len(outputs), "output"), outputs, said, extra,
+        return Outcome(name, str(result.status), None, count(len(outputs), "output"), outputs, warned, extra,
                        encoded, checks)
     more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-    return Outcome(name, str(result.status), failure.reason, told(failure, show) + more, outputs, said,
+    return Outcome(name, str(result.status), failure.reason, told(failure, show) + more, outputs, warned,
                    extra, encoded, checks, errors if errors else ())
 
 
@@ -126,28 +165,37 @@ def file_item(result: FileResult, show: Show = display) -> Outcome:
                    (show(result.output),) if result.output else (), tuple(tokens(result.warnings)), extra)
 
 
+def input_item(result: InputResult, show: Show = display) -> Outcome:
+    """The report item of an input decided without opening it (ignored, a duplicate, a dangling link)."""
+    if result.failure is not None:
+        return Outcome(show(result.input), str(result.status), result.failure.reason, told(result.failure, show))
+    message = f"same bytes as {show(result.same_as)}; processed once" if result.same_as is not None else result.note
+    return Outcome(show(result.input), str(result.status), None, message)
+
+
 def count(n: int, noun: str) -> str:
     """``1 file``, ``12 files``: for summary lines."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def warnings_note(outcomes: Iterable[Outcome]) -> str:
+def warnings_note(results: Iterable[ItemResult]) -> str:
     """For a summary line: ``, 16 warnings (see the report)``, or nothing when there are none."""
-    n = sum(len(o.warnings) for o in outcomes)
+    n = sum(len(notes_of(r)) for r in results)
     return f", {count(n, 'warning')} (see the report)" if n else ""
 
 
-def summarize(outcomes: Iterable[Outcome]) -> dict[str, int]:
+def summarize(results: Iterable[ItemResult]) -> dict[str, int]:
     """Counts per status plus the number of files written."""
-    items = list(outcomes)
-    counts = Counter(o.status for o in items)
-    summary = {status: counts.get(status, 0) for status in STATUSES}
-    summary["outputs"] = sum(len(o.outputs) for o in items)
+    items = list(results)
+    counts = Counter(r.status for r in items)
+    summary = {str(status): counts.get(status, 0) for status in Status}
+    summary["outputs"] = sum(len(written_of(r)) for r in items)
     return summary
 
 
-def write_report(path: Path, outcomes: Iterable[Outcome], meta: dict[str, Any]) -> None:
-    """Write ``{"items": [...], "summary": {...}, ...meta}`` atomically."""
-    items = list(outcomes)
-    doc = {**meta, "summary": summarize(items), "items": [o.to_json() for o in items]}
+def write_report(path: Path, results: Iterable[ItemResult], meta: dict[str, Any], *,
+                 approvals: Approvals | None = None, show: Show = display) -> None:
+    """Write ``{"items": [...], "summary": {...}, ...meta}`` atomically (``approvals``: see ``item``)."""
+    items = list(results)
+    doc = {**meta, "summary": summarize(items), "items": [item(r, show, approvals).to_json() for r in items]}
     write_text_atomic(path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")

@@ -14,10 +14,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from PIL import Image, ImageDraw
 
 from artpipe.imaging.formats import mime_of
-from artpipe.report.outcome import Outcome
 from artpipe.report.pagefonts import embed_fonts
 from artpipe.report.proofview import approval, read_proof
-from artpipe.report.results import OutputCheck
+from artpipe.report.results import ProductResult
 from artpipe.template.layout import resolve_box
 from artpipe.template.model import Template
 from artpipe.text.fonts import get_font
@@ -99,18 +98,18 @@ def _pages() -> Environment:
     return Environment(loader=PackageLoader("artpipe", "pages"), autoescape=select_autoescape(default=True))
 
 
-def proof_sheet(outcomes: list[Outcome], *, thumb: int = 260) -> Image.Image:
+def proof_sheet(products: list[ProductResult], *, thumb: int = 260) -> Image.Image:
     """A contact sheet for chat apps: every output as a captioned thumbnail (PASS/FAIL when checked)."""
     tiles: list[tuple[str, Image.Image]] = []
-    for outcome in outcomes:
-        checks: dict[str, OutputCheck] = {c.output: c for c in outcome.checks}
-        for output in outcome.outputs:
-            with Image.open(output) as opened:
+    for product in products:
+        for output in product.written:
+            with Image.open(output.path) as opened:
                 small = opened.convert("RGB")
             small.thumbnail((thumb, thumb))
-            verdict = "" if output not in checks else (" PASS" if checks[output].passed else " FAIL")
-            slot = checks[output].preset if output in checks else Path(output).parent.name
-            tiles.append((f"{outcome.extra.get('sku', '')} · {slot}{verdict}", small))
+            check = output.check
+            verdict = "" if check is None else (" PASS" if check.passed else " FAIL")
+            slot = check.preset if check is not None else output.path.parent.name
+            tiles.append((f"{product.sku} · {slot}{verdict}", small))
     font = get_font("sans", "regular", 14)
     cols = max(1, min(6, len(tiles)))
     cell_w, cell_h = thumb + 16, thumb + 40

@@ -1,6 +1,6 @@
-"""Running a loaded job or a request to the end: every product on the executor, the outcomes in input order,
-the JSON report; for a request also its proof page and what changed since approval. The API and the watched
-inbox both run work through here."""
+"""Running a loaded job or a request to the end: every product on the executor, the typed results in input
+order, the JSON report; for a request also its proof page and what changed since approval. The API and the
+watched inbox both run work through here."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from pathlib import Path
 from artpipe.approval import STATES, Change, approved, compare
 from artpipe.errors import ConfigError, Problem
 from artpipe.files import writable_folder, write_png, write_text_atomic
-from artpipe.report.outcome import Outcome, product_item, summarize, write_report
+from artpipe.report.outcome import Outcome, item, summarize, write_report
 from artpipe.report.proof import proof_page, proof_sheet
-from artpipe.report.results import ProductResult
+from artpipe.report.proofview import RECORD, record_json
+from artpipe.report.results import SETTLED, ItemResult, ProductResult
 from artpipe.run.executors import Executor, LocalExecutor
 from artpipe.run.incremental import Cache
 from artpipe.run.jobs import Job, plan
@@ -23,44 +24,52 @@ from artpipe.run.requests import load_request
 from artpipe.run.tasks import render_product
 from artpipe.version import __version__
 
+Progress = Callable[[ItemResult], None]  # told of each input as it is done
+
 
 @dataclass
 class RunResult:
-    """What a finished run produced."""
+    """What a finished run produced: one typed result per input, in input order."""
 
-    outcomes: list[Outcome] = field(default_factory=list)
+    results: list[ItemResult] = field(default_factory=list)
     seconds: float = 0.0
     report: Path | None = None
 
     @property
     def summary(self) -> dict[str, int]:
-        return summarize(self.outcomes)
+        return summarize(self.results)
 
     @property
     def ok(self) -> bool:
-        return all(o.status in ("ok", "ignored", "duplicate") for o in self.outcomes)
+        return all(r.status in SETTLED for r in self.results)
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        """The report's items (display strings), as earlier versions of the API returned them; artpipe itself
+        reads ``results``."""
+        return [item(r) for r in self.results]
 
 
-def collect(known: list[tuple[int, Outcome]], stream: Iterable[tuple[int, Outcome]],
-             progress: Callable[[Outcome], None] | None, report: Path, meta: dict[str, object]) -> RunResult:
-    """Gather outcomes (reporting each as it comes), order them by input, write the report.
+def collect(known: Iterable[tuple[int, ItemResult]], stream: Iterable[tuple[int, ItemResult]],
+            progress: Progress | None, report: Path, meta: dict[str, object]) -> RunResult:
+    """Gather results (reporting each as it comes), order them by input, write the report.
 
-    ``known`` holds outcomes decided without running anything (ignored files, duplicates).
+    ``known`` holds results decided without running anything (ignored files, duplicates).
     """
     started = time.perf_counter()
-    indexed: list[tuple[int, Outcome]] = []
-    for index, outcome in chain(known, stream):
-        indexed.append((index, outcome))
+    indexed: list[tuple[int, ItemResult]] = []
+    for index, result in chain(known, stream):
+        indexed.append((index, result))
         if progress is not None:
-            progress(outcome)
-    result = RunResult([o for _, o in sorted(indexed, key=lambda pair: pair[0])], report=report)
-    result.seconds = time.perf_counter() - started
+            progress(result)
+    run = RunResult([r for _, r in sorted(indexed, key=lambda pair: pair[0])], report=report)
+    run.seconds = time.perf_counter() - started
     try:
-        write_report(report, result.outcomes, {"artpipe": __version__, **meta, "seconds": round(result.seconds, 3)})
+        write_report(report, run.results, {"artpipe": __version__, **meta, "seconds": round(run.seconds, 3)})
     except OSError as exc:
         raise ConfigError([Problem(str(report), 0, 0, "", f"cannot write the report ({exc.strerror or exc})",
                                    "free some space or fix the folder's permissions, then run again")]) from None
-    return result
+    return run
 
 
 def check_writable(out_dir: Path) -> None:
@@ -72,7 +81,7 @@ def check_writable(out_dir: Path) -> None:
 
 
 def render_job(job: Job, out_dir: Path, *, report: Path | None = None, jobs: int | None = None,
-               progress: Callable[[Outcome], None] | None = None, timeout: float | None = None,
+               progress: Progress | None = None, timeout: float | None = None,
                cache: Path | None = None, force: bool = False, executor: Executor | None = None,
                keep_photos: bool = False) -> RunResult:
     """Render a loaded job into ``out_dir`` and write its JSON report (default ``out_dir/report.json``).
@@ -92,12 +101,10 @@ def render_job(job: Job, out_dir: Path, *, report: Path | None = None, jobs: int
         if keep_photos and cache is not None:
             tasks = [replace(t, assets=cache / "photos") for t in tasks]
     runs = (executor or LocalExecutor(jobs, timeout)).map(tasks, render_product)
-    stream = ((task.index, product_item(result if records is None else records.finish(full[task.index], task,
-                                                                                         result)))
+    stream = ((task.index, result if records is None else records.finish(full[task.index], task, result))
               for task, result in runs)
-    result = collect([(i, product_item(r)) for i, r in kept], stream, progress, report or out_dir / "report.json",
-                      {"command": "render", "job": str(job.path), "output": str(out_dir),
-                       "cached": len(kept)})
+    result = collect(kept, stream, progress, report or out_dir / "report.json",
+                     {"command": "render", "job": str(job.path), "output": str(out_dir), "cached": len(kept)})
     if records is not None:
         records.save()
     return result
@@ -112,23 +119,14 @@ class CampaignResult:
     changes: list[Change] | None  # None when the campaign was never approved
     approved_at: str = ""
 
-
-def _with_approval(outcomes: list[Outcome], changes: list[Change], root: Path) -> list[Outcome]:
-    """Each outcome with the approval state of each of its outputs (``approval`` in the report item)."""
-    by_output = {c.output: c for c in changes}
-    out = []
-    for outcome in outcomes:
-        states = []
-        for output in outcome.outputs:
-            change = by_output.get(Path(output).resolve().relative_to(root.resolve()).as_posix())
-            if change is not None:
-                states.append({"output": output, "state": change.state, "diff": change.diff})
-        out.append(replace(outcome, extra={**outcome.extra, "approval": states}))
-    return out
+    @property
+    def products(self) -> list[ProductResult]:
+        """The products' results, in the request's order."""
+        return [r for r in self.run.results if isinstance(r, ProductResult)]
 
 
 def run_request(path: Path, out_dir: Path, *, jobs: int | None = None, presets: Path | None = None,
-                progress: Callable[[Outcome], None] | None = None, timeout: float | None = None,
+                progress: Progress | None = None, timeout: float | None = None,
                 licensed: frozenset[str] = frozenset(), executor: Executor | None = None) -> CampaignResult:
     """Render a request into ``out_dir/<campaign>/``: outputs, report.json, proof.html and proof.png; when the
     campaign was approved, what changed since (with a visual diff of each change in ``changes/``). ``presets``:
@@ -141,12 +139,16 @@ def run_request(path: Path, out_dir: Path, *, jobs: int | None = None, presets: 
     changes = compare(root)
     meta: dict[str, object] = {"artpipe": __version__, "command": "request", "request": str(path),
                                "campaign": request.campaign, "output": str(root), "seconds": round(result.seconds, 3)}
-    if changes is not None and record is not None:
-        result.outcomes = _with_approval(result.outcomes, changes, root)
-        meta["approval"] = {"approved_at": record[0], **{state: [c.output for c in changes if c.state == state]
+    shown = changes if changes is not None and record is not None else None
+    if shown is not None and record is not None:
+        meta["approval"] = {"approved_at": record[0], **{state: [c.output for c in shown if c.state == state]
                                                           for state in STATES if state != "unchanged"},
-                            "unchanged": sum(1 for c in changes if c.state == "unchanged")}
-    write_report(root / "report.json", result.outcomes, meta)
+                            "unchanged": sum(1 for c in shown if c.state == "unchanged")}
+    approvals = {(root / c.output).resolve(): c for c in shown} if shown is not None else None
+    write_report(root / "report.json", result.results, meta, approvals=approvals)
+    campaign = CampaignResult(result, root, changes, record[0] if record else "")
+    # The proof reads this record (real paths, relative to the folder) rather than the report's display strings.
+    write_text_atomic(root / RECORD, record_json(root, campaign.products, shown))
     write_text_atomic(root / "proof.html", proof_page(root, request.campaign, request.merchant, request.deadline))
-    write_png(root / "proof.png", proof_sheet(result.outcomes))
-    return CampaignResult(result, root, changes, record[0] if record else "")
+    write_png(root / "proof.png", proof_sheet(campaign.products))
+    return campaign

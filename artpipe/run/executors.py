@@ -1,7 +1,7 @@
 """Where render tasks run: the local process pool (the default, nothing to start) or a Dask cluster.
 
-An executor takes the tasks and the worker function and yields ``(task, outcome)`` as tasks finish; the
-outcomes, the report and the cache rules are the same whichever runs them.
+An executor takes the tasks and the worker function and yields ``(task, result)`` as tasks finish; the
+results, the report and the cache rules are the same whichever runs them.
 
 With Dask (``pip install 'artpipe[dask]'``) the inputs and outputs either live on storage every worker sees
 at the same absolute paths (the default), or travel with the tasks (``ship_bytes``): the client sends each
@@ -21,7 +21,6 @@ from typing import Any, Protocol
 
 from artpipe.errors import ConfigError, Problem
 from artpipe.files import write_atomic
-from artpipe.report.outcome import Outcome, product_item
 from artpipe.report.results import ProductResult
 from artpipe.run.jobs import Task
 from artpipe.run.pool import default_jobs, run_guarded, run_tasks
@@ -37,10 +36,9 @@ class Executor(Protocol):
     def map(self, tasks: Sequence[Task], worker: Worker) -> Iterator[tuple[Task, ProductResult]]: ...
 
 
-def render_all(tasks: Sequence[Task], executor: Executor) -> Iterator[tuple[Task, Outcome]]:
-    """Render every task on ``executor``, yielding each product's report item as it finishes."""
-    for task, result in executor.map(tasks, render_product):
-        yield task, product_item(result)
+def render_all(tasks: Sequence[Task], executor: Executor) -> Iterator[tuple[Task, ProductResult]]:
+    """Render every task on ``executor``, yielding each product's result as it finishes."""
+    return executor.map(tasks, render_product)
 
 
 def _not_a_scheduler(address: str, timeout: float) -> str | None:

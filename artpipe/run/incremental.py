@@ -19,7 +19,7 @@ from typing import Any
 
 from artpipe.errors import ConfigError, Problem
 from artpipe.files import write_text_atomic
-from artpipe.report.results import ProductResult
+from artpipe.report.results import ProductResult, Status
 from artpipe.run.jobs import RenderSpec, Task
 from artpipe.sources import digest
 from artpipe.template.model import Template
@@ -176,7 +176,7 @@ class Cache:
                  "parts": self.parts(full, specs[out.path])}))
         if ran is not full:
             result = _merge(self._last(full), result, full)
-        if result.status == "ok":
+        if result.status is Status.OK:
             _keep(self._task_path(full), json.dumps(result.to_json(), ensure_ascii=False))
         return result
 

@@ -19,7 +19,7 @@ from artpipe.naming import Namer
 from artpipe.paths import display
 from artpipe.presets import Catalog, Preset, platform_of, unknown_preset_hint
 from artpipe.products import Product
-from artpipe.report.outcome import Outcome
+from artpipe.report.results import InputResult
 from artpipe.run.jobs import PRESET_OUTPUT, Job, JobTemplate
 from artpipe.sources import classify_sources
 from artpipe.template.find import bundled_templates
@@ -30,10 +30,10 @@ PHOTO_FIELD = "product"
 
 @dataclass(frozen=True)
 class MainImagePlan:
-    """The job that renders the photos, and the outcomes decided without rendering (ignored, duplicates...)."""
+    """The job that renders the photos, and the inputs decided without rendering (ignored, duplicates...)."""
 
     job: Job
-    known: list[tuple[int, Outcome]]
+    known: list[tuple[int, InputResult]]
 
 
 def _templates(names: list[str], catalog: Catalog) -> list[JobTemplate]:
@@ -90,9 +90,9 @@ def plan_main_images(paths: list[Path], out_dir: Path, names: list[str], catalog
     """Photos x main-image presets as a job (ConfigError for a preset that is unknown or not a main image)."""
     templates = _templates(names, catalog)
     namer = Namer(settings().normalize.max_name_bytes)
-    known: list[tuple[int, Outcome]] = []
+    known: list[tuple[int, InputResult]] = []
     products: list[Product] = []
-    for index, source, decided in classify_sources(paths, out_dir, display):
+    for index, source, decided in classify_sources(paths, out_dir):
         if decided is not None:
             known.append((index, decided))
             continue

@@ -172,7 +172,7 @@ def finish_trial(trial: Trial, jobs: int | None = None) -> TrialStatus:
         status = TrialStatus(TrialState.FAILED, trial.products, error=str(exc).splitlines()[0][:300])
     else:
         summary = result.summary
-        status = TrialStatus(TrialState.DONE, len(result.outcomes), summary["ok"], summary["outputs"],
+        status = TrialStatus(TrialState.DONE, len(result.results), summary["ok"], summary["outputs"],
                              round(result.seconds, 1))
     record = {"state": status.state.value, "products": status.products, "ok": status.ok,
               "outputs": status.outputs, "seconds": status.seconds, "error": status.error}

@@ -9,7 +9,18 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from artpipe.api import CampaignResult, Executor, Outcome, Workspace, campaign_approved, count, run_request
+from artpipe.api import (
+    CampaignResult,
+    Executor,
+    ItemResult,
+    Status,
+    Workspace,
+    campaign_approved,
+    count,
+    name_of,
+    run_request,
+    said,
+)
 from artpipe.errors import ConfigError
 from artpipe.studio.store import Store
 
@@ -48,12 +59,12 @@ class Runner:
         started = time.monotonic()
         self.store.update(rid, state="running", heartbeat=time.time())
         problems: list[str] = []
-        finished: list[Outcome] = []
+        finished: list[ItemResult] = []
 
-        def step(outcome: Outcome) -> None:
-            finished.append(outcome)
-            if outcome.status != "ok":
-                problems.append(f"{outcome.extra.get('sku', outcome.input)}: {outcome.message}")
+        def step(result: ItemResult) -> None:
+            finished.append(result)
+            if result.status is not Status.OK:
+                problems.append(f"{name_of(result)}: {said(result)}")
             self.store.update(rid, done=len(finished), problems="\n".join(problems))
 
         try:
@@ -75,7 +86,7 @@ class Runner:
                 self.store.forget_decision(rid, change.output)
         approved = result.changes is not None and all(c.state == "unchanged" for c in result.changes) \
             and campaign_approved(result.root)  # a set reopened by the merchant waits for their approval again
-        failed = sum(1 for o in result.run.outcomes if o.status != "ok")
+        failed = sum(1 for r in result.run.results if r.status is not Status.OK)
         message = f"{count(result.run.summary['outputs'], 'image')}" + \
             (f", {count(failed, 'product')} failed" if failed else "")
         return ("approved" if approved else "done"), message
