@@ -191,10 +191,10 @@ def inspect_file(path: Path) -> dict[str, object]:
     try:
         decoded = open_image(path)
     except InputError as exc:
-        return {"input": display(path), "status": "rejected", "reason": exc.reason, "message": exc.message}
+        return {"input": display(path), "status": Status.REJECTED, "reason": exc.reason, "message": exc.message}
     asset = normalize(decoded)
     return {
-        "input": display(path), "status": "ok", "format": decoded.format,
+        "input": display(path), "status": Status.OK, "format": decoded.format,
         "size": list(decoded.original_size), "mode": decoded.image.mode,
         "profile": profile_name(decoded.icc), "orientation": decoded.orientation,
         "alpha": asset.image.mode == "RGBA", "subject": list(asset.subject),

@@ -1,7 +1,8 @@
 """The studio's service without HTTP: its state in SQLite (migrated from the files an older studio kept, shared by
 two studios on one workspace), the approval rules, downloads, workspace photos and a refused form's drafts.
 
-The campaigns here are written by hand (a report.json and a few PNGs), not rendered: the rules read only those.
+The campaigns here are written by hand (a report.json, its typed record and a few PNGs), not rendered: the rules
+read only those.
 ``fixtures/studio-main/`` is a workspace's state as the studio before the SQLite schema was versioned kept it
 (made with that code: two users, a request approved and one running, a merchant link, two decisions, a session).
 """
@@ -25,6 +26,8 @@ from PIL import Image
 from artpipe.api import campaign_approved, init_workspace, load_workspace
 from artpipe.config import Workspace
 from artpipe.errors import ConfigError
+from artpipe.report.proofview import RECORD, record_json
+from artpipe.report.results import OutputCheck, OutputResult, ProductResult, Status
 from artpipe.studio.accounts import Accounts
 from artpipe.studio.db import DB_FILE
 from artpipe.studio.forms import RequestForm, Upload
@@ -65,6 +68,11 @@ def campaign(studio: Studio, name: str = "双十一") -> str:
         items["checks"].append({"output": str(root / rel), "preset": preset, "platform": platform,  # type: ignore[attr-defined]
                                 "pass": True, "rules": []})
     (root / "report.json").write_text(json.dumps({"items": [items]}), encoding="utf-8")
+    outputs = tuple(OutputResult(root / rel, check=OutputCheck(preset, platform, ())) for rel, (preset, platform)
+                    in SHOTS.items())
+    (root / RECORD).parent.mkdir(exist_ok=True)
+    (root / RECORD).write_text(record_json(root, [ProductResult(None, "mug-01", Status.OK, outputs=outputs)], None),
+                               encoding="utf-8")
     studio.store.update(rid, state="done")
     return rid
 
@@ -228,6 +236,16 @@ def test_the_proof_downloads_under_its_chinese_name(studio: Studio) -> None:
     assert page.body.count(b"data:image/png;base64,") == 3
     bundle = zipfile.ZipFile(io.BytesIO(downloads.proof_zip(studio, record).body))
     assert sorted(bundle.namelist()) == sorted(["双十一/index.html", *(f"双十一/{rel}" for rel in SHOTS)])
+
+
+def test_a_campaign_rendered_before_the_record_reads_from_its_report(studio: Studio) -> None:
+    record = studio.record(campaign(studio))
+    typed = studio.proof(record)
+    (studio.root(record) / RECORD).unlink()
+    legacy = studio.proof(record)
+    assert typed is not None and legacy is not None
+    assert [s.rel for s in legacy.shots] == [s.rel for s in typed.shots] == list(SHOTS)
+    assert downloads.proof_file(studio, record).body.count(b"data:image/png;base64,") == 3
 
 
 def test_only_archive_and_inbox_photos_can_be_picked(studio: Studio) -> None:

@@ -16,6 +16,7 @@ from artpipe.api import (
     Cutout,
     NormalizeOptions,
     ProductResult,
+    Status,
     bundled_template_list,
     command,
     copy_template,
@@ -186,7 +187,7 @@ def inspect(files: tuple[Path, ...], as_json: bool) -> None:
             for key, value in row.items():
                 shown = ", ".join(map(str, value)) if isinstance(value, list) else value
                 click.echo(f"  {key:12} {shown if shown not in (None, '') else '-'}")
-    sys.exit(EXIT_OK if all(r["status"] == "ok" for r in rows) else EXIT_FAILED)
+    sys.exit(EXIT_OK if all(r["status"] is Status.OK for r in rows) else EXIT_FAILED)
 
 
 @main.command()
