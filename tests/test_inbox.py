@@ -658,7 +658,6 @@ def test_watch_takes_jobs_like_render_and_stamps_its_lines(tmp_path: Path) -> No
 
 def test_the_rendered_line_says_the_render_time_apart_from_the_wait(tmp_path: Path) -> None:
     from artpipe.inbox.process import Pending, Processor
-    from artpipe.report.outcome import Outcome
 
     root = workspace(tmp_path)
     (root / "inbox" / "mug.jpg").write_bytes(jpeg_bytes(photo()))
@@ -668,7 +667,8 @@ def test_the_rendered_line_says_the_render_time_apart_from_the_wait(tmp_path: Pa
     # it settled a minute ago and waited behind other files; its own render took 12 ms
     item = Pending(root / "inbox" / "mug.jpg", PurePosixPath("mug.jpg"), row,
                    object(), None, time.time() - 60)  # type: ignore[arg-type]  # settle only asks if there was a task
-    done = Processor(ws, ledger).settle(item, Outcome("mug.jpg", "ok", extra={"elapsed_ms": 12.4}))
+    done = Processor(ws, ledger).settle(item, ProductResult(root / "inbox" / "mug.jpg", "mug", Status.OK,
+                                                            elapsed_ms=12.4))
     ledger.close()
     said = re.fullmatch(r"rendered: mug\.jpg: 0 outputs in 12 ms, done (\d+) ms after it settled", done.line)
     assert said, done.line

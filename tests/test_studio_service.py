@@ -243,7 +243,8 @@ def test_a_campaign_rendered_before_the_record_reads_from_its_report(studio: Stu
     typed = studio.proof(record)
     (studio.root(record) / RECORD).unlink()
     legacy = studio.proof(record)
-    assert typed is not None and legacy is not None
+    assert typed is not None
+    assert legacy is not None
     assert [s.rel for s in legacy.shots] == [s.rel for s in typed.shots] == list(SHOTS)
     assert downloads.proof_file(studio, record).body.count(b"data:image/png;base64,") == 3
 
