@@ -57,8 +57,8 @@ from pathlib import Path
 from artpipe.api import main_images
 out = Path(tempfile.mkdtemp())
 result = main_images([Path(sys.argv[1])], out, ["amazon.main", "tmall.white_bg", "jd.main"], jobs=1)
-item = result.outcomes[0]
-print(f"{item.extra['peak_rss_mb']:.0f}")
+item = result.results[0]
+print(f"{item.peak_rss_mb:.0f}")
 """
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-from artpipe.api import main_images
+from artpipe.api import ProductResult, Status, main_images
 from artpipe.imaging.normalize import NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
 
@@ -118,18 +118,20 @@ def evaluate(folder: Path, out: Path, presets: list[str]) -> tuple[list[dict[str
     """Render every photo of ``folder`` into ``presets``; rows for the table and the contact sheets."""
     result = main_images([folder], out / "main", presets, jobs=1)
     rows: list[dict[str, object]] = []
-    for item in result.outcomes:
-        source = Path(item.input)
-        if item.status != "ok" and not item.outputs:
+    for item in result.results:
+        if not isinstance(item, ProductResult) or item.input is None or (item.status is not Status.OK
+                                                                         and not item.written):
             continue
-        verdicts = {c.preset: (c.passed, [r.rule for r in c.failing], c.output) for c in item.checks}
+        source = item.input
+        verdicts = {o.check.preset: (o.check.passed, [r.rule for r in o.check.failing], o.path)
+                    for o in item.written if o.check is not None}
         for preset, (ok, _, file) in verdicts.items():
             if ok:
-                outline_sheet(Path(file), out / "outline" / f"{source.stem}--{preset}.png")
+                outline_sheet(file, out / "outline" / f"{source.stem}--{preset}.png")
         started = time.perf_counter()
         mask_im, how = _mask_view(source)
         rows.append({"name": source.name, "source_im": Image.open(source), "mask_im": mask_im, "how": how,
-                     "verdicts": verdicts, "ms": item.extra.get("elapsed_ms"),
+                     "verdicts": verdicts, "ms": item.elapsed_ms,
                      "isolate_ms": round((time.perf_counter() - started) * 1000)})
     return rows, _sheets(rows, presets, out)
 
