@@ -24,6 +24,7 @@ from artpipe.report.results import (
     ProductResult,
     Status,
     notes_of,
+    problem_of,
     written_of,
 )
 
@@ -91,7 +92,8 @@ def what_went_wrong(result: ItemResult, show: Show = display) -> str:
     (``job.yaml:4: mug-01: promo-banner: layer price at size wide: ...``, as validate says it), which says
     more than the photo; anything else is about its input, named first."""
     view = item(result, show)
-    if view.reason == Reason.RENDER:
+    problem = problem_of(result)
+    if problem is not None and problem.reason is Reason.RENDER:
         return view.message
     return f"{view.input}: {view.message}"
 
