@@ -2,7 +2,8 @@
 ``OutputResult`` per output (where its byte budget landed, its preset's verdict), a normalized file's result
 (``FileResult``), an input decided without opening it (``InputResult``: ignored, a duplicate, a dangling link),
 and why something failed (``Failure``). Batch, inbox, studio, proof and command line all read these;
-``report.py`` alone turns them into report items and words, showing each path the way the client shows paths."""
+``report/outcome.py`` alone turns them into report items and words, showing each path the way the client shows
+paths."""
 
 from __future__ import annotations
 
