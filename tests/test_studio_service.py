@@ -26,8 +26,10 @@ from PIL import Image
 from artpipe.api import campaign_approved, init_workspace, load_workspace
 from artpipe.config import Workspace
 from artpipe.errors import ConfigError
+from artpipe.reasons import Reason
 from artpipe.report.proofview import RECORD, record_json
-from artpipe.report.results import OutputCheck, OutputResult, ProductResult, Status
+from artpipe.report.results import Failure, OutputCheck, OutputResult, ProductResult, Status
+from artpipe.run.batch import CampaignResult, RunResult
 from artpipe.studio.accounts import Accounts
 from artpipe.studio.db import DB_FILE
 from artpipe.studio.forms import RequestForm, Upload
@@ -276,3 +278,16 @@ def test_a_refused_forms_photos_are_kept_until_it_is_sent_or_abandoned(studio: S
     assert drafts.clean(studio, -1) == 2  # abandoned
     assert not folder.exists()
     assert drafts.photos(studio, "anna", did) == []
+
+
+def test_a_finished_render_is_summed_up_from_its_typed_results(studio: Studio, tmp_path: Path) -> None:
+    rid = campaign(studio)
+    out = tmp_path / "out: a b"
+    made = ProductResult(None, "mug-01", Status.OK, outputs=(OutputResult(out / "x 1.jpg"),
+                                                             OutputResult(out / "y.jpg")))
+    lost = ProductResult(None, "bag-04", Status.FAILED, outputs=(OutputResult(out / "z.jpg", Failure(
+        Reason.WRITE, "no space left", out / "z.jpg")),))
+    refused = ProductResult(out / "c.jpg", "cup-05", Status.REJECTED, Failure(Reason.TRUNCATED, "cut short"))
+    result = CampaignResult(RunResult([made, lost, refused]), out, None)
+    assert studio.runner._outcome(rid, result) == ("done", "2 images, 2 products failed")
+    assert studio.runner._outcome(rid, CampaignResult(RunResult([made]), out, None)) == ("done", "2 images")
