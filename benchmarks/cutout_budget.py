@@ -38,7 +38,6 @@ from PIL import Image, ImageDraw
 from artpipe.imaging.analyze import shrunk, visible_box
 from artpipe.imaging.backdrop import faint_cleared_alpha
 from artpipe.imaging.cleanup import analysis_arrays, clean_mask
-from artpipe.imaging.derived import _DERIVED
 from artpipe.imaging.isolate import isolate
 from artpipe.imaging.matting import WORK_SIDE, cut_out, refine
 from artpipe.imaging.normalize import Asset, full_mask
@@ -47,6 +46,7 @@ from artpipe.imaging.segment import load_segmenter, saliency
 from artpipe.imaging.textfind import text_findings
 from artpipe.layers.image import _cutout_fit, _cutout_subject
 from artpipe.template.layout import fit_size
+from artpipe.workcache import worker_cache
 
 W, H = 4032, 3024
 DRAWN = 1720  # the product's box in an Amazon main image (86 % of 2000 px)
@@ -109,7 +109,8 @@ def measure(repeat: int, clock: str) -> dict[str, float]:
     drawn = fit_size(box[2] - box[0], box[3] - box[1], DRAWN, DRAWN, "contain")
 
     def before() -> None:  # as the image layer drew it before: the cut-out made at the photo's size, then reduced
-        _DERIVED.clear()  # nothing made for an earlier repeat is reused (the analysis copy, the edge colours)
+        # nothing made for an earlier repeat is reused (the analysis copy, the edge colours)
+        worker_cache().derived.clear()
         isolate(teal, None, "auto", light_min=200, tolerance=28, model=model)
         cut = cut_out(teal, full_mask(teal, mask))
         alpha = faint_cleared_alpha(cut, 28)
@@ -119,7 +120,7 @@ def measure(repeat: int, clock: str) -> dict[str, float]:
         cut.resize(drawn, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
 
     def now() -> None:  # as the image layer draws it: its visible box and the cut-out made at the drawn size
-        _DERIVED.clear()
+        worker_cache().derived.clear()
         isolate(teal, None, "auto", light_min=200, tolerance=28, model=model)
         shown = Asset(teal, "teal.jpg", "JPEG", (W, H), box, None, mask=mask, isolation="model")
         _cutout_subject(shown)

@@ -26,6 +26,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", help="rewrite golden images (look at each one!)")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_worker_cache() -> None:
+    """Every test starts with an empty worker cache: nothing decoded, derived or painted by an earlier one."""
+    from artpipe.workcache import worker_cache
+
+    worker_cache().clear()
+
+
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))

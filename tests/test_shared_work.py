@@ -12,10 +12,9 @@ from PIL import Image, ImageChops
 
 from artpipe.imaging import decoding
 from artpipe.layers import KINDS
-from artpipe.run import painted
-from artpipe.run.assetcache import SHARED, SharedAssets
 from artpipe.run.jobs import load_job, plan
 from artpipe.run.tasks import render_product
+from artpipe.workcache import Derived, WorkerCache, worker_cache
 
 from conftest import product_photo
 
@@ -33,12 +32,6 @@ def _job(tmp_path: Path, products: list[tuple[str, str]]) -> Path:
     path.write_text("templates: [{template: promo-banner, sizes: [wide]}]\ndefaults: {logo: logo.png}\n"
                     f"products:\n{rows}", encoding="utf-8")
     return path
-
-
-@pytest.fixture(autouse=True)
-def _fresh() -> None:
-    SHARED.entries.clear()
-    painted._KEPT.clear()
 
 
 def _spy(monkeypatch: pytest.MonkeyPatch, target: object, name: str) -> list[object]:
@@ -99,65 +92,82 @@ def test_layers_that_read_nothing_of_a_product_are_painted_once(tmp_path: Path,
     assert counts["badge"] == 2  # 限时 twice, then -50%
     # What was kept draws exactly what painting it again draws.
     kept = Image.open(outputs[1]).convert("RGB")
-    painted._KEPT.clear()
-    SHARED.entries.clear()
+    worker_cache().clear()
     render_product(tasks[1])
     again = Image.open(outputs[1]).convert("RGB")
     assert ImageChops.difference(kept, again).getbbox() is None
 
 
 def test_shared_pictures_stay_inside_their_budget(tmp_path: Path) -> None:
+    from artpipe.defaults import MemorySettings
     from artpipe.run.tasks import load_asset
 
-    shared = SharedAssets(budget_px=300 * 300)
+    cache = WorkerCache(MemorySettings(shared_pixels=300 * 300, painted_pixels=0))
     paths = []
     for i, side in enumerate((200, 200, 400)):
         path = tmp_path / f"{i}.png"
         Image.new("RGB", (side, side), (i, 0, 0)).save(path)
         paths.append(path)
-    first = shared.get(paths[0], "", lambda: load_asset(paths[0]))
-    assert shared.get(paths[0], "", lambda: load_asset(paths[0])) is first
-    second = shared.get(paths[1], "", lambda: load_asset(paths[1]))
-    assert [a for a in shared.entries.values()] == [first, second]  # 80,000 px: both fit
-    large = shared.get(paths[2], "", lambda: load_asset(paths[2]))
+    first = cache.picture(paths[0], "", lambda: load_asset(paths[0]))
+    assert cache.picture(paths[0], "", lambda: load_asset(paths[0])) is first
+    second = cache.picture(paths[1], "", lambda: load_asset(paths[1]))
+    assert cache.shared.values() == [first, second]  # 80,000 px: both fit
+    large = cache.picture(paths[2], "", lambda: load_asset(paths[2]))
     assert large.image.size == (400, 400)
-    assert list(shared.entries.values()) == [first, second]  # 160,000 px is never kept, and pushes nothing out
-    shared.budget_px = 50_000
-    third = shared.get(paths[1], "x", lambda: load_asset(paths[1]))  # another key: the oldest make room
-    assert list(shared.entries.values()) == [third]
+    assert cache.shared.values() == [first, second]  # 160,000 px is never kept, and pushes nothing out
+    assert cache.shared.holds(first)
+    assert not cache.shared.holds(large)
+    cache.shared.budget_px = 50_000
+    third = cache.picture(paths[1], "x", lambda: load_asset(paths[1]))  # another key: the oldest make room
+    assert cache.shared.values() == [third]
+
+
+def test_the_worker_cache_takes_its_limits_from_settings_and_clears_in_one_call(tmp_path: Path) -> None:
+    from artpipe.defaults import settings
+
+    cache = worker_cache()
+    assert cache is worker_cache()  # one per process
+    assert (cache.shared.budget_px, cache.painted.budget_px) == (settings().memory.shared_pixels,
+                                                                 settings().memory.painted_pixels)
+    tasks = plan(load_job(_job(tmp_path, [("a", "限时")])), tmp_path / "out")
+    assert render_product(tasks[0]).failure is None
+    assert cache.shared.values()
+    assert cache.painted.values()
+    assert len(cache.derived)
+    cache.clear()
+    assert (cache.shared.values(), cache.painted.values(), len(cache.derived)) == ([], [], 0)
 
 
 def test_what_is_derived_from_an_image_goes_with_it() -> None:
     import gc
 
-    from artpipe.imaging import derived as module
     from artpipe.imaging.analyze import preview
 
-    start = len(module._DERIVED)
+    memo: Derived = worker_cache().derived
+    start = len(memo)
     small = Image.new("RGB", (300, 200), (1, 2, 3))
     assert preview(small) is small  # small enough already: nothing is copied, and nothing kept that holds it
-    assert len(module._DERIVED) == start
+    assert len(memo) == start
     large = Image.new("RGBA", (3000, 2000), (1, 2, 3, 255))
     kept = preview(large)
     assert kept.size == (1000, 667)
     assert preview(large) is kept
-    assert len(module._DERIVED) == start + 1
+    assert len(memo) == start + 1
     del small, large, kept
     gc.collect()
-    assert len(module._DERIVED) == start
+    assert len(memo) == start
 
 
 def test_rendering_many_products_keeps_nothing_of_them(tmp_path: Path) -> None:
     import gc
 
-    from artpipe.imaging import derived as module
-
+    memo = worker_cache().derived
     tasks = plan(load_job(_job(tmp_path, [(f"p{i}", "限时") for i in range(6)])), tmp_path / "out")
     for task in tasks[:3]:
         render_product(task)
     gc.collect()
-    after_three = len(module._DERIVED)
+    after_three = len(memo)
     for task in tasks[3:]:
         render_product(task)
     gc.collect()
-    assert len(module._DERIVED) == after_three  # the photos' copies went with the photos
+    assert len(memo) == after_three  # the photos' copies went with the photos

@@ -1,5 +1,5 @@
-"""Normalized photos kept between runs, so re-rendering after a template change skips decoding; and pictures
-many products draw kept in memory for the run (``SharedAssets``).
+"""Normalized photos kept between runs, so re-rendering after a template change skips decoding (pictures many
+products draw are kept in memory for the run by the worker's cache: ``WorkerCache.picture`` in workcache.py).
 
 An entry is keyed by content: the input's bytes, how large the outputs need it (decoding depends on that),
 every normalization setting, how the product is isolated and the artpipe version. It is the raw pixels, then the
@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
 from PIL import Image
 
-from artpipe.defaults import defaults, settings
+from artpipe.defaults import defaults
 from artpipe.files import write_atomic, write_text_atomic
 from artpipe.imaging.normalize import Asset
 from artpipe.imaging.review import Doubt, Review
@@ -83,43 +81,3 @@ def save_cached(folder: Path, key: str, asset: Asset) -> None:
         write_text_atomic(folder / f"{key}.json", json.dumps(meta))
     except OSError:
         pass
-
-
-class SharedAssets:
-    """Pictures many products draw (a template's own files, a brand's logo): normalized once per process and
-    kept while they fit a pixel budget, the least recently drawn let go first. A picture is known by its path,
-    size and modification time and the boxes it is drawn into, so an edited file is read again."""
-
-    def __init__(self, budget_px: int) -> None:
-        self.budget_px = budget_px
-        self.entries: OrderedDict[tuple[str, int, int, str], Asset] = OrderedDict()
-
-    def get(self, path: Path, boxes: str, make: Callable[[], Asset]) -> Asset:
-        """The asset of ``path`` for ``boxes`` (their repr), made by ``make`` when it is not kept."""
-        try:
-            info = path.stat()
-        except OSError:
-            return make()  # which says what is wrong with the file
-        key = (str(path), info.st_mtime_ns, info.st_size, boxes)
-        if key in self.entries:
-            self.entries.move_to_end(key)
-            return self.entries[key]
-        asset = make()
-        if _pixels(asset) > self.budget_px:  # too large to keep: it would push out everything else
-            return asset
-        self.entries[key] = asset
-        while sum(_pixels(a) for a in self.entries.values()) > self.budget_px:
-            self.entries.popitem(last=False)
-        return asset
-
-
-    def holds(self, asset: Asset) -> bool:
-        """Whether ``asset`` is one of the kept pictures (the same object every product gets)."""
-        return any(kept is asset for kept in self.entries.values())
-
-
-SHARED = SharedAssets(settings().memory.shared_pixels)  # this process's
-
-
-def _pixels(asset: Asset) -> int:
-    return asset.image.width * asset.image.height

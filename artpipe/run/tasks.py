@@ -35,11 +35,12 @@ from artpipe.presets import Preset, slot_of
 from artpipe.products import Product
 from artpipe.reasons import Note, Reason, WarningKind
 from artpipe.report.results import Encoded, Failure, FileResult, OutputCheck, OutputResult, ProductResult, Status
-from artpipe.run.assetcache import SHARED, asset_key, load_cached, save_cached
+from artpipe.run.assetcache import asset_key, load_cached, save_cached
 from artpipe.run.jobs import RenderSpec, Task
 from artpipe.run.render import Rendered, render
 from artpipe.template.model import Template
 from artpipe.text.fonts import get_font, system_fonts
+from artpipe.workcache import worker_cache
 
 if TYPE_CHECKING:
     from artpipe.imaging.textfind import TextBox
@@ -75,7 +76,7 @@ def template_assets(template: Template, files: Mapping[str, str] | None = None) 
     for name in template.images:
         path = Path((files or {}).get(name, name))
         try:
-            out[f"file:{name}"] = SHARED.get(path, "", partial(load_asset, path))
+            out[f"file:{name}"] = worker_cache().picture(path, "", partial(load_asset, path))
         except OSError as exc:
             raise InputError(name, "missing", f"cannot read it ({exc.strerror or exc})") from None
         except InputError as exc:
@@ -316,7 +317,7 @@ def _load_images(task: Task) -> tuple[dict[str, Asset], list[Note], list[str]]:
                 asset = load_asset(source, boxes.get(field, ()), task.assets, isolation)
             else:  # a brand's logo, a badge: the same file for many products, decoded once
                 drawn = boxes.get(field, ())
-                asset = SHARED.get(source, repr(drawn), partial(load_asset, source, drawn, task.assets))
+                asset = worker_cache().picture(source, repr(drawn), partial(load_asset, source, drawn, task.assets))
         except InputError as exc:
             raise InputError(str(path), exc.reason, exc.message) from None
         images[field] = asset

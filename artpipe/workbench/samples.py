@@ -13,9 +13,9 @@ from PIL import Image, ImageDraw, ImageFilter
 
 from artpipe.imaging.normalize import Asset, normalize
 from artpipe.imaging.open import Decoded
-from artpipe.run.assetcache import SHARED
 from artpipe.run.tasks import load_asset, placeholder_product, template_assets
 from artpipe.template.model import Field, Template
+from artpipe.workcache import worker_cache
 
 PHOTOS = Path(__file__).resolve().parents[2] / "samples" / "photos"  # a source checkout's sample photos
 
@@ -109,7 +109,7 @@ def sample_images(template: Template, sample: Sample) -> dict[str, Asset]:
             images[name] = _product(sample.product)
         elif f.example is not None:
             path = Path(f.example) if Path(f.example).is_absolute() else template.root / f.example
-            images[name] = SHARED.get(path, "", partial(load_asset, path))
+            images[name] = worker_cache().picture(path, "", partial(load_asset, path))
         elif f.required or name == "product":
             images[name] = placeholder_product(name)
     images.update(template_assets(template))
@@ -120,7 +120,7 @@ def _product(name: str) -> Asset:
     if name == "white":
         return _white_product()
     path = PHOTOS / PRODUCTS[name][1]
-    return SHARED.get(path, "", partial(load_asset, path))
+    return worker_cache().picture(path, "", partial(load_asset, path))
 
 
 @cache

@@ -1,0 +1,135 @@
+"""What one worker keeps between the products it renders, in one object with its limits (``WorkerCache``):
+
+    derived   things made from an image (its analysis copy, smaller copies, a backdrop region), once per image
+              however many steps and outputs ask, and forgotten with the image
+    shared    pictures many products draw (a template's own files, a brand's logo), decoded once, kept while
+              they fit ``memory.shared_pixels``
+    painted   layers that read nothing of a product (a fixed logo, a fixed line), painted once, kept while they
+              fit ``memory.painted_pixels``
+
+A process (a worker) has one, made on first use by ``worker_cache()`` with the limits in settings; ``clear()``
+empties all three (the tests do between tests). This module sits below everything that uses it (it knows
+images and pixel counts, not assets or layers), so the image code reaches its part without importing upward.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from functools import cache
+from pathlib import Path
+from typing import Protocol, TypeVar, cast
+from weakref import finalize
+
+from PIL import Image
+
+from artpipe.defaults import MemorySettings, settings
+
+T = TypeVar("T")
+
+
+class Pictured(Protocol):
+    """Anything kept for its picture (an Asset, a painted layer): counted by its pixels."""
+
+    @property
+    def image(self) -> Image.Image: ...
+
+
+P = TypeVar("P", bound=Pictured)
+
+
+def pixels_of(value: Pictured | None) -> int:
+    """The pixels ``value``'s picture holds (none for nothing)."""
+    return value.image.width * value.image.height if value is not None else 0
+
+
+class Derived:
+    """Things derived from images, keyed by the image's identity and what was made; an entry is dropped when
+    its image is (images compare by value, so they cannot be dictionary keys themselves)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[int, str], object] = {}
+
+    def get(self, image: Image.Image, what: str, make: Callable[[], T]) -> T:
+        """``make()``, once per ``image`` and ``what``. What is kept must not hold ``image`` itself, or the image
+        would never be let go: ``make()`` returning the image (a copy that was not needed) is not kept."""
+        key = (id(image), what)
+        if key in self.entries:
+            return cast(T, self.entries[key])
+        value = make()
+        if value is not image:
+            self.entries[key] = value
+            finalize(image, self.entries.pop, key, None)
+        return value
+
+    def clear(self) -> None:
+        """Forget everything made so far (the images' finalizers then find nothing to drop)."""
+        self.entries.clear()
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+class Kept:
+    """Values kept while their pixels fit ``budget_px``, the least recently used let go first; a value larger
+    than the whole budget is never kept (it would push out everything else)."""
+
+    def __init__(self, budget_px: int) -> None:
+        self.budget_px = budget_px
+        self.entries: OrderedDict[Hashable, tuple[object, int]] = OrderedDict()
+
+    def get(self, key: Hashable, make: Callable[[], T], pixels: Callable[[T], int]) -> T:
+        """The value kept under ``key``, or ``make()``'s (kept when its ``pixels`` fit the budget)."""
+        if key in self.entries:
+            self.entries.move_to_end(key)
+            return cast(T, self.entries[key][0])
+        value = make()
+        size = pixels(value)
+        if size > self.budget_px:
+            return value
+        self.entries[key] = (value, size)
+        while sum(n for _, n in self.entries.values()) > self.budget_px:
+            self.entries.popitem(last=False)
+        return value
+
+    def values(self) -> list[object]:
+        """What is kept, the least recently used first."""
+        return [value for value, _ in self.entries.values()]
+
+    def holds(self, value: object) -> bool:
+        """Whether ``value`` itself (the same object) is kept."""
+        return any(kept is value for kept, _ in self.entries.values())
+
+    def clear(self) -> None:
+        """Let everything go."""
+        self.entries.clear()
+
+
+class WorkerCache:
+    """A worker's three caches and their limits (see the module's docstring)."""
+
+    def __init__(self, memory: MemorySettings) -> None:
+        self.derived = Derived()
+        self.shared = Kept(memory.shared_pixels)
+        self.painted = Kept(memory.painted_pixels)
+
+    def picture(self, path: Path, boxes: str, make: Callable[[], P]) -> P:
+        """The picture of ``path`` for ``boxes`` (their repr) from ``shared``, made by ``make`` when it is not
+        kept. A picture is known by its path, size and modification time, so an edited file is read again."""
+        try:
+            info = path.stat()
+        except OSError:
+            return make()  # which says what is wrong with the file
+        return self.shared.get((str(path), info.st_mtime_ns, info.st_size, boxes), make, pixels_of)
+
+    def clear(self) -> None:
+        """Empty all three caches."""
+        self.derived.clear()
+        self.shared.clear()
+        self.painted.clear()
+
+
+@cache
+def worker_cache() -> WorkerCache:
+    """This process's caches, made on first use with the limits in settings (``memory``)."""
+    return WorkerCache(settings().memory)
