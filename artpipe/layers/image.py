@@ -106,10 +106,11 @@ def parse(reader: Reader, common: dict[str, object], ctx: LoadContext) -> ImageL
     )
 
 
-def _whitened(layer: ImageLayer, asset: Asset) -> bool:
-    """Whether this layer cleans this photo's backdrop to white (only a light, plain one can be)."""
+def _whitened(layer: ImageLayer, asset: Asset, whiten_min: int) -> bool:
+    """Whether this layer cleans this photo's backdrop to white (only a light, plain one, at least
+    ``whiten_min`` in every channel, can be)."""
     return (layer.whiten and asset.backdrop is not None and asset.image.mode == "RGB"
-            and min(asset.backdrop) >= settings().analyze.whiten_min)
+            and min(asset.backdrop) >= whiten_min)
 
 
 def _focus_field(reader: Reader, ctx: LoadContext) -> str | None:
@@ -168,7 +169,7 @@ def _chained_fit(photo: Image.Image, window: tuple[int, int, int, int], im: Imag
     return pic
 
 
-def _shown(layer: ImageLayer, asset: Asset, forced: str | None = None) -> tuple[Asset, bool]:
+def _shown(layer: ImageLayer, asset: Asset, forced: str | None, tolerance: int) -> tuple[Asset, bool]:
     """The picture this layer draws: the product alone (an RGBA cut-out) when the photo's product was isolated
     by the model and the layer (or ``forced``, a marketplace slot's own cutout) does not ask for the photo; on a
     white-background layer a cut-out's faint pixels (its own grey floor, a soft shadow) are cleared, so what
@@ -177,7 +178,6 @@ def _shown(layer: ImageLayer, asset: Asset, forced: str | None = None) -> tuple[
     cut = asset.mask is not None and (forced or layer.cutout) != Cutout.NEVER and layer.field_name is not None
     if not cut and not (layer.whiten and asset.image.mode == "RGBA"):
         return asset, False
-    tolerance = settings().analyze.backdrop_tolerance
     if cut and layer.fit == "contain":  # every fit but contain (cover, fill) draws from a full-size cut-out
         subject = _cutout_subject(asset) if layer.whiten else None
         return replace(asset, subject=subject or asset.subject, backdrop=None), True
@@ -258,11 +258,11 @@ def _cutout_fit(asset: Asset, window: tuple[int, int, int, int], w: int, h: int,
     return pic
 
 
-def _region(asset: Asset) -> Image.Image:
+def _region(asset: Asset, tolerance: int) -> Image.Image:
+    """The photo's backdrop (connected to its edge), once per photo."""
     backdrop = asset.backdrop
     assert backdrop is not None
-    return derived(asset.image, "region",
-                    lambda: backdrop_region(asset.image, backdrop, settings().analyze.backdrop_tolerance))
+    return derived(asset.image, "region", lambda: backdrop_region(asset.image, backdrop, tolerance))
 
 
 def _reduced(image: Image.Image, window: tuple[int, int, int, int], w: int, h: int,
@@ -281,15 +281,14 @@ def _reduced(image: Image.Image, window: tuple[int, int, int, int], w: int, h: i
     return base, scaled, f
 
 
-def _white_fitted(pic: Image.Image, asset: Asset, window: tuple[int, int, int, int]) -> Image.Image:
+def _white_fitted(pic: Image.Image, asset: Asset, window: tuple[int, int, int, int], tolerance: int) -> Image.Image:
     """``pic`` (``window`` of the photo, at any scale) with its backdrop made white, the region found on the
     whole photo (only backdrop connected to the photo's own edge)."""
     assert asset.backdrop is not None
-    region = _region(asset)
+    region = _region(asset, tolerance)
     kx, ky = region.width / asset.image.width, region.height / asset.image.height  # rounded apart: two factors
     box = (window[0] * kx, window[1] * ky, min(region.width, window[2] * kx), min(region.height, window[3] * ky))
-    return apply_white(pic.convert("RGB"), region, asset.backdrop, settings().analyze.backdrop_tolerance, box,
-                       asset.clear)
+    return apply_white(pic.convert("RGB"), region, asset.backdrop, tolerance, box, asset.clear)
 
 
 def _photo_card(layer: ImageLayer, asset: Asset | None, white: bool) -> bool:
@@ -302,20 +301,20 @@ Photo = tuple[Image.Image, tuple[int, int, int, int]]  # a picture and the windo
 
 
 def _on_matte(layer: ImageLayer, pic: Image.Image | Photo, size: tuple[int, int], rect: Rect,
-              scene: Scene, asset: Asset | None, inset: int) -> Image.Image:
+              scene: Scene, asset: Asset | None, inset: int, tolerance: int, white: bool) -> Image.Image:
     """The picture (``size`` pixels) inside a card: its own backdrop continued, or a colour; corners rounded.
     ``pic`` is a (photo, window) pair when the card comes from the photo, which draws the picture as part of it;
     ``asset``: the product photo as shown (its cut-out when isolated), None for a template file; ``inset``: the
-    room kept around the picture."""
+    room kept around the picture; ``tolerance``: how far from the backdrop a pixel is picture; ``white``: the
+    photo's backdrop is cleaned to white (the card is then not its backdrop continued)."""
     x, y = anchor_offset(size[0], size[1], rect.w - 2 * inset, rect.h - 2 * inset, layer.anchor)
     x, y = max(x, 0) + inset, max(y, 0) + inset
-    tolerance = settings().analyze.backdrop_tolerance
     if isinstance(pic, tuple):  # the photo has more backdrop than the trimmed picture shows: use it first
         assert asset is not None
         assert asset.backdrop is not None
         photo, window = pic
         card = matte_from_photo(photo, window, size, rect.w, rect.h, x, y, asset.backdrop, tolerance)
-    elif layer.matte == "auto" and asset is not None and asset.backdrop and not _whitened(layer, asset):
+    elif layer.matte == "auto" and asset is not None and asset.backdrop and not white:
         card = extend_edges(pic.convert("RGBA"), rect.w, rect.h, x, y, asset.backdrop, tolerance)
     else:
         color = resolve_color(layer.matte, scene, layer.origin) if layer.matte not in (None, "auto") \
@@ -328,66 +327,190 @@ def _on_matte(layer: ImageLayer, pic: Image.Image | Photo, size: tuple[int, int]
     return card
 
 
+Window = tuple[int, int, int, int]  # left, top, right, bottom
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """An image layer on its way through ``PAINT``: where it is drawn, the settings its steps use (read once, in
+    ``paint``), then what each step made. Never mutated: a step returns a new Drawing."""
+
+    layer: ImageLayer
+    rect: Rect
+    scene: Scene
+    source: Asset  # the picture as shown (its cut-out once ``show_picture`` has run)
+    tolerance: int  # analyze.backdrop_tolerance
+    whiten_min: int  # analyze.whiten_min
+    upscale_warn: float  # image.upscale_warn
+    drawn_cut: bool = False  # the model's cut-out is made at the size it is drawn (see _shown)
+    white: bool = False  # the photo's light backdrop is cleaned to white
+    window: Window = (0, 0, 0, 0)  # the photo's pixels the picture shows
+    src_size: tuple[int, int] = (1, 1)  # the window's size before any reduction: what enlargement is measured on
+    inset: int = 0  # room kept around the picture inside the box
+    inner: tuple[int, int] = (1, 1)  # the box less its inset
+    base: Image.Image | None = None  # the photo, or a box-reduced copy of it (reduce_photo)
+    base_window: Window = (0, 0, 0, 0)  # the window in ``base``'s pixels
+    im: Image.Image | None = None  # the window cut from ``base``
+    pic: Image.Image | None = None  # the picture at its drawn size (None: a card from the photo draws it)
+    size: tuple[int, int] = (0, 0)  # the picture's drawn size
+    factor: float = 0.0  # how much the window was enlarged
+    notes: tuple[Note, ...] = ()
+    out: Image.Image | None = None  # what is composited, at (x, y) in the box
+    x: int = 0
+    y: int = 0
+
+    @property
+    def picture(self) -> Image.Image:
+        """The window cut from the photo (reduce_photo has run)."""
+        assert self.im is not None
+        return self.im
+
+    @property
+    def drawn(self) -> Image.Image:
+        """What is composited (put_on_card has run)."""
+        assert self.out is not None
+        return self.out
+
+
+def show_picture(d: Drawing) -> Drawing:
+    """The picture this layer draws (the product's cut-out where one is used) and whether it is whitened."""
+    source, drawn_cut = _shown(d.layer, d.source, d.scene.cutout, d.tolerance)
+    return replace(d, source=source, drawn_cut=drawn_cut, white=_whitened(d.layer, source, d.whiten_min))
+
+
+def frame_window(d: Drawing) -> Drawing:
+    """The part of the photo shown: the whole photo, or with ``trim`` its product and padding."""
+    layer, source = d.layer, d.source
+    subject = _white_subject(source, d.tolerance) if d.white and layer.trim else source.subject
+    window = subject_window(source.image.size, subject, layer.padding) if layer.trim else \
+        (0, 0, *source.image.size)
+    return replace(d, window=window, src_size=(window[2] - window[0], window[3] - window[1]))
+
+
+def make_room(d: Drawing) -> Drawing:
+    """The inset around the picture (grown so a small product reaches a marketplace's minimum size)."""
+    layer, rect, scene = d.layer, d.rect, d.scene
+    inset = _grown_inset(layer, rect, d.src_size, scene.min_subject_px) if layer.role == "product" \
+        and layer.trim and scene.min_subject_px else _inset(layer, rect)
+    return replace(d, inset=inset, inner=(max(1, rect.w - 2 * inset), max(1, rect.h - 2 * inset)))
+
+
+def reduce_photo(d: Drawing) -> Drawing:
+    """The window cut from the photo, or from a box-reduced copy when it is drawn much smaller (see _reduced)."""
+    layer, image = d.layer, d.source.image
+    base, base_window, f = _reduced(image, d.window, *d.inner) \
+        if layer.fit != "cover" and not d.drawn_cut else (image, d.window, 1)
+    window = (base_window[0] * f, base_window[1] * f, min(image.width, base_window[2] * f),
+              min(image.height, base_window[3] * f))  # the photo's pixels the picture shows
+    im = base.crop(base_window) if base_window != (0, 0, *base.size) and not d.drawn_cut else base
+    return replace(d, base=base, base_window=base_window, window=window, im=im)
+
+
+def clean_before_cover(d: Drawing) -> Drawing:
+    """A whitened picture that is cover-cropped is cleaned before, at its own size (cover crops inside it)."""
+    if not (d.white and d.layer.fit == "cover"):
+        return d
+    return replace(d, im=_white_fitted(d.picture, d.source, d.window, d.tolerance))
+
+
+def fit_box(d: Drawing) -> Drawing:
+    """The picture at the size it is drawn: cover around the product (and its focus), a cut-out made at that
+    size, a resize chain, or Pillow's fit; none when the card drawn from the photo holds it."""
+    layer, source, im = d.layer, d.source, d.picture
+    asset = source if layer.field_name is not None else None
+    if layer.fit == "cover" and asset is not None and not layer.trim:
+        pic: Image.Image | None = cover_subject(im, *d.inner, asset.subject, asset.backdrop, d.tolerance,
+                                                _focus(layer, d.scene))
+    elif _photo_card(layer, asset, d.white):
+        pic = None  # the card drawn from the photo holds the picture: no separate resize
+    else:
+        pic = _cutout_fit(source, d.window, *d.inner, layer.whiten) if d.drawn_cut else \
+            _chained_fit(source.image, d.window, im, *d.inner) if layer.fit == "contain" else \
+            fitted(im, *d.inner, layer.fit, (0.5, 0.5))
+    return replace(d, pic=pic)
+
+
+def clean_fitted(d: Drawing) -> Drawing:
+    """A whitened picture not cover-cropped is cleaned at the output's size: far fewer pixels than the photo's."""
+    if not (d.white and d.layer.fit != "cover" and d.pic is not None):
+        return d
+    return replace(d, pic=_white_fitted(d.pic, d.source, d.window, d.tolerance))
+
+
+def measure_upscale(d: Drawing) -> Drawing:
+    """The picture's drawn size and how much the photo was enlarged (a warning when noticeably)."""
+    im = d.picture
+    size = d.pic.size if d.pic is not None else fit_size(im.width, im.height, *d.inner, d.layer.fit)
+    factor = max(size[0] / d.src_size[0], size[1] / d.src_size[1])
+    return replace(d, size=size, factor=factor, notes=_upscale_note(d.layer, factor, d.scene, d.upscale_warn))
+
+
+def put_on_card(d: Drawing) -> Drawing:
+    """The picture on its matte card (which fills the box), or alone, anchored inside the inset."""
+    layer, inset = d.layer, d.inset
+    if layer.matte is not None:
+        assert d.base is not None
+        asset = d.source if layer.field_name is not None else None
+        pic = d.pic if d.pic is not None else (d.base, d.base_window)
+        return replace(d, out=_on_matte(layer, pic, d.size, d.rect, d.scene, asset, inset, d.tolerance, d.white),
+                       x=0, y=0)
+    assert d.pic is not None  # a picture without a matte card is always drawn
+    out = d.pic.convert("RGBA")
+    x, y = anchor_offset(out.width, out.height, *d.inner, layer.anchor)
+    return replace(d, out=out, x=x + inset, y=y + inset)
+
+
+def cut_shape(d: Drawing) -> Drawing:
+    """The picture (or its card) cut to a rounded rectangle or an ellipse (``mask``)."""
+    if d.layer.mask == "none":
+        return d
+    out = d.drawn
+    return replace(d, out=_masked(out, d.layer.mask, d.layer.radius.pixels(min(out.size))))
+
+
+def fade(d: Drawing) -> Drawing:
+    """The layer's opacity."""
+    return replace(d, out=with_opacity(d.drawn, d.layer.opacity))
+
+
+def cast_shadow(d: Drawing) -> Drawing:
+    """A contact shadow under the product, or a drop shadow (which moves the picture by its offset)."""
+    shadow = _shadow(d.layer, d.scene)
+    if shadow is None:
+        return d
+    if shadow.kind == "contact":
+        return replace(d, out=contact_shadow(d.drawn))
+    out, dx, dy = drop_shadow(d.drawn, shadow, resolve_color(shadow.color, d.scene, d.layer.origin))
+    return replace(d, out=out, x=d.x + dx, y=d.y + dy)
+
+
+# The order of an image layer's painting; each step returns its input when it does not apply.
+PAINT = (show_picture, frame_window, make_room, reduce_photo, clean_before_cover, fit_box, clean_fitted,
+         measure_upscale, put_on_card, cut_shape, fade, cast_shadow)
+
+
 def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
-    """Fit the picture into ``rect`` and anchor it (on a matte card when one is set)."""
+    """Fit the picture into ``rect`` and anchor it (on a matte card when one is set): the ``PAINT`` steps."""
     source = _asset(layer, scene)
     if source is None or rect.w <= 0 or rect.h <= 0:
         return None
-    source, drawn_cut = _shown(layer, source, scene.cutout)
-    white = _whitened(layer, source)
-    subject = _white_subject(source) if white and layer.trim else source.subject
-    window = subject_window(source.image.size, subject, layer.padding) if layer.trim else \
-        (0, 0, *source.image.size)
-    src_size = (window[2] - window[0], window[3] - window[1])
-    inset = _grown_inset(layer, rect, src_size, scene.min_subject_px) if layer.role == "product" \
-        and layer.trim and scene.min_subject_px else _inset(layer, rect)
-    inner_w, inner_h = max(1, rect.w - 2 * inset), max(1, rect.h - 2 * inset)
-    base, base_window, f = _reduced(source.image, window, inner_w, inner_h) \
-        if layer.fit != "cover" and not drawn_cut else (source.image, window, 1)
-    window = (base_window[0] * f, base_window[1] * f, min(source.image.width, base_window[2] * f),
-              min(source.image.height, base_window[3] * f))  # the photo's pixels the picture shows
-    im = base.crop(base_window) if base_window != (0, 0, *base.size) and not drawn_cut else base
-    asset = source if layer.field_name is not None else None
-    if white and layer.fit == "cover":  # cover crops inside the picture: clean it before, at its own size
-        im = _white_fitted(im, source, window)
-    if layer.fit == "cover" and asset is not None and not layer.trim:
-        focus = None
-        if layer.focus and scene.values.get(layer.focus, "").strip():
-            focus = parse_focus(scene.values[layer.focus])
-            if focus is None:
-                raise RenderError(layer.origin, f"field ${layer.focus}: '{scene.values[layer.focus]}' is not a "
-                                  "point (write x,y as fractions like 0.5,0.3 or percentages like 50%,30%)")
-        pic = cover_subject(im, inner_w, inner_h, asset.subject, asset.backdrop,
-                            settings().analyze.backdrop_tolerance, focus)
-    elif _photo_card(layer, asset, white):
-        pic = None  # the card drawn from the photo holds the picture: no separate resize
-    else:
-        pic = _cutout_fit(source, window, inner_w, inner_h, layer.whiten) if drawn_cut else \
-            _chained_fit(source.image, window, im, inner_w, inner_h) if layer.fit == "contain" else \
-            fitted(im, inner_w, inner_h, layer.fit, (0.5, 0.5))
-        if white and layer.fit != "cover":  # cleaned at the output's size: far fewer pixels than the photo's
-            pic = _white_fitted(pic, source, window)
-    size = pic.size if pic is not None else fit_size(im.width, im.height, inner_w, inner_h, layer.fit)
-    factor = max(size[0] / src_size[0], size[1] / src_size[1])
-    notes = _upscale_note(layer, factor, scene)
-    if layer.matte is not None:
-        out = _on_matte(layer, pic if pic is not None else (base, base_window), size, rect, scene, asset, inset)
-        x, y = 0, 0
-    else:
-        assert pic is not None  # a picture without a matte card is always drawn
-        out = pic.convert("RGBA")
-        x, y = anchor_offset(out.width, out.height, inner_w, inner_h, layer.anchor)
-        x, y = x + inset, y + inset
-    if layer.mask != "none":
-        out = _masked(out, layer.mask, layer.radius.pixels(min(out.size)))
-    out = with_opacity(out, layer.opacity)
-    shadow = _shadow(layer, scene)
-    if shadow is not None and shadow.kind == "contact":
-        out = contact_shadow(out)
-    elif shadow is not None:
-        out, dx, dy = drop_shadow(out, shadow, resolve_color(shadow.color, scene, layer.origin))
-        x, y = x + dx, y + dy
-    return Placed(out, rect.x + x, rect.y + y, notes, factor if layer.field_name is not None else 0.0)
+    config = settings()
+    d = Drawing(layer, rect, scene, source, config.analyze.backdrop_tolerance, config.analyze.whiten_min,
+                config.image.upscale_warn)
+    for step in PAINT:
+        d = step(d)
+    return Placed(d.drawn, rect.x + d.x, rect.y + d.y, d.notes, d.factor if layer.field_name is not None else 0.0)
+
+
+def _focus(layer: ImageLayer, scene: Scene) -> tuple[float, float] | None:
+    """Where a cover-fitted picture centres, from the layer's ``focus`` field (None: around the product)."""
+    if not layer.focus or not scene.values.get(layer.focus, "").strip():
+        return None
+    focus = parse_focus(scene.values[layer.focus])
+    if focus is None:
+        raise RenderError(layer.origin, f"field ${layer.focus}: '{scene.values[layer.focus]}' is not a "
+                          "point (write x,y as fractions like 0.5,0.3 or percentages like 50%,30%)")
+    return focus
 
 
 def _shadow(layer: ImageLayer, scene: Scene) -> Shadow | None:
@@ -397,17 +520,17 @@ def _shadow(layer: ImageLayer, scene: Scene) -> Shadow | None:
     return Shadow(kind="contact") if scene.shadow == "contact" else None
 
 
-def _white_subject(asset: Asset) -> tuple[int, int, int, int]:
+def _white_subject(asset: Asset, tolerance: int) -> tuple[int, int, int, int]:
     """The box of what stays of a light backdrop's product once it is whitened (measured as a check measures a
     finished file: pixels further than the tolerance from the backdrop), at up to 1024 px."""
     assert asset.backdrop is not None
     backdrop = asset.backdrop
-    tolerance = settings().analyze.backdrop_tolerance
     box = derived(asset.image, "white-subject", lambda: visible_box(asset.image, None, tolerance, backdrop=backdrop))
     if asset.clear is None or box is None:
         return box or asset.subject
     # Shadows and enclosed backdrop are whitened too: the product is what neither the backdrop nor they cover.
-    kept = ImageChops.invert(ImageChops.lighter(_region(asset), asset.clear.resize(_region(asset).size)))
+    region = _region(asset, tolerance)
+    kept = ImageChops.invert(ImageChops.lighter(region, asset.clear.resize(region.size)))
     found = kept.point(lambda v: 255 if v >= 128 else 0).getbbox()
     if found is None:
         return box
@@ -452,8 +575,8 @@ def _masked(im: Image.Image, mask: str, radius: int) -> Image.Image:
     return out
 
 
-def _upscale_note(layer: ImageLayer, factor: float, scene: Scene) -> tuple[Note, ...]:
-    """Warn when a picture is blown up noticeably (it will look soft)."""
-    if layer.field_name is not None and factor > settings().image.upscale_warn:
+def _upscale_note(layer: ImageLayer, factor: float, scene: Scene, most: float) -> tuple[Note, ...]:
+    """Warn when a picture is blown up more than ``most`` times (it will look soft)."""
+    if layer.field_name is not None and factor > most:
         return (Note(WarningKind.UPSCALED, f"{layer.name}@{scene.size.name}:x{factor:.1f}"),)
     return ()

@@ -1,0 +1,113 @@
+"""The image layer's painting as a visible list of steps (``PAINT`` in artpipe/layers/image.py): the order is
+pinned, a step that does not apply returns its input, the steps use the settings handed to them, and running
+them one by one is what ``paint`` draws."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PIL import Image, ImageChops
+
+from artpipe.defaults import settings
+from artpipe.imaging.analyze import find_subject
+from artpipe.imaging.normalize import Asset
+from artpipe.layers import Scene
+from artpipe.layers.image import (
+    PAINT,
+    Drawing,
+    ImageLayer,
+    cast_shadow,
+    clean_before_cover,
+    clean_fitted,
+    cut_shape,
+    fade,
+    fit_box,
+    frame_window,
+    make_room,
+    measure_upscale,
+    paint,
+    put_on_card,
+    reduce_photo,
+    show_picture,
+)
+from artpipe.reasons import WarningKind
+from artpipe.template.layout import resolve_box
+from artpipe.template.load import load_template
+from artpipe.template.model import Template
+
+
+def _template(tmp_path: Path, layer: str) -> Template:
+    (tmp_path / "t.yaml").write_text(f"""\
+name: t
+sizes: {{s: 300x200}}
+fields: {{product: {{type: image, required: true}}}}
+background: "#ffffff"
+layers:
+  - {{name: p, type: image, source: $product, role: product, {layer},
+     box: {{left: 20, top: 10, width: 260, height: 180}}}}
+""", encoding="utf-8")
+    return load_template(tmp_path / "t.yaml")
+
+
+def _photo() -> Asset:
+    """A red block on a light grey backdrop, 120 x 80."""
+    im = Image.new("RGB", (120, 80), (240, 240, 240))
+    im.paste((200, 30, 30), (40, 20, 80, 60))
+    subject, backdrop = find_subject(im)
+    return Asset(im, "photo", "PNG", im.size, subject, backdrop)
+
+
+def _drawing(t: Template, upscale_warn: float | None = None) -> Drawing:
+    layer = t.layers["s"][0]
+    assert isinstance(layer, ImageLayer)
+    size = t.size("s")
+    scene = Scene(t, size, {}, {"product": _photo()})
+    config = settings()
+    return Drawing(layer, resolve_box(layer.box, size.width, size.height), scene, _photo(),
+                   config.analyze.backdrop_tolerance, config.analyze.whiten_min,
+                   config.image.upscale_warn if upscale_warn is None else upscale_warn)
+
+
+def test_the_order_of_an_image_layers_steps_is_pinned() -> None:
+    assert PAINT == (show_picture, frame_window, make_room, reduce_photo, clean_before_cover, fit_box, clean_fitted,
+                     measure_upscale, put_on_card, cut_shape, fade, cast_shadow)
+
+
+def test_steps_that_do_not_apply_return_their_input(tmp_path: Path) -> None:
+    d = _drawing(_template(tmp_path, "fit: contain"))
+    for step in PAINT[:4]:
+        d = step(d)
+    assert clean_before_cover(d) is d  # not whitened, not cover
+    d = fit_box(d)
+    assert clean_fitted(d) is d
+    d = put_on_card(measure_upscale(d))
+    assert cut_shape(d) is d  # no mask
+    assert cast_shadow(d) is d  # no shadow
+
+
+def test_the_steps_one_by_one_draw_what_paint_draws(tmp_path: Path) -> None:
+    t = _template(tmp_path, "fit: contain, trim: true, padding: 0.1, matte: '#203040', mask: circle, "
+                            "shadow: {blur: 4, dx: 3, dy: 5}")
+    d = _drawing(t)
+    for step in PAINT:
+        d = step(d)
+    layer = t.layers["s"][0]
+    placed = paint(layer, d.rect, d.scene)  # type: ignore[arg-type]
+    assert placed is not None
+    assert (placed.x, placed.y) == (d.rect.x + d.x, d.rect.y + d.y)
+    assert ImageChops.difference(placed.image, d.drawn).getbbox() is None
+    assert d.window == (36, 16, 84, 64)  # the red block and 10 % of padding, in the photo's pixels
+    assert d.out is not None
+    assert d.out.getpixel((d.rect.w // 2 + 3 - d.x, d.rect.h // 2 + 5 - d.y))[:3] == (200, 30, 30)
+
+
+def test_the_enlargement_warning_uses_the_limit_it_is_given(tmp_path: Path) -> None:
+    t = _template(tmp_path, "fit: contain, trim: true")
+    lenient, strict = _drawing(t, upscale_warn=10.0), _drawing(t, upscale_warn=1.5)
+    for step in PAINT:
+        lenient, strict = step(lenient), step(strict)
+    assert round(lenient.factor, 2) == round(strict.factor, 2) == 4.5  # a 40 px block drawn 180 px high
+    assert lenient.notes == ()
+    assert [n.kind for n in strict.notes] == [WarningKind.UPSCALED]
+    assert replace(strict, notes=()).drawn is strict.drawn
