@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,20 @@ from artpipe.report.outcome import Outcome, product_item
 from artpipe.report.results import Encoded, OutputCheck, Status
 from artpipe.run.jobs import Task, load_job, plan
 from artpipe.run.render import Rendered
-from artpipe.run.tasks import _load_images, check_output, fit_budget, render_outputs, render_product
+from artpipe.run.tasks import (
+    OUTPUT,
+    Output,
+    _load_images,
+    check_file,
+    check_output,
+    fit_budget,
+    fit_within_budget,
+    make_output,
+    render_canvas,
+    render_outputs,
+    render_product,
+    write_file,
+)
 
 from conftest import product_photo
 
@@ -133,3 +147,32 @@ def _cut_photo(side: str) -> object:
 
     photo = Image.new("RGB", (10, 10))
     return Asset(photo, "p.jpg", "JPEG", (10, 10), (0, 0, 10, 10), None, isolation="model", review=Review(cut=(side,)))
+
+
+def test_the_order_of_an_outputs_steps_is_pinned() -> None:
+    assert OUTPUT == (render_canvas, fit_within_budget, write_file, check_file)
+
+
+def test_a_failed_step_ends_the_output_and_the_later_steps_do_not_run(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    t = task(tmp_path)
+    images, _, _ = _load_images(t)
+    spec = next(s for s in t.renders if s.preset is not None)
+    drawn = render_canvas(Output(t, spec, images, None))
+    assert drawn.rendered is not None
+    assert drawn.failure is None
+    assert render_canvas(drawn) is drawn  # rendered already: the outputs alike in what they draw share it
+    tiny = replace(spec, preset=replace(spec.preset, rules=tuple(
+        replace(r, params={"max": 300}) if r.kind == "bytes" else r for r in spec.preset.rules)))
+    written: list[object] = []
+    monkeypatch.setattr("artpipe.run.tasks.write_atomic", lambda *a: written.append(a))
+    over = make_output(replace(drawn, spec=tiny))
+    assert over.failure is not None
+    assert over.failure.reason == "budget"
+    assert (over.landed, over.check, written) == (None, None, [])  # neither written nor checked
+    done = make_output(drawn)
+    assert [w[0] for w in written] == [spec.output]  # type: ignore[index]
+    assert done.check is not None
+    assert done.check.preset == spec.preset.name
+    plain = replace(drawn, spec=replace(spec, preset=None), landed=done.landed)
+    assert check_file(plain) is plain  # no preset: nothing to check

@@ -257,48 +257,124 @@ def _not_isolated(result: CheckResult, source: Asset | None) -> CheckResult:
                    "itself would be shown")
 
 
-def render_outputs(task: Task, specs: list[RenderSpec], images: dict[str, Asset],
-                   source: Asset | None) -> list[OutputResult]:
-    """Outputs alike in what they draw (one canvas in several formats), step by step: render once, then per
-    format fit the byte budget, write atomically, check. A failed step ends the outputs it concerns with its
-    reason; it never stops the product's other outputs."""
-    first = specs[0]
-    template, preset = task.templates[first.template], first.preset
+@dataclass(frozen=True)
+class Output:
+    """One output on its way through ``OUTPUT``: what it is, then what each step made. A step that fails sets
+    ``failure`` (with its reason) and the steps after it do not run."""
+
+    task: Task
+    spec: RenderSpec
+    images: dict[str, Asset]  # the product's pictures by field
+    source: Asset | None  # the product photo as normalized (what the source rules judge)
+    rendered: Rendered | None = None
+    landed: Landed | None = None  # the encoded bytes, within the byte budget
+    budgeted: bool = False  # the output has a byte budget (its encoded facts are reported)
+    check: OutputCheck | None = None
+    failure: Failure | None = None
+
+    @property
+    def canvas(self) -> Rendered:
+        """The rendered canvas (render_canvas has run)."""
+        assert self.rendered is not None
+        return self.rendered
+
+    @property
+    def data(self) -> Landed:
+        """The encoded output (fit_within_budget has run)."""
+        assert self.landed is not None
+        return self.landed
+
+
+def render_canvas(out: Output) -> Output:
+    """Render the output's canvas; outputs alike in what they draw share one (already rendered: kept)."""
+    if out.rendered is not None:
+        return out
+    task, spec = out.task, out.spec
+    template = task.templates[spec.template]
     try:
-        rendered = _render_output(template, first.size, task.product,
-                                  {**template_assets(template, task.files), **images}, preset, task.lettering)
+        rendered = _render_output(template, spec.size, task.product,
+                                  {**template_assets(template, task.files), **out.images}, spec.preset, task.lettering)
     except RenderError as exc:
         # Said as validate says it: the product's line in its job, not the template's line nor the photo.
         product = task.product
         told = f"{product.origin}: {product.sku}: {template.name}: {exc.message}"
-        return [OutputResult(spec.output, Failure(Reason.RENDER, told)) for spec in specs]
+        return replace(out, failure=Failure(Reason.RENDER, told))
     except InputError as exc:
-        return [OutputResult(spec.output, Failure(Reason.RENDER, f"template file {exc.path}: {exc.message}",
-                                                  template.path)) for spec in specs]
-    return [_write_output(task, spec, rendered, source) for spec in specs]
+        return replace(out, failure=Failure(Reason.RENDER, f"template file {exc.path}: {exc.message}", template.path))
+    return replace(out, rendered=rendered)
 
 
-def _write_output(task: Task, spec: RenderSpec, rendered: Rendered, source: Asset | None) -> OutputResult:
-    """One rendered canvas encoded in one output's format, written and checked."""
-    preset = spec.preset
-    options = task.encoding(spec)
+def _unwritable(out: Output, exc: OSError) -> Output:
+    """``out`` failed to write (the encoder's temp files or the output's folder): nothing is written."""
+    return replace(out, failure=Failure(Reason.WRITE, f"cannot write ({exc.strerror or exc}); check space and "
+                                        "permissions of the output folder", out.spec.output))
+
+
+def fit_within_budget(out: Output) -> Output:
+    """Encode the canvas in the output's format within its byte budget (its preset's byte rule over the job's)."""
+    preset, rendered = out.spec.preset, out.canvas
+    options = out.task.encoding(out.spec)
     if preset is not None:
         options = _preset_encoding(options, preset, rendered.image.size)
     try:
         landed = fit_budget(rendered, options, preset)
-        write_atomic(spec.output, landed.data)
     except BudgetError as exc:
-        return OutputResult(spec.output, Failure(Reason.BUDGET, f"{exc}; widen the byte budget or lower min_side",
-                                                 spec.output))
-    except OSError as exc:  # the encoder's temp files or the output's folder: nothing is written either way
-        return OutputResult(spec.output, Failure(Reason.WRITE, f"cannot write ({exc.strerror or exc}); check space and "
-                                                 "permissions of the output folder", spec.output))
-    budgeted = options.min_bytes is not None or options.max_bytes is not None
-    encoded = Encoded(len(landed.data), landed.quality, landed.subsampling, landed.size) if budgeted else None
-    check = check_output(landed.data, rendered, preset, source, spec.platform,
-                         task.product.subjects == "set") if preset else None
+        return replace(out, failure=Failure(Reason.BUDGET, f"{exc}; widen the byte budget or lower min_side",
+                                            out.spec.output))
+    except OSError as exc:
+        return _unwritable(out, exc)
+    return replace(out, landed=landed, budgeted=options.min_bytes is not None or options.max_bytes is not None)
+
+
+def write_file(out: Output) -> Output:
+    """Write the encoded bytes atomically (a reader never sees half a file)."""
+    try:
+        write_atomic(out.spec.output, out.data.data)
+    except OSError as exc:
+        return _unwritable(out, exc)
+    return out
+
+
+def check_file(out: Output) -> Output:
+    """The preset's rules on the written bytes, and those only rendering and the photo can judge; none without
+    a preset."""
+    preset = out.spec.preset
+    if preset is None:
+        return out
+    return replace(out, check=check_output(out.data.data, out.canvas, preset, out.source, out.spec.platform,
+                                           out.task.product.subjects == "set"))
+
+
+# The order of an output's making; a failed step ends it with its reason.
+OUTPUT = (render_canvas, fit_within_budget, write_file, check_file)
+
+
+def make_output(out: Output) -> Output:
+    """``out`` through the ``OUTPUT`` steps, as far as they succeed."""
+    for step in OUTPUT:
+        if out.failure is not None:
+            break
+        out = step(out)
+    return out
+
+
+def output_result(out: Output) -> OutputResult:
+    """What the report says of one output: its failure, or its warnings, encoded facts, check and fonts."""
+    if out.failure is not None:
+        return OutputResult(out.spec.output, out.failure)
+    landed, rendered = out.data, out.canvas
+    encoded = Encoded(len(landed.data), landed.quality, landed.subsampling, landed.size) if out.budgeted else None
     warnings = (*rendered.warnings, *((Note(WarningKind.PADDED, str(landed.padded)),) if landed.padded else ()))
-    return OutputResult(spec.output, None, warnings, encoded, check, rendered.fonts)
+    return OutputResult(out.spec.output, None, warnings, encoded, out.check, rendered.fonts)
+
+
+def render_outputs(task: Task, specs: list[RenderSpec], images: dict[str, Asset],
+                   source: Asset | None) -> list[OutputResult]:
+    """Outputs alike in what they draw (one canvas in several formats), through ``OUTPUT``: the canvas rendered
+    once, then per format fit the byte budget, write atomically, check. A failed step ends the outputs it
+    concerns with its reason; it never stops the product's other outputs."""
+    drawn = render_canvas(Output(task, specs[0], images, source))
+    return [output_result(make_output(replace(drawn, spec=spec))) for spec in specs]
 
 
 def _load_images(task: Task) -> tuple[dict[str, Asset], list[Note], list[str]]:
