@@ -17,9 +17,8 @@ BANNER = bundled_templates()["promo-banner"].read_text(encoding="utf-8")
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    root = tmp_path / "studio"
-    init_workspace(root)
-    return root
+    """A fresh workspace with no templates of its own."""
+    return init_workspace(tmp_path / "studio").parent  # the workspace's artpipe.yaml is in its root
 
 
 def test_a_save_writes_the_copy_and_answers_with_its_check(root: Path) -> None:
