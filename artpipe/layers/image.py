@@ -1,4 +1,10 @@
-"""Image layers: a product photo (``$field``) or a template file, fitted into its box."""
+"""Image layers: a product photo (``$field``) or a template file, fitted into its box by the steps
+
+    PAINT = (show_picture, frame_window, make_room, reduce_photo, clean_before_cover, fit_box, clean_fitted,
+             measure_upscale, put_on_card, cut_shape, fade, cast_shadow)
+
+each taking and returning a ``Drawing`` (and returning its input when it does not apply).
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,11 @@
 """What one worker does with one input: render a product into all its outputs, or normalize a file.
 
 Both decode the input once, never raise for an expected failure (the outcome says what went wrong),
-and write every output atomically.
+and write every output atomically. An output is made by the steps
+
+    OUTPUT = (render_canvas, fit_within_budget, write_file, check_file)
+
+each taking and returning an ``Output``; a failed step ends the output with its reason.
 """
 
 from __future__ import annotations
