@@ -31,9 +31,9 @@ from artpipe.layers.image import (
     reduce_photo,
     show_picture,
 )
+from artpipe.layers.template import load_template
 from artpipe.reasons import WarningKind
 from artpipe.template.layout import resolve_box
-from artpipe.template.load import load_template
 from artpipe.template.model import Template
 
 
