@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,10 +56,10 @@ def stamp(page: object) -> str:
     return str(page.evaluate("document.getElementById('wb').dataset.rendered || ''"))  # type: ignore[attr-defined]
 
 
-def test_edit_fix_and_drag_in_a_browser(studio: tuple[str, Path]) -> None:
-    url, root = studio
-    original = bundled_templates()["promo-banner"].read_text(encoding="utf-8")
-    saved = root / "templates" / "spring" / "template.yaml"
+@contextmanager
+def copy_opened(url: str) -> Iterator[object]:
+    """A browser page on the Templates page, the bundled promo-banner just saved into the workspace as
+    ``spring`` and shown again, every size rendered."""
     with playwright_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1500, "height": 1100})
@@ -69,6 +70,15 @@ def test_edit_fix_and_drag_in_a_browser(studio: tuple[str, Path]) -> None:
         page.click("#save")
         page.wait_for_url("**/templates?t=ws%3Aspring", timeout=60_000)
         page.wait_for_selector(".size[data-size=square] img", timeout=60_000)
+        yield page
+        browser.close()
+
+
+def test_edit_fix_and_drag_in_a_browser(studio: tuple[str, Path]) -> None:
+    url, root = studio
+    original = bundled_templates()["promo-banner"].read_text(encoding="utf-8")
+    saved = root / "templates" / "spring" / "template.yaml"
+    with copy_opened(url) as page:
         assert saved.read_text(encoding="utf-8") == original
 
         broken = original.replace("    max_lines: 2\n", "    max_lines: two\n", 1)
@@ -111,7 +121,6 @@ def test_edit_fix_and_drag_in_a_browser(studio: tuple[str, Path]) -> None:
         assert all(ln in text.splitlines() for ln in kept)
         assert text.startswith(original.split("overrides:")[0])  # everything above the overrides byte for byte
         shot(page, "workbench-dragged")
-        browser.close()
 
 
 def drag(page: object, locator: object, dx: float, dy: float) -> None:
@@ -134,15 +143,7 @@ def test_pinned_boxes_overlaps_and_undo_in_a_browser(studio: tuple[str, Path]) -
     url, root = studio
     original = bundled_templates()["promo-banner"].read_text(encoding="utf-8")
     saved = root / "templates" / "spring" / "template.yaml"
-    with playwright_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1500, "height": 1100})
-        page.goto(f"{url}/templates?t=bundled:promo-banner")
-        page.wait_for_selector(".size[data-size=square] img", timeout=60_000)
-        page.fill("#saveas", "spring")
-        page.click("#save")
-        page.wait_for_url("**/templates?t=ws%3Aspring", timeout=60_000)
-        page.wait_for_selector(".size[data-size=square] img", timeout=60_000)
+    with copy_opened(url) as page:
         assert page.is_disabled("#undo")
 
         drag(page, page.locator(".size[data-size=square] .lbox[data-layer=badge]"), -30, 20)
@@ -178,4 +179,3 @@ def test_pinned_boxes_overlaps_and_undo_in_a_browser(studio: tuple[str, Path]) -
         assert page.input_value("#text") == original
         assert page.is_disabled("#undo")
         shot(page, "workbench-undone")
-        browser.close()
