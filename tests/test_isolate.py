@@ -381,3 +381,21 @@ def test_a_model_named_in_a_file_stays_inside_its_folder(tmp_path: Path, model: 
     first = str(caught.value.problems[0])
     assert "cutout.model" in first
     assert "copy the model into the folder of this job file" in first
+
+
+def test_a_thin_red_strand_beside_a_navy_body_keeps_its_red() -> None:
+    """A thin part of another colour at soft alpha (a tote's red handle lining, 3 px wide at alpha 0.6, beside
+    its navy strap) is repainted with the colour that explains the photo (I = a F + (1 - a) B), not the navy
+    spread from the opaque body beside it."""
+    grey, navy, red = np.array((242, 242, 242)), np.array((30, 35, 70)), np.array((210, 40, 40))
+    rgb = np.empty((120, 160, 3)) + grey
+    alpha = np.zeros((120, 160))
+    rgb[:, 40:80], alpha[:, 40:80] = navy, 1.0  # the strap
+    rgb[:, 80:83], alpha[:, 80:83] = 0.6 * red + 0.4 * grey, 0.6  # its lining, blended with the backdrop
+    photo = Image.fromarray(np.round(rgb).astype(np.uint8), "RGB")
+    mask = Image.fromarray(np.round(alpha * 255).astype(np.uint8), "L")
+    for cut in (cut_out(photo, mask), cut_out_at(photo, mask, (0, 0, 160, 120), (320, 240))):
+        k = cut.width // 160
+        lining = np.asarray(cut)[10 * k:-10 * k, 80 * k + 1:83 * k - 1].reshape(-1, 4).astype(int)
+        assert np.abs(lining[:, :3] - red).max() <= 12, cut.size  # red, as in the photo
+        assert np.abs(np.asarray(cut)[60 * k, 60 * k, :3].astype(int) - navy).max() <= 2  # the strap is navy
