@@ -73,6 +73,34 @@ def test_a_white_sleeve_the_backdrop_swallowed_is_doubted() -> None:
     assert Doubt.ERASED in asset.review.kinds, asset.review
 
 
+def test_the_totes_red_handle_lining_stays_red() -> None:
+    # A navy tote whose handles are lined in red: where a handle is thin the model's mask is soft (0.6-0.9), and
+    # the edge repaint painted the lining navy, spread from the strap beside it (41 % of its red pixels stayed
+    # red). The repaint must keep what the photo shows.
+    import numpy as np
+
+    from artpipe.imaging.matting import cut_out_at
+    from artpipe.imaging.normalize import NormalizeOptions, normalize
+    from artpipe.imaging.open import open_image
+
+    asset = normalize(open_image(real_photos("real") / "shopxo_1692072217123569.png"), NormalizeOptions(cutout="auto"))
+    assert asset.isolation == "model"
+    assert asset.mask is not None
+    cut = np.asarray(cut_out_at(asset.image, asset.mask, (0, 0, *asset.image.size), asset.image.size)).astype(int)
+    src = np.asarray(asset.image.convert("RGB")).astype(int)
+    handles = np.zeros(src.shape[:2], dtype=bool)
+    handles[50:330, 260:560] = True  # both handles, above the bag's body
+
+    def red(a: np.ndarray) -> np.ndarray:
+        out: np.ndarray = a[..., 0] - np.maximum(a[..., 1], a[..., 2]) > 70
+        return out
+
+    lining = red(src) & handles & (np.asarray(asset.mask) > 64)
+    assert lining.sum() > 400  # the lining was found in the photo
+    kept = float((red(cut[..., :3]) & lining).sum()) / float(lining.sum())
+    assert kept >= 0.9, f"only {kept:.0%} of the red lining is red in the cut-out"
+
+
 def _grey_under_base(im: Image.Image) -> int:
     """Pixels off white (any channel under 240) 4-24 px under a red product's base, in the columns where the
     base is (its lowest red pixel within 6 % of the product's height of the bottom; not the tapered sides, whose
