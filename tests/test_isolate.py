@@ -399,3 +399,17 @@ def test_a_thin_red_strand_beside_a_navy_body_keeps_its_red() -> None:
         lining = np.asarray(cut)[10 * k:-10 * k, 80 * k + 1:83 * k - 1].reshape(-1, 4).astype(int)
         assert np.abs(lining[:, :3] - red).max() <= 12, cut.size  # red, as in the photo
         assert np.abs(np.asarray(cut)[60 * k, 60 * k, :3].astype(int) - navy).max() <= 2  # the strap is navy
+
+
+def test_a_shadow_line_at_a_soft_edge_is_not_taken_for_the_products_colour() -> None:
+    """A soft edge pixel darker than the blend of the product and the backdrop in every channel is the floor in
+    the product's shadow (the dark line where a duck sits), not a part of another colour: it keeps the blue."""
+    yellow, blue = np.array((240, 240, 120)), np.array((30, 80, 200))
+    rgb = np.empty((120, 160, 3)) + yellow
+    alpha = np.zeros((120, 160))
+    rgb[:60], alpha[:60] = blue, 1.0  # the product, over the floor
+    rgb[60:62], alpha[60:62] = 0.5 * blue + 0.5 * np.array((20, 20, 10)), 0.5  # its edge on the shadow line
+    photo = Image.fromarray(np.round(rgb).astype(np.uint8), "RGB")
+    mask = Image.fromarray(np.round(alpha * 255).astype(np.uint8), "L")
+    edge = np.asarray(cut_out(photo, mask))[60:62, 10:-10, :3].reshape(-1, 3).astype(int)
+    assert np.abs(edge - blue).max() <= 2  # blue, not the near-black the photo's blend solves to

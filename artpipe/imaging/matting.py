@@ -163,19 +163,22 @@ def edge_colours(photo: Image.Image, mask: Image.Image) -> Image.Image:
     weight = np.asarray(opaque.filter(spread))[..., np.newaxis]
     # colour * 255 / weight, both 8-bit: looked up in a 256 x 256 table rather than divided in floats per pixel
     estimate = _ratios()[(weight.astype(np.uint16) << 8) | colour]
-    guess = np.where(weight > 8, estimate, np.asarray(rgb))
-    small_rgb.paste(Image.fromarray(_consistent(guess, rgb, small_mask.crop(box), radius), "RGB"), box[:2])
+    spread_in = weight > 8
+    guess = np.where(spread_in, estimate, np.asarray(rgb))
+    fixed = _consistent(guess, spread_in[..., 0], rgb, small_mask.crop(box), radius)
+    small_rgb.paste(Image.fromarray(fixed, "RGB"), box[:2])
     return small_rgb
 
 
-def _consistent(guess: np.ndarray, rgb: Image.Image, mask: Image.Image, radius: int) -> np.ndarray:
-    """``guess`` (the product's colour spread from its opaque pixels) kept where it explains the photo, and the
-    colour solved from the photo where it does not. A soft pixel is I = a F + (1 - a) B (B the backdrop, spread
-    the same way from the pixels the mask leaves out): where a F_guess + (1 - a) B misses I by more than a
-    texture's worth, the product there is not the colour around it (a thin red lining beside a navy body) and
-    F = (I - (1 - a) B) / a is taken instead, blended in over a ramp. Faint pixels (a < 0.25), where that
-    division magnifies noise, keep the guess (the closed form of Levin, Lischinski and Weiss 2008's
-    compositing equation, solved per pixel with B known, as pymatting's foreground estimation does by fitting)."""
+def _consistent(guess: np.ndarray, spread_in: np.ndarray, rgb: Image.Image, mask: Image.Image,
+                radius: int) -> np.ndarray:
+    """``guess`` (the product's colour spread from its opaque pixels where ``spread_in``) kept where it explains
+    the photo, and the colour solved from the photo where it does not. A soft pixel is I = a F + (1 - a) B (B
+    the backdrop, spread the same way from the pixels the mask leaves out): where a F_guess + (1 - a) B misses I
+    by more than a texture's worth, the product there is not the colour around it (a thin red lining beside a
+    navy body) and F = (I - (1 - a) B) / a is taken instead, blended in over a ramp. Faint pixels (a < 0.25),
+    where that division magnifies noise, keep the guess (the compositing equation of Levin, Lischinski and
+    Weiss 2008 solved per pixel with B known, where pymatting's estimate_foreground_ml fits F and B together)."""
     import numpy as np  # here, not at the top: a worker that never refines a mask does not load numpy
     a8 = np.asarray(mask)
     # Only the soft pixels and the opaque ones beside them (cut_out_at repaints those too) are worked on,
@@ -199,9 +202,13 @@ def _consistent(guess: np.ndarray, rgb: Image.Image, mask: Image.Image, radius: 
     backdrop = _ratios()[(b_weight.astype(np.uint16) << 8) | b_colour].astype(np.float32)
     a = (a8[where].astype(np.float32) / 255.0)[:, np.newaxis]
     photo, f = np.asarray(rgb)[where].astype(np.float32), guess[where].astype(np.float32)
-    miss = np.abs(photo - a * f - (1.0 - a) * backdrop).max(axis=1, keepdims=True)
+    diff = photo - a * f - (1.0 - a) * backdrop
+    miss = np.abs(diff).max(axis=1, keepdims=True)
     solved = np.clip((photo - (1.0 - a) * backdrop) / a, 0, 255)
-    take = np.clip((miss - _MISS_OK) / _MISS_RAMP, 0, 1) * np.clip((a - 0.25) / 0.15, 0, 1) * (b_weight > 8)
+    # A pixel darker than the blend in every channel is the backdrop in the product's shadow (a dark line where a
+    # duck sits on its floor), no colour of the product: the guess stays there.
+    shade = (diff < 0).all(axis=1, keepdims=True) & spread_in[where][:, np.newaxis]
+    take = np.clip((miss - _MISS_OK) / _MISS_RAMP, 0, 1) * np.clip((a - 0.25) / 0.15, 0, 1) * (b_weight > 8) * ~shade
     out = guess.copy()
     out[where] = np.round(f + take * (solved - f)).astype(np.uint8)
     return out
