@@ -388,7 +388,7 @@ def test_a_thin_red_strand_beside_a_navy_body_keeps_its_red() -> None:
     its navy strap) is repainted with the colour that explains the photo (I = a F + (1 - a) B), not the navy
     spread from the opaque body beside it."""
     grey, navy, red = np.array((242, 242, 242)), np.array((30, 35, 70)), np.array((210, 40, 40))
-    rgb = np.empty((120, 160, 3)) + grey
+    rgb = np.zeros((120, 160, 3)) + grey
     alpha = np.zeros((120, 160))
     rgb[:, 40:80], alpha[:, 40:80] = navy, 1.0  # the strap
     rgb[:, 80:83], alpha[:, 80:83] = 0.6 * red + 0.4 * grey, 0.6  # its lining, blended with the backdrop
@@ -405,7 +405,7 @@ def test_a_shadow_line_at_a_soft_edge_is_not_taken_for_the_products_colour() -> 
     """A soft edge pixel darker than the blend of the product and the backdrop in every channel is the floor in
     the product's shadow (the dark line where a duck sits), not a part of another colour: it keeps the blue."""
     yellow, blue = np.array((240, 240, 120)), np.array((30, 80, 200))
-    rgb = np.empty((120, 160, 3)) + yellow
+    rgb = np.zeros((120, 160, 3)) + yellow
     alpha = np.zeros((120, 160))
     rgb[:60], alpha[:60] = blue, 1.0  # the product, over the floor
     rgb[60:62], alpha[60:62] = 0.5 * blue + 0.5 * np.array((20, 20, 10)), 0.5  # its edge on the shadow line
