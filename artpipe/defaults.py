@@ -142,6 +142,9 @@ class CleanupSettings:
     shadow_guard: float  # shadows over this share of the product are not removed (a grey product)
     edge_band: int  # pixels along the outline whose product share is judged by colour
     edge_contrast: float  # ... where product and backdrop differ at least this much
+    edge_structure: float  # ... and where the photo changes along the outline by less: else a part of its own
+    edge_structure_smooth: float  # ... the outline's direction from the mask blurred this much (pixels)
+    edge_structure_reach: int  # ... whose pixels and those this near them keep the mask's value
     coloured: float  # a backdrop whose channels differ this much is coloured: its hue near the outline is backdrop
     hue_degrees: float  # on a coloured backdrop, pixels of its hue within this angle and ...
     hue_saturation: float  # ... at least this share of its saturation, no brighter, are backdrop or its shadow

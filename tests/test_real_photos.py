@@ -101,6 +101,29 @@ def test_the_totes_red_handle_lining_stays_red() -> None:
     assert kept >= 0.9, f"only {kept:.0%} of the red lining is red in the cut-out"
 
 
+def test_the_totes_zip_pull_is_not_erased() -> None:
+    # The navy tote's silver zip pull stands 2-3 px proud of its top edge at the cleaning side; by colour alone
+    # its grey rims lie on the line between the navy and the light-grey backdrop, and weighing the edge made
+    # them soft: under half of the pull's pixels stayed product (48 %), and it showed as a few specks on white.
+    import numpy as np
+
+    from artpipe.imaging.normalize import NormalizeOptions, normalize
+    from artpipe.imaging.open import open_image
+
+    asset = normalize(open_image(real_photos("real") / "shopxo_1692072217123569.png"), NormalizeOptions(cutout="auto"))
+    assert asset.isolation == "model"
+    assert asset.mask is not None
+    src = np.asarray(asset.image.convert("RGB")).astype(int)
+    mask = np.asarray(asset.mask.resize(asset.image.size)).astype(int)
+    mean = src.mean(axis=2)
+    pull = np.zeros(mean.shape, dtype=bool)
+    pull[328:342, 145:200] = True  # the pull on the bag's top edge, left of the flap
+    pull &= (mean > 80) & (mean < 225)  # neither the navy nor the backdrop: the pull's rims and highlights
+    assert pull.sum() > 100
+    kept = float(((mask >= 128) & pull).sum()) / float(pull.sum())
+    assert kept >= 0.65, f"only {kept:.0%} of the zip pull is product in the cut-out"
+
+
 def _grey_under_base(im: Image.Image) -> int:
     """Pixels off white (any channel under 240) 4-24 px under a red product's base, in the columns where the
     base is (its lowest red pixel within 6 % of the product's height of the bottom; not the tapered sides, whose
