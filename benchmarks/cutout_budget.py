@@ -35,6 +35,7 @@ from pathlib import Path
 from baselines import best, best_cpu
 from PIL import Image, ImageDraw
 
+import artpipe
 from artpipe.imaging.analyze import shrunk, visible_box
 from artpipe.imaging.backdrop import faint_cleared_alpha
 from artpipe.imaging.cleanup import analysis_arrays, clean_mask
@@ -57,8 +58,8 @@ from pathlib import Path
 from artpipe.api import main_images
 out = Path(tempfile.mkdtemp())
 result = main_images([Path(sys.argv[1])], out, ["amazon.main", "tmall.white_bg", "jd.main"], jobs=1)
-item = result.results[0]
-print(f"{item.peak_rss_mb:.0f}")
+results = getattr(result, "results", None)  # typed results; a checkout from before them has report items
+print(f"{results[0].peak_rss_mb:.0f}" if results is not None else f"{result.outcomes[0].extra['peak_rss_mb']:.0f}")
 """
 
 
@@ -137,11 +138,13 @@ def measure(repeat: int, clock: str) -> dict[str, float]:
     t_review = timed(lambda: review(rgb, m, refined.mask, "model", refined.backdrop), repeat)
     text_findings(teal, mask)  # warm up the text models
     t_text = timed(lambda: text_findings(teal, mask), repeat)
+    # run from the photo's folder: "-c" puts the working folder first on the path, before the checkout asked for
     out = subprocess.run([sys.executable, "-c", _WORKER, str(teal_path)], capture_output=True, text=True,
-                         check=True).stdout.split()
+                         check=True, cwd=teal_path.parent).stdout.split()
     return {"model": t_model * 1000, "full": t_full * 1000, "isolate": t_isolate * 1000,
             "colour": t_colour * 1000, "colour_calls": colour_model_calls, "review": t_review * 1000,
-            "text": t_text * 1000, "peak": float(out[0]), "drawn_w": drawn[0], "drawn_h": drawn[1]}
+            "text": t_text * 1000, "peak": float(out[0]), "drawn_w": drawn[0], "drawn_h": drawn[1],
+            "code": str(Path(artpipe.__file__).resolve().parent)}
 
 
 def report(n: dict[str, float], how: str) -> None:
@@ -181,7 +184,11 @@ def main() -> None:
         child = subprocess.run([sys.executable, __file__, "--json", "--repeat", str(args.repeat), "--clock",
                                 args.clock], capture_output=True, text=True, check=True,
                                env={**os.environ, "PYTHONPATH": str(args.against.resolve())})
-        figures[str(args.against)] = json.loads(child.stdout.splitlines()[-1])
+        theirs = json.loads(child.stdout.splitlines()[-1])
+        if not Path(theirs["code"]).is_relative_to(args.against.resolve()):
+            sys.exit(f"--against {args.against}: the run measured the code in {theirs['code']}, not that checkout's "
+                     "(run the script from the checkout whose code it should measure)")
+        figures[str(args.against)] = theirs
     print(f"12 MP photos, one core, best of {args.repeat}, {args.clock} time")
     for name, n in figures.items():
         print(f"{name}:")
