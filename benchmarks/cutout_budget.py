@@ -14,12 +14,16 @@ the same figures for another checkout (its code imported in a child process), pr
                    beside it the same as drawn before (the mask scaled to the photo, the cut-out made, cleared
                    and measured at its size, then reduced), both in the same run
   overhead         isolate - model: the budget is 80 ms (0.4x the model's ~200 ms on a quiet machine)
+  where it goes    each step of the overhead timed alone (best of --repeat), so the remaining cost can be placed;
+                   among them the photo's window resized to the drawn size, which a photo drawn without a
+                   cut-out pays as well
   colour path      isolate on a product on a light plain backdrop; whether the model ran at all (it must not)
   text             finding, reading and judging text in the photo (textfind.text_findings, with its mask)
   review           the cut-out's review alone (review.review on the cleaned mask); with text: the new checks,
                    whose budget is 150 ms (0.75x the model)
   peak memory      main-image on the 12 MP model-path photo into Amazon, Tmall and JD in one worker: the
-                   worker's own high-water mark as the report gives it; the budget is 250 MiB
+                   worker's own high-water mark as the report gives it; the budget is 250 MiB; beside it the
+                   high-water mark of loading the photo alone (decoding and isolating it) in a worker of its own
 """
 
 from __future__ import annotations
@@ -27,10 +31,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from baselines import best, best_cpu
 from PIL import Image, ImageDraw
@@ -40,24 +47,32 @@ from artpipe.imaging.analyze import shrunk, visible_box
 from artpipe.imaging.backdrop import faint_cleared_alpha
 from artpipe.imaging.cleanup import analysis_arrays, clean_mask
 from artpipe.imaging.isolate import isolate
-from artpipe.imaging.matting import WORK_SIDE, cut_out, refine
+from artpipe.imaging.matting import WORK_SIDE, cut_out, cut_out_at, edge_colours, refine, work_copy
 from artpipe.imaging.normalize import Asset, full_mask
 from artpipe.imaging.review import review
-from artpipe.imaging.segment import load_segmenter, saliency
+from artpipe.imaging.segment import Segmenter, load_segmenter, saliency
 from artpipe.imaging.textfind import text_findings
-from artpipe.layers.image import _cutout_fit, _cutout_subject
+from artpipe.layers.image import _cutout_fit, _cutout_subject, _white_cutout
 from artpipe.template.layout import fit_size
 from artpipe.workcache import worker_cache
 
 W, H = 4032, 3024
 DRAWN = 1720  # the product's box in an Amazon main image (86 % of 2000 px)
 
+_LOADER = r"""
+import sys
+from pathlib import Path
+from artpipe.cutout import Isolate
+from artpipe.run.tasks import load_asset, peak_rss_mb
+asset = load_asset(Path(sys.argv[1]), (), isolation=Isolate("auto"))
+print(f"{peak_rss_mb():.0f} {asset.isolation}")
+"""
+
 _WORKER = r"""
-import sys, tempfile
+import sys
 from pathlib import Path
 from artpipe.api import main_images
-out = Path(tempfile.mkdtemp())
-result = main_images([Path(sys.argv[1])], out, ["amazon.main", "tmall.white_bg", "jd.main"], jobs=1)
+result = main_images([Path(sys.argv[1])], Path(sys.argv[2]), ["amazon.main", "tmall.white_bg", "jd.main"], jobs=1)
 results = getattr(result, "results", None)  # typed results; a checkout from before them has report items
 print(f"{results[0].peak_rss_mb:.0f}" if results is not None else f"{result.outcomes[0].extra['peak_rss_mb']:.0f}")
 """
@@ -86,10 +101,18 @@ def white_photo(folder: Path) -> Path:
     return path
 
 
-def measure(repeat: int, clock: str) -> dict[str, float]:
-    """Every figure of the report (milliseconds, MiB, counts) for the code on the import path."""
-    timed = best_cpu if clock == "cpu" else best
+def measure(repeat: int, clock: str) -> dict[str, Any]:
+    """Every figure of the report (milliseconds, MiB, counts) for the code on the import path; the photos and
+    the worker's outputs are written to a temporary folder, removed at the end."""
     folder = Path(tempfile.mkdtemp(prefix="artpipe-cutout-"))
+    try:
+        return _measure(folder, repeat, clock)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _measure(folder: Path, repeat: int, clock: str) -> dict[str, Any]:
+    timed = best_cpu if clock == "cpu" else best
     teal_path, white_path = teal_photo(folder), white_photo(folder)
     teal = Image.open(teal_path).convert("RGB")
     white = Image.open(white_path).convert("RGB")
@@ -138,16 +161,56 @@ def measure(repeat: int, clock: str) -> dict[str, float]:
     t_review = timed(lambda: review(rgb, m, refined.mask, "model", refined.backdrop), repeat)
     text_findings(teal, mask)  # warm up the text models
     t_text = timed(lambda: text_findings(teal, mask), repeat)
+    steps = {k: v * 1000 for k, v in _steps(teal, small, box, drawn, segmenter, repeat, timed).items()}
     # run from the photo's folder: "-c" puts the working folder first on the path, before the checkout asked for
-    out = subprocess.run([sys.executable, "-c", _WORKER, str(teal_path)], capture_output=True, text=True,
-                         check=True, cwd=teal_path.parent).stdout.split()
+    out = subprocess.run([sys.executable, "-c", _WORKER, str(teal_path), str(folder / "out")], capture_output=True,
+                         text=True, check=True, cwd=teal_path.parent).stdout.split()
+    loaded = subprocess.run([sys.executable, "-c", _LOADER, str(teal_path)], capture_output=True, text=True,
+                            check=True, cwd=teal_path.parent).stdout.split()
     return {"model": t_model * 1000, "full": t_full * 1000, "isolate": t_isolate * 1000,
             "colour": t_colour * 1000, "colour_calls": colour_model_calls, "review": t_review * 1000,
-            "text": t_text * 1000, "peak": float(out[0]), "drawn_w": drawn[0], "drawn_h": drawn[1],
-            "code": str(Path(artpipe.__file__).resolve().parent)}
+            "text": t_text * 1000, "peak": float(out[0]), "peak_load": float(loaded[0]), "drawn_w": drawn[0],
+            "drawn_h": drawn[1],
+            "code": str(Path(artpipe.__file__).resolve().parent), "steps": steps}
 
 
-def report(n: dict[str, float], how: str) -> None:
+def _steps(photo: Image.Image, small: Image.Image, box: tuple[int, int, int, int], drawn: tuple[int, int],
+           segmenter: Segmenter, repeat: int, timed: Callable[[Callable[[], object], int], float],
+           ) -> dict[str, float]:
+    """Each step of the overhead timed alone (seconds), in the order the model path and the image layer run
+    them; the derived cache is emptied before each call, so nothing made by an earlier one is reused."""
+    coarse = saliency(small, segmenter)[0]
+    refined = refine(small, coarse)
+    cleaned = clean_mask(small, refined)
+    rgb, m = analysis_arrays(small, cleaned.mask)
+    mask = cleaned.mask
+    colours = edge_colours(small, mask)
+    pic = cut_out_at(photo, mask, box, drawn, colours)
+
+    def alone(fn: Callable[[], object]) -> float:
+        def run() -> None:
+            worker_cache().derived.clear()
+            fn()
+        return timed(run, repeat)
+
+    window = (box[2] - box[0]) / drawn[0]
+    return {
+        "work copy (1024 px)": alone(lambda: work_copy(photo)),
+        "guided filter (refine)": alone(lambda: refine(small, coarse)),
+        "backdrop model + cleaning": alone(lambda: clean_mask(small, refined)),
+        "review": alone(lambda: review(rgb, m, mask, "model", cleaned.backdrop,
+                                       white_on_white=cleaned.white_on_white)),
+        "visible boxes (analysis copy)": alone(lambda: (visible_box(small, mask, 28), _white_cutout(
+            cut_out_at(small, mask, (0, 0, *small.size), small.size, colours), small.width / photo.width))),
+        "edge colours": alone(lambda: edge_colours(small, mask)),
+        "photo window to drawn size": alone(lambda: photo.resize(drawn, Image.Resampling.LANCZOS, box=box,
+                                                                 reducing_gap=3.0)),
+        "cut-out at drawn size (all)": alone(lambda: cut_out_at(photo, mask, box, drawn, colours)),
+        "faint pixels cleared (drawn)": alone(lambda: _white_cutout(pic.copy(), 1 / window)),
+    }
+
+
+def report(n: dict[str, Any], how: str) -> None:
     """The figures of one checkout, against the budgets."""
     model = n["model"]
     overhead = n["isolate"] - model
@@ -158,6 +221,15 @@ def report(n: dict[str, float], how: str) -> None:
           f"({n['drawn_w']:.0f}x{n['drawn_h']:.0f} px)")
     print(f"  overhead beyond the model  {overhead:7.0f} ms  = {overhead / model:.2f}x the model "
           f"(budget 80 ms, 0.4x at 200 ms: {'met' if overhead / model <= 0.4 else 'NOT met'})")
+    steps = n.get("steps")
+    if isinstance(steps, dict):
+        print("  where the overhead goes (each step alone):")
+        for name, ms in steps.items():
+            print(f"    {name:30s}{ms:5.0f} ms")
+        resize = steps.get("photo window to drawn size")
+        if resize is not None:
+            print(f"  overhead less the resize a photo drawn without a cut-out pays: {overhead - resize:.0f} ms "
+                  f"= {(overhead - resize) / model:.2f}x the model")
     print(f"  colour path isolate        {n['colour']:7.0f} ms  model calls: {n['colour_calls']:.0f} (must be 0)")
     print(f"  review                     {n['review']:7.0f} ms")
     print(f"  text find + read + judge   {n['text']:7.0f} ms  = {n['text'] / model:.2f}x the model")
@@ -166,6 +238,9 @@ def report(n: dict[str, float], how: str) -> None:
           f"{'met' if checks / model <= 0.75 else 'NOT met'})")
     print(f"  worker peak memory         {n['peak']:7.0f} MiB ({how}; budget 250 MiB: "
           f"{'met' if n['peak'] <= 250 else 'NOT met'})")
+    if "peak_load" in n:
+        print(f"    of which loading alone   {n['peak_load']:7.0f} MiB (decode and isolate, the model's run included, "
+              "in a worker of its own; the rest is rendering, encoding and the text models)")
 
 
 def main() -> None:

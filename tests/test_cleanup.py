@@ -231,3 +231,28 @@ def test_a_small_silver_part_beside_the_outline_is_not_taken_for_a_blend() -> No
     assert kept >= 0.85, sorted(rims)  # the pull stays product (about half of it was made soft or clear)
     blend = [cleaned.mask.getpixel((x, 199)) for x in range(260, 390)]
     assert max(blend) <= 160, max(blend)  # a plain blend row is still weighed: about half the product
+
+
+def test_edge_weighing_on_the_products_box_gives_what_the_whole_frame_does() -> None:
+    # A navy bag with a light zip pull (structure along the outline) and a soft edge, small in a teal frame: the
+    # weighing runs on the mask's box only, and must give every pixel what the whole frame gives it.
+    import numpy as np
+
+    from artpipe.imaging import cleanup
+
+    photo = Image.new("RGB", (512, 384), (40, 150, 140))
+    draw = ImageDraw.Draw(photo)
+    draw.rounded_rectangle((200, 120, 330, 300), radius=20, fill=(30, 40, 90))
+    draw.rectangle((262, 116, 268, 130), fill=(220, 220, 215))
+    photo = Image.blend(photo, Image.effect_noise(photo.size, 60).convert("RGB"), 0.15)  # a grainy cloth
+    mask = Image.new("L", photo.size, 0)
+    ImageDraw.Draw(mask).rounded_rectangle((198, 114, 332, 302), radius=20, fill=255)  # a hard edge: no faint rim
+    rgb, m = cleanup.analysis_arrays(photo, mask)
+    solid = m >= 0.5
+    model = cleanup.model_backdrop(rgb, solid)
+    assert model is not None
+    frame = cleanup._frame(rgb, model)
+    boxed = cleanup._edge_alpha(frame, m, solid)
+    whole = cleanup._edge_factor(frame.f, frame.back, frame.hue, m, solid)
+    assert (whole < 1).sum() > 100  # the edge was weighed
+    assert np.array_equal(boxed, whole)

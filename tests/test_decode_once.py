@@ -101,3 +101,69 @@ def test_smaller_fits_of_a_photo_are_resized_from_its_larger_ones(monkeypatch: p
     sources.clear()
     image_layer._chained_fit(photo, window, photo, 1200, 1300)
     assert sources == [(900, 1000)]
+
+
+def _record(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What happens in order: the full decodes (decoding.open_image) and the model's runs."""
+    from artpipe.imaging import normalize as normalizing
+
+    events: list[str] = []
+    model = normalizing._model
+
+    def decoded(path: Path, **kwargs: int | None) -> object:
+        events.append("full decode")
+        return open_image(path, **kwargs)  # type: ignore[arg-type]
+
+    def run(name: str | None, im: Image.Image) -> tuple[Image.Image, float, str]:
+        events.append(f"model on {max(im.size)} px")
+        return model(name, im)
+    monkeypatch.setattr(decoding, "open_image", decoded)
+    monkeypatch.setattr(normalizing, "_model", run)
+    return events
+
+
+def _mug(path: Path, size: tuple[int, int], backdrop: tuple[int, int, int]) -> tuple[int, int, int, int]:
+    w, h = size
+    im = Image.new("RGB", size, backdrop)
+    box = (int(w * 0.35), int(h * 0.2), int(w * 0.62), int(h * 0.85))
+    im.paste((200, 40, 40), box)
+    im.save(path, quality=92)
+    return box
+
+
+def test_a_large_photo_meets_the_model_before_its_full_size_decode(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from artpipe.cutout import Isolate
+    from artpipe.imaging.normalize import NormalizeOptions, normalize
+
+    box = _mug(tmp_path / "teal.jpg", (3000, 2250), (40, 150, 140))
+    events = _record(monkeypatch)
+    asset = load_asset(tmp_path / "teal.jpg", (), isolation=Isolate("auto"))
+    # the model ran on the analysis copy of a reduced decode; the full-size photo was decoded after it
+    assert events == ["model on 1024 px", "full decode"]
+    assert asset.isolation == "model"
+    assert asset.image.size == (3000, 2250)
+    assert asset.mask is not None
+    assert asset.mask.size == (1024, 768)
+    # the subject box is in the full photo's pixels, as isolating the full-size photo gives it
+    whole = normalize(open_image(tmp_path / "teal.jpg"), NormalizeOptions(cutout="auto"))
+    assert all(abs(a - b) <= 6 for a, b in zip(asset.subject, whole.subject, strict=True))
+    assert all(abs(a - b) <= 12 for a, b in zip(asset.subject, box, strict=True))
+    assert asset.review is not None
+    assert [s.split(":")[:2] for s in asset.steps if s.startswith("cutout")] == [["cutout", "model"]]
+
+
+def test_a_colour_path_photo_and_a_small_one_are_isolated_as_a_whole(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from artpipe.cutout import Isolate
+
+    _mug(tmp_path / "light.jpg", (3000, 2250), (236, 236, 234))
+    _mug(tmp_path / "small.jpg", (1600, 1200), (40, 150, 140))
+    events = _record(monkeypatch)
+    light = load_asset(tmp_path / "light.jpg", (), isolation=Isolate("auto"))
+    assert events == ["full decode"]  # the colour path: no model, and the photo decoded once
+    assert light.isolation == "color"
+    events.clear()
+    small = load_asset(tmp_path / "small.jpg", (), isolation=Isolate("auto"))
+    assert events == ["full decode", "model on 1024 px"]  # too small for a reduced decode to save anything
+    assert small.isolation == "model"

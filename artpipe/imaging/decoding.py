@@ -54,6 +54,15 @@ def draft_side(path: Path, boxes: tuple[Fitted, ...]) -> int | None:
     return None if side >= max(w, h) else side
 
 
+def reduced_side(path: Path, side: int) -> int | None:
+    """``side`` when ``path`` is a JPEG at least twice as large on its long side, so a reduced decode (a DCT
+    scale of 1/2 or less, never below ``side``) is a fraction of the full one; None otherwise."""
+    header = _header(path)
+    if header is None or header[0] != "JPEG" or max(header[1]) < 2 * side:
+        return None
+    return side
+
+
 def trimmed_side(decoded: Decoded, boxes: tuple[Fitted, ...]) -> int:
     """The longest side the decoded frame needs so that no picture trimmed to its product is enlarged (0: none
     is trimmed). The product is found on a small copy: its share of the frame is all that counts."""

@@ -19,12 +19,12 @@ from PIL import Image, ImageChops
 
 from artpipe.defaults import settings
 from artpipe.imaging import profiles
-from artpipe.imaging.analyze import find_subject, preview
+from artpipe.imaging.analyze import find_subject, preview, scale_box
 from artpipe.imaging.backdrop import backdrop_region, whiten
 from artpipe.imaging.color import to_srgb_image
 from artpipe.imaging.cutouts import Cutout
-from artpipe.imaging.isolate import is_cutout, isolate
-from artpipe.imaging.matting import cut_out
+from artpipe.imaging.isolate import Isolation, color_path_holds, is_cutout, isolate
+from artpipe.imaging.matting import cut_out, work_copy
 from artpipe.imaging.open import Decoded
 from artpipe.imaging.place import crop_to_subject
 from artpipe.imaging.quality import assess as assess_image
@@ -188,14 +188,46 @@ def _flatten_stray_alpha(work: Work) -> Work:
     return work.after(flat, "to_rgb:stray_alpha_flattened", subject=subject, backdrop=backdrop)
 
 
-def isolate_product(work: Work, mode: str, model: str | None = None) -> Work:
+def model_copy(decoded: Decoded, mode: str) -> Image.Image | None:
+    """The analysis copy (``matting.work_copy``, upright sRGB RGB) of ``decoded``, a reduced decode of a photo,
+    when ``mode`` sends the photo's product to the segmentation model (None: a cut-out, or a plain light
+    backdrop the colour path cleans at the photo's size). Made before the full-size photo is decoded and
+    handed to ``isolate_copy``, so the model's working memory (~150 MB for U²-Net at 320 px) never
+    coexists with a 12 MP photo (48 MB)."""
+    if mode == Cutout.NEVER:
+        return None
+    work = Work(decoded.image, decoded.icc, decoded.orientation, warnings=decoded.warnings)
+    for step in NORMALIZE:
+        work = step(work)
+    if work.image.mode != "RGB":
+        return None
+    rules = settings().analyze
+    light = work.backdrop is not None and min(work.backdrop) >= rules.whiten_min
+    if mode == Cutout.AUTO and light and work.backdrop is not None and \
+            color_path_holds(work.image, work.backdrop, rules.backdrop_tolerance):
+        return None
+    return work_copy(work.image)
+
+
+def isolate_copy(small: Image.Image, model: str | None = None) -> Isolation:
+    """The model path's isolation of a photo's analysis copy (``model_copy``), for ``normalize`` to take
+    instead of isolating the full-size photo: its subject box is in the copy's pixels, its mask at its size."""
+    return isolate(small, None, Cutout.MODEL, light_min=settings().analyze.whiten_min,
+                   tolerance=settings().analyze.backdrop_tolerance, model=partial(_model, model))
+
+
+def isolate_product(work: Work, mode: str, model: str | None = None, isolated: Isolation | None = None) -> Work:
     """Isolate the product (``mode``: auto, model or never): a cut-out keeps its alpha, a plain light backdrop
     is left to the colour path, anything else gets the segmentation model's mask; the subject box then comes
-    from the mask. Warns ``no_subject`` / ``scene_photo`` when nothing could be isolated."""
+    from the mask. Warns ``no_subject`` / ``scene_photo`` when nothing could be isolated. ``isolated``: the
+    model path's result made earlier on the photo's analysis copy (``isolate_copy``), taken as it is."""
     if mode != "never":
         work = _flatten_stray_alpha(work)
-    found = isolate(work.image, work.backdrop, mode, light_min=settings().analyze.whiten_min,
-                    tolerance=settings().analyze.backdrop_tolerance, model=partial(_model, model))
+    if isolated is not None:
+        found = _scaled_to(isolated, work.image.size)
+    else:
+        found = isolate(work.image, work.backdrop, mode, light_min=settings().analyze.whiten_min,
+                        tolerance=settings().analyze.backdrop_tolerance, model=partial(_model, model))
     step = f"cutout:{found.how}" + (f":{found.note}" if found.note else "")
     cut = found.review.cut if found.review is not None else ()
     warns = (*found.warnings, *((Note(WarningKind.PRODUCT_CROPPED, "+".join(cut)),) if cut else ()))
@@ -208,6 +240,15 @@ def isolate_product(work: Work, mode: str, model: str | None = None) -> Work:
         return work.after(work.image, step, *warns, isolation=found.how, review=found.review, clear=found.clear)
     return work.after(work.image, step, *warns, mask=found.mask, isolation="model",
                       subject=found.subject or work.subject, review=found.review)
+
+
+def _scaled_to(found: Isolation, size: tuple[int, int]) -> Isolation:
+    """``found`` (isolated on an analysis copy, whose size its mask has) with its subject box in the pixels of
+    the photo of ``size`` (the copy's frame)."""
+    if found.subject is None or found.mask is None:
+        return found
+    kx, ky = size[0] / found.mask.width, size[1] / found.mask.height
+    return replace(found, subject=scale_box(found.subject, kx, ky, *size))
 
 
 def whiten_backdrop(work: Work) -> Work:
@@ -272,11 +313,11 @@ class NormalizeOptions:
     model: str | None = None  # an ONNX segmentation model's path; None for the bundled one
 
 
-def steps_for(options: NormalizeOptions) -> tuple[Step, ...]:
-    """The full, ordered pipeline for these options."""
+def steps_for(options: NormalizeOptions, isolated: Isolation | None = None) -> tuple[Step, ...]:
+    """The full, ordered pipeline for these options (``isolated``: see isolate_product)."""
     steps: list[Step] = list(NORMALIZE)
     if options.cutout != "never":
-        steps.append(partial(isolate_product, mode=options.cutout, model=options.model))
+        steps.append(partial(isolate_product, mode=options.cutout, model=options.model, isolated=isolated))
     if options.white_backdrop:
         steps.append(whiten_backdrop)
     if options.trim:
@@ -286,12 +327,14 @@ def steps_for(options: NormalizeOptions) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def normalize(decoded: Decoded, options: NormalizeOptions = NormalizeOptions()) -> Asset:
-    """Run the pipeline on a decoded image; the Asset records every step and warning."""
+def normalize(decoded: Decoded, options: NormalizeOptions = NormalizeOptions(),
+              isolated: Isolation | None = None) -> Asset:
+    """Run the pipeline on a decoded image; the Asset records every step and warning. ``isolated``: the
+    product already isolated on the photo's analysis copy (isolate_product)."""
     w, h = decoded.original_size or decoded.image.size
     upright = (h, w) if decoded.orientation in (5, 6, 7, 8) else (w, h)
     work = Work(decoded.image, decoded.icc, decoded.orientation, warnings=decoded.warnings, source_size=upright)
-    for step in steps_for(options):
+    for step in steps_for(options, isolated):
         work = step(work)
     subject = work.subject or (0, 0, *work.image.size)
     return Asset(work.image, decoded.path, decoded.format, decoded.original_size, subject, work.backdrop,

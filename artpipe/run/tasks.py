@@ -27,12 +27,14 @@ from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.budget import Budget, BudgetError, Landed, encode_within
 from artpipe.imaging.checks import CheckResult, check_bytes, num
 from artpipe.imaging.cutouts import Cutout
-from artpipe.imaging.decoding import decode
+from artpipe.imaging.decoding import decode, reduced_side
 from artpipe.imaging.derived import derived
 from artpipe.imaging.encode import EncodeOptions, encode, flatten
 from artpipe.imaging.formats import BY_NAME, SPELLINGS, suffix
 from artpipe.imaging.geometry import Fitted
-from artpipe.imaging.normalize import Asset, NormalizeOptions, normalize, product_mask
+from artpipe.imaging.isolate import Isolation
+from artpipe.imaging.matting import WORK_SIDE
+from artpipe.imaging.normalize import Asset, NormalizeOptions, isolate_copy, model_copy, normalize, product_mask
 from artpipe.imaging.open import Decoded, open_image
 from artpipe.lettering import Lettering
 from artpipe.presets import Preset, slot_of
@@ -66,10 +68,26 @@ def load_asset(path: Path, boxes: tuple[Fitted, ...] = (), cache: Path | None = 
         if hit is not None:
             return hit
     options = NormalizeOptions(cutout=isolation.mode, model=isolation.model)
-    asset = normalize(decode(path, boxes), options)
+    isolated = _isolated_first(path, options)  # before the full-size decode, which it must not meet
+    asset = normalize(decode(path, boxes), options, isolated)
     if cache is not None and key is not None:
         save_cached(cache, key, asset)
     return asset
+
+
+def _isolated_first(path: Path, options: NormalizeOptions) -> Isolation | None:
+    """The model path's isolation of a large JPEG made on a reduced decode (its analysis copy) before the photo
+    is decoded in full, the reduced decode let go before the model runs: the model's working memory then
+    never coexists with the full-size photo (see normalize.model_copy). None: the photo is isolated as a
+    whole (a cut-out, the colour path, no model, a small photo or not a JPEG)."""
+    side = reduced_side(path, WORK_SIDE) if options.cutout != Cutout.NEVER else None
+    if side is None:
+        return None
+    try:
+        small = model_copy(open_image(path, draft_side=side), options.cutout)
+    except InputError:  # the full decode that follows says what is wrong with the file
+        return None
+    return isolate_copy(small, options.model) if small is not None else None
 
 
 def template_assets(template: Template, files: Mapping[str, str] | None = None) -> dict[str, Asset]:
