@@ -1,5 +1,6 @@
-"""The operators' studio through its own test client: a request from the form with uploaded photos, the proof,
-a merchant link, approval per image and the approved set; and every way in that must stay shut."""
+"""The operators' side of the studio through its own test client (studio/operator.py): a request from the form with
+uploaded photos, the proof, a merchant link, approval per image and the approved set; and every way in that must
+stay shut."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ import threading
 import time
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
+from studioclient import SAMPLES, csrf, post_request, studio_workspace, wait
 
 pytest.importorskip("starlette")
 pytest.importorskip("httpx2")
@@ -21,57 +22,15 @@ pytest.importorskip("httpx2")
 from click.testing import CliRunner  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
-from artpipe.api import add_studio_user, init_workspace, load_workspace, studio_users  # noqa: E402
+from artpipe.api import add_studio_user, load_workspace, studio_users  # noqa: E402
 from artpipe.cli.commands import main  # noqa: E402
 from artpipe.config import Workspace  # noqa: E402
-from artpipe.errors import ConfigError  # noqa: E402
 from artpipe.studio import studio_app  # noqa: E402
-
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Workspace:
-    root = tmp_path / "studio"
-    init_workspace(root)
-    (root / "brands").mkdir()
-    shutil.copy(SAMPLES / "brands" / "maison.yaml", root / "brands" / "maison.yaml")
-    shutil.copy(SAMPLES / "logo-maison.png", root / "logo-maison.png")
-    return load_workspace(root)
-
-
-def csrf(page: str) -> str:
-    found = re.search(r'name="csrf" value="([^"]+)"', page)
-    assert found, "the page has no form token"
-    return found.group(1)
-
-
-def wait(client: TestClient, rid: str, seconds: float = 180) -> str:
-    store = client.app.state.store  # type: ignore[attr-defined]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        state = store.get(rid).state
-        if state not in ("queued", "running"):
-            return str(state)
-        time.sleep(0.2)
-    msg = "the request did not finish"
-    raise AssertionError(msg)
-
-
-def post_request(client: TestClient, **changes: object) -> tuple[int, str, str]:
-    """Submit the Double 11 form (two photos, two products); (status, final url, page)."""
-    token = csrf(client.get("/requests/new").text)
-    data: dict[str, object] = {"csrf": token, "campaign": "double11", "merchant": "MAISON", "deadline": "11-05 18:00",
-                               "brand": "maison.yaml", "platforms": ["tmall", "jd"],
-                               "rows-0-sku": "mug-01", "rows-0-photo": "mug-sideways.jpg",
-                               "rows-0-headline": "双11 北欧陶瓷马克杯", "rows-0-price": "¥29.90",
-                               "rows-0-title": "北欧简约陶瓷马克杯", "rows-1-title": "真皮托特包 通勤百搭",
-                               "rows-1-sku": "bag-04", "rows-1-photo": "bag-cutout.png",
-                               "rows-1-headline": "双11 真皮托特包", "rows-1-price": "¥399", **changes}
-    files = [("photos", (name, (SAMPLES / "photos" / name).read_bytes(), "image/jpeg"))
-             for name in ("mug-sideways.jpg", "bag-cutout.png")]
-    done = client.post("/requests", data=data, files=files, follow_redirects=True)
-    return done.status_code, str(done.url), done.text
+    return studio_workspace(tmp_path)
 
 
 @pytest.mark.slow
@@ -186,16 +145,6 @@ def test_changes_asked_after_approval_reopen_the_set_and_links_can_be_revoked(ws
     assert store.get(rid).state == "approved"
 
 
-def test_forms_without_their_token_change_nothing(ws: Workspace) -> None:
-    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
-    refused = client.post("/requests", data={"campaign": "x", "platforms": "tmall"})
-    assert refused.status_code == 403
-    assert "reload the page" in refused.text
-    refused = client.post("/requests", data={"csrf": "forged", "campaign": "x"})
-    assert refused.status_code == 403
-    assert client.app.state.store.all() == []  # type: ignore[attr-defined]
-
-
 def test_mistakes_are_shown_beside_their_fields(ws: Workspace) -> None:
     client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
     token = csrf(client.get("/requests/new").text)
@@ -304,68 +253,6 @@ def test_a_refused_edit_puts_the_request_back_as_it_was(ws: Workspace) -> None:
     assert after == before  # the replaced photo is back, the new one gone, request.yaml unchanged
 
 
-@pytest.mark.slow
-def test_a_request_cut_short_by_a_crash_is_offered_again(ws: Workspace) -> None:
-    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
-    status, url, _ = post_request(client)
-    assert status == 200
-    rid = url.rsplit("/", 1)[1]
-    wait(client, rid)
-    client.app.state.runner.close()  # type: ignore[attr-defined]  # then kill -9: no heartbeat from it again
-    client.app.state.store.update(rid, state="running", done=1, heartbeat=0)  # type: ignore[attr-defined]
-    queued = client.app.state.store.add("later", "MAISON", "", "studio/requests/none", "")  # type: ignore[attr-defined]
-
-    restarted = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
-    page = restarted.get(f"/requests/{rid}").text
-    assert ("Rendering was interrupted: the studio stopped while it was rendering (1 of 2 products were done). "
-            "The request and its photos are kept: render it again.") in page
-    assert 'http-equiv="refresh"' not in page  # no page waiting for ever
-    assert restarted.app.state.store.get(queued).state == "interrupted"  # type: ignore[attr-defined]
-    again = restarted.post(f"/requests/{rid}/rerun", data={"csrf": csrf(page)}, follow_redirects=True)
-    assert again.status_code == 200
-    assert wait(restarted, rid) == "done"
-
-
-def test_an_oversized_upload_is_refused_before_it_is_read(ws: Workspace) -> None:
-    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
-    done = client.post("/requests", content=b"x", headers={"Content-Length": str(2**40),
-                                                            "Content-Type": "multipart/form-data; boundary=b"})
-    assert done.status_code == 413
-    assert "larger than" in done.text
-
-
-def test_the_merchant_approves_a_platform_then_the_whole_set_at_once(ws: Workspace) -> None:
-    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
-    status, url, _ = post_request(client)
-    rid = url.rsplit("/", 1)[1]
-    assert wait(client, rid) == "done"
-    store = client.app.state.store  # type: ignore[attr-defined]
-    client.post(f"/requests/{rid}/share", data={"csrf": csrf(client.get(f"/requests/{rid}").text)})
-    operator_page = client.get(f"/requests/{rid}").text
-    assert re.search(r'valid until <time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ">[^<]+ UTC</time>', operator_page)
-    assert '<a href="/requests">Requests</a> › double11' in operator_page
-    link = f"/s/{store.links(rid)[0].token}"
-    merchant = TestClient(client.app, base_url="http://127.0.0.1")
-    page = merchant.get(link).text
-    shots = re.findall(r'name="output" value="([^"]+)"', page)
-    jd = [s for s in shots if s.startswith("jd/")]
-    assert f"Approve all {len(shots)}</button>" in page
-    assert f'value="JD">Approve all JD ({len(jd)})</button>' in page
-    assert '<a href="#product-1">mug-01</a><a href="#product-2">bag-04</a>' in page  # the merchant's navigation
-    done = merchant.post(f"{link}/approve-all", data={"csrf": csrf(page), "name": "Li Wei", "platform": "JD"})
-    assert done.status_code == 200
-    assert sorted(store.decisions(rid)) == sorted(jd)
-    assert store.get(rid).state == "done"
-    assert merchant.post(f"{link}/approve-all", data={"csrf": csrf(page), "name": ""}).status_code == 400
-    merchant.post(f"{link}/approve-all", data={"csrf": csrf(page), "name": "Li Wei"})
-    assert store.get(rid).state == "approved"
-    assert len(store.decision_log(rid)) == len(shots)  # each image decided once
-    page = merchant.get(link).text
-    assert "Every image is approved." in page
-    assert "The set was approved <time datetime=" in page
-    assert "by Li Wei." in page
-
-
 def test_hostile_strings_reach_the_database_as_data(ws: Workspace) -> None:
     add_studio_user(ws, "anna", "correct horse battery")
     client = TestClient(studio_app(ws, public=True, jobs=1), base_url="http://127.0.0.1")
@@ -380,24 +267,6 @@ def test_hostile_strings_reach_the_database_as_data(ws: Workspace) -> None:
                                           "draft": "' OR 1=1 --"}).text
     assert "Kept from your last try" not in page  # a made-up draft opens nobody's photos
     assert client.get("/requests/' OR 1=1 --", follow_redirects=False).status_code == 404
-
-
-def test_links_show_only_their_own_request_and_expire(ws: Workspace) -> None:
-    app = studio_app(ws, jobs=1)
-    client = TestClient(app, base_url="http://127.0.0.1")
-    status, url, _ = post_request(client)
-    rid = url.rsplit("/", 1)[1]
-    assert wait(client, rid) == "done"
-    store = app.state.store
-    other = store.add("other", "OTHER", "", "studio/requests/none", "local")
-    token = store.link(other, "local", 1)
-    outsider = TestClient(app, base_url="http://127.0.0.1")
-    assert outsider.get(f"/s/{token}/files/tmall/tmall.white_bg/mug-01.jpg").status_code == 404
-    assert outsider.get(f"/s/{token}/files/../../{rid}/double11/jd/jd.main/mug-01.jpg").status_code == 404
-    assert outsider.get("/s/not-a-token").status_code == 404
-    expired = store.link(rid, "local", -1)
-    assert "expired" in outsider.get(f"/s/{expired}").text
-    assert client.get(f"/requests/{rid}/files/../../../../artpipe.yaml").status_code == 404
 
 
 def test_a_public_studio_needs_a_sign_in(ws: Workspace) -> None:
@@ -415,22 +284,6 @@ def test_a_public_studio_needs_a_sign_in(ws: Workspace) -> None:
     stored = b"".join(p.read_bytes() for p in ws.state.glob("studio.db*"))  # the database and its WAL
     assert b"correct horse" not in stored
     assert studio_users(ws)["anna"].startswith("scrypt$")
-
-
-@pytest.mark.parametrize(("port", "host", "status"), [
-    (None, "127.0.0.1", 200), (None, "localhost:8750", 200), (None, "[::1]:1234", 200),
-    (None, "evil.example", 400), (None, "evil.example:8750", 400), (None, "127.0.0.1.evil.example", 400),
-    (None, "localhost.evil.example:8750", 400), (None, "10.0.0.5:8750", 400), (None, "", 400),
-    (8750, "127.0.0.1:8750", 200), (8750, "LOCALHOST:8750", 200), (8750, "[::1]:8750", 200),
-    (8750, "127.0.0.1:8751", 400), (8750, "127.0.0.1", 400), (8750, "evil.example:8750", 400)])
-def test_a_page_rebound_to_this_machine_is_refused_by_its_host(ws: Workspace, port: int | None, host: str,
-                                                                 status: int) -> None:
-    client = TestClient(studio_app(ws, jobs=1, port=port), base_url="http://127.0.0.1")
-    answer = client.get("/requests/new", headers={"Host": host})
-    assert answer.status_code == status
-    if status == 400:
-        assert "csrf" not in answer.text  # nothing of the studio, not even a form token
-        assert client.post("/requests", headers={"Host": host}, data={"campaign": "x"}).status_code == 400
 
 
 def test_merchant_links_use_the_public_url_and_it_needs_a_sign_in(ws: Workspace) -> None:
@@ -457,50 +310,6 @@ def test_merchant_links_use_the_public_url_and_it_needs_a_sign_in(ws: Workspace)
     assert client.get(link.group(1)).status_code == 200
 
 
-def test_the_public_url_comes_from_the_workspace_or_the_command_line(ws: Workspace) -> None:
-    config = ws.root / "artpipe.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + "public_url: https://Studio.Example.com/\n",
-                      encoding="utf-8")
-    assert load_workspace(ws.root).public_url == "https://studio.example.com"
-    served = CliRunner().invoke(main, ["serve", "--config", str(ws.root)])
-    assert served.exit_code == 2
-    assert "error: serving it at https://studio.example.com lets other machines in, so the studio needs users" \
-        in served.output
-    config.write_text(config.read_text(encoding="utf-8").replace("https://Studio.Example.com/",
-                                                                 "https://studio.example.com/proof"), encoding="utf-8")
-    with pytest.raises(ConfigError, match="public_url: 'https://studio.example.com/proof' has more than a scheme"):
-        load_workspace(ws.root)
-    wrong = CliRunner().invoke(main, ["serve", "--config", str(ws.root), "--public-url", "studio.example.com"])
-    assert wrong.exit_code == 2
-    assert "error: --public-url: 'studio.example.com' is not an http(s) address like https://studio.example.com" \
-        in wrong.output
-
-
-def test_the_documented_proxies_reach_the_studio_at_its_public_url(ws: Workspace) -> None:
-    docs = (Path(__file__).resolve().parent.parent / "docs" / "studio.md").read_text(encoding="utf-8")
-    caddy = re.search(r"```caddy\n(.*?)```", docs, re.S)
-    nginx = re.search(r"```nginx\n(.*?)```", docs, re.S)
-    serve = re.search(r"artpipe serve --config studio --public-url (\S+)", docs)
-    assert caddy
-    assert nginx
-    assert serve
-    public = serve.group(1)
-    host = public.removeprefix("https://")
-    assert caddy.group(1).startswith(f"{host} {{")
-    assert "reverse_proxy 127.0.0.1:8750" in caddy.group(1)
-    assert f"server_name {host};" in nginx.group(1)
-    assert "proxy_pass http://127.0.0.1:8750;" in nginx.group(1)
-    assert "proxy_set_header Host $host;" in nginx.group(1)  # the browser's Host, which the studio checks
-    assert "client_max_body_size 400m;" in nginx.group(1)
-    assert "max_size 400MB" in caddy.group(1)
-    add_studio_user(ws, "anna", "correct horse battery")
-    app = studio_app(ws, jobs=1, public_url=public, port=8750)
-    proxied = TestClient(app, base_url="http://127.0.0.1:8750")  # what the proxy sends on: the browser's Host
-    assert proxied.get("/login", headers={"Host": host, "X-Forwarded-Proto": "https"}).status_code == 200
-    assert proxied.get("/login", headers={"Host": "127.0.0.1:8750"}).status_code == 200  # on the machine itself
-    assert proxied.get("/login", headers={"Host": "127.0.0.1:8750.evil.example"}).status_code == 400
-
-
 def test_wrong_sign_ins_do_not_hold_up_the_studio(ws: Workspace) -> None:
     add_studio_user(ws, "anna", "correct horse battery")
     with TestClient(studio_app(ws, public=True, jobs=1), base_url="http://127.0.0.1") as client:  # one event loop
@@ -523,32 +332,6 @@ def timed_beside_wrong_sign_ins(client: TestClient) -> float:
     for guess in guesses:
         guess.join()
     return took
-
-
-def test_an_unknown_name_costs_a_password_check_as_a_known_one_does(ws: Workspace,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    import hashlib
-
-    from artpipe.studio import users
-
-    add_studio_user(ws, "anna", "correct horse battery")
-    client = TestClient(studio_app(ws, public=True, jobs=1), base_url="http://127.0.0.1")
-    token = csrf(client.get("/login").text)
-    client.post("/login", data={"csrf": token, "name": "nobody", "password": "x"})  # the dummy hash is made once
-    checks: list[int] = []
-    real = hashlib.scrypt
-
-    def counted(*args: Any, **kwargs: Any) -> bytes:
-        checks.append(1)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(users.hashlib, "scrypt", counted)
-    for name in ("anna", "nobody"):
-        checks.clear()
-        answer = client.post("/login", data={"csrf": token, "name": name, "password": "wrong password"})
-        assert answer.status_code == 401
-        assert "Wrong name or password." in answer.text
-        assert checks == [1], name
 
 
 def test_sign_ins_are_limited_per_name_and_per_address(ws: Workspace) -> None:
@@ -615,12 +398,6 @@ def test_a_cookie_stops_working_when_its_session_ends_or_its_user_is_removed(ws:
     assert CliRunner().invoke(main, ["users", "list", "--config", str(ws.root)]).output == "anna\n"
     assert bob.get("/requests", follow_redirects=False).headers["location"] == "/login"
     assert signed_in("anna", "correct horse battery").get("/requests").status_code == 200  # others carry on
-
-
-def test_serving_beyond_this_machine_needs_users(ws: Workspace) -> None:
-    done = CliRunner().invoke(main, ["serve", "--config", str(ws.root), "--host", "0.0.0.0"])  # noqa: S104
-    assert done.exit_code == 2
-    assert "needs users; add one with: artpipe users add NAME" in done.output
 
 
 def test_the_inbox_dashboard_lists_failures_and_retries_them(ws: Workspace) -> None:
@@ -709,48 +486,6 @@ def test_the_proof_goes_out_as_one_file_or_a_zip(ws: Workspace) -> None:
     assert len(linked) == 11
     assert all(f"double11/{src}" in bundle.namelist() for src in linked)  # every link resolves inside the zip
     assert "Tmall white-background image (白底图), 800x800" in index
-
-
-def test_a_campaign_named_in_chinese_downloads_under_its_name(ws: Workspace) -> None:
-    client = TestClient(studio_app(ws, jobs=1), base_url="http://127.0.0.1")
-    status, url, _ = post_request(client, campaign="双十一", platforms=[], presets=["jd.main"])
-    assert status == 200, url
-    rid = url.rsplit("/", 1)[1]
-    assert wait(client, rid) == "done"
-    utf8 = "%E5%8F%8C%E5%8D%81%E4%B8%80"  # 双十一, percent-encoded UTF-8
-
-    def saved_as(answer: Any, suffix: str) -> None:
-        assert answer.status_code == 200
-        assert answer.headers["content-disposition"] == (
-            f"attachment; filename=\"_-{suffix}\"; filename*=UTF-8''{utf8}-{suffix}")
-
-    saved_as(single := client.get(f"/requests/{rid}/proof.html"), "proof.html")
-    assert "双十一" in single.text
-    saved_as(bundle := client.get(f"/requests/{rid}/proof.zip"), "proof.zip")
-    assert "双十一/index.html" in zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()
-    page = client.get(f"/requests/{rid}").text
-    client.post(f"/requests/{rid}/share", data={"csrf": csrf(page)})
-    link = re.search(r'href="(/s/[^"]+)"', client.get(f"/requests/{rid}").text)
-    assert link
-    merchant = TestClient(client.app, base_url="http://127.0.0.1")
-    proof = merchant.get(link.group(1)).text
-    for shot in re.findall(r'name="output" value="([^"]+)"', proof):
-        merchant.post(f"{link.group(1)}/decide", data={"csrf": csrf(proof), "output": shot, "state": "approved",
-                                                      "name": "李伟", "comment": ""})
-    for answer in (client.get(f"/requests/{rid}/approved.zip"), merchant.get(f"{link.group(1)}/approved.zip")):
-        saved_as(answer, "approved.zip")
-        assert "双十一/jd/jd.main/mug-01.jpg" in zipfile.ZipFile(io.BytesIO(answer.content)).namelist()
-
-
-def test_serve_checks_its_cluster_before_it_starts(ws: Workspace) -> None:
-    missing = CliRunner().invoke(main, ["serve", "--config", str(ws.root), "--executor", "dask"])
-    assert missing.exit_code == 2
-    assert "--executor dask needs --scheduler ADDRESS" in missing.output
-    pytest.importorskip("distributed")
-    silent = CliRunner().invoke(main, ["serve", "--config", str(ws.root), "--executor", "dask",
-                                       "--scheduler", "tcp://127.0.0.1:1"])
-    assert silent.exit_code == 2
-    assert "cannot reach a Dask scheduler at tcp://127.0.0.1:1" in silent.output
 
 
 def test_a_request_file_fills_the_form_and_workspace_photos_can_be_picked(ws: Workspace) -> None:
