@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_inbox import SAMPLES, everything, run_once, workspace
+from inboxcase import SAMPLES, everything, run_once, workspace
 
 from artpipe.cli.commands import main
 from artpipe.paths import UnsafePath, inside
