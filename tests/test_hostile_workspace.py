@@ -522,45 +522,6 @@ def test_a_copy_that_stopped_half_way_fails_as_truncated(tmp_path: Path) -> None
     assert error_of(root, "half.jpg")["reason"] == "truncated"
 
 
-@pytest.mark.parametrize("fmt", ["WEBP", "BMP"])
-def test_webp_and_bmp_wait_until_their_declared_length(tmp_path: Path, fmt: str) -> None:
-    import io
-
-    from PIL import Image
-
-    from artpipe.inbox.settle import looks_complete
-
-    buf = io.BytesIO()
-    Image.new("RGB", (64, 48), (200, 10, 10)).save(buf, fmt)
-    data = buf.getvalue()
-    path = tmp_path / f"p.{fmt.lower()}"
-    path.write_bytes(data[: len(data) - 10])
-    assert looks_complete(path) is False
-    path.write_bytes(data)
-    assert looks_complete(path) is True
-    (tmp_path / "p.heic").write_bytes(b"\x00\x00\x00\x18ftypheic" + b"\x00" * 32)
-    assert looks_complete(tmp_path / "p.heic") is None  # unknown: a longer quiet period decides
-
-
-def test_a_multi_page_tiff_copied_half_way_is_not_complete(tmp_path: Path) -> None:
-    import io
-
-    from PIL import Image
-
-    from artpipe.inbox.settle import looks_complete
-
-    pages = [Image.new("RGB", (300, 200), (i * 40, 10, 10)) for i in range(4)]
-    buf = io.BytesIO()
-    pages[0].save(buf, "TIFF", save_all=True, append_images=pages[1:])
-    data = buf.getvalue()
-    path = tmp_path / "pages.tif"
-    for cut in (len(data) * 3 // 4, len(data) // 2):
-        path.write_bytes(data[:cut])
-        assert looks_complete(path) is False
-    path.write_bytes(data)
-    assert looks_complete(path) is True
-
-
 def test_a_damaged_ledger_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:
     root = two_merchants(tmp_path)
     (root / ".artpipe").mkdir(exist_ok=True)
