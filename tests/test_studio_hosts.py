@@ -17,6 +17,7 @@ from starlette.testclient import TestClient  # noqa: E402
 from artpipe.api import add_studio_user  # noqa: E402
 from artpipe.config import Workspace  # noqa: E402
 from artpipe.studio import studio_app  # noqa: E402
+from artpipe.studio.hosts import Hosts, host_allowed, served_hosts  # noqa: E402
 
 
 @pytest.fixture
@@ -63,3 +64,27 @@ def test_the_documented_proxies_reach_the_studio_at_its_public_url(ws: Workspace
     assert proxied.get("/login", headers={"Host": host, "X-Forwarded-Proto": "https"}).status_code == 200
     assert proxied.get("/login", headers={"Host": "127.0.0.1:8750"}).status_code == 200  # on the machine itself
     assert proxied.get("/login", headers={"Host": "127.0.0.1:8750.evil.example"}).status_code == 400
+
+
+@pytest.mark.parametrize(("served", "host", "allowed"), [
+    (served_hosts("127.0.0.1", 8750), "LocalHost:8750", True),
+    (served_hosts("127.0.0.1", 8750), "localhost", False),  # the port is part of the name
+    (served_hosts("10.0.0.5", 8750), "10.0.0.5:8750", True),
+    (served_hosts("10.0.0.5", 8750), "10.0.0.6:8750", False),  # only the address it listens on
+    (served_hosts("0.0.0.0", 8750), "10.0.0.6:8750", True),  # noqa: S104 - all addresses: any IP literal
+    (served_hosts("0.0.0.0", 8750), "evil.example:8750", False),  # noqa: S104 - but no name
+    (served_hosts("::1", None), "[::1]:99", True),
+    (served_hosts(public_url="https://studio.example.com"), "studio.example.com", True),
+    (served_hosts(public_url="https://studio.example.com"), "studio.example.com:443", True),
+    (served_hosts(public_url="https://studio.example.com"), "studio.example.com:8443", False),
+    (served_hosts(public_url="http://studio.example.com:8080"), "studio.example.com:8080", True),
+    (served_hosts(public_url="http://studio.example.com:8080"), "studio.example.com", False),
+    (served_hosts(), "127.0.0.1:abc", False), (served_hosts(), "user@127.0.0.1", False), (served_hosts(), "", False),
+])
+def test_a_host_names_the_studio_only_as_it_is_served(served: Hosts, host: str, allowed: bool) -> None:
+    assert host_allowed(host, served) is allowed
+
+
+def test_the_hosts_a_studio_is_served_as() -> None:
+    assert served_hosts("Studio.Local", 8750, "https://Studio.Example.com") == Hosts(
+        ("127.0.0.1", "localhost", "[::1]", "studio.local"), 8750, ("studio.example.com", "studio.example.com:443"))

@@ -17,6 +17,7 @@ from starlette.testclient import TestClient  # noqa: E402
 from artpipe.api import add_studio_user  # noqa: E402
 from artpipe.config import Workspace  # noqa: E402
 from artpipe.studio import studio_app  # noqa: E402
+from artpipe.studio.users import check_password, hash_password  # noqa: E402
 
 
 @pytest.fixture
@@ -48,3 +49,17 @@ def test_an_unknown_name_costs_a_password_check_as_a_known_one_does(ws: Workspac
         assert answer.status_code == 401
         assert "Wrong name or password." in answer.text
         assert checks == [1], name
+
+
+def test_a_password_is_kept_as_a_salted_scrypt_hash() -> None:
+    first, second = hash_password("correct horse battery"), hash_password("correct horse battery")
+    assert first.split("$")[:4] == ["scrypt", str(2**14), "8", "1"]
+    assert first != second  # salted
+    assert check_password("correct horse battery", first)
+    assert check_password("correct horse battery", second)
+    assert not check_password("correct horse batter", first)
+
+
+@pytest.mark.parametrize("stored", ["", "plain-text", "bcrypt$1$2$3$x$y", "scrypt$16384$8$1$!!$??", "scrypt$x$8$1$a$b"])
+def test_a_malformed_hash_matches_nothing(stored: str) -> None:
+    assert not check_password("anything", stored)
