@@ -8,6 +8,8 @@ from click.testing import CliRunner
 from inboxcase import run_once, workspace
 
 from artpipe.cli.commands import main
+from artpipe.config import load_workspace
+from artpipe.inbox.retry import Retried, retry_failed
 
 from hostile import jpeg_bytes, photo
 
@@ -40,3 +42,20 @@ def test_retry_of_an_error_report_alone_moves_nothing(tmp_path: Path) -> None:
                               "nothing to retry\n")
     assert report.is_file()
     assert list((root / "inbox").iterdir()) == []
+
+
+def test_retry_puts_files_back_where_they_came_from_and_refuses_what_is_not_in_failed(tmp_path: Path) -> None:
+    ws = load_workspace(workspace(tmp_path))
+    (ws.failed / "acme").mkdir(parents=True)
+    (ws.failed / "acme" / "mug.jpg").write_bytes(b"mug")
+    (ws.failed / "acme" / "mug.jpg.error.json").write_text("{}")
+    (ws.failed / "bag.png").write_bytes(b"bag")
+    outside = tmp_path / "elsewhere.jpg"
+    outside.write_bytes(b"x")
+    everything_failed = retry_failed(ws, [])
+    assert everything_failed == [Retried(ws.failed / "acme" / "mug.jpg", ws.inbox / "acme" / "mug.jpg"),
+                                 Retried(ws.failed / "bag.png", ws.inbox / "bag.png")]
+    assert (ws.inbox / "acme" / "mug.jpg").read_bytes() == b"mug"
+    assert list(ws.failed.rglob("*.*")) == []  # the error report went with its retry
+    assert retry_failed(ws, [outside]) == [Retried(outside.resolve(), error=f"not a file in {ws.failed}")]
+    assert outside.read_bytes() == b"x"  # never moved

@@ -12,6 +12,8 @@ from inboxcase import run_once, workspace
 
 from artpipe.cli.commands import main
 from artpipe.config import load_workspace
+from artpipe.inbox.ledger import Ledger
+from artpipe.inbox.status import Failure, inbox_status
 
 from hostile import jpeg_bytes, photo
 
@@ -63,3 +65,19 @@ def test_hints_quote_a_workspace_path_with_spaces_so_the_command_pastes_whole(tm
     error = json.loads((root / "failed" / "broken.jpg.error.json").read_text())
     todo = error["what_to_do"].removeprefix("fix it, then: ")
     assert shlex.split(todo) == ["artpipe", "retry", "--config", str(ws.root)]
+
+
+def test_the_status_is_typed_data_with_counts_latency_and_recent_failures(tmp_path: Path) -> None:
+    ws = load_workspace(workspace(tmp_path))
+    ledger = Ledger(ws.state / "ledger.db")
+    for i, latency in enumerate((100.0, 300.0, 200.0)):
+        ledger.finish(ledger.begin(f"p{i}.jpg", str(i) * 64), "done", latency_ms=latency)
+    ledger.finish(ledger.begin("bad.jpg", "f" * 64), "failed", reason="empty", message="the file is empty")
+    ledger.close()
+    status = inbox_status(ws, recent_failures=1)
+    assert (status.watcher_running, status.waiting) == (False, ())
+    assert status.counts["done"] == 3
+    assert status.latency_ms == {"p50": 200.0, "p95": 300.0}
+    assert status.failed == (Failure("bad.jpg", "empty", "the file is empty"),)
+    assert status.throughput == {"last_hour": 4, "last_day": 4}
+    assert status.as_dict()["failed"] == ({"file": "bad.jpg", "reason": "empty", "message": "the file is empty"},)
