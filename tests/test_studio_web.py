@@ -18,6 +18,7 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from artpipe.config import Workspace  # noqa: E402
 from artpipe.studio import studio_app  # noqa: E402
+from artpipe.studio.web import StudioConfig, attachment, loopback_name, renames_query, secret, when  # noqa: E402
 
 
 @pytest.fixture
@@ -72,3 +73,44 @@ def test_a_campaign_named_in_chinese_downloads_under_its_name(ws: Workspace) -> 
     for answer in (client.get(f"/requests/{rid}/approved.zip"), merchant.get(f"{link.group(1)}/approved.zip")):
         saved_as(answer, "approved.zip")
         assert "双十一/jd/jd.main/mug-01.jpg" in zipfile.ZipFile(io.BytesIO(answer.content)).namelist()
+
+
+@pytest.mark.parametrize(("name", "header"), [
+    ("proof.html", "attachment; filename=\"proof.html\"; filename*=UTF-8''proof.html"),
+    ("Café crème.zip", "attachment; filename=\"Cafe creme.zip\"; filename*=UTF-8''Caf%C3%A9%20cr%C3%A8me.zip"),
+    ('a"b/c\\d.zip', "attachment; filename=\"a_b_c_d.zip\"; filename*=UTF-8''a%22b%2Fc%5Cd.zip"),
+    ("双十一", "attachment; filename=\"_\"; filename*=UTF-8''%E5%8F%8C%E5%8D%81%E4%B8%80"),
+    ("...", "attachment; filename=\"download\"; filename*=UTF-8''..."),
+])
+def test_a_download_keeps_its_name_in_any_script_with_a_safe_ascii_fallback(name: str, header: str) -> None:
+    assert attachment(name) == {"Content-Disposition": header}
+
+
+def test_a_time_is_shown_in_utc_for_the_page_script_to_localise() -> None:
+    stamp = '<time datetime="2026-11-05T10:20:00Z">2026-11-05 10:20 UTC</time>'
+    assert str(when(1793874000.0)) == stamp
+    assert str(when("2026-11-05T18:20:00+08:00")) == stamp
+    assert str(when("2026-11-05T10:20:00")) == stamp  # no zone: UTC
+
+
+def test_renamed_photos_travel_in_the_query() -> None:
+    assert renames_query([("mug.jpg", "mug-2.jpg"), ("a b.jpg", "a b-2.jpg")]) == \
+        "?renamed=mug.jpg&as=mug-2.jpg&renamed=a+b.jpg&as=a+b-2.jpg"
+    assert renames_query([]) == ""
+
+
+def test_the_cookie_key_is_made_once_private_and_kept(ws: Workspace) -> None:
+    key = secret(ws)
+    path = ws.state / "studio-secret"
+    assert path.stat().st_mode & 0o077 == 0
+    assert len(key) >= 64
+    assert secret(ws) == key
+
+
+def test_a_studio_needs_users_when_other_machines_reach_it(ws: Workspace) -> None:
+    assert not StudioConfig(ws).needs_users
+    assert StudioConfig(ws, public=True).needs_users
+    assert StudioConfig(ws, public_url="https://studio.example.com").needs_users
+    assert StudioConfig(ws, public_url="https://studio.example.com").origin == "https://studio.example.com"
+    assert [loopback_name(h) for h in ("127.0.0.1", "::1", "localhost", "studio.example.com")] == [
+        True, True, True, False]
