@@ -15,8 +15,9 @@ from inboxcase import SAMPLES, everything, run_once, workspace
 
 from artpipe.cli.commands import main
 from artpipe.config import load_workspace
+from artpipe.errors import ConfigError
 from artpipe.inbox.ledger import Ledger
-from artpipe.inbox.process import Fate
+from artpipe.inbox.process import Fate, is_request, is_request_material, merchant_values, sidecar_of
 from artpipe.paths import display
 from artpipe.reasons import Note, Reason, WarningKind
 from artpipe.report.results import Failure, OutputResult, ProductResult, Status
@@ -194,3 +195,43 @@ def test_a_failed_file_says_how_to_retry_it_in_this_workspace(tmp_path: Path) ->
     assert run_once(root)[0] == 1
     error = json.loads((root / "failed" / "broken.jpg.error.json").read_text())
     assert error["what_to_do"] == f"fix it, then: artpipe retry --config {root.resolve()}"
+
+
+@pytest.mark.parametrize(("rel", "is_one", "material"), [
+    ("requests/spring.yaml", True, False), ("requests/spring.YML", True, False),
+    ("requests/photos/mug.jpg", False, True), ("requests/old/spring.yaml", False, True),
+    ("acme/spring.yaml", False, False), ("requests.yaml", False, False),
+])
+def test_a_request_is_a_yaml_file_right_in_requests_and_the_rest_there_its_material(rel: str, is_one: bool,
+                                                                                     material: bool) -> None:
+    assert is_request(PurePosixPath(rel)) is is_one
+    assert is_request_material(PurePosixPath(rel)) is material
+
+
+def test_merchant_values_name_files_inside_the_merchants_folder(tmp_path: Path) -> None:
+    acme = tmp_path / "acme"
+    (acme / "kit").mkdir(parents=True)
+    (acme / "kit" / "logo.png").write_bytes(b"png")
+    (tmp_path / "secret.png").write_bytes(b"no")
+    merchant = acme / "merchant.yaml"
+    merchant.write_text("logo: kit/logo.png\nshop: ACME\nnote: ../secret.png\nprice: 29.9\n", encoding="utf-8")
+    assert merchant_values(merchant, acme) == {"logo": str((acme / "kit" / "logo.png").resolve()), "shop": "ACME",
+                                               "note": "../secret.png", "price": "29.9"}  # a way out stays text
+    assert merchant_values(merchant, acme, {"logo"})["logo"] == str((acme / "kit" / "logo.png").resolve())
+    with pytest.raises(ConfigError) as out:
+        merchant_values(merchant, acme, {"logo", "note"})
+    assert str(out.value) == (f"{merchant}:3:7: note: '../secret.png' climbs out of the folder with '..'; name a "
+                              "file inside it (keep the merchant's files in the merchant's folder)")
+    merchant.write_text("logo: kit/nope.png\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"merchant.yaml:1:7: logo: no file 'kit/nope.png' in the merchant's "
+                                          r"folder \(put the file beside this one\)$"):
+        merchant_values(merchant, acme, {"logo"})
+
+
+def test_a_sidecar_is_the_yaml_beside_the_photo(tmp_path: Path) -> None:
+    photo_path = tmp_path / "mug.jpg"
+    assert sidecar_of(photo_path) is None
+    (tmp_path / "mug.yml").write_text("headline: Hi\n", encoding="utf-8")
+    assert sidecar_of(photo_path) == tmp_path / "mug.yml"
+    (tmp_path / "mug.yaml").write_text("headline: Hi\n", encoding="utf-8")
+    assert sidecar_of(photo_path) == tmp_path / "mug.yaml"  # .yaml first
