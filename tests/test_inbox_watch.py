@@ -20,7 +20,7 @@ from artpipe.config import load_workspace
 from artpipe.files import TEMP_PREFIX, TEMP_SUFFIX
 from artpipe.inbox.ledger import Ledger
 from artpipe.inbox.process import Fate
-from artpipe.inbox.watch import Watcher
+from artpipe.inbox.watch import Watcher, candidates, kit_files
 
 from conftest import Proc, alive, descendants, end_processes, naming
 from hostile import heic_claiming_1x1, jpeg_bytes, photo
@@ -296,3 +296,20 @@ def test_the_watcher_counts_what_became_of_each_input_not_its_log_line(tmp_path:
     assert lines == ["failed-order.jpg rendered", "acme/failed-order.jpg: corrupt", "the outbox is full"]
 
 
+
+
+def test_only_inputs_are_candidates_never_a_merchants_kit_sidecars_or_request_material(tmp_path: Path) -> None:
+    ws = load_workspace(workspace(tmp_path))
+    acme, requests = ws.inbox / "acme", ws.inbox / "requests"
+    (acme / "kit").mkdir(parents=True)
+    (requests / "photos").mkdir(parents=True)
+    for name in ("acme/mug.jpg", "acme/mug.yaml", "acme/kit/logo.png", "acme/merchant.yaml", "acme/.DS_Store",
+                 "requests/spring.yaml", "requests/photos/cup.jpg", "loose.png"):
+        (ws.inbox / name).write_bytes(b"x")
+    (acme / "merchant.yaml").write_text("logo: kit/logo.png\nshop: ACME\n", encoding="utf-8")
+    (acme / "gone.jpg").symlink_to(acme / "nothing.jpg")
+    assert kit_files(ws) == {(acme / "kit" / "logo.png").resolve()}
+    files, refused = candidates(ws)
+    assert sorted(p.relative_to(ws.inbox).as_posix() for p in files) == ["acme/mug.jpg", "loose.png",
+                                                                         "requests/spring.yaml"]
+    assert refused == [(acme / "gone.jpg", "a link to a file that does not exist; copy the file itself")]
