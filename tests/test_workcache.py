@@ -4,17 +4,21 @@ painted layers, each within its limit."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
-from test_shared_work import _job
 
 from artpipe.defaults import MemorySettings
 from artpipe.run.jobs import load_job, plan
 from artpipe.run.tasks import render_product
 from artpipe.workcache import Derived, Kept, WorkerCache, pixels_of, worker_cache
+
+from conftest import product_photo
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 
 def test_shared_pictures_stay_inside_their_budget(tmp_path: Path) -> None:
@@ -48,7 +52,7 @@ def test_the_worker_cache_takes_its_limits_from_settings_and_clears_in_one_call(
     assert cache is worker_cache()  # one per process
     assert (cache.shared.budget_px, cache.painted.budget_px) == (settings().memory.shared_pixels,
                                                                  settings().memory.painted_pixels)
-    tasks = plan(load_job(_job(tmp_path, [("a", "限时")])), tmp_path / "out")
+    tasks = plan(load_job(_one_product_job(tmp_path)), tmp_path / "out")
     assert render_product(tasks[0]).failure is None
     assert cache.shared.values()
     assert cache.painted.values()
@@ -140,3 +144,15 @@ class Asset:
 def _read(path: Path) -> Asset:
     with Image.open(path) as im:
         return Asset(im.convert("RGB"))
+
+
+def _one_product_job(tmp_path: Path) -> Path:
+    """A promo banner with a logo (a shared picture) and a fixed badge (a painted layer) for one product."""
+    (tmp_path / "photos").mkdir(exist_ok=True)
+    shutil.copy(SAMPLES / "logo-maison.png", tmp_path / "logo.png")
+    product_photo((600, 500)).save(tmp_path / "photos" / "a.jpg")
+    path = tmp_path / "job.yaml"
+    path.write_text("templates: [{template: promo-banner, sizes: [wide]}]\ndefaults: {logo: logo.png}\n"
+                    "products:\n  - {sku: a, product: photos/a.jpg, headline: 春季大促, badge: '限时'}\n",
+                    encoding="utf-8")
+    return path
