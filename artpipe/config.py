@@ -103,7 +103,7 @@ def init_workspace(root: Path) -> Path:
 
 
 def _routes(reader: Reader, root: Path, cutout: Isolate) -> tuple[Route, ...]:
-    seq = reader.sequence("routes", required=True)
+    seq = reader.sequence("routes")  # its absence is said once, by check_keys
     out = []
     for i in range(len(seq or [])):
         route = reader.item(seq, i, f"routes[{i}]") if seq is not None else None

@@ -67,26 +67,6 @@ def test_the_pictures_in_the_docs_are_what_the_code_draws() -> None:
             assert share < 0.001, f"{name}: {share:.2%} of it differs; run python docs/make_pictures.py and look"
 
 
-def test_the_defaults_are_typed_and_checked_when_loaded() -> None:
-    import dataclasses
-
-    from artpipe.defaults import Settings, _typed, defaults, setting, settings
-
-    s = settings()
-    assert s.analyze.backdrop_tolerance == 28
-    assert s.ignore.names == (".DS_Store", "Thumbs.db", "desktop.ini")
-    assert isinstance(s.text.line_height, float)
-    assert setting("image", "max_pixels") == s.image.max_pixels  # the older spelling still works
-    sections = {f.name for f in dataclasses.fields(Settings)}
-    assert sections == set(defaults())  # every section of defaults.yaml is typed, and no other
-    broken = {**defaults(), "quality": {**defaults()["quality"], "min_side": "800"}}
-    with pytest.raises(ValueError, match=r"quality\.min_side must be int, is '800'"):
-        _typed(Settings, broken, "")
-    missing = {**defaults(), "encode": {"jpeg_quality": 90}}
-    with pytest.raises(ValueError, match=r"encode must have exactly"):
-        _typed(Settings, missing, "")
-
-
 def test_the_check_example_in_presets_md_is_what_check_prints(tmp_path: Path) -> None:
     """Same rules in the same order with the same words; only the numbers a JPEG encoder may move are free."""
     import re

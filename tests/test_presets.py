@@ -154,32 +154,6 @@ def test_size_format_and_srgb() -> None:
     assert verdicts(wrong, "amazon.secondary")["srgb"] is False
 
 
-def test_check_command_exit_codes(tmp_path: Path) -> None:
-    good = tmp_path / "good.jpg"
-    on_white((800, 800), (60, 60, 740, 740)).save(good, "JPEG", quality=100, subsampling=0)
-    result = CliRunner().invoke(main, ["check", str(good), "--preset", "amazon.secondary"])
-    assert result.exit_code == 1  # 800 px is under Amazon's 1000 px zoom minimum
-    expected = "FAIL long_side: 800 px (limit 1000-10000 px; official: sellercentral help G9FUUH87RBNXGKB7)"
-    assert expected in result.stdout
-    ok = CliRunner().invoke(main, ["check", str(good), "--preset", "taobao.main"])
-    assert ok.exit_code == 0, ok.stdout
-    unknown = CliRunner().invoke(main, ["check", str(good), "--preset", "tmall.whitebg"])
-    assert unknown.exit_code == 2
-    assert "no preset or platform 'tmall.whitebg' (did you mean tmall.white_bg?)" in unknown.stderr
-    both = CliRunner().invoke(main, ["check", str(good), "-p", "tmall", "-p", "taobao.main", "--json"])
-    checked = [(row["preset"], row["pass"]) for row in json.loads(both.stdout)]
-    assert [name for name, _ in checked][-1] == "taobao.main"
-    assert {"tmall.white_bg", "taobao.main"} <= {name for name, _ in checked}  # a platform stands for its presets
-    mixed = CliRunner().invoke(main, ["check", str(good), "--presets", "tmall.white_bg"])
-    assert mixed.exit_code == 2
-    assert "it looks like a preset or platform name: name those with -p/--preset" in mixed.output
-    swapped = CliRunner().invoke(main, ["check", str(good), "-p", "agency-presets.yaml"])
-    assert swapped.exit_code == 2
-    assert "that looks like a presets file: pass it with --presets FILE" in swapped.stderr
-    listing = CliRunner().invoke(main, ["presets"])
-    assert "tmall.white_bg - Tmall white-background image (白底图): renders 800x800 JPEG" in listing.stdout
-
-
 def test_product_main_on_a_light_backdrop_passes_the_white_background_rules(tmp_path: Path) -> None:
     from artpipe.report.outcome import product_item
     from artpipe.run.jobs import load_job, plan
@@ -204,7 +178,6 @@ def test_product_main_on_a_light_backdrop_passes_the_white_background_rules(tmp_
 
 
 def test_a_job_renders_into_presets_and_checks_them(tmp_path: Path) -> None:
-    import json
     photo = Image.new("RGB", (1200, 1000), (236, 234, 230))
     mask = Image.new("L", photo.size, 0)
     ImageDraw.Draw(mask).rounded_rectangle((350, 150, 850, 900), radius=40, fill=255)
@@ -275,7 +248,6 @@ def test_an_agency_file_is_used_by_render_validate_and_request(tmp_path: Path) -
     rendered = CliRunner().invoke(main, ["render", str(tmp_path / "job.yaml"), "-o", str(tmp_path / "out"),
                                          "-j", "1", *agency])
     assert rendered.exit_code == 1  # refused, not silently dropped
-    import json
     item = json.loads((tmp_path / "out" / "report.json").read_text())["items"][0]
     assert item["status"] == "failed"
     assert item["reason"] == "render"

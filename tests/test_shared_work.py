@@ -14,7 +14,7 @@ from artpipe.imaging import decoding
 from artpipe.layers import KINDS
 from artpipe.run.jobs import load_job, plan
 from artpipe.run.tasks import render_product
-from artpipe.workcache import Derived, WorkerCache, worker_cache
+from artpipe.workcache import worker_cache
 
 from conftest import product_photo
 
@@ -96,66 +96,6 @@ def test_layers_that_read_nothing_of_a_product_are_painted_once(tmp_path: Path,
     render_product(tasks[1])
     again = Image.open(outputs[1]).convert("RGB")
     assert ImageChops.difference(kept, again).getbbox() is None
-
-
-def test_shared_pictures_stay_inside_their_budget(tmp_path: Path) -> None:
-    from artpipe.defaults import MemorySettings
-    from artpipe.run.tasks import load_asset
-
-    cache = WorkerCache(MemorySettings(shared_pixels=300 * 300, painted_pixels=0))
-    paths = []
-    for i, side in enumerate((200, 200, 400)):
-        path = tmp_path / f"{i}.png"
-        Image.new("RGB", (side, side), (i, 0, 0)).save(path)
-        paths.append(path)
-    first = cache.picture(paths[0], "", lambda: load_asset(paths[0]))
-    assert cache.picture(paths[0], "", lambda: load_asset(paths[0])) is first
-    second = cache.picture(paths[1], "", lambda: load_asset(paths[1]))
-    assert cache.shared.values() == [first, second]  # 80,000 px: both fit
-    large = cache.picture(paths[2], "", lambda: load_asset(paths[2]))
-    assert large.image.size == (400, 400)
-    assert cache.shared.values() == [first, second]  # 160,000 px is never kept, and pushes nothing out
-    assert cache.shared.holds(first)
-    assert not cache.shared.holds(large)
-    cache.shared.budget_px = 50_000
-    third = cache.picture(paths[1], "x", lambda: load_asset(paths[1]))  # another key: the oldest make room
-    assert cache.shared.values() == [third]
-
-
-def test_the_worker_cache_takes_its_limits_from_settings_and_clears_in_one_call(tmp_path: Path) -> None:
-    from artpipe.defaults import settings
-
-    cache = worker_cache()
-    assert cache is worker_cache()  # one per process
-    assert (cache.shared.budget_px, cache.painted.budget_px) == (settings().memory.shared_pixels,
-                                                                 settings().memory.painted_pixels)
-    tasks = plan(load_job(_job(tmp_path, [("a", "限时")])), tmp_path / "out")
-    assert render_product(tasks[0]).failure is None
-    assert cache.shared.values()
-    assert cache.painted.values()
-    assert len(cache.derived)
-    cache.clear()
-    assert (cache.shared.values(), cache.painted.values(), len(cache.derived)) == ([], [], 0)
-
-
-def test_what_is_derived_from_an_image_goes_with_it() -> None:
-    import gc
-
-    from artpipe.imaging.analyze import preview
-
-    memo: Derived = worker_cache().derived
-    start = len(memo)
-    small = Image.new("RGB", (300, 200), (1, 2, 3))
-    assert preview(small) is small  # small enough already: nothing is copied, and nothing kept that holds it
-    assert len(memo) == start
-    large = Image.new("RGBA", (3000, 2000), (1, 2, 3, 255))
-    kept = preview(large)
-    assert kept.size == (1000, 667)
-    assert preview(large) is kept
-    assert len(memo) == start + 1
-    del small, large, kept
-    gc.collect()
-    assert len(memo) == start
 
 
 def test_rendering_many_products_keeps_nothing_of_them(tmp_path: Path) -> None:

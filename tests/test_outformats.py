@@ -12,11 +12,15 @@ from PIL import Image, ImageChops, ImageStat
 from artpipe.api import render_job
 from artpipe.config import init_workspace, load_workspace
 from artpipe.errors import ConfigError
-from artpipe.imaging.formats import WRITTEN
+from artpipe.imaging.encode import EncodeOptions
+from artpipe.imaging.formats import WRITTEN, default_quality, written_list
 from artpipe.inbox.watch import Watcher
+from artpipe.outformats import encodings, for_format, named, pick
 from artpipe.presets import load_presets
 from artpipe.run import tasks as tasks_module
 from artpipe.run.jobs import load_job, plan
+from artpipe.schema import Problems, Reader
+from artpipe.yamlsrc import parse_yaml
 
 from conftest import product_photo
 
@@ -231,3 +235,50 @@ def test_the_presets_command_lists_every_format_a_slot_is_written_in(workdir: Pa
     as_json = CliRunner().invoke(main, ["presets", "--presets", str(workdir / "presets.yaml"), "--json"])
     render = json.loads(as_json.output)["presets"]["acme.square"]["render"]
     assert (render["format"], render["formats"]) == ("JPEG", ["JPEG", "WEBP"])  # the old key is kept
+
+
+def _read(yaml: str, output: str = "{sku}.jpg") -> tuple[tuple[EncodeOptions, ...], list[str]]:
+    found = Problems()
+    formats = encodings(Reader(parse_yaml(yaml, "job.yaml"), "", found), "format", output)
+    return formats, [str(p) for p in found.items]
+
+
+def test_the_format_key_reads_into_encode_options() -> None:
+    (webp,), said = _read("format: {type: webp, quality: 70, background: '#102030', lossless: true, max_bytes: 9000}\n")
+    assert said == []
+    assert webp == EncodeOptions(format="WEBP", quality=70, background=(16, 32, 48), lossless=True, speed=webp.speed,
+                                 max_bytes=9000)
+    assert _read("output: x\n", "{sku}.png") == ((EncodeOptions(format="PNG", quality=default_quality("PNG")),), [])
+    (jpeg,), _ = _read("format: {quality: 60}\n", "{sku}.jpeg")  # no type: the output's extension says it
+    assert (jpeg.format, jpeg.quality) == ("JPEG", 60)
+
+
+@pytest.mark.parametrize(("yaml", "output", "said"), [
+    ("output: x\n", "{sku}.txt", "job.yaml:1:9: output: cannot tell the format from '.txt' (end the pattern in the "
+                                 f"extension of {written_list()}, or set format)"),
+    ("format: {quality: 60}\n", "{sku}", "job.yaml:1:9: format: cannot tell the format from 'no extension' "
+                                         "(set type)"),
+    ("format: {type: png, background: sky}\n", "{sku}.png", "job.yaml:1:33: format.background: 'sky' is not a "
+                                                            "colour"),
+    ("format: [png, {type: PNG}]\n", "{sku}.png", "job.yaml:1:15: format[1]: PNG is listed twice "
+                                                  "(list each format once)"),
+])
+def test_a_format_that_cannot_be_written_is_one_line_at_its_place(yaml: str, output: str, said: str) -> None:
+    assert said in _read(yaml, output)[1]
+
+
+def test_a_file_is_named_for_its_format_keeping_the_formats_own_spelling() -> None:
+    assert named("a/mug.jpeg", "JPEG") == "a/mug.jpeg"
+    assert named("a/mug.JPG", "JPEG") == "a/mug.JPG"
+    assert named("a/mug.jpg", "WEBP") == "a/mug.webp"
+    assert named("a/mug.v2", "PNG") == "a/mug.png"
+
+
+def test_a_preset_picks_its_format_from_the_list_or_the_first_made_to_write_it() -> None:
+    jpeg = EncodeOptions(format="JPEG", quality=70, background=(1, 2, 3), max_bytes=5000, min_side=400)
+    webp = EncodeOptions(format="WEBP", quality=60)
+    assert pick((jpeg, webp), "WEBP") is webp
+    png = pick((jpeg, webp), "PNG")
+    assert png == EncodeOptions(format="PNG", quality=default_quality("PNG"), background=(1, 2, 3), max_bytes=5000,
+                                min_side=400)  # the first's budget and background, the format's own quality
+    assert for_format(jpeg, "JPEG") is jpeg

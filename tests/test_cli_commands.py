@@ -189,14 +189,6 @@ def test_every_sample_job_validates(job: Path) -> None:
     assert "every text fits" in out
 
 
-def test_progress_is_plain_lines_off_a_terminal_and_quiet_silences_it(workdir: Path) -> None:
-    _, _, err = run("render", str(workdir / "job.yaml"), "-o", str(workdir / "out"), "-j", "1")
-    assert "rendering: 2/2 (100%), " in err  # a CI log gets the count, the rate and the time left
-    assert ", ETA 0m00s" in err
-    _, _, quiet = run("render", str(workdir / "job.yaml"), "-o", str(workdir / "out2"), "-j", "1", "-q")
-    assert "rendering:" not in quiet
-
-
 def test_every_help_page_is_clean() -> None:
     """No literal escape (a ``\\b`` written as two characters) on any command's help page."""
     def walk(command: click.Command, path: list[str]) -> Iterator[list[str]]:
