@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PIL import Image, ImageChops, ImageFilter
+from PIL import Image
 
 from artpipe.defaults import settings
 from artpipe.imaging.backdrop_model import BackdropModel, channel_max, channel_sum
@@ -32,16 +32,23 @@ def removal_at(rgb: Image.Image, removal: Image.Image, model: BackdropModel, tol
     so at any size) or of its shade."""
     import numpy as np
 
-    # the rim, and the pixels just outside it: where the small grid's piece stopped short of the photo's edge
-    near = removal.point(lambda v: 255 if v > 0 else 0).filter(ImageFilter.MaxFilter(3))
-    box = ImageChops.subtract(near, removal.point(lambda v: 255 if v == 255 else 0)).getbbox()
-    if box is None:
+    found = removal.getbbox()
+    if found is None:
         return removal
+    box = (max(0, found[0] - 1), max(0, found[1] - 1), min(removal.width, found[2] + 1),
+           min(removal.height, found[3] + 1))
     rules = settings().cleanup
     r = np.asarray(removal.crop(box))
-    rim = (np.asarray(near.crop(box)) > 0) & (r < 255)
+    # the rim, and the pixels just outside it: where the small grid's piece stopped short of the photo's edge
+    some = r > 0
+    near = some.copy()
+    near[1:] |= some[:-1]
+    near[:-1] |= some[1:]
+    near[:, 1:] |= near[:, :-1].copy()
+    near[:, :-1] |= near[:, 1:].copy()
+    rim = near & (r < 255)
     ys, xs = np.nonzero(rim)
-    f = np.asarray(rgb.convert("RGB").crop(box))[ys, xs].astype(np.float32)
+    f = np.asarray(rgb.crop(box).convert("RGB"))[ys, xs].astype(np.float32)
     back = np.clip(_predict(model, ys + box[1], xs + box[0], rgb.size), 1.0, 255.0)
     distance = channel_max(np.abs(f - back))
     lum, lum_back = channel_sum(f) + 1.0, channel_sum(back)
