@@ -124,6 +124,43 @@ def test_the_totes_zip_pull_is_not_erased() -> None:
     assert kept >= 0.65, f"only {kept:.0%} of the zip pull is product in the cut-out"
 
 
+def test_the_gap_between_the_totes_handle_strands_has_no_grey_frame() -> None:
+    # The right handle's two strands have a 3 px light gap between them; the cleaning (at 512 px) took its
+    # lower part, a blend of navy and backdrop there, for shadow, and scaled up it lay a pixel off the photo's
+    # gap: the navy strand beside it became 87/255 opaque and the gap's backdrop 148/255, and drawn at twice
+    # the size both showed as a grey rectangular frame (grey levels 90-110 where the photo is navy).
+    import numpy as np
+
+    from artpipe.imaging.matting import cut_out_at
+    from artpipe.imaging.normalize import NormalizeOptions, normalize
+    from artpipe.imaging.open import open_image
+
+    asset = normalize(open_image(real_photos("real") / "shopxo_1692072217123569.png"), NormalizeOptions(cutout="auto"))
+    assert asset.isolation == "model"
+    assert asset.mask is not None
+    assert asset.mask.size == asset.image.size
+    box = (505, 270, 525, 312)  # the lower part of the gap and the strands on either side
+    src = np.asarray(asset.image.convert("L").crop(box)).astype(int)
+    mask = np.asarray(asset.mask.crop(box)).astype(int)
+    strand, gap = src < 80, src >= 240
+    assert strand.sum() > 200
+    assert gap.sum() > 40
+    # The strands stay whole: at least 7/8 opaque (on white within 25 levels of the photo's navy; the gap's top
+    # end keeps the edge weighing's 232 on one pixel)
+    assert mask[strand].min() >= 224, mask[strand].min()
+    assert (mask[gap] == 0).mean() >= 0.6, mask[gap]  # most of the gap is cut out (its top is kept, light grey)
+    assert mask[gap].max() in (0, 255)  # and what is not cut is kept whole, not half opaque
+    size = (2 * asset.image.width, 2 * asset.image.height)  # about the size the main images draw it
+    drawn = cut_out_at(asset.image, asset.mask, (0, 0, *asset.image.size), size)
+    white = Image.new("RGB", size, (255, 255, 255))
+    white.paste(drawn, (0, 0), drawn.getchannel("A"))
+    on_white = np.asarray(white.convert("L").crop(tuple(2 * v for v in box))).astype(int)
+    dark = np.asarray(asset.image.convert("L").resize(size, Image.Resampling.NEAREST).crop(
+        tuple(2 * v for v in box))).astype(int) < 60
+    dark_inner = dark & np.roll(dark, 1, axis=1) & np.roll(dark, -1, axis=1)  # not the pixel at an edge
+    assert on_white[dark_inner].max() <= 90, on_white[dark_inner].max()  # no grey where the photo is navy
+
+
 def _grey_under_base(im: Image.Image) -> int:
     """Pixels off white (any channel under 240) 4-24 px under a red product's base, in the columns where the
     base is (its lowest red pixel within 6 % of the product's height of the bottom; not the tapered sides, whose

@@ -29,6 +29,7 @@ from PIL import Image, ImageChops
 from artpipe.defaults import settings
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.backdrop_model import BackdropModel, channel_max, channel_sum, fit_backdrop, ring
+from artpipe.imaging.holeedge import removal_at
 
 if TYPE_CHECKING:
     import numpy as np
@@ -450,7 +451,11 @@ def clean_mask(rgb: Image.Image, mask: Image.Image, *, recover: bool = True, sha
     gone = remove | shadow
     gone |= _specks(solid & ~gone | add)
     if gone.any():
-        out = ImageChops.subtract(out, _to_mask(gone, mask.size))
+        removal = _to_mask(gone, mask.size)
+        if edges and rgb.size == mask.size:  # the removed pieces' rims follow the photo's edges, not the small grid
+            tolerance = min(rules.match_max, rules.match_base + rules.match_spread * model.spread)
+            removal = removal_at(rgb, removal, model, tolerance)
+        out = ImageChops.subtract(out, removal)
     if add.any():
         out = ImageChops.lighter(out, _to_mask(add, mask.size))
     return Cleaned(out, float(remove.sum()) / max(1, area), float(shadow.sum()) / max(1, area),

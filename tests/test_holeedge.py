@@ -1,0 +1,55 @@
+"""The rim of what cleaning removes, drawn at the mask's size from the photo (imaging/holeedge.py): a thin gap
+between two dark strands is cut out along the photo's own edges, with no grey frame."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from artpipe.imaging.cleanup import clean_mask
+from artpipe.imaging.matting import cut_out_at
+
+NAVY = (30, 38, 72)
+LIGHT_GREY = (244, 244, 244)
+GAP = (390, 392)  # the gap's first and last columns
+
+
+def _handle_with_a_gap() -> tuple[Image.Image, Image.Image]:
+    """A navy tote at 800 px on a light-grey backdrop, its handle two strands with a 3 px gap between them
+    (1.9 px at the cleaning side, where it is a blend of navy and backdrop), and the model's mask, which fills
+    the gap like the rest of the handle."""
+    photo = Image.new("RGB", (800, 800), LIGHT_GREY)
+    draw = ImageDraw.Draw(photo)
+    draw.rectangle((200, 450, 600, 700), fill=NAVY)
+    draw.rectangle((380, 240, 402, 450), fill=NAVY)
+    draw.rectangle((GAP[0], 260, GAP[1], 449), fill=LIGHT_GREY)
+    noise = Image.effect_noise(photo.size, 3).convert("RGB")  # a photo's sensor noise
+    mask = Image.new("L", photo.size, 0)
+    ImageDraw.Draw(mask).rectangle((200, 450, 600, 700), fill=255)
+    ImageDraw.Draw(mask).rectangle((380, 240, 402, 450), fill=255)
+    return Image.blend(photo, noise, 0.02), mask
+
+
+def test_a_thin_gap_between_strands_is_cut_along_the_photos_edges() -> None:
+    photo, mask = _handle_with_a_gap()
+    cleaned = np.asarray(clean_mask(photo, mask).mask)
+    rows = slice(280, 430)
+    assert (cleaned[rows, GAP[0]:GAP[1] + 1] == 0).all()  # the gap is backdrop: clear
+    # The strands beside it stay whole (the rim scaled up from 512 px made them 56/255 and 87/255 opaque).
+    assert (cleaned[rows, 381:GAP[0]] == 255).all(), cleaned[300, 381:GAP[0]]
+    assert (cleaned[rows, GAP[1] + 1:402] == 255).all(), cleaned[300, GAP[1] + 1:402]
+
+
+def test_the_gap_drawn_on_white_has_no_grey_frame() -> None:
+    photo, mask = _handle_with_a_gap()
+    cleaned = clean_mask(photo, mask).mask
+    drawn = cut_out_at(photo, cleaned, (0, 0, *photo.size), (1600, 1600))  # drawn at twice the size
+    white = Image.new("RGB", drawn.size, (255, 255, 255))
+    white.paste(drawn, (0, 0), drawn.getchannel("A"))
+    grey = np.asarray(white.convert("L")).astype(int)[560:860]
+    navy = round(sum(NAVY) / 3)
+    # Drawn pixels wholly inside a strand keep its navy; only the one pixel straddling each edge is between
+    # (the mask's bilinear scaling); the gap's middle is white.
+    assert np.abs(grey[:, 762:2 * GAP[0] - 1] - navy).max() <= 25, grey[0, 762:2 * GAP[0] - 1]
+    assert np.abs(grey[:, 2 * GAP[1] + 3:803] - navy).max() <= 25, grey[0, 2 * GAP[1] + 3:803]
+    assert (grey[:, 2 * GAP[0] + 1:2 * GAP[1] + 1] >= 250).all(), grey[0, 2 * GAP[0] + 1:2 * GAP[1] + 1]
