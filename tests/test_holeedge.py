@@ -3,6 +3,8 @@ between two dark strands is cut out along the photo's own edges, with no grey fr
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from PIL import Image, ImageDraw
 
@@ -53,3 +55,44 @@ def test_the_gap_drawn_on_white_has_no_grey_frame() -> None:
     assert np.abs(grey[:, 762:2 * GAP[0] - 1] - navy).max() <= 25, grey[0, 762:2 * GAP[0] - 1]
     assert np.abs(grey[:, 2 * GAP[1] + 3:803] - navy).max() <= 25, grey[0, 2 * GAP[1] + 3:803]
     assert (grey[:, 2 * GAP[0] + 1:2 * GAP[1] + 1] >= 250).all(), grey[0, 2 * GAP[0] + 1:2 * GAP[1] + 1]
+
+
+def _brim_on_white() -> Image.Image:
+    """A blue cap's brim on white at 1200 px: a dark underside 5 px thick (tapering at its right end) and a soft
+    grey shadow under it, partly behind the underside."""
+    from PIL import ImageFilter
+
+    photo = Image.new("RGB", (1200, 1200), (255, 255, 255))
+    keep = Image.new("L", photo.size, 0)
+    for im, brim, band in ((photo, (40, 70, 200), (30, 30, 30)), (keep, 255, 255)):
+        draw = ImageDraw.Draw(im)
+        draw.rectangle((300, 400, 900, 830), fill=brim)
+        for x in range(300, 901):
+            draw.line((x, 831, x, 830 + (5 if x < 800 else max(1, 5 - (x - 800) // 25))), fill=band)
+    shade = Image.new("L", photo.size, 0)
+    ImageDraw.Draw(shade).rectangle((320, 834, 880, 842), fill=150)
+    shaded = Image.composite(Image.new("RGB", photo.size, (120, 120, 120)), photo,
+                             shade.filter(ImageFilter.GaussianBlur(3)))
+    return Image.composite(photo, shaded, keep)
+
+
+def test_the_colour_paths_clearing_follows_the_photo_not_the_small_grid(tmp_path: Path) -> None:
+    # The colour path decides what to clear (shadow, enclosed backdrop) at 512 px. Scaled up as it was, the
+    # cleared piece under a cap's brim took a block of its dark underside with it (a bar with square ends on the
+    # white); now its rim is judged from the photo's colours at the photo's size.
+    from artpipe.imaging.normalize import NormalizeOptions, normalize
+    from artpipe.imaging.open import open_image
+
+    path = tmp_path / "brim.png"
+    _brim_on_white().save(path)
+    asset = normalize(open_image(path), NormalizeOptions(cutout="auto"))
+    assert asset.isolation == "color"
+    assert asset.clear is not None
+    grey = np.asarray(asset.image.convert("L")).astype(int)
+    clear = np.asarray(asset.clear.resize(asset.image.size, Image.Resampling.BILINEAR)).astype(int)
+    dark = grey < 60
+    assert dark.sum() > 2500
+    assert (clear[dark] >= 128).sum() == 0, np.argwhere(dark & (clear >= 128))[:5]  # the underside stays
+    shadow = (grey >= 60) & (grey < 250)
+    shadow[:837] = False  # below the underside: the shadow alone
+    assert (clear[shadow] >= 128).mean() >= 0.85  # and the shadow is cleared (its faintest tail is whitened by colour)

@@ -161,6 +161,25 @@ def test_the_gap_between_the_totes_handle_strands_has_no_grey_frame() -> None:
     assert on_white[dark_inner].max() <= 90, on_white[dark_inner].max()  # no grey where the photo is navy
 
 
+def test_the_caps_dark_brim_underside_is_not_cleared_as_shadow() -> None:
+    # A product on white (the colour path): the shadow under the snapback's brim is cleared at 512 px, and scaled
+    # up as it was it took 140 pixels of the brim's black underside with it: a bar with square ends on the white.
+    import numpy as np
+
+    from artpipe.imaging.normalize import NormalizeOptions, normalize
+    from artpipe.imaging.open import open_image
+
+    photo = real_photos("real") / "solidus_solidus_snapback_cap.jpg"
+    asset = normalize(open_image(photo), NormalizeOptions(cutout="auto"))
+    assert asset.isolation == "color"
+    assert asset.clear is not None
+    grey = np.asarray(asset.image.convert("L")).astype(int)
+    clear = np.asarray(asset.clear.resize(asset.image.size, Image.Resampling.BILINEAR)).astype(int)
+    dark = grey < 60
+    assert (clear[dark] >= 128).sum() == 0, np.argwhere(dark & (clear >= 128))[:5]
+    assert (clear >= 128).sum() > 1000  # the shadow under the brim is still cleared
+
+
 def _grey_under_base(im: Image.Image) -> int:
     """Pixels off white (any channel under 240) 4-24 px under a red product's base, in the columns where the
     base is (its lowest red pixel within 6 % of the product's height of the bottom; not the tapered sides, whose

@@ -418,6 +418,12 @@ def peel_halo(rgb: np.ndarray, alpha: np.ndarray, colour: tuple[int, int, int]) 
     return out
 
 
+def match_tolerance(model: BackdropModel) -> float:
+    """How far (RGB distance) from the backdrop ``model`` a pixel may be and still be the backdrop."""
+    rules = settings().cleanup
+    return float(min(rules.match_max, rules.match_base + rules.match_spread * model.spread))
+
+
 def clean_mask(rgb: Image.Image, mask: Image.Image, *, recover: bool = True, shadows: bool = True,
                edges: bool = True, backdrop: BackdropModel | None = None) -> Cleaned:
     """``mask`` (L, ``rgb``'s size) with enclosed backdrop and shadows removed, dropped parts put back and (with
@@ -453,8 +459,7 @@ def clean_mask(rgb: Image.Image, mask: Image.Image, *, recover: bool = True, sha
     if gone.any():
         removal = _to_mask(gone, mask.size)
         if edges and rgb.size == mask.size:  # the removed pieces' rims follow the photo's edges, not the small grid
-            tolerance = min(rules.match_max, rules.match_base + rules.match_spread * model.spread)
-            removal = removal_at(rgb, removal, model, tolerance)
+            removal = removal_at(rgb, removal, model, match_tolerance(model))
         out = ImageChops.subtract(out, removal)
     if add.any():
         out = ImageChops.lighter(out, _to_mask(add, mask.size))

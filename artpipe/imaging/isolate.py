@@ -19,9 +19,10 @@ from PIL import Image, ImageChops, ImageFilter
 from artpipe.defaults import settings
 from artpipe.imaging.analyze import border_strip, ink, off_backdrop_share, scale_box, shrunk, visible_box
 from artpipe.imaging.backdrop import backdrop_region
-from artpipe.imaging.cleanup import analysis_arrays, clean_mask, old_backdrop, peel_halo
+from artpipe.imaging.cleanup import analysis_arrays, clean_mask, match_tolerance, old_backdrop, peel_halo
 from artpipe.imaging.cutouts import MODES as MODES
 from artpipe.imaging.cutouts import Cutout
+from artpipe.imaging.holeedge import removal_at
 from artpipe.imaging.matting import mask_facts, refine, work_copy
 from artpipe.imaging.review import Review, review
 from artpipe.reasons import Note, WarningKind
@@ -157,6 +158,9 @@ def _alpha(im: Image.Image) -> Isolation:
     return Isolation("alpha", mask, (), "backdrop_removed" if mask is not None else "", review=verdict)
 
 
+CLEAR_SIDE = 2048  # the colour path's clearing is drawn at the photo's size up to this side (4 MB at most)
+
+
 def _color(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> Isolation:
     """The colour path: the product is what is not edge-connected backdrop; its shadows and enclosed backdrop
     are found against the backdrop's model and whitened with it."""
@@ -165,6 +169,12 @@ def _color(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> I
     small = shrunk(im, max(region.size)).convert("RGB")
     cleaned = clean_mask(small, product, recover=False, edges=False)
     clear = ImageChops.subtract(product, cleaned.mask)
+    fine = shrunk(im, CLEAR_SIDE) if cleaned.backdrop is not None and clear.getbbox() else small
+    if cleaned.backdrop is not None and fine.size != clear.size:
+        # decided at the analysis size; its rim is drawn at up to CLEAR_SIDE from the photo's colours (a dark band
+        # under a cap's brim, half of it taken as shadow at 512 px, was whitened as a block with square ends)
+        clear = removal_at(fine.convert("RGB"), clear.resize(fine.size, Image.Resampling.BILINEAR),
+                           cleaned.backdrop, match_tolerance(cleaned.backdrop))
     rgb, m = analysis_arrays(small, cleaned.mask)
     verdict = review(rgb, m, cleaned.mask, "color", cleaned.backdrop)
     return Isolation("color", review=verdict, clear=clear if clear.getbbox() else None)
