@@ -171,15 +171,6 @@ def test_a_cut_out_made_at_its_drawn_size_looks_like_the_full_size_one_reduced()
     assert drawn.size == size
 
 
-@pytest.mark.parametrize("size", [(4032, 3024), (1025, 7), (7, 3000), (300, 200)])
-def test_a_shrunk_copy_has_the_size_every_caller_computes(size: tuple[int, int]) -> None:
-    im = Image.new("RGB", size, (10, 20, 30))
-    small = shrunk(im, 1024)
-    k = min(1.0, 1024 / max(size))
-    assert small.size == (max(1, round(size[0] * k)), max(1, round(size[1] * k)))
-    assert small.getpixel((0, 0)) == (10, 20, 30)
-
-
 def test_paths_taken_by_kind_of_photo() -> None:
     assert asset(red_on_white()).isolation == "color"  # plain light backdrop: no model
     teal = asset(mug_on_teal())
