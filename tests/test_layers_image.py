@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from PIL import Image, ImageChops
 
 from artpipe.defaults import settings
@@ -27,6 +28,7 @@ from artpipe.layers.image import (
     make_room,
     measure_upscale,
     paint,
+    parse_focus,
     put_on_card,
     reduce_photo,
     show_picture,
@@ -111,3 +113,9 @@ def test_the_enlargement_warning_uses_the_limit_it_is_given(tmp_path: Path) -> N
     assert lenient.notes == ()
     assert [n.kind for n in strict.notes] == [WarningKind.UPSCALED]
     assert replace(strict, notes=()).drawn is strict.drawn
+
+
+@pytest.mark.parametrize(("text", "point"), [("0.5,0.3", (0.5, 0.3)), ("50%, 30%", (0.5, 0.3)), ("2,0", None),
+                                             ("x", None), ("", None)])
+def test_parse_focus(text: str, point: tuple[float, float] | None) -> None:
+    assert parse_focus(text) == point
