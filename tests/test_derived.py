@@ -26,11 +26,13 @@ def test_a_derived_value_is_made_once_per_image_and_what() -> None:
 
 
 def test_the_image_itself_is_never_kept_and_an_entry_goes_with_its_image() -> None:
-    im = Image.new("L", (4, 4))
-    assert derived(im, "same", lambda: im) is im
-    assert len(worker_cache().derived) == 0  # keeping it would hold the image forever
-    derived(im, "small", lambda: im.resize((2, 2)))
-    assert len(worker_cache().derived) == 1
-    del im
+    def use_and_let_go() -> None:
+        im = Image.new("L", (4, 4))
+        assert derived(im, "same", lambda: im) is im
+        assert len(worker_cache().derived) == 0  # keeping it would hold the image forever
+        derived(im, "small", lambda: im.resize((2, 2)))
+        assert len(worker_cache().derived) == 1
+
+    use_and_let_go()
     gc.collect()
     assert len(worker_cache().derived) == 0
