@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from artpipe.text import fonts
-from artpipe.text.fit import TextDoesNotFit, fit_text, wrap
+from artpipe.text.fit import TextDoesNotFit, block_height, fit_text, line_pitch, phrase_units, wrap
 
 
 def measure(text: str, size: int) -> float:
@@ -80,3 +80,28 @@ def test_fitted_text_never_leaves_its_box(text: str, w: int, h: int, lines: int)
     assert len(block.lines) <= lines
     assert all(width <= w for width in block.widths)
     assert block.height <= h
+
+
+@pytest.mark.parametrize(("lines", "size", "pitch", "height"), [(0, 40, 48, 0), (1, 40, 48, 40), (3, 40, 48, 136)])
+def test_a_blocks_height_is_its_pitches_and_one_em(lines: int, size: int, pitch: int, height: int) -> None:
+    assert block_height(lines, size, pitch) == height
+
+
+def test_line_pitch_rounds_and_is_never_zero() -> None:
+    assert [line_pitch(40, 1.2), line_pitch(25, 1.25), line_pitch(1, 0.1)] == [48, 31, 1]
+
+
+def test_phrase_units_break_only_at_the_authors_spaces() -> None:
+    assert phrase_units("春季焕新 全场五折起") == ["春季焕新 ", "全场五折起"]
+    assert phrase_units("a  b") == ["a ", "b"]  # runs of spaces give no empty unit
+    assert phrase_units("") == []
+
+
+def test_wrap_without_char_break_refuses_a_word_wider_than_the_box_and_keeps_hard_breaks() -> None:
+    def mono(text: str, size: int) -> float:
+        return float(len(text) * 10)
+
+    assert wrap("extraordinary", 50, 10, mono) is None
+    assert wrap("extraordinary", 50, 10, mono, char_break=True) == ["extra", "ordin", "ary"]
+    assert wrap("one two\nthree", 70, 10, mono) == ["one two", "three"]
+    assert wrap("one two three", 70, 10, mono) == ["one two", "three"]
