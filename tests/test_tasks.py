@@ -1,20 +1,14 @@
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import pytest
 from PIL import Image, ImageDraw
 
 from artpipe.report.outcome import product_item
 from artpipe.run.jobs import load_job, plan
-from artpipe.run.pool import run_tasks
 from artpipe.run.tasks import render_product
 
-from conftest import Proc, alive, descendants, end_processes, product_photo
+from conftest import product_photo
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -64,46 +58,3 @@ def test_a_broken_template_file_fails_the_item_with_a_reason(tmp_path: Path) -> 
     assert outcome.status == "failed"
     assert outcome.reason == "render"
     assert "stamp.png: the file is empty" in outcome.message
-
-
-def test_outcomes_stream_from_the_pool(tmp_path: Path) -> None:
-    for i in range(3):
-        product_photo().save(tmp_path / f"p{i}.jpg")
-    rows = "".join(f"  - {{sku: s{i}, product: p{i}.jpg}}\n" for i in range(3))
-    (tmp_path / "job.yaml").write_text(f"templates: [product-main]\nproducts:\n{rows}")
-    tasks = plan(load_job(tmp_path / "job.yaml"), tmp_path / "out")
-    results = list(run_tasks(tasks, render_product, jobs=2))
-    assert sorted(t.index for t, _ in results) == [0, 1, 2]
-    assert all(o.status == "ok" and len(o.outputs) == 2 for _, o in results)
-
-
-def test_python_dash_m_runs_the_cli() -> None:
-    done = subprocess.run([sys.executable, "-m", "artpipe", "--version"], capture_output=True, text=True,
-                          check=False)
-    assert done.returncode == 0
-    assert done.stdout.strip() == "artpipe, version 0.1.0"
-
-
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
-def test_kill_9_of_render_leaves_no_process_behind(tmp_path: Path) -> None:
-    # The sample sale (6 photos x 4 templates x every size) keeps two workers busy for several seconds.
-    command = [sys.executable, "-m", "artpipe", "render", "samples/jobs/spring-sale.yaml", "-o", str(tmp_path),
-               "-j", "2", "-q"]
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    render = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    left: set[Proc] = set()
-    try:
-        deadline = time.monotonic() + 60
-        while len(left) < 4 and time.monotonic() < deadline:  # tracker, forkserver and two workers
-            time.sleep(0.2)
-            left = descendants(render.pid)
-        assert render.poll() is None, "the render ended before its workers were seen"
-        render.kill()
-        render.wait()
-        deadline = time.monotonic() + 10
-        while any(alive(p) for p in left) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert [p for p in left if alive(p)] == []
-    finally:
-        render.kill()
-        end_processes(left)
