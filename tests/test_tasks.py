@@ -4,9 +4,12 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from artpipe.imaging.normalize import NormalizeOptions
+from artpipe.reasons import Note, Reason, WarningKind
 from artpipe.report.outcome import product_item
+from artpipe.report.results import Failure, Status
 from artpipe.run.jobs import load_job, plan
-from artpipe.run.tasks import render_product
+from artpipe.run.tasks import NormalizeTask, lost_normalized, normalize_file, render_product
 
 from conftest import product_photo
 
@@ -58,3 +61,46 @@ def test_a_broken_template_file_fails_the_item_with_a_reason(tmp_path: Path) -> 
     assert outcome.status == "failed"
     assert outcome.reason == "render"
     assert "stamp.png: the file is empty" in outcome.message
+
+
+def normalize_task(tmp_path: Path, source: Path, fmt: str = "auto", **options: object) -> NormalizeTask:
+    return NormalizeTask(0, source, tmp_path / "out" / source.stem, NormalizeOptions(**options),  # type: ignore[arg-type]
+                         fmt, 90)
+
+
+def test_a_normalized_cut_out_is_flattened_with_a_warning_only_into_a_format_without_alpha(tmp_path: Path) -> None:
+    cut = Image.new("RGBA", (60, 40), (0, 0, 0, 0))
+    cut.paste((200, 30, 30, 255), (10, 10, 50, 30))
+    cut.save(tmp_path / "cut.png")
+    kept = normalize_file(normalize_task(tmp_path, tmp_path / "cut.png"))
+    assert (kept.status, kept.format, kept.output) == (Status.OK, "PNG", tmp_path / "out" / "cut.png")
+    assert kept.output is not None
+    with Image.open(kept.output) as written:
+        assert written.mode == "RGBA"
+    assert Note(WarningKind.ALPHA_FLATTENED) not in kept.warnings
+    flat = normalize_file(normalize_task(tmp_path, tmp_path / "cut.png", "jpeg"))
+    assert (flat.format, flat.output) == ("JPEG", tmp_path / "out" / "cut.jpg")
+    assert Note(WarningKind.ALPHA_FLATTENED) in flat.warnings
+    assert flat.output is not None
+    with Image.open(flat.output) as written:
+        corner = written.convert("RGB").getpixel((0, 0))
+    assert isinstance(corner, tuple)
+    assert min(corner) >= 240  # on white (a JPEG's white, near the red)
+    assert (flat.size, flat.original_size) == ((60, 40), (60, 40))
+
+
+def test_a_file_that_cannot_be_normalized_is_rejected_or_failed_with_its_reason(tmp_path: Path) -> None:
+    (tmp_path / "empty.jpg").write_bytes(b"")
+    rejected = normalize_file(normalize_task(tmp_path, tmp_path / "empty.jpg"))
+    assert rejected.status == Status.REJECTED
+    assert rejected.failure == Failure(Reason.EMPTY, "the file is empty (0 bytes); copy it again")
+    product_photo().save(tmp_path / "p.jpg")
+    (tmp_path / "out").write_text("a file where the folder should be", encoding="utf-8")
+    failed = normalize_file(normalize_task(tmp_path, tmp_path / "p.jpg"))
+    assert failed.status == Status.FAILED
+    assert failed.failure is not None
+    assert failed.failure.reason == Reason.WRITE
+    assert failed.failure.path == tmp_path / "out" / "p.jpg"
+    lost = lost_normalized(normalize_task(tmp_path, tmp_path / "p.jpg"), "the worker stopped")
+    assert (lost.status, lost.failure) == (Status.FAILED, Failure(
+        Reason.CORRUPT, "the worker stopped; the file may be damaged or hostile, re-export it"))
