@@ -16,7 +16,6 @@ from artpipe.imaging.review import cut_sides
 from artpipe.imaging.segment import load_segmenter, model_path, saliency
 from artpipe.layers.template import load_template
 from artpipe.reasons import Note, WarningKind, tokens
-from artpipe.run.assetcache import load_cached, save_cached
 from artpipe.run.render import render
 from artpipe.template.find import bundled_templates
 
@@ -186,18 +185,6 @@ def test_isolation_reports_scenes_and_crops() -> None:
 def test_normalize_pipeline_adds_isolation_only_when_asked() -> None:
     assert steps_for(NormalizeOptions()) == NORMALIZE
     assert len(steps_for(NormalizeOptions(cutout="auto"))) == len(NORMALIZE) + 1
-
-
-def test_the_mask_is_cached_with_the_photo(tmp_path: Path) -> None:
-    a = asset(mug_on_teal())
-    save_cached(tmp_path, "k", a)
-    back = load_cached(tmp_path, "k", "photo.png")
-    assert back is not None
-    assert back.mask is not None
-    assert back.isolation == "model"
-    assert a.mask is not None
-    assert back.mask.tobytes() == a.mask.tobytes()
-    assert back.image.tobytes() == a.image.tobytes()
 
 
 def test_banners_show_the_product_not_the_cloth() -> None:
