@@ -1,9 +1,14 @@
+"""Text layers (artpipe/layers/text.py): alignment in the box, colour from a field, lines and overflow, effects
+(letter spacing, outline, shadow) and the loader's one-line errors."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PIL import Image, ImageChops
 
+from artpipe.errors import ConfigError
 from artpipe.layers.template import load_template
 from artpipe.run.render import render
 
@@ -57,3 +62,76 @@ def test_shadow_falls_below_right(tmp_path: Path) -> None:
     assert blue is not None
     assert blue[2] >= plain[2] + 6
     assert blue[3] >= plain[3] + 8
+
+
+def text_in_box(tmp_path: Path, text: str, extra: str, fields: dict[str, str] | None = None) -> Image.Image:
+    (tmp_path / "b.yaml").write_text(f"""\
+name: b
+sizes: {{s: 400x200}}
+fields: {{ink: {{type: color, default: "#000000"}}}}
+background: "#00000000"
+layers:
+  - {{name: t, type: text, text: "{text}", color: $ink, font: {{size: 40, min_size: 40}},
+     box: {{left: 20, right: 20, top: 20, bottom: 20}}{extra}}}
+""", encoding="utf-8")
+    return render(load_template(tmp_path / "b.yaml"), "s", fields or {"ink": "#000000"}, {}).image
+
+
+@pytest.mark.parametrize(("align", "valign", "left_edge", "top_edge"), [
+    ("left", "top", True, True), ("right", "bottom", False, False),
+])
+def test_text_is_aligned_to_the_edges_of_its_box(tmp_path: Path, align: str, valign: str, left_edge: bool,
+                                                 top_edge: bool) -> None:
+    left, top, right, bottom = ink(text_in_box(tmp_path, "Sale", f", align: {align}, valign: {valign}"))
+    if left_edge:
+        assert 20 <= left <= 26
+    else:
+        assert 374 <= right <= 380
+    if top_edge:
+        assert 20 <= top <= 40
+    else:
+        assert 160 <= bottom <= 180
+
+
+def test_centred_text_has_equal_room_on_both_sides(tmp_path: Path) -> None:
+    left, _, right, _ = ink(text_in_box(tmp_path, "Sale", ", align: center"))
+    assert abs((left - 20) - (380 - right)) <= 2
+
+
+def test_the_colour_may_come_from_a_field(tmp_path: Path) -> None:
+    red = text_in_box(tmp_path, "Sale", "", {"ink": "#ff0000"})
+    assert near(red, (255, 0, 0)).getbbox() is not None
+    assert near(red, (0, 0, 0)).getbbox() is None
+
+
+def test_max_lines_with_an_ellipsis_cuts_and_warns(tmp_path: Path) -> None:
+    (tmp_path / "m.yaml").write_text("""\
+name: m
+sizes: {s: 400x200}
+background: "#00000000"
+layers:
+  - {name: t, type: text, text: "one two three four five six seven eight nine ten eleven twelve",
+     font: {size: 40, min_size: 40}, max_lines: 1, overflow: ellipsis,
+     box: {left: 0, top: 0, width: 100%, height: 100%}}
+""", encoding="utf-8")
+    result = render(load_template(tmp_path / "m.yaml"), "s", {}, {})
+    assert [(n.kind.value, n.value) for n in result.warnings] == [("text_truncated", "t@s")]
+    _, top, _, bottom = ink(result.image)
+    assert bottom - top < 70  # one line of 40 px
+
+
+@pytest.mark.parametrize(("keys", "says"), [
+    ("font: {weight: heavy}", "font.weight: 'heavy' is not one of regular, bold"),
+    ("align: middle", "align: 'middle' is not one of"),
+    ("overflow: hide", "overflow: 'hide' is not one of"),
+    ("max_lines: 0", "max_lines: "),
+    ("emoji: rainbow", "emoji: 'rainbow' is not one of color, mono"),
+])
+def test_a_mistake_in_a_text_layer_is_one_line_at_its_key(tmp_path: Path, keys: str, says: str) -> None:
+    layer = f"  - {{name: t, type: text, text: x, {keys}}}\n"
+    (tmp_path / "e.yaml").write_text(f"name: e\nsizes: {{s: 10x10}}\nlayers:\n{layer}", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_template(tmp_path / "e.yaml", display="e.yaml")
+    [problem] = [str(p) for p in info.value.problems]
+    assert problem.startswith("e.yaml:4:")
+    assert f"layers[0] (t).{says}" in problem
