@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from psd_tools import PSDImage
 from test_psdimport_build import add_text, boxes
 
 from artpipe.api import import_psd, validate_file
 from artpipe.layers.template import load_template
+from artpipe.psdimport.text import match_font
 from artpipe.text.fonts import get_font
 
 
@@ -46,3 +48,17 @@ def test_a_font_in_the_template_folder_is_used(tmp_path: Path) -> None:
     assert "family: Brand-Bold.ttf" in done.template.read_text(encoding="utf-8")
     assert done.report["counts"]["substituted"] == 0
     assert validate_file(folder).ok
+
+
+@pytest.mark.parametrize(("postscript", "folder", "matched"), [
+    ("Brand-Bold", ("Brand-Bold.ttf",), ("Brand-Bold.ttf", "bold", False)),  # a font file beside the template
+    ("brand-bold", ("Brand-Bold.otf",), ("Brand-Bold.otf", "bold", False)),
+    ("NotoSans-Regular", (), ("noto-sans", "regular", False)),  # a bundled family of that name
+    ("SourceHanSansCN-Bold", (), ("sans", "bold", False)),  # the same design under Adobe's name
+    ("NotoSansCJKsc-Black", (), ("sans", "bold", False)),  # black is drawn bold
+    ("HelveticaNeue-Bold", (), ("sans", "bold", True)),  # not bundled: substituted, and said so
+    ("ArialMT", (), ("sans", "regular", True)),
+])
+def test_a_photoshop_font_name_is_matched_to_a_file_a_bundled_family_or_substituted(
+        postscript: str, folder: tuple[str, ...], matched: tuple[str, str, bool]) -> None:
+    assert match_font(postscript, folder) == matched
