@@ -7,7 +7,7 @@ psd-tools writes the pixel layers and groups. It cannot create text layers or ar
 ``make_artboard`` add Photoshop's own records to layers it made: the type tool block (TySh: transform, text and the
 text engine's data, as the PSD specification describes them) and the artboard block (artb). psd-tools reads them
 back as text layers and artboards. Text pixels are drawn with the bundled font of the name given, as Photoshop
-would have drawn them. tests/test_psd_import.py builds its fixtures with the same functions.
+would have drawn them. tests/test_psdimport_build.py builds its fixtures with the same functions.
 """
 
 from __future__ import annotations

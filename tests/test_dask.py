@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from artpipe.api import render_job
 from artpipe.cli.commands import main
 from artpipe.errors import ConfigError
-from artpipe.report.outcome import Outcome, product_item
+from artpipe.report.outcome import Outcome
 from artpipe.report.results import ProductResult
 from artpipe.run.executors import DaskExecutor
 from artpipe.run.jobs import Task, load_job, plan
@@ -198,51 +198,3 @@ def test_watch_with_an_unreachable_scheduler_touches_nothing(tmp_path: Path) -> 
     assert "cannot reach a Dask scheduler at tcp://127.0.0.1:1" in result.stderr
     assert (root / "inbox" / "mug.jpg").is_file()
     assert not (root / ".artpipe" / "ledger.db").exists()  # no row left 'processing'
-
-
-def test_shipped_paths_are_the_clients_whatever_the_workers_folder(tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """A job named by relative paths, shipped to a worker whose working folder is another: the worker finds
-    every input and the outputs come back under the client's folder (resolved on the client, not the worker)."""
-    import shutil
-
-    from artpipe.run.executors import run_shipped, ship
-
-    client, worker = tmp_path / "client", tmp_path / "worker"
-    worker.mkdir()
-    shutil.copytree(JOB.parent.parent, client / "samples")
-    monkeypatch.chdir(client)
-    job = load_job(Path("samples/jobs/spring-sale.yaml"))
-    task = plan(job, Path("out"))[0]
-    assert not task.renders[0].output.is_absolute()
-    shipped, shipment = ship(task)
-    monkeypatch.chdir(worker)  # the worker's own folder
-    result, data = run_shipped(render_product, shipped, shipment)
-    assert result.status == "ok", product_item(result).message
-    assert len(data) == len(task.renders)
-    for name in data:
-        assert Path(name).is_relative_to(client / "out"), name
-    assert not (worker / "out").exists()
-
-
-def test_a_shipped_problem_names_the_clients_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A worker reads shipped copies in a temporary folder, but every path in its result, and every message the
-    report makes from it, names the client's file."""
-    import shutil
-
-    from artpipe.paths import display
-    from artpipe.run.executors import run_shipped, ship
-
-    client = tmp_path / "client"
-    shutil.copytree(JOB.parent.parent, client / "samples")
-    monkeypatch.chdir(client)
-    tasks = plan(load_job(Path("samples/jobs/spring-sale.yaml")), Path("out"))
-    photo = tasks[0].product.primary
-    assert photo is not None
-    photo.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")  # broken after planning
-    result, data = run_shipped(render_product, *ship(tasks[0]))
-    assert (result.status, data) == ("rejected", {})
-    assert result.input == photo.resolve()
-    item = product_item(result)
-    assert item.input == display(photo) == "samples/photos/mug-sideways.jpg"  # as a local run shows it
-    assert "artpipe-" not in json.dumps(item.to_json())

@@ -8,7 +8,6 @@ import pytest
 from artpipe.errors import ConfigError, RenderError
 from artpipe.layers.template import load_template
 from artpipe.run.render import render
-from artpipe.text import fonts
 
 BRAND = Path(__file__).parent / "data" / "brand-latin.ttf"
 
@@ -25,15 +24,6 @@ layers:
      valign: middle, box: {{left: 20, right: 20, top: 20, bottom: 20}}}}
 """, encoding="utf-8")
     return tmp_path / "t.yaml"
-
-
-def test_runs_pick_the_first_face_that_has_each_character() -> None:
-    chain = fonts.chain((str(BRAND),), "bold")
-    assert [f.family for f in chain] == [str(BRAND), "sans", "noto-sans", "noto-sans-arabic", "noto-sans-hebrew",
-                                         "noto-sans-thai", "noto-sans-devanagari", "emoji"]
-    # a space stays in the run it follows: every face has one
-    assert [(r.face.family, r.text) for r in fonts.runs("Sale 大促 now🔥", chain)] == [
-        (str(BRAND), "Sale "), ("sans", "大促 "), (str(BRAND), "now"), ("emoji", "🔥")]
 
 
 def test_brand_font_for_latin_bundled_font_for_chinese(tmp_path: Path) -> None:
@@ -61,14 +51,6 @@ def test_a_character_no_face_has_is_an_error(tmp_path: Path) -> None:
 def test_bad_families_are_reported(tmp_path: Path, family: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
         load_template(template(tmp_path, family))
-
-
-def test_a_line_measures_as_the_sum_of_its_faces() -> None:
-    from artpipe.text.draw import Setting, line_width
-    whole = line_width("Sale 大促", Setting(fonts.chain((str(BRAND),), "bold"), 40))
-    latin = fonts.get_font(str(BRAND), "bold", 40).getlength("Sale ")
-    parts = latin + fonts.get_font("sans", "bold", 40).getlength("大促")
-    assert whole == pytest.approx(parts)
 
 
 def test_a_brand_font_field_from_a_job(tmp_path: Path) -> None:

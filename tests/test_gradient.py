@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from artpipe.imaging.gradient import linear_gradient
@@ -43,27 +41,3 @@ def test_radial_runs_from_centre_to_corners() -> None:
     edge = im.getpixel((0, 100))
     assert isinstance(edge, tuple)
     assert 60 < edge[2] < 220  # the middle of an edge is on the way
-
-
-def test_burst_and_gradient_fill(tmp_path: Path) -> None:
-    from artpipe.layers.shape import burst_polygon
-    from artpipe.layers.template import load_template
-    from artpipe.run.render import render
-    pts = burst_polygon(200, 100, 12, 0.8)
-    assert len(pts) == 24
-    assert pts[0] == (100.0, 0.0)  # the first tip touches the top edge
-    (tmp_path / "t.yaml").write_text("""\
-name: t
-sizes: {s: 200x200}
-background: "#00000000"
-layers:
-  - {name: b, type: shape, shape: burst, fill: {gradient: {colors: ["#ff0000", "#0000ff"], angle: 90}}}
-""", encoding="utf-8")
-    out = render(load_template(tmp_path / "t.yaml"), "s", {}, {}).image
-    top, bottom, corner = out.getpixel((100, 30)), out.getpixel((100, 170)), out.getpixel((5, 5))
-    assert isinstance(top, tuple)
-    assert isinstance(bottom, tuple)
-    assert isinstance(corner, tuple)
-    assert top[0] > top[2]  # red towards the top
-    assert bottom[2] > bottom[0]  # blue towards the bottom
-    assert corner[3] == 0  # outside the burst: nothing

@@ -9,16 +9,13 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from artpipe.errors import InputError
-from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.isolate import color_path_holds, is_cutout, isolate
-from artpipe.imaging.matting import _box, cut_out, cut_out_at, decontaminate, guided_filter, refine
 from artpipe.imaging.normalize import NORMALIZE, Asset, NormalizeOptions, normalize, steps_for
 from artpipe.imaging.open import Decoded
 from artpipe.imaging.review import cut_sides
 from artpipe.imaging.segment import load_segmenter, model_path, saliency
 from artpipe.layers.template import load_template
 from artpipe.reasons import Note, WarningKind, tokens
-from artpipe.run.assetcache import load_cached, save_cached
 from artpipe.run.render import render
 from artpipe.template.find import bundled_templates
 
@@ -101,83 +98,6 @@ def test_a_missing_or_broken_model_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_bytes(b"not a model")
     with pytest.raises(InputError, match="not a usable ONNX model"):
         load_segmenter(str(bad))
-
-
-def test_guided_filter_snaps_a_blurry_mask_to_the_photo_edge() -> None:
-    guide = np.zeros((64, 64), dtype=np.float32)
-    guide[:, 32:] = 1.0  # a hard edge at x = 32
-    coarse = np.clip((np.arange(64, dtype=np.float32) - 20) / 24, 0, 1)[np.newaxis].repeat(64, 0)  # a soft ramp
-    out = guided_filter(guide, coarse, 4, 1e-4)
-    assert out[:, 36:].mean() > 0.85
-    assert out[:, :28].mean() < 0.15
-    assert refine(Image.new("RGB", (40, 30)), Image.new("L", (10, 10), 255)).size == (40, 30)
-
-
-@pytest.mark.parametrize(("shape", "radius"), [((17, 23), 3), ((5, 40), 6), ((30, 30), 1), ((8, 8), 10)])
-def test_box_mean_matches_a_brute_force_window(shape: tuple[int, int], radius: int) -> None:
-    a = np.random.default_rng(1).random(shape).astype(np.float32)
-    expected = np.array([[a[max(0, i - radius):i + radius + 1, max(0, j - radius):j + radius + 1].mean()
-                          for j in range(shape[1])] for i in range(shape[0])])
-    assert np.abs(_box(a, radius) - expected).max() < 1e-5
-
-
-def test_soft_edges_take_the_product_colour_not_the_backdrop() -> None:
-    photo = Image.new("RGB", (200, 100), (0, 200, 200))  # teal
-    ImageDraw.Draw(photo).rectangle((0, 0, 99, 99), fill=(200, 0, 0))  # red product, left half
-    edge = photo.copy()
-    ImageDraw.Draw(edge).rectangle((100, 0, 103, 99), fill=(100, 100, 100))  # a blended edge band
-    mask = Image.new("L", (200, 100), 0)
-    ImageDraw.Draw(mask).rectangle((0, 0, 99, 99), fill=255)
-    ImageDraw.Draw(mask).rectangle((100, 0, 103, 99), fill=128)
-    out = decontaminate(edge, mask)
-    assert out.getpixel((101, 50)) == (200, 0, 0)  # the edge band is red again; alpha does the blending
-    assert out.getpixel((50, 50)) == (200, 0, 0)
-    assert out.getpixel((150, 50)) == (0, 200, 200)  # outside the product: untouched
-    assert edge.getpixel((101, 50)) == (100, 100, 100)  # the photo itself is left alone
-    cut = cut_out(edge, mask)  # the same colours, with the mask as alpha
-    assert cut.mode == "RGBA"
-    assert cut.getpixel((101, 50)) == (200, 0, 0, 128)
-    assert cut.getpixel((150, 50)) == (0, 200, 200, 0)
-    big_edge, big_mask = (im.resize((2400, 1200), Image.Resampling.NEAREST) for im in (edge, mask))  # made small
-    assert big_edge.getpixel((1204, 600)) == (100, 100, 100)
-    r, g, b = decontaminate(big_edge, big_mask).getpixel((1204, 600))
-    assert r > 180
-    assert max(g, b) < 30
-
-
-def test_a_cut_out_made_at_its_drawn_size_looks_like_the_full_size_one_reduced() -> None:
-    """cut_out_at resizes the photo and a small mask first: no teal of the backdrop may show at the red mug's
-    edge (the resize of the photo alone blends it in), and the picture matches the full-size cut-out reduced."""
-    photo = mug_on_teal((2400, 1800))
-    mask = Image.new("L", (2400, 1800), 0)
-    d = ImageDraw.Draw(mask)
-    d.rounded_rectangle((2400 * 0.35, 1800 * 0.2, 2400 * 0.65, 1800 * 0.85), radius=40, fill=255)
-    d.ellipse((2400 * 0.62, 1800 * 0.35, 2400 * 0.78, 1800 * 0.6), outline=255, width=22)
-    mask = mask.filter(ImageFilter.GaussianBlur(3))
-    small_mask = shrunk(mask, 1024)  # as the model's mask is kept
-    box, size = (700, 300, 2000, 1600), (520, 520)
-    drawn = cut_out_at(photo, small_mask, box, size)
-    reduced = cut_out(photo, mask).resize(size, Image.Resampling.LANCZOS, box=box)
-
-    def on_white(im: Image.Image) -> np.ndarray:
-        white = Image.new("RGB", im.size, (255, 255, 255))
-        white.paste(im, (0, 0), im.getchannel("A"))
-        return np.asarray(white).astype(int)
-
-    new, old = on_white(drawn), on_white(reduced)
-    teal = (new[..., 1] - new[..., 0] > 30) & (new[..., 2] - new[..., 0] > 30)
-    assert not teal.any()  # no fringe of the backdrop
-    assert (np.abs(new - old).max(axis=-1) > 16).mean() < 0.01  # the same picture, but for its outline's pixels
-    assert drawn.size == size
-
-
-@pytest.mark.parametrize("size", [(4032, 3024), (1025, 7), (7, 3000), (300, 200)])
-def test_a_shrunk_copy_has_the_size_every_caller_computes(size: tuple[int, int]) -> None:
-    im = Image.new("RGB", size, (10, 20, 30))
-    small = shrunk(im, 1024)
-    k = min(1.0, 1024 / max(size))
-    assert small.size == (max(1, round(size[0] * k)), max(1, round(size[1] * k)))
-    assert small.getpixel((0, 0)) == (10, 20, 30)
 
 
 def test_paths_taken_by_kind_of_photo() -> None:
@@ -265,18 +185,6 @@ def test_isolation_reports_scenes_and_crops() -> None:
 def test_normalize_pipeline_adds_isolation_only_when_asked() -> None:
     assert steps_for(NormalizeOptions()) == NORMALIZE
     assert len(steps_for(NormalizeOptions(cutout="auto"))) == len(NORMALIZE) + 1
-
-
-def test_the_mask_is_cached_with_the_photo(tmp_path: Path) -> None:
-    a = asset(mug_on_teal())
-    save_cached(tmp_path, "k", a)
-    back = load_cached(tmp_path, "k", "photo.png")
-    assert back is not None
-    assert back.mask is not None
-    assert back.isolation == "model"
-    assert a.mask is not None
-    assert back.mask.tobytes() == a.mask.tobytes()
-    assert back.image.tobytes() == a.image.tobytes()
 
 
 def test_banners_show_the_product_not_the_cloth() -> None:
@@ -381,35 +289,3 @@ def test_a_model_named_in_a_file_stays_inside_its_folder(tmp_path: Path, model: 
     first = str(caught.value.problems[0])
     assert "cutout.model" in first
     assert "copy the model into the folder of this job file" in first
-
-
-def test_a_thin_red_strand_beside_a_navy_body_keeps_its_red() -> None:
-    """A thin part of another colour at soft alpha (a tote's red handle lining, 3 px wide at alpha 0.6, beside
-    its navy strap) is repainted with the colour that explains the photo (I = a F + (1 - a) B), not the navy
-    spread from the opaque body beside it."""
-    grey, navy, red = np.array((242, 242, 242)), np.array((30, 35, 70)), np.array((210, 40, 40))
-    rgb = np.zeros((120, 160, 3)) + grey
-    alpha = np.zeros((120, 160))
-    rgb[:, 40:80], alpha[:, 40:80] = navy, 1.0  # the strap
-    rgb[:, 80:83], alpha[:, 80:83] = 0.6 * red + 0.4 * grey, 0.6  # its lining, blended with the backdrop
-    photo = Image.fromarray(np.round(rgb).astype(np.uint8), "RGB")
-    mask = Image.fromarray(np.round(alpha * 255).astype(np.uint8), "L")
-    for cut in (cut_out(photo, mask), cut_out_at(photo, mask, (0, 0, 160, 120), (320, 240))):
-        k = cut.width // 160
-        lining = np.asarray(cut)[10 * k:-10 * k, 80 * k + 1:83 * k - 1].reshape(-1, 4).astype(int)
-        assert np.abs(lining[:, :3] - red).max() <= 12, cut.size  # red, as in the photo
-        assert np.abs(np.asarray(cut)[60 * k, 60 * k, :3].astype(int) - navy).max() <= 2  # the strap is navy
-
-
-def test_a_shadow_line_at_a_soft_edge_is_not_taken_for_the_products_colour() -> None:
-    """A soft edge pixel darker than the blend of the product and the backdrop in every channel is the floor in
-    the product's shadow (the dark line where a duck sits), not a part of another colour: it keeps the blue."""
-    yellow, blue = np.array((240, 240, 120)), np.array((30, 80, 200))
-    rgb = np.zeros((120, 160, 3)) + yellow
-    alpha = np.zeros((120, 160))
-    rgb[:60], alpha[:60] = blue, 1.0  # the product, over the floor
-    rgb[60:62], alpha[60:62] = 0.5 * blue + 0.5 * np.array((20, 20, 10)), 0.5  # its edge on the shadow line
-    photo = Image.fromarray(np.round(rgb).astype(np.uint8), "RGB")
-    mask = Image.fromarray(np.round(alpha * 255).astype(np.uint8), "L")
-    edge = np.asarray(cut_out(photo, mask))[60:62, 10:-10, :3].reshape(-1, 3).astype(int)
-    assert np.abs(edge - blue).max() <= 2  # blue, not the near-black the photo's blend solves to

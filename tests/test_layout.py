@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from artpipe.template.layout import anchor_offset, crop_window, fit_size, resolve_axis, resolve_box
+from artpipe.template.layout import resolve_axis, resolve_box
 from artpipe.template.model import Box, Length, Rect
 
 PX, PCT = Length, lambda v: Length(v, percent=True)  # noqa: E731
@@ -42,48 +42,6 @@ def test_aspect_derives_height_from_width() -> None:
 
 def test_negative_lengths_are_clamped() -> None:
     assert resolve_box(Box(left=PX(900), right=PX(200)), 1000, 100) == Rect(900, 0, 0, 100)
-
-
-@pytest.mark.parametrize(("src", "box", "fit", "expected"), [
-    ((1000, 500), (400, 400), "contain", (400, 200)),
-    ((500, 1000), (400, 400), "contain", (200, 400)),
-    ((1000, 500), (400, 400), "cover", (800, 400)),
-    ((500, 1000), (400, 400), "cover", (400, 800)),
-    ((1000, 500), (400, 400), "fill", (400, 400)),
-    ((333, 333), (100, 50), "contain", (50, 50)),
-])
-def test_fit_size(src: tuple[int, int], box: tuple[int, int], fit: str, expected: tuple[int, int]) -> None:
-    assert fit_size(*src, *box, fit) == expected
-
-
-@pytest.mark.parametrize(("anchor", "expected"), [
-    ("center", (50, 25)), ("top-left", (0, 0)), ("bottom-right", (100, 50)), ("top", (50, 0)), ("left", (0, 25)),
-])
-def test_anchor_offset(anchor: str, expected: tuple[int, int]) -> None:
-    assert anchor_offset(100, 50, 200, 100, anchor) == expected
-
-
-def test_crop_window_centres_on_focus_and_clamps() -> None:
-    assert crop_window(1000, 500, 400, 500, (0.5, 0.5)) == (300, 0)
-    assert crop_window(1000, 500, 400, 500, (0.95, 0.5)) == (600, 0)
-    assert crop_window(1000, 500, 400, 500, (0.0, 0.5)) == (0, 0)
-
-
-@pytest.mark.parametrize(("src", "win", "lo", "hi", "expected"), [
-    (1000, 400, 450, 550, 300),   # centred on the subject
-    (1000, 400, 800, 950, 600),   # clamped to the image's end, subject still inside
-    (1000, 400, 0, 100, 0),
-    (1000, 400, 300, 750, None),  # subject wider than the window
-    (300, 400, 0, 100, None),     # window wider than the image
-])
-def test_window_around_keeps_the_subject_inside(src: int, win: int, lo: int, hi: int,
-                                                 expected: int | None) -> None:
-    from artpipe.template.layout import window_around
-    x = window_around(src, win, lo, hi)
-    assert x == expected
-    if x is not None:
-        assert x <= lo
-        assert hi <= x + win
 
 
 @pytest.mark.parametrize(("box", "expected"), [

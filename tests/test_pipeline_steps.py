@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-import pytest
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw
 
 from artpipe.imaging.backdrop import edge_connected, whiten
 from artpipe.imaging.normalize import Work, analyze, limit_size, trim
-from artpipe.imaging.quality import assess, edge_strength
-from artpipe.reasons import Note, WarningKind
 
 
 def white_mug_on_off_white() -> Image.Image:
@@ -52,27 +49,6 @@ def test_limit_size_never_upscales_and_scales_the_subject() -> None:
     assert half.image.size == (200, 150)
     assert work.subject is not None
     assert half.subject == tuple(round(v / 2) for v in work.subject)
-
-
-def test_quality_warnings() -> None:
-    sharp = white_mug_on_off_white()
-    assert assess(sharp, size=(4000, 3000), min_side=800, blur_edge=14, dark_mean=45) == ()
-    assert assess(sharp, size=(400, 300), min_side=800, blur_edge=14, dark_mean=45) == \
-        (Note(WarningKind.LOW_RESOLUTION, "400x300<800"),)
-    soft = sharp.filter(ImageFilter.GaussianBlur(4))
-    assert edge_strength(soft) < 14 <= edge_strength(sharp)
-    assert any(w.kind == WarningKind.BLURRY for w in assess(soft, size=(4000, 3000), min_side=800, blur_edge=14,
-                                                        dark_mean=45))
-    dark = Image.eval(sharp, lambda v: v // 8)
-    assert any(w.kind == WarningKind.DARK for w in assess(dark, size=(4000, 3000), min_side=800, blur_edge=14,
-                                                      dark_mean=45))
-
-
-@pytest.mark.parametrize("colour", [(0, 0, 0), (128, 128, 128), (255, 255, 255)])
-def test_flat_images_are_not_blurry(colour: tuple[int, int, int]) -> None:
-    flat = Image.new("RGB", (300, 300), colour)
-    assert not any(w.kind == WarningKind.BLURRY for w in assess(flat, size=(3000, 3000), min_side=800, blur_edge=14,
-                                                            dark_mean=45))
 
 
 def test_subject_box_holds_a_light_product_and_its_shadow() -> None:

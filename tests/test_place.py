@@ -94,13 +94,6 @@ def test_cover_follows_a_focus_but_keeps_the_product() -> None:
     assert left.getpixel((50, 100)) == (240, 240, 240)  # not at the post: that would cut the product
 
 
-@pytest.mark.parametrize(("text", "point"), [("0.5,0.3", (0.5, 0.3)), ("50%, 30%", (0.5, 0.3)), ("2,0", None),
-                                             ("x", None), ("", None)])
-def test_parse_focus(text: str, point: tuple[float, float] | None) -> None:
-    from artpipe.layers.image import parse_focus
-    assert parse_focus(text) == point
-
-
 def gradient_photo() -> Image.Image:
     """A 400x600 studio shot: a backdrop sweeping from 185 (top) to 135 (bottom) grey, a product touching the
     sides of its own box."""

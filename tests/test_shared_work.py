@@ -8,10 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops
+from PIL import Image
 
 from artpipe.imaging import decoding
-from artpipe.layers import KINDS
 from artpipe.run.jobs import load_job, plan
 from artpipe.run.tasks import render_product
 from artpipe.workcache import worker_cache
@@ -67,35 +66,6 @@ def test_a_missing_brand_logo_is_still_reported_as_missing(tmp_path: Path) -> No
     assert result.failure is not None
     assert result.failure.reason == "missing"
     assert result.input == tmp_path / "logo.png"
-
-
-def test_layers_that_read_nothing_of_a_product_are_painted_once(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    tasks = plan(load_job(_job(tmp_path, [("a", "限时"), ("b", "限时"), ("c", "-50%")])), tmp_path / "out")
-    calls: list[str] = []
-    for kind in KINDS.values():
-        real = kind.paint
-
-        def spied(layer: object, rect: object, scene: object, real: object = real) -> object:
-            calls.append(str(getattr(layer, "name", "")))
-            return real(layer, rect, scene)  # type: ignore[operator]
-        monkeypatch.setitem(KINDS, next(k for k, v in KINDS.items() if v is kind),
-                            type(kind)(kind.keys, kind.parse, spied))
-    outputs = []
-    for task in tasks:
-        result = render_product(task)
-        assert result.failure is None
-        outputs.append(result.outputs[0].path)
-    counts = {name: calls.count(name) for name in set(calls)}
-    assert counts["product"] == 3  # the photo: every product
-    assert counts["logo"] == 1  # the same logo file for all three
-    assert counts["badge"] == 2  # 限时 twice, then -50%
-    # What was kept draws exactly what painting it again draws.
-    kept = Image.open(outputs[1]).convert("RGB")
-    worker_cache().clear()
-    render_product(tasks[1])
-    again = Image.open(outputs[1]).convert("RGB")
-    assert ImageChops.difference(kept, again).getbbox() is None
 
 
 def test_rendering_many_products_keeps_nothing_of_them(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Text in product photos: regions, reading, watermark and overlay verdicts (artpipe/imaging/textfind.py, textkind.py).
+"""Text in product photos: regions, reading, watermark and overlay verdicts (artpipe/imaging/textfind.py; what a
+text is, on its own, in test_textkind.py).
 
 Photos are drawn in code (a product on white, a caption or a watermark drawn over it with the bundled fonts); the
 real-photo tests draw watermarks over ``../shared/photos/real`` and skip where that folder is absent (fail instead
@@ -25,7 +26,7 @@ from artpipe.imaging.textfind import (
     read_text,
     text_findings,
 )
-from artpipe.imaging.textkind import TextKind, classify, is_overlay, kind_of_words
+from artpipe.imaging.textkind import TextKind, classify, is_overlay
 
 from conftest import grain, real_photos
 
@@ -151,34 +152,6 @@ def test_place_of_a_box_against_the_mask(share: float, place: Place) -> None:
     assert place_of((0, 0, 100, 10), None) is Place.UNKNOWN
 
 
-@pytest.mark.parametrize(("words", "kind"), [
-    ("iStock", TextKind.STOCK), ("Credit: Getty Images", TextKind.STOCK), ("shutterstock 12345", TextKind.STOCK),
-    ("Adobe Stock", TextKind.STOCK), ("dreamstime.com", TextKind.STOCK), ("123RF", TextKind.STOCK),
-    ("视觉中国", TextKind.STOCK),
-    ("www.example.com", TextKind.DOMAIN), ("https://shop.example", TextKind.DOMAIN), ("myshop.cn", TextKind.DOMAIN),
-    ("¥99", TextKind.PRICE), ("$ 19.99", TextKind.PRICE), ("-30%", TextKind.PRICE), ("到手价 199元", TextKind.PRICE),
-    ("50% off", TextKind.PRICE), ("UP TO 70%", TextKind.PRICE), ("100% APPLE", TextKind.PRINTED),
-    ("100% cotton", TextKind.PRINTED),
-    ("8.5折", TextKind.PRICE),
-    # a watermark read with a letter or two wrong is still its agency; short or unlike words are not
-    ("utterstook", TextKind.STOCK), ("Gettylmages", TextKind.STOCK), ("in stock", TextKind.PRINTED),
-    ("Stockholm", TextKind.PRINTED), ("Stocking", TextKind.PRINTED),
-    # a mark half over a light backdrop is read in part: a long run of an agency's name still names it
-    ("nutterste", TextKind.STOCK), ("istockpho", TextKind.STOCK), ("Powered by Ruby", TextKind.PRINTED),
-    ("Sweet Dreams", TextKind.PRINTED),
-    ("SALE", TextKind.PROMO), ("Free Shipping", TextKind.PROMO),
-    ("FREESHIPPING", TextKind.PROMO),  # the recognizer often drops the space of a word pair
-    ("包邮", TextKind.PROMO), ("限时特价", TextKind.PROMO), ("新品上市", TextKind.PROMO), ("促销", TextKind.PROMO),
-    # printed brands and labels: "off" is not in "coffee", nor "sale" in "wholesaler"
-    ("COFFEE", TextKind.PRINTED), ("Wholesaler's Blend", TextKind.PRINTED), ("ACME Tea", TextKind.PRINTED),
-    ("NANJIREN", TextKind.PRINTED), ("南极人", TextKind.PRINTED), ("折叠椅", TextKind.PRINTED), ("", TextKind.PRINTED),
-])
-def test_kind_of_words(words: str, kind: TextKind) -> None:
-    assert kind_of_words(words) is kind
-
-
-# --- whole photos drawn in code ------------------------------------------------------------------------------------
-
 def test_a_plain_product_has_no_text() -> None:
     bag, mask, _ = textured_bag()
     assert find_text(bag) == ()
@@ -291,15 +264,6 @@ def test_a_semi_transparent_layer_is_an_overlay_whatever_it_says(text: str, opac
     assert one.kind is (TextKind.OVERLAY if overlay else TextKind.PRINTED)
 
 
-def test_a_translucent_layer_on_a_plain_surface_cannot_be_told_from_ink() -> None:
-    """On a single-colour grey surface a translucent white layer looks exactly like light grey ink: the look test
-    says no (its words would still decide)."""
-    im = Image.new("RGB", (600, 300), (120, 120, 120))
-    im = with_text(im, "HELLO", (300, 150), px=80, opacity=0.4)
-    (one,) = find_text(im)
-    assert not is_overlay(im, one.box)
-
-
 def test_read_text_reads_a_line_and_a_vertical_line() -> None:
     im = Image.new("RGB", (700, 400), (255, 255, 255))
     ImageDraw.Draw(im).text((20, 40), "Organic Green Tea 250g", font=font("NotoSans-Regular.ttf", 40), fill=(0, 0, 0))
@@ -309,23 +273,6 @@ def test_read_text_reads_a_line_and_a_vertical_line() -> None:
     tall = im.crop((10, 30, 500, 100)).transpose(Image.Transpose.ROTATE_270)  # the line turned to read downward
     words, _ = read_text(tall, (0, 0, tall.width, tall.height))
     assert words.replace(" ", "") != ""  # read after turning; the angle is not known, the letters may be mirrored
-
-
-def test_classify_trusts_words_only_with_confidence() -> None:
-    im, _ = carton()
-    box = (255, 440, 480, 486)
-    assert classify(im, box, "iStock", 0.9) == (TextKind.STOCK, False)
-    assert classify(im, box, "iStock", 0.2) == (TextKind.ILLEGIBLE, False)
-    assert classify(im, box, "!", 0.9) == (TextKind.ILLEGIBLE, False)  # one mark is not a word
-    assert classify(im, box, "¥9", 0.9) == (TextKind.PRICE, False)
-
-
-def test_an_overlay_needs_legible_words() -> None:
-    bag, _, _ = textured_bag()
-    marked = with_text(bag, "PHOTO ANNA K", (400, 440), px=54, opacity=0.3)
-    (one,) = find_text(marked)
-    assert classify(marked, one.box, "PHOTO ANNA K", 0.9) == (TextKind.OVERLAY, True)
-    assert classify(marked, one.box, "", 0.0) == (TextKind.ILLEGIBLE, True)
 
 
 def test_an_rgba_cut_out_is_read_on_white() -> None:

@@ -134,7 +134,8 @@ def licence_of(path: Path) -> str | None:
     from fontTools.ttLib import TTFont, TTLibError  # only for fonts found beside templates, rarely in a worker
 
     try:
-        with TTFont(str(path), fontNumber=0, lazy=True) as tt:
+        # The file is opened here: TTFont given a path leaves it open when the file is no font it can read.
+        with path.open("rb") as fh, TTFont(fh, fontNumber=0, lazy=True) as tt:
             said = " ".join(str(tt["name"].getDebugName(i) or "") for i in (13, 14)).lower() if "name" in tt else ""
     except (OSError, TTLibError, AssertionError, KeyError, ValueError):
         said = ""
@@ -201,7 +202,7 @@ def read_coverage(path: Path) -> frozenset[int]:
     from fontTools.ttLib import TTFont, TTLibError  # the bundled fonts' coverage is precomputed
 
     try:
-        with TTFont(str(path), fontNumber=0, lazy=True) as tt:
+        with path.open("rb") as fh, TTFont(fh, fontNumber=0, lazy=True) as tt:  # see licence_of
             cmap = tt.getBestCmap() or {}
     except (OSError, TTLibError, AssertionError, KeyError, ValueError):
         return frozenset()

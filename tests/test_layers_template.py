@@ -9,7 +9,7 @@ from artpipe.errors import ConfigError
 from artpipe.layers.image import ImageLayer
 from artpipe.layers.template import load_template
 from artpipe.layers.text import TextLayer
-from artpipe.template.find import bundled_templates, find_template
+from artpipe.template.find import bundled_templates
 from artpipe.template.model import Length
 
 GOOD = """\
@@ -144,25 +144,6 @@ def test_every_bundled_template_loads() -> None:
         template = load_template(path)
         assert template.sizes
         assert all(template.layers[s.name] for s in template.sizes)
-
-
-def test_find_template_prefers_paths_then_workspace_then_bundled(tmp_path: Path) -> None:
-    (tmp_path / "templates").mkdir()
-    local = write(tmp_path / "templates", GOOD, "promo-banner.yaml")
-    assert find_template("promo-banner", [tmp_path]) == local
-    assert find_template("product-main", [tmp_path]) == bundled_templates()["product-main"]
-    assert find_template("templates/promo-banner.yaml", [tmp_path]) == local
-    assert find_template("nope", [tmp_path]) is None
-
-
-def test_bundled_dir_prefers_the_installed_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from artpipe.template import find
-    (tmp_path / "bundled" / "x").mkdir(parents=True)
-    monkeypatch.setattr(find, "files", lambda _: tmp_path)
-    assert find.bundled_dir() == tmp_path / "bundled"
-    (tmp_path / "bundled" / "x").rmdir()
-    (tmp_path / "bundled").rmdir()
-    assert find.bundled_dir() == Path(find.__file__).resolve().parents[2] / "templates"
 
 
 def test_visible_if_names_only_known_fields(tmp_path: Path) -> None:

@@ -105,3 +105,37 @@ def test_a_bundled_template_can_be_extended(tmp_path: Path) -> None:
     assert t.name == "green-banner"
     assert t.fields["accent"].default == "#1f9d55"
     assert [s.name for s in t.sizes] == ["wide", "mobile", "square"]
+
+
+def test_a_child_without_a_name_is_named_by_its_file_or_folder(family: Path) -> None:
+    assert load_template(family / "spring").name == "spring"  # a folder's template.yaml: the folder
+    (family / "autumn.yaml").write_text(CHILD.replace("extends: brand-frame", "extends: brand-frame/template.yaml"),
+                                        encoding="utf-8")
+    assert load_template(family / "autumn.yaml").name == "autumn"
+
+
+def test_extends_must_name_something_and_may_not_go_deeper_than_the_limit(tmp_path: Path) -> None:
+    from artpipe.template.inherit import MAX_EXTENDS
+    (tmp_path / "t.yaml").write_text("extends: [a, b]\n" + PARENT, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_template(tmp_path / "t.yaml", display="t.yaml")
+    assert str(info.value.problems[0]) == "t.yaml:1:10: extends: must be a template name or path"
+    Image.new("RGBA", (8, 4)).save(tmp_path / "logo.png")
+    (tmp_path / "t0.yaml").write_text(PARENT, encoding="utf-8")
+    for i in range(1, MAX_EXTENDS + 2):
+        (tmp_path / f"t{i}.yaml").write_text(f"extends: t{i - 1}.yaml\n", encoding="utf-8")
+    assert load_template(tmp_path / f"t{MAX_EXTENDS}.yaml").name == f"t{MAX_EXTENDS}"
+    with pytest.raises(ConfigError, match=f"extends: more than {MAX_EXTENDS} levels of extends"):
+        load_template(tmp_path / f"t{MAX_EXTENDS + 1}.yaml")
+
+
+def test_overrides_merge_by_size_and_layer_and_new_layers_go_on_top(family: Path) -> None:
+    child = CHILD + "overrides:\n  square:\n    headline: {font: {size: 30}}\n    badge: {opacity: 0.5}\n"
+    (family / "spring" / "template.yaml").write_text(child, encoding="utf-8")
+    t = load_template(family / "spring")
+    square = {layer.name: layer for layer in t.layers["square"]}
+    assert [layer.name for layer in t.layers["square"]] == ["logo", "headline", "badge"]
+    assert isinstance(square["headline"], TextLayer)
+    assert square["headline"].style.size == Length(30)  # the child's override of the size, key by key...
+    assert square["headline"].box.right == Length(5, percent=True)  # ...over the parent's box for the size
+    assert square["badge"].opacity == 0.5

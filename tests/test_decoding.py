@@ -167,3 +167,36 @@ def test_a_colour_path_photo_and_a_small_one_are_isolated_as_a_whole(tmp_path: P
     small = load_asset(tmp_path / "small.jpg", (), isolation=Isolate("auto"))
     assert events == ["full decode", "model on 1024 px"]  # too small for a reduced decode to save anything
     assert small.isolation == "model"
+
+
+def test_a_large_jpeg_is_decoded_only_as_large_as_its_boxes_need(tmp_path: Path) -> None:
+    """The smallest DCT scale at which the frame keeps twice the pixels of its largest fit (Pillow's reducing
+    gap, so the final resize stays sharp) and a trimmed product is never enlarged."""
+    _shot(tmp_path / "small.jpg", (1700, 1200, 2300, 1800))  # the product spans 600 of 4000 px
+    _shot(tmp_path / "large.jpg", (400, 100, 3600, 2900))  # the product spans 3200 px
+    cases = [("small.jpg", Fitted(100, 100, trim=True), (1000, 750)),  # 1/4: the product spans 150 >= 100
+             ("small.jpg", Fitted(200, 200, trim=True), (2000, 1500)),  # 1/4 would give 150 < 200: 1/2
+             ("small.jpg", Fitted(400, 400, trim=True), (4000, 3000)),  # at 1/2 only 300 < 400: in full
+             ("large.jpg", Fitted(100, 100, trim=True), (500, 375)),  # 1/8: frame 500 >= 2 x 133, product 400
+             ("large.jpg", Fitted(400, 300), (1000, 750)),  # the whole frame fitted into 400x300: 2 x 400 -> 1/4
+             ("large.jpg", Fitted(1500, 1500, trim=True), (4000, 3000))]
+    for name, box, size in cases:
+        asset = load_asset(tmp_path / name, (box,))
+        assert asset.image.size == size, (name, box)
+        assert asset.original_size == (4000, 3000)  # quality judged on the file's real size
+        if box.trim:
+            span = max(asset.subject[2] - asset.subject[0], asset.subject[3] - asset.subject[1])
+            assert span >= min(box.width, 3200) - 8  # never so small that the product must be enlarged
+    two = load_asset(tmp_path / "large.jpg", (Fitted(100, 100, trim=True), Fitted(400, 300)))
+    assert two.image.size == (1000, 750)  # the largest need of all its boxes
+    png = tmp_path / "cut.png"
+    Image.new("RGB", (4000, 3000), (236, 234, 230)).save(png)
+    # No DCT scaling: decoded in full, then reduced by the largest whole factor the same rules allow.
+    assert load_asset(png, (Fitted(100, 100),)).image.size == (200, 150)  # 2 x the 100 x 75 fit
+    assert load_asset(png, (Fitted(1500, 1500),)).image.size == (4000, 3000)  # 3000 needed: not even 1/2
+    cut = Image.new("RGBA", (4000, 3000), (0, 0, 0, 0))
+    cut.paste((200, 40, 40, 255), (1700, 1200, 2300, 1800))  # the product spans 600 px
+    cut.save(tmp_path / "cut-out.png")
+    trimmed = load_asset(tmp_path / "cut-out.png", (Fitted(300, 300, trim=True),))
+    assert trimmed.image.size == (2000, 1500)  # 1/2 keeps the product at 300 px, its box: never enlarged
+    assert trimmed.subject[2] - trimmed.subject[0] >= 298

@@ -1,23 +1,15 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image, ImageChops, ImageDraw
 
 from artpipe.text import fonts
-from artpipe.text.breaking import break_units
-from artpipe.text.fit import TextDoesNotFit, fit_text, wrap
+from artpipe.text.fit import TextDoesNotFit, block_height, fit_text, line_pitch, phrase_units, wrap
 
 
 def measure(text: str, size: int) -> float:
     return fonts.get_font("sans", "bold", size).getlength(text)
-
-
-def test_chinese_breaks_between_ideographs_and_keeps_latin_words() -> None:
-    assert break_units("春季大促Spring sale") == ("春", "季", "大", "促", "Spring ", "sale")
 
 
 @pytest.mark.parametrize("text", ["一二三四五六七八九，十一二三四。", "「春季」大促（限时）优惠！《新品》"])
@@ -90,39 +82,26 @@ def test_fitted_text_never_leaves_its_box(text: str, w: int, h: int, lines: int)
     assert block.height <= h
 
 
-def test_coverage_sees_what_the_font_draws() -> None:
-    covered = fonts.coverage(fonts.face("sans", "regular"))
-    for ch in "春季大促¥$€%×Aé喆堃玥臺灣発売머그컵":
-        assert ord(ch) in covered, ch
-    assert 0x1F525 not in covered  # 🔥: the emoji font's
-    assert 0x1F525 in fonts.coverage(fonts.face("emoji", "regular"))
+@pytest.mark.parametrize(("lines", "size", "pitch", "height"), [(0, 40, 48, 0), (1, 40, 48, 40), (3, 40, 48, 136)])
+def test_a_blocks_height_is_its_pitches_and_one_em(lines: int, size: int, pitch: int, height: int) -> None:
+    assert block_height(lines, size, pitch) == height
 
 
-def test_coverage_of_a_file_that_is_no_font_is_empty(tmp_path: Path) -> None:
-    fake = tmp_path / "x.ttf"
-    fake.write_bytes(b"\x00\x01\x00\x00" + b"\x00" * 8)
-    assert fonts.coverage(fonts.face(str(fake), "regular")) == frozenset()
+def test_line_pitch_rounds_and_is_never_zero() -> None:
+    assert [line_pitch(40, 1.2), line_pitch(25, 1.25), line_pitch(1, 0.1)] == [48, 31, 1]
 
 
-def glyph(ch: str) -> Image.Image:
-    im = Image.new("L", (80, 80), 0)
-    ImageDraw.Draw(im).text((10, 5), ch, font=fonts.get_font("sans", "regular", 60), fill=255)
-    return im
+def test_phrase_units_break_only_at_the_authors_spaces() -> None:
+    assert phrase_units("春季焕新 全场五折起") == ["春季焕新 ", "全场五折起"]
+    assert phrase_units("a  b") == ["a ", "b"]  # runs of spaces give no empty unit
+    assert phrase_units("") == []
 
 
-def test_chinese_glyphs_are_real_and_distinct() -> None:
-    chars = "春季大促全场五折"
-    bitmaps = [glyph(c) for c in chars]
-    for i, a in enumerate(bitmaps):
-        assert a.getbbox() is not None, chars[i]
-        for b in bitmaps[i + 1:]:
-            assert ImageChops.difference(a, b).getbbox() is not None
-    # A code point the font lacks draws its blank .notdef: our glyphs must not look like it.
-    notdef = glyph("\U00020000")
-    assert all(ImageChops.difference(b, notdef).getbbox() for b in bitmaps)
+def test_wrap_without_char_break_refuses_a_word_wider_than_the_box_and_keeps_hard_breaks() -> None:
+    def mono(text: str, size: int) -> float:
+        return float(len(text) * 10)
 
-
-def test_the_bundled_coverage_file_is_what_the_fonts_map() -> None:
-    """coverage.json spares every worker reading the fonts' cmaps; it must say exactly what fontTools reads."""
-    for face in fonts.bundled_faces():
-        assert fonts.coverage(face) == fonts.read_coverage(face.path), face.path.name
+    assert wrap("extraordinary", 50, 10, mono) is None
+    assert wrap("extraordinary", 50, 10, mono, char_break=True) == ["extra", "ordin", "ary"]
+    assert wrap("one two\nthree", 70, 10, mono) == ["one two", "three"]
+    assert wrap("one two three", 70, 10, mono) == ["one two", "three"]

@@ -1,5 +1,5 @@
-"""The template workbench without the web: boxes moved in the text (comments and every other byte kept), the
-text checked with line and column, every size rendered with misfits marked, saving into the workspace only."""
+"""The template workbench without the web (artpipe/workbench/bench.py): the text checked with line and column, every
+size rendered with misfits marked, boxes moved by dragging, saving into the workspace only."""
 
 from __future__ import annotations
 
@@ -13,103 +13,13 @@ from PIL import Image
 from artpipe.errors import ConfigError
 from artpipe.layers.template import load_template
 from artpipe.template.layout import resolve_box
-from artpipe.template.model import Rect
 from artpipe.workbench import bench as wb
-from artpipe.workbench.boxedit import BoxEditError, PercentBox, Pin, percent_box, set_box
-from artpipe.workbench.overlap import Boxed, covering
 from artpipe.workbench.samples import sample_for
-
-BOX = PercentBox(10, 20, 30, 40)
-FLOW = "{left: 10%, top: 20%, width: 30%, height: 40%}"
-TEMPLATE = """\
-# a banner (comments must survive every edit)
-name: t   # the name
-sizes:
-  wide: {width: 1000, height: 400}
-  square: {width: 500, height: 500}
-fields:
-  headline: {type: text, example: Hello}
-layers:
-  - name: headline
-    type: text
-    text: $headline
-    box:            # where the words go
-      left: 5%
-      top: 10%      # below the logo
-      width: 50%
-      height: 30%
-"""
 
 
 def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
     a, b = before.splitlines(), after.splitlines()
     return [x for x in a if x not in b], [x for x in b if x not in a]
-
-
-@pytest.mark.parametrize(("overrides", "expected"), [
-    ("", "overrides:\n  square:\n    headline: {box: " + FLOW + "}\n"),
-    ("overrides:\n  # per size\n  wide:\n    headline: {font: {size: 9}}\n",
-     "overrides:\n  # per size\n  square:\n    headline: {box: " + FLOW + "}\n"
-     "  wide:\n    headline: {font: {size: 9}}\n"),
-    ("overrides:\n  square:\n    headline: {font: {size: 9}}  # small\n",
-     "overrides:\n  square:\n    headline: {box: " + FLOW + ", font: {size: 9}}  # small\n"),
-    ("overrides:\n  square:\n    headline: {box: {right: 1%, top: 2%, height: 3%, aspect: 1}}  # round\n",
-     "overrides:\n  square:\n    headline: {box: " + FLOW + "}  # round\n"),
-    ("overrides:\n  square:\n    headline:\n      # the box\n      box:\n        left: 1%\n        top: 1%\n"
-     "        width: 1%\n        height: 1%\n      font: {size: 9}\n",
-     "overrides:\n  square:\n    headline:\n      # the box\n      box: " + FLOW + "\n      font: {size: 9}\n"),
-    ("overrides:\n  square:\n    headline:\n      font: {size: 9}  # keep\n",
-     "overrides:\n  square:\n    headline:\n      box: " + FLOW + "\n      font: {size: 9}  # keep\n"),
-    ("overrides: {square: {headline: {font: {size: 9}}}}\n",
-     "overrides: {square: {headline: {box: " + FLOW + ", font: {size: 9}}}}\n"),
-])
-def test_a_box_goes_into_the_sizes_override_and_every_other_byte_stays(overrides: str, expected: str) -> None:
-    edited = set_box(TEMPLATE + overrides, "square", "headline", BOX)
-    assert edited == TEMPLATE + expected
-    assert yaml.safe_load(edited)["overrides"]["square"]["headline"]["box"] == \
-        {"left": "10%", "top": "20%", "width": "30%", "height": "40%"}
-
-
-def test_an_override_that_is_not_a_mapping_is_said() -> None:
-    with pytest.raises(BoxEditError, match=r"overrides.square is not a mapping"):
-        set_box(TEMPLATE + "overrides:\n  square: [1]\n", "square", "headline", BOX)
-
-
-def test_names_that_yaml_would_read_otherwise_are_quoted() -> None:
-    edited = set_box("name: t\n", "800", "on", BOX)
-    assert edited.endswith('overrides:\n  "800":\n    "on": {box: ' + FLOW + "}\n")
-    assert "800" in yaml.safe_load(edited)["overrides"]
-
-
-def test_percent_resolves_back_to_the_pixels() -> None:
-    for x, y, w, h in ((0, 0, 1920, 600), (37, 101, 333, 77), (1511, 9, 401, 590)):
-        box = percent_box(x, y, w, h, 1920, 600)
-        text = set_box(TEMPLATE.replace("1000, height: 400", "1920, height: 600"), "wide", "headline", box)
-        t = load_template(Path("t.yaml"), text=text)
-        r = resolve_box(t.layers["wide"][0].box, 1920, 600)
-        assert (r.x, r.y, r.w, r.h) == (x, y, w, h)
-    assert percent_box(0, 0, 10, 10, 100, 100, 1.0).flow() == "{left: 0%, top: 0%, height: 10%, aspect: 1}"
-
-
-@pytest.mark.parametrize(("across", "down", "flow"), [
-    (Pin.START, Pin.START, "{left: 10%, top: 20%, width: 30%, height: 40%}"),
-    (Pin.END, Pin.START, "{right: 60%, top: 20%, width: 30%, height: 40%}"),
-    (Pin.START, Pin.END, "{left: 10%, bottom: 40%, width: 30%, height: 40%}"),
-    (Pin.BOTH, Pin.BOTH, "{left: 10%, right: 60%, top: 20%, bottom: 40%}"),
-])
-def test_a_box_keeps_the_edges_it_was_pinned_to(across: Pin, down: Pin, flow: str) -> None:
-    assert PercentBox(10, 20, 30, 40, None, across, down).flow() == flow
-
-
-@pytest.mark.parametrize("pins", [(Pin.END, Pin.START), (Pin.START, Pin.END), (Pin.BOTH, Pin.BOTH),
-                                  (Pin.END, Pin.END)])
-def test_a_pinned_box_resolves_back_to_the_pixels(pins: tuple[Pin, Pin]) -> None:
-    for x, y, w, h in ((0, 0, 1920, 600), (37, 101, 333, 77), (1511, 9, 401, 590), (3, 7, 1911, 13)):
-        box = percent_box(x, y, w, h, 1920, 600, None, *pins)
-        text = set_box(TEMPLATE.replace("1000, height: 400", "1920, height: 600"), "wide", "headline", box)
-        t = load_template(Path("t.yaml"), text=text)
-        r = resolve_box(t.layers["wide"][0].box, 1920, 600)
-        assert (r.x, r.y, r.w, r.h) == (x, y, w, h), (pins, box.flow())
 
 
 def test_a_box_pinned_right_stays_pinned_right_after_a_drag(root: Path) -> None:
@@ -122,11 +32,6 @@ def test_a_box_pinned_right_stays_pinned_right_after_a_drag(root: Path) -> None:
     size = t.size("wide")
     r = resolve_box(next(lay for lay in t.layers["wide"] if lay.name == "product").box, size.width, size.height)
     assert (r.x, r.y, r.w, r.h) == (700, 60, 600, 480)
-
-
-def test_aliases_are_refused_before_compose() -> None:
-    with pytest.raises(ConfigError, match="anchors and aliases"):
-        set_box("a: &x [1]\nb: *x\n", "s", "l", BOX)
 
 
 @pytest.fixture
@@ -224,26 +129,6 @@ def test_the_workbench_logic_has_no_web_framework_in_it() -> None:
         imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | \
             {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         assert not {m for m in imported if m.split(".")[0] in ("starlette", "jinja2", "anyio", "uvicorn")}, name
-
-
-@pytest.mark.parametrize(("layers", "expected"), [
-    # a badge over a quarter of the product, a band under the headline, a price over the headline's corner
-    ([("product", "image", "product", (0, 0, 100, 100)), ("badge", "shape", "promo", (50, 50, 50, 50))],
-     {"badge": "covers 25% of the product slot 'product'"}),
-    ([("band", "shape", "decoration", (0, 0, 100, 40)), ("headline", "text", "promo", (0, 0, 100, 40))], {}),
-    ([("headline", "text", "promo", (0, 0, 100, 40)), ("price", "price", "price", (90, 30, 40, 40))], {}),
-    ([("headline", "text", "promo", (0, 0, 100, 40)), ("price", "price", "price", (80, 20, 40, 40))],
-     {"price": "covers 10% of the text 'headline'"}),
-    ([("logo", "image", "logo", (0, 0, 10, 10)), ("headline", "text", "promo", (0, 0, 100, 40))], {}),
-    ([("headline", "text", "promo", (0, 0, 100, 40)), ("product", "image", "product", (0, 0, 200, 200)),
-      ("sticker", "image", "promo", (0, 0, 100, 100))],
-     {"product": "covers 100% of the text 'headline'",
-      "sticker": "covers 100% of the text 'headline'; covers 25% of the product slot 'product'"}),
-])
-def test_a_layer_over_a_product_slot_or_a_text_is_said(layers: list[tuple[str, str, str, tuple[int, int, int, int]]],
-                                                       expected: dict[str, str]) -> None:
-    boxed = [Boxed(name, kind, role, Rect(*box)) for name, kind, role, box in layers]
-    assert covering(boxed, 0.1) == expected
 
 
 def test_a_box_dragged_over_the_product_is_marked_on_that_layer(root: Path) -> None:

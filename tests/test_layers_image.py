@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from PIL import Image, ImageChops
 
 from artpipe.defaults import settings
+from artpipe.errors import ConfigError
 from artpipe.imaging.analyze import find_subject
 from artpipe.imaging.normalize import Asset
 from artpipe.layers import Scene
@@ -27,6 +29,7 @@ from artpipe.layers.image import (
     make_room,
     measure_upscale,
     paint,
+    parse_focus,
     put_on_card,
     reduce_photo,
     show_picture,
@@ -111,3 +114,39 @@ def test_the_enlargement_warning_uses_the_limit_it_is_given(tmp_path: Path) -> N
     assert lenient.notes == ()
     assert [n.kind for n in strict.notes] == [WarningKind.UPSCALED]
     assert replace(strict, notes=()).drawn is strict.drawn
+
+
+@pytest.mark.parametrize(("text", "point"), [("0.5,0.3", (0.5, 0.3)), ("50%, 30%", (0.5, 0.3)), ("2,0", None),
+                                             ("x", None), ("", None)])
+def test_parse_focus(text: str, point: tuple[float, float] | None) -> None:
+    assert parse_focus(text) == point
+
+
+@pytest.mark.parametrize(("keys", "says"), [
+    ("source: $headline", "source: field $headline is a text field, not an image"),
+    ("source: $photo", "source: unknown field $photo (declare it under fields with type: image)"),
+    ("source: $product, mask: star", "mask: 'star' is not one of none, rounded, circle"),
+    ("source: $product, focus: '0.5,0.3'", "focus: '0.5,0.3' must be a $field of type text holding x,y"),
+    ("source: $product, cutout: always", "cutout: 'always' is not one of"),
+    ("source: $product, padding: 2", "padding: "),
+    ("source: $product, matte: sky", "matte: 'sky' is not a colour"),
+])
+def test_a_mistake_in_an_image_layer_is_one_line_at_its_key(tmp_path: Path, keys: str, says: str) -> None:
+    (tmp_path / "e.yaml").write_text("name: e\nsizes: {s: 10x10}\nfields: {product: {type: image}, headline: "
+                                     f"{{type: text}}}}\nlayers:\n  - {{name: p, type: image, {keys}}}\n",
+                                     encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_template(tmp_path / "e.yaml", display="e.yaml")
+    [problem] = [str(p) for p in info.value.problems]
+    assert problem.startswith("e.yaml:5:")
+    assert f"layers[0] (p).{says}" in problem
+
+
+def test_matte_auto_and_a_focus_field_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "f.yaml"
+    path.write_text("name: f\nsizes: {s: 10x10}\nfields: {product: {type: image}, focus: {type: text}}\n"
+                    "layers:\n  - {name: p, type: image, source: $product, matte: auto, focus: $focus}\n",
+                    encoding="utf-8")
+    [layer] = load_template(path).layers["s"]
+    assert isinstance(layer, ImageLayer)
+    assert (layer.matte, layer.focus, layer.source) == ("auto", "focus", "$product")

@@ -1,0 +1,82 @@
+"""The backdrop model (artpipe/imaging/backdrop_model.py): a quadratic surface per channel fitted to the ring
+around a product, robust to a shadow in the ring."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from artpipe.imaging.backdrop_model import BackdropModel, channel_max, channel_sum, fit_backdrop, ring
+
+
+def sweep(h: int = 120, w: int = 160) -> np.ndarray:
+    """A studio sweep: lighter to the right, darker to the top, a vignette towards the corners (exact quadratic)."""
+    y, x = np.mgrid[0:h, 0:w].astype(np.float64)
+    xs, ys = x / (w - 1) * 2 - 1, y / (h - 1) * 2 - 1
+    base = 200 + 20 * xs + 15 * ys - 10 * xs * xs - 8 * ys * ys
+    return np.stack([base, base - 5, base - 12], axis=-1)
+
+
+def product(h: int = 120, w: int = 160) -> np.ndarray:
+    inside = np.zeros((h, w), dtype=bool)
+    inside[40:80, 60:100] = True
+    return inside
+
+
+def test_a_quadratic_backdrop_is_fitted_exactly_under_the_product_too() -> None:
+    truth = sweep()
+    rgb = truth.round().astype(np.uint8)
+    rgb[product()] = (30, 60, 200)  # the product itself is never sampled
+    model = fit_backdrop(rgb, ~product())
+    assert model is not None
+    assert model.spread <= 1.0  # rounding to whole levels is all that is left
+    predicted = model.predict(120, 160)
+    assert predicted.shape == (120, 160, 3)
+    assert predicted.dtype == np.float32
+    assert np.abs(predicted - truth).max() < 1.5  # under the product as well: the surface, not the pixels
+    distance = model.distance(rgb)
+    assert distance[product()].min() > 100
+    assert distance[~product()].max() < 1.5
+
+
+def test_a_shadow_beside_the_product_is_left_out_of_the_fit() -> None:
+    rgb = np.full((120, 160, 3), 220, dtype=np.uint8)
+    rgb[40:80, 100:130] = 120  # a dark cast shadow right of the product, a sixteenth of the backdrop
+    model = fit_backdrop(rgb, ~product())
+    assert model is not None
+    assert np.abs(model.predict(120, 160) - 220).max() < 2  # the backdrop, not dragged towards the shadow
+    assert model.spread < 1
+    assert model.mean[0] < 215  # the plain mean of the samples does see it
+
+
+def test_too_few_backdrop_pixels_say_nothing() -> None:
+    rgb = np.zeros((20, 20, 3), dtype=np.uint8)
+    outside = np.zeros((20, 20), dtype=bool)
+    outside[0, :] = outside[1, :] = outside[2, :] = True  # 60 pixels
+    assert fit_backdrop(rgb, outside) is None
+
+
+def test_samples_along_one_line_still_give_a_model() -> None:
+    rgb = np.full((300, 300, 3), 180, dtype=np.uint8)
+    outside = np.zeros((300, 300), dtype=bool)
+    outside[10, :] = True  # one row: the normal equations are singular
+    model = fit_backdrop(rgb, outside)
+    assert isinstance(model, BackdropModel)
+    assert abs(float(model.predict(300, 300)[10, 150, 0]) - 180) < 1
+
+
+def test_the_ring_is_the_band_outside_the_product_within_its_width() -> None:
+    inside = np.zeros((9, 9), dtype=bool)
+    inside[4, 4] = True
+    band = ring(inside, 2)
+    assert band.sum() == 5 * 5 - 1  # a square neighbourhood, the product itself left out
+    assert not band[4, 4]
+    assert band[2, 2]
+    assert not band[1, 4]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int32])
+def test_channel_max_and_sum_are_numpys_reductions(dtype: type) -> None:
+    a = np.random.default_rng(0).integers(0, 255, (7, 5, 3)).astype(dtype)
+    assert np.array_equal(channel_max(a), a.max(axis=-1))
+    assert np.array_equal(channel_sum(a), a.sum(axis=-1))
