@@ -326,7 +326,7 @@ def _on_matte(layer: ImageLayer, pic: Image.Image | Photo, size: tuple[int, int]
         color = resolve_color(layer.matte, scene, layer.origin) if layer.matte not in (None, "auto") \
             else (255, 255, 255, 255)
         card = Image.new("RGBA", (rect.w, rect.h), color)
-        card.alpha_composite(pic.convert("RGBA"), (x, y))
+        card.alpha_composite(pic if pic.mode == "RGBA" else pic.convert("RGBA"), (x, y))  # no copy of a cut-out
     radius = layer.radius.pixels(min(rect.w, rect.h))
     if radius > 0:
         card.putalpha(ImageChops.multiply(card.getchannel("A"), rounded_mask(rect.w, rect.h, radius)))
