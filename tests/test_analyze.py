@@ -6,6 +6,7 @@ import pytest
 from PIL import Image, ImageChops, ImageDraw
 
 from artpipe.imaging.analyze import (
+    as_rgb,
     border_color,
     border_white_share,
     find_subject,
@@ -135,3 +136,12 @@ def test_a_photo_in_a_white_frame_is_framed_and_a_rounded_product_is_not() -> No
     dot = Image.new("RGB", (50, 50), (255, 255, 255))
     dot.paste((0, 0, 0), (10, 10, 14, 14))
     assert framed_photo(dot, 28) == (False, "a tiny mark")
+
+
+def test_as_rgb_reads_an_rgb_image_as_it_is_and_converts_others() -> None:
+    rgb = Image.new("RGB", (3, 3), (1, 2, 3))
+    assert as_rgb(rgb) is rgb  # no 16 MB copy of a 2000 px output per rule
+    rgba = Image.new("RGBA", (3, 3), (1, 2, 3, 128))
+    out = as_rgb(rgba)
+    assert out.mode == "RGB"
+    assert out.getpixel((0, 0)) == (1, 2, 3)

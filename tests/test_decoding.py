@@ -3,7 +3,9 @@ resized from its larger ones."""
 
 from __future__ import annotations
 
+import gc
 import os
+import weakref
 from pathlib import Path
 
 import pytest
@@ -200,3 +202,22 @@ def test_a_large_jpeg_is_decoded_only_as_large_as_its_boxes_need(tmp_path: Path)
     trimmed = load_asset(tmp_path / "cut-out.png", (Fitted(300, 300, trim=True),))
     assert trimmed.image.size == (2000, 1500)  # 1/2 keeps the product at 300 px, its box: never enlarged
     assert trimmed.subject[2] - trimmed.subject[0] >= 298
+
+
+def test_the_smaller_decode_is_let_go_before_the_larger_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small product in a large frame is decoded again, larger: the first decode must not live through the
+    second (both at once set a worker's peak)."""
+    _shot(tmp_path / "small.jpg", (1700, 1200, 2300, 1800))
+    made: list[weakref.ref[Image.Image]] = []
+    alive_at_second: list[int] = []
+
+    def tracked(path: Path, **kwargs: int | None) -> object:
+        if made:
+            gc.collect()
+            alive_at_second.append(sum(ref() is not None for ref in made))
+        decoded = open_image(path, **kwargs)  # type: ignore[arg-type]
+        made.append(weakref.ref(decoded.image))
+        return decoded
+    monkeypatch.setattr(decoding, "open_image", tracked)
+    load_asset(tmp_path / "small.jpg", (Fitted(400, 300), Fitted(300, 300, trim=True)))
+    assert alive_at_second == [0]

@@ -15,6 +15,7 @@ from artpipe.errors import ConfigError
 from artpipe.imaging.analyze import find_subject
 from artpipe.imaging.normalize import Asset
 from artpipe.layers import Scene
+from artpipe.layers import image as image_layer
 from artpipe.layers.image import (
     PAINT,
     Drawing,
@@ -150,3 +151,17 @@ def test_matte_auto_and_a_focus_field_are_read(tmp_path: Path) -> None:
     [layer] = load_template(path).layers["s"]
     assert isinstance(layer, ImageLayer)
     assert (layer.matte, layer.focus, layer.source) == ("auto", "focus", "$product")
+
+
+@pytest.mark.parametrize("at", [(0, 0), (37, 211), (300, 500)])
+def test_a_picture_composited_in_strips_is_what_one_composite_gives(at: tuple[int, int]) -> None:
+    """A cut-out goes onto its card a strip of rows at a time (less memory at once): every pixel must be what
+    Pillow's one alpha_composite gives, wherever the picture sits, running off the card included."""
+    pic = Image.merge("RGBA", [Image.effect_noise((300, 700), 90).point(lambda v, k=k: (v * k) % 256)
+                               for k in (1, 3, 5, 7)])
+    card = Image.new("RGBA", (400, 900), (250, 248, 240, 255))
+    whole, strips = card.copy(), card.copy()
+    whole.alpha_composite(pic, at)
+    image_layer._composite_in_strips(strips, pic, at)
+    assert strips.tobytes() == whole.tobytes()
+    assert strips.tobytes() != card.tobytes()  # something was drawn

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PIL import Image, ImageDraw
 
+from artpipe.api import main_images
+from artpipe.imaging import textfind
 from artpipe.imaging.normalize import NormalizeOptions
 from artpipe.reasons import Note, Reason, WarningKind
 from artpipe.report.outcome import product_item
 from artpipe.report.results import Failure, Status
+from artpipe.run import tasks
 from artpipe.run.jobs import load_job, plan
 from artpipe.run.tasks import NormalizeTask, lost_normalized, normalize_file, render_product
 
@@ -104,3 +108,31 @@ def test_a_file_that_cannot_be_normalized_is_rejected_or_failed_with_its_reason(
     lost = lost_normalized(normalize_task(tmp_path, tmp_path / "p.jpg"), "the worker stopped")
     assert (lost.status, lost.failure) == (Status.FAILED, Failure(
         Reason.CORRUPT, "the worker stopped; the file may be damaged or hostile, re-export it"))
+
+
+def test_the_photo_text_is_found_once_and_before_any_canvas_is_drawn(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text detector's working memory must not meet a drawn canvas, its encoded bytes and the check's
+    decoded copy (the worker's peak on a 12 MP photo was there); the checks take the findings made earlier."""
+    photo = Image.new("RGB", (800, 600), (244, 244, 242))
+    ImageDraw.Draw(photo).rounded_rectangle((300, 120, 500, 500), radius=40, fill=(40, 70, 150))
+    photo.save(tmp_path / "mug.jpg", quality=92)
+    events: list[str] = []
+    find, draw = textfind.text_findings, tasks.render
+
+    def found(*args: object, **kwargs: object) -> tuple[textfind.TextBox, ...]:
+        events.append("text")
+        return find(*args, **kwargs)  # type: ignore[arg-type]
+
+    def drawn(*args: object, **kwargs: object) -> tasks.Rendered:
+        events.append("render")
+        return draw(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(textfind, "text_findings", found)
+    monkeypatch.setattr(tasks, "render", drawn)
+    result = main_images([tmp_path / "mug.jpg"], tmp_path / "out", ["amazon.main", "jd.main"], jobs=1)
+    checks = [c.rule for o in result.results[0].outputs for c in (o.check.results if o.check else ())]
+    assert checks.count("no_text") == 2  # both outputs judged the text
+    assert events[0] == "text"  # found first, once, then every canvas drawn
+    assert events.count("text") == 1
+    assert events.count("render") >= 2

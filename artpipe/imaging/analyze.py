@@ -68,7 +68,7 @@ def border_strip(im: Image.Image) -> Image.Image:
 
 def border_white_share(im: Image.Image) -> float:
     """Share of the one-pixel border that is exactly (255, 255, 255)."""
-    r, g, b = (c.point(lambda v: 255 if v == 255 else 0) for c in border_strip(im.convert("RGB")).split())
+    r, g, b = (c.point(lambda v: 255 if v == 255 else 0) for c in border_strip(as_rgb(im)).split())
     white = ImageChops.multiply(ImageChops.multiply(r, g), b)
     return white.histogram()[255] / white.width
 
@@ -87,7 +87,7 @@ def visible_box(im: Image.Image, mask: Image.Image | None, tolerance: int, max_s
     image, so a layout that trusts this box and the check agree (a faint shadow counts for neither)."""
     alpha = mask if mask is not None else im.getchannel("A") if im.mode == "RGBA" else None
     w, h = im.size
-    small = shrunk(im, max_side).convert("RGB")
+    small = as_rgb(shrunk(im, max_side))
     flat = Image.new("RGB", small.size, backdrop)
     if alpha is None:
         flat = small
@@ -101,9 +101,19 @@ def ink(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> Imag
     """255 where ``im`` (RGB) differs from ``backdrop`` by more than ``tolerance`` in any channel, else 0. Channel
     by channel: on a 2000 px output a difference image and a flat one took 32 MB at once beside its bands,
     and twice the time."""
-    r, g, b = (band.point([255 if abs(v - level) > tolerance else 0 for v in range(256)])
-               for band, level in zip(im.split(), backdrop, strict=True))
-    return ImageChops.lighter(ImageChops.lighter(r, g), b)
+    out: Image.Image | None = None
+    # One band at a time (getchannel, not split): a 2000 px output's check held seven 4 MB bands at once.
+    for index, level in enumerate(backdrop):
+        band = im.getchannel(index).point([255 if abs(v - level) > tolerance else 0 for v in range(256)])
+        out = band if out is None else ImageChops.lighter(out, band)
+    assert out is not None
+    return out
+
+
+def as_rgb(im: Image.Image) -> Image.Image:
+    """``im`` as RGB, for reading only: ``im`` itself when it is RGB already (``convert`` copies it even then,
+    16 MB for a 2000 px output, several times over in its checks)."""
+    return im if im.mode == "RGB" else im.convert("RGB")
 
 
 PREVIEW_SIDE = 1024
@@ -133,7 +143,7 @@ def find_subject(im: Image.Image, max_side: int | None = None, small: Image.Imag
     source = small if small is not None else im
     small = derived(source, f"shrunk:{side}", lambda: shrunk(source, side))
     fx, fy = w / small.width, h / small.height
-    rgb = small.convert("RGB")
+    rgb = as_rgb(small)
     backdrop, spread = border_color(rgb)
     if spread > settings().analyze.border_spread:
         return full, None
@@ -144,8 +154,8 @@ def find_subject(im: Image.Image, max_side: int | None = None, small: Image.Imag
 def off_backdrop_share(im: Image.Image, region: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> float:
     """Of the backdrop ``region`` (255 where backdrop, any size), the share further than ``tolerance`` from the
     ``backdrop`` colour: a grey box, a floor or a gradient left around a product."""
-    small = im.convert("RGB").resize(region.size, Image.Resampling.BOX) if im.size != region.size else im
-    off = ImageChops.multiply(ink(small.convert("RGB"), backdrop, tolerance), region)
+    small = as_rgb(im).resize(region.size, Image.Resampling.BOX) if im.size != region.size else im
+    off = ImageChops.multiply(ink(as_rgb(small), backdrop, tolerance), region)
     return off.histogram()[255] / max(1, region.histogram()[255])
 
 
@@ -155,7 +165,7 @@ def framed_photo(im: Image.Image, tolerance: int, max_side: int = 1024) -> tuple
     along most of their length). A product's silhouette leaves its box's corners white (rounded corners, a
     bag's handles, a garment's shoulders), while a photo keeps its corners even where parts of its scene were
     light enough to be whitened. Returns (framed, what was seen)."""
-    rgb = im.convert("RGB")
+    rgb = as_rgb(im)
     k = min(1.0, max_side / max(rgb.size))
     if k < 1:
         rgb = rgb.resize((max(1, round(rgb.width * k)), max(1, round(rgb.height * k))), Image.Resampling.BOX)

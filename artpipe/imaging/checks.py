@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from PIL import Image
 
 from artpipe.errors import InputError
-from artpipe.imaging.analyze import border_white_share, find_subject, framed_photo, ink, off_backdrop_share
+from artpipe.imaging.analyze import as_rgb, border_white_share, find_subject, framed_photo, ink, off_backdrop_share
 from artpipe.imaging.backdrop import backdrop_region
 from artpipe.imaging.color import profile_name
 from artpipe.imaging.open import bomb_guard, open_untrusted
@@ -98,7 +98,7 @@ def _measure(rule: Rule, im: Image.Image, data: bytes, framed: tuple[bool, str],
         return ok, f"{len(data)} bytes", limit
     if rule.kind == "white_background":
         share = border_white_share(im)
-        off = _off_white_around(im.convert("RGB"))
+        off = _off_white_around(as_rgb(im))
         most = p.get("max_off_white", 0.2)
         ok = share >= p["share"] and off <= most
         measured = f"{share:.2%} of the border is pure white, {off:.0%} of the background off-white" + \
@@ -113,7 +113,7 @@ def _measure(rule: Rule, im: Image.Image, data: bytes, framed: tuple[bool, str],
         return False, "no product in the image", _limit(rule)
     if framed[0]:  # fill, margins and size of a frame say nothing about the product
         return False, "no product isolated (a framed photo)", _limit(rule)
-    left, top, right, bottom = find_subject(im.convert("RGB"), max_side=max(w, h))[0]
+    left, top, right, bottom = find_subject(as_rgb(im), max_side=max(w, h))[0]
     sw, sh = right - left, bottom - top
     if rule.kind == "fill":
         fill = max(sw, sh) / max(w, h)
@@ -163,7 +163,7 @@ def check_bytes(data: bytes, preset: RuleSet) -> list[CheckResult]:
     pixel_rules = {"isolated_product", "fill", "edge_margin", "subject"}
     pixels = any(r.kind in pixel_rules for r in preset.rules)
     framed = framed_photo(im, _TOLERANCE) if pixels else (False, "")
-    blank = pixels and ink(im.convert("RGB"), _WHITE, _TOLERANCE).getbbox() is None
+    blank = pixels and ink(as_rgb(im), _WHITE, _TOLERANCE).getbbox() is None
     for rule in preset.rules:
         if rule.kind in RENDER_TIME:
             continue

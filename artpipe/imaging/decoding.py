@@ -97,7 +97,9 @@ def decode(path: Path, boxes: tuple[Fitted, ...] = ()) -> Decoded:
     need = trimmed_side(decoded, boxes)
     if side is not None:
         if need > max(decoded.image.size):  # a small product in a large frame: decode more of it, never enlarge it
-            decoded = open_image(path, draft_side=need if need < max(decoded.original_size) else None)
+            larger = need if need < max(decoded.original_size) else None
+            del decoded  # let the smaller decode go first: both at once set a worker's peak (+44 MiB at 12 MP)
+            return open_image(path, draft_side=larger)
         return decoded
     image = decoded.image
     need = max(need, math.ceil(_whole_side(image.size, decoded.orientation, boxes)))

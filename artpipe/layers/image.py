@@ -297,6 +297,19 @@ def _white_fitted(pic: Image.Image, asset: Asset, window: tuple[int, int, int, i
     return apply_white(pic.convert("RGB"), region, asset.backdrop, tolerance, box, asset.clear)
 
 
+_STRIP_PX = 128  # rows composited at once (see _composite_in_strips)
+
+
+def _composite_in_strips(card: Image.Image, pic: Image.Image, at: tuple[int, int]) -> None:
+    """``pic`` (RGBA) alpha-composited onto ``card`` at ``at``, in place, a strip of rows at a time. Each pixel
+    is composited alone, so the result is the same; Pillow's alpha_composite copies the card's box out and
+    makes the blend anew before pasting it back (two copies of the picture's size: 20 MB for a 1450 x 1720
+    cut-out, which set a worker's high-water mark while it drew a 12 MP photo's Amazon image)."""
+    for top in range(0, pic.height, _STRIP_PX):
+        bottom = min(pic.height, top + _STRIP_PX)
+        card.alpha_composite(pic, (at[0], at[1] + top), (0, top, pic.width, bottom))
+
+
 def _photo_card(layer: ImageLayer, asset: Asset | None, white: bool) -> bool:
     """Whether the matte card comes from the photo itself (it then holds the picture too)."""
     return (layer.matte == "auto" and layer.trim and layer.fit != "cover" and asset is not None
@@ -326,7 +339,7 @@ def _on_matte(layer: ImageLayer, pic: Image.Image | Photo, size: tuple[int, int]
         color = resolve_color(layer.matte, scene, layer.origin) if layer.matte not in (None, "auto") \
             else (255, 255, 255, 255)
         card = Image.new("RGBA", (rect.w, rect.h), color)
-        card.alpha_composite(pic.convert("RGBA"), (x, y))
+        _composite_in_strips(card, pic if pic.mode == "RGBA" else pic.convert("RGBA"), (x, y))
     radius = layer.radius.pixels(min(rect.w, rect.h))
     if radius > 0:
         card.putalpha(ImageChops.multiply(card.getchannel("A"), rounded_mask(rect.w, rect.h, radius)))

@@ -450,6 +450,10 @@ def render_product(task: Task) -> ProductResult:
         return ProductResult(product.primary, product.sku, Status.REJECTED,
                              Failure(Reason.TOO_LARGE, "ran out of memory decoding it; export a smaller image"))
     source = next((images[f] for f in task.product_fields() if f in images), None)
+    if source is not None and any(s.preset is not None and s.preset.rule("no_text") for s in task.renders):
+        # The text in the photo is found before any canvas is drawn: the detector's working memory then never
+        # meets a canvas, its encoded bytes and the check's decoded copy (the checks take it from the cache).
+        photo_text(source)
     drawings: dict[tuple[int, str, str], list[RenderSpec]] = {}
     for spec in task.renders:
         drawings.setdefault(spec.drawing, []).append(spec)
