@@ -70,9 +70,15 @@ def test_a_rendered_file_is_settled_from_its_typed_result(tmp_path: Path, monkey
     assert settled.fate is Fate.RENDERED
     assert str(settled).startswith("rendered: mug.jpg: 2 outputs in 12 ms, done ")
     assert (root / "archive" / "mug.jpg").is_file()
-    recorded, message = ledger.db.execute("SELECT outputs, message FROM inputs WHERE state='done'").fetchone()
-    assert json.loads(recorded) == [display(o.path) for o in outputs]
+    recorded, moved, message = ledger.db.execute(
+        "SELECT outputs, moved_to, message FROM inputs WHERE state='done'").fetchone()
+    # Stored as data, relative to the workspace, whatever folder the watcher works in.
+    assert json.loads(recorded) == ["outbox/acme: spring sale/mug 1/a b.jpg", "outbox/acme: spring sale/mug 1/c: d.jpg"]
+    assert moved == "archive/mug.jpg"
     assert message == "dark:mean_31<40, text_truncated:headline@m"
+    (entry,) = ledger.entries()
+    assert [root / p for p in entry.outputs] == [o.path for o in outputs]
+    assert entry.moved_to == PurePosixPath("archive/mug.jpg")
     ledger.close()
 
 
@@ -110,6 +116,7 @@ def test_an_inbox_reason_is_a_reason_member_and_its_words_are_the_same(
     assert error["message"].endswith(message)
     assert str(settled).startswith(f"failed: {folder}/mug.jpg: {reason.value}: ")
     assert ledger.db.execute("SELECT reason FROM inputs").fetchone() == (reason.value,)
+    assert [e.reason for e in ledger.failed()] == [reason]
     ledger.close()
 
 

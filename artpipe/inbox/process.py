@@ -25,7 +25,7 @@ from artpipe.inbox.routes import route_for
 from artpipe.layers.template import load_template
 from artpipe.naming import output_name, safe_part
 from artpipe.outformats import named
-from artpipe.paths import UnsafePath, command, display, inside
+from artpipe.paths import UnsafePath, command, inside
 from artpipe.products import Product
 from artpipe.reasons import Reason, tokens
 from artpipe.report.outcome import count, said, what_went_wrong
@@ -261,7 +261,7 @@ class Processor:
         for folder in {p.parent for p in written} | {campaign.root}:
             fsync_dir(folder)
         dest = move_into(item.path, self.ws.archive, Path(item.rel))
-        self.ledger.finish(item.row, "done", outputs=[display(p) for p in written], moved_to=str(dest),
+        self.ledger.finish(item.row, "done", outputs=written, moved_to=dest,
                            message=summary, latency_ms=(time.time() - item.stable_at) * 1000)
         return Settled(Fate.REQUEST, item.rel, f"request: {item.rel}: {summary}")
 
@@ -281,7 +281,7 @@ class Processor:
             dest = move_into(item.path, self.ws.archive, Path(item.rel))
             self._move_sidecar(item, self.ws.archive)
             self.ledger.finish(item.row, "duplicate", message="same bytes as an earlier input; not rendered again",
-                               moved_to=str(dest))
+                               moved_to=dest)
             return Settled(Fate.DUPLICATE, item.rel,
                            f"duplicate: {item.rel} (same bytes as an earlier input; archived)")
         assert result is not None
@@ -300,7 +300,7 @@ class Processor:
         latency = (time.time() - started) * 1000
         dest = move_into(item.path, self.ws.archive, Path(item.rel))
         self._move_sidecar(item, self.ws.archive)
-        self.ledger.finish(item.row, "done", outputs=[display(p) for p in written], moved_to=str(dest),
+        self.ledger.finish(item.row, "done", outputs=written, moved_to=dest,
                            latency_ms=latency, message=", ".join(tokens(result.notes)))
         # The render's own time, not the wait in the queue behind other files: that is the latency, said apart.
         took = result.elapsed_ms
@@ -319,7 +319,7 @@ class Processor:
         report = {"input": item.rel.as_posix(), "reason": reason.value, "message": message, "what_to_do": todo,
                   "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         write_error_report(dest, report)
-        self.ledger.finish(item.row, "failed", reason=reason, message=message, moved_to=str(dest))
+        self.ledger.finish(item.row, "failed", reason=reason, message=message, moved_to=dest)
         return Settled(Fate.FAILED, item.rel, f"failed: {item.rel}: {reason.value}: {message}")
 
     def _move_sidecar(self, item: Pending, root: Path) -> None:
