@@ -65,7 +65,7 @@ def _drawing(t: Template, upscale_warn: float | None = None) -> Drawing:
     layer = t.layers["s"][0]
     assert isinstance(layer, ImageLayer)
     size = t.size("s")
-    scene = Scene(t, size, {}, {"product": _photo()})
+    scene = Scene(t, size, {}, {"product": _photo()}, settings=settings())
     config = settings()
     return Drawing(layer, resolve_box(layer.box, size.width, size.height), scene, _photo(),
                    config.analyze.backdrop_tolerance, config.analyze.whiten_min,

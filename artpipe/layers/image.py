@@ -338,8 +338,8 @@ Window = tuple[int, int, int, int]  # left, top, right, bottom
 
 @dataclass(frozen=True)
 class Drawing:
-    """An image layer on its way through ``PAINT``: where it is drawn, the settings its steps use (read once, in
-    ``paint``), then what each step made. Never mutated: a step returns a new Drawing."""
+    """An image layer on its way through ``PAINT``: where it is drawn, the settings its steps use (taken from the
+    scene once, in ``paint``), then what each step made. Never mutated: a step returns a new Drawing."""
 
     layer: ImageLayer
     rect: Rect
@@ -485,7 +485,7 @@ def cast_shadow(d: Drawing) -> Drawing:
     if shadow is None:
         return d
     if shadow.kind == "contact":
-        return replace(d, out=contact_shadow(d.drawn))
+        return replace(d, out=contact_shadow(d.drawn, d.scene.settings.shadow))
     out, dx, dy = drop_shadow(d.drawn, shadow, resolve_color(shadow.color, d.scene, d.layer.origin))
     return replace(d, out=out, x=d.x + dx, y=d.y + dy)
 
@@ -500,7 +500,7 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
     source = _asset(layer, scene)
     if source is None or rect.w <= 0 or rect.h <= 0:
         return None
-    config = settings()
+    config = scene.settings
     d = Drawing(layer, rect, scene, source, config.analyze.backdrop_tolerance, config.analyze.whiten_min,
                 config.image.upscale_warn)
     for step in PAINT:
