@@ -3,9 +3,10 @@ once per process and kept while they fit a pixel budget: a batch then draws only
 
 A layer is known by everything its painting reads: the layer itself (its repr: text, font, colours, box), where
 it lands, the canvas, the values of the fields it refers to, the brand's font files, the language, the
-fallback fonts and the settings it is painted with; an image layer also by the picture it draws, which must be one kept for every product (a
-template's file, a brand's logo: the worker's ``shared`` pictures). A product photo is never kept here. What is
-kept is the worker's ``painted`` cache (artpipe/workcache.py), within ``memory.painted_pixels``.
+fallback fonts and the settings it is painted with; an image layer also by the picture it draws, which must be
+one kept for every product (a template's file, a brand's logo: the worker's ``shared`` pictures). A product
+photo is never kept here. What is kept is the worker's ``painted`` cache (artpipe/workcache.py), within
+``memory.painted_pixels``.
 """
 
 from __future__ import annotations
