@@ -192,7 +192,7 @@ def inspect_file(path: Path) -> dict[str, object]:
         decoded = open_image(path)
     except InputError as exc:
         return {"input": display(path), "status": Status.REJECTED, "reason": exc.reason, "message": exc.message}
-    asset = normalize(decoded)
+    asset = normalize(decoded, rules=settings())
     return {
         "input": display(path), "status": Status.OK, "format": decoded.format,
         "size": list(decoded.original_size), "mode": decoded.image.mode,
@@ -327,7 +327,8 @@ def check_files(files: list[Path], names: list[str], extra: Path | None = None) 
     if unknown:
         raise ConfigError([Problem("--preset", 0, 0, "", f"no preset or platform '{name}'",
                                    unknown_preset_hint(name, [*known, *platforms])) for name in unknown])
-    return [OutputCheck(name, platform, tuple(check_bytes(path.read_bytes(), preset)), str(path))
+    rules = settings().analyze
+    return [OutputCheck(name, platform, tuple(check_bytes(path.read_bytes(), preset, rules)), str(path))
             for path in files for name, (preset, platform) in chosen.items()]
 
 

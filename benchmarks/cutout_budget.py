@@ -43,6 +43,7 @@ from baselines import best, best_cpu
 from PIL import Image, ImageDraw
 
 import artpipe
+from artpipe.defaults import settings
 from artpipe.imaging.analyze import shrunk, visible_box
 from artpipe.imaging.backdrop import faint_cleared_alpha
 from artpipe.imaging.cleanup import analysis_arrays, clean_mask
@@ -127,7 +128,7 @@ def _measure(folder: Path, repeat: int, clock: str) -> dict[str, Any]:
     calls: list[int] = []
     saliency(small, segmenter)  # warm up the session
     t_model = timed(lambda: saliency(small, segmenter), repeat)
-    found = isolate(teal, None, "auto", light_min=200, tolerance=28, model=model)
+    found = isolate(teal, None, "auto", light_min=200, tolerance=28, model=model, rules=settings())
     assert found.mask is not None, f"the teal photo was not cut out: {found.warnings} {found.review}"
     mask, box = found.mask, found.subject or (0, 0, W, H)
     drawn = fit_size(box[2] - box[0], box[3] - box[1], DRAWN, DRAWN, "contain")
@@ -135,7 +136,7 @@ def _measure(folder: Path, repeat: int, clock: str) -> dict[str, Any]:
     def before() -> None:  # as the image layer drew it before: the cut-out made at the photo's size, then reduced
         # nothing made for an earlier repeat is reused (the analysis copy, the edge colours)
         worker_cache().derived.clear()
-        isolate(teal, None, "auto", light_min=200, tolerance=28, model=model)
+        isolate(teal, None, "auto", light_min=200, tolerance=28, model=model, rules=settings())
         cut = cut_out(teal, full_mask(teal, mask))
         alpha = faint_cleared_alpha(cut, 28)
         if alpha is not None:
@@ -145,20 +146,21 @@ def _measure(folder: Path, repeat: int, clock: str) -> dict[str, Any]:
 
     def now() -> None:  # as the image layer draws it: its visible box and the cut-out made at the drawn size
         worker_cache().derived.clear()
-        isolate(teal, None, "auto", light_min=200, tolerance=28, model=model)
+        isolate(teal, None, "auto", light_min=200, tolerance=28, model=model, rules=settings())
         shown = Asset(teal, "teal.jpg", "JPEG", (W, H), box, None, mask=mask, isolation="model")
-        _cutout_subject(shown)
-        _cutout_fit(shown, box, *drawn, white=True)
+        _cutout_subject(shown, settings().analyze.backdrop_tolerance)
+        _cutout_fit(shown, box, *drawn, white=True, tolerance=settings().analyze.backdrop_tolerance)
 
     t_full = timed(before, repeat)
     t_isolate = timed(now, repeat)
     calls.clear()
-    t_colour = timed(lambda: isolate(white, (232, 232, 230), "auto", light_min=200, tolerance=28, model=model),
-                     repeat)
+    t_colour = timed(lambda: isolate(white, (232, 232, 230), "auto", light_min=200, tolerance=28, model=model,
+                                     rules=settings()), repeat)
     colour_model_calls = len(calls)
-    refined = clean_mask(small, refine(small, saliency(small, segmenter)[0]))
-    rgb, m = analysis_arrays(small, refined.mask)
-    t_review = timed(lambda: review(rgb, m, refined.mask, "model", refined.backdrop), repeat)
+    refined = clean_mask(small, refine(small, saliency(small, segmenter)[0]), rules=settings().cleanup)
+    rgb, m = analysis_arrays(small, refined.mask, side=settings().cleanup.side)
+    t_review = timed(lambda: review(rgb, m, refined.mask, "model", refined.backdrop, rules=settings().review,
+                                    tolerance=settings().analyze.backdrop_tolerance), repeat)
     text_findings(teal, mask)  # warm up the text models
     t_text = timed(lambda: text_findings(teal, mask), repeat)
     steps = {k: v * 1000 for k, v in _steps(teal, small, box, drawn, segmenter, repeat, timed).items()}

@@ -57,7 +57,7 @@ def _photo() -> Asset:
     """A red block on a light grey backdrop, 120 x 80."""
     im = Image.new("RGB", (120, 80), (240, 240, 240))
     im.paste((200, 30, 30), (40, 20, 80, 60))
-    subject, backdrop = find_subject(im)
+    subject, backdrop = find_subject(im, rules=settings().analyze)
     return Asset(im, "photo", "PNG", im.size, subject, backdrop)
 
 

@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 
 from artpipe.api import normalize_files, plan_normalize
 from artpipe.cli.commands import main
+from artpipe.defaults import settings as bundled_settings
 from artpipe.errors import REJECT_REASONS, ConfigError, InputError
 from artpipe.imaging.color import srgb_icc_bytes
 from artpipe.imaging.normalize import NormalizeOptions, normalize
@@ -156,7 +157,7 @@ def test_fuzzed_files_are_accepted_or_classified(tmp_path: Path, seed: bytes, cu
     path.write_bytes(bytes(data))
     rejected: InputError | None = None
     try:
-        asset = normalize(open_image(path))
+        asset = normalize(open_image(path), rules=bundled_settings())
     except InputError as exc:  # the only exception allowed out: a classified reject
         rejected = exc
     if rejected is not None:

@@ -23,8 +23,8 @@ from conftest import assert_matches_golden, product_photo
 
 
 def asset_of(im: Image.Image) -> Asset:
-    im = to_rgb(Work(im)).image
-    subject, backdrop = find_subject(im)
+    im = to_rgb(Work(im, rules=settings())).image
+    subject, backdrop = find_subject(im, rules=settings().analyze)
     return Asset(im, "test", "PNG", im.size, subject, backdrop)
 
 
