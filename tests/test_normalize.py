@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -86,6 +87,20 @@ def test_trim_max_size_and_white_backdrop(tmp_path: Path) -> None:
         centre = im.getpixel((im.width // 2, im.height // 2))
         assert isinstance(centre, tuple)
         assert max(abs(a - b) for a, b in zip(centre, (30, 80, 170), strict=True)) <= 3  # product untouched (JPEG in)
+
+
+def test_the_public_normalize_uses_the_bundled_settings_unless_given_others(tmp_path: Path) -> None:
+    import artpipe
+
+    path = tmp_path / "mug.png"
+    path.write_bytes(png_bytes(photo()))
+    bundled = bundled_settings()
+    asset = artpipe.normalize(open_image(path))  # the API reads the settings; the steps are given them
+    same = normalize(open_image(path), rules=bundled)
+    assert (asset.subject, asset.backdrop, asset.steps) == (same.subject, same.backdrop, same.steps)
+    assert asset.image.tobytes() == same.image.tobytes()
+    blind = dataclasses.replace(bundled, analyze=dataclasses.replace(bundled.analyze, border_spread=-1))
+    assert artpipe.normalize(open_image(path), rules=blind).backdrop is None
 
 
 def test_output_folder_may_not_be_a_source(tmp_path: Path) -> None:
