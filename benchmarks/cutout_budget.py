@@ -52,7 +52,7 @@ from artpipe.imaging.matting import WORK_SIDE, cut_out, cut_out_at, edge_colours
 from artpipe.imaging.normalize import Asset, full_mask
 from artpipe.imaging.review import review
 from artpipe.imaging.segment import Segmenter, load_segmenter, saliency
-from artpipe.imaging.textfind import text_findings
+from artpipe.imaging.textfind import finder_rules, text_findings
 from artpipe.layers.image import _cutout_fit, _cutout_subject, _white_cutout
 from artpipe.template.layout import fit_size
 from artpipe.workcache import worker_cache
@@ -161,8 +161,8 @@ def _measure(folder: Path, repeat: int, clock: str) -> dict[str, Any]:
     rgb, m = analysis_arrays(small, refined.mask, side=settings().cleanup.side)
     t_review = timed(lambda: review(rgb, m, refined.mask, "model", refined.backdrop, rules=settings().review,
                                     tolerance=settings().analyze.backdrop_tolerance), repeat)
-    text_findings(teal, mask)  # warm up the text models
-    t_text = timed(lambda: text_findings(teal, mask), repeat)
+    text_findings(teal, mask, rules=finder_rules())  # warm up the text models
+    t_text = timed(lambda: text_findings(teal, mask, rules=finder_rules()), repeat)
     steps = {k: v * 1000 for k, v in _steps(teal, small, box, drawn, segmenter, repeat, timed).items()}
     # run from the photo's folder: "-c" puts the working folder first on the path, before the checkout asked for
     out = subprocess.run([sys.executable, "-c", _WORKER, str(teal_path), str(folder / "out")], capture_output=True,
@@ -181,10 +181,12 @@ def _steps(photo: Image.Image, small: Image.Image, box: tuple[int, int, int, int
            ) -> dict[str, float]:
     """Each step of the overhead timed alone (seconds), in the order the model path and the image layer run
     them; the derived cache is emptied before each call, so nothing made by an earlier one is reused."""
+    rules = settings()
+    tolerance = rules.analyze.backdrop_tolerance
     coarse = saliency(small, segmenter)[0]
     refined = refine(small, coarse)
-    cleaned = clean_mask(small, refined)
-    rgb, m = analysis_arrays(small, cleaned.mask)
+    cleaned = clean_mask(small, refined, rules=rules.cleanup)
+    rgb, m = analysis_arrays(small, cleaned.mask, side=rules.cleanup.side)
     mask = cleaned.mask
     colours = edge_colours(small, mask)
     pic = cut_out_at(photo, mask, box, drawn, colours)
@@ -199,16 +201,17 @@ def _steps(photo: Image.Image, small: Image.Image, box: tuple[int, int, int, int
     return {
         "work copy (1024 px)": alone(lambda: work_copy(photo)),
         "guided filter (refine)": alone(lambda: refine(small, coarse)),
-        "backdrop model + cleaning": alone(lambda: clean_mask(small, refined)),
-        "review": alone(lambda: review(rgb, m, mask, "model", cleaned.backdrop,
-                                       white_on_white=cleaned.white_on_white)),
+        "backdrop model + cleaning": alone(lambda: clean_mask(small, refined, rules=rules.cleanup)),
+        "review": alone(lambda: review(rgb, m, mask, "model", cleaned.backdrop, rules=rules.review,
+                                       tolerance=tolerance, white_on_white=cleaned.white_on_white)),
         "visible boxes (analysis copy)": alone(lambda: (visible_box(small, mask, 28), _white_cutout(
-            cut_out_at(small, mask, (0, 0, *small.size), small.size, colours), small.width / photo.width))),
+            cut_out_at(small, mask, (0, 0, *small.size), small.size, colours), small.width / photo.width,
+            tolerance))),
         "edge colours": alone(lambda: edge_colours(small, mask)),
         "photo window to drawn size": alone(lambda: photo.resize(drawn, Image.Resampling.LANCZOS, box=box,
                                                                  reducing_gap=3.0)),
         "cut-out at drawn size (all)": alone(lambda: cut_out_at(photo, mask, box, drawn, colours)),
-        "faint pixels cleared (drawn)": alone(lambda: _white_cutout(pic.copy(), 1 / window)),
+        "faint pixels cleared (drawn)": alone(lambda: _white_cutout(pic.copy(), 1 / window, tolerance)),
     }
 
 

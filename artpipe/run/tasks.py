@@ -150,11 +150,11 @@ def photo_text(source: Asset) -> tuple[TextBox, ...]:
     the model's mask, a cut-out's alpha, the colour path's product (what is not backdrop), or no mask when the
     product was not isolated (then every text is judged by its words)."""
     def find() -> tuple[TextBox, ...]:
-        from artpipe.imaging.textfind import text_findings  # onnxruntime only for slots that forbid text
+        from artpipe.imaging.textfind import finder_rules, text_findings  # onnxruntime only where text is refused
 
         mask = product_mask(source, settings().analyze.backdrop_tolerance)
         return text_findings(flatten(source.image, (255, 255, 255)) if source.image.mode == "RGBA"
-                             else source.image, filled(mask) if mask is not None else None)
+                             else source.image, filled(mask) if mask is not None else None, rules=finder_rules())
 
     return derived(source.image, "photo-text", find)
 
