@@ -118,6 +118,9 @@ def test_an_inbox_reason_is_a_reason_member_and_its_words_are_the_same(
     assert ledger.db.execute("SELECT reason FROM inputs").fetchone() == (reason.value,)
     assert [e.reason for e in ledger.failed()] == [reason]
     ledger.close()
+    from artpipe.inbox.status import inbox_status
+    failed = json.loads(json.dumps(inbox_status(ws).as_dict()))["failed"]  # what ``artpipe status --json`` prints
+    assert [(f["file"], f["reason"]) for f in failed] == [(f"{folder}/mug.jpg", reason.value)]
 
 
 def test_a_file_that_cannot_be_moved_is_retried_and_reported(tmp_path: Path,
