@@ -252,12 +252,12 @@ def test_edge_weighing_on_the_products_box_gives_what_the_whole_frame_does() -> 
     photo = Image.blend(photo, Image.effect_noise(photo.size, 60).convert("RGB"), 0.15)  # a grainy cloth
     mask = Image.new("L", photo.size, 0)
     ImageDraw.Draw(mask).rounded_rectangle((198, 114, 332, 302), radius=20, fill=255)  # a hard edge: no faint rim
-    rgb, m = cleanup.analysis_arrays(photo, mask)
+    rgb, m = cleanup.analysis_arrays(photo, mask, side=settings().cleanup.side)
     solid = m >= 0.5
-    model = cleanup.model_backdrop(rgb, solid)
+    model = cleanup.model_backdrop(rgb, solid, rules=settings().cleanup)
     assert model is not None
-    frame = cleanup._frame(rgb, model)
+    frame = cleanup._frame(rgb, model, rules=settings().cleanup)
     boxed = cleanup._edge_alpha(frame, m, solid)
-    whole = cleanup._edge_factor(frame.f, frame.back, frame.hue, m, solid)
+    whole = cleanup._edge_factor(frame.f, frame.back, frame.hue, m, solid, rules=settings().cleanup)
     assert (whole < 1).sum() > 100  # the edge was weighed
     assert np.array_equal(boxed, whole)
