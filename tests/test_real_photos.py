@@ -139,7 +139,8 @@ def test_the_gap_between_the_totes_handle_strands_has_no_grey_frame() -> None:
     from artpipe.imaging.normalize import NormalizeOptions, normalize
     from artpipe.imaging.open import open_image
 
-    asset = normalize(open_image(real_photos("real") / "shopxo_1692072217123569.png"), NormalizeOptions(cutout="auto"))
+    asset = normalize(open_image(real_photos("real") / "shopxo_1692072217123569.png"), NormalizeOptions(cutout="auto"),
+                      rules=settings())
     assert asset.isolation == "model"
     assert asset.mask is not None
     assert asset.mask.size == asset.image.size

@@ -453,7 +453,7 @@ def clean_mask(rgb: Image.Image, mask: Image.Image, *, rules: CleanupSettings, r
     if gone.any():
         removal = _to_mask(gone, mask.size)
         if edges and rgb.size == mask.size:  # the removed pieces' rims follow the photo's edges, not the small grid
-            removal = removal_at(rgb, removal, model, match_tolerance(model, rules))
+            removal = removal_at(rgb, removal, model, match_tolerance(model, rules), rules)
         out = ImageChops.subtract(out, removal)
     if add.any():
         out = ImageChops.lighter(out, _to_mask(add, mask.size))

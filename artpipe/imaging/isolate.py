@@ -179,7 +179,7 @@ def _color(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int, rule
         # decided at the analysis size; its rim is drawn at up to CLEAR_SIDE from the photo's colours (a dark band
         # under a cap's brim, half of it taken as shadow at 512 px, was whitened as a block with square ends)
         clear = removal_at(fine.convert("RGB"), clear.resize(fine.size, Image.Resampling.BILINEAR),
-                           cleaned.backdrop, match_tolerance(cleaned.backdrop, rules.cleanup))
+                           cleaned.backdrop, match_tolerance(cleaned.backdrop, rules.cleanup), rules.cleanup)
     rgb, m = analysis_arrays(small, cleaned.mask, rules.cleanup.side)
     verdict = review(rgb, m, cleaned.mask, "color", cleaned.backdrop, rules=rules.review,
                      tolerance=rules.analyze.backdrop_tolerance)
