@@ -86,7 +86,7 @@ def test_the_colour_paths_clearing_follows_the_photo_not_the_small_grid(tmp_path
 
     path = tmp_path / "brim.png"
     _brim_on_white().save(path)
-    asset = normalize(open_image(path), NormalizeOptions(cutout="auto"))
+    asset = normalize(open_image(path), NormalizeOptions(cutout="auto"), rules=settings())
     assert asset.isolation == "color"
     assert asset.clear is not None
     grey = np.asarray(asset.image.convert("L")).astype(int)

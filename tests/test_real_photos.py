@@ -175,7 +175,7 @@ def test_the_caps_dark_brim_underside_is_not_cleared_as_shadow() -> None:
     from artpipe.imaging.open import open_image
 
     photo = real_photos("real") / "solidus_solidus_snapback_cap.jpg"
-    asset = normalize(open_image(photo), NormalizeOptions(cutout="auto"))
+    asset = normalize(open_image(photo), NormalizeOptions(cutout="auto"), rules=settings())
     assert asset.isolation == "color"
     assert asset.clear is not None
     grey = np.asarray(asset.image.convert("L")).astype(int)
