@@ -15,9 +15,9 @@ import_module("artpipe.render")  # the old module path first, so that importing 
 from artpipe.run.render import render  # noqa: E402 - eager: the name is also a submodule's, which would shadow a lazy one
 
 if TYPE_CHECKING:
-    from artpipe.api import RunResult, iter_job, render_job, run_job
+    from artpipe.api import RunResult, iter_job, normalize, render_job, run_job
     from artpipe.errors import ArtpipeError, ConfigError, InputError, RenderError
-    from artpipe.imaging.normalize import Asset, normalize
+    from artpipe.imaging.normalize import Asset
     from artpipe.imaging.open import open_image
     from artpipe.layers.template import load_template
     from artpipe.run.jobs import load_job, plan
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 _WHERE = {
     "RunResult": "artpipe.api", "iter_job": "artpipe.api", "render_job": "artpipe.api", "run_job": "artpipe.api",
     "ArtpipeError": "artpipe.errors", "ConfigError": "artpipe.errors", "InputError": "artpipe.errors",
-    "RenderError": "artpipe.errors", "Asset": "artpipe.imaging.normalize", "normalize": "artpipe.imaging.normalize",
+    "RenderError": "artpipe.errors", "Asset": "artpipe.imaging.normalize", "normalize": "artpipe.api",
     "open_image": "artpipe.imaging.open", "load_job": "artpipe.run.jobs", "plan": "artpipe.run.jobs",
     "load_asset": "artpipe.run.tasks", "bundled_templates": "artpipe.template.find",
     "load_template": "artpipe.layers.template",

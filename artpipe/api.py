@@ -18,7 +18,7 @@ from artpipe.config import Workspace as Workspace
 from artpipe.config import init_workspace as init_workspace
 from artpipe.config import load_workspace as load_workspace
 from artpipe.config import public_origin as public_origin
-from artpipe.defaults import settings
+from artpipe.defaults import Settings, settings
 from artpipe.errors import ConfigError, InputError, Problem
 from artpipe.files import write_png
 from artpipe.imaging.checks import check_bytes
@@ -28,8 +28,10 @@ from artpipe.imaging.cutouts import MODES
 from artpipe.imaging.cutouts import Cutout as Cutout
 from artpipe.imaging.formats import IMAGE_EXTENSIONS as IMAGE_EXTENSIONS
 from artpipe.imaging.formats import WRITTEN, default_quality
-from artpipe.imaging.normalize import Asset, normalize
+from artpipe.imaging.normalize import Asset
 from artpipe.imaging.normalize import NormalizeOptions as NormalizeOptions
+from artpipe.imaging.normalize import normalize as normalize_steps
+from artpipe.imaging.open import Decoded
 from artpipe.imaging.open import open_image as open_image
 from artpipe.inbox.retry import retry_failed as retry_failed
 from artpipe.inbox.status import inbox_status as inbox_status
@@ -186,6 +188,12 @@ def normalize_files(plan: NormalizePlan, *, report: Path | None = None, jobs: in
                     "format": plan.fmt}})
 
 
+def normalize(decoded: Decoded, options: NormalizeOptions | None = None, rules: Settings | None = None) -> Asset:
+    """A decoded image through the normalize steps (``artpipe.normalize``): with the bundled settings, or
+    ``rules`` when given (the steps themselves never read settings)."""
+    return normalize_steps(decoded, options or NormalizeOptions(), rules=rules or settings())
+
+
 def inspect_file(path: Path) -> dict[str, object]:
     """What artpipe sees in one file: format, size, mode, profile, orientation, subject, warnings."""
     try:
@@ -327,7 +335,8 @@ def check_files(files: list[Path], names: list[str], extra: Path | None = None) 
     if unknown:
         raise ConfigError([Problem("--preset", 0, 0, "", f"no preset or platform '{name}'",
                                    unknown_preset_hint(name, [*known, *platforms])) for name in unknown])
-    return [OutputCheck(name, platform, tuple(check_bytes(path.read_bytes(), preset)), str(path))
+    rules = settings().analyze
+    return [OutputCheck(name, platform, tuple(check_bytes(path.read_bytes(), preset, rules)), str(path))
             for path in files for name, (preset, platform) in chosen.items()]
 
 

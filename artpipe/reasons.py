@@ -14,7 +14,8 @@ from enum import StrEnum
 
 
 class Reason(StrEnum):
-    """Why an input was rejected (the first seven) or its output could not be made (``failed``: the last three)."""
+    """Why an input was rejected (the first seven), its output could not be made (``failed``: the next three), or,
+    in the inbox, a dropped file could not be taken up (``config``, ``route``: the last two)."""
 
     EMPTY = "empty"
     CORRUPT = "corrupt"
@@ -26,11 +27,24 @@ class Reason(StrEnum):
     RENDER = "render"
     BUDGET = "budget"
     WRITE = "write"
+    CONFIG = "config"
+    ROUTE = "route"
 
     @property
     def rejects(self) -> bool:
-        """Whether the input itself could not be used (rather than an output of a good input)."""
-        return self not in (Reason.RENDER, Reason.BUDGET, Reason.WRITE)
+        """Whether the input itself could not be used (rather than an output of a good input, or a file the inbox
+        could not take up)."""
+        return not (self.fails or self.inbox)
+
+    @property
+    def fails(self) -> bool:
+        """Whether a good input's output could not be made (a ``failed`` result)."""
+        return self in (Reason.RENDER, Reason.BUDGET, Reason.WRITE)
+
+    @property
+    def inbox(self) -> bool:
+        """Whether only the inbox gives it: the files beside a dropped photo are wrong, or no route takes it."""
+        return self in (Reason.CONFIG, Reason.ROUTE)
 
 
 REASON_WORDS: dict[Reason, str] = {  # as docs/cli.md says them
@@ -44,6 +58,8 @@ REASON_WORDS: dict[Reason, str] = {  # as docs/cli.md says them
     Reason.RENDER: "a template could not be rendered with its fields",
     Reason.BUDGET: "the byte budget cannot be met",
     Reason.WRITE: "the output could not be written",
+    Reason.CONFIG: "a merchant file, sidecar or request beside the photo is wrong",
+    Reason.ROUTE: "no route of the workspace takes the file",
 }
 REJECT_REASONS: tuple[str, ...] = tuple(r.value for r in Reason if r.rejects)
 

@@ -24,6 +24,7 @@ from PIL import Image, ImageDraw
 from workload import workload
 
 from artpipe.api import render_job
+from artpipe.defaults import settings
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.matting import WORK_SIDE, refine
 from artpipe.imaging.normalize import NormalizeOptions, normalize
@@ -56,7 +57,7 @@ def per_photo(paths: list[Path], mode: str, repeat: int) -> tuple[float, list[st
     def run() -> None:
         seen.clear()
         for p in paths:
-            seen.append(normalize(open_image(p), NormalizeOptions(cutout=mode)).isolation)
+            seen.append(normalize(open_image(p), NormalizeOptions(cutout=mode), rules=settings()).isolation)
 
     return best(run, repeat) / len(paths), list(seen)
 

@@ -43,6 +43,7 @@ from baselines import best, best_cpu
 from PIL import Image, ImageDraw
 
 import artpipe
+from artpipe.defaults import settings
 from artpipe.imaging.analyze import shrunk, visible_box
 from artpipe.imaging.backdrop import faint_cleared_alpha
 from artpipe.imaging.cleanup import analysis_arrays, clean_mask
@@ -51,7 +52,7 @@ from artpipe.imaging.matting import WORK_SIDE, cut_out, cut_out_at, edge_colours
 from artpipe.imaging.normalize import Asset, full_mask
 from artpipe.imaging.review import review
 from artpipe.imaging.segment import Segmenter, load_segmenter, saliency
-from artpipe.imaging.textfind import text_findings
+from artpipe.imaging.textfind import finder_rules, text_findings
 from artpipe.layers.image import _cutout_fit, _cutout_subject, _white_cutout
 from artpipe.template.layout import fit_size
 from artpipe.workcache import worker_cache
@@ -127,7 +128,7 @@ def _measure(folder: Path, repeat: int, clock: str) -> dict[str, Any]:
     calls: list[int] = []
     saliency(small, segmenter)  # warm up the session
     t_model = timed(lambda: saliency(small, segmenter), repeat)
-    found = isolate(teal, None, "auto", light_min=200, tolerance=28, model=model)
+    found = isolate(teal, None, "auto", light_min=200, tolerance=28, model=model, rules=settings())
     assert found.mask is not None, f"the teal photo was not cut out: {found.warnings} {found.review}"
     mask, box = found.mask, found.subject or (0, 0, W, H)
     drawn = fit_size(box[2] - box[0], box[3] - box[1], DRAWN, DRAWN, "contain")
@@ -135,7 +136,7 @@ def _measure(folder: Path, repeat: int, clock: str) -> dict[str, Any]:
     def before() -> None:  # as the image layer drew it before: the cut-out made at the photo's size, then reduced
         # nothing made for an earlier repeat is reused (the analysis copy, the edge colours)
         worker_cache().derived.clear()
-        isolate(teal, None, "auto", light_min=200, tolerance=28, model=model)
+        isolate(teal, None, "auto", light_min=200, tolerance=28, model=model, rules=settings())
         cut = cut_out(teal, full_mask(teal, mask))
         alpha = faint_cleared_alpha(cut, 28)
         if alpha is not None:
@@ -145,22 +146,23 @@ def _measure(folder: Path, repeat: int, clock: str) -> dict[str, Any]:
 
     def now() -> None:  # as the image layer draws it: its visible box and the cut-out made at the drawn size
         worker_cache().derived.clear()
-        isolate(teal, None, "auto", light_min=200, tolerance=28, model=model)
+        isolate(teal, None, "auto", light_min=200, tolerance=28, model=model, rules=settings())
         shown = Asset(teal, "teal.jpg", "JPEG", (W, H), box, None, mask=mask, isolation="model")
-        _cutout_subject(shown)
-        _cutout_fit(shown, box, *drawn, white=True)
+        _cutout_subject(shown, settings().analyze.backdrop_tolerance)
+        _cutout_fit(shown, box, *drawn, white=True, tolerance=settings().analyze.backdrop_tolerance)
 
     t_full = timed(before, repeat)
     t_isolate = timed(now, repeat)
     calls.clear()
-    t_colour = timed(lambda: isolate(white, (232, 232, 230), "auto", light_min=200, tolerance=28, model=model),
-                     repeat)
+    t_colour = timed(lambda: isolate(white, (232, 232, 230), "auto", light_min=200, tolerance=28, model=model,
+                                     rules=settings()), repeat)
     colour_model_calls = len(calls)
-    refined = clean_mask(small, refine(small, saliency(small, segmenter)[0]))
-    rgb, m = analysis_arrays(small, refined.mask)
-    t_review = timed(lambda: review(rgb, m, refined.mask, "model", refined.backdrop), repeat)
-    text_findings(teal, mask)  # warm up the text models
-    t_text = timed(lambda: text_findings(teal, mask), repeat)
+    refined = clean_mask(small, refine(small, saliency(small, segmenter)[0]), rules=settings().cleanup)
+    rgb, m = analysis_arrays(small, refined.mask, side=settings().cleanup.side)
+    t_review = timed(lambda: review(rgb, m, refined.mask, "model", refined.backdrop, rules=settings().review,
+                                    tolerance=settings().analyze.backdrop_tolerance), repeat)
+    text_findings(teal, mask, rules=finder_rules())  # warm up the text models
+    t_text = timed(lambda: text_findings(teal, mask, rules=finder_rules()), repeat)
     steps = {k: v * 1000 for k, v in _steps(teal, small, box, drawn, segmenter, repeat, timed).items()}
     # run from the photo's folder: "-c" puts the working folder first on the path, before the checkout asked for
     out = subprocess.run([sys.executable, "-c", _WORKER, str(teal_path), str(folder / "out")], capture_output=True,
@@ -179,10 +181,12 @@ def _steps(photo: Image.Image, small: Image.Image, box: tuple[int, int, int, int
            ) -> dict[str, float]:
     """Each step of the overhead timed alone (seconds), in the order the model path and the image layer run
     them; the derived cache is emptied before each call, so nothing made by an earlier one is reused."""
+    rules = settings()
+    tolerance = rules.analyze.backdrop_tolerance
     coarse = saliency(small, segmenter)[0]
     refined = refine(small, coarse)
-    cleaned = clean_mask(small, refined)
-    rgb, m = analysis_arrays(small, cleaned.mask)
+    cleaned = clean_mask(small, refined, rules=rules.cleanup)
+    rgb, m = analysis_arrays(small, cleaned.mask, side=rules.cleanup.side)
     mask = cleaned.mask
     colours = edge_colours(small, mask)
     pic = cut_out_at(photo, mask, box, drawn, colours)
@@ -197,16 +201,17 @@ def _steps(photo: Image.Image, small: Image.Image, box: tuple[int, int, int, int
     return {
         "work copy (1024 px)": alone(lambda: work_copy(photo)),
         "guided filter (refine)": alone(lambda: refine(small, coarse)),
-        "backdrop model + cleaning": alone(lambda: clean_mask(small, refined)),
-        "review": alone(lambda: review(rgb, m, mask, "model", cleaned.backdrop,
-                                       white_on_white=cleaned.white_on_white)),
+        "backdrop model + cleaning": alone(lambda: clean_mask(small, refined, rules=rules.cleanup)),
+        "review": alone(lambda: review(rgb, m, mask, "model", cleaned.backdrop, rules=rules.review,
+                                       tolerance=tolerance, white_on_white=cleaned.white_on_white)),
         "visible boxes (analysis copy)": alone(lambda: (visible_box(small, mask, 28), _white_cutout(
-            cut_out_at(small, mask, (0, 0, *small.size), small.size, colours), small.width / photo.width))),
+            cut_out_at(small, mask, (0, 0, *small.size), small.size, colours), small.width / photo.width,
+            tolerance))),
         "edge colours": alone(lambda: edge_colours(small, mask)),
         "photo window to drawn size": alone(lambda: photo.resize(drawn, Image.Resampling.LANCZOS, box=box,
                                                                  reducing_gap=3.0)),
         "cut-out at drawn size (all)": alone(lambda: cut_out_at(photo, mask, box, drawn, colours)),
-        "faint pixels cleared (drawn)": alone(lambda: _white_cutout(pic.copy(), 1 / window)),
+        "faint pixels cleared (drawn)": alone(lambda: _white_cutout(pic.copy(), 1 / window, tolerance)),
     }
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from baselines import best
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
+from artpipe.defaults import settings
 from artpipe.imaging.normalize import NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
 
@@ -53,7 +54,7 @@ def naive(paths: list[Path]) -> None:
 def artpipe(paths: list[Path]) -> None:
     options = NormalizeOptions(max_size=SIDE)
     for path in paths:
-        asset = normalize(open_image(path, draft_side=SIDE), options)
+        asset = normalize(open_image(path, draft_side=SIDE), options, rules=settings())
         assert max(asset.image.size) == SIDE
 
 

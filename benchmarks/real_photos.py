@@ -25,6 +25,7 @@ from pathlib import Path
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from artpipe.api import ProductResult, Status, main_images
+from artpipe.defaults import settings
 from artpipe.imaging.normalize import NormalizeOptions, normalize
 from artpipe.imaging.open import open_image
 
@@ -37,7 +38,7 @@ TILE = 700  # outline sheets: full-resolution tiles this large
 
 def _mask_view(path: Path) -> tuple[Image.Image, str]:
     """The product as artpipe isolates it (checkerboard where it is cut away) and how it was isolated."""
-    asset = normalize(open_image(path), NormalizeOptions(cutout="auto"))
+    asset = normalize(open_image(path), NormalizeOptions(cutout="auto"), rules=settings())
     picture = asset.cutout()
     how = asset.isolation + "".join(f" {w}" for w in asset.warnings if str(w) in ("no_subject", "scene_photo"))
     board = Image.new("RGBA", picture.size, (255, 255, 255, 255))

@@ -23,7 +23,7 @@ from PIL import Image, ImageOps
 
 from artpipe.imaging.segment import Segmenter, load_segmenter, saliency
 from artpipe.imaging.textfind import TextBox, find_text, read_text
-from artpipe.imaging.textkind import classify, flattened
+from artpipe.imaging.textkind import classify, finder_rules, flattened
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "photos"
 FOLDERS = ("real", "real-more")
@@ -43,12 +43,14 @@ def photos() -> list[Path]:
 def measure(im: Image.Image, side: int, repeat: int,
             segmenter: Segmenter) -> tuple[tuple[TextBox, ...], list[tuple[str, float]], dict[str, float]]:
     """The boxes of ``im``, the words read in each, and the seconds each stage takes (best of ``repeat``)."""
-    found = find_text(im, side=side)  # also warms both sessions up for this size
-    reads = [read_text(im, f.box, angle=f.angle) for f in found]
+    rules = finder_rules()
+    found = find_text(im, side=side, rules=rules)  # also warms both sessions up for this size
+    reads = [read_text(im, f.box, angle=f.angle, rules=rules) for f in found]
     times = {
-        "det": best(lambda: find_text(im, side=side), repeat),
-        "rec": best(lambda: [read_text(im, f.box, angle=f.angle) for f in found], repeat),
-        "judge": best(lambda: [classify(im, f.box, w, c) for f, (w, c) in zip(found, reads, strict=True)], repeat),
+        "det": best(lambda: find_text(im, side=side, rules=rules), repeat),
+        "rec": best(lambda: [read_text(im, f.box, angle=f.angle, rules=rules) for f in found], repeat),
+        "judge": best(lambda: [classify(im, f.box, w, c, rules=rules) for f, (w, c) in zip(found, reads, strict=True)],
+                      repeat),
         "u2net": best(lambda: saliency(im, segmenter), repeat),
     }
     return found, reads, times
@@ -78,7 +80,7 @@ def main() -> None:
         print(f"{path.parent.name + '/' + path.name:44.44} {size:>10} {len(found):5d} {row}")
         if args.words:
             for f, (words, confidence) in zip(found, reads, strict=True):
-                kind, overlay = classify(im, f.box, words, confidence)
+                kind, overlay = classify(im, f.box, words, confidence, rules=finder_rules())
                 look = " overlay" if overlay else ""
                 print(f"      {f.box} score {f.score:.2f} {words!r} ({confidence:.2f}) {kind.name.lower()}{look}")
     n = len(paths)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image, ImageChops, ImageDraw
 
+from artpipe.defaults import settings
 from artpipe.imaging.analyze import (
     as_rgb,
     border_color,
@@ -83,7 +84,7 @@ def test_ink_marks_what_differs_from_the_backdrop_in_any_channel() -> None:
 
 
 def test_the_subject_of_a_plain_backdrop_photo_is_the_product_and_the_backdrop_its_colour() -> None:
-    box, backdrop = find_subject(product_on(GREY))
+    box, backdrop = find_subject(product_on(GREY), rules=settings().analyze)
     assert backdrop == GREY
     left, top, right, bottom = box
     assert 96 <= left <= 100
@@ -96,9 +97,10 @@ def test_a_cut_out_is_boxed_by_its_alpha_exactly_and_a_busy_scene_is_the_whole_f
     cut = Image.new("RGBA", (400, 300), (0, 0, 0, 0))
     cut.paste((1, 2, 3, 255), (17, 23, 211, 101))
     cut.putpixel((300, 200), (9, 9, 9, 8))  # alpha 8: transparent by the threshold
-    assert find_subject(cut) == ((17, 23, 211, 101), None)
-    assert find_subject(grain((200, 100), 50).convert("RGB")) == ((0, 0, 200, 100), None)
-    assert find_subject(Image.new("RGB", (50, 40), GREY)) == ((0, 0, 50, 40), GREY)  # nothing stands out
+    assert find_subject(cut, rules=settings().analyze) == ((17, 23, 211, 101), None)
+    assert find_subject(grain((200, 100), 50).convert("RGB"), rules=settings().analyze) == ((0, 0, 200, 100), None)
+    # nothing stands out
+    assert find_subject(Image.new("RGB", (50, 40), GREY), rules=settings().analyze) == ((0, 0, 50, 40), GREY)
 
 
 def test_the_visible_box_is_what_shows_on_white() -> None:

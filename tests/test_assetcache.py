@@ -8,6 +8,7 @@ from pathlib import Path
 from PIL import Image, ImageChops
 from test_isolate import asset, mug_on_teal
 
+from artpipe.defaults import settings
 from artpipe.imaging.normalize import normalize
 from artpipe.imaging.open import open_image
 from artpipe.reasons import tokens
@@ -46,7 +47,7 @@ def test_a_plain_photo_reads_back_with_what_normalizing_learned(tmp_path: Path) 
     im = Image.new("RGB", (120, 80), (236, 234, 230))
     im.paste((40, 90, 170), (30, 20, 90, 60))
     im.save(photo)
-    kept = normalize(open_image(photo))
+    kept = normalize(open_image(photo), rules=settings())
     save_cached(tmp_path / "cache", "k", kept)
     back = load_cached(tmp_path / "cache", "k", "shown-as.png")
     assert back is not None
@@ -69,7 +70,7 @@ def test_a_missing_or_damaged_entry_is_none(tmp_path: Path) -> None:
 
 def test_a_cache_that_cannot_be_written_costs_nothing_but_speed(tmp_path: Path) -> None:
     (tmp_path / "cache").write_text("a file where the folder should be", encoding="utf-8")
-    save_cached(tmp_path / "cache", "k", normalize(open_image(_photo(tmp_path))))  # no error
+    save_cached(tmp_path / "cache", "k", normalize(open_image(_photo(tmp_path)), rules=settings()))  # no error
     assert load_cached(tmp_path / "cache", "k", "x") is None
 
 

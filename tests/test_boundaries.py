@@ -115,6 +115,53 @@ def test_imaging_depends_on_nothing_above_it() -> None:
         assert not above, f"imaging/{path.name} imports {above}"
 
 
+# Pure code is given the settings it uses (a typed section of artpipe/defaults.py, or the whole Settings a scene
+# or a Work carries): its output depends on its arguments only, and a test passes other rules without patching.
+SETTINGS_GIVEN = ("imaging", "layers", "text", "psdimport")
+SETTINGS_READERS = {  # the modules of those folders that read the bundled settings themselves, and why
+    "imaging/open.py": "safe open decodes a file: the pixel and byte limits guard the decoder (I/O)",
+    "imaging/decoding.py": "decodes a file (I/O); the analysis settings default to the bundled ones for callers "
+                           "that name none",
+    "imaging/segment.py": "loads a segmentation model file and checks its input against the limits (I/O)",
+    "layers/template.py": "reads a template file and hands the text defaults to the layer parsers (a loader)",
+    "psdimport/read.py": "opens a PSD file; its limits default to the bundled ones for callers that name none (I/O)",
+    "psdimport/build.py": "the import's driver: reads the settings once and hands them to every step",
+}
+
+
+def settings_reads(tree: ast.AST) -> list[int]:
+    """The lines that reach the bundled settings: ``settings``, ``setting`` or ``defaults`` imported from
+    artpipe.defaults (the typed sections, ``TextSettings`` and the like, are only types)."""
+    readers = {"settings", "setting", "defaults"}
+    named = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module ==
+             "artpipe.defaults" for a in n.names if a.name in readers}
+    modules = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+               if a.name == "artpipe.defaults"}
+    return sorted({n.lineno for n in ast.walk(tree) if (isinstance(n, ast.Name) and n.id in named) or (
+        isinstance(n, ast.Attribute) and n.attr in readers and ast.unparse(n.value) in modules)})
+
+
+def test_pure_code_is_given_its_settings() -> None:
+    readers = {}
+    for folder in SETTINGS_GIVEN:
+        for path in sorted((PKG / folder).rglob("*.py")):
+            rel = path.relative_to(PKG).as_posix()
+            lines = settings_reads(ast.parse(path.read_text(encoding="utf-8")))
+            if lines:
+                readers[rel] = lines
+    unexplained = {rel: lines for rel, lines in readers.items() if rel not in SETTINGS_READERS}
+    assert not unexplained, f"pure modules read the settings instead of being given them: {unexplained}"
+    assert set(SETTINGS_READERS) <= set(readers), f"no longer reads them: {set(SETTINGS_READERS) - set(readers)}"
+
+
+def test_the_settings_check_finds_every_way_in() -> None:
+    found = settings_reads(ast.parse("from artpipe.defaults import settings as s, TextSettings\n"
+                                     "import artpipe.defaults as d\n"
+                                     "def f(t: TextSettings) -> float:\n"
+                                     "    return s().text.baseline + d.setting('text', 'baseline') + t.baseline\n"))
+    assert found == [4]
+
+
 @pytest.mark.parametrize("rel", ["cli/commands.py", "cli/inbox.py", "cli/presets.py", "cli/fonts.py", "cli/studio.py"])
 def test_the_command_line_calls_the_api_only(rel: str) -> None:
     """The commands are a thin layer: everything they do goes through artpipe.api (their option helpers aside)."""

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from PIL import Image, ImageDraw
 
+from artpipe.defaults import settings
 from artpipe.imaging.checks import CheckResult, Rule, check_bytes, num
 from artpipe.imaging.color import srgb_icc_bytes
 
@@ -40,7 +41,7 @@ def product_on_white(size: tuple[int, int] = (400, 400), box: tuple[int, int, in
 
 
 def verdicts(data: bytes, *kinds: tuple[str, dict[str, Any]]) -> list[tuple[str, bool, str, str]]:
-    return [(r.rule, r.ok, r.measured, r.limit) for r in check_bytes(data, rules(*kinds))]
+    return [(r.rule, r.ok, r.measured, r.limit) for r in check_bytes(data, rules(*kinds), rules=settings().analyze)]
 
 
 def test_size_and_pixel_rules_say_what_was_measured_against_what() -> None:
@@ -62,7 +63,7 @@ def test_file_rules_read_the_format_profile_and_byte_count() -> None:
     im = product_on_white()
     tagged, untagged = png(im, icc_profile=srgb_icc_bytes()), png(im)
     [fmt, srgb, size] = check_bytes(tagged, rules(("formats", {"allowed": ["JPEG"]}), ("srgb", {}),
-                                                  ("bytes", {"max": 10})))
+                                                  ("bytes", {"max": 10})), rules=settings().analyze)
     assert (fmt.ok, fmt.measured, fmt.limit) == (False, "PNG", "JPEG")
     assert srgb.ok
     assert "sRGB" in srgb.measured
@@ -70,7 +71,7 @@ def test_file_rules_read_the_format_profile_and_byte_count() -> None:
     assert verdicts(untagged, ("srgb", {})) == [("srgb", True, "untagged (read as sRGB)", "sRGB")]
     from PIL import ImageCms
     lab = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()
-    [other] = check_bytes(png(im, icc_profile=lab), rules(("srgb", {})))
+    [other] = check_bytes(png(im, icc_profile=lab), rules(("srgb", {})), rules=settings().analyze)
     assert not other.ok
 
 
@@ -117,9 +118,10 @@ def test_a_blank_or_framed_image_fails_every_product_rule_saying_why() -> None:
 
 def test_render_time_rules_are_left_to_the_render_and_an_unknown_rule_is_a_bug() -> None:
     data = png(product_on_white())
-    assert check_bytes(data, rules(("no_overlays", {}), ("low_resolution", {}), ("no_text", {}))) == []
+    assert check_bytes(data, rules(("no_overlays", {}), ("low_resolution", {}), ("no_text", {})),
+                       rules=settings().analyze) == []
     with pytest.raises(ValueError, match="unknown rule sparkle"):
-        check_bytes(data, rules(("sparkle", {})))
+        check_bytes(data, rules(("sparkle", {})), rules=settings().analyze)
 
 
 @pytest.mark.parametrize(("data", "says"), [
@@ -128,7 +130,7 @@ def test_render_time_rules_are_left_to_the_render_and_an_unknown_rule_is_a_bug()
     (png(product_on_white())[:300], "cannot be read: the image data is damaged"),
 ])
 def test_bytes_that_are_no_image_fail_one_decode_check(data: bytes, says: str) -> None:
-    [result] = check_bytes(data, rules(("size", {"width": 1, "height": 1})))
+    [result] = check_bytes(data, rules(("size", {"width": 1, "height": 1})), rules=settings().analyze)
     assert (result.rule, result.ok, result.limit) == ("decode", False, "a readable image")
     assert result.measured.startswith(says)
 

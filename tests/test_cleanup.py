@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PIL import Image, ImageDraw, ImageFilter
 
+from artpipe.defaults import settings
 from artpipe.imaging.backdrop import whiten
 from artpipe.imaging.cleanup import clean_mask
 from artpipe.imaging.isolate import isolate
@@ -28,7 +29,7 @@ def test_backdrop_seen_through_a_loop_is_removed() -> None:
     photo = _noisy(photo)
     filled = Image.new("L", photo.size, 0)
     ImageDraw.Draw(filled).ellipse((100, 100, 300, 300), fill=255)
-    cleaned = clean_mask(photo, filled)
+    cleaned = clean_mask(photo, filled, rules=settings().cleanup)
     assert cleaned.mask.getpixel((200, 200)) == 0  # the blue inside the loop is gone
     assert cleaned.mask.getpixel((125, 200)) == 255  # the ring itself stays
     assert cleaned.removed > 0.2
@@ -43,7 +44,7 @@ def test_a_leg_the_model_dropped_is_put_back() -> None:
     photo = _noisy(photo)
     seat = Image.new("L", photo.size, 0)
     ImageDraw.Draw(seat).rectangle((120, 100, 280, 140), fill=255)
-    cleaned = clean_mask(photo, seat)
+    cleaned = clean_mask(photo, seat, rules=settings().cleanup)
     assert cleaned.mask.getpixel((264, 250)) == 255  # the leg is back
     assert cleaned.mask.getpixel((200, 250)) == 0  # the backdrop beside it is not
     assert cleaned.recovered > 0
@@ -55,7 +56,7 @@ def test_a_white_product_on_white_is_left_to_the_model() -> None:
     ImageDraw.Draw(photo).rounded_rectangle((100, 100, 300, 300), 20, fill=(246, 246, 246), outline=(200, 200, 200))
     body = Image.new("L", photo.size, 0)
     ImageDraw.Draw(body).rounded_rectangle((100, 100, 300, 300), 20, fill=255)
-    cleaned = clean_mask(_noisy(photo), body)
+    cleaned = clean_mask(_noisy(photo), body, rules=settings().cleanup)
     assert cleaned.white_on_white
     assert cleaned.mask.getpixel((200, 200)) == 255
 
@@ -71,7 +72,8 @@ def test_the_floor_shadow_is_whitened_not_kept() -> None:
     ImageDraw.Draw(photo).rounded_rectangle((180, 200, 330, 380), 12, fill=(40, 40, 44))
     photo = _noisy(photo)
     found = isolate(photo, (228, 228, 226), "auto", light_min=200, tolerance=28,
-                    model=lambda im: (_ for _ in ()).throw(AssertionError("the colour path needs no model")))
+                    model=lambda im: (_ for _ in ()).throw(AssertionError("the colour path needs no model")),
+                    rules=settings())
     assert found.how == "color"
     assert found.clear is not None
     white = whiten(photo, (228, 228, 226), 28, found.clear)
@@ -99,7 +101,8 @@ def test_a_narrow_steep_shadow_beside_a_product_is_whitened() -> None:
     # the case's edge, the ramp and the edge looked like texture and the shadow was kept as a grey crescent.
     photo = _watch_with_its_shadow()
     found = isolate(photo, (234, 233, 234), "auto", light_min=200, tolerance=28,
-                    model=lambda im: (_ for _ in ()).throw(AssertionError("the colour path needs no model")))
+                    model=lambda im: (_ for _ in ()).throw(AssertionError("the colour path needs no model")),
+                    rules=settings())
     assert found.how == "color"
     assert found.clear is not None
     white = whiten(photo, (234, 233, 234), 28, found.clear)
@@ -122,7 +125,7 @@ def test_print_inside_a_letter_is_not_taken_for_a_crumb() -> None:
     photo = _noisy(photo)
     body = Image.new("L", photo.size, 0)
     ImageDraw.Draw(body).rectangle((100, 50, 300, 350), fill=255)
-    cleaned = clean_mask(photo, body, recover=False, edges=False)
+    cleaned = clean_mask(photo, body, recover=False, edges=False, rules=settings().cleanup)
     assert cleaned.mask.getpixel((175, 150)) == 0  # the letter's white went with the backdrop
     assert cleaned.mask.getpixel((200, 150)) == 255  # its counter is still the bag
     assert cleaned.mask.getpixel((130, 300)) == 255
@@ -164,7 +167,8 @@ def test_a_contact_shadow_under_a_base_is_whitened() -> None:
     # the cut-out passed unchallenged.
     photo, lowest = _mug_on_its_contact_shadow()
     found = isolate(photo, (255, 255, 255), "auto", light_min=200, tolerance=28,
-                    model=lambda im: (_ for _ in ()).throw(AssertionError("the colour path needs no model")))
+                    model=lambda im: (_ for _ in ()).throw(AssertionError("the colour path needs no model")),
+                    rules=settings())
     assert found.how == "color"
     white = whiten(photo, (255, 255, 255), 28, found.clear)
     grey = [(x, y) for x in range(290, 510) for y in range(lowest[x] + 4, lowest[x] + 34)
@@ -187,17 +191,18 @@ def test_a_merchant_cutout_loses_the_halo_of_its_old_backdrop() -> None:
     d.ellipse((100, 200, 500, 560), fill=(190, 40, 40, 255))
     d.ellipse((140, 240, 460, 520), outline=(120, 20, 20, 255), width=6)
     rgb, alpha = np.asarray(im.convert("RGB")), np.asarray(im.getchannel("A"))
-    colour = old_backdrop(rgb, alpha)
+    colour = old_backdrop(rgb, alpha, rules=settings().cleanup)
     assert colour is not None
     assert max(abs(a - b) for a, b in zip(colour, BLUE, strict=True)) <= 2
-    peeled = peel_halo(rgb, alpha, colour)
+    peeled = peel_halo(rgb, alpha, colour, rules=settings().cleanup)
     assert peeled[380, 98] == 0  # the ring is gone
     assert peeled[380, 300] == 255  # the product stays
     assert peeled[380, 143] == 255  # and its own dark rim
     # A clean cut-out's outline is the product's own colour: nothing to peel.
     clean = Image.new("RGBA", (600, 600), (0, 0, 0, 0))
     ImageDraw.Draw(clean).ellipse((100, 200, 500, 560), fill=(190, 40, 40, 255))
-    assert old_backdrop(np.asarray(clean.convert("RGB")), np.asarray(clean.getchannel("A"))) is None
+    assert old_backdrop(np.asarray(clean.convert("RGB")), np.asarray(clean.getchannel("A")),
+                        rules=settings().cleanup) is None
 
 
 def _tote_with_zip_pull() -> tuple[Image.Image, Image.Image]:
@@ -224,7 +229,7 @@ def _tote_with_zip_pull() -> tuple[Image.Image, Image.Image]:
 def test_a_small_silver_part_beside_the_outline_is_not_taken_for_a_blend() -> None:
     # The real tote's zip pull was mostly erased: weighed by colour alone, its grey rims were blend pixels.
     photo, mask = _tote_with_zip_pull()
-    cleaned = clean_mask(photo, mask)
+    cleaned = clean_mask(photo, mask, rules=settings().cleanup)
     rims = [cleaned.mask.getpixel((x, y)) for x in range(150, 186) for y in range(197, 200)
             if mask.getpixel((x, y)) == 255]
     kept = sum(value >= 128 for value in rims) / len(rims)
@@ -247,12 +252,12 @@ def test_edge_weighing_on_the_products_box_gives_what_the_whole_frame_does() -> 
     photo = Image.blend(photo, Image.effect_noise(photo.size, 60).convert("RGB"), 0.15)  # a grainy cloth
     mask = Image.new("L", photo.size, 0)
     ImageDraw.Draw(mask).rounded_rectangle((198, 114, 332, 302), radius=20, fill=255)  # a hard edge: no faint rim
-    rgb, m = cleanup.analysis_arrays(photo, mask)
+    rgb, m = cleanup.analysis_arrays(photo, mask, side=settings().cleanup.side)
     solid = m >= 0.5
-    model = cleanup.model_backdrop(rgb, solid)
+    model = cleanup.model_backdrop(rgb, solid, rules=settings().cleanup)
     assert model is not None
-    frame = cleanup._frame(rgb, model)
+    frame = cleanup._frame(rgb, model, rules=settings().cleanup)
     boxed = cleanup._edge_alpha(frame, m, solid)
-    whole = cleanup._edge_factor(frame.f, frame.back, frame.hue, m, solid)
+    whole = cleanup._edge_factor(frame.f, frame.back, frame.hue, m, solid, rules=settings().cleanup)
     assert (whole < 1).sum() > 100  # the edge was weighed
     assert np.array_equal(boxed, whole)

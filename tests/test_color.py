@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from artpipe.defaults import settings
 from artpipe.imaging.color import profile_name, srgb_icc_bytes, srgb_profile, to_srgb_image
 from artpipe.imaging.profiles import cmyk_fallback
 from artpipe.reasons import Note, WarningKind
@@ -35,7 +36,7 @@ def test_profile_name_says_none_invalid_or_the_description() -> None:
 def test_an_srgb_or_untagged_rgb_picture_comes_back_untouched() -> None:
     im = Image.new("RGB", (4, 4), (10, 200, 30))
     for icc in (None, srgb_icc_bytes()):
-        out, step, notes = to_srgb_image(im, icc, cmyk_fallback=cmyk_fallback())
+        out, step, notes = to_srgb_image(im, icc, cmyk_fallback=cmyk_fallback(settings().color.cmyk_fallback))
         assert out is im
         assert step is None
         assert notes == ()
@@ -44,7 +45,7 @@ def test_an_srgb_or_untagged_rgb_picture_comes_back_untouched() -> None:
 def test_a_wide_gamut_picture_is_converted_and_keeps_its_alpha() -> None:
     im = Image.new("RGBA", (2, 1), (60, 160, 60, 77))
     im.putpixel((1, 0), (128, 128, 128, 255))
-    out, step, notes = to_srgb_image(im, ADOBE, cmyk_fallback=cmyk_fallback())
+    out, step, notes = to_srgb_image(im, ADOBE, cmyk_fallback=cmyk_fallback(settings().color.cmyk_fallback))
     assert step == "to_srgb:icc:RGBA"
     assert notes == (Note(WarningKind.PROFILE_CONVERTED),)
     assert out.mode == "RGBA"
@@ -58,7 +59,7 @@ def test_a_wide_gamut_picture_is_converted_and_keeps_its_alpha() -> None:
 
 def test_untagged_cmyk_goes_through_the_fallback_profile_not_the_naive_formula() -> None:
     cmyk = Image.new("CMYK", (2, 2), (0, 255, 255, 0))  # full magenta and yellow: a press red
-    out, step, notes = to_srgb_image(cmyk, None, cmyk_fallback=cmyk_fallback())
+    out, step, notes = to_srgb_image(cmyk, None, cmyk_fallback=cmyk_fallback(settings().color.cmyk_fallback))
     assert step == "to_srgb:cmyk_fallback"
     assert notes == (Note(WarningKind.CMYK_CONVERTED),)
     assert out.mode == "RGB"
@@ -72,11 +73,12 @@ def test_untagged_cmyk_goes_through_the_fallback_profile_not_the_naive_formula()
 
 def test_a_garbage_profile_is_ignored_with_a_warning_and_an_rgb_profile_on_cmyk_falls_back() -> None:
     im = Image.new("RGB", (2, 2), (1, 2, 3))
-    out, step, notes = to_srgb_image(im, b"junk", cmyk_fallback=cmyk_fallback())
+    out, step, notes = to_srgb_image(im, b"junk", cmyk_fallback=cmyk_fallback(settings().color.cmyk_fallback))
     assert (out.getpixel((0, 0)), step, notes) == ((1, 2, 3), "to_srgb:profile_ignored",
                                                    (Note(WarningKind.PROFILE_INVALID),))
     cmyk = Image.new("CMYK", (2, 2), (0, 0, 0, 0))
-    out, step, notes = to_srgb_image(cmyk, ADOBE, cmyk_fallback=cmyk_fallback())  # RGB profile, CMYK pixels
+    # RGB profile, CMYK pixels
+    out, step, notes = to_srgb_image(cmyk, ADOBE, cmyk_fallback=cmyk_fallback(settings().color.cmyk_fallback))
     assert step == "to_srgb:cmyk_fallback"
     assert notes == (Note(WarningKind.PROFILE_INVALID), Note(WarningKind.CMYK_CONVERTED))
     assert out.mode == "RGB"

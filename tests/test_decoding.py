@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
+from artpipe.defaults import settings
 from artpipe.imaging import decoding
 from artpipe.imaging.geometry import Fitted
 from artpipe.imaging.open import open_image
@@ -148,7 +149,7 @@ def test_a_large_photo_meets_the_model_before_its_full_size_decode(tmp_path: Pat
     assert asset.mask is not None
     assert asset.mask.size == (1024, 768)
     # the subject box is in the full photo's pixels, as isolating the full-size photo gives it
-    whole = normalize(open_image(tmp_path / "teal.jpg"), NormalizeOptions(cutout="auto"))
+    whole = normalize(open_image(tmp_path / "teal.jpg"), NormalizeOptions(cutout="auto"), rules=settings())
     assert all(abs(a - b) <= 6 for a, b in zip(asset.subject, whole.subject, strict=True))
     assert all(abs(a - b) <= 12 for a, b in zip(asset.subject, box, strict=True))
     assert asset.review is not None

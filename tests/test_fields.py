@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from artpipe.defaults import settings
 from artpipe.fonts import __file__ as fonts_init
 from artpipe.layers.base import Scene
 from artpipe.layers.image import ImageLayer
@@ -42,10 +43,10 @@ def test_an_image_layer_knows_its_field_from_the_moment_it_is_made() -> None:
 
 def test_a_font_field_is_read_with_or_without_braces() -> None:
     template = load_template(Path(__file__).resolve().parent.parent / "templates" / "product-main" / "template.yaml")
-    scene = Scene(template, Size("s", 100, 100), {"brand_font": FONT}, {})
+    scene = Scene(template, Size("s", 100, 100), {"brand_font": FONT}, {}, settings=settings())
     for family in ("$brand_font", "${brand_font}"):
         style = TextStyle(font=FontSpec(family=(family, "sans")))
         assert font_chain(style, scene, "t.yaml:1:1") == (FONT, "sans")
         assert resolved_style(style, scene, "t.yaml:1:1").font.family == (FONT, "sans")
-    empty = Scene(template, Size("s", 100, 100), {"brand_font": ""}, {})
+    empty = Scene(template, Size("s", 100, 100), {"brand_font": ""}, {}, settings=settings())
     assert font_chain(TextStyle(font=FontSpec(family=("${brand_font}", "sans"))), empty, "t") == ("sans",)

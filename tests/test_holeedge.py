@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
+from artpipe.defaults import settings
 from artpipe.imaging.cleanup import clean_mask
 from artpipe.imaging.matting import cut_out_at
 
@@ -34,7 +35,7 @@ def _handle_with_a_gap() -> tuple[Image.Image, Image.Image]:
 
 def test_a_thin_gap_between_strands_is_cut_along_the_photos_edges() -> None:
     photo, mask = _handle_with_a_gap()
-    cleaned = np.asarray(clean_mask(photo, mask).mask)
+    cleaned = np.asarray(clean_mask(photo, mask, rules=settings().cleanup).mask)
     rows = slice(280, 430)
     assert (cleaned[rows, GAP[0]:GAP[1] + 1] == 0).all()  # the gap is backdrop: clear
     # The strands beside it stay whole (the rim scaled up from 512 px made them 56/255 and 87/255 opaque).
@@ -44,7 +45,7 @@ def test_a_thin_gap_between_strands_is_cut_along_the_photos_edges() -> None:
 
 def test_the_gap_drawn_on_white_has_no_grey_frame() -> None:
     photo, mask = _handle_with_a_gap()
-    cleaned = clean_mask(photo, mask).mask
+    cleaned = clean_mask(photo, mask, rules=settings().cleanup).mask
     drawn = cut_out_at(photo, cleaned, (0, 0, *photo.size), (1600, 1600))  # drawn at twice the size
     white = Image.new("RGB", drawn.size, (255, 255, 255))
     white.paste(drawn, (0, 0), drawn.getchannel("A"))
@@ -85,7 +86,7 @@ def test_the_colour_paths_clearing_follows_the_photo_not_the_small_grid(tmp_path
 
     path = tmp_path / "brim.png"
     _brim_on_white().save(path)
-    asset = normalize(open_image(path), NormalizeOptions(cutout="auto"))
+    asset = normalize(open_image(path), NormalizeOptions(cutout="auto"), rules=settings())
     assert asset.isolation == "color"
     assert asset.clear is not None
     grey = np.asarray(asset.image.convert("L")).astype(int)

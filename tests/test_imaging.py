@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms
 
+from artpipe.defaults import settings
 from artpipe.imaging.color import srgb_icc_bytes
 from artpipe.imaging.encode import flatten
 from artpipe.imaging.normalize import (
@@ -47,12 +48,12 @@ def close(a: tuple[int, ...], b: tuple[int, ...], tol: int = 40) -> bool:
 
 def test_pipeline_order_is_pinned() -> None:
     assert NORMALIZE == (orient, to_8bit, unpalette, to_srgb, to_rgb, analyze, assess)
-    full = steps_for(NormalizeOptions(trim=True, max_size=100, white_backdrop=True))
+    full = steps_for(NormalizeOptions(trim=True, max_size=100, white_backdrop=True), rules=settings().normalize)
     names = [getattr(s, "func", s).__name__ for s in full]
     assert names == ["orient", "to_8bit", "unpalette", "to_srgb", "to_rgb", "analyze", "assess", "whiten_backdrop",
                      "trim", "limit_size"]
-    assert steps_for(NormalizeOptions()) == NORMALIZE
-    assert {trim, limit_size, whiten_backdrop}.isdisjoint(steps_for(NormalizeOptions()))
+    assert steps_for(NormalizeOptions(), rules=settings().normalize) == NORMALIZE
+    assert {trim, limit_size, whiten_backdrop}.isdisjoint(steps_for(NormalizeOptions(), rules=settings().normalize))
 
 
 @pytest.mark.parametrize("orientation", range(1, 9))
@@ -64,7 +65,7 @@ def test_exif_orientation_makes_the_picture_upright(tmp_path: Path, orientation:
     exif[0x0112] = orientation
     path = tmp_path / f"o{orientation}.jpg"
     stored.save(path, quality=95, exif=exif.tobytes())
-    asset = normalize(open_image(path))
+    asset = normalize(open_image(path), rules=settings())
     assert asset.image.size == (80, 40)
     for name, (x, y) in {"tl": (10, 10), "tr": (70, 10), "bl": (10, 30), "br": (70, 30)}.items():
         assert close(asset.image.getpixel((x, y)), QUADS[name]), (orientation, name)
@@ -76,7 +77,7 @@ def test_invalid_orientation_is_upright_with_a_warning(tmp_path: Path) -> None:
     exif[0x0112] = 42
     path = tmp_path / "bad.jpg"
     quadrants().save(path, exif=exif.tobytes())
-    asset = normalize(open_image(path))
+    asset = normalize(open_image(path), rules=settings())
     assert "exif_invalid" in tokens(asset.warnings)
     assert close(asset.image.getpixel((10, 10)), QUADS["tl"])
 
@@ -84,7 +85,7 @@ def test_invalid_orientation_is_upright_with_a_warning(tmp_path: Path) -> None:
 def test_cmyk_becomes_rgb_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "c.jpg"
     Image.new("CMYK", (20, 20), (255, 0, 0, 0)).save(path)  # pure cyan ink
-    asset = normalize(open_image(path))
+    asset = normalize(open_image(path), rules=settings())
     assert asset.image.mode == "RGB"
     assert "cmyk_converted" in tokens(asset.warnings)
     assert "to_srgb:cmyk_fallback" in asset.steps
@@ -99,7 +100,7 @@ def test_palette_transparency_never_leaks_its_colour(tmp_path: Path) -> None:
     im.paste(1, (5, 5, 15, 15))
     path = tmp_path / "p.png"
     im.save(path, transparency=0)
-    asset = normalize(open_image(path))
+    asset = normalize(open_image(path), rules=settings())
     assert asset.image.mode == "RGBA"
     assert asset.image.getpixel((0, 0))[3] == 0
     assert asset.image.getpixel((10, 10)) == (10, 20, 30, 255)
@@ -114,7 +115,7 @@ def test_16_bit_grey_is_scaled_not_clamped(tmp_path: Path) -> None:
         im.putpixel((x, 0), v)
     path = tmp_path / "g16.png"
     im.save(path)
-    asset = normalize(open_image(path))
+    asset = normalize(open_image(path), rules=settings())
     assert [asset.image.getpixel((x, 0)) for x in range(4)] == [(0, 0, 0), (64, 64, 64), (128, 128, 128),
                                                                 (255, 255, 255)]
 
@@ -128,13 +129,13 @@ def test_modes_standardize(tmp_path: Path, mode: str, expected_mode: str) -> Non
     if mode == "RGBA":
         im = Image.new("RGBA", (8, 8), (1, 2, 3, 255))  # fully opaque alpha is dropped
     im.save(path)
-    assert normalize(open_image(path)).image.mode == expected_mode
+    assert normalize(open_image(path), rules=settings()).image.mode == expected_mode
 
 
 def test_srgb_tagged_image_is_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "s.jpg"
     quadrants().save(path, icc_profile=srgb_icc_bytes())
-    asset = normalize(open_image(path))
+    asset = normalize(open_image(path), rules=settings())
     assert not any(s.startswith("to_srgb") for s in asset.steps)
 
 
@@ -149,7 +150,7 @@ def test_wide_gamut_profile_is_converted_to_srgb(tmp_path: Path) -> None:
     im.putpixel((2, 0), (255, 255, 255))
     path = tmp_path / "adobe.png"
     im.save(path, icc_profile=icc)
-    asset = normalize(open_image(path))
+    asset = normalize(open_image(path), rules=settings())
     assert "profile_converted" in tokens(asset.warnings)
     grey, green, white = (asset.image.getpixel((x, 0)) for x in range(3))
     assert max(grey) - min(grey) <= 2  # stays neutral
@@ -161,7 +162,7 @@ def test_wide_gamut_profile_is_converted_to_srgb(tmp_path: Path) -> None:
 def test_garbage_profile_is_ignored_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "junk.png"
     quadrants().save(path, icc_profile=b"not a profile at all")
-    asset = normalize(open_image(path))
+    asset = normalize(open_image(path), rules=settings())
     assert "profile_invalid" in tokens(asset.warnings)
     assert close(asset.image.getpixel((10, 10)), QUADS["tl"], tol=0)
 
@@ -170,12 +171,12 @@ def test_unusable_profile_does_not_crash(tmp_path: Path) -> None:
     lab = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()
     path = tmp_path / "lab.png"
     quadrants().save(path, icc_profile=lab)
-    assert normalize(open_image(path)).image.mode == "RGB"
+    assert normalize(open_image(path), rules=settings()).image.mode == "RGB"
 
 
 def test_inputs_are_never_modified(tmp_path: Path) -> None:
     path = tmp_path / "q.jpg"
     quadrants().save(path)
     before = path.read_bytes()
-    normalize(open_image(path))
+    normalize(open_image(path), rules=settings())
     assert path.read_bytes() == before

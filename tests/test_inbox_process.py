@@ -70,10 +70,57 @@ def test_a_rendered_file_is_settled_from_its_typed_result(tmp_path: Path, monkey
     assert settled.fate is Fate.RENDERED
     assert str(settled).startswith("rendered: mug.jpg: 2 outputs in 12 ms, done ")
     assert (root / "archive" / "mug.jpg").is_file()
-    recorded, message = ledger.db.execute("SELECT outputs, message FROM inputs WHERE state='done'").fetchone()
-    assert json.loads(recorded) == [display(o.path) for o in outputs]
+    recorded, moved, message = ledger.db.execute(
+        "SELECT outputs, moved_to, message FROM inputs WHERE state='done'").fetchone()
+    # Stored as data, relative to the workspace, whatever folder the watcher works in.
+    assert json.loads(recorded) == ["outbox/acme: spring sale/mug 1/a b.jpg", "outbox/acme: spring sale/mug 1/c: d.jpg"]
+    assert moved == "archive/mug.jpg"
     assert message == "dark:mean_31<40, text_truncated:headline@m"
+    (entry,) = ledger.entries()
+    assert [root / p for p in entry.outputs] == [o.path for o in outputs]
+    assert entry.moved_to == PurePosixPath("archive/mug.jpg")
     ledger.close()
+
+
+@pytest.mark.parametrize(("files", "reason", "message"), [
+    ({"acme/merchant.yaml": "product: x.jpg\n"}, Reason.CONFIG,
+     "merchant.yaml:1:10: product: the product is the dropped photo, not a field (remove 'product' from this file)"),
+    ({}, Reason.ROUTE, "no route in artpipe.yaml matches elsewhere/mug.jpg"),
+])
+def test_an_inbox_reason_is_a_reason_member_and_its_words_are_the_same(
+        tmp_path: Path, files: dict[str, str], reason: Reason, message: str) -> None:
+    from artpipe.inbox.process import Processor
+    root = workspace(tmp_path)
+    if reason is Reason.ROUTE:  # only acme's folder is routed
+        config = root / "artpipe.yaml"
+        config.write_text(config.read_text(encoding="utf-8").replace('match: "**"', 'match: "acme/**"'),
+                          encoding="utf-8")
+    folder = "acme" if reason is Reason.CONFIG else "elsewhere"
+    (root / "inbox" / folder).mkdir(parents=True)
+    (root / "inbox" / folder / "mug.jpg").write_bytes(jpeg_bytes(photo()))
+    for rel, text in files.items():
+        (root / "inbox" / rel).write_text(text, encoding="utf-8")
+    ws = load_workspace(root)
+    ledger = Ledger(ws.state / "ledger.db")
+    processor = Processor(ws, ledger)
+    item = processor.prepare(ws.inbox / folder / "mug.jpg", time.time())
+    assert item.error is None or item.error[0] is reason  # typed until the edge
+    settled = processor.settle(item, None)
+    assert settled.fate is Fate.FAILED
+    error_file = root / "failed" / folder / "mug.jpg.error.json"
+    raw = error_file.read_text(encoding="utf-8")
+    error = json.loads(raw)
+    assert list(error) == ["input", "reason", "message", "what_to_do", "time"]
+    assert f'"reason": "{reason.value}"' in raw  # the file's spelling, a contract
+    assert error["input"] == f"{folder}/mug.jpg"
+    assert error["message"].endswith(message)
+    assert str(settled).startswith(f"failed: {folder}/mug.jpg: {reason.value}: ")
+    assert ledger.db.execute("SELECT reason FROM inputs").fetchone() == (reason.value,)
+    assert [e.reason for e in ledger.failed()] == [reason]
+    ledger.close()
+    from artpipe.inbox.status import inbox_status
+    failed = json.loads(json.dumps(inbox_status(ws).as_dict()))["failed"]  # what ``artpipe status --json`` prints
+    assert [(f["file"], f["reason"]) for f in failed] == [(f"{folder}/mug.jpg", reason.value)]
 
 
 def test_a_file_that_cannot_be_moved_is_retried_and_reported(tmp_path: Path,

@@ -14,6 +14,7 @@ from artpipe.cli.commands import main
 from artpipe.config import load_workspace
 from artpipe.inbox.ledger import Ledger
 from artpipe.inbox.status import Failure, inbox_status
+from artpipe.reasons import Reason
 
 from hostile import jpeg_bytes, photo
 
@@ -72,7 +73,7 @@ def test_the_status_is_typed_data_with_counts_latency_and_recent_failures(tmp_pa
     ledger = Ledger(ws.state / "ledger.db")
     for i, latency in enumerate((100.0, 300.0, 200.0)):
         ledger.finish(ledger.begin(f"p{i}.jpg", str(i) * 64), "done", latency_ms=latency)
-    ledger.finish(ledger.begin("bad.jpg", "f" * 64), "failed", reason="empty", message="the file is empty")
+    ledger.finish(ledger.begin("bad.jpg", "f" * 64), "failed", reason=Reason.EMPTY, message="the file is empty")
     ledger.close()
     status = inbox_status(ws, recent_failures=1)
     assert (status.watcher_running, status.waiting) == (False, ())

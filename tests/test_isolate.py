@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
+from artpipe.defaults import settings
 from artpipe.errors import InputError
 from artpipe.imaging.isolate import color_path_holds, is_cutout, isolate
 from artpipe.imaging.normalize import NORMALIZE, Asset, NormalizeOptions, normalize, steps_for
@@ -60,7 +61,8 @@ def red_on_white(size: tuple[int, int] = (900, 700)) -> Image.Image:
 
 
 def asset(im: Image.Image, mode: str = "auto") -> Asset:
-    return normalize(Decoded(im, "photo.png", "PNG", 1, None, 1, (), im.size), NormalizeOptions(cutout=mode))
+    return normalize(Decoded(im, "photo.png", "PNG", 1, None, 1, (), im.size), NormalizeOptions(cutout=mode),
+                     rules=settings())
 
 
 def test_the_bundled_models_are_in_the_package_with_their_provenance() -> None:
@@ -125,7 +127,8 @@ def test_a_product_on_a_busy_cloth_is_an_uncertain_cutout() -> None:
 
 def test_a_white_product_on_white_goes_to_the_model_and_keeps_its_body() -> None:
     photo = white_case_on_white()
-    assert color_path_holds(photo, (255, 255, 255), 28) is False  # the fill leaks through the broken outline
+    # the fill leaks through the broken outline
+    assert color_path_holds(photo, (255, 255, 255), 28, rules=settings().isolate) is False
     a = asset(photo)
     # The model's outline of a white product on white is a guess: doubted, not used, and a main image fails
     # uncertain_cutout; the photo itself is rendered, body and all.
@@ -160,7 +163,7 @@ def test_the_subject_box_comes_from_the_mask_on_a_gradient() -> None:
 def test_stray_alpha_is_a_photo_not_a_cut_out() -> None:
     photo = mug_on_teal().convert("RGBA")
     photo.putpixel((450, 350), (0, 0, 0, 0))  # a palette PNG's transparent index used once
-    assert is_cutout(photo, 8) is False
+    assert is_cutout(photo, 8, rules=settings().isolate) is False
     a = asset(photo)
     assert "to_rgb:stray_alpha_flattened" in a.steps
     assert a.isolation == "model"
@@ -175,16 +178,17 @@ def test_isolation_reports_scenes_and_crops() -> None:
 
     scene = mug_on_teal()
     scene_photo, no_subject = Note(WarningKind.SCENE_PHOTO), Note(WarningKind.NO_SUBJECT)
-    assert isolate(scene, None, "auto", light_min=230, tolerance=28, model=whole).warnings == (scene_photo,)
-    assert isolate(scene, None, "auto", light_min=230, tolerance=28, model=nothing).warnings == (no_subject,)
+    rules = settings()
+    for model, warned in ((whole, scene_photo), (nothing, no_subject)):
+        assert isolate(scene, None, "auto", light_min=230, tolerance=28, model=model, rules=rules).warnings == (warned,)
     mask = Image.new("L", (100, 100), 0)
     ImageDraw.Draw(mask).rectangle((30, 40, 70, 99), fill=255)
-    assert cut_sides(mask) == ("bottom",)
+    assert cut_sides(mask, rules=settings().review) == ("bottom",)
 
 
 def test_normalize_pipeline_adds_isolation_only_when_asked() -> None:
-    assert steps_for(NormalizeOptions()) == NORMALIZE
-    assert len(steps_for(NormalizeOptions(cutout="auto"))) == len(NORMALIZE) + 1
+    assert steps_for(NormalizeOptions(), rules=settings().normalize) == NORMALIZE
+    assert len(steps_for(NormalizeOptions(cutout="auto"), rules=settings().normalize)) == len(NORMALIZE) + 1
 
 
 def test_banners_show_the_product_not_the_cloth() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from artpipe.defaults import settings
 from artpipe.errors import ConfigError, RenderError
 from artpipe.layers.base import Scene, drop_shadow, parse_length, resolve_color, with_opacity
 from artpipe.layers.template import load_template
@@ -26,7 +27,7 @@ def test_parse_length(value: object, length: Length | None) -> None:
 def scene(values: dict[str, str], tmp_path: Path) -> Scene:
     (tmp_path / "t.yaml").write_text("name: t\nsizes: {s: 10x10}\nlayers: []\n", encoding="utf-8")
     template = load_template(tmp_path / "t.yaml")
-    return Scene(template, template.sizes[0], values, {})
+    return Scene(template, template.sizes[0], values, {}, settings=settings())
 
 
 def test_a_colour_is_itself_or_its_fields_value_and_a_bad_value_names_the_field(tmp_path: Path) -> None:

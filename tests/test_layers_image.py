@@ -58,7 +58,7 @@ def _photo() -> Asset:
     """A red block on a light grey backdrop, 120 x 80."""
     im = Image.new("RGB", (120, 80), (240, 240, 240))
     im.paste((200, 30, 30), (40, 20, 80, 60))
-    subject, backdrop = find_subject(im)
+    subject, backdrop = find_subject(im, rules=settings().analyze)
     return Asset(im, "photo", "PNG", im.size, subject, backdrop)
 
 
@@ -66,7 +66,7 @@ def _drawing(t: Template, upscale_warn: float | None = None) -> Drawing:
     layer = t.layers["s"][0]
     assert isinstance(layer, ImageLayer)
     size = t.size("s")
-    scene = Scene(t, size, {}, {"product": _photo()})
+    scene = Scene(t, size, {}, {"product": _photo()}, settings=settings())
     config = settings()
     return Drawing(layer, resolve_box(layer.box, size.width, size.height), scene, _photo(),
                    config.analyze.backdrop_tolerance, config.analyze.whiten_min,

@@ -44,18 +44,44 @@ MOVED = {  # old module -> the module it is now
 PACKAGES = {"artpipe.cli", "artpipe.run", "artpipe.report"}  # old modules that are folders now
 
 
-def public(module: object) -> list[str]:
-    return [n for n in vars(module) if not n.startswith("_")]
+def defined(module: str) -> set[str]:
+    """The public names a module's own source defines (functions, classes, constants), not those it imports."""
+    tree = ast.parse((ROOT / (module.replace(".", "/") + ".py")).read_text(encoding="utf-8"))
+    names = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+    names |= {t.id for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
+    names |= {n.target.id for n in tree.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)}
+    return {n for n in names if not n.startswith("_")}
+
+
+def kept(old: str) -> set[str]:
+    """The names an old path gives: its ``__all__``, or for a folder that forwards on request its ``OLD_NAMES``."""
+    module = importlib.import_module(old)
+    return set(getattr(module, "__all__", None) or module.OLD_NAMES)
 
 
 @pytest.mark.parametrize(("old", "new"), sorted(MOVED.items()))
 def test_an_old_path_gives_the_same_objects(old: str, new: str) -> None:
-    moved, kept = importlib.import_module(new), importlib.import_module(old)
-    submodules = {m.rsplit(".", 1)[1] for m in MOVED.values() if m.startswith(old + ".")}
-    names = [n for n in public(moved) if n not in submodules]
+    moved, shim = importlib.import_module(new), importlib.import_module(old)
+    names = kept(old)
     assert names
+    assert names <= defined(new), f"{old} gives names {new} does not define: {sorted(names - defined(new))}"
     for name in names:
-        assert getattr(kept, name) is getattr(moved, name), f"{old}.{name}"
+        assert getattr(shim, name) is getattr(moved, name), f"{old}.{name}"
+        exec(f"from {old} import {name}", {})  # noqa: S102 - the import a user writes
+
+
+@pytest.mark.parametrize("old", sorted(MOVED))
+def test_an_old_path_keeps_nothing_private(old: str) -> None:
+    """Only the public names the old module had: no underscore name, nothing the new module imports for itself."""
+    shim = importlib.import_module(old)
+    submodules = {m.rsplit(".", 1)[1] for m in MOVED.values() if m.startswith(old + ".")}
+    names = {n for n in vars(shim) if not n.startswith("__")} - submodules - {"annotations", "import_module",
+                                                                              "TYPE_CHECKING", "Any", "OLD_NAMES"}
+    assert not {n for n in names if n.startswith("_")}
+    assert names <= kept(old), f"{old} also gives {sorted(names - kept(old))}"
+    for private in [n for n in vars(importlib.import_module(MOVED[old])) if n[0] == "_" and n[:2] != "__"]:
+        with pytest.raises(ImportError):
+            exec(f"from {old} import {private}", {})  # noqa: S102
 
 
 def test_the_old_paths_users_named_work() -> None:
@@ -88,8 +114,9 @@ def test_an_old_path_is_only_a_re_export(old: str) -> None:
     """Code at an old path would be a second copy to keep in step: it holds imports and a docstring, nothing else."""
     tree = ast.parse((ROOT / (old.replace(".", "/") + ".py")).read_text(encoding="utf-8"))
     body = tree.body[1:] if isinstance(tree.body[0], ast.Expr) else tree.body
-    assert body
-    assert all(isinstance(n, ast.ImportFrom) and n.module == MOVED[old] for n in body)
+    imports = [n for n in body if not (isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "__all__")]
+    assert imports
+    assert all(isinstance(n, ast.ImportFrom) and n.module == MOVED[old] for n in imports)
 
 
 def test_artpipe_uses_the_new_paths() -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -13,6 +14,7 @@ from PIL import Image, ImageDraw
 
 from artpipe.api import normalize_files, plan_normalize
 from artpipe.cli.commands import main
+from artpipe.defaults import settings as bundled_settings
 from artpipe.errors import REJECT_REASONS, ConfigError, InputError
 from artpipe.imaging.color import srgb_icc_bytes
 from artpipe.imaging.normalize import NormalizeOptions, normalize
@@ -87,6 +89,20 @@ def test_trim_max_size_and_white_backdrop(tmp_path: Path) -> None:
         assert max(abs(a - b) for a, b in zip(centre, (30, 80, 170), strict=True)) <= 3  # product untouched (JPEG in)
 
 
+def test_the_public_normalize_uses_the_bundled_settings_unless_given_others(tmp_path: Path) -> None:
+    import artpipe
+
+    path = tmp_path / "mug.png"
+    path.write_bytes(png_bytes(photo()))
+    bundled = bundled_settings()
+    asset = artpipe.normalize(open_image(path))  # the API reads the settings; the steps are given them
+    same = normalize(open_image(path), rules=bundled)
+    assert (asset.subject, asset.backdrop, asset.steps) == (same.subject, same.backdrop, same.steps)
+    assert asset.image.tobytes() == same.image.tobytes()
+    blind = dataclasses.replace(bundled, analyze=dataclasses.replace(bundled.analyze, border_spread=-1))
+    assert artpipe.normalize(open_image(path), rules=blind).backdrop is None
+
+
 def test_output_folder_may_not_be_a_source(tmp_path: Path) -> None:
     (tmp_path / "p.jpg").write_bytes(jpeg_bytes(photo()))
     with pytest.raises(ConfigError, match="the output folder is also a source folder"):
@@ -156,7 +172,7 @@ def test_fuzzed_files_are_accepted_or_classified(tmp_path: Path, seed: bytes, cu
     path.write_bytes(bytes(data))
     rejected: InputError | None = None
     try:
-        asset = normalize(open_image(path))
+        asset = normalize(open_image(path), rules=bundled_settings())
     except InputError as exc:  # the only exception allowed out: a classified reject
         rejected = exc
     if rejected is not None:

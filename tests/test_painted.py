@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageChops
 from test_shared_work import _job
 
-from artpipe.defaults import MemorySettings
+from artpipe.defaults import MemorySettings, settings
 from artpipe.layers import KINDS, Scene
 from artpipe.layers.template import load_template
 from artpipe.run.jobs import load_job, plan
@@ -66,8 +66,8 @@ def painted_twice(template: Template, index: int, first: dict[str, str], second:
     size = template.sizes[0]
     layer = template.layers[size.name][index]
     rect = resolve_box(layer.box, size.width, size.height)
-    one = paint(layer, rect, Scene(template, size, first, {}), cache)
-    two = paint(layer, rect, Scene(template, size, second, {}), cache)
+    one = paint(layer, rect, Scene(template, size, first, {}, settings=settings()), cache)
+    two = paint(layer, rect, Scene(template, size, second, {}, settings=settings()), cache)
     return one, two
 
 
@@ -93,5 +93,6 @@ def test_a_painting_larger_than_the_budget_is_never_kept(tmp_path: Path) -> None
     assert two is not one
     assert small.painted.values() == []
     assert paint(template.layers["s"][0], resolve_box(template.layers["s"][0].box, 200, 100),
-                 Scene(template, template.sizes[0], {"badge": "NEW"}, {})) is not None  # the worker's own cache
+                 Scene(template, template.sizes[0], {"badge": "NEW"}, {},
+                       settings=settings())) is not None  # the worker's own cache
     assert len(worker_cache().painted.values()) == 1

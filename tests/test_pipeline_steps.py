@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PIL import Image, ImageDraw
 
+from artpipe.defaults import settings
 from artpipe.imaging.backdrop import edge_connected, whiten
 from artpipe.imaging.normalize import Work, analyze, limit_size, trim
 
@@ -36,14 +39,29 @@ def test_edge_connected_ignores_enclosed_regions() -> None:
 
 
 def test_trim_moves_the_subject_box() -> None:
-    work = analyze(Work(white_mug_on_off_white()))
+    work = analyze(Work(white_mug_on_off_white(), rules=settings()))
     assert work.subject is not None
     trimmed = trim(work, margin=0.0)
     assert trimmed.subject == (0, 0, *trimmed.image.size)
 
 
+def test_the_steps_measure_with_the_settings_the_work_carries() -> None:
+    # Other rules are data on the Work, not a patched global: a tolerance wider than the mug's outline (170 on
+    # 236) finds no product, and a border this uneven is no plain backdrop at all.
+    bundled = settings()
+    found = analyze(Work(white_mug_on_off_white(), rules=bundled))
+    assert found.subject is not None
+    assert found.subject != (0, 0, 400, 300)
+    assert found.backdrop is not None
+    wide = replace(bundled, analyze=replace(bundled.analyze, backdrop_tolerance=100))
+    assert analyze(Work(white_mug_on_off_white(), rules=wide)).subject == (0, 0, 400, 300)
+    fussy = replace(bundled, analyze=replace(bundled.analyze, border_spread=-1))
+    assert analyze(Work(white_mug_on_off_white(), rules=fussy)).backdrop is None
+    assert settings() == bundled
+
+
 def test_limit_size_never_upscales_and_scales_the_subject() -> None:
-    work = analyze(Work(white_mug_on_off_white()))
+    work = analyze(Work(white_mug_on_off_white(), rules=settings()))
     assert limit_size(work, 1000) is work
     half = limit_size(work, 200)
     assert half.image.size == (200, 150)
@@ -52,7 +70,7 @@ def test_limit_size_never_upscales_and_scales_the_subject() -> None:
 
 
 def test_subject_box_holds_a_light_product_and_its_shadow() -> None:
-    work = analyze(Work(white_mug_on_off_white()))
+    work = analyze(Work(white_mug_on_off_white(), rules=settings()))
     assert work.backdrop is not None
     assert max(abs(a - b) for a, b in zip(work.backdrop, (236, 234, 230), strict=True)) <= 2
     assert work.subject is not None

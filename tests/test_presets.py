@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from PIL import Image, ImageDraw
 
 from artpipe.cli.commands import main
+from artpipe.defaults import settings
 from artpipe.errors import ConfigError
 from artpipe.imaging.checks import check_bytes
 from artpipe.presets import CONFIDENCE, Platform, load_platforms, load_presets
@@ -110,7 +111,7 @@ def on_white(size: tuple[int, int], box: tuple[int, int, int, int],
 
 
 def verdicts(data: bytes, preset: str) -> dict[str, bool]:
-    return {r.rule: r.ok for r in check_bytes(data, load_presets()[0][preset])}
+    return {r.rule: r.ok for r in check_bytes(data, load_presets()[0][preset], rules=settings().analyze)}
 
 
 def test_white_background_is_judged_on_exact_255() -> None:
@@ -137,7 +138,7 @@ def test_jd_edge_margin() -> None:
 
 def test_tmall_subject_size_and_byte_floor() -> None:
     tiny = encoded(on_white((800, 800), (350, 350, 450, 450)), "JPEG", quality=90)
-    result = {r.rule: r for r in check_bytes(tiny, load_presets()[0]["tmall.white_bg"])}
+    result = {r.rule: r for r in check_bytes(tiny, load_presets()[0]["tmall.white_bg"], rules=settings().analyze)}
     assert result["subject"].ok is False
     assert result["subject"].measured.startswith("product ")
     assert result["bytes"].ok is False  # a flat JPEG is far under the 38 KB floor
@@ -170,9 +171,9 @@ def test_product_main_on_a_light_backdrop_passes_the_white_background_rules(tmp_
     (task,) = plan(load_job(tmp_path / "job.yaml"), tmp_path / "out")
     assert product_item(render_product(task)).status == "ok"
     data = (tmp_path / "out" / "a" / "product-main-square.jpg").read_bytes()
-    results = {r.rule: r for r in check_bytes(data, load_presets()[0]["tmall.white_bg"])}
+    results = {r.rule: r for r in check_bytes(data, load_presets()[0]["tmall.white_bg"], rules=settings().analyze)}
     assert all(r.ok for r in results.values()), [str(r) for r in results.values()]
-    amazon = {r.rule: r for r in check_bytes(data, load_presets()[0]["amazon.main"])}
+    amazon = {r.rule: r for r in check_bytes(data, load_presets()[0]["amazon.main"], rules=settings().analyze)}
     assert amazon["white_background"].ok
     assert amazon["fill"].ok, str(amazon["fill"])
 
@@ -297,18 +298,18 @@ def framed(size: tuple[int, int], box: tuple[int, int, int, int]) -> Image.Image
 
 def test_a_photo_in_a_white_frame_is_no_product_on_white() -> None:
     data = encoded(framed((1000, 1000), (60, 60, 940, 940)))
-    results = {r.rule: r for r in check_bytes(data, load_presets()[0]["amazon.main"])}
+    results = {r.rule: r for r in check_bytes(data, load_presets()[0]["amazon.main"], rules=settings().analyze)}
     assert results["white_background"].measured.startswith("100.00% of the border is pure white")  # the border...
     assert results["isolated_product"].ok is False  # ...but the file shows a photo in a frame
     assert results["isolated_product"].measured.startswith("the background was not removed")
     assert "use a cut-out or re-shoot on white" in results["isolated_product"].measured
     assert results["fill"].ok is False
     assert results["fill"].measured == "no product isolated (a framed photo)"
-    jd = {r.rule: r.ok for r in check_bytes(data, load_presets()[0]["jd.main"])}
+    jd = {r.rule: r.ok for r in check_bytes(data, load_presets()[0]["jd.main"], rules=settings().analyze)}
     assert jd["isolated_product"] is False
     assert jd["edge_margin"] is False
     product = {r.rule: r.ok for r in check_bytes(encoded(on_white((1000, 1000), (60, 60, 940, 940))),
-                                                   load_presets()[0]["amazon.main"])}
+                                                   load_presets()[0]["amazon.main"], rules=settings().analyze)}
     assert product["isolated_product"] is True
     assert product["fill"] is True
 
@@ -317,7 +318,8 @@ def test_a_framed_photo_with_light_parts_whitened_is_still_framed() -> None:
     """Light parts of a scene merge into the white frame, yet the photo's dark corners stay square."""
     im = framed((1000, 1000), (60, 60, 940, 940))
     ImageDraw.Draw(im).rectangle((500, 60, 940, 500), fill=(255, 255, 255))  # one corner whitened away
-    results = {r.rule: r.ok for r in check_bytes(encoded(im), load_presets()[0]["tmall.white_bg"])}
+    results = {r.rule: r.ok for r in check_bytes(encoded(im), load_presets()[0]["tmall.white_bg"],
+                                                 rules=settings().analyze)}
     assert results["isolated_product"] is False
 
 
@@ -325,7 +327,8 @@ def test_a_grey_box_around_the_product_is_not_a_white_background() -> None:
     im = Image.new("RGB", (800, 800), (255, 255, 255))
     ImageDraw.Draw(im).rounded_rectangle((40, 40, 760, 760), radius=200, fill=(238, 238, 238))  # within 28 of white
     ImageDraw.Draw(im).ellipse((250, 150, 550, 650), fill=(30, 80, 170))
-    result = {r.rule: r for r in check_bytes(encoded(im), load_presets()[0]["tmall.white_bg"])}
+    result = {r.rule: r for r in check_bytes(encoded(im), load_presets()[0]["tmall.white_bg"],
+                                             rules=settings().analyze)}
     assert result["white_background"].ok is False
     assert "off-white (a grey box or floor around the product)" in result["white_background"].measured
     white_shirt = on_white((800, 800), (100, 100, 700, 700))

@@ -18,7 +18,7 @@ from artpipe.api import import_psd
 from artpipe.cli.commands import main
 from artpipe.defaults import settings
 from artpipe.errors import InputError
-from artpipe.psdimport import read
+from artpipe.psdimport import build, read
 
 
 def _limits(**changes: int) -> object:
@@ -71,7 +71,7 @@ def test_a_hostile_file_gives_one_clear_line(tmp_path: Path, monkeypatch: pytest
                                              limits: dict[str, int], reason: str, words: str) -> None:
     path = tmp_path / "bad.psd"
     make(path)  # type: ignore[operator]
-    monkeypatch.setattr(read, "settings", lambda: _limits(**limits))
+    monkeypatch.setattr(build, "settings", lambda: _limits(**limits))  # what the import reads, once
     with pytest.raises(InputError) as caught:
         import_psd(path, tmp_path / "out")
     assert caught.value.reason == reason

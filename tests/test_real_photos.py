@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from artpipe.cli.commands import main
+from artpipe.defaults import settings
 from artpipe.imaging.analyze import border_white_share, framed_photo
 
 import conftest
@@ -67,7 +68,8 @@ def test_a_white_sleeve_the_backdrop_swallowed_is_doubted() -> None:
     from artpipe.imaging.open import open_image
     from artpipe.imaging.review import Doubt
 
-    asset = normalize(open_image(real_photos("real") / "solidus_ruby_polo.jpg"), NormalizeOptions(cutout="auto"))
+    asset = normalize(open_image(real_photos("real") / "solidus_ruby_polo.jpg"), NormalizeOptions(cutout="auto"),
+                      rules=settings())
     assert asset.isolation == "color"
     assert asset.review is not None
     assert Doubt.ERASED in asset.review.kinds, asset.review
@@ -83,7 +85,8 @@ def test_the_totes_red_handle_lining_stays_red() -> None:
     from artpipe.imaging.normalize import NormalizeOptions, normalize
     from artpipe.imaging.open import open_image
 
-    asset = normalize(open_image(real_photos("real") / "shopxo_1692072217123569.png"), NormalizeOptions(cutout="auto"))
+    asset = normalize(open_image(real_photos("real") / "shopxo_1692072217123569.png"), NormalizeOptions(cutout="auto"),
+                      rules=settings())
     assert asset.isolation == "model"
     assert asset.mask is not None
     cut = np.asarray(cut_out_at(asset.image, asset.mask, (0, 0, *asset.image.size), asset.image.size)).astype(int)
@@ -110,7 +113,8 @@ def test_the_totes_zip_pull_is_not_erased() -> None:
     from artpipe.imaging.normalize import NormalizeOptions, normalize
     from artpipe.imaging.open import open_image
 
-    asset = normalize(open_image(real_photos("real") / "shopxo_1692072217123569.png"), NormalizeOptions(cutout="auto"))
+    asset = normalize(open_image(real_photos("real") / "shopxo_1692072217123569.png"), NormalizeOptions(cutout="auto"),
+                      rules=settings())
     assert asset.isolation == "model"
     assert asset.mask is not None
     src = np.asarray(asset.image.convert("RGB")).astype(int)
@@ -135,7 +139,8 @@ def test_the_gap_between_the_totes_handle_strands_has_no_grey_frame() -> None:
     from artpipe.imaging.normalize import NormalizeOptions, normalize
     from artpipe.imaging.open import open_image
 
-    asset = normalize(open_image(real_photos("real") / "shopxo_1692072217123569.png"), NormalizeOptions(cutout="auto"))
+    asset = normalize(open_image(real_photos("real") / "shopxo_1692072217123569.png"), NormalizeOptions(cutout="auto"),
+                      rules=settings())
     assert asset.isolation == "model"
     assert asset.mask is not None
     assert asset.mask.size == asset.image.size
@@ -170,7 +175,7 @@ def test_the_caps_dark_brim_underside_is_not_cleared_as_shadow() -> None:
     from artpipe.imaging.open import open_image
 
     photo = real_photos("real") / "solidus_solidus_snapback_cap.jpg"
-    asset = normalize(open_image(photo), NormalizeOptions(cutout="auto"))
+    asset = normalize(open_image(photo), NormalizeOptions(cutout="auto"), rules=settings())
     assert asset.isolation == "color"
     assert asset.clear is not None
     grey = np.asarray(asset.image.convert("L")).astype(int)

@@ -14,6 +14,7 @@ from artpipe.report.proofview import words as proof_words
 from artpipe.report.results import Failure, OutputResult, ProductResult, Status
 
 DOCS = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+INBOX_DOCS = (Path(__file__).resolve().parent.parent / "docs" / "inbox.md").read_text(encoding="utf-8")
 
 
 def documented(table_head: str) -> set[str]:
@@ -41,7 +42,9 @@ def test_every_reason_has_words() -> None:
 def test_every_warning_kind_and_reject_reason_is_documented() -> None:
     assert documented("| warning | meaning |") == {k.value for k in WarningKind}
     assert documented("| reason | meaning |") == set(REJECT_REASONS)
-    assert all(f"`reason: {r.value}`" in DOCS for r in Reason if not r.rejects)
+    assert all(f"`reason: {r.value}`" in DOCS for r in Reason if r.fails)
+    assert all(f"reason `{r.value}`" in INBOX_DOCS for r in Reason if r.inbox)
+    assert not any(r.fails and r.inbox for r in Reason)
 
 
 def test_a_note_is_spelt_as_the_report_always_spelt_it() -> None:

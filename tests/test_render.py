@@ -1,16 +1,19 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image, ImageChops
 
+from artpipe.defaults import settings
 from artpipe.errors import RenderError
 from artpipe.imaging.analyze import find_subject
 from artpipe.imaging.normalize import Asset, Work, to_rgb
 from artpipe.layers.template import load_template
 from artpipe.layers.text import TextLayer
+from artpipe.reasons import Note, WarningKind
 from artpipe.run.render import render
 from artpipe.template.find import bundled_templates
 from artpipe.template.layout import resolve_box
@@ -20,8 +23,8 @@ from conftest import assert_matches_golden, product_photo
 
 
 def asset_of(im: Image.Image) -> Asset:
-    im = to_rgb(Work(im)).image
-    subject, backdrop = find_subject(im)
+    im = to_rgb(Work(im, rules=settings())).image
+    subject, backdrop = find_subject(im, rules=settings().analyze)
     return Asset(im, "test", "PNG", im.size, subject, backdrop)
 
 
@@ -82,6 +85,20 @@ def test_text_ink_stays_inside_its_box_at_every_size(tmp_path: Path, text: str) 
         assert right <= box.x + box.w, (size.name, ink, box)
         assert box.y <= top, (size.name, ink, box)
         assert bottom <= box.y + box.h, (size.name, ink, box)
+
+
+def test_the_layers_paint_with_the_settings_they_are_given(tmp_path: Path) -> None:
+    # No global to patch: other text rules are an argument of render, and only they change what is drawn.
+    t = text_template(tmp_path, "x", overflow="ellipsis")
+    text = {"headline": "Spring refresh sale, everything up to fifty percent off, three days only " * 30}
+    bundled = settings()
+    plain = render(t, "wide", text, {}).image
+    assert render(t, "wide", text, {}, rules=bundled).image.tobytes() == plain.tobytes()
+    other = replace(bundled, text=replace(bundled.text, ellipsis="~~~~~~"))
+    drawn = render(t, "wide", text, {}, rules=other)
+    assert ImageChops.difference(drawn.image, plain).getbbox() is not None  # not the layer painted for ``plain``
+    assert drawn.warnings == (Note(WarningKind.TEXT_TRUNCATED, "headline@wide"),)
+    assert settings() is bundled  # nothing was changed behind the caller's back
 
 
 def test_text_that_cannot_fit_is_a_render_error_naming_layer_and_size(tmp_path: Path) -> None:

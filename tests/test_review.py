@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
+from artpipe.defaults import settings
 from artpipe.imaging.cleanup import analysis_arrays, clean_mask
 from artpipe.imaging.isolate import isolate
 from artpipe.imaging.review import cut_sides, review
@@ -27,14 +28,14 @@ def _mask(box: tuple[int, int, int, int], size: tuple[int, int] = (400, 300)) ->
 ])
 def test_a_product_leaving_the_frame_is_cut_on_that_side(box: tuple[int, int, int, int],
                                                           sides: tuple[str, ...]) -> None:
-    assert cut_sides(_mask(box)) == sides
+    assert cut_sides(_mask(box), rules=settings().review) == sides
 
 
 def test_a_product_cropped_then_padded_with_a_thin_margin_is_cut() -> None:
     # A photo cropped through the product, then given a 3 px white margin: nothing touches the edge.
     m = Image.new("L", (400, 300), 0)
     ImageDraw.Draw(m).rectangle((100, 3, 300, 200), fill=255)
-    assert cut_sides(m) == ("top",)
+    assert cut_sides(m, rules=settings().review) == ("top",)
 
 
 def test_a_merchant_cutout_cut_straight_at_the_wrist_is_cut() -> None:
@@ -47,19 +48,21 @@ def test_a_merchant_cutout_cut_straight_at_the_wrist_is_cut() -> None:
 
     m = notebook()
     ImageDraw.Draw(m).rectangle((230, 300, 300, 500), fill=255)  # the forearm, cut straight at y=500
-    assert cut_sides(m, hard_edges=True) == ("bottom",)
+    assert cut_sides(m, hard_edges=True, rules=settings().review) == ("bottom",)
     # The same shape with a rounded end (the product's own outline) is whole.
     soft = notebook()
     ImageDraw.Draw(soft).ellipse((230, 300, 300, 500), fill=255)
-    assert cut_sides(soft, hard_edges=True) == ()
+    assert cut_sides(soft, hard_edges=True, rules=settings().review) == ()
 
 
 def test_a_cutout_from_a_busy_scene_is_uncertain() -> None:
     # No product at all: a kitchen-like scene of random blocks; whatever a model marks is a guess.
     scene = Image.effect_noise((320, 320), 90).convert("RGB").resize((640, 640), Image.Resampling.NEAREST)
     guess = _mask((200, 200, 440, 440), scene.size)
-    rgb, m = analysis_arrays(scene, guess)
-    verdict = review(rgb, m, guess, "model", clean_mask(scene, guess).backdrop)
+    rgb, m = analysis_arrays(scene, guess, side=settings().cleanup.side)
+    rules = settings()
+    verdict = review(rgb, m, guess, "model", clean_mask(scene, guess, rules=rules.cleanup).backdrop,
+                     rules=rules.review, tolerance=rules.analyze.backdrop_tolerance)
     assert verdict.uncertain
     assert "busy scene" in verdict.doubts[0]
 
@@ -67,7 +70,7 @@ def test_a_cutout_from_a_busy_scene_is_uncertain() -> None:
 def test_a_scene_with_no_product_is_not_cut_out() -> None:
     scene = Image.effect_noise((320, 320), 90).convert("RGB").resize((640, 640), Image.Resampling.NEAREST)
     found = isolate(scene, None, "auto", light_min=200, tolerance=28,
-                    model=lambda im: (_mask((60, 60, 260, 260), im.size), 1.0, "stub"))
+                    model=lambda im: (_mask((60, 60, 260, 260), im.size), 1.0, "stub"), rules=settings())
     assert found.how == "none"
     assert found.warnings == (Note(WarningKind.UNCERTAIN_CUTOUT),)
     assert found.review is not None
@@ -78,7 +81,8 @@ def test_a_clean_product_on_a_plain_backdrop_is_trusted() -> None:
     photo = Image.new("RGB", (640, 640), (30, 120, 200))
     ImageDraw.Draw(photo).ellipse((180, 160, 460, 480), fill=(250, 200, 30))
     found = isolate(photo, None, "auto", light_min=200, tolerance=28,
-                    model=lambda im: (_mask((180, 160, 460, 480), im.size).resize(im.size), 1.0, "stub"))
+                    model=lambda im: (_mask((180, 160, 460, 480), im.size).resize(im.size), 1.0, "stub"),
+                    rules=settings())
     assert found.how == "model"
     assert found.review is not None
     assert not found.review.uncertain, found.review

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from artpipe.defaults import settings
 from artpipe.errors import InputError
 from artpipe.imaging.segment import input_side, load_segmenter
 
@@ -76,4 +78,10 @@ def test_a_usable_model_loads_with_its_side(tmp_path: Path, shape: list[int | st
 
 def test_the_bundled_models_pass_the_check() -> None:
     assert load_segmenter(None).side == 320
-    assert input_side([1, 3, 320, 320]) == 320
+    assert input_side([1, 3, 320, 320], settings().isolate) == 320
+
+
+def test_the_side_limits_are_the_ones_given() -> None:
+    rules = settings().isolate
+    assert input_side([1, 3, 320, 320], replace(rules, model_max_side=256)) == \
+        f"its input is 1x3x320x320: a side of 320 px is outside {rules.model_min_side}..256"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PIL import Image, ImageDraw
 
+from artpipe.defaults import settings
 from artpipe.imaging.shadow import contact_shadow
 
 
@@ -17,7 +20,7 @@ def _bottle(mode: str) -> Image.Image:
 def test_a_contact_shadow_lies_under_the_base_and_never_over_the_product() -> None:
     for mode in ("RGBA", "RGB"):
         before = _bottle(mode)
-        out = contact_shadow(before)
+        out = contact_shadow(before, settings().shadow)
         flat = Image.new("RGB", out.size, (255, 255, 255))
         flat.paste(out, (0, 0), out)
         under = flat.getpixel((150, 343))
@@ -31,7 +34,17 @@ def test_a_contact_shadow_lies_under_the_base_and_never_over_the_product() -> No
 
 def test_a_picture_with_nothing_in_it_gets_no_shadow() -> None:
     empty = Image.new("RGBA", (100, 100), (0, 0, 0, 0))
-    assert contact_shadow(empty).getchannel("A").getextrema() == (0, 0)
+    assert contact_shadow(empty, settings().shadow).getchannel("A").getextrema() == (0, 0)
+
+
+def test_the_shadow_follows_the_rules_it_is_given() -> None:
+    # No global to patch: other rules are an argument. No darkness draws nothing; a deeper one reaches lower.
+    before = _bottle("RGBA")
+    rules = settings().shadow
+    faint = contact_shadow(before, replace(rules, opacity=0.0))
+    assert faint.getchannel("A").tobytes() == before.getchannel("A").tobytes()
+    shallow, deep = (contact_shadow(before, replace(rules, depth=d)).getchannel("A") for d in (0.02, 0.2))
+    assert (shallow.getbbox() or (0, 0, 0, 0))[3] < (deep.getbbox() or (0, 0, 0, 0))[3]
 
 
 def test_a_slot_decides_the_shadow_of_product_pictures() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from artpipe.defaults import settings as defaults_settings
 from artpipe.errors import RenderError
 from artpipe.layers import KINDS, Scene
 from artpipe.layers.template import load_template
@@ -55,7 +56,7 @@ text = st.sampled_from(sorted(SCRIPTS)).flatmap(
 def paint_one(template: Template, size_name: str, layer_name: str, field: str, value: str) -> None:
     size = template.size(size_name)
     layer = next(layer for layer in template.layers[size_name] if layer.name == layer_name)
-    scene = Scene(template, size, field_values(template, {field: value}), {})
+    scene = Scene(template, size, field_values(template, {field: value}), {}, settings=defaults_settings())
     rect = resolve_box(layer.box, size.width, size.height)
     refused: RenderError | None = None
     try:

@@ -26,7 +26,7 @@ from artpipe.imaging.textfind import (
     read_text,
     text_findings,
 )
-from artpipe.imaging.textkind import TextKind, classify, is_overlay
+from artpipe.imaging.textkind import TextKind, classify, finder_rules, is_overlay
 
 from conftest import grain, real_photos
 
@@ -117,7 +117,7 @@ def test_boxes_from_map_scores_unclips_and_scales() -> None:
     prob[10:20, 10:50] = 0.9  # a line of text: 40 x 10 in the map
     prob[40:42, 5:7] = 0.9  # a speck: narrower than the minimum side
     prob[50:60, 20:40] = 0.4  # a faint region: over the pixel threshold, under the box score
-    found = boxes_from_map(prob, (128, 128))
+    found = boxes_from_map(prob, (128, 128), rules=finder_rules())
     assert len(found) == 1
     (x0, y0, x1, y1), score, angle, thickness = found[0]
     assert angle == 0
@@ -138,7 +138,7 @@ def test_a_thick_region_is_kept_only_when_it_reads_as_text(monkeypatch: pytest.M
     im = Image.new("RGB", (640, 640), (200, 60, 60))
     ImageDraw.Draw(im).text((320, 540), "BIG SALE", font=font("NotoSans-Bold.ttf", 110), fill=(255, 255, 255),
                             anchor="mm")
-    (caption,) = find_text(im)
+    (caption,) = find_text(im, rules=finder_rules())
     assert caption.box[1] > 300  # the line, not the blob (whose box starts near the top)
     assert caption.words == "BIG SALE"
 
@@ -148,19 +148,19 @@ def test_a_thick_region_is_kept_only_when_it_reads_as_text(monkeypatch: pytest.M
 def test_place_of_a_box_against_the_mask(share: float, place: Place) -> None:
     mask = Image.new("L", (100, 10), 0)
     mask.paste(255, (0, 0, round(100 * share), 10))
-    assert place_of((0, 0, 100, 10), mask) is place
-    assert place_of((0, 0, 100, 10), None) is Place.UNKNOWN
+    assert place_of((0, 0, 100, 10), mask, rules=finder_rules()) is place
+    assert place_of((0, 0, 100, 10), None, rules=finder_rules()) is Place.UNKNOWN
 
 
 def test_a_plain_product_has_no_text() -> None:
     bag, mask, _ = textured_bag()
-    assert find_text(bag) == ()
-    assert text_findings(bag, mask) == ()
+    assert find_text(bag, rules=finder_rules()) == ()
+    assert text_findings(bag, mask, rules=finder_rules()) == ()
 
 
 def test_a_printed_brand_on_a_carton_passes() -> None:
     im, mask = carton()
-    found = text_findings(im, mask)
+    found = text_findings(im, mask, rules=finder_rules())
     assert len(found) == 1
     (brand,) = found
     assert brand.place is Place.INSIDE
@@ -173,7 +173,7 @@ def test_a_printed_brand_on_a_carton_passes() -> None:
 def test_a_chinese_brand_printed_in_white_on_a_carton_passes() -> None:
     im, mask = carton(brand="南极人", face="NotoSansCJK-Bold.otf")
     im = with_text(im, "ORGANIC", (370, 600), px=50)  # opaque white ink on the cardboard
-    found = text_findings(im, mask)
+    found = text_findings(im, mask, rules=finder_rules())
     assert [f.words for f in found] == ["南极人", "ORGANIC"]
     assert not failing(found)
 
@@ -186,7 +186,7 @@ def test_a_chinese_brand_printed_in_white_on_a_carton_passes() -> None:
 ])
 def test_a_caption_beside_the_product_fails(caption: str, face: str, fill: tuple[int, int, int]) -> None:
     im, mask = carton()
-    found = text_findings(with_text(im, caption, (400, 740), face=face, fill=fill, px=50), mask)
+    found = text_findings(with_text(im, caption, (400, 740), face=face, fill=fill, px=50), mask, rules=finder_rules())
     (bad,) = failing(found)
     assert bad.place is Place.OUTSIDE
     assert bad.box[1] > 680  # below the carton
@@ -197,7 +197,7 @@ def test_a_caption_beside_the_product_fails(caption: str, face: str, fill: tuple
 
 def test_a_caption_across_the_outline_fails() -> None:
     im, mask = carton()
-    found = text_findings(with_text(im, "NEW", (650, 400), fill=(220, 20, 20), px=70), mask)
+    found = text_findings(with_text(im, "NEW", (650, 400), fill=(220, 20, 20), px=70), mask, rules=finder_rules())
     assert [f.place for f in failing(found)] == [Place.CROSSING]
 
 
@@ -207,12 +207,13 @@ def test_a_single_promotion_character_on_the_product_fails() -> None:
     bag, mask, _ = textured_bag()
     stuck = bag.copy()
     ImageDraw.Draw(stuck).ellipse((340, 460, 460, 580), fill=(230, 30, 20))
-    found = text_findings(with_text(stuck, "特", (400, 520), face="NotoSansCJK-Bold.otf", px=80), mask)
+    found = text_findings(with_text(stuck, "特", (400, 520), face="NotoSansCJK-Bold.otf", px=80), mask,
+                          rules=finder_rules())
     (bad,) = failing(found)
     assert bad.kind is TextKind.PROMO
     assert bad.words == "特"
-    assert classify(bag, (0, 0, 10, 10), "特", 0.6)[0] is TextKind.ILLEGIBLE
-    assert classify(bag, (0, 0, 10, 10), "福", 0.99)[0] is TextKind.ILLEGIBLE
+    assert classify(bag, (0, 0, 10, 10), "特", 0.6, rules=finder_rules())[0] is TextKind.ILLEGIBLE
+    assert classify(bag, (0, 0, 10, 10), "福", 0.99, rules=finder_rules())[0] is TextKind.ILLEGIBLE
 
 
 def test_a_square_mark_off_the_product_fails_only_when_it_reads_as_text() -> None:
@@ -222,9 +223,9 @@ def test_a_square_mark_off_the_product_fails_only_when_it_reads_as_text() -> Non
     d = ImageDraw.Draw(im)
     d.ellipse((20, 20, 180, 180), outline=(150, 150, 150), width=14)  # a key ring beside the product
     d.text((300, 100), "¥9", font=font("NotoSans-Bold.ttf", 90), fill=(220, 20, 20), anchor="mm")
-    ring = judge(im, TextBox((10, 10, 190, 190), 0.8), Place.OUTSIDE)
+    ring = judge(im, TextBox((10, 10, 190, 190), 0.8), Place.OUTSIDE, rules=finder_rules())
     assert (ring.fails, ring.kind) == (False, TextKind.ILLEGIBLE)
-    sticker = judge(im, TextBox((230, 30, 370, 170), 0.9), Place.CROSSING)
+    sticker = judge(im, TextBox((230, 30, 370, 170), 0.9), Place.CROSSING, rules=finder_rules())
     assert sticker.fails
     assert sticker.words in ("¥9", "￥9")
     assert "across the product's outline" in sticker.why
@@ -241,7 +242,8 @@ def test_a_square_mark_off_the_product_fails_only_when_it_reads_as_text() -> Non
 def test_a_watermark_across_the_product_fails(text: str, face: str, opacity: float, angle: float,
                                               kind: TextKind) -> None:
     bag, mask, _ = textured_bag()
-    found = text_findings(with_text(bag, text, (400, 520), face=face, px=60, opacity=opacity, angle=angle), mask)
+    found = text_findings(with_text(bag, text, (400, 520), face=face, px=60, opacity=opacity, angle=angle), mask,
+                          rules=finder_rules())
     (bad,) = failing(found)
     assert bad.place is Place.INSIDE  # a stock watermark lies inside the outline: its words decide
     assert bad.kind is kind
@@ -256,7 +258,7 @@ def test_a_watermark_across_the_product_fails(text: str, face: str, opacity: flo
 ])
 def test_a_semi_transparent_layer_is_an_overlay_whatever_it_says(text: str, opacity: float, overlay: bool) -> None:
     bag, mask, _ = textured_bag()
-    found = text_findings(with_text(bag, text, (400, 440), px=54, opacity=opacity), mask)
+    found = text_findings(with_text(bag, text, (400, 440), px=54, opacity=opacity), mask, rules=finder_rules())
     (one,) = found
     assert one.place is Place.INSIDE
     assert one.overlay is overlay
@@ -267,11 +269,11 @@ def test_a_semi_transparent_layer_is_an_overlay_whatever_it_says(text: str, opac
 def test_read_text_reads_a_line_and_a_vertical_line() -> None:
     im = Image.new("RGB", (700, 400), (255, 255, 255))
     ImageDraw.Draw(im).text((20, 40), "Organic Green Tea 250g", font=font("NotoSans-Regular.ttf", 40), fill=(0, 0, 0))
-    words, confidence = read_text(im, (10, 30, 500, 100))
+    words, confidence = read_text(im, (10, 30, 500, 100), rules=finder_rules())
     assert words == "Organic Green Tea 250g"
     assert confidence > 0.9
     tall = im.crop((10, 30, 500, 100)).transpose(Image.Transpose.ROTATE_270)  # the line turned to read downward
-    words, _ = read_text(tall, (0, 0, tall.width, tall.height))
+    words, _ = read_text(tall, (0, 0, tall.width, tall.height), rules=finder_rules())
     assert words.replace(" ", "") != ""  # read after turning; the angle is not known, the letters may be mirrored
 
 
@@ -282,7 +284,7 @@ def test_an_rgba_cut_out_is_read_on_white() -> None:
     # hidden colour under the transparent part must not show: paint it black with white letters
     hidden = Image.new("RGBA", im.size, (0, 0, 0, 0))
     ImageDraw.Draw(hidden).text((40, 740), "HIDDEN", font=font("NotoSans-Bold.ttf", 50), fill=(255, 255, 255, 0))
-    found = find_text(Image.alpha_composite(rgba, hidden))
+    found = find_text(Image.alpha_composite(rgba, hidden), rules=finder_rules())
     assert len(found) == 1
 
 
@@ -309,7 +311,7 @@ def product_mask(im: Image.Image) -> Image.Image:
 @pytest.mark.parametrize("name", PLAIN_REAL)
 def test_a_real_photo_without_text_finds_none(name: str) -> None:
     im = real_photo(name)
-    assert find_text(im) == ()
+    assert find_text(im, rules=finder_rules()) == ()
 
 
 @pytest.mark.parametrize(("name", "text", "face", "opacity", "kind"), [
@@ -324,7 +326,7 @@ def test_a_watermark_over_a_real_product_fails(name: str, text: str, face: str, 
     im = real_photo(name)
     w, h = im.size
     marked = with_text(im, text, (w // 2, h // 2), face=face, px=w // 12, opacity=opacity, angle=10)
-    found = text_findings(marked, product_mask(im))
+    found = text_findings(marked, product_mask(im), rules=finder_rules())
     bad = [f for f in failing(found) if f.kind is kind]
     assert bad, [(f.words, f.kind, f.place) for f in found]
     assert bad[0].place is Place.INSIDE
@@ -340,7 +342,7 @@ def test_a_caption_under_a_real_product_fails_by_its_place(name: str) -> None:
     y = min(h - h // 30, box[3] + (h - box[3]) // 2)  # in the margin under the product
     captioned = with_text(im, "100% cotton, 5 sizes", (w // 2, y), px=max(16, (h - box[3]) // 2),
                           fill=(60, 60, 60))
-    (bad,) = failing(text_findings(captioned, mask))
+    (bad,) = failing(text_findings(captioned, mask, rules=finder_rules()))
     assert bad.place is Place.OUTSIDE
 
 
@@ -348,9 +350,9 @@ def test_a_caption_under_a_real_product_fails_by_its_place(name: str) -> None:
 def test_a_tilted_line_is_found_with_its_tilt_and_read_level(tilt: float) -> None:
     im = with_text(Image.new("RGB", (800, 600), (250, 250, 250)), "Organic Green Tea", (400, 300),
                    face="NotoSans-Regular.ttf", px=48, fill=(20, 20, 20), angle=tilt)
-    (line,) = find_text(im)
+    (line,) = find_text(im, rules=finder_rules())
     assert line.angle == pytest.approx(tilt, abs=3)
-    words = read_text(im, line.box, angle=line.angle, band=line.band)[0]
+    words = read_text(im, line.box, angle=line.angle, band=line.band, rules=finder_rules())[0]
     assert words.replace(" ", "") == "OrganicGreenTea"  # spaces may go
 
 
@@ -358,6 +360,6 @@ def test_dark_print_on_a_real_t_shirt_is_not_an_overlay() -> None:
     """A T-shirt graphic: dark script lettering across a light-blue printed patch on a white shirt. The light
     pixels are the gaps between the letters, which follow the surface as a layer would; the text is dark."""
     im = real_photo("shopxo_1691994396257476.png")
-    found = find_text(im)
+    found = find_text(im, rules=finder_rules())
     assert found
-    assert not any(is_overlay(im, f.box) for f in found)
+    assert not any(is_overlay(im, f.box, rules=finder_rules()) for f in found)

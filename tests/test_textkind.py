@@ -3,12 +3,14 @@ over the photo, and the verdict from both. The photos are drawn in code by test_
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from PIL import Image
 from test_textfind import carton, textured_bag, with_text
 
 from artpipe.imaging.textfind import find_text
-from artpipe.imaging.textkind import TextKind, classify, flattened, is_overlay, kind_of_words
+from artpipe.imaging.textkind import TextKind, classify, finder_rules, flattened, is_overlay, kind_of_words
 
 
 @pytest.mark.parametrize(("words", "kind"), [
@@ -34,7 +36,16 @@ from artpipe.imaging.textkind import TextKind, classify, flattened, is_overlay, 
     ("NANJIREN", TextKind.PRINTED), ("南极人", TextKind.PRINTED), ("折叠椅", TextKind.PRINTED), ("", TextKind.PRINTED),
 ])
 def test_kind_of_words(words: str, kind: TextKind) -> None:
-    assert kind_of_words(words) is kind
+    assert kind_of_words(words, rules=finder_rules()) is kind
+
+
+def test_the_words_are_the_rules_given() -> None:
+    # The finder's vocabulary is an argument: without the stock agencies' names a stamped name is print.
+    rules = finder_rules()
+    assert kind_of_words("shutterstock", rules) is TextKind.STOCK
+    bare = dataclasses.replace(rules, words={**rules.words, "stock": []},
+                               patterns=tuple(p for p in rules.patterns if p[0] is not TextKind.STOCK))
+    assert kind_of_words("shutterstock", bare) is TextKind.PRINTED
 
 
 # --- whole photos drawn in code ------------------------------------------------------------------------------------
@@ -45,25 +56,25 @@ def test_a_translucent_layer_on_a_plain_surface_cannot_be_told_from_ink() -> Non
     says no (its words would still decide)."""
     im = Image.new("RGB", (600, 300), (120, 120, 120))
     im = with_text(im, "HELLO", (300, 150), px=80, opacity=0.4)
-    (one,) = find_text(im)
-    assert not is_overlay(im, one.box)
+    (one,) = find_text(im, rules=finder_rules())
+    assert not is_overlay(im, one.box, rules=finder_rules())
 
 
 def test_classify_trusts_words_only_with_confidence() -> None:
     im, _ = carton()
     box = (255, 440, 480, 486)
-    assert classify(im, box, "iStock", 0.9) == (TextKind.STOCK, False)
-    assert classify(im, box, "iStock", 0.2) == (TextKind.ILLEGIBLE, False)
-    assert classify(im, box, "!", 0.9) == (TextKind.ILLEGIBLE, False)  # one mark is not a word
-    assert classify(im, box, "¥9", 0.9) == (TextKind.PRICE, False)
+    assert classify(im, box, "iStock", 0.9, rules=finder_rules()) == (TextKind.STOCK, False)
+    assert classify(im, box, "iStock", 0.2, rules=finder_rules()) == (TextKind.ILLEGIBLE, False)
+    assert classify(im, box, "!", 0.9, rules=finder_rules()) == (TextKind.ILLEGIBLE, False)  # one mark is not a word
+    assert classify(im, box, "¥9", 0.9, rules=finder_rules()) == (TextKind.PRICE, False)
 
 
 def test_an_overlay_needs_legible_words() -> None:
     bag, _, _ = textured_bag()
     marked = with_text(bag, "PHOTO ANNA K", (400, 440), px=54, opacity=0.3)
-    (one,) = find_text(marked)
-    assert classify(marked, one.box, "PHOTO ANNA K", 0.9) == (TextKind.OVERLAY, True)
-    assert classify(marked, one.box, "", 0.0) == (TextKind.ILLEGIBLE, True)
+    (one,) = find_text(marked, rules=finder_rules())
+    assert classify(marked, one.box, "PHOTO ANNA K", 0.9, rules=finder_rules()) == (TextKind.OVERLAY, True)
+    assert classify(marked, one.box, "", 0.0, rules=finder_rules()) == (TextKind.ILLEGIBLE, True)
 
 
 def test_a_cut_out_is_seen_on_white_whatever_colour_hides_under_its_transparency() -> None:

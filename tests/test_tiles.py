@@ -10,6 +10,7 @@ import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 from scipy import ndimage
 
+from artpipe.defaults import settings
 from artpipe.imaging.analyze import ink
 from artpipe.imaging.backdrop import _faint_clear, faint_cleared_alpha, grown
 from artpipe.imaging.matting import cut_out_at, edge_colours
@@ -143,7 +144,7 @@ def test_edge_agreement_at_the_outline_is_the_whole_gradients() -> None:
         outline[0, :] = outline[-1, :] = outline[:, 0] = outline[:, -1] = False
         for spread_levels in (0.0, 30.0, 90.0):
             want = float((ndimage.maximum_filter(grad, size=3)[outline] > 6 + spread_levels).mean())
-            assert _edge_agreement(rgb, solid, spread_levels) == want
+            assert _edge_agreement(rgb, solid, spread_levels, rules=settings().review) == want
 
 
 def test_ink_channel_by_channel_is_the_difference_images() -> None:

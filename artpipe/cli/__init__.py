@@ -14,8 +14,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from artpipe.cli.commands import main as main
 
+# The names cli.py defined, kept for code written against it; nothing private is reached through this path.
+OLD_NAMES = frozenset({"copy_template_command", "import_template_command", "inspect", "main", "normalize", "preview",
+                       "render", "show_template", "templates", "validate"})
+
 
 def __getattr__(name: str) -> Any:
-    if name.startswith("__"):
-        raise AttributeError(name)
+    if name not in OLD_NAMES:
+        msg = f"module 'artpipe.cli' has no attribute '{name}'"
+        raise AttributeError(msg)
     return getattr(import_module("artpipe.cli.commands"), name)

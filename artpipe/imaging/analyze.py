@@ -6,7 +6,7 @@ import math
 
 from PIL import Image, ImageChops, ImageStat
 
-from artpipe.defaults import settings
+from artpipe.defaults import AnalyzeSettings
 from artpipe.imaging.derived import derived
 
 _CORNER_FILLED = 0.9  # a corner patch this full is a photo's square corner
@@ -126,28 +126,29 @@ def preview(im: Image.Image) -> Image.Image:
     return derived(im, "preview", lambda: reduced(im, math.ceil(max(im.size) / PREVIEW_SIDE)))
 
 
-def find_subject(im: Image.Image, max_side: int | None = None, small: Image.Image | None = None,
-                 ) -> tuple[tuple[int, int, int, int], tuple[int, int, int] | None]:
+def find_subject(im: Image.Image, max_side: int | None = None, small: Image.Image | None = None, *,
+                 rules: AnalyzeSettings) -> tuple[tuple[int, int, int, int], tuple[int, int, int] | None]:
     """Return (subject box, backdrop colour or None). The whole frame when no subject stands out.
 
-    The search runs on a copy at most ``max_side`` pixels long (the analysis setting by default): coarse
+    The search runs on a copy at most ``max_side`` pixels long (``rules.max_side`` by default): coarse
     enough to ignore noise, while a check of a pixel rule on a finished file measures at full size. ``small``:
-    a reduced copy of ``im`` (its ``preview``) to make that copy from."""
+    a reduced copy of ``im`` (its ``preview``) to make that copy from. ``rules``: the analysis settings (the
+    alpha threshold, the border's spread, the backdrop tolerance)."""
     w, h = im.size
     full = (0, 0, w, h)
     if im.mode == "RGBA":
         # Alpha has no noise to average away: the box is exact at full size, and cheap.
-        mask = im.getchannel("A").point(lambda a: 255 if a > settings().analyze.alpha_threshold else 0)
+        mask = im.getchannel("A").point(lambda a: 255 if a > rules.alpha_threshold else 0)
         return mask.getbbox() or full, None
-    side = max_side or settings().analyze.max_side
+    side = max_side or rules.max_side
     source = small if small is not None else im
     small = derived(source, f"shrunk:{side}", lambda: shrunk(source, side))
     fx, fy = w / small.width, h / small.height
     rgb = as_rgb(small)
     backdrop, spread = border_color(rgb)
-    if spread > settings().analyze.border_spread:
+    if spread > rules.border_spread:
         return full, None
-    box = ink(rgb, backdrop, settings().analyze.backdrop_tolerance).getbbox()
+    box = ink(rgb, backdrop, rules.backdrop_tolerance).getbbox()
     return (scale_box(box, fx, fy, w, h) if box else full), backdrop
 
 

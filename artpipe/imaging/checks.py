@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from PIL import Image
 
+from artpipe.defaults import AnalyzeSettings
 from artpipe.errors import InputError
 from artpipe.imaging.analyze import as_rgb, border_white_share, find_subject, framed_photo, ink, off_backdrop_share
 from artpipe.imaging.backdrop import backdrop_region
@@ -73,10 +74,11 @@ def _between(value: float, params: dict[str, float], unit: str) -> tuple[bool, s
     return ok, f"{limit}{unit}"
 
 
-def _measure(rule: Rule, im: Image.Image, data: bytes, framed: tuple[bool, str],
+def _measure(rule: Rule, im: Image.Image, data: bytes, framed: tuple[bool, str], rules: AnalyzeSettings,
              blank: bool = False) -> tuple[bool, str, str]:
     """(ok, measured, limit) for one rule; ``framed``: whether the image is a framed photo, and what was seen;
-    ``blank``: nothing in it differs from white (no product at all)."""
+    ``rules``: the analysis settings the product is found with; ``blank``: nothing in it differs from white (no
+    product at all)."""
     w, h = im.size
     p = rule.params
     if rule.kind == "size":
@@ -113,7 +115,7 @@ def _measure(rule: Rule, im: Image.Image, data: bytes, framed: tuple[bool, str],
         return False, "no product in the image", _limit(rule)
     if framed[0]:  # fill, margins and size of a frame say nothing about the product
         return False, "no product isolated (a framed photo)", _limit(rule)
-    left, top, right, bottom = find_subject(as_rgb(im), max_side=max(w, h))[0]
+    left, top, right, bottom = find_subject(as_rgb(im), max_side=max(w, h), rules=rules)[0]
     sw, sh = right - left, bottom - top
     if rule.kind == "fill":
         fill = max(sw, sh) / max(w, h)
@@ -146,9 +148,9 @@ def _limit(rule: Rule) -> str:
             "subject": f"> {num(p.get('min_px', 0))} px"}.get(rule.kind, "")
 
 
-def check_bytes(data: bytes, preset: RuleSet) -> list[CheckResult]:
+def check_bytes(data: bytes, preset: RuleSet, rules: AnalyzeSettings) -> list[CheckResult]:
     """Every pixel- and file-level rule of ``preset`` (a marketplace preset, or any set of rules) on an encoded
-    image."""
+    image; the product is found with the analysis ``rules``."""
     try:
         with bomb_guard():  # the same safe open as every input: no Ghostscript, only the allowed formats
             im = open_untrusted(io.BytesIO(data), "the file")
@@ -167,6 +169,6 @@ def check_bytes(data: bytes, preset: RuleSet) -> list[CheckResult]:
     for rule in preset.rules:
         if rule.kind in RENDER_TIME:
             continue
-        ok, measured, limit = _measure(rule, im, data, framed, blank)
+        ok, measured, limit = _measure(rule, im, data, framed, rules, blank)
         out.append(CheckResult(rule.kind, ok, measured, limit, rule.source, rule.confidence))
     return out

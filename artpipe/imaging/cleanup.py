@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageChops
 
-from artpipe.defaults import settings
+from artpipe.defaults import CleanupSettings
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.backdrop_model import BackdropModel, channel_max, channel_sum, fit_backdrop, ring
 from artpipe.imaging.holeedge import removal_at
@@ -48,19 +48,18 @@ class Cleaned:
     white_on_white: bool = False  # much of the product matches its backdrop: nothing was removed
 
 
-def analysis_arrays(rgb: Image.Image, mask: Image.Image) -> tuple[np.ndarray, np.ndarray]:
-    """``rgb`` and ``mask`` at the cleaning side, as arrays (uint8 (h, w, 3), float32 0-1 (h, w))."""
+def analysis_arrays(rgb: Image.Image, mask: Image.Image, side: int) -> tuple[np.ndarray, np.ndarray]:
+    """``rgb`` and ``mask`` at the cleaning ``side`` (``cleanup.side``), as arrays (uint8 (h, w, 3), float32 0-1
+    (h, w))."""
     import numpy as np
 
-    side = settings().cleanup.side
     small = shrunk(rgb.convert("RGB"), side)
     m = mask.resize(small.size, Image.Resampling.BOX) if mask.size != small.size else mask
     return np.asarray(small), np.asarray(m, dtype=np.float32) / 255.0
 
 
-def model_backdrop(rgb: np.ndarray, solid: np.ndarray) -> BackdropModel | None:
+def model_backdrop(rgb: np.ndarray, solid: np.ndarray, rules: CleanupSettings) -> BackdropModel | None:
     """The backdrop fitted on a ring around the product (the whole outside when the ring is thin)."""
-    rules = settings().cleanup
     around = ring(solid, max(2, round(max(solid.shape) * rules.ring)))
     if around.sum() < 200:
         around = ~solid
@@ -101,24 +100,24 @@ class _Frame:
     chroma: np.ndarray
     ratio: np.ndarray
     hue: np.ndarray | None
+    rules: CleanupSettings  # what the steps reading this frame measure against
 
 
-def _frame(rgb: np.ndarray, model: BackdropModel) -> _Frame:
+def _frame(rgb: np.ndarray, model: BackdropModel, rules: CleanupSettings) -> _Frame:
     import numpy as np
 
-    rules = settings().cleanup
     f = rgb.astype(np.float32)
     back = np.clip(model.predict(*rgb.shape[:2]), 1.0, 255.0)
     lum, lum_back = channel_sum(f) + 1.0, channel_sum(back)
     chroma = channel_max(np.abs(f / lum[..., None] - back / lum_back[..., None]))
     coloured = max(model.mean) - min(model.mean) >= rules.coloured
     return _Frame(f, back, channel_max(np.abs(f - back)), chroma, lum / lum_back,
-                  _in_backdrop_hue(f, back, lum, lum_back) if coloured else None)
+                  _in_backdrop_hue(f, back, lum, lum_back, rules) if coloured else None, rules)
 
 
 def _matching(frame: _Frame, solid: np.ndarray, model: BackdropModel) -> np.ndarray:
     """The product's pixels that match the backdrop there."""
-    rules = settings().cleanup
+    rules = frame.rules
     tolerance = min(rules.match_max, rules.match_base + rules.match_spread * model.spread)
     out: np.ndarray = (frame.distance <= tolerance) & solid
     return out
@@ -129,29 +128,27 @@ def _light_on_light(frame: _Frame, solid: np.ndarray, model: BackdropModel) -> b
     white): its highlights and faces match the backdrop, so removing "backdrop" would erase the product."""
     import numpy as np
 
-    rules = settings().cleanup
+    rules = frame.rules
     if min(model.mean) < rules.light_backdrop or not solid.any():
         return False
     return float(np.median(frame.distance[solid])) <= rules.light_gap
 
 
-def _backdrop_like(like: np.ndarray, solid: np.ndarray) -> np.ndarray:
+def _backdrop_like(like: np.ndarray, solid: np.ndarray, min_hole: float) -> np.ndarray:
     """Pieces of the product matching the backdrop (``like``) that are the backdrop: open to the outside, or
-    enclosed and large enough not to be a highlight."""
-    rules = settings().cleanup
+    enclosed and large enough not to be a highlight (``min_hole`` of the frame)."""
     labels, n, areas = _components(like)
-    keep = _open_to(labels, n, ~solid) | (areas >= rules.min_hole * solid.size)
+    keep = _open_to(labels, n, ~solid) | (areas >= min_hole * solid.size)
     keep[0] = False
     out: np.ndarray = keep[labels]
     return out
 
 
-def _in_backdrop_hue(f: np.ndarray, back: np.ndarray, lum: np.ndarray, lum_back: np.ndarray) -> np.ndarray:
+def _in_backdrop_hue(f: np.ndarray, back: np.ndarray, lum: np.ndarray, lum_back: np.ndarray,
+                     rules: CleanupSettings) -> np.ndarray:
     """Pixels of a coloured backdrop's hue (within ``hue_degrees``, saturated enough to have one) and no brighter:
     the backdrop and its shadows, however dark (chromaticity shares drift in the dark; the hue angle holds)."""
     import numpy as np
-
-    rules = settings().cleanup
 
     def opponent(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         r, g, b = x[..., 0], x[..., 1], x[..., 2]
@@ -172,7 +169,7 @@ def _shadow_like(frame: _Frame, solid: np.ndarray, model: BackdropModel) -> np.n
     import numpy as np
     from scipy import ndimage
 
-    rules = settings().cleanup
+    rules = frame.rules
     chroma, ratio = frame.chroma, frame.ratio
     tone = solid & (chroma <= rules.shadow_chroma) & (ratio >= rules.shadow_darkest) & (ratio < 1.0)
     shade = tone & (_texture(channel_sum(frame.f) / 3.0, tone) <= rules.shadow_texture + model.spread)
@@ -252,7 +249,7 @@ def _dropped(frame: _Frame, solid: np.ndarray, model: BackdropModel) -> np.ndarr
     """Pieces outside the mask that clearly differ from the backdrop, touch the product and not the frame."""
     import numpy as np
 
-    rules = settings().cleanup
+    rules = frame.rules
     darker = (frame.chroma <= rules.recover_not_shade) & (frame.ratio < 1.0)  # the backdrop in shadow: no part
     if frame.hue is not None:
         darker |= frame.hue
@@ -281,7 +278,7 @@ def _edge_alpha(frame: _Frame, m: np.ndarray, solid: np.ndarray) -> np.ndarray:
     # Every pixel it changes has some product (m > 0): only their box is worked on, with a margin wider than
     # any filter below reaches (inner pixels 4 px, their 15 px mean, the outline's 3 px blur at 4 sigma), so
     # each pixel gets what the whole frame would give it; the rest of the frame (the backdrop) is skipped.
-    rules = settings().cleanup
+    rules = frame.rules
     margin = 4 * rules.edge_band + 3 + 4 * math.ceil(rules.edge_structure_smooth) + rules.edge_structure_reach + 8
     rows, cols = np.nonzero((m > 0).any(axis=1))[0], np.nonzero((m > 0).any(axis=0))[0]
     if rows.size == 0:
@@ -290,18 +287,17 @@ def _edge_alpha(frame: _Frame, m: np.ndarray, solid: np.ndarray) -> np.ndarray:
     x0, x1 = max(0, cols[0] - margin), min(m.shape[1], cols[-1] + margin + 1)
     part = (slice(y0, y1), slice(x0, x1))
     factor[part] = _edge_factor(frame.f[part], frame.back[part], frame.hue[part] if frame.hue is not None else None,
-                                m[part], solid[part])
+                                m[part], solid[part], rules)
     return factor
 
 
 def _edge_factor(f: np.ndarray, back: np.ndarray, hue: np.ndarray | None, m: np.ndarray,
-                 solid: np.ndarray) -> np.ndarray:
+                 solid: np.ndarray, rules: CleanupSettings) -> np.ndarray:
     """_edge_alpha's factor on a part of the frame: the photo, the backdrop model and the backdrop's hue
     (``_Frame``'s ``f``, ``back`` and ``hue``), the mask and its solid pixels, all cut to that part."""
     import numpy as np
     from scipy import ndimage
 
-    rules = settings().cleanup
     band = (m > 0) & ndimage.binary_dilation(~solid, iterations=rules.edge_band)  # the soft edge too
     factor = np.ones(m.shape, dtype=np.float32)
     if not band.any():
@@ -319,12 +315,12 @@ def _edge_factor(f: np.ndarray, back: np.ndarray, hue: np.ndarray | None, m: np.
     if hue is not None:  # a coloured backdrop: its hue, darker, is its shadow
         near = (m > 0) & ndimage.binary_dilation(~solid, iterations=2 * rules.edge_band)
         factor[near & hue] = 0.0
-    known &= ~_structure(f, m, band)
+    known &= ~_structure(f, m, band, rules)
     factor[known] = np.minimum(1.0, target[known] / np.maximum(m[known], 1e-3))
     return factor
 
 
-def _structure(f: np.ndarray, m: np.ndarray, band: np.ndarray) -> np.ndarray:
+def _structure(f: np.ndarray, m: np.ndarray, band: np.ndarray, rules: CleanupSettings) -> np.ndarray:
     """Pixels of ``band`` on a part of the product's own rather than a blend: where the photo changes sharply
     *along* the outline (``edge_structure``), and the pixels near them. A blend band changes only across the
     outline, from the backdrop to the product. A silver zip pull on a navy tote, 2-3 px at the cleaning side,
@@ -333,7 +329,6 @@ def _structure(f: np.ndarray, m: np.ndarray, band: np.ndarray) -> np.ndarray:
     import numpy as np
     from scipy import ndimage
 
-    rules = settings().cleanup
     grey = ndimage.gaussian_filter(channel_sum(f) / 3.0, 0.8)
     gx, gy = ndimage.sobel(grey, axis=1) / 8.0, ndimage.sobel(grey, axis=0) / 8.0
     smooth = ndimage.gaussian_filter(m, rules.edge_structure_smooth)  # the outline's course, not its holes
@@ -346,7 +341,7 @@ def _structure(f: np.ndarray, m: np.ndarray, band: np.ndarray) -> np.ndarray:
     return out
 
 
-def _specks(solid: np.ndarray) -> np.ndarray:
+def _specks(solid: np.ndarray, speck: float) -> np.ndarray:
     """Pieces of the product far smaller than its largest piece (``speck`` of its area) lying outside the larger
     pieces' silhouette: a grain of the floor or a crumb of a shadow's rim left on white, never a part a shopper
     would miss. A small piece inside the silhouette is print, not a crumb: the navy counter of a white "O" on a
@@ -360,7 +355,7 @@ def _specks(solid: np.ndarray) -> np.ndarray:
         return np.zeros_like(solid)
     areas = np.bincount(labels.ravel())
     areas[0] = 0
-    small = areas < settings().cleanup.speck * areas.max()
+    small = areas < speck * areas.max()
     small[0] = False
     large = ~small
     large[0] = False
@@ -376,7 +371,7 @@ def _to_mask(select: np.ndarray, size: tuple[int, int]) -> Image.Image:
     return im.resize(size, Image.Resampling.BILINEAR) if im.size != size else im
 
 
-def old_backdrop(rgb: np.ndarray, alpha: np.ndarray) -> tuple[int, int, int] | None:
+def old_backdrop(rgb: np.ndarray, alpha: np.ndarray, rules: CleanupSettings) -> tuple[int, int, int] | None:
     """The colour of the backdrop a merchant's cut-out was cut from, when it still shows: the outermost opaque
     pixels (``rgb`` (h, w, 3) and ``alpha`` (h, w) uint8 at the cut-out's own size: a halo is a pixel or two
     wide) nearly all share one colour, far from the product's own. None when the outline's colours are the
@@ -384,7 +379,6 @@ def old_backdrop(rgb: np.ndarray, alpha: np.ndarray) -> tuple[int, int, int] | N
     import numpy as np
     from scipy import ndimage
 
-    rules = settings().cleanup
     opaque = alpha >= 250
     band = opaque & ndimage.binary_dilation(alpha < 128)
     inner = ndimage.binary_erosion(opaque, iterations=2 * rules.halo_peel)
@@ -399,14 +393,14 @@ def old_backdrop(rgb: np.ndarray, alpha: np.ndarray) -> tuple[int, int, int] | N
     return int(median[0]), int(median[1]), int(median[2])
 
 
-def peel_halo(rgb: np.ndarray, alpha: np.ndarray, colour: tuple[int, int, int]) -> np.ndarray:
+def peel_halo(rgb: np.ndarray, alpha: np.ndarray, colour: tuple[int, int, int], rules: CleanupSettings
+              ) -> np.ndarray:
     """``alpha`` without the old backdrop ``colour``: its pixels within ``halo_peel`` of the cut-out's edge, and
     every piece of that colour they touch (a patch stuck to the product, the cloth inside a handle reached
     from the edge), made transparent."""
     import numpy as np
     from scipy import ndimage
 
-    rules = settings().cleanup
     backdrop = channel_max(np.abs(rgb.astype(np.float32) - np.array(colour, np.float32))) <= rules.halo_match
     backdrop &= alpha > 0
     edge = ndimage.binary_dilation(alpha < 128, iterations=rules.halo_peel)
@@ -418,34 +412,34 @@ def peel_halo(rgb: np.ndarray, alpha: np.ndarray, colour: tuple[int, int, int]) 
     return out
 
 
-def match_tolerance(model: BackdropModel) -> float:
-    """How far (RGB distance) from the backdrop ``model`` a pixel may be and still be the backdrop."""
-    rules = settings().cleanup
+def match_tolerance(model: BackdropModel, rules: CleanupSettings) -> float:
+    """How far (RGB distance) from the backdrop ``model`` a pixel may be and still be the backdrop (``rules``'
+    match_base, match_spread and match_max)."""
     return float(min(rules.match_max, rules.match_base + rules.match_spread * model.spread))
 
 
-def clean_mask(rgb: Image.Image, mask: Image.Image, *, recover: bool = True, shadows: bool = True,
-               edges: bool = True, backdrop: BackdropModel | None = None) -> Cleaned:
+def clean_mask(rgb: Image.Image, mask: Image.Image, *, rules: CleanupSettings, recover: bool = True,
+               shadows: bool = True, edges: bool = True, backdrop: BackdropModel | None = None) -> Cleaned:
     """``mask`` (L, ``rgb``'s size) with enclosed backdrop and shadows removed, dropped parts put back and (with
     ``edges``) its outline's pixels weighed by their colour, where the backdrop is plain enough to be
     modelled; ``mask`` itself otherwise. The colour path leaves ``edges`` and ``recover`` off: it whitens
     edges by colour at the output's size, and finds the product by colour already. ``backdrop``: the backdrop's
-    model when it is known rather than fitted around the product (a merchant's cut-out has none around it)."""
+    model when it is known rather than fitted around the product (a merchant's cut-out has none around it).
+    ``rules``: the cleaning's thresholds (``cleanup:`` in defaults.yaml)."""
     import numpy as np
 
-    rules = settings().cleanup
-    arr, m = analysis_arrays(rgb, mask)
+    arr, m = analysis_arrays(rgb, mask, rules.side)
     solid = m >= 0.5
     area = int(solid.sum())
-    model = backdrop if backdrop is not None else model_backdrop(arr, solid) if area else None
+    model = backdrop if backdrop is not None else model_backdrop(arr, solid, rules) if area else None
     if model is None or model.spread > rules.plain_max:
         return Cleaned(mask, backdrop=model)
-    frame = _frame(arr, model)
+    frame = _frame(arr, model, rules)
     like = _matching(frame, solid, model)
     if like.sum() > rules.white_guard * area or _light_on_light(frame, solid, model):
         # a white product on white: what matches the backdrop may be its body; the model's mask is all there is
         return Cleaned(mask, backdrop=model, white_on_white=True)
-    remove = _backdrop_like(like, solid)
+    remove = _backdrop_like(like, solid, rules.min_hole)
     shadow = _shadow_like(frame, solid & ~remove, model) if shadows else np.zeros_like(solid)
     add = _dropped(frame, solid, model) if recover else np.zeros_like(solid)
     out = mask
@@ -455,11 +449,11 @@ def clean_mask(rgb: Image.Image, mask: Image.Image, *, recover: bool = True, sha
         out = ImageChops.multiply(out, edge.resize(mask.size, Image.Resampling.BILINEAR) if edge.size != mask.size
                                   else edge)
     gone = remove | shadow
-    gone |= _specks(solid & ~gone | add)
+    gone |= _specks(solid & ~gone | add, rules.speck)
     if gone.any():
         removal = _to_mask(gone, mask.size)
         if edges and rgb.size == mask.size:  # the removed pieces' rims follow the photo's edges, not the small grid
-            removal = removal_at(rgb, removal, model, match_tolerance(model))
+            removal = removal_at(rgb, removal, model, match_tolerance(model, rules), rules)
         out = ImageChops.subtract(out, removal)
     if add.any():
         out = ImageChops.lighter(out, _to_mask(add, mask.size))

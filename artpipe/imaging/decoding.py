@@ -14,6 +14,7 @@ import math
 from dataclasses import replace
 from pathlib import Path
 
+from artpipe.defaults import AnalyzeSettings, settings
 from artpipe.imaging.analyze import find_subject, preview, reduced
 from artpipe.imaging.geometry import Fitted
 from artpipe.imaging.open import Decoded, bomb_guard, open_image, open_untrusted
@@ -63,9 +64,10 @@ def reduced_side(path: Path, side: int) -> int | None:
     return side
 
 
-def trimmed_side(decoded: Decoded, boxes: tuple[Fitted, ...]) -> int:
+def trimmed_side(decoded: Decoded, boxes: tuple[Fitted, ...], rules: AnalyzeSettings) -> int:
     """The longest side the decoded frame needs so that no picture trimmed to its product is enlarged (0: none
-    is trimmed). The product is found on a small copy: its share of the frame is all that counts."""
+    is trimmed). The product is found on a small copy (with the analysis ``rules``): its share of the frame is
+    all that counts."""
     trims = [box for box in boxes if box.trim]
     if not trims:
         return 0
@@ -77,7 +79,7 @@ def trimmed_side(decoded: Decoded, boxes: tuple[Fitted, ...]) -> int:
     # copy's alpha, a photo's is found as normalizing finds it.
     cut_out = image.mode == "RGBA"
     seen = preview(image) if cut_out else image
-    left, top, right, bottom = find_subject(seen, small=None if cut_out else preview(image))[0]
+    left, top, right, bottom = find_subject(seen, small=None if cut_out else preview(image), rules=rules)[0]
     share_w, share_h = max(1, right - left) / seen.width, max(1, bottom - top) / seen.height
     w, h = seen.size
     if decoded.orientation in _SIDEWAYS:
@@ -86,15 +88,16 @@ def trimmed_side(decoded: Decoded, boxes: tuple[Fitted, ...]) -> int:
     return math.ceil(max(box.scale(share_w * aspect_w, share_h * aspect_h) for box in trims))
 
 
-def decode(path: Path, boxes: tuple[Fitted, ...] = ()) -> Decoded:
+def decode(path: Path, boxes: tuple[Fitted, ...] = (), rules: AnalyzeSettings | None = None) -> Decoded:
     """Safe-open and decode ``path`` as large as ``boxes`` need (in full without boxes); InputError when it is
     rejected. A format without DCT scaling (PNG, WebP, TIFF...) is decoded in full, then reduced by the largest
-    whole factor the boxes allow, so the rest of the work (and the memory it holds) is on fewer pixels."""
+    whole factor the boxes allow, so the rest of the work (and the memory it holds) is on fewer pixels.
+    ``rules``: the analysis settings a trimmed product is found with (the bundled ones when not given)."""
     side = draft_side(path, boxes)
     decoded = open_image(path, draft_side=side)
     if not boxes:
         return decoded
-    need = trimmed_side(decoded, boxes)
+    need = trimmed_side(decoded, boxes, rules or settings().analyze)
     if side is not None:
         if need > max(decoded.image.size):  # a small product in a large frame: decode more of it, never enlarge it
             larger = need if need < max(decoded.original_size) else None

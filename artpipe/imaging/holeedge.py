@@ -18,18 +18,19 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from artpipe.defaults import settings
+from artpipe.defaults import CleanupSettings
 from artpipe.imaging.backdrop_model import BackdropModel, channel_max, channel_sum
 
 if TYPE_CHECKING:
     import numpy as np
 
 
-def removal_at(rgb: Image.Image, removal: Image.Image, model: BackdropModel, tolerance: float) -> Image.Image:
+def removal_at(rgb: Image.Image, removal: Image.Image, model: BackdropModel, tolerance: float,
+               rules: CleanupSettings) -> Image.Image:
     """``removal`` (L, ``rgb``'s size: 255 where a cleaned-away piece is, soft along its rim after scaling up)
     with its rim pixels set from ``rgb``'s colours (see the module's docstring): 0 on a pixel clearly of the
     product, 255 on one within ``tolerance`` of the backdrop ``model`` (fitted in the frame's -1..1 coordinates,
-    so at any size) or of its shade."""
+    so at any size) or of its shade (``rules``' shadow chromaticity and darkness, and its edge contrast)."""
     import numpy as np
 
     found = removal.getbbox()
@@ -37,7 +38,6 @@ def removal_at(rgb: Image.Image, removal: Image.Image, model: BackdropModel, tol
         return removal
     box = (max(0, found[0] - 1), max(0, found[1] - 1), min(removal.width, found[2] + 1),
            min(removal.height, found[3] + 1))
-    rules = settings().cleanup
     r = np.asarray(removal.crop(box))
     # the rim, and the pixels just outside it: where the small grid's piece stopped short of the photo's edge
     some = r > 0

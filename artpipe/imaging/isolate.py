@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops, ImageFilter
 
-from artpipe.defaults import settings
+from artpipe.defaults import IsolateSettings, Settings
 from artpipe.imaging.analyze import border_strip, ink, off_backdrop_share, scale_box, shrunk, visible_box
 from artpipe.imaging.backdrop import backdrop_region
 from artpipe.imaging.cleanup import analysis_arrays, clean_mask, match_tolerance, old_backdrop, peel_halo
@@ -42,18 +42,18 @@ class Isolation:
     # backdrop), 255 there, at the backdrop region's size
 
 
-def color_path_holds(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> bool:
+def color_path_holds(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int, rules: IsolateSettings
+                     ) -> bool:
     """Whether cleaning the backdrop by colour keeps the product whole: the part not connected to the frame's
     edge must be a solid shape. A white product on white leaks into the backdrop through its faint edges and
-    would keep only an outline, which erosion wipes out."""
-    rules = settings().isolate
+    would keep only an outline, which erosion wipes out. The shares and sizes are ``rules``'."""
     im = shrunk(im, rules.decide_side).convert("RGB")  # once: every test below runs on this small copy
     region = backdrop_region(im, backdrop, tolerance, rules.decide_side)
     if _border_share(region, 255) < rules.clean_border:  # the scene runs out of the frame: not a clean backdrop
         return False
     if off_backdrop_share(im, region, backdrop, tolerance // 2) > rules.uneven:  # a sweep or a box, not one colour
         return False
-    if min(backdrop) < rules.white_enough and _hole_share(im, region, backdrop) > rules.holes:
+    if min(backdrop) < rules.white_enough and _hole_share(im, region, backdrop, rules.hole_match) > rules.holes:
         return False  # backdrop seen through the product (inside a handle) would stay grey: the model tells
     product = region.point(lambda v: 0 if v else 255)
     area = product.histogram()[255]
@@ -63,11 +63,12 @@ def color_path_holds(im: Image.Image, backdrop: tuple[int, int, int], tolerance:
     return kept >= rules.solid * area
 
 
-def _hole_share(im: Image.Image, region: Image.Image, backdrop: tuple[int, int, int]) -> float:
-    """The share of the frame that has the backdrop's colour but is enclosed by the product (not in ``region``,
-    the edge-connected backdrop): seen through a handle, or a product's own light part."""
+def _hole_share(im: Image.Image, region: Image.Image, backdrop: tuple[int, int, int], hole_match: int) -> float:
+    """The share of the frame that has the backdrop's colour (within ``hole_match``) but is enclosed by the
+    product (not in ``region``, the edge-connected backdrop): seen through a handle, or a product's own light
+    part."""
     small = im.convert("RGB").resize(region.size, Image.Resampling.BOX) if im.size != region.size else im
-    near = ink(small, backdrop, settings().isolate.hole_match).point(lambda v: 0 if v else 255)
+    near = ink(small, backdrop, hole_match).point(lambda v: 0 if v else 255)
     holes = ImageChops.subtract(near, region).filter(ImageFilter.MinFilter(3)).filter(ImageFilter.MaxFilter(3))
     return holes.histogram()[255] / max(1, region.width * region.height)
 
@@ -77,16 +78,16 @@ def _border_share(mask: Image.Image, value: int) -> float:
     return border_strip(mask).histogram()[value] / max(1, 2 * (mask.width + mask.height))
 
 
-def is_cutout(im: Image.Image, threshold: int) -> bool:
-    """Whether an RGBA image is a real cut-out (most of its edge transparent), not a photo with stray alpha."""
+def is_cutout(im: Image.Image, threshold: int, rules: IsolateSettings) -> bool:
+    """Whether an RGBA image is a real cut-out (``rules.cutout_border`` of its edge at or below ``threshold``),
+    not a photo with stray alpha."""
     alpha = im.getchannel("A").point(lambda a: 255 if a <= threshold else 0)
-    return _border_share(alpha, 255) >= settings().isolate.cutout_border
+    return _border_share(alpha, 255) >= rules.cutout_border
 
 
-def judge_mask(mask: Image.Image) -> tuple[Note, ...]:
+def judge_mask(mask: Image.Image, rules: IsolateSettings) -> tuple[Note, ...]:
     """Warnings when a model's mask isolates nothing usable (empty, the whole scene, or unsure)."""
     share, sure = mask_facts(mask)
-    rules = settings().isolate
     if share < rules.min_share:
         return (Note(WarningKind.NO_SUBJECT),)
     if share > rules.max_share or sure < rules.min_sure:
@@ -95,37 +96,40 @@ def judge_mask(mask: Image.Image) -> tuple[Note, ...]:
 
 
 def isolate(im: Image.Image, backdrop: tuple[int, int, int] | None, mode: str, *, light_min: int, tolerance: int,
-            model: Callable[[Image.Image], tuple[Image.Image, float, str]]) -> Isolation:
+            model: Callable[[Image.Image], tuple[Image.Image, float, str]], rules: Settings) -> Isolation:
     """How the product of ``im`` (RGB or RGBA, sRGB) is isolated under ``mode``. ``model`` returns the coarse
     mask, the milliseconds it took and the model's name. Every cut-out is refined against a model of its
     backdrop (cleanup.py) and reviewed (review.py); a model's cut-out the review doubts is not used (``none``,
-    warned ``uncertain_cutout``): a main image then fails and a banner shows the photo."""
+    warned ``uncertain_cutout``): a main image then fails and a banner shows the photo. ``rules``: the
+    settings the deciding, cleaning and reviewing use (``isolate``, ``cleanup``, ``review``)."""
     if mode == Cutout.NEVER:
         return Isolation("none")
     if im.mode == "RGBA":
-        return _alpha(im)
+        return _alpha(im, rules)
     light = backdrop is not None and min(backdrop) >= light_min
-    if mode == Cutout.AUTO and light and backdrop is not None and color_path_holds(im, backdrop, tolerance):
+    if mode == Cutout.AUTO and light and backdrop is not None and \
+            color_path_holds(im, backdrop, tolerance, rules.isolate):
         # A doubted colour-path cut-out keeps its doubt: on a light backdrop the model's outline of a white
         # sleeve or a silver deck is no surer (tried: it passed both with parts erased).
-        return _color(im, backdrop, tolerance)
-    return _model_path(im, model, tolerance)
+        return _color(im, backdrop, tolerance, rules)
+    return _model_path(im, model, tolerance, rules)
 
 
 def _model_path(im: Image.Image, model: Callable[[Image.Image], tuple[Image.Image, float, str]],
-                tolerance: int) -> Isolation:
+                tolerance: int, rules: Settings) -> Isolation:
     """The segmentation model's cut-out of ``im``, refined and reviewed; ``none`` when it is not usable."""
     small = work_copy(im)  # the model, the refinement and later the drawn cut-out all work on this copy
     coarse, ms, name = model(small)
     note = f"model:{name}:{ms:.0f}ms"
     refined = refine(small, coarse)
-    bad = judge_mask(refined)
+    bad = judge_mask(refined, rules.isolate)
     if bad:
         return Isolation("none", None, bad, note)
-    cleaned = clean_mask(small, refined)
+    cleaned = clean_mask(small, refined, rules=rules.cleanup)
     small_mask = cleaned.mask
-    rgb, m = analysis_arrays(small, small_mask)
-    verdict = review(rgb, m, small_mask, "model", cleaned.backdrop, white_on_white=cleaned.white_on_white,
+    rgb, m = analysis_arrays(small, small_mask, rules.cleanup.side)
+    verdict = review(rgb, m, small_mask, "model", cleaned.backdrop, rules=rules.review,
+                     tolerance=rules.analyze.backdrop_tolerance, white_on_white=cleaned.white_on_white,
                      cleaned=cleaned.removed + cleaned.shadow + cleaned.recovered)
     if verdict.uncertain:
         return Isolation("none", None, (Note(WarningKind.UNCERTAIN_CUTOUT),), note, review=verdict)
@@ -136,7 +140,7 @@ def _model_path(im: Image.Image, model: Callable[[Image.Image], tuple[Image.Imag
     return Isolation("model", small_mask, (), note, subject, verdict)
 
 
-def _alpha(im: Image.Image) -> Isolation:
+def _alpha(im: Image.Image, rules: Settings) -> Isolation:
     """A merchant's cut-out: its alpha is the mask, cleaned of the backdrop it was cut from where that still
     shows (a halo, the cloth inside a handle); the mask is returned only when cleaning changed it."""
     import numpy as np
@@ -144,37 +148,39 @@ def _alpha(im: Image.Image) -> Isolation:
     alpha = im.getchannel("A")
     rgb_im = im.convert("RGB")
     full_rgb, full_alpha = np.asarray(rgb_im), np.asarray(alpha)
-    old = old_backdrop(full_rgb, full_alpha)
+    old = old_backdrop(full_rgb, full_alpha, rules.cleanup)
     mask, left_in = None, 0.0
     if old is not None:
-        peeled = peel_halo(full_rgb, full_alpha, old)
+        peeled = peel_halo(full_rgb, full_alpha, old, rules.cleanup)
         share = float(((full_alpha > 0) & (peeled == 0)).sum()) / max(1, int((full_alpha >= 128).sum()))
-        if share <= settings().cleanup.halo_most:
+        if share <= rules.cleanup.halo_most:
             mask = Image.fromarray(peeled, "L")
         else:  # more than a halo: another object (a person's clothes) or a large piece of the cloth
             left_in = share
-    rgb, m = analysis_arrays(rgb_im, mask if mask is not None else alpha)
-    verdict = review(rgb, m, mask if mask is not None else alpha, "alpha", None, left_in=left_in)
+    rgb, m = analysis_arrays(rgb_im, mask if mask is not None else alpha, rules.cleanup.side)
+    verdict = review(rgb, m, mask if mask is not None else alpha, "alpha", None, rules=rules.review,
+                     tolerance=rules.analyze.backdrop_tolerance, left_in=left_in)
     return Isolation("alpha", mask, (), "backdrop_removed" if mask is not None else "", review=verdict)
 
 
 CLEAR_SIDE = 2048  # the colour path's clearing is drawn at the photo's size up to this side (4 MB at most)
 
 
-def _color(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> Isolation:
+def _color(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int, rules: Settings) -> Isolation:
     """The colour path: the product is what is not edge-connected backdrop; its shadows and enclosed backdrop
     are found against the backdrop's model and whitened with it."""
     region = backdrop_region(im, backdrop, tolerance)
     product = region.point(lambda v: 255 - v)
     small = shrunk(im, max(region.size)).convert("RGB")
-    cleaned = clean_mask(small, product, recover=False, edges=False)
+    cleaned = clean_mask(small, product, rules=rules.cleanup, recover=False, edges=False)
     clear = ImageChops.subtract(product, cleaned.mask)
     fine = shrunk(im, CLEAR_SIDE) if cleaned.backdrop is not None and clear.getbbox() else small
     if cleaned.backdrop is not None and fine.size != clear.size:
         # decided at the analysis size; its rim is drawn at up to CLEAR_SIDE from the photo's colours (a dark band
         # under a cap's brim, half of it taken as shadow at 512 px, was whitened as a block with square ends)
         clear = removal_at(fine.convert("RGB"), clear.resize(fine.size, Image.Resampling.BILINEAR),
-                           cleaned.backdrop, match_tolerance(cleaned.backdrop))
-    rgb, m = analysis_arrays(small, cleaned.mask)
-    verdict = review(rgb, m, cleaned.mask, "color", cleaned.backdrop)
+                           cleaned.backdrop, match_tolerance(cleaned.backdrop, rules.cleanup), rules.cleanup)
+    rgb, m = analysis_arrays(small, cleaned.mask, rules.cleanup.side)
+    verdict = review(rgb, m, cleaned.mask, "color", cleaned.backdrop, rules=rules.review,
+                     tolerance=rules.analyze.backdrop_tolerance)
     return Isolation("color", review=verdict, clear=clear if clear.getbbox() else None)

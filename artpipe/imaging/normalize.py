@@ -5,19 +5,20 @@
 
 ``assess`` judges the input (low_resolution, blurry, dark) before any trim or resize of ours.
 
-Each step takes and returns a ``Work`` (image + what was learned + what was done + warnings) and
-returns its input unchanged when it does not apply; a test pins the order.
+Each step takes and returns a ``Work`` (image + what was learned + what was done + warnings, and the settings the
+steps measure with, given to ``normalize``) and returns its input unchanged when it does not apply; a test pins
+the order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 from PIL import Image, ImageChops
 
-from artpipe.defaults import settings
+from artpipe.defaults import NormalizeSettings, Settings
 from artpipe.imaging import profiles
 from artpipe.imaging.analyze import find_subject, preview, scale_box
 from artpipe.imaging.backdrop import backdrop_region, whiten
@@ -56,6 +57,7 @@ class Work:
     small: Image.Image | None = None  # the image's analysis copy (analyze.preview), made by analyze
     review: Review | None = None  # how far the cut-out is trusted (None: the product was not isolated)
     clear: Image.Image | None = None  # colour path: shadows and enclosed backdrop to whiten with the backdrop
+    rules: Settings = field(kw_only=True)  # the settings every step measures with (read by the caller)
 
     def after(self, image: Image.Image, step: str, *warnings: Note, **changes: object) -> Work:
         """A new Work with ``image``, the step recorded and any warnings added (a new image, a new copy)."""
@@ -94,17 +96,18 @@ def full_mask(image: Image.Image, mask: Image.Image) -> Image.Image:
     return mask if mask.size == image.size else mask.resize(image.size, Image.Resampling.BILINEAR)
 
 
-def product_mask(asset: Asset) -> Image.Image | None:
+def product_mask(asset: Asset, tolerance: int) -> Image.Image | None:
     """The product in ``asset.image`` (L, 255 = product, the image's frame: the model's mask at the side it was
     made at, the others at the image's size): the model's mask, a cut-out's alpha, what the colour path does
-    not whiten; None when the product was not isolated."""
+    not whiten (further than ``tolerance``, the backdrop tolerance, from the backdrop); None when the product
+    was not isolated."""
     if asset.mask is not None:
         return asset.mask
     if asset.image.mode == "RGBA":
         return asset.image.getchannel("A")
     if asset.isolation != "color" or asset.backdrop is None:
         return None
-    region = backdrop_region(asset.image, asset.backdrop, settings().analyze.backdrop_tolerance)
+    region = backdrop_region(asset.image, asset.backdrop, tolerance)
     if asset.clear is not None:
         region = ImageChops.lighter(region, asset.clear.resize(region.size, Image.Resampling.BILINEAR))
     return region.point(lambda v: 255 - v).resize(asset.image.size, Image.Resampling.BILINEAR)
@@ -142,8 +145,9 @@ def unpalette(work: Work) -> Work:
 
 def to_srgb(work: Work) -> Work:
     """Convert from the embedded ICC profile (or CMYK without one) to sRGB."""
-    image, step, warns = to_srgb_image(work.image, work.icc, cmyk_fallback=profiles.cmyk_fallback(),
-                                       intent=profiles.intent())
+    color = work.rules.color
+    image, step, warns = to_srgb_image(work.image, work.icc, cmyk_fallback=profiles.cmyk_fallback(color.cmyk_fallback),
+                                       intent=profiles.intent(color.intent))
     if step is None:
         return work
     return work.after(image, step, *warns, icc=None)
@@ -166,7 +170,7 @@ def to_rgb(work: Work) -> Work:
 def analyze(work: Work) -> Work:
     """Find the subject box and a plain backdrop colour (used by trim, cover and mattes)."""
     small = preview(work.image)
-    subject, backdrop = find_subject(work.image, small=small)
+    subject, backdrop = find_subject(work.image, small=small, rules=work.rules.analyze)
     return replace(work, subject=subject, backdrop=backdrop, small=small, steps=(*work.steps, "analyze"))
 
 
@@ -180,15 +184,15 @@ def _model(name: str | None, im: Image.Image) -> tuple[Image.Image, float, str]:
 
 def _flatten_stray_alpha(work: Work) -> Work:
     """A photo with a stray transparent index (a palette PNG's tRNS) is judged as the opaque photo it is."""
-    if work.image.mode != "RGBA" or is_cutout(work.image, settings().analyze.alpha_threshold):
+    if work.image.mode != "RGBA" or is_cutout(work.image, work.rules.analyze.alpha_threshold, work.rules.isolate):
         return work
     flat = Image.new("RGB", work.image.size, (255, 255, 255))
     flat.paste(work.image, (0, 0), work.image.getchannel("A"))
-    subject, backdrop = find_subject(flat)
+    subject, backdrop = find_subject(flat, rules=work.rules.analyze)
     return work.after(flat, "to_rgb:stray_alpha_flattened", subject=subject, backdrop=backdrop)
 
 
-def model_copy(decoded: Decoded, mode: str) -> Image.Image | None:
+def model_copy(decoded: Decoded, mode: str, rules: Settings) -> Image.Image | None:
     """The analysis copy (``matting.work_copy``, upright sRGB RGB) of ``decoded``, a reduced decode of a photo,
     when ``mode`` sends the photo's product to the segmentation model (None: a cut-out, or a plain light
     backdrop the colour path cleans at the photo's size). Made before the full-size photo is decoded and
@@ -196,24 +200,24 @@ def model_copy(decoded: Decoded, mode: str) -> Image.Image | None:
     coexists with a 12 MP photo (48 MB)."""
     if mode == Cutout.NEVER:
         return None
-    work = Work(decoded.image, decoded.icc, decoded.orientation, warnings=decoded.warnings)
+    work = Work(decoded.image, decoded.icc, decoded.orientation, warnings=decoded.warnings, rules=rules)
     for step in NORMALIZE:
         work = step(work)
     if work.image.mode != "RGB":
         return None
-    rules = settings().analyze
-    light = work.backdrop is not None and min(work.backdrop) >= rules.whiten_min
+    analysis = rules.analyze
+    light = work.backdrop is not None and min(work.backdrop) >= analysis.whiten_min
     if mode == Cutout.AUTO and light and work.backdrop is not None and \
-            color_path_holds(work.image, work.backdrop, rules.backdrop_tolerance):
+            color_path_holds(work.image, work.backdrop, analysis.backdrop_tolerance, rules.isolate):
         return None
     return work_copy(work.image)
 
 
-def isolate_copy(small: Image.Image, model: str | None = None) -> Isolation:
+def isolate_copy(small: Image.Image, model: str | None = None, *, rules: Settings) -> Isolation:
     """The model path's isolation of a photo's analysis copy (``model_copy``), for ``normalize`` to take
     instead of isolating the full-size photo: its subject box is in the copy's pixels, its mask at its size."""
-    return isolate(small, None, Cutout.MODEL, light_min=settings().analyze.whiten_min,
-                   tolerance=settings().analyze.backdrop_tolerance, model=partial(_model, model))
+    return isolate(small, None, Cutout.MODEL, light_min=rules.analyze.whiten_min,
+                   tolerance=rules.analyze.backdrop_tolerance, model=partial(_model, model), rules=rules)
 
 
 def isolate_product(work: Work, mode: str, model: str | None = None, isolated: Isolation | None = None) -> Work:
@@ -226,15 +230,15 @@ def isolate_product(work: Work, mode: str, model: str | None = None, isolated: I
     if isolated is not None:
         found = _scaled_to(isolated, work.image.size)
     else:
-        found = isolate(work.image, work.backdrop, mode, light_min=settings().analyze.whiten_min,
-                        tolerance=settings().analyze.backdrop_tolerance, model=partial(_model, model))
+        found = isolate(work.image, work.backdrop, mode, light_min=work.rules.analyze.whiten_min,
+                        tolerance=work.rules.analyze.backdrop_tolerance, model=partial(_model, model), rules=work.rules)
     step = f"cutout:{found.how}" + (f":{found.note}" if found.note else "")
     cut = found.review.cut if found.review is not None else ()
     warns = (*found.warnings, *((Note(WarningKind.PRODUCT_CROPPED, "+".join(cut)),) if cut else ()))
     if found.how == "alpha" and found.mask is not None:  # the cut-out's own alpha, cleaned of its old backdrop
         image = work.image.copy()
         image.putalpha(found.mask)
-        subject, _ = find_subject(image)
+        subject, _ = find_subject(image, rules=work.rules.analyze)
         return work.after(image, step, *warns, isolation="alpha", review=found.review, subject=subject)
     if found.mask is None:
         return work.after(work.image, step, *warns, isolation=found.how, review=found.review, clear=found.clear)
@@ -257,9 +261,10 @@ def whiten_backdrop(work: Work) -> Work:
         white = Image.new("RGB", work.image.size, (255, 255, 255))
         white.paste(work.image, (0, 0), full_mask(work.image, work.mask))
         return work.after(white, "whiten_backdrop:mask", backdrop=(255, 255, 255))
-    if work.backdrop is None or work.image.mode != "RGB" or min(work.backdrop) < settings().analyze.whiten_min:
+    rules = work.rules.analyze
+    if work.backdrop is None or work.image.mode != "RGB" or min(work.backdrop) < rules.whiten_min:
         return work
-    image = whiten(work.image, work.backdrop, settings().analyze.backdrop_tolerance, work.clear)
+    image = whiten(work.image, work.backdrop, rules.backdrop_tolerance, work.clear)
     return work.after(image, "whiten_backdrop", backdrop=(255, 255, 255), clear=None)
 
 
@@ -291,7 +296,7 @@ def limit_size(work: Work, max_side: int) -> Work:
 
 def assess(work: Work) -> Work:
     """Add the warnings a designer should see about the input (low resolution, blur, darkness)."""
-    quality = settings().quality
+    quality = work.rules.quality
     found = assess_image(work.small if work.small is not None else work.image,
                          size=work.source_size or work.image.size, min_side=quality.min_side,
                          blur_edge=quality.blur_edge, dark_mean=quality.dark_mean)
@@ -313,28 +318,32 @@ class NormalizeOptions:
     model: str | None = None  # an ONNX segmentation model's path; None for the bundled one
 
 
-def steps_for(options: NormalizeOptions, isolated: Isolation | None = None) -> tuple[Step, ...]:
-    """The full, ordered pipeline for these options (``isolated``: see isolate_product)."""
+def steps_for(options: NormalizeOptions, rules: NormalizeSettings, isolated: Isolation | None = None
+              ) -> tuple[Step, ...]:
+    """The full, ordered pipeline for these options (a trim keeps ``rules.trim_margin`` around the product;
+    ``isolated``: see isolate_product)."""
     steps: list[Step] = list(NORMALIZE)
     if options.cutout != "never":
         steps.append(partial(isolate_product, mode=options.cutout, model=options.model, isolated=isolated))
     if options.white_backdrop:
         steps.append(whiten_backdrop)
     if options.trim:
-        steps.append(partial(trim, margin=settings().normalize.trim_margin))
+        steps.append(partial(trim, margin=rules.trim_margin))
     if options.max_size:
         steps.append(partial(limit_size, max_side=options.max_size))
     return tuple(steps)
 
 
 def normalize(decoded: Decoded, options: NormalizeOptions = NormalizeOptions(),
-              isolated: Isolation | None = None) -> Asset:
+              isolated: Isolation | None = None, *, rules: Settings) -> Asset:
     """Run the pipeline on a decoded image; the Asset records every step and warning. ``isolated``: the
-    product already isolated on the photo's analysis copy (isolate_product)."""
+    product already isolated on the photo's analysis copy (isolate_product). ``rules``: the settings the steps
+    measure with (the caller reads them: ``artpipe.defaults.settings()`` for the bundled ones)."""
     w, h = decoded.original_size or decoded.image.size
     upright = (h, w) if decoded.orientation in (5, 6, 7, 8) else (w, h)
-    work = Work(decoded.image, decoded.icc, decoded.orientation, warnings=decoded.warnings, source_size=upright)
-    for step in steps_for(options, isolated):
+    work = Work(decoded.image, decoded.icc, decoded.orientation, warnings=decoded.warnings, source_size=upright,
+                rules=rules)
+    for step in steps_for(options, rules.normalize, isolated):
         work = step(work)
     subject = work.subject or (0, 0, *work.image.size)
     return Asset(work.image, decoded.path, decoded.format, decoded.original_size, subject, work.backdrop,

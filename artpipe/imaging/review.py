@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from artpipe.defaults import settings
+from artpipe.defaults import ReviewSettings
 from artpipe.imaging.backdrop_model import BackdropModel, channel_sum
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ class Review:
         return bool(self.doubts)
 
 
-def cut_sides(mask: Image.Image, *, hard_edges: bool = False) -> tuple[str, ...]:
+def cut_sides(mask: Image.Image, *, rules: ReviewSettings, hard_edges: bool = False) -> tuple[str, ...]:
     """The sides (top, bottom, left, right) where ``mask`` (L, 255 = product) is cut by a frame:
 
     - it runs into the photo's edge along more than a few pixels (the larger of ``cut_px`` and ``cut_share``
@@ -79,8 +79,9 @@ def cut_sides(mask: Image.Image, *, hard_edges: bool = False) -> tuple[str, ...]
     - with ``hard_edges`` (a merchant's own cut-out), or its extreme row or column is a straight, hard line
       (opaque on one side, transparent on the other) longer than ``straight_run`` of the product's extent but
       short of ``straight_most`` of it (a box's own side runs its whole width): the cut-out was made from a
-      photo that had already cut the product (a wrist, a model's legs)."""
-    rules = settings().review
+      photo that had already cut the product (a wrist, a model's legs).
+
+    The measures named are ``rules``' (``review:`` in defaults.yaml)."""
     w, h = mask.size
     solid = mask.point(lambda a: 255 if a >= 128 else 0)
     box = solid.getbbox()
@@ -116,12 +117,11 @@ def cut_sides(mask: Image.Image, *, hard_edges: bool = False) -> tuple[str, ...]
     return tuple(out)
 
 
-def _edge_agreement(rgb: np.ndarray, solid: np.ndarray, spread: float) -> float:
+def _edge_agreement(rgb: np.ndarray, solid: np.ndarray, spread: float, rules: ReviewSettings) -> float:
     """The share of ``solid``'s outline lying on (within a pixel of) a clear edge of the photo."""
     import numpy as np
     from scipy import ndimage
 
-    rules = settings().review
     outline = solid & ~ndimage.binary_erosion(solid, border_value=0)
     frame = np.zeros_like(solid)
     frame[0, :] = frame[-1, :] = frame[:, 0] = frame[:, -1] = True
@@ -151,7 +151,7 @@ def _gradient(f: np.ndarray, y: np.ndarray, x: np.ndarray) -> np.ndarray:
     return out
 
 
-def _kept_shade(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel) -> float:
+def _kept_shade(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel, rules: ReviewSettings) -> float:
     """The share of the product that is the backdrop darkened (its chromaticity, a lower brightness) in pieces
     open to the outside, neither specks nor the product's whole body: a floor, a shadow band along a side,
     or a silver part half swallowed by a light backdrop. A clean packshot has next to none."""
@@ -160,7 +160,6 @@ def _kept_shade(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel) -> 
 
     from artpipe.imaging.backdrop_model import channel_max
 
-    rules = settings().review
     f = rgb.astype(np.float32)
     back = np.clip(backdrop.predict(*solid.shape), 1.0, 255.0)
     lum, lum_back = channel_sum(f) + 1.0, channel_sum(back)
@@ -182,19 +181,21 @@ def _kept_shade(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel) -> 
     return float(areas[kept].sum()) / area
 
 
-def _shown_on_white(rgb: np.ndarray, m: np.ndarray) -> np.ndarray:
+def _shown_on_white(rgb: np.ndarray, m: np.ndarray, tolerance: int) -> np.ndarray:
     """What of a model's cut-out a main image shows: its solid pixels, less the see-through ones that are nearly
-    white, which a white-background layer clears (backdrop.clear_faint): a white product's soft body is gone."""
+    white (within ``tolerance``, the backdrop tolerance), which a white-background layer clears
+    (backdrop.clear_faint): a white product's soft body is gone."""
     import numpy as np
 
     from artpipe.imaging.backdrop_model import channel_max
 
-    near_white = channel_max(255.0 - rgb.astype(np.float32)) <= settings().analyze.backdrop_tolerance
+    near_white = channel_max(255.0 - rgb.astype(np.float32)) <= tolerance
     out: np.ndarray = (m >= 0.5) & ~((m < 0.98) & near_white)
     return out
 
 
-def _erased_edges(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel | None) -> float:
+def _erased_edges(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel | None, rules: ReviewSettings
+                  ) -> float:
     """How much of the photo's structure is made white: pixels of clear edges (lines of ``erased_piece`` pixels
     or more) away from the product's own outline and from shadows, as a share of the product's area. A plain
     backdrop and a shadow (a sizeable region of the backdrop darkened, and its rim) have none; a white housing
@@ -203,7 +204,6 @@ def _erased_edges(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel | 
     import numpy as np
     from scipy import ndimage
 
-    rules = settings().review
     f = rgb.astype(np.float32)
     grey = ndimage.gaussian_filter(channel_sum(f) / 3.0, 0.8)
     grad = np.hypot(ndimage.sobel(grey, axis=1), ndimage.sobel(grey, axis=0)) / 8.0
@@ -231,12 +231,11 @@ def _erased_edges(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel | 
     return float(sizes[sizes >= rules.erased_piece].sum()) / max(1, int(solid.sum()))
 
 
-def _pieces(solid: np.ndarray) -> tuple[int, float]:
+def _pieces(solid: np.ndarray, rules: ReviewSettings) -> tuple[int, float]:
     """(the number of sizeable separate pieces, the share of the area in crumbs beside them)."""
     import numpy as np
     from scipy import ndimage
 
-    rules = settings().review
     labels, n = ndimage.label(solid, structure=np.ones((3, 3), dtype=bool))
     if n == 0:
         return 0, 0.0
@@ -248,18 +247,18 @@ def _pieces(solid: np.ndarray) -> tuple[int, float]:
 
 
 def review(rgb: np.ndarray, m: np.ndarray, full_mask: Image.Image | None, how: str,
-           backdrop: BackdropModel | None, *, white_on_white: bool = False, cleaned: float = 0.0,
-           left_in: float = 0.0) -> Review:
+           backdrop: BackdropModel | None, *, rules: ReviewSettings, tolerance: int, white_on_white: bool = False,
+           cleaned: float = 0.0, left_in: float = 0.0) -> Review:
     """Review a cut-out: ``rgb`` and ``m`` are the photo and the mask (0-1) at the analysis side, ``full_mask``
     the mask at the photo's size (for the frame's contact, judged in its own pixels), ``how`` the path (alpha,
     color, model), ``backdrop`` its model (None for a merchant's cut-out); ``white_on_white``: the product
     matched its backdrop too much to be cleaned; ``cleaned``: the share of the model's mask that cleaning
     changed (much of it: the model took a scene for the product); ``left_in``: the share of a merchant's cut-out
-    in one colour spreading from its edge, too much to be a halo (a person's clothes, the cloth it lay on)."""
-    rules = settings().review
+    in one colour spreading from its edge, too much to be a halo (a person's clothes, the cloth it lay on).
+    ``rules``: the review's measures; ``tolerance``: the backdrop tolerance a white layer clears faint pixels by."""
     solid = m >= 0.5
-    cut = cut_sides(full_mask, hard_edges=how == "alpha") if full_mask is not None else ()
-    pieces, crumbs = _pieces(solid)
+    cut = cut_sides(full_mask, rules=rules, hard_edges=how == "alpha") if full_mask is not None else ()
+    pieces, crumbs = _pieces(solid, rules)
     doubts: list[tuple[Doubt, str]] = []
     spread = backdrop.spread if backdrop is not None else None
     agreement = None
@@ -273,7 +272,7 @@ def review(rgb: np.ndarray, m: np.ndarray, full_mask: Image.Image | None, how: s
         if cleaned > rules.max_cleaned:
             doubts.append((Doubt.CLEANED, f"{cleaned:.0%} of what the model took for the product was backdrop or "
                            "shadow"))
-        agreement = _edge_agreement(rgb, solid, spread or 0.0)
+        agreement = _edge_agreement(rgb, solid, spread or 0.0, rules)
         if agreement < rules.min_edge_agreement:
             doubts.append((Doubt.EDGES, f"only {agreement:.0%} of the outline follows an edge in the photo"))
         soft = float(((m > 0.1) & (m < 0.9)).sum()) / max(1, int(solid.sum()))
@@ -285,13 +284,13 @@ def review(rgb: np.ndarray, m: np.ndarray, full_mask: Image.Image | None, how: s
     if crumbs > rules.max_crumbs:
         doubts.append((Doubt.CRUMBS, f"{crumbs:.1%} of the product is in scattered fragments"))
     if how == "color" and backdrop is not None:
-        kept = _kept_shade(rgb, solid, backdrop)
+        kept = _kept_shade(rgb, solid, backdrop, rules)
         if kept > rules.max_kept_shade:
             doubts.append((Doubt.KEPT_SHADE, f"grey areas along the product's edge ({kept:.1%} of it) look like a "
                            "floor or a shadow left in, or a light part of the product the backdrop swallowed"))
     if how in ("model", "color") and not any(kind is Doubt.BUSY for kind, _ in doubts):
-        shown = solid if how == "color" else _shown_on_white(rgb, m)
-        erased = _erased_edges(rgb, shown, backdrop)
+        shown = solid if how == "color" else _shown_on_white(rgb, m, tolerance)
+        erased = _erased_edges(rgb, shown, backdrop, rules)
         if erased > rules.max_erased:
             doubts.append((Doubt.ERASED, f"edges of the photo where it turns white ({erased:.1%} of the product's "
                            "area): parts of a light or clear product may be gone (a white housing, glass, a keyboard)"))

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from artpipe.defaults import settings
+from artpipe.defaults import IsolateSettings, settings
 from artpipe.errors import InputError
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.onnxrun import session as onnx_session
@@ -61,18 +61,18 @@ def load_segmenter(name: str | None = None) -> Segmenter:
     except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own untyped errors for a bad file
         raise InputError(str(path), "corrupt", f"not a usable ONNX model ({str(exc)[:120]})") from None
     first = session.get_inputs()[0]
-    side = input_side(list(first.shape))
+    side = input_side(list(first.shape), settings().isolate)  # the model is loaded here: its limits read here
     if isinstance(side, str):
         raise InputError(str(path), "unsupported", f"not a segmentation model artpipe can run: {side}; use a "
                          "U²-Net-style model (one input of 1 x 3 x N x N) or leave cutout.model unset")
     return Segmenter(path.name, session, first.name, side, [session.get_outputs()[0].name])
 
 
-def input_side(shape: list[Any]) -> int | str:
+def input_side(shape: list[Any], rules: IsolateSettings) -> int | str:
     """The side of the square RGB image a model with input ``shape`` takes (320 when the model leaves it
-    open), or what is wrong with the shape: checked when the model loads, since a model asking for a huge
-    tensor would otherwise fail on every photo with onnxruntime's own allocation error."""
-    rules = settings().isolate
+    open), or what is wrong with the shape (a side outside ``rules.model_min_side..model_max_side``): checked
+    when the model loads, since a model asking for a huge tensor would otherwise fail on every photo with
+    onnxruntime's own allocation error."""
     dims = "x".join(str(d) for d in shape)
     channels_known = len(shape) == 4 and isinstance(shape[1], int)
     if len(shape) != 4 or (channels_known and shape[1] != 3):

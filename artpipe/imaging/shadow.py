@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PIL import Image, ImageChops, ImageFilter
 
-from artpipe.defaults import settings
+from artpipe.defaults import ShadowSettings
 from artpipe.imaging.analyze import ink
 
 _OPAQUE = 255
@@ -23,20 +23,20 @@ def _see_through(pic: Image.Image) -> bool:
     return isinstance(lowest, int | float) and lowest < _OPAQUE
 
 
-def _silhouette(pic: Image.Image) -> Image.Image:
-    """The product in ``pic`` (L): a cut-out's alpha, or what is not white in an opaque picture on white."""
+def _silhouette(pic: Image.Image, ink_min: int) -> Image.Image:
+    """The product in ``pic`` (L): a cut-out's alpha, or what differs from white by more than ``ink_min`` in an
+    opaque picture on white."""
     if _see_through(pic):
         return pic.getchannel("A")
-    return ink(pic.convert("RGB"), (255, 255, 255), settings().shadow.ink)
+    return ink(pic.convert("RGB"), (255, 255, 255), ink_min)
 
 
-def contact_shadow(pic: Image.Image) -> Image.Image:
+def contact_shadow(pic: Image.Image, rules: ShadowSettings) -> Image.Image:
     """``pic`` (RGB or RGBA, a product on white or a cut-out) with a soft contact shadow under the product's
     base, as RGBA of the same size: outside the product only, never over it. ``pic`` itself (as RGBA) when
-    there is no product to ground."""
-    rules = settings().shadow
+    there is no product to ground. ``rules``: its depth, blur and darkness (``shadow:`` in defaults.yaml)."""
     out = pic.convert("RGBA")
-    shape = _silhouette(pic)
+    shape = _silhouette(pic, rules.ink)
     box = shape.getbbox()
     if box is None:
         return out

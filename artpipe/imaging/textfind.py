@@ -22,7 +22,7 @@ from PIL import Image
 
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.onnxrun import session as onnx_session
-from artpipe.imaging.textkind import TextKind, classify, flattened, settings
+from artpipe.imaging.textkind import FinderRules, TextKind, classify, finder_rules, flattened
 
 DETECTOR = "ch_PP-OCRv4_det_infer.onnx"
 RECOGNIZER = "ch_PP-OCRv4_rec_infer.onnx"
@@ -156,17 +156,18 @@ def _shapes(rows: np.ndarray, starts: np.ndarray, ends: np.ndarray, labels: np.n
     return length, thickness, angle
 
 
-def boxes_from_map(prob: np.ndarray, size: tuple[int, int]) -> tuple[tuple[Box, float, float, float], ...]:
+def boxes_from_map(prob: np.ndarray, size: tuple[int, int], rules: FinderRules
+                   ) -> tuple[tuple[Box, float, float, float], ...]:
     """DB post-processing: regions over the threshold, scored by their mean probability, grown by the unclip
     distance and mapped to an image of ``size``; each as (box, score, tilt in degrees, thickness as a share of
     the map's shorter side). ``bands`` gives each one's own length and thickness in the image."""
-    return tuple(found for found, _ in _regions(prob, size))
+    return tuple(found for found, _ in _regions(prob, size, rules))
 
 
-def _regions(prob: np.ndarray, size: tuple[int, int]) -> list[tuple[tuple[Box, float, float, float],
-                                                                     tuple[float, float]]]:
+def _regions(prob: np.ndarray, size: tuple[int, int], rules: FinderRules
+             ) -> list[tuple[tuple[Box, float, float, float], tuple[float, float]]]:
     """``boxes_from_map``'s regions, each with its bar's (length, thickness) in the image's pixels, unclipped."""
-    conf = settings()["detector"]
+    conf = rules.detector
     bitmap = prob > conf["threshold"]
     # PaddleOCR dilates the bitmap with a 2x2 kernel so the strokes of one word join
     bitmap[:-1, :-1] |= bitmap[1:, :-1] | bitmap[:-1, 1:] | bitmap[1:, 1:]
@@ -200,18 +201,18 @@ def _regions(prob: np.ndarray, size: tuple[int, int]) -> list[tuple[tuple[Box, f
     return sorted(found, key=lambda f: (f[0][0][1], f[0][0][0]))
 
 
-def find_text(im: Image.Image, *, side: int = 640) -> tuple[TextBox, ...]:
+def find_text(im: Image.Image, *, rules: FinderRules, side: int = 640) -> tuple[TextBox, ...]:
     """The text regions of ``im``, found at most ``side`` px long, top to bottom; not read, except that a
     region as thick as a large caption is kept only when it reads as text (then with its words)."""
     found = []
-    conf = settings()["detector"]
-    for (box, score, angle, thickness), band in _regions(probability(im, side), im.size):
+    conf = rules.detector
+    for (box, score, angle, thickness), band in _regions(probability(im, side), im.size, rules):
         if thickness < conf["verify_thickness"]:
             found.append(TextBox(box, score, angle=angle, band=band))
             continue
         # The detector sometimes lights up a plain, rounded part of a product (a sleeve, a cup, a wheel) as one
         # solid blob; a line that thick is kept only when the recognizer reads it with confidence.
-        words, confidence = read_text(im, box, angle=angle, band=band)
+        words, confidence = read_text(im, box, angle=angle, band=band, rules=rules)
         if words and confidence >= conf["verify_confidence"]:
             found.append(TextBox(box, score, angle=angle, band=band, words=words, confidence=confidence))
     return tuple(found)
@@ -246,9 +247,10 @@ def leveled(im: Image.Image, box: Box, angle: float, band: tuple[float, float] |
                         round(cx + length / 2), round(cy + thickness / 2)))
 
 
-def _line(im: Image.Image, box: Box, angle: float, band: tuple[float, float] | None = None) -> np.ndarray:
+def _line(im: Image.Image, box: Box, angle: float, band: tuple[float, float] | None, rules: FinderRules
+          ) -> np.ndarray:
     """The crop of ``box`` as the recognizer takes it: 48 px high, BGR, normalized, padded, a batch of one."""
-    conf = settings()["recognizer"]
+    conf = rules.recognizer
     tilt = abs(angle)
     steepest = conf["max_tilt_deg"] if band is None else 90 - conf["min_tilt_deg"]
     height = conf["height_px"]
@@ -265,12 +267,12 @@ def _line(im: Image.Image, box: Box, angle: float, band: tuple[float, float] | N
     return line[np.newaxis]
 
 
-def read_text(im: Image.Image, box: Box, *, angle: float = 0.0,
+def read_text(im: Image.Image, box: Box, *, rules: FinderRules, angle: float = 0.0,
               band: tuple[float, float] | None = None) -> tuple[str, float]:
     """The words in ``box`` of ``im`` (a line tilted by ``angle`` degrees, as found, of ``band``'s length and
     thickness when known) and the recognizer's confidence (the mean probability of the characters kept)."""
     model = _load(RECOGNIZER)
-    line = _line(im, box, angle, band)
+    line = _line(im, box, angle, band, rules)
     out = np.asarray(model.session.run([model.output_name], {model.input_name: line})[0])[0]
     best, prob = out.argmax(axis=1), out.max(axis=1)
     # greedy CTC: drop a class repeated in the next step, then the blanks
@@ -281,26 +283,26 @@ def read_text(im: Image.Image, box: Box, *, angle: float = 0.0,
     return words, round(float(prob[keep].mean()), 3) if keep.any() else 0.0
 
 
-def place_of(box: Box, mask: Image.Image | None) -> Place:
+def place_of(box: Box, mask: Image.Image | None, rules: FinderRules) -> Place:
     """Where ``box`` lies against ``mask`` (L, the product 255): inside, crossing its outline, or outside."""
     if mask is None:
         return Place.UNKNOWN
     region = np.asarray(mask.convert("L").crop(box)) > 127
     share = float(region.mean()) if region.size else 0.0
-    conf = settings()["place"]
+    conf = rules.place
     if share >= conf["inside_share"]:
         return Place.INSIDE
     return Place.OUTSIDE if share <= conf["outside_share"] else Place.CROSSING
 
 
-def _is_line(box: Box) -> bool:
+def _is_line(box: Box, rules: FinderRules) -> bool:
     """True when ``box`` has the shape of a line of text (long and thin), not of a mark or a patch."""
     w, h = box[2] - box[0], box[3] - box[1]
-    ratio: float = settings()["place"]["line_ratio"]
+    ratio: float = rules.place["line_ratio"]
     return max(w, h) >= ratio * min(w, h)
 
 
-def judge(im: Image.Image, found: TextBox, place: Place) -> TextBox:
+def judge(im: Image.Image, found: TextBox, place: Place, rules: FinderRules) -> TextBox:
     """``found`` with its place and verdict: a line of text off the product fails unread; a squarer region off it
     fails when it reads as text (the detector also marks buckles, chain links and patches of backdrop); text on
     the product (or anywhere, with no mask) is read and fails only as a watermark or an overlay. A product's
@@ -308,8 +310,8 @@ def judge(im: Image.Image, found: TextBox, place: Place) -> TextBox:
     off = place in (Place.OUTSIDE, Place.CROSSING)
     where = "outside the product" if place is Place.OUTSIDE else "across the product's outline"
     words, confidence = (found.words, found.confidence) if found.words else \
-        read_text(im, found.box, angle=found.angle, band=found.band)
-    kind, overlay = classify(im, found.box, words, confidence)
+        read_text(im, found.box, angle=found.angle, band=found.band, rules=rules)
+    kind, overlay = classify(im, found.box, words, confidence, rules)
     read = replace(found, words=words, confidence=confidence, overlay=overlay, place=place, kind=kind)
     if off:
         legible = kind is not TextKind.ILLEGIBLE
@@ -318,15 +320,17 @@ def judge(im: Image.Image, found: TextBox, place: Place) -> TextBox:
     return replace(read, fails=fails, why=f"{kind.value} text {words!r} at {found.box}" if fails else "")
 
 
-def text_findings(im: Image.Image, mask: Image.Image | None, *, side: int = 640) -> tuple[TextBox, ...]:
+def text_findings(im: Image.Image, mask: Image.Image | None, *, rules: FinderRules, side: int = 640
+                  ) -> tuple[TextBox, ...]:
     """Every text region of ``im`` judged against the product ``mask`` (L of the image's frame at any size: each
     box is scaled to it, where scaling the mask to a 12 MP photo would cost more than placing every box), or
-    None."""
+    None. ``rules``: the finder's thresholds and words (``finder_rules()``)."""
+    found_all = find_text(im, side=side, rules=rules)
     if mask is None or mask.size == im.size:
-        return tuple(judge(im, found, place_of(found.box, mask)) for found in find_text(im, side=side))
+        return tuple(judge(im, found, place_of(found.box, mask, rules), rules) for found in found_all)
     kx, ky = mask.width / im.width, mask.height / im.height
-    return tuple(judge(im, found, place_of(_scaled(found.box, kx, ky, mask.size), mask))
-                 for found in find_text(im, side=side))
+    return tuple(judge(im, found, place_of(_scaled(found.box, kx, ky, mask.size), mask, rules), rules)
+                 for found in found_all)
 
 
 def _scaled(box: Box, kx: float, ky: float, size: tuple[int, int]) -> Box:
@@ -336,5 +340,5 @@ def _scaled(box: Box, kx: float, ky: float, size: tuple[int, int]) -> Box:
         max(top + 1, min(size[1], math.ceil(box[3] * ky)))
 
 
-__all__ = ["Box", "Place", "TextBox", "TextKind", "classify", "find_text", "judge", "place_of", "read_text",
-           "text_findings"]
+__all__ = ["Box", "FinderRules", "Place", "TextBox", "TextKind", "classify", "find_text", "finder_rules", "judge",
+           "place_of", "read_text", "text_findings"]

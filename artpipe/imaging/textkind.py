@@ -1,12 +1,15 @@
 """What a piece of text in a photo is: a watermark or an overlay (stock-photo agency, web address, price, promotion,
 a semi-transparent layer) or print on the product. Pure; the words and thresholds are data in
-``artpipe/models/textfind.yaml``, read once per process.
+``artpipe/models/textfind.yaml``, read once per process by ``finder_rules`` and handed to every function here and
+in textfind.py that uses them.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import Enum
 from functools import cache
@@ -31,11 +34,25 @@ class TextKind(Enum):
     ILLEGIBLE = "illegible"  # nothing read with confidence: perhaps not text at all
 
 
+@dataclass(frozen=True)
+class FinderRules:
+    """The text finder's thresholds and vocabularies, by section as in ``textfind.yaml``, with the watermark
+    words compiled once (``patterns``, in the order they are tried)."""
+
+    detector: Mapping[str, Any]
+    recognizer: Mapping[str, Any]
+    place: Mapping[str, Any]
+    overlay: Mapping[str, Any]
+    words: Mapping[str, Any]
+    patterns: tuple[tuple[TextKind, re.Pattern[str]], ...]
+
+
 @cache
-def settings() -> dict[str, Any]:
-    """The text finder's settings and vocabularies (cached per process)."""
+def finder_rules() -> FinderRules:
+    """The text finder's rules from ``artpipe/models/textfind.yaml`` (read and compiled once per process)."""
     data: dict[str, Any] = yaml.safe_load(files("artpipe.models").joinpath("textfind.yaml").read_text("utf-8"))
-    return data
+    return FinderRules(data["detector"], data["recognizer"], data["place"], data["overlay"], data["words"],
+                       _patterns(data["words"]))
 
 
 def flattened(im: Image.Image) -> Image.Image:
@@ -52,10 +69,8 @@ def _word_pattern(word: str) -> str:
     return rf"(?<![a-z0-9]){body}(?![a-z0-9])" if word.isascii() else body
 
 
-@cache
-def _patterns() -> tuple[tuple[TextKind, re.Pattern[str]], ...]:
-    """One compiled pattern per kind of watermark words, in the order they are tried."""
-    words = settings()["words"]
+def _patterns(words: Mapping[str, Any]) -> tuple[tuple[TextKind, re.Pattern[str]], ...]:
+    """One compiled pattern per kind of watermark ``words``, in the order they are tried."""
     for group, listed in ((k, v) for k, v in words.items() if isinstance(v, list)):
         odd = [w for w in listed if not isinstance(w, str)]
         if odd:  # YAML 1.1 turns a bare off, no or yes into a boolean
@@ -69,10 +84,10 @@ def _patterns() -> tuple[tuple[TextKind, re.Pattern[str]], ...]:
     )
 
 
-def _near_stock_name(words: str) -> bool:
+def _near_stock_name(words: str, rules: FinderRules) -> bool:
     """True when a long word of ``words`` is close to a stock agency's name: a watermark drawn faint over a busy
     surface is often read with a letter or two wrong ("utterstook")."""
-    conf = settings()["words"]
+    conf = rules.words
     names = [n.replace(" ", "") for n in conf["stock"] if n.isascii() and len(n.replace(" ", "")) >= 6]
     tokens = [t for t in re.split(r"[^0-9a-z]+", words.lower()) if len(t) >= 6]
     if any(SequenceMatcher(None, t, n).ratio() >= conf["stock_likeness"] for t in tokens for n in names):
@@ -89,21 +104,22 @@ def _near_stock_name(words: str) -> bool:
     return False
 
 
-def kind_of_words(words: str) -> TextKind:
+def kind_of_words(words: str, rules: FinderRules) -> TextKind:
     """The kind of watermark or overlay ``words`` name, or PRINTED when they name none."""
-    for kind, pattern in _patterns():
+    for kind, pattern in rules.patterns:
         if pattern.search(words):
             return kind
-    return TextKind.STOCK if _near_stock_name(words) else TextKind.PRINTED
+    return TextKind.STOCK if _near_stock_name(words, rules) else TextKind.PRINTED
 
 
-def _strokes(im: Image.Image, box: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray] | None:
+def _strokes(im: Image.Image, box: tuple[int, int, int, int], rules: FinderRules
+             ) -> tuple[np.ndarray, np.ndarray] | None:
     """The light stroke pixels of the text in ``box`` and the surface under each (both n x 3, 0-255), or None.
 
     The surface is a median wider than a stroke (taken at a quarter size: Pillow's median is slow); strokes are
     pixels clearly lighter than it, and of those only the cores (an anti-aliased edge covers its pixel partly,
     which looks like a more transparent layer)."""
-    conf = settings()["overlay"]
+    conf = rules.overlay
     crop = flattened(im.crop(box))
     height = conf["height_px"]
     width = max(8, min(8 * height, round(crop.width * height / max(1, crop.height))))
@@ -126,18 +142,18 @@ def _strokes(im: Image.Image, box: tuple[int, int, int, int]) -> tuple[np.ndarra
     return pixels[core], surface[core]
 
 
-def is_overlay(im: Image.Image, box: tuple[int, int, int, int]) -> bool:
+def is_overlay(im: Image.Image, box: tuple[int, int, int, int], rules: FinderRules) -> bool:
     """True when the text in ``box`` is drawn as a light semi-transparent layer over the surface.
 
     Such a layer of colour C and opacity a makes every stroke pixel (1 - a) * surface + a * C: the strokes keep
     the surface's variation at a constant slope 1 - a, and C is light and neutral. Ink printed on a product is
     opaque: its colour does not follow the surface (slope near 0), or a shading multiplies both (offset near 0,
     so C comes out dark). On a plain single-colour surface nothing varies and the test says no."""
-    found = _strokes(im, box)
+    found = _strokes(im, box, rules)
     if found is None:
         return False
     stroke, surface = found
-    conf = settings()["overlay"]
+    conf = rules.overlay
     x, y = surface.reshape(-1), stroke.reshape(-1)  # channels pooled: one slope and one C for all three
     if x.std() < conf["min_spread"]:
         return False
@@ -153,18 +169,18 @@ def is_overlay(im: Image.Image, box: tuple[int, int, int, int]) -> bool:
 
 
 def classify(im: Image.Image, box: tuple[int, int, int, int], words: str,
-             confidence: float) -> tuple[TextKind, bool]:
+             confidence: float, rules: FinderRules) -> tuple[TextKind, bool]:
     """What the text read as ``words`` in ``box`` is, and whether it is drawn as a semi-transparent overlay.
 
     Words decide first; a semi-transparent layer makes any other legible text an overlay; the rest is PRINTED.
     Nothing read at the recognizer's minimum confidence is ILLEGIBLE: it names nothing and may not be text."""
-    overlay = is_overlay(im, box)
-    conf = settings()["recognizer"]
+    overlay = is_overlay(im, box, rules)
+    conf = rules.recognizer
     # letters, digits and symbols (a currency sign counts; punctuation and spaces do not)
     chars = sum(unicodedata.category(c)[0] in "LNS" for c in words)
     if words.strip() in conf["single_promo"] and confidence >= conf["single_confidence"]:
         return TextKind.PROMO, overlay  # 特 alone on a starburst: the sticker's whole message
     if chars < conf["min_chars"] or confidence < conf["min_confidence"]:
         return TextKind.ILLEGIBLE, overlay  # a light smear is not taken for a watermark
-    kind = kind_of_words(words)
+    kind = kind_of_words(words, rules)
     return (TextKind.OVERLAY if kind is TextKind.PRINTED and overlay else kind), overlay

@@ -4,17 +4,26 @@
 
 WAL journaling with synchronous=FULL: a state written here survives a kill -9 or a power cut, which is
 what lets a restart finish exactly the files that were not finished.
+
+Paths are stored as data: ``rel`` relative to the inbox, ``outputs`` and ``moved_to`` relative to the workspace
+(the folder holding ``.artpipe/``), all POSIX, absolute only for a folder outside the workspace. Rows written by
+earlier versions hold ``outputs`` as the watcher printed them and ``moved_to`` absolute; they read back the same
+way (an absolute path inside the workspace becomes relative to it, see ``stored_path``). Words for people are made
+from these values where they are printed, never stored.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+from artpipe.reasons import Reason
 
 STATES = ("seen", "stable", "processing", "done", "failed", "duplicate")
 _SCHEMA = """
@@ -42,20 +51,48 @@ class Entry:
     """One ledger row."""
 
     id: int
-    rel: str
+    rel: PurePosixPath  # inside the inbox
     sha256: str | None
     state: str
-    reason: str | None
+    reason: Reason | None
     message: str | None
-    moved_to: str | None
+    moved_to: PurePosixPath | None  # inside the workspace (archive/..., failed/...)
+    outputs: tuple[PurePosixPath, ...] = ()  # inside the workspace (outbox/...)
+
+
+_COLUMNS = "id, rel, sha256, state, reason, message, moved_to, outputs"
+
+
+def workspace_path(root: Path, path: Path) -> PurePosixPath:
+    """``path`` as the ledger stores it: relative to the workspace ``root`` (POSIX), absolute when outside it."""
+    absolute = Path(os.path.abspath(path))
+    inside = absolute.is_relative_to(root)
+    return PurePosixPath((absolute.relative_to(root) if inside else absolute).as_posix())
+
+
+def stored_path(root: Path, value: str) -> PurePosixPath:
+    """A stored path read back: written by this version it is already relative to the workspace; an earlier
+    version's absolute one inside the workspace becomes relative to it; anything else is kept as it was written."""
+    path = PurePosixPath(value)
+    if path.is_absolute() and Path(value).is_relative_to(root):
+        return PurePosixPath(Path(value).relative_to(root).as_posix())
+    return path
+
+
+def _reason(value: str | None) -> Reason | None:
+    """A stored reason; one this version does not know (a newer version's) reads as none."""
+    known = {r.value: r for r in Reason}
+    return known.get(value) if value is not None else None
 
 
 class Ledger:
     """A thin, synchronous wrapper around the SQLite file (one connection per process)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, root: Path | None = None) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        # The workspace the stored paths are relative to: the folder holding .artpipe/ unless told.
+        self.root = Path(os.path.abspath(root if root is not None else path.parent.parent))
         self.recovered: Path | None = None  # where a damaged ledger was moved aside, when it was
         try:
             self.db = self._open(path)
@@ -114,18 +151,33 @@ class Ledger:
                              (rel, sha256, "processing", now, now))
             return int(cur.lastrowid or 0)
 
-    def finish(self, row: int, state: str, *, reason: str | None = None, message: str = "",
-               outputs: list[str] | None = None, moved_to: str | None = None, latency_ms: float | None = None) -> None:
-        """Record the end state of a row."""
+    def finish(self, row: int, state: str, *, reason: Reason | None = None, message: str = "",
+               outputs: Sequence[Path] = (), moved_to: Path | None = None, latency_ms: float | None = None) -> None:
+        """Record the end state of a row; ``outputs`` and ``moved_to`` are stored relative to the workspace."""
+        stored = json.dumps([workspace_path(self.root, p).as_posix() for p in outputs])
+        moved = workspace_path(self.root, moved_to).as_posix() if moved_to is not None else None
         with self._tx() as db:
             db.execute("UPDATE inputs SET state=?, reason=?, message=?, outputs=?, moved_to=?, finished=?, "
                        "latency_ms=? WHERE id=?",
-                       (state, reason, message, json.dumps(outputs or []), moved_to, time.time(), latency_ms, row))
+                       (state, reason.value if reason is not None else None, message, stored, moved, time.time(),
+                        latency_ms, row))
+
+    def _entries(self, where: str, *args: object) -> list[Entry]:
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM inputs WHERE {where}", args).fetchall()
+        return [self._entry(r) for r in rows]
+
+    def _entry(self, row: tuple[object, ...]) -> Entry:
+        """A row read back into typed values, whichever version wrote it."""
+        id_, rel, sha, state, reason, message, moved_to, outputs = row
+        listed = json.loads(str(outputs)) if outputs else []
+        return Entry(int(str(id_)), PurePosixPath(str(rel)), None if sha is None else str(sha), str(state),
+                     _reason(None if reason is None else str(reason)), None if message is None else str(message),
+                     stored_path(self.root, str(moved_to)) if moved_to else None,
+                     tuple(stored_path(self.root, str(p)) for p in listed))
 
     def unfinished(self) -> list[Entry]:
         """Rows a crash left in ``processing``: their inputs are still in the inbox and are redone."""
-        return [Entry(*r) for r in self.db.execute(
-            "SELECT id, rel, sha256, state, reason, message, moved_to FROM inputs WHERE state='processing'")]
+        return self._entries("state='processing'")
 
     def abandon(self, row: int) -> None:
         """Close a row a crash left open (the input is processed again under a new row)."""
@@ -134,9 +186,8 @@ class Ledger:
 
     def done_with(self, sha256: str) -> Entry | None:
         """An earlier input with the same bytes that was rendered, if any."""
-        row = self.db.execute("SELECT id, rel, sha256, state, reason, message, moved_to FROM inputs "
-                              "WHERE sha256=? AND state='done' ORDER BY id LIMIT 1", (sha256,)).fetchone()
-        return Entry(*row) if row else None
+        found = self._entries("sha256=? AND state='done' ORDER BY id LIMIT 1", sha256)
+        return found[0] if found else None
 
     def counts(self) -> dict[str, int]:
         """How many inputs are in each state."""
@@ -146,8 +197,11 @@ class Ledger:
 
     def failed(self) -> list[Entry]:
         """Inputs that ended in failed/, newest last."""
-        return [Entry(*r) for r in self.db.execute(
-            "SELECT id, rel, sha256, state, reason, message, moved_to FROM inputs WHERE state='failed' ORDER BY id")]
+        return self._entries("state='failed' ORDER BY id")
+
+    def entries(self) -> list[Entry]:
+        """Every row, oldest first."""
+        return self._entries("1 ORDER BY id")
 
     def finished_since(self, since: float) -> int:
         """How many inputs were finished (rendered, failed or found duplicate) since ``since`` (epoch seconds)."""

@@ -25,7 +25,7 @@ from artpipe.inbox.routes import route_for
 from artpipe.layers.template import load_template
 from artpipe.naming import output_name, safe_part
 from artpipe.outformats import named
-from artpipe.paths import UnsafePath, command, display, inside
+from artpipe.paths import UnsafePath, command, inside
 from artpipe.products import Product
 from artpipe.reasons import Reason, tokens
 from artpipe.report.outcome import count, said, what_went_wrong
@@ -87,7 +87,7 @@ class Pending:
     task: Task | None  # None when it was settled without rendering (a duplicate, no route, an error)
     sidecar: Path | None
     stable_at: float
-    error: tuple[str, str] | None = None  # (reason, message) found while preparing
+    error: tuple[Reason, str] | None = None  # (reason, message) found while preparing
     request: bool = False  # an operator's request (rendered with run_request), not a photo
 
 
@@ -160,9 +160,9 @@ class Processor:
         try:
             return self._prepare(path, rel, sha, row, sidecar, stable_at)
         except ConfigError as exc:  # a broken merchant.yaml or sidecar fails this file, not the watcher
-            return Pending(path, rel, row, None, sidecar, stable_at, ("config", str(exc).splitlines()[0]))
+            return Pending(path, rel, row, None, sidecar, stable_at, (Reason.CONFIG, str(exc).splitlines()[0]))
         except FileNotFoundError as exc:
-            return Pending(path, rel, row, None, sidecar, stable_at, ("route", str(exc)))
+            return Pending(path, rel, row, None, sidecar, stable_at, (Reason.ROUTE, str(exc)))
 
     def _duplicate_key(self, path: Path, rel: PurePosixPath) -> str:
         """What makes two inputs the same render: the photo's bytes, the merchant, the route and the bytes of the
@@ -241,14 +241,14 @@ class Processor:
                                    timeout=self.ws.timeout_seconds)
         except ConfigError as exc:
             more = f" (+{len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
-            return self._fail(item, "config", f"{exc.problems[0]}{more}",
+            return self._fail(item, Reason.CONFIG, f"{exc.problems[0]}{more}",
                               "fix the request (artpipe validate shows every problem), then: " + self._retry)
         results = campaign.run.results
         written = [p for r in results for p in written_of(r)]
         if not written:
             first = next((r for r in results if r.status is not Status.OK), None)
             problem = problem_of(first) if first is not None else None
-            reason = problem.reason if problem is not None else "render"
+            reason = problem.reason if problem is not None else Reason.RENDER
             message = what_went_wrong(first) if first is not None else "the request has no products"
             return self._fail(item, reason, message, "fix the request or its photos, then: " + self._retry)
         failing = sum(1 for r in results if isinstance(r, ProductResult) for c in r.checks if not c.passed)
@@ -261,7 +261,7 @@ class Processor:
         for folder in {p.parent for p in written} | {campaign.root}:
             fsync_dir(folder)
         dest = move_into(item.path, self.ws.archive, Path(item.rel))
-        self.ledger.finish(item.row, "done", outputs=[display(p) for p in written], moved_to=str(dest),
+        self.ledger.finish(item.row, "done", outputs=written, moved_to=dest,
                            message=summary, latency_ms=(time.time() - item.stable_at) * 1000)
         return Settled(Fate.REQUEST, item.rel, f"request: {item.rel}: {summary}")
 
@@ -269,19 +269,19 @@ class Processor:
         """Archive or fail the input after its outputs are durable."""
         started = item.stable_at
         if not item.path.exists():  # deleted or renamed while it was being rendered: nothing left to move
-            self.ledger.finish(item.row, "failed", reason="missing", message="moved or deleted while processed")
+            self.ledger.finish(item.row, "failed", reason=Reason.MISSING, message="moved or deleted while processed")
             return Settled(Fate.GONE, item.rel, f"gone: {item.rel} (moved or deleted while it was processed; its "
                            "outputs, if any, are kept)")
         if item.error is not None:
             return self._fail(item, item.error[0], item.error[1], "fix it, then: " + self._retry)
         if item.task is None:
             if route_for(item.rel, self.ws.routes) is None:
-                return self._fail(item, "route", f"no route in {self.ws.config.name} matches {item.rel}",
+                return self._fail(item, Reason.ROUTE, f"no route in {self.ws.config.name} matches {item.rel}",
                                   "add a route for this folder")
             dest = move_into(item.path, self.ws.archive, Path(item.rel))
             self._move_sidecar(item, self.ws.archive)
             self.ledger.finish(item.row, "duplicate", message="same bytes as an earlier input; not rendered again",
-                               moved_to=str(dest))
+                               moved_to=dest)
             return Settled(Fate.DUPLICATE, item.rel,
                            f"duplicate: {item.rel} (same bytes as an earlier input; archived)")
         assert result is not None
@@ -292,7 +292,7 @@ class Processor:
             return Settled(Fate.PAUSED, item.rel,
                            f"paused: {said(result)}; {item.rel} stays in the inbox and is tried again")
         if result.status is not Status.OK:
-            return self._fail(item, problem.reason if problem is not None else "render", said(result),
+            return self._fail(item, problem.reason if problem is not None else Reason.RENDER, said(result),
                               "fix it, then: " + self._retry)
         written = written_of(result)
         for folder in {p.parent for p in written}:
@@ -300,7 +300,7 @@ class Processor:
         latency = (time.time() - started) * 1000
         dest = move_into(item.path, self.ws.archive, Path(item.rel))
         self._move_sidecar(item, self.ws.archive)
-        self.ledger.finish(item.row, "done", outputs=[display(p) for p in written], moved_to=str(dest),
+        self.ledger.finish(item.row, "done", outputs=written, moved_to=dest,
                            latency_ms=latency, message=", ".join(tokens(result.notes)))
         # The render's own time, not the wait in the queue behind other files: that is the latency, said apart.
         took = result.elapsed_ms
@@ -313,14 +313,14 @@ class Processor:
         """The retry command for this workspace: a hint that names it works from any folder."""
         return command("artpipe", "retry", "--config", self.ws.root)
 
-    def _fail(self, item: Pending, reason: str, message: str, todo: str) -> Settled:
+    def _fail(self, item: Pending, reason: Reason, message: str, todo: str) -> Settled:
         dest = move_into(item.path, self.ws.failed, Path(item.rel))
         self._move_sidecar(item, self.ws.failed)
-        report = {"input": item.rel.as_posix(), "reason": reason, "message": message, "what_to_do": todo,
+        report = {"input": item.rel.as_posix(), "reason": reason.value, "message": message, "what_to_do": todo,
                   "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         write_error_report(dest, report)
-        self.ledger.finish(item.row, "failed", reason=reason, message=message, moved_to=str(dest))
-        return Settled(Fate.FAILED, item.rel, f"failed: {item.rel}: {reason}: {message}")
+        self.ledger.finish(item.row, "failed", reason=reason, message=message, moved_to=dest)
+        return Settled(Fate.FAILED, item.rel, f"failed: {item.rel}: {reason.value}: {message}")
 
     def _move_sidecar(self, item: Pending, root: Path) -> None:
         if item.sidecar is not None and item.sidecar.exists():

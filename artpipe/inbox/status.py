@@ -103,5 +103,5 @@ def inbox_status(ws: Workspace, recent_failures: int = 10) -> InboxStatus:
     if latencies:
         latency = {"p50": latencies[len(latencies) // 2],
                    "p95": latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]}
-    return InboxStatus(running, tuple(waiting), counts, latency,
-                       tuple(Failure(e.rel, e.reason or "", e.message or "") for e in failed), recovered, throughput)
+    failures = tuple(Failure(e.rel.as_posix(), e.reason.value if e.reason else "", e.message or "") for e in failed)
+    return InboxStatus(running, tuple(waiting), counts, latency, failures, recovered, throughput)

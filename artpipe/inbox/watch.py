@@ -161,7 +161,7 @@ class Watcher:
         for path, message in refused:
             rel = path.relative_to(self.ws.inbox)
             dest = move_into(path, self.ws.failed, rel)
-            error = {"input": rel.as_posix(), "reason": "unsupported", "message": message,
+            error = {"input": rel.as_posix(), "reason": Reason.UNSUPPORTED.value, "message": message,
                      "what_to_do": "copy the file itself into the inbox"}
             write_error_report(dest, error)
             self.failures += 1

@@ -10,6 +10,7 @@ from typing import Any
 from PIL import Image, ImageFilter
 
 from artpipe.colors import RGBA, is_color, parse_color
+from artpipe.defaults import Settings, TextSettings
 from artpipe.errors import RenderError
 from artpipe.imaging.gradient import linear_gradient, radial_gradient
 from artpipe.imaging.normalize import Asset
@@ -29,7 +30,8 @@ _LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(%|px)?\s*$")
 
 @dataclass(frozen=True)
 class Scene:
-    """Everything a layer may draw from at one size: field values and decoded images."""
+    """Everything a layer may draw from at one size: field values, decoded images, and the settings painting
+    follows (given by whoever renders: a layer never reads them itself)."""
 
     template: Template
     size: Size
@@ -42,6 +44,7 @@ class Scene:
     system_fonts: tuple[str, ...] = ()  # font files of the system a workspace allows as a last fallback
     locale: str | None = None  # the market prices are written for (a CLDR locale), under a layer's own
     currency: str | None = None  # the currency of a bare price (ISO code or sign), under a layer's own
+    settings: Settings = field(kw_only=True)  # text metrics, backdrop tolerance, enlargement limit ...
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class LoadContext:
     assets: list[str] = field(default_factory=list)  # every file the template uses (shipped, digested)
     fonts: list[str] = field(default_factory=list)  # those of them that are fonts (never decoded as images)
     licensed: frozenset[str] = frozenset()  # font file names a workspace says are licensed ("*": every one)
+    text: TextSettings = field(kw_only=True)  # the defaults a text style starts from (line height)
 
 
 def parse_length(value: Any) -> Length | None:

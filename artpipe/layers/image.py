@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 
 from PIL import Image, ImageChops
 
-from artpipe.defaults import settings
 from artpipe.errors import RenderError
 from artpipe.imaging.analyze import scale_box, visible_box
 from artpipe.imaging.backdrop import apply_white, backdrop_region, clear_faint, faint_cleared_alpha
@@ -185,7 +184,7 @@ def _shown(layer: ImageLayer, asset: Asset, forced: str | None, tolerance: int) 
     if not cut and not (layer.whiten and asset.image.mode == "RGBA"):
         return asset, False
     if cut and layer.fit == "contain":  # every fit but contain (cover, fill) draws from a full-size cut-out
-        subject = _cutout_subject(asset) if layer.whiten else None
+        subject = _cutout_subject(asset, tolerance) if layer.whiten else None
         return replace(asset, subject=subject or asset.subject, backdrop=None), True
     what = f"cutout{'-white' if layer.whiten else ''}{'' if cut else '-alpha'}"
 
@@ -208,13 +207,14 @@ def _shown(layer: ImageLayer, asset: Asset, forced: str | None, tolerance: int) 
     return replace(asset, image=image, subject=subject or asset.subject, backdrop=None, mask=None), False
 
 
-def _white_cutout(pic: Image.Image, scale: float) -> Image.Image:
+def _white_cutout(pic: Image.Image, scale: float, tolerance: int) -> Image.Image:
     """A fresh cut-out ``pic``, drawn at ``scale`` times its photo's size, with its faint pixels cleared in place
     (see _shown) as they would be at the photo's size: a reduced cut-out's soft edge reaches 3 photo pixels,
     not 3 of its own (an enlarged one keeps 3 of its own, closest to what the photo's size gave, by eye), and
-    never less than its own anti-aliased outline (2 px, which faint_cleared_alpha keeps)."""
+    never less than its own anti-aliased outline (2 px, which faint_cleared_alpha keeps). ``tolerance``: how near
+    white a faint pixel is (the backdrop tolerance)."""
     reach = max(2, round(3 * min(1.0, scale)))
-    alpha = faint_cleared_alpha(pic, settings().analyze.backdrop_tolerance, reach=reach)
+    alpha = faint_cleared_alpha(pic, tolerance, reach=reach)
     if alpha is not None:
         pic.putalpha(alpha)
     return pic
@@ -227,7 +227,7 @@ def _colours(asset: Asset) -> Image.Image:
     return derived(asset.image, "edge-colours", lambda: edge_colours(work_copy(asset.image), mask))
 
 
-def _cutout_subject(asset: Asset) -> tuple[int, int, int, int] | None:
+def _cutout_subject(asset: Asset, tolerance: int) -> tuple[int, int, int, int] | None:
     """The box of what a model's cut-out shows on white, its faint pixels cleared, measured on the analysis copy
     (as a check measures a finished file, at up to 1024 px) in the photo's pixels."""
     assert asset.mask is not None
@@ -236,14 +236,15 @@ def _cutout_subject(asset: Asset) -> tuple[int, int, int, int] | None:
     def measure() -> tuple[int, int, int, int] | None:
         small = work_copy(photo)
         pic = _white_cutout(cut_out_at(small, mask, (0, 0, *small.size), small.size, _colours(asset)),
-                            small.width / photo.width)
-        box = visible_box(pic, None, settings().analyze.backdrop_tolerance)
+                            small.width / photo.width, tolerance)
+        box = visible_box(pic, None, tolerance)
         return scale_box(box, photo.width / small.width, photo.height / small.height, *photo.size) if box else None
 
     return derived(photo, "cutout-visible", measure)
 
 
-def _cutout_fit(asset: Asset, window: tuple[int, int, int, int], w: int, h: int, white: bool) -> Image.Image:
+def _cutout_fit(asset: Asset, window: tuple[int, int, int, int], w: int, h: int, white: bool, tolerance: int
+                ) -> Image.Image:
     """The model's cut-out of ``window`` of the photo fitted inside a ``w`` x ``h`` box, made at that size
     (matting.cut_out_at; on a white layer its faint pixels cleared): from the smallest earlier fit of the same
     window that is at least as large when there is one, as ``_chained_fit`` does."""
@@ -258,7 +259,7 @@ def _cutout_fit(asset: Asset, window: tuple[int, int, int, int], w: int, h: int,
         pic = start if start.size == size else start.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
     else:
         pic = cut_out_at(asset.image, asset.mask, window, size, _colours(asset))
-        pic = _white_cutout(pic, size[0] / (window[2] - window[0])) if white else pic
+        pic = _white_cutout(pic, size[0] / (window[2] - window[0]), tolerance) if white else pic
     if size[0] <= window[2] - window[0] and size[1] <= window[3] - window[1]:
         fits[size] = pic
     return pic
@@ -351,8 +352,8 @@ Window = tuple[int, int, int, int]  # left, top, right, bottom
 
 @dataclass(frozen=True)
 class Drawing:
-    """An image layer on its way through ``PAINT``: where it is drawn, the settings its steps use (read once, in
-    ``paint``), then what each step made. Never mutated: a step returns a new Drawing."""
+    """An image layer on its way through ``PAINT``: where it is drawn, the settings its steps use (taken from the
+    scene once, in ``paint``), then what each step made. Never mutated: a step returns a new Drawing."""
 
     layer: ImageLayer
     rect: Rect
@@ -443,7 +444,7 @@ def fit_box(d: Drawing) -> Drawing:
     elif _photo_card(layer, asset, d.white):
         pic = None  # the card drawn from the photo holds the picture: no separate resize
     else:
-        pic = _cutout_fit(source, d.window, *d.inner, layer.whiten) if d.drawn_cut else \
+        pic = _cutout_fit(source, d.window, *d.inner, layer.whiten, d.tolerance) if d.drawn_cut else \
             _chained_fit(source.image, d.window, im, *d.inner) if layer.fit == "contain" else \
             fitted(im, *d.inner, layer.fit, (0.5, 0.5))
     return replace(d, pic=pic)
@@ -498,7 +499,7 @@ def cast_shadow(d: Drawing) -> Drawing:
     if shadow is None:
         return d
     if shadow.kind == "contact":
-        return replace(d, out=contact_shadow(d.drawn))
+        return replace(d, out=contact_shadow(d.drawn, d.scene.settings.shadow))
     out, dx, dy = drop_shadow(d.drawn, shadow, resolve_color(shadow.color, d.scene, d.layer.origin))
     return replace(d, out=out, x=d.x + dx, y=d.y + dy)
 
@@ -513,7 +514,7 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
     source = _asset(layer, scene)
     if source is None or rect.w <= 0 or rect.h <= 0:
         return None
-    config = settings()
+    config = scene.settings
     d = Drawing(layer, rect, scene, source, config.analyze.backdrop_tolerance, config.analyze.whiten_min,
                 config.image.upscale_warn)
     for step in PAINT:

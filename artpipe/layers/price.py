@@ -10,7 +10,6 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from artpipe.defaults import settings
 from artpipe.errors import RenderError
 from artpipe.layers.base import LoadContext, Placed, Scene, check_refs, read_color, read_length, resolve_color
 from artpipe.layers.text import brand_fonts, read_families
@@ -140,7 +139,7 @@ def _settings(layer: PriceLayer, scene: Scene) -> dict[bool, Setting]:
     chain = tuple(f for f in named if f and (not fonts.is_font_file(f) or Path(f).is_file()))
     extra = (*brand_fonts(scene), *scene.system_fonts)
     return {regular: Setting(fonts.chain(chain or ("sans",), "regular" if regular else layer.weight, extra=extra),
-                             1, scene.lang, 0.0, settings().text.baseline) for regular in (False, True)}
+                             1, scene.lang, 0.0, scene.settings.text.baseline) for regular in (False, True)}
 
 
 def _width(runs: list[Run], setting: dict[bool, Setting]) -> float:
@@ -150,7 +149,7 @@ def _width(runs: list[Run], setting: dict[bool, Setting]) -> float:
 def _overhang(runs: list[Run], setting: dict[bool, Setting], big: int) -> tuple[int, int]:
     """How far the runs' ink reaches above and below the integer's em box (an Arabic sign's tail, a Thai
     mark): room the fit keeps inside the box, so nothing is clipped."""
-    em_above = round(big * settings().text.baseline)
+    em_above = round(big * setting[False].em_top)
     reach = [ink(text, _at(setting[regular], px)) for text, px, _, regular in runs if text.strip()]
     above, below = max((r[0] for r in reach), default=0), max((r[1] for r in reach), default=0)
     return max(0, above - em_above), max(0, below - (big - em_above))
@@ -215,7 +214,7 @@ def _draw(layer: PriceLayer, runs: list[Run], big: int, rect: Rect, scene: Scene
     above, below = _overhang(runs, setting, big)
     left, y = anchor_offset(width, big + above + below, rect.w, rect.h, layer.anchor)
     x = float(left)
-    baseline = y + above + round(big * settings().text.baseline)
+    baseline = y + above + round(big * setting[False].em_top)
     color, was_color = (resolve_color(c, scene, layer.origin) for c in (layer.color, layer.was_color))
     for text, px, struck, regular in runs:
         fill = was_color if struck else color

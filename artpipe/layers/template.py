@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from artpipe.defaults import settings
 from artpipe.layers import COMMON_KEYS, KINDS, LoadContext
 from artpipe.layers.base import read_asset, read_box, read_color, read_gradient
 from artpipe.schema import Problems, Reader, suggest
@@ -201,7 +202,7 @@ def load_template(path: Path, display: str | None = None, *, licensed: frozenset
     reader.check_keys(TOP_KEYS, ("name", "sizes", "layers"))
     sizes = _sizes(reader)
     fields = _fields(reader)
-    ctx = LoadContext(root=root, fields=fields, licensed=licensed)
+    ctx = LoadContext(root=root, fields=fields, licensed=licensed, text=settings().text)  # read once per file
     background = _background(reader, ctx)
     nodes = _layer_nodes(reader)
     overrides = _overrides(reader, sizes, [n for n, _, _ in nodes])

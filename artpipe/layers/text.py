@@ -8,7 +8,6 @@ from typing import Any
 
 from PIL import Image
 
-from artpipe.defaults import settings
 from artpipe.errors import RenderError
 from artpipe.layers.base import (
     LoadContext,
@@ -95,7 +94,7 @@ def parse_style(reader: Reader, ctx: LoadContext, *, color_key: str = "color", a
         valign=reader.choice("valign", VALIGNS, valign),
         max_lines=reader.number("max_lines", None, minimum=1, maximum=50, integer=True),
         overflow=reader.choice("overflow", OVERFLOWS, "shrink"),
-        line_height=reader.number("line_height", settings().text.line_height, minimum=0.6, maximum=4),
+        line_height=reader.number("line_height", ctx.text.line_height, minimum=0.6, maximum=4),
         balance=reader.flag("balance", False),
         letter_spacing=read_length(reader, "letter_spacing", Length(0)) or Length(0),
         lang=_lang(reader, ctx),
@@ -207,7 +206,8 @@ def setting_of(style: TextStyle, scene: Scene, origin: str, size: int) -> Settin
     faces = fonts.chain(font_chain(style, scene, origin), style.font.weight,
                         extra=(*brand_fonts(scene), *scene.system_fonts))
     lang = substitute(style.lang, scene.values) if style.lang else scene.lang
-    return Setting(faces, size, lang or None, spacing(style, size), settings().text.baseline, style.emoji == "mono")
+    return Setting(faces, size, lang or None, spacing(style, size), scene.settings.text.baseline,
+                   style.emoji == "mono")
 
 
 def layout_text(text: str, style: TextStyle, w: int, h: int, scene: Scene, origin: str, where: str) -> TextBlock:
@@ -235,7 +235,7 @@ def layout_text(text: str, style: TextStyle, w: int, h: int, scene: Scene, origi
         for _ in range(4):  # glyphs reaching beyond the em boxes (Arabic, Thai) make room for themselves
             block = fit_text(text, w, room, size=size, min_size=min_size, max_lines=style.max_lines,
                              overflow=style.overflow, line_height=style.line_height, measure=measure,
-                             ellipsis=settings().text.ellipsis, balance=style.balance)
+                             ellipsis=scene.settings.text.ellipsis, balance=style.balance)
             extra = sum(overhang(block.lines, replace(base, size=block.size), block.pitch))
             if block.height + extra <= h:
                 return block
@@ -278,7 +278,7 @@ def draw_block(block: TextBlock, style: TextStyle, w: int, h: int, color: tuple[
     tall = block.height + above + below
     top = style.stroke_width + above + {"top": 0, "middle": (inner_h - tall) // 2,
                                         "bottom": inner_h - tall}[style.valign]
-    baseline = round(block.size * settings().text.baseline)
+    baseline = round(block.size * setting.em_top)
     for i, (line, width) in enumerate(zip(block.lines, block.widths, strict=True)):
         align = {"left": "right", "right": "left"}.get(style.align, style.align) if rtl_paragraph(line) \
             else style.align

@@ -37,10 +37,11 @@ class Imported:
 
 def build_template(path: Path, folder_fonts: tuple[str, ...] = ()) -> Imported:
     """Read the Photoshop file at ``path`` and make a template of it (every failure a classified InputError)."""
-    psd = open_psd(path)
+    rules = settings().psd  # read once; the steps below are given it
+    psd = open_psd(path, rules)
     with classified(path):
-        sizes, notes = canvases(psd, folder_fonts)
-        return _assemble(path, sizes, notes)
+        sizes, notes = canvases(psd, folder_fonts, rules)
+        return _assemble(path, sizes, notes, rules.text_min_share)
     raise AssertionError  # pragma: no cover  (classified re-raises)
 
 
@@ -61,7 +62,7 @@ def box_of(rect: Rect, canvas: Canvas) -> dict[str, str]:
             "width": percent(right - left, canvas.width), "height": percent(bottom - top, canvas.height)}
 
 
-def _assemble(path: Path, sizes: list[Canvas], notes: list[Note]) -> Imported:
+def _assemble(path: Path, sizes: list[Canvas], notes: list[Note], text_min_share: float) -> Imported:
     pictures: dict[str, Image.Image] = {}
     fields: dict[str, dict[str, Any]] = {}
     layers: dict[str, dict[str, Any]] = {}
@@ -70,7 +71,7 @@ def _assemble(path: Path, sizes: list[Canvas], notes: list[Note]) -> Imported:
         used: set[str] = set()
         for piece in canvas.pieces:
             name = unique(piece.name, used)
-            data = _layer(piece, name, canvas, pictures, fields)
+            data = _layer(piece, name, canvas, pictures, fields, text_min_share)
             if index == 0:
                 layers[name] = data
                 continue
@@ -115,7 +116,7 @@ def _picture(pictures: dict[str, Image.Image], folder: str, name: str, image: Im
 
 
 def _layer(piece: Piece, name: str, canvas: Canvas, pictures: dict[str, Image.Image],
-           fields: dict[str, dict[str, Any]]) -> dict[str, Any]:
+           fields: dict[str, dict[str, Any]], text_min_share: float) -> dict[str, Any]:
     data: dict[str, Any] = {"name": name}
     if piece.kind in (Kind.PRODUCT, Kind.IMAGE):
         field_name = piece.field or name
@@ -133,7 +134,7 @@ def _layer(piece: Piece, name: str, canvas: Canvas, pictures: dict[str, Image.Im
         t = piece.text
         if piece.field:
             fields.setdefault(piece.field, {"type": "text", "example": t.text})
-        smallest = max(1, round(t.size_px * settings().psd.text_min_share))
+        smallest = max(1, round(t.size_px * text_min_share))
         font: dict[str, Any] = {"family": t.family, "weight": t.weight, "size": percent(round(t.size_px),
                                 canvas.height), "min_size": percent(smallest, canvas.height)}
         data.update(type="text", role=ROLES.get(piece.field or "", "promo" if piece.field else "decoration"),

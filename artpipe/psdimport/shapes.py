@@ -10,7 +10,6 @@ from psd_tools.api.layers import ShapeLayer
 from psd_tools.constants import Tag
 from psd_tools.psd.vector import Subpath
 
-from artpipe.defaults import settings
 from artpipe.psdimport.pieces import Rect, ShapeSpec
 
 Bounds = tuple[float, float, float, float]  # left, top, right, bottom in document pixels
@@ -55,15 +54,16 @@ def _drawn(layer: ShapeLayer, fill: str, box: Bounds) -> str:
     return f"#{value[0]:02x}{value[1]:02x}{value[2]:02x}"
 
 
-def _near(a: float, b: float) -> bool:
-    return abs(a - b) <= settings().psd.shape_tolerance_px
-
-
-def _from_knots(paths: list[Subpath], size: tuple[int, int]) -> tuple[str, Bounds, float] | None:
+def _from_knots(paths: list[Subpath], size: tuple[int, int], tolerance_px: float) -> tuple[str, Bounds, float] | None:
     """A rectangle (four corner knots) or an ellipse (four smooth knots at the middles of its sides) read from
-    the vector path itself; ``size`` is the document's (knots are stored as fractions of it)."""
+    the vector path itself; ``size`` is the document's (knots are stored as fractions of it), ``tolerance_px``
+    how near a knot must be to a corner."""
     if len(paths) != 1 or len(paths[0]) != 4 or not paths[0].is_closed():
         return None
+
+    def _near(a: float, b: float) -> bool:
+        return abs(a - b) <= tolerance_px
+
     w, h = size
     knots = [((k.preceding[1] * w, k.preceding[0] * h), (k.anchor[1] * w, k.anchor[0] * h),
               (k.leaving[1] * w, k.leaving[0] * h)) for k in paths[0]]
@@ -81,7 +81,7 @@ def _from_knots(paths: list[Subpath], size: tuple[int, int]) -> tuple[str, Bound
     return None
 
 
-def _from_origin(layer: ShapeLayer, paths: list[Subpath], size: tuple[int, int]
+def _from_origin(layer: ShapeLayer, paths: list[Subpath], size: tuple[int, int], tolerance_px: float
                  ) -> tuple[str, Bounds, float] | None:
     """The live shape Photoshop CC records beside the path (a rounded rectangle's radii are only there), when it
     is one rectangle, rounded rectangle with one radius, or ellipse, and still matches the path (a path edited
@@ -93,7 +93,7 @@ def _from_origin(layer: ShapeLayer, paths: list[Subpath], size: tuple[int, int]
     box = tuple(float(v) for v in live.bbox)
     w, h = size
     anchors = [(k.anchor[1] * w, k.anchor[0] * h) for path in paths for k in path]
-    if len(paths) != 1 or not anchors or not all(_near(a, b) for a, b in zip(
+    if len(paths) != 1 or not anchors or not all(abs(a - b) <= tolerance_px for a, b in zip(
             (min(x for x, _ in anchors), min(y for _, y in anchors), max(x for x, _ in anchors),
              max(y for _, y in anchors)), box, strict=True)):
         return None
@@ -125,10 +125,12 @@ def _stroke(layer: ShapeLayer) -> tuple[str, float, float] | None | bool:
     return color, width, outside * width
 
 
-def read_shape(layer: ShapeLayer, size: tuple[int, int], origin: tuple[int, int]) -> tuple[ShapeSpec, Rect] | None:
+def read_shape(layer: ShapeLayer, size: tuple[int, int], origin: tuple[int, int], tolerance_px: float
+               ) -> tuple[ShapeSpec, Rect] | None:
     """A rectangle, rounded rectangle or ellipse with a plain fill or stroke, and its box on the size's canvas
     (the stroke's reach included: artpipe draws a stroke inside its box); None when it is anything else.
-    ``size`` is the document's (knots are stored as fractions of it)."""
+    ``size`` is the document's (knots are stored as fractions of it); ``tolerance_px`` how near a knot must
+    be to a rectangle's or ellipse's (``psd.shape_tolerance_px``)."""
     mask = layer.vector_mask
     if mask is None or layer.has_effects():
         return None
@@ -140,7 +142,7 @@ def read_shape(layer: ShapeLayer, size: tuple[int, int], origin: tuple[int, int]
     fill = _fill(layer) if filled else None
     if (filled and fill is None) or (not filled and not stroke):
         return None
-    found = _from_origin(layer, paths, size) or _from_knots(paths, size)
+    found = _from_origin(layer, paths, size, tolerance_px) or _from_knots(paths, size, tolerance_px)
     if found is None:
         return None
     kind, box, radius = found

@@ -12,6 +12,7 @@ from psd_tools import PSDImage
 from psd_tools.api.layers import Artboard, Group, Layer, ShapeLayer, TypeLayer
 from psd_tools.constants import BlendMode
 
+from artpipe.defaults import PsdSettings
 from artpipe.psdimport.pieces import Action, Kind, Note, Piece, Rect
 from artpipe.psdimport.shapes import read_shape
 from artpipe.psdimport.text import read_text
@@ -36,6 +37,7 @@ class _Walk:
     size: str
     frame: Rect  # the canvas or artboard in document pixels; nothing outside it is seen
     folder_fonts: tuple[str, ...]
+    rules: PsdSettings
     pieces: list[Piece] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     below: list[Layer] = field(default_factory=list)  # fixed art drawn so far, for flattening
@@ -63,11 +65,12 @@ def slug(name: str) -> str:
     return re.sub(r"[^\w]+", "-", name.strip().lower()).strip("-_") or "layer"
 
 
-def canvases(psd: PSDImage, folder_fonts: tuple[str, ...]) -> tuple[list[Canvas], list[Note]]:
-    """Every size of the design with its pieces, and the report's notes (artboards become sizes)."""
+def canvases(psd: PSDImage, folder_fonts: tuple[str, ...], rules: PsdSettings) -> tuple[list[Canvas], list[Note]]:
+    """Every size of the design with its pieces, and the report's notes (artboards become sizes); ``rules``:
+    the import's settings (``psd:`` in defaults.yaml)."""
     boards = [layer for layer in psd if isinstance(layer, Artboard)]
     if not boards:
-        walk = _Walk(psd, "", (0, 0, psd.width, psd.height), folder_fonts)
+        walk = _Walk(psd, "", (0, 0, psd.width, psd.height), folder_fonts, rules)
         _walk_group(walk, list(psd), "", 1.0)
         if not len(psd):
             _merged(walk)
@@ -81,7 +84,7 @@ def canvases(psd: PSDImage, folder_fonts: tuple[str, ...]) -> tuple[list[Canvas]
             continue
         name = unique(slug(layer.name), used)
         left, top, right, bottom = layer.bbox
-        walk = _Walk(psd, name, (left, top, right, bottom), folder_fonts)
+        walk = _Walk(psd, name, (left, top, right, bottom), folder_fonts, rules)
         _walk_group(walk, list(layer), layer.name + "/", 1.0)
         out.append(Canvas(name, right - left, bottom - top, tuple(walk.pieces)))
         notes.extend(walk.notes)
@@ -150,7 +153,7 @@ def _walk_layer(walk: _Walk, layer: Layer, source: str, opacity: float) -> None:
 
 def _shape(walk: _Walk, layer: ShapeLayer, source: str, opacity: float) -> bool:
     """A plain rectangle, rounded rectangle or ellipse becomes a shape layer; False leaves it to be fixed art."""
-    found = read_shape(layer, (walk.psd.width, walk.psd.height), walk.origin)
+    found = read_shape(layer, (walk.psd.width, walk.psd.height), walk.origin, walk.rules.shape_tolerance_px)
     if found is None:
         return False
     spec, box = found

@@ -22,7 +22,12 @@ if TYPE_CHECKING:
     from artpipe.run.pool import run_tasks as run_tasks
 
 
+# The names run.py defined, kept for code written against it; nothing private is reached through this path.
+OLD_NAMES = frozenset({"PR_SET_PDEATHSIG", "default_jobs", "die_with_starter", "run_guarded", "run_tasks"})
+
+
 def __getattr__(name: str) -> Any:
-    if name.startswith("__"):
-        raise AttributeError(name)
+    if name not in OLD_NAMES:
+        msg = f"module 'artpipe.run' has no attribute '{name}'"
+        raise AttributeError(msg)
     return getattr(import_module("artpipe.run.pool"), name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from artpipe.defaults import settings
 from artpipe.errors import RenderError
 from artpipe.layers import KINDS, Scene
 from artpipe.presets import slot_of
@@ -56,6 +57,7 @@ def fit_texts(job: Job, progress: Callable[[int, int], None] | None = None) -> l
     notes: list[FitNote] = []
     fields: dict[int, tuple[str, ...]] = {}
     verdicts: dict[tuple[object, ...], tuple[str, str] | None] = {}
+    config = settings()  # read once for the whole job
     for done, product in enumerate(job.products, 1):
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done, len(job.products))
@@ -68,7 +70,7 @@ def fit_texts(job: Job, progress: Callable[[int, int], None] | None = None) -> l
                 (template.size_names[0], s.canvas, s.drop_roles, s.refuse_roles)
                 for s in (slot_of(p) for p in jt.presets)]
             for size_name, size, dropped, refused in slots:
-                scene = Scene(template, size, values, {})
+                scene = Scene(template, size, values, {}, settings=config)
                 for layer, action in slot_layers(template, size_name, scene, dropped, refused, product.images):
                     if action == "drop":
                         continue

@@ -2,10 +2,11 @@
 once per process and kept while they fit a pixel budget: a batch then draws only what changes per product.
 
 A layer is known by everything its painting reads: the layer itself (its repr: text, font, colours, box), where
-it lands, the canvas, the values of the fields it refers to, the brand's font files, the language and the
-fallback fonts; an image layer also by the picture it draws, which must be one kept for every product (a
-template's file, a brand's logo: the worker's ``shared`` pictures). A product photo is never kept here. What is
-kept is the worker's ``painted`` cache (artpipe/workcache.py), within ``memory.painted_pixels``.
+it lands, the canvas, the values of the fields it refers to, the brand's font files, the language, the
+fallback fonts and the settings it is painted with; an image layer also by the picture it draws, which must be
+one kept for every product (a template's file, a brand's logo: the worker's ``shared`` pictures). A product
+photo is never kept here. What is kept is the worker's ``painted`` cache (artpipe/workcache.py), within
+``memory.painted_pixels``.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ def _key(layer: Layer, rect: Rect, scene: Scene, cache: WorkerCache) -> Hashable
     named = tuple(sorted(set(references(spec))))
     fonts = tuple(scene.values.get(n, "") for n, f in fields.items() if f.type == "font")
     return (spec, rect, scene.size, tuple(scene.values.get(n, "") for n in named), fonts, scene.lang,
-            scene.system_fonts, scene.locale, scene.currency, scene.cutout, scene.min_subject_px, id(picture))
+            scene.system_fonts, scene.locale, scene.currency, scene.cutout, scene.min_subject_px, scene.settings,
+            id(picture))
 
 
 def _picture_key(layer: Layer) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from artpipe.defaults import Settings, settings
 from artpipe.errors import RenderError
 from artpipe.imaging.normalize import Asset
 from artpipe.imaging.place import fitted
@@ -110,7 +111,7 @@ def render(template: Template, size_name: str, values: Mapping[str, str], images
            canvas: Size | None = None, drop_roles: tuple[str, ...] = (),
            refuse_roles: tuple[str, ...] = (), min_subject_px: int = 0, cutout: str | None = None,
            shadow: str | None = None, lang: str | None = None, system_fonts: tuple[str, ...] = (), flat: bool = False,
-           locale: str | None = None, currency: str | None = None) -> Rendered:
+           locale: str | None = None, currency: str | None = None, rules: Settings | None = None) -> Rendered:
     """Compose ``template`` at size ``size_name``; RenderError when a layer cannot be drawn.
 
     ``canvas``: draw the layers of ``size_name`` on a canvas of another size (a marketplace preset's); the
@@ -120,10 +121,12 @@ def render(template: Template, size_name: str, values: Mapping[str, str], images
     ``locale``, ``currency``: the market a bare price is written for, over the price layers' own.
     ``shadow``: none or contact: the shadow of product pictures, over the layers' own (a marketplace slot's).
     ``flat``: the canvas is only written to a file: an opaque one is drawn in RGB (see ``_background``).
+    ``rules``: the settings the layers paint with (text metrics, backdrop tolerance ...); the bundled ones when
+    not given. The layers never read settings themselves, so a caller may pass others.
     """
     size = canvas or template.size(size_name)
     scene = Scene(template, size, field_values(template, values), dict(images), min_subject_px, cutout, shadow,
-                  lang, system_fonts, locale, currency)
+                  lang, system_fonts, locale, currency, settings=rules or settings())
     out = _background(scene, flat)
     warnings: list[Note] = []
     used: list[tuple[str, str]] = []

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from PIL import Image, ImageDraw
 
 from artpipe.cutout import Isolate
+from artpipe.defaults import Settings, settings
 from artpipe.errors import InputError, RenderError
 from artpipe.files import write_atomic
 from artpipe.imaging.analyze import shrunk
@@ -68,14 +69,15 @@ def load_asset(path: Path, boxes: tuple[Fitted, ...] = (), cache: Path | None = 
         if hit is not None:
             return hit
     options = NormalizeOptions(cutout=isolation.mode, model=isolation.model)
-    isolated = _isolated_first(path, options)  # before the full-size decode, which it must not meet
-    asset = normalize(decode(path, boxes), options, isolated)
+    rules = settings()  # read here, once per photo, and handed to every step
+    isolated = _isolated_first(path, options, rules)  # before the full-size decode, which it must not meet
+    asset = normalize(decode(path, boxes, rules.analyze), options, isolated, rules=rules)
     if cache is not None and key is not None:
         save_cached(cache, key, asset)
     return asset
 
 
-def _isolated_first(path: Path, options: NormalizeOptions) -> Isolation | None:
+def _isolated_first(path: Path, options: NormalizeOptions, rules: Settings) -> Isolation | None:
     """The model path's isolation of a large JPEG made on a reduced decode (its analysis copy) before the photo
     is decoded in full, the reduced decode let go before the model runs: the model's working memory then
     never coexists with the full-size photo (see normalize.model_copy). None: the photo is isolated as a
@@ -84,10 +86,10 @@ def _isolated_first(path: Path, options: NormalizeOptions) -> Isolation | None:
     if side is None:
         return None
     try:
-        small = model_copy(open_image(path, draft_side=side), options.cutout)
+        small = model_copy(open_image(path, draft_side=side), options.cutout, rules)
     except InputError:  # the full decode that follows says what is wrong with the file
         return None
-    return isolate_copy(small, options.model) if small is not None else None
+    return isolate_copy(small, options.model, rules=rules) if small is not None else None
 
 
 def template_assets(template: Template, files: Mapping[str, str] | None = None) -> dict[str, Asset]:
@@ -148,11 +150,11 @@ def photo_text(source: Asset) -> tuple[TextBox, ...]:
     the model's mask, a cut-out's alpha, the colour path's product (what is not backdrop), or no mask when the
     product was not isolated (then every text is judged by its words)."""
     def find() -> tuple[TextBox, ...]:
-        from artpipe.imaging.textfind import text_findings  # onnxruntime only for slots that forbid text
+        from artpipe.imaging.textfind import finder_rules, text_findings  # onnxruntime only where text is refused
 
-        mask = product_mask(source)
+        mask = product_mask(source, settings().analyze.backdrop_tolerance)
         return text_findings(flatten(source.image, (255, 255, 255)) if source.image.mode == "RGBA"
-                             else source.image, filled(mask) if mask is not None else None)
+                             else source.image, filled(mask) if mask is not None else None, rules=finder_rules())
 
     return derived(source.image, "photo-text", find)
 
@@ -255,7 +257,7 @@ def check_output(data: bytes, rendered: Rendered, preset: Preset, source: Asset 
     """The preset's rules on the written bytes, plus the rules only rendering and the source photo can judge
     (enlargement, a product cut by its photo's frame, an uncertain cut-out, several products). ``source``: the
     product photo as normalized; ``sold_as_set``: the product is several pieces sold together."""
-    results = [_not_isolated(r, source) for r in check_bytes(data, preset)]
+    results = [_not_isolated(r, source) for r in check_bytes(data, preset, settings().analyze)]
     results += _low_resolution(rendered, preset) + _source_rules(source, preset, sold_as_set)
     return OutputCheck(preset.name, platform, tuple(results))
 
@@ -500,7 +502,7 @@ def normalize_file(task: NormalizeTask) -> FileResult:
         # Decode at a reduced DCT scale only when the whole frame is kept: a trim crops after decoding,
         # and the product would lose pixels it needs.
         draft = task.options.max_size if not task.options.trim else None
-        asset = normalize(open_image(task.source, draft_side=draft), task.options)
+        asset = normalize(open_image(task.source, draft_side=draft), task.options, rules=settings())
     except InputError as exc:
         return FileResult(task.source, Status.REJECTED, Failure(exc.reason, exc.message))
     except MemoryError:
@@ -530,4 +532,4 @@ def placeholder_product(label: str) -> Asset:
     draw.rounded_rectangle((250, 170, 650, 760), radius=60, fill=(120, 140, 170))
     draw.ellipse((330, 250, 570, 490), fill=(235, 238, 244))
     draw.text((450, 630), label, font=get_font("sans", "bold", 56), fill=(255, 255, 255), anchor="mm")
-    return normalize(Decoded(im, f"<{label}>", "PNG", 0, None, original_size=im.size))
+    return normalize(Decoded(im, f"<{label}>", "PNG", 0, None, original_size=im.size), rules=settings())

@@ -156,7 +156,8 @@ def render_size(template: Template, size_name: str, values: Mapping[str, str], i
     """One size drawn as ``render`` draws it, except that a text that cannot fit is marked on its layer instead
     of stopping the render: boxes drawn as ``preview --boxes``, misfits outlined in red, shrunk to the preview."""
     size = template.size(size_name)
-    scene = Scene(template, size, field_values(template, values), dict(images), lang=lang)
+    config = settings()
+    scene = Scene(template, size, field_values(template, values), dict(images), lang=lang, settings=config)
     canvas = _background(scene, False)
     views = []
     drawn: list[Boxed] = []
@@ -177,7 +178,7 @@ def render_size(template: Template, size_name: str, values: Mapping[str, str], i
         views.append(LayerView(layer.name, layer.type, rect.x, rect.y, rect.w, rect.h, layer.box.aspect, note))
         if placed is not None or note:  # an empty text (a badge with no words) covers nothing
             drawn.append(Boxed(layer.name, layer.type, layer.role, rect))
-    covered = covering(drawn, settings().studio.overlap_share)
+    covered = covering(drawn, config.studio.overlap_share)
     views = [replace(v, covers=covered.get(v.name, "")) for v in views]
     marked = _marked(draw_boxes(canvas, template, size_name), [v for v in views if v.note])
     scale = min(1.0, PREVIEW_SIDE[0] / size.width, PREVIEW_SIDE[1] / size.height)

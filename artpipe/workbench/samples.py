@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter
 
+from artpipe.defaults import settings
 from artpipe.imaging.normalize import Asset, normalize
 from artpipe.imaging.open import Decoded
 from artpipe.run.tasks import load_asset, placeholder_product, template_assets
@@ -133,4 +134,4 @@ def _white_product() -> Asset:
     draw = ImageDraw.Draw(im)
     draw.rounded_rectangle((280, 300, 720, 830), radius=24, fill=(255, 255, 255), outline=(226, 226, 224), width=3)
     draw.rounded_rectangle((260, 240, 740, 320), radius=16, fill=(252, 252, 252), outline=(222, 222, 220), width=3)
-    return normalize(Decoded(im, "<white product>", "PNG", 0, None, original_size=im.size))
+    return normalize(Decoded(im, "<white product>", "PNG", 0, None, original_size=im.size), rules=settings())

@@ -8,8 +8,6 @@ from pathlib import Path
 
 from PIL import ImageCms
 
-from artpipe.defaults import settings
-
 INTENTS = {
     "perceptual": ImageCms.Intent.PERCEPTUAL,
     "relative_colorimetric": ImageCms.Intent.RELATIVE_COLORIMETRIC,
@@ -19,13 +17,13 @@ INTENTS = {
 
 
 @cache
-def cmyk_fallback() -> ImageCms.ImageCmsProfile:
-    """The profile assumed for CMYK images that carry none (``color.cmyk_fallback``)."""
-    name = str(settings().color.cmyk_fallback)
+def cmyk_fallback(name: str) -> ImageCms.ImageCmsProfile:
+    """The profile assumed for CMYK images that carry none: ``name`` (``color.cmyk_fallback``), a bundled
+    profile or a path (loaded once per process)."""
     bundled = Path(str(files("artpipe.imaging").joinpath("profiles", name)))
     return ImageCms.ImageCmsProfile(str(bundled if bundled.is_file() else Path(name)))
 
 
-def intent() -> ImageCms.Intent:
-    """The rendering intent for conversions (``color.intent``)."""
-    return INTENTS[str(settings().color.intent)]
+def intent(name: str) -> ImageCms.Intent:
+    """The rendering intent ``name`` (``color.intent``) as Pillow's constant."""
+    return INTENTS[name]
