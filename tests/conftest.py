@@ -22,6 +22,9 @@ MAX_WINDOW_MEAN = 24.0
 MAX_MEAN = 3.0
 
 
+pytest_plugins = ("studiocase",)  # the studio service tests' ws and studio fixtures
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", help="rewrite golden images (look at each one!)")
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from jinja2 import Environment, PackageLoader
 from PIL import Image
 
@@ -20,6 +21,19 @@ from artpipe.studio.service.runs import campaign_root
 
 SHOTS = {"tmall/mug-01/white_bg.png": ("tmall.white_bg", "tmall"), "tmall/mug-01/poster.png": ("tmall.poster", "tmall"),
          "jd/mug-01/main.png": ("jd.main", "jd")}
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Workspace:
+    """A fresh workspace (a test module may define its own ``ws``, which wins)."""
+    return new_workspace(tmp_path)
+
+
+@pytest.fixture
+def studio(ws: Workspace) -> Iterator[Studio]:
+    """The studio's service opened on ``ws``."""
+    with opened(ws) as opened_studio:
+        yield opened_studio
 
 
 def new_workspace(tmp_path: Path) -> Workspace:

@@ -8,39 +8,18 @@ from pathlib import Path
 
 import click
 import pytest
+from clicase import good_and_broken, run
 from click.testing import CliRunner
 from PIL import Image
 
 from artpipe.cli.commands import main
-
-from conftest import product_photo
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 
 @pytest.fixture
 def workdir(tmp_path: Path) -> Path:
-    (tmp_path / "photos").mkdir()
-    product_photo().save(tmp_path / "photos" / "good.jpg")
-    (tmp_path / "photos" / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 this is not really a jpeg")
-    (tmp_path / "job.yaml").write_text("""\
-templates:
-  - template: promo-banner
-    sizes: [mobile]
-products:
-  - sku: good
-    product: photos/good.jpg
-    headline: 春季大促
-  - sku: broken
-    product: photos/broken.jpg
-    headline: Spring
-""", encoding="utf-8")
-    return tmp_path
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
+    return good_and_broken(tmp_path)
 
 
 def test_bad_input_fails_alone_and_exit_is_1(workdir: Path) -> None:

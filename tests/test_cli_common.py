@@ -5,10 +5,10 @@ from pathlib import Path
 
 import click
 import pytest
+from clicase import good_and_broken, run
 from click.testing import CliRunner
 from click.testing import Result as CliResult
 
-from artpipe.cli.commands import main
 from artpipe.cli.common import EXIT_CONFIG, executor_from, fail_config, progress_line, with_progress
 from artpipe.errors import ConfigError, Problem
 from artpipe.reasons import Reason
@@ -16,32 +16,10 @@ from artpipe.report.outcome import problem_line
 from artpipe.report.results import Failure, ItemResult, ProductResult, Status
 from artpipe.run.executors import DaskExecutor
 
-from conftest import product_photo
-
 
 @pytest.fixture
 def workdir(tmp_path: Path) -> Path:
-    (tmp_path / "photos").mkdir()
-    product_photo().save(tmp_path / "photos" / "good.jpg")
-    (tmp_path / "photos" / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 this is not really a jpeg")
-    (tmp_path / "job.yaml").write_text("""\
-templates:
-  - template: promo-banner
-    sizes: [mobile]
-products:
-  - sku: good
-    product: photos/good.jpg
-    headline: 春季大促
-  - sku: broken
-    product: photos/broken.jpg
-    headline: Spring
-""", encoding="utf-8")
-    return tmp_path
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
+    return good_and_broken(tmp_path)
 
 
 def test_progress_is_plain_lines_off_a_terminal_and_quiet_silences_it(workdir: Path) -> None:

@@ -10,27 +10,14 @@ import json
 import threading
 import time
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from studiocase import SHOTS, campaign, new_workspace, opened
+from studiocase import SHOTS, campaign
 
 from artpipe.api import campaign_approved
-from artpipe.config import Workspace
 from artpipe.studio.service import approval, downloads
 from artpipe.studio.service.context import NotFound, Refused, Studio
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
-    return new_workspace(tmp_path)
-
-
-@pytest.fixture
-def studio(ws: Workspace) -> Iterator[Studio]:
-    with opened(ws) as studio:
-        yield studio
 
 
 def test_every_image_approved_one_by_one_approves_the_set(studio: Studio) -> None:

@@ -3,27 +3,11 @@ its proof."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from studiocase import SHOTS, campaign
 
-import pytest
-from studiocase import SHOTS, campaign, new_workspace, opened
-
-from artpipe.config import Workspace
 from artpipe.report.proofview import RECORD
 from artpipe.studio.service import downloads
 from artpipe.studio.service.context import Studio
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
-    return new_workspace(tmp_path)
-
-
-@pytest.fixture
-def studio(ws: Workspace) -> Iterator[Studio]:
-    with opened(ws) as studio:
-        yield studio
 
 
 def test_a_campaign_rendered_before_the_record_reads_from_its_report(studio: Studio) -> None:

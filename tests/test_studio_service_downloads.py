@@ -5,26 +5,11 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-from studiocase import SHOTS, campaign, new_workspace, opened
+from studiocase import SHOTS, campaign
 
-from artpipe.config import Workspace
 from artpipe.studio.service import downloads
 from artpipe.studio.service.context import Studio
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
-    return new_workspace(tmp_path)
-
-
-@pytest.fixture
-def studio(ws: Workspace) -> Iterator[Studio]:
-    with opened(ws) as studio:
-        yield studio
 
 
 def test_the_proof_downloads_under_its_chinese_name(studio: Studio) -> None:

@@ -2,27 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from studiocase import new_workspace, opened
-
-from artpipe.config import Workspace
 from artpipe.studio.forms import RequestForm, Upload
 from artpipe.studio.service import drafts
 from artpipe.studio.service.context import Studio
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
-    return new_workspace(tmp_path)
-
-
-@pytest.fixture
-def studio(ws: Workspace) -> Iterator[Studio]:
-    with opened(ws) as studio:
-        yield studio
 
 
 def test_a_refused_forms_photos_are_kept_until_it_is_sent_or_abandoned(studio: Studio) -> None:

@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from studiocase import campaign, new_workspace, opened
+from studiocase import campaign
 
-from artpipe.config import Workspace
 from artpipe.reasons import Reason
 from artpipe.report.results import Failure, OutputResult, ProductResult, Status
 from artpipe.run.batch import CampaignResult, RunResult
 from artpipe.studio.service.context import Studio
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
-    return new_workspace(tmp_path)
-
-
-@pytest.fixture
-def studio(ws: Workspace) -> Iterator[Studio]:
-    with opened(ws) as studio:
-        yield studio
 
 
 def test_a_finished_render_is_summed_up_from_its_typed_results(studio: Studio, tmp_path: Path) -> None:
