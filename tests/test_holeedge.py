@@ -94,6 +94,6 @@ def test_the_colour_paths_clearing_follows_the_photo_not_the_small_grid(tmp_path
     dark = grey < 60
     assert dark.sum() > 2500
     assert (clear[dark] >= 128).sum() == 0, np.argwhere(dark & (clear >= 128))[:5]  # the underside stays
-    shadow = (grey >= 60) & (grey < 250)
+    shadow = (grey >= 60) & (grey < 230)  # lighter than 230 the backdrop's tolerance whitens it by colour
     shadow[:837] = False  # below the underside: the shadow alone
-    assert (clear[shadow] >= 128).mean() >= 0.85  # and the shadow is cleared (its faintest tail is whitened by colour)
+    assert (clear[shadow] >= 128).mean() >= 0.99  # and the shadow is cleared

@@ -176,10 +176,12 @@ def _color(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int, rule
     clear = ImageChops.subtract(product, cleaned.mask)
     fine = shrunk(im, CLEAR_SIDE) if cleaned.backdrop is not None and clear.getbbox() else small
     if cleaned.backdrop is not None and fine.size != clear.size:
-        # decided at the analysis size; its rim is drawn at up to CLEAR_SIDE from the photo's colours (a dark band
-        # under a cap's brim, half of it taken as shadow at 512 px, was whitened as a block with square ends)
+        # decided at the analysis size; its rim is drawn at up to CLEAR_SIDE from the photo's colours: what is
+        # clearly product is kept (a dark band under a cap's brim, half of it taken as shadow at 512 px, was
+        # whitened as a block with square ends); a neutral grey is left as scaled (it may be the product's edge)
         clear = removal_at(fine.convert("RGB"), clear.resize(fine.size, Image.Resampling.BILINEAR),
-                           cleaned.backdrop, match_tolerance(cleaned.backdrop, rules.cleanup), rules.cleanup)
+                           cleaned.backdrop, match_tolerance(cleaned.backdrop, rules.cleanup), rules.cleanup,
+                           shade=False)
     rgb, m = analysis_arrays(small, cleaned.mask, rules.cleanup.side)
     verdict = review(rgb, m, cleaned.mask, "color", cleaned.backdrop, rules=rules.review,
                      tolerance=rules.analyze.backdrop_tolerance)
