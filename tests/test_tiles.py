@@ -12,7 +12,7 @@ from scipy import ndimage
 
 from artpipe.defaults import settings
 from artpipe.imaging.analyze import ink
-from artpipe.imaging.backdrop import _faint_clear, faint_cleared_alpha, grown
+from artpipe.imaging.backdrop import _faint_clear, clear_faint_in_place, faint_cleared_alpha, grown
 from artpipe.imaging.matting import cut_out_at, edge_colours
 from artpipe.imaging.review import _edge_agreement
 from artpipe.imaging.tiles import boxes, cell_ranges, spread
@@ -116,6 +116,38 @@ def test_faint_pixels_cleared_along_the_outline_are_those_the_whole_picture_clea
     assert got is not None
     assert ImageChops.difference(got, want).getbbox() is None
     assert ImageChops.difference(got, mask).getbbox() is not None  # the smear was cleared: the test saw work
+
+
+@pytest.mark.parametrize("reach", [2, 3])
+def test_faint_pixels_cleared_in_place_are_those_the_whole_picture_clears(reach: int) -> None:
+    # Only the boxes along the outline whose alpha changed are put back into the cut-out: each must land where
+    # it was taken from, worked out from the alpha as it was (the boxes' margins overlap), colours untouched.
+    # The scene's product touches the frame's bottom edge; its smear lies inside the frame.
+    photo, mask = _scene((900, 701))
+    cut = photo.convert("RGBA")
+    cut.putalpha(mask)
+    see_through, opaque = mask.point(lambda a: 255 if a < 250 else 0), mask.point(lambda a: 255 if a >= 192 else 0)
+    want = ImageChops.subtract(mask, _faint_clear(cut, see_through, opaque, 28, reach))
+    got = cut.copy()
+    assert clear_faint_in_place(got, 28, reach=reach)
+    assert ImageChops.difference(got.getchannel("A"), want).getbbox() is None
+    assert got.convert("RGB").tobytes() == photo.tobytes()
+    assert ImageChops.difference(got.getchannel("A"), mask).getbbox() is not None  # the test saw work
+    plain = photo.convert("RGBA")  # nothing see-through: nothing changes
+    assert not clear_faint_in_place(plain, 28, reach=reach)
+    assert plain.tobytes() == photo.convert("RGBA").tobytes()
+
+
+@pytest.mark.parametrize("shape", [(101, 77), (96, 77), (101, 80), (96, 80), (5, 3)])
+def test_cells_short_of_rows_or_columns_hold_the_range_of_what_they_hold(shape: tuple[int, int]) -> None:
+    a = np.random.default_rng(5).integers(0, 256, shape, dtype=np.uint8)
+    lo, hi = cell_ranges(Image.fromarray(a), cell=16)
+    rows, cols = -(-shape[0] // 16), -(-shape[1] // 16)
+    assert lo.shape == hi.shape == (rows, cols)
+    for r in range(rows):
+        for c in range(cols):
+            block = a[r * 16:(r + 1) * 16, c * 16:(c + 1) * 16]
+            assert (lo[r, c], hi[r, c]) == (block.min(), block.max())
 
 
 def test_edge_colours_are_those_of_the_whole_frame() -> None:
