@@ -138,6 +138,27 @@ def test_faint_pixels_cleared_in_place_are_those_the_whole_picture_clears(reach:
     assert plain.tobytes() == photo.convert("RGBA").tobytes()
 
 
+@pytest.mark.parametrize("reach", [2, 3, 4])
+def test_faint_clear_of_a_piece_is_the_written_out_rule(reach: int) -> None:
+    # The rule as first written, each band grown on its own: a see-through pixel beyond the body's reach goes;
+    # a faint one (near white) beyond the anti-aliased outline (2 px) goes too. At a reach of 2 both bands are
+    # one, grown once; at other reaches they differ.
+    photo, mask = _scene((300, 240))
+    cut = photo.convert("RGBA")
+    cut.putalpha(mask)
+    see_through, opaque = mask.point(lambda a: 255 if a < 250 else 0), mask.point(lambda a: 255 if a >= 192 else 0)
+    flat = Image.new("RGB", cut.size, (255, 255, 255))
+    flat.paste(photo, (0, 0), mask)
+    far = np.asarray(ImageChops.difference(flat, Image.new("RGB", cut.size, (255, 255, 255)))).max(axis=2)
+    faint = np.where(far <= 14, 255, np.maximum(0, 255 - (far.astype(int) - 14) * 255 // 14))
+    body, edge = (np.asarray(opaque.filter(ImageFilter.MaxFilter(n))) > 0 for n in (2 * reach + 1, 5))
+    st = np.asarray(see_through).astype(int)
+    want = np.maximum(np.where(edge, 0, faint * st // 255), np.where(body, 0, st))
+    got = np.asarray(_faint_clear(cut, see_through, opaque, 28, reach)).astype(int)
+    assert np.abs(got - want).max() <= 1  # ImageChops.multiply rounds where // truncates
+    assert (got[~edge & (st > 0)] > 0).any()  # the test saw work
+
+
 @pytest.mark.parametrize("shape", [(101, 77), (96, 77), (101, 80), (96, 80), (5, 3)])
 def test_cells_short_of_rows_or_columns_hold_the_range_of_what_they_hold(shape: tuple[int, int]) -> None:
     a = np.random.default_rng(5).integers(0, 256, shape, dtype=np.uint8)

@@ -195,14 +195,14 @@ def _faint_clear(part: Image.Image, see_through: Image.Image, opaque: Image.Imag
     faint = _distance(flat, (255, 255, 255)).point(_faint_ramp(tolerance))
     # See-through pixels away from the product's opaque body are no edge of it: a shadow the cut-out carries
     # (a soft ellipse under a bottle), which a white-background image leaves out whatever its shade.
-    body = grown(opaque, 2 * reach + 1)
-    away = ImageChops.multiply(see_through, ImageChops.invert(body))
     # Within two pixels of the body a see-through pixel is the product's anti-aliased outline (a dark bag's
     # soft edge is faint on white too): clearing those cut teeth into a smooth outline once the picture was
-    # enlarged. Beyond, faint pixels (a grey floor, a soft shadow's rim) still go.
-    edge = grown(opaque, 5)
-    return ImageChops.lighter(ImageChops.multiply(ImageChops.multiply(faint, see_through), ImageChops.invert(edge)),
-                              away)
+    # enlarged. Beyond, faint pixels (a grey floor, a soft shadow's rim) still go. At a reach of 2 (a cut-out
+    # drawn at up to 5/6 of its photo's size) the body's surroundings are that same band: grown once.
+    beyond_edge = ImageChops.invert(grown(opaque, 5))
+    beyond_body = beyond_edge if 2 * reach + 1 == 5 else ImageChops.invert(grown(opaque, 2 * reach + 1))
+    away = ImageChops.multiply(see_through, beyond_body)
+    return ImageChops.lighter(ImageChops.multiply(ImageChops.multiply(faint, see_through), beyond_edge), away)
 
 
 @lru_cache(maxsize=8)
