@@ -12,7 +12,7 @@ from scipy import ndimage
 
 from artpipe.defaults import settings
 from artpipe.imaging.analyze import ink
-from artpipe.imaging.backdrop import _faint_clear, faint_cleared_alpha, grown
+from artpipe.imaging.backdrop import _faint_clear, clear_faint_in_place, faint_cleared_alpha, grown
 from artpipe.imaging.matting import cut_out_at, edge_colours
 from artpipe.imaging.review import _edge_agreement
 from artpipe.imaging.tiles import boxes, cell_ranges, spread
@@ -116,6 +116,59 @@ def test_faint_pixels_cleared_along_the_outline_are_those_the_whole_picture_clea
     assert got is not None
     assert ImageChops.difference(got, want).getbbox() is None
     assert ImageChops.difference(got, mask).getbbox() is not None  # the smear was cleared: the test saw work
+
+
+@pytest.mark.parametrize("reach", [2, 3])
+def test_faint_pixels_cleared_in_place_are_those_the_whole_picture_clears(reach: int) -> None:
+    # Only the boxes along the outline whose alpha changed are put back into the cut-out: each must land where
+    # it was taken from, worked out from the alpha as it was (the boxes' margins overlap), colours untouched.
+    # The scene's product touches the frame's bottom edge; its smear lies inside the frame.
+    photo, mask = _scene((900, 701))
+    cut = photo.convert("RGBA")
+    cut.putalpha(mask)
+    see_through, opaque = mask.point(lambda a: 255 if a < 250 else 0), mask.point(lambda a: 255 if a >= 192 else 0)
+    want = ImageChops.subtract(mask, _faint_clear(cut, see_through, opaque, 28, reach))
+    got = cut.copy()
+    assert clear_faint_in_place(got, 28, reach=reach)
+    assert ImageChops.difference(got.getchannel("A"), want).getbbox() is None
+    assert got.convert("RGB").tobytes() == photo.tobytes()
+    assert ImageChops.difference(got.getchannel("A"), mask).getbbox() is not None  # the test saw work
+    plain = photo.convert("RGBA")  # nothing see-through: nothing changes
+    assert not clear_faint_in_place(plain, 28, reach=reach)
+    assert plain.tobytes() == photo.convert("RGBA").tobytes()
+
+
+@pytest.mark.parametrize("reach", [2, 3, 4])
+def test_faint_clear_of_a_piece_is_the_written_out_rule(reach: int) -> None:
+    # The rule as first written, each band grown on its own: a see-through pixel beyond the body's reach goes;
+    # a faint one (near white) beyond the anti-aliased outline (2 px) goes too. At a reach of 2 both bands are
+    # one, grown once; at other reaches they differ.
+    photo, mask = _scene((300, 240))
+    cut = photo.convert("RGBA")
+    cut.putalpha(mask)
+    see_through, opaque = mask.point(lambda a: 255 if a < 250 else 0), mask.point(lambda a: 255 if a >= 192 else 0)
+    flat = Image.new("RGB", cut.size, (255, 255, 255))
+    flat.paste(photo, (0, 0), mask)
+    far = np.asarray(ImageChops.difference(flat, Image.new("RGB", cut.size, (255, 255, 255)))).max(axis=2)
+    faint = np.where(far <= 14, 255, np.maximum(0, 255 - (far.astype(int) - 14) * 255 // 14))
+    body, edge = (np.asarray(opaque.filter(ImageFilter.MaxFilter(n))) > 0 for n in (2 * reach + 1, 5))
+    st = np.asarray(see_through).astype(int)
+    want = np.maximum(np.where(edge, 0, faint * st // 255), np.where(body, 0, st))
+    got = np.asarray(_faint_clear(cut, see_through, opaque, 28, reach)).astype(int)
+    assert np.abs(got - want).max() <= 1  # ImageChops.multiply rounds where // truncates
+    assert (got[~edge & (st > 0)] > 0).any()  # the test saw work
+
+
+@pytest.mark.parametrize("shape", [(101, 77), (96, 77), (101, 80), (96, 80), (5, 3)])
+def test_cells_short_of_rows_or_columns_hold_the_range_of_what_they_hold(shape: tuple[int, int]) -> None:
+    a = np.random.default_rng(5).integers(0, 256, shape, dtype=np.uint8)
+    lo, hi = cell_ranges(Image.fromarray(a), cell=16)
+    rows, cols = -(-shape[0] // 16), -(-shape[1] // 16)
+    assert lo.shape == hi.shape == (rows, cols)
+    for r in range(rows):
+        for c in range(cols):
+            block = a[r * 16:(r + 1) * 16, c * 16:(c + 1) * 16]
+            assert (lo[r, c], hi[r, c]) == (block.min(), block.max())
 
 
 def test_edge_colours_are_those_of_the_whole_frame() -> None:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageChops, ImageFilter
 
-from artpipe.imaging.tiles import boxes, cell_ranges, grown_box
+from artpipe.imaging.tiles import Box, boxes, cell_ranges, grown_box
 
 _ANALYSIS_SIDE = 512
 _RUN = re.compile(rb"\xff+")
@@ -140,30 +140,50 @@ def clear_faint(im: Image.Image, tolerance: int) -> Image.Image:
 
 
 def faint_cleared_alpha(im: Image.Image, tolerance: int, reach: int = _EDGE_REACH // 2) -> Image.Image | None:
-    """The alpha channel ``clear_faint`` gives ``im``; None when it would not change (for a caller that owns a
-    fresh cut-out and puts the channel back into it instead of copying the whole picture). ``reach``: how far
+    """The alpha channel ``clear_faint`` gives ``im``; None when it would not change. ``reach``: how far
     (pixels) a cut-out's soft edge reaches from its opaque body, for a cut-out drawn at another scale than the
     one the 3 px were meant for (its photo's)."""
     alpha = im.getchannel("A")
+    changed = _faint_cleared_boxes(im, alpha, tolerance, reach)
+    for box, part in changed:
+        alpha.paste(part, box[:2])
+    return alpha if changed else None
+
+
+def clear_faint_in_place(im: Image.Image, tolerance: int, reach: int = _EDGE_REACH // 2) -> bool:
+    """Clear ``im``'s faint pixels as ``clear_faint`` does, in ``im`` itself (a fresh cut-out its caller owns):
+    only the boxes along the outline whose alpha changed are put back, not the whole channel. Whether any
+    changed."""
+    changed = _faint_cleared_boxes(im, im.getchannel("A"), tolerance, reach)
+    for box, part in changed:  # every box was worked out from the alpha as it was before any is put back
+        piece = im.crop(box)
+        piece.putalpha(part)
+        im.paste(piece, box[:2])
+    return bool(changed)
+
+
+def _faint_cleared_boxes(im: Image.Image, alpha: Image.Image, tolerance: int,
+                         reach: int) -> list[tuple[Box, Image.Image]]:
+    """The boxes of ``im`` (RGBA, ``alpha`` its alpha channel) whose alpha ``clear_faint`` changes, each with its
+    new alpha."""
     # Only see-through pixels can change: the cells along the outline hold them. Each box is worked on with a
     # margin as wide as the farthest look around a pixel (its body within ``reach``, its edge within 2 px), so it
     # gets what the whole picture would.
     lo, hi = cell_ranges(alpha)
     found = boxes((hi > 0) & (lo < _OPAQUE), im.size)
     if not found:
-        return None
+        return []
     margin = max(reach, 2) + 1
     see_through, opaque = alpha.point(_SEE_THROUGH), alpha.point(_BODY_LUT)  # once: per box costs more
-    changed = False
+    changed = []
     for box in found:
         outer = grown_box(box, margin, im.size)
         inner = (box[0] - outer[0], box[1] - outer[1], box[2] - outer[0], box[3] - outer[1])
         clear = _faint_clear(im.crop(outer), see_through.crop(outer), opaque.crop(outer), tolerance, reach).crop(inner)
         if clear.getbbox() is None:
             continue
-        alpha.paste(ImageChops.subtract(alpha.crop(box), clear), box[:2])
-        changed = True
-    return alpha if changed else None
+        changed.append((box, ImageChops.subtract(alpha.crop(box), clear)))
+    return changed
 
 
 def _faint_clear(part: Image.Image, see_through: Image.Image, opaque: Image.Image, tolerance: int,
@@ -175,14 +195,14 @@ def _faint_clear(part: Image.Image, see_through: Image.Image, opaque: Image.Imag
     faint = _distance(flat, (255, 255, 255)).point(_faint_ramp(tolerance))
     # See-through pixels away from the product's opaque body are no edge of it: a shadow the cut-out carries
     # (a soft ellipse under a bottle), which a white-background image leaves out whatever its shade.
-    body = grown(opaque, 2 * reach + 1)
-    away = ImageChops.multiply(see_through, ImageChops.invert(body))
     # Within two pixels of the body a see-through pixel is the product's anti-aliased outline (a dark bag's
     # soft edge is faint on white too): clearing those cut teeth into a smooth outline once the picture was
-    # enlarged. Beyond, faint pixels (a grey floor, a soft shadow's rim) still go.
-    edge = grown(opaque, 5)
-    return ImageChops.lighter(ImageChops.multiply(ImageChops.multiply(faint, see_through), ImageChops.invert(edge)),
-                              away)
+    # enlarged. Beyond, faint pixels (a grey floor, a soft shadow's rim) still go. At a reach of 2 (a cut-out
+    # drawn at up to 5/6 of its photo's size) the body's surroundings are that same band: grown once.
+    beyond_edge = ImageChops.invert(grown(opaque, 5))
+    beyond_body = beyond_edge if 2 * reach + 1 == 5 else ImageChops.invert(grown(opaque, 2 * reach + 1))
+    away = ImageChops.multiply(see_through, beyond_body)
+    return ImageChops.lighter(ImageChops.multiply(ImageChops.multiply(faint, see_through), beyond_edge), away)
 
 
 @lru_cache(maxsize=8)

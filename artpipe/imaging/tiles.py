@@ -29,10 +29,16 @@ def cell_ranges(alpha: Image.Image, cell: int = CELL) -> tuple[np.ndarray, np.nd
     a = np.asarray(alpha)
     h, w = a.shape
     rows, cols = -(-h // cell), -(-w // cell)
-    if (rows * cell, cols * cell) != (h, w):  # the last cells repeat the edge: their range stays the same
-        a = np.pad(a, ((0, rows * cell - h), (0, cols * cell - w)), mode="edge")
-    # rows first (element-wise over whole rows, fast), then within each cell's columns on the few rows left
-    lo, hi = a.reshape(rows, cell, -1).min(axis=1), a.reshape(rows, cell, -1).max(axis=1)
+    # rows first (element-wise over whole rows, fast), then within each cell's columns on the few rows left; the
+    # last cells, short of rows or columns, take the range of what they hold (no padded copy of the picture)
+    full = h // cell * cell
+    lo, hi = a[:full].reshape(-1, cell, w).min(axis=1), a[:full].reshape(-1, cell, w).max(axis=1)
+    if full < h:
+        lo = np.concatenate([lo, a[full:].min(axis=0, keepdims=True)])
+        hi = np.concatenate([hi, a[full:].max(axis=0, keepdims=True)])
+    if cols * cell != w:  # the few rows left repeat their last column: a cell's range stays the same
+        lo = np.pad(lo, ((0, 0), (0, cols * cell - w)), mode="edge")
+        hi = np.pad(hi, ((0, 0), (0, cols * cell - w)), mode="edge")
     return lo.reshape(rows, cols, cell).min(axis=2), hi.reshape(rows, cols, cell).max(axis=2)
 
 

@@ -15,7 +15,7 @@ from PIL import Image, ImageChops
 
 from artpipe.errors import RenderError
 from artpipe.imaging.analyze import scale_box, visible_box
-from artpipe.imaging.backdrop import apply_white, backdrop_region, clear_faint, faint_cleared_alpha
+from artpipe.imaging.backdrop import apply_white, backdrop_region, clear_faint, clear_faint_in_place
 from artpipe.imaging.cutouts import MODES, Cutout
 from artpipe.imaging.derived import derived
 from artpipe.imaging.matting import cut_out_at, edge_colours, work_copy
@@ -194,9 +194,7 @@ def _shown(layer: ImageLayer, asset: Asset, forced: str | None, tolerance: int) 
         if not cut:
             return clear_faint(asset.image, tolerance)
         fresh = asset.cutout()  # this picture's own: its faint pixels are cleared in place, not in a copy
-        alpha = faint_cleared_alpha(fresh, tolerance)
-        if alpha is not None:
-            fresh.putalpha(alpha)
+        clear_faint_in_place(fresh, tolerance)
         return fresh
 
     image = derived(asset.image, what, make) if layer.whiten or not cut else \
@@ -211,12 +209,10 @@ def _white_cutout(pic: Image.Image, scale: float, tolerance: int) -> Image.Image
     """A fresh cut-out ``pic``, drawn at ``scale`` times its photo's size, with its faint pixels cleared in place
     (see _shown) as they would be at the photo's size: a reduced cut-out's soft edge reaches 3 photo pixels,
     not 3 of its own (an enlarged one keeps 3 of its own, closest to what the photo's size gave, by eye), and
-    never less than its own anti-aliased outline (2 px, which faint_cleared_alpha keeps). ``tolerance``: how near
+    never less than its own anti-aliased outline (2 px, which clear_faint_in_place keeps). ``tolerance``: how near
     white a faint pixel is (the backdrop tolerance)."""
     reach = max(2, round(3 * min(1.0, scale)))
-    alpha = faint_cleared_alpha(pic, tolerance, reach=reach)
-    if alpha is not None:
-        pic.putalpha(alpha)
+    clear_faint_in_place(pic, tolerance, reach=reach)
     return pic
 
 
