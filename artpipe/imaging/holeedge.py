@@ -26,13 +26,14 @@ if TYPE_CHECKING:
 
 
 def removal_at(rgb: Image.Image, removal: Image.Image, model: BackdropModel, tolerance: float,
-               rules: CleanupSettings, *, shade: bool = True) -> Image.Image:
+               rules: CleanupSettings, *, darkest_shade: float | None = None) -> Image.Image:
     """``removal`` (L, ``rgb``'s size: 255 where a cleaned-away piece is, soft along its rim after scaling up)
     with its rim pixels set from ``rgb``'s colours (see the module's docstring): 0 on a pixel clearly of the
     product, 255 on one within ``tolerance`` of the backdrop ``model`` (fitted in the frame's -1..1 coordinates,
-    so at any size) or, with ``shade``, of its shade (``rules``' shadow chromaticity and darkness, and its edge
-    contrast). Without ``shade`` a neutral pixel keeps the scaled-up value: on white, the anti-aliased edge of a
-    dark grey product is as neutral as a shadow, and removed whole it was bitten out of the product's outline."""
+    so at any size) or of its shade (``rules``' shadow chromaticity, and a brightness at least ``darkest_shade``
+    of the backdrop's, ``rules.shadow_darkest`` by default). A darker neutral pixel keeps the scaled-up value: on
+    white, the anti-aliased edge of a dark grey product is as neutral as a shadow, and removed whole it was
+    bitten out of a cap's crown, while a shadow's faint outer rim left as scaled stayed as a speckled arc."""
     import numpy as np
 
     found = removal.getbbox()
@@ -56,8 +57,9 @@ def removal_at(rgb: Image.Image, removal: Image.Image, model: BackdropModel, tol
     lum, lum_back = channel_sum(f) + 1.0, channel_sum(back)
     chroma = channel_max(np.abs(f / lum[:, None] - back / lum_back[:, None]))
     ratio = lum / lum_back
-    shaded = (chroma <= rules.shadow_chroma) & (ratio >= rules.shadow_darkest) & (ratio < 1.0)
-    backdrop = (distance <= tolerance) | (shaded & shade)
+    darkest = rules.shadow_darkest if darkest_shade is None else darkest_shade
+    shade = (chroma <= rules.shadow_chroma) & (ratio >= darkest) & (ratio < 1.0)
+    backdrop = (distance <= tolerance) | shade
     # "Clearly product": as far from the backdrop as an outline the edge weighing trusts, and not a neutral shade
     # of it (a blend of a dark strand and a light gap is neutral: it is removed with the gap).
     product = (distance >= rules.edge_contrast) & ~((chroma <= 2 * rules.shadow_chroma) &

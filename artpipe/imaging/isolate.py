@@ -163,6 +163,7 @@ def _alpha(im: Image.Image, rules: Settings) -> Isolation:
     return Isolation("alpha", mask, (), "backdrop_removed" if mask is not None else "", review=verdict)
 
 
+FAINT_SHADE = 0.8  # along the clearing's rim, a neutral grey this light (of the backdrop's brightness) goes whole
 CLEAR_SIDE = 2048  # the colour path's clearing is drawn at the photo's size up to this side (4 MB at most)
 
 
@@ -178,10 +179,11 @@ def _color(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int, rule
     if cleaned.backdrop is not None and fine.size != clear.size:
         # decided at the analysis size; its rim is drawn at up to CLEAR_SIDE from the photo's colours: what is
         # clearly product is kept (a dark band under a cap's brim, half of it taken as shadow at 512 px, was
-        # whitened as a block with square ends); a neutral grey is left as scaled (it may be the product's edge)
+        # whitened as a block with square ends), a faint grey goes whole (a shadow's outer rim), a darker neutral
+        # grey is left as scaled (it may be a grey product's own edge)
         clear = removal_at(fine.convert("RGB"), clear.resize(fine.size, Image.Resampling.BILINEAR),
                            cleaned.backdrop, match_tolerance(cleaned.backdrop, rules.cleanup), rules.cleanup,
-                           shade=False)
+                           darkest_shade=FAINT_SHADE)
     rgb, m = analysis_arrays(small, cleaned.mask, rules.cleanup.side)
     verdict = review(rgb, m, cleaned.mask, "color", cleaned.backdrop, rules=rules.review,
                      tolerance=rules.analyze.backdrop_tolerance)
