@@ -16,10 +16,11 @@ is, not what a smooth grey surface of the product is:
   (its brightness correlates with its depth at ``RAMP`` or more, negatively);
 - faded nearly to the backdrop where it meets the outside (``FADED``): a product's edge meets the backdrop with a
   step, from its own shade;
-- darkening by a good share of the backdrop's brightness (``SPAN``) from there.
+- darkening by a good share of the backdrop's brightness (``SPAN``) from there;
+- deeper than an anti-aliased edge (``DEEPER``): a dark letter's soft edge is a ramp too.
 
 A laptop's aluminium, an iMac's stand, a phone's silver back and the shaded folds of a white sleeve were taken
-without the last three: they are as smooth and neutral, but flat or lit from their edge. And as cleaning guards a
+without the ramp, the fade and the span: they are as smooth and neutral, but flat or lit from their edge. And as cleaning guards a
 grey product, nothing is taken when smooth shade is more than ``shadow_guard`` of the band.
 """
 
