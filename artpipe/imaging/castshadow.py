@@ -20,8 +20,8 @@ is, not what a smooth grey surface of the product is:
 - deeper than an anti-aliased edge (``DEEPER``): a dark letter's soft edge is a ramp too.
 
 A laptop's aluminium, an iMac's stand, a phone's silver back and the shaded folds of a white sleeve were taken
-without the ramp, the fade and the span: they are as smooth and neutral, but flat or lit from their edge. And as cleaning guards a
-grey product, nothing is taken when smooth shade is more than ``shadow_guard`` of the band.
+without the ramp, the fade and the span: they are as smooth and neutral, but flat or lit from their edge. And as
+cleaning guards a grey product, nothing is taken when smooth shade is more than ``shadow_guard`` of the band.
 """
 
 from __future__ import annotations
