@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from artpipe.imaging.backdrop_model import BackdropModel, channel_max, channel_sum, fit_backdrop, ring
+from artpipe.imaging.backdrop_model import BackdropModel, channel_max, channel_sum, fit_backdrop, ring, shade_terms
 
 
 def sweep(h: int = 120, w: int = 160) -> np.ndarray:
@@ -80,3 +80,22 @@ def test_channel_max_and_sum_are_numpys_reductions(dtype: type) -> None:
     a = np.random.default_rng(0).integers(0, 255, (7, 5, 3)).astype(dtype)
     assert np.array_equal(channel_max(a), a.max(axis=-1))
     assert np.array_equal(channel_sum(a), a.sum(axis=-1))
+
+
+def test_the_model_at_some_pixels_is_the_model_of_the_whole_frame_there() -> None:
+    truth = sweep()
+    model = fit_backdrop(truth.round().astype(np.uint8), ~product())
+    assert model is not None
+    ys, xs = np.array([0, 5, 60, 119, 119]), np.array([0, 159, 80, 3, 159])
+    whole = model.predict(120, 160)
+    np.testing.assert_allclose(model.at(ys, xs, (160, 120)), whole[ys, xs], atol=1e-3)
+
+
+def test_shade_terms_tell_a_shade_of_the_backdrop_from_a_colour() -> None:
+    back = np.array([[240.0, 235.0, 225.0]] * 3, dtype=np.float32)
+    f = np.array([[120.0, 117.5, 112.5], [240.0, 235.0, 225.0], [200.0, 60.0, 60.0]], dtype=np.float32)
+    distance, chroma, ratio = shade_terms(f, back)
+    assert distance.tolist() == pytest.approx([120.0, 0.0, 175.0])
+    assert chroma[:2].max() < 0.005  # the shade keeps the backdrop's hue
+    assert chroma[2] > 0.2
+    assert ratio.tolist()[:2] == pytest.approx([0.5, 1.0], abs=0.01)

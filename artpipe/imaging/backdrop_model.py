@@ -43,11 +43,34 @@ class BackdropModel:
         out: np.ndarray = rows + x * slope + (x * x) * c[3]
         return out
 
+    def at(self, ys: np.ndarray, xs: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+        """The backdrop at pixels (``ys``, ``xs``) of a picture of ``size`` (width, height): (n, 3) float32."""
+        import numpy as np
+
+        w, h = size
+        x = xs.astype(np.float32) * np.float32(2.0 / max(1, w - 1)) - 1.0
+        y = ys.astype(np.float32) * np.float32(2.0 / max(1, h - 1)) - 1.0
+        terms = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=-1)
+        out: np.ndarray = terms @ self.coefficients.astype(np.float32)
+        return out
+
     def distance(self, rgb: np.ndarray) -> np.ndarray:
         """How far each pixel of ``rgb`` ((h, w, 3), 0-255) is from the backdrop there (max channel, float32)."""
         import numpy as np
 
         return channel_max(np.abs(rgb.astype(np.float32) - self.predict(*rgb.shape[:2])))
+
+
+def shade_terms(f: np.ndarray, back: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For pixels ``f`` (n, 3) float32 and the backdrop ``back`` there (n, 3): each pixel's distance from the
+    backdrop (max channel), its chromaticity's distance (max channel of the r, g, b shares) and its brightness
+    as a share of the backdrop's: a shade of the backdrop has a small second and a third below 1."""
+    import numpy as np
+
+    back = np.clip(back, 1.0, 255.0)
+    lum, lum_back = channel_sum(f) + 1.0, channel_sum(back)
+    chroma = channel_max(np.abs(f / lum[:, None] - back / lum_back[:, None]))
+    return channel_max(np.abs(f - back)), chroma, lum / lum_back
 
 
 def channel_max(a: np.ndarray) -> np.ndarray:

@@ -172,11 +172,8 @@ def _shadow_like(frame: _Frame, solid: np.ndarray, model: BackdropModel) -> np.n
     rules = frame.rules
     chroma, ratio = frame.chroma, frame.ratio
     tone = solid & (chroma <= rules.shadow_chroma) & (ratio >= rules.shadow_darkest) & (ratio < 1.0)
-    shade = tone & (_texture(channel_sum(frame.f) / 3.0, tone) <= rules.shadow_texture + model.spread)
-    labels, n, areas = _components(shade)
-    keep = _open_to(labels, n, ~solid) & (areas >= rules.min_piece)
-    keep[0] = False
-    out: np.ndarray = keep[labels]
+    shade = tone & (texture(channel_sum(frame.f) / 3.0, tone) <= rules.shadow_texture + model.spread)
+    out = open_pieces(shade, solid, rules.min_piece)
     if out.sum() > rules.shadow_guard * max(1, int(solid.sum())):
         return np.zeros_like(solid)
     # A shadow's rim is grainier than its middle (a floor's texture, JPEG noise at its soft edge): next to the
@@ -187,7 +184,17 @@ def _shadow_like(frame: _Frame, solid: np.ndarray, model: BackdropModel) -> np.n
     return shadow
 
 
-def _texture(grey: np.ndarray, within: np.ndarray) -> np.ndarray:
+def open_pieces(select: np.ndarray, solid: np.ndarray, min_piece: int) -> np.ndarray:
+    """The pieces of ``select`` (within the product, ``solid``) that are open to the outside and of at least
+    ``min_piece`` pixels."""
+    labels, n, areas = _components(select)
+    keep = _open_to(labels, n, ~solid) & (areas >= min_piece)
+    keep[0] = False
+    out: np.ndarray = keep[labels]
+    return out
+
+
+def texture(grey: np.ndarray, within: np.ndarray) -> np.ndarray:
     """The grain of ``grey`` over the ``within`` pixels only: the root mean square of its departure from the plane
     that best fits it over each 5 px window, both taken inside ``within``. Measured inside the shadow, not across
     its edge with the product, and without its gradient: a contact shadow under a product's base is a narrow
@@ -208,6 +215,7 @@ def _texture(grey: np.ndarray, within: np.ndarray) -> np.ndarray:
 
 
 _WINDOW = 5
+TEXTURE_REACH = _WINDOW // 2  # how far from a pixel its texture looks
 
 
 def _plane_residual(g: np.ndarray, within: np.ndarray) -> np.ndarray:

@@ -14,15 +14,10 @@ of the backdrop or its shade is removed whole; only the pixels between keep the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PIL import Image
 
 from artpipe.defaults import CleanupSettings
-from artpipe.imaging.backdrop_model import BackdropModel, channel_max, channel_sum
-
-if TYPE_CHECKING:
-    import numpy as np
+from artpipe.imaging.backdrop_model import BackdropModel, shade_terms
 
 
 def removal_at(rgb: Image.Image, removal: Image.Image, model: BackdropModel, tolerance: float,
@@ -52,11 +47,7 @@ def removal_at(rgb: Image.Image, removal: Image.Image, model: BackdropModel, tol
     rim = near & (r < 255)
     ys, xs = np.nonzero(rim)
     f = np.asarray(rgb.crop(box).convert("RGB"))[ys, xs].astype(np.float32)
-    back = np.clip(_predict(model, ys + box[1], xs + box[0], rgb.size), 1.0, 255.0)
-    distance = channel_max(np.abs(f - back))
-    lum, lum_back = channel_sum(f) + 1.0, channel_sum(back)
-    chroma = channel_max(np.abs(f / lum[:, None] - back / lum_back[:, None]))
-    ratio = lum / lum_back
+    distance, chroma, ratio = shade_terms(f, model.at(ys + box[1], xs + box[0], rgb.size))
     darkest = rules.shadow_darkest if darkest_shade is None else darkest_shade
     shade = (chroma <= rules.shadow_chroma) & (ratio >= darkest) & (ratio < 1.0)
     backdrop = (distance <= tolerance) | shade
@@ -73,14 +64,3 @@ def removal_at(rgb: Image.Image, removal: Image.Image, model: BackdropModel, tol
     result.paste(Image.fromarray(out, "L"), box[:2])
     return result
 
-
-def _predict(model: BackdropModel, ys: np.ndarray, xs: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """The backdrop ``model`` at pixels (``ys``, ``xs``) of a picture of ``size``: (n, 3) float32."""
-    import numpy as np
-
-    w, h = size
-    x = xs.astype(np.float32) * np.float32(2.0 / max(1, w - 1)) - 1.0
-    y = ys.astype(np.float32) * np.float32(2.0 / max(1, h - 1)) - 1.0
-    terms = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=-1)
-    out: np.ndarray = terms @ model.coefficients.astype(np.float32)
-    return out

@@ -19,7 +19,9 @@ from PIL import Image, ImageChops, ImageFilter
 from artpipe.defaults import IsolateSettings, Settings
 from artpipe.imaging.analyze import border_strip, ink, off_backdrop_share, scale_box, shrunk, visible_box
 from artpipe.imaging.backdrop import backdrop_region
-from artpipe.imaging.cleanup import analysis_arrays, clean_mask, match_tolerance, old_backdrop, peel_halo
+from artpipe.imaging.castshadow import SIDE as SHADOW_SIDE
+from artpipe.imaging.castshadow import cast_shadow
+from artpipe.imaging.cleanup import Cleaned, analysis_arrays, clean_mask, match_tolerance, old_backdrop, peel_halo
 from artpipe.imaging.cutouts import MODES as MODES
 from artpipe.imaging.cutouts import Cutout
 from artpipe.imaging.holeedge import removal_at
@@ -174,17 +176,39 @@ def _color(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int, rule
     product = region.point(lambda v: 255 - v)
     small = shrunk(im, max(region.size)).convert("RGB")
     cleaned = clean_mask(small, product, rules=rules.cleanup, recover=False, edges=False)
-    clear = ImageChops.subtract(product, cleaned.mask)
-    fine = shrunk(im, CLEAR_SIDE) if cleaned.backdrop is not None and clear.getbbox() else small
-    if cleaned.backdrop is not None and fine.size != clear.size:
-        # decided at the analysis size; its rim is drawn at up to CLEAR_SIDE from the photo's colours: what is
-        # clearly product is kept (a dark band under a cap's brim, half of it taken as shadow at 512 px, was
-        # whitened as a block with square ends), a faint grey goes whole (a shadow's outer rim), a darker neutral
-        # grey is left as scaled (it may be a grey product's own edge)
-        clear = removal_at(fine.convert("RGB"), clear.resize(fine.size, Image.Resampling.BILINEAR),
-                           cleaned.backdrop, match_tolerance(cleaned.backdrop, rules.cleanup), rules.cleanup,
-                           darkest_shade=FAINT_SHADE)
+    clear = _clearing(im, product, cleaned, tolerance, rules)
     rgb, m = analysis_arrays(small, cleaned.mask, rules.cleanup.side)
     verdict = review(rgb, m, cleaned.mask, "color", cleaned.backdrop, rules=rules.review,
                      tolerance=rules.analyze.backdrop_tolerance)
-    return Isolation("color", review=verdict, clear=clear if clear.getbbox() else None)
+    return Isolation("color", review=verdict, clear=clear)
+
+
+def _clearing(im: Image.Image, product: Image.Image, cleaned: Cleaned, tolerance: int, rules: Settings
+              ) -> Image.Image | None:
+    """What the colour path whitens beyond the backdrop (None: nothing): what cleaning removed from the
+    ``product`` found by colour at the analysis size, and the shadow cast beside it, too thin at that size to be
+    measured, found at the photo's size along the outline. Its rim is drawn at up to CLEAR_SIDE from the photo's
+    colours: what is clearly product is kept (a dark band under a cap's brim, half of it taken as shadow at
+    512 px, was whitened as a block with square ends), a faint grey goes whole (a shadow's outer rim), a darker
+    neutral grey is left as scaled (it may be a grey product's own edge)."""
+    clear = ImageChops.subtract(product, cleaned.mask)
+    model = cleaned.backdrop
+    if model is None:
+        return clear if clear.getbbox() else None
+    cast = None
+    if model.spread <= rules.cleanup.plain_max and not cleaned.white_on_white:
+        seen = shrunk(im, SHADOW_SIDE).convert("RGB")
+        kept = ImageChops.subtract(product, clear).resize(seen.size, Image.Resampling.BILINEAR)
+        cast = cast_shadow(seen, kept, model, tolerance, rules.cleanup)
+        cast = cast if cast.getbbox() else None
+    if not clear.getbbox() and cast is None:
+        return None
+    fine = shrunk(im, CLEAR_SIDE).convert("RGB")
+    scaled = fine.size != clear.size
+    clear = clear.resize(fine.size, Image.Resampling.BILINEAR) if scaled else clear
+    if cast is not None:
+        clear = ImageChops.lighter(clear, cast.resize(fine.size, Image.Resampling.BILINEAR))
+    if scaled:
+        clear = removal_at(fine, clear, model, match_tolerance(model, rules.cleanup), rules.cleanup,
+                           darkest_shade=FAINT_SHADE)
+    return clear

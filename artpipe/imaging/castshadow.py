@@ -1,0 +1,192 @@
+"""A product's cast shadow found at the photo's own size, along its outline. Pure (numpy, scipy.ndimage, Pillow).
+
+Cleaning finds shadows at 512 px by their smoothness: a floor's shadow is the backdrop darkened, without the grain
+of a product's surface. A drop shadow cast sideways by a flat-laid garment is a band a few pixels wide there (the
+hoodie's beside its hood: 14 px at 1200 px, 6 px at 512), and it is as neutral as the grey fabric beside it, so
+every 5 px window measured along it reaches the fabric's grain: no piece of it was smooth enough, and it stayed
+as a grey band on white with a hard cut where its faint outer part was cleared.
+
+Measured at the photo's own size (up to ``SIDE``, when that is at least ``FINER`` times the cleaning's) the band
+is wider than the window, and its middle is as smooth as a floor's shadow. Only a band along the outline is
+measured (a cast shadow lies against the product's edge), and a piece is taken only when it is what a cast shadow
+is, not what a smooth grey surface of the product is:
+
+- of the backdrop's chromaticity and darker, smooth, open to the outside, and large enough at that size;
+- darkening steadily inwards, from where it fades into the backdrop to where it meets the product that casts it
+  (its brightness correlates with its depth at ``RAMP`` or more, negatively);
+- faded nearly to the backdrop where it meets the outside (``FADED``): a product's edge meets the backdrop with a
+  step, from its own shade;
+- darkening by a good share of the backdrop's brightness (``SPAN``) from there;
+- deeper than an anti-aliased edge (``DEEPER``): a dark letter's soft edge is a ramp too.
+
+A laptop's aluminium, an iMac's stand, a phone's silver back and the shaded folds of a white sleeve were taken
+without the ramp, the fade and the span: they are as smooth and neutral, but flat or lit from their edge. And as
+cleaning guards a grey product, nothing is taken when smooth shade is more than ``shadow_guard`` of the band.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PIL import Image
+
+from artpipe.defaults import CleanupSettings
+from artpipe.imaging.backdrop_model import BackdropModel, shade_terms
+
+if TYPE_CHECKING:
+    import numpy as np
+
+SIDE = 1280  # the shadow is measured at the photo's size up to this side
+FINER = 1.5  # ... when that is at least this many times the cleaning's side
+BAND = 0.03  # ... within this share of the long side of the product's outline
+
+
+def cast_shadow(rgb: Image.Image, mask: Image.Image, model: BackdropModel, tolerance: float,
+                rules: CleanupSettings) -> Image.Image:
+    """The cast shadow along ``mask``'s outline (L, ``rgb``'s size: the product as found, its cleaning applied),
+    as an L mask of ``rgb``'s size (255: shadow, to be whitened), from the photo's colours against the backdrop
+    ``model`` (fitted in the frame's -1..1 coordinates, so at any size) with cleaning's shadow ``rules`` scaled
+    from its side to this one. Beyond the mask, pixels further than ``tolerance`` from the backdrop (which
+    whitening leaves as they are) count as what is seen: a shadow's faint outer fade there goes with it. Empty
+    when there is none, or when it would be a grey product's own body."""
+    import numpy as np
+    from scipy import ndimage
+
+    from artpipe.imaging.cleanup import open_pieces
+
+    solid = np.asarray(mask) >= 128
+    scale = max(rgb.size) / rules.side
+    if scale < FINER:  # cleaning saw the photo at (nearly) this size already
+        return _as_mask(np.zeros_like(solid))
+    reach = max(2, round(BAND * max(rgb.size)))
+
+    def within_reach(select: np.ndarray, outside: float, far: int) -> np.ndarray:
+        near: np.ndarray = ndimage.uniform_filter(select.astype(np.float32), 2 * far + 1, mode="constant",
+                                                  cval=outside) > 1e-6
+        return near
+
+    # inside the product up to ``reach`` from the outside, and outside it a few pixels (where a shadow's faint
+    # fade lies beyond the mask)
+    band = within_reach(~solid, 1.0, reach) & within_reach(solid, 0.0, max(2, reach // 4))
+    if not band.any():
+        return _as_mask(np.zeros_like(solid))
+    ys, xs = np.nonzero(band)
+    f = np.asarray(rgb.convert("RGB"))[ys, xs].astype(np.float32)
+    distance, chroma, ratio = shade_terms(f, model.at(ys, xs, rgb.size))
+    seen = solid.copy()
+    seen[ys, xs] |= distance > tolerance
+    tone, rim_tone = np.zeros_like(solid), np.zeros_like(solid)
+    tone[ys, xs] = (chroma <= rules.shadow_chroma) & (ratio >= rules.shadow_darkest) & (ratio < 1.0)
+    rim_tone[ys, xs] = (chroma <= 2 * rules.shadow_chroma) & (ratio >= rules.shadow_darkest) & (ratio < 1.02)
+    tone &= seen
+    grey = np.asarray(rgb.convert("L"), dtype=np.float32)
+    shade = tone & (_band_texture(grey, tone) <= rules.shadow_texture + model.spread)
+    smooth = open_pieces(shade, seen, round(rules.min_piece * scale))
+    if smooth.sum() > rules.shadow_guard * (band & seen).sum():
+        return _as_mask(np.zeros_like(solid))
+    light = np.zeros(solid.shape, dtype=np.float32)
+    light[ys, xs] = ratio
+    out = _ramps(smooth, seen, grey, light, reach + 2)
+    # The shadow's own rim (its grainier soft edge against the backdrop, its darkest line against the product,
+    # where the windows reached the product's grain and the chromaticity of dark pixels drifts) goes with it
+    # where it is of its colour, as cleaning's rim does: as deep as a pixel at the cleaning side, never into the
+    # product's grain.
+    rim = ndimage.binary_dilation(out, iterations=max(1, round(scale))) & rim_tone & seen
+    return _as_mask(out | rim)
+
+
+RAMP = 0.6  # a cast shadow darkens inwards: its brightness against its depth correlates at least this negatively
+FADED = 0.85  # ... and where it meets the outside, it is at least this light (of the backdrop's brightness)
+SPAN = 0.15  # ... and from there it darkens by at least this share of the backdrop's brightness
+DEEPER = 3.0  # ... and it reaches at least this far (pixels) from the outside
+
+
+def _ramps(pieces: np.ndarray, seen: np.ndarray, grey: np.ndarray, light: np.ndarray, reach: int) -> np.ndarray:
+    """The ``pieces`` that darken steadily inwards, from the outside (not ``seen``) towards the product: a cast
+    shadow is lightest where it fades into the backdrop and darkest against the product that casts it. A flat
+    grey face (a laptop's aluminium, an iMac's stand, a phone's silver back, the shaded fold of a white sleeve)
+    is as smooth and neutral, but its brightness does not fall with its depth."""
+    import numpy as np
+    from scipy import ndimage
+
+    labels, n = ndimage.label(pieces)
+    if n == 0:
+        return pieces
+    rows, cols = np.nonzero(pieces.any(axis=1))[0], np.nonzero(pieces.any(axis=0))[0]
+    # the pieces' box, grown so the outside nearest each of their pixels is in it
+    y0, y1 = max(0, rows[0] - reach), min(seen.shape[0], rows[-1] + reach + 1)
+    x0, x1 = max(0, cols[0] - reach), min(seen.shape[1], cols[-1] + reach + 1)
+    depth = ndimage.distance_transform_cdt(seen[y0:y1, x0:x1], metric="chessboard")
+    box_labels = labels[y0:y1, x0:x1]
+    inside = box_labels > 0
+    lab = box_labels[inside]
+    d = depth[inside].astype(np.float64)
+    g = grey[y0:y1, x0:x1][inside].astype(np.float64)
+    count = np.maximum(np.bincount(lab, minlength=n + 1), 1).astype(np.float64)
+    sd, sg = np.bincount(lab, d, n + 1) / count, np.bincount(lab, g, n + 1) / count
+    vd = np.bincount(lab, d * d, n + 1) / count - sd * sd
+    vg = np.bincount(lab, g * g, n + 1) / count - sg * sg
+    cov = np.bincount(lab, d * g, n + 1) / count - sd * sg
+    r = cov / np.sqrt(np.maximum(vd * vg, 1e-9))
+    # where a piece meets the outside, it has faded nearly to the backdrop (``light``: the brightness as a share
+    # of the backdrop's): a product's edge meets the backdrop with a step, from its own shade
+    rim = pieces & ndimage.binary_dilation(~seen)
+    rim_labels = labels[rim]
+    faded = np.bincount(rim_labels, light[rim] >= FADED, n + 1) / np.maximum(np.bincount(rim_labels, None, n + 1),
+                                                                             1)
+    # and it is deeper than an anti-aliased edge (a dark letter's or rim's soft edge is a ramp too)
+    deep = np.zeros(n + 1)
+    np.maximum.at(deep, lab, d)
+    keep = (r <= -RAMP) & (faded >= 0.5) & (_span(labels, n, light) >= SPAN) & (deep >= DEEPER)
+    keep[0] = False
+    out: np.ndarray = keep[labels]
+    return out
+
+
+def _span(labels: np.ndarray, n: int, light: np.ndarray) -> np.ndarray:
+    """Per label (0..n), how much darker its darker pixels are than its lighter ones: the 90th percentile of
+    ``light`` less the 10th."""
+    import numpy as np
+
+    inside = labels.ravel() > 0
+    lab, values = labels.ravel()[inside], light.ravel()[inside]
+    order = np.lexsort((values, lab))
+    lab, values = lab[order], values[order]
+    start = np.searchsorted(lab, np.arange(n + 1))
+    count = np.diff(np.append(start, lab.size))
+    out = np.zeros(n + 1, dtype=np.float32)
+    has = count > 0
+    low = values[np.minimum(start + (0.1 * (count - 1)).astype(int), lab.size - 1)]
+    high = values[np.minimum(start + (0.9 * (count - 1)).astype(int), lab.size - 1)]
+    out[has] = (high - low)[has]
+    return out
+
+
+TILE = 128  # the texture is measured tile by tile, only where the band is
+
+
+def _band_texture(grey: np.ndarray, within: np.ndarray) -> np.ndarray:
+    """``cleanup.texture`` of ``grey`` over the ``within`` pixels, measured only on the tiles that hold some: a
+    band along a product's outline covers a fraction of its box. Each tile is measured with a margin wider than
+    the texture's window, so every pixel gets what the whole frame would give it."""
+    import numpy as np
+
+    from artpipe.imaging.cleanup import TEXTURE_REACH, texture
+
+    out = np.zeros(grey.shape, dtype=np.float32)
+    h, w = grey.shape
+    for y in range(0, h, TILE):
+        for x in range(0, w, TILE):
+            y0, x0 = max(0, y - TEXTURE_REACH), max(0, x - TEXTURE_REACH)
+            y1, x1 = min(h, y + TILE + TEXTURE_REACH), min(w, x + TILE + TEXTURE_REACH)
+            if not within[y0:y1, x0:x1].any():  # nothing the tile's windows reach
+                continue
+            part = texture(grey[y0:y1, x0:x1], within[y0:y1, x0:x1])
+            out[y:y + TILE, x:x + TILE] = part[y - y0:y - y0 + TILE, x - x0:x - x0 + TILE]
+    return out
+
+
+def _as_mask(select: np.ndarray) -> Image.Image:
+    import numpy as np
+
+    return Image.fromarray(select.astype(np.uint8) * 255, "L")
