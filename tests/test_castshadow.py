@@ -170,3 +170,9 @@ def test_a_grainy_or_blurred_grey_product_keeps_its_edge(tone: int, backdrop: in
     cast = np.asarray(cast_shadow(photo, mask, model, 28, settings().cleanup)) > 0
     inner = ndimage.binary_erosion(where, iterations=3)
     assert cast[inner].sum() <= 50, int(cast[inner].sum())
+
+
+def test_a_mask_of_another_size_is_refused_with_what_to_do() -> None:
+    photo, _ = garment(shadow=False)
+    with pytest.raises(ValueError, match="the mask is 600x600, the photo 1200x1200: pass the mask at the photo's"):
+        cast_shadow(photo, Image.new("L", (600, 600), 255), _model(photo), 28, settings().cleanup)
