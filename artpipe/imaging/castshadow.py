@@ -12,12 +12,16 @@ measured (a cast shadow lies against the product's edge), and a piece is taken o
 is, not what a smooth grey surface of the product is:
 
 - of the backdrop's chromaticity and darker, smooth, open to the outside, and large enough at that size;
+- only where the photo still falls inwards, and no deeper than the piece's darkest line (``FALL``): smooth
+  patches of a fleece's fine grain joined its shadow's ramp into one piece, taken whole, bites 15-25 px deep;
 - darkening steadily inwards, from where it fades into the backdrop to where it meets the product that casts it
   (its brightness correlates with its depth at ``RAMP`` or more, negatively);
 - faded nearly to the backdrop where it meets the outside (``FADED``): a product's edge meets the backdrop with a
   step, from its own shade;
 - darkening by a good share of the backdrop's brightness (``SPAN``) from there;
-- deeper than an anti-aliased edge (``DEEPER``): a dark letter's soft edge is a ramp too.
+- deeper than an anti-aliased edge (``DEEPER``): a dark letter's soft edge is a ramp too;
+- beyond its darkest line, a product unlike it (``REBOUND``, ``GRAINY``): lighter, of a colour or grainy. A grey
+  product out of focus falls from the backdrop to its own grey as a shadow does, then stays that grey, smooth.
 
 A laptop's aluminium, an iMac's stand, a phone's silver back and the shaded folds of a white sleeve were taken
 without the ramp, the fade and the span: they are as smooth and neutral, but flat or lit from their edge. And as
@@ -54,6 +58,10 @@ def cast_shadow(rgb: Image.Image, mask: Image.Image, model: BackdropModel, toler
 
     from artpipe.imaging.cleanup import open_pieces
 
+    if mask.size != rgb.size:
+        msg = (f"cast_shadow: the mask is {mask.size[0]}x{mask.size[1]}, the photo {rgb.size[0]}x{rgb.size[1]}: "
+               "pass the mask at the photo's size")
+        raise ValueError(msg)
     solid = np.asarray(mask) >= 128
     scale = max(rgb.size) / rules.side
     if scale < FINER:  # cleaning saw the photo at (nearly) this size already
@@ -84,9 +92,9 @@ def cast_shadow(rgb: Image.Image, mask: Image.Image, model: BackdropModel, toler
     smooth = open_pieces(shade, seen, round(rules.min_piece * scale))
     if smooth.sum() > rules.shadow_guard * (band & seen).sum():
         return _as_mask(np.zeros_like(solid))
-    light = np.zeros(solid.shape, dtype=np.float32)
-    light[ys, xs] = ratio
-    out = _ramps(smooth, seen, grey, light, reach + 2)
+    light, shade_chroma = np.zeros(solid.shape, dtype=np.float32), np.zeros(solid.shape, dtype=np.float32)
+    light[ys, xs], shade_chroma[ys, xs] = ratio, chroma
+    out = _ramps(smooth, seen, grey, light, shade_chroma, reach + 2, model.spread, rules)
     # The shadow's own rim (its grainier soft edge against the backdrop, its darkest line against the product,
     # where the windows reached the product's grain and the chromaticity of dark pixels drifts) goes with it
     # where it is of its colour, as cleaning's rim does: as deep as a pixel at the cleaning side, never into the
@@ -99,13 +107,22 @@ RAMP = 0.6  # a cast shadow darkens inwards: its brightness against its depth co
 FADED = 0.85  # ... and where it meets the outside, it is at least this light (of the backdrop's brightness)
 SPAN = 0.15  # ... and from there it darkens by at least this share of the backdrop's brightness
 DEEPER = 3.0  # ... and it reaches at least this far (pixels) from the outside
+REBOUND = 0.05  # ... and the product beyond its darkest is this much lighter (of the backdrop's), or of a colour
+BEYOND = 8  # ... measured up to this many pixels beyond it; or grainy there (local deviation at least this many
+GRAINY = 3.0  # times a shadow's smoothness)
+FALL = 1.0  # a shadow's pixel: the photo falls inwards there by at least this (levels per pixel, smoothed)
 
 
-def _ramps(pieces: np.ndarray, seen: np.ndarray, grey: np.ndarray, light: np.ndarray, reach: int) -> np.ndarray:
-    """The ``pieces`` that darken steadily inwards, from the outside (not ``seen``) towards the product: a cast
-    shadow is lightest where it fades into the backdrop and darkest against the product that casts it. A flat
-    grey face (a laptop's aluminium, an iMac's stand, a phone's silver back, the shaded fold of a white sleeve)
-    is as smooth and neutral, but its brightness does not fall with its depth."""
+def _ramps(pieces: np.ndarray, seen: np.ndarray, grey: np.ndarray, light: np.ndarray, chroma: np.ndarray,
+           reach: int, spread: float, rules: CleanupSettings) -> np.ndarray:
+    """The ``pieces``, each cut at its darkest depth, that darken steadily inwards, from the outside (not
+    ``seen``) towards the product, and meet a product unlike their darkest: a cast shadow is lightest where it
+    fades into the backdrop and darkest against the product that casts it. A flat grey face (a laptop's
+    aluminium, an iMac's stand, a phone's silver back, the shaded fold of a white sleeve) is as smooth and
+    neutral, but its brightness does not fall with its depth; a grey product's out of focus edge falls to the
+    product's own grey and stays there; smooth patches of a fabric's grain joined to its shadow lie past the
+    shadow's darkest. ``light`` and ``chroma``: each pixel's brightness as a share of the backdrop's and its
+    chromaticity's distance from it (see ``shade_terms``); ``spread``: the backdrop model's."""
     import numpy as np
     from scipy import ndimage
 
@@ -116,30 +133,108 @@ def _ramps(pieces: np.ndarray, seen: np.ndarray, grey: np.ndarray, light: np.nda
     # the pieces' box, grown so the outside nearest each of their pixels is in it
     y0, y1 = max(0, rows[0] - reach), min(seen.shape[0], rows[-1] + reach + 1)
     x0, x1 = max(0, cols[0] - reach), min(seen.shape[1], cols[-1] + reach + 1)
-    depth = ndimage.distance_transform_cdt(seen[y0:y1, x0:x1], metric="chessboard")
-    box_labels = labels[y0:y1, x0:x1]
-    inside = box_labels > 0
-    lab = box_labels[inside]
-    d = depth[inside].astype(np.float64)
-    g = grey[y0:y1, x0:x1][inside].astype(np.float64)
+    box = (slice(y0, y1), slice(x0, x1))
+    seen_b, light_b, grey_b = seen[box], light[box], grey[box].astype(np.float32)
+    depth = ndimage.distance_transform_cdt(seen_b, metric="chessboard")
+    # only where the photo still falls inwards: past its darkest line, a shadow's piece may go on through
+    # smooth patches of the product's grain, flat or rising
+    ramp = np.where(_falling(grey_b, depth), labels[box], 0)
+    if not (ramp > 0).any():
+        return np.zeros_like(pieces)
+    darkest, low = _darkest(ramp, depth, light_b, n)
+    ramp = np.where(depth <= darkest[ramp] + 1, ramp, 0)
+    r, deep = _correlation(ramp, depth, grey_b, n)
+    # where a piece meets the outside, it has faded nearly to the backdrop: a product's edge meets the backdrop
+    # with a step, from its own shade
+    rim = (ramp > 0) & ndimage.binary_dilation(~seen_b)
+    faded = np.bincount(ramp[rim], light_b[rim] >= FADED, n + 1) / np.maximum(np.bincount(ramp[rim], None, n + 1),
+                                                                               1)
+    beyond = _beyond(ramp, labels[box] > 0, seen_b, depth, darkest)
+    unlike = _unlike(beyond, light_b, chroma[box], grey_b, low, n, spread, rules)
+    # deeper than an anti-aliased edge: a dark letter's or rim's soft edge is a ramp too
+    keep = (r <= -RAMP) & (faded >= 0.5) & (_span(ramp, n, light_b) >= SPAN) & (deep >= DEEPER) & unlike
+    keep[0] = False
+    out = np.zeros_like(pieces)
+    out[box] = keep[ramp]
+    return out
+
+
+def _falling(grey: np.ndarray, depth: np.ndarray) -> np.ndarray:
+    """Where the photo ``grey`` falls inwards (along ``depth``, the distance from the outside), both smoothed:
+    by at least ``FALL`` levels a pixel."""
+    import numpy as np
+    from scipy import ndimage
+
+    g = ndimage.gaussian_filter(grey, 1.5)
+    d = ndimage.gaussian_filter(depth.astype(np.float32), 1.5)
+    along = np.gradient(g, axis=0) * np.gradient(d, axis=0) + np.gradient(g, axis=1) * np.gradient(d, axis=1)
+    out: np.ndarray = along <= -FALL
+    return out
+
+
+def _darkest(labels: np.ndarray, depth: np.ndarray, light: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per label (0..n), the depth where its mean ``light`` is lowest (depths of under 3 pixels left out), and
+    that mean."""
+    import numpy as np
+
+    inside = labels > 0
+    top = int(depth[inside].max()) + 2
+    at = labels[inside] * top + depth[inside]
+    sums = np.bincount(at, light[inside], (n + 1) * top).reshape(n + 1, top)
+    counts = np.bincount(at, None, (n + 1) * top).reshape(n + 1, top)
+    means = np.where(counts >= 3, sums / np.maximum(counts, 1), np.inf)
+    darkest = means.argmin(axis=1)
+    return darkest, means[np.arange(n + 1), darkest]
+
+
+def _correlation(labels: np.ndarray, depth: np.ndarray, grey: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per label (0..n), how its brightness (``grey``) correlates with its ``depth``, and its greatest depth."""
+    import numpy as np
+
+    inside = labels > 0
+    lab, d, g = labels[inside], depth[inside].astype(np.float64), grey[inside].astype(np.float64)
     count = np.maximum(np.bincount(lab, minlength=n + 1), 1).astype(np.float64)
     sd, sg = np.bincount(lab, d, n + 1) / count, np.bincount(lab, g, n + 1) / count
     vd = np.bincount(lab, d * d, n + 1) / count - sd * sd
     vg = np.bincount(lab, g * g, n + 1) / count - sg * sg
     cov = np.bincount(lab, d * g, n + 1) / count - sd * sg
-    r = cov / np.sqrt(np.maximum(vd * vg, 1e-9))
-    # where a piece meets the outside, it has faded nearly to the backdrop (``light``: the brightness as a share
-    # of the backdrop's): a product's edge meets the backdrop with a step, from its own shade
-    rim = pieces & ndimage.binary_dilation(~seen)
-    rim_labels = labels[rim]
-    faded = np.bincount(rim_labels, light[rim] >= FADED, n + 1) / np.maximum(np.bincount(rim_labels, None, n + 1),
-                                                                             1)
-    # and it is deeper than an anti-aliased edge (a dark letter's or rim's soft edge is a ramp too)
     deep = np.zeros(n + 1)
     np.maximum.at(deep, lab, d)
-    keep = (r <= -RAMP) & (faded >= 0.5) & (_span(labels, n, light) >= SPAN) & (deep >= DEEPER)
-    keep[0] = False
-    out: np.ndarray = keep[labels]
+    return cov / np.sqrt(np.maximum(vd * vg, 1e-9)), deep
+
+
+def _beyond(ramp: np.ndarray, pieces: np.ndarray, seen: np.ndarray, depth: np.ndarray, darkest: np.ndarray
+            ) -> np.ndarray:
+    """The product beyond each piece's darkest line, labelled with the piece: up to ``BEYOND`` pixels from it,
+    and a few pixels in (the shadow's darkest line against the product, where the windows reached the product's
+    grain, is in no piece)."""
+    import numpy as np
+    from scipy import ndimage
+
+    end = (ramp > 0) & (depth >= darkest[ramp] - 1)
+    near = ndimage.grey_dilation(np.where(end, ramp, 0), size=2 * BEYOND + 1)
+    out: np.ndarray = np.where(seen & ~pieces & (near > 0) & (depth >= darkest[near] + BEYOND // 2), near, 0)
+    return out
+
+
+def _unlike(beyond: np.ndarray, light: np.ndarray, chroma: np.ndarray, grey: np.ndarray, low: np.ndarray, n: int,
+            spread: float, rules: CleanupSettings) -> np.ndarray:
+    """Per label (0..n), whether the product ``beyond`` its piece is unlike the piece's darkest (``low``):
+    lighter by ``REBOUND``, of a colour, or grainy. A grey product's blurred edge, and a shadow as grey as the
+    fabric it falls from, go on as they are."""
+    import numpy as np
+    from scipy import ndimage
+
+    at = beyond > 0
+    ring = beyond[at]
+    count = np.bincount(ring, None, n + 1)
+    share = np.maximum(count, 1)
+    mean = ndimage.uniform_filter(grey, 5)
+    grain = np.sqrt(np.maximum(ndimage.uniform_filter(grey * grey, 5) - mean * mean, 0.0))
+    lighter = np.bincount(ring, light[at], n + 1) / share - low >= REBOUND
+    coloured = np.bincount(ring, chroma[at], n + 1) / share > 2 * rules.shadow_chroma
+    grainy = np.bincount(ring, grain[at], n + 1) / share >= GRAINY * (rules.shadow_texture + spread)
+    out: np.ndarray = (count >= 3) & (lighter | coloured | grainy)
     return out
 
 
