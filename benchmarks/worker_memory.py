@@ -19,7 +19,8 @@ only where they fit in its holes) and ``pictures`` (the pixels of every Pillow i
 above ``rss`` at the stage's start plus what the stage keeps is working memory; a ``heap`` far above ``used`` is
 memory freed but retained. The photos (--photos, 3 by default) go through the same worker one after another, as
 an inbox's worker takes them: the first photo's peak is the figure cutout_budget.py reports; the later ones add
-what the first left (the text models, loaded once) and the heap's holes. The report's own per-photo figure
+what the first left (the text models, loaded once) and the heap's holes. --folder DIR takes DIR's files instead
+(e.g. ../shared/photos/real-more), a row per photo. The report's own per-photo figure
 (``peak_rss_mb``) is not read here: resetting the high-water mark for each stage changes it. Linux only (the
 figures come from /proc and glibc).
 """
@@ -72,7 +73,7 @@ def _pictures():
     return sum(im.width * im.height * (4 if len(im.getbands()) >= 3 else len(im.getbands()))
                for im in gc.get_objects() if isinstance(im, Image.Image)) / 2**20
 
-rows, depth, photo = [], [0], [0]
+rows, depth, photo, names = [], [0], [0], []
 
 def _wrap(name, label):
     fn = getattr(tasks, name, None)
@@ -100,6 +101,7 @@ for name, label in [("_isolated_first", "isolate first"), ("decode", "decode"), 
 _render_product = tasks.render_product
 def _counted(task):
     result = _render_product(task)
+    names.append(task.product.primary.name)
     photo[0] += 1
     return result
 tasks.render_product = _counted
@@ -109,7 +111,7 @@ if getattr(executors, "render_product", None) is _render_product:
 
 paths = [Path(p) for p in sys.argv[2:]]
 main_images(paths, Path(sys.argv[1]), ["amazon.main", "tmall.white_bg", "jd.main"], jobs=1)
-print(json.dumps({"rows": rows, "code": str(Path(tasks.__file__).resolve().parent.parent)}))
+print(json.dumps({"rows": rows, "names": names, "code": str(Path(tasks.__file__).resolve().parent.parent)}))
 """
 
 
@@ -143,34 +145,53 @@ def measure(checkout: Path | None, photos: list[Path], folder: Path) -> dict[str
     return figures
 
 
+def _heap(row: dict[str, Any]) -> str:
+    return f"{row['heap']:6.0f} {row['used']:6.0f}" if row["heap"] is not None else f"{'-':>6} {'-':>6}"
+
+
 def report(name: str, figures: dict[str, Any]) -> None:
-    """One checkout's table: a row per photo and stage (the render row is every output of the photo)."""
+    """One checkout's table: a row per photo and stage (the render row is every output of the photo); past
+    three photos, a row per photo (its highest stage, and the heap when it is done)."""
     print(f"{name} ({figures['code']}):")
-    print(f"  {'photo':>5} {'stage':14} {'peak':>6} {'rss':>6} {'heap':>6} {'used':>6} {'pictures':>8}  (MiB)")
     merged: dict[tuple[int, str], dict[str, Any]] = {}
     for row in figures["rows"]:
         key = (row["photo"], row["stage"])
         seen = merged.get(key)
         merged[key] = row if seen is None else {**row, "peak": max(seen["peak"], row["peak"])}
-    for (index, stage), row in merged.items():
-        heap = f"{row['heap']:6.0f} {row['used']:6.0f}" if row["heap"] is not None else f"{'-':>6} {'-':>6}"
-        print(f"  {index + 1:>5} {stage:14} {row['peak']:6.0f} {row['rss']:6.0f} {heap} {row['pictures']:8.0f}")
+    names = figures.get("names", [])
+    if len(names) <= 3:
+        print(f"  {'photo':>5} {'stage':14} {'peak':>6} {'rss':>6} {'heap':>6} {'used':>6} {'pictures':>8}  (MiB)")
+        for (index, stage), row in merged.items():
+            print(f"  {index + 1:>5} {stage:14} {row['peak']:6.0f} {row['rss']:6.0f} {_heap(row)} "
+                  f"{row['pictures']:8.0f}")
+    else:
+        print(f"  {'photo':>5} {'name':34} {'highest stage':14} {'peak':>6} {'heap':>6} {'used':>6}  (MiB, when done)")
+        for index, photo_name in enumerate(names):
+            own = {stage: row for (i, stage), row in merged.items() if i == index}
+            if not own:
+                continue  # decided without rendering (a duplicate, a rejected file)
+            stage, top_row = max(own.items(), key=lambda kv: kv[1]["peak"])
+            print(f"  {index + 1:>5} {photo_name[:34]:34} {stage:14} {top_row['peak']:6.0f} "
+                  f"{_heap(list(own.values())[-1])}")
     top = max(merged.items(), key=lambda kv: kv[1]["peak"])
-    first = max(row["peak"] for (index, _), row in merged.items() if index == 0)
+    rendered = sorted({index for (index, stage) in merged if stage == "render"})  # a rejected file renders nothing
+    first = max(row["peak"] for (index, _), row in merged.items() if index == (rendered or [0])[0])
     print(f"  the worker's peak: {top[1]['peak']:.0f} MiB, reached in '{top[0][1]}' of photo {top[0][0] + 1}; "
-          f"{first:.0f} MiB on its first photo (budget 250 MiB)")
+          f"{first:.0f} MiB on the first photo it rendered (budget 250 MiB)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--photos", type=int, default=3, help="12 MP photos through one worker, one after another")
+    parser.add_argument("--folder", type=Path, help="these photos (every file, by name) instead of generated ones")
     parser.add_argument("--against", type=Path, help="another checkout (e.g. ../main) measured in the same run")
     args = parser.parse_args()
     if not Path("/proc/self/clear_refs").exists():
         sys.exit("worker_memory.py reads its figures from /proc (Linux only)")
     folder = Path(tempfile.mkdtemp(prefix="artpipe-memory-"))
     try:
-        photos = [photo(folder, i) for i in range(max(1, args.photos))]
+        photos = sorted(p.resolve() for p in args.folder.iterdir() if p.is_file()) if args.folder is not None \
+            else [photo(folder, i) for i in range(max(1, args.photos))]
         here = Path(__file__).resolve().parent.parent
         report("this checkout", measure(here, photos, folder))
         if args.against is not None:
