@@ -20,6 +20,7 @@ import yaml
 class MemorySettings:
     shared_pixels: int  # pictures many products draw (a template's files, a brand's logo), kept decoded
     painted_pixels: int  # layers that read nothing of a product, kept painted
+    image_block_bytes: int = 0  # the largest block Pillow allocates an image in (0: Pillow's own, 16 MiB)
 
 
 @dataclass(frozen=True)

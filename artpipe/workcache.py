@@ -14,6 +14,7 @@ images and pixel counts, not assets or layers), so the image code reaches its pa
 
 from __future__ import annotations
 
+import os
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import cache
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar, cast
 from weakref import finalize
 
-from PIL import Image
+from PIL import Image, _imaging  # _imaging: Pillow's core, where its block allocator is set (Image.core)
 
 from artpipe.defaults import MemorySettings, settings
 
@@ -127,6 +128,18 @@ class WorkerCache:
         self.derived.clear()
         self.shared.clear()
         self.painted.clear()
+
+
+def use_image_blocks(memory: MemorySettings) -> None:
+    """Have Pillow allocate each image of this process as a chain of blocks of at most
+    ``memory.image_block_bytes`` (Pillow's block allocator; 0 leaves its default of 16 MiB, and so does
+    PILLOW_BLOCK_SIZE in the environment, which Pillow reads itself). The pixels are the same; only where they
+    lie changes. A worker's heap is shared by its images and the models' working memory (onnxruntime frees
+    tensors of up to 25 MB a run): a 12 MP photo or a 2000 px canvas in one or three 16 MB pieces finds no hole
+    left by the model that fits and grows the heap, while 1 MB pieces fill the holes. One worker rendering the
+    57 photos of real-more into Amazon, Tmall and JD peaked at 410-426 MiB instead of 476-509 MiB (no slower)."""
+    if memory.image_block_bytes and "PILLOW_BLOCK_SIZE" not in os.environ:
+        _imaging.set_block_size(memory.image_block_bytes)
 
 
 @cache

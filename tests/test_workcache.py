@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pytest
 from PIL import Image
+from PIL import _imaging as pillow_core
 
-from artpipe.defaults import MemorySettings
+from artpipe.defaults import MemorySettings, settings
+from artpipe.imaging.normalize import NormalizeOptions
 from artpipe.run.jobs import load_job, plan
-from artpipe.run.tasks import render_product
-from artpipe.workcache import Derived, Kept, WorkerCache, pixels_of, worker_cache
+from artpipe.run.tasks import NormalizeTask, normalize_file, render_product
+from artpipe.workcache import Derived, Kept, WorkerCache, pixels_of, use_image_blocks, worker_cache
 
 from conftest import product_photo
 
@@ -59,6 +62,52 @@ def test_the_worker_cache_takes_its_limits_from_settings_and_clears_in_one_call(
     assert len(cache.derived)
     cache.clear()
     assert (cache.shared.values(), cache.painted.values(), len(cache.derived)) == ([], [], 0)
+
+
+@pytest.fixture
+def pillow_blocks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Pillow's own block size (16 MiB), as a fresh worker has it, and no PILLOW_BLOCK_SIZE; as it was after."""
+    before = pillow_core.get_block_size()
+    monkeypatch.delenv("PILLOW_BLOCK_SIZE", raising=False)
+    pillow_core.set_block_size(16 << 20)
+    yield
+    pillow_core.set_block_size(before)
+
+
+def _blocks_of_a_canvas() -> int:
+    """How many blocks Pillow allocates a 2000 px RGB canvas (15 MB) in now."""
+    before = pillow_core.get_stats()["allocated_blocks"]
+    Image.new("RGB", (2000, 2000))
+    blocks: int = pillow_core.get_stats()["allocated_blocks"] - before
+    return blocks
+
+
+@pytest.mark.usefixtures("pillow_blocks")
+def test_a_worker_allocates_its_images_in_one_megabyte_blocks(tmp_path: Path) -> None:
+    assert _blocks_of_a_canvas() == 1  # Pillow's default: one 15 MB piece, which few holes in a heap fit
+    tasks = plan(load_job(_one_product_job(tmp_path)), tmp_path / "out")
+    assert render_product(tasks[0]).failure is None
+    assert settings().memory.image_block_bytes == 1 << 20
+    assert pillow_core.get_block_size() == 1 << 20
+    assert _blocks_of_a_canvas() == 16  # 15.3 MB in pieces of at most 1 MB
+
+
+@pytest.mark.usefixtures("pillow_blocks")
+def test_a_normalizing_worker_allocates_its_images_in_small_blocks_too(tmp_path: Path) -> None:
+    product_photo((300, 200)).save(tmp_path / "a.jpg")
+    task = NormalizeTask(0, tmp_path / "a.jpg", tmp_path / "out" / "a", NormalizeOptions(), "auto", 90)
+    assert normalize_file(task).failure is None
+    assert pillow_core.get_block_size() == settings().memory.image_block_bytes
+
+
+@pytest.mark.usefixtures("pillow_blocks")
+def test_pillow_block_size_from_the_environment_or_zero_is_left_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    use_image_blocks(replace(settings().memory, image_block_bytes=0))
+    assert pillow_core.get_block_size() == 16 << 20  # 0: Pillow's own
+    monkeypatch.setenv("PILLOW_BLOCK_SIZE", "4m")  # read by Pillow itself when it is imported
+    pillow_core.set_block_size(4 << 20)
+    use_image_blocks(settings().memory)
+    assert pillow_core.get_block_size() == 4 << 20
 
 
 def test_what_is_derived_from_an_image_goes_with_it() -> None:

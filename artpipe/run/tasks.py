@@ -47,7 +47,7 @@ from artpipe.run.jobs import RenderSpec, Task
 from artpipe.run.render import Rendered, render
 from artpipe.template.model import Template
 from artpipe.text.fonts import get_font, system_fonts
-from artpipe.workcache import worker_cache
+from artpipe.workcache import use_image_blocks, worker_cache
 
 if TYPE_CHECKING:
     from artpipe.imaging.textfind import TextBox
@@ -443,6 +443,7 @@ def _drawn_scale(task: Task, spec: RenderSpec, images: dict[str, Asset]) -> floa
 def render_product(task: Task) -> ProductResult:
     """Render one product into all its outputs; never raises for an expected failure."""
     started = time.perf_counter()
+    use_image_blocks(settings().memory)  # before the first photo is decoded in this worker
     product = task.product
     try:
         images, warnings, steps = _load_images(task)
@@ -498,6 +499,7 @@ def lost_normalized(task: NormalizeTask, why: str) -> FileResult:
 def normalize_file(task: NormalizeTask) -> FileResult:
     """Normalize one file and write the result; inputs are only ever read."""
     started = time.perf_counter()
+    use_image_blocks(settings().memory)
     try:
         # Decode at a reduced DCT scale only when the whole frame is kept: a trim crops after decoding,
         # and the product would lose pixels it needs.
