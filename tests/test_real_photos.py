@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -20,6 +21,9 @@ from artpipe.imaging.analyze import border_white_share, framed_photo
 
 import conftest
 from conftest import real_photos
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PICKED = {
     "saleor_mirumee-bag.jpg": "none",  # a canvas bag on blue cloth, the cloth seen between its handles: doubted
@@ -166,20 +170,27 @@ def test_the_gap_between_the_totes_handle_strands_has_no_grey_frame() -> None:
     assert on_white[dark_inner].max() <= 90, on_white[dark_inner].max()  # no grey where the photo is navy
 
 
-def test_the_caps_dark_brim_underside_is_not_cleared_as_shadow() -> None:
-    # A product on white (the colour path): the shadow under the snapback's brim is cleared at 512 px, and scaled
-    # up as it was it took 140 pixels of the brim's black underside with it: a bar with square ends on the white.
+def _colour_path_clearing(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """A shared real photo of a product on white, normalized as a main image takes it (the colour path): its
+    grey (int) and what is whitened beyond its backdrop (int 0-255), both at its size."""
     import numpy as np
 
     from artpipe.imaging.normalize import NormalizeOptions, normalize
     from artpipe.imaging.open import open_image
 
-    photo = real_photos("real") / "solidus_solidus_snapback_cap.jpg"
-    asset = normalize(open_image(photo), NormalizeOptions(cutout="auto"), rules=settings())
+    asset = normalize(open_image(real_photos("real") / name), NormalizeOptions(cutout="auto"), rules=settings())
     assert asset.isolation == "color"
     assert asset.clear is not None
     grey = np.asarray(asset.image.convert("L")).astype(int)
-    clear = np.asarray(asset.clear.resize(asset.image.size, Image.Resampling.BILINEAR)).astype(int)
+    return grey, np.asarray(asset.clear.resize(asset.image.size, Image.Resampling.BILINEAR)).astype(int)
+
+
+def test_the_caps_dark_brim_underside_is_not_cleared_as_shadow() -> None:
+    # A product on white (the colour path): the shadow under the snapback's brim is cleared at 512 px, and scaled
+    # up as it was it took 140 pixels of the brim's black underside with it: a bar with square ends on the white.
+    import numpy as np
+
+    grey, clear = _colour_path_clearing("solidus_solidus_snapback_cap.jpg")
     dark = grey < 60
     assert (clear[dark] >= 128).sum() == 0, np.argwhere(dark & (clear >= 128))[:5]
     assert (clear >= 128).sum() > 1000  # the shadow under the brim is still cleared
@@ -192,17 +203,7 @@ def test_the_hoodies_drop_shadow_beside_its_hood_is_cleared() -> None:
     # A grey hoodie laid flat on white (the colour path) casts a drop shadow beside its hood: a smooth ramp from
     # the white down to ~80 against the fabric, 6 px wide at the cleaning's 512 px, where every window reaching
     # the fabric's grain made it look textured. All of it was kept, a grey band on white with a hard cut.
-    import numpy as np
-
-    from artpipe.imaging.normalize import NormalizeOptions, normalize
-    from artpipe.imaging.open import open_image
-
-    photo = real_photos("real") / "solidus_ruby_hoodie_zip.jpg"
-    asset = normalize(open_image(photo), NormalizeOptions(cutout="auto"), rules=settings())
-    assert asset.isolation == "color"
-    assert asset.clear is not None
-    grey = np.asarray(asset.image.convert("L")).astype(int)
-    clear = np.asarray(asset.clear.resize(asset.image.size, Image.Resampling.BILINEAR)).astype(int)
+    grey, clear = _colour_path_clearing("solidus_ruby_hoodie_zip.jpg")
 
     def ramp(row: int, x: int, step: int) -> list[int]:
         """The shadow on ``row``: from the first pixel off white at or after ``x`` (walking by ``step``), the
