@@ -176,3 +176,23 @@ def test_a_mask_of_another_size_is_refused_with_what_to_do() -> None:
     photo, _ = garment(shadow=False)
     with pytest.raises(ValueError, match="the mask is 600x600, the photo 1200x1200: pass the mask at the photo's"):
         cast_shadow(photo, Image.new("L", (600, 600), 255), _model(photo), 28, settings().cleanup)
+
+
+@pytest.mark.parametrize("shift", [0, 300])
+def test_the_shadow_found_on_the_products_box_is_the_whole_frames(shift: int) -> None:
+    # Only the product's box (grown by more than any step reaches) is measured; a product in the middle and one
+    # touching the frame's edge get what the whole frame would give them.
+    from artpipe.imaging.castshadow import BAND, _cast
+
+    photo, _ = garment()
+    photo = photo.transform(photo.size, Image.Transform.AFFINE, (1, 0, -shift, 0, 1, 0), fillcolor=(WHITE,) * 3)
+    # the product as the colour path passes it once cleaning took the shadow's faint outer part: that part lies
+    # outside the mask, where the band reaches a few pixels
+    grey = np.asarray(photo.convert("L"))
+    mask = Image.fromarray(((grey < 200) * 255).astype(np.uint8), "L")
+    rules = settings().cleanup
+    boxed = np.asarray(cast_shadow(photo, mask, _model(photo), 28, rules)) > 0
+    whole = np.asarray(_cast(photo, np.asarray(mask) >= 128, (0, 0), photo.size, _model(photo), 28, rules,
+                             max(photo.size) / rules.side, max(2, round(BAND * max(photo.size))))) > 0
+    assert whole.sum() > 1000
+    np.testing.assert_array_equal(boxed, whole)

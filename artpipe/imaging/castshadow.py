@@ -54,19 +54,36 @@ def cast_shadow(rgb: Image.Image, mask: Image.Image, model: BackdropModel, toler
     whitening leaves as they are) count as what is seen: a shadow's faint outer fade there goes with it. Empty
     when there is none, or when it would be a grey product's own body."""
     import numpy as np
-    from scipy import ndimage
-
-    from artpipe.imaging.cleanup import open_pieces
 
     if mask.size != rgb.size:
         msg = (f"cast_shadow: the mask is {mask.size[0]}x{mask.size[1]}, the photo {rgb.size[0]}x{rgb.size[1]}: "
                "pass the mask at the photo's size")
         raise ValueError(msg)
-    solid = np.asarray(mask) >= 128
     scale = max(rgb.size) / rules.side
-    if scale < FINER:  # cleaning saw the photo at (nearly) this size already
-        return _as_mask(np.zeros_like(solid))
+    found = mask.point(lambda v: 255 if v >= 128 else 0).getbbox()
+    if scale < FINER or found is None:  # cleaning saw the photo at (nearly) this size already; or no product
+        return Image.new("L", rgb.size, 0)
     reach = max(2, round(BAND * max(rgb.size)))
+    # only the product's box, grown by more than any step below reaches (a product is often a small part of a
+    # 12 MP frame): each pixel gets what the whole frame would give it
+    margin = reach + 8
+    box = (max(0, found[0] - margin), max(0, found[1] - margin), min(rgb.width, found[2] + margin),
+           min(rgb.height, found[3] + margin))
+    out = Image.new("L", rgb.size, 0)
+    out.paste(_cast(rgb.crop(box), np.asarray(mask.crop(box)) >= 128, box[:2], rgb.size, model, tolerance,
+                    rules, scale, reach), box[:2])
+    return out
+
+
+def _cast(rgb: Image.Image, solid: np.ndarray, at: tuple[int, int], size: tuple[int, int], model: BackdropModel,
+          tolerance: float, rules: CleanupSettings, scale: float, reach: int) -> Image.Image:
+    """cast_shadow on a part of the photo: ``rgb`` and the product (``solid``) cut at ``at`` from a frame of
+    ``size``; ``scale``: the frame's size to the cleaning's, ``reach``: how deep the band is."""
+    import numpy as np
+    from scipy import ndimage
+
+    from artpipe.imaging.cleanup import open_pieces
+
 
     def within_reach(select: np.ndarray, outside: float, far: int) -> np.ndarray:
         near: np.ndarray = ndimage.uniform_filter(select.astype(np.float32), 2 * far + 1, mode="constant",
@@ -80,17 +97,19 @@ def cast_shadow(rgb: Image.Image, mask: Image.Image, model: BackdropModel, toler
         return _as_mask(np.zeros_like(solid))
     ys, xs = np.nonzero(band)
     f = np.asarray(rgb.convert("RGB"))[ys, xs].astype(np.float32)
-    distance, chroma, ratio = shade_terms(f, model.at(ys, xs, rgb.size))
+    distance, chroma, ratio = shade_terms(f, model.at(ys + at[1], xs + at[0], size))
     seen = solid.copy()
     seen[ys, xs] |= distance > tolerance
     tone, rim_tone = np.zeros_like(solid), np.zeros_like(solid)
     tone[ys, xs] = (chroma <= rules.shadow_chroma) & (ratio >= rules.shadow_darkest) & (ratio < 1.0)
     rim_tone[ys, xs] = (chroma <= 2 * rules.shadow_chroma) & (ratio >= rules.shadow_darkest) & (ratio < 1.02)
     tone &= seen
+    if not tone.any():  # no shade of the backdrop along the outline (a coloured product, no shadow)
+        return _as_mask(tone)
     grey = np.asarray(rgb.convert("L"), dtype=np.float32)
     shade = tone & (_band_texture(grey, tone) <= rules.shadow_texture + model.spread)
     smooth = open_pieces(shade, seen, round(rules.min_piece * scale))
-    if smooth.sum() > rules.shadow_guard * (band & seen).sum():
+    if not smooth.any() or smooth.sum() > rules.shadow_guard * (band & seen).sum():
         return _as_mask(np.zeros_like(solid))
     light, shade_chroma = np.zeros(solid.shape, dtype=np.float32), np.zeros(solid.shape, dtype=np.float32)
     light[ys, xs], shade_chroma[ys, xs] = ratio, chroma

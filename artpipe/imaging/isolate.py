@@ -195,15 +195,18 @@ def _clearing(im: Image.Image, product: Image.Image, cleaned: Cleaned, tolerance
     model = cleaned.backdrop
     if model is None:
         return clear if clear.getbbox() else None
+    # the photo at CLEAR_SIDE, when something is cleared already: the shadow's copy is made from it (on a 12 MP
+    # photo, two reductions of the whole photo cost 75 ms; one and a small one, 45)
+    fine = shrunk(im, CLEAR_SIDE).convert("RGB") if clear.getbbox() else None
     cast = None
     if model.spread <= rules.cleanup.plain_max and not cleaned.white_on_white:
-        seen = shrunk(im, SHADOW_SIDE).convert("RGB")
+        seen = shrunk(fine if fine is not None else im, SHADOW_SIDE).convert("RGB")
         kept = ImageChops.subtract(product, clear).resize(seen.size, Image.Resampling.BILINEAR)
         cast = cast_shadow(seen, kept, model, tolerance, rules.cleanup)
         cast = cast if cast.getbbox() else None
-    if not clear.getbbox() and cast is None:
+    if fine is None and cast is None:
         return None
-    fine = shrunk(im, CLEAR_SIDE).convert("RGB")
+    fine = fine if fine is not None else shrunk(im, CLEAR_SIDE).convert("RGB")
     scaled = fine.size != clear.size
     clear = clear.resize(fine.size, Image.Resampling.BILINEAR) if scaled else clear
     if cast is not None:
