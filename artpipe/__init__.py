@@ -9,6 +9,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from artpipe import threads as threads  # BLAS thread limits, before anything imports numpy
 from artpipe.version import __version__
 
 import_module("artpipe.render")  # the old module path first, so that importing it later cannot take the name
