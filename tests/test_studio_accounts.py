@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
-
-import pytest
-from studiocase import new_workspace
 
 from artpipe.config import Workspace
 from artpipe.studio.accounts import Accounts
 from artpipe.studio.db import DB_FILE
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
-    return new_workspace(tmp_path)
 
 
 def test_sign_in_attempts_are_counted_across_studios(ws: Workspace) -> None:

@@ -12,7 +12,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from studiocase import new_workspace
 
 from artpipe.config import Workspace
 from artpipe.errors import ConfigError
@@ -22,11 +21,6 @@ from artpipe.studio.store import Store
 from artpipe.studio.users import verify_user
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "studio-main"
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
-    return new_workspace(tmp_path)
 
 
 def test_a_workspace_kept_by_the_older_studio_is_brought_in_whole(ws: Workspace) -> None:

@@ -6,22 +6,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PIL import Image
-from studiocase import new_workspace, opened
+from studiocase import opened
 
 from artpipe.config import Workspace
 from artpipe.studio.forms import Upload
 from artpipe.studio.service import requests
 from artpipe.studio.service.context import Studio
 from artpipe.studio.service.requests import Posted, Returned, Sent
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
-    return new_workspace(tmp_path)
 
 
 @pytest.fixture

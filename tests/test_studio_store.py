@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
-
-import pytest
-from studiocase import new_workspace
 
 from artpipe.config import Workspace
 from artpipe.studio.db import DB_FILE
 from artpipe.studio.store import Store
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> Workspace:
-    return new_workspace(tmp_path)
 
 
 def test_two_studios_on_one_workspace_leave_each_others_renders_alone(ws: Workspace) -> None:
