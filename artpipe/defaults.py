@@ -200,6 +200,14 @@ class ReviewSettings:
     shade_ratio: float  # ... darker than this share of its brightness ...
     shade_soft: float  # ... and its edges softer than this
     shade_area: int  # ... over at least this many pixels
+    body_side: int  # one piece's outline is judged for several products at this side (bodies.py)
+    body_core: float  # a body's core reaches at least this share of the piece's deepest point
+    body_neck: float  # two bodies meet through a neck at most this share of the smaller core's depth
+    body_bridge: float  # ... and at least this share (thinner: a bar joining one product's parts)
+    body_convex: float  # a product's own body: at least this share of its convex hull
+    body_whole: float  # several products: the whole piece at most this share of its convex hull
+    body_share: float  # a body counts when it holds at least this share of the piece
+    body_steps: int  # depths tried between a tenth of the piece's deepest point and the deepest
 
 
 @dataclass(frozen=True)

@@ -262,6 +262,28 @@ def test_the_red_mug_passes_only_without_its_contact_shadow(tmp_path: Path) -> N
         assert grey <= 40 or "uncertain_cutout" in failed, (check["preset"], grey, failed)
 
 
+def test_two_bottles_crossing_at_their_caps_are_not_one_subject(tmp_path: Path) -> None:
+    # solidus_solidus_bottles_1.png: a merchant's cut-out of two bottles, a grey one and a white one, whose caps
+    # overlap, so the mask is one piece and Tmall's one-subject rule passed it. The outline shows two bottles;
+    # the merchant's single products beside it (a tee, a cap, a bottle) stay one subject.
+    names = ("solidus_solidus_bottles_1.png", "solidus_solidus_dark_tee.png", "solidus_solidus_cap_red_2.png",
+             "saleor-apple-drink.png")
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for name in names:
+        shutil.copy(real_photos("real") / name, photos)  # a temporary copy, never into the project
+    out = tmp_path / "out"
+    CliRunner().invoke(main, ["main-image", str(photos), "-o", str(out), "-j", "1", "-p", "tmall.white_bg"])
+    items = {Path(i["input"]).name: i for i in json.loads((out / "report.json").read_text())["items"]}
+    rules = {name: {r["rule"]: r for r in items[name]["checks"][0]["rules"]} for name in names}
+    bottles = rules["solidus_solidus_bottles_1.png"]
+    assert not bottles["one_subject"]["ok"]
+    assert bottles["one_subject"]["measured"].startswith("2 products: 2 of them in one piece")
+    assert [r for r, v in bottles.items() if not v["ok"]] == ["one_subject"]  # the cut-out itself is clean
+    for name in names[1:]:
+        assert rules[name]["one_subject"] == {**rules[name]["one_subject"], "ok": True, "measured": "one product"}
+
+
 # ../shared/photos/real-more: labels.json sorts each photo as isolatable, scene or unlabelled (text baked in, cut by
 # the frame...). Only verdicts looked at by eye are pinned here: the PASS at full size along its outline (whole,
 # clean edges, no yellow left), the FAILs against the photos themselves.

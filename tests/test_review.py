@@ -146,6 +146,14 @@ def test_several_products_fail_one_subject_unless_sold_as_a_set() -> None:
     ok, measured = one_subject(True)
     assert ok
     assert "set sold together" in measured
+    # two products crossing in one piece (bodies.py) count as two as well
+    source = Asset(photo, "p.jpg", "JPEG", (100, 100), (0, 0, 100, 100), None, isolation="alpha",
+                   review=Review(pieces=1, bodies=2))
+    assert one_subject(False) == (False, "2 products: 2 of them in one piece, crossing or leaning on each other")
+    assert one_subject(True)[0]
+    source = Asset(photo, "p.jpg", "JPEG", (100, 100), (0, 0, 100, 100), None, isolation="alpha",
+                   review=Review(pieces=2, bodies=2))
+    assert one_subject(False) == (False, "3 products: 2 of them in one piece, crossing or leaning on each other")
 
 
 def test_a_job_says_a_product_is_a_set(tmp_path: Path) -> None:

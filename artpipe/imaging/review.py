@@ -11,7 +11,9 @@ through the middle of a texture. So every cut-out is reviewed where the facts st
 - **edge agreement**: the share of the mask's outline that lies on an edge of the photo (a real outline lies
   on one; a smeared guess crosses textures);
 - **fragments**: the share of the product's area in crumbs apart from its main pieces;
-- **pieces**: how many separate, sizeable objects there are (one subject, or several).
+- **pieces**: how many separate, sizeable objects there are (one subject, or several), and how many products
+  the largest piece's outline shows (``bodies``: two products crossing or leaning on each other make one piece;
+  bodies.py).
 Below the line the cut-out is ``uncertain`` and says why.
 """
 
@@ -25,6 +27,7 @@ from PIL import Image
 
 from artpipe.defaults import ReviewSettings
 from artpipe.imaging.backdrop_model import BackdropModel, channel_sum
+from artpipe.imaging.bodies import bodies
 
 if TYPE_CHECKING:
     import numpy as np
@@ -52,12 +55,13 @@ class Doubt(Enum):
 class Review:
     """What a reviewer would say of a cut-out: its confidence (0-1) and the reasons against it (``kinds``, and
     the same in words in ``doubts``), the sides where the photo's frame cuts the product, and how many separate
-    objects it holds."""
+    objects it holds (``pieces``) and how many products the largest of them shows by its outline (``bodies``)."""
 
     confidence: float = 1.0
     doubts: tuple[str, ...] = ()
     cut: tuple[str, ...] = ()
     pieces: int = 1
+    bodies: int = 1
     backdrop_spread: float | None = None
     edge_agreement: float | None = None
     fragments: float = 0.0
@@ -295,6 +299,6 @@ def review(rgb: np.ndarray, m: np.ndarray, full_mask: Image.Image | None, how: s
             doubts.append((Doubt.ERASED, f"edges of the photo where it turns white ({erased:.1%} of the product's "
                            "area): parts of a light or clear product may be gone (a white housing, glass, a keyboard)"))
     confidence = max(0.0, 1.0 - 0.25 * len(doubts))
-    return Review(confidence, tuple(words for _, words in doubts), cut, pieces, spread, agreement, crumbs,
-                  tuple(kind for kind, _ in doubts))
+    return Review(confidence, tuple(words for _, words in doubts), cut, pieces, bodies(solid, rules), spread,
+                  agreement, crumbs, tuple(kind for kind, _ in doubts))
 

@@ -191,9 +191,12 @@ def _source_rules(source: Asset | None, preset: Preset, sold_as_set: bool = Fals
                             "no text in the photo but what is printed on the product",
                             "no caption, watermark, web address, price or promotion in the photo")
     pieces = review.pieces if review is not None else 1
-    measured = f"{pieces} separate products" + (", a set sold together (subjects: set)" if sold_as_set else "") \
-        if pieces > 1 else "one product"
-    out += _rule_result(preset, "one_subject", pieces <= 1 or sold_as_set, measured,
+    crossing = review.bodies if review is not None else 1
+    shown = pieces + max(0, crossing - 1)
+    what = f"{pieces} separate products" if crossing <= 1 else \
+        f"{shown} products: {crossing} of them in one piece, crossing or leaning on each other"
+    measured = what + (", a set sold together (subjects: set)" if sold_as_set else "") if shown > 1 else "one product"
+    out += _rule_result(preset, "one_subject", shown <= 1 or sold_as_set, measured,
                         "one product (a set sold together: say so with subjects: set)")
     return out
 
