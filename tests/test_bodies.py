@@ -26,7 +26,7 @@ def _bar(cx: float, cy: float, length: float, width: float, degrees: float) -> l
             for sx, sy in ((1, 1), (1, -1), (-1, -1), (-1, 1))]
 
 
-def _silhouette(draw: Draw, size: tuple[int, int] = (520, 420)) -> np.ndarray:
+def _silhouette(draw: Draw, size: tuple[int, int] = (600, 600)) -> np.ndarray:
     im = Image.new("L", size, 0)
     draw(ImageDraw.Draw(im))
     return np.asarray(im) >= 128
@@ -74,6 +74,24 @@ def _bracket(d: ImageDraw.ImageDraw) -> None:
     d.rectangle((100, 300, 440, 380), fill=255)
 
 
+def _bra(d: ImageDraw.ImageDraw) -> None:
+    d.ellipse((90, 180, 300, 400), fill=255)  # the cups, meeting at the middle
+    d.ellipse((300, 180, 510, 400), fill=255)
+    d.rectangle((100, 330, 500, 400), fill=255)  # the band
+    d.line([(150, 200), (180, 60)], fill=255, width=10)  # the straps: thin, they make no product less convex
+    d.line([(450, 200), (420, 60)], fill=255, width=10)
+
+
+def _dress(d: ImageDraw.ImageDraw) -> None:
+    d.polygon([(230, 60), (370, 60), (390, 240), (330, 290), (270, 290), (210, 240)], fill=255)  # the bodice
+    d.polygon([(270, 280), (330, 280), (500, 560), (100, 560)], fill=255)  # a narrow waist, a wide skirt
+
+
+def _gown(d: ImageDraw.ImageDraw) -> None:
+    # a bodice, a waist at 0.6 of its width and a skirt flaring out to the hem: on its mirror axis
+    d.polygon([(232, 60), (368, 60), (368, 140), (340, 287), (495, 560), (105, 560), (260, 287), (232, 140)], fill=255)
+
+
 def _cap(d: ImageDraw.ImageDraw) -> None:
     d.pieslice((120, 60, 400, 340), 180, 360, fill=255)  # the crown
     d.ellipse((300, 170, 500, 230), fill=255)  # the brim, as wide where it meets the crown
@@ -88,6 +106,8 @@ def _cap(d: ImageDraw.ImageDraw) -> None:
     (_laptop, 1),
     (_bracket, 1),
     (_cap, 1),
+    (_bra, 1),
+    (_dress, 1),  # two simple parts through a neck, but stacked on the piece's mirror axis
 ])
 def test_products_crossing_in_one_piece_are_counted_by_their_outline(draw: Draw, count: int) -> None:
     solid = _silhouette(draw)
@@ -96,6 +116,19 @@ def test_products_crossing_in_one_piece_are_counted_by_their_outline(draw: Draw,
     turned = Image.fromarray(solid.astype(np.uint8) * 255).rotate(35, expand=True, resample=Image.Resampling.BILINEAR)
     for seen in (solid[::-1], solid[:, ::-1], solid.T, np.asarray(turned) >= 128):  # upside down, mirrored, turned
         assert bodies(seen, rules) == count
+
+
+@pytest.mark.parametrize("draw", [_bra, _dress, _gown])
+def test_one_product_of_two_simple_parts_stays_one_at_every_turn(draw: Draw) -> None:
+    # Two cups on a band with straps, a bodice and a skirt through a narrower waist: two convex bodies through a
+    # neck, whose whole is far from convex (the straps widen its hull; the waist pinches it). Counted as two
+    # products before; the straps are now left out of the whole (the bra), and parts stacked on the piece's own
+    # mirror axis are one product (the gown).
+    rules = settings().review
+    picture = Image.fromarray(_silhouette(draw).astype(np.uint8) * 255)
+    for degrees in range(0, 360, 15):
+        turned = np.asarray(picture.rotate(degrees, expand=True, resample=Image.Resampling.BILINEAR)) >= 128
+        assert bodies(turned, rules) == 1, degrees
 
 
 def test_two_products_crossing_are_counted_at_any_size_and_beside_crumbs() -> None:

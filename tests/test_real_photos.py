@@ -284,6 +284,29 @@ def test_two_bottles_crossing_at_their_caps_are_not_one_subject(tmp_path: Path) 
         assert rules[name]["one_subject"] == {**rules[name]["one_subject"], "ok": True, "measured": "one product"}
 
 
+def test_two_of_one_drink_side_by_side_are_not_one_subject(tmp_path: Path) -> None:
+    # Two bottles of saleor-apple-drink.png (a merchant's cut-out) side by side, the second in front of the
+    # first: one piece of mask whose outline is nearly a rectangle, so neither pieces nor bodies see two
+    # products. Each bottle carries its own label, and the same words stand twice at one size.
+    with Image.open(real_photos("real") / "saleor-apple-drink.png") as im:
+        drink = im.convert("RGBA")
+    left, top, right, bottom = drink.getchannel("A").point(lambda a: 255 if a >= 250 else 0).getbbox()
+    drink = drink.crop((left, top, right, bottom))  # the bottle alone, without the soft shadow under it
+    margin = drink.height // 10
+    pair = Image.new("RGBA", (int(drink.width * 1.85) + 2 * margin, drink.height + 2 * margin), (0, 0, 0, 0))
+    pair.alpha_composite(drink, (margin, margin))
+    pair.alpha_composite(drink, (margin + int(drink.width * 0.85), margin))  # in front, over 15 % of the first
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    pair.save(photos / "two-drinks.png")  # made in the test, never kept in the project
+    out = tmp_path / "out"
+    CliRunner().invoke(main, ["main-image", str(photos), "-o", str(out), "-j", "1", "-p", "tmall.white_bg"])
+    (item,) = json.loads((out / "report.json").read_text())["items"]
+    rule = next(r for r in item["checks"][0]["rules"] if r["rule"] == "one_subject")
+    assert not rule["ok"]
+    assert rule["measured"].startswith("2 products: the same words (")
+
+
 # ../shared/photos/real-more: labels.json sorts each photo as isolatable, scene or unlabelled (text baked in, cut by
 # the frame...). Only verdicts looked at by eye are pinned here: the PASS at full size along its outline (whole,
 # clean edges, no yellow left), the FAILs against the photos themselves.

@@ -12,12 +12,16 @@ each a body; two bodies are separate where the map between them falls below ``bo
 core, and parts of one product where it falls below ``body_bridge`` (a bar: a pair of glasses' bridge, a
 dumbbell's handle). The piece is flooded from the cores down the map, band by band, each pixel to the nearest
 body; it shows several products when at least two bodies are convex (``body_convex``: area over the convex
-hull's) and sizeable (``body_share`` of the piece), and the whole is not (``body_whole``). The measures are the
-review settings ``body_*`` (defaults.yaml).
+hull's) and sizeable (``body_share`` of the piece), and the whole is not (``body_whole``; its thin parts, a
+bra's straps or a bag's cord, left out: they widen the hull without being another product), unless the piece is
+symmetric about one of its axes with every body on it (``MIRROR``, ``ON_AXIS``): a dress's bodice and skirt, one
+above the other. The measures are the review settings ``body_*`` (defaults.yaml).
 
 What it cannot tell: two products whose union is nearly convex (two boxes stacked, two mugs one on the other) are
-counted as one, and so are two products that touch at a point; one product made of two convex parts through a
-neck (an hourglass) as two, and the operator says ``subjects: set`` for it.
+counted as one, and so are two products that touch at a point, and two of one product in a row along its own
+axis of symmetry; one product made of two convex parts through a neck, not on a mirror axis, as two, and the
+operator says ``subjects: set`` for it. Copies of one product side by side or fanned out are more often seen by
+the words they print (copies.py).
 """
 
 from __future__ import annotations
@@ -77,6 +81,59 @@ def _flood(owner: np.ndarray, depth: np.ndarray, level: float, steps: int = 12) 
     return owner
 
 
+THIN = 0.2  # parts thinner than this share of the piece's deepest point (straps, cables) left out of its whole
+
+
+def _without_thin(piece: np.ndarray, deepest: float) -> np.ndarray:
+    """``piece`` without its thin parts (a bra's straps, a bag's cord): they make a whole less convex without
+    being another product."""
+    import numpy as np
+    from scipy import ndimage
+
+    radius = max(1, round(THIN * deepest))
+    ys, xs = np.mgrid[-radius:radius + 1, -radius:radius + 1]
+    opened: np.ndarray = ndimage.binary_opening(piece, structure=ys * ys + xs * xs <= radius * radius)
+    return opened
+
+
+MIRROR = 0.8  # a piece this much like its mirror image (intersection over union) is symmetric about that axis
+ON_AXIS = 0.7  # ... and a body as much like its own mirror image lies on the axis
+
+
+def _mirrored(mask: np.ndarray, cy: float, cx: float, dy: float, dx: float) -> np.ndarray:
+    """``mask`` reflected about the line through (cy, cx) along (dy, dx) (a unit vector)."""
+    import numpy as np
+
+    ys, xs = np.mgrid[0:mask.shape[0], 0:mask.shape[1]].astype(np.float64)
+    along = (ys - cy) * dy + (xs - cx) * dx
+    ry = np.rint(2 * (cy + along * dy) - ys).astype(np.intp)
+    rx = np.rint(2 * (cx + along * dx) - xs).astype(np.intp)
+    inside = (ry >= 0) & (ry < mask.shape[0]) & (rx >= 0) & (rx < mask.shape[1])
+    out = np.zeros_like(mask)
+    out[inside] = mask[ry[inside], rx[inside]]
+    return out
+
+
+def _like(a: np.ndarray, b: np.ndarray) -> float:
+    return float((a & b).sum()) / max(1, int((a | b).sum()))
+
+
+def _stacked_on_axis(piece: np.ndarray, found: list[np.ndarray]) -> bool:
+    """Whether ``piece`` is symmetric about one of its principal axes with every body of ``found`` on that axis:
+    the parts of one product stacked along it (a dress's bodice and skirt, a sand timer's bulbs). Two products
+    leaning together as a mirror image swap places under the reflection: neither is its own mirror image."""
+    import numpy as np
+
+    ys, xs = np.nonzero(piece)
+    cy, cx = float(ys.mean()), float(xs.mean())
+    _, vectors = np.linalg.eigh(np.cov(np.stack([ys - cy, xs - cx])))
+    for dy, dx in vectors.T:
+        if _like(piece, _mirrored(piece, cy, cx, dy, dx)) >= MIRROR and \
+                all(_like(body, _mirrored(body, cy, cx, dy, dx)) >= ON_AXIS for body in found):
+            return True
+    return False
+
+
 def bodies(solid: np.ndarray, rules: ReviewSettings) -> int:
     """How many products the largest piece of ``solid`` (bool, the product) shows by its outline: 1, or the
     number of convex bodies it is made of when they meet through necks and together are not convex."""
@@ -109,7 +166,9 @@ def bodies(solid: np.ndarray, rules: ReviewSettings) -> int:
             return 1  # parts of one product joined by a bar (a pair of glasses, a dumbbell)
         total = int(piece.sum())
         owner = _flood(np.where(np.isin(cores, kept), cores, 0), depth, level)
-        found = sum(1 for label in kept if (owner == label).sum() >= rules.body_share * total
-                    and solidity(owner == label) >= rules.body_convex)
-        return found if found >= 2 and solidity(piece) <= rules.body_whole else 1
+        found = [owner == label for label in kept if (owner == label).sum() >= rules.body_share * total
+                 and solidity(owner == label) >= rules.body_convex]
+        if len(found) < 2 or solidity(_without_thin(piece, deepest)) > rules.body_whole:
+            return 1
+        return 1 if _stacked_on_axis(piece, found) else len(found)
     return 1

@@ -27,6 +27,7 @@ from artpipe.files import write_atomic
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.budget import Budget, BudgetError, Landed, encode_within
 from artpipe.imaging.checks import CheckResult, check_bytes, num
+from artpipe.imaging.copies import Copies, printed_copies
 from artpipe.imaging.cutouts import Cutout
 from artpipe.imaging.decoding import decode, reduced_side
 from artpipe.imaging.derived import derived
@@ -190,15 +191,33 @@ def _source_rules(source: Asset | None, preset: Preset, sold_as_set: bool = Fals
                             (f" and {len(failing) - 3} more" if len(failing) > 3 else "") if failing else
                             "no text in the photo but what is printed on the product",
                             "no caption, watermark, web address, price or promotion in the photo")
+    if preset.rule("one_subject") is not None:
+        out += _one_subject(source, preset, sold_as_set)
+    return out
+
+
+def _one_subject(source: Asset | None, preset: Preset, sold_as_set: bool) -> list[CheckResult]:
+    """Tmall's one-subject rule: the separate pieces of the cut-out, the products its largest piece shows by its
+    outline (crossing or leaning: bodies.py) and the copies its printed words show (copies.py)."""
+    review = source.review if source is not None else None
     pieces = review.pieces if review is not None else 1
     crossing = review.bodies if review is not None else 1
-    shown = pieces + max(0, crossing - 1)
-    what = f"{pieces} separate products" if crossing <= 1 else \
-        f"{shown} products: {crossing} of them in one piece, crossing or leaning on each other"
-    measured = what + (", a set sold together (subjects: set)" if sold_as_set else "") if shown > 1 else "one product"
-    out += _rule_result(preset, "one_subject", shown <= 1 or sold_as_set, measured,
+    by_outline = pieces + max(0, crossing - 1)
+    printed = printed_copies(photo_text(source)) if source is not None else Copies()
+    shown = max(by_outline, printed.count)
+    if shown <= 1:
+        measured = "one product"
+    elif printed.count > by_outline:
+        words = ", ".join(repr(w) for w in printed.words[:3])
+        measured = f"{shown} products: the same words ({words}) are printed {shown} times at one size"
+    elif crossing > 1:
+        measured = f"{shown} products: {crossing} of them in one piece, crossing or leaning on each other"
+    else:
+        measured = f"{pieces} separate products"
+    if shown > 1 and sold_as_set:
+        measured += ", a set sold together (subjects: set)"
+    return _rule_result(preset, "one_subject", shown <= 1 or sold_as_set, measured,
                         "one product (a set sold together: say so with subjects: set)")
-    return out
 
 
 def _preset_canvas(preset: Preset | None) -> dict[str, Any]:
