@@ -52,6 +52,18 @@ def test_a_photo_is_decoded_once_unless_its_product_is_small(tmp_path: Path, mon
     assert span >= 300 - 4
 
 
+def test_a_photo_decoded_in_full_is_not_decoded_again_for_its_small_product(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A box that needs nearly the whole frame leaves no DCT scale to take (1/2 would be too small): the first
+    decode is the full frame, so a product drawn larger than it is in the photo finds nothing more to decode."""
+    _shot(tmp_path / "small.jpg", (1700, 1200, 2300, 1800))
+    calls = _count_decodes(monkeypatch)
+    asset = load_asset(tmp_path / "small.jpg", (Fitted(1999, 1499), Fitted(1000, 1000, trim=True)))
+    assert calls == [3998]  # 2 x 1999/4000 x 4000: the full frame, once
+    assert asset.image.size == (4000, 3000)
+    assert asset.subject[::2] == pytest.approx((1700, 2300), abs=16)  # the product's box, in the full frame's pixels
+
+
 def test_a_sideways_photo_is_sized_by_its_upright_frame(tmp_path: Path) -> None:
     """EXIF 6: the stored 4000x3000 frame stands 3000x4000; a 1500x200 banner box then needs 2 x 200/4000 of
     its height, not of its width."""
