@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFilter
 
 from artpipe.imaging import decoding
 from artpipe.run.jobs import load_job, plan
@@ -81,3 +81,62 @@ def test_rendering_many_products_keeps_nothing_of_them(tmp_path: Path) -> None:
         render_product(task)
     gc.collect()
     assert len(memo) == after_three  # the photos' copies went with the photos
+
+
+def test_a_colour_path_photos_backdrop_is_found_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Isolating the product, its mask for the text check and each main image drawn whitened all read the
+    photo's backdrop region: it is found once per photo, not once per step and preset."""
+    from artpipe.imaging import backdrop
+    from artpipe.presets import load_presets
+    from artpipe.run.main_images import plan_main_images
+
+    product_photo((1200, 900)).save(tmp_path / "bottle.jpg", quality=92)
+    planned = plan_main_images([tmp_path / "bottle.jpg"], tmp_path / "out", ["amazon.main", "tmall.white_bg",
+                                                                             "jd.main"], load_presets(None))
+    found = _spy(monkeypatch, backdrop, "edge_connected")  # the fill at the heart of finding a region
+    result = render_product(plan(planned.job, tmp_path / "out")[0])
+    assert result.failure is None
+    assert any("cutout:color" in step for step in result.steps)  # the colour path, as meant
+    # the photo's region at 512 px (a main image's own, checked on its bytes, is square)
+    assert sum(1 for im in found if isinstance(im, Image.Image) and im.size == (512, 384)) == 1
+
+
+def _shadowed_photo(path: Path) -> None:
+    """A product on a light backdrop with a soft floor shadow under it, which the colour path clears."""
+    im = product_photo((1200, 900))
+    shade = Image.new("L", im.size, 0)
+    ImageDraw.Draw(shade).ellipse((330, 730, 870, 800), fill=120)
+    im = Image.composite(Image.new("RGB", im.size, (150, 150, 150)), im, shade.filter(ImageFilter.GaussianBlur(12)))
+    draw = ImageDraw.Draw(im)
+    draw.rounded_rectangle((360, 180, 840, 765), radius=48, fill=(30, 80, 170))
+    draw.rectangle((360, 405, 840, 495), fill=(220, 50, 40))
+    im.save(path, quality=92)
+
+
+def test_a_colour_path_clearing_is_scaled_once_for_every_main_image(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clearing (the floor shadow whitened with the backdrop) is scaled to the backdrop region's size to
+    measure the product and to whiten each picture: as often for three main images as for one."""
+    from artpipe.presets import load_presets
+    from artpipe.run.main_images import plan_main_images
+
+    _shadowed_photo(tmp_path / "box.jpg")
+    scaled: list[tuple[int, int]] = []
+    real = Image.Image.resize
+
+    def resize(im: Image.Image, size: tuple[int, int], *args: object, **kwargs: object) -> Image.Image:
+        if im.mode == "L" and im.size == (1200, 900) and tuple(size) == (512, 384):
+            scaled.append(im.size)
+        return real(im, size, *args, **kwargs)  # type: ignore[arg-type]
+    monkeypatch.setattr(Image.Image, "resize", resize)
+    counts = []
+    for presets in (["amazon.main"], ["amazon.main", "tmall.white_bg", "jd.main"]):
+        out = tmp_path / f"out{len(presets)}"
+        planned = plan_main_images([tmp_path / "box.jpg"], out, presets, load_presets(None))
+        scaled.clear()
+        result = render_product(plan(planned.job, out)[0])
+        assert result.failure is None
+        assert any("cutout:color" in step for step in result.steps)
+        counts.append(len(scaled))
+    assert counts[0] > 0  # the photo has a clearing, scaled
+    assert counts[1] == counts[0]

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageChops, ImageFilter
 
+from artpipe.imaging.derived import derived
 from artpipe.imaging.tiles import Box, boxes, cell_ranges, grown_box
 
 _ANALYSIS_SIDE = 512
@@ -94,6 +95,13 @@ def backdrop_region(im: Image.Image, backdrop: tuple[int, int, int], tolerance: 
     return edge_connected(_distance(small, backdrop).point(lambda v: 255 if v <= tolerance else 0))
 
 
+def photo_region(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> Image.Image:
+    """``backdrop_region`` of a photo, made once per photo however many steps ask (the colour path's
+    isolation, the product's mask, each picture drawn whitened): each made it from the whole photo, a box
+    reduction of 12 MP to 512 px (30 ms) every time."""
+    return derived(im, f"region:{backdrop}:{tolerance}", lambda: backdrop_region(im, backdrop, tolerance))
+
+
 def apply_white(im: Image.Image, region: Image.Image, backdrop: tuple[int, int, int], tolerance: int,
                 box: tuple[float, float, float, float] | None = None, clear: Image.Image | None = None,
                 ) -> Image.Image:
@@ -123,7 +131,7 @@ def apply_white(im: Image.Image, region: Image.Image, backdrop: tuple[int, int, 
 def whiten(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int,
            clear: Image.Image | None = None) -> Image.Image:
     """``im`` (RGB) with its edge-connected backdrop (and ``clear``, see apply_white) made pure white."""
-    return apply_white(im, backdrop_region(im, backdrop, tolerance), backdrop, tolerance, clear=clear)
+    return apply_white(im, photo_region(im, backdrop, tolerance), backdrop, tolerance, clear=clear)
 
 
 def clear_faint(im: Image.Image, tolerance: int) -> Image.Image:

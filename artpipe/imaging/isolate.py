@@ -18,7 +18,7 @@ from PIL import Image, ImageChops, ImageFilter
 
 from artpipe.defaults import IsolateSettings, Settings
 from artpipe.imaging.analyze import border_strip, ink, off_backdrop_share, scale_box, shrunk, visible_box
-from artpipe.imaging.backdrop import backdrop_region
+from artpipe.imaging.backdrop import backdrop_region, photo_region
 from artpipe.imaging.castshadow import SIDE as SHADOW_SIDE
 from artpipe.imaging.castshadow import cast_shadow
 from artpipe.imaging.cleanup import Cleaned, analysis_arrays, clean_mask, match_tolerance, old_backdrop, peel_halo
@@ -172,7 +172,7 @@ CLEAR_SIDE = 2048  # the colour path's clearing is drawn at the photo's size up 
 def _color(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int, rules: Settings) -> Isolation:
     """The colour path: the product is what is not edge-connected backdrop; its shadows and enclosed backdrop
     are found against the backdrop's model and whitened with it."""
-    region = backdrop_region(im, backdrop, tolerance)
+    region = photo_region(im, backdrop, tolerance)
     product = region.point(lambda v: 255 - v)
     small = shrunk(im, max(region.size)).convert("RGB")
     cleaned = clean_mask(small, product, rules=rules.cleanup, recover=False, edges=False)

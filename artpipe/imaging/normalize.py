@@ -21,7 +21,7 @@ from PIL import Image, ImageChops
 from artpipe.defaults import NormalizeSettings, Settings
 from artpipe.imaging import profiles
 from artpipe.imaging.analyze import find_subject, preview, scale_box
-from artpipe.imaging.backdrop import backdrop_region, whiten
+from artpipe.imaging.backdrop import photo_region, whiten
 from artpipe.imaging.color import to_srgb_image
 from artpipe.imaging.cutouts import Cutout
 from artpipe.imaging.isolate import Isolation, color_path_holds, is_cutout, isolate
@@ -107,7 +107,7 @@ def product_mask(asset: Asset, tolerance: int) -> Image.Image | None:
         return asset.image.getchannel("A")
     if asset.isolation != "color" or asset.backdrop is None:
         return None
-    region = backdrop_region(asset.image, asset.backdrop, tolerance)
+    region = photo_region(asset.image, asset.backdrop, tolerance)
     if asset.clear is not None:
         region = ImageChops.lighter(region, asset.clear.resize(region.size, Image.Resampling.BILINEAR))
     return region.point(lambda v: 255 - v).resize(asset.image.size, Image.Resampling.BILINEAR)

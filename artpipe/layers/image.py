@@ -15,7 +15,7 @@ from PIL import Image, ImageChops
 
 from artpipe.errors import RenderError
 from artpipe.imaging.analyze import scale_box, visible_box
-from artpipe.imaging.backdrop import apply_white, backdrop_region, clear_faint, clear_faint_in_place
+from artpipe.imaging.backdrop import apply_white, clear_faint, clear_faint_in_place, photo_region
 from artpipe.imaging.cutouts import MODES, Cutout
 from artpipe.imaging.derived import derived
 from artpipe.imaging.matting import cut_out_at, edge_colours, work_copy
@@ -265,7 +265,7 @@ def _region(asset: Asset, tolerance: int) -> Image.Image:
     """The photo's backdrop (connected to its edge), once per photo."""
     backdrop = asset.backdrop
     assert backdrop is not None
-    return derived(asset.image, "region", lambda: backdrop_region(asset.image, backdrop, tolerance))
+    return photo_region(asset.image, backdrop, tolerance)
 
 
 def _reduced(image: Image.Image, window: tuple[int, int, int, int], w: int, h: int,
@@ -291,7 +291,16 @@ def _white_fitted(pic: Image.Image, asset: Asset, window: tuple[int, int, int, i
     region = _region(asset, tolerance)
     kx, ky = region.width / asset.image.width, region.height / asset.image.height  # rounded apart: two factors
     box = (window[0] * kx, window[1] * ky, min(region.width, window[2] * kx), min(region.height, window[3] * ky))
-    return apply_white(pic.convert("RGB"), region, asset.backdrop, tolerance, box, asset.clear)
+    return apply_white(pic.convert("RGB"), region, asset.backdrop, tolerance, box, _clear_at(asset, region))
+
+
+def _clear_at(asset: Asset, region: Image.Image) -> Image.Image | None:
+    """The colour path's clearing at ``region``'s size (as apply_white scales it), once per photo rather than
+    once per picture drawn (4 ms for a 2048 px clearing)."""
+    clear = asset.clear
+    if clear is None or clear.size == region.size:
+        return clear
+    return derived(asset.image, f"clear:{region.size}", lambda: clear.resize(region.size, Image.Resampling.BILINEAR))
 
 
 _STRIP_PX = 128  # rows composited at once (see _composite_in_strips)
@@ -544,6 +553,13 @@ def _white_subject(asset: Asset, tolerance: int) -> tuple[int, int, int, int]:
     box = derived(asset.image, "white-subject", lambda: visible_box(asset.image, None, tolerance, backdrop=backdrop))
     if asset.clear is None or box is None:
         return box or asset.subject
+    # the same for every picture drawn of the photo: measured once (the clearing scaled took 8 ms each time)
+    return derived(asset.image, f"white-subject-cleared:{tolerance}", lambda: _cleared_subject(asset, box, tolerance))
+
+
+def _cleared_subject(asset: Asset, box: tuple[int, int, int, int], tolerance: int) -> tuple[int, int, int, int]:
+    """``box`` (what differs from the backdrop) narrowed to what the colour path's clearing leaves of it."""
+    assert asset.clear is not None
     # Shadows and enclosed backdrop are whitened too: the product is what neither the backdrop nor they cover.
     region = _region(asset, tolerance)
     kept = ImageChops.invert(ImageChops.lighter(region, asset.clear.resize(region.size)))
