@@ -140,3 +140,27 @@ def test_a_colour_path_clearing_is_scaled_once_for_every_main_image(tmp_path: Pa
         counts.append(len(scaled))
     assert counts[0] > 0  # the photo has a clearing, scaled
     assert counts[1] == counts[0]
+
+
+def test_a_large_photo_is_reduced_by_a_whole_factor_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text check (1280 px) and the whitened product's box (1024 px) both start from a 3840 px photo
+    reduced by 3: it is made once and shared."""
+    from artpipe.imaging import analyze
+    from artpipe.presets import load_presets
+    from artpipe.run.main_images import plan_main_images
+
+    product_photo((3840, 2880)).save(tmp_path / "box.jpg", quality=92)
+    planned = plan_main_images([tmp_path / "box.jpg"], tmp_path / "out", ["amazon.main", "tmall.white_bg"],
+                               load_presets(None))
+    factors: list[int] = []
+    real = analyze.reduced
+
+    def reduced(im: Image.Image, factor: int) -> Image.Image:
+        if im.size == (3840, 2880) and im.mode == "RGB":  # the photo (not its mask)
+            factors.append(factor)
+        return real(im, factor)
+    monkeypatch.setattr(analyze, "reduced", reduced)
+    result = render_product(plan(planned.job, tmp_path / "out")[0])
+    assert result.failure is None
+    assert any("cutout:color" in step for step in result.steps)
+    assert factors.count(3) == 1

@@ -81,13 +81,15 @@ def border_color(im: Image.Image) -> tuple[tuple[int, int, int], float]:
 
 
 def visible_box(im: Image.Image, mask: Image.Image | None, tolerance: int, max_side: int = 1024,
-                backdrop: tuple[int, int, int] = (255, 255, 255)) -> tuple[int, int, int, int] | None:
+                backdrop: tuple[int, int, int] = (255, 255, 255), *, keep: bool = False,
+                ) -> tuple[int, int, int, int] | None:
     """The box of what stays visible when ``im`` (its alpha, or ``mask`` as alpha) is put on pure white: pixels
     differing from white by more than ``tolerance``. This is how a check sees a product on a finished white
-    image, so a layout that trusts this box and the check agree (a faint shadow counts for neither)."""
+    image, so a layout that trusts this box and the check agree (a faint shadow counts for neither). ``keep``:
+    ``im`` is a photo whose whole-factor reduction is kept for others (see ``shrunk``)."""
     alpha = mask if mask is not None else im.getchannel("A") if im.mode == "RGBA" else None
     w, h = im.size
-    small = as_rgb(shrunk(im, max_side))
+    small = as_rgb(shrunk(im, max_side, keep=keep))
     flat = Image.new("RGB", small.size, backdrop)
     if alpha is None:
         flat = small
