@@ -89,6 +89,23 @@ def test_a_white_background_needs_a_pure_border_and_no_grey_box_around_the_produ
     assert measured.endswith("(a grey box or floor around the product)")
 
 
+def test_the_white_background_is_judged_on_one_reduced_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The background region and its off-white share are read on the same 512 px copy of a 2000 px image,
+    made once."""
+    made: list[tuple[int, int]] = []
+    real = Image.Image.resize
+
+    def resize(im: Image.Image, size: tuple[int, int], *args: object, **kwargs: object) -> Image.Image:
+        if im.size == (2000, 2000):
+            made.append(tuple(size))
+        return real(im, size, *args, **kwargs)  # type: ignore[arg-type]
+    big = product_on_white().resize((2000, 2000), Image.Resampling.NEAREST)
+    monkeypatch.setattr(Image.Image, "resize", resize)
+    [(_, ok, _, _)] = verdicts(png(big), ("white_background", {"share": 0.99, "max_off_white": 0.2}))
+    assert ok
+    assert made == [(512, 512)]
+
+
 def test_product_rules_measure_the_product() -> None:
     data = png(product_on_white())  # 320 x 200 in 400 x 400: 80 % fill, 40 px from the nearest side
     assert verdicts(data, ("fill", {"min": 0.85}), ("edge_margin", {"max_px": 40}), ("subject", {"min_px": 320}),

@@ -90,9 +90,17 @@ def backdrop_region(im: Image.Image, backdrop: tuple[int, int, int], tolerance: 
                     side: int = _ANALYSIS_SIDE) -> Image.Image:
     """Where ``im``'s backdrop is (255) at most ``side`` px on the long side: pixels near the backdrop colour
     that are connected to the frame's edge."""
-    scale = min(1.0, side / max(im.size))
-    small = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))), Image.Resampling.BOX)
+    small = region_copy(im, side)
     return edge_connected(_distance(small, backdrop).point(lambda v: 255 if v <= tolerance else 0))
+
+
+def region_copy(im: Image.Image, side: int = _ANALYSIS_SIDE) -> Image.Image:
+    """``im`` box-reduced to at most ``side`` px on its long side, as ``backdrop_region`` looks at it (``im``
+    itself when it is that small): a caller that reads the copy too makes the region from it."""
+    scale = min(1.0, side / max(im.size))
+    if scale >= 1:
+        return im
+    return im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))), Image.Resampling.BOX)
 
 
 def photo_region(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> Image.Image:

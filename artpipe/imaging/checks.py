@@ -12,7 +12,7 @@ from PIL import Image
 from artpipe.defaults import AnalyzeSettings
 from artpipe.errors import InputError
 from artpipe.imaging.analyze import as_rgb, border_white_share, find_subject, framed_photo, ink, off_backdrop_share
-from artpipe.imaging.backdrop import backdrop_region
+from artpipe.imaging.backdrop import backdrop_region, region_copy
 from artpipe.imaging.color import profile_name
 from artpipe.imaging.open import bomb_guard, open_untrusted
 
@@ -133,8 +133,8 @@ def _off_white_around(rgb: Image.Image) -> float:
     """The share of the background around the product (near-white pixels connected to the edge, outside the box
     of what is clearly product) that is not pure white: a grey box or floor left around a cut-out. Inside the
     product's box near-white pixels may be the product itself (a white shirt), so they are not counted."""
-    region = backdrop_region(rgb, _WHITE, _TOLERANCE)
-    small = rgb.resize(region.size, Image.Resampling.BOX) if region.size != rgb.size else rgb
+    small = region_copy(rgb)  # once: the region is found on it, and the off-white share read from it
+    region = backdrop_region(small, _WHITE, _TOLERANCE)
     box = ink(small, _WHITE, _TOLERANCE).getbbox()
     if box is not None:
         region = region.copy()
