@@ -113,6 +113,39 @@ def test_the_visible_box_is_what_shows_on_white() -> None:
     assert visible_box(product_on((255, 255, 255)), None, 28) == (100, 80, 261, 221)
 
 
+def _visible_on_the_whole_frame(im: Image.Image, mask: Image.Image, tolerance: int, max_side: int,
+                                backdrop: tuple[int, int, int]) -> tuple[int, int, int, int] | None:
+    """visible_box as a check sees it, on the whole frame: the picture put on the backdrop, then its ink."""
+    small = as_rgb(shrunk(im, max_side))
+    flat = Image.new("RGB", small.size, backdrop)
+    flat.paste(small, (0, 0), shrunk(mask, max_side))
+    box = ink(flat, backdrop, tolerance).getbbox()
+    return scale_box(box, im.width / small.width, im.height / small.height, *im.size) if box else None
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_visible_box_looked_for_within_the_alpha_is_the_whole_frames(seed: int) -> None:
+    """Only the alpha's box is put on white and looked at: the same box as the whole frame gives, for a
+    product anywhere (against an edge too), reduced or not, on white or a light backdrop."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    w, h = int(rng.integers(40, 300)), int(rng.integers(40, 300))
+    photo = Image.fromarray(rng.integers(0, 256, (h, w, 3), dtype=np.uint8), "RGB")
+    mask = Image.new("L", (w, h), 0)
+    x0, y0 = int(rng.integers(-20, w - 10)), int(rng.integers(-20, h - 10))
+    ImageDraw.Draw(mask).ellipse((x0, y0, x0 + int(rng.integers(5, w)), y0 + int(rng.integers(5, h))),
+                                 fill=int(rng.integers(1, 256)))
+    backdrop = (255, 255, 255) if seed % 2 else (232, 230, 228)
+    side = 1024 if seed % 3 else 64  # reduced first, or not
+    whole = _visible_on_the_whole_frame(photo, mask, 28, side, backdrop)
+    assert visible_box(photo, mask, 28, side, backdrop) == whole
+    cut = photo.copy()
+    cut.putalpha(mask)
+    assert visible_box(cut, None, 28, side, backdrop) == whole
+    assert visible_box(photo, Image.new("L", (w, h), 0), 28, side, backdrop) is None
+
+
 def test_off_backdrop_share_counts_only_inside_the_region() -> None:
     im = Image.new("RGB", (100, 100), GREY)
     im.paste((90, 90, 90), (0, 80, 100, 100))  # a dark floor under the bottom fifth

@@ -90,13 +90,22 @@ def visible_box(im: Image.Image, mask: Image.Image | None, tolerance: int, max_s
     alpha = mask if mask is not None else im.getchannel("A") if im.mode == "RGBA" else None
     w, h = im.size
     small = as_rgb(shrunk(im, max_side, keep=keep))
-    flat = Image.new("RGB", small.size, backdrop)
     if alpha is None:
-        flat = small
-    else:
-        flat.paste(small, (0, 0), shrunk(alpha, max_side))
-    box = ink(flat, backdrop, tolerance).getbbox()
-    return scale_box(box, w / small.width, h / small.height, w, h) if box else None
+        box = ink(small, backdrop, tolerance).getbbox()
+        return scale_box(box, w / small.width, h / small.height, w, h) if box else None
+    # Where the alpha is 0 the picture is the backdrop's colour: only the alpha's box is put on it and looked at
+    # (a product is a third of its frame or less, as a rule)
+    shown = shrunk(alpha, max_side)
+    part = shown.getbbox()
+    if part is None:
+        return None
+    flat = Image.new("RGB", (part[2] - part[0], part[3] - part[1]), backdrop)
+    flat.paste(small.crop(part), (0, 0), shown.crop(part))
+    found = ink(flat, backdrop, tolerance).getbbox()
+    if found is None:
+        return None
+    box = (found[0] + part[0], found[1] + part[1], found[2] + part[0], found[3] + part[1])
+    return scale_box(box, w / small.width, h / small.height, w, h)
 
 
 def ink(im: Image.Image, backdrop: tuple[int, int, int], tolerance: int) -> Image.Image:
