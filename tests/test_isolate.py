@@ -293,3 +293,25 @@ def test_a_model_named_in_a_file_stays_inside_its_folder(tmp_path: Path, model: 
     first = str(caught.value.problems[0])
     assert "cutout.model" in first
     assert "copy the model into the folder of this job file" in first
+
+
+@pytest.mark.parametrize(("size", "drawn", "whole"), [
+    ((4032, 3024), (2016, 1512), True),  # a 12 MP phone photo: halved, a box reduction
+    ((6000, 4000), (2000, 1334), True),  # a third
+    ((3000, 2000), (2048, 1365), False),  # halved it would lose a quarter of CLEAR_SIDE: resampled
+    ((1600, 1200), (1600, 1200), False),  # small enough as it is
+])
+def test_the_colour_paths_clearing_is_drawn_on_a_whole_factor_reduction(size: tuple[int, int],
+                                                                       drawn: tuple[int, int], whole: bool) -> None:
+    """The clearing is drawn at up to CLEAR_SIDE px from the photo reduced by a whole factor when that keeps
+    15/16 of CLEAR_SIDE (a box reduction costs a third of a box resampling), resampled otherwise."""
+    from artpipe.imaging.analyze import reduced, shrunk
+    from artpipe.imaging.isolate import clearing_copy
+
+    photo = Image.fromarray(np.random.default_rng(0).integers(0, 256, (size[1], size[0], 3), dtype=np.uint8))
+    copy = clearing_copy(photo)
+    assert copy.size == drawn
+    assert copy.mode == "RGB"
+    factor = -(-max(size) // 2048)
+    expected = reduced(photo, factor) if whole else shrunk(photo, 2048)
+    assert copy.tobytes() == expected.tobytes()
