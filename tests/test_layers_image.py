@@ -165,3 +165,39 @@ def test_a_picture_composited_in_strips_is_what_one_composite_gives(at: tuple[in
     image_layer._composite_in_strips(strips, pic, at)
     assert strips.tobytes() == whole.tobytes()
     assert strips.tobytes() != card.tobytes()  # something was drawn
+
+
+def _visible_on_the_whole_analysis_copy(asset: Asset, tolerance: int) -> tuple[int, int, int, int] | None:
+    """What _cutout_subject measures, made on the whole analysis copy rather than the mask's part of it."""
+    from artpipe.imaging.analyze import scale_box, visible_box
+    from artpipe.imaging.matting import cut_out_at, edge_colours, work_copy
+
+    assert asset.mask is not None
+    small = work_copy(asset.image)
+    cut = cut_out_at(small, asset.mask, (0, 0, *small.size), small.size, edge_colours(small, asset.mask))
+    box = visible_box(image_layer._white_cutout(cut, small.width / asset.image.width, tolerance), None, tolerance)
+    w, h = asset.image.size
+    return scale_box(box, w / small.width, h / small.height, w, h) if box else None
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_cutouts_visible_box_made_on_the_masks_part_is_the_whole_copys(seed: int) -> None:
+    """The cut-out measured on the mask's box and a margin (its edge repainted, its faint pixels cleared) shows
+    what the whole analysis copy shows: a hard- or soft-edged product with a faint shadow beside it, anywhere in
+    the frame, against its edge too."""
+    import numpy as np
+    from PIL import ImageDraw, ImageFilter
+
+    rng = np.random.default_rng(seed)
+    photo = Image.fromarray(rng.integers(0, 256, (600, 800, 3), dtype=np.uint8)).filter(ImageFilter.BoxBlur(2))
+    mask = Image.new("L", (800, 600), 0)
+    draw = ImageDraw.Draw(mask)
+    x0, y0 = int(rng.integers(-60, 600)), int(rng.integers(-60, 400))
+    draw.ellipse((x0, y0, x0 + int(rng.integers(40, 300)), y0 + int(rng.integers(40, 300))), fill=255)
+    draw.rectangle((x0 - 30, y0 + 10, x0, y0 + 40), fill=40)  # a faint shadow, cleared on white
+    if seed % 2:  # a soft edge; a hard one (a merchant-like mask) is repainted right up to its box
+        mask = mask.filter(ImageFilter.GaussianBlur(2))
+    asset = Asset(photo, "photo", "JPEG", photo.size, (0, 0, 800, 600), None, mask=mask, isolation="model")
+    expected = _visible_on_the_whole_analysis_copy(asset, 28)
+    assert expected is not None
+    assert image_layer._cutout_subject(asset, 28) == expected
