@@ -164,3 +164,27 @@ def test_a_large_photo_is_reduced_by_a_whole_factor_once(tmp_path: Path, monkeyp
     assert result.failure is None
     assert any("cutout:color" in step for step in result.steps)
     assert factors.count(3) == 1
+
+
+def test_the_product_mask_the_text_check_reads_is_never_larger_than_it_looks(tmp_path: Path) -> None:
+    """The text check reads a product's mask at up to 1024 px: a colour-path photo's and a cut-out's are given
+    at that side, not scaled to the photo's 12 MP and reduced again."""
+    from artpipe.cutout import Isolate
+    from artpipe.imaging.normalize import product_mask
+    from artpipe.run.tasks import load_asset
+
+    _shadowed_photo(tmp_path / "box.jpg")
+    big = Image.open(tmp_path / "box.jpg").resize((2400, 1800))
+    big.save(tmp_path / "big.jpg", quality=92)
+    cut = big.convert("RGBA")
+    cut.putalpha(Image.new("L", big.size, 0))
+    cut.paste(big.crop((700, 400, 1700, 1500)), (700, 400))
+    cut.save(tmp_path / "cut.png")
+    for name, how in (("box.jpg", "color"), ("big.jpg", "color"), ("cut.png", "alpha")):
+        asset = load_asset(tmp_path / name, (), isolation=Isolate("auto"))
+        assert asset.isolation == how
+        mask = product_mask(asset, 28)
+        assert mask is not None
+        assert mask.size == (1024, 768)
+        assert mask.getpixel((512, 384)) == 255  # the product
+        assert mask.getpixel((20, 20)) == 0  # the backdrop
