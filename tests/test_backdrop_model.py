@@ -49,6 +49,36 @@ def test_a_shadow_beside_the_product_is_left_out_of_the_fit() -> None:
     assert model.mean[0] < 215  # the plain mean of the samples does see it
 
 
+def _fitted_twice(rgb: np.ndarray, outside: np.ndarray) -> tuple[np.ndarray, float]:
+    """The fit as first written: every sample, then all but the worst-explained fifth, each by least squares,
+    and the median residual of the second."""
+    ys, xs = np.nonzero(outside)
+    h, w = outside.shape
+    x, y = xs * (2.0 / (w - 1)) - 1.0, ys * (2.0 / (h - 1)) - 1.0
+    terms = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=-1)
+    values = rgb[ys, xs].astype(np.float64)
+    keep = np.ones(len(ys), dtype=bool)
+    for _ in range(2):
+        coefficients = np.linalg.lstsq(terms[keep], values[keep], rcond=None)[0]
+        residual = np.abs(terms @ coefficients - values).max(axis=-1)
+        keep = residual <= np.percentile(residual, 80)
+    return coefficients, float(np.median(residual))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_fit_leaves_out_the_worst_explained_fifth_once(seed: int) -> None:
+    """A sweep with grain and a shadow in the ring: the model is the second fit's, its spread the median residual
+    of that fit (computed once, not again after it)."""
+    rng = np.random.default_rng(seed)
+    rgb = np.clip(sweep() + rng.normal(0, 3, (120, 160, 1)), 0, 255).astype(np.uint8)
+    rgb[40:80, 100:100 + 10 * (seed + 1)] = 120  # a shadow beside the product, of growing width
+    model = fit_backdrop(rgb, ~product())
+    assert model is not None
+    coefficients, spread = _fitted_twice(rgb, ~product())
+    assert np.abs(model.coefficients - coefficients).max() < 1e-3
+    assert model.spread == pytest.approx(spread, abs=1e-3)
+
+
 def test_too_few_backdrop_pixels_say_nothing() -> None:
     rgb = np.zeros((20, 20, 3), dtype=np.uint8)
     outside = np.zeros((20, 20), dtype=bool)

@@ -139,13 +139,13 @@ def fit_backdrop(rgb: np.ndarray, outside: np.ndarray) -> BackdropModel | None:
     h, w = outside.shape
     terms = _terms(ys, xs, h, w)
     values = rgb[ys, xs].astype(np.float32)
-    keep = np.ones(len(ys), dtype=bool)
-    coefficients = np.zeros((6, 3), dtype=np.float32)
-    for _ in range(2):  # refit without the worst-explained fifth (a shadow or a prop in the ring)
-        coefficients = _least_squares(terms[keep], values[keep])
-        residual = np.abs(terms @ coefficients - values).max(axis=-1)
-        keep = residual <= np.percentile(residual, 80)
-    residual = np.abs(terms @ coefficients - values).max(axis=-1)
+    coefficients = _least_squares(terms, values)
+    residual = channel_max(np.abs(terms @ coefficients - values))
+    # refit without the worst-explained fifth (a shadow or a prop in the ring); the residual of the refit is
+    # the model's (computed once: 20 000 samples by 3 channels, 1 ms each time)
+    keep = residual <= np.percentile(residual, 80)
+    coefficients = _least_squares(terms[keep], values[keep])
+    residual = channel_max(np.abs(terms @ coefficients - values))
     mean = values.mean(axis=0)
     return BackdropModel(coefficients.astype(np.float32), float(np.median(residual)),
                          (int(mean[0]), int(mean[1]), int(mean[2])))
