@@ -3,6 +3,7 @@ is known pixel by pixel."""
 
 from __future__ import annotations
 
+import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from artpipe.defaults import settings
@@ -261,3 +262,25 @@ def test_edge_weighing_on_the_products_box_gives_what_the_whole_frame_does() -> 
     whole = cleanup._edge_factor(frame.f, frame.back, frame.hue, m, solid, rules=settings().cleanup)
     assert (whole < 1).sum() > 100  # the edge was weighed
     assert np.array_equal(boxed, whole)
+
+
+@pytest.mark.parametrize("seed", range(16))
+def test_a_mask_enlarged_on_its_part_is_the_whole_mask_enlarged(seed: int) -> None:
+    """Pieces removed (on 0) and edge weights (on 255) at the cleaning side, enlarged to the mask's side by a
+    whole factor on the box of what is not flat only: the same pixels as the whole enlarged, for pieces
+    anywhere (against the frame too); a size that is no whole multiple is enlarged whole."""
+    import numpy as np
+
+    from artpipe.imaging.cleanup import upscaled
+
+    rng = np.random.default_rng(seed)
+    w, h = int(rng.integers(30, 200)), int(rng.integers(30, 200))
+    flat = 255 if seed % 2 else 0
+    small = np.full((h, w), flat, dtype=np.uint8)
+    for _ in range(int(rng.integers(0, 4))):  # none, or a few pieces of any value
+        y, x = int(rng.integers(0, h)), int(rng.integers(0, w))
+        small[y:y + int(rng.integers(1, 12)), x:x + int(rng.integers(1, 12))] = int(rng.integers(0, 256))
+    im = Image.fromarray(small, "L")
+    k = 2 + seed % 3
+    for size in ((w * k, h * k), (w * k + 1, h * k - 1)):
+        assert upscaled(im, size, flat).tobytes() == im.resize(size, Image.Resampling.BILINEAR).tobytes()

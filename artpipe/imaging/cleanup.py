@@ -375,8 +375,35 @@ def _specks(solid: np.ndarray, speck: float) -> np.ndarray:
 def _to_mask(select: np.ndarray, size: tuple[int, int]) -> Image.Image:
     import numpy as np
 
-    im = Image.fromarray(select.astype(np.uint8) * 255, "L")
-    return im.resize(size, Image.Resampling.BILINEAR) if im.size != size else im
+    return upscaled(Image.fromarray(select.astype(np.uint8) * 255, "L"), size, 0)
+
+
+def upscaled(im: Image.Image, size: tuple[int, int], flat: int) -> Image.Image:
+    """``im`` (L) resized to ``size`` (bilinear), where most of ``im`` is ``flat``: when ``size`` is a whole
+    multiple of ``im``'s size, only the box of what differs from ``flat`` and a pixel around it (as far as a
+    bilinear enlargement reads) is resized, and put on a flat picture: the same pixels as the whole resized
+    (a few pieces of backdrop removed from a 1024 px mask: 0.3 ms instead of 3)."""
+    if im.size == size:
+        return im
+    kx, ky = divmod(size[0], im.width), divmod(size[1], im.height)
+    found = ImageChops.difference(im, Image.new("L", im.size, flat)).getbbox() if not kx[1] and not ky[1] else None
+    if found is None:
+        return im.resize(size, Image.Resampling.BILINEAR) if kx[1] or ky[1] else Image.new("L", size, flat)
+    x0, y0 = max(0, found[0] - _REACH), max(0, found[1] - _REACH)
+    x1, y1 = min(im.width, found[2] + _REACH), min(im.height, found[3] + _REACH)
+    # The part is resized from a crop a pixel wider (what its edge pixels read), not from ``im`` with a box:
+    # Pillow runs the vertical pass first when the input is much taller than the output, and ``im`` is, so the
+    # rounding between the passes would differ from the whole enlargement's (by 1 level, tried).
+    cx0, cy0 = max(0, x0 - _REACH), max(0, y0 - _REACH)
+    crop = im.crop((cx0, cy0, min(im.width, x1 + _REACH), min(im.height, y1 + _REACH)))
+    part = crop.resize(((x1 - x0) * kx[0], (y1 - y0) * ky[0]), Image.Resampling.BILINEAR,
+                       box=(x0 - cx0, y0 - cy0, x1 - cx0, y1 - cy0))
+    out = Image.new("L", size, flat)
+    out.paste(part, (x0 * kx[0], y0 * ky[0]))
+    return out
+
+
+_REACH = 1  # source pixels a bilinear enlargement reads beyond each output pixel's own
 
 
 def old_backdrop(rgb: np.ndarray, alpha: np.ndarray, rules: CleanupSettings) -> tuple[int, int, int] | None:
@@ -454,8 +481,7 @@ def clean_mask(rgb: Image.Image, mask: Image.Image, *, rules: CleanupSettings, r
     factor = _edge_alpha(frame, m, solid & ~remove & ~shadow) if edges else np.ones(m.shape, np.float32)
     if (factor < 1.0).any():
         edge = Image.fromarray(np.round(factor * 255).astype(np.uint8), "L")
-        out = ImageChops.multiply(out, edge.resize(mask.size, Image.Resampling.BILINEAR) if edge.size != mask.size
-                                  else edge)
+        out = ImageChops.multiply(out, upscaled(edge, mask.size, 255))
     gone = remove | shadow
     gone |= _specks(solid & ~gone | add, rules.speck)
     if gone.any():
