@@ -287,7 +287,7 @@ def test_two_bottles_crossing_at_their_caps_are_not_one_subject(tmp_path: Path) 
 def test_two_of_one_drink_side_by_side_are_not_one_subject(tmp_path: Path) -> None:
     # Two bottles of saleor-apple-drink.png (a merchant's cut-out) side by side, the second in front of the
     # first: one piece of mask whose outline is nearly a rectangle, so neither pieces nor bodies see two
-    # products. Each bottle carries its own label, and the same words stand twice at one size.
+    # products. Each bottle carries its own label: its words stand again, moved together.
     with Image.open(real_photos("real") / "saleor-apple-drink.png") as im:
         drink = im.convert("RGBA")
     left, top, right, bottom = drink.getchannel("A").point(lambda a: 255 if a >= 250 else 0).getbbox()
@@ -304,7 +304,7 @@ def test_two_of_one_drink_side_by_side_are_not_one_subject(tmp_path: Path) -> No
     (item,) = json.loads((out / "report.json").read_text())["items"]
     rule = next(r for r in item["checks"][0]["rules"] if r["rule"] == "one_subject")
     assert not rule["ok"]
-    assert rule["measured"].startswith("2 products: the same words (")
+    assert rule["measured"].startswith("2 products: one label (")
 
 
 # ../shared/photos/real-more: labels.json sorts each photo as isolatable, scene or unlabelled (text baked in, cut by

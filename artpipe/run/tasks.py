@@ -198,7 +198,7 @@ def _source_rules(source: Asset | None, preset: Preset, sold_as_set: bool = Fals
 
 def _one_subject(source: Asset | None, preset: Preset, sold_as_set: bool) -> list[CheckResult]:
     """Tmall's one-subject rule: the separate pieces of the cut-out, the products its largest piece shows by its
-    outline (crossing or leaning: bodies.py) and the copies its printed words show (copies.py)."""
+    outline (crossing or leaning: bodies.py) and the copies its printed labels show (copies.py)."""
     review = source.review if source is not None else None
     pieces = review.pieces if review is not None else 1
     crossing = review.bodies if review is not None else 1
@@ -209,7 +209,7 @@ def _one_subject(source: Asset | None, preset: Preset, sold_as_set: bool) -> lis
         measured = "one product"
     elif printed.count > by_outline:
         words = ", ".join(repr(w) for w in printed.words[:3])
-        measured = f"{shown} products: the same words ({words}) are printed {shown} times at one size"
+        measured = f"{shown} products: one label ({words}) is printed {shown} times"
     elif crossing > 1:
         measured = f"{shown} products: {crossing} of them in one piece, crossing or leaning on each other"
     else:
