@@ -149,6 +149,46 @@ def _cut_photo(side: str) -> object:
     return Asset(photo, "p.jpg", "JPEG", (10, 10), (0, 0, 10, 10), None, isolation="model", review=Review(cut=(side,)))
 
 
+def test_the_canvas_is_let_go_once_its_last_format_is_encoded(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+    import weakref
+
+    import artpipe.run.tasks as tasks
+
+    t = task(tmp_path, extra="format: [jpeg, png]\n", presets="")  # one canvas written in two formats
+    images, _, _ = _load_images(t)
+    specs = [s for s in t.renders if s.drawing == t.renders[0].drawing]
+    assert len(specs) == 2
+    canvases: list[weakref.ref[Image.Image]] = []
+    alive_at_writes: list[bool] = []
+    sizes: list[tuple[int, int]] = []
+    draw, write = tasks._render_output, tasks.write_file
+
+    def drawn(*args: object, **kwargs: object) -> Rendered:
+        out = draw(*args, **kwargs)  # type: ignore[arg-type]
+        canvases.append(weakref.ref(out.image))
+        sizes.append(out.image.size)
+        return out
+
+    def written(out: Output) -> Output:
+        gc.collect()
+        alive_at_writes.append(canvases[0]() is not None)
+        assert out.canvas.image.size == (0, 0)  # this output's own hold on the pixels is gone once encoded
+        return write(out)
+
+    monkeypatch.setattr(tasks, "_render_output", drawn)
+    monkeypatch.setattr(tasks, "write_file", written)
+    monkeypatch.setattr(tasks, "OUTPUT", (tasks.render_canvas, tasks.fit_within_budget, written, tasks.check_file))
+    results = render_outputs(t, specs, images, None)
+    assert len(canvases) == 1  # drawn once for both formats
+    assert alive_at_writes == [True, False]  # kept for the second format, let go once that one is encoded
+    for spec, result in zip(specs, results, strict=True):
+        assert result.failure is None
+        with Image.open(spec.output) as im:
+            assert im.size == sizes[0]  # the file is the whole canvas
+
+
 def test_the_order_of_an_outputs_steps_is_pinned() -> None:
     assert OUTPUT == (render_canvas, fit_within_budget, write_file, check_file)
 

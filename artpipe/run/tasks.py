@@ -303,6 +303,9 @@ def _not_isolated(result: CheckResult, source: Asset | None) -> CheckResult:
                    "itself would be shown")
 
 
+_LET_GO = Image.new("RGB", (0, 0))  # an encoded output's canvas: its pixels are no longer needed
+
+
 @dataclass(frozen=True)
 class Output:
     """One output on its way through ``OUTPUT``: what it is, then what each step made. A step that fails sets
@@ -369,7 +372,10 @@ def fit_within_budget(out: Output) -> Output:
                                             out.spec.output))
     except OSError as exc:
         return _unwritable(out, exc)
-    return replace(out, landed=landed, budgeted=options.min_bytes is not None or options.max_bytes is not None)
+    # The canvas's pixels are let go once encoded (its facts stay: warnings, enlargement, fonts): the check
+    # decodes the written bytes, and a 2000 px canvas (15 MB) kept beside that decode made a worker's peak.
+    return replace(out, landed=landed, rendered=replace(rendered, image=_LET_GO),
+                   budgeted=options.min_bytes is not None or options.max_bytes is not None)
 
 
 def write_file(out: Output) -> Output:
@@ -418,9 +424,12 @@ def render_outputs(task: Task, specs: list[RenderSpec], images: dict[str, Asset]
                    source: Asset | None) -> list[OutputResult]:
     """Outputs alike in what they draw (one canvas in several formats), through ``OUTPUT``: the canvas rendered
     once, then per format fit the byte budget, write atomically, check. A failed step ends the outputs it
-    concerns with its reason; it never stops the product's other outputs."""
+    concerns with its reason; it never stops the product's other outputs. Each format's output is the only
+    holder of the canvas when it comes up last, so the canvas goes once the last format is encoded."""
     drawn = render_canvas(Output(task, specs[0], images, source))
-    return [output_result(make_output(replace(drawn, spec=spec))) for spec in specs]
+    alike = [replace(drawn, spec=spec) for spec in specs]
+    del drawn
+    return [output_result(make_output(alike.pop(0))) for _ in specs]
 
 
 def _load_images(task: Task) -> tuple[dict[str, Asset], list[Note], list[str]]:
