@@ -95,6 +95,16 @@ def failing(found: tuple[TextBox, ...]) -> list[TextBox]:
 
 # --- the pieces, exactly -------------------------------------------------------------------------------------------
 
+def test_the_detector_runs_in_an_arena_given_back_after_each_run_and_the_recognizer_without() -> None:
+    from artpipe.imaging.textfind import DETECTOR, RECOGNIZER, _load
+
+    detector, recognizer = _load(DETECTOR), _load(RECOGNIZER)
+    assert detector.session.get_session_options().enable_cpu_mem_arena
+    assert detector.run_options.get_run_config_entry("memory.enable_memory_arena_shrinkage") == "cpu:0"
+    assert not recognizer.session.get_session_options().enable_cpu_mem_arena
+    assert recognizer.run_options is None
+
+
 def test_components_label_8_connected_regions() -> None:
     bitmap = np.zeros((6, 8), dtype=bool)
     bitmap[0, 0:3] = True  # region A: a run ...

@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image
 
 from artpipe.imaging.analyze import shrunk
+from artpipe.imaging.onnxrun import given_back
 from artpipe.imaging.onnxrun import session as onnx_session
 from artpipe.imaging.textkind import FinderRules, TextKind, classify, finder_rules, flattened
 
@@ -66,17 +67,22 @@ class _Model:
     input_name: str
     output_name: str
     characters: tuple[str, ...]  # the recognizer's classes: blank first, space last; empty for the detector
+    run_options: Any = None  # onnxruntime.RunOptions for every run (the detector's give its arena back)
 
 
 @cache
 def _load(name: str) -> _Model:
     """Load a bundled model once per process (one thread: the worker pool uses every core already)."""
+    detector = name == DETECTOR
     with as_file(files("artpipe.models").joinpath(name)) as path:
-        session = onnx_session(path)
+        # the detector's buffers in an arena given back after each run (see onnxrun.session); the recognizer's
+        # are a few MB a line
+        session = onnx_session(path, arena=detector)
     meta = session.get_modelmeta().custom_metadata_map
     # PaddleOCR's CTCLabelDecode: class 0 is the CTC blank, the dictionary follows, a space is the last class.
     chars = ("", *meta["character"].splitlines(), " ") if "character" in meta else ()
-    return _Model(session, session.get_inputs()[0].name, session.get_outputs()[0].name, chars)
+    return _Model(session, session.get_inputs()[0].name, session.get_outputs()[0].name, chars,
+                  given_back() if detector else None)
 
 
 def probability(im: Image.Image, side: int = 640) -> np.ndarray:
@@ -90,7 +96,8 @@ def probability(im: Image.Image, side: int = 640) -> np.ndarray:
     x = np.asarray(small, dtype=np.float32)[:, :, ::-1] / 255.0
     x = ((x - _MEAN) / _STD).transpose(2, 0, 1)[np.newaxis]
     model = _load(DETECTOR)
-    out = model.session.run([model.output_name], {model.input_name: np.ascontiguousarray(x, dtype=np.float32)})
+    out = model.session.run([model.output_name], {model.input_name: np.ascontiguousarray(x, dtype=np.float32)},
+                            model.run_options)
     prob: np.ndarray = np.asarray(out[0], dtype=np.float32)[0, 0]
     return prob
 
