@@ -124,3 +124,27 @@ def test_a_mistake_in_a_shape_is_one_line_at_its_key(tmp_path: Path, keys: str, 
     assert problem.startswith("t.yaml:4:")
     assert "layers[0] (b)." in problem
     assert says in problem
+
+
+def test_a_label_whose_letters_reach_past_their_advance_is_fitted_by_its_ink() -> None:
+    # An Arabic word opening on a kashida: its advance (69.7 px) fitted the badge's 70 px, its ink (72 px) did
+    # not, and a letter was cut at the edge. The fit now makes room for what the letters reach.
+    from artpipe.defaults import settings
+    from artpipe.layers import KINDS, Scene
+    from artpipe.reasons import tokens
+    from artpipe.run.render import field_values
+    from artpipe.template.find import bundled_templates
+    from artpipe.template.layout import resolve_box
+
+    template = load_template(bundled_templates()["promo-banner"])
+    size = template.size("mobile")
+    layer = next(layer for layer in template.layers["mobile"] if layer.name == "badge")
+    rect = resolve_box(layer.box, size.width, size.height)
+    scene = Scene(template, size, field_values(template, {"badge": "ـاااب"}), {}, settings=settings())
+    placed = KINDS[layer.type].paint(layer, rect, scene)
+    assert placed is not None
+    assert not [w for w in tokens(placed.warnings) if w.startswith("text_clipped")]
+    ink = placed.image.getchannel("A").getbbox()
+    assert ink is not None
+    assert rect.x - 1 <= placed.x + ink[0]
+    assert placed.x + ink[2] <= rect.x + rect.w + 1

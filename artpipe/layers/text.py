@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from artpipe.schema import Reader, single
 from artpipe.template.fields import single_reference, substitute
 from artpipe.template.model import FontSpec, Layer, Length, Rect, Shadow
 from artpipe.text import fonts
-from artpipe.text.draw import Setting, draw_line, line_width, overhang
+from artpipe.text.draw import Setting, draw_line, ink_width, line_width, overhang
 from artpipe.text.fit import OVERFLOWS, TextBlock, TextDoesNotFit, fit_text
 from artpipe.text.scripts import LANG_TAG, needs_shaping, rtl_paragraph
 
@@ -231,16 +232,22 @@ def layout_text(text: str, style: TextStyle, w: int, h: int, scene: Scene, origi
     # An outline grows every glyph by its width on each side: fit inside the box less the outline.
     w, h = w - 2 * style.stroke_width, h - 2 * style.stroke_width
     try:
-        room = h
+        room, across = h, w
         for _ in range(4):  # glyphs reaching beyond the em boxes (Arabic, Thai) make room for themselves
-            block = fit_text(text, w, room, size=size, min_size=min_size, max_lines=style.max_lines,
+            block = fit_text(text, across, room, size=size, min_size=min_size, max_lines=style.max_lines,
                              overflow=style.overflow, line_height=style.line_height, measure=measure,
                              ellipsis=scene.settings.text.ellipsis, balance=style.balance)
-            extra = sum(overhang(block.lines, replace(base, size=block.size), block.pitch))
-            if block.height + extra <= h:
+            sized = replace(base, size=block.size, gap=spacing(style, block.size))
+            extra = sum(overhang(block.lines, sized, block.pitch))
+            # ... and so do glyphs reaching past a line's advance (a kashida, a letter's tail)
+            wide = max((ink_width(line, sized) for line in block.lines), default=0.0)
+            if block.height + extra <= h and wide <= w:
                 return block
-            room = min(room - 1, h - extra)
-            if room <= 0:
+            if block.height + extra > h:
+                room = min(room - 1, h - extra)
+            if wide > w:
+                across = min(across - 1, math.floor(across - (wide - w)))
+            if room <= 0 or across <= 0:
                 break
         reach = block.height + extra
         msg = f"text does not fit the {w}x{h} px box even at {block.size} px: its letters reach {reach} px"

@@ -79,6 +79,26 @@ def ink(line: str, setting: Setting) -> tuple[int, int]:
     return above, below
 
 
+def ink_width(line: str, setting: Setting) -> float:
+    """How wide a line's ink is as ``draw_line`` sets it: its advance, and what its first and last glyphs reach
+    beyond it (a kashida, an Arabic letter's tail or an italic's overhang may reach past the advance the fit
+    measures). Emoji fill their advance."""
+    if _tracked(line, setting):
+        pieces = clusters(line)
+        plain = replace(setting, gap=0)
+        first, last = ink_width(pieces[0], plain), ink_width(pieces[-1], plain)
+        return line_width(line, setting) + max(0.0, first - line_width(pieces[0], plain)) + \
+            max(0.0, last - line_width(pieces[-1], plain))
+    x, left, right = 0.0, 0.0, 0.0
+    for run in visual(runs(line, setting.faces), rtl_paragraph(line)):
+        advance = run_width(run, setting)
+        if not run.face.strike and run.text.strip():
+            box = font_of(run.face, setting.size).getbbox(run.text, anchor="ls", **_shaping(run, setting.lang))  # type: ignore[arg-type]
+            left, right = min(left, x + box[0]), max(right, x + box[2])
+        x += advance
+    return max(x, right) - min(0.0, left)
+
+
 def overhang(lines: tuple[str, ...], setting: Setting, pitch: int) -> tuple[int, int]:
     """How far the ink of a block of lines reaches beyond its em boxes, above the first line and below the
     last (Arabic, Thai and Devanagari letters reach further than the ideographic box the fit measures)."""
