@@ -21,7 +21,7 @@ def _label(dx: int, dy: int, *, apple: str = "100% APPLE", place: Place = Place.
 
 def test_a_label_standing_again_moved_as_a_whole_is_a_second_copy() -> None:
     # two bottles of one drink side by side, each label read
-    assert printed_copies(_label(0, 0) + _label(300, 10)) == Copies(2, ("100APPLE", "TRULYOPEN"))
+    assert printed_copies(_label(0, 0) + _label(300, 10)) == Copies(2, ("100% APPLE", "Truly Open"))
     # the copy behind partly hidden ("APP" of APPLE), across the product's outline
     assert printed_copies(_label(0, 0) + _label(300, 10, apple="100% APP", place=Place.CROSSING)).count == 2
     # three fanned out

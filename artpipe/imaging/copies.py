@@ -43,7 +43,8 @@ _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")  #
 
 @dataclass(frozen=True)
 class Copies:
-    """How many copies of the product its printed labels show (1: none repeats) and the words that repeat."""
+    """How many copies of the product its printed labels show (1: none repeats) and the words that repeat, as
+    the recognizer read them (the longer reading of each)."""
 
     count: int = 1
     words: tuple[str, ...] = ()
@@ -51,6 +52,9 @@ class Copies:
 
 @dataclass(frozen=True)
 class _Word:
+    """One printed word: as read, its letters and digits (what is compared), where it is and how large."""
+
+    read: str
     letters: str
     centre: tuple[float, float]
     thickness: float
@@ -67,7 +71,7 @@ def _word(text: TextBox) -> _Word | None:
     thickness = text.band[1] if text.band is not None else \
         float(min(text.box[2] - text.box[0], text.box[3] - text.box[1]))
     centre = ((text.box[0] + text.box[2]) / 2, (text.box[1] + text.box[3]) / 2)
-    return _Word(letters, centre, thickness, text.angle)
+    return _Word(text.words.strip(), letters, centre, thickness, text.angle)
 
 
 def _same(a: _Word, b: _Word) -> bool:
@@ -99,15 +103,18 @@ def printed_copies(texts: Sequence[TextBox]) -> Copies:
     show: 1 unless a label stands again elsewhere, moved as a whole."""
     words = [w for w in (_word(t) for t in texts) if w is not None]
     pairs = [(i, j) for i in range(len(words)) for j in range(i + 1, len(words)) if _same(words[i], words[j])]
-    labelled: dict[str, set[int]] = {}
+    labelled: dict[str, set[int]] = {}  # by the longer reading's letters: the boxes that read it
+    shown: dict[str, str] = {}  # ... and that reading as read
     for i, j in pairs:
         for k, m in pairs:
             if len({i, j, k, m}) < 4 or words[i].letters == words[k].letters:
                 continue
             if _moved_together(words[i], words[j], words[k], words[m]) or \
                     _moved_together(words[i], words[j], words[m], words[k]):
-                labelled.setdefault(max(words[i].letters, words[j].letters, key=len), set()).update((i, j))
+                longer = max(words[i], words[j], key=lambda w: len(w.letters))
+                labelled.setdefault(longer.letters, set()).update((i, j))
+                shown[longer.letters] = longer.read
                 break
     if not labelled:
         return Copies()
-    return Copies(max(len(found) for found in labelled.values()), tuple(sorted(labelled)))
+    return Copies(max(len(found) for found in labelled.values()), tuple(sorted(shown.values())))
