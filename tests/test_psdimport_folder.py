@@ -4,6 +4,8 @@ the command's words."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -61,3 +63,11 @@ def test_an_import_never_overwrites_but_may_use_the_fonts_already_in_its_folder(
     a_file.write_text("x", encoding="utf-8")
     with pytest.raises(ConfigError):
         import_psd(psd, a_file)
+
+
+def test_the_psd_reader_is_loaded_only_by_an_import() -> None:
+    # psd_tools costs a worker ~6 MB resident; a process that imports the API to render never reads a PSD
+    probe = ("import sys, artpipe.api, artpipe.psdimport.folder; before = 'psd_tools' in sys.modules; "
+             "from artpipe.psdimport import build_template; print(before, 'psd_tools' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]

@@ -11,7 +11,6 @@ from typing import Any
 from artpipe.errors import ConfigError, Problem
 from artpipe.files import write_png, write_text_atomic
 from artpipe.layers.template import load_template
-from artpipe.psdimport.build import build_template
 from artpipe.psdimport.dump import template_yaml
 
 
@@ -31,6 +30,9 @@ REPORT_NAME = "import-report.json"
 def import_psd(psd: Path, dest: Path) -> PsdImport:
     """Make the template folder ``dest`` from a layered PSD or PSB (artboards become sizes; see docs/psd.md);
     never overwrites: ``dest`` must be new, or hold only font files the text layers may use."""
+    # psd_tools is loaded here, not when the API is: a process that renders never needs it
+    from artpipe.psdimport.build import build_template
+
     if dest.exists() and (not dest.is_dir() or any(not fonts_only(p) for p in dest.iterdir())):
         raise ConfigError([Problem(str(dest), 0, 0, "", "already exists",
                                    "give a new folder (it may hold only the design's font files); an import "
