@@ -1,4 +1,4 @@
-"""How many products one piece of a cut-out shows, by the shape of its outline. Pure (numpy, scipy).
+"""How many products one piece of a cut-out shows, by the shape of its outline. Pure (numpy, scipy.ndimage).
 
 Two products photographed overlapping (two bottles crossed at their caps, a product leaning on another) make one
 piece of mask, so counting pieces sees one subject. Their outline still shows them: each product is a simple,
@@ -35,21 +35,36 @@ if TYPE_CHECKING:
 
 
 def solidity(mask: np.ndarray) -> float:
-    """``mask``'s area over its convex hull's (pixels as unit squares); 1.0 for an empty or one-line mask."""
+    """``mask``'s area over its convex hull's (pixels as unit squares); 1.0 for an empty mask."""
     import numpy as np
-    from scipy import ndimage
-    from scipy.spatial import ConvexHull, QhullError
 
     area = int(mask.sum())
     if area == 0:
         return 1.0
-    ys, xs = np.nonzero(mask & ~ndimage.binary_erosion(mask))  # the hull of the outline is the hull of all
-    corners = np.concatenate([np.column_stack([xs + dx, ys + dy]) for dx in (0, 1) for dy in (0, 1)]).astype(float)
-    try:
-        hull = ConvexHull(corners)
-    except QhullError:  # all on one line
-        return 1.0
-    return area / float(hull.volume)
+    # The hull of the pixels' corners is the hull of each row's first and last pixel: a pixel between them lies
+    # inside it. Drawn here rather than by scipy.spatial (Qhull), which costs a worker ~12 MB resident.
+    rows = np.flatnonzero(mask.any(axis=1))
+    first = mask[rows].argmax(axis=1)
+    last = mask.shape[1] - mask[rows, ::-1].argmax(axis=1)  # one past the last pixel: its right corners
+    corners = [(int(x), int(y)) for top, a, b in zip(rows, first, last, strict=True)
+               for x in (a, b) for y in (top, top + 1)]
+    hull = _hull(sorted(set(corners)))
+    twice = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(hull, hull[1:] + hull[:1], strict=True))
+    return area / (abs(twice) / 2)
+
+
+def _hull(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The convex hull of ``points`` (sorted, distinct, integer), counter-clockwise (Andrew's monotone chain)."""
+    def half(ordered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        chain: list[tuple[int, int]] = []
+        for p in ordered:
+            while len(chain) >= 2 and ((chain[-1][0] - chain[-2][0]) * (p[1] - chain[-2][1])
+                                       - (chain[-1][1] - chain[-2][1]) * (p[0] - chain[-2][0])) <= 0:
+                chain.pop()
+            chain.append(p)
+        return chain[:-1]
+
+    return half(points) + half(points[::-1])
 
 
 def _small(piece: np.ndarray, side: int) -> np.ndarray:
