@@ -3,6 +3,8 @@ process works from and whatever their folders are called."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,3 +41,11 @@ def test_the_sheet_shows_every_written_output_from_its_real_path(tmp_path: Path,
         assert sheet.getpixel((16 + i * cell_w + THUMB // 2, 16 + THUMB // 2)) == colour
     label = sheet.crop((16, 16 + THUMB + 6, 16 + cell_w - 16, 16 + THUMB + 26)).getcolors(1 << 16) or []
     assert any(c[1] == (228, 57, 60) for c in label)  # the failing output's caption is red (FAIL)
+
+
+def test_the_page_engine_is_loaded_only_to_write_a_page() -> None:
+    # a worker rendering outputs imports this module with the API; Jinja2 would cost it ~2 MB resident
+    probe = ("import sys, artpipe.api; before = 'jinja2' in sys.modules; from artpipe.report.proof import _pages; "
+             "_pages(); print(before, 'jinja2' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]

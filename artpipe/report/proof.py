@@ -9,8 +9,8 @@ from __future__ import annotations
 import base64
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from PIL import Image, ImageDraw
 
 from artpipe.imaging.formats import mime_of
@@ -20,6 +20,9 @@ from artpipe.report.results import ProductResult
 from artpipe.template.layout import resolve_box
 from artpipe.template.model import Template
 from artpipe.text.fonts import get_font
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 # Guide colours, as layout apps use them (magenta, cyan...): unlike brand colours, they stand out on any art.
 _BOX_COLORS = [(255, 0, 200), (0, 170, 255), (110, 210, 0), (255, 120, 0), (150, 70, 255), (0, 200, 170)]
@@ -95,6 +98,10 @@ def proof_page(root: Path, campaign: str, merchant: str, deadline: str, *, embed
 
 @cache
 def _pages() -> Environment:
+    # Jinja2 imported here: a worker rendering outputs (which imports this module with the API) never writes a
+    # proof page, and the import costs it ~2 MB resident
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
     return Environment(loader=PackageLoader("artpipe", "pages"), autoescape=select_autoescape(default=True))
 
 
