@@ -56,11 +56,12 @@ def finder_rules() -> FinderRules:
 
 
 def flattened(im: Image.Image) -> Image.Image:
-    """``im`` as RGB; transparent parts on white (a cut-out's hidden colours are not what a viewer sees)."""
+    """``im`` as RGB; transparent parts on white (a cut-out's hidden colours are not what a viewer sees). An RGB
+    ``im`` is returned itself (no copy: every caller makes a new image of it), so never change what it returns."""
     if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
         rgba = im.convert("RGBA")
         return Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba).convert("RGB")
-    return im.convert("RGB")
+    return im if im.mode == "RGB" else im.convert("RGB")
 
 
 def _word_pattern(word: str) -> str:
