@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 from artpipe.defaults import settings
+from artpipe.imaging.backdrop_model import BackdropModel, fit_backdrop
 from artpipe.imaging.cleanup import analysis_arrays, clean_mask
 from artpipe.imaging.isolate import isolate
-from artpipe.imaging.review import cut_sides, review
+from artpipe.imaging.review import _edge_agreement, _erased_edges, cut_sides, review
 from artpipe.reasons import Note, WarningKind
+
+from conftest import grain
 
 
 def _mask(box: tuple[int, int, int, int], size: tuple[int, int] = (400, 300)) -> Image.Image:
@@ -171,3 +175,118 @@ def test_a_job_says_a_product_is_a_set(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="'many' is not one of one, set"):
         load_job(job)
+
+
+# --- the measures, against their whole-image definitions ------------------------------------------------------------
+
+def _photo_with_lines(seed: int = 0, *, plain: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """A 200 x 160 light photo with a grainy grey product (a disc, its mask), a short scratch and, unless
+    ``plain``, a sharp thin line away from it (an edge the backdrop turned white would leave) and a soft broad
+    shadow beside it: uint8 rgb and the solid mask."""
+    im = Image.new("RGB", (200, 160), (228, 226, 222))
+    d = ImageDraw.Draw(im)
+    d.ellipse((60, 40, 130, 110), fill=(150, 150, 160))
+    d.line((150, 20, 151, 20), fill=(170, 170, 170), width=1)  # too short to count
+    if not plain:
+        d.line((20, 130, 180, 138), fill=(120, 120, 120), width=1)  # long and sharp: erased structure
+        shadow = Image.new("L", im.size, 0)
+        ImageDraw.Draw(shadow).ellipse((130, 60, 190, 110), fill=120)
+        im.paste((150, 149, 146), (0, 0), shadow.filter(ImageFilter.GaussianBlur(6)))  # the backdrop darkened
+    noisy = np.asarray(im, dtype=np.int16) + (np.asarray(grain(im.size, 3, seed), dtype=np.int16)[..., None] - 128)
+    solid = np.zeros((160, 200), dtype=bool)
+    yy, xx = np.mgrid[:160, :200]
+    solid[((xx - 95) / 35) ** 2 + ((yy - 75) / 35) ** 2 <= 1] = True
+    return np.clip(noisy, 0, 255).astype(np.uint8), solid
+
+
+def _erased_reference(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel | None) -> float:
+    """The erased-edge share as defined: every step on the whole image (a shadow's soft rim taken out first)."""
+    from scipy import ndimage
+
+    rules = settings().review
+    f = rgb.astype(np.float32)
+    grey = ndimage.gaussian_filter(f.sum(axis=-1) / 3.0, 0.8)
+    grad = np.hypot(ndimage.sobel(grey, axis=1), ndimage.sobel(grey, axis=0)) / 8.0
+    away = ~ndimage.binary_dilation(solid, iterations=rules.erased_gap)
+    if backdrop is not None:
+        back = np.clip(backdrop.predict(*solid.shape), 1.0, 255.0)
+        lum, lum_back = f.sum(axis=-1) + 1.0, back.sum(axis=-1)
+        chroma = np.abs(f / lum[..., None] - back / lum_back[..., None]).max(axis=-1)
+        ratio = lum / lum_back
+        labels, _ = ndimage.label((chroma <= rules.shade_chroma) & (ratio < rules.shade_ratio) & (ratio > 0.3))
+        sizes = np.bincount(labels.ravel())
+        sizes[0] = 0
+        broad = (sizes >= rules.shade_area)[labels]
+        away &= ~(ndimage.binary_dilation(broad, iterations=rules.erased_gap) & (grad <= rules.shade_soft))
+    away[:2, :] = away[-2:, :] = away[:, :2] = away[:, -2:] = False
+    labels, n = ndimage.label(away & (grad > rules.erased_grad), structure=np.ones((3, 3), dtype=bool))
+    sizes = np.bincount(labels.ravel())[1:]
+    return float(sizes[sizes >= rules.erased_piece].sum()) / int(solid.sum())
+
+
+def test_erased_edges_are_the_long_sharp_lines_away_from_the_product_and_its_shadow() -> None:
+    rgb, solid = _photo_with_lines()
+    backdrop = fit_backdrop(rgb, ~solid)
+    assert backdrop is not None
+    found = _erased_edges(rgb, solid, backdrop, settings().review)
+    assert found > 0  # the long line counts
+    assert found == _erased_reference(rgb, solid, backdrop)
+    assert _erased_edges(rgb, solid, None, settings().review) == _erased_reference(rgb, solid, None)
+
+
+def test_a_photo_with_no_erased_line_never_models_its_shadows(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Shadows only take pixels out of the lines: with none long enough there is nothing for them to take.
+    plain, solid = _photo_with_lines(plain=True)
+    backdrop = fit_backdrop(plain, ~solid)
+    assert backdrop is not None
+    expected = _erased_reference(plain, solid, backdrop)
+
+    def predict(self: BackdropModel, height: int, width: int) -> np.ndarray:
+        message = "the backdrop was predicted over the whole photo"
+        raise AssertionError(message)
+
+    monkeypatch.setattr(BackdropModel, "predict", predict)
+    assert _erased_edges(plain, solid, backdrop, settings().review) == expected == 0.0
+
+
+def test_edge_agreement_reads_each_pixel_near_the_outline_once_and_agrees_with_the_whole_sobel(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from scipy import ndimage
+
+    from artpipe.imaging import review as module
+
+    rgb, solid = _photo_with_lines()
+    solid[70:80, 20:60] = True  # a bar into plain backdrop: an outline on no edge of the photo
+    rules = settings().review
+    read: list[tuple[int, int]] = []
+    gradient = module._gradient
+
+    def counted(f: np.ndarray, y: np.ndarray, x: np.ndarray) -> np.ndarray:
+        read.extend(zip(y.tolist(), x.tolist(), strict=True))
+        return gradient(f, y, x)
+
+    monkeypatch.setattr(module, "_gradient", counted)
+    agreement = _edge_agreement(rgb, solid, 1.0, rules)
+    assert len(read) == len(set(read))  # once per pixel, not once per outline pixel and neighbour
+    f = rgb.astype(np.float32)
+    whole = np.max([np.hypot(ndimage.sobel(f[..., c], axis=1), ndimage.sobel(f[..., c], axis=0)) / 8.0
+                    for c in range(3)], axis=0)
+    near = ndimage.maximum_filter(whole, size=3)
+    outline = solid & ~ndimage.binary_erosion(solid, border_value=0)
+    expected = float((near[outline] > rules.edge_min + rules.edge_spread * 1.0).mean())
+    assert 0 < agreement < 1
+    assert agreement == expected
+
+
+def test_grown_and_eroded_are_scipys_cross_dilation_and_erosion() -> None:
+    from scipy import ndimage
+
+    from artpipe.imaging.review import _eroded, _grown
+
+    rng = np.random.default_rng(11)
+    for _ in range(40):
+        shape = (int(rng.integers(1, 40)), int(rng.integers(1, 40)))
+        mask = ndimage.gaussian_filter(rng.random(shape), 1.5) > rng.uniform(0.4, 0.6)
+        for steps in (1, 3):
+            assert (_grown(mask, steps) == ndimage.binary_dilation(mask, iterations=steps)).all()
+        assert (_eroded(mask) == ndimage.binary_erosion(mask, border_value=0)).all()

@@ -20,6 +20,7 @@ from artpipe.imaging.textfind import (
     TextBox,
     boxes_from_map,
     components,
+    detector_input,
     find_text,
     judge,
     place_of,
@@ -120,6 +121,51 @@ def test_components_label_8_connected_regions() -> None:
         [(4, 5), (4, 6), (4, 7), (5, 5), (5, 6), (5, 7)],
         [(5, 0)],
     ])
+
+
+def test_the_detectors_input_is_the_photo_normalized_in_bgr_order() -> None:
+    # PaddleOCR's NormalizeImage on BGR: (level / 255 - mean) / std, the ImageNet statistics in the listed order;
+    # the table of levels must give exactly the float32 values that arithmetic gives on the whole image
+    from artpipe.imaging.textfind import _MEAN, _STD
+
+    levels = np.random.default_rng(5).integers(0, 256, (48, 64, 3), dtype=np.uint8)
+    levels[0, :3] = [[0, 0, 0], [255, 255, 255], [12, 200, 99]]
+    x = np.asarray(levels, dtype=np.float32)[:, :, ::-1] / 255.0
+    expected = ((x - _MEAN) / _STD).transpose(2, 0, 1)[np.newaxis]
+    got = detector_input(Image.fromarray(levels, "RGB"))
+    assert got.dtype == np.float32
+    assert got.flags.c_contiguous
+    assert got.shape == (1, 3, 48, 64)
+    assert got.tobytes() == np.ascontiguousarray(expected).tobytes()
+
+
+def test_components_number_regions_in_the_order_of_their_first_pixel() -> None:
+    # the labels follow each region's first pixel row by row, as the boxes' tie order and the scores rely on;
+    # checked against a flood fill on random bitmaps
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        bitmap = rng.random((int(rng.integers(1, 30)), int(rng.integers(1, 30)))) < rng.uniform(0.1, 0.6)
+        rows, starts, ends, labels = components(bitmap)
+        owner = np.full(bitmap.shape, -1)
+        for r, s, e, k in zip(rows, starts, ends, labels, strict=True):
+            owner[r, s:e] = k
+        assert ((owner >= 0) == bitmap).all()
+        expected = np.full(bitmap.shape, -1)
+        n = 0
+        for y, x in zip(*np.nonzero(bitmap), strict=True):
+            if expected[y, x] >= 0:
+                continue
+            stack = [(y, x)]
+            expected[y, x] = n
+            while stack:
+                cy, cx = stack.pop()
+                for ny in range(max(0, cy - 1), min(bitmap.shape[0], cy + 2)):
+                    for nx in range(max(0, cx - 1), min(bitmap.shape[1], cx + 2)):
+                        if bitmap[ny, nx] and expected[ny, nx] < 0:
+                            expected[ny, nx] = n
+                            stack.append((ny, nx))
+            n += 1
+        assert (owner == expected).all()
 
 
 def test_boxes_from_map_scores_unclips_and_scales() -> None:

@@ -85,3 +85,5 @@ def test_a_cut_out_is_seen_on_white_whatever_colour_hides_under_its_transparency
     assert [flat.getpixel((x, 0)) for x in range(2)] == [(255, 255, 255), (200, 10, 10)]
     grey = Image.new("L", (1, 1), 7)
     assert flattened(grey).getpixel((0, 0)) == (7, 7, 7)
+    rgb = Image.new("RGB", (1, 1), (1, 2, 3))
+    assert flattened(rgb) is rgb  # no copy of a crop about to be resized: every caller makes a new image of it
