@@ -289,7 +289,7 @@ def place_of(box: Box, mask: Image.Image | None, rules: FinderRules) -> Place:
     """Where ``box`` lies against ``mask`` (L, the product 255): inside, crossing its outline, or outside."""
     if mask is None:
         return Place.UNKNOWN
-    region = np.asarray(mask.convert("L").crop(box)) > 127
+    region = np.asarray((mask if mask.mode == "L" else mask.convert("L")).crop(box)) > 127  # no copy per box
     share = float(region.mean()) if region.size else 0.0
     conf = rules.place
     if share >= conf["inside_share"]:
