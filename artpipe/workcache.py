@@ -67,6 +67,13 @@ class Derived:
         """Forget everything made so far (the images' finalizers then find nothing to drop)."""
         self.entries.clear()
 
+    def let_go(self, image: Image.Image, *whats: str) -> None:
+        """Forget what was made from ``image`` under the names ``whats`` (a name ending in ":" stands for every
+        name it begins: "reduced:" for each reduction); made again if asked for later."""
+        for key in [k for k in self.entries if k[0] == id(image)
+                    and any(k[1] == w or (w.endswith(":") and k[1].startswith(w)) for w in whats)]:
+            del self.entries[key]
+
     def __len__(self) -> int:
         return len(self.entries)
 

@@ -166,6 +166,52 @@ def test_a_large_photo_is_reduced_by_a_whole_factor_once(tmp_path: Path, monkeyp
     assert factors.count(3) == 1
 
 
+def test_a_cut_out_photos_reductions_are_let_go_before_the_first_canvas(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the model path the text check's reduction of a large photo (5 MB at 12 MP) and loading's preview are
+    let go before any canvas is drawn: the cut-out's work copy is made from the reduction first, so nothing is
+    reduced again while drawing."""
+    import artpipe.run.tasks as tasks
+    from artpipe.imaging import analyze
+    from artpipe.presets import load_presets
+    from artpipe.run.main_images import plan_main_images
+
+    teal = Image.new("RGB", (3840, 2880), (20, 140, 130))
+    ImageDraw.Draw(teal).rounded_rectangle((1300, 600, 2400, 2450), radius=120, fill=(200, 40, 40))
+    teal.save(tmp_path / "mug.jpg", quality=90)
+    planned = plan_main_images([tmp_path / "mug.jpg"], tmp_path / "out", ["amazon.main"], load_presets(None))
+    held: list[list[str]] = []
+    factors: list[int] = []
+    drawing = [False]
+    real_reduced, real_render = analyze.reduced, tasks.render_outputs
+
+    def reduced(im: Image.Image, factor: int) -> Image.Image:
+        if drawing[0] and im.size == (3840, 2880):
+            factors.append(factor)
+        return real_reduced(im, factor)
+
+    def render_outputs(task: object, specs: object, images: dict[str, object], source: object) -> object:
+        assert source is not None
+        held.append(sorted(what for (key, what) in worker_cache().derived.entries
+                           if key == id(source.image)))  # type: ignore[attr-defined]
+        drawing[0] = True
+        return real_render(task, specs, images, source)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analyze, "reduced", reduced)
+    monkeypatch.setattr(tasks, "render_outputs", render_outputs)
+    result = render_product(plan(planned.job, tmp_path / "out")[0])
+    assert result.failure is None
+    assert any("cutout:model" in step for step in result.steps)
+    assert len(held) == 1
+    assert "work-copy" in held[0]
+    assert "photo-text" in held[0]
+    assert not [what for what in held[0] if what.startswith("reduced:") or what == "preview"]
+    assert factors == []  # nothing reduced again while drawing
+    with Image.open(tmp_path / "out" / "amazon" / "amazon.main" / "mug.jpg") as im:
+        assert im.getpixel((1000, 1000))[0] > 150  # the red product drawn
+        assert im.getpixel((5, 5)) == (255, 255, 255)
+
+
 def test_the_product_mask_the_text_check_reads_is_never_larger_than_it_looks(tmp_path: Path) -> None:
     """The text check reads a product's mask at up to 1024 px: a colour-path photo's and a cut-out's are given
     at that side, not scaled to the photo's 12 MP and reduced again."""

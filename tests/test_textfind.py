@@ -9,6 +9,7 @@ with ARTPIPE_REQUIRE_PHOTOS=1).
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -104,6 +105,31 @@ def test_the_detector_runs_in_an_arena_given_back_after_each_run_and_the_recogni
     assert detector.run_options.get_run_config_entry("memory.enable_memory_arena_shrinkage") == "cpu:0"
     assert not recognizer.session.get_session_options().enable_cpu_mem_arena
     assert recognizer.run_options is None
+
+
+def test_the_detector_runs_with_no_copy_of_the_photo_larger_than_its_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 12 MP photo reaches the detector through a 1280 px copy (5 MB); that copy is let go before the run,
+    whose working memory is the text check's peak."""
+    import gc
+
+    from artpipe.imaging import textfind
+
+    detector = textfind._load(textfind.DETECTOR)
+    sizes: list[tuple[int, int]] = []
+
+    class Watched:
+        def run(self, names: object, feed: dict[str, np.ndarray], options: object) -> object:
+            gc.collect()
+            sizes.extend(o.size for o in gc.get_objects() if isinstance(o, Image.Image) and o.width > 900)
+            return detector.session.run(names, feed, options)
+
+    monkeypatch.setattr(textfind, "_load", lambda name: replace(detector, session=Watched()))
+    photo = Image.new("RGB", (4032, 3024), (200, 210, 220))
+    prob = textfind.probability(photo)
+    assert prob.shape == (480, 640)
+    assert sizes == [(4032, 3024), (1344, 1008)]  # the photo and its kept reduction by 3, nothing between
+    del photo
+    gc.collect()
 
 
 def test_components_label_8_connected_regions() -> None:

@@ -130,6 +130,23 @@ def test_what_is_derived_from_an_image_goes_with_it() -> None:
     assert len(memo) == start
 
 
+def test_derived_lets_go_what_it_is_told_of_one_image_and_keeps_the_rest() -> None:
+    memo: Derived = worker_cache().derived
+    photo, other = Image.new("RGB", (8, 8)), Image.new("RGB", (8, 8))
+    for what in ("reduced:2", "reduced:3", "preview", "work-copy"):
+        memo.get(photo, what, lambda what=what: what)
+    memo.get(other, "reduced:3", lambda: "other's")
+    memo.let_go(photo, "reduced:", "preview")  # "reduced:" is every reduction
+    made: list[str] = []
+    assert memo.get(photo, "work-copy", lambda: made.append("work-copy") or "again") == "work-copy"
+    assert memo.get(other, "reduced:3", lambda: made.append("other") or "again") == "other's"
+    assert memo.get(photo, "reduced:3", lambda: made.append("reduced:3") or "again") == "again"  # made anew
+    assert memo.get(photo, "preview", lambda: made.append("preview") or "again") == "again"
+    assert made == ["reduced:3", "preview"]
+    memo.let_go(photo, "reduced")  # a name without ":" is that name only: "reduced:3" stays
+    assert memo.get(photo, "reduced:3", lambda: "third") == "again"
+
+
 def test_kept_lets_the_least_recently_used_go_first() -> None:
     kept = Kept(budget_px=10)
     made: list[str] = []

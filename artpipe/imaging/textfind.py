@@ -94,8 +94,8 @@ def probability(im: Image.Image, side: int = 640) -> np.ndarray:
     size = (max(32, round(w * scale / 32) * 32), max(32, round(h * scale / 32) * 32))
     # box-reduce a large photo first (fast, and no full-size RGB copy); a palette photo is flattened first
     src = im if im.mode in ("RGB", "RGBA", "L", "LA") else flattened(im)
-    halfway = shrunk(src, 2 * side, keep=True)
-    small = flattened(halfway).resize(size, Image.Resampling.BILINEAR)
+    # the halfway copy (5 MB at 1280 px) is not held while the detector runs: its working memory is the peak
+    small = flattened(shrunk(src, 2 * side, keep=True)).resize(size, Image.Resampling.BILINEAR)
     model = _load(DETECTOR)
     out = model.session.run([model.output_name], {model.input_name: detector_input(small)}, model.run_options)
     prob: np.ndarray = np.asarray(out[0], dtype=np.float32)[0, 0]

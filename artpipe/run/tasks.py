@@ -35,7 +35,7 @@ from artpipe.imaging.encode import EncodeOptions, encode, flatten
 from artpipe.imaging.formats import BY_NAME, SPELLINGS, suffix
 from artpipe.imaging.geometry import Fitted
 from artpipe.imaging.isolate import Isolation
-from artpipe.imaging.matting import WORK_SIDE
+from artpipe.imaging.matting import WORK_SIDE, work_copy
 from artpipe.imaging.normalize import Asset, NormalizeOptions, isolate_copy, model_copy, normalize, product_mask
 from artpipe.imaging.open import Decoded, open_image
 from artpipe.lettering import Lettering
@@ -484,10 +484,18 @@ def render_product(task: Task) -> ProductResult:
         return ProductResult(product.primary, product.sku, Status.REJECTED,
                              Failure(Reason.TOO_LARGE, "ran out of memory decoding it; export a smaller image"))
     source = next((images[f] for f in task.product_fields() if f in images), None)
+    if source is not None:
+        # What loading measured the photo on is no longer needed: let go before the text models run.
+        worker_cache().derived.let_go(source.image, "preview")
     if source is not None and any(s.preset is not None and s.preset.rule("no_text") for s in task.renders):
         # The text in the photo is found before any canvas is drawn: the detector's working memory then never
         # meets a canvas, its encoded bytes and the check's decoded copy (the checks take it from the cache).
         photo_text(source)
+    if source is not None and source.mask is not None:
+        # A cut-out is drawn from its photo's work copy (its edge colours): made now from the reduction the
+        # text was found on, which is then let go before the first canvas (the colour path measures on it).
+        work_copy(source.image)
+        worker_cache().derived.let_go(source.image, "reduced:")
     drawings: dict[tuple[int, str, str], list[RenderSpec]] = {}
     for spec in task.renders:
         drawings.setdefault(spec.drawing, []).append(spec)
