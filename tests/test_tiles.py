@@ -12,10 +12,10 @@ from scipy import ndimage
 
 from artpipe.defaults import settings
 from artpipe.imaging.analyze import ink
-from artpipe.imaging.backdrop import _faint_clear, clear_faint_in_place, faint_cleared_alpha, grown
+from artpipe.imaging.backdrop import _distance, _faint_ramp, clear_faint_in_place, faint_cleared_alpha, grown
 from artpipe.imaging.matting import cut_out_at, edge_colours
 from artpipe.imaging.review import _edge_agreement
-from artpipe.imaging.tiles import boxes, cell_ranges, spread
+from artpipe.imaging.tiles import boxes, cell_ranges, near, spread
 
 
 def _scene(size: tuple[int, int] = (900, 700)) -> tuple[Image.Image, Image.Image]:
@@ -55,6 +55,19 @@ def _whole_cut_out_at(photo: Image.Image, mask: Image.Image, box: tuple[int, int
     out.paste(part, where[:2], edge.crop(where))
     out.putalpha(alpha)
     return out
+
+
+def _faint_clear(part: Image.Image, see_through: Image.Image, opaque: Image.Image, tolerance: int,
+                 reach: int) -> Image.Image:
+    """How much of each pixel's alpha clear_faint takes away, over the whole picture with Pillow's operations
+    (the box-wise numpy code replaced this): its see-through pixels and its body (255 there)."""
+    flat = Image.new("RGB", part.size, (255, 255, 255))
+    flat.paste(part.convert("RGB"), (0, 0), part.getchannel("A"))
+    faint = _distance(flat, (255, 255, 255)).point(_faint_ramp(tolerance))
+    beyond_edge = ImageChops.invert(grown(opaque, 5))
+    beyond_body = ImageChops.invert(grown(opaque, 2 * reach + 1))
+    away = ImageChops.multiply(see_through, beyond_body)
+    return ImageChops.lighter(ImageChops.multiply(ImageChops.multiply(faint, see_through), beyond_edge), away)
 
 
 def test_cells_hold_the_range_of_their_pixels_and_boxes_cover_every_needed_cell() -> None:
@@ -154,9 +167,45 @@ def test_faint_clear_of_a_piece_is_the_written_out_rule(reach: int) -> None:
     body, edge = (np.asarray(opaque.filter(ImageFilter.MaxFilter(n))) > 0 for n in (2 * reach + 1, 5))
     st = np.asarray(see_through).astype(int)
     want = np.maximum(np.where(edge, 0, faint * st // 255), np.where(body, 0, st))
-    got = np.asarray(_faint_clear(cut, see_through, opaque, 28, reach)).astype(int)
-    assert np.abs(got - want).max() <= 1  # ImageChops.multiply rounds where // truncates
+    assert np.abs(np.asarray(_faint_clear(cut, see_through, opaque, 28, reach)).astype(int) - want).max() <= 1
+    cleared = faint_cleared_alpha(cut, 28, reach=reach)
+    assert cleared is not None
+    got = np.asarray(mask).astype(int) - np.asarray(cleared)
+    assert np.abs(got - np.minimum(want, np.asarray(mask))).max() <= 1  # ImageChops.multiply rounds, // truncates
     assert (got[~edge & (st > 0)] > 0).any()  # the test saw work
+
+
+def test_a_faint_rim_between_the_outline_and_the_reach_loses_as_much_as_it_is_faint() -> None:
+    # A dark body, its anti-aliased outline (2 px, kept), a rim 3 px out whose colours run from white to grey
+    # (at a reach of 3 it loses as much alpha as it is faint on white: all of it, part of it, none), and a
+    # smear beyond (cleared whatever its colour).
+    rgb = np.zeros((100, 140, 3), dtype=np.uint8)
+    alpha = np.zeros((100, 140), dtype=np.uint8)
+    alpha[30:70, 20:120], alpha[32:68, 22:118], alpha[33:67, 23:117] = 180, 150, 255
+    rgb[30:70, 20:120] = np.linspace(255, 100, 100).astype(np.uint8)[np.newaxis, :, np.newaxis]
+    rgb[32:68, 22:118] = 40
+    cut = Image.fromarray(np.dstack([rgb, alpha]), "RGBA")
+    mask = cut.getchannel("A")
+    see_through, opaque = mask.point(lambda a: 255 if a < 250 else 0), mask.point(lambda a: 255 if a >= 192 else 0)
+    want = np.asarray(ImageChops.subtract(mask, _faint_clear(cut, see_through, opaque, 28, 3)))
+    cleared = faint_cleared_alpha(cut, 28, reach=3)
+    assert cleared is not None
+    got = np.asarray(cleared)
+    assert (got == want).all()
+    rim = got[30, 21:119]
+    assert (rim == 0).any()  # every case was seen: cleared, partly cleared, kept
+    assert ((rim > 0) & (rim < 180)).any()
+    assert (rim == 180).any()
+    assert (got[30:32, 20] == 0).all()  # the corner is beyond the reach
+    assert (got[32:68, 22:118] == alpha[32:68, 22:118]).all()  # the outline and the body are kept
+
+
+@pytest.mark.parametrize("reach", [1, 2, 3])
+def test_near_is_pillows_max_filter(reach: int) -> None:
+    select = np.random.default_rng(reach).random((61, 47)) > 0.97
+    mask = Image.fromarray(select.astype(np.uint8) * 255, "L")
+    want = np.asarray(mask.filter(ImageFilter.MaxFilter(2 * reach + 1))) > 0
+    assert (near(select, reach) == want).all()
 
 
 @pytest.mark.parametrize("shape", [(101, 77), (96, 77), (101, 80), (96, 80), (5, 3)])

@@ -10,11 +10,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from PIL import Image, ImageChops, ImageFilter
 
 from artpipe.imaging.derived import derived
-from artpipe.imaging.tiles import Box, boxes, cell_ranges, grown_box
+from artpipe.imaging.tiles import Box, boxes, cell_ranges, grown_box, near
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _ANALYSIS_SIDE = 512
 _RUN = re.compile(rb"\xff+")
@@ -159,66 +163,73 @@ def faint_cleared_alpha(im: Image.Image, tolerance: int, reach: int = _EDGE_REAC
     """The alpha channel ``clear_faint`` gives ``im``; None when it would not change. ``reach``: how far
     (pixels) a cut-out's soft edge reaches from its opaque body, for a cut-out drawn at another scale than the
     one the 3 px were meant for (its photo's)."""
-    alpha = im.getchannel("A")
-    changed = _faint_cleared_boxes(im, alpha, tolerance, reach)
-    for box, part in changed:
-        alpha.paste(part, box[:2])
-    return alpha if changed else None
+    cleared = _faint_cleared(im, tolerance, reach)
+    return Image.fromarray(cleared, "L") if cleared is not None else None
 
 
 def clear_faint_in_place(im: Image.Image, tolerance: int, reach: int = _EDGE_REACH // 2) -> bool:
-    """Clear ``im``'s faint pixels as ``clear_faint`` does, in ``im`` itself (a fresh cut-out its caller owns):
-    only the boxes along the outline whose alpha changed are put back, not the whole channel. Whether any
-    changed."""
-    changed = _faint_cleared_boxes(im, im.getchannel("A"), tolerance, reach)
-    for box, part in changed:  # every box was worked out from the alpha as it was before any is put back
-        piece = im.crop(box)
-        piece.putalpha(part)
-        im.paste(piece, box[:2])
-    return bool(changed)
+    """Clear ``im``'s faint pixels as ``clear_faint`` does, in ``im`` itself (a fresh cut-out its caller owns),
+    without a copy of the picture. Whether any changed."""
+    cleared = _faint_cleared(im, tolerance, reach)
+    if cleared is None:
+        return False
+    im.putalpha(Image.fromarray(cleared, "L"))
+    return True
 
 
-def _faint_cleared_boxes(im: Image.Image, alpha: Image.Image, tolerance: int,
-                         reach: int) -> list[tuple[Box, Image.Image]]:
-    """The boxes of ``im`` (RGBA, ``alpha`` its alpha channel) whose alpha ``clear_faint`` changes, each with its
-    new alpha."""
+def _faint_cleared(im: Image.Image, tolerance: int, reach: int) -> np.ndarray | None:
+    """``im``'s alpha (RGBA) as ``clear_faint`` leaves it, an array; None when no pixel changes."""
+    import numpy as np
+
     # Only see-through pixels can change: the cells along the outline hold them. Each box is worked on with a
     # margin as wide as the farthest look around a pixel (its body within ``reach``, its edge within 2 px), so it
-    # gets what the whole picture would.
+    # gets what the whole picture would, from the alpha as it was before any box changed it.
+    alpha = im.getchannel("A")
     lo, hi = cell_ranges(alpha)
     found = boxes((hi > 0) & (lo < _OPAQUE), im.size)
-    if not found:
-        return []
+    before = np.asarray(alpha)
+    ramp = np.asarray(_faint_ramp(tolerance), dtype=np.int32)
     margin = max(reach, 2) + 1
-    see_through, opaque = alpha.point(_SEE_THROUGH), alpha.point(_BODY_LUT)  # once: per box costs more
-    changed = []
+    out = None
     for box in found:
         outer = grown_box(box, margin, im.size)
-        inner = (box[0] - outer[0], box[1] - outer[1], box[2] - outer[0], box[3] - outer[1])
-        clear = _faint_clear(im.crop(outer), see_through.crop(outer), opaque.crop(outer), tolerance, reach).crop(inner)
-        if clear.getbbox() is None:
-            continue
-        changed.append((box, ImageChops.subtract(alpha.crop(box), clear)))
-    return changed
+        inner = (slice(box[1] - outer[1], box[3] - outer[1]), slice(box[0] - outer[0], box[2] - outer[0]))
+        piece = _faint_cleared_piece(im, box, before[outer[1]:outer[3], outer[0]:outer[2]], inner, ramp, reach)
+        if piece is not None:
+            out = before.copy() if out is None else out
+            out[box[1]:box[3], box[0]:box[2]] = piece
+    return out
 
 
-def _faint_clear(part: Image.Image, see_through: Image.Image, opaque: Image.Image, tolerance: int,
-                 reach: int) -> Image.Image:
-    """How much of each pixel's alpha ``faint_cleared_alpha`` takes away, for a piece of a cut-out (RGBA), its
-    see-through pixels and its body (255 there)."""
-    flat = Image.new("RGB", part.size, (255, 255, 255))
-    flat.paste(part.convert("RGB"), (0, 0), part.getchannel("A"))
-    faint = _distance(flat, (255, 255, 255)).point(_faint_ramp(tolerance))
-    # See-through pixels away from the product's opaque body are no edge of it: a shadow the cut-out carries
-    # (a soft ellipse under a bottle), which a white-background image leaves out whatever its shade.
-    # Within two pixels of the body a see-through pixel is the product's anti-aliased outline (a dark bag's
-    # soft edge is faint on white too): clearing those cut teeth into a smooth outline once the picture was
-    # enlarged. Beyond, faint pixels (a grey floor, a soft shadow's rim) still go. At a reach of 2 (a cut-out
-    # drawn at up to 5/6 of its photo's size) the body's surroundings are that same band: grown once.
-    beyond_edge = ImageChops.invert(grown(opaque, 5))
-    beyond_body = beyond_edge if 2 * reach + 1 == 5 else ImageChops.invert(grown(opaque, 2 * reach + 1))
-    away = ImageChops.multiply(see_through, beyond_body)
-    return ImageChops.lighter(ImageChops.multiply(ImageChops.multiply(faint, see_through), beyond_edge), away)
+def _faint_cleared_piece(im: Image.Image, box: Box, a: np.ndarray, inner: tuple[slice, slice], ramp: np.ndarray,
+                         reach: int) -> np.ndarray | None:
+    """The alpha of ``box`` of ``im`` cleared (None: unchanged), from ``a``, the alpha of the box and its margin
+    (``inner``: the box in it). A see-through pixel with no body (alpha >= 192) within ``reach`` is no edge of
+    the product (a shadow the cut-out carries, which a white-background image leaves out whatever its shade):
+    it goes. Within two pixels of the body a see-through pixel is the product's anti-aliased outline (a dark
+    bag's soft edge is faint on white too), kept: clearing those cut teeth into a smooth outline once the
+    picture was enlarged. Between, it loses as much as it is faint on white (a grey floor, a soft shadow's rim):
+    ``ramp`` of its distance from white once put on white (Pillow's paste: (c a + 255 (255 - a)) / 255, its
+    rounding), 255 up to half the tolerance, fading to nothing at the tolerance."""
+    import numpy as np
+
+    edge = near(a >= _BODY, 2)
+    here = a[inner]
+    beyond_edge = (here > 0) & (here < _OPAQUE) & ~edge[inner]
+    if not beyond_edge.any():
+        return None
+    beyond_body = beyond_edge & ~(near(edge, reach - 2)[inner] if reach > 2 else edge[inner])
+    out = here.copy()
+    out[beyond_body] = 0
+    ring = beyond_edge & ~beyond_body
+    if ring.any():
+        ys, xs = np.nonzero(ring)
+        rgb = np.asarray(im.crop(box))[ys, xs, :3].astype(np.int32)
+        kept = here[ys, xs].astype(np.int32)
+        t = rgb * kept[:, np.newaxis] + 255 * (255 - kept[:, np.newaxis]) + 128
+        far = 255 - (((t >> 8) + t) >> 8).min(axis=1)
+        out[ys, xs] = np.maximum(kept - ramp[far], 0)
+    return None if np.array_equal(out, here) else out
 
 
 @lru_cache(maxsize=8)
@@ -229,5 +240,3 @@ def _faint_ramp(tolerance: int) -> tuple[int, ...]:
     return tuple(255 if v <= half else max(0, 255 - (v - half) * 255 // half) for v in range(256))
 
 
-_SEE_THROUGH = [255 if a < _OPAQUE else 0 for a in range(256)]
-_BODY_LUT = [255 if a >= _BODY else 0 for a in range(256)]
