@@ -129,3 +129,21 @@ def test_shade_terms_tell_a_shade_of_the_backdrop_from_a_colour() -> None:
     assert chroma[:2].max() < 0.005  # the shade keeps the backdrop's hue
     assert chroma[2] > 0.2
     assert ratio.tolist()[:2] == pytest.approx([0.5, 1.0], abs=0.01)
+
+
+def test_a_part_of_the_frame_gets_the_whole_frames_model_and_prediction() -> None:
+    # Fitted on a part of the frame holding every ring pixel, in the frame's coordinates: the same model, and
+    # the prediction over a part is that part of the whole prediction.
+    rng = np.random.default_rng(3)
+    yy, xx = np.mgrid[0:120, 0:160]
+    truth = 180 + 20 * (xx / 159) - 15 * (yy / 119) ** 2
+    rgb = np.clip(np.dstack([truth, truth - 10, truth + 5]) + rng.normal(0, 2, (120, 160, 3)), 0, 255)
+    rgb = rgb.round().astype(np.uint8)
+    ring = (np.abs(yy - 60) < 30) & (np.abs(xx - 90) < 40) & ~product()
+    whole = fit_backdrop(rgb, ring)
+    part = fit_backdrop(rgb[25:95, 45:135], ring[25:95, 45:135], (45, 25, 160, 120))
+    assert whole is not None
+    assert part is not None
+    assert np.array_equal(whole.coefficients, part.coefficients)
+    assert whole.spread == part.spread
+    assert np.array_equal(whole.predict(120, 160, (45, 25, 135, 95)), whole.predict(120, 160)[25:95, 45:135])

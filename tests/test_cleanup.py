@@ -284,3 +284,58 @@ def test_a_mask_enlarged_on_its_part_is_the_whole_mask_enlarged(seed: int) -> No
     k = 2 + seed % 3
     for size in ((w * k, h * k), (w * k + 1, h * k - 1)):
         assert upscaled(im, size, flat).tobytes() == im.resize(size, Image.Resampling.BILINEAR).tobytes()
+
+
+def _stool(leg_to: int, at_bottom: bool = False) -> tuple[Image.Image, Image.Image]:
+    """A small stool on a blue sweep, a soft floor shadow beside it, a hole in its seat showing the sweep, and
+    its rear leg (down to ``leg_to``) dropped by the model; with ``at_bottom`` the seat meets the frame's bottom."""
+    photo = Image.linear_gradient("L").resize((512, 384)).point(lambda v: 150 + v // 6)
+    photo = Image.merge("RGB", (photo.point(lambda v: v // 4), photo.point(lambda v: v // 2), photo))
+    draw = ImageDraw.Draw(photo)
+    top = 310 if at_bottom else 150
+    draw.ellipse((290, top + 30, 380, top + 50), fill=(10, 25, 60))  # the shadow: the sweep darkened
+    draw.rectangle((200, top, 300, min(384, top + 40)), fill=(200, 60, 30))
+    draw.rectangle((240, top + 10, 260, top + 25), fill=photo.getpixel((240, top - 20)))
+    draw.rectangle((292, top + 40, 297, leg_to), fill=(200, 60, 30))
+    photo = _noisy(photo, 4)
+    mask = Image.new("L", photo.size, 0)
+    ImageDraw.Draw(mask).rectangle((198, top - 2, 302, min(383, top + 42)), fill=255)
+    ImageDraw.Draw(mask).ellipse((290, top + 30, 380, top + 50), fill=255)  # the model kept the shadow
+    return photo, mask.filter(ImageFilter.GaussianBlur(1))
+
+
+@pytest.mark.parametrize(("leg_to", "at_bottom", "fallback"), [(200, False, False), (370, False, True),
+                                                                (375, True, False)])
+def test_cleaning_on_the_masks_part_gives_what_the_whole_frame_does(monkeypatch: pytest.MonkeyPatch, leg_to: int,
+                                                                   at_bottom: bool, fallback: bool) -> None:
+    # Every step runs on the mask's box and a margin, not the frame: the backdrop's model, the pieces removed,
+    # the shadow, the edge weighing and the leg put back must be the whole frame's. A leg reaching beyond the
+    # part is measured on the whole frame (the part cannot tell where it ends).
+    import numpy as np
+
+    from artpipe.imaging import cleanup
+
+    photo, mask = _stool(leg_to, at_bottom)
+    rules = settings().cleanup
+    parts: list[bool] = []
+    refined = cleanup._refined
+
+    def spy(*args: object) -> object:
+        found = refined(*args)  # type: ignore[arg-type]
+        parts.append(found is None)
+        return found
+
+    monkeypatch.setattr(cleanup, "_refined", spy)
+    got = clean_mask(photo, mask, rules=rules)
+    assert parts == ([True, False] if fallback else [False])
+    monkeypatch.setattr(cleanup, "_part", lambda m, rules: cleanup.Part(0, m.shape[0], 0, m.shape[1], m.shape))
+    whole = clean_mask(photo, mask, rules=rules)
+    assert got.mask.tobytes() == whole.mask.tobytes()
+    assert (got.removed, got.shadow, got.recovered) == (whole.removed, whole.shadow, whole.recovered)
+    assert got.backdrop is not None
+    assert whole.backdrop is not None
+    assert np.array_equal(got.backdrop.coefficients, whole.backdrop.coefficients)
+    assert got.removed > 0  # the test saw every step at work: the hole, the shadow, the leg
+    assert got.shadow > 0 or at_bottom  # (against the frame's edge the shadow is taken as backdrop)
+    assert got.recovered > 0
+    assert got.mask.getpixel((294, leg_to - 5)) == 255

@@ -29,15 +29,17 @@ class BackdropModel:
     spread: float
     mean: tuple[int, int, int]  # the ring's mean colour
 
-    def predict(self, height: int, width: int) -> np.ndarray:
-        """The backdrop as the model sees it, (height, width, 3) float32."""
+    def predict(self, height: int, width: int, box: tuple[int, int, int, int] | None = None) -> np.ndarray:
+        """The backdrop as the model sees it, (height, width, 3) float32; ``box`` (left, top, right, bottom): only
+        that part of the (height, width) frame, the same values."""
         import numpy as np
 
         # Separably, row by row: (c0 + c2 y + c5 y^2) + x (c1 + c4 y) + c3 x^2, on (height, 1, 3) and
         # (1, width, 1) arrays, instead of a (height, width, 6) stack of terms times the coefficients.
+        x0, y0, x1, y1 = box if box is not None else (0, 0, width, height)
         c = self.coefficients.astype(np.float32)
-        x = (np.arange(width, dtype=np.float32) * np.float32(2.0 / max(1, width - 1)) - 1.0)[None, :, None]
-        y = (np.arange(height, dtype=np.float32) * np.float32(2.0 / max(1, height - 1)) - 1.0)[:, None, None]
+        x = (np.arange(x0, x1, dtype=np.float32) * np.float32(2.0 / max(1, width - 1)) - 1.0)[None, :, None]
+        y = (np.arange(y0, y1, dtype=np.float32) * np.float32(2.0 / max(1, height - 1)) - 1.0)[:, None, None]
         rows = c[0] + y * c[2] + (y * y) * c[5]
         slope = c[1] + y * c[4]
         out: np.ndarray = rows + x * slope + (x * x) * c[3]
@@ -126,9 +128,12 @@ def _least_squares(terms: np.ndarray, values: np.ndarray) -> np.ndarray:
     return out.astype(np.float32)
 
 
-def fit_backdrop(rgb: np.ndarray, outside: np.ndarray) -> BackdropModel | None:
+def fit_backdrop(rgb: np.ndarray, outside: np.ndarray, frame: tuple[int, int, int, int] | None = None,
+                 ) -> BackdropModel | None:
     """The backdrop model of ``rgb`` ((h, w, 3) uint8) fitted on the ``outside`` pixels (bool); None when there
-    are too few of them to say anything."""
+    are too few of them to say anything. ``frame``: ``rgb`` is a part of a larger frame, at (left, top) in a
+    frame (width, height) big, whose coordinates the model is fitted in; the whole frame's model when every
+    ``outside`` pixel of it lies in the part."""
     import numpy as np
 
     ys, xs = np.nonzero(outside)
@@ -136,9 +141,9 @@ def fit_backdrop(rgb: np.ndarray, outside: np.ndarray) -> BackdropModel | None:
         return None
     step = max(1, len(ys) // _MAX_SAMPLES)
     ys, xs = ys[::step], xs[::step]
-    h, w = outside.shape
-    terms = _terms(ys, xs, h, w)
     values = rgb[ys, xs].astype(np.float32)
+    left, top, w, h = frame if frame is not None else (0, 0, outside.shape[1], outside.shape[0])
+    terms = _terms(ys + top, xs + left, h, w)
     coefficients = _least_squares(terms, values)
     residual = channel_max(np.abs(terms @ coefficients - values))
     # refit without the worst-explained fifth (a shadow or a prop in the ring); the residual of the refit is

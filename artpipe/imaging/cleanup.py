@@ -58,12 +58,61 @@ def analysis_arrays(rgb: Image.Image, mask: Image.Image, side: int) -> tuple[np.
     return np.asarray(small), np.asarray(m, dtype=np.float32) / 255.0
 
 
-def model_backdrop(rgb: np.ndarray, solid: np.ndarray, rules: CleanupSettings) -> BackdropModel | None:
-    """The backdrop fitted on a ring around the product (the whole outside when the ring is thin)."""
-    around = ring(solid, max(2, round(max(solid.shape) * rules.ring)))
+def model_backdrop(rgb: np.ndarray, solid: np.ndarray, rules: CleanupSettings, part: Part | None = None,
+                   ) -> BackdropModel | None:
+    """The backdrop fitted on a ring around the product (the whole outside when the ring is thin). ``part``:
+    the ring is found in that part of the frame only (it holds the product and the ring's width around it)."""
+    around = ring(solid[part.slices] if part else solid, _ring_px(solid.shape, rules))
     if around.sum() < 200:
-        around = ~solid
-    return fit_backdrop(rgb, around)
+        return fit_backdrop(rgb, ~solid)
+    if part is None:
+        return fit_backdrop(rgb, around)
+    return fit_backdrop(rgb[part.slices], around, (part.left, part.top, solid.shape[1], solid.shape[0]))
+
+
+def _ring_px(shape: tuple[int, ...], rules: CleanupSettings) -> int:
+    return max(2, round(max(shape) * rules.ring))
+
+
+@dataclass(frozen=True)
+class Part:
+    """The part of the cleaning's frame its steps work on: the mask's box and a margin wider than any step looks
+    (the backdrop's ring, the edge weighing's filters), so each pixel gets what the whole frame would give it
+    (the frame's other pixels, backdrop all, change nothing). Where the frame is a coloured sweep with a small
+    product, a third of the frame."""
+
+    top: int
+    bottom: int
+    left: int
+    right: int
+    frame: tuple[int, int]  # (height, width)
+
+    @property
+    def slices(self) -> tuple[slice, slice]:
+        return slice(self.top, self.bottom), slice(self.left, self.right)
+
+    def sides(self) -> tuple[bool, bool, bool, bool]:
+        """Whether its top, bottom, left and right sides are the frame's."""
+        return self.top == 0, self.bottom == self.frame[0], self.left == 0, self.right == self.frame[1]
+
+    def whole(self, a: np.ndarray, fill: float | bool) -> np.ndarray:
+        """``a`` (the part's) put in a frame of ``fill``."""
+        import numpy as np
+
+        out = np.full(self.frame, fill, dtype=a.dtype)
+        out[self.slices] = a
+        return out
+
+
+def _part(m: np.ndarray, rules: CleanupSettings) -> Part:
+    """The part of the frame cleaning works on (see Part): ``m``'s box grown by every step's reach."""
+    import numpy as np
+
+    margin = max(_edge_margin(rules), _ring_px(m.shape, rules) + 1) + 2
+    rows, cols = np.nonzero(m.any(axis=1))[0], np.nonzero(m.any(axis=0))[0]
+    h, w = m.shape
+    return Part(max(0, int(rows[0]) - margin), min(h, int(rows[-1]) + margin + 1), max(0, int(cols[0]) - margin),
+                min(w, int(cols[-1]) + margin + 1), (h, w))
 
 
 def _components(select: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
@@ -103,11 +152,17 @@ class _Frame:
     rules: CleanupSettings  # what the steps reading this frame measure against
 
 
-def _frame(rgb: np.ndarray, model: BackdropModel, rules: CleanupSettings) -> _Frame:
+def _frame(rgb: np.ndarray, model: BackdropModel, rules: CleanupSettings, part: Part | None = None) -> _Frame:
+    """The frame's facts (``part``: of that part of it only)."""
     import numpy as np
 
+    if part is not None:
+        rgb = rgb[part.slices]
+        back = model.predict(*part.frame, (part.left, part.top, part.right, part.bottom))
+    else:
+        back = model.predict(*rgb.shape[:2])
     f = rgb.astype(np.float32)
-    back = np.clip(model.predict(*rgb.shape[:2]), 1.0, 255.0)
+    back = np.clip(back, 1.0, 255.0)
     lum, lum_back = channel_sum(f) + 1.0, channel_sum(back)
     chroma = channel_max(np.abs(f / lum[..., None] - back / lum_back[..., None]))
     coloured = max(model.mean) - min(model.mean) >= rules.coloured
@@ -134,11 +189,11 @@ def _light_on_light(frame: _Frame, solid: np.ndarray, model: BackdropModel) -> b
     return float(np.median(frame.distance[solid])) <= rules.light_gap
 
 
-def _backdrop_like(like: np.ndarray, solid: np.ndarray, min_hole: float) -> np.ndarray:
+def _backdrop_like(like: np.ndarray, solid: np.ndarray, min_hole: float, frame_px: int) -> np.ndarray:
     """Pieces of the product matching the backdrop (``like``) that are the backdrop: open to the outside, or
-    enclosed and large enough not to be a highlight (``min_hole`` of the frame)."""
+    enclosed and large enough not to be a highlight (``min_hole`` of the frame, ``frame_px`` pixels)."""
     labels, n, areas = _components(like)
-    keep = _open_to(labels, n, ~solid) | (areas >= min_hole * solid.size)
+    keep = _open_to(labels, n, ~solid) | (areas >= min_hole * frame_px)
     keep[0] = False
     out: np.ndarray = keep[labels]
     return out
@@ -253,8 +308,11 @@ def _plane_residual(g: np.ndarray, within: np.ndarray) -> np.ndarray:
     return out
 
 
-def _dropped(frame: _Frame, solid: np.ndarray, model: BackdropModel) -> np.ndarray:
-    """Pieces outside the mask that clearly differ from the backdrop, touch the product and not the frame."""
+def _dropped(frame: _Frame, solid: np.ndarray, model: BackdropModel,
+             sides: tuple[bool, bool, bool, bool] = (True, True, True, True)) -> np.ndarray | None:
+    """Pieces outside the mask that clearly differ from the backdrop, touch the product and not the frame.
+    ``sides``: which of the top, bottom, left and right sides of the arrays are the frame's (the others cut a
+    part of it: None when a piece touching the product reaches one, as the part cannot tell where it ends)."""
     import numpy as np
 
     rules = frame.rules
@@ -263,10 +321,14 @@ def _dropped(frame: _Frame, solid: np.ndarray, model: BackdropModel) -> np.ndarr
         darker |= frame.hue
     strong = (frame.distance > max(rules.recover_min, rules.recover_spread * model.spread)) & ~solid & ~darker
     labels, n, areas = _components(strong)
-    edge = np.zeros_like(solid)
-    edge[0, :] = edge[-1, :] = edge[:, 0] = edge[:, -1] = True
+    edge, cut = np.zeros_like(solid), np.zeros_like(solid)
+    top, bottom, left, right = ((edge if side else cut) for side in sides)
+    top[0, :] = bottom[-1, :] = left[:, 0] = right[:, -1] = True
+    touching = _open_to(labels, n, solid)
+    if cut.any() and (touching & _open_to(labels, n, cut)).any():
+        return None
     area = max(1, int(solid.sum()))
-    keep = _open_to(labels, n, solid) & ~_open_to(labels, n, edge) & (areas >= rules.min_piece) & \
+    keep = touching & ~_open_to(labels, n, edge) & (areas >= rules.min_piece) & \
         (areas <= rules.recover_most * area)
     keep[0] = False
     out: np.ndarray = keep[labels]
@@ -287,7 +349,7 @@ def _edge_alpha(frame: _Frame, m: np.ndarray, solid: np.ndarray) -> np.ndarray:
     # any filter below reaches (inner pixels 4 px, their 15 px mean, the outline's 3 px blur at 4 sigma), so
     # each pixel gets what the whole frame would give it; the rest of the frame (the backdrop) is skipped.
     rules = frame.rules
-    margin = 4 * rules.edge_band + 3 + 4 * math.ceil(rules.edge_structure_smooth) + rules.edge_structure_reach + 8
+    margin = _edge_margin(rules)
     rows, cols = np.nonzero((m > 0).any(axis=1))[0], np.nonzero((m > 0).any(axis=0))[0]
     if rows.size == 0:
         return factor
@@ -297,6 +359,11 @@ def _edge_alpha(frame: _Frame, m: np.ndarray, solid: np.ndarray) -> np.ndarray:
     factor[part] = _edge_factor(frame.f[part], frame.back[part], frame.hue[part] if frame.hue is not None else None,
                                 m[part], solid[part], rules)
     return factor
+
+
+def _edge_margin(rules: CleanupSettings) -> int:
+    """How far beyond the mask the edge weighing's filters reach (see _edge_alpha)."""
+    return 4 * rules.edge_band + 3 + 4 * math.ceil(rules.edge_structure_smooth) + rules.edge_structure_reach + 8
 
 
 def _edge_factor(f: np.ndarray, back: np.ndarray, hue: np.ndarray | None, m: np.ndarray,
@@ -466,19 +533,20 @@ def clean_mask(rgb: Image.Image, mask: Image.Image, *, rules: CleanupSettings, r
     arr, m = analysis_arrays(rgb, mask, rules.side)
     solid = m >= 0.5
     area = int(solid.sum())
-    model = backdrop if backdrop is not None else model_backdrop(arr, solid, rules) if area else None
+    part = _part(m, rules) if area else None
+    model = backdrop if backdrop is not None else model_backdrop(arr, solid, rules, part) if area else None
     if model is None or model.spread > rules.plain_max:
         return Cleaned(mask, backdrop=model)
-    frame = _frame(arr, model, rules)
-    like = _matching(frame, solid, model)
-    if like.sum() > rules.white_guard * area or _light_on_light(frame, solid, model):
+    steps = (shadows, recover, edges)
+    found = _refined(arr, m, solid, model, rules, steps, part)
+    if found is None:  # a piece put back reaches beyond the part: the whole frame decides
+        found = _refined(arr, m, solid, model, rules, steps, None)
+    assert found is not None  # the whole frame always decides
+    if isinstance(found, bool):
         # a white product on white: what matches the backdrop may be its body; the model's mask is all there is
         return Cleaned(mask, backdrop=model, white_on_white=True)
-    remove = _backdrop_like(like, solid, rules.min_hole)
-    shadow = _shadow_like(frame, solid & ~remove, model) if shadows else np.zeros_like(solid)
-    add = _dropped(frame, solid, model) if recover else np.zeros_like(solid)
+    remove, shadow, add, factor = found
     out = mask
-    factor = _edge_alpha(frame, m, solid & ~remove & ~shadow) if edges else np.ones(m.shape, np.float32)
     if (factor < 1.0).any():
         edge = Image.fromarray(np.round(factor * 255).astype(np.uint8), "L")
         out = ImageChops.multiply(out, upscaled(edge, mask.size, 255))
@@ -493,3 +561,33 @@ def clean_mask(rgb: Image.Image, mask: Image.Image, *, rules: CleanupSettings, r
         out = ImageChops.lighter(out, _to_mask(add, mask.size))
     return Cleaned(out, float(remove.sum()) / max(1, area), float(shadow.sum()) / max(1, area),
                    float(add.sum()) / max(1, area), model)
+
+
+Refined = tuple["np.ndarray", "np.ndarray", "np.ndarray", "np.ndarray"]  # removed, shadow, put back, edge factor
+
+
+def _refined(arr: np.ndarray, m: np.ndarray, solid: np.ndarray, model: BackdropModel, rules: CleanupSettings,
+             steps: tuple[bool, bool, bool], part: Part | None) -> Refined | bool | None:
+    """What cleaning finds in the frame (``arr``, ``m``, ``solid``: the whole frame's), worked out on ``part`` of
+    it and returned for the whole frame: the backdrop and the shadows removed, the pieces put back and the edge
+    factor, with ``steps`` (shadows, recover, edges) on; True for a white product on white; None when a piece
+    put back reaches beyond ``part``."""
+    import numpy as np
+
+    shadows, recover, edges = steps
+    where = part.slices if part is not None else (slice(None), slice(None))
+    m_in, solid_in = m[where], solid[where]
+    frame = _frame(arr, model, rules, part)
+    like = _matching(frame, solid_in, model)
+    if like.sum() > rules.white_guard * int(solid.sum()) or _light_on_light(frame, solid_in, model):
+        return True
+    remove = _backdrop_like(like, solid_in, rules.min_hole, solid.size)
+    shadow = _shadow_like(frame, solid_in & ~remove, model) if shadows else np.zeros_like(solid_in)
+    add = _dropped(frame, solid_in, model, part.sides() if part is not None else (True,) * 4) if recover \
+        else np.zeros_like(solid_in)
+    if add is None:
+        return None
+    factor = _edge_alpha(frame, m_in, solid_in & ~remove & ~shadow) if edges else np.ones(m_in.shape, np.float32)
+    if part is None:
+        return remove, shadow, add, factor
+    return part.whole(remove, False), part.whole(shadow, False), part.whole(add, False), part.whole(factor, 1.0)
