@@ -256,3 +256,16 @@ def test_ink_channel_by_channel_is_the_difference_images() -> None:
         r, g, b = ImageChops.difference(im, Image.new("RGB", im.size, backdrop)).split()
         want = ImageChops.lighter(ImageChops.lighter(r, g), b).point(lambda v, t=tolerance: 255 if v > t else 0)
         assert ImageChops.difference(ink(im, backdrop, tolerance), want).getbbox() is None
+
+
+@pytest.mark.parametrize(("drawn", "reach"), [((620, 640), 2), ((300, 310), 2), ((1300, 1341), 3)])
+def test_a_cut_out_made_with_its_faint_pixels_cleared_is_the_cut_out_cleared_after(drawn: tuple[int, int],
+                                                                                   reach: int) -> None:
+    photo, mask = _scene()
+    box = (200, 100, 700, 700)
+    got = cut_out_at(photo, mask, box, drawn, faint=(28, reach))
+    want = cut_out_at(photo, mask, box, drawn)
+    plain = want.copy()
+    assert clear_faint_in_place(want, 28, reach=reach)
+    assert got.tobytes() == want.tobytes()
+    assert got.tobytes() != plain.tobytes()  # the test saw work

@@ -181,13 +181,21 @@ def _faint_cleared(im: Image.Image, tolerance: int, reach: int) -> np.ndarray | 
     """``im``'s alpha (RGBA) as ``clear_faint`` leaves it, an array; None when no pixel changes."""
     import numpy as np
 
+    return faint_cleared_array(np.asarray(im.getchannel("A")), im, tolerance, reach)
+
+
+def faint_cleared_array(before: np.ndarray, im: Image.Image, tolerance: int, reach: int,
+                        cells: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray | None:
+    """The alpha ``before`` (an array) of a cut-out whose colours are ``im`` (RGB or RGBA) as ``clear_faint``
+    leaves it; None when no pixel changes. ``cells``: the alpha's ``tiles.cell_ranges`` when they are at hand
+    (the cut-out was made along the same cells)."""
+    import numpy as np
+
     # Only see-through pixels can change: the cells along the outline hold them. Each box is worked on with a
     # margin as wide as the farthest look around a pixel (its body within ``reach``, its edge within 2 px), so it
     # gets what the whole picture would, from the alpha as it was before any box changed it.
-    alpha = im.getchannel("A")
-    lo, hi = cell_ranges(alpha)
+    lo, hi = cells if cells is not None else cell_ranges(Image.fromarray(before, "L"))
     found = boxes((hi > 0) & (lo < _OPAQUE), im.size)
-    before = np.asarray(alpha)
     ramp = np.asarray(_faint_ramp(tolerance), dtype=np.int32)
     margin = max(reach, 2) + 1
     out = None

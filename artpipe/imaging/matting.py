@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PIL import Image, ImageFilter
 
 from artpipe.imaging.analyze import shrunk
+from artpipe.imaging.backdrop import faint_cleared_array
 from artpipe.imaging.derived import derived
 from artpipe.imaging.tiles import boxes, cell_ranges, grown_box, near, spread
 
@@ -237,12 +238,15 @@ def _paste_edge_colours(out: Image.Image, photo: Image.Image, mask: Image.Image)
 
 
 def cut_out_at(photo: Image.Image, mask: Image.Image, box: tuple[float, float, float, float],
-               size: tuple[int, int], colours: Image.Image | None = None) -> Image.Image:
+               size: tuple[int, int], colours: Image.Image | None = None, *,
+               faint: tuple[int, int] | None = None) -> Image.Image:
     """The cut-out of ``box`` of ``photo`` (RGB; ``box`` in its pixels) drawn at ``size``: what ``cut_out``
     gives, cropped and resized, made at the size it is drawn rather than the photo's. The photo and ``mask``
     (L, any size: it is scaled to the photo) are resized first, then the edges are decontaminated and the
     mask put in as alpha, so a 12 MP photo drawn at 1500 px costs a fifth of the pixels. ``colours``: the
-    photo's ``edge_colours`` when they are at hand (made once per photo, whatever the sizes drawn).
+    photo's ``edge_colours`` when they are at hand (made once per photo, whatever the sizes drawn). ``faint``:
+    (tolerance, reach) to clear the faint pixels as ``backdrop.clear_faint`` does (for a white background),
+    along the same cells of the alpha, before it is put in.
 
     A product pixel next to the edge takes in some backdrop when the photo alone is resized (the resize's
     kernel reaches a pixel or two out, where a resize of the cut-out would have weighed the backdrop by its
@@ -278,5 +282,6 @@ def cut_out_at(photo: Image.Image, mask: Image.Image, box: tuple[float, float, f
                             box=((box[0] + x0 * kx) * gx, (box[1] + y0 * ky) * gy,
                                  (box[0] + x1 * kx) * gx, (box[1] + y1 * ky) * gy))
         out.paste(part, where[:2], Image.fromarray(edge.astype(np.uint8) * 255, "L"))
-    out.putalpha(alpha)
+    cleared = faint_cleared_array(a, out, *faint, cells=(lo, hi)) if faint is not None else None
+    out.putalpha(Image.fromarray(cleared, "L") if cleared is not None else alpha)
     return out

@@ -212,9 +212,14 @@ def _white_cutout(pic: Image.Image, scale: float, tolerance: int) -> Image.Image
     not 3 of its own (an enlarged one keeps 3 of its own, closest to what the photo's size gave, by eye), and
     never less than its own anti-aliased outline (2 px, which clear_faint_in_place keeps). ``tolerance``: how near
     white a faint pixel is (the backdrop tolerance)."""
-    reach = max(2, round(3 * min(1.0, scale)))
-    clear_faint_in_place(pic, tolerance, reach=reach)
+    clear_faint_in_place(pic, *_faint(scale, tolerance))
     return pic
+
+
+def _faint(scale: float, tolerance: int) -> tuple[int, int]:
+    """(tolerance, reach): how a cut-out drawn at ``scale`` times its photo's size has its faint pixels cleared
+    (see _white_cutout)."""
+    return tolerance, max(2, round(3 * min(1.0, scale)))
 
 
 def _colours(asset: Asset) -> Image.Image:
@@ -236,8 +241,7 @@ def _cutout_subject(asset: Asset, tolerance: int) -> tuple[int, int, int, int] |
         if part is None:
             return None
         size = (part[2] - part[0], part[3] - part[1])
-        pic = _white_cutout(cut_out_at(small, mask, part, size, _colours(asset)), small.width / photo.width,
-                            tolerance)
+        pic = cut_out_at(small, mask, part, size, _colours(asset), faint=_faint(small.width / photo.width, tolerance))
         found = visible_box(pic, None, tolerance)
         if found is None:
             return None
@@ -277,8 +281,8 @@ def _cutout_fit(asset: Asset, window: tuple[int, int, int, int], w: int, h: int,
         start = min(larger, key=lambda f: f.width * f.height)
         pic = start if start.size == size else start.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
     else:
-        pic = cut_out_at(asset.image, asset.mask, window, size, _colours(asset))
-        pic = _white_cutout(pic, size[0] / (window[2] - window[0]), tolerance) if white else pic
+        pic = cut_out_at(asset.image, asset.mask, window, size, _colours(asset),
+                         faint=_faint(size[0] / (window[2] - window[0]), tolerance) if white else None)
     if size[0] <= window[2] - window[0] and size[1] <= window[3] - window[1]:
         fits[size] = pic
     return pic
