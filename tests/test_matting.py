@@ -140,3 +140,44 @@ def test_the_work_copy_is_rgb_at_most_work_side_long_and_made_once() -> None:
     assert copy.size == (1024, 768)
     assert copy.getpixel((0, 0)) == (5, 6, 7)
     assert work_copy(big) is copy  # kept with the photo for the next step that asks
+
+
+@pytest.mark.parametrize("at", [(300, 200), (0, 0), (700, 500)])
+def test_the_mask_blended_on_the_products_box_is_the_whole_frames(at: tuple[int, int]) -> None:
+    # A 1024 x 768 guide (coefficients fitted at exactly half its size): the enlargement and the blend run on
+    # the box where the coefficients are not 0, for a product anywhere (against the frame's corners too).
+    from artpipe.imaging import matting
+
+    photo = Image.effect_noise((1024, 768), 40).convert("RGB")
+    ImageDraw.Draw(photo).ellipse((at[0], at[1], at[0] + 320, at[1] + 260), fill=(200, 40, 40))
+    coarse = Image.new("L", (320, 320), 0)
+    ImageDraw.Draw(coarse).ellipse((at[0] * 320 // 1024, at[1] * 320 // 768, (at[0] + 320) * 320 // 1024,
+                                    (at[1] + 260) * 320 // 768), fill=255)
+    coarse = coarse.filter(ImageFilter.GaussianBlur(3))
+    guide = photo.convert("L")
+    fit = (512, 384)
+    a, b = matting.coefficients(matting._float(guide.resize(fit, Image.Resampling.BOX)),
+                                matting._float(coarse.resize(fit, Image.Resampling.BILINEAR)), 3, matting._EPS)
+    whole = matting._blended(matting._upsampled(a, photo.size), matting._upsampled(b, photo.size),
+                             matting._float(guide))
+    got = matting.refine(photo, coarse)
+    assert got.tobytes() == whole.tobytes()
+    assert 0.05 < np.asarray(got).astype(bool).mean() < 0.5  # the product was found, the box left much out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_coefficients_blended_on_their_box_are_the_whole_enlargements(seed: int) -> None:
+    # Coefficients that are not 0 in a block anywhere (against the frame's sides too), values that do not
+    # clip: every pixel the box's enlargement gives, its edges included, is the whole enlargement's.
+    from artpipe.imaging import matting
+
+    rng = np.random.default_rng(seed)
+    a, b = np.zeros((60, 80), dtype=np.float32), np.zeros((60, 80), dtype=np.float32)
+    y, x = int(rng.integers(0, 50)), int(rng.integers(0, 70))
+    h, w = int(rng.integers(1, 60 - y + 1)), int(rng.integers(1, 80 - x + 1))
+    a[y:y + h, x:x + w] = rng.uniform(-0.3, 0.3, (h, w))
+    b[y:y + h, x:x + w] = rng.uniform(0.4, 0.6, (h, w))
+    guide = Image.fromarray(rng.integers(0, 256, (120, 160), dtype=np.uint8), "L")
+    whole = matting._blended(matting._upsampled(a, guide.size), matting._upsampled(b, guide.size),
+                             matting._float(guide))
+    assert matting._blended_part(a, b, guide).tobytes() == whole.tobytes()

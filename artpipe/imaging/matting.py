@@ -96,19 +96,48 @@ def _upsampled(a: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 def refine(photo: Image.Image, coarse: Image.Image) -> Image.Image:
     """The product mask (L, photo's size): ``coarse`` (any size) fitted to ``photo``'s edges. The coefficients
     are fitted at up to 512 px, then applied to a guide of up to 1024 px."""
-    import numpy as np  # here, not at the top: a worker that never refines a mask does not load numpy
     guide_im = shrunk(photo, WORK_SIDE).convert("L")
     size = guide_im.size
     fit = _scaled(size, _FIT_SIDE)
     fit_guide = guide_im.resize(fit, Image.Resampling.BOX) if fit != size else guide_im
     radius = max(2, round(max(fit) * _RADIUS_SHARE))
     a, b = coefficients(_float(fit_guide), _float(coarse.resize(fit, Image.Resampling.BILINEAR)), radius, _EPS)
-    if fit != size:
-        a, b = _upsampled(a, size), _upsampled(b, size)
-    q = a * _float(guide_im) + b
-    alpha = np.clip((q - _LOW) / (_HIGH - _LOW), 0.0, 1.0)
-    mask = Image.fromarray(np.round(alpha * 255).astype(np.uint8), "L")
+    if size == (2 * fit[0], 2 * fit[1]):
+        mask = _blended_part(a, b, guide_im)
+    else:
+        if fit != size:
+            a, b = _upsampled(a, size), _upsampled(b, size)
+        mask = _blended(a, b, _float(guide_im))
     return mask.resize(photo.size, Image.Resampling.BILINEAR) if size != photo.size else mask
+
+
+def _blended(a: np.ndarray, b: np.ndarray, guide: np.ndarray) -> Image.Image:
+    """The guided filter's output ``a * guide + b`` made a mask (L): backdrop below _LOW, product above _HIGH."""
+    import numpy as np  # here, not at the top: a worker that never refines a mask does not load numpy
+    alpha = np.clip((a * guide + b - _LOW) / (_HIGH - _LOW), 0.0, 1.0)
+    return Image.fromarray(np.round(alpha * 255).astype(np.uint8), "L")
+
+
+def _blended_part(a: np.ndarray, b: np.ndarray, guide: Image.Image) -> Image.Image:
+    """``_blended`` of ``a`` and ``b`` (at half ``guide``'s size) enlarged to ``guide``'s size, on the box where
+    either is not 0 only: elsewhere the coarse mask is 0 over every window that reaches, so both are exactly 0
+    (sums of zeros), enlarged they stay 0 and so does the mask. The box, a pixel wider than that (what a bilinear
+    enlargement reads beyond it: zeros, as the whole enlargement reads), is enlarged by exactly 2, so each pixel
+    is the whole enlargement's."""
+    import numpy as np  # here, not at the top: a worker that never refines a mask does not load numpy
+    some = (a != 0) | (b != 0)
+    rows, cols = np.nonzero(some.any(axis=1))[0], np.nonzero(some.any(axis=0))[0]
+    out = np.zeros((guide.height, guide.width), dtype=np.uint8)
+    if rows.size == 0:
+        return Image.fromarray(out, "L")
+    h, w = a.shape
+    x0, y0, x1, y1 = max(0, cols[0] - 1), max(0, rows[0] - 1), min(w, cols[-1] + 2), min(h, rows[-1] + 2)
+    size = (2 * (x1 - x0), 2 * (y1 - y0))
+    ab = [np.asarray(Image.fromarray(np.ascontiguousarray(c[y0:y1, x0:x1]), "F")
+                     .resize(size, Image.Resampling.BILINEAR), dtype=np.float32) for c in (a, b)]
+    part = _blended(ab[0], ab[1], _float(guide.crop((2 * x0, 2 * y0, 2 * x1, 2 * y1))))
+    out[2 * y0:2 * y1, 2 * x0:2 * x1] = np.asarray(part)
+    return Image.fromarray(out, "L")
 
 
 def mask_facts(mask: Image.Image) -> tuple[float, float]:
