@@ -115,6 +115,35 @@ def _part(m: np.ndarray, rules: CleanupSettings) -> Part:
                 min(w, int(cols[-1]) + margin + 1), (h, w))
 
 
+def dilated(select: np.ndarray, iterations: int = 1) -> np.ndarray:
+    """``select`` (bool) grown by its four neighbours ``iterations`` times (nothing beyond the array's edges):
+    ``scipy.ndimage.binary_dilation``'s result, by shifted ORs, which on the cleaning's part cost a tenth of
+    its fixed cost per call (0.45 ms, nine calls a mask)."""
+    out = select.copy()
+    for _ in range(iterations):
+        was = out.copy()
+        out[1:] |= was[:-1]
+        out[:-1] |= was[1:]
+        out[:, 1:] |= was[:, :-1]
+        out[:, :-1] |= was[:, 1:]
+    return out
+
+
+def eroded(select: np.ndarray, iterations: int = 1) -> np.ndarray:
+    """``select`` (bool) kept where it and its four neighbours are, ``iterations`` times, as
+    ``scipy.ndimage.binary_erosion`` keeps it (beyond the array's edges is nothing: its border pixels go)."""
+    out = select.copy()
+    for _ in range(iterations):
+        was = out.copy()
+        out[1:] &= was[:-1]
+        out[:-1] &= was[1:]
+        out[:, 1:] &= was[:, :-1]
+        out[:, :-1] &= was[:, 1:]
+        out[0, :] = out[-1, :] = False
+        out[:, 0] = out[:, -1] = False
+    return out
+
+
 def _components(select: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
     """Labels of ``select``'s 4-connected pieces, their count and areas (index 0 unused)."""
     import numpy as np
@@ -128,9 +157,8 @@ def _components(select: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
 def _open_to(labels: np.ndarray, n: int, region: np.ndarray) -> np.ndarray:
     """Which labels (bool per label) have a pixel next to ``region``."""
     import numpy as np
-    from scipy import ndimage
 
-    near = ndimage.binary_dilation(region) & (labels > 0)
+    near = dilated(region) & (labels > 0)
     hit = np.zeros(n + 1, dtype=bool)
     hit[np.unique(labels[near])] = True
     hit[0] = False
@@ -222,7 +250,6 @@ def _shadow_like(frame: _Frame, solid: np.ndarray, model: BackdropModel) -> np.n
     """Pieces of the product that are the backdrop darkened (same chromaticity, lower brightness, smooth) and
     open to the outside: a cast or contact shadow, a darker floor."""
     import numpy as np
-    from scipy import ndimage
 
     rules = frame.rules
     chroma, ratio = frame.chroma, frame.ratio
@@ -233,7 +260,7 @@ def _shadow_like(frame: _Frame, solid: np.ndarray, model: BackdropModel) -> np.n
         return np.zeros_like(solid)
     # A shadow's rim is grainier than its middle (a floor's texture, JPEG noise at its soft edge): next to the
     # shadow, pixels of its colour are taken with it whatever their texture, or they stay as a speckled ring.
-    rim: np.ndarray = ndimage.binary_dilation(out, iterations=rules.shadow_rim) & solid & ~out & \
+    rim: np.ndarray = dilated(out, iterations=rules.shadow_rim) & solid & ~out & \
         (chroma <= 2 * rules.shadow_chroma) & (ratio >= rules.shadow_darkest) & (ratio < 1.02)
     shadow: np.ndarray = out | rim
     return shadow
@@ -373,11 +400,11 @@ def _edge_factor(f: np.ndarray, back: np.ndarray, hue: np.ndarray | None, m: np.
     import numpy as np
     from scipy import ndimage
 
-    band = (m > 0) & ndimage.binary_dilation(~solid, iterations=rules.edge_band)  # the soft edge too
+    band = (m > 0) & dilated(~solid, iterations=rules.edge_band)  # the soft edge too
     factor = np.ones(m.shape, dtype=np.float32)
     if not band.any():
         return factor
-    inner = ndimage.binary_erosion(solid, iterations=rules.edge_band + 1)
+    inner = eroded(solid, iterations=rules.edge_band + 1)
     size = 4 * rules.edge_band + 3
     weight = ndimage.uniform_filter(inner.astype(np.float32), size)
     product = np.stack([ndimage.uniform_filter(f[..., c] * inner, size) for c in range(3)], axis=-1)
@@ -388,7 +415,7 @@ def _edge_factor(f: np.ndarray, back: np.ndarray, hue: np.ndarray | None, m: np.
     known = band & (weight > 0.05) & (length >= rules.edge_contrast ** 2)
     target = np.clip(alpha, 0.0, 1.0)
     if hue is not None:  # a coloured backdrop: its hue, darker, is its shadow
-        near = (m > 0) & ndimage.binary_dilation(~solid, iterations=2 * rules.edge_band)
+        near = (m > 0) & dilated(~solid, iterations=2 * rules.edge_band)
         factor[near & hue] = 0.0
     known &= ~_structure(f, m, band, rules)
     factor[known] = np.minimum(1.0, target[known] / np.maximum(m[known], 1e-3))
@@ -412,7 +439,7 @@ def _structure(f: np.ndarray, m: np.ndarray, band: np.ndarray, rules: CleanupSet
     seeds: np.ndarray = band & (along > rules.edge_structure)
     if not seeds.any():
         return seeds
-    out: np.ndarray = ndimage.binary_dilation(seeds, iterations=rules.edge_structure_reach) & band
+    out: np.ndarray = dilated(seeds, iterations=rules.edge_structure_reach) & band
     return out
 
 
