@@ -181,3 +181,27 @@ def test_coefficients_blended_on_their_box_are_the_whole_enlargements(seed: int)
     whole = matting._blended(matting._upsampled(a, guide.size), matting._upsampled(b, guide.size),
                              matting._float(guide))
     assert matting._blended_part(a, b, guide).tobytes() == whole.tobytes()
+
+
+def _padded_box(a: np.ndarray, r: int) -> np.ndarray:
+    """The box mean as first written: cumulative sums of a zero-padded copy, along each of the last two axes."""
+    for axis in (a.ndim - 2, a.ndim - 1):
+        n = a.shape[axis]
+        pad = [(0, 0)] * a.ndim
+        pad[axis] = (r + 1, r)
+        c = np.cumsum(np.pad(a, pad), axis=axis, dtype=np.float32)
+        hi, lo = [slice(None)] * a.ndim, [slice(None)] * a.ndim
+        hi[axis], lo[axis] = slice(2 * r + 1, 2 * r + 1 + n), slice(0, n)
+        count = (np.minimum(np.arange(n) + r + 1, n) - np.maximum(np.arange(n) - r, 0)).astype(np.float32)
+        shape = [1] * a.ndim
+        shape[axis] = n
+        a = (c[tuple(hi)] - c[tuple(lo)]) / count.reshape(shape)
+    return a
+
+
+@pytest.mark.parametrize(("shape", "r"), [((2, 40, 50), 3), ((1, 7, 5), 3), ((3, 4, 4), 3), ((1, 5, 9), 4),
+                                          ((2, 1, 1), 2)])
+def test_box_means_without_a_padded_copy_are_the_padded_sums_bit_for_bit(shape: tuple[int, int, int],
+                                                                          r: int) -> None:
+    a = np.random.default_rng(r).uniform(-1, 1, shape).astype(np.float32)
+    assert np.array_equal(_box(a, r), _padded_box(a, r))

@@ -40,16 +40,26 @@ def _box(a: np.ndarray, r: int) -> np.ndarray:
     import numpy as np  # here, not at the top: a worker that never refines a mask does not load numpy
     def along(x: np.ndarray, axis: int) -> np.ndarray:
         n = x.shape[axis]
-        pad = [(0, 0)] * x.ndim
-        pad[axis] = (r + 1, r)
-        c = np.cumsum(np.pad(x, pad), axis=axis, dtype=np.float32)
-        # the window [i - r, i + r], clipped to [0, n) by the zero padding: c[i + 2r + 1] - c[i]
-        hi, lo = [slice(None)] * x.ndim, [slice(None)] * x.ndim
-        hi[axis], lo[axis] = slice(2 * r + 1, 2 * r + 1 + n), slice(0, n)
+
+        def part(start: int, stop: int) -> tuple[slice, ...]:
+            where = [slice(None)] * x.ndim
+            where[axis] = slice(start, stop)
+            return tuple(where)
+
+        # the window [i - r, i + r] clipped to [0, n): c[min(i + r, n - 1)] - c[i - r - 1] (nothing before the
+        # start), the sums a zero-padded copy's cumulative sum gives (adding zeros first changes no bit), without
+        # the copy
+        c = np.cumsum(x, axis=axis, dtype=np.float32)
+        out = np.empty_like(c)
+        inside = max(0, n - r)
+        out[part(0, inside)] = c[part(r, r + inside)]
+        out[part(inside, n)] = c[part(n - 1, n)]
+        if n > r + 1:
+            out[part(r + 1, n)] -= c[part(0, n - r - 1)]
         count = (np.minimum(np.arange(n) + r + 1, n) - np.maximum(np.arange(n) - r, 0)).astype(np.float32)
         shape = [1] * x.ndim
         shape[axis] = n
-        out: np.ndarray = (c[tuple(hi)] - c[tuple(lo)]) / count.reshape(shape)
+        out /= count.reshape(shape)
         return out
 
     return along(along(a, a.ndim - 2), a.ndim - 1)
