@@ -205,3 +205,23 @@ def test_box_means_without_a_padded_copy_are_the_padded_sums_bit_for_bit(shape: 
                                                                           r: int) -> None:
     a = np.random.default_rng(r).uniform(-1, 1, shape).astype(np.float32)
     assert np.array_equal(_box(a, r), _padded_box(a, r))
+
+
+@pytest.mark.parametrize("at", [(20, 30), (0, 0), (90, 130)])
+def test_coefficients_worked_out_around_the_coarse_mask_are_the_whole_frames(at: tuple[int, int]) -> None:
+    # A coarse mask that is 0 beyond a block anywhere (against the frame's corners too), on a noisy guide: the
+    # coefficients fitted around the block are, bit for bit, those the whole frame's sums give.
+    from artpipe.imaging.matting import coefficients
+
+    rng = np.random.default_rng(at[0])
+    guide = rng.uniform(0, 1, (120, 160)).astype(np.float32)
+    src = np.zeros((120, 160), dtype=np.float32)
+    src[at[0]:at[0] + 30, at[1]:at[1] + 30] = rng.uniform(0, 1, (30, 30))
+    mean_i, mean_p, mean_ii, mean_ip = _padded_box(np.stack([guide, src, guide * guide, guide * src]), 3)
+    a = (mean_ip - mean_i * mean_p) / (mean_ii - mean_i * mean_i + 1e-3)
+    b = mean_p - a * mean_i
+    want_a, want_b = _padded_box(np.stack([a, b]), 3)
+    got_a, got_b = coefficients(guide, src, 3, 1e-3)
+    assert np.array_equal(got_a, want_a)
+    assert np.array_equal(got_b, want_b)
+    assert (want_a == 0).mean() > 0.3  # much of the frame is beyond the block's reach

@@ -66,12 +66,25 @@ def _box(a: np.ndarray, r: int) -> np.ndarray:
 
 
 def coefficients(guide: np.ndarray, src: np.ndarray, radius: int, eps: float) -> tuple[np.ndarray, np.ndarray]:
-    """The guided filter's smoothed linear coefficients (a, b): the filtered ``src`` is ``a * guide + b``."""
+    """The guided filter's smoothed linear coefficients (a, b): the filtered ``src`` is ``a * guide + b``.
+
+    Where ``src`` is 0 over a pixel's window, its mean and the mean of ``guide * src`` are exactly 0 (sums of
+    zeros), and so are a and b: beyond the guide's own means (which need the whole frame: their sums run from
+    its edge), only ``src``'s box is worked on, grown by three window radii (a and b reach one beyond it,
+    their means two, and those have their whole window inside), and each of its sums, starting past zeros
+    only, has the bits the whole frame's has."""
     import numpy as np  # here, not at the top: a worker that never refines a mask does not load numpy
-    mean_i, mean_p, mean_ii, mean_ip = _box(np.stack([guide, src, guide * guide, guide * src]), radius)
+    rows, cols = np.nonzero(src.any(axis=1))[0], np.nonzero(src.any(axis=0))[0]
+    if rows.size == 0:
+        return np.zeros_like(src), np.zeros_like(src)
+    reach = 3 * radius + 1
+    part = (slice(max(0, rows[0] - reach), rows[-1] + reach + 1), slice(max(0, cols[0] - reach), cols[-1] + reach + 1))
+    mean_i, mean_ii = (m[part] for m in _box(np.stack([guide, guide * guide]), radius))
+    mean_p, mean_ip = _box(np.stack([src[part], guide[part] * src[part]]), radius)
     a = (mean_ip - mean_i * mean_p) / (mean_ii - mean_i * mean_i + eps)
     b = mean_p - a * mean_i
-    mean_a, mean_b = _box(np.stack([a, b]), radius)
+    mean_a, mean_b = np.zeros_like(src), np.zeros_like(src)
+    mean_a[part], mean_b[part] = _box(np.stack([a, b]), radius)
     return mean_a, mean_b
 
 
