@@ -357,3 +357,20 @@ def test_grown_and_shrunk_pieces_are_scipys(iterations: int) -> None:
     assert np.array_equal(dilated(select, iterations), ndimage.binary_dilation(select, iterations=iterations))
     assert np.array_equal(eroded(select, iterations), ndimage.binary_erosion(select, iterations=iterations))
     assert eroded(select, iterations).any()
+
+
+def test_the_analysis_colours_are_made_once_per_picture() -> None:
+    # The cleaning and the review read the same picture at the cleaning side: one reduction serves both, with
+    # each its own mask.
+    import numpy as np
+
+    from artpipe.imaging.analyze import shrunk
+    from artpipe.imaging.cleanup import analysis_arrays
+
+    rgb = Image.effect_noise((1024, 768), 40).convert("RGB")
+    first, empty = analysis_arrays(rgb, Image.new("L", rgb.size, 0), 512)
+    again, full = analysis_arrays(rgb, Image.new("L", rgb.size, 255), 512)
+    assert again is first
+    assert np.array_equal(first, np.asarray(shrunk(rgb, 512)))
+    assert empty.max() == 0.0
+    assert full.min() == 1.0

@@ -29,6 +29,7 @@ from PIL import Image, ImageChops
 from artpipe.defaults import CleanupSettings
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.backdrop_model import BackdropModel, channel_max, channel_sum, fit_backdrop, ring
+from artpipe.imaging.derived import derived
 from artpipe.imaging.holeedge import removal_at
 
 if TYPE_CHECKING:
@@ -50,12 +51,13 @@ class Cleaned:
 
 def analysis_arrays(rgb: Image.Image, mask: Image.Image, side: int) -> tuple[np.ndarray, np.ndarray]:
     """``rgb`` and ``mask`` at the cleaning ``side`` (``cleanup.side``), as arrays (uint8 (h, w, 3), float32 0-1
-    (h, w))."""
+    (h, w)). The colours are made once per ``rgb`` (the cleaning and the review read the same)."""
     import numpy as np
 
-    small = shrunk(rgb.convert("RGB"), side)
-    m = mask.resize(small.size, Image.Resampling.BOX) if mask.size != small.size else mask
-    return np.asarray(small), np.asarray(m, dtype=np.float32) / 255.0
+    colours = derived(rgb, f"analysis:{side}", lambda: np.asarray(shrunk(rgb.convert("RGB"), side)))
+    size = (colours.shape[1], colours.shape[0])
+    m = mask.resize(size, Image.Resampling.BOX) if mask.size != size else mask
+    return colours, np.asarray(m, dtype=np.float32) / 255.0
 
 
 def model_backdrop(rgb: np.ndarray, solid: np.ndarray, rules: CleanupSettings, part: Part | None = None,
