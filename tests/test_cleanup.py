@@ -3,10 +3,11 @@ is known pixel by pixel."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
-from artpipe.defaults import settings
+from artpipe.defaults import CleanupSettings, settings
 from artpipe.imaging.backdrop import whiten
 from artpipe.imaging.cleanup import clean_mask
 from artpipe.imaging.isolate import isolate
@@ -374,3 +375,65 @@ def test_the_analysis_colours_are_made_once_per_picture() -> None:
     assert np.array_equal(first, np.asarray(shrunk(rgb, 512)))
     assert empty.max() == 0.0
     assert full.min() == 1.0
+
+
+def _whole_edge_factor(f: np.ndarray, back: np.ndarray, hue: np.ndarray | None, m: np.ndarray, solid: np.ndarray,
+                       rules: CleanupSettings) -> np.ndarray:
+    """The edge weighing as first written: every product of the filters made over the whole part, the
+    structure along the outline too (the code now makes them at the band's pixels only)."""
+    import numpy as np
+    from scipy import ndimage
+
+    from artpipe.imaging.backdrop_model import channel_sum
+
+    band = (m > 0) & ndimage.binary_dilation(~solid, iterations=rules.edge_band)
+    factor = np.ones(m.shape, dtype=np.float32)
+    inner = ndimage.binary_erosion(solid, iterations=rules.edge_band + 1)
+    size = 4 * rules.edge_band + 3
+    weight = ndimage.uniform_filter(inner.astype(np.float32), size)
+    product = np.stack([ndimage.uniform_filter(f[..., c] * inner, size) for c in range(3)], axis=-1)
+    product /= np.maximum(weight, 1e-3)[..., None]
+    span = product - back
+    length = channel_sum(span * span)
+    alpha = channel_sum((f - back) * span) / np.maximum(length, 1.0)
+    known = band & (weight > 0.05) & (length >= rules.edge_contrast ** 2)
+    target = np.clip(alpha, 0.0, 1.0)
+    if hue is not None:
+        factor[(m > 0) & ndimage.binary_dilation(~solid, iterations=2 * rules.edge_band) & hue] = 0.0
+    grey = ndimage.gaussian_filter(channel_sum(f) / 3.0, 0.8)
+    gx, gy = ndimage.sobel(grey, axis=1) / 8.0, ndimage.sobel(grey, axis=0) / 8.0
+    smooth = ndimage.gaussian_filter(m, rules.edge_structure_smooth)
+    nx, ny = ndimage.sobel(smooth, axis=1), ndimage.sobel(smooth, axis=0)
+    seeds = band & (np.abs(gx * ny - gy * nx) / (np.hypot(nx, ny) + 1e-6) > rules.edge_structure)
+    known &= ~(ndimage.binary_dilation(seeds, iterations=rules.edge_structure_reach) & band)
+    factor[known] = np.minimum(1.0, target[known] / np.maximum(m[known], 1e-3))
+    return factor
+
+
+@pytest.mark.parametrize("backdrop", [(40, 150, 140), (205, 205, 205)])
+def test_edge_weighing_at_the_bands_pixels_is_the_whole_parts(backdrop: tuple[int, int, int]) -> None:
+    # A navy bag with a light zip pull and a soft, grainy edge on a teal (coloured: its hue is weighed too) or a
+    # grey backdrop: the weights made at the band's pixels only are the whole part's, bit for bit.
+    import numpy as np
+
+    from artpipe.imaging import cleanup
+
+    photo = Image.new("RGB", (512, 384), backdrop)
+    draw = ImageDraw.Draw(photo)
+    draw.rounded_rectangle((200, 120, 330, 300), radius=20, fill=(30, 40, 90))
+    draw.rectangle((262, 116, 268, 130), fill=(220, 220, 215))
+    photo = Image.blend(photo, Image.effect_noise(photo.size, 60).convert("RGB"), 0.15)
+    mask = Image.new("L", photo.size, 0)
+    ImageDraw.Draw(mask).rounded_rectangle((197, 113, 333, 303), radius=20, fill=255)
+    mask = mask.filter(ImageFilter.GaussianBlur(1.5))
+    rules = settings().cleanup
+    rgb, m = cleanup.analysis_arrays(photo, mask, side=rules.side)
+    solid = m >= 0.5
+    model = cleanup.model_backdrop(rgb, solid, rules=rules)
+    assert model is not None
+    frame = cleanup._frame(rgb, model, rules=rules)
+    assert (frame.hue is not None) == (backdrop[1] - backdrop[0] > 40)
+    got = cleanup._edge_factor(frame.f, frame.back, frame.hue, m, solid, rules)
+    want = _whole_edge_factor(frame.f, frame.back, frame.hue, m, solid, rules)
+    assert np.array_equal(got, want)
+    assert ((want > 0) & (want < 1)).sum() > 100  # the edge was weighed
