@@ -211,10 +211,12 @@ def edge_colours(photo: Image.Image, mask: Image.Image) -> Image.Image:
     spread = ImageFilter.BoxBlur(radius)
     colour = np.asarray(Image.composite(rgb, Image.new("RGB", rgb.size), opaque).filter(spread))
     weight = np.asarray(opaque.filter(spread))[..., np.newaxis]
-    # colour * 255 / weight, both 8-bit: looked up in a 256 x 256 table rather than divided in floats per pixel
-    estimate = _ratios()[(weight.astype(np.uint16) << 8) | colour]
+    # colour * 255 / weight, both 8-bit: looked up in a 256 x 256 table rather than divided in floats per pixel,
+    # and only where the weight is not full (a band along the outline): at 255 it is the colour itself
     spread_in = weight > 8
-    guess = np.where(spread_in, estimate, np.asarray(rgb))
+    guess = np.where(spread_in, colour, np.asarray(rgb))
+    mid = np.nonzero(spread_in[..., 0] & (weight[..., 0] < 255))
+    guess[mid] = _ratios()[(weight[mid].astype(np.uint16) << 8) | colour[mid]]
     fixed = _consistent(guess, spread_in[..., 0], rgb, small_mask.crop(box), radius)
     small_rgb.paste(Image.fromarray(fixed, "RGB"), box[:2])
     return small_rgb
