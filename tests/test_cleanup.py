@@ -342,24 +342,6 @@ def test_cleaning_on_the_masks_part_gives_what_the_whole_frame_does(monkeypatch:
     assert got.mask.getpixel((294, leg_to - 5)) == 255
 
 
-@pytest.mark.parametrize("iterations", [1, 2, 3, 6])
-def test_grown_and_shrunk_pieces_are_scipys(iterations: int) -> None:
-    # Pieces against every side of the frame, one pixel thin lines, single pixels: the shifted ORs and ANDs
-    # give what scipy's binary dilation and erosion (a cross, nothing beyond the edges) give.
-    import numpy as np
-    from scipy import ndimage
-
-    from artpipe.imaging.cleanup import dilated, eroded
-
-    select = np.random.default_rng(iterations).random((47, 61)) > 0.6
-    select[:, :20] = True
-    select[20, :] = True
-    select[-6:, -6:] = True
-    assert np.array_equal(dilated(select, iterations), ndimage.binary_dilation(select, iterations=iterations))
-    assert np.array_equal(eroded(select, iterations), ndimage.binary_erosion(select, iterations=iterations))
-    assert eroded(select, iterations).any()
-
-
 def test_the_analysis_colours_are_made_once_per_picture() -> None:
     # The cleaning and the review read the same picture at the cleaning side: one reduction serves both, with
     # each its own mask.

@@ -278,15 +278,3 @@ def test_edge_agreement_reads_each_pixel_near_the_outline_once_and_agrees_with_t
     assert agreement == expected
 
 
-def test_grown_and_eroded_are_scipys_cross_dilation_and_erosion() -> None:
-    from scipy import ndimage
-
-    from artpipe.imaging.review import _eroded, _grown
-
-    rng = np.random.default_rng(11)
-    for _ in range(40):
-        shape = (int(rng.integers(1, 40)), int(rng.integers(1, 40)))
-        mask = ndimage.gaussian_filter(rng.random(shape), 1.5) > rng.uniform(0.4, 0.6)
-        for steps in (1, 3):
-            assert (_grown(mask, steps) == ndimage.binary_dilation(mask, iterations=steps)).all()
-        assert (_eroded(mask) == ndimage.binary_erosion(mask, border_value=0)).all()

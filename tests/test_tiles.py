@@ -15,7 +15,7 @@ from artpipe.imaging.analyze import ink
 from artpipe.imaging.backdrop import _distance, _faint_ramp, clear_faint_in_place, faint_cleared_alpha, grown
 from artpipe.imaging.matting import cut_out_at, edge_colours
 from artpipe.imaging.review import _edge_agreement
-from artpipe.imaging.tiles import boxes, cell_ranges, near, spread
+from artpipe.imaging.tiles import boxes, cell_ranges, spread
 
 
 def _scene(size: tuple[int, int] = (900, 700)) -> tuple[Image.Image, Image.Image]:
@@ -198,14 +198,6 @@ def test_a_faint_rim_between_the_outline_and_the_reach_loses_as_much_as_it_is_fa
     assert (rim == 180).any()
     assert (got[30:32, 20] == 0).all()  # the corner is beyond the reach
     assert (got[32:68, 22:118] == alpha[32:68, 22:118]).all()  # the outline and the body are kept
-
-
-@pytest.mark.parametrize("reach", [1, 2, 3])
-def test_near_is_pillows_max_filter(reach: int) -> None:
-    select = np.random.default_rng(reach).random((61, 47)) > 0.97
-    mask = Image.fromarray(select.astype(np.uint8) * 255, "L")
-    want = np.asarray(mask.filter(ImageFilter.MaxFilter(2 * reach + 1))) > 0
-    assert (near(select, reach) == want).all()
 
 
 @pytest.mark.parametrize("shape", [(101, 77), (96, 77), (101, 80), (96, 80), (5, 3)])

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from PIL import Image, ImageChops, ImageFilter
 
 from artpipe.imaging.derived import derived
-from artpipe.imaging.tiles import Box, boxes, cell_ranges, grown_box, near
+from artpipe.imaging.morphology import near
+from artpipe.imaging.tiles import Box, boxes, cell_ranges, grown_box
 
 if TYPE_CHECKING:
     import numpy as np

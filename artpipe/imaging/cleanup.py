@@ -31,6 +31,7 @@ from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.backdrop_model import BackdropModel, channel_max, channel_sum, fit_backdrop, ring
 from artpipe.imaging.derived import derived
 from artpipe.imaging.holeedge import removal_at
+from artpipe.imaging.morphology import dilated, eroded
 
 if TYPE_CHECKING:
     import numpy as np
@@ -115,35 +116,6 @@ def _part(m: np.ndarray, rules: CleanupSettings) -> Part:
     h, w = m.shape
     return Part(max(0, int(rows[0]) - margin), min(h, int(rows[-1]) + margin + 1), max(0, int(cols[0]) - margin),
                 min(w, int(cols[-1]) + margin + 1), (h, w))
-
-
-def dilated(select: np.ndarray, iterations: int = 1) -> np.ndarray:
-    """``select`` (bool) grown by its four neighbours ``iterations`` times (nothing beyond the array's edges):
-    ``scipy.ndimage.binary_dilation``'s result, by shifted ORs, which on the cleaning's part cost a tenth of
-    its fixed cost per call (0.45 ms, nine calls a mask)."""
-    out = select.copy()
-    for _ in range(iterations):
-        was = out.copy()
-        out[1:] |= was[:-1]
-        out[:-1] |= was[1:]
-        out[:, 1:] |= was[:, :-1]
-        out[:, :-1] |= was[:, 1:]
-    return out
-
-
-def eroded(select: np.ndarray, iterations: int = 1) -> np.ndarray:
-    """``select`` (bool) kept where it and its four neighbours are, ``iterations`` times, as
-    ``scipy.ndimage.binary_erosion`` keeps it (beyond the array's edges is nothing: its border pixels go)."""
-    out = select.copy()
-    for _ in range(iterations):
-        was = out.copy()
-        out[1:] &= was[:-1]
-        out[:-1] &= was[1:]
-        out[:, 1:] &= was[:, :-1]
-        out[:, :-1] &= was[:, 1:]
-        out[0, :] = out[-1, :] = False
-        out[:, 0] = out[:, -1] = False
-    return out
 
 
 def _components(select: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:

@@ -18,7 +18,8 @@ from PIL import Image, ImageFilter
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.backdrop import faint_cleared_array
 from artpipe.imaging.derived import derived
-from artpipe.imaging.tiles import boxes, cell_ranges, grown_box, near, spread
+from artpipe.imaging.morphology import near
+from artpipe.imaging.tiles import boxes, cell_ranges, grown_box, spread
 
 if TYPE_CHECKING:
     import numpy as np

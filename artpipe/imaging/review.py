@@ -28,6 +28,7 @@ from PIL import Image
 from artpipe.defaults import ReviewSettings
 from artpipe.imaging.backdrop_model import BackdropModel, channel_sum
 from artpipe.imaging.bodies import bodies
+from artpipe.imaging.morphology import dilated, eroded
 
 if TYPE_CHECKING:
     import numpy as np
@@ -125,7 +126,7 @@ def _edge_agreement(rgb: np.ndarray, solid: np.ndarray, spread: float, rules: Re
     """The share of ``solid``'s outline lying on (within a pixel of) a clear edge of the photo."""
     import numpy as np
 
-    outline = solid & ~_eroded(solid)
+    outline = solid & ~eroded(solid)
     frame = np.zeros_like(solid)
     frame[0, :] = frame[-1, :] = frame[:, 0] = frame[:, -1] = True
     outline &= ~frame  # where the frame cuts the product there is no edge to agree with
@@ -176,7 +177,7 @@ def _kept_shade(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel, rul
         return 0.0
     areas = np.bincount(labels.ravel())
     areas[0] = 0
-    near = _grown(~solid, 2) & shade
+    near = dilated(~solid, 2) & shade
     open_to = np.zeros(n + 1, dtype=bool)
     open_to[np.unique(labels[near])] = True
     open_to[0] = False
@@ -212,7 +213,7 @@ def _erased_edges(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel | 
     f = rgb.astype(np.float32)
     grey = ndimage.gaussian_filter(channel_sum(f) / 3.0, 0.8)
     grad = np.hypot(ndimage.sobel(grey, axis=1), ndimage.sobel(grey, axis=0)) / 8.0
-    away = ~_grown(solid, rules.erased_gap)
+    away = ~dilated(solid, rules.erased_gap)
     away[:2, :] = away[-2:, :] = False  # the frame's own border is no structure
     away[:, :2] = away[:, -2:] = False
     edges = _long_lines(away & (grad > rules.erased_grad), rules.erased_piece)
@@ -231,7 +232,7 @@ def _erased_edges(rgb: np.ndarray, solid: np.ndarray, backdrop: BackdropModel | 
             sizes[0] = 0
             broad = (sizes >= rules.shade_area)[labels]
             # a shadow's edges are soft; a sharp edge beside a "shadow" is a light product's outline
-            edges = _long_lines(edges & ~(_grown(broad, rules.erased_gap) &
+            edges = _long_lines(edges & ~(dilated(broad, rules.erased_gap) &
                                           (grad <= rules.shade_soft)), rules.erased_piece)
     return float(edges.sum()) / max(1, int(solid.sum()))
 
@@ -247,32 +248,6 @@ def _long_lines(edges: np.ndarray, least: int) -> np.ndarray:
     sizes = np.bincount(labels.ravel())
     sizes[0] = 0
     out: np.ndarray = (sizes >= least)[labels]
-    return out
-
-
-def _grown(mask: np.ndarray, steps: int) -> np.ndarray:
-    """``mask`` grown by ``steps`` pixels to its 4 neighbours: ``ndimage.binary_dilation(mask,
-    iterations=steps)`` (its default cross), by shifted ORs, ten times faster at the analysis side."""
-    out = mask.copy()
-    for _ in range(steps):
-        before = out.copy()
-        out[1:] |= before[:-1]
-        out[:-1] |= before[1:]
-        out[:, 1:] |= before[:, :-1]
-        out[:, :-1] |= before[:, 1:]
-    return out
-
-
-def _eroded(mask: np.ndarray) -> np.ndarray:
-    """The pixels of ``mask`` whose 4 neighbours are in it too, nothing on the frame: ``ndimage.binary_erosion(
-    mask, border_value=0)``, by shifted ANDs, twenty times faster at the analysis side."""
-    out = mask.copy()
-    out[1:] &= mask[:-1]
-    out[:-1] &= mask[1:]
-    out[:, 1:] &= mask[:, :-1]
-    out[:, :-1] &= mask[:, 1:]
-    out[0] = out[-1] = False
-    out[:, 0] = out[:, -1] = False
     return out
 
 

@@ -74,25 +74,6 @@ def boxes(cells: np.ndarray, size: tuple[int, int], cell: int = CELL, strip: int
     return out
 
 
-def near(select: np.ndarray, reach: int) -> np.ndarray:
-    """``select`` (bool) with every pixel within ``reach`` of a True one (a square of side 2 reach + 1) set:
-    what ``backdrop.grown`` gives a 0/255 mask, as arrays, so a small box along an outline costs a few numpy
-    calls instead of Pillow's (whose per-call cost made most of the time on a cut-out's 70 boxes). Beyond the
-    array's edges nothing is set, as the grown mask reads only what lies inside."""
-    import numpy as np
-
-    rows = select.copy()
-    for step in range(1, reach + 1):
-        rows[step:] |= select[:-step]
-        rows[:-step] |= select[step:]
-    out = rows.copy()
-    for step in range(1, reach + 1):
-        out[:, step:] |= rows[:, :-step]
-        out[:, :-step] |= rows[:, step:]
-    result: np.ndarray = np.asarray(out, dtype=bool)
-    return result
-
-
 def grown_box(box: Box, margin: int, size: tuple[int, int]) -> Box:
     """``box`` grown by ``margin`` pixels each way, within a picture of ``size``."""
     return max(0, box[0] - margin), max(0, box[1] - margin), min(size[0], box[2] + margin), \
