@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageFilter
 from scipy import ndimage
 
-from artpipe.imaging.morphology import dilated, eroded, near
+from artpipe.imaging.morphology import dilated, eroded, holes_filled, near
 
 
 @pytest.mark.parametrize("iterations", [1, 2, 3, 6])
@@ -39,3 +39,25 @@ def test_near_is_pillows_max_filter(reach: int) -> None:
     mask = Image.fromarray(select.astype(np.uint8) * 255, "L")
     want = np.asarray(mask.filter(ImageFilter.MaxFilter(2 * reach + 1))) > 0
     assert (near(select, reach) == want).all()
+
+
+def test_holes_filled_is_scipys_fill_holes_on_shapes_with_holes_at_and_away_from_the_frame() -> None:
+    rng = np.random.default_rng(4)
+    for _ in range(60):
+        shape = (int(rng.integers(1, 50)), int(rng.integers(1, 50)))
+        mask = ndimage.gaussian_filter(rng.random(shape), rng.uniform(0.8, 2.5)) > rng.uniform(0.35, 0.65)
+        assert (holes_filled(mask) == ndimage.binary_fill_holes(mask)).all()
+    ring = np.zeros((9, 9), dtype=bool)
+    ring[2:7, 2:7] = True
+    ring[4, 4] = False  # a hole
+    assert holes_filled(ring)[4, 4]
+    open_ring = ring.copy()
+    open_ring[4, 2:5] = False  # the hole opened to the outside: not a hole any more
+    assert not holes_filled(open_ring)[4, 4]
+    diagonal = np.zeros((5, 5), dtype=bool)
+    diagonal[1, 2] = diagonal[2, 1] = diagonal[2, 3] = diagonal[3, 2] = True
+    assert holes_filled(diagonal)[2, 2]  # held in by four pixels: 4-connected, the centre cannot leave
+    assert not holes_filled(np.zeros((4, 4), dtype=bool)).any()
+    edge = np.ones((6, 6), dtype=bool)
+    edge[0, 3] = False  # a notch on the frame is no hole
+    assert not holes_filled(edge)[0, 3]

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from artpipe.imaging.morphology import holes_filled
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -161,7 +163,7 @@ def bodies(solid: np.ndarray, rules: ReviewSettings) -> int:
     labels, _ = ndimage.label(small, structure=np.ones((3, 3), dtype=bool))
     areas = np.bincount(labels.ravel())
     areas[0] = 0
-    piece = ndimage.binary_fill_holes(labels == areas.argmax())
+    piece = holes_filled(labels == areas.argmax())
     depth = ndimage.distance_transform_edt(piece)
     deepest = float(depth.max())
     if deepest < 2:

@@ -31,7 +31,7 @@ from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.backdrop_model import BackdropModel, channel_max, channel_sum, fit_backdrop, ring
 from artpipe.imaging.derived import derived
 from artpipe.imaging.holeedge import removal_at
-from artpipe.imaging.morphology import dilated, eroded
+from artpipe.imaging.morphology import dilated, eroded, holes_filled
 
 if TYPE_CHECKING:
     import numpy as np
@@ -445,7 +445,7 @@ def _specks(solid: np.ndarray, speck: float) -> np.ndarray:
     small[0] = False
     large = ~small
     large[0] = False
-    inside = ndimage.binary_fill_holes(large[labels])
+    inside = holes_filled(large[labels])
     out: np.ndarray = small[labels] & ~inside
     return out
 

@@ -36,6 +36,7 @@ from artpipe.imaging.formats import BY_NAME, SPELLINGS, suffix
 from artpipe.imaging.geometry import Fitted
 from artpipe.imaging.isolate import Isolation
 from artpipe.imaging.matting import WORK_SIDE, work_copy
+from artpipe.imaging.morphology import holes_filled
 from artpipe.imaging.normalize import Asset, NormalizeOptions, isolate_copy, model_copy, normalize, product_mask
 from artpipe.imaging.open import Decoded, open_image
 from artpipe.lettering import Lettering
@@ -138,10 +139,9 @@ def filled(mask: Image.Image) -> Image.Image:
     """``mask`` with its holes filled (at up to 1024 px): white letters printed on a bag match a white backdrop
     and may have been cleared as holes, yet they lie inside the product's silhouette."""
     import numpy as np
-    from scipy import ndimage
 
     small = shrunk(mask, 1024)
-    whole = ndimage.binary_fill_holes(np.asarray(small) >= 128)
+    whole = holes_filled(np.asarray(small) >= 128)
     out = Image.fromarray(whole.astype(np.uint8) * 255, "L")
     return out.resize(mask.size, Image.Resampling.BILINEAR) if out.size != mask.size else out
 
