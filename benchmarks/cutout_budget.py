@@ -21,6 +21,10 @@ the same figures for another checkout (its code imported in a child process), pr
   where it goes    each step of the overhead timed alone (best of --repeat), so the remaining cost can be placed;
                    among them the photo's window resized to the drawn size, which a photo drawn without a
                    cut-out pays as well
+  end to end       the Amazon main image of the teal JPEG rendered in one worker as a job renders it (the model
+                   on a reduced decode, the full decode, drawing, encoding, every check), cut out and drawn as it
+                   is (cutout: never): what the cut-out adds beyond the model, its checks (the review, text judged
+                   against the product, the product's whole-ness) included
   colour path      isolate on a product on a light plain backdrop; whether the model ran at all (it must not)
   text             finding, reading and judging text in the photo (textfind.text_findings, with its mask)
   review           the cut-out's review alone (review.review on the cleaned mask); with text: the new checks,
@@ -172,6 +176,7 @@ def _measure(folder: Path, repeat: int, clock: str) -> dict[str, Any]:
     text_findings(teal, mask, rules=finder_rules())  # warm up the text models
     t_text = timed(lambda: text_findings(teal, mask, rules=finder_rules()), repeat)
     steps = {k: v * 1000 for k, v in _steps(teal, small, box, drawn, segmenter, repeat, timed).items()}
+    ends = {how: timed(lambda how=how: _main_image(teal_path, folder, how), repeat) * 1000 for how in ("auto", "never")}
     # run from the photo's folder: "-c" puts the working folder first on the path, before the checkout asked for
     out = subprocess.run([sys.executable, "-c", _WORKER, str(teal_path), str(folder / "out")], capture_output=True,
                          text=True, check=True, cwd=teal_path.parent).stdout.split()
@@ -181,7 +186,25 @@ def _measure(folder: Path, repeat: int, clock: str) -> dict[str, Any]:
             "colour": t_colour * 1000, "colour_calls": colour_model_calls, "review": t_review * 1000,
             "text": t_text * 1000, "peak": float(out[0]), "peak_load": float(loaded[0]), "drawn_w": drawn[0],
             "drawn_h": drawn[1],
-            "code": str(Path(artpipe.__file__).resolve().parent), "steps": steps}
+            "code": str(Path(artpipe.__file__).resolve().parent), "steps": steps, "ends": ends}
+
+
+def _main_image(photo: Path, folder: Path, how: str) -> None:
+    """The Amazon main image of ``photo`` rendered as a one-photo job renders it in a worker, its product cut out
+    (``how`` auto) or not (never); nothing an earlier run made is reused (caches emptied, a new output folder)."""
+    from dataclasses import replace
+
+    from artpipe.cutout import Isolate
+    from artpipe.presets import load_presets
+    from artpipe.run.jobs import plan
+    from artpipe.run.main_images import plan_main_images
+    from artpipe.run.tasks import render_product
+
+    out = Path(tempfile.mkdtemp(dir=folder))
+    planned = plan_main_images([photo], out, ["amazon.main"], load_presets(None))
+    worker_cache().clear()
+    result = render_product(plan(replace(planned.job, isolation=Isolate(how)), out)[0])
+    assert result.failure is None, result.failure
 
 
 def _steps(photo: Image.Image, small: Image.Image, box: tuple[int, int, int, int], drawn: tuple[int, int],
@@ -254,6 +277,11 @@ def report(n: dict[str, Any], how: str) -> None:
                   f"200 ms: {'met' if own / model <= 0.4 else 'NOT met'})")
             print(f"    the overhead less the photo window's resize ({resize:.0f} ms: a photo drawn without a cut-out "
                   f"pays it) and the review ({checked:.0f} ms: a check, counted with the new checks)")
+    ends = n.get("ends")
+    if isinstance(ends, dict):
+        extra = ends["auto"] - ends["never"] - model
+        print(f"  end to end (Amazon main)   {ends['auto']:7.0f} ms cut out, {ends['never']:.0f} ms drawn as it is: "
+              f"the cut-out adds the model + {extra:.0f} ms ({extra / model:.2f}x), its checks included")
     print(f"  colour path isolate        {n['colour']:7.0f} ms  model calls: {n['colour_calls']:.0f} (must be 0)")
     print(f"  review                     {n['review']:7.0f} ms")
     print(f"  text find + read + judge   {n['text']:7.0f} ms  = {n['text'] / model:.2f}x the model")

@@ -212,6 +212,44 @@ def test_a_cut_out_photos_reductions_are_let_go_before_the_first_canvas(tmp_path
         assert im.getpixel((5, 5)) == (255, 255, 255)
 
 
+def test_a_large_jpegs_cut_out_takes_its_edge_colours_from_the_copy_its_mask_was_made_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model isolates a large JPEG on a reduced decode's analysis copy; that copy is the photo's work copy
+    (the drawn cut-out's edge colours and visible box), not a second one reduced from the 12 MP photo."""
+    import artpipe.run.tasks as tasks
+    from artpipe.presets import load_presets
+    from artpipe.run.main_images import plan_main_images
+
+    teal = Image.new("RGB", (3840, 2880), (20, 140, 130))
+    ImageDraw.Draw(teal).rounded_rectangle((1300, 600, 2400, 2450), radius=120, fill=(200, 40, 40))
+    teal.save(tmp_path / "mug.jpg", quality=90)
+    planned = plan_main_images([tmp_path / "mug.jpg"], tmp_path / "out", ["amazon.main"], load_presets(None))
+    copies: list[Image.Image] = []
+    work: list[object] = []
+    real_isolate, real_render = tasks.isolate_copy, tasks.render_outputs
+
+    def isolate_copy(small: Image.Image, *args: object, **kwargs: object) -> object:
+        copies.append(small)
+        return real_isolate(small, *args, **kwargs)  # type: ignore[arg-type]
+
+    def render_outputs(task: object, specs: object, images: dict[str, object], source: object) -> object:
+        work.append(worker_cache().derived.entries.get((id(source.image), "work-copy")))  # type: ignore[attr-defined]
+        return real_render(task, specs, images, source)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tasks, "isolate_copy", isolate_copy)
+    monkeypatch.setattr(tasks, "render_outputs", render_outputs)
+    result = render_product(plan(planned.job, tmp_path / "out")[0])
+    assert result.failure is None
+    assert len(copies) == 1
+    assert copies[0].size == (1024, 768)
+    assert work == [copies[0]]  # the very copy the mask was made on
+    with Image.open(tmp_path / "out" / "amazon" / "amazon.main" / "mug.jpg") as im:
+        red = im.getpixel((1000, 1000))
+        assert red[0] > 150  # the product drawn in its own colour
+        assert red[1] < 80
+        assert im.getpixel((5, 5)) == (255, 255, 255)
+
+
 def test_the_product_mask_the_text_check_reads_is_never_larger_than_it_looks(tmp_path: Path) -> None:
     """The text check reads a product's mask at up to 1024 px: a colour-path photo's and a cut-out's are given
     at that side, not scaled to the photo's 12 MP and reduced again."""

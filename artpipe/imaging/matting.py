@@ -102,6 +102,11 @@ def work_copy(photo: Image.Image) -> Image.Image:
     return derived(photo, "work-copy", lambda: shrunk(photo, WORK_SIDE, keep=True).convert("RGB"))
 
 
+def work_size(size: tuple[int, int]) -> tuple[int, int]:
+    """The size of the work copy of a photo of ``size``."""
+    return _scaled(size, WORK_SIDE)
+
+
 def _scaled(size: tuple[int, int], side: int) -> tuple[int, int]:
     k = min(1.0, side / max(size))
     return max(1, round(size[0] * k)), max(1, round(size[1] * k))
