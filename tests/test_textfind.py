@@ -104,6 +104,9 @@ def test_the_detector_runs_in_an_arena_given_back_after_each_run_and_the_recogni
     assert detector.session.get_session_options().enable_cpu_mem_arena
     assert detector.run_options.get_run_config_entry("memory.enable_memory_arena_shrinkage") == "cpu:0"
     assert not recognizer.session.get_session_options().enable_cpu_mem_arena
+    assert recognizer.session.get_session_options().get_session_config_entry("session.disable_prepacking") == "1"
+    with pytest.raises(RuntimeError, match="does not have configuration"):  # the detector's are prepacked
+        detector.session.get_session_options().get_session_config_entry("session.disable_prepacking")
     assert recognizer.run_options is None
 
 

@@ -78,8 +78,8 @@ def _load(name: str) -> _Model:
     detector = name == DETECTOR
     with as_file(files("artpipe.models").joinpath(name)) as path:
         # the detector's buffers in an arena given back after each run (see onnxrun.session); the recognizer's
-        # are a few MB a line
-        session = onnx_session(path, arena=detector)
+        # are a few MB a line, and its weights are not copied again for the matrix kernels
+        session = onnx_session(path, arena=detector, prepacked=detector)
     meta = session.get_modelmeta().custom_metadata_map
     # PaddleOCR's CTCLabelDecode: class 0 is the CTC blank, the dictionary follows, a space is the last class.
     chars = ("", *meta["character"].splitlines(), " ") if "character" in meta else ()
