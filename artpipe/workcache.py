@@ -69,9 +69,10 @@ class Derived:
 
     def let_go(self, image: Image.Image, *whats: str) -> None:
         """Forget what was made from ``image`` under the names ``whats`` (a name ending in ":" stands for every
-        name it begins: "reduced:" for each reduction); made again if asked for later."""
-        for key in [k for k in self.entries if k[0] == id(image)
-                    and any(k[1] == w or (w.endswith(":") and k[1].startswith(w)) for w in whats)]:
+        name it begins: "reduced:" for each reduction), or everything made from it when no name is given; made
+        again if asked for later."""
+        for key in [k for k in self.entries if k[0] == id(image) and (not whats or any(
+                k[1] == w or (w.endswith(":") and k[1].startswith(w)) for w in whats))]:
             del self.entries[key]
 
     def __len__(self) -> int:

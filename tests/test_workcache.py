@@ -145,6 +145,9 @@ def test_derived_lets_go_what_it_is_told_of_one_image_and_keeps_the_rest() -> No
     assert made == ["reduced:3", "preview"]
     memo.let_go(photo, "reduced")  # a name without ":" is that name only: "reduced:3" stays
     assert memo.get(photo, "reduced:3", lambda: "third") == "again"
+    memo.let_go(photo)  # no name: everything made of it
+    assert memo.get(photo, "work-copy", lambda: "new") == "new"
+    assert memo.get(other, "reduced:3", lambda: "no") == "other's"
 
 
 def test_kept_lets_the_least_recently_used_go_first() -> None:

@@ -105,6 +105,8 @@ def _share_work_copy(asset: Asset, isolated: Isolation, small: Image.Image) -> N
     copy's frame: the mask taken as made, and the copy the size the photo's own would have."""
     if asset.mask is isolated.mask and small.size == work_size(asset.image.size):
         derived(asset.image, "work-copy", lambda: small)
+        # what isolating made of the copy (its own work copy, arrays, regions) goes as it would with the copy
+        worker_cache().derived.let_go(small)
 
 
 def template_assets(template: Template, files: Mapping[str, str] | None = None) -> dict[str, Asset]:
