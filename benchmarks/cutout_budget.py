@@ -14,10 +14,11 @@ the same figures for another checkout (its code imported in a child process), pr
                    beside it the same as drawn before (the mask scaled to the photo, the cut-out made, cleared
                    and measured at its size, then reduced), both in the same run
   overhead         isolate - model, all of it
-  isolation's own  the overhead less what is not isolation: the photo window's resize to the drawn size (a photo
-                   drawn without a cut-out pays it as well) and the cut-out's review (the confidence check, counted
-                   with the new checks below), each timed alone; the budget is 80 ms (0.4x the model's ~200 ms on
-                   a quiet machine)
+  isolation's own  the same path timed with the model's mask given (its run left out rather than subtracted:
+                   on a shared machine the model's own time varies by more than the budget's margin), less what is
+                   not isolation: the photo window's resize to the drawn size (a photo drawn without a cut-out pays
+                   it as well) and the cut-out's review (the confidence check, counted with the new checks below),
+                   each timed alone; the budget is 80 ms (0.4x the model's ~200 ms on a quiet machine)
   where it goes    each step of the overhead timed alone (best of --repeat), so the remaining cost can be placed;
                    among them the photo's window resized to the drawn size, which a photo drawn without a
                    cut-out pays as well
@@ -159,8 +160,21 @@ def _measure(folder: Path, repeat: int, clock: str) -> dict[str, Any]:
         _cutout_subject(shown, settings().analyze.backdrop_tolerance)
         _cutout_fit(shown, box, *drawn, white=True, tolerance=settings().analyze.backdrop_tolerance)
 
+    coarse = saliency(small, segmenter)[0]
+
+    def known(im: Image.Image) -> tuple[Image.Image, float, str]:  # the model's answer, without its run
+        return (coarse, 0.0, segmenter.name) if im.size == small.size else model(im)
+
+    def now_without_model() -> None:  # the same, the model's mask given: what isolation costs beyond it
+        worker_cache().derived.clear()
+        isolate(teal, None, "auto", light_min=200, tolerance=28, model=known, rules=settings())
+        shown = Asset(teal, "teal.jpg", "JPEG", (W, H), box, None, mask=mask, isolation="model")
+        _cutout_subject(shown, settings().analyze.backdrop_tolerance)
+        _cutout_fit(shown, box, *drawn, white=True, tolerance=settings().analyze.backdrop_tolerance)
+
     t_full = timed(before, repeat)
     t_isolate = timed(now, repeat)
+    t_beyond = timed(now_without_model, repeat)
     calls.clear()
 
     def colour() -> None:  # nothing an earlier repeat found (the backdrop region) is reused
@@ -182,7 +196,7 @@ def _measure(folder: Path, repeat: int, clock: str) -> dict[str, Any]:
                          text=True, check=True, cwd=teal_path.parent).stdout.split()
     loaded = subprocess.run([sys.executable, "-c", _LOADER, str(teal_path)], capture_output=True, text=True,
                             check=True, cwd=teal_path.parent).stdout.split()
-    return {"model": t_model * 1000, "full": t_full * 1000, "isolate": t_isolate * 1000,
+    return {"model": t_model * 1000, "full": t_full * 1000, "isolate": t_isolate * 1000, "beyond": t_beyond * 1000,
             "colour": t_colour * 1000, "colour_calls": colour_model_calls, "review": t_review * 1000,
             "text": t_text * 1000, "peak": float(out[0]), "peak_load": float(loaded[0]), "drawn_w": drawn[0],
             "drawn_h": drawn[1],
@@ -272,11 +286,13 @@ def report(n: dict[str, Any], how: str) -> None:
             print(f"    {name:30s}{ms:5.0f} ms")
         resize, checked = steps.get("photo window to drawn size"), steps.get("review")
         if resize is not None and checked is not None:
-            own = overhead - resize - checked
+            # timed with the model's mask given (no model time subtracted, whose noise is the model's own)
+            own = n.get("beyond", overhead + model) - resize - checked
             print(f"  isolation's own cost       {own:7.0f} ms  = {own / model:.2f}x the model (budget 80 ms, 0.4x at "
                   f"200 ms: {'met' if own / model <= 0.4 else 'NOT met'})")
-            print(f"    the overhead less the photo window's resize ({resize:.0f} ms: a photo drawn without a cut-out "
-                  f"pays it) and the review ({checked:.0f} ms: a check, counted with the new checks)")
+            print(f"    isolate + cut-out as drawn with the model's mask given ({n.get('beyond', 0):.0f} ms), less the "
+                  f"photo window's resize ({resize:.0f} ms: a photo drawn without a cut-out pays it) and the review "
+                  f"({checked:.0f} ms: a check, counted with the new checks)")
     ends = n.get("ends")
     if isinstance(ends, dict):
         extra = ends["auto"] - ends["never"] - model
