@@ -61,3 +61,10 @@ def test_holes_filled_is_scipys_fill_holes_on_shapes_with_holes_at_and_away_from
     edge = np.ones((6, 6), dtype=bool)
     edge[0, 3] = False  # a notch on the frame is no hole
     assert not holes_filled(edge)[0, 3]
+
+
+def test_no_iteration_leaves_the_mask_as_it_is() -> None:
+    select = np.zeros((9, 9), dtype=bool)
+    select[3:6, 2:7] = True
+    assert np.array_equal(dilated(select, 0), select)
+    assert np.array_equal(eroded(select, 0), select)

@@ -222,12 +222,15 @@ def _faint_cleared_piece(im: Image.Image, box: Box, a: np.ndarray, inner: tuple[
     rounding), 255 up to half the tolerance, fading to nothing at the tolerance."""
     import numpy as np
 
-    edge = near(a >= _BODY, 2)
+    body = a >= _BODY
+    edge = near(body, 2)
     here = a[inner]
-    beyond_edge = (here > 0) & (here < _OPAQUE) & ~edge[inner]
-    if not beyond_edge.any():
+    see_through = (here > 0) & (here < _OPAQUE)
+    beyond_edge = see_through & ~edge[inner]
+    # beyond the body's reach: past the outline's band (grown from it) or, at a reach under 2, inside it too
+    beyond_body = beyond_edge & ~near(edge, reach - 2)[inner] if reach >= 2 else see_through & ~near(body, reach)[inner]
+    if not beyond_body.any() and not beyond_edge.any():
         return None
-    beyond_body = beyond_edge & ~(near(edge, reach - 2)[inner] if reach > 2 else edge[inner])
     out = here.copy()
     out[beyond_body] = 0
     ring = beyond_edge & ~beyond_body

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 def dilated(select: np.ndarray, iterations: int = 1) -> np.ndarray:
     """``select`` (bool) grown by its four neighbours ``iterations`` times (nothing beyond the array's edges):
-    ``scipy.ndimage.binary_dilation(select, iterations=iterations)``."""
+    ``scipy.ndimage.binary_dilation(select, iterations=iterations)``. 0 leaves it as it is (scipy's 0 repeats
+    until nothing changes, which no setting means), and so does ``eroded``'s."""
     out = select.copy()
     for _ in range(iterations):
         was = out.copy()
