@@ -6,10 +6,11 @@ mark, and what the process holds when it ends.
 In one worker (main-image into Amazon, Tmall and JD, jobs=1, as cutout_budget.py measures its peak), on generated
 12 MP phone photos of a mug on a coloured sweep (the model path), each stage of ``run/tasks.py`` is timed in memory:
 
-  isolate first    the reduced decode and the model's isolation on it (_isolated_first): U²-Net's working memory
+  isolate first    the reduced decode and the model's isolation on it (_isolated_first): U²-Net's working memory,
+                   then the text detector's on the same copy (the presets here refuse text)
   decode           the photo decoded at the size its boxes need (in full for a 12 MP photo drawn at 1720 px)
   normalize        the normalize pipeline on the decoded photo (the isolation taken as made)
-  text             the text in the photo found, read and judged (photo_text): the text models' working memory
+  text             the text in the photo read and judged (photo_text), from the detector's map made before
   render           every output drawn, encoded, written and checked (render_outputs, all of them)
 
 and for each: ``peak`` (the process's high-water mark during the stage alone: /proc/self/status VmHWM, reset

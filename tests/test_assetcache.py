@@ -27,6 +27,34 @@ def test_the_mask_is_cached_with_the_photo(tmp_path: Path) -> None:
     assert back.image.tobytes() == a.image.tobytes()
 
 
+def test_the_text_detectors_map_is_cached_with_the_photo_and_its_mask_and_clearing(tmp_path: Path) -> None:
+    """What the detector saw before the full-size decode reads back as it was, bit for bit, after the mask and
+    the colour path's clearing (a photo read back from the cache finds its text as the first run did)."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    a = asset(mug_on_teal())
+    assert a.mask is not None
+    ramp = np.linspace(0.0, 1.0, 640 * 480, dtype=np.float32).reshape(480, 640) ** 3
+    a = replace(a, text_map=Image.fromarray(ramp, "F"), clear=Image.new("L", (40, 30), 7))
+    save_cached(tmp_path, "k", a)
+    back = load_cached(tmp_path, "k", "photo.png")
+    assert back is not None
+    assert back.text_map is not None
+    assert back.text_map.size == (640, 480)
+    assert np.array_equal(np.asarray(back.text_map), ramp)
+    assert back.mask is not None
+    assert back.mask.tobytes() == a.mask.tobytes()
+    assert back.clear is not None
+    assert back.clear.size == (40, 30)
+    assert back.clear.tobytes() == bytes([7]) * 1200
+    save_cached(tmp_path, "p", replace(a, text_map=None))
+    plain = load_cached(tmp_path, "p", "photo.png")
+    assert plain is not None
+    assert plain.text_map is None
+
+
 def test_the_key_changes_with_the_files_bytes_its_decoding_and_its_isolation(tmp_path: Path) -> None:
     photo = tmp_path / "a.png"
     Image.new("RGB", (8, 8), (1, 2, 3)).save(photo)

@@ -273,3 +273,75 @@ layers:
     assert render(t, "s", {"a": "x", "b": "y"}, {}).image.getpixel((20, 20))[:3] == (255, 0, 0)
     assert render(t, "s", {"a": "x"}, {}).image.getpixel((20, 20))[:3] == (255, 255, 255)
     assert render(t, "s", {"b": "y"}, {}).image.getpixel((20, 20))[:3] == (255, 255, 255)
+
+
+def _soft_picture(size: tuple[int, int]) -> Image.Image:
+    """An RGBA picture with every alpha level along a soft edge, as a cut-out has."""
+    from PIL import ImageDraw, ImageFilter
+
+    alpha = Image.new("L", size, 0)
+    ImageDraw.Draw(alpha).ellipse((8, 8, size[0] - 8, size[1] - 8), fill=255)
+    pic = Image.linear_gradient("L").resize(size).convert("RGB")
+    pic = Image.merge("RGB", (pic.getchannel(0), pic.rotate(90).getchannel(0), Image.new("L", size, 90)))
+    pic.putalpha(alpha.filter(ImageFilter.GaussianBlur(6)))
+    return pic
+
+
+@pytest.mark.parametrize("mode", ["RGB", "RGBA"])
+@pytest.mark.parametrize("box", [(40, 30, 260, 230), (-20, -10, 180, 150), (200, 150, 360, 320)])
+def test_a_plain_card_composites_as_the_card_drawn_as_an_image_would(mode: str, box: tuple[int, int, int, int]
+                                                                     ) -> None:
+    """A layer's plain matte card is filled in as its colour, then the picture on it: pixel for pixel what
+    compositing the card drawn as an image with the picture on it gives, on an opaque or a transparent canvas,
+    in or partly off the canvas."""
+    from artpipe.layers.base import Card, Placed
+    from artpipe.run.render import composite
+
+    canvas = Image.linear_gradient("L").resize((320, 240)).convert(mode)
+    if mode == "RGBA":
+        canvas.putalpha(Image.linear_gradient("L").rotate(90).resize((320, 240)))
+    pic = _soft_picture((120, 100))
+    at = (box[0] + 30, box[1] + 20)
+    filled = canvas.copy()
+    composite(filled, Placed(pic, *at, card=Card(box, (250, 240, 10))))
+    card = Image.new("RGBA", (box[2] - box[0], box[3] - box[1]), (250, 240, 10, 255))
+    card.alpha_composite(pic, (30, 20))
+    drawn = canvas.copy()
+    composite(drawn, Placed(card, box[0], box[1]))
+    assert filled.tobytes() == drawn.tobytes()
+    corner = (max(box[0], 0) + 3, max(box[1], 0) + 3)  # in the card, outside the picture
+    assert filled.getpixel(corner)[:3] == (250, 240, 10)
+
+
+def test_a_product_on_a_plain_card_is_painted_without_an_image_of_the_card(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A product layer on a plain white card hands the renderer the picture and the card's colour: no image
+    the size of the box is made (16 MB at 2000 px), and the canvas is made once the picture is painted, so a
+    photo's drawing never meets it."""
+    import artpipe.run.render as render_module
+    from artpipe.run import painted
+
+    t = load_template(bundled_templates()["product-main"])
+    photo = asset_of(product_photo((900, 600), backdrop=(255, 255, 255)))
+    events: list[str] = []
+    placed_seen = []
+    real_paint, real_background = painted.paint, render_module._background
+
+    def paint(layer: object, rect: object, scene: object) -> object:
+        placed = real_paint(layer, rect, scene)  # type: ignore[arg-type]
+        events.append("paint")
+        placed_seen.append((placed, rect))
+        return placed
+
+    def background(scene: object, flat: bool) -> Image.Image:
+        events.append("canvas")
+        return real_background(scene, flat)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(painted, "paint", paint)
+    monkeypatch.setattr(render_module, "_background", background)
+    out = render(t, "square", {}, {"product": photo}, flat=True).image
+    assert events[:2] == ["paint", "canvas"]
+    (placed, rect), *_ = placed_seen
+    assert placed.card is not None
+    assert placed.card.box == (rect.x, rect.y, rect.x + rect.w, rect.y + rect.h)
+    assert placed.image.width < rect.w and placed.image.height < rect.h  # the picture alone, not the card
+    assert out.getpixel((2, 2)) == (255, 255, 255)

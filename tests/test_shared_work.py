@@ -250,6 +250,50 @@ def test_a_large_jpegs_cut_out_takes_its_edge_colours_from_the_copy_its_mask_was
         assert im.getpixel((5, 5)) == (255, 255, 255)
 
 
+def test_a_large_jpegs_text_is_found_on_the_copy_the_model_ran_on_before_its_full_decode(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the model path, a large JPEG's text detector runs once, on the analysis copy the model ran on, before
+    the photo is decoded in full (its working memory never meets the 12 MP photo); the text check takes that
+    map, and a caption under the product fails no_text at its place in the photo."""
+    import re
+
+    import artpipe.run.tasks as tasks
+    from artpipe.imaging import textfind
+    from artpipe.presets import load_presets
+    from artpipe.run.main_images import plan_main_images
+    from test_textfind import with_text
+
+    teal = Image.new("RGB", (3840, 2880), (20, 140, 130))
+    ImageDraw.Draw(teal).rounded_rectangle((1300, 300, 2400, 2050), radius=120, fill=(200, 40, 40))
+    with_text(teal, "SALE 50% OFF", (1850, 2550), px=200, fill=(250, 220, 40)).save(tmp_path / "mug.jpg", quality=90)
+    planned = plan_main_images([tmp_path / "mug.jpg"], tmp_path / "out", ["amazon.main"], load_presets(None))
+    events: list[tuple[str, tuple[int, int] | None]] = []
+    real_probability, real_decode = textfind.probability, tasks.decode
+
+    def probability(im: Image.Image, side: int = 640) -> object:
+        events.append(("detect", im.size))
+        return real_probability(im, side)
+
+    def decode(path: Path, *args: object, **kwargs: object) -> object:
+        events.append(("decode", None))
+        return real_decode(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(textfind, "probability", probability)
+    monkeypatch.setattr(tasks, "decode", decode)
+    result = render_product(plan(planned.job, tmp_path / "out")[0])
+    assert result.failure is None
+    assert any(step.startswith("cutout:") for step in result.steps)  # the model path (the caption unsettles it)
+    assert events == [("detect", (1024, 768)), ("decode", None)]  # once, on the copy, before the full decode
+    (output,) = result.outputs
+    assert output.check is not None
+    (rule,) = [r for r in output.check.results if r.rule == "no_text"]
+    assert rule.ok is False
+    assert "SALE" in rule.measured
+    box = [int(v) for v in re.search(r"at \((\d+), (\d+), (\d+), (\d+)\)", rule.measured).groups()]  # type: ignore[union-attr]
+    assert 2300 < (box[1] + box[3]) / 2 < 2700  # in the photo's own pixels, where the caption is
+    assert 1400 < (box[0] + box[2]) / 2 < 2300
+
+
 def test_the_product_mask_the_text_check_reads_is_never_larger_than_it_looks(tmp_path: Path) -> None:
     """The text check reads a product's mask at up to 1024 px: a colour-path photo's and a cut-out's are given
     at that side, not scaled to the photo's 12 MP and reduced again."""

@@ -287,6 +287,27 @@ def test_a_caption_beside_the_product_fails(caption: str, face: str, fill: tuple
     assert [f.words for f in found if not f.fails] == ["ACME Tea"]
 
 
+def test_the_map_of_a_smaller_copy_finds_the_photos_text_where_the_photo_shows_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The detector's map made on a smaller copy of the photo's frame (the analysis copy, made before the
+    full-size decode) places each box in the photo's own pixels, as the photo's own map does, and the detector
+    does not run again."""
+    from artpipe.imaging import textfind
+
+    im, mask = carton((1600, 1600))
+    captioned = with_text(im, "SALE 50% OFF", (720, 1490), fill=(200, 20, 20), px=90)
+    own = text_findings(captioned, mask, rules=finder_rules())
+    seen = textfind.probability(captioned.resize((1024, 1024), Image.Resampling.BILINEAR))
+    runs: list[object] = []
+    real = textfind.probability
+    monkeypatch.setattr(textfind, "probability", lambda *a, **k: runs.append(a) or real(*a, **k))
+    early = text_findings(captioned, mask, rules=finder_rules(), seen=seen)
+    assert runs == []
+    assert [(f.words, f.place, f.fails) for f in early] == [(f.words, f.place, f.fails) for f in own]
+    for a, b in zip(early, own, strict=True):
+        assert max(abs(p - q) for p, q in zip(a.box, b.box, strict=True)) <= 12, (a.box, b.box)
+
+
 def test_a_caption_across_the_outline_fails() -> None:
     im, mask = carton()
     found = text_findings(with_text(im, "NEW", (650, 400), fill=(220, 20, 20), px=70), mask, rules=finder_rules())

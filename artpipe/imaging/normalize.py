@@ -83,6 +83,8 @@ class Asset:
     isolation: str = "none"  # alpha (a cut-out), color (plain light backdrop), model, or none
     review: Review | None = None  # how far the cut-out is trusted (None: the product was not isolated)
     clear: Image.Image | None = None  # colour path: shadows and enclosed backdrop whitened with the backdrop
+    text_map: Image.Image | None = None  # the text detector's map (F) of the photo's frame, made on its analysis
+    # copy before the full-size decode (a large JPEG on the model path); None: the photo's own, made when asked
 
     def cutout(self) -> Image.Image:
         """The product alone: the photo as RGBA with the model's mask as alpha (the image itself otherwise)."""
@@ -203,7 +205,7 @@ def model_copy(decoded: Decoded, mode: str, rules: Settings) -> Image.Image | No
     """The analysis copy (``matting.work_copy``, upright sRGB RGB) of ``decoded``, a reduced decode of a photo,
     when ``mode`` sends the photo's product to the segmentation model (None: a cut-out, or a plain light
     backdrop the colour path cleans at the photo's size). Made before the full-size photo is decoded and
-    handed to ``isolate_copy``, so the model's working memory (~150 MB for U²-Net at 320 px) never
+    handed to ``isolate_copy``, so the model's working memory (~86 MB for U²-Net at 320 px) never
     coexists with a 12 MP photo (48 MB)."""
     if mode == Cutout.NEVER:
         return None

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from artpipe.heap import give_back
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.onnxrun import given_back
 from artpipe.imaging.onnxrun import session as onnx_session
@@ -97,6 +98,7 @@ def probability(im: Image.Image, side: int = 640) -> np.ndarray:
     # the halfway copy (5 MB at 1280 px) is not held while the detector runs: its working memory is the peak
     small = flattened(shrunk(src, 2 * side, keep=True)).resize(size, Image.Resampling.BILINEAR)
     model = _load(DETECTOR)
+    give_back()
     out = model.session.run([model.output_name], {model.input_name: detector_input(small)}, model.run_options)
     prob: np.ndarray = np.asarray(out[0], dtype=np.float32)[0, 0]
     return prob
@@ -203,12 +205,16 @@ def _regions(prob: np.ndarray, size: tuple[int, int], rules: FinderRules
     return sorted(found, key=lambda f: (f[0][0][1], f[0][0][0]))
 
 
-def find_text(im: Image.Image, *, rules: FinderRules, side: int = 640) -> tuple[TextBox, ...]:
+def find_text(im: Image.Image, *, rules: FinderRules, side: int = 640, seen: np.ndarray | None = None
+              ) -> tuple[TextBox, ...]:
     """The text regions of ``im``, found at most ``side`` px long, top to bottom; not read, except that a
-    region as thick as a large caption is kept only when it reads as text (then with its words)."""
+    region as thick as a large caption is kept only when it reads as text (then with its words). ``seen``: the
+    detector's map of ``im``'s frame made earlier (``probability`` of a smaller copy of the photo, such as its
+    analysis copy), taken instead of running the detector on ``im``."""
     found = []
     conf = rules.detector
-    for (box, score, angle, thickness), band in _regions(probability(im, side), im.size, rules):
+    prob = seen if seen is not None else probability(im, side)
+    for (box, score, angle, thickness), band in _regions(prob, im.size, rules):
         if thickness < conf["verify_thickness"]:
             found.append(TextBox(box, score, angle=angle, band=band))
             continue
@@ -322,12 +328,12 @@ def judge(im: Image.Image, found: TextBox, place: Place, rules: FinderRules) -> 
     return replace(read, fails=fails, why=f"{kind.value} text {words!r} at {found.box}" if fails else "")
 
 
-def text_findings(im: Image.Image, mask: Image.Image | None, *, rules: FinderRules, side: int = 640
-                  ) -> tuple[TextBox, ...]:
+def text_findings(im: Image.Image, mask: Image.Image | None, *, rules: FinderRules, side: int = 640,
+                  seen: np.ndarray | None = None) -> tuple[TextBox, ...]:
     """Every text region of ``im`` judged against the product ``mask`` (L of the image's frame at any size: each
     box is scaled to it, where scaling the mask to a 12 MP photo would cost more than placing every box), or
-    None. ``rules``: the finder's thresholds and words (``finder_rules()``)."""
-    found_all = find_text(im, side=side, rules=rules)
+    None. ``rules``: the finder's thresholds and words (``finder_rules()``); ``seen``: as ``find_text`` takes it."""
+    found_all = find_text(im, side=side, rules=rules, seen=seen)
     if mask is None or mask.size == im.size:
         return tuple(judge(im, found, place_of(found.box, mask, rules), rules) for found in found_all)
     kx, ky = mask.width / im.width, mask.height / im.height

@@ -48,8 +48,18 @@ class Scene:
 
 
 @dataclass(frozen=True)
+class Card:
+    """An opaque colour filling a box under a painted layer's image: a picture's plain matte card, composited
+    as the colour it is rather than drawn as an image of the box's size (16 MB at 2000 px)."""
+
+    box: tuple[int, int, int, int]  # left, top, right, bottom on the canvas
+    color: tuple[int, int, int]
+
+
+@dataclass(frozen=True)
 class Placed:
-    """A painted layer: an RGBA image to composite at (x, y), plus warnings for the report."""
+    """A painted layer: an RGBA image to composite at (x, y), plus warnings for the report; on a ``card``
+    (filled first) when the layer has one of a plain colour."""
 
     image: Image.Image
     x: int
@@ -57,6 +67,7 @@ class Placed:
     warnings: tuple[Note, ...] = ()
     upscale: float = 0.0  # how much a product photo was enlarged (0: no product photo drawn)
     fonts: tuple[str, ...] = ()  # the faces that drew a text layer
+    card: Card | None = None
 
 
 @dataclass

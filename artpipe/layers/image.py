@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from PIL import Image, ImageChops
 
+from artpipe.colors import RGBA
 from artpipe.errors import RenderError
 from artpipe.imaging.analyze import scale_box, visible_box
 from artpipe.imaging.backdrop import apply_white, clear_faint, clear_faint_in_place, photo_region
@@ -32,6 +33,7 @@ from artpipe.imaging.place import (
 from artpipe.imaging.shadow import contact_shadow
 from artpipe.imaging.tiles import grown_box
 from artpipe.layers.base import (
+    Card,
     LoadContext,
     Placed,
     Scene,
@@ -352,6 +354,28 @@ def _photo_card(layer: ImageLayer, asset: Asset | None, white: bool) -> bool:
 Photo = tuple[Image.Image, tuple[int, int, int, int]]  # a picture and the window of it a layer shows
 
 
+def _card_color(layer: ImageLayer, scene: Scene) -> RGBA:
+    """The colour of a matte card that is not the photo's backdrop continued (white for ``auto``)."""
+    return resolve_color(layer.matte, scene, layer.origin) if layer.matte not in (None, "auto") \
+        else (255, 255, 255, 255)
+
+
+def _plain_card(d: Drawing, at: tuple[int, int]) -> tuple[int, int, int] | None:
+    """The colour of the layer's matte card when nothing needs it drawn as an image (see ``base.Card``): an
+    opaque colour with square corners, the picture inside it at ``at``, and no later step (a mask, an opacity,
+    a shadow) working on the card's pixels. None: the card is drawn."""
+    layer, pic = d.layer, d.pic
+    if pic is None or layer.matte is None or layer.mask != "none" or layer.opacity < 1 or \
+            _shadow(layer, d.scene) is not None or layer.radius.pixels(min(d.rect.w, d.rect.h)) > 0:
+        return None
+    asset = d.source if layer.field_name is not None else None
+    if layer.matte == "auto" and asset is not None and asset.backdrop and not d.white:
+        return None  # the photo's own backdrop continued
+    color = _card_color(layer, d.scene)
+    fits = at[0] + pic.width <= d.rect.w and at[1] + pic.height <= d.rect.h
+    return color[:3] if color[3] == 255 and fits else None
+
+
 def _on_matte(layer: ImageLayer, pic: Image.Image | Photo, size: tuple[int, int], rect: Rect,
               scene: Scene, asset: Asset | None, inset: int, tolerance: int, white: bool) -> Image.Image:
     """The picture (``size`` pixels) inside a card: its own backdrop continued, or a colour; corners rounded.
@@ -369,9 +393,7 @@ def _on_matte(layer: ImageLayer, pic: Image.Image | Photo, size: tuple[int, int]
     elif layer.matte == "auto" and asset is not None and asset.backdrop and not white:
         card = extend_edges(pic.convert("RGBA"), rect.w, rect.h, x, y, asset.backdrop, tolerance)
     else:
-        color = resolve_color(layer.matte, scene, layer.origin) if layer.matte not in (None, "auto") \
-            else (255, 255, 255, 255)
-        card = Image.new("RGBA", (rect.w, rect.h), color)
+        card = Image.new("RGBA", (rect.w, rect.h), _card_color(layer, scene))
         _composite_in_strips(card, pic if pic.mode == "RGBA" else pic.convert("RGBA"), (x, y))
     radius = layer.radius.pixels(min(rect.w, rect.h))
     if radius > 0:
@@ -410,6 +432,7 @@ class Drawing:
     out: Image.Image | None = None  # what is composited, at (x, y) in the box
     x: int = 0
     y: int = 0
+    card: tuple[int, int, int] | None = None  # a plain matte card filling the box under ``out`` (base.Card)
 
     @property
     def picture(self) -> Image.Image:
@@ -500,6 +523,13 @@ def measure_upscale(d: Drawing) -> Drawing:
 def put_on_card(d: Drawing) -> Drawing:
     """The picture on its matte card (which fills the box), or alone, anchored inside the inset."""
     layer, inset = d.layer, d.inset
+    if layer.matte is not None and d.pic is not None:
+        x, y = anchor_offset(d.size[0], d.size[1], d.rect.w - 2 * inset, d.rect.h - 2 * inset, layer.anchor)
+        at = (max(x, 0) + inset, max(y, 0) + inset)
+        color = _plain_card(d, at)
+        if color is not None:
+            return replace(d, out=d.pic if d.pic.mode == "RGBA" else d.pic.convert("RGBA"), x=at[0], y=at[1],
+                           card=color)
     if layer.matte is not None:
         assert d.base is not None
         asset = d.source if layer.field_name is not None else None
@@ -551,7 +581,9 @@ def paint(layer: ImageLayer, rect: Rect, scene: Scene) -> Placed | None:
                 config.image.upscale_warn)
     for step in PAINT:
         d = step(d)
-    return Placed(d.drawn, rect.x + d.x, rect.y + d.y, d.notes, d.factor if layer.field_name is not None else 0.0)
+    card = Card((rect.x, rect.y, rect.x + rect.w, rect.y + rect.h), d.card) if d.card is not None else None
+    return Placed(d.drawn, rect.x + d.x, rect.y + d.y, d.notes, d.factor if layer.field_name is not None else 0.0,
+                  card=card)
 
 
 def _focus(layer: ImageLayer, scene: Scene) -> tuple[float, float] | None:

@@ -44,14 +44,17 @@ def load_cached(folder: Path, key: str, source: str) -> Asset | None:
         mask_size = tuple(meta["mask"]) if isinstance(meta.get("mask"), list) else size  # its own, or the image's
         end = pixels + (mask_size[0] * mask_size[1] if meta.get("mask") else 0)
         mask = Image.frombytes("L", mask_size, data[pixels:end]) if meta.get("mask") else None
-        clear = Image.frombytes("L", tuple(meta["clear"]), data[end:]) if meta.get("clear") else None
+        clear_end = end + (meta["clear"][0] * meta["clear"][1] if meta.get("clear") else 0)
+        clear = Image.frombytes("L", tuple(meta["clear"]), data[end:clear_end]) if meta.get("clear") else None
+        text_map = Image.frombytes("F", tuple(meta["text_map"]), data[clear_end:]) if meta.get("text_map") \
+            else None
         review = _review(meta["review"]) if meta.get("review") else None
     except (OSError, ValueError, KeyError, TypeError):
         return None  # absent or damaged: normalize again
     backdrop = tuple(meta["backdrop"]) if meta["backdrop"] is not None else None
     return Asset(image, source, meta["format"], tuple(meta["original_size"]), tuple(meta["subject"]),
                  backdrop, tuple(meta["steps"]), notes(meta["warnings"]), mask, meta.get("isolation", "none"),
-                 review, clear)
+                 review, clear, text_map)
 
 
 def _review(data: dict[str, object]) -> Review:
@@ -73,9 +76,10 @@ def save_cached(folder: Path, key: str, asset: Asset) -> None:
             "isolation": asset.isolation,
             "review": {**asdict(asset.review), "kinds": [k.value for k in asset.review.kinds]}
             if asset.review is not None else None,
-            "clear": list(asset.clear.size) if asset.clear is not None else None}
-    pixels = asset.image.tobytes() + (asset.mask.tobytes() if asset.mask is not None else b"") + \
-        (asset.clear.tobytes() if asset.clear is not None else b"")
+            "clear": list(asset.clear.size) if asset.clear is not None else None,
+            "text_map": list(asset.text_map.size) if asset.text_map is not None else None}
+    pixels = asset.image.tobytes() + b"".join(part.tobytes() for part in (asset.mask, asset.clear, asset.text_map)
+                                              if part is not None)
     try:
         write_atomic(folder / f"{key}.px", pixels)
         write_text_atomic(folder / f"{key}.json", json.dumps(meta))

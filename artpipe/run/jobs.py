@@ -123,6 +123,10 @@ class Task:
         """The image fields drawn by layers of role ``product`` (the photos whose product is isolated)."""
         return {name for name, _ in self._product_layers()}
 
+    def refuses_text(self) -> bool:
+        """Whether an output's preset refuses text in the photo (its text is then looked for)."""
+        return any(spec.preset is not None and spec.preset.rule("no_text") for spec in self.renders)
+
     def product_isolation(self) -> Isolate:
         """The job's ``cutout``, made ``model`` when a product layer or a preset asks for the model and ``never``
         when every product layer shows the photo as it is."""

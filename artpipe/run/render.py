@@ -94,7 +94,13 @@ def visible(layer: Layer, scene: Scene, image_fields: Mapping[str, object] | Non
 
 def composite(canvas: Image.Image, placed: Placed) -> None:
     """Alpha-composite a painted layer onto the canvas in place, clipping whatever falls off the edges. On an
-    opaque (RGB) canvas that is the layer pasted through its own alpha: the same blend."""
+    opaque (RGB) canvas that is the layer pasted through its own alpha: the same blend. A layer's card (an
+    opaque colour) is filled in first: what compositing the card with the image on it would give."""
+    if placed.card is not None:
+        (left, top, right, bottom), color = placed.card.box, placed.card.color
+        box = (max(0, left), max(0, top), min(canvas.width, right), min(canvas.height, bottom))
+        if box[2] > box[0] and box[3] > box[1]:
+            canvas.paste(color if canvas.mode == "RGB" else (*color, 255), box)
     x, y, im = placed.x, placed.y, placed.image
     left, top = max(0, -x), max(0, -y)
     right, bottom = min(im.width, canvas.width - x), min(im.height, canvas.height - y)
@@ -127,7 +133,7 @@ def render(template: Template, size_name: str, values: Mapping[str, str], images
     size = canvas or template.size(size_name)
     scene = Scene(template, size, field_values(template, values), dict(images), min_subject_px, cutout, shadow,
                   lang, system_fonts, locale, currency, settings=rules or settings())
-    out = _background(scene, flat)
+    out: Image.Image | None = None  # made when the first layer is composited (see below)
     warnings: list[Note] = []
     used: list[tuple[str, str]] = []
     upscale = 0.0
@@ -140,9 +146,12 @@ def render(template: Template, size_name: str, values: Mapping[str, str], images
         rect = resolve_box(layer.box, size.width, size.height)
         placed = painted.paint(layer, rect, scene)
         if placed is not None:
+            # The canvas is made once the first layer is painted: a product photo's drawing (the photo's window
+            # resized, its cut-out; 20 MB at 2000 px) then never coexists with it (16 MB at 2000 px).
+            out = out if out is not None else _background(scene, flat)
             composite(out, placed)
             warnings.extend(placed.warnings)
             used.extend((layer.name, f) for f in placed.fonts)
             if layer.role == "product":
                 upscale = max(upscale, placed.upscale)
-    return Rendered(out, tuple(warnings), upscale, tuple(used))
+    return Rendered(out if out is not None else _background(scene, flat), tuple(warnings), upscale, tuple(used))

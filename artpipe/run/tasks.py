@@ -24,6 +24,7 @@ from artpipe.cutout import Isolate
 from artpipe.defaults import Settings, settings
 from artpipe.errors import InputError, RenderError
 from artpipe.files import write_atomic
+from artpipe.heap import give_back
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.budget import Budget, BudgetError, Landed, encode_within
 from artpipe.imaging.checks import CheckResult, check_bytes, num
@@ -56,15 +57,17 @@ if TYPE_CHECKING:
 
 
 def load_asset(path: Path, boxes: tuple[Fitted, ...] = (), cache: Path | None = None,
-               isolation: Isolate | None = None) -> Asset:
+               isolation: Isolate | None = None, text: bool = False) -> Asset:
     """Safe-open and normalize one file (InputError when it is rejected).
 
     ``boxes``: every box the picture is drawn into; a large JPEG is decoded only as large as they need (see
     decoding.py).
     ``cache``: a folder of normalized photos to reuse and fill (see assetcache.py). ``isolation``: how the
-    product is cut out (not at all by default: a logo or a template's own file)."""
+    product is cut out (not at all by default: a logo or a template's own file). ``text``: its text will be
+    looked for (a preset refuses text): on the model path, the detector then runs on the copy the model ran
+    on, before the full-size decode (``_isolated_first``)."""
     isolation = isolation or Isolate(Cutout.NEVER)
-    key = asset_key(path, repr(boxes), f"{isolation.mode}|{isolation.model}") \
+    key = asset_key(path, repr(boxes), f"{isolation.mode}|{isolation.model}|{'text' if text else ''}") \
         if cache is not None and path.is_file() else None
     if cache is not None and key is not None:
         hit = load_cached(cache, key, str(path))
@@ -72,22 +75,32 @@ def load_asset(path: Path, boxes: tuple[Fitted, ...] = (), cache: Path | None = 
             return hit
     options = NormalizeOptions(cutout=isolation.mode, model=isolation.model)
     rules = settings()  # read here, once per photo, and handed to every step
-    first = _isolated_first(path, options, rules)  # before the full-size decode, which it must not meet
-    isolated = first[0] if first is not None else None
-    asset = normalize(decode(path, boxes, rules.analyze), options, isolated, rules=rules)
+    first = _isolated_first(path, options, rules, text)  # before the full-size decode, which it must not meet
+    asset = normalize(decode(path, boxes, rules.analyze), options, first.isolated if first else None, rules=rules)
     if first is not None:
-        _share_work_copy(asset, *first)
+        asset = _with_early_work(asset, first)
     if cache is not None and key is not None:
         save_cached(cache, key, asset)
     return asset
 
 
-def _isolated_first(path: Path, options: NormalizeOptions, rules: Settings) -> tuple[Isolation, Image.Image] | None:
+@dataclass(frozen=True)
+class _First:
+    """What the model path made of a large JPEG before its full-size decode: the isolation, the analysis copy
+    it was made on and, when the photo's text is looked for, the detector's map of that copy."""
+
+    isolated: Isolation
+    small: Image.Image
+    text_map: Image.Image | None = None
+
+
+def _isolated_first(path: Path, options: NormalizeOptions, rules: Settings, text: bool = False) -> _First | None:
     """The model path's isolation of a large JPEG made on a reduced decode (its analysis copy) before the photo
     is decoded in full, the reduced decode let go before the model runs: the model's working memory then
-    never coexists with the full-size photo (see normalize.model_copy). With the isolation, the analysis copy
-    it was made on. None: the photo is isolated as a whole (a cut-out, the colour path, no model, a small
-    photo or not a JPEG)."""
+    never coexists with the full-size photo (see normalize.model_copy). With ``text``, the text detector runs
+    on the same copy for the same reason (its map is as good from 1024 px as from the photo: it looks at
+    640). None: the photo is isolated as a whole (a cut-out, the colour path, no model, a small photo or not a
+    JPEG)."""
     side = reduced_side(path, WORK_SIDE) if options.cutout != Cutout.NEVER else None
     if side is None:
         return None
@@ -95,18 +108,30 @@ def _isolated_first(path: Path, options: NormalizeOptions, rules: Settings) -> t
         small = model_copy(open_image(path, draft_side=side), options.cutout, rules)
     except InputError:  # the full decode that follows says what is wrong with the file
         return None
-    return (isolate_copy(small, options.model, rules=rules), small) if small is not None else None
+    if small is None:
+        return None
+    isolated = isolate_copy(small, options.model, rules=rules)
+    if not text:
+        return _First(isolated, small)
+    from artpipe.imaging.textfind import probability  # onnxruntime only where text is refused
+
+    return _First(isolated, small, Image.fromarray(probability(small), "F"))
 
 
-def _share_work_copy(asset: Asset, isolated: Isolation, small: Image.Image) -> None:
-    """The analysis copy the model's mask was made on serves as the photo's work copy (matting.work_copy),
-    which a drawn cut-out takes its edge colours and visible box from: the colours then come from the pixels
-    the mask was fitted to, and the 12 MP photo is not reduced again (16 ms). Only while the photo keeps the
-    copy's frame: the mask taken as made, and the copy the size the photo's own would have."""
-    if asset.mask is isolated.mask and small.size == work_size(asset.image.size):
+def _with_early_work(asset: Asset, first: _First) -> Asset:
+    """``asset`` with what was made before its full-size decode, while the photo keeps the copy's frame (the
+    copy the size the photo's own would have). The text detector's map of the copy becomes the photo's. The
+    analysis copy the model's mask was made on serves as the photo's work copy (matting.work_copy) when the mask
+    was taken as made: a drawn cut-out takes its edge colours and visible box from it (the colours then come
+    from the pixels the mask was fitted to, and the 12 MP photo is not reduced again: 16 ms)."""
+    small = first.small
+    if small.size != work_size(asset.image.size):
+        return asset
+    if asset.mask is first.isolated.mask:
         derived(asset.image, "work-copy", lambda: small)
         # what isolating made of the copy (its own work copy, arrays, regions) goes as it would with the copy
         worker_cache().derived.let_go(small)
+    return replace(asset, text_map=first.text_map) if first.text_map is not None else asset
 
 
 def template_assets(template: Template, files: Mapping[str, str] | None = None) -> dict[str, Asset]:
@@ -166,11 +191,15 @@ def photo_text(source: Asset) -> tuple[TextBox, ...]:
     the model's mask, a cut-out's alpha, the colour path's product (what is not backdrop), or no mask when the
     product was not isolated (then every text is judged by its words)."""
     def find() -> tuple[TextBox, ...]:
+        import numpy as np
+
         from artpipe.imaging.textfind import finder_rules, text_findings  # onnxruntime only where text is refused
 
         mask = product_mask(source, settings().analyze.backdrop_tolerance)
+        seen = np.asarray(source.text_map) if source.text_map is not None else None
         return text_findings(flatten(source.image, (255, 255, 255)) if source.image.mode == "RGBA"
-                             else source.image, filled(mask) if mask is not None else None, rules=finder_rules())
+                             else source.image, filled(mask) if mask is not None else None, rules=finder_rules(),
+                             seen=seen)
 
     return derived(source.image, "photo-text", find)
 
@@ -421,6 +450,7 @@ def make_output(out: Output) -> Output:
     for step in OUTPUT:
         if out.failure is not None:
             break
+        give_back()  # what the step before freed (a drawing's copies, a canvas, an encoder's buffers)
         out = step(out)
     return out
 
@@ -460,7 +490,7 @@ def _load_images(task: Task) -> tuple[dict[str, Asset], list[Note], list[str]]:
         source = Path(task.files.get(str(path), path))  # the shipped copy when there is one, named as the job does
         try:
             if field in product_fields:
-                asset = load_asset(source, boxes.get(field, ()), task.assets, isolation)
+                asset = load_asset(source, boxes.get(field, ()), task.assets, isolation, task.refuses_text())
             else:  # a brand's logo, a badge: the same file for many products, decoded once
                 drawn = boxes.get(field, ())
                 asset = worker_cache().picture(source, repr(drawn), partial(load_asset, source, drawn, task.assets))
@@ -490,6 +520,7 @@ def render_product(task: Task) -> ProductResult:
     """Render one product into all its outputs; never raises for an expected failure."""
     started = time.perf_counter()
     use_image_blocks(settings().memory)  # before the first photo is decoded in this worker
+    give_back()  # what the worker's last photo freed, returned before this one's phases allocate
     product = task.product
     try:
         images, warnings, steps = _load_images(task)
@@ -502,7 +533,7 @@ def render_product(task: Task) -> ProductResult:
     if source is not None:
         # What loading measured the photo on is no longer needed: let go before the text models run.
         worker_cache().derived.let_go(source.image, "preview")
-    if source is not None and any(s.preset is not None and s.preset.rule("no_text") for s in task.renders):
+    if source is not None and task.refuses_text():
         # The text in the photo is found before any canvas is drawn: the detector's working memory then never
         # meets a canvas, its encoded bytes and the check's decoded copy (the checks take it from the cache).
         photo_text(source)
