@@ -343,5 +343,6 @@ def test_a_product_on_a_plain_card_is_painted_without_an_image_of_the_card(monke
     (placed, rect), *_ = placed_seen
     assert placed.card is not None
     assert placed.card.box == (rect.x, rect.y, rect.x + rect.w, rect.y + rect.h)
-    assert placed.image.width < rect.w and placed.image.height < rect.h  # the picture alone, not the card
+    assert placed.image.width < rect.w  # the picture alone, not the card
+    assert placed.image.height < rect.h
     assert out.getpixel((2, 2)) == (255, 255, 255)

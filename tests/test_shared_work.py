@@ -257,11 +257,12 @@ def test_a_large_jpegs_text_is_found_on_the_copy_the_model_ran_on_before_its_ful
     map, and a caption under the product fails no_text at its place in the photo."""
     import re
 
+    from test_textfind import with_text
+
     import artpipe.run.tasks as tasks
     from artpipe.imaging import textfind
     from artpipe.presets import load_presets
     from artpipe.run.main_images import plan_main_images
-    from test_textfind import with_text
 
     teal = Image.new("RGB", (3840, 2880), (20, 140, 130))
     ImageDraw.Draw(teal).rounded_rectangle((1300, 300, 2400, 2050), radius=120, fill=(200, 40, 40))

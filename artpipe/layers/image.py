@@ -354,6 +354,12 @@ def _photo_card(layer: ImageLayer, asset: Asset | None, white: bool) -> bool:
 Photo = tuple[Image.Image, tuple[int, int, int, int]]  # a picture and the window of it a layer shows
 
 
+def _card_at(layer: ImageLayer, size: tuple[int, int], rect: Rect, inset: int) -> tuple[int, int]:
+    """Where a picture of ``size`` lies on its matte card: anchored inside the inset."""
+    x, y = anchor_offset(size[0], size[1], rect.w - 2 * inset, rect.h - 2 * inset, layer.anchor)
+    return max(x, 0) + inset, max(y, 0) + inset
+
+
 def _card_color(layer: ImageLayer, scene: Scene) -> RGBA:
     """The colour of a matte card that is not the photo's backdrop continued (white for ``auto``)."""
     return resolve_color(layer.matte, scene, layer.origin) if layer.matte not in (None, "auto") \
@@ -383,8 +389,7 @@ def _on_matte(layer: ImageLayer, pic: Image.Image | Photo, size: tuple[int, int]
     ``asset``: the product photo as shown (its cut-out when isolated), None for a template file; ``inset``: the
     room kept around the picture; ``tolerance``: how far from the backdrop a pixel is picture; ``white``: the
     photo's backdrop is cleaned to white (the card is then not its backdrop continued)."""
-    x, y = anchor_offset(size[0], size[1], rect.w - 2 * inset, rect.h - 2 * inset, layer.anchor)
-    x, y = max(x, 0) + inset, max(y, 0) + inset
+    x, y = _card_at(layer, size, rect, inset)
     if isinstance(pic, tuple):  # the photo has more backdrop than the trimmed picture shows: use it first
         assert asset is not None
         assert asset.backdrop is not None
@@ -524,8 +529,7 @@ def put_on_card(d: Drawing) -> Drawing:
     """The picture on its matte card (which fills the box), or alone, anchored inside the inset."""
     layer, inset = d.layer, d.inset
     if layer.matte is not None and d.pic is not None:
-        x, y = anchor_offset(d.size[0], d.size[1], d.rect.w - 2 * inset, d.rect.h - 2 * inset, layer.anchor)
-        at = (max(x, 0) + inset, max(y, 0) + inset)
+        at = _card_at(layer, d.size, d.rect, inset)
         color = _plain_card(d, at)
         if color is not None:
             return replace(d, out=d.pic if d.pic.mode == "RGBA" else d.pic.convert("RGBA"), x=at[0], y=at[1],
