@@ -8,8 +8,9 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from artpipe.defaults import CleanupSettings, settings
+from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.backdrop import whiten
-from artpipe.imaging.cleanup import clean_mask
+from artpipe.imaging.cleanup import analysis_arrays, clean_mask
 from artpipe.imaging.isolate import isolate
 
 BLUE = (40, 90, 200)
@@ -419,3 +420,19 @@ def test_edge_weighing_at_the_bands_pixels_is_the_whole_parts(backdrop: tuple[in
     want = _whole_edge_factor(frame.f, frame.back, frame.hue, m, solid, rules)
     assert np.array_equal(got, want)
     assert ((want > 0) & (want < 1)).sum() > 100  # the edge was weighed
+
+
+def test_the_cleaning_copy_of_a_work_copy_is_its_reduction_by_two() -> None:
+    # a 1008 px work copy (a 12 MP photo reduced by 4) is cleaned at 504 px: what cleaning finds is enlarged
+    # back by exactly 2; a 2000 px cut-out, which no whole factor brings near 512 px, is box-resampled as before
+    rgb = Image.effect_noise((1008, 756), 50).convert("RGB")
+    mask = Image.new("L", rgb.size, 0)
+    ImageDraw.Draw(mask).ellipse((300, 200, 700, 600), fill=255)
+    colours, m = analysis_arrays(rgb, mask, 512)
+    assert colours.shape == (378, 504, 3)
+    assert colours.tobytes() == rgb.reduce(2).tobytes()
+    assert np.array_equal(np.round(m * 255).astype(np.uint8), np.asarray(mask.reduce(2)))
+    big = Image.effect_noise((2000, 1500), 50).convert("RGB")
+    colours, _ = analysis_arrays(big, Image.new("L", big.size, 255), 512)
+    assert colours.shape == (384, 512, 3)
+    assert colours.tobytes() == shrunk(big, 512).tobytes()

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from PIL import Image, ImageChops
 
 from artpipe.defaults import CleanupSettings
-from artpipe.imaging.analyze import shrunk
+from artpipe.imaging.analyze import as_rgb, box_reduced, reduced, shrunk, whole_factor
 from artpipe.imaging.backdrop_model import BackdropModel, channel_max, channel_sum, fit_backdrop, ring
 from artpipe.imaging.derived import derived
 from artpipe.imaging.holeedge import removal_at
@@ -55,10 +55,18 @@ def analysis_arrays(rgb: Image.Image, mask: Image.Image, side: int) -> tuple[np.
     (h, w)). The colours are made once per ``rgb`` (the cleaning and the review read the same)."""
     import numpy as np
 
-    colours = derived(rgb, f"analysis:{side}", lambda: np.asarray(shrunk(rgb.convert("RGB"), side)))
+    colours = derived(rgb, f"analysis:{side}", lambda: np.asarray(_analysis_copy(rgb, side)))
     size = (colours.shape[1], colours.shape[0])
-    m = mask.resize(size, Image.Resampling.BOX) if mask.size != size else mask
+    m = box_reduced(mask, size)
     return colours, np.asarray(m, dtype=np.float32) / 255.0
+
+
+def _analysis_copy(rgb: Image.Image, side: int) -> Image.Image:
+    """``rgb`` (RGB) at up to ``side``: reduced by a whole factor when that keeps most of ``side``
+    (``analyze.whole_factor``: a 1008 px work copy by 2), so what cleaning finds is enlarged back by a whole
+    factor (``upscaled`` then works on the box of what it found only); box-resampled otherwise."""
+    factor = whole_factor(rgb.size, side)
+    return as_rgb(reduced(as_rgb(rgb), factor)) if factor > 1 else shrunk(rgb.convert("RGB"), side)
 
 
 def model_backdrop(rgb: np.ndarray, solid: np.ndarray, rules: CleanupSettings, part: Part | None = None,

