@@ -223,7 +223,7 @@ def test_box_means_without_a_padded_copy_are_the_padded_sums_bit_for_bit(shape: 
 @pytest.mark.parametrize("at", [(20, 30), (0, 0), (90, 130)])
 def test_coefficients_worked_out_around_the_coarse_mask_are_the_whole_frames(at: tuple[int, int]) -> None:
     # A coarse mask that is 0 beyond a block anywhere (against the frame's corners too), on a noisy guide: the
-    # coefficients fitted around the block are, bit for bit, those the whole frame's sums give.
+    # coefficients fitted around the block are those the whole frame's sums give, to float32's last bits.
     from artpipe.imaging.matting import coefficients
 
     rng = np.random.default_rng(at[0])
@@ -235,6 +235,10 @@ def test_coefficients_worked_out_around_the_coarse_mask_are_the_whole_frames(at:
     b = mean_p - a * mean_i
     want_a, want_b = _padded_box(np.stack([a, b]), 3)
     got_a, got_b = coefficients(guide, src, 3, 1e-3)
-    assert np.array_equal(got_a, want_a)
-    assert np.array_equal(got_b, want_b)
+    # the guide's means are summed from around the block rather than from the frame's edge: the last bits of
+    # float32 sums differ (a is a ratio of small differences of means: ~1e-5 on a noisy guide at eps 1e-3)
+    assert np.abs(got_a - want_a).max() < 1e-4
+    assert np.abs(got_b - want_b).max() < 1e-4
+    assert np.array_equal(got_a[want_a == 0], want_a[want_a == 0])  # beyond the block's reach: exactly 0
+    assert np.array_equal(got_b[want_b == 0], want_b[want_b == 0])
     assert (want_a == 0).mean() > 0.3  # much of the frame is beyond the block's reach

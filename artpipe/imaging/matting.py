@@ -70,17 +70,24 @@ def coefficients(guide: np.ndarray, src: np.ndarray, radius: int, eps: float) ->
     """The guided filter's smoothed linear coefficients (a, b): the filtered ``src`` is ``a * guide + b``.
 
     Where ``src`` is 0 over a pixel's window, its mean and the mean of ``guide * src`` are exactly 0 (sums of
-    zeros), and so are a and b: beyond the guide's own means (which need the whole frame: their sums run from
-    its edge), only ``src``'s box is worked on, grown by three window radii (a and b reach one beyond it,
-    their means two, and those have their whole window inside), and each of its sums, starting past zeros
-    only, has the bits the whole frame's has."""
+    zeros), and so are a and b: only ``src``'s box is worked on, grown by three window radii (a and b reach one
+    beyond it, their means two, and those have their whole window inside). Each of the sums of ``src``,
+    starting past zeros only, has the bits the whole frame's has; the guide's means are summed from a radius
+    around the part rather than from the frame's edge (a 1008 px work copy's product on a fifth of it: 0.8 ms
+    instead of 2.5), so they differ from the whole frame's in their last bits (below 1e-6)."""
     import numpy as np  # here, not at the top: a worker that never refines a mask does not load numpy
     rows, cols = np.nonzero(src.any(axis=1))[0], np.nonzero(src.any(axis=0))[0]
     if rows.size == 0:
         return np.zeros_like(src), np.zeros_like(src)
     reach = 3 * radius + 1
     part = (slice(max(0, rows[0] - reach), rows[-1] + reach + 1), slice(max(0, cols[0] - reach), cols[-1] + reach + 1))
-    mean_i, mean_ii = (m[part] for m in _box(np.stack([guide, guide * guide]), radius))
+    # the guide's means on the part, from the part and a radius around it (every window of the part within it)
+    h, w = src.shape
+    top, left = max(0, part[0].start - radius), max(0, part[1].start - radius)
+    around = guide[top:min(h, part[0].stop + radius), left:min(w, part[1].stop + radius)]
+    inner = (slice(part[0].start - top, min(h, part[0].stop) - top),
+             slice(part[1].start - left, min(w, part[1].stop) - left))
+    mean_i, mean_ii = (m[inner] for m in _box(np.stack([around, around * around]), radius))
     mean_p, mean_ip = _box(np.stack([src[part], guide[part] * src[part]]), radius)
     a = (mean_ip - mean_i * mean_p) / (mean_ii - mean_i * mean_i + eps)
     b = mean_p - a * mean_i
