@@ -32,6 +32,7 @@ _SOLID_ALPHA = 250  # from here up a mask pixel is the product itself
 _LOW, _HIGH = 0.3, 0.7  # refined values below _LOW are backdrop, above _HIGH product, linear between
 _SOLID = [255 if a >= _SOLID_ALPHA else 0 for a in range(256)]
 _CLEAR = [255 if a == 0 else 0 for a in range(256)]
+_SPREAD = [255 if w > 8 else 0 for w in range(256)]  # enough opaque pixels near for their colour to spread
 _MISS_OK, _MISS_RAMP = 16.0, 16.0  # levels (0-255): a spread colour explaining the photo this well is kept
 
 
@@ -241,15 +242,18 @@ def edge_colours(photo: Image.Image, mask: Image.Image) -> Image.Image:
     box = grown_box(box, radius + 2, small_rgb.size)
     rgb, opaque = small_rgb.crop(box), solid.crop(box)
     spread = ImageFilter.BoxBlur(radius)
-    colour = np.asarray(Image.composite(rgb, Image.new("RGB", rgb.size), opaque).filter(spread))
-    weight = np.asarray(opaque.filter(spread))[..., np.newaxis]
+    blurred = Image.composite(rgb, Image.new("RGB", rgb.size), opaque).filter(spread)
+    weight_im = opaque.filter(spread)
+    # the spread colour where enough opaque pixels are near, the photo's own elsewhere (Pillow's composite with
+    # a 0/255 mask picks whole pixels: np.where's result, 4x faster)
+    guess = np.array(Image.composite(blurred, rgb, weight_im.point(_SPREAD)))
+    weight = np.asarray(weight_im)
+    spread_in = weight > 8
     # colour * 255 / weight, both 8-bit: looked up in a 256 x 256 table rather than divided in floats per pixel,
     # and only where the weight is not full (a band along the outline): at 255 it is the colour itself
-    spread_in = weight > 8
-    guess = np.where(spread_in, colour, np.asarray(rgb))
-    mid = np.nonzero(spread_in[..., 0] & (weight[..., 0] < 255))
-    guess[mid] = _ratios()[(weight[mid].astype(np.uint16) << 8) | colour[mid]]
-    fixed = _consistent(guess, spread_in[..., 0], rgb, small_mask.crop(box), radius)
+    mid = np.nonzero(spread_in & (weight < 255))
+    guess[mid] = _ratios()[(weight[mid].astype(np.uint16)[:, np.newaxis] << 8) | np.asarray(blurred)[mid]]
+    fixed = _consistent(guess, spread_in, rgb, small_mask.crop(box), radius)
     small_rgb.paste(Image.fromarray(fixed, "RGB"), box[:2])
     return small_rgb
 
