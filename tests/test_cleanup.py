@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from artpipe.defaults import CleanupSettings, settings
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.backdrop import whiten
-from artpipe.imaging.cleanup import analysis_arrays, clean_mask
+from artpipe.imaging.cleanup import _sobels_at, analysis_arrays, clean_mask
 from artpipe.imaging.isolate import isolate
 
 BLUE = (40, 90, 200)
@@ -420,6 +420,20 @@ def test_edge_weighing_at_the_bands_pixels_is_the_whole_parts(backdrop: tuple[in
     want = _whole_edge_factor(frame.f, frame.back, frame.hue, m, solid, rules)
     assert np.array_equal(got, want)
     assert ((want > 0) & (want < 1)).sum() > 100  # the edge was weighed
+
+
+@pytest.mark.parametrize("shape", [(60, 80), (3, 5), (1, 4), (2, 2)])
+def test_sobels_at_a_bands_pixels_are_scipys_on_the_whole_part(shape: tuple[int, int]) -> None:
+    # every pixel (the part's edges too, where scipy reflects) is picked in some draw; float32 sums in another
+    # order: their last bits only
+    from scipy import ndimage
+
+    rng = np.random.default_rng(shape[0])
+    a = rng.uniform(0, 255, shape).astype(np.float32)
+    ys, xs = np.nonzero(rng.random(shape) < 0.5)
+    gx, gy = _sobels_at(a, (ys, xs))
+    assert np.abs(gx - ndimage.sobel(a, axis=1)[ys, xs]).max() <= 1e-3
+    assert np.abs(gy - ndimage.sobel(a, axis=0)[ys, xs]).max() <= 1e-3
 
 
 def test_the_cleaning_copy_of_a_work_copy_is_its_reduction_by_two() -> None:
