@@ -62,11 +62,14 @@ def analysis_arrays(rgb: Image.Image, mask: Image.Image, side: int) -> tuple[np.
 
 
 def _analysis_copy(rgb: Image.Image, side: int) -> Image.Image:
-    """``rgb`` (RGB) at up to ``side``: reduced by a whole factor when that keeps most of ``side``
-    (``analyze.whole_factor``: a 1008 px work copy by 2), so what cleaning finds is enlarged back by a whole
-    factor (``upscaled`` then works on the box of what it found only); box-resampled otherwise."""
+    """``rgb`` (RGB) at up to ``side``: reduced by a whole factor that divides both its sides when that keeps
+    most of ``side`` (``analyze.whole_factor``: a 1008 px work copy by 2), so what cleaning finds is enlarged
+    back by a whole factor (``upscaled`` then works on the box of what it found only); box-resampled
+    otherwise."""
     factor = whole_factor(rgb.size, side)
-    return as_rgb(reduced(as_rgb(rgb), factor)) if factor > 1 else shrunk(rgb.convert("RGB"), side)
+    if factor > 1 and rgb.width % factor == 0 and rgb.height % factor == 0:
+        return as_rgb(reduced(as_rgb(rgb), factor))
+    return shrunk(rgb.convert("RGB"), side)
 
 
 def model_backdrop(rgb: np.ndarray, solid: np.ndarray, rules: CleanupSettings, part: Part | None = None,
