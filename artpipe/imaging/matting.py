@@ -18,6 +18,7 @@ from PIL import Image, ImageFilter
 from artpipe.imaging.analyze import box_reduced, reduced, reduced_size, shrunk, whole_factor
 from artpipe.imaging.backdrop import faint_cleared_array
 from artpipe.imaging.derived import derived
+from artpipe.imaging.enlarge import enlarged_mask
 from artpipe.imaging.morphology import near
 from artpipe.imaging.tiles import boxes, cell_ranges, grown_box, spread
 
@@ -347,7 +348,7 @@ def cut_out_at(photo: Image.Image, mask: Image.Image, box: tuple[float, float, f
     out = rgb.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0) \
         if size != rgb.size or box != (0, 0, *rgb.size) else rgb.copy()
     mx, my = mask.width / photo.width, mask.height / photo.height
-    alpha = mask.resize(size, Image.Resampling.BILINEAR, box=(box[0] * mx, box[1] * my, box[2] * mx, box[3] * my))
+    alpha = enlarged_mask(mask, size, (box[0] * mx, box[1] * my, box[2] * mx, box[3] * my))
     guess = None
     gx = gy = 1.0
     kx, ky = (box[2] - box[0]) / size[0], (box[3] - box[1]) / size[1]  # photo pixels per drawn pixel
