@@ -53,11 +53,11 @@ from PIL import Image, ImageDraw
 
 import artpipe
 from artpipe.defaults import settings
-from artpipe.imaging.analyze import shrunk, visible_box
+from artpipe.imaging.analyze import visible_box
 from artpipe.imaging.backdrop import faint_cleared_alpha
 from artpipe.imaging.cleanup import analysis_arrays, clean_mask
 from artpipe.imaging.isolate import isolate
-from artpipe.imaging.matting import WORK_SIDE, cut_out, cut_out_at, edge_colours, refine, work_copy
+from artpipe.imaging.matting import cut_out, cut_out_at, edge_colours, refine, work_copy
 from artpipe.imaging.normalize import Asset, full_mask
 from artpipe.imaging.review import review
 from artpipe.imaging.segment import Segmenter, load_segmenter, saliency
@@ -127,7 +127,8 @@ def _measure(folder: Path, repeat: int, clock: str) -> dict[str, Any]:
     teal = Image.open(teal_path).convert("RGB")
     white = Image.open(white_path).convert("RGB")
     segmenter = load_segmenter(None)
-    small = shrunk(teal, WORK_SIDE).convert("RGB")
+    small = work_copy(teal)  # the copy isolating makes: the model's mask given must be made on it
+    worker_cache().derived.clear()
 
     def model(im: Image.Image) -> tuple[Image.Image, float, str]:
         calls.append(1)

@@ -10,6 +10,7 @@ from artpipe.imaging.analyze import (
     as_rgb,
     border_color,
     border_white_share,
+    box_reduced,
     find_subject,
     framed_photo,
     ink,
@@ -18,6 +19,7 @@ from artpipe.imaging.analyze import (
     scale_box,
     shrunk,
     visible_box,
+    whole_factor,
 )
 
 from conftest import grain
@@ -180,3 +182,30 @@ def test_as_rgb_reads_an_rgb_image_as_it_is_and_converts_others() -> None:
     out = as_rgb(rgba)
     assert out.mode == "RGB"
     assert out.getpixel((0, 0)) == (1, 2, 3)
+
+
+@pytest.mark.parametrize(("size", "side", "factor"), [
+    ((4032, 3024), 1024, 4),  # 1008 px: 63/64 of the side, the copy is the reduction itself
+    ((1008, 756), 512, 2),  # the work copy's cleaning copy: 504 px
+    ((1024, 768), 512, 2),  # exactly half
+    ((1920, 1080), 1024, 1),  # 960 px would keep only 15/16: resampled to the side instead
+    ((4000, 3000), 1024, 1),  # 1000 px: 0.977 of it
+    ((800, 600), 1024, 1),  # small already
+])
+def test_a_whole_reduction_stands_for_the_side_only_when_it_keeps_nearly_all_of_it(
+        size: tuple[int, int], side: int, factor: int) -> None:
+    assert whole_factor(size, side) == factor
+
+
+def test_a_box_reduction_by_a_whole_factor_is_image_reduce_within_a_level_of_box_resampling() -> None:
+    import numpy as np
+
+    im = Image.effect_noise((1008, 756), 60)
+    got = box_reduced(im, (504, 378))
+    assert got.tobytes() == im.reduce(2).tobytes()
+    # Pillow's box resampling rounds its fixed-point weights apart from reduce's sums: a level at most
+    resampled = np.asarray(im.resize((504, 378), Image.Resampling.BOX)).astype(int)
+    assert np.abs(np.asarray(got).astype(int) - resampled).max() <= 1
+    assert box_reduced(im, im.size) is im
+    odd = box_reduced(im, (500, 375))  # no whole factor gives this size: resampled
+    assert odd.tobytes() == im.resize((500, 375), Image.Resampling.BOX).tobytes()

@@ -8,8 +8,9 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from artpipe.defaults import CleanupSettings, settings
+from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.backdrop import whiten
-from artpipe.imaging.cleanup import clean_mask
+from artpipe.imaging.cleanup import _sobels_at, analysis_arrays, clean_mask
 from artpipe.imaging.isolate import isolate
 
 BLUE = (40, 90, 200)
@@ -419,3 +420,34 @@ def test_edge_weighing_at_the_bands_pixels_is_the_whole_parts(backdrop: tuple[in
     want = _whole_edge_factor(frame.f, frame.back, frame.hue, m, solid, rules)
     assert np.array_equal(got, want)
     assert ((want > 0) & (want < 1)).sum() > 100  # the edge was weighed
+
+
+@pytest.mark.parametrize("shape", [(60, 80), (3, 5), (1, 4), (2, 2)])
+def test_sobels_at_a_bands_pixels_are_scipys_on_the_whole_part(shape: tuple[int, int]) -> None:
+    # every pixel (the part's edges too, where scipy reflects) is picked in some draw; float32 sums in another
+    # order: their last bits only
+    from scipy import ndimage
+
+    rng = np.random.default_rng(shape[0])
+    a = rng.uniform(0, 255, shape).astype(np.float32)
+    ys, xs = np.nonzero(rng.random(shape) < 0.5)
+    gx, gy = _sobels_at(a, (ys, xs))
+    assert np.abs(gx - ndimage.sobel(a, axis=1)[ys, xs]).max() <= 1e-3
+    assert np.abs(gy - ndimage.sobel(a, axis=0)[ys, xs]).max() <= 1e-3
+
+
+def test_the_cleaning_copy_of_a_work_copy_is_its_reduction_by_two() -> None:
+    # a 1008 px work copy (a 12 MP photo reduced by 4) is cleaned at 504 px: what cleaning finds is enlarged
+    # back by exactly 2; a 2000 px cut-out, which no whole factor brings near 512 px, is box-resampled as before,
+    # and so is a 805 x 1024 work copy (its reduction by 2 would be 403 px wide: not enlarged back by 2)
+    rgb = Image.effect_noise((1008, 756), 50).convert("RGB")
+    mask = Image.new("L", rgb.size, 0)
+    ImageDraw.Draw(mask).ellipse((300, 200, 700, 600), fill=255)
+    colours, m = analysis_arrays(rgb, mask, 512)
+    assert colours.shape == (378, 504, 3)
+    assert colours.tobytes() == rgb.reduce(2).tobytes()
+    assert np.array_equal(np.round(m * 255).astype(np.uint8), np.asarray(mask.reduce(2)))
+    for size in ((2000, 1500), (805, 1024)):  # no whole factor near 512 px; one that does not divide 805
+        big = Image.effect_noise(size, 50).convert("RGB")
+        colours, _ = analysis_arrays(big, Image.new("L", big.size, 255), 512)
+        assert colours.tobytes() == shrunk(big, 512).tobytes()

@@ -13,6 +13,7 @@ from scipy import ndimage
 from artpipe.defaults import settings
 from artpipe.imaging.analyze import ink
 from artpipe.imaging.backdrop import _distance, _faint_ramp, clear_faint_in_place, faint_cleared_alpha, grown
+from artpipe.imaging.enlarge import enlarged_mask
 from artpipe.imaging.matting import cut_out_at, edge_colours
 from artpipe.imaging.review import _edge_agreement
 from artpipe.imaging.tiles import boxes, cell_ranges, spread
@@ -37,10 +38,11 @@ def _scene(size: tuple[int, int] = (900, 700)) -> tuple[Image.Image, Image.Image
 def _whole_cut_out_at(photo: Image.Image, mask: Image.Image, box: tuple[int, int, int, int],
                       size: tuple[int, int]) -> Image.Image:
     """cut_out_at as one pass over the whole picture (its edge found on the whole alpha, one resize of the
-    colours over the edge's box)."""
+    colours over the edge's box). The alpha is the mask enlarged as cut_out_at enlarges it (along the outline
+    on a large picture, within a level of one whole resize: test_enlarge.py), so the colours compare here."""
     out = photo.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
     mx, my = mask.width / photo.width, mask.height / photo.height
-    alpha = mask.resize(size, Image.Resampling.BILINEAR, box=(box[0] * mx, box[1] * my, box[2] * mx, box[3] * my))
+    alpha = enlarged_mask(mask, size, (box[0] * mx, box[1] * my, box[2] * mx, box[3] * my))
     soft = grown(alpha.point(lambda a: 255 if a < 250 else 0), 3)
     edge = ImageChops.multiply(soft, alpha.point(lambda a: 255 if a > 0 else 0))
     where = edge.getbbox()

@@ -185,6 +185,10 @@ def _faint_cleared(im: Image.Image, tolerance: int, reach: int) -> np.ndarray | 
     return faint_cleared_array(np.asarray(im.getchannel("A")), im, tolerance, reach)
 
 
+_FAINT_STRIP = 8  # cell rows per box: each box costs ~0.1 ms of calls whatever its size (a 1720 px product's
+# outline in 71 boxes of 4 cell rows took 7.3 ms, in 31 of 8 rows 5.3, in 18 of 12 rows 5.4)
+
+
 def faint_cleared_array(before: np.ndarray, im: Image.Image, tolerance: int, reach: int,
                         cells: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray | None:
     """The alpha ``before`` (an array) of a cut-out whose colours are ``im`` (RGB or RGBA) as ``clear_faint``
@@ -196,7 +200,7 @@ def faint_cleared_array(before: np.ndarray, im: Image.Image, tolerance: int, rea
     # margin as wide as the farthest look around a pixel (its body within ``reach``, its edge within 2 px), so it
     # gets what the whole picture would, from the alpha as it was before any box changed it.
     lo, hi = cells if cells is not None else cell_ranges(Image.fromarray(before, "L"))
-    found = boxes((hi > 0) & (lo < _OPAQUE), im.size)
+    found = boxes((hi > 0) & (lo < _OPAQUE), im.size, strip=_FAINT_STRIP)
     ramp = np.asarray(_faint_ramp(tolerance), dtype=np.int32)
     margin = max(reach, 2) + 1
     out = None

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from PIL import Image, ImageChops
 
 from artpipe.defaults import CleanupSettings
-from artpipe.imaging.analyze import shrunk
+from artpipe.imaging.analyze import as_rgb, box_reduced, reduced, shrunk, whole_factor
 from artpipe.imaging.backdrop_model import BackdropModel, channel_max, channel_sum, fit_backdrop, ring
 from artpipe.imaging.derived import derived
 from artpipe.imaging.holeedge import removal_at
@@ -55,10 +55,21 @@ def analysis_arrays(rgb: Image.Image, mask: Image.Image, side: int) -> tuple[np.
     (h, w)). The colours are made once per ``rgb`` (the cleaning and the review read the same)."""
     import numpy as np
 
-    colours = derived(rgb, f"analysis:{side}", lambda: np.asarray(shrunk(rgb.convert("RGB"), side)))
+    colours = derived(rgb, f"analysis:{side}", lambda: np.asarray(_analysis_copy(rgb, side)))
     size = (colours.shape[1], colours.shape[0])
-    m = mask.resize(size, Image.Resampling.BOX) if mask.size != size else mask
+    m = box_reduced(mask, size)
     return colours, np.asarray(m, dtype=np.float32) / 255.0
+
+
+def _analysis_copy(rgb: Image.Image, side: int) -> Image.Image:
+    """``rgb`` (RGB) at up to ``side``: reduced by a whole factor that divides both its sides when that keeps
+    most of ``side`` (``analyze.whole_factor``: a 1008 px work copy by 2), so what cleaning finds is enlarged
+    back by a whole factor (``upscaled`` then works on the box of what it found only); box-resampled
+    otherwise."""
+    factor = whole_factor(rgb.size, side)
+    if factor > 1 and rgb.width % factor == 0 and rgb.height % factor == 0:
+        return as_rgb(reduced(as_rgb(rgb), factor))
+    return shrunk(rgb.convert("RGB"), side)
 
 
 def model_backdrop(rgb: np.ndarray, solid: np.ndarray, rules: CleanupSettings, part: Part | None = None,
@@ -414,9 +425,10 @@ def _structure(f: np.ndarray, m: np.ndarray, at: tuple[np.ndarray, np.ndarray], 
     from scipy import ndimage
 
     grey = ndimage.gaussian_filter(channel_sum(f) / 3.0, 0.8)
-    gx, gy = ndimage.sobel(grey, axis=1)[at] / 8.0, ndimage.sobel(grey, axis=0)[at] / 8.0
+    gx, gy = _sobels_at(grey, at)
+    gx, gy = gx / 8.0, gy / 8.0
     smooth = ndimage.gaussian_filter(m, rules.edge_structure_smooth)  # the outline's course, not its holes
-    nx, ny = ndimage.sobel(smooth, axis=1)[at], ndimage.sobel(smooth, axis=0)[at]
+    nx, ny = _sobels_at(smooth, at)
     along = np.abs(gx * ny - gy * nx) / (np.hypot(nx, ny) + 1e-6)  # the photo's change along the outline
     found: np.ndarray = along > rules.edge_structure
     if not found.any():
@@ -425,6 +437,29 @@ def _structure(f: np.ndarray, m: np.ndarray, at: tuple[np.ndarray, np.ndarray], 
     seeds[at[0][found], at[1][found]] = True
     out: np.ndarray = dilated(seeds, iterations=rules.edge_structure_reach)[at]
     return out
+
+
+def _sobels_at(a: np.ndarray, at: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """``ndimage.sobel(a, axis=1)[at]`` and ``ndimage.sobel(a, axis=0)[at]`` (its "reflect" edges: a pixel
+    beyond the edge is the one on it), worked out at the pixels ``at`` only from their eight neighbours (the
+    band is a tenth of the part the filters ran on), to float32's last bits."""
+    import numpy as np
+
+    h, w = a.shape
+    flat = a.ravel()
+    ys, xs = at
+    up, down = np.maximum(ys - 1, 0) * w, np.minimum(ys + 1, h - 1) * w
+    here, left, right = ys * w, np.maximum(xs - 1, 0), np.minimum(xs + 1, w - 1)
+
+    def take(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        return flat.take(rows + cols)  # type: ignore[no-any-return]
+
+    ul, uc, ur = take(up, left), take(up, xs), take(up, right)
+    ml, mr = take(here, left), take(here, right)
+    dl, dc, dr = take(down, left), take(down, xs), take(down, right)
+    across = (ur - ul) + 2 * (mr - ml) + (dr - dl)
+    downward = (dl - ul) + 2 * (dc - uc) + (dr - ur)
+    return across, downward
 
 
 def _specks(solid: np.ndarray, speck: float) -> np.ndarray:
