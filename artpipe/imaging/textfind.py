@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from artpipe.heap import give_back
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.onnxrun import given_back
 from artpipe.imaging.onnxrun import session as onnx_session
@@ -98,7 +97,6 @@ def probability(im: Image.Image, side: int = 640) -> np.ndarray:
     # the halfway copy (5 MB at 1280 px) is not held while the detector runs: its working memory is the peak
     small = flattened(shrunk(src, 2 * side, keep=True)).resize(size, Image.Resampling.BILINEAR)
     model = _load(DETECTOR)
-    give_back()
     out = model.session.run([model.output_name], {model.input_name: detector_input(small)}, model.run_options)
     prob: np.ndarray = np.asarray(out[0], dtype=np.float32)[0, 0]
     return prob
