@@ -21,6 +21,8 @@ class MemorySettings:
     shared_pixels: int  # pictures many products draw (a template's files, a brand's logo), kept decoded
     painted_pixels: int  # layers that read nothing of a product, kept painted
     image_block_bytes: int = 0  # the largest block Pillow allocates an image in (0: Pillow's own, 16 MiB)
+    heap_trim_bytes: int = 0  # free at the heap's top before glibc gives it back on its own (0: glibc's own)
+    heap_mmap_bytes: int = 0  # blocks from this size up are mapped apart from the heap (0: glibc's own)
 
 
 @dataclass(frozen=True)

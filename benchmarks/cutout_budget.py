@@ -64,7 +64,7 @@ from artpipe.imaging.segment import Segmenter, load_segmenter, saliency
 from artpipe.imaging.textfind import finder_rules, text_findings
 from artpipe.layers.image import _colours, _cutout_fit, _cutout_subject, _white_cutout
 from artpipe.template.layout import fit_size
-from artpipe.workcache import worker_cache
+from artpipe.workcache import use_image_blocks, worker_cache
 
 W, H = 4032, 3024
 DRAWN = 1720  # the product's box in an Amazon main image (86 % of 2000 px)
@@ -121,8 +121,21 @@ def measure(repeat: int, clock: str) -> dict[str, Any]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _as_a_worker() -> None:
+    """This process set up as a worker sets itself up before its first photo (``run/tasks.render_product``):
+    Pillow's image blocks and, where the checkout has them, glibc's heap thresholds."""
+    memory = settings().memory
+    use_image_blocks(memory)
+    try:
+        from artpipe.heap import use_heap
+    except ImportError:  # an older checkout: glibc's own thresholds
+        return
+    use_heap(memory.heap_trim_bytes, memory.heap_mmap_bytes)
+
+
 def _measure(folder: Path, repeat: int, clock: str) -> dict[str, Any]:
     timed = best_cpu if clock == "cpu" else best
+    _as_a_worker()
     teal_path, white_path = teal_photo(folder), white_photo(folder)
     teal = Image.open(teal_path).convert("RGB")
     white = Image.open(white_path).convert("RGB")

@@ -42,3 +42,36 @@ def test_freed_memory_inside_the_heap_is_given_back() -> None:
         libc.free(chunk)
     holes = size * (count - len(kept)) / 2**20  # 52.5 MiB
     assert before - after > holes * 0.6, (before, after)
+
+
+_KEPT = r"""
+import ctypes
+from artpipe.heap import _glibc, give_back, use_heap
+use_heap(256 << 20, 32 << 20)
+libc = _glibc()
+libc.malloc.restype = ctypes.c_void_p
+libc.malloc.argtypes = [ctypes.c_size_t]
+libc.free.argtypes = [ctypes.c_void_p]
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096 / 2**20
+chunks = [libc.malloc(1 << 20) for _ in range(48)]  # 48 MB at the heap's top (under the mmap threshold set)
+for chunk in chunks:
+    ctypes.memset(chunk, 1, 1 << 20)
+for chunk in reversed(chunks):
+    libc.free(chunk)
+freed = rss()
+give_back()
+print(freed - rss())
+"""
+
+
+def test_a_worker_keeps_what_it_freed_until_it_gives_it_back() -> None:
+    """With the worker's heap settings, 48 MB freed at the heap's top stay for the next phase to take (a model's
+    next run finds its pages) until ``give_back`` returns them; glibc's own threshold gave them back at once."""
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+    done = subprocess.run([sys.executable, "-c", _KEPT], capture_output=True, text=True, env=env, check=True)
+    assert float(done.stdout.split()[-1]) > 40

@@ -24,7 +24,7 @@ from artpipe.cutout import Isolate
 from artpipe.defaults import Settings, settings
 from artpipe.errors import InputError, RenderError
 from artpipe.files import write_atomic
-from artpipe.heap import give_back
+from artpipe.heap import give_back, use_heap
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.budget import Budget, BudgetError, Landed, encode_within
 from artpipe.imaging.checks import CheckResult, check_bytes, num
@@ -115,6 +115,7 @@ def _isolated_first(path: Path, options: NormalizeOptions, rules: Settings, text
         return _First(isolated, small)
     from artpipe.imaging.textfind import probability  # onnxruntime only where text is refused
 
+    give_back()  # what the model's run and isolating freed, so the detector's buffers do not stack on it
     return _First(isolated, small, Image.fromarray(probability(small), "F"))
 
 
@@ -519,7 +520,9 @@ def _drawn_scale(task: Task, spec: RenderSpec, images: dict[str, Asset]) -> floa
 def render_product(task: Task) -> ProductResult:
     """Render one product into all its outputs; never raises for an expected failure."""
     started = time.perf_counter()
-    use_image_blocks(settings().memory)  # before the first photo is decoded in this worker
+    memory = settings().memory
+    use_image_blocks(memory)  # before the first photo is decoded in this worker
+    use_heap(memory.heap_trim_bytes, memory.heap_mmap_bytes)
     give_back()  # what the worker's last photo freed, returned before this one's phases allocate
     product = task.product
     try:
@@ -585,7 +588,9 @@ def lost_normalized(task: NormalizeTask, why: str) -> FileResult:
 def normalize_file(task: NormalizeTask) -> FileResult:
     """Normalize one file and write the result; inputs are only ever read."""
     started = time.perf_counter()
-    use_image_blocks(settings().memory)
+    memory = settings().memory
+    use_image_blocks(memory)
+    use_heap(memory.heap_trim_bytes, memory.heap_mmap_bytes)
     try:
         # Decode at a reduced DCT scale only when the whole frame is kept: a trim crops after decoding,
         # and the product would lose pixels it needs.
