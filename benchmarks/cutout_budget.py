@@ -126,10 +126,10 @@ def _as_a_worker() -> None:
     Pillow's image blocks and, where the checkout has them, glibc's heap thresholds."""
     memory = settings().memory
     use_image_blocks(memory)
-    try:
-        from artpipe.heap import use_heap
-    except ImportError:  # an older checkout: glibc's own thresholds
+    if not hasattr(memory, "heap_trim_bytes"):  # an older checkout: glibc's own thresholds
         return
+    from artpipe.heap import use_heap
+
     use_heap(memory.heap_trim_bytes, memory.heap_mmap_bytes)
 
 
