@@ -407,6 +407,7 @@ def _unwritable(out: Output, exc: OSError) -> Output:
 def fit_within_budget(out: Output) -> Output:
     """Encode the canvas in the output's format within its byte budget (its preset's byte rule over the job's)."""
     preset, rendered = out.spec.preset, out.canvas
+    give_back()  # the drawing's copies, returned before the encoder takes its buffers (a 2000 px JPEG's: ~12 MB)
     options = out.task.encoding(out.spec)
     if preset is not None:
         options = _preset_encoding(options, preset, rendered.image.size)
@@ -451,7 +452,6 @@ def make_output(out: Output) -> Output:
     for step in OUTPUT:
         if out.failure is not None:
             break
-        give_back()  # what the step before freed (a drawing's copies, a canvas, an encoder's buffers)
         out = step(out)
     return out
 
@@ -523,7 +523,6 @@ def render_product(task: Task) -> ProductResult:
     memory = settings().memory
     use_image_blocks(memory)  # before the first photo is decoded in this worker
     use_heap(memory.heap_trim_bytes, memory.heap_mmap_bytes)
-    give_back()  # what the worker's last photo freed, returned before this one's phases allocate
     product = task.product
     try:
         images, warnings, steps = _load_images(task)
