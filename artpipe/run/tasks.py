@@ -104,6 +104,7 @@ def _isolated_first(path: Path, options: NormalizeOptions, rules: Settings, text
     side = reduced_side(path, WORK_SIDE) if options.cutout != Cutout.NEVER else None
     if side is None:
         return None
+    give_back()  # what the worker's last photo freed, before this one's reduced decode and its model's run
     try:
         small = model_copy(open_image(path, draft_side=side), options.cutout, rules)
     except InputError:  # the full decode that follows says what is wrong with the file
