@@ -199,6 +199,8 @@ def photo_text(source: Asset) -> tuple[TextBox, ...]:
 
         mask = product_mask(source, settings().analyze.backdrop_tolerance)
         seen = np.asarray(source.text_map) if source.text_map is not None else None
+        if seen is None:
+            give_back()  # the detector runs now, beside the decoded photo: nothing freed stacks under it
         return text_findings(flatten(source.image, (255, 255, 255)) if source.image.mode == "RGBA"
                              else source.image, filled(mask) if mask is not None else None, rules=finder_rules(),
                              seen=seen)
