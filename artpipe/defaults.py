@@ -23,6 +23,7 @@ class MemorySettings:
     image_block_bytes: int = 0  # the largest block Pillow allocates an image in (0: Pillow's own, 16 MiB)
     heap_trim_bytes: int = 0  # free at the heap's top before glibc gives it back on its own (0: glibc's own)
     heap_mmap_bytes: int = 0  # blocks from this size up are mapped apart from the heap (0: glibc's own)
+    heap_keep_bytes: int = 0  # a product leaving more than this resident gives it back as it ends (0: never)
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,24 @@ counted in the worker's memory, and the phases' high-water marks stack up. ``giv
 pages inside the heap (glibc's ``malloc_trim``; on another C library it does nothing). It costs well under a
 millisecond; the pages given back are faulted in again only where the next phase writes.
 
+Where it is called: before a model runs, after a model's run (its arena's regions come back to the heap as the
+run ends: onnxrun.run_into), before an output is encoded, and as a product ends when the product left more than
+``memory.heap_keep_bytes`` resident (``given_back_past``: a large photo's freed blocks; a small photo leaves
+less, and the next product would only fault the pages in again).
+
 ``use_heap`` sets, once per worker, when glibc hands back memory on its own (``memory.heap_trim_bytes``) and
 from what size a block is mapped apart from the heap (``memory.heap_mmap_bytes``). By default glibc gives back
-the heap's top whenever 128 KB or more of it is free (a threshold it raises as blocks are freed), and a model's
-arena, given back after each run, then took its pages afresh on the next: the text detector ran 12 ms slower
-after the segmentation model's arena had come and gone. With the top given back only where ``give_back`` is
-called, between phases, a run finds the pages the last one freed.
+the heap's top whenever 128 KB or more of it is free (a threshold it raises as blocks are freed), at any free
+in any phase, and the phase's next allocations took their pages afresh. With the top given back only where
+``give_back`` is called, between phases, a phase reuses the pages the steps before it freed.
 """
 
 from __future__ import annotations
 
 import ctypes
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -28,6 +34,28 @@ def give_back() -> None:
     libc = _glibc()
     if libc is not None:
         libc.malloc_trim(0)
+
+
+@contextmanager
+def given_back_past(keep_bytes: int) -> Iterator[None]:
+    """Give the heap back as the block ends when the process then holds more than ``keep_bytes`` beyond what it
+    held as it began (a large photo's freed blocks, kept resident by glibc for the next product to reuse in
+    pieces); nothing when it does not (0: never), so a run of small photos pays no pages faulted in again."""
+    start = resident_bytes()
+    try:
+        yield
+    finally:
+        if keep_bytes and start and resident_bytes() - start > keep_bytes:
+            give_back()
+
+
+def resident_bytes() -> int:
+    """The memory this process holds now (its resident set; 0 where /proc is not there)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt's parameters (glibc's malloc.h)

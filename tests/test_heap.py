@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from artpipe.heap import _glibc, give_back
+from artpipe.heap import _glibc, give_back, given_back_past, resident_bytes
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux") or _glibc() is None,
                                 reason="glibc's heap, measured in /proc")
@@ -19,9 +19,9 @@ def _rss_mb() -> float:
         return int(f.read().split()[1]) * 4096 / 2**20
 
 
-def test_freed_memory_inside_the_heap_is_given_back() -> None:
-    """Chunks freed between chunks still held (holes, as a model's run leaves them) stay resident until given
-    back; then the process's resident memory falls by about their size."""
+def _holes() -> tuple[list[int], float]:
+    """Chunks freed between chunks still held (holes, as a model's run leaves them), resident: the chunks still
+    held (to free afterwards) and the holes' size in MiB (52.5)."""
     libc = _glibc()
     libc.malloc.restype = ctypes.c_void_p
     libc.malloc.argtypes = [ctypes.c_size_t]
@@ -35,13 +35,44 @@ def test_freed_memory_inside_the_heap_is_given_back() -> None:
     for i, chunk in enumerate(chunks):
         if i % 8:
             libc.free(chunk)
+    return kept, size * (count - len(kept)) / 2**20
+
+
+def _free(chunks: list[int]) -> None:
+    for chunk in chunks:
+        _glibc().free(chunk)
+    give_back()
+
+
+def test_freed_memory_inside_the_heap_is_given_back() -> None:
+    """Holes stay resident until given back; then the process's resident memory falls by about their size."""
+    kept, holes = _holes()
     before = _rss_mb()
     give_back()
     after = _rss_mb()
-    for chunk in kept:
-        libc.free(chunk)
-    holes = size * (count - len(kept)) / 2**20  # 52.5 MiB
+    _free(kept)
     assert before - after > holes * 0.6, (before, after)
+
+
+def test_a_product_that_leaves_much_resident_gives_it_back_as_it_ends() -> None:
+    """``given_back_past`` (how a worker ends a product) gives the heap back when the block leaves more than its
+    allowance resident (a large photo's freed blocks), and leaves it alone when it does not (a small photo's
+    next product would only fault the pages in again)."""
+    with given_back_past(16 << 20):
+        kept, holes = _holes()
+        inside = _rss_mb()
+    after = _rss_mb()
+    _free(kept)
+    assert inside - after > holes * 0.6, (inside, after)
+
+    with given_back_past(256 << 20):
+        kept, holes = _holes()
+        inside = _rss_mb()
+    after = _rss_mb()
+    _free(kept)
+    assert inside - after < holes * 0.2, (inside, after)
+
+    assert resident_bytes() / 2**20 == pytest.approx(_rss_mb(), abs=8)
 
 
 _KEPT = r"""

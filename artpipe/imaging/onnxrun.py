@@ -4,9 +4,14 @@ and reading) is opened here."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+
+from artpipe.heap import give_back
 
 
 def session(path: Path, *, arena: bool = False, prepacked: bool = True, reuse: bool = True) -> Any:
@@ -16,12 +21,14 @@ def session(path: Path, *, arena: bool = False, prepacked: bool = True, reuse: b
     a tensor), which held a worker ~130 MB above its need after its first photo; inference is as fast without
     them at one image a run. Raises what onnxruntime raises for a file it cannot load.
 
-    ``arena``: the session's buffers come from onnxruntime's own arena, which a run with ``given_back()`` returns
-    at its end. For the text detector: without it, its buffers (up to ~20 MB, of growing and shrinking sizes) came
-    one by one from glibc's heap, which the decoded photo had just filled, and the heap grew by 75-85 MB for a run
-    whose buffers peak at 35 MB, the holes between them kept for good. The arena packs them into a few large
-    regions and lets them go after the run, for 7-13 ms a photo (the pages are faulted in afresh each run). For
-    U²-Net with ``reuse`` off as well.
+    ``arena``: the session's buffers come from onnxruntime's own arena, whose regions a run with
+    ``given_back()`` returns at its end, all but the one its output sits in: run it with ``run_into``, which has
+    the output written into an array of ours and gives the heap back to the system after the run. For the text
+    detector: without an arena, its buffers (up to ~20 MB, of growing and shrinking sizes) came one by one from
+    glibc's heap, which the decoded photo had just filled, and the heap grew by 75-85 MB for a run whose
+    buffers peak at 35 MB, the holes between them kept for good. The arena packs them into a few large regions
+    and lets them go after the run, for 7-13 ms a photo (the pages are faulted in afresh each run). For U²-Net
+    with ``reuse`` off as well.
 
     ``reuse``: onnxruntime's planner lets a tensor take over the buffer of one freed before it of the same size.
     A buffer so reused lives until the last tensor in its chain is freed: in U²-Net, the first stage's 25 MB
@@ -56,3 +63,32 @@ def given_back() -> Any:
     options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
     return options
 
+
+
+def run_into(session: Any, feeds: Mapping[str, np.ndarray], output: str, shape: Sequence[int],
+             options: Any = None) -> np.ndarray:
+    """Run ``session`` on ``feeds`` and return its float output ``output`` of ``shape``, written by onnxruntime
+    into an array of ours rather than into its arena. An arena gives back its free regions as a run with
+    ``given_back()`` ends, while the outputs are still its own: the region an output sat in stayed for good
+    (U²-Net's 320 px map held a 32 MB region, the text detector's an 8 MB one, in a worker from its first
+    photo on). With ``options`` (an arena's run), what the run gave back to the C heap goes back to the
+    system as well (heap.give_back): the detector's regions came back to the heap, where the holes between
+    them raised the next drawing's peak by 10-20 MiB; it costs the next run ~7 ms of pages faulted in again."""
+    out = np.empty(tuple(shape), np.float32)
+    binding = session.io_binding()
+    for name, value in feeds.items():
+        binding.bind_cpu_input(name, np.ascontiguousarray(value))
+    binding.bind_output(output, "cpu", 0, np.float32, list(out.shape), out.ctypes.data)
+    session.run_with_iobinding(binding, options)
+    if options is not None:
+        give_back()
+    return out
+
+
+def static_shape(arg: Any) -> tuple[int, ...] | None:
+    """The fixed shape of a float input or output (``session.get_outputs()[i]``); None when a side is named
+    rather than fixed or the values are not float."""
+    dims = list(arg.shape)
+    if arg.type != "tensor(float)" or not all(isinstance(d, int) and d > 0 for d in dims):
+        return None
+    return tuple(dims)

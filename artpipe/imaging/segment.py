@@ -22,7 +22,7 @@ from artpipe.defaults import IsolateSettings, settings
 from artpipe.errors import InputError
 from artpipe.heap import give_back
 from artpipe.imaging.analyze import shrunk
-from artpipe.imaging.onnxrun import given_back
+from artpipe.imaging.onnxrun import given_back, run_into, static_shape
 from artpipe.imaging.onnxrun import session as onnx_session
 
 BUNDLED = "u2netp-int8.onnx"  # ~2x faster than the float model on a CPU; masks agree (IoU 0.99)
@@ -41,6 +41,7 @@ class Segmenter:
     input_name: str
     side: int
     outputs: list[str]  # only the saliency map is fetched
+    shape: tuple[int, ...] | None = None  # the map's, when fixed: it is then written into an array of ours
 
 
 def model_path(name: str | None) -> Path:
@@ -67,7 +68,8 @@ def load_segmenter(name: str | None = None) -> Segmenter:
     if isinstance(side, str):
         raise InputError(str(path), "unsupported", f"not a segmentation model artpipe can run: {side}; use a "
                          "U²-Net-style model (one input of 1 x 3 x N x N) or leave cutout.model unset")
-    return Segmenter(path.name, session, first.name, side, [session.get_outputs()[0].name])
+    out = session.get_outputs()[0]
+    return Segmenter(path.name, session, first.name, side, [out.name], static_shape(out))
 
 
 def input_side(shape: list[Any], rules: IsolateSettings) -> int | str:
@@ -102,7 +104,9 @@ def saliency(im: Image.Image, model: Segmenter) -> tuple[Image.Image, float]:
     milliseconds inference took."""
     give_back()  # what isolating freed so far, so the model's buffers do not stack on top of it
     started = time.perf_counter()
-    out = model.session.run(model.outputs, {model.input_name: model_input(im, model.side)}, given_back())[0]
+    feeds = {model.input_name: model_input(im, model.side)}
+    out = run_into(model.session, feeds, model.outputs[0], model.shape, given_back()) if model.shape is not None \
+        else model.session.run(model.outputs, feeds, given_back())[0]
     pred = np.asarray(out, dtype=np.float32).reshape(out.shape[-2:])
     lo, hi = float(pred.min()), float(pred.max())
     scaled = (pred - lo) / (hi - lo) if hi > lo else np.zeros_like(pred)

@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image
 
 from artpipe.imaging.analyze import shrunk
-from artpipe.imaging.onnxrun import given_back
+from artpipe.imaging.onnxrun import given_back, run_into
 from artpipe.imaging.onnxrun import session as onnx_session
 from artpipe.imaging.textkind import FinderRules, TextKind, classify, finder_rules, flattened
 
@@ -97,8 +97,10 @@ def probability(im: Image.Image, side: int = 640) -> np.ndarray:
     # the halfway copy (5 MB at 1280 px) is not held while the detector runs: its working memory is the peak
     small = flattened(shrunk(src, 2 * side, keep=True)).resize(size, Image.Resampling.BILINEAR)
     model = _load(DETECTOR)
-    out = model.session.run([model.output_name], {model.input_name: detector_input(small)}, model.run_options)
-    prob: np.ndarray = np.asarray(out[0], dtype=np.float32)[0, 0]
+    # the map (1 x 1 x h x w, as the input) written into an array of ours: its arena is then given back whole
+    out = run_into(model.session, {model.input_name: detector_input(small)}, model.output_name,
+                   (1, 1, size[1], size[0]), model.run_options)
+    prob: np.ndarray = out[0, 0]
     return prob
 
 

@@ -24,7 +24,7 @@ from artpipe.cutout import Isolate
 from artpipe.defaults import Settings, settings
 from artpipe.errors import InputError, RenderError
 from artpipe.files import write_atomic
-from artpipe.heap import give_back, use_heap
+from artpipe.heap import give_back, given_back_past, use_heap
 from artpipe.imaging.analyze import shrunk
 from artpipe.imaging.budget import Budget, BudgetError, Landed, encode_within
 from artpipe.imaging.checks import CheckResult, check_bytes, num
@@ -521,11 +521,17 @@ def _drawn_scale(task: Task, spec: RenderSpec, images: dict[str, Asset]) -> floa
 
 
 def render_product(task: Task) -> ProductResult:
-    """Render one product into all its outputs; never raises for an expected failure."""
-    started = time.perf_counter()
+    """Render one product into all its outputs; never raises for an expected failure. What the product left
+    resident beyond ``memory.heap_keep_bytes`` (a large photo's freed blocks) is given back as it ends."""
     memory = settings().memory
     use_image_blocks(memory)  # before the first photo is decoded in this worker
     use_heap(memory.heap_trim_bytes, memory.heap_mmap_bytes)
+    with given_back_past(memory.heap_keep_bytes):
+        return _render_product(task)
+
+
+def _render_product(task: Task) -> ProductResult:
+    started = time.perf_counter()
     product = task.product
     try:
         images, warnings, steps = _load_images(task)
