@@ -7,10 +7,12 @@ counted in the worker's memory, and the phases' high-water marks stack up. ``giv
 pages inside the heap (glibc's ``malloc_trim``; on another C library it does nothing). It costs well under a
 millisecond; the pages given back are faulted in again only where the next phase writes.
 
-Where it is called: before a model runs, after a model's run (its arena's regions come back to the heap as the
-run ends: onnxrun.run_into), before an output is encoded, and as a product ends when the product left more than
-``memory.heap_keep_bytes`` resident (``given_back_past``: a large photo's freed blocks; a small photo leaves
-less, and the next product would only fault the pages in again).
+Where it is called (run/tasks.py, imaging/segment.py): before a model runs; after a large JPEG's text detector
+ran on its reduced copy, before the full-size decode (the detector's arena comes back to the heap as its run
+ends); before a product's first canvas (what loading, isolating and the text models freed); before an output
+is encoded; and as a product ends when it left more than ``memory.heap_keep_bytes`` resident
+(``given_back_past``: a large photo's freed blocks; a small photo leaves less, and the next product would only
+fault the pages in again).
 
 ``use_heap`` sets, once per worker, when glibc hands back memory on its own (``memory.heap_trim_bytes``) and
 from what size a block is mapped apart from the heap (``memory.heap_mmap_bytes``). By default glibc gives back

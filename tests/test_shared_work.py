@@ -253,8 +253,9 @@ def test_a_large_jpegs_cut_out_takes_its_edge_colours_from_the_copy_its_mask_was
 def test_a_large_jpegs_text_is_found_on_the_copy_the_model_ran_on_before_its_full_decode(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """On the model path, a large JPEG's text detector runs once, on the analysis copy the model ran on, before
-    the photo is decoded in full (its working memory never meets the 12 MP photo); the text check takes that
-    map, and a caption under the product fails no_text at its place in the photo."""
+    the photo is decoded in full (its working memory never meets the 12 MP photo, and the heap is given back
+    between them); the text check takes that map, and a caption under the product fails no_text at its place
+    in the photo."""
     import re
 
     from test_textfind import with_text
@@ -281,10 +282,19 @@ def test_a_large_jpegs_text_is_found_on_the_copy_the_model_ran_on_before_its_ful
 
     monkeypatch.setattr(textfind, "probability", probability)
     monkeypatch.setattr(tasks, "decode", decode)
+    monkeypatch.setattr(tasks, "give_back", lambda: events.append(("give back", None)))
+    real_canvas = tasks.render_canvas
+    monkeypatch.setattr(tasks, "render_canvas", lambda out: events.append(("canvas", None)) or real_canvas(out))
     result = render_product(plan(planned.job, tmp_path / "out")[0])
     assert result.failure is None
     assert any(step.startswith("cutout:") for step in result.steps)  # the model path (the caption unsettles it)
-    assert events == [("detect", (1024, 768)), ("decode", None)]  # once, on the copy, before the full decode
+    seen = [e for e in events if e[0] != "give back"]
+    assert seen == [("detect", (1024, 768)), ("decode", None), ("canvas", None)]  # once, on the copy, first
+    kinds = [kind for kind, _ in events]
+    detected, decoded, drawn = kinds.index("detect"), kinds.index("decode"), kinds.index("canvas")
+    assert kinds[decoded - 1] == "give back"  # the detector's arena returned before the full decode
+    assert "give back" in kinds[decoded + 1:drawn]  # what loading and the text freed, before the first canvas
+    assert detected < decoded
     (output,) = result.outputs
     assert output.check is not None
     (rule,) = [r for r in output.check.results if r.rule == "no_text"]

@@ -11,8 +11,6 @@ from typing import Any
 
 import numpy as np
 
-from artpipe.heap import give_back
-
 
 def session(path: Path, *, arena: bool = False, prepacked: bool = True, reuse: bool = True) -> Any:
     """An onnxruntime InferenceSession of ``path`` for one worker: one thread (the worker pool uses every core
@@ -23,12 +21,11 @@ def session(path: Path, *, arena: bool = False, prepacked: bool = True, reuse: b
 
     ``arena``: the session's buffers come from onnxruntime's own arena, whose regions a run with
     ``given_back()`` returns at its end, all but the one its output sits in: run it with ``run_into``, which has
-    the output written into an array of ours and gives the heap back to the system after the run. For the text
-    detector: without an arena, its buffers (up to ~20 MB, of growing and shrinking sizes) came one by one from
-    glibc's heap, which the decoded photo had just filled, and the heap grew by 75-85 MB for a run whose
-    buffers peak at 35 MB, the holes between them kept for good. The arena packs them into a few large regions
-    and lets them go after the run, for 7-13 ms a photo (the pages are faulted in afresh each run). For U²-Net
-    with ``reuse`` off as well.
+    the output written into an array of ours. For the text detector: without an arena, its buffers (up to ~20
+    MB, of growing and shrinking sizes) came one by one from glibc's heap, which the decoded photo had just
+    filled, and the heap grew by 75-85 MB for a run whose buffers peak at 35 MB, the holes between them kept for
+    good. The arena packs them into a few large regions and lets them go after the run, for 7-13 ms a photo
+    (the pages are faulted in afresh each run). For U²-Net with ``reuse`` off as well.
 
     ``reuse``: onnxruntime's planner lets a tensor take over the buffer of one freed before it of the same size.
     A buffer so reused lives until the last tensor in its chain is freed: in U²-Net, the first stage's 25 MB
@@ -69,19 +66,15 @@ def run_into(session: Any, feeds: Mapping[str, np.ndarray], output: str, shape: 
              options: Any = None) -> np.ndarray:
     """Run ``session`` on ``feeds`` and return its float output ``output`` of ``shape``, written by onnxruntime
     into an array of ours rather than into its arena. An arena gives back its free regions as a run with
-    ``given_back()`` ends, while the outputs are still its own: the region an output sat in stayed for good
-    (U²-Net's 320 px map held a 32 MB region, the text detector's an 8 MB one, in a worker from its first
-    photo on). With ``options`` (an arena's run), what the run gave back to the C heap goes back to the
-    system as well (heap.give_back): the detector's regions came back to the heap, where the holes between
-    them raised the next drawing's peak by 10-20 MiB; it costs the next run ~7 ms of pages faulted in again."""
+    ``given_back()`` ends, while the outputs are still its own: the region an output sat in stayed until the
+    next run (the text detector's map, 8 MB held from a worker's first photo on; U²-Net's falls in the arena's
+    first region, which is never given back anyway)."""
     out = np.empty(tuple(shape), np.float32)
     binding = session.io_binding()
     for name, value in feeds.items():
         binding.bind_cpu_input(name, np.ascontiguousarray(value))
     binding.bind_output(output, "cpu", 0, np.float32, list(out.shape), out.ctypes.data)
     session.run_with_iobinding(binding, options)
-    if options is not None:
-        give_back()
     return out
 
 

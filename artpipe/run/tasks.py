@@ -117,7 +117,9 @@ def _isolated_first(path: Path, options: NormalizeOptions, rules: Settings, text
     from artpipe.imaging.textfind import probability  # onnxruntime only where text is refused
 
     give_back()  # what the model's run and isolating freed, so the detector's buffers do not stack on it
-    return _First(isolated, small, Image.fromarray(probability(small), "F"))
+    text_map = Image.fromarray(probability(small), "F")
+    give_back()  # the detector's arena, given back to the heap as its run ended, before the full-size decode
+    return _First(isolated, small, text_map)
 
 
 def _with_early_work(asset: Asset, first: _First) -> Asset:
@@ -554,6 +556,7 @@ def _render_product(task: Task) -> ProductResult:
         # the first canvas (the colour path keeps them: it measures its product on them while drawing).
         work_copy(source.image)
         worker_cache().derived.let_go(source.image, "reduced:")
+    give_back()  # what loading, isolating and the text models freed, before the first canvas is drawn
     drawings: dict[tuple[int, str, str], list[RenderSpec]] = {}
     for spec in task.renders:
         drawings.setdefault(spec.drawing, []).append(spec)
