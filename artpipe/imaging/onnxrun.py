@@ -61,7 +61,6 @@ def given_back() -> Any:
     return options
 
 
-
 def run_into(session: Any, feeds: Mapping[str, np.ndarray], output: str, shape: Sequence[int],
              options: Any = None) -> np.ndarray:
     """Run ``session`` on ``feeds`` and return its float output ``output`` of ``shape``, written by onnxruntime
@@ -69,10 +68,11 @@ def run_into(session: Any, feeds: Mapping[str, np.ndarray], output: str, shape: 
     ``given_back()`` ends, while the outputs are still its own: the region an output sat in stayed until the
     next run (the text detector's map, 8 MB held from a worker's first photo on; U²-Net's falls in the arena's
     first region, which is never given back anyway)."""
+    inputs = {name: np.ascontiguousarray(value) for name, value in feeds.items()}  # alive until the run ends
     out = np.empty(tuple(shape), np.float32)
     binding = session.io_binding()
-    for name, value in feeds.items():
-        binding.bind_cpu_input(name, np.ascontiguousarray(value))
+    for name, value in inputs.items():
+        binding.bind_cpu_input(name, value)
     binding.bind_output(output, "cpu", 0, np.float32, list(out.shape), out.ctypes.data)
     session.run_with_iobinding(binding, options)
     return out

@@ -533,6 +533,7 @@ def render_product(task: Task) -> ProductResult:
 
 
 def _render_product(task: Task) -> ProductResult:
+    """``render_product``'s work: the product's images loaded, its photo's text found, every output made."""
     started = time.perf_counter()
     product = task.product
     try:
