@@ -98,8 +98,10 @@ def _cast(rgb: Image.Image, solid: np.ndarray, at: tuple[int, int], size: tuple[
     ys, xs = np.nonzero(band)
     f = np.asarray(rgb.convert("RGB"))[ys, xs].astype(np.float32)
     distance, chroma, ratio = shade_terms(f, model.at(ys + at[1], xs + at[0], size))
+    del f  # what is held through the steps below is this function's peak (~45 MB for a product filling 1200 px)
     seen = solid.copy()
     seen[ys, xs] |= distance > tolerance
+    del distance
     tone, rim_tone = np.zeros_like(solid), np.zeros_like(solid)
     tone[ys, xs] = (chroma <= rules.shadow_chroma) & (ratio >= rules.shadow_darkest) & (ratio < 1.0)
     rim_tone[ys, xs] = (chroma <= 2 * rules.shadow_chroma) & (ratio >= rules.shadow_darkest) & (ratio < 1.02)
@@ -109,10 +111,13 @@ def _cast(rgb: Image.Image, solid: np.ndarray, at: tuple[int, int], size: tuple[
     grey = np.asarray(rgb.convert("L"), dtype=np.float32)
     shade = tone & (_band_texture(grey, tone) <= rules.shadow_texture + model.spread)
     smooth = open_pieces(shade, seen, round(rules.min_piece * scale))
+    del tone, shade
     if not smooth.any() or smooth.sum() > rules.shadow_guard * (band & seen).sum():
         return _as_mask(np.zeros_like(solid))
+    del band
     light, shade_chroma = np.zeros(solid.shape, dtype=np.float32), np.zeros(solid.shape, dtype=np.float32)
     light[ys, xs], shade_chroma[ys, xs] = ratio, chroma
+    del ys, xs, ratio, chroma
     out = _ramps(smooth, seen, grey, light, shade_chroma, reach + 2, model.spread, rules)
     # The shadow's own rim (its grainier soft edge against the backdrop, its darkest line against the product,
     # where the windows reached the product's grain and the chromaticity of dark pixels drifts) goes with it
@@ -153,7 +158,7 @@ def _ramps(pieces: np.ndarray, seen: np.ndarray, grey: np.ndarray, light: np.nda
     y0, y1 = max(0, rows[0] - reach), min(seen.shape[0], rows[-1] + reach + 1)
     x0, x1 = max(0, cols[0] - reach), min(seen.shape[1], cols[-1] + reach + 1)
     box = (slice(y0, y1), slice(x0, x1))
-    seen_b, light_b, grey_b = seen[box], light[box], grey[box].astype(np.float32)
+    seen_b, light_b, grey_b = seen[box], light[box], grey[box]  # views: nothing below writes to them
     depth = ndimage.distance_transform_cdt(seen_b, metric="chessboard")
     # only where the photo still falls inwards: past its darkest line, a shadow's piece may go on through
     # smooth patches of the product's grain, flat or rising
@@ -186,7 +191,13 @@ def _falling(grey: np.ndarray, depth: np.ndarray) -> np.ndarray:
 
     g = ndimage.gaussian_filter(grey, 1.5)
     d = ndimage.gaussian_filter(depth.astype(np.float32), 1.5)
-    along = np.gradient(g, axis=0) * np.gradient(d, axis=0) + np.gradient(g, axis=1) * np.gradient(d, axis=1)
+    # the gradients' dot product, worked in two arrays (each a frame's size: ~6 MB at 1200 px)
+    along = np.gradient(g, axis=0)
+    along *= np.gradient(d, axis=0)
+    across = np.gradient(g, axis=1)
+    del g
+    across *= np.gradient(d, axis=1)
+    along += across
     out: np.ndarray = along <= -FALL
     return out
 
@@ -249,7 +260,9 @@ def _unlike(beyond: np.ndarray, light: np.ndarray, chroma: np.ndarray, grey: np.
     count = np.bincount(ring, None, n + 1)
     share = np.maximum(count, 1)
     mean = ndimage.uniform_filter(grey, 5)
-    grain = np.sqrt(np.maximum(ndimage.uniform_filter(grey * grey, 5) - mean * mean, 0.0))
+    grain = ndimage.uniform_filter(grey * grey, 5)  # the local deviation, worked in one array
+    grain -= mean * mean
+    np.sqrt(np.maximum(grain, 0.0, out=grain), out=grain)
     lighter = np.bincount(ring, light[at], n + 1) / share - low >= REBOUND
     coloured = np.bincount(ring, chroma[at], n + 1) / share > 2 * rules.shadow_chroma
     grainy = np.bincount(ring, grain[at], n + 1) / share >= GRAINY * (rules.shadow_texture + spread)
